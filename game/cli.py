@@ -1,0 +1,170 @@
+"""The ``mesopotamia`` command (also ``python -m game``).
+
+Front door of the program. Each sub-command parses its arguments, calls the engine, and
+reports problems as one readable line on stderr with a non-zero exit, never a traceback.
+Only the sub-commands that open a window or draw import ``game.ui`` (and so pygame), and only
+when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from game import __version__
+
+
+class CommandError(Exception):
+    """A problem the user can fix: printed as one line, exit status 1 (2 for bad arguments)."""
+
+    def __init__(self, message: str, status: int = 1):
+        super().__init__(message)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so every error leaves by the same path."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's name
+        raise CommandError(f"{self.prog}: {message}", status=2)
+
+
+def _load_map():
+    from game.hexmap import HexMap, MapError
+
+    try:
+        return HexMap.load()
+    except MapError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _print_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+# -- map --------------------------------------------------------------------------------------
+
+def cmd_map(args) -> int:
+    from game.hexmap import MapError
+
+    modes = [m for m in (args.png, args.at, args.info) if m]
+    if len(modes) != 1:
+        raise CommandError("map: give exactly one of --png FILE, --at PLACE or --info", status=2)
+    if args.width is not None and not args.png:
+        raise CommandError("map: --width goes with --png", status=2)
+    hexmap = _load_map()
+
+    if args.png:
+        width = 2400 if args.width is None else args.width
+        if not 200 <= width <= 16000:
+            raise CommandError(f"map: --width must be between 200 and 16000 pixels, not {width}", 2)
+        out = Path(args.png)
+        if out.suffix.lower() != ".png":
+            raise CommandError(f"map: {out}: the file name must end in .png", status=2)
+        if not out.parent.exists():
+            raise CommandError(f"map: {out.parent}: no such directory")
+        from game.ui.mapdraw import render_map_png
+
+        try:
+            size = render_map_png(hexmap, out, width)
+        except OSError as exc:
+            raise CommandError(f"map: {out}: cannot write ({exc.strerror or exc})") from None
+        print(f"wrote {out} ({size[0]}x{size[1]} px)")
+        return 0
+
+    if args.at:
+        try:
+            h = hexmap.resolve_place(args.at)
+        except MapError as exc:
+            raise CommandError(f"map: {exc}") from None
+        info = hexmap.describe_hex(h)
+        if args.json:
+            _print_json(info)
+        else:
+            _print_hex(info)
+        return 0
+
+    info = hexmap.info()
+    if args.json:
+        _print_json(info)
+    else:
+        _print_info(info)
+    return 0
+
+
+def _print_hex(info: dict) -> None:
+    h, o, c = info["hex"], info["offset"], info["centre"]
+    print(f"hex q={h['q']} r={h['r']} (col {o['col']}, row {o['row']}), centre {c['lat']}, {c['lon']}")
+    print(f"  terrain {info['terrain']}, elevation {info['elevation_m']} m, "
+          f"country {info['country'] or 'none (sea)'}")
+    if info["towns"]:
+        print(f"  towns: {', '.join(info['towns'])}")
+    for r in info["rivers"]:
+        print(f"  river {r['river']} on the {r['side']} side")
+    if info["roads"]:
+        print(f"  roads: {', '.join(info['roads'])}")
+    if info["crossing"]:
+        print(f"  border crossing: {info['crossing']}")
+
+
+def _print_info(info: dict) -> None:
+    print(f"{info['title']}: {info['cols']} x {info['rows']} hexes of {info['hex_km']} km "
+          f"({info['hexes']} in all), {info['projection']['name']}")
+    print("terrain: " + ", ".join(f"{k} {v}" for k, v in info["terrain_counts"].items()))
+    print("countries: " + ", ".join(f"{k} {v}" for k, v in info["country_counts"].items()))
+    print(f"{len(info['cities'])} cities, {len(info['rivers'])} rivers, "
+          f"{len(info['lakes'])} lakes, {len(info['roads'])} roads, "
+          f"{len(info['crossings'])} border crossings")
+
+
+# -- play -------------------------------------------------------------------------------------
+
+def cmd_play(args) -> int:
+    hexmap = _load_map()
+    from game.ui.app import run_map_viewer
+
+    return run_map_viewer(hexmap)
+
+
+# -- entry point ------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mesopotamia",
+                     description="Mesopotamia 2014-2021: a hex wargame of the war in Iraq and Syria.")
+    parser.add_argument("--version", action="version", version=f"mesopotamia {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("play", help="open the game window")
+    p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("map", help="draw the map, or look up a hex or the whole map")
+    p.add_argument("--png", metavar="FILE", help="draw the whole map to a PNG file")
+    p.add_argument("--width", type=int, metavar="PX", help="width of the PNG in pixels (2400)")
+    p.add_argument("--at", metavar="PLACE", help="the hex at LAT,LON or at a named city")
+    p.add_argument("--info", action="store_true", help="scale, size, terrain, cities, rivers, roads")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_map)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        return args.func(args)
+    except CommandError as exc:
+        print(f"mesopotamia: {exc}" if not str(exc).startswith("mesopotamia") else str(exc),
+              file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,413 @@
+"""The map of Iraq and Syria: numpy layers over one rectangular grid of hexes.
+
+Engine layer (no pygame). The asset in ``assets/maps/`` is written by ``tools/build_map.py``
+from real geography and read here with numpy and json alone:
+
+* ``<name>.json``: metadata (scale, projection, layout), the cities, roads and border
+  crossings, and where each layer lies in the binary file;
+* ``<name>.bin``: the raw layers (terrain, mean elevation, country, road links);
+* ``<name>-hydro.json``: rivers along hexsides and lakes, derived from GSHHG/WDBII data under
+  the LGPL-3 and so kept in a file of its own.
+
+Storage is an odd-r offset rectangle (``array[row, col]``, row 0 in the north); algorithms work
+in axial ``Hex`` coordinates. The conversion happens here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from game import ASSETS_DIR
+from game.geo import LambertConformal, great_circle_km
+from game.hexgrid import (
+    DIRECTION_NAMES,
+    DIRECTIONS,
+    POINTY,
+    Hex,
+    Layout,
+    axial_to_oddr,
+    opposite,
+    oddr_to_axial,
+)
+
+DEFAULT_MAP = "mesopotamia"
+MAPS_DIR = ASSETS_DIR / "maps"
+
+# Terrain codes in the terrain layer; the order is part of the asset format.
+TERRAINS = ("sea", "lake", "marsh", "desert", "steppe", "hills", "mountains", "urban")
+SEA, LAKE, MARSH, DESERT, STEPPE, HILLS, MOUNTAINS, URBAN = range(len(TERRAINS))
+TERRAIN_LABELS = {
+    "sea": "Sea",
+    "lake": "Lake",
+    "marsh": "Marsh",
+    "desert": "Desert",
+    "steppe": "Steppe and farmland",
+    "hills": "Hills",
+    "mountains": "Mountains",
+    "urban": "Urban",
+}
+WATER_TERRAINS = (SEA, LAKE)
+NO_COUNTRY = 0
+
+
+class MapError(Exception):
+    """A map asset that cannot be read, or a place that is not on the map."""
+
+
+@dataclass(frozen=True)
+class City:
+    id: str
+    name: str
+    lat: float
+    lon: float
+    population: int
+    country: str  # ISO 3166 alpha-3 code
+    hex: Hex
+
+
+@dataclass(frozen=True)
+class River:
+    id: int
+    name: str
+    sides: tuple[tuple[Hex, int], ...]  # (hex, direction) for each hexside, source to mouth
+
+
+@dataclass(frozen=True)
+class Lake:
+    name: str
+    hexes: tuple[Hex, ...]
+
+
+@dataclass(frozen=True)
+class Road:
+    id: int
+    name: str
+    label: str
+    hexes: tuple[Hex, ...]  # centre to centre, in order
+
+
+@dataclass(frozen=True)
+class Crossing:
+    name: str
+    countries: tuple[str, str]  # (inside Iraq or Syria, the neighbour)
+    hex: Hex  # the hex on the first country's side
+    outside: Hex  # the adjacent hex across the border
+
+
+def _normalise(name: str) -> str:
+    """Lower-case ASCII letters and digits only, so "Deir ez-Zor" matches "deir ezzor"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in ascii_name.lower() if ch.isalnum())
+
+
+class HexMap:
+    """Layers of the map as arrays of shape (rows, cols) plus the named features on them."""
+
+    def __init__(self, meta: dict, layers: dict[str, np.ndarray], hydro: dict, source: str):
+        self.meta = meta
+        self.source = source
+        self.name: str = meta["name"]
+        self.cols: int = meta["cols"]
+        self.rows: int = meta["rows"]
+        self.hex_km: float = meta["hex_km"]
+        self.projection = LambertConformal.from_dict(meta["projection"])
+        size = meta["layout"]["size"]
+        self.layout = Layout(POINTY, (size, size), tuple(meta["layout"]["origin"]))
+        self.countries: tuple[str, ...] = tuple(c["code"] for c in meta["countries"])
+        self.country_names: dict[str, str] = {c["code"]: c["name"] for c in meta["countries"]}
+
+        self.terrain: np.ndarray = layers["terrain"].copy()
+        self.elevation: np.ndarray = layers["elevation"]
+        self.country: np.ndarray = layers["country"]
+        # Road id on each of the six sides of each hex (0: no road); links are symmetric.
+        self.road: np.ndarray = layers["road"]
+
+        self.cities: tuple[City, ...] = tuple(
+            City(c["id"], c["name"], c["lat"], c["lon"], c["population"], c["country"],
+                 oddr_to_axial(c["col"], c["row"]))
+            for c in meta["cities"]
+        )
+        self.city: np.ndarray = np.full((self.rows, self.cols), -1, dtype=np.int16)
+        # Where two towns share a hex the larger names it; both stay findable by name.
+        for i in sorted(range(len(self.cities)), key=lambda i: self.cities[i].population):
+            col, row = axial_to_oddr(self.cities[i].hex)
+            self.city[row, col] = i
+
+        self.roads: tuple[Road, ...] = tuple(
+            Road(r["id"], r["name"], r["label"], tuple(oddr_to_axial(c, rr) for c, rr in r["hexes"]))
+            for r in meta["roads"]
+        )
+        self.crossings: tuple[Crossing, ...] = tuple(
+            Crossing(x["name"], tuple(x["countries"]), oddr_to_axial(*x["hex"]),
+                     oddr_to_axial(*x["outside"]))
+            for x in meta["crossings"]
+        )
+
+        # Rivers: river id on each of the six sides of each hex (0: none), symmetric.
+        self.river = np.zeros((self.rows, self.cols, 6), dtype=np.uint8)
+        rivers = []
+        for r in hydro["rivers"]:
+            sides = tuple((oddr_to_axial(c, rr), d) for c, rr, d in r["sides"])
+            rivers.append(River(r["id"], r["name"], sides))
+            for h, d in sides:
+                self._set_side(self.river, h, d, r["id"])
+        self.rivers: tuple[River, ...] = tuple(rivers)
+        self.lakes: tuple[Lake, ...] = tuple(
+            Lake(lk["name"], tuple(oddr_to_axial(c, rr) for c, rr in lk["hexes"]))
+            for lk in hydro["lakes"]
+        )
+        for lake in self.lakes:
+            for h in lake.hexes:
+                col, row = axial_to_oddr(h)
+                self.terrain[row, col] = LAKE
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, name: str = DEFAULT_MAP, directory: Path | None = None) -> "HexMap":
+        directory = Path(directory) if directory is not None else MAPS_DIR
+        meta_path = directory / f"{name}.json"
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            blob = (directory / meta["data_file"]).read_bytes()
+            hydro = json.loads((directory / meta["hydro_file"]).read_text(encoding="utf-8"))
+            layers = {}
+            for key, spec in meta["layers"].items():
+                dtype = np.dtype(spec["dtype"])
+                count = math.prod(spec["shape"])
+                arr = np.frombuffer(blob, dtype=dtype, count=count, offset=spec["offset"])
+                layers[key] = arr.reshape(spec["shape"])
+        except FileNotFoundError as exc:
+            raise MapError(f"{exc.filename}: map file not found") from None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise MapError(f"{meta_path}: map asset is damaged ({exc})") from None
+        return cls(meta, layers, hydro, str(meta_path))
+
+    # -- coordinates -----------------------------------------------------------------------
+
+    def in_bounds(self, h: Hex) -> bool:
+        col, row = axial_to_oddr(h)
+        return 0 <= col < self.cols and 0 <= row < self.rows
+
+    def index(self, h: Hex) -> tuple[int, int]:
+        """(row, col) of a hex in the layer arrays."""
+        col, row = axial_to_oddr(h)
+        return row, col
+
+    def hex_at(self, row: int, col: int) -> Hex:
+        return oddr_to_axial(col, row)
+
+    def all_hexes(self):
+        for row in range(self.rows):
+            for col in range(self.cols):
+                yield oddr_to_axial(col, row)
+
+    def neighbors(self, h: Hex) -> list[Hex]:
+        return [n for n in h.neighbors() if self.in_bounds(n)]
+
+    def hex_of_latlon(self, lat: float, lon: float) -> Hex:
+        """The hex containing a point; raises MapError when the point is off the map."""
+        x, y = self.projection.forward(lat, lon)
+        h = self.layout.pixel_to_hex(x, -y)  # the layout's y axis points south
+        if not self.in_bounds(h):
+            raise MapError(f"{lat:.4f},{lon:.4f} is off the map")
+        return h
+
+    def latlon_of_hex(self, h: Hex) -> tuple[float, float]:
+        x, y = self.layout.hex_to_pixel(h)
+        return self.projection.inverse(x, -y)
+
+    def distance_km(self, a: Hex, b: Hex) -> float:
+        return a.distance(b) * self.hex_km
+
+    # -- per-hex facts ---------------------------------------------------------------------
+
+    def terrain_at(self, h: Hex) -> str:
+        row, col = self.index(h)
+        return TERRAINS[self.terrain[row, col]]
+
+    def country_at(self, h: Hex) -> str | None:
+        row, col = self.index(h)
+        code = self.country[row, col]
+        return self.countries[code] if code != NO_COUNTRY else None
+
+    def elevation_at(self, h: Hex) -> int:
+        row, col = self.index(h)
+        return int(self.elevation[row, col])
+
+    def city_at(self, h: Hex) -> City | None:
+        row, col = self.index(h)
+        i = self.city[row, col]
+        return self.cities[i] if i >= 0 else None
+
+    def river_on_side(self, h: Hex, direction: int) -> str | None:
+        row, col = self.index(h)
+        rid = self.river[row, col, direction]
+        return self._river_names.get(int(rid)) if rid else None
+
+    def rivers_at(self, h: Hex) -> list[tuple[str, str]]:
+        """(direction name, river name) for each river-side of the hex."""
+        row, col = self.index(h)
+        return [
+            (DIRECTION_NAMES[d], self._river_names[int(rid)])
+            for d, rid in enumerate(self.river[row, col])
+            if rid
+        ]
+
+    def road_on_side(self, h: Hex, direction: int) -> str | None:
+        row, col = self.index(h)
+        rid = self.road[row, col, direction]
+        return self._road_names.get(int(rid)) if rid else None
+
+    def crosses_river(self, a: Hex, b: Hex) -> bool:
+        d = a.direction_to(b)
+        return d is not None and self.river_on_side(a, d) is not None
+
+    @cached_property
+    def _river_names(self) -> dict[int, str]:
+        return {r.id: r.name for r in self.rivers}
+
+    @cached_property
+    def _road_names(self) -> dict[int, str]:
+        return {r.id: r.name for r in self.roads}
+
+    # -- places ----------------------------------------------------------------------------
+
+    @cached_property
+    def _city_index(self) -> dict[str, City]:
+        index: dict[str, City] = {}
+        for c in self.cities:
+            index.setdefault(_normalise(c.id), c)
+            index.setdefault(_normalise(c.name), c)
+        for alias, cid in self.meta.get("aliases", {}).items():
+            index.setdefault(_normalise(alias), self.city_by_id(cid))
+        return index
+
+    def city_by_id(self, cid: str) -> City:
+        for c in self.cities:
+            if c.id == cid:
+                return c
+        raise MapError(f"no city with id {cid!r}")
+
+    def find_city(self, name: str) -> City | None:
+        """A city by id, display name or a common alternative spelling; None if unknown."""
+        return self._city_index.get(_normalise(name))
+
+    def suggest_cities(self, name: str, limit: int = 3) -> list[str]:
+        """Names close to an unknown one, for 'did you mean' messages."""
+        import difflib
+
+        names = {c.name for c in self.cities}
+        return difflib.get_close_matches(name, sorted(names), n=limit, cutoff=0.6)
+
+    def resolve_place(self, place: str) -> Hex:
+        """A hex from a city name or "LAT,LON"; raises MapError with a readable reason."""
+        text = place.strip()
+        if "," in text:
+            parts = text.split(",")
+            try:
+                lat, lon = (float(p) for p in parts)
+            except ValueError:
+                raise MapError(f"{place!r} is not LAT,LON (for example 33.31,44.36)") from None
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise MapError(f"{place!r}: latitude must lie in -90..90 and longitude in -180..180")
+            return self.hex_of_latlon(lat, lon)
+        city = self.find_city(text)
+        if city is None:
+            hint = self.suggest_cities(text)
+            more = f"; did you mean {', '.join(hint)}?" if hint else ""
+            raise MapError(f"unknown place {place!r}{more}")
+        return city.hex
+
+    # -- edits ------------------------------------------------------------------------------
+
+    def _set_side(self, layer: np.ndarray, h: Hex, direction: int, value: int) -> None:
+        row, col = self.index(h)
+        layer[row, col, direction] = value
+        n = h.neighbor(direction)
+        if self.in_bounds(n):
+            nrow, ncol = self.index(n)
+            layer[nrow, ncol, opposite(direction)] = value
+
+    # -- summaries -------------------------------------------------------------------------
+
+    def describe_hex(self, h: Hex) -> dict:
+        """Everything a scenario author wants to know about one hex, JSON-ready."""
+        col, row = axial_to_oddr(h)
+        lat, lon = self.latlon_of_hex(h)
+        city = self.city_at(h)
+        towns = [c.name for c in self.cities if c.hex == h]
+        country = self.country_at(h)
+        return {
+            "hex": {"q": h.q, "r": h.r},
+            "offset": {"col": col, "row": row},
+            "centre": {"lat": round(lat, 4), "lon": round(lon, 4)},
+            "terrain": self.terrain_at(h),
+            "elevation_m": self.elevation_at(h),
+            "country": self.country_names.get(country) if country else None,
+            "country_code": country,
+            "city": city.name if city else None,
+            "towns": towns,
+            "rivers": [{"side": d, "river": name} for d, name in self.rivers_at(h)],
+            "roads": sorted({name for d in range(6) if (name := self.road_on_side(h, d))}),
+            "crossing": next((x.name for x in self.crossings if h in (x.hex, x.outside)), None),
+        }
+
+    def info(self) -> dict:
+        terrain_counts = np.bincount(self.terrain.ravel(), minlength=len(TERRAINS))
+        country_counts = np.bincount(self.country.ravel(), minlength=len(self.countries))
+        return {
+            "name": self.name,
+            "title": self.meta.get("title", self.name),
+            "hex_km": self.hex_km,
+            "orientation": "pointy-top, odd-r offset rows",
+            "cols": self.cols,
+            "rows": self.rows,
+            "hexes": self.cols * self.rows,
+            "bbox": self.meta["bbox"],
+            "projection": self.meta["projection"],
+            "terrain_counts": {t: int(n) for t, n in zip(TERRAINS, terrain_counts)},
+            "country_counts": {
+                (self.country_names[c] if i else "none"): int(country_counts[i])
+                for i, c in enumerate(self.countries)
+            },
+            "cities": [
+                {"id": c.id, "name": c.name, "country": c.country, "population": c.population,
+                 "lat": c.lat, "lon": c.lon, "hex": {"q": c.hex.q, "r": c.hex.r}}
+                for c in self.cities
+            ],
+            "rivers": [{"name": r.name, "hexsides": len(r.sides),
+                        "length_km": round(len(r.sides) * self.hex_km / math.sqrt(3))}
+                       for r in self.rivers],
+            "lakes": [{"name": lk.name, "hexes": len(lk.hexes)} for lk in self.lakes],
+            "roads": [{"name": r.name, "label": r.label, "hexes": len(r.hexes),
+                       "from": self._place_name(r.hexes[0]), "to": self._place_name(r.hexes[-1])}
+                      for r in self.roads],
+            "crossings": [{"name": x.name, "countries": list(x.countries),
+                           "hex": {"q": x.hex.q, "r": x.hex.r}} for x in self.crossings],
+            "sources": self.meta.get("sources", []),
+        }
+
+    def _place_name(self, h: Hex) -> str:
+        city = self.city_at(h)
+        if city:
+            return city.name
+        lat, lon = self.latlon_of_hex(h)
+        return f"{lat:.2f},{lon:.2f}"
+
+
+def great_circle_between(a: City, b: City) -> float:
+    return great_circle_km(a.lat, a.lon, b.lat, b.lon)
+
+
+__all__ = [
+    "City", "Crossing", "HexMap", "Lake", "MapError", "River", "Road", "TERRAINS",
+    "TERRAIN_LABELS", "DIRECTIONS", "great_circle_between",
+]
