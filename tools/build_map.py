@@ -73,11 +73,10 @@ COUNTRIES = {
     "PSX": ("PSE", "Palestine"),
     "SAU": ("SAU", "Saudi Arabia"),
     "KWT": ("KWT", "Kuwait"),
-    "EGY": ("EGY", "Egypt"),
     "CYP": ("CYP", "Cyprus"),
     "CYN": ("CYP", "Cyprus"),
 }
-COUNTRY_ORDER = ["IRQ", "SYR", "TUR", "IRN", "JOR", "LBN", "ISR", "PSE", "SAU", "KWT", "EGY", "CYP"]
+COUNTRY_ORDER = ["IRQ", "SYR", "TUR", "IRN", "JOR", "LBN", "ISR", "PSE", "SAU", "KWT", "CYP"]
 # The Natural Earth file takes a German point of view that leaves the Golan Heights without a
 # country. The game draws them as held by Israel, as they were throughout the war.
 GOLAN = [(33.33, 35.62), (33.27, 35.85), (33.10, 35.93), (32.95, 35.90), (32.70, 35.80),
@@ -165,7 +164,6 @@ CITIES = [
     ("kilis", "Kilis", "TR", 36.72, 37.12, ["kilis"], None),
     ("sanliurfa", "Sanliurfa", "TR", 37.16, 38.79, ["urfa"], None),
     ("mardin", "Mardin", "TR", 37.31, 40.74, ["mardin"], None),
-    ("nusaybin", "Nusaybin", "TR", 37.08, 41.21, ["nusaybin"], None),
     ("kermanshah", "Kermanshah", "IR", 34.31, 47.07, ["kermanshah"], None),
     ("ahvaz", "Ahvaz", "IR", 31.32, 48.67, ["ahvaz", "ahwaz"], None),
     ("kuwait-city", "Kuwait City", "KW", 29.37, 47.98, ["kuwait"], 2_400_000),
@@ -294,9 +292,8 @@ ROADS = [
     ("Urfa road", "Raqqa-Tal Abyad-Sanliurfa", ["raqqa", "tal-abyad", "Tal Abyad-Akcakale", "sanliurfa"]),
     ("Ras al-Ain road", "Hasakah-Ras al-Ain-Ceylanpinar",
      ["hasakah", "ras-al-ain", "Ras al-Ain-Ceylanpinar"]),
-    ("Nusaybin road", "Qamishli-Nusaybin-Mardin", ["qamishli", "Qamishli-Nusaybin", "nusaybin", "mardin"]),
-    ("D400", "Adana-Gaziantep-Sanliurfa-Mardin", ["adana", "gaziantep", "sanliurfa", "mardin",
-                                                 "nusaybin"]),
+    ("Nusaybin road", "Qamishli-Nusaybin-Mardin", ["qamishli", "Qamishli-Nusaybin", "mardin"]),
+    ("D400", "Adana-Gaziantep-Sanliurfa-Mardin", ["adana", "gaziantep", "sanliurfa", "mardin"]),
     ("Hatay road", "Adana-Antakya", ["adana", "antakya"]),
     ("Zakho road", "Mosul-Duhok-Zakho-Ibrahim Khalil", ["mosul", "duhok", "zakho", "Ibrahim Khalil"]),
     ("Semalka road", "Qamishli-Semalka-Zakho", ["qamishli", "Semalka", "zakho"]),

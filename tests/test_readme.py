@@ -1,0 +1,28 @@
+"""The README's two set-up commands stay true, and CI runs the test one."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def code_lines(text: str) -> list[str]:
+    lines, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            inside = not inside
+        elif inside and line.strip():
+            lines.append(line.strip())
+    return lines
+
+
+def test_two_setup_commands():
+    readme = (ROOT / "README.md").read_text()
+    setup = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    commands = code_lines(setup)
+    assert commands == ["pip install -e . && mesopotamia play",
+                        "pip install -e '.[test]' && pytest"]
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci/run").read_text().splitlines()
+    assert "pip install -e '.[test]' && pytest" in [line.strip() for line in ci]
