@@ -266,6 +266,20 @@ class HexMap:
         rid = self.road[row, col, direction]
         return self._road_names.get(int(rid)) if rid else None
 
+    def roads_through(self, h: Hex) -> list[str]:
+        """Names of every road that passes through the hex (several may share a link)."""
+        return self._roads_by_hex.get(h, [])
+
+    @cached_property
+    def _roads_by_hex(self) -> dict[Hex, list[str]]:
+        out: dict[Hex, list[str]] = {}
+        for road in self.roads:
+            for h in road.hexes:
+                names = out.setdefault(h, [])
+                if road.name not in names:
+                    names.append(road.name)
+        return out
+
     def crosses_river(self, a: Hex, b: Hex) -> bool:
         d = a.direction_to(b)
         return d is not None and self.river_on_side(a, d) is not None
@@ -356,7 +370,7 @@ class HexMap:
             "city": city.name if city else None,
             "towns": towns,
             "rivers": [{"side": d, "river": name} for d, name in self.rivers_at(h)],
-            "roads": sorted({name for d in range(6) if (name := self.road_on_side(h, d))}),
+            "roads": self.roads_through(h),
             "crossing": next((x.name for x in self.crossings if h in (x.hex, x.outside)), None),
         }
 
