@@ -1,0 +1,401 @@
+"""Commands: the one door through which a game changes.
+
+Engine layer. The window, the AI, hot-seat play, replays and the editor's playtest all send the
+same commands. Each command first *validates* against the state and what its side knows,
+returning the reasons it cannot be done (in words a player can read); only a valid command is
+*applied*, and applying returns events for the window to show. ``Game`` keeps the journal of
+commands (for saves and replays) and the undo stack, which stops wherever information was
+revealed: an enemy uncovered, a random roll, an event fired, the turn ended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import ClassVar
+
+from game.hexgrid import Hex
+from game.hexmap import HexMap
+from game.movement import WAR_ZONE, allowed_countries, map_graph, obstacles_for, path_cost
+from game.rules import Rules
+from game.state import GameState
+from game.visibility import visible_units
+
+
+class CommandError(Exception):
+    """A command file entry that is not a command at all (unknown kind, missing fields)."""
+
+
+@dataclass
+class Event:
+    kind: str
+    text: str
+    data: dict = field(default_factory=dict)
+    reveals: bool = False  # the player learned something: undo stops here
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "text": self.text, "data": self.data, "reveals": self.reveals}
+
+
+@dataclass
+class Result:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.problems)
+
+
+@dataclass
+class Context:
+    """What a command needs besides the state: the map and the rules."""
+
+    hexmap: HexMap
+    rules: Rules
+
+    @property
+    def graph(self):
+        return map_graph(self.hexmap)
+
+
+_REGISTRY: dict[str, type["Command"]] = {}
+
+
+@dataclass
+class Command:
+    kind: ClassVar[str] = ""
+    side: str
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if cls.kind:
+            _REGISTRY[cls.kind] = cls
+
+    def validate(self, state: GameState, ctx: Context) -> list[str]:
+        problems = []
+        if state.over:
+            problems.append("the game is over")
+        elif self.side != state.active_side:
+            problems.append(f"not your turn: {state.side_names.get(state.active_side, state.active_side)} "
+                            f"is to move")
+        return problems
+
+    def apply(self, state: GameState, ctx: Context) -> list[Event]:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["kind"] = self.kind
+        return d
+
+    @staticmethod
+    def from_dict(d: dict) -> "Command":
+        if not isinstance(d, dict) or d.get("kind") not in _REGISTRY:
+            raise CommandError(f"unknown command {d.get('kind') if isinstance(d, dict) else d!r}")
+        cls = _REGISTRY[d["kind"]]
+        body = {k: v for k, v in d.items() if k != "kind"}
+        try:
+            return cls._from_body(body)
+        except (TypeError, ValueError, KeyError) as exc:
+            raise CommandError(f"bad {d['kind']} command: {exc}") from None
+
+    @classmethod
+    def _from_body(cls, body: dict) -> "Command":
+        return cls(**body)
+
+
+def _where(ctx: Context, h: Hex) -> str:
+    """A hex as a player reads it: the town on it, or its coordinates."""
+    city = ctx.hexmap.city_at(h) if ctx.hexmap.in_bounds(h) else None
+    return f"{city.name} ({h.q},{h.r})" if city else f"{h.q},{h.r}"
+
+
+def _own_unit(state: GameState, side: str, uid: str, problems: list[str]):
+    unit = state.units.get(uid)
+    if unit is None:
+        problems.append(f"no unit {uid!r}")
+        return None
+    if state.side_of(unit.faction) != side:
+        problems.append(f"not your unit: {uid} belongs to {state.factions[unit.faction].name}")
+        return None
+    return unit
+
+
+# -- Move --------------------------------------------------------------------------------------
+
+@dataclass
+class Move(Command):
+    """Move a unit along a path of adjacent hexes, the unit's own hex first."""
+
+    kind: ClassVar[str] = "move"
+    unit: str = ""
+    path: list[Hex] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "side": self.side, "unit": self.unit,
+                "path": [[h.q, h.r] for h in self.path]}
+
+    @classmethod
+    def _from_body(cls, body: dict) -> "Move":
+        return cls(side=body["side"], unit=body["unit"],
+                   path=[Hex(int(q), int(r)) for q, r in body["path"]])
+
+    def validate(self, state: GameState, ctx: Context) -> list[str]:
+        problems = super().validate(state, ctx)
+        if problems:
+            return problems
+        unit = _own_unit(state, self.side, self.unit, problems)
+        if unit is None:
+            return problems
+        rules, hexmap = ctx.rules, ctx.hexmap
+        ut = rules.unit_type(unit.type)
+        if len(self.path) < 2:
+            return ["the path needs at least two hexes: where the unit is, and where it goes"]
+        if self.path[0] != unit.hex:
+            return [f"the path must start where {unit.id} is, at {_where(ctx, unit.hex)}"]
+        if unit.moves_left <= 0:
+            return [f"no moves left: {unit.id} has moved this turn"]
+        faction = state.factions[unit.faction]
+        allowed = allowed_countries(faction.bases)
+        for a, b in zip(self.path, self.path[1:]):
+            if not hexmap.in_bounds(b):
+                return [f"{b.q},{b.r} is off the map"]
+            if a.distance(b) != 1:
+                return [f"the path jumps from {_where(ctx, a)} to {_where(ctx, b)}: hexes must be adjacent"]
+            terrain = hexmap.terrain_at(b)
+            if terrain not in ut.enters:
+                return [f"impassable: a {ut.name.lower()} unit cannot enter {terrain} at {_where(ctx, b)}"]
+            country = hexmap.country_at(b)
+            if ut.is_ground and country not in allowed:
+                name = hexmap.country_names.get(country, "the sea") if country else "the sea"
+                return [f"{faction.name} may not enter {name} (at {_where(ctx, b)})"]
+        if len(set(self.path)) != len(self.path):
+            return ["the path crosses itself"]
+        graph = ctx.graph
+        known = visible_units(state, hexmap, rules, self.side)
+        obs = obstacles_for(graph, rules, unit, known, state.at_war_with, state.side_of)
+        for k, h in enumerate(self.path[1:], start=1):
+            i = graph.index(h)
+            if i in obs.enemy:
+                return [f"{_where(ctx, h)} is held by the enemy: attack it instead"]
+            if i in obs.zoc and k < len(self.path) - 1:
+                return [f"enemy zone of control at {_where(ctx, h)}: the move must stop there"]
+        costs = path_cost(graph, rules, ut, self.path, obs.zoc, faction.bases)
+        total = sum(costs)
+        if total > unit.moves_left + 1e-9:
+            return [f"not enough moves: the path costs {total:g}, {unit.id} has {unit.moves_left:g} left"]
+        end = graph.index(self.path[-1])
+        if end in obs.blocked_end:
+            mine = [u for u in known if u.hex == self.path[-1] and state.side_of(u.faction) == self.side
+                    and rules.unit_type(u.type).is_ground]
+            if len(mine) >= rules.movement["stack_limit"]:
+                return [f"hex full: {len(mine)} units of your side already at {_where(ctx, self.path[-1])} "
+                        f"(the limit is {rules.movement['stack_limit']})"]
+            return [f"{_where(ctx, self.path[-1])} is held by another side's units"]
+        return []
+
+    def apply(self, state: GameState, ctx: Context) -> list[Event]:
+        rules, hexmap, graph = ctx.rules, ctx.hexmap, ctx.graph
+        unit = state.units[self.unit]
+        ut = rules.unit_type(unit.type)
+        faction = state.factions[unit.faction]
+        seen_before = {u.id for u in visible_units(state, hexmap, rules, self.side)}
+        # The truth, which may hold enemies the mover did not see.
+        truth = obstacles_for(graph, rules, unit, state.units.values(), state.at_war_with, state.side_of)
+        costs = path_cost(graph, rules, ut, self.path, truth.zoc, faction.bases)
+        events = []
+        walked = [self.path[0]]
+        spent = 0.0
+        for k, h in enumerate(self.path[1:]):
+            i = graph.index(h)
+            if i in truth.enemy:
+                events.append(Event("contact", f"{unit.id} ran into the enemy at {_where(ctx, h)} "
+                                    f"and stopped", {"unit": unit.id, "hex": [h.q, h.r]}, reveals=True))
+                break
+            if i in truth.blocked_end and h == self.path[-1]:
+                break
+            walked.append(h)
+            spent += costs[k]
+            if i in truth.zoc and h != self.path[-1]:
+                events.append(Event("zoc", f"{unit.id} was stopped by an enemy zone of control at "
+                                    f"{_where(ctx, h)}", {"unit": unit.id, "hex": [h.q, h.r]},
+                                    reveals=True))
+                break
+        # A unit cannot end in a hex it may only pass through; step back to the last one it may.
+        while len(walked) > 1 and graph.index(walked[-1]) in truth.blocked_end:
+            walked.pop()
+        if len(walked) > 1:
+            unit.hex = walked[-1]
+            unit.entrenchment = 0
+            unit.moves_left = max(0.0, unit.moves_left - spent)
+            if graph.index(unit.hex) in truth.zoc:
+                unit.moves_left = 0.0
+            events.insert(0, Event("moved", f"{unit.id} moved to {_where(ctx, unit.hex)}",
+                                   {"unit": unit.id, "path": [[h.q, h.r] for h in walked]}))
+            if ut.is_ground:
+                for h in walked[1:]:
+                    events += _capture(state, ctx, unit, h)
+        elif not events:
+            events.append(Event("blocked", f"{unit.id} could not move", {"unit": unit.id}, reveals=True))
+        seen_after = {u.id for u in visible_units(state, hexmap, rules, self.side)}
+        new = sorted(seen_after - seen_before)
+        if new:
+            events.append(Event("spotted", f"{len(new)} enemy unit{'s' if len(new) > 1 else ''} sighted",
+                                {"units": new}, reveals=True))
+        return events
+
+
+def _capture(state: GameState, ctx: Context, unit, h: Hex) -> list[Event]:
+    city = ctx.hexmap.city_at(h)
+    if city is None:
+        return []
+    owner = state.city_owner.get(city.id)
+    if owner == unit.faction or (owner is not None and not state.at_war_with(owner, unit.faction)):
+        return []
+    if city.country not in WAR_ZONE and city.country not in state.factions[unit.faction].bases:
+        return []
+    state.city_owner[city.id] = unit.faction
+    who = state.factions[unit.faction].name
+    was = f" from {state.factions[owner].name}" if owner else ""
+    state.log.append(f"Turn {state.turn}: {who} took {city.name}{was}")
+    return [Event("city_taken", f"{who} took {city.name}{was}",
+                  {"city": city.id, "faction": unit.faction, "from": owner}, reveals=True)]
+
+
+# -- Entrench ----------------------------------------------------------------------------------
+
+@dataclass
+class Entrench(Command):
+    """Dig in: spend the whole turn to raise the unit's entrenchment one level."""
+
+    kind: ClassVar[str] = "entrench"
+    unit: str = ""
+
+    def validate(self, state: GameState, ctx: Context) -> list[str]:
+        problems = super().validate(state, ctx)
+        if problems:
+            return problems
+        unit = _own_unit(state, self.side, self.unit, problems)
+        if unit is None:
+            return problems
+        ut = ctx.rules.unit_type(unit.type)
+        if not ut.is_ground:
+            return [f"only ground units dig in; {unit.id} is a {ut.name.lower()}"]
+        if unit.moves_left < ut.movement - 1e-9:
+            return [f"{unit.id} has already moved this turn: digging in takes the whole turn"]
+        terrain = ctx.rules.terrain[ctx.hexmap.terrain[ctx.hexmap.index(unit.hex)]]
+        if unit.entrenchment >= terrain.entrench_max:
+            return [f"{unit.id} cannot dig deeper than level {terrain.entrench_max} in {terrain.id}"]
+        return []
+
+    def apply(self, state: GameState, ctx: Context) -> list[Event]:
+        unit = state.units[self.unit]
+        unit.entrenchment += 1
+        unit.moves_left = 0.0
+        return [Event("entrenched", f"{unit.id} dug in to level {unit.entrenchment}",
+                      {"unit": unit.id, "level": unit.entrenchment})]
+
+
+# -- EndTurn -----------------------------------------------------------------------------------
+
+@dataclass
+class EndTurn(Command):
+    """The side to move hands over to the next; after the last side, the date advances."""
+
+    kind: ClassVar[str] = "end_turn"
+
+    def apply(self, state: GameState, ctx: Context) -> list[Event]:
+        from game.turns import begin_side_turn
+
+        events = []
+        state.active += 1
+        if state.active >= len(state.sides):
+            state.active = 0
+            state.turn += 1
+            if state.turn > state.end_turn:
+                state.over = True
+                state.turn = state.end_turn
+                state.active = len(state.sides) - 1
+                return [Event("game_over", "The last turn has been played", {}, reveals=True)]
+            events.append(Event("new_turn", f"Turn {state.turn}: {state.date.isoformat()}",
+                                {"turn": state.turn, "date": state.date.isoformat()}, reveals=True))
+        events += begin_side_turn(state, ctx.hexmap, ctx.rules, state.active_side)
+        events.append(Event("side_to_move", f"{state.side_names.get(state.active_side)} to move",
+                            {"side": state.active_side}, reveals=True))
+        return events
+
+
+# -- the game: journal and undo --------------------------------------------------------------
+
+class Game:
+    """A game in play: its state, the commands that made it, and what can be undone."""
+
+    def __init__(self, setup: dict, hexmap: HexMap, rules: Rules, seed: int,
+                 state: GameState | None = None, journal: list[dict] | None = None):
+        self.setup = setup
+        self.seed = int(seed)
+        self.ctx = Context(hexmap, rules)
+        if state is None:
+            from game.turns import begin_side_turn
+
+            state = GameState.new(setup, hexmap, rules, self.seed)
+            begin_side_turn(state, hexmap, rules, state.active_side)
+        self.state = state
+        self.journal: list[dict] = list(journal or [])
+        self._undo: list[tuple[GameState, int]] = []
+
+    @property
+    def hexmap(self) -> HexMap:
+        return self.ctx.hexmap
+
+    @property
+    def rules(self) -> Rules:
+        return self.ctx.rules
+
+    def validate(self, cmd: Command) -> list[str]:
+        return cmd.validate(self.state, self.ctx)
+
+    def execute(self, cmd: Command) -> Result:
+        problems = cmd.validate(self.state, self.ctx)
+        if problems:
+            return Result(False, problems)
+        before = self.state.copy()
+        events = cmd.apply(self.state, self.ctx)
+        self.journal.append(cmd.to_dict())
+        if any(e.reveals for e in events) or isinstance(cmd, EndTurn):
+            self._undo.clear()
+        else:
+            self._undo.append((before, len(self.journal) - 1))
+        return Result(True, [], events)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> bool:
+        """Take back the last command of the side to move, if nothing was revealed since."""
+        if not self._undo:
+            return False
+        before, at = self._undo.pop()
+        self.state = before
+        del self.journal[at:]
+        return True
+
+    def checksum(self) -> str:
+        return self.state.checksum()
+
+
+def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal: list[dict]) -> Game:
+    """Play a journal again from the start; raises CommandError if a command no longer fits."""
+    game = Game(setup, hexmap, rules, seed)
+    for n, entry in enumerate(journal, start=1):
+        cmd = Command.from_dict(entry)
+        res = game.execute(cmd)
+        if not res.ok:
+            raise CommandError(f"command {n} ({entry.get('kind')}) was refused: {res.reason}")
+    return game
+
+
+__all__ = ["Command", "CommandError", "Context", "EndTurn", "Entrench", "Event", "Game", "Move",
+           "Result", "replay_journal"]

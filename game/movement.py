@@ -1,0 +1,236 @@
+"""Movement: what a move costs, where a unit can go, and the cheapest path there.
+
+Engine layer, pure: map, rules and what the mover knows in; ranges and paths out. The map is
+turned once into flat arrays over hex indices (``MapGraph``), and the cost of every hexside for
+a kind of unit is one numpy array, so a unit's whole range is a short Dijkstra over integers.
+
+Rules: terrain costs by movement class; along a road a fixed low cost whatever the terrain;
+crossing a river costs extra, less by a road bridge; a unit that enters a hex in an enemy zone
+of control stops there, and leaving such a hex costs extra; no unit enters a hex held by an
+enemy; at most ``stack_limit`` ground units of one side end their move in a hex (they may pass
+through more). Ground units enter only the war zone (Iraq and Syria) and their faction's bases.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from game.hexgrid import DIRECTIONS, Hex, oddr_axial_arrays
+from game.hexmap import HexMap
+from game.rules import Rules, UnitType, move_cost_table
+
+WAR_ZONE = ("IRQ", "SYR")
+
+
+class MapGraph:
+    """The map as arrays over hex indices ``i = row * cols + col``."""
+
+    def __init__(self, hexmap: HexMap):
+        self.map = hexmap
+        self.rows, self.cols = hexmap.rows, hexmap.cols
+        self.n = self.rows * self.cols
+        q, r = oddr_axial_arrays(self.cols, self.rows)
+        self.q = q.ravel()
+        self.r = r.ravel()
+        nbr = np.full((self.n, 6), -1, dtype=np.int64)
+        for d, step in enumerate(DIRECTIONS):
+            nq, nr = self.q + step.q, self.r + step.r
+            ncol = nq + (nr - (nr & 1)) // 2
+            ok = (nr >= 0) & (nr < self.rows) & (ncol >= 0) & (ncol < self.cols)
+            nbr[ok, d] = (nr * self.cols + ncol)[ok]
+        self.nbr = nbr
+        self.nbr_list: list[list[int]] = nbr.tolist()
+        self.terrain = hexmap.terrain.ravel().astype(np.int64)
+        self.country = hexmap.country.ravel().astype(np.int64)
+        self.road = hexmap.road.reshape(self.n, 6) > 0
+        self.river = hexmap.river.reshape(self.n, 6) > 0
+        self.country_codes = hexmap.countries
+
+    def index(self, h: Hex) -> int:
+        col = h.q + (h.r - (h.r & 1)) // 2
+        return h.r * self.cols + col
+
+    def hex(self, i: int) -> Hex:
+        return Hex(int(self.q[i]), int(self.r[i]))
+
+    def in_bounds(self, h: Hex) -> bool:
+        return self.map.in_bounds(h)
+
+    def country_mask(self, codes) -> np.ndarray:
+        wanted = [i for i, c in enumerate(self.country_codes) if c in codes]
+        return np.isin(self.country, wanted)
+
+
+@lru_cache(maxsize=4)
+def map_graph(hexmap: HexMap) -> MapGraph:
+    return MapGraph(hexmap)
+
+
+def allowed_countries(bases) -> tuple[str, ...]:
+    return tuple(sorted(set(WAR_ZONE) | set(bases)))
+
+
+_EDGE_CACHE: dict[tuple, tuple[list[list[float]], list[list[tuple[int, float]]]]] = {}
+
+
+def edge_costs(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[list[float]]:
+    """Cost of stepping from each hex through each of its sides, as nested lists; inf: no way."""
+    return _edges(graph, rules, ut, bases)[0]
+
+
+def adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[list[tuple[int, float]]]:
+    """For each hex, the (neighbour, cost) pairs the unit type can step to: Dijkstra's input."""
+    return _edges(graph, rules, ut, bases)[1]
+
+
+def _edges(graph: MapGraph, rules: Rules, ut: UnitType, bases):
+    key = (id(graph), id(rules), ut.id, allowed_countries(bases))
+    hit = _EDGE_CACHE.get(key)
+    if hit is not None:
+        return hit
+    terrain_cost = np.array(move_cost_table(rules, ut))
+    nbr = graph.nbr
+    valid = nbr >= 0
+    target = np.where(valid, nbr, 0)
+    cost = terrain_cost[graph.terrain[target]]
+    if ut.is_ground:
+        mv = rules.movement
+        road = graph.road
+        river = graph.river
+        cost = np.where(road, np.where(np.isfinite(cost), mv["road_cost"], cost), cost)
+        cost = cost + np.where(river, np.where(road, mv["bridge_cost"], mv["river_cost"]), 0.0)
+        allowed = graph.country_mask(allowed_countries(bases))
+        cost = np.where(allowed[target], cost, math.inf)
+    cost = np.where(valid, cost, math.inf)
+    lists = cost.tolist()
+    adj = [[(j, c) for j, c in zip(nbrs, row) if j >= 0 and c != math.inf]
+           for nbrs, row in zip(graph.nbr_list, lists)]
+    _EDGE_CACHE[key] = (lists, adj)
+    return lists, adj
+
+
+@dataclass
+class Obstacles:
+    """What stands in a mover's way, as far as the mover knows it."""
+
+    enemy: set[int]  # hexes holding enemy units
+    zoc: set[int]  # hexes in an enemy zone of control
+    blocked_end: set[int]  # hexes the unit may pass but not stop in (stack full, other sides)
+
+
+def obstacles_for(graph: MapGraph, rules: Rules, unit, units, at_war, side_of) -> Obstacles:
+    """Obstacles for ``unit`` from an iterable of the units the mover knows of.
+
+    ``at_war(f1, f2)`` and ``side_of(faction)`` answer for the factions concerned.
+    """
+    my_side = side_of(unit.faction)
+    enemy: set[int] = set()
+    zoc: set[int] = set()
+    stacks: dict[int, int] = {}
+    other_side: set[int] = set()
+    ut = rules.unit_type(unit.type)
+    for u in units:
+        if u.id == unit.id:
+            continue
+        uut = rules.unit_type(u.type)
+        i = graph.index(u.hex)
+        if at_war(unit.faction, u.faction):
+            if uut.is_ground and ut.is_ground or uut.category == ut.category:
+                enemy.add(i)
+            if uut.zoc and ut.is_ground and uut.is_ground:
+                zoc.update(j for j in graph.nbr_list[i] if j >= 0)
+        elif side_of(u.faction) == my_side:
+            if uut.is_ground:
+                stacks[i] = stacks.get(i, 0) + 1
+        elif uut.is_ground and ut.is_ground:
+            other_side.add(i)
+    limit = rules.movement["stack_limit"] if ut.is_ground else 10**9
+    blocked_end = {i for i, n in stacks.items() if n >= limit} | other_side
+    return Obstacles(enemy=enemy, zoc=zoc - enemy, blocked_end=blocked_end)
+
+
+def reachable(graph: MapGraph, rules: Rules, ut: UnitType, start: int, moves: float,
+              obstacles: Obstacles, bases=()) -> tuple[dict[int, float], dict[int, int]]:
+    """Dijkstra from ``start`` within ``moves`` points: (cost to each hex reached, previous hex)."""
+    adj = adjacency(graph, rules, ut, bases)
+    enemy, zoc = obstacles.enemy, obstacles.zoc
+    limit = moves + 1e-9
+    cost = {start: 0.0}
+    prev: dict[int, int] = {}
+    get = cost.get
+    inf = math.inf
+    push, pop = heapq.heappush, heapq.heappop
+    # Leaving a hex in an enemy zone of control costs extra; the first step pays it.
+    extra = rules.movement["zoc_exit_cost"] if (ut.is_ground and start in zoc) else 0.0
+    for j, w in adj[start]:
+        nc = w + extra
+        if j not in enemy and nc <= limit and nc < get(j, inf):
+            cost[j] = nc
+            prev[j] = start
+    heap = [(c, j) for j, c in cost.items() if j != start]
+    heapq.heapify(heap)
+    while heap:
+        c, i = pop(heap)
+        if c > cost[i] or i in zoc:
+            continue  # stale, or entering an enemy zone of control ended the move here
+        for j, w in adj[i]:
+            nc = c + w
+            if nc <= limit and nc < get(j, inf) and j not in enemy:
+                cost[j] = nc
+                prev[j] = i
+                push(heap, (nc, j))
+    return cost, prev
+
+
+def movement_range(graph: MapGraph, rules: Rules, unit, obstacles: Obstacles,
+                   bases=()) -> dict[Hex, float]:
+    """Hexes where the unit may end its move this turn, with the cost of getting there."""
+    ut = rules.unit_type(unit.type)
+    start = graph.index(unit.hex)
+    cost, _ = reachable(graph, rules, ut, start, unit.moves_left, obstacles, bases)
+    return {graph.hex(i): c for i, c in cost.items()
+            if i != start and i not in obstacles.blocked_end}
+
+
+def find_path(graph: MapGraph, rules: Rules, unit, target: Hex, obstacles: Obstacles,
+              bases=(), moves: float | None = None) -> tuple[list[Hex], float] | None:
+    """The cheapest path (start first) to a hex the unit may end on, with its cost; else None."""
+    if not graph.in_bounds(target):
+        return None
+    ut = rules.unit_type(unit.type)
+    start = graph.index(unit.hex)
+    goal = graph.index(target)
+    if goal in obstacles.blocked_end or goal == start:
+        return None
+    budget = unit.moves_left if moves is None else moves
+    cost, prev = reachable(graph, rules, ut, start, budget, obstacles, bases)
+    if goal not in cost:
+        return None
+    path = [goal]
+    while path[-1] != start:
+        path.append(prev[path[-1]])
+    return [graph.hex(i) for i in reversed(path)], cost[goal]
+
+
+def path_cost(graph: MapGraph, rules: Rules, ut: UnitType, path: list[Hex], zoc: set[int],
+              bases=()) -> list[float]:
+    """Cost of each step of a path (len(path) - 1 numbers); inf for a step that cannot be made."""
+    edges = edge_costs(graph, rules, ut, bases)
+    zoc_exit = rules.movement["zoc_exit_cost"] if ut.is_ground else 0.0
+    out = []
+    for k, (a, b) in enumerate(zip(path, path[1:])):
+        d = a.direction_to(b)
+        if d is None:
+            out.append(math.inf)
+            continue
+        i = graph.index(a)
+        c = edges[i][d]
+        if k == 0 and i in zoc:
+            c += zoc_exit
+        out.append(c)
+    return out

@@ -1,0 +1,319 @@
+"""Game state: everything that changes during a game, and nothing else.
+
+Engine layer (no pygame). A ``GameState`` holds the date and turn, the side to move, the
+factions and who is at war with whom, the units, who holds each town, the casualty ledger and
+the game's one random generator. The map and the rules are shared, read-only inputs, never
+saved with a game. The state changes only through ``game.commands``; ``to_dict`` and
+``from_dict`` make it plain JSON data, and ``checksum`` proves two states equal.
+
+A game starts from a *setup*: a plain dict that a scenario file becomes once it is loaded and
+checked (see ``docs/scenario-format.md``). ``GameState.new`` places it on the map.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from game.hexgrid import Hex
+from game.hexmap import HexMap
+from game.rules import Rules
+
+STATE_VERSION = 1
+# Countries the war is fought in. Other countries are the bases of the factions that list them.
+WAR_ZONE = ("IRQ", "SYR")
+
+
+class SetupError(Exception):
+    """A setup that cannot start a game; ``problems`` holds one readable line each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Unit:
+    id: str
+    type: str
+    faction: str
+    hex: Hex
+    personnel: int
+    name: str = ""
+    equipment: dict[str, int] = field(default_factory=dict)
+    morale: float = 70.0  # 0-100: below 25 a unit is broken
+    experience: float = 30.0  # 0-100
+    supplied: bool = True
+    turns_unsupplied: int = 0
+    entrenchment: int = 0
+    moves_left: float = 0.0
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["hex"] = [self.hex.q, self.hex.r]
+        d["equipment"] = dict(sorted(self.equipment.items()))
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Unit":
+        d = dict(d)
+        q, r = d.pop("hex")
+        return cls(hex=Hex(int(q), int(r)), **d)
+
+
+@dataclass
+class Faction:
+    id: str
+    name: str
+    side: str
+    bases: list[str] = field(default_factory=list)  # countries that supply it and that it may enter
+    supply_crossings: list[str] = field(default_factory=list)  # countries whose crossings supply it
+    nation: str = ""  # for the casualty ledger's coalition nations
+    leaders: list[str] = field(default_factory=list)
+    active: bool = True
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Faction":
+        return cls(**d)
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+@dataclass
+class GameState:
+    scenario_id: str
+    title: str
+    start_date: dt.date
+    turn_days: int
+    end_turn: int  # the last turn played; after it the game is over
+    sides: list[str]  # in the order they move
+    side_names: dict[str, str]
+    factions: dict[str, Faction]
+    at_war: set[frozenset[str]]  # pairs of faction ids
+    units: dict[str, Unit]  # by id, kept in id order
+    city_owner: dict[str, str | None]  # city id -> faction id
+    rng: np.random.Generator
+    turn: int = 1
+    active: int = 0  # index into sides
+    losses: dict[str, dict[str, int]] = field(default_factory=dict)  # faction -> cause -> people
+    next_unit: int = 1
+    over: bool = False
+    winner: str | None = None
+    log: list[str] = field(default_factory=list)
+
+    # -- creation ---------------------------------------------------------------------------
+
+    @classmethod
+    def new(cls, setup: dict, hexmap: HexMap, rules: Rules, seed: int) -> "GameState":
+        """Start a game from a setup dict; raise SetupError naming every problem."""
+        problems: list[str] = []
+        factions = {}
+        for f in setup.get("factions", []):
+            factions[f["id"]] = Faction(
+                id=f["id"], name=f.get("name", f["id"]), side=f["side"],
+                bases=list(f.get("bases", [])), supply_crossings=list(f.get("supply_crossings", [])),
+                nation=f.get("nation", ""), leaders=list(f.get("leaders", [])),
+            )
+        sides = [s["id"] for s in setup.get("sides", [])]
+        for f in factions.values():
+            if f.side not in sides:
+                problems.append(f"factions.{f.id}.side: unknown side {f.side!r}")
+        at_war = set()
+        for a, b in setup.get("at_war", []):
+            for x in (a, b):
+                if x not in factions:
+                    problems.append(f"at_war: unknown faction {x!r}")
+            at_war.add(frozenset((a, b)))
+        city_owner: dict[str, str | None] = {c.id: None for c in hexmap.cities}
+        for cid, fid in setup.get("cities", {}).items():
+            city = hexmap.find_city(cid)
+            if city is None:
+                problems.append(f"cities.{cid}: unknown city")
+            elif fid is not None and fid not in factions:
+                problems.append(f"cities.{cid}: unknown faction {fid!r}")
+            else:
+                city_owner[city.id] = fid
+        state = cls(
+            scenario_id=setup.get("id", "custom"), title=setup.get("title", "Custom game"),
+            start_date=_date(setup.get("start_date", "2014-06-16")),
+            turn_days=int(setup.get("turn_days", 7)), end_turn=int(setup.get("turns", 20)),
+            sides=sides, side_names={s["id"]: s.get("name", s["id"]) for s in setup.get("sides", [])},
+            factions=factions, at_war=at_war, units={}, city_owner=city_owner,
+            rng=np.random.default_rng(seed),
+        )
+        for i, u in enumerate(setup.get("units", [])):
+            where = f"units[{i}]"
+            try:
+                unit = state.make_unit(u, hexmap, rules)
+            except SetupError as exc:
+                problems += [f"{where}: {p}" for p in exc.problems]
+                continue
+            if unit.id in state.units:
+                problems.append(f"{where}.id: {unit.id!r} is used twice")
+            state.units[unit.id] = unit
+        if problems:
+            raise SetupError(problems)
+        state.units = dict(sorted(state.units.items()))
+        for unit in state.units.values():
+            unit.moves_left = rules.unit_type(unit.type).movement
+        return state
+
+    def make_unit(self, u: dict, hexmap: HexMap, rules: Rules) -> Unit:
+        """A unit from its setup entry; the place may be a hex, a town or LAT,LON."""
+        from game.hexmap import MapError
+
+        problems = []
+        if u.get("type") not in rules.unit_types:
+            problems.append(f"type: unknown unit type {u.get('type')!r}; expected one of "
+                            f"{', '.join(rules.unit_types)}")
+        if u.get("faction") not in self.factions:
+            problems.append(f"faction: unknown faction {u.get('faction')!r}")
+        place = u.get("hex", u.get("place"))
+        h = None
+        if isinstance(place, (list, tuple)) and len(place) == 2:
+            h = Hex(int(place[0]), int(place[1]))
+            if not hexmap.in_bounds(h):
+                problems.append(f"hex: {list(place)} is off the map")
+        elif isinstance(place, str):
+            try:
+                h = hexmap.resolve_place(place)
+            except MapError as exc:
+                problems.append(f"place: {exc}")
+        else:
+            problems.append("place: give a town, LAT,LON or a hex [q, r]")
+        personnel = u.get("personnel", 0)
+        if not isinstance(personnel, int) or personnel < 0:
+            problems.append(f"personnel: expected a whole number of people, got {personnel!r}")
+        if problems:
+            raise SetupError(problems)
+        ut = rules.unit_type(u["type"])
+        terrain = hexmap.terrain_at(h)
+        if terrain not in ut.enters:
+            raise SetupError([f"place: a {ut.name.lower()} unit cannot stand on {terrain} "
+                              f"at {h.q},{h.r}"])
+        uid = u.get("id") or self.new_unit_id(u["faction"])
+        return Unit(
+            id=uid, type=u["type"], faction=u["faction"], hex=h, personnel=personnel,
+            name=u.get("name", ""), equipment={k: int(v) for k, v in u.get("equipment", {}).items()},
+            morale=float(u.get("morale", 70.0)), experience=float(u.get("experience", 30.0)),
+            entrenchment=int(u.get("entrenchment", 0)),
+        )
+
+    def new_unit_id(self, faction: str) -> str:
+        uid = f"{faction}-{self.next_unit:03d}"
+        self.next_unit += 1
+        return uid
+
+    # -- questions --------------------------------------------------------------------------
+
+    @property
+    def active_side(self) -> str:
+        return self.sides[self.active]
+
+    @property
+    def date(self) -> dt.date:
+        return self.start_date + dt.timedelta(days=(self.turn - 1) * self.turn_days)
+
+    def side_of(self, faction: str) -> str:
+        return self.factions[faction].side
+
+    def at_war_with(self, a: str, b: str) -> bool:
+        return frozenset((a, b)) in self.at_war
+
+    def enemies_of_side(self, side: str) -> set[str]:
+        """Factions at war with any faction of this side."""
+        mine = [f for f in self.factions.values() if f.side == side]
+        return {o for o in self.factions for f in mine if self.at_war_with(f.id, o)}
+
+    def units_of_side(self, side: str) -> list[Unit]:
+        return [u for u in self.units.values() if self.factions[u.faction].side == side]
+
+    def units_at(self, h: Hex) -> list[Unit]:
+        return [u for u in self.units.values() if u.hex == h]
+
+    def record_loss(self, faction: str, cause: str, people: int) -> None:
+        if people <= 0:
+            return
+        book = self.losses.setdefault(faction, {})
+        book[cause] = book.get(cause, 0) + int(people)
+
+    # -- persistence ------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        return {
+            "version": STATE_VERSION,
+            "scenario_id": self.scenario_id,
+            "title": self.title,
+            "start_date": self.start_date.isoformat(),
+            "turn_days": self.turn_days,
+            "end_turn": self.end_turn,
+            "sides": list(self.sides),
+            "side_names": dict(self.side_names),
+            "factions": {k: f.to_dict() for k, f in self.factions.items()},
+            "at_war": sorted(sorted(p) for p in self.at_war),
+            "units": [u.to_dict() for u in self.units.values()],
+            "city_owner": dict(sorted(self.city_owner.items())),
+            "rng": _rng_to_dict(self.rng),
+            "turn": self.turn,
+            "active": self.active,
+            "losses": {f: dict(sorted(c.items())) for f, c in sorted(self.losses.items())},
+            "next_unit": self.next_unit,
+            "over": self.over,
+            "winner": self.winner,
+            "log": list(self.log),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "GameState":
+        if d.get("version") != STATE_VERSION:
+            raise ValueError(f"state version {d.get('version')!r}, this game reads {STATE_VERSION}")
+        units = [Unit.from_dict(u) for u in d["units"]]
+        return cls(
+            scenario_id=d["scenario_id"], title=d["title"], start_date=_date(d["start_date"]),
+            turn_days=int(d["turn_days"]), end_turn=int(d["end_turn"]), sides=list(d["sides"]),
+            side_names=dict(d["side_names"]),
+            factions={k: Faction.from_dict(f) for k, f in d["factions"].items()},
+            at_war={frozenset(p) for p in d["at_war"]},
+            units={u.id: u for u in units},
+            city_owner=dict(d["city_owner"]), rng=_rng_from_dict(d["rng"]),
+            turn=int(d["turn"]), active=int(d["active"]),
+            losses={f: {k: int(v) for k, v in c.items()} for f, c in d["losses"].items()},
+            next_unit=int(d["next_unit"]), over=bool(d["over"]), winner=d["winner"],
+            log=list(d["log"]),
+        )
+
+    def copy(self) -> "GameState":
+        return copy.deepcopy(self)
+
+    def checksum(self) -> str:
+        return state_checksum(self.to_dict())
+
+
+def state_checksum(data: dict) -> str:
+    blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def _rng_to_dict(rng: np.random.Generator) -> dict:
+    st = rng.bit_generator.state
+    return {"bit_generator": st["bit_generator"], "state": {k: int(v) for k, v in st["state"].items()},
+            "has_uint32": int(st["has_uint32"]), "uinteger": int(st["uinteger"])}
+
+
+def _rng_from_dict(d: dict) -> np.random.Generator:
+    if d.get("bit_generator") != "PCG64":
+        raise ValueError(f"unknown random generator {d.get('bit_generator')!r}")
+    bg = np.random.PCG64()
+    bg.state = {"bit_generator": "PCG64", "state": dict(d["state"]),
+                "has_uint32": d["has_uint32"], "uinteger": d["uinteger"]}
+    return np.random.Generator(bg)

@@ -1,0 +1,57 @@
+"""The start of a side's turn: fresh movement, supply traced, attrition and recovery.
+
+Engine layer, pure: called by ``EndTurn`` for the side that is to move next (and once for the
+first side when a game starts). Supply is traced for all the side's factions at once
+(``game.supply``); a unit out of supply recovers nothing, loses morale, and after
+``attrition_after`` turns starts to lose people, counted in the casualty ledger as attrition.
+"""
+
+from __future__ import annotations
+
+from game.hexmap import HexMap
+from game.rules import Rules
+from game.state import GameState
+
+
+def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
+    from game.commands import Event
+    from game.movement import map_graph
+    from game.supply import supply_maps
+
+    graph = map_graph(hexmap)
+    sup = rules.supply
+    factions = sorted(f for f, fac in state.factions.items() if fac.side == side)
+    supplied = supply_maps(state, hexmap, rules, factions)
+    events = []
+    cut_off = []
+    for unit in list(state.units.values()):
+        if unit.faction not in supplied:
+            continue
+        ut = rules.unit_type(unit.type)
+        unit.moves_left = ut.movement
+        if not ut.is_ground:
+            unit.supplied = True
+            unit.turns_unsupplied = 0
+            continue
+        unit.supplied = bool(supplied[unit.faction][graph.index(unit.hex)])
+        if unit.supplied:
+            unit.turns_unsupplied = 0
+            unit.morale = min(100.0, unit.morale + sup["recovery_morale"])
+            continue
+        unit.turns_unsupplied += 1
+        unit.morale = max(0.0, unit.morale - 5.0)
+        cut_off.append(unit.id)
+        if unit.turns_unsupplied > sup["attrition_after"]:
+            lost = max(1, int(round(unit.personnel * sup["attrition_rate"])))
+            lost = min(lost, unit.personnel)
+            unit.personnel -= lost
+            state.record_loss(unit.faction, "attrition", lost)
+            if unit.personnel < ut.min_personnel:
+                state.record_loss(unit.faction, "dissolved", unit.personnel)
+                del state.units[unit.id]
+                events.append(Event("dissolved", f"{unit.id}, cut off, has melted away",
+                                    {"unit": unit.id}, reveals=True))
+    if cut_off:
+        events.append(Event("out_of_supply", f"{len(cut_off)} unit{'s' if len(cut_off) > 1 else ''} "
+                            f"out of supply", {"units": cut_off}))
+    return events

@@ -1,0 +1,172 @@
+"""Movement on the real map: terrain, roads, rivers, zones of control, stacking, borders."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from game.hexgrid import Hex
+from game.movement import (
+    Obstacles,
+    edge_costs,
+    find_path,
+    map_graph,
+    movement_range,
+    obstacles_for,
+    path_cost,
+)
+from game.rules import default_rules
+from game.state import GameState, Unit
+
+from games import hexmap, mosul_setup
+
+RULES = default_rules()
+
+
+@pytest.fixture(scope="module")
+def m():
+    return hexmap()
+
+
+@pytest.fixture(scope="module")
+def g(m):
+    return map_graph(m)
+
+
+def unit(type_="infantry", at=Hex(0, 0), faction="iraq", moves=None):
+    ut = RULES.unit_type(type_)
+    return Unit(id="u", type=type_, faction=faction, hex=at, personnel=1000,
+                moves_left=ut.movement if moves is None else moves)
+
+
+NONE = Obstacles(enemy=set(), zoc=set(), blocked_end=set())
+
+
+def test_index_round_trip(m, g):
+    for h in [Hex(0, 0), m.find_city("Mosul").hex, m.find_city("Basra").hex]:
+        assert g.hex(g.index(h)) == h
+    for i in range(0, g.n, 997):
+        assert g.index(g.hex(i)) == i
+
+
+def test_neighbours_match_hexgrid(m, g):
+    h = m.find_city("Baghdad").hex
+    assert [g.hex(j) for j in g.nbr[g.index(h)]] == list(h.neighbors())
+
+
+def test_roads_are_faster(m, g):
+    """Along the Euphrates road a mechanized unit goes further than across the desert."""
+    ramadi = m.find_city("Ramadi").hex
+    u = unit("mechanized", ramadi)
+    reach = movement_range(g, RULES, u, NONE)
+    road = next(r for r in m.roads if r.name == "Euphrates road")
+    i = road.hexes.index(ramadi)
+    along = [h for h in road.hexes[i:] if h in reach]
+    assert len(along) > RULES.unit_type("mechanized").movement  # more hexes than points
+    assert max(ramadi.distance(h) for h in reach) > RULES.unit_type("mechanized").movement
+
+
+def test_river_costs_more_and_bridges_less(m, g):
+    ut = RULES.unit_type("infantry")
+    costs = edge_costs(g, RULES, ut)
+    river_no_road = road_bridge = None
+    for i in range(g.n):
+        for d in range(6):
+            j = g.nbr[i, d]
+            if j < 0 or not g.river[i, d]:
+                continue
+            if m.terrain.ravel()[j] == 3:  # into desert
+                if g.road[i, d]:
+                    road_bridge = costs[i][d]
+                elif river_no_road is None:
+                    river_no_road = costs[i][d]
+    mv = RULES.movement
+    assert river_no_road == 1.0 + mv["river_cost"]
+    assert road_bridge == mv["road_cost"] + mv["bridge_cost"]
+    assert road_bridge < river_no_road
+
+
+def test_water_and_marsh(m, g):
+    basra = m.find_city("Amarah").hex
+    reach_inf = movement_range(g, RULES, unit("infantry", basra, moves=20), NONE)
+    reach_arm = movement_range(g, RULES, unit("armour", basra, moves=20), NONE)
+    assert all(m.terrain_at(h) not in ("sea", "lake") for h in reach_inf)
+    assert any(m.terrain_at(h) == "marsh" for h in reach_inf)
+    assert not any(m.terrain_at(h) == "marsh" for h in reach_arm)
+
+
+def test_borders(m, g):
+    zakho = m.find_city("Zakho").hex
+    kurd = unit("infantry", zakho, faction="kurds", moves=12)
+    reach = movement_range(g, RULES, kurd, NONE)
+    assert reach and all(m.country_at(h) in ("IRQ", "SYR") for h in reach)
+    reach_us = movement_range(g, RULES, unit("infantry", zakho, faction="us", moves=12), NONE,
+                              bases=["TUR"])
+    assert any(m.country_at(h) == "TUR" for h in reach_us)
+
+
+def test_enemy_and_zoc(m, g):
+    """An enemy hex is never entered; a hex in its zone of control is entered but not left."""
+    start = Hex(60, 40)
+    assert m.terrain_at(start) in ("desert", "steppe")
+    enemy_at = start + Hex(3, 0)
+    ei = g.index(enemy_at)
+    zoc = {j for j in g.nbr[ei] if j >= 0}
+    obs = Obstacles(enemy={ei}, zoc=zoc, blocked_end=set())
+    reach = movement_range(g, RULES, unit("infantry", start, moves=6), obs)
+    assert enemy_at not in reach
+    west = enemy_at + Hex(-1, 0)
+    assert west in reach
+    beyond = enemy_at + Hex(1, 0)  # straight through is closed; around the ZOC is long
+    free = movement_range(g, RULES, unit("infantry", start, moves=6), NONE)
+    assert beyond in free and (beyond not in reach or reach[beyond] > free[beyond])
+    # Starting inside a zone of control costs extra to leave.
+    obs2 = Obstacles(enemy=set(), zoc={g.index(start)}, blocked_end=set())
+    away = start + Hex(-1, 0)
+    assert movement_range(g, RULES, unit("infantry", start), obs2)[away] == \
+        free[away] + RULES.movement["zoc_exit_cost"]
+
+
+def test_stacking(m, g):
+    start = Hex(60, 40)
+    full = start + Hex(1, 0)
+    obs = Obstacles(enemy=set(), zoc=set(), blocked_end={g.index(full)})
+    reach = movement_range(g, RULES, unit("infantry", start), obs)
+    assert full not in reach  # may not stop there
+    assert full + Hex(1, 0) in reach  # but may pass through
+
+
+def test_obstacles_from_units(m, g):
+    state = GameState.new(mosul_setup(), m, RULES, 1)
+    mover = state.units["iraq-2"]
+    obs = obstacles_for(g, RULES, mover, state.units.values(), state.at_war_with, state.side_of)
+    isis = state.units["isis-2"]
+    assert g.index(isis.hex) in obs.enemy
+    assert all(j in obs.zoc for j in g.nbr[g.index(isis.hex)] if j >= 0)
+    # Three Iraqi ground units in Baghdad: the city is full for a fourth.
+    assert g.index(m.find_city("Baghdad").hex) in obs.blocked_end
+    # The air wing stands nowhere near the ground war: no obstacle to ground units.
+    air = state.units["us-air"]
+    assert g.index(air.hex) not in obs.enemy | obs.blocked_end
+
+
+def test_path_matches_range(m, g):
+    mosul = m.find_city("Mosul").hex
+    u = unit("mechanized", mosul)
+    reach = movement_range(g, RULES, u, NONE)
+    for target, cost in list(reach.items())[::25]:
+        path, c = find_path(g, RULES, u, target, NONE)
+        assert path[0] == mosul and path[-1] == target
+        assert c == pytest.approx(cost)
+        assert sum(path_cost(g, RULES, RULES.unit_type("mechanized"), path, set())) == pytest.approx(c)
+    assert find_path(g, RULES, u, Hex(0, 0), NONE) is None
+
+
+def test_air_wing_flies_anywhere_in_range(m, g):
+    kuwait = m.find_city("Kuwait City").hex
+    air = unit("air_wing", kuwait)
+    reach = movement_range(g, RULES, air, NONE)
+    assert any(m.terrain_at(h) == "sea" for h in reach)
+    assert max(kuwait.distance(h) for h in reach) == RULES.unit_type("air_wing").movement
+    assert all(math.isfinite(c) for c in reach.values())
