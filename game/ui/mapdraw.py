@@ -876,8 +876,8 @@ def _ensure_pygame() -> None:
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    if not pygame.get_init():
-        pygame.init()
+    if not pygame.display.get_init():
+        pygame.display.init()  # drawing needs no mixer; a machine without sound would complain
     if not pygame.font.get_init():
         pygame.font.init()
 
