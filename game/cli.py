@@ -129,6 +129,41 @@ def cmd_play(args) -> int:
     return run_map_viewer(hexmap)
 
 
+# -- replay and bench -------------------------------------------------------------------------
+
+def cmd_replay(args) -> int:
+    from game.rules import default_rules
+    from game.saves import SaveError, describe_save, load_game, read_save, verify_save
+
+    hexmap = _load_map()
+    if args.verify:
+        ok, message = verify_save(args.save, hexmap, default_rules())
+        if not ok:
+            raise CommandError(f"replay: {message}")
+        print(message)
+        return 0
+    try:
+        game = load_game(args.save, hexmap, default_rules())
+        doc = read_save(args.save)
+    except SaveError as exc:
+        raise CommandError(f"replay: {exc}") from None
+    print(f"save: {args.save}")
+    for line in describe_save(game, doc):
+        print(f"  {line}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from game.bench import print_table, run_bench
+
+    figures = run_bench(quick=args.quick)
+    if args.json:
+        _print_json(figures)
+    else:
+        print_table(figures)
+    return 0
+
+
 # -- entry point ------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,6 +182,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--info", action="store_true", help="scale, size, terrain, cities, rivers, roads")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_map)
+
+    p = sub.add_parser("replay", help="describe a save file, or replay it to verify it")
+    p.add_argument("save", metavar="SAVE", help="a save file")
+    p.add_argument("--verify", action="store_true",
+                   help="replay the commands from the start and compare the checksum")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("bench", help="time the engine's hot paths against their targets")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--quick", action="store_true", help="fewer repetitions (for tests)")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -50,13 +50,21 @@ class MapGraph:
         self.road = hexmap.road.reshape(self.n, 6) > 0
         self.river = hexmap.river.reshape(self.n, 6) > 0
         self.country_codes = hexmap.countries
+        self._hexes: list[Hex] | None = None
 
     def index(self, h: Hex) -> int:
         col = h.q + (h.r - (h.r & 1)) // 2
         return h.r * self.cols + col
 
     def hex(self, i: int) -> Hex:
-        return Hex(int(self.q[i]), int(self.r[i]))
+        return self.hexes[i]
+
+    @property
+    def hexes(self) -> list[Hex]:
+        """Every hex of the map by index, made once: Hex objects are slow to build."""
+        if self._hexes is None:
+            self._hexes = [Hex(q, r) for q, r in zip(self.q.tolist(), self.r.tolist())]
+        return self._hexes
 
     def in_bounds(self, h: Hex) -> bool:
         return self.map.in_bounds(h)
@@ -68,7 +76,10 @@ class MapGraph:
 
 @lru_cache(maxsize=4)
 def map_graph(hexmap: HexMap) -> MapGraph:
-    return MapGraph(hexmap)
+    graph = MapGraph(hexmap)
+    if graph.n > _MASK + 1:
+        raise ValueError(f"map of {graph.n} hexes is larger than the movement search allows")
+    return graph
 
 
 def allowed_countries(bases) -> tuple[str, ...]:
@@ -154,37 +165,65 @@ def obstacles_for(graph: MapGraph, rules: Rules, unit, units, at_war, side_of) -
     return Obstacles(enemy=enemy, zoc=zoc - enemy, blocked_end=blocked_end)
 
 
+# Costs are kept in hundredths of a movement point inside the search, so that a heap entry is
+# one integer (cost << 16 | hex index): much faster than tuples of floats.
+_SCALE = 100
+_BITS = 16
+_MASK = (1 << _BITS) - 1
+
+
 def reachable(graph: MapGraph, rules: Rules, ut: UnitType, start: int, moves: float,
               obstacles: Obstacles, bases=()) -> tuple[dict[int, float], dict[int, int]]:
     """Dijkstra from ``start`` within ``moves`` points: (cost to each hex reached, previous hex)."""
-    adj = adjacency(graph, rules, ut, bases)
+    adj = _int_adjacency(graph, rules, ut, bases)
     enemy, zoc = obstacles.enemy, obstacles.zoc
-    limit = moves + 1e-9
-    cost = {start: 0.0}
+    limit = int(round(moves * _SCALE))
+    big = 1 << 62
+    cost = [big] * graph.n  # lists index faster than dicts; the copy costs ~20 us
+    cost[start] = 0
     prev: dict[int, int] = {}
-    get = cost.get
-    inf = math.inf
+    touched = [start]
     push, pop = heapq.heappush, heapq.heappop
+    bits, mask = _BITS, _MASK
     # Leaving a hex in an enemy zone of control costs extra; the first step pays it.
-    extra = rules.movement["zoc_exit_cost"] if (ut.is_ground and start in zoc) else 0.0
+    extra = int(round(rules.movement["zoc_exit_cost"] * _SCALE)) if (ut.is_ground and start in zoc) else 0
+    heap = []
     for j, w in adj[start]:
         nc = w + extra
-        if j not in enemy and nc <= limit and nc < get(j, inf):
+        if nc <= limit and nc < cost[j] and j not in enemy:
             cost[j] = nc
             prev[j] = start
-    heap = [(c, j) for j, c in cost.items() if j != start]
+            touched.append(j)
+            heap.append(nc << bits | j)
     heapq.heapify(heap)
     while heap:
-        c, i = pop(heap)
+        key = pop(heap)
+        c = key >> bits
+        i = key & mask
         if c > cost[i] or i in zoc:
             continue  # stale, or entering an enemy zone of control ended the move here
         for j, w in adj[i]:
             nc = c + w
-            if nc <= limit and nc < get(j, inf) and j not in enemy:
+            if nc <= limit and nc < cost[j] and j not in enemy:
+                if cost[j] == big:
+                    touched.append(j)
                 cost[j] = nc
                 prev[j] = i
-                push(heap, (nc, j))
-    return cost, prev
+                push(heap, nc << bits | j)
+    return {i: cost[i] / _SCALE for i in touched}, prev
+
+
+_INT_ADJ: dict[tuple, list[list[tuple[int, int]]]] = {}
+
+
+def _int_adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases):
+    key = (id(graph), id(rules), ut.id, allowed_countries(bases))
+    hit = _INT_ADJ.get(key)
+    if hit is None:
+        hit = [[(j, int(round(c * _SCALE))) for j, c in row]
+               for row in adjacency(graph, rules, ut, bases)]
+        _INT_ADJ[key] = hit
+    return hit
 
 
 def movement_range(graph: MapGraph, rules: Rules, unit, obstacles: Obstacles,
@@ -193,8 +232,9 @@ def movement_range(graph: MapGraph, rules: Rules, unit, obstacles: Obstacles,
     ut = rules.unit_type(unit.type)
     start = graph.index(unit.hex)
     cost, _ = reachable(graph, rules, ut, start, unit.moves_left, obstacles, bases)
-    return {graph.hex(i): c for i, c in cost.items()
-            if i != start and i not in obstacles.blocked_end}
+    hexes = graph.hexes
+    blocked = obstacles.blocked_end
+    return {hexes[i]: c for i, c in cost.items() if i != start and i not in blocked}
 
 
 def find_path(graph: MapGraph, rules: Rules, unit, target: Hex, obstacles: Obstacles,

@@ -39,7 +39,7 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
             unit.morale = min(100.0, unit.morale + sup["recovery_morale"])
             continue
         unit.turns_unsupplied += 1
-        unit.morale = max(0.0, unit.morale - 5.0)
+        unit.morale = max(0.0, unit.morale - sup["morale_loss"])
         cut_off.append(unit.id)
         if unit.turns_unsupplied > sup["attrition_after"]:
             lost = max(1, int(round(unit.personnel * sup["attrition_rate"])))

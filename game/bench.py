@@ -1,0 +1,287 @@
+"""Benchmarks: named timings of the engine's hot paths, each beside its target.
+
+Engine layer (no pygame); run by ``mesopotamia bench``. Each figure is timed several times and
+reported as median and max in milliseconds, with the first (cold) run apart, the number of
+runs and the target, so a reader can compare at a glance. Figures whose code is not written yet
+are reported with ``median: null`` and a note instead of failing.
+
+The figures run on a big game built here, on the real map: about 300 units of 15 factions on
+three sides, spread over Iraq and Syria around the towns each faction held, each on a land hex
+its type may enter (``bench_setup``, ``bench_game``). Later figures (combat, AI, fog) should use
+the same game: add a function ``_figure_xxx(ctx, quick) -> dict`` and list it in ``FIGURES``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from game.hexgrid import Hex, hex_range
+from game.hexmap import DESERT, STEPPE, HexMap
+from game.rules import Rules, default_rules
+from game.state import Unit
+
+BENCH_SEED = 2014
+
+# faction id -> (side, bases, number of units, unit type mix, anchor towns)
+_FACTIONS = {
+    "isis": ("jihadist", [], 60,
+             ["militia", "militia", "militia", "infantry", "mechanized", "artillery",
+              "headquarters"],
+             ["raqqa", "deir-ez-zor", "mosul", "fallujah", "ramadi", "al-qaim", "tabqa", "mayadin",
+              "abu-kamal", "hit", "palmyra", "tal-afar"]),
+    "hts": ("jihadist", [], 15, ["militia", "militia", "infantry", "mechanized"],
+            ["idlib", "jisr-al-shughur"]),
+    "hurras": ("jihadist", [], 8, ["militia"], ["jisr-al-shughur", "idlib"]),
+    "iraq": ("baathist", [], 40,
+             ["infantry", "infantry", "mechanized", "armour", "artillery", "headquarters",
+              "special_forces", "air_wing"],
+             ["baghdad", "samarra", "tikrit", "baiji", "kut", "basra", "najaf", "haditha"]),
+    "pmf": ("baathist", [], 25, ["militia", "militia", "infantry", "mechanized"],
+            ["karbala", "hillah", "baqubah", "tuz-khurmatu", "diwaniyah"]),
+    "assad": ("baathist", [], 45,
+              ["infantry", "infantry", "mechanized", "armour", "artillery", "air_defence",
+               "headquarters", "air_wing"],
+              ["damascus", "homs", "hama", "latakia", "aleppo", "daraa", "suwayda", "salamiyah"]),
+    "hezbollah": ("baathist", ["LBN"], 10, ["infantry", "militia", "special_forces"],
+                  ["qusayr", "quneitra", "douma"]),
+    "iran": ("baathist", ["IRN"], 8, ["special_forces", "militia", "artillery"],
+             ["khanaqin", "amarah", "salamiyah"]),
+    "russia": ("baathist", [], 8, ["air_wing", "special_forces", "artillery", "air_defence"],
+               ["latakia", "tartus", "palmyra"]),
+    "kurds": ("coalition", [], 30, ["infantry", "infantry", "militia", "artillery", "headquarters"],
+              ["erbil", "duhok", "sulaymaniyah", "kirkuk", "zakho", "halabja", "sinjar"]),
+    "sdf": ("coalition", [], 25, ["infantry", "militia", "militia", "mechanized"],
+            ["hasakah", "qamishli", "kobani", "manbij", "tal-abyad", "ras-al-ain"]),
+    "us": ("coalition", ["TUR", "KWT", "JOR"], 10,
+           ["special_forces", "air_wing", "artillery", "mechanized"],
+           ["erbil", "hasakah", "rutba", "kuwait-city"]),
+    "france": ("coalition", ["JOR"], 4, ["special_forces", "air_wing"], ["erbil", "amman"]),
+    "turkey": ("coalition", ["TUR"], 8, ["armour", "mechanized", "infantry", "artillery"],
+               ["azaz", "jarabulus", "al-bab", "gaziantep"]),
+    "fsa": ("coalition", [], 4, ["militia"], ["azaz", "al-bab"]),
+}
+_SIDES = [("jihadist", "Jihadists"), ("baathist", "Ba'athists"), ("coalition", "Coalition")]
+_PERSONNEL = {"militia": 1500, "infantry": 4000, "mechanized": 2500, "armour": 2000,
+              "artillery": 800, "headquarters": 300, "special_forces": 300, "air_defence": 500,
+              "air_wing": 1500, "naval_group": 2000}
+_WAR_ZONE = ("IRQ", "SYR")
+
+
+def bench_setup(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SEED) -> dict:
+    """A setup of about 300 units of 15 factions on three sides, on the real map."""
+    rules = rules or default_rules()
+    rng = np.random.default_rng(seed)
+    jihadists = [f for f, spec in _FACTIONS.items() if spec[0] == "jihadist"]
+    others = [f for f in _FACTIONS if f not in jihadists]
+    at_war = [[j, o] for j in jihadists for o in others]
+    at_war += [[b, "fsa"] for b in ("assad", "hezbollah", "iran", "russia")]
+    at_war += [["assad", "sdf"], ["turkey", "pmf"]]
+    cities: dict[str, str] = {}
+    for fid, (_, _, _, _, anchors) in _FACTIONS.items():
+        for cid in anchors:
+            city = hexmap.find_city(cid)
+            if city is not None and city.id not in cities and city.country in _WAR_ZONE:
+                cities[city.id] = fid
+    taken: set[Hex] = set()
+    units = []
+    for fid, (_, bases, count, mix, anchors) in _FACTIONS.items():
+        allowed = set(_WAR_ZONE) | set(bases)
+        centres = [hexmap.find_city(a).hex for a in anchors]
+        for k in range(count):
+            type_id = mix[k % len(mix)]
+            ut = rules.unit_type(type_id)
+            h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, taken, rng)
+            taken.add(h)
+            units.append({"id": f"{fid}-{k + 1:03d}", "type": type_id, "faction": fid,
+                          "hex": [h.q, h.r], "personnel": _PERSONNEL.get(type_id, 1000)})
+    return {
+        "id": "bench-300", "title": "Benchmark: 300 units across Iraq and Syria",
+        "start_date": "2016-01-01", "turn_days": 7, "turns": 50,
+        "sides": [{"id": s, "name": n} for s, n in _SIDES],
+        "factions": [{"id": f, "name": f, "side": spec[0], "bases": list(spec[1]),
+                      "supply_crossings": list(spec[1])} for f, spec in _FACTIONS.items()],
+        "at_war": at_war, "cities": cities, "units": units,
+    }
+
+
+def _free_hex(hexmap: HexMap, centre: Hex, ut, allowed, taken: set[Hex], rng) -> Hex:
+    """The nearest free hex around a town the unit may stand on, picked at random per ring."""
+    for radius in range(0, 40):
+        ring = [h for h in hex_range(centre, radius) if centre.distance(h) == radius]
+        order = rng.permutation(len(ring))
+        for i in order:
+            h = ring[int(i)]
+            if h in taken or not hexmap.in_bounds(h):
+                continue
+            if hexmap.terrain_at(h) not in ut.enters:
+                continue
+            country = hexmap.country_at(h)
+            if country is None or (ut.is_ground and country not in allowed):
+                continue  # every unit on land; ground units where their faction may go
+            return h
+    raise ValueError(f"no free hex near {centre}")
+
+
+def bench_game(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SEED):
+    """The benchmark game at its start: the first side to move, its supply traced."""
+    from game.commands import Game
+
+    rules = rules or default_rules()
+    return Game(bench_setup(hexmap, rules, seed), hexmap, rules, seed)
+
+
+def open_country_hex(hexmap: HexMap, radius: int = 10) -> Hex:
+    """A desert or steppe hex of Iraq or Syria with no road, river or rough ground within
+    ``radius`` hexes (or as near to that as the map allows), nearest the middle of the war zone."""
+    from game.movement import map_graph
+
+    g = map_graph(hexmap)
+    zone = g.country_mask(_WAR_ZONE)
+    open_ = zone & np.isin(g.terrain, (DESERT, STEPPE)) & ~g.road.any(axis=1) & ~g.river.any(axis=1)
+    depth = np.where(open_, 0, -1)
+    inside = open_.copy()
+    nbr = np.where(g.nbr >= 0, g.nbr, 0)
+    for d in range(1, radius + 1):
+        inside = inside & np.where(g.nbr >= 0, inside[nbr], False).all(axis=1)
+        depth[inside] = d
+    best = depth.max()
+    candidates = np.flatnonzero(depth == best)
+    mid_q, mid_r = float(np.mean(g.q[zone])), float(np.mean(g.r[zone]))
+    dq, dr = g.q[candidates] - mid_q, g.r[candidates] - mid_r
+    dist = np.maximum(np.maximum(np.abs(dq), np.abs(dr)), np.abs(dq + dr))
+    return g.hex(int(candidates[int(np.argmin(dist))]))
+
+
+# -- timing ------------------------------------------------------------------------------------
+
+def _time(fn: Callable[[], object], runs: int, warm: bool = True) -> dict:
+    t0 = time.perf_counter()
+    fn()
+    first = (time.perf_counter() - t0) * 1000
+    times = [] if warm else [first]
+    for _ in range(runs - (0 if warm else 1)):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"median": round(statistics.median(times), 4), "max": round(max(times), 4),
+            "first": round(first, 4), "runs": len(times)}
+
+
+def _figure(timing: dict | None, target: float | None, what: str, **extra) -> dict:
+    out = {"median": None, "max": None, "first": None, "runs": 0}
+    if timing:
+        out.update(timing)
+    out["target"] = target
+    out["ok"] = (None if target is None or out["median"] is None else out["median"] < target)
+    out["what"] = what
+    out.update(extra)
+    return out
+
+
+class _Context:
+    """What the figures share: the map, rules and the 300-unit game, built once."""
+
+    def __init__(self):
+        self.hexmap = HexMap.load()
+        self.rules = default_rules()
+        self.game = bench_game(self.hexmap, self.rules)
+
+
+def _figure_map_load(ctx: _Context, quick: bool) -> dict:
+    t = _time(HexMap.load, 2 if quick else 8, warm=False)
+    return _figure(t, None, "read the map asset from disk (HexMap.load)")
+
+
+def _figure_movement_range(ctx: _Context, quick: bool) -> dict:
+    from game.movement import map_graph, movement_range, obstacles_for
+
+    graph = map_graph(ctx.hexmap)
+    state = ctx.game.state
+    ut = ctx.rules.unit_type("mechanized")
+    h = open_country_hex(ctx.hexmap)
+    faction = "iraq"
+    probe = Unit(id="probe", type=ut.id, faction=faction, hex=h, personnel=2500,
+                 moves_left=ut.movement)
+    others = [u for u in state.units.values() if u.hex != h]
+    obs = obstacles_for(graph, ctx.rules, probe, others, state.at_war_with, state.side_of)
+    bases = state.factions[faction].bases
+    reach = movement_range(graph, ctx.rules, probe, obs, bases)
+    t = _time(lambda: movement_range(graph, ctx.rules, probe, obs, bases), 40 if quick else 400)
+    return _figure(t, 0.3, f"one mechanized unit's range, {ut.movement:g} MP in open country "
+                   f"at {h.q},{h.r}", hexes=len(reach))
+
+
+def _figure_supply(ctx: _Context, quick: bool) -> dict:
+    state = ctx.game.state
+    what = (f"supply_maps for all {len(state.factions)} factions of a "
+            f"{len(state.units)}-unit game")
+    try:
+        from game.supply import supply_maps
+    except ImportError:
+        return _figure(None, 20.0, what, note="game.supply is not written yet")
+    t = _time(lambda: supply_maps(state, ctx.hexmap, ctx.rules), 3 if quick else 20)
+    return _figure(t, 20.0, what)
+
+
+def _figure_save_load(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
+    from game.saves import load_game, save_game
+
+    runs = 3 if quick else 20
+    with tempfile.TemporaryDirectory(prefix="mesopotamia-bench-") as tmp:
+        path = Path(tmp) / "bench.save"
+        save = _time(lambda: save_game(ctx.game, path), runs)
+        size = path.stat().st_size
+        load = _time(lambda: load_game(path, ctx.hexmap, ctx.rules), runs)
+    n = len(ctx.game.state.units)
+    return [("save_ms", _figure(save, 100.0, f"save a {n}-unit game (atomic, gzip JSON)",
+                                bytes=size)),
+            ("load_ms", _figure(load, 100.0, f"load and check a {n}-unit game", bytes=size))]
+
+
+FIGURES: list[tuple[str, Callable]] = [
+    ("map_load_ms", _figure_map_load),
+    ("movement_range_ms", _figure_movement_range),
+    ("supply_all_factions_ms", _figure_supply),
+    ("save_ms+load_ms", _figure_save_load),
+]
+
+
+def run_bench(quick: bool = False) -> dict[str, dict]:
+    """Every figure by name: {"median", "max", "first", "runs", "target", "ok", "what", ...}."""
+    ctx = _Context()
+    out: dict[str, dict] = {}
+    for name, fn in FIGURES:
+        got = fn(ctx, quick)
+        if isinstance(got, list):
+            out.update(got)
+        else:
+            out[name] = got
+    return out
+
+
+def print_table(figures: dict[str, dict]) -> None:
+    def num(v):
+        return "-" if v is None else f"{v:.3f}" if v < 10 else f"{v:.1f}"
+
+    print(f"{'figure':<24}{'median':>9}{'max':>9}{'first':>9}{'target':>9}{'runs':>6}  verdict")
+    for name, f in figures.items():
+        target = "-" if f["target"] is None else f"< {f['target']:g}"
+        verdict = {True: "ok", False: "OVER TARGET", None: ""}[f["ok"]]
+        if f.get("note"):
+            verdict = f["note"]
+        print(f"{name:<24}{num(f['median']):>9}{num(f['max']):>9}{num(f['first']):>9}"
+              f"{target:>9}{f['runs']:>6}  {verdict}")
+    print("times in milliseconds; first: the first run, with cold caches")
+    for name, f in figures.items():
+        extra = "".join(f", {k} {f[k]}" for k in ("hexes", "bytes") if k in f)
+        print(f"  {name}: {f['what']}{extra}")
+
+
+__all__ = ["BENCH_SEED", "FIGURES", "bench_game", "bench_setup", "open_country_hex",
+           "print_table", "run_bench"]

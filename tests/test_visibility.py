@@ -1,0 +1,113 @@
+"""Fog of war: each side sees what its units see, and the SideView leaks nothing else."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game.hexgrid import Hex
+from game.movement import map_graph
+from game.visibility import _vision_radius, side_view, visible_mask, visible_units
+
+from games import hexmap, mosul_game
+
+
+@pytest.fixture
+def game():
+    return mosul_game()
+
+
+def test_own_units_always_seen(game):
+    st = game.state
+    for side in st.sides:
+        ids = {u.id for u in visible_units(st, game.hexmap, game.rules, side)}
+        assert {u.id for u in st.units_of_side(side)} <= ids
+
+
+def test_far_enemies_unseen_and_absent_from_the_view(game):
+    st = game.state
+    view = side_view(st, game.hexmap, game.rules, "jihadist")
+    seen = {u.id for u in view.units}
+    # The US air wing in Kuwait is nowhere near an ISIS unit.
+    assert "us-air" not in seen
+    assert all(u.own for u in view.units if u.faction == "isis")
+    # Nothing about unseen units survives in the view: not their ids, not a count.
+    text = repr(view)
+    for uid in st.units:
+        if uid not in seen:
+            assert uid not in text
+    assert set(view.losses) <= {"isis"}
+
+
+def test_concealment_in_towns(game):
+    st = game.state
+    m = hexmap()
+    tikrit = m.find_city("Tikrit").hex
+    assert st.units["iraq-2"].hex == tikrit
+    for d, expect in [(3, False), (2, False), (1, True)]:
+        spot = next(h for h in [tikrit + Hex(d, 0), tikrit + Hex(-d, 0), tikrit + Hex(0, d),
+                                tikrit + Hex(0, -d)]
+                    if m.terrain_at(h) in ("desert", "steppe"))
+        st.units["isis-2"].hex = spot
+        seen = {u.id for u in visible_units(st, game.hexmap, game.rules, "jihadist")}
+        assert ("iraq-2" in seen) is expect, d
+
+
+def test_open_ground_seen_from_afar(game):
+    st = game.state
+    m = hexmap()
+    desert = next(Hex(q, 45) for q in range(50, 70)
+                  if all(m.terrain_at(Hex(q + k, 45)) == "desert" for k in range(5)))
+    st.units["iraq-2"].hex = desert
+    st.units["isis-2"].hex = desert + Hex(4, 0)  # militia 3 + desert 1 = 4 hexes
+    assert "iraq-2" in {u.id for u in visible_units(st, game.hexmap, game.rules, "jihadist")}
+    st.units["isis-2"].hex = desert + Hex(6, 0)
+    assert "iraq-2" not in {u.id for u in visible_units(st, game.hexmap, game.rules, "jihadist")}
+
+
+def test_high_ground_sees_further(game):
+    m = hexmap()
+    g = map_graph(m)
+    rules = game.rules
+    elev = m.elevation.ravel()
+    st = game.state
+    u = st.units["isis-2"]
+    peak = next(i for i in range(g.n) if m.terrain.ravel()[i] == 5  # hills
+                and elev[i] - min(elev[j] for j in g.nbr[i] if j >= 0) >= 300)
+    u.hex = g.hex(peak)
+    base = rules.unit_type("militia").vision + rules.terrain_named("hills").vision
+    assert _vision_radius(g, rules, u) == base + 1
+
+
+def test_view_is_read_only(game):
+    view = side_view(game.state, game.hexmap, game.rules, "coalition")
+    with pytest.raises(ValueError):
+        view.visible[0, 0] = True
+    with pytest.raises(TypeError):
+        view.city_owner["mosul"] = "isis"
+    with pytest.raises(AttributeError):
+        view.turn = 9  # frozen
+    assert view.visible.shape == (hexmap().rows, hexmap().cols)
+
+
+def test_enemy_detail_is_limited(game):
+    st = game.state
+    st.units["isis-2"].hex = st.units["iraq-2"].hex + Hex(1, 0)
+    view = side_view(st, game.hexmap, game.rules, "jihadist")
+    iraqi = view.unit("iraq-2")
+    assert iraqi is not None and not iraqi.own
+    assert iraqi.morale is None and iraqi.moves_left is None and iraqi.supplied is None
+    assert iraqi.personnel % 100 == 0
+    own = view.unit("isis-2")
+    assert own.own and own.morale is not None
+
+
+def test_mask_matches_units(game):
+    st = game.state
+    mask = visible_mask(st, game.hexmap, game.rules, "coalition")
+    m = hexmap()
+    for u in st.units_of_side("coalition"):
+        row, col = m.index(u.hex)
+        assert mask[row, col]
+    assert mask.sum() < mask.size / 10
+    assert isinstance(mask, np.ndarray) and mask.dtype == bool
