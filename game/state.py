@@ -76,6 +76,9 @@ class Faction:
     nation: str = ""  # for the casualty ledger's coalition nations
     leaders: list[str] = field(default_factory=list)
     active: bool = True
+    quality: float = 1.0  # training and equipment: multiplies combat power
+    category: str = ""  # the source's casualty category this faction's losses count under
+    leader_bonus: float = 0.0  # combat bonus from the leaders the scenario attaches (0.1 = +10%)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -106,6 +109,10 @@ class GameState:
     turn: int = 1
     active: int = 0  # index into sides
     losses: dict[str, dict[str, int]] = field(default_factory=dict)  # faction -> cause -> people
+    equipment_lost: dict[str, dict[str, int]] = field(default_factory=dict)  # faction -> item -> n
+    civilians: dict[str, int] = field(default_factory=dict)  # cause -> civilians killed
+    no_fly_zones: list[dict] = field(default_factory=list)  # {id, name, side, hexes: [[q, r]...]}
+    air_tasks: dict[str, dict] = field(default_factory=dict)  # wing id -> {kind, hex, turn}
     next_unit: int = 1
     over: bool = False
     winner: str | None = None
@@ -123,6 +130,8 @@ class GameState:
                 id=f["id"], name=f.get("name", f["id"]), side=f["side"],
                 bases=list(f.get("bases", [])), supply_crossings=list(f.get("supply_crossings", [])),
                 nation=f.get("nation", ""), leaders=list(f.get("leaders", [])),
+                quality=float(f.get("quality", 1.0)), category=f.get("category", ""),
+                leader_bonus=float(f.get("leader_bonus", 0.0)),
             )
         sides = [s["id"] for s in setup.get("sides", [])]
         for f in factions.values():
@@ -247,6 +256,16 @@ class GameState:
         book = self.losses.setdefault(faction, {})
         book[cause] = book.get(cause, 0) + int(people)
 
+    def record_equipment_loss(self, faction: str, item: str, count: int) -> None:
+        if count <= 0:
+            return
+        book = self.equipment_lost.setdefault(faction, {})
+        book[item] = book.get(item, 0) + int(count)
+
+    def record_civilians(self, cause: str, people: int) -> None:
+        if people > 0:
+            self.civilians[cause] = self.civilians.get(cause, 0) + int(people)
+
     # -- persistence ------------------------------------------------------------------------
 
     def to_dict(self) -> dict:
@@ -267,6 +286,11 @@ class GameState:
             "turn": self.turn,
             "active": self.active,
             "losses": {f: dict(sorted(c.items())) for f, c in sorted(self.losses.items())},
+            "equipment_lost": {f: dict(sorted(c.items()))
+                               for f, c in sorted(self.equipment_lost.items())},
+            "civilians": dict(sorted(self.civilians.items())),
+            "no_fly_zones": [dict(z) for z in self.no_fly_zones],
+            "air_tasks": {k: dict(v) for k, v in sorted(self.air_tasks.items())},
             "next_unit": self.next_unit,
             "over": self.over,
             "winner": self.winner,
@@ -288,6 +312,11 @@ class GameState:
             city_owner=dict(d["city_owner"]), rng=_rng_from_dict(d["rng"]),
             turn=int(d["turn"]), active=int(d["active"]),
             losses={f: {k: int(v) for k, v in c.items()} for f, c in d["losses"].items()},
+            equipment_lost={f: {k: int(v) for k, v in c.items()}
+                            for f, c in d["equipment_lost"].items()},
+            civilians={k: int(v) for k, v in d["civilians"].items()},
+            no_fly_zones=[dict(z) for z in d["no_fly_zones"]],
+            air_tasks={k: dict(v) for k, v in d["air_tasks"].items()},
             next_unit=int(d["next_unit"]), over=bool(d["over"]), winner=d["winner"],
             log=list(d["log"]),
         )

@@ -72,7 +72,16 @@ class Rules:
     entrenchment: MappingProxyType
     supply: MappingProxyType
     vision: MappingProxyType
+    combat: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    air: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     version: str = field(default="1")
+
+    def need(self, section: str, *keys: str) -> None:
+        """Raise RulesError unless every key is in the section (the warfare files' check)."""
+        table = getattr(self, section)
+        missing = [k for k in keys if k not in table]
+        if missing:
+            raise RulesError([f"{section}.toml: [{section}.{k}]: missing" for k in missing])
 
     def unit_type(self, type_id: str) -> UnitType:
         return self.unit_types[type_id]
@@ -253,6 +262,12 @@ def load_rules(directory: Path | None = None) -> Rules:
     unit_types = _unit_types(_read_toml(units_c.path, problems), units_c)
     terrain = _terrain(_read_toml(terrain_c.path, problems), terrain_c)
     sections = _sections(_read_toml(rules_c.path, problems), rules_c)
+    warfare = {}
+    for name in ("combat", "air"):
+        checker = _Checker(directory / f"{name}.toml")
+        data = _read_toml(checker.path, problems) if checker.path.exists() else {}
+        warfare[name] = MappingProxyType(_numbers(data, checker, name))
+        problems += checker.problems
     problems += units_c.problems + terrain_c.problems + rules_c.problems
     # Cross-checks: every ground type can move over some terrain it may enter.
     for ut in unit_types.values():
@@ -263,7 +278,20 @@ def load_rules(directory: Path | None = None) -> Rules:
                                     f"{ut.move_class} movement in terrain.toml")
     if problems:
         raise RulesError(problems)
-    return Rules(unit_types=MappingProxyType(unit_types), terrain=terrain, **sections)
+    return Rules(unit_types=MappingProxyType(unit_types), terrain=terrain, **sections, **warfare)
+
+
+def _numbers(data: dict, c: _Checker, where: str) -> dict:
+    """A table of numbers, or of tables of numbers (the warfare files are all figures)."""
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out[key] = MappingProxyType(_numbers(value, c, f"{where}.{key}"))
+        elif isinstance(value, bool) or not isinstance(value, _NUMBER):
+            c.problem(f"{where}.{key}", f"expected a number, got {value!r}")
+        else:
+            out[key] = float(value)
+    return out
 
 
 @lru_cache(maxsize=1)
