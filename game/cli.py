@@ -164,6 +164,93 @@ def cmd_bench(args) -> int:
     return 0
 
 
+# -- scenarios --------------------------------------------------------------------------------
+
+def cmd_validate(args) -> int:
+    from game.scenario import check_file
+
+    hexmap = _load_map()
+    bad = 0
+    for path in args.files:
+        problems = check_file(path, hexmap)
+        if problems:
+            bad += 1
+            for line in problems:
+                print(line, file=sys.stderr)
+        else:
+            print(f"{path}: valid")
+    return 1 if bad else 0
+
+
+def _scenario_summary(sc) -> dict:
+    return {"id": sc.id, "title": sc.title, "start": sc.start.isoformat(),
+            "end": sc.end.isoformat(), "turn_days": sc.turn_days, "turns": sc.turns,
+            "sides": [s["id"] for s in sc.sides],
+            "factions": [{"id": f["id"], "name": f["name"], "side": f["side"]} for f in sc.factions],
+            "description": sc.description.strip()}
+
+
+def _strengths(units: list[dict]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for u in units:
+        book = out.setdefault(u["faction"], {"personnel": 0, "combat aircraft": 0,
+                                             "other aircraft": 0, "warships": 0, "units": 0})
+        book["personnel"] += u["personnel"]
+        book["units"] += 1
+        for item in ("combat aircraft", "other aircraft", "warships"):
+            book[item] += int(u.get("equipment", {}).get(item, 0))
+    return out
+
+
+def cmd_scenarios(args) -> int:
+    from game.scenario import ScenarioError, bundled_paths, find_scenario, load_scenario
+
+    hexmap = _load_map()
+    if args.id is None:
+        rows = []
+        for path in bundled_paths():
+            try:
+                rows.append(_scenario_summary(load_scenario(path, hexmap)))
+            except ScenarioError as exc:
+                raise CommandError(f"scenarios: {exc.problems[0]}") from None
+        if args.json:
+            _print_json(rows)
+        else:
+            for r in rows:
+                print(f"{r['id']:28s} {r['start']} to {r['end']}  {r['title']}")
+        return 0
+    path = find_scenario(args.id)
+    if path is None:
+        raise CommandError(f"scenarios: no scenario {args.id!r}; `mesopotamia scenarios` lists them")
+    try:
+        sc = load_scenario(path, hexmap)
+    except ScenarioError as exc:
+        raise CommandError(f"scenarios: {exc.problems[0]}") from None
+    start = _strengths(sc.setup["units"])
+    later = [u for e in sc.setup["events"] for a in e["actions"] if a["do"] == "add_units"
+             for u in a["units"]]
+    whole = _strengths(sc.setup["units"] + later)
+    info = _scenario_summary(sc)
+    info["sides"] = [{"id": s["id"], "name": s["name"],
+                      "factions": [f["id"] for f in sc.factions if f["side"] == s["id"]]}
+                     for s in sc.sides]
+    info["factions"] = [{"id": f["id"], "name": f["name"], "side": f["side"],
+                         "leaders": f["leaders"], "nation": f["nation"], "category": f["category"],
+                         "at_start": start.get(f["id"], _strengths([]).get(f["id"], {})),
+                         "whole_scenario": whole.get(f["id"], {})}
+                        for f in sc.factions]
+    info["history"] = sc.history
+    if args.json:
+        _print_json(info)
+    else:
+        print(f"{sc.title} ({sc.id}), {info['start']} to {info['end']}, {sc.turns} turns")
+        for f in info["factions"]:
+            s0, s1 = f["at_start"], f["whole_scenario"]
+            print(f"  {f['name']:32s} {f['side']:10s} {s0.get('personnel', 0):>9,} people"
+                  f" -> {s1.get('personnel', 0):>9,} with reinforcements")
+    return 0
+
+
 # -- entry point ------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,6 +269,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--info", action="store_true", help="scale, size, terrain, cities, rivers, roads")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_map)
+
+    p = sub.add_parser("validate", help="check scenario files and list every problem")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario files (.toml)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("scenarios", help="list the bundled scenarios, or describe one")
+    p.add_argument("id", nargs="?", metavar="ID", help="a scenario id")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_scenarios)
 
     p = sub.add_parser("replay", help="describe a save file, or replay it to verify it")
     p.add_argument("save", metavar="SAVE", help="a save file")

@@ -341,6 +341,8 @@ class Game:
 
             state = GameState.new(setup, hexmap, rules, self.seed)
             begin_side_turn(state, hexmap, rules, state.active_side)
+            self.state = state
+            self._after(new_turn=True)  # events of the first day
         self.state = state
         self.journal: list[dict] = list(journal or [])
         self._undo: list[tuple[GameState, int]] = []
@@ -362,12 +364,24 @@ class Game:
             return Result(False, problems)
         before = self.state.copy()
         events = cmd.apply(self.state, self.ctx)
+        events += self._after(any(e.kind == "new_turn" for e in events))
         self.journal.append(cmd.to_dict())
         if any(e.reveals for e in events) or isinstance(cmd, EndTurn):
             self._undo.clear()
         else:
             self._undo.append((before, len(self.journal) - 1))
         return Result(True, [], events)
+
+    def _after(self, new_turn: bool) -> list[Event]:
+        """Scenario events and victory, after every command and at each new turn."""
+        from game.events import process_events
+        from game.victory import check_victory
+
+        events = process_events(self.state, self.ctx, self.setup, "turn" if new_turn else "command")
+        events += check_victory(self.state, self.setup, final=False)
+        if self.state.over and not self.state.result:
+            events += check_victory(self.state, self.setup, final=True)
+        return events
 
     @property
     def can_undo(self) -> bool:

@@ -116,6 +116,8 @@ class GameState:
     next_unit: int = 1
     over: bool = False
     winner: str | None = None
+    result: str = ""  # how the game ended, in words
+    fired: list[str] = field(default_factory=list)  # ids of scenario events that have fired
     log: list[str] = field(default_factory=list)
 
     # -- creation ---------------------------------------------------------------------------
@@ -294,6 +296,8 @@ class GameState:
             "next_unit": self.next_unit,
             "over": self.over,
             "winner": self.winner,
+            "result": self.result,
+            "fired": list(self.fired),
             "log": list(self.log),
         }
 
@@ -318,7 +322,7 @@ class GameState:
             no_fly_zones=[dict(z) for z in d["no_fly_zones"]],
             air_tasks={k: dict(v) for k, v in d["air_tasks"].items()},
             next_unit=int(d["next_unit"]), over=bool(d["over"]), winner=d["winner"],
-            log=list(d["log"]),
+            result=str(d["result"]), fired=list(d["fired"]), log=list(d["log"]),
         )
 
     def copy(self) -> "GameState":

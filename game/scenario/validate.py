@@ -1,0 +1,773 @@
+"""Checking a scenario's data field by field, and turning it into a game setup.
+
+Engine layer. ``build(data)`` walks the parsed TOML, collects every problem with the path of
+its field and a hint of what would be right, resolves places to hexes on the real map, and
+returns the ``Scenario`` only when nothing is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+from game.hexgrid import Hex, hex_range
+from game.hexmap import HexMap, MapError
+from game.movement import WAR_ZONE
+from game.rules import Rules, default_rules
+from game.scenario import Problem, Scenario
+
+TOP = {"scenario", "sides", "factions", "war", "control", "units", "reinforcements",
+       "no_fly_zones", "events", "victory", "history"}
+CATEGORIES = ("coalition", "syrian_opposition", "new_government", "assad_forces", "pro_assad",
+              "iran", "iraq", "hezbollah", "kurds", "isis", "al_qaeda")
+NATIONS = ("US", "UK", "TR", "FR", "CA", "AU", "SA", "other")
+ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+
+TRIGGERS = {"date", "turn", "city_taken", "unit_destroyed", "faction_destroyed", "losses",
+            "chance", "event", "all", "any"}
+ACTIONS = {
+    "message": {"text"},
+    "declare_war": {"factions"},
+    "make_peace": {"factions"},
+    "add_units": {"units", "message"},
+    "withdraw": {"faction", "types", "share", "message"},
+    "rename_faction": {"faction", "name"},
+    "change_side": {"faction", "side"},
+    "transfer_units": {"from", "to"},
+    "set_leaders": {"faction", "leaders", "leader_bonus", "quality"},
+    "set_category": {"faction", "category"},
+    "declare_no_fly_zone": {"zone"},
+    "lift_no_fly_zone": {"zone"},
+    "set_supply": {"faction", "bases", "supply_crossings"},
+    "set_control": {"city", "faction"},
+    "victory": {"side", "text"},
+}
+VICTORY = {"hold": {"cities", "count"}, "take": {"cities", "count"}, "destroy": {"factions"},
+           "survive": set()}
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def _one_of(choices, limit: int = 12) -> str:
+    choices = [str(c) for c in choices]
+    text = ", ".join(choices[:limit])
+    return f"one of {text}{', ...' if len(choices) > limit else ''}"
+
+
+class Builder:
+    def __init__(self, data: dict, hexmap: HexMap, rules: Rules):
+        self.data = data
+        self.map = hexmap
+        self.rules = rules
+        self.problems: list[Problem] = []
+        self.sides: dict[str, dict] = {}
+        self.factions: dict[str, dict] = {}
+        self.unit_ids: set[str] = set()
+        self.zones: dict[str, dict] = {}
+        self.event_ids: set[str] = set()
+        self.start = dt.date(2014, 6, 16)
+        self.end = dt.date(2014, 9, 30)
+
+    # -- primitives --------------------------------------------------------------------------
+
+    def bad(self, path: str, text: str, hint: str = "") -> None:
+        self.problems.append(Problem(path, text, hint))
+
+    def table(self, parent: dict, key: str, path: str, required: bool = True) -> dict | None:
+        v = parent.get(key)
+        if v is None:
+            if required:
+                self.bad(path, "missing table", f"add [{path}]")
+            return None
+        if not isinstance(v, dict):
+            self.bad(path, f"expected a table, got {_kind(v)}")
+            return None
+        return v
+
+    def array(self, parent: dict, key: str, path: str) -> list[dict]:
+        v = parent.get(key, [])
+        if not isinstance(v, list):
+            self.bad(path, f"expected a list of tables ([[{key}]]), got {_kind(v)}")
+            return []
+        out = []
+        for i, item in enumerate(v):
+            if not isinstance(item, dict):
+                self.bad(f"{path}[{i}]", f"expected a table, got {_kind(item)}")
+            else:
+                out.append(item)
+        return out
+
+    def fields(self, t: dict, allowed: set[str], path: str) -> None:
+        for key in t:
+            if key not in allowed:
+                hint = _suggest(key, allowed) or f"known fields: {', '.join(sorted(allowed))}"
+                self.bad(f"{path}.{key}", "unknown field", hint)
+
+    def get(self, t: dict, key: str, path: str, kind, required=True, default=None):
+        if key not in t:
+            if required:
+                self.bad(f"{path}.{key}", "missing", f"add {key} = ...")
+            return default
+        v = t[key]
+        if kind is float:
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool)
+        elif kind is int:
+            ok = isinstance(v, int) and not isinstance(v, bool)
+        elif kind is dt.date:
+            ok = isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+        else:
+            ok = isinstance(v, kind) and not (kind is not bool and isinstance(v, bool))
+        if not ok:
+            self.bad(f"{path}.{key}", f"expected {_kind_name(kind)}, got {_kind(v)}",
+                     "write dates without quotes, like 2014-06-16" if kind is dt.date else "")
+            return default
+        return v
+
+    def ref(self, value, choices: dict | set, path: str, what: str) -> bool:
+        if not isinstance(value, str):
+            self.bad(path, f"expected a {what} id, got {_kind(value)}")
+            return False
+        if value not in choices:
+            self.bad(path, f"unknown {what} {value!r}", _suggest(value, choices) or _one_of(sorted(choices)))
+            return False
+        return True
+
+    def place(self, value, path: str) -> Hex | None:
+        if isinstance(value, list) and len(value) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in value):
+            h = Hex(value[0], value[1])
+            if not self.map.in_bounds(h):
+                self.bad(path, f"hex {value} is off the map", "see mesopotamia map --at PLACE")
+                return None
+            return h
+        if isinstance(value, str):
+            try:
+                return self.map.resolve_place(value)
+            except MapError as exc:
+                self.bad(path, str(exc), "a town, \"LAT,LON\" or [q, r]")
+                return None
+        self.bad(path, f"expected a place, got {_kind(value)}", "a town, \"LAT,LON\" or [q, r]")
+        return None
+
+    def city(self, value, path: str) -> str | None:
+        if not isinstance(value, str):
+            self.bad(path, f"expected a town, got {_kind(value)}")
+            return None
+        c = self.map.find_city(value)
+        if c is None:
+            hint = self.map.suggest_cities(value)
+            self.bad(path, f"unknown town {value!r}",
+                     f"did you mean {hint[0]}?" if hint else "mesopotamia map --info lists the towns")
+            return None
+        return c.id
+
+    # -- parts -------------------------------------------------------------------------------
+
+    def scenario(self) -> dict:
+        t = self.table(self.data, "scenario", "scenario") or {}
+        self.fields(t, {"id", "title", "description", "start", "end", "turn_days", "side_order", "map"},
+                    "scenario")
+        sid = self.get(t, "id", "scenario", str, default="custom")
+        if isinstance(sid, str) and not ID.match(sid):
+            self.bad("scenario.id", f"{sid!r} is not a valid id", "lower case letters, digits and dashes")
+        title = self.get(t, "title", "scenario", str, default=sid)
+        desc = self.get(t, "description", "scenario", str, required=False, default="")
+        start = self.get(t, "start", "scenario", dt.date)
+        end = self.get(t, "end", "scenario", dt.date)
+        days = self.get(t, "turn_days", "scenario", int, default=7)
+        if isinstance(days, int) and not 1 <= days <= 92:
+            self.bad("scenario.turn_days", f"{days} days is not a turn length", "between 1 and 92")
+            days = 7
+        if start and end and end <= start:
+            self.bad("scenario.end", f"ends {end} before it starts {start}", "end must be after start")
+        if start:
+            self.start = start
+        if end:
+            self.end = end
+        m = t.get("map", "mesopotamia")
+        if m != self.map.name:
+            self.bad("scenario.map", f"unknown map {m!r}", f"the map is {self.map.name!r}")
+        order = self.get(t, "side_order", "scenario", list, required=False, default=None)
+        return {"id": sid, "title": title, "description": desc, "turn_days": days or 7,
+                "side_order": order}
+
+    def read_sides(self, order) -> list[dict]:
+        sides = []
+        for i, s in enumerate(self.array(self.data, "sides", "sides")):
+            p = f"sides[{i}]"
+            self.fields(s, {"id", "name"}, p)
+            sid = self.get(s, "id", p, str)
+            name = self.get(s, "name", p, str, default=sid)
+            if sid in self.sides:
+                self.bad(f"{p}.id", f"side {sid!r} is defined twice")
+            elif sid:
+                self.sides[sid] = {"id": sid, "name": name}
+                sides.append(self.sides[sid])
+        if len(self.sides) < 2:
+            self.bad("sides", "a scenario needs at least two sides", "add [[sides]] tables")
+        if order is not None:
+            for j, sid in enumerate(order):
+                self.ref(sid, self.sides, f"scenario.side_order[{j}]", "side")
+            if sorted(map(str, order)) != sorted(self.sides):
+                self.bad("scenario.side_order", "must list every side once",
+                         f"sides: {', '.join(self.sides)}")
+            else:
+                sides = [self.sides[s] for s in order]
+        return sides
+
+    def read_factions(self) -> list[dict]:
+        out = []
+        allowed = {"id", "name", "side", "nation", "category", "quality", "bases",
+                   "supply_crossings", "leaders", "leader_bonus"}
+        codes = [c for c in self.map.countries if c]
+        for i, f in enumerate(self.array(self.data, "factions", "factions")):
+            p = f"factions[{i}]"
+            self.fields(f, allowed, p)
+            fid = self.get(f, "id", p, str)
+            if fid and not ID.match(fid):
+                self.bad(f"{p}.id", f"{fid!r} is not a valid id", "lower case letters, digits, - and _")
+            side = self.get(f, "side", p, str)
+            if side is not None:
+                self.ref(side, self.sides, f"{p}.side", "side")
+            entry = {"id": fid, "name": self.get(f, "name", p, str, default=fid), "side": side}
+            nation = self.get(f, "nation", p, str, required=False, default="")
+            if nation and nation not in NATIONS:
+                self.bad(f"{p}.nation", f"unknown nation {nation!r}", _one_of(NATIONS))
+            category = self.get(f, "category", p, str, required=False, default="")
+            if category and category not in CATEGORIES:
+                self.bad(f"{p}.category", f"unknown casualty category {category!r}",
+                         _suggest(category, CATEGORIES) or _one_of(CATEGORIES))
+            quality = self.get(f, "quality", p, float, required=False, default=1.0)
+            if quality is not None and not 0.1 <= quality <= 5:
+                self.bad(f"{p}.quality", f"quality {quality} is out of range", "between 0.1 and 5")
+            bonus = self.get(f, "leader_bonus", p, float, required=False, default=0.0)
+            if bonus is not None and not -0.5 <= bonus <= 1:
+                self.bad(f"{p}.leader_bonus", f"{bonus} is out of range", "between -0.5 and 1")
+            for key in ("bases", "supply_crossings"):
+                vals = self.get(f, key, p, list, required=False, default=[])
+                for j, c in enumerate(vals or []):
+                    if c not in codes:
+                        self.bad(f"{p}.{key}[{j}]", f"unknown country {c!r}", _one_of(codes))
+                entry[key] = [c for c in (vals or []) if c in codes]
+            leaders = self.get(f, "leaders", p, list, required=False, default=[]) or []
+            if not all(isinstance(x, str) for x in leaders):
+                self.bad(f"{p}.leaders", "expected a list of names")
+                leaders = []
+            entry.update(nation=nation or "", category=category or "", quality=quality or 1.0,
+                         leader_bonus=bonus or 0.0, leaders=leaders)
+            if fid in self.factions:
+                self.bad(f"{p}.id", f"faction {fid!r} is defined twice")
+            elif fid:
+                self.factions[fid] = entry
+                out.append(entry)
+        if not self.factions:
+            self.bad("factions", "a scenario needs factions", "add [[factions]] tables")
+        for sid in self.sides:
+            if not any(f["side"] == sid for f in self.factions.values()):
+                self.bad("sides", f"side {sid!r} has no faction", "give it a [[factions]] table")
+        return out
+
+    def pair(self, value, path: str) -> list[str] | None:
+        if not (isinstance(value, list) and len(value) == 2):
+            self.bad(path, f"expected a pair of factions, got {_kind(value)}", '["isis", "iraq"]')
+            return None
+        if not all(self.ref(v, self.factions, f"{path}[{k}]", "faction") for k, v in enumerate(value)):
+            return None
+        if value[0] == value[1]:
+            self.bad(path, "a faction cannot be at war with itself")
+            return None
+        return list(value)
+
+    def read_war(self) -> list[list[str]]:
+        t = self.table(self.data, "war", "war", required=False) or {}
+        self.fields(t, {"at_war"}, "war")
+        pairs = []
+        for i, v in enumerate(self.get(t, "at_war", "war", list, required=False, default=[]) or []):
+            pr = self.pair(v, f"war.at_war[{i}]")
+            if pr:
+                pairs.append(pr)
+        return pairs
+
+    def read_control(self) -> dict[str, str]:
+        t = self.table(self.data, "control", "control", required=False) or {}
+        out = {}
+        for key, fid in t.items():
+            cid = self.city(key, f"control.{key}")
+            if cid and self.ref(fid, self.factions, f"control.{key}", "faction"):
+                out[cid] = fid
+        return out
+
+    def unit(self, u, path: str, unit_ids: set[str]) -> dict | None:
+        if not isinstance(u, dict):
+            self.bad(path, f"expected a unit table, got {_kind(u)}")
+            return None
+        self.fields(u, {"id", "name", "type", "faction", "place", "personnel", "equipment",
+                        "morale", "experience", "entrenchment"}, path)
+        ok = True
+        t = self.get(u, "type", path, str)
+        if t is not None and not self.ref(t, self.rules.unit_types, f"{path}.type", "unit type"):
+            ok = False
+        f = self.get(u, "faction", path, str)
+        if f is not None and not self.ref(f, self.factions, f"{path}.faction", "faction"):
+            ok = False
+        personnel = self.get(u, "personnel", path, int)
+        if personnel is not None and personnel < 0:
+            self.bad(f"{path}.personnel", "cannot be negative")
+            ok = False
+        h = self.place(u.get("place"), f"{path}.place") if "place" in u else None
+        if "place" not in u:
+            self.bad(f"{path}.place", "missing", 'place = "Mosul", "36.34,43.13" or [q, r]')
+        uid = self.get(u, "id", path, str, required=False)
+        if uid is not None:
+            if uid in unit_ids:
+                self.bad(f"{path}.id", f"unit id {uid!r} is used twice")
+            unit_ids.add(uid)
+        for key, lo, hi in (("morale", 0, 100), ("experience", 0, 100)):
+            v = self.get(u, key, path, float, required=False)
+            if v is not None and not lo <= v <= hi:
+                self.bad(f"{path}.{key}", f"{v} is out of range", f"between {lo} and {hi}")
+        ent = self.get(u, "entrenchment", path, int, required=False, default=0)
+        equipment = self.get(u, "equipment", path, dict, required=False, default={}) or {}
+        if None in (t, f, personnel, h) or not ok:
+            return None
+        ut = self.rules.unit_type(t)
+        for item, n in equipment.items():
+            if item not in ut.equipment:
+                self.bad(f"{path}.equipment.{item}", f"a {ut.name.lower()} unit has no {item!r}",
+                         f"its equipment: {', '.join(ut.equipment) or 'none'}")
+            elif not isinstance(n, int) or isinstance(n, bool) or n < 0:
+                self.bad(f"{path}.equipment.{item}", f"expected a count, got {n!r}")
+        terrain = self.map.terrain_at(h)
+        if terrain not in ut.enters:
+            self.bad(f"{path}.place", f"a {ut.name.lower()} unit cannot stand on {terrain} at {h.q},{h.r}",
+                     "choose a hex it may enter")
+            return None
+        country = self.map.country_at(h)
+        fac = self.factions[f]
+        if ut.is_ground and country not in WAR_ZONE and country not in fac.get("bases", []):
+            name = self.map.country_names.get(country, "the sea") if country else "the sea"
+            self.bad(f"{path}.place", f"{fac['name']} may not stand in {name}",
+                     f"add {country!r} to the faction's bases, or place it in Iraq or Syria")
+            return None
+        if ent and ent > self.rules.terrain_named(terrain).entrench_max:
+            self.bad(f"{path}.entrenchment", f"level {ent} is deeper than {terrain} allows",
+                     f"at most {self.rules.terrain_named(terrain).entrench_max}")
+        out = {"type": t, "faction": f, "hex": [h.q, h.r], "personnel": personnel,
+               "equipment": dict(equipment)}
+        for key in ("id", "name", "morale", "experience", "entrenchment"):
+            if key in u:
+                out[key] = u[key]
+        return out
+
+    def read_units(self) -> list[dict]:
+        units = []
+        for i, u in enumerate(self.array(self.data, "units", "units")):
+            x = self.unit(u, f"units[{i}]", self.unit_ids)
+            if x:
+                units.append(x)
+        return units
+
+    def when(self, t: dict, path: str) -> dict | None:
+        """A date or turn for reinforcements."""
+        if "date" in t:
+            d = self.get(t, "date", path, dt.date)
+            if d is None:
+                return None
+            if not self.start <= d <= self.end:
+                self.bad(f"{path}.date", f"{d} is outside the scenario ({self.start} to {self.end})",
+                         "it would never happen")
+            return {"date": d.isoformat()}
+        if "turn" in t:
+            n = self.get(t, "turn", path, int)
+            return {"turn": n} if n is not None else None
+        self.bad(path, "needs a date or a turn", "date = 2015-02-15")
+        return None
+
+    def read_reinforcements(self) -> list[dict]:
+        events = []
+        for i, r in enumerate(self.array(self.data, "reinforcements", "reinforcements")):
+            p = f"reinforcements[{i}]"
+            self.fields(r, {"date", "turn", "message", "units"}, p)
+            trig = self.when(r, p)
+            units = []
+            for j, u in enumerate(self.get(r, "units", p, list, default=[]) or []):
+                x = self.unit(u, f"{p}.units[{j}]", self.unit_ids)
+                if x:
+                    units.append(x)
+            actions = [{"do": "add_units", "units": units}]
+            msg = self.get(r, "message", p, str, required=False)
+            if msg:
+                actions.insert(0, {"do": "message", "text": msg})
+            if trig:
+                events.append({"id": f"reinforcements-{i + 1}", "trigger": trig, "actions": actions})
+        return events
+
+    def read_zones(self) -> list[dict]:
+        zones = []
+        for i, z in enumerate(self.array(self.data, "no_fly_zones", "no_fly_zones")):
+            p = f"no_fly_zones[{i}]"
+            self.fields(z, {"id", "name", "side", "hexes", "centre", "radius", "declared"}, p)
+            zid = self.get(z, "id", p, str)
+            side = self.get(z, "side", p, str)
+            if side is not None:
+                self.ref(side, self.sides, f"{p}.side", "side")
+            hexes: list[Hex] = []
+            if "hexes" in z:
+                for j, v in enumerate(self.get(z, "hexes", p, list, default=[]) or []):
+                    h = self.place(v, f"{p}.hexes[{j}]")
+                    if h:
+                        hexes.append(h)
+            elif "centre" in z:
+                c = self.place(z["centre"], f"{p}.centre")
+                r = self.get(z, "radius", p, int)
+                if c and r is not None:
+                    if not 0 <= r <= 40:
+                        self.bad(f"{p}.radius", f"{r} hexes is out of range", "between 0 and 40")
+                    else:
+                        hexes = [h for h in hex_range(c, r) if self.map.in_bounds(h)]
+            else:
+                self.bad(p, "needs hexes, or a centre and a radius", 'centre = "Aleppo", radius = 10')
+            if zid in self.zones:
+                self.bad(f"{p}.id", f"zone {zid!r} is defined twice")
+            elif zid:
+                declared = self.get(z, "declared", p, bool, required=False, default=True)
+                zone = {"id": zid, "name": self.get(z, "name", p, str, default=zid), "side": side,
+                        "hexes": sorted([h.q, h.r] for h in hexes), "declared": bool(declared)}
+                self.zones[zid] = zone
+                zones.append(zone)
+        return zones
+
+    def trigger(self, t, path: str) -> dict | None:
+        if not isinstance(t, dict):
+            self.bad(path, f"expected a trigger table, got {_kind(t)}", "trigger = { date = 2014-11-10 }")
+            return None
+        keys = [k for k in t if k in TRIGGERS]
+        unknown = [k for k in t if k not in TRIGGERS | {"by", "above", "from_turn"}]
+        for k in unknown:
+            self.bad(f"{path}.{k}", "unknown trigger", _suggest(k, TRIGGERS) or _one_of(sorted(TRIGGERS)))
+        if len(keys) != 1:
+            if not unknown:
+                self.bad(path, "needs exactly one trigger", _one_of(sorted(TRIGGERS)))
+            return None
+        k = keys[0]
+        v = t[k]
+        if k == "date":
+            d = self.get(t, "date", path, dt.date)
+            if d is None:
+                return None
+            if d > self.end:
+                self.bad(f"{path}.date", f"{d} is after the scenario ends ({self.end})", "it would never fire")
+            return {"date": d.isoformat()}
+        if k == "turn":
+            n = self.get(t, "turn", path, int)
+            return {"turn": n} if n is not None else None
+        if k == "city_taken":
+            cid = self.city(v, f"{path}.city_taken")
+            by = t.get("by")
+            if by is not None and by not in self.factions and by not in self.sides:
+                self.bad(f"{path}.by", f"unknown faction or side {by!r}",
+                         _suggest(by, list(self.factions) + list(self.sides)))
+                return None
+            return {"city_taken": cid, "by": by} if cid else None
+        if k == "unit_destroyed":
+            if v not in self.all_unit_ids:
+                self.bad(f"{path}.unit_destroyed", f"unknown unit {v!r}", "give the unit an id")
+                return None
+            return {"unit_destroyed": v}
+        if k == "faction_destroyed":
+            return {"faction_destroyed": v} if self.ref(v, self.factions, f"{path}.faction_destroyed", "faction") else None
+        if k == "losses":
+            if v not in self.factions and v not in self.sides:
+                self.bad(f"{path}.losses", f"unknown faction or side {v!r}")
+                return None
+            above = self.get(t, "above", path, int)
+            return {"losses": v, "above": above} if above is not None else None
+        if k == "chance":
+            p = self.get(t, "chance", path, float)
+            if p is None or not 0 < p <= 1:
+                if p is not None:
+                    self.bad(f"{path}.chance", f"{p} is not a probability", "between 0 and 1")
+                return None
+            return {"chance": float(p), "from_turn": int(t.get("from_turn", 1))}
+        if k == "event":
+            return {"event": v} if self.ref(v, self.event_ids, f"{path}.event", "event") else None
+        parts = []
+        if not isinstance(v, list) or not v:
+            self.bad(f"{path}.{k}", "expected a list of triggers")
+            return None
+        for j, sub in enumerate(v):
+            x = self.trigger(sub, f"{path}.{k}[{j}]")
+            if x is None:
+                return None
+            parts.append(x)
+        return {k: parts}
+
+    def action(self, a, path: str) -> dict | None:
+        if not isinstance(a, dict):
+            self.bad(path, f"expected an action table, got {_kind(a)}", '{ do = "message", text = "..." }')
+            return None
+        kind = a.get("do")
+        if kind not in ACTIONS:
+            self.bad(f"{path}.do", f"unknown action {kind!r}",
+                     _suggest(kind, ACTIONS) or _one_of(sorted(ACTIONS)))
+            return None
+        self.fields(a, ACTIONS[kind] | {"do"}, path)
+        out = {"do": kind}
+        fac = lambda key: self.ref(a.get(key), self.factions, f"{path}.{key}", "faction")  # noqa: E731
+        if kind == "message":
+            text = self.get(a, "text", path, str)
+            return {**out, "text": text} if text else None
+        if kind in ("declare_war", "make_peace"):
+            pr = self.pair(a.get("factions"), f"{path}.factions")
+            return {**out, "factions": pr} if pr else None
+        if kind == "add_units":
+            units = []
+            for j, u in enumerate(self.get(a, "units", path, list, default=[]) or []):
+                x = self.unit(u, f"{path}.units[{j}]", self.unit_ids)
+                if x:
+                    units.append(x)
+            return {**out, "units": units, "message": a.get("message", "")}
+        if kind == "withdraw":
+            if not fac("faction"):
+                return None
+            share = self.get(a, "share", path, float, required=False, default=1.0)
+            if share is not None and not 0 < share <= 1:
+                self.bad(f"{path}.share", f"{share} is not a share", "between 0 and 1")
+            types = self.get(a, "types", path, list, required=False, default=[]) or []
+            for j, t in enumerate(types):
+                self.ref(t, self.rules.unit_types, f"{path}.types[{j}]", "unit type")
+            return {**out, "faction": a["faction"], "share": share or 1.0, "types": types,
+                    "message": a.get("message", "")}
+        if kind == "rename_faction":
+            name = self.get(a, "name", path, str)
+            return {**out, "faction": a["faction"], "name": name} if fac("faction") and name else None
+        if kind == "change_side":
+            ok = fac("faction") and self.ref(a.get("side"), self.sides, f"{path}.side", "side")
+            return {**out, "faction": a["faction"], "side": a["side"]} if ok else None
+        if kind == "transfer_units":
+            ok = fac("from") and fac("to")
+            return {**out, "from": a["from"], "to": a["to"]} if ok else None
+        if kind == "set_leaders":
+            if not fac("faction"):
+                return None
+            leaders = self.get(a, "leaders", path, list, default=[])
+            res = {**out, "faction": a["faction"], "leaders": leaders or []}
+            for key in ("leader_bonus", "quality"):
+                v = self.get(a, key, path, float, required=False)
+                if v is not None:
+                    res[key] = v
+            return res
+        if kind == "set_category":
+            cat = a.get("category")
+            if cat not in CATEGORIES:
+                self.bad(f"{path}.category", f"unknown casualty category {cat!r}", _one_of(CATEGORIES))
+                return None
+            return {**out, "faction": a["faction"], "category": cat} if fac("faction") else None
+        if kind in ("declare_no_fly_zone", "lift_no_fly_zone"):
+            return {**out, "zone": a["zone"]} if self.ref(a.get("zone"), self.zones, f"{path}.zone", "no-fly zone") else None
+        if kind == "set_supply":
+            if not fac("faction"):
+                return None
+            res = {**out, "faction": a["faction"]}
+            codes = [c for c in self.map.countries if c]
+            for key in ("bases", "supply_crossings"):
+                if key in a:
+                    vals = self.get(a, key, path, list, default=[]) or []
+                    for j, c in enumerate(vals):
+                        if c not in codes:
+                            self.bad(f"{path}.{key}[{j}]", f"unknown country {c!r}", _one_of(codes))
+                    res[key] = vals
+            return res
+        if kind == "set_control":
+            cid = self.city(a.get("city"), f"{path}.city")
+            return {**out, "city": cid, "faction": a["faction"]} if cid and fac("faction") else None
+        if kind == "victory":
+            ok = self.ref(a.get("side"), self.sides, f"{path}.side", "side")
+            return {**out, "side": a["side"], "text": a.get("text", "")} if ok else None
+        return None
+
+    def read_events(self) -> list[dict]:
+        raw = self.array(self.data, "events", "events")
+        for e in raw:
+            if isinstance(e.get("id"), str):
+                self.event_ids.add(e["id"])
+        events = []
+        seen = set()
+        for i, e in enumerate(raw):
+            p = f"events[{i}]"
+            self.fields(e, {"id", "trigger", "actions"}, p)
+            eid = self.get(e, "id", p, str)
+            if eid in seen:
+                self.bad(f"{p}.id", f"event {eid!r} is defined twice")
+            seen.add(eid)
+            trig = self.trigger(e.get("trigger"), f"{p}.trigger") if "trigger" in e else None
+            if "trigger" not in e:
+                self.bad(f"{p}.trigger", "missing", "trigger = { date = 2014-11-10 }")
+            actions = []
+            acts = self.get(e, "actions", p, list, default=[]) or []
+            if not acts and "actions" in e:
+                self.bad(f"{p}.actions", "an event needs at least one action")
+            for j, a in enumerate(acts):
+                x = self.action(a, f"{p}.actions[{j}]")
+                if x:
+                    actions.append(x)
+            if eid and trig:
+                events.append({"id": eid, "trigger": trig, "actions": actions})
+        return events
+
+    def read_victory(self, control: dict[str, str]) -> list[dict]:
+        out = []
+        for i, v in enumerate(self.array(self.data, "victory", "victory")):
+            p = f"victory[{i}]"
+            kind = v.get("kind")
+            if kind not in VICTORY:
+                self.bad(f"{p}.kind", f"unknown victory condition {kind!r}", _one_of(VICTORY))
+                continue
+            self.fields(v, VICTORY[kind] | {"kind", "side", "text"}, p)
+            side = v.get("side")
+            if not self.ref(side, self.sides, f"{p}.side", "side"):
+                continue
+            cond = {"kind": kind, "side": side, "text": v.get("text", "")}
+            if kind in ("hold", "take"):
+                cities = []
+                for j, c in enumerate(self.get(v, "cities", p, list, default=[]) or []):
+                    cid = self.city(c, f"{p}.cities[{j}]")
+                    if cid:
+                        cities.append(cid)
+                        country = self.map.city_by_id(cid).country
+                        allowed = set(WAR_ZONE)
+                        for f in self.factions.values():
+                            if f["side"] == side:
+                                allowed |= set(f.get("bases", []))
+                        if country not in allowed:
+                            self.bad(f"{p}.cities[{j}]", f"{c} lies in {self.map.country_names[country]}, "
+                                     f"where no faction of {side} may go", "this condition cannot be met")
+                if not cities:
+                    self.bad(f"{p}.cities", "lists no towns", 'cities = ["Mosul", "Tikrit"]')
+                    continue
+                count = self.get(v, "count", p, int, required=False, default=len(cities))
+                if count is not None and not 1 <= count <= len(cities):
+                    self.bad(f"{p}.count", f"{count} of {len(cities)} towns cannot be met",
+                             f"between 1 and {len(cities)}")
+                    continue
+                cond.update(cities=cities, count=count or len(cities))
+            elif kind == "destroy":
+                facs = self.get(v, "factions", p, list, default=[]) or []
+                good = [f for j, f in enumerate(facs) if self.ref(f, self.factions, f"{p}.factions[{j}]", "faction")]
+                for f in good:
+                    if self.factions[f]["side"] == side:
+                        self.bad(f"{p}.factions", f"{f} is on side {side} itself", "this condition cannot be met")
+                if not good:
+                    continue
+                cond["factions"] = good
+            out.append(cond)
+        for sid in self.sides:
+            if not any(c["side"] == sid for c in out):
+                self.bad("victory", f"side {sid!r} has no victory condition", "add a [[victory]] table for it")
+        return out
+
+    def read_history(self) -> dict:
+        t = self.table(self.data, "history", "history", required=False) or {}
+        self.fields(t, {"outcome", "winner", "casualties"}, "history")
+        out = {"outcome": self.get(t, "outcome", "history", str, required=False, default=""),
+               "winner": t.get("winner"), "casualties": {}}
+        if out["winner"] is not None and out["winner"] not in self.sides:
+            self.bad("history.winner", f"unknown side {out['winner']!r}", _one_of(self.sides))
+        cas = self.get(t, "casualties", "history", dict, required=False, default={}) or {}
+        for k, n in cas.items():
+            if k not in CATEGORIES and k != "civilians":
+                self.bad(f"history.casualties.{k}", f"unknown casualty category {k!r}",
+                         _suggest(k, CATEGORIES) or _one_of(CATEGORIES + ("civilians",)))
+            elif not isinstance(n, int) or isinstance(n, bool) or n < 0:
+                self.bad(f"history.casualties.{k}", f"expected a number of people, got {n!r}")
+            else:
+                out["casualties"][k] = n
+        return out
+
+    def all_unit_ids_scan(self) -> set[str]:
+        """Every unit id the file gives, wherever the unit appears (for unit_destroyed)."""
+        ids: set[str] = set()
+
+        def scan(units) -> None:
+            for u in _tables(units):
+                if isinstance(u.get("id"), str):
+                    ids.add(u["id"])
+
+        scan(self.data.get("units"))
+        for r in _tables(self.data.get("reinforcements")):
+            scan(r.get("units"))
+        for e in _tables(self.data.get("events")):
+            for a in _tables(e.get("actions")):
+                scan(a.get("units"))
+        return ids
+
+    def build(self) -> Scenario | None:
+        for key in self.data:
+            if key not in TOP:
+                self.bad(key, "unknown part of a scenario", _suggest(key, TOP) or _one_of(sorted(TOP)))
+        head = self.scenario()
+        sides = self.read_sides(head["side_order"])
+        factions = self.read_factions()
+        at_war = self.read_war()
+        control = self.read_control()
+        self.all_unit_ids = self.all_unit_ids_scan()
+        units = self.read_units()
+        zones = self.read_zones()
+        events = self.read_reinforcements() + self.read_events()
+        victory = self.read_victory(control)
+        history = self.read_history()
+        if self.problems:
+            return None
+        turns = max(1, (self.end - self.start).days // head["turn_days"] + 1)
+        setup = {
+            "id": head["id"], "title": head["title"], "description": head["description"],
+            "start_date": self.start.isoformat(), "end_date": self.end.isoformat(),
+            "turn_days": head["turn_days"], "turns": turns,
+            "sides": sides, "factions": factions, "at_war": at_war, "cities": control,
+            "units": units, "events": events, "victory": victory,
+            "no_fly_zones": [{k: z[k] for k in ("id", "name", "side", "hexes")}
+                             for z in zones if z["declared"]],
+            "zones": zones,
+            "history": history,
+        }
+        return Scenario(id=head["id"], title=head["title"], description=head["description"],
+                        start=self.start, end=self.end, turn_days=head["turn_days"], sides=sides,
+                        factions=factions, setup=setup, history=history)
+
+
+def _tables(v) -> list[dict]:
+    return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
+
+
+def _kind(v) -> str:
+    if isinstance(v, bool):
+        return f"true/false ({str(v).lower()})"
+    if isinstance(v, (int, float)):
+        return f"a number ({v})"
+    if isinstance(v, str):
+        return f"text ({v!r})" if len(v) < 40 else "text"
+    if isinstance(v, dt.date):
+        return f"a date ({v})"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a table"
+    return type(v).__name__
+
+
+def _kind_name(kind) -> str:
+    return {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+            list: "a list", dict: "a table", dt.date: "a date"}.get(kind, kind.__name__)
+
+
+def build(data: dict, hexmap: HexMap | None = None, rules: Rules | None = None):
+    if hexmap is None:
+        hexmap = HexMap.load()
+    if rules is None:
+        rules = default_rules()
+    b = Builder(data, hexmap, rules)
+    scenario = b.build()
+    return scenario, b.problems

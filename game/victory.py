@@ -1,0 +1,66 @@
+"""Victory conditions: who has won, and why.
+
+Engine layer, pure. ``take`` and ``destroy`` conditions end the game the moment they are met;
+``hold`` and ``survive`` are judged when the last turn ends. With nothing met at the end, the
+game is a draw.
+"""
+
+from __future__ import annotations
+
+
+def _held(state, side: str, cities: list[str]) -> int:
+    n = 0
+    for c in cities:
+        owner = state.city_owner.get(c)
+        if owner is not None and state.factions[owner].side == side:
+            n += 1
+    return n
+
+
+def _met(state, cond: dict, final: bool) -> bool:
+    kind = cond["kind"]
+    side = cond["side"]
+    if kind == "take":
+        return _held(state, side, cond["cities"]) >= cond["count"]
+    if kind == "destroy":
+        return not any(u.faction in cond["factions"] for u in state.units.values())
+    if not final:
+        return False
+    if kind == "hold":
+        return _held(state, side, cond["cities"]) >= cond["count"]
+    if kind == "survive":
+        return any(state.factions[u.faction].side == side for u in state.units.values())
+    return False
+
+
+def describe(state, cond: dict, names) -> str:
+    """The condition in words, with how far the side has got."""
+    if cond.get("text"):
+        head = cond["text"]
+    else:
+        head = {"take": "Take", "hold": "Hold at the end", "destroy": "Destroy",
+                "survive": "Survive to the end"}[cond["kind"]]
+    if cond["kind"] in ("take", "hold"):
+        return f"{head} ({_held(state, cond['side'], cond['cities'])} of {cond['count']} towns)"
+    return head
+
+
+def check_victory(state, setup: dict, final: bool = False) -> list:
+    """End the game if a side has won; returns the events that say so."""
+    from game.commands import Event
+
+    if state.winner is not None or (state.over and state.result):
+        return []
+    for cond in setup.get("victory", []):
+        if _met(state, cond, final):
+            state.over = True
+            state.winner = cond["side"]
+            name = state.side_names.get(cond["side"], cond["side"])
+            state.result = f"{name} win: {cond.get('text') or cond['kind']}"
+            state.log.append(f"Turn {state.turn}: {state.result}")
+            return [Event("game_over", state.result, {"winner": cond["side"]}, reveals=True)]
+    if final:
+        state.over = True
+        state.result = "Draw: no side met its conditions"
+        return [Event("game_over", state.result, {"winner": None}, reveals=True)]
+    return []
