@@ -165,7 +165,7 @@ class Move(Command):
                 return [f"the path jumps from {_where(ctx, a)} to {_where(ctx, b)}: hexes must be adjacent"]
             terrain = hexmap.terrain_at(b)
             if terrain not in ut.enters:
-                return [f"impassable: a {ut.name.lower()} unit cannot enter {terrain} at {_where(ctx, b)}"]
+                return [f"impassable: {ut.a_name} cannot enter {terrain} at {_where(ctx, b)}"]
             country = hexmap.country_at(b)
             if ut.is_ground and country not in allowed:
                 name = hexmap.country_names.get(country, "the sea") if country else "the sea"
@@ -281,7 +281,7 @@ class Entrench(Command):
             return problems
         ut = ctx.rules.unit_type(unit.type)
         if not ut.is_ground:
-            return [f"only ground units dig in; {unit.id} is a {ut.name.lower()}"]
+            return [f"only ground units dig in; {unit.id} is {ut.a_name}"]
         if unit.moves_left < ut.movement - 1e-9:
             return [f"{unit.id} has already moved this turn: digging in takes the whole turn"]
         terrain = ctx.rules.terrain[ctx.hexmap.terrain[ctx.hexmap.index(unit.hex)]]
@@ -413,3 +413,4 @@ def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal
 
 __all__ = ["Command", "CommandError", "Context", "EndTurn", "Entrench", "Event", "Game", "Move",
            "Result", "replay_journal"]
+from game import air as _air  # noqa: E402,F401  (registers air and naval commands)

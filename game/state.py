@@ -172,6 +172,20 @@ class GameState:
             if unit.id in state.units:
                 problems.append(f"{where}.id: {unit.id!r} is used twice")
             state.units[unit.id] = unit
+        # No-fly zones in force at the start: hexes, or a centre and a radius (game.air).
+        # A zone the scenario keeps for an event (declared = false) is not in force yet.
+        from game.air import zone_from_setup
+
+        for i, z in enumerate(setup.get("no_fly_zones", [])):
+            if isinstance(z, dict) and z.get("declared", True) is False:
+                continue
+            zone, zone_problems = zone_from_setup(z, hexmap, sides, f"no_fly_zones[{i}]")
+            problems += zone_problems
+            if zone is not None:
+                if any(other["id"] == zone["id"] for other in state.no_fly_zones):
+                    problems.append(f"no_fly_zones[{i}].id: {zone['id']!r} is used twice")
+                else:
+                    state.no_fly_zones.append(zone)
         if problems:
             raise SetupError(problems)
         state.units = dict(sorted(state.units.items()))
@@ -210,7 +224,7 @@ class GameState:
         ut = rules.unit_type(u["type"])
         terrain = hexmap.terrain_at(h)
         if terrain not in ut.enters:
-            raise SetupError([f"place: a {ut.name.lower()} unit cannot stand on {terrain} "
+            raise SetupError([f"place: {ut.a_name} cannot stand on {terrain} "
                               f"at {h.q},{h.r}"])
         uid = u.get("id") or self.new_unit_id(u["faction"])
         return Unit(

@@ -52,6 +52,12 @@ class UnitType:
     def is_ground(self) -> bool:
         return self.category == "ground"
 
+    @property
+    def a_name(self) -> str:
+        """"an infantry unit", "a mechanized infantry unit": the name as a sentence uses it."""
+        name = self.name.lower()
+        return f"{'an' if name[0] in 'aeiou' else 'a'} {name} unit"
+
 
 @dataclass(frozen=True)
 class TerrainEffect:

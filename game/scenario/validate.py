@@ -336,13 +336,13 @@ class Builder:
         ut = self.rules.unit_type(t)
         for item, n in equipment.items():
             if item not in ut.equipment:
-                self.bad(f"{path}.equipment.{item}", f"a {ut.name.lower()} unit has no {item!r}",
+                self.bad(f"{path}.equipment.{item}", f"{ut.a_name} has no {item!r}",
                          f"its equipment: {', '.join(ut.equipment) or 'none'}")
             elif not isinstance(n, int) or isinstance(n, bool) or n < 0:
                 self.bad(f"{path}.equipment.{item}", f"expected a count, got {n!r}")
         terrain = self.map.terrain_at(h)
         if terrain not in ut.enters:
-            self.bad(f"{path}.place", f"a {ut.name.lower()} unit cannot stand on {terrain} at {h.q},{h.r}",
+            self.bad(f"{path}.place", f"{ut.a_name} cannot stand on {terrain} at {h.q},{h.r}",
                      "choose a hex it may enter")
             return None
         country = self.map.country_at(h)

@@ -1,0 +1,173 @@
+"""The scenario format: clear one-line errors for every kind of mistake, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from game.cli import main
+from game.commands import EndTurn, Game
+from game.rules import default_rules
+from game.scenario import ScenarioError, check_file, check_text, load_scenario
+
+from games import hexmap
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "scenarios/examples/fall-of-mosul.toml"
+TEXT = EXAMPLE.read_text()
+
+
+def problems_after(old: str, new: str, tmp_path: Path, count: int = 1) -> list[str]:
+    assert old in TEXT, old
+    path = tmp_path / "broken.toml"
+    path.write_text(TEXT.replace(old, new, count))
+    return check_file(path, hexmap())
+
+
+def test_example_is_valid():
+    sc = load_scenario(EXAMPLE, hexmap())
+    assert sc.id == "example-fall-of-mosul"
+    assert sc.turns == 5
+    assert [s["id"] for s in sc.sides] == ["jihadist", "baathist"]
+    mosul = hexmap().find_city("Mosul").hex
+    assert any(u["hex"] == [mosul.q, mosul.r] for u in sc.setup["units"])
+
+
+BROKEN = [
+    # (what, old, new, the start of the expected line after "FILE:LINE: ")
+    ("syntax", 'turn_days = 7', 'turn_days = = 7', "TOML syntax"),
+    ("unknown field", 'turn_days = 7', 'turn_days = 7\nspeed = 3', "[scenario.speed] unknown field"),
+    ("missing field", 'title = "Example: the fall of Mosul"\n', '', "[scenario.title] missing"),
+    ("wrong type", 'quality = 0.7', 'quality = "low"', "[factions[1].quality] expected a number, got text"),
+    ("quoted date", 'start = 2014-06-04', 'start = "2014-06-04"', "[scenario.start] expected a date"),
+    ("dates reversed", 'end = 2014-07-02', 'end = 2014-05-02', "[scenario.end] ends 2014-05-02 before"),
+    ("unknown unit type", 'type = "mechanized"', 'type = "tank"', "[units[1].type] unknown unit type 'tank'"),
+    ("unknown faction", 'faction = "isis"\nplace = "Sinjar"', 'faction = "daesh"\nplace = "Sinjar"',
+     "[units[1].faction] unknown faction 'daesh'"),
+    ("unknown place", 'place = "Tikrit"', 'place = "Tikrt"', "[units[3].place] unknown place 'Tikrt'; did you mean Tikrit?"),
+    ("off the map", 'place = "Tikrit"', 'place = [500, 500]', "[units[3].place] hex [500, 500] is off the map"),
+    ("impassable", 'place = "Tikrit"', 'place = "33.98,43.2"', "[units[3].place] an infantry unit cannot stand on lake"),
+    ("foreign country", 'place = "Tikrit"', 'place = "Gaziantep"', "[units[3].place] Iraq may not stand in Turkey"),
+    ("wrong equipment", '"armoured vehicles" = 30', 'tanks = 30', "[units[1].equipment.tanks] a mechanized infantry unit has no 'tanks'"),
+    ("negative strength", 'personnel = 4000', 'personnel = -4000', "[units[3].personnel] cannot be negative"),
+    ("duplicate id", 'id = "iraq-2div"', 'id = "isis-mosul"', "[units[2].id] unit id 'isis-mosul' is used twice"),
+    ("unknown side", 'side = "baathist"\ncategory = "iraq"', 'side = "government"\ncategory = "iraq"',
+     "[factions[1].side] unknown side 'government'"),
+    ("unknown town in control", 'tikrit = "iraq"', 'tikrt = "iraq"', "[control.tikrt] unknown town 'tikrt'"),
+    ("event refers to nothing", 'city_taken = "Mosul"', 'city_taken = "Mosull"', "[events[0].trigger.city_taken] unknown town 'Mosull'"),
+    ("unknown trigger", 'trigger = { city_taken = "Mosul", by = "isis" }', 'trigger = { when = 3 }', "[events[0].trigger.when] unknown trigger"),
+    ("unknown action", '{ do = "message", text = "Mosul', '{ do = "mesage", text = "Mosul', "[events[0].actions[0].do] unknown action 'mesage' (did you mean 'message'?)"),
+    ("event never fires", 'date = 2014-06-18', 'date = 2015-06-18', "[reinforcements[0].date] 2015-06-18 is outside the scenario"),
+    ("victory cannot be met: foreign town", 'cities = ["Mosul", "Tikrit"]', 'cities = ["Mosul", "Gaziantep"]',
+     "[victory[1].cities[1]] Gaziantep lies in Turkey, where no faction of baathist may go"),
+    ("victory cannot be met: count", 'cities = ["Mosul"]\ntext', 'cities = ["Mosul"]\ncount = 2\ntext',
+     "[victory[0].count] 2 of 1 towns cannot be met"),
+    ("side without victory", 'kind = "take"\nside = "jihadist"', 'kind = "take"\nside = "baathist"',
+     "[victory] side 'jihadist' has no victory condition"),
+    ("bad category", 'category = "isis"', 'category = "daesh"', "[factions[0].category] unknown casualty category 'daesh'"),
+    ("unknown top-level part", '[history]', '[historie]', "[historie] unknown part of a scenario (did you mean 'history'?)"),
+]
+
+
+@pytest.mark.parametrize("what,old,new,expected", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_file_gives_a_clear_line(tmp_path, what, old, new, expected):
+    problems = problems_after(old, new, tmp_path)
+    assert problems, what
+    for p in problems:
+        assert p.startswith(str(tmp_path / "broken.toml")), p
+        assert "\n" not in p and "Traceback" not in p
+    rest = [p.split(": ", 1)[1] if ": " in p else p for p in problems]
+    assert any(r.startswith(expected) for r in rest), problems
+
+
+def test_line_numbers_point_at_the_field(tmp_path):
+    problems = problems_after('type = "mechanized"', 'type = "tank"', tmp_path)
+    path = tmp_path / "broken.toml"
+    line = int(problems[0].split(":")[1])
+    assert 'type = "tank"' in path.read_text().splitlines()[line - 1]
+
+
+def test_validate_command(tmp_path, capsys):
+    assert main(["validate", str(EXAMPLE)]) == 0
+    assert "valid" in capsys.readouterr().out
+    bad = tmp_path / "bad.toml"
+    bad.write_text(TEXT.replace('type = "mechanized"', 'type = "tank"'))
+    assert main(["validate", str(EXAMPLE), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown unit type 'tank'" in err
+    assert main(["validate", str(tmp_path / "nothing.toml")]) == 1
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_scenarios_command_for_a_file(capsys):
+    assert main(["scenarios", str(EXAMPLE), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    isis = next(f for f in info["factions"] if f["id"] == "isis")
+    iraq = next(f for f in info["factions"] if f["id"] == "iraq")
+    assert isis["at_start"]["personnel"] == 2300
+    assert iraq["whole_scenario"]["personnel"] == iraq["at_start"]["personnel"] + 5000
+    assert "Abu Bakr al-Baghdadi" in isis["leaders"]
+    assert main(["scenarios", "no-such-scenario"]) == 1
+    assert "no scenario" in capsys.readouterr().err
+
+
+def test_example_plays_to_an_end():
+    sc = load_scenario(EXAMPLE, hexmap())
+    game = Game(sc.setup, hexmap(), default_rules(), 7)
+    while not game.state.over:
+        assert game.execute(EndTurn(game.state.active_side)).ok
+    assert game.state.result
+    assert "reinforcements-1" in game.state.fired
+    assert sum(u.personnel for u in game.state.units.values() if u.faction == "iraq") >= 14000
+
+
+def test_load_scenario_raises_with_every_problem(tmp_path):
+    path = tmp_path / "two.toml"
+    path.write_text(TEXT.replace('type = "mechanized"', 'type = "tank"').replace("quality = 0.7", 'quality = "x"'))
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path, hexmap())
+    assert len(exc.value.problems) == 2
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_random_bytes_give_errors_not_exceptions(data):
+    text = data.decode("utf-8", errors="replace")
+    scenario, problems = check_text(text, "fuzz.toml", hexmap())
+    assert scenario is None or not problems
+    assert all(isinstance(p, str) and p.startswith("fuzz.toml") for p in problems)
+
+
+LINES = TEXT.splitlines()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**9))
+def test_mutated_files_give_errors_not_exceptions(seed):
+    rnd = random.Random(seed)
+    lines = list(LINES)
+    for _ in range(rnd.randint(1, 4)):
+        i = rnd.randrange(len(lines))
+        op = rnd.randrange(5)
+        if op == 0:
+            del lines[i]
+        elif op == 1:
+            lines.insert(i, lines[rnd.randrange(len(lines))])
+        elif op == 2 and "=" in lines[i]:
+            key = lines[i].split("=", 1)[0]
+            lines[i] = key + "= " + rnd.choice(['"x"', "0", "-1", "[]", "{}", "true", "2099-01-01",
+                                                '["a", 1]', "1e9", '{ do = "x" }'])
+        elif op == 3:
+            j = rnd.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+        else:
+            pos = rnd.randrange(len(lines[i]) + 1)
+            lines[i] = lines[i][:pos] + rnd.choice("[]{}=\"',#.x0") + lines[i][pos:]
+    scenario, problems = check_text("\n".join(lines), "mut.toml", hexmap())
+    assert (scenario is None) == bool(problems)
+    assert all(isinstance(p, str) and p.startswith("mut.toml") for p in problems)
