@@ -244,11 +244,120 @@ def _figure_save_load(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
             ("load_ms", _figure(load, 100.0, f"load and check a {n}-unit game", bytes=size))]
 
 
+def _figure_air_strike(ctx: _Context, quick: bool) -> dict:
+    """One air strike through the command door: validation against the side's fog, then
+    interception, air defence and losses, on a copy of the big game."""
+    what = "one AirMission strike (validate with fog + apply) in a {n}-unit game"
+    try:
+        from game.air import AirMission, air_range
+    except ImportError:
+        return _figure(None, 20.0, what.format(n=len(ctx.game.state.units)),
+                       note="game.air is not written yet")
+    from game.commands import Context
+    from game.visibility import visible_units
+
+    state = ctx.game.state.copy()
+    state.active = state.sides.index("coalition")
+    cctx = Context(ctx.hexmap, ctx.rules)
+    wing = next(u for u in state.units.values() if u.faction == "us" and u.type == "air_wing")
+    wing.hex = ctx.hexmap.find_city("erbil").hex  # held by the Kurds: a coalition air base
+    fleet = {"combat aircraft": 40, "other aircraft": 10}
+    wing.equipment = dict(fleet)
+    reach = air_range(ctx.rules, wing)
+    seen = [u for u in visible_units(state, ctx.hexmap, ctx.rules, "coalition")
+            if state.at_war_with(u.faction, wing.faction) and ctx.rules.unit_type(u.type).is_ground
+            and wing.hex.distance(u.hex) <= reach]
+    target = min(seen, key=lambda u: (wing.hex.distance(u.hex), u.id)).hex
+    cmd = AirMission("coalition", wing.id, "strike", target)
+
+    def fly():
+        wing.equipment = dict(fleet)
+        wing.moves_left = 60.0
+        problems = cmd.validate(state, cctx)
+        assert not problems, problems
+        cmd.apply(state, cctx)
+
+    t = _time(fly, 5 if quick else 50)
+    return _figure(t, 20.0, what.format(n=len(state.units)) + f", {wing.id} from Erbil on "
+                   f"{target.q},{target.r}")
+
+
+def _attack_setup(ctx: _Context):
+    """A copy of the big game where two coalition infantry units stand beside an Islamic State
+    unit in open country, with everything else where it was: a typical attack to time."""
+    from game.movement import allowed_countries
+
+    state = ctx.game.state.copy()
+    m, rules = ctx.hexmap, ctx.rules
+    state.active = state.sides.index("coalition")
+    taken = {u.hex for u in state.units.values()}
+    attackers = [u for u in state.units.values() if u.faction in ("sdf", "kurds")
+                 and u.type == "infantry"][:2]
+    for target in (u for u in state.units.values() if u.faction == "isis" and u.type == "militia"):
+        if m.terrain_at(target.hex) not in ("desert", "steppe"):
+            continue
+        free = [n for n in target.hex.neighbors() if m.in_bounds(n) and n not in taken
+                and m.terrain_at(n) in ("desert", "steppe")
+                and m.country_at(n) in allowed_countries(())]
+        if len(free) >= 2:
+            for u, h in zip(attackers, free):
+                u.hex = h
+                u.moves_left = rules.unit_type(u.type).movement
+            return state, [u.id for u in attackers], target.hex
+    raise ValueError("no Islamic State unit in open country to attack")
+
+
+def _figure_attack(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
+    from game.combat import preview_attack, resolve_attack
+    from game.commands import Context
+    from game.visibility import side_view
+
+    state, attackers, target = _attack_setup(ctx)
+    cctx = Context(ctx.hexmap, ctx.rules)
+    # Each attack on the same state, put back between runs (outside the timing) as it was
+    # before, all but its generator: like the other figures, a warm loop over one state.
+    import copy
+    import dataclasses
+
+    units = dict(state.units)
+    saved = {k: dataclasses.replace(u, equipment=dict(u.equipment)) for k, u in units.items()}
+    books = copy.deepcopy((state.losses, state.equipment_lost, state.civilians, state.city_owner,
+                           state.log))
+    touched = attackers + [u.id for u in units.values() if u.hex == target]
+
+    def put_back():
+        for k in touched:
+            saved_u = saved[k]
+            units[k] = dataclasses.replace(saved_u, equipment=dict(saved_u.equipment))
+        state.units = dict(units)
+        (state.losses, state.equipment_lost, state.civilians, state.city_owner,
+         state.log) = copy.deepcopy(books)
+
+    times = []
+    for _ in range(31 if quick else 301):
+        put_back()
+        t0 = time.perf_counter()
+        resolve_attack(state, cctx, attackers, target)
+        times.append((time.perf_counter() - t0) * 1000)
+    put_back()
+    resolve = {"median": round(statistics.median(times[1:]), 4), "max": round(max(times[1:]), 4),
+               "first": round(times[0], 4), "runs": len(times) - 1}
+    view = side_view(state, ctx.hexmap, ctx.rules, "coalition")
+    preview = _time(lambda: preview_attack(state, ctx.hexmap, ctx.rules, "coalition", attackers,
+                                           target, view=view), 20 if quick else 200)
+    where = f"2 infantry units on a militia unit at {target.q},{target.r}, {len(state.units)} units"
+    return [("attack_resolve_ms", _figure(resolve, 0.2, f"resolve one attack and apply it: {where}")),
+            ("attack_preview_ms", _figure(preview, 2.0, f"preview one attack, 1,000 battles drawn, "
+                                          f"given the side's view: {where}"))]
+
+
 FIGURES: list[tuple[str, Callable]] = [
     ("map_load_ms", _figure_map_load),
     ("movement_range_ms", _figure_movement_range),
     ("supply_all_factions_ms", _figure_supply),
     ("save_ms+load_ms", _figure_save_load),
+    ("air_strike_ms", _figure_air_strike),
+    ("attack_resolve_ms+attack_preview_ms", _figure_attack),
 ]
 
 

@@ -251,6 +251,58 @@ def cmd_scenarios(args) -> int:
     return 0
 
 
+# -- simulate ---------------------------------------------------------------------------------
+
+def cmd_simulate(args) -> int:
+    from game.ai import DIFFICULTIES
+    from game.scenario import ScenarioError, find_scenario, load_scenario
+    from game.simulate import simulate_many, summarise
+
+    path = find_scenario(args.scenario)
+    if path is None:
+        raise CommandError(f"simulate: no scenario {args.scenario!r}; `mesopotamia scenarios` lists them")
+    if args.difficulty not in DIFFICULTIES:
+        raise CommandError(f"simulate: --difficulty must be one of {', '.join(DIFFICULTIES)}", 2)
+    if args.runs < 1 or args.jobs < 1 or (args.turns is not None and args.turns < 1):
+        raise CommandError("simulate: --runs, --jobs and --turns must be at least 1", 2)
+    if args.save and not Path(args.save).parent.exists():
+        raise CommandError(f"simulate: {Path(args.save).parent}: no such directory")
+    try:
+        sc = load_scenario(path, _load_map())
+    except ScenarioError as exc:
+        raise CommandError(f"simulate: {exc.problems[0]}") from None
+    seeds = [args.seed + k for k in range(args.runs)]
+    bar = None
+    if not args.json and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=args.runs, unit="game", desc=sc.id, file=sys.stderr)
+
+    def done(res):
+        if args.json:
+            print(json.dumps(res, ensure_ascii=False), flush=True)
+        if bar is not None:
+            bar.update(1)
+
+    results = simulate_many(path, seeds, args.difficulty, args.turns, args.jobs, args.save, done)
+    if bar is not None:
+        bar.close()
+    if not args.json:
+        if len(results) == 1:
+            r = results[0]
+            print(f"{sc.title}, seed {r['seed']}: {r['result']} (turn {r['turns']}, {r['date']})")
+        print(summarise(results, sc.history))
+        if args.save:
+            print(f"saved to {args.save}" if len(results) == 1 else f"saved each run beside {args.save}")
+    if args.plot:
+        from game.ui.charts import casualty_chart
+
+        casualty_chart(results, sc, args.plot)
+        if not args.json:
+            print(f"plot written to {args.plot}")
+    return 0
+
+
 # -- entry point ------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -279,6 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_scenarios)
 
+    p = sub.add_parser("simulate", help="play a scenario AI against AI with no window")
+    p.add_argument("scenario", metavar="SCENARIO", help="a scenario id or file")
+    p.add_argument("--seed", type=int, default=1, help="the first run's seed (1)")
+    p.add_argument("--runs", type=int, default=1, help="how many games, seeds counting up (1)")
+    p.add_argument("--jobs", type=int, default=1, help="processes to spread the runs over (1)")
+    p.add_argument("--difficulty", default="normal", help="easy, normal or hard (normal)")
+    p.add_argument("--turns", type=int, help="stop after this many turns")
+    p.add_argument("--save", metavar="FILE", help="save the finished game (one file per run)")
+    p.add_argument("--plot", metavar="PNG", help="draw the casualties beside the source to a PNG")
+    p.add_argument("--json", action="store_true", help="one JSON object per run, a line each")
+    p.set_defaults(func=cmd_simulate)
+
     p = sub.add_parser("replay", help="describe a save file, or replay it to verify it")
     p.add_argument("save", metavar="SAVE", help="a save file")
     p.add_argument("--verify", action="store_true",
@@ -306,6 +370,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.status
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader of our output went away (| head): not our error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -414,3 +414,4 @@ def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal
 __all__ = ["Command", "CommandError", "Context", "EndTurn", "Entrench", "Event", "Game", "Move",
            "Result", "replay_journal"]
 from game import air as _air  # noqa: E402,F401  (registers air and naval commands)
+from game import combat as _combat  # noqa: E402,F401  (registers Attack)

@@ -111,6 +111,9 @@ class GameState:
     losses: dict[str, dict[str, int]] = field(default_factory=dict)  # faction -> cause -> people
     equipment_lost: dict[str, dict[str, int]] = field(default_factory=dict)  # faction -> item -> n
     civilians: dict[str, int] = field(default_factory=dict)  # cause -> civilians killed
+    # faction -> casualty category in force when the loss happened -> people: a faction's
+    # category can change mid-game (Assad's army after his fall), its past losses do not.
+    category_losses: dict[str, dict[str, int]] = field(default_factory=dict)
     no_fly_zones: list[dict] = field(default_factory=list)  # {id, name, side, hexes: [[q, r]...]}
     air_tasks: dict[str, dict] = field(default_factory=dict)  # wing id -> {kind, hex, turn}
     next_unit: int = 1
@@ -271,6 +274,10 @@ class GameState:
             return
         book = self.losses.setdefault(faction, {})
         book[cause] = book.get(cause, 0) + int(people)
+        fac = self.factions.get(faction)
+        tally = self.category_losses.setdefault(faction, {})
+        category = fac.category if fac is not None else ""
+        tally[category] = tally.get(category, 0) + int(people)
 
     def record_equipment_loss(self, faction: str, item: str, count: int) -> None:
         if count <= 0:
@@ -305,6 +312,8 @@ class GameState:
             "equipment_lost": {f: dict(sorted(c.items()))
                                for f, c in sorted(self.equipment_lost.items())},
             "civilians": dict(sorted(self.civilians.items())),
+            "category_losses": {f: dict(sorted(c.items()))
+                                for f, c in sorted(self.category_losses.items())},
             "no_fly_zones": [dict(z) for z in self.no_fly_zones],
             "air_tasks": {k: dict(v) for k, v in sorted(self.air_tasks.items())},
             "next_unit": self.next_unit,
@@ -333,6 +342,8 @@ class GameState:
             equipment_lost={f: {k: int(v) for k, v in c.items()}
                             for f, c in d["equipment_lost"].items()},
             civilians={k: int(v) for k, v in d["civilians"].items()},
+            category_losses={f: {k: int(v) for k, v in c.items()}
+                             for f, c in d["category_losses"].items()},
             no_fly_zones=[dict(z) for z in d["no_fly_zones"]],
             air_tasks={k: dict(v) for k, v in d["air_tasks"].items()},
             next_unit=int(d["next_unit"]), over=bool(d["over"]), winner=d["winner"],

@@ -14,10 +14,12 @@ from game.state import GameState
 
 
 def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
+    from game.air import expire_air_tasks
     from game.commands import Event
     from game.movement import map_graph
     from game.supply import supply_maps
 
+    expire_air_tasks(state, side)
     graph = map_graph(hexmap)
     sup = rules.supply
     factions = sorted(f for f, fac in state.factions.items() if fac.side == side)

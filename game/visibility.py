@@ -116,6 +116,8 @@ class SideView:
     units: tuple[UnitView, ...]
     visible: np.ndarray  # (rows, cols) bool, read-only
     city_owner: MappingProxyType
+    own_factions: MappingProxyType  # own factions: id -> their supply bases and crossings, leaders
+    no_fly_zones: tuple  # the zones in force (public): {id, name, side, hexes}
     losses: MappingProxyType  # own factions' losses only
     over: bool
     winner: str | None
@@ -165,6 +167,11 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str) -> SideView:
         factions=MappingProxyType({k: (f.name, f.side) for k, f in state.factions.items()}),
         at_war=frozenset(state.at_war), units=tuple(units), visible=vis,
         city_owner=MappingProxyType(dict(state.city_owner)),
+        own_factions=MappingProxyType({
+            f: MappingProxyType({"bases": tuple(fac.bases), "supply_crossings": tuple(fac.supply_crossings),
+                                 "leaders": tuple(fac.leaders), "quality": fac.quality})
+            for f, fac in state.factions.items() if fac.side == side}),
+        no_fly_zones=tuple(MappingProxyType(dict(z)) for z in state.no_fly_zones),
         losses=MappingProxyType({f: dict(c) for f, c in state.losses.items() if f in mine}),
         over=state.over, winner=state.winner,
     )

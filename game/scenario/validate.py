@@ -467,20 +467,20 @@ class Builder:
         if k == "city_taken":
             cid = self.city(v, f"{path}.city_taken")
             by = t.get("by")
-            if by is not None and by not in self.factions and by not in self.sides:
+            if by is not None and not _in(by, self.factions) and not _in(by, self.sides):
                 self.bad(f"{path}.by", f"unknown faction or side {by!r}",
                          _suggest(by, list(self.factions) + list(self.sides)))
                 return None
             return {"city_taken": cid, "by": by} if cid else None
         if k == "unit_destroyed":
-            if v not in self.all_unit_ids:
+            if not _in(v, self.all_unit_ids):
                 self.bad(f"{path}.unit_destroyed", f"unknown unit {v!r}", "give the unit an id")
                 return None
             return {"unit_destroyed": v}
         if k == "faction_destroyed":
             return {"faction_destroyed": v} if self.ref(v, self.factions, f"{path}.faction_destroyed", "faction") else None
         if k == "losses":
-            if v not in self.factions and v not in self.sides:
+            if not _in(v, self.factions) and not _in(v, self.sides):
                 self.bad(f"{path}.losses", f"unknown faction or side {v!r}")
                 return None
             above = self.get(t, "above", path, int)
@@ -510,7 +510,7 @@ class Builder:
             self.bad(path, f"expected an action table, got {_kind(a)}", '{ do = "message", text = "..." }')
             return None
         kind = a.get("do")
-        if kind not in ACTIONS:
+        if not _in(kind, ACTIONS):
             self.bad(f"{path}.do", f"unknown action {kind!r}",
                      _suggest(kind, ACTIONS) or _one_of(sorted(ACTIONS)))
             return None
@@ -623,7 +623,7 @@ class Builder:
         for i, v in enumerate(self.array(self.data, "victory", "victory")):
             p = f"victory[{i}]"
             kind = v.get("kind")
-            if kind not in VICTORY:
+            if not _in(kind, VICTORY):
                 self.bad(f"{p}.kind", f"unknown victory condition {kind!r}", _one_of(VICTORY))
                 continue
             self.fields(v, VICTORY[kind] | {"kind", "side", "text"}, p)
@@ -674,7 +674,7 @@ class Builder:
         self.fields(t, {"outcome", "winner", "casualties"}, "history")
         out = {"outcome": self.get(t, "outcome", "history", str, required=False, default=""),
                "winner": t.get("winner"), "casualties": {}}
-        if out["winner"] is not None and out["winner"] not in self.sides:
+        if out["winner"] is not None and not _in(out["winner"], self.sides):
             self.bad("history.winner", f"unknown side {out['winner']!r}", _one_of(self.sides))
         cas = self.get(t, "casualties", "history", dict, required=False, default={}) or {}
         for k, n in cas.items():
@@ -736,6 +736,14 @@ class Builder:
         return Scenario(id=head["id"], title=head["title"], description=head["description"],
                         start=self.start, end=self.end, turn_days=head["turn_days"], sides=sides,
                         factions=factions, setup=setup, history=history)
+
+
+def _in(value, container) -> bool:
+    """Membership that answers False, not TypeError, for values that cannot be keys."""
+    try:
+        return value in container
+    except TypeError:
+        return False
 
 
 def _tables(v) -> list[dict]:

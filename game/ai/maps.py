@@ -1,0 +1,150 @@
+"""Influence maps for the AI: threat, strength, objectives and supply, as whole-map arrays.
+
+Engine layer. Everything here is built from one side's ``SideView`` (what it can see) plus the
+public map, rules and scenario goals; nothing reads the game state. Arrays are over the flat hex
+index of ``game.movement.MapGraph``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from game.movement import map_graph
+from game.supply import supply_graph, supply_maps
+
+
+def unit_power(rules, u) -> float:
+    """A rough fighting value: thousands of people times the type's factors."""
+    ut = rules.unit_type(u.type)
+    if not ut.is_ground:
+        return 0.0
+    return u.personnel / 1000.0 * (ut.attack + ut.defence) / 2
+
+
+@dataclass
+class Maps:
+    threat: np.ndarray  # enemy power that can reach each hex soon
+    strength: np.ndarray  # own power around each hex
+    objective: np.ndarray  # pull of the side's goals
+    supply: np.ndarray  # bool: own supply reaches (judged from what the side sees)
+    enemy_hexes: dict[int, list]  # hex -> visible enemy units there
+    own_hexes: dict[int, list]
+    targets: list[tuple[int, float, str]]  # (hex, value, city id) of towns worth taking
+    holds: list[tuple[int, float, str]]  # (hex, value, city id) of own towns worth holding
+
+
+def _spread(graph, where: np.ndarray, power: np.ndarray, radius: float) -> np.ndarray:
+    """Sum of power * (1 - d/radius) over units within ``radius`` hexes (hex distance)."""
+    out = np.zeros(graph.n)
+    if where.size == 0:
+        return out
+    q, r = graph.q, graph.r
+    uq, ur = q[where], r[where]
+    for k in range(where.size):
+        dq = q - uq[k]
+        dr = r - ur[k]
+        d = np.maximum(np.maximum(np.abs(dq), np.abs(dr)), np.abs(dq + dr))
+        near = d < radius
+        out[near] += power[k] * (1.0 - d[near] / radius)
+    return out
+
+
+def _distances(hexmap, rules, sources: list[int], limit: float) -> np.ndarray:
+    """Foot-and-road distance from each source (rows) to every hex, inf beyond ``limit``."""
+    sg = supply_graph(hexmap, rules)
+    if not sources:
+        return np.full((0, sg.n), np.inf)
+    mat = csr_matrix((sg.weights, sg.indices, sg.indptr), shape=(sg.n, sg.n))
+    return np.atleast_2d(dijkstra(mat, directed=False, indices=sources, limit=limit))
+
+
+def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict) -> Maps:
+    graph = map_graph(hexmap)
+    own_factions = set(view.own_factions)
+
+    def hostile(faction: str) -> bool:
+        return any(view.at_war_with(f, faction) for f in own_factions)
+
+    enemy_hexes: dict[int, list] = {}
+    own_hexes: dict[int, list] = {}
+    e_where, e_pow, o_where, o_pow = [], [], [], []
+    for u in view.units:
+        i = graph.index(u.hex)
+        if u.own:
+            own_hexes.setdefault(i, []).append(u)
+            o_where.append(i)
+            o_pow.append(unit_power(rules, u))
+        elif hostile(u.faction):
+            enemy_hexes.setdefault(i, []).append(u)
+            e_where.append(i)
+            e_pow.append(unit_power(rules, u))
+    threat = _spread(graph, np.array(e_where, dtype=np.int64), np.array(e_pow), 4.0)
+    strength = _spread(graph, np.array(o_where, dtype=np.int64), np.array(o_pow), 3.0)
+
+    # Goals: towns the scenario asks the side to take or hold, then towns by their size.
+    side = view.side
+    goal_value: dict[str, float] = {}
+    for g in goals:
+        if g["side"] == side and g["kind"] in ("take", "hold"):
+            for c in g["cities"]:
+                goal_value[c] = goal_value.get(c, 0.0) + (12.0 if g["kind"] == "take" else 9.0)
+    home = set()
+    for f in own_factions:
+        for name in doctrines[f].home:
+            c = hexmap.find_city(name)
+            if c:
+                home.add(c.id)
+    city_weight = np.mean([doctrines[f].city_value for f in own_factions]) if own_factions else 1.0
+    targets, holds = [], []
+    for c in hexmap.cities:
+        if c.country not in ("IRQ", "SYR"):
+            continue
+        owner = view.city_owner.get(c.id)
+        value = city_weight * (1.0 + math.log10(max(c.population, 1000)) - 3.0)
+        value += goal_value.get(c.id, 0.0) + (2.0 if c.id in home else 0.0)
+        i = graph.index(c.hex)
+        if owner is not None and view.factions[owner][1] == side:
+            holds.append((i, value, c.id))
+        elif owner is None or hostile(owner):
+            targets.append((i, value, c.id))
+    targets.sort(key=lambda t: -t[1])
+    holds.sort(key=lambda t: -t[1])
+    objective = np.zeros(graph.n)
+    top = targets[:14]
+    if top:
+        dist = _distances(hexmap, rules, [t[0] for t in top], 80.0)
+        for k, (_, value, _) in enumerate(top):
+            np.maximum(objective, value / (1.0 + dist[k] / 6.0), out=objective)
+    # Threatened towns of one's own pull defenders.
+    weak_holds = [h for h in holds if threat[h[0]] > 0.5 * strength[h[0]]][:8]
+    if weak_holds:
+        dist = _distances(hexmap, rules, [h[0] for h in weak_holds], 40.0)
+        for k, (i, value, _) in enumerate(weak_holds):
+            np.maximum(objective, 0.8 * value / (1.0 + dist[k] / 4.0), out=objective)
+
+    supply = _side_supply(view, hexmap, rules)
+    return Maps(threat=threat, strength=strength, objective=objective, supply=supply,
+                enemy_hexes=enemy_hexes, own_hexes=own_hexes, targets=targets, holds=holds)
+
+
+def _side_supply(view, hexmap, rules) -> np.ndarray:
+    """Where the side's supply reaches, traced as the engine traces it but with only the enemy
+    units the side can see."""
+    factions = {}
+    for f, (name, side) in view.factions.items():
+        own = view.own_factions.get(f)
+        factions[f] = SimpleNamespace(side=side, bases=list(own["bases"]) if own else [],
+                                      supply_crossings=list(own["supply_crossings"]) if own else [])
+    proxy = SimpleNamespace(factions=factions, units={u.id: u for u in view.units},
+                            city_owner=dict(view.city_owner), at_war_with=view.at_war_with)
+    maps = supply_maps(proxy, hexmap, rules, list(view.own_factions))
+    out = np.zeros(map_graph(hexmap).n, dtype=bool)
+    for m in maps.values():
+        out |= m
+    return out

@@ -1,0 +1,419 @@
+"""The AI player: candidate actions scored on influence maps, issued as ordinary commands.
+
+Engine layer. An ``AIPlayer`` plays one side. Each turn it reads that side's ``SideView``
+(never the game state), builds its maps (``game.ai.maps``), and then works through candidate
+actions in the manner of Wesnoth's RCA AI: air missions, attacks at good odds (several units
+together, with air support), garrisons for the towns it must hold, moves toward its goals that
+weigh threat and supply, pulling broken units back, digging in. Every action is a command sent
+through the same door as a player's; the AI learns what happened from the command's result.
+
+Difficulty changes how well it plays, not its units: ``easy`` orders units one by one with
+noisy judgement, attacks alone and ignores threat and supply; ``normal`` gathers attacks and
+weighs threat; ``hard`` also moves units up to join attacks, calls in close air support, and
+demands better odds where its doctrine is cautious.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import numpy as np
+
+from game.ai.doctrine import doctrine_for
+from game.ai.maps import build_maps, unit_power
+from game.commands import Command, EndTurn, Entrench, Move
+from game.hexgrid import Hex
+from game.movement import find_path, map_graph, movement_range, obstacles_for
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    noise: float  # spread of random error in its judgement of a hex
+    gather: bool  # several units attack together
+    close_in: bool  # units move up to join an attack
+    threat_aware: bool
+    supply_aware: bool
+    cas: bool  # asks for close air support before attacking
+    odds_shift: float  # added to the doctrine's lowest odds
+    retreat: bool  # pulls broken units back
+
+
+LEVELS = {
+    "easy": Level("easy", noise=0.6, gather=False, close_in=False, threat_aware=False,
+                  supply_aware=False, cas=False, odds_shift=-0.4, retreat=False),
+    "normal": Level("normal", noise=0.1, gather=True, close_in=True, threat_aware=True,
+                    supply_aware=True, cas=False, odds_shift=0.0, retreat=True),
+    "hard": Level("hard", noise=0.0, gather=True, close_in=True, threat_aware=True,
+                  supply_aware=True, cas=True, odds_shift=0.2, retreat=True),
+}
+DIFFICULTIES = tuple(LEVELS)
+
+
+def _rng_for(view, side: str) -> np.random.Generator:
+    """The AI's own generator: its choices depend only on what it sees, never on the game's dice."""
+    key = hashlib.sha256(f"{side}:{view.turn}:{len(view.units)}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(key[:8], "little"))
+
+
+class AIPlayer:
+    def __init__(self, side: str, hexmap, rules, goals: list[dict], difficulty: str = "normal",
+                 budget_s: float = 2.5):
+        if difficulty not in LEVELS:
+            raise ValueError(f"unknown difficulty {difficulty!r}; choose {', '.join(LEVELS)}")
+        self.side = side
+        self.map = hexmap
+        self.rules = rules
+        self.graph = map_graph(hexmap)
+        self.goals = goals
+        self.level = LEVELS[difficulty]
+        self.budget = budget_s
+
+    # The turn is a generator: it yields commands and is sent back their results.
+    def turn(self, view_fn, preview_fn):
+        t0 = time.perf_counter()
+        view = view_fn()
+        self.bind(view)
+        doctrines = {f: doctrine_for(f) for f in view.factions}
+        maps = build_maps(view, self.map, self.rules, self.goals, doctrines)
+        rng = _rng_for(view, self.side)
+        own = {u.id: SimpleNamespace(id=u.id, type=u.type, faction=u.faction, hex=u.hex,
+                                     personnel=u.personnel, moves_left=u.moves_left,
+                                     morale=u.morale, supplied=u.supplied,
+                                     entrenchment=u.entrenchment, done=False)
+               for u in view.units if u.own}
+        others = [u for u in view.units if not u.own]
+        acted = set()
+
+        def known():
+            return list(own.values()) + others
+
+        def out_of_time() -> bool:
+            return time.perf_counter() - t0 > self.budget
+
+        # 1. Air wings: strikes where they hurt, patrols over own no-fly zones.
+        for w in [u for u in own.values() if self.rules.unit_type(u.type).category == "air"]:
+            if out_of_time() or w.moves_left <= 0:
+                continue
+            cmd = self._air_mission(view, maps, w, doctrines[w.faction])
+            if cmd is not None:
+                res = yield cmd
+                if res.ok:
+                    w.moves_left = 0
+        # 2. Naval groups strike what they can reach.
+        for g in [u for u in own.values() if self.rules.unit_type(u.type).category == "naval"]:
+            cmd = self._naval_strike(view, maps, g)
+            if cmd is not None and not out_of_time():
+                yield cmd
+
+        # 3. Attacks, best targets first.
+        ground = [u for u in own.values() if self.rules.unit_type(u.type).is_ground]
+        targets = sorted(maps.enemy_hexes.items(),
+                         key=lambda kv: -self._target_value(kv[0], kv[1], maps))
+        for hex_i, defenders in targets:
+            if out_of_time():
+                break
+            target = self.graph.hex(hex_i)
+            if not any(self.rules.unit_type(d.type).is_ground for d in defenders):
+                continue
+            attackers = [u for u in ground if u.hex.distance(target) == 1 and u.id not in acted
+                         and self.rules.unit_type(u.type).zoc]
+            if self.level.close_in:
+                for u in self._movers_for(target, ground, acted, known()):
+                    spot = self._free_neighbour(target, u, known())
+                    if spot is None:
+                        continue
+                    res = yield Move(self.side, u.id, spot)
+                    if res.ok:
+                        u.hex = res_last_hex(res, u.hex)
+                        u.moves_left = 0
+                        if u.hex.distance(target) == 1:
+                            attackers.append(u)
+                    if any(e.reveals and e.kind in ("contact", "spotted") for e in res.events):
+                        break
+            if not self.level.gather:
+                attackers = attackers[:1]
+            if not attackers:
+                continue
+            ids = [u.id for u in attackers]
+            preview = preview_fn(ids, target)
+            if not preview.ok:
+                continue
+            doctrine = doctrines[attackers[0].faction]
+            need = max(0.8, doctrine.attack_odds + self.level.odds_shift)
+            if preview.ratio < need * (1.0 + rng.normal(0, self.level.noise) * 0.3):
+                continue
+            res = yield Command.from_dict({"kind": "attack", "side": self.side,
+                                           "attackers": ids, "target": [target.q, target.r]})
+            for u in attackers:
+                acted.add(u.id)
+                u.done = True
+            if res.ok:
+                # Retreats, advances and losses move things: look again.
+                view = view_fn()
+                self.bind(view)
+                others = [x for x in view.units if not x.own]
+                self._sync(view, own)
+                ground = [u for u in own.values() if self.rules.unit_type(u.type).is_ground]
+
+        # 4. Movement: garrisons stay, broken units fall back, the rest go for the goals.
+        garrison = self._garrisons(view, maps, own, doctrines)
+        for u in sorted(ground, key=lambda u: -maps.objective[self.graph.index(u.hex)]):
+            if out_of_time():
+                break
+            if u.done or u.id in acted or u.moves_left <= 0 or u.id not in own:
+                continue
+            if u.id in garrison:
+                continue
+            dest = self._choose_hex(u, maps, doctrines[u.faction], known(), rng)
+            if dest is None:
+                continue
+            res = yield Move(self.side, u.id, dest)
+            if res.ok:
+                u.hex = res_last_hex(res, u.hex)
+                u.moves_left = 0
+                u.done = True
+            if any(e.kind in ("contact", "spotted") for e in (res.events if res.ok else [])):
+                view = view_fn()
+                self.bind(view)
+                others = [x for x in view.units if not x.own]
+                maps = build_maps(view, self.map, self.rules, self.goals, doctrines)
+
+        # 5. Dig in where it pays: garrisons and units facing the enemy that did not move.
+        for u in ground:
+            if out_of_time():
+                break
+            if u.id not in own or u.done or u.id in acted:
+                continue
+            ut = self.rules.unit_type(u.type)
+            i = self.graph.index(u.hex)
+            deepest = self.rules.terrain[self.graph.terrain[i]].entrench_max
+            if u.moves_left >= ut.movement - 1e-9 and u.entrenchment < deepest \
+                    and (u.id in garrison or maps.threat[i] > 0):
+                yield Entrench(self.side, u.id)
+
+        yield EndTurn(self.side)
+
+    # -- pieces ------------------------------------------------------------------------------
+
+    def _target_value(self, hex_i: int, defenders, maps) -> float:
+        city = self.map.city_at(self.graph.hex(hex_i))
+        value = 1.0 + sum(unit_power(self.rules, d) for d in defenders) * 0.1
+        if city is not None:
+            value += next((v for i, v, _ in maps.targets if i == hex_i), 1.0)
+        return value - 0.2 * sum(unit_power(self.rules, d) for d in defenders)
+
+    def _movers_for(self, target: Hex, ground, acted, known) -> list:
+        out = []
+        for u in ground:
+            if u.id in acted or u.done or u.moves_left <= 0 or u.hex.distance(target) <= 1:
+                continue
+            ut = self.rules.unit_type(u.type)
+            if not ut.zoc or u.hex.distance(target) > ut.movement + 1:
+                continue
+            if (u.morale or 70) < 35:
+                continue
+            out.append(u)
+        out.sort(key=lambda u: u.hex.distance(target))
+        return out[:3]
+
+    def _obstacles(self, u, known):
+        return obstacles_for(self.graph, self.rules, u, known, self._at_war, self._side_of)
+
+    def _free_neighbour(self, target: Hex, u, known) -> list[Hex] | None:
+        obs = self._obstacles(u, known)
+        best = None
+        for n in target.neighbors():
+            if not self.map.in_bounds(n):
+                continue
+            found = find_path(self.graph, self.rules, u, n, obs, self._bases(u.faction))
+            if found and (best is None or found[1] < best[1]):
+                best = found
+        return best[0] if best else None
+
+    def _choose_hex(self, u, maps, doctrine, known, rng) -> list[Hex] | None:
+        obs = self._obstacles(u, known)
+        reach = movement_range(self.graph, self.rules, u, obs, self._bases(u.faction))
+        if not reach:
+            return None
+        idx = np.fromiter((self.graph.index(h) for h in reach), dtype=np.int64, count=len(reach))
+        start = self.graph.index(u.hex)
+        cand = np.append(idx, start)
+        power = max(unit_power(self.rules, u), 0.5)
+        score = maps.objective[cand] * doctrine.aggression
+        broken = (u.morale is not None and u.morale < doctrine.retreat_morale) or u.supplied is False
+        if self.level.threat_aware:
+            danger = np.maximum(0.0, maps.threat[cand] - maps.strength[cand] * 0.5) / power
+            score = score - doctrine.caution * (3.0 if broken else 1.0) * np.minimum(danger, 10.0)
+            terrain_def = np.array([self.rules.terrain[t].defence for t in self.graph.terrain[cand]])
+            score = score + (maps.threat[cand] > 0) * (terrain_def - 1.0)
+        if self.level.supply_aware:
+            score = score + np.where(maps.supply[cand], 0.0, -6.0 if broken else -2.5)
+        if doctrine.desert:
+            score = score + doctrine.desert * (self.graph.terrain[cand] == 3) * 0.5
+        if broken and self.level.retreat:
+            hold_value = np.zeros_like(score)
+            for i, v, _ in maps.holds[:10]:
+                d = np.maximum(np.abs(self.graph.q[cand] - self.graph.q[i]),
+                               np.abs(self.graph.r[cand] - self.graph.r[i]))
+                hold_value = np.maximum(hold_value, 3.0 / (1.0 + d))
+            score = score + hold_value
+        if self.level.noise:
+            score = score + rng.normal(0.0, self.level.noise, size=score.size) * (np.abs(score) + 1.0)
+        best = int(np.argmax(score))
+        if cand[best] == start or score[best] <= score[-1] + 0.05:
+            return None
+        found = find_path(self.graph, self.rules, u, self.graph.hex(int(cand[best])), obs,
+                          self._bases(u.faction))
+        return found[0] if found else None
+
+    def _garrisons(self, view, maps, own, doctrines) -> set[str]:
+        """Units that stay in a town the side must hold: one per threatened town, more for goals."""
+        keep: set[str] = set()
+        by_hex: dict[int, list] = {}
+        for u in own.values():
+            if self.rules.unit_type(u.type).is_ground:
+                by_hex.setdefault(self.graph.index(u.hex), []).append(u)
+        share = np.mean([d.hold_cities for d in doctrines.values()]) if doctrines else 0.3
+        budget = max(1, int(share * sum(len(v) for v in by_hex.values())))
+        for i, value, _ in maps.holds:
+            if budget <= 0:
+                break
+            here = by_hex.get(i, [])
+            if not here:
+                continue
+            need = 1 + (maps.threat[i] > maps.strength[i])
+            for u in sorted(here, key=lambda x: -x.personnel)[:need]:
+                keep.add(u.id)
+                budget -= 1
+        return keep
+
+    def _air_mission(self, view, maps, wing, doctrine):
+        if doctrine.air_use <= 0:
+            return None
+        own_zones = [z for z in view.no_fly_zones if z["side"] == self.side]
+        if own_zones:
+            zone = own_zones[0]
+            hexes = zone["hexes"]
+            if hexes:
+                centre = hexes[len(hexes) // 2]
+                # Patrol a zone where hostile aircraft could come, if any hostile air is about.
+                if any(self.rules.unit_type(u.type).category == "air" for u in view.other_units()):
+                    return Command.from_dict({"kind": "air_mission", "side": self.side, "wing": wing.id,
+                                              "mission": "patrol", "target": list(centre)})
+        enemy_zones = [z for z in view.no_fly_zones if z["side"] != self.side]
+        banned = set()
+        if doctrine.nfz_risk < 0.5:
+            for z in enemy_zones:
+                banned |= {tuple(h) for h in z["hexes"]}
+        best, best_value = None, 0.0
+        for i, units in maps.enemy_hexes.items():
+            h = self.graph.hex(i)
+            if (h.q, h.r) in banned:
+                continue
+            d = h.distance(wing.hex)
+            if d > self.rules.unit_type(wing.type).movement:
+                continue
+            ad = sum(1 for u in units if self.rules.unit_type(u.type).air_defence >= 1.0)
+            value = sum(unit_power(self.rules, u) for u in units) * doctrine.air_use / (1.0 + ad)
+            value -= 0.02 * d
+            if value > best_value:
+                best, best_value = h, value
+        if best is None:
+            return None
+        return Command.from_dict({"kind": "air_mission", "side": self.side, "wing": wing.id,
+                                  "mission": "strike", "target": [best.q, best.r]})
+
+    def _naval_strike(self, view, maps, group):
+        best, best_value = None, 0.0
+        for i, units in maps.enemy_hexes.items():
+            h = self.graph.hex(i)
+            if h.distance(group.hex) > 6:
+                continue
+            value = sum(unit_power(self.rules, u) for u in units)
+            if value > best_value:
+                best, best_value = h, value
+        if best is None:
+            return None
+        return Command.from_dict({"kind": "naval_strike", "side": self.side, "group": group.id,
+                                  "target": [best.q, best.r]})
+
+    @staticmethod
+    def _sync(view, own) -> None:
+        """Bring the AI's own unit records up to date with a new view."""
+        fresh = {u.id: u for u in view.units if u.own}
+        for uid in list(own):
+            u = fresh.get(uid)
+            if u is None:
+                del own[uid]
+            else:
+                own[uid].hex = u.hex
+                own[uid].moves_left = u.moves_left
+                own[uid].personnel = u.personnel
+                own[uid].morale = u.morale
+
+    # The faction relations, from the last view.
+    def bind(self, view):
+        self._view = view
+
+    def _at_war(self, a: str, b: str) -> bool:
+        return self._view.at_war_with(a, b)
+
+    def _side_of(self, f: str) -> str:
+        return self._view.side_of(f)
+
+    def _bases(self, faction: str):
+        own = self._view.own_factions.get(faction)
+        return tuple(own["bases"]) if own else ()
+
+
+def res_last_hex(res, default: Hex) -> Hex:
+    for e in res.events:
+        if e.kind == "moved":
+            q, r = e.data["path"][-1]
+            return Hex(q, r)
+    return default
+
+
+class RandomPlayer:
+    """A player that moves every unit to a random reachable hex and attacks whatever is next to
+    it: the floor any AI must beat."""
+
+    def __init__(self, side: str, hexmap, rules, seed: int = 0):
+        self.side = side
+        self.map = hexmap
+        self.rules = rules
+        self.graph = map_graph(hexmap)
+        self.seed = seed
+
+    def turn(self, view_fn, preview_fn):
+        view = view_fn()
+        rng = np.random.default_rng([self.seed, view.turn, len(view.units)])
+        own = [u for u in view.units if u.own and self.rules.unit_type(u.type).is_ground]
+        enemy_hexes = {u.hex for u in view.units if not u.own
+                       and any(view.at_war_with(f, u.faction) for f in view.own_factions)}
+        known = list(view.units)
+        for u in own:
+            near = [h for h in u.hex.neighbors() if h in enemy_hexes]
+            if near and rng.random() < 0.5:
+                t = near[int(rng.integers(len(near)))]
+                yield Command.from_dict({"kind": "attack", "side": self.side, "attackers": [u.id],
+                                         "target": [t.q, t.r]})
+                continue
+            obs = obstacles_for(self.graph, self.rules, u, known, view.at_war_with, view.side_of)
+            bases = tuple(view.own_factions[u.faction]["bases"])
+            reach = sorted(movement_range(self.graph, self.rules, u, obs, bases))
+            if not reach:
+                continue
+            dest = reach[int(rng.integers(len(reach)))]
+            found = find_path(self.graph, self.rules, u, dest, obs, bases)
+            if found:
+                res = yield Move(self.side, u.id, found[0])
+                if res.ok:
+                    moved = SimpleNamespace(id=u.id, type=u.type, faction=u.faction,
+                                            hex=res_last_hex(res, u.hex))
+                    known = [moved if k.id == u.id else k for k in known]
+        yield EndTurn(self.side)

@@ -1,0 +1,776 @@
+"""Air and naval warfare: bases and ranges, missions, air defence, interception, no-fly zones.
+
+Engine layer, pure and deterministic: state, map and rules in; the one random generator of the
+game (``state.rng``) for every roll; the figures in ``game/rules/air.toml`` (``rules.air``).
+Importing this module registers its commands (``air_mission``, ``naval_strike``,
+``declare_no_fly_zone``, ``lift_no_fly_zone``) with ``game.commands``.
+
+The model, in the order a mission is flown (``AirMission``):
+
+1. **Base and range.** A wing stands at a base: a town held by its side, any hex of its
+   faction's base countries, or a carrier (a sea hex with a naval group of its side). It
+   reaches its type's movement in hexes, stretched by its other aircraft (tankers, AWACS) in
+   proportion to their share of the wing (``air_range``). It flies one mission a turn: the
+   mission spends its ``moves_left``, which the start of its side's turn restores.
+2. **Interception.** Fighters of the sides at war with the wing's faction meet it first if the
+   target lies within a standing patrol's radius, or inside a no-fly zone those sides enforce
+   (then also the enforcers' patrols over the zone, and every enforcing wing that stayed on the
+   ground in its last turn, is at a base and reaches the target, with ``alert_share`` of its
+   aircraft). Air combat is a Lanchester square exchange scaled by quality and the defender's
+   advantage, drawn as two binomials (``air_combat``).
+3. **Air defence.** Every enemy ground unit and naval group whose ``air_defence_range``
+   reaches the target fires at the aircraft that got through (``air_defence_in_reach``); each
+   is shot down with a capped probability from the strength in reach (a binomial draw).
+4. **The mission.** A strike kills soldiers, destroys equipment and, in towns, civilians
+   (``strike``); close air support is left as a task the side's attacks on that hex use this
+   turn; a patrol is left as a task that intercepts hostile missions until the side's next turn.
+
+Every aircraft lost is counted: ``equipment_lost[faction]["combat aircraft"]``, aircrew killed
+as ``losses[faction]["air"]`` and taken from the wing's personnel. A wing left with no combat
+aircraft is withdrawn (its ground crew is not counted as lost). Naval groups strike land hexes
+near their sea hex (``NavalStrike``) and cannot be hit by anything yet.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from game.commands import Command, Context, Event, _own_unit, _where
+from game.hexgrid import Hex, hex_range
+from game.hexmap import HexMap, MapError
+from game.rules import Rules, RulesError
+from game.state import GameState, Unit
+from game.visibility import visible_units
+
+MISSIONS = ("strike", "cas", "patrol")
+MISSION_NAMES = {"strike": "strike", "cas": "close air support", "patrol": "patrol"}
+COMBAT = "combat aircraft"
+OTHER = "other aircraft"
+WARSHIPS = "warships"
+CREW_CAUSE = "air"  # aircrew killed when their aircraft is shot down
+STRIKE_CAUSE = "air strikes"
+NAVAL_CAUSE = "naval strikes"
+DISSOLVED_CAUSE = "dissolved"
+
+_NEEDED = {
+    "range": ("tanker_factor", "tanker_share_cap", "patrol_radius", "naval_strike",
+              "max_zone_radius"),
+    "strike": ("lethality", "density_half", "entrenchment_cover", "max_share", "noise_sigma",
+               "equipment_per_sortie", "equipment_half", "civilians_per_sortie",
+               "civilians_population", "population_min", "population_max",
+               "naval_sorties_per_ship"),
+    "cover": ("sea", "lake", "marsh", "desert", "steppe", "hills", "mountains", "urban"),
+    "air_defence": ("kill_per_point", "kill_cap", "crew_per_aircraft", "crew_killed"),
+    "air_combat": ("kill_rate", "defender_advantage", "bomb_load", "sweep", "attacker_cap",
+                   "defender_cap", "alert_share"),
+}
+
+
+def air_figures(rules: Rules) -> dict:
+    """The air tables of the rules, checked: raises RulesError naming every missing figure."""
+    rules.need("air", *_NEEDED)
+    missing = [f"air.toml: [{table}.{key}]: missing"
+               for table, keys in _NEEDED.items() for key in keys if key not in rules.air[table]]
+    if missing:
+        raise RulesError(missing)
+    return rules.air
+
+
+# -- wings, bases and range -------------------------------------------------------------------
+
+def is_air_wing(rules: Rules, unit: Unit) -> bool:
+    return rules.unit_type(unit.type).category == "air"
+
+
+def is_naval(rules: Rules, unit: Unit) -> bool:
+    return rules.unit_type(unit.type).category == "naval"
+
+
+def combat_aircraft(unit: Unit) -> int:
+    return int(unit.equipment.get(COMBAT, 0))
+
+
+def air_range(rules: Rules, unit: Unit) -> int:
+    """Hexes a wing reaches from its base: its type's movement, stretched by its tankers."""
+    fig = air_figures(rules)["range"]
+    combat, other = combat_aircraft(unit), int(unit.equipment.get(OTHER, 0))
+    share = other / (combat + other) if combat + other else 0.0
+    stretch = 1.0 + fig["tanker_factor"] * min(share, fig["tanker_share_cap"])
+    return int(math.floor(rules.unit_type(unit.type).movement * stretch + 1e-9))
+
+
+def base_problem(state: GameState, hexmap: HexMap, rules: Rules, unit: Unit) -> str | None:
+    """Why the wing's hex is not an air base, or None if it is one."""
+    h = unit.hex
+    side = state.side_of(unit.faction)
+    city = hexmap.city_at(h)
+    if city is not None:
+        owner = state.city_owner.get(city.id)
+        if owner is not None and state.side_of(owner) == side:
+            return None
+    if hexmap.country_at(h) in state.factions[unit.faction].bases:
+        return None
+    if hexmap.terrain_at(h) == "sea" and any(
+            is_naval(rules, u) and state.side_of(u.faction) == side for u in state.units_at(h)):
+        return None
+    return (f"{unit.id} is not at an air base: rebase it to a town your side holds, a country "
+            f"{state.factions[unit.faction].name} has bases in, or a carrier of your side")
+
+
+# -- no-fly zones -----------------------------------------------------------------------------
+
+def expand_zone(hexmap: HexMap, centre: str | list | tuple, radius: int) -> list[list[int]]:
+    """The hexes of a zone given by a centre (a town, "LAT,LON" or [q, r]) and a radius."""
+    if isinstance(centre, (list, tuple)):
+        c = Hex(int(centre[0]), int(centre[1]))
+    else:
+        c = hexmap.resolve_place(str(centre))  # raises MapError with a readable reason
+    return sorted([h.q, h.r] for h in hex_range(c, int(radius)) if hexmap.in_bounds(h))
+
+
+def zone_from_setup(z: dict, hexmap: HexMap, sides, where: str) -> tuple[dict | None, list[str]]:
+    """A zone of a setup (or a scenario event) as the state keeps it, or the problems."""
+    problems = []
+    if not isinstance(z, dict):
+        return None, [f"{where}: expected a table with id, name, side and hexes or centre"]
+    zid = z.get("id")
+    if not isinstance(zid, str) or not zid:
+        problems.append(f"{where}.id: missing")
+    if z.get("side") not in sides:
+        problems.append(f"{where}.side: unknown side {z.get('side')!r}")
+    hexes: list[list[int]] = []
+    if "hexes" in z:
+        for j, v in enumerate(z["hexes"] or []):
+            try:
+                h = Hex(int(v[0]), int(v[1]))
+            except (TypeError, ValueError, IndexError):
+                problems.append(f"{where}.hexes[{j}]: expected [q, r], got {v!r}")
+                continue
+            if not hexmap.in_bounds(h):
+                problems.append(f"{where}.hexes[{j}]: {h.q},{h.r} is off the map")
+            else:
+                hexes.append([h.q, h.r])
+    elif "centre" in z:
+        radius = z.get("radius")
+        if not isinstance(radius, int) or isinstance(radius, bool) or radius < 0:
+            problems.append(f"{where}.radius: expected a whole number of hexes, got {radius!r}")
+        else:
+            try:
+                hexes = expand_zone(hexmap, z["centre"], radius)
+            except MapError as exc:
+                problems.append(f"{where}.centre: {exc}")
+    else:
+        problems.append(f"{where}: needs hexes, or a centre and a radius")
+    if problems:
+        return None, problems
+    return {"id": zid, "name": str(z.get("name") or zid), "side": z["side"],
+            "hexes": [list(p) for p in sorted({(q, r) for q, r in hexes})]}, []
+
+
+def zones_at(state: GameState, h: Hex) -> list[dict]:
+    """The no-fly zones in force over a hex, in the order they were declared."""
+    return [z for z in state.no_fly_zones if [h.q, h.r] in z["hexes"]]
+
+
+def declare_zone(state: GameState, zone: dict) -> None:
+    """Put a zone in force (a command or a scenario event); replaces one with the same id."""
+    state.no_fly_zones = [z for z in state.no_fly_zones if z["id"] != zone["id"]] + [dict(zone)]
+
+
+def lift_zone(state: GameState, zone_id: str) -> bool:
+    """End a zone; False if no zone has that id."""
+    before = len(state.no_fly_zones)
+    state.no_fly_zones = [z for z in state.no_fly_zones if z["id"] != zone_id]
+    return len(state.no_fly_zones) < before
+
+
+# -- tasks ------------------------------------------------------------------------------------
+
+def expire_air_tasks(state: GameState, side: str) -> None:
+    """At the start of a side's turn its close air support and patrols of last turn end."""
+    for wid in [w for w, t in state.air_tasks.items() if t.get("side") == side]:
+        del state.air_tasks[wid]
+
+
+def cas_aircraft(state: GameState, side: str, h: Hex) -> int:
+    """Aircraft flying close air support for the side over a hex this turn (for combat)."""
+    return sum(int(t["aircraft"]) for t in state.air_tasks.values()
+               if t["kind"] == "cas" and t["side"] == side and t["turn"] == state.turn
+               and Hex(*t["hex"]) == h)
+
+
+# -- who fights the aircraft ------------------------------------------------------------------
+
+def hostile_to_side(state: GameState, faction: str, side: str) -> bool:
+    """Whether a faction is at war with any faction of the side (the side defends its sky)."""
+    return any(f.side == side and state.at_war_with(f.id, faction) for f in state.factions.values())
+
+
+def air_defence_in_reach(state: GameState, rules: Rules, faction: str, h: Hex
+                         ) -> tuple[float, list[str]]:
+    """Strength of the air defence that fires at the faction's aircraft over a hex, and who.
+
+    Every ground unit and naval group at war with the faction whose ``air_defence_range``
+    reaches the hex (0: its own hex only): air_defence x personnel / 1,000 x quality.
+    """
+    strength, who = 0.0, []
+    for u in state.units.values():
+        ut = rules.unit_type(u.type)
+        if ut.category == "air" or ut.air_defence <= 0 or u.personnel <= 0:
+            continue
+        if not state.at_war_with(u.faction, faction) or u.hex.distance(h) > ut.air_defence_range:
+            continue
+        strength += ut.air_defence * u.personnel / 1000.0 * state.factions[u.faction].quality
+        who.append(u.id)
+    return strength, who
+
+
+@dataclass(frozen=True)
+class Interceptor:
+    wing: str
+    aircraft: int
+    why: str  # "patrol", "zone patrol" or "alert"
+    zone: str | None = None
+
+
+def interceptors(state: GameState, hexmap: HexMap, rules: Rules, faction: str, h: Hex
+                 ) -> list[Interceptor]:
+    """The fighters that meet a mission of the faction flying to a hex, each wing once.
+
+    - a patrol of a side at war with the faction whose radius covers the hex;
+    - if the hex lies in a no-fly zone whose enforcing side is at war with the faction: the
+      enforcer's patrols flown over the zone, and its wings on alert: those that did not fly
+      in their last turn (moves left), stand at a base and reach the hex, each with
+      ``alert_share`` of its combat aircraft.
+    """
+    fig = air_figures(rules)["air_combat"]
+    out: dict[str, Interceptor] = {}
+
+    def patrol_aircraft(wid: str, task: dict) -> int:
+        wing = state.units.get(wid)
+        return min(int(task["aircraft"]), combat_aircraft(wing)) if wing is not None else 0
+
+    for wid, task in sorted(state.air_tasks.items()):
+        if task["kind"] != "patrol" or not hostile_to_side(state, faction, task["side"]):
+            continue
+        n = patrol_aircraft(wid, task)
+        if n > 0 and Hex(*task["hex"]).distance(h) <= int(task["radius"]):
+            out[wid] = Interceptor(wid, n, "patrol")
+    for zone in zones_at(state, h):
+        side = zone["side"]
+        if not hostile_to_side(state, faction, side):
+            continue
+        inside = {tuple(p) for p in zone["hexes"]}
+        for wid, task in sorted(state.air_tasks.items()):
+            if (wid in out or task["kind"] != "patrol" or task["side"] != side
+                    or tuple(task["hex"]) not in inside):
+                continue
+            n = patrol_aircraft(wid, task)
+            if n > 0:
+                out[wid] = Interceptor(wid, n, "zone patrol", zone["id"])
+        for wing in state.units.values():
+            if (wing.id in out or not is_air_wing(rules, wing)
+                    or state.side_of(wing.faction) != side or wing.moves_left <= 0):
+                continue
+            n = int(combat_aircraft(wing) * fig["alert_share"])
+            if n <= 0 or base_problem(state, hexmap, rules, wing) is not None:
+                continue
+            if wing.hex.distance(h) <= air_range(rules, wing):
+                out[wing.id] = Interceptor(wing.id, n, "alert", zone["id"])
+    return [out[k] for k in sorted(out)]
+
+
+# -- losses -----------------------------------------------------------------------------------
+
+def _lose_aircraft(state: GameState, rules: Rules, wing: Unit, n: int) -> int:
+    """Take n combat aircraft from a wing and count them and their crews; crew killed."""
+    n = min(int(n), combat_aircraft(wing))
+    if n <= 0:
+        return 0
+    fig = air_figures(rules)["air_defence"]
+    wing.equipment[COMBAT] = combat_aircraft(wing) - n
+    state.record_equipment_loss(wing.faction, COMBAT, n)
+    aboard = int(math.floor(n * fig["crew_per_aircraft"] + 0.5))
+    killed = min(int(state.rng.binomial(aboard, fig["crew_killed"])) if aboard else 0,
+                 wing.personnel)
+    wing.personnel -= killed
+    state.record_loss(wing.faction, CREW_CAUSE, killed)
+    task = state.air_tasks.get(wing.id)
+    if task is not None:
+        task["aircraft"] = min(int(task["aircraft"]), combat_aircraft(wing))
+    return killed
+
+
+def _withdraw_spent_wings(state: GameState, ctx: Context, wing_ids) -> list[Event]:
+    events = []
+    for wid in sorted(set(wing_ids)):
+        wing = state.units.get(wid)
+        if wing is None or combat_aircraft(wing) > 0:
+            continue
+        del state.units[wid]
+        state.air_tasks.pop(wid, None)
+        name = state.factions[wing.faction].name
+        state.log.append(f"Turn {state.turn}: {name} lost the last aircraft of {wid}")
+        events.append(Event("wing_lost", f"{wid} ({name}) has no combat aircraft left and is "
+                            f"withdrawn", {"wing": wid, "faction": wing.faction}, reveals=True))
+    return events
+
+
+def _noise(state: GameState, sigma: float) -> float:
+    """Lognormal noise with mean 1."""
+    return float(state.rng.lognormal(-sigma * sigma / 2.0, sigma)) if sigma > 0 else 1.0
+
+
+def _split(total: int, weights: list[float]) -> list[int]:
+    """Split a whole number in proportion to weights, largest remainders first (deterministic)."""
+    s = float(sum(weights))
+    if total <= 0 or s <= 0:
+        return [0] * len(weights)
+    exact = [total * w / s for w in weights]
+    out = [int(math.floor(x)) for x in exact]
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - out[i]), i))
+    for i in order[:total - sum(out)]:
+        out[i] += 1
+    return out
+
+
+@dataclass
+class StrikeResult:
+    killed: dict[str, int] = field(default_factory=dict)  # unit id -> people
+    equipment: dict[str, int] = field(default_factory=dict)  # item -> destroyed
+    civilians: int = 0
+    dissolved: list[str] = field(default_factory=list)
+
+    @property
+    def total_killed(self) -> int:
+        return sum(self.killed.values())
+
+    def to_dict(self) -> dict:
+        return {"killed": self.total_killed, "units": dict(self.killed),
+                "equipment": dict(sorted(self.equipment.items())), "civilians": self.civilians,
+                "dissolved": list(self.dissolved)}
+
+
+def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties: float,
+           h: Hex, cause: str = STRIKE_CAUSE) -> StrikeResult:
+    """Bombs (or naval missiles) of a faction on the enemy ground units in a hex.
+
+    Kills soldiers, destroys equipment and, in an urban hex, civilians; counts them all in the
+    ledger under ``cause``. A unit left below its type's minimum strength melts away (its
+    people counted as "dissolved", its equipment as lost).
+    """
+    fig = air_figures(rules)
+    s, cover_tab = fig["strike"], fig["cover"]
+    res = StrikeResult()
+    victims = [u for u in state.units_at(h)
+               if rules.unit_type(u.type).is_ground and state.at_war_with(u.faction, faction)]
+    if sorties <= 0 or not victims:
+        return res
+    quality = state.factions[faction].quality
+    terrain = hexmap.terrain_at(h)
+    cover = cover_tab[terrain]
+    people = sum(u.personnel for u in victims)
+    density = people / (people + s["density_half"]) if people > 0 else 0.0
+    noise = _noise(state, s["noise_sigma"])
+    base = sorties * s["lethality"] * quality * cover * density * noise
+    for u in victims:
+        dug = 1.0 + s["entrenchment_cover"] * u.entrenchment
+        want = base * (u.personnel / people if people else 0.0) / dug
+        cap = int(math.floor(u.personnel * s["max_share"]))
+        k = min(int(math.floor(want + 0.5)), cap, u.personnel)
+        if k > 0:
+            u.personnel -= k
+            state.record_loss(u.faction, cause, k)
+            res.killed[u.id] = k
+    # Equipment: the expected count for the hex, split over units by their holdings and
+    # entrenchment, then over each unit's items by a hypergeometric draw.
+    holdings = {u.id: sum(max(0, int(v)) for v in u.equipment.values()) for u in victims}
+    total_e = sum(holdings.values())
+    if total_e > 0:
+        e_noise = _noise(state, s["noise_sigma"])
+        want_e = (sorties * s["equipment_per_sortie"] * quality * cover
+                  * total_e / (total_e + s["equipment_half"]) * e_noise)
+        weights = [holdings[u.id] / (1.0 + s["entrenchment_cover"] * u.entrenchment)
+                   for u in victims]
+        wanted = min(int(math.floor(want_e + 0.5)), total_e)
+        for u, n in zip(victims, _split(wanted, weights)):
+            n = min(n, holdings[u.id])
+            if n <= 0:
+                continue
+            items = sorted(k for k, v in u.equipment.items() if v > 0)
+            counts = np.array([int(u.equipment[k]) for k in items], dtype=np.int64)
+            lost = state.rng.multivariate_hypergeometric(counts, n)
+            for item, k in zip(items, lost):
+                if k > 0:
+                    u.equipment[item] -= int(k)
+                    state.record_equipment_loss(u.faction, item, int(k))
+                    res.equipment[item] = res.equipment.get(item, 0) + int(k)
+    if terrain == "urban":
+        city = hexmap.city_at(h)
+        pop = city.population if city is not None else 0
+        factor = min(s["population_max"],
+                     max(s["population_min"], math.sqrt(pop / s["civilians_population"])))
+        c_noise = _noise(state, s["noise_sigma"])
+        res.civilians = int(math.floor(sorties * s["civilians_per_sortie"] * factor
+                                       / max(quality, 0.1) * c_noise + 0.5))
+        state.record_civilians(cause, res.civilians)
+    for u in victims:
+        ut = rules.unit_type(u.type)
+        if u.personnel < ut.min_personnel:
+            # as in game.combat: the people and the equipment left are lost with the unit
+            state.record_loss(u.faction, DISSOLVED_CAUSE, u.personnel)
+            for item, count in sorted(u.equipment.items()):
+                state.record_equipment_loss(u.faction, item, count)
+            del state.units[u.id]
+            res.dissolved.append(u.id)
+    return res
+
+
+def _strike_text(res: StrikeResult) -> str:
+    parts = [f"{res.total_killed:,} killed"]
+    parts += [f"{n} {item} destroyed" for item, n in sorted(res.equipment.items())]
+    if res.civilians:
+        parts.append(f"{res.civilians:,} civilians killed")
+    if res.dissolved:
+        parts.append(f"{', '.join(res.dissolved)} broken up")
+    return ", ".join(parts)
+
+
+def air_combat(state: GameState, rules: Rules, wing: Unit, mission: str,
+               fighters: list[Interceptor]) -> tuple[int, dict[str, int]]:
+    """Fighters meet a mission: (attackers lost, interceptor wing id -> aircraft lost)."""
+    fig = air_figures(rules)["air_combat"]
+    a = combat_aircraft(wing)
+    d = sum(f.aircraft for f in fighters)
+    if a <= 0 or d <= 0:
+        return 0, {}
+    q_d = sum(f.aircraft * state.factions[state.units[f.wing].faction].quality
+              for f in fighters) / d
+    q_a = state.factions[wing.faction].quality
+    fight = fig["sweep"] if mission == "patrol" else fig["bomb_load"]
+    relative = (q_d * fig["defender_advantage"]) / max(q_a * fight, 1e-6)
+    p_a = min(fig["attacker_cap"], fig["kill_rate"] * relative * d / a)
+    p_d = min(fig["defender_cap"], fig["kill_rate"] / relative * a / d)
+    lost_a = int(state.rng.binomial(a, p_a))
+    lost_d = int(state.rng.binomial(d, p_d))
+    counts = np.array([f.aircraft for f in fighters], dtype=np.int64)
+    split = state.rng.multivariate_hypergeometric(counts, lost_d) if lost_d else [0] * len(fighters)
+    return lost_a, {f.wing: int(k) for f, k in zip(fighters, split) if k > 0}
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+def _visible_enemy_ground(state: GameState, ctx: Context, side: str, faction: str, h: Hex) -> bool:
+    return any(u.hex == h and ctx.rules.unit_type(u.type).is_ground
+               and state.at_war_with(u.faction, faction)
+               for u in visible_units(state, ctx.hexmap, ctx.rules, side))
+
+
+@dataclass
+class AirMission(Command):
+    """An air wing flies one mission from its base: strike, close air support or patrol."""
+
+    kind: ClassVar[str] = "air_mission"
+    wing: str = ""
+    mission: str = "strike"
+    target: Hex = field(default_factory=lambda: Hex(0, 0))
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "side": self.side, "wing": self.wing, "mission": self.mission,
+                "target": [self.target.q, self.target.r]}
+
+    @classmethod
+    def _from_body(cls, body: dict) -> "AirMission":
+        q, r = body["target"]
+        return cls(side=body["side"], wing=body["wing"], mission=body["mission"],
+                   target=Hex(int(q), int(r)))
+
+    def validate(self, state: GameState, ctx: Context) -> list[str]:
+        problems = super().validate(state, ctx)
+        if problems:
+            return problems
+        if self.mission not in MISSIONS:
+            return [f"unknown mission {self.mission!r}: choose strike, cas (close air support) "
+                    f"or patrol"]
+        wing = _own_unit(state, self.side, self.wing, problems)
+        if wing is None:
+            return problems
+        rules, hexmap = ctx.rules, ctx.hexmap
+        if not is_air_wing(rules, wing):
+            return [f"{wing.id} is not an air wing but a {rules.unit_type(wing.type).name.lower()} "
+                    f"unit"]
+        if wing.moves_left <= 0:
+            return [f"{wing.id} has already flown this turn: a wing flies one mission (or one "
+                    f"rebase) a turn"]
+        if combat_aircraft(wing) <= 0:
+            return [f"{wing.id} has no combat aircraft left"]
+        base = base_problem(state, hexmap, rules, wing)
+        if base:
+            return [base]
+        t = self.target
+        if not hexmap.in_bounds(t):
+            return [f"{t.q},{t.r} is off the map"]
+        reach = air_range(rules, wing)
+        dist = wing.hex.distance(t)
+        if dist > reach:
+            return [f"{_where(ctx, t)} is out of range: {dist} hexes from {wing.id}'s base at "
+                    f"{_where(ctx, wing.hex)}; its range is {reach} hexes"]
+        if self.mission in ("strike", "cas") and not _visible_enemy_ground(
+                state, ctx, self.side, wing.faction, t):
+            what = "a strike" if self.mission == "strike" else "close air support"
+            return [f"no enemy you can see at {_where(ctx, t)}: {what} needs a target"]
+        return []
+
+    def apply(self, state: GameState, ctx: Context) -> list[Event]:
+        rules, hexmap = ctx.rules, ctx.hexmap
+        fig = air_figures(rules)
+        wing = state.units[self.wing]
+        t = self.target
+        where = _where(ctx, t)
+        wing.moves_left = 0.0
+        flown = combat_aircraft(wing)
+        events: list[Event] = []
+        touched = [wing.id]
+        # 1. fighters on the way
+        fighters = interceptors(state, hexmap, rules, wing.faction, t)
+        if fighters:
+            lost_a, lost_d = air_combat(state, rules, wing, self.mission, fighters)
+            crew = _lose_aircraft(state, rules, wing, lost_a)
+            for wid, n in sorted(lost_d.items()):
+                _lose_aircraft(state, rules, state.units[wid], n)
+            touched += [f.wing for f in fighters]
+            zones = [z["id"] for z in zones_at(state, t)
+                     if hostile_to_side(state, wing.faction, z["side"])]
+            over = f" in the no-fly zone {', '.join(zones)}" if zones else ""
+            events.append(Event(
+                "interception",
+                f"{sum(f.aircraft for f in fighters)} fighters of "
+                f"{', '.join(f.wing for f in fighters)} met {wing.id}'s {flown} aircraft over "
+                f"{where}{over}: {lost_a} shot down, {sum(lost_d.values())} of theirs lost",
+                {"wing": wing.id, "hex": [t.q, t.r], "attackers": flown,
+                 "defenders": sum(f.aircraft for f in fighters),
+                 "interceptors": {f.wing: f.aircraft for f in fighters},
+                 "why": {f.wing: f.why for f in fighters}, "zones": zones,
+                 "attackers_lost": lost_a, "defenders_lost": dict(lost_d), "crew_killed": crew},
+                reveals=True))
+        # 2. air defence over the target
+        arriving = combat_aircraft(wing)
+        strength, firing = air_defence_in_reach(state, rules, wing.faction, t)
+        if arriving > 0 and strength > 0:
+            ad = fig["air_defence"]
+            quality = max(state.factions[wing.faction].quality, 0.1)
+            p = min(ad["kill_cap"], ad["kill_per_point"] * strength / quality)
+            down = int(state.rng.binomial(arriving, p))
+            crew = _lose_aircraft(state, rules, wing, down)
+            events.append(Event(
+                "shot_down",
+                f"air defence over {where} shot down {down} of {wing.id}'s {arriving} aircraft"
+                + (f" ({crew} aircrew killed)" if crew else ""),
+                {"wing": wing.id, "hex": [t.q, t.r], "aircraft": arriving, "lost": down,
+                 "crew_killed": crew, "strength": round(strength, 3), "units": firing},
+                reveals=True))
+        # 3. the mission itself
+        reached = combat_aircraft(wing)
+        data = {"wing": wing.id, "mission": self.mission, "hex": [t.q, t.r], "flown": flown,
+                "aircraft": reached}
+        name = MISSION_NAMES[self.mission]
+        if reached <= 0:
+            events.append(Event("air_mission", f"{wing.id}'s {name} over {where} failed: none of "
+                                f"its {flown} aircraft got through", data, reveals=True))
+        elif self.mission == "strike":
+            res = strike(state, hexmap, rules, wing.faction, reached, t, STRIKE_CAUSE)
+            data.update(res.to_dict())
+            events.append(Event("air_mission", f"{wing.id} struck {where} with {reached} aircraft: "
+                                f"{_strike_text(res)}", data, reveals=True))
+        else:
+            task = {"kind": self.mission, "hex": [t.q, t.r], "turn": state.turn,
+                    "side": self.side, "aircraft": reached}
+            if self.mission == "patrol":
+                task["radius"] = int(fig["range"]["patrol_radius"])
+                text = (f"{wing.id} patrols {task['radius']} hexes around {where} with {reached} "
+                        f"aircraft until your next turn")
+            else:
+                text = f"{wing.id} flies close air support over {where} with {reached} aircraft"
+            state.air_tasks[wing.id] = task
+            data.update(task)
+            # Even a quiet patrol tells the player where the enemy's fighters and guns are not.
+            events.append(Event("air_mission", text, data, reveals=True))
+        events += _withdraw_spent_wings(state, ctx, touched)
+        return events
+
+
+@dataclass
+class NavalStrike(Command):
+    """A naval group's missiles and guns strike a land hex near its sea hex, once a turn."""
+
+    kind: ClassVar[str] = "naval_strike"
+    group: str = ""
+    target: Hex = field(default_factory=lambda: Hex(0, 0))
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "side": self.side, "group": self.group,
+                "target": [self.target.q, self.target.r]}
+
+    @classmethod
+    def _from_body(cls, body: dict) -> "NavalStrike":
+        q, r = body["target"]
+        return cls(side=body["side"], group=body["group"], target=Hex(int(q), int(r)))
+
+    def validate(self, state: GameState, ctx: Context) -> list[str]:
+        problems = super().validate(state, ctx)
+        if problems:
+            return problems
+        group = _own_unit(state, self.side, self.group, problems)
+        if group is None:
+            return problems
+        rules, hexmap = ctx.rules, ctx.hexmap
+        if not is_naval(rules, group):
+            what = rules.unit_type(group.type).name.lower()
+            return [f"{group.id} is not a naval group but a {what} unit"]
+        if group.moves_left <= 0:
+            return [f"{group.id} has already fired (or used all its moves) this turn"]
+        if int(group.equipment.get(WARSHIPS, 0)) <= 0:
+            return [f"{group.id} has no warships left"]
+        t = self.target
+        if not hexmap.in_bounds(t):
+            return [f"{t.q},{t.r} is off the map"]
+        if hexmap.terrain_at(t) in ("sea", "lake"):
+            return [f"{_where(ctx, t)} is {hexmap.terrain_at(t)}: naval strikes hit targets "
+                    f"on land"]
+        reach = int(air_figures(rules)["range"]["naval_strike"])
+        dist = group.hex.distance(t)
+        if dist > reach:
+            return [f"{_where(ctx, t)} is out of range: {dist} hexes from {group.id}; its missiles "
+                    f"and guns reach {reach} hexes"]
+        if not _visible_enemy_ground(state, ctx, self.side, group.faction, t):
+            return [f"no enemy you can see at {_where(ctx, t)}: a naval strike needs a target"]
+        return []
+
+    def apply(self, state: GameState, ctx: Context) -> list[Event]:
+        rules = ctx.rules
+        group = state.units[self.group]
+        group.moves_left = 0.0
+        ships = int(group.equipment.get(WARSHIPS, 0))
+        sorties = ships * air_figures(rules)["strike"]["naval_sorties_per_ship"]
+        res = strike(state, ctx.hexmap, rules, group.faction, sorties, self.target, NAVAL_CAUSE)
+        t = self.target
+        data = {"group": group.id, "hex": [t.q, t.r], "warships": ships, **res.to_dict()}
+        return [Event("naval_strike", f"{group.id}'s {ships} warships struck {_where(ctx, t)}: "
+                      f"{_strike_text(res)}", data, reveals=True)]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "zone"
+
+
+@dataclass
+class DeclareNoFlyZone(Command):
+    """The side declares a no-fly zone: a list of hexes, or a centre (a place) and a radius."""
+
+    kind: ClassVar[str] = "declare_no_fly_zone"
+    name: str = ""
+    hexes: list[Hex] = field(default_factory=list)
+    centre: str = ""
+    radius: int = 0
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "side": self.side, "name": self.name,
+                "hexes": [[h.q, h.r] for h in self.hexes], "centre": self.centre,
+                "radius": self.radius}
+
+    @classmethod
+    def _from_body(cls, body: dict) -> "DeclareNoFlyZone":
+        return cls(side=body["side"], name=body.get("name", ""),
+                   hexes=[Hex(int(q), int(r)) for q, r in body.get("hexes", [])],
+                   centre=str(body.get("centre", "")), radius=int(body.get("radius", 0)))
+
+    def zone_hexes(self, ctx: Context) -> list[list[int]]:
+        if self.hexes:
+            return sorted({(h.q, h.r) for h in self.hexes})
+        return expand_zone(ctx.hexmap, self.centre, self.radius)
+
+    def zone_id(self, state: GameState) -> str:
+        base = f"{self.side}-{_slug(self.name)}"
+        taken = {z["id"] for z in state.no_fly_zones}
+        zid, k = base, 2
+        while zid in taken:
+            zid, k = f"{base}-{k}", k + 1
+        return zid
+
+    def validate(self, state: GameState, ctx: Context) -> list[str]:
+        problems = super().validate(state, ctx)
+        if problems:
+            return problems
+        if not self.name.strip():
+            problems.append("give the zone a name")
+        if bool(self.hexes) == bool(self.centre):
+            problems.append("give the zone's hexes, or a centre and a radius (not both)")
+        elif self.hexes:
+            off = [h for h in self.hexes if not ctx.hexmap.in_bounds(h)]
+            if off:
+                problems.append(f"{off[0].q},{off[0].r} is off the map")
+        else:
+            biggest = int(air_figures(ctx.rules)["range"]["max_zone_radius"])
+            if not 0 <= self.radius <= biggest:
+                problems.append(f"a radius of {self.radius} hexes is out of range: 0 to {biggest}")
+            try:
+                ctx.hexmap.resolve_place(self.centre)
+            except MapError as exc:
+                problems.append(f"centre: {exc}")
+        mine = [z for z in state.no_fly_zones if z["side"] == self.side]
+        if any(z["name"] == self.name for z in mine):
+            problems.append(f"your side already enforces a no-fly zone named {self.name!r}")
+        if not any(is_air_wing(ctx.rules, u) for u in state.units_of_side(self.side)):
+            problems.append("you have no air wings to enforce a no-fly zone")
+        return problems
+
+    def apply(self, state: GameState, ctx: Context) -> list[Event]:
+        zone = {"id": self.zone_id(state), "name": self.name, "side": self.side,
+                "hexes": [list(p) for p in self.zone_hexes(ctx)]}
+        declare_zone(state, zone)
+        who = state.side_names.get(self.side, self.side)
+        state.log.append(f"Turn {state.turn}: {who} declared the no-fly zone {self.name}")
+        return [Event("no_fly_zone", f"{who} declared a no-fly zone: {self.name} "
+                      f"({len(zone['hexes'])} hexes)",
+                      {"zone": zone["id"], "side": self.side, "hexes": len(zone["hexes"])})]
+
+
+@dataclass
+class LiftNoFlyZone(Command):
+    """The side that declared a no-fly zone lifts it."""
+
+    kind: ClassVar[str] = "lift_no_fly_zone"
+    zone: str = ""
+
+    def validate(self, state: GameState, ctx: Context) -> list[str]:
+        problems = super().validate(state, ctx)
+        if problems:
+            return problems
+        zone = next((z for z in state.no_fly_zones if z["id"] == self.zone), None)
+        if zone is None:
+            known = ", ".join(z["id"] for z in state.no_fly_zones) or "none"
+            return [f"no no-fly zone {self.zone!r} is in force (zones: {known})"]
+        if zone["side"] != self.side:
+            by = state.side_names.get(zone["side"], zone["side"])
+            return [f"the no-fly zone {zone['name']} was declared by {by}: only they can lift it"]
+        return []
+
+    def apply(self, state: GameState, ctx: Context) -> list[Event]:
+        zone = next(z for z in state.no_fly_zones if z["id"] == self.zone)
+        lift_zone(state, self.zone)
+        who = state.side_names.get(self.side, self.side)
+        state.log.append(f"Turn {state.turn}: {who} lifted the no-fly zone {zone['name']}")
+        return [Event("no_fly_zone_lifted", f"{who} lifted the no-fly zone {zone['name']}",
+                      {"zone": self.zone, "side": self.side})]
+
+
+__all__ = ["AirMission", "DeclareNoFlyZone", "Interceptor", "LiftNoFlyZone", "MISSIONS",
+           "NavalStrike", "StrikeResult", "air_combat", "air_defence_in_reach", "air_figures",
+           "air_range", "base_problem", "cas_aircraft", "declare_zone", "expand_zone",
+           "expire_air_tasks", "hostile_to_side", "interceptors", "is_air_wing", "is_naval",
+           "lift_zone", "strike", "zone_from_setup", "zones_at"]

@@ -1,0 +1,1078 @@
+"""Ground combat: power with its itemised factors, odds, the roll, losses, retreats and the preview.
+
+Engine layer, pure and deterministic: state, map and rules in; a result out, which the
+``Attack`` command applies. The one random draw of a real attack comes from ``state.rng``; the
+preview draws from its own generator, seeded from its inputs, and never touches the state.
+
+The model is a hybrid of the three a wargamer knows (see ``game/rules/combat.toml``):
+
+* **Power** as in Dupuy's QJM, P = S x V x CEV: personnel/1000 x the type's attack or defence
+  factor, plus equipment; x faction quality and leadership (CEV); x experience, morale and
+  supply; the defender x terrain and entrenchment, the attacker x river crossing; plus
+  artillery within range, x close air support.
+* **Odds** as in Unity of Command: the ratio shown as "3:1" and as a column,
+  round(3 log3 ratio), with every factor listed with its shift in columns. The factors are
+  applied one after another, so their multipliers multiply to the total and their shifts add up.
+* **The roll**: the ratio x exp(sigma N(0,1)) decides the outcome (repulsed, held, retreat,
+  rout) and scales the losses, which are TNDM-like daily shares of each side's people x battle
+  days x terrain x posture x ratio^-+0.5 x lognormal noise.
+
+``_battle`` is that model. A real attack calls it with one draw (``Attack.apply`` ->
+``resolve_attack``); ``preview_attack`` calls it with a thousand, from what the attacking side
+can see, for the expected losses, their spread and the chance of each outcome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+from scipy.special import ndtri
+
+from game.commands import Command, Context, Event, _capture, _own_unit, _where
+from game.hexgrid import Hex
+from game.hexmap import HexMap
+from game.movement import allowed_countries, map_graph
+from game.rules import Rules, RulesError
+from game.state import GameState
+
+OUTCOMES = ("repulsed", "held", "retreat", "rout")
+REPULSED, HELD, RETREAT, ROUT = range(4)
+_LN3 = math.log(3.0)
+
+_TERRAIN_LABELS = {"urban": "Urban terrain", "mountains": "Mountains", "hills": "Hills",
+                   "marsh": "Marsh", "steppe": "Steppe and farmland", "desert": "Desert",
+                   "sea": "Sea", "lake": "Lake"}
+
+
+# -- parameters ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CombatParams:
+    """The numbers of ``combat.toml``, checked and flattened once per ruleset."""
+
+    battle_days: float
+    morale_ref: float
+    morale_weight: float
+    morale_low: float
+    broken_morale: float
+    exp_ref: float
+    exp_weight: float
+    veteran: float
+    green: float
+    river: float
+    river_bridge: float
+    equipment: dict
+    equipment_typical: dict
+    support_range: int
+    support_attack: float
+    support_defence: float
+    support_types: dict
+    air_per_aircraft: float
+    air_max: float
+    outcome_noise: float
+    repulsed_below: float
+    retreat_from: float
+    rout_from: float
+    att_daily: float
+    def_daily: float
+    ratio_exp: float
+    ratio_min: float
+    ratio_max: float
+    loss_noise: float
+    max_share: float
+    entrenched_defender: float
+    repulsed_attacker: float
+    retreat_extra: float
+    rout_extra: float
+    terrain_loss: dict
+    morale_winner: float
+    morale_held_attacker: float
+    morale_repulsed_attacker: float
+    morale_retreat_defender: float
+    morale_rout_defender: float
+    exp_winner: float
+    exp_loser: float
+    civ_per_casualty: float
+    civ_reference: float
+    civ_exponent: float
+    civ_max: float
+    preview_draws: int
+    defence_per_level: float
+    weakness: float
+    stack_limit: int
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        return self._arrays[0]
+
+    @property
+    def attacker_by_outcome(self) -> np.ndarray:
+        return self._arrays[1]
+
+    @property
+    def defender_extra(self) -> np.ndarray:
+        return self._arrays[2]
+
+    def __post_init__(self):
+        arrays = (np.array([self.repulsed_below, self.retreat_from, self.rout_from]),
+                  np.array([self.repulsed_attacker, 1.0, 1.0, 1.0]),
+                  np.array([0.0, 0.0, self.retreat_extra, self.rout_extra]))
+        object.__setattr__(self, "_arrays", arrays)
+
+
+_PARAMS: dict[int, tuple[Rules, CombatParams]] = {}
+
+# table -> keys that must be in it ("" is the top level)
+_NEEDED = {
+    "": ("battle_days", "power", "equipment", "equipment_typical", "support", "outcome", "losses",
+         "morale", "experience", "civilians", "preview"),
+    "power": ("morale_reference", "morale_weight", "morale_low", "broken_morale",
+              "experience_reference", "experience_weight", "veteran", "green", "river",
+              "river_bridge"),
+    "support": ("range", "attack_share", "defence_share", "air_per_aircraft", "air_max", "types"),
+    "outcome": ("noise", "repulsed_below", "retreat_from", "rout_from"),
+    "losses": ("attacker_daily", "defender_daily", "ratio_exponent", "ratio_min", "ratio_max",
+               "noise", "max_share", "entrenched_defender", "repulsed_attacker", "retreat_extra",
+               "rout_extra", "terrain"),
+    "morale": ("winner", "held_attacker", "repulsed_attacker", "retreat_defender",
+               "rout_defender"),
+    "experience": ("winner", "loser"),
+    "civilians": ("per_casualty", "population_reference", "population_exponent",
+                  "max_per_casualty"),
+    "preview": ("draws",),
+}
+
+
+def combat_params(rules: Rules) -> CombatParams:
+    """The combat numbers of a ruleset; RulesError naming every missing one."""
+    hit = _PARAMS.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    c = rules.combat
+    rules.need("combat", *_NEEDED[""])
+    missing = []
+    for table, keys in _NEEDED.items():
+        if table and isinstance(c.get(table), type(c)):
+            missing += [f"combat.toml: [combat.{table}.{k}]: missing" for k in keys
+                        if k not in c[table]]
+        elif table:
+            missing.append(f"combat.toml: [combat.{table}]: expected a table")
+    if missing:
+        raise RulesError(missing)
+    pw, sp, oc, ls = c["power"], c["support"], c["outcome"], c["losses"]
+    mo, ex, cv = c["morale"], c["experience"], c["civilians"]
+    params = CombatParams(
+        battle_days=c["battle_days"],
+        morale_ref=pw["morale_reference"], morale_weight=pw["morale_weight"],
+        morale_low=pw["morale_low"], broken_morale=pw["broken_morale"],
+        exp_ref=pw["experience_reference"], exp_weight=pw["experience_weight"],
+        veteran=pw["veteran"], green=pw["green"], river=pw["river"],
+        river_bridge=pw["river_bridge"],
+        equipment=dict(c["equipment"]), equipment_typical=dict(c["equipment_typical"]),
+        support_range=int(sp["range"]), support_attack=sp["attack_share"],
+        support_defence=sp["defence_share"], support_types=dict(sp["types"]),
+        air_per_aircraft=sp["air_per_aircraft"], air_max=sp["air_max"],
+        outcome_noise=oc["noise"], repulsed_below=oc["repulsed_below"],
+        retreat_from=oc["retreat_from"], rout_from=oc["rout_from"],
+        att_daily=ls["attacker_daily"], def_daily=ls["defender_daily"],
+        ratio_exp=ls["ratio_exponent"], ratio_min=ls["ratio_min"], ratio_max=ls["ratio_max"],
+        loss_noise=ls["noise"], max_share=ls["max_share"],
+        entrenched_defender=ls["entrenched_defender"], repulsed_attacker=ls["repulsed_attacker"],
+        retreat_extra=ls["retreat_extra"], rout_extra=ls["rout_extra"],
+        terrain_loss=dict(ls["terrain"]),
+        morale_winner=mo["winner"], morale_held_attacker=mo["held_attacker"],
+        morale_repulsed_attacker=mo["repulsed_attacker"],
+        morale_retreat_defender=mo["retreat_defender"], morale_rout_defender=mo["rout_defender"],
+        exp_winner=ex["winner"], exp_loser=ex["loser"],
+        civ_per_casualty=cv["per_casualty"], civ_reference=cv["population_reference"],
+        civ_exponent=cv["population_exponent"], civ_max=cv["max_per_casualty"],
+        preview_draws=max(10, int(c["preview"]["draws"])),
+        defence_per_level=rules.entrenchment["defence_per_level"],
+        weakness=rules.supply["weakness"], stack_limit=int(rules.movement["stack_limit"]),
+    )
+    _PARAMS[id(rules)] = (rules, params)
+    return params
+
+
+# -- power and odds --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Factor:
+    """One named modifier of a side's power, as a player reads it."""
+
+    label: str
+    side: str  # "attacker" or "defender": whose power it changes
+    multiplier: float  # that side's power is multiplied by this
+    shift: float  # the same in columns of odds; positive helps the attacker
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "side": self.side, "multiplier": round(self.multiplier, 4),
+                "shift": round(self.shift, 2)}
+
+
+def odds_label(ratio: float) -> str:
+    """The ratio as a wargame's odds, rounded in the defender's favour: 3.7 -> "3:1"."""
+    if ratio >= 1.0 - 1e-9:
+        if ratio >= 2.0 - 1e-9:
+            return f"{int(ratio + 1e-9)}:1"
+        return "1.5:1" if ratio >= 1.5 - 1e-9 else "1:1"
+    inv = 1.0 / max(ratio, 1e-9)
+    if inv <= 1.5 + 1e-9:
+        return "1:1.5"
+    return f"1:{math.ceil(inv - 1e-9)}"
+
+
+def column_of(ratio: float) -> int:
+    """Unity of Command's column: round(3 log3 ratio); 1:1 is 0, 3:1 is 3, 1:3 is -3."""
+    return int(round(3.0 * math.log(max(ratio, 1e-9)) / _LN3))
+
+
+def _shift(multiplier: float, side: str) -> float:
+    s = 3.0 * math.log(multiplier) / _LN3
+    return s if side == "attacker" else -s
+
+
+@dataclass
+class _Force:
+    """One side of a battle: its units, their power, and the factors that made it."""
+
+    units: list
+    personnel: int
+    base: float  # from personnel and type factors alone
+    power: float  # all factors and support included
+    unit_power: list[float]  # each unit's own power, before support
+    factors: list[Factor]
+    support: list[str] = field(default_factory=list)  # artillery that fired in support
+    aircraft: int = 0
+
+
+def _unit_steps(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap, unit,
+                attacking: bool, target: Hex, terrain) -> tuple[float, dict]:
+    """A unit's base power and its factors: {(order, label): (add or mul, value, count)}.
+
+    ``unit`` is a ``Unit`` or a ``UnitView``: what the viewer cannot read (an enemy's morale,
+    experience, supply, equipment) is None or absent and is taken at its average.
+    """
+    ut = rules.unit_types[unit.type]
+    per = unit.personnel / 1000.0
+    base = per * (ut.attack if attacking else ut.defence)
+    steps: dict = {}
+    known = getattr(unit, "own", True)
+    for item in ut.equipment:
+        value = p.equipment.get(item)
+        if not value:
+            continue
+        if known:
+            count = unit.equipment.get(item, 0)
+        else:
+            count = round(p.equipment_typical.get(item, 0.0) * per)
+        if count > 0:
+            steps[(0, item, not known)] = ("add", count * value, count)
+    faction = state.factions[unit.faction]
+    if faction.quality != 1.0:
+        steps[(1, f"Training and equipment ({faction.name})")] = ("mul", faction.quality, 0)
+    if faction.leader_bonus:
+        steps[(2, f"Leadership ({faction.name})")] = ("mul", 1.0 + faction.leader_bonus, 0)
+    exp = unit.experience if unit.experience is not None else p.exp_ref
+    if exp != p.exp_ref:
+        f = max(0.1, 1.0 + p.exp_weight * (exp - p.exp_ref) / 100.0)
+        label = ("Veteran" if exp >= p.veteran else "Experienced" if exp > p.exp_ref
+                 else "Green troops" if exp < p.green else "Inexperienced")
+        steps[(3, label)] = ("mul", f, 0)
+    morale = unit.morale if unit.morale is not None else p.morale_ref
+    if morale != p.morale_ref:
+        f = max(0.1, 1.0 + p.morale_weight * (morale - p.morale_ref) / 100.0)
+        label = ("Broken morale" if morale < p.broken_morale else "Low morale"
+                 if morale < p.morale_low else "Shaken" if morale < p.morale_ref
+                 else "High morale")
+        steps[(4, label)] = ("mul", f, 0)
+    if unit.supplied is False:
+        steps[(5, "Out of supply")] = ("mul", p.weakness, 0)
+    if attacking:
+        d = unit.hex.direction_to(target)
+        if d is not None:
+            river = hexmap.river_on_side(unit.hex, d)
+            if river is not None:
+                if hexmap.road_on_side(unit.hex, d) is not None:
+                    steps[(6, f"Across the {river} by a bridge")] = ("mul", p.river_bridge, 0)
+                else:
+                    steps[(6, f"Across the {river}")] = ("mul", p.river, 0)
+    else:
+        if terrain.defence != 1.0:
+            city = hexmap.city_at(target)
+            label = _TERRAIN_LABELS.get(terrain.id, terrain.id)
+            if city is not None:
+                label = f"{label} ({city.name})"
+            steps[(6, label)] = ("mul", terrain.defence, 0)
+        if unit.entrenchment > 0:
+            steps[(7, f"Entrenched (level {unit.entrenchment})")] = (
+                "mul", 1.0 + unit.entrenchment * p.defence_per_level, 0)
+    return base, steps
+
+
+def _apply_steps(base: float, steps: dict) -> float:
+    v = base
+    for key in sorted(steps):
+        op, value, _ = steps[key]
+        v = v + value if op == "add" else v * value
+    return v
+
+
+def _force(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap, units: list,
+           attacking: bool, target: Hex, terrain, support: list, aircraft: int) -> _Force:
+    """Add the units' power up factor by factor, so that each factor's effect can be shown."""
+    side = "attacker" if attacking else "defender"
+    per_unit = [_unit_steps(p, rules, state, hexmap, u, attacking, target, terrain) for u in units]
+    cur = [b for b, _ in per_unit]
+    base = sum(cur)
+    total = base
+    keys = sorted({k for _, steps in per_unit for k in steps})
+    factors = []
+    for key in keys:
+        count = 0
+        for i, (_, steps) in enumerate(per_unit):
+            s = steps.get(key)
+            if s is not None:
+                cur[i] = cur[i] + s[1] if s[0] == "add" else cur[i] * s[1]
+                count += s[2]
+        new = sum(cur)
+        if key[0] == 0:  # equipment: the label names the count
+            name = key[1][:1].upper() + key[1][1:]
+            label = f"{name} (about {count})" if key[2] else f"{name} ({count})"
+        else:
+            label = key[1]
+        if total > 0 and new > 0 and abs(new / total - 1.0) > 1e-6:
+            factors.append(Factor(label, side, new / total, _shift(new / total, side)))
+        total = new
+    unit_power = list(cur)
+    share = p.support_attack if attacking else p.support_defence
+    fired = []
+    extra = 0.0
+    for u in support:
+        b, steps = _unit_steps(p, rules, state, hexmap, u, True, target, terrain)
+        steps = {k: v for k, v in steps.items() if k[0] != 6}  # no river: it fires across it
+        extra += _apply_steps(b, steps) * share * p.support_types.get(u.type, 0.0)
+        fired.append(u.id)
+    if extra > 0 and total > 0:
+        f = (total + extra) / total
+        factors.append(Factor("Artillery support", side, f, _shift(f, side)))
+        total += extra
+    if aircraft > 0:
+        f = min(p.air_max, 1.0 + p.air_per_aircraft * aircraft)
+        factors.append(Factor(f"Air support ({aircraft} aircraft)", side, f, _shift(f, side)))
+        total *= f
+    return _Force(units=units, personnel=sum(u.personnel for u in units), base=base, power=total,
+                  unit_power=unit_power, factors=factors, support=fired, aircraft=aircraft)
+
+
+def _cas_aircraft(state: GameState, side: str, target: Hex) -> int:
+    """Combat aircraft of the side flying close air support over the target this turn."""
+    n = 0
+    for wing, task in state.air_tasks.items():
+        if task.get("kind") != "cas" or task.get("turn") != state.turn:
+            continue
+        h = task.get("hex")
+        if h is None or h[0] != target.q or h[1] != target.r:
+            continue
+        who = task.get("side")
+        if who is None and wing in state.units:
+            who = state.side_of(state.units[wing].faction)
+        if who == side:
+            n += int(task.get("aircraft", 0))
+    return n
+
+
+def _near(units, target: Hex, radius: int) -> tuple[list, list[int]]:
+    """The units within ``radius`` hexes of the target, in the order given, and their distances.
+
+    The one pass over every unit of the game that a battle makes; kept lean.
+    """
+    tq, tr = target.q, target.r
+    out, dist = [], []
+    for u in units:
+        h = u.hex
+        dq = h.q - tq
+        if -radius <= dq <= radius:
+            dr = h.r - tr
+            if -radius <= dr <= radius and -radius <= dq + dr <= radius:
+                out.append(u)
+                dist.append(max(dq, -dq, dr, -dr, dq + dr, -dq - dr))
+    return out, dist
+
+
+# -- the model -------------------------------------------------------------------------------------
+
+@dataclass
+class _Setting:
+    """What the model needs besides the two powers: where and how long they fight."""
+
+    days: float
+    terrain_loss: float
+    posture: float  # the defender's losses x this (entrenchment)
+    civ_factor: float  # civilians killed per military casualty here
+    broken: bool  # the defenders' morale is broken: a retreat becomes a rout
+
+
+def _battle(p: CombatParams, ratio: float, att_personnel: float, def_personnel: float,
+            s: _Setting, z: np.ndarray) -> dict[str, np.ndarray]:
+    """The battle for each row of standard normals ``z`` (n, 3); vectorised over the rows.
+
+    Column 0 rolls the outcome (and moves the losses with it), 1 and 2 the two sides' losses.
+    Written in few numpy calls: a real attack runs it for one row, the preview for a thousand.
+    """
+    eff = ratio * np.exp(p.outcome_noise * z[:, 0])
+    outcome = np.searchsorted(p.thresholds, eff, side="right")
+    if s.broken:
+        outcome = _BROKEN[outcome]
+    r = np.clip(eff, p.ratio_min, p.ratio_max) ** p.ratio_exp
+    noise = np.exp(p.loss_noise * z[:, 1:] - 0.5 * p.loss_noise ** 2)
+    common = s.days * s.terrain_loss
+    att = np.minimum((p.att_daily * common) * noise[:, 0] * p.attacker_by_outcome[outcome] / r,
+                     p.max_share)
+    dfn = np.minimum((p.def_daily * common * s.posture) * r * noise[:, 1], p.max_share)
+    extra = p.defender_extra[outcome]
+    dfn += (1.0 - dfn) * extra
+    att *= att_personnel
+    dfn *= def_personnel
+    return {"outcome": outcome, "roll": eff, "attacker": att, "defender": dfn,
+            "civilians": (att + dfn) * s.civ_factor}
+
+
+_BROKEN = np.array([REPULSED, HELD, ROUT, ROUT])  # broken defenders run instead of falling back
+
+
+def _setting(p: CombatParams, state: GameState, hexmap: HexMap, terrain, target: Hex,
+             defenders: list) -> _Setting:
+    people = sum(u.personnel for u in defenders) or 1
+    level = sum(u.entrenchment * u.personnel for u in defenders) / people
+    morale = sum((u.morale if u.morale is not None else p.morale_ref) * u.personnel
+                 for u in defenders) / people
+    civ = 0.0
+    if terrain.id == "urban":
+        city = hexmap.city_at(target)
+        if city is not None and city.population > 0:
+            civ = min(p.civ_max, p.civ_per_casualty
+                      * (city.population / p.civ_reference) ** p.civ_exponent)
+    return _Setting(days=min(p.battle_days, float(state.turn_days)),
+                    terrain_loss=p.terrain_loss.get(terrain.id, 1.0),
+                    posture=p.entrenched_defender ** level, civ_factor=civ,
+                    broken=morale < p.broken_morale)
+
+
+# -- who fights ------------------------------------------------------------------------------------
+
+def _sides_in_battle(p: CombatParams, state: GameState, rules: Rules, units, attackers: list,
+                     target: Hex):
+    """From the units known near the target: the defenders and both sides' supporting artillery.
+
+    The defenders are the ground units in the target hex of a side other than the attackers'
+    that some attacker is at war with. Supporting artillery stands within range, outside the
+    target hex; the attacker's must have moves left (it fires once a turn).
+    """
+    side = state.side_of(attackers[0].faction)
+    att_ids = {u.id for u in attackers}
+    att_factions = {u.faction for u in attackers}
+    near, dist = _near(units, target, max(3, p.support_range))
+    types = rules.unit_types
+    factions = state.factions
+    at_war = state.at_war
+
+    def hostile(f, others):
+        return any(frozenset((f, g)) in at_war for g in others)
+
+    defenders = []
+    for u, d in zip(near, dist):
+        if d == 0 and types[u.type].is_ground and factions[u.faction].side != side \
+                and hostile(u.faction, att_factions):
+            defenders.append(u)
+    def_factions = {u.faction for u in defenders}
+    def_side = factions[defenders[0].faction].side if defenders else None
+    own_support, their_support = [], []
+    reach = p.support_range
+    support_types = p.support_types
+    for u, d in zip(near, dist):
+        if d == 0 or d > reach or u.type not in support_types or u.id in att_ids \
+                or not types[u.type].is_ground:
+            continue
+        usid = factions[u.faction].side
+        if usid == side and hostile(u.faction, def_factions):
+            if (u.moves_left or 0) > 0:
+                own_support.append(u)
+        elif usid == def_side and hostile(u.faction, att_factions):
+            their_support.append(u)
+    return defenders, own_support, their_support, near
+
+
+# -- retreats --------------------------------------------------------------------------------------
+
+class _Grid:
+    """The map's arrays as plain lists, for the few hexes a retreat looks at."""
+
+    def __init__(self, hexmap: HexMap):
+        g = map_graph(hexmap)
+        self.graph = g
+        self.nbr = g.nbr_list
+        self.q = g.q.tolist()
+        self.r = g.r.tolist()
+        self.terrain = g.terrain.tolist()
+        codes = [None] + list(hexmap.countries[1:])
+        self.country = [codes[c] for c in g.country.tolist()]
+
+
+_GRIDS: dict[int, tuple[HexMap, _Grid]] = {}
+
+
+def _grid(hexmap: HexMap) -> _Grid:
+    hit = _GRIDS.get(id(hexmap))
+    if hit is None or hit[0] is not hexmap:
+        hit = (hexmap, _Grid(hexmap))
+        _GRIDS[id(hexmap)] = hit
+    return hit[1]
+
+
+def _retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: int,
+                  attacker_hexes: list[Hex], near: list, moved: dict) -> list[Hex] | None:
+    """Where a defender falls back: up to ``steps`` hexes, each further from every attacker.
+
+    Never into an enemy's hex or zone of control, impassable terrain, a country its faction may
+    not enter, a hex of a third side, or a full stack (every hex of the way). None: it cannot
+    retreat at all. ``near`` holds the units around (those the deciding side knows of);
+    ``moved`` counts units already sent to a hex that ``near`` does not show there.
+    """
+    grid = _grid(hexmap)
+    g = grid.graph
+    ut = rules.unit_types[unit.type]
+    allowed = allowed_countries(state.factions[unit.faction].bases)
+    mine = state.side_of(unit.faction)
+    at_war = state.at_war_with
+    enemy: set[int] = set()
+    zoc: set[int] = set()
+    blocked: set[int] = set()
+    stack: dict[int, int] = {}
+    for u in near:
+        if u.id == unit.id:
+            continue
+        uut = rules.unit_types[u.type]
+        if not uut.is_ground:
+            continue
+        i = g.index(u.hex)
+        if at_war(unit.faction, u.faction):
+            enemy.add(i)
+            if uut.zoc:
+                zoc.update(grid.nbr[i])
+        elif state.side_of(u.faction) == mine:
+            stack[i] = stack.get(i, 0) + 1
+        else:
+            blocked.add(i)
+    for h, n in moved.items():
+        i = g.index(h)
+        stack[i] = stack.get(i, 0) + n
+    limit = rules.movement["stack_limit"]
+    enters, terrains = ut.enters, rules.terrain
+    foes = [(h.q, h.r) for h in attacker_hexes]
+    start = cur = g.index(unit.hex)
+    cur_d = min(unit.hex.distance(h) for h in attacker_hexes)
+    path: list[int] = []
+    for _ in range(steps):
+        best = None
+        for d, j in enumerate(grid.nbr[cur]):
+            if j < 0 or j == start or j in path or j in enemy or j in zoc or j in blocked:
+                continue
+            if stack.get(j, 0) >= limit:
+                continue
+            t = terrains[grid.terrain[j]]
+            if t.id not in enters or grid.country[j] not in allowed:
+                continue
+            q, r = grid.q[j], grid.r[j]
+            ds = [max(abs(q - fq), abs(r - fr), abs(q - fq + r - fr)) for fq, fr in foes]
+            low = min(ds)
+            if low <= cur_d:
+                continue
+            key = (low, sum(ds), t.defence, -d)
+            if best is None or key > best[0]:
+                best = (key, j, low)
+        if best is None:
+            break
+        path.append(best[1])
+        cur, cur_d = best[1], best[2]
+    return [g.hex(j) for j in path] or None
+
+
+# -- the result of a real attack -------------------------------------------------------------------
+
+@dataclass
+class AttackResult:
+    """Everything a real attack did, for the event, the log and the window."""
+
+    target: Hex
+    attackers: list[str]
+    defenders: list[str]
+    odds: str
+    column: int
+    ratio: float
+    attacker_power: float
+    defender_power: float
+    factors: list[Factor]
+    roll: float  # the ratio as rolled
+    outcome: str
+    attacker_losses: dict[str, int]
+    defender_losses: dict[str, int]
+    equipment_losses: dict[str, dict[str, int]]
+    retreats: dict[str, list[Hex]]
+    captured: dict[str, int]
+    dissolved: dict[str, int]
+    advanced: str | None
+    civilians: int
+    support: list[str]
+    aircraft: int
+    enemy_support: list[str]
+    enemy_aircraft: int
+
+    @property
+    def attacker_loss(self) -> int:
+        return sum(self.attacker_losses.values())
+
+    @property
+    def defender_loss(self) -> int:
+        return sum(self.defender_losses.values())
+
+    def to_dict(self) -> dict:
+        return {
+            "target": [self.target.q, self.target.r], "attackers": list(self.attackers),
+            "defenders": list(self.defenders), "odds": self.odds, "column": self.column,
+            "ratio": round(self.ratio, 4), "attacker_power": round(self.attacker_power, 3),
+            "defender_power": round(self.defender_power, 3),
+            "factors": [f.to_dict() for f in self.factors], "roll": round(self.roll, 4),
+            "outcome": self.outcome, "attacker_loss": self.attacker_loss,
+            "defender_loss": self.defender_loss, "attacker_losses": dict(self.attacker_losses),
+            "defender_losses": dict(self.defender_losses),
+            "equipment_losses": {k: dict(v) for k, v in self.equipment_losses.items()},
+            "retreats": {k: [[h.q, h.r] for h in v] for k, v in self.retreats.items()},
+            "captured": dict(self.captured), "dissolved": dict(self.dissolved),
+            "advanced": self.advanced, "civilians": self.civilians,
+            "support": list(self.support), "aircraft": self.aircraft,
+            "enemy_support": list(self.enemy_support), "enemy_aircraft": self.enemy_aircraft,
+        }
+
+
+def _apportion(total: int, units: list) -> list[int]:
+    """Split ``total`` over the units in proportion to their personnel, never more than each has."""
+    people = sum(u.personnel for u in units)
+    if people <= 0 or total <= 0:
+        return [0] * len(units)
+    total = min(total, people)
+    exact = [total * u.personnel / people for u in units]
+    out = [int(x) for x in exact]
+    left = total - sum(out)
+    order = sorted(range(len(units)), key=lambda i: (out[i] - exact[i], i))
+    for i in order[:left]:
+        out[i] += 1
+    return out
+
+
+def _lose(state: GameState, unit, n: int, equipment: dict) -> None:
+    """Take ``n`` people from a unit, and its equipment in proportion."""
+    if n <= 0:
+        return
+    before = unit.personnel
+    unit.personnel = before - n
+    if unit.equipment:
+        lost = {}
+        for item, count in unit.equipment.items():
+            k = min(count, int(count * n / before + 0.5))
+            if k > 0:
+                lost[item] = k
+        for item, k in lost.items():
+            unit.equipment[item] -= k
+            state.record_equipment_loss(unit.faction, item, k)
+        if lost:
+            mine = equipment.setdefault(unit.id, {})
+            for item, k in lost.items():
+                mine[item] = mine.get(item, 0) + k
+
+
+def _remove(state: GameState, unit, cause: str, equipment: dict) -> int:
+    """The unit is gone: count its people under ``cause`` and its equipment as lost."""
+    n = unit.personnel
+    state.record_loss(unit.faction, cause, n)
+    for item, count in unit.equipment.items():
+        if count > 0:
+            state.record_equipment_loss(unit.faction, item, count)
+            mine = equipment.setdefault(unit.id, {})
+            mine[item] = mine.get(item, 0) + count
+    del state.units[unit.id]
+    return n
+
+
+def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
+                   target: Hex) -> tuple[AttackResult, list[Event]]:
+    """Fight one attack for real and change the state; the command checked it first.
+
+    One draw of three standard normals from ``state.rng``.
+    """
+    hexmap, rules = ctx.hexmap, ctx.rules
+    p = combat_params(rules)
+    attackers = [state.units[uid] for uid in attacker_ids]
+    side = state.side_of(attackers[0].faction)
+    defenders, support, their_support, near = _sides_in_battle(
+        p, state, rules, state.units.values(), attackers, target)
+    terrain = rules.terrain_named(hexmap.terrain_at(target))
+    def_side = state.side_of(defenders[0].faction)
+    att = _force(p, rules, state, hexmap, attackers, True, target, terrain, support,
+                 _cas_aircraft(state, side, target))
+    dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
+                 _cas_aircraft(state, def_side, target))
+    ratio = att.power / max(dfn.power, 1e-3)
+    setting = _setting(p, state, hexmap, terrain, target, defenders)
+    z = state.rng.standard_normal((1, 3))
+    b = _battle(p, ratio, att.personnel, dfn.personnel, setting, z)
+    outcome = int(b["outcome"][0])
+    events: list[Event] = []
+    equipment: dict[str, dict[str, int]] = {}
+
+    # Losses, split over the units in proportion to their people.
+    att_losses = dict(zip(attacker_ids, _apportion(int(round(float(b["attacker"][0]))), attackers)))
+    def_ids = [u.id for u in defenders]
+    def_losses = dict(zip(def_ids, _apportion(int(round(float(b["defender"][0]))), defenders)))
+    by_faction: dict[str, int] = {}
+    for u in attackers + defenders:
+        n = att_losses.get(u.id, 0) + def_losses.get(u.id, 0)
+        _lose(state, u, n, equipment)
+        by_faction[u.faction] = by_faction.get(u.faction, 0) + n
+    for f in sorted(by_faction):
+        state.record_loss(f, "combat", by_faction[f])
+
+    # Morale and experience.
+    attackers_won = outcome >= RETREAT
+    for u in attackers:
+        u.experience = min(100.0, u.experience + (p.exp_winner if attackers_won else p.exp_loser))
+        dm = (p.morale_winner if attackers_won else p.morale_repulsed_attacker
+              if outcome == REPULSED else p.morale_held_attacker)
+        u.morale = min(100.0, max(0.0, u.morale + dm))
+        u.moves_left = 0.0
+    for u in defenders:
+        u.experience = min(100.0, u.experience + (p.exp_loser if attackers_won else p.exp_winner))
+        dm = (p.morale_rout_defender if outcome == ROUT else p.morale_retreat_defender
+              if outcome == RETREAT else p.morale_winner)
+        u.morale = min(100.0, max(0.0, u.morale + dm))
+    for u in support:
+        u.moves_left = 0.0  # the guns fired: they do not move again this turn
+
+    # Units too weak to go on melt away.
+    dissolved = {}
+    for u in attackers + defenders:
+        if u.personnel < rules.unit_types[u.type].min_personnel:
+            dissolved[u.id] = _remove(state, u, "dissolved", equipment)
+
+    # The defenders fall back, or are taken if they cannot.
+    retreats: dict[str, list[Hex]] = {}
+    captured: dict[str, int] = {}
+    if outcome >= RETREAT:
+        steps = 2 if outcome == ROUT else 1
+        attacker_hexes = [u.hex for u in attackers]
+        for u in defenders:
+            if u.id in dissolved:
+                continue
+            path = _retreat_path(state, hexmap, rules, u, steps, attacker_hexes, near, {})
+            if path is None:
+                captured[u.id] = _remove(state, u, "captured", equipment)
+            else:
+                u.hex = path[-1]
+                u.entrenchment = 0
+                retreats[u.id] = path
+
+    # An emptied hex is taken by the strongest attacker that may stand there.
+    advanced = None
+    if all(u.id in dissolved or u.id in captured or u.id in retreats for u in defenders):
+        allowed_terrain = terrain.id
+        country = hexmap.country_at(target)
+        best = None
+        for u, power in zip(attackers, att.unit_power):
+            if u.id in dissolved or allowed_terrain not in rules.unit_types[u.type].enters:
+                continue
+            if country not in allowed_countries(state.factions[u.faction].bases):
+                continue
+            if best is None or power > best[1]:
+                best = (u, power)
+        if best is not None:
+            unit = best[0]
+            unit.hex = target
+            unit.entrenchment = 0
+            advanced = unit.id
+            events += _capture(state, ctx, unit, target)
+
+    civilians = int(round(float(b["civilians"][0])))
+    state.record_civilians("ground combat", civilians)
+    result = AttackResult(
+        target=target, attackers=list(attacker_ids), defenders=def_ids, odds=odds_label(ratio),
+        column=column_of(ratio), ratio=ratio, attacker_power=att.power, defender_power=dfn.power,
+        factors=att.factors + dfn.factors, roll=float(b["roll"][0]), outcome=OUTCOMES[outcome],
+        attacker_losses=att_losses, defender_losses=def_losses, equipment_losses=equipment,
+        retreats=retreats, captured=captured, dissolved=dissolved, advanced=advanced,
+        civilians=civilians, support=att.support, aircraft=att.aircraft,
+        enemy_support=dfn.support, enemy_aircraft=dfn.aircraft)
+    events.insert(0, Event("attack", _describe(result, ctx), result.to_dict(), reveals=True))
+    return result, events
+
+
+_OUTCOME_TEXT = {"repulsed": "the attack was thrown back", "held": "the defenders held",
+                 "retreat": "the defenders fell back", "rout": "the defenders broke and ran"}
+
+
+def _describe(r: AttackResult, ctx: Context) -> str:
+    text = (f"Attack on {_where(ctx, r.target)} at {r.odds}: {_OUTCOME_TEXT[r.outcome]}. "
+            f"Losses: attackers {r.attacker_loss:,}, defenders {r.defender_loss:,}")
+    if r.captured:
+        text += f"; {sum(r.captured.values()):,} surrounded and taken prisoner"
+    if r.dissolved:
+        text += f"; {', '.join(r.dissolved)} dissolved"
+    if r.civilians:
+        text += f"; {r.civilians:,} civilians killed"
+    if r.advanced:
+        text += f". {r.advanced} advanced into the hex"
+    return text + "."
+
+
+# -- the preview -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Spread:
+    mean: float
+    p10: float
+    p90: float
+
+    def to_dict(self) -> dict:
+        return {"mean": round(self.mean, 1), "p10": round(self.p10, 1), "p90": round(self.p90, 1)}
+
+
+@dataclass
+class Preview:
+    """What an attack would likely do, from what the attacking side can see."""
+
+    target: Hex
+    attackers: list[str]
+    defenders: list[str]  # the enemy units the side sees there
+    problems: list[str]  # why the attack could not be ordered as it stands
+    odds: str = "-"
+    column: int = 0
+    ratio: float = 0.0
+    attacker_power: float = 0.0
+    defender_power: float = 0.0
+    factors: list[Factor] = field(default_factory=list)
+    attacker_personnel: int = 0
+    defender_personnel: int = 0  # as seen: to the nearest hundred
+    attacker_loss: Spread = Spread(0.0, 0.0, 0.0)
+    defender_loss: Spread = Spread(0.0, 0.0, 0.0)
+    civilians: Spread = Spread(0.0, 0.0, 0.0)
+    captured: float = 0.0  # expected defenders taken prisoner, if they are surrounded
+    outcomes: dict[str, float] = field(default_factory=dict)  # probability of each outcome
+    draws: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict:
+        return {
+            "target": [self.target.q, self.target.r], "attackers": list(self.attackers),
+            "defenders": list(self.defenders), "problems": list(self.problems),
+            "odds": self.odds, "column": self.column, "ratio": round(self.ratio, 4),
+            "attacker_power": round(self.attacker_power, 3),
+            "defender_power": round(self.defender_power, 3),
+            "factors": [f.to_dict() for f in self.factors],
+            "attacker_personnel": self.attacker_personnel,
+            "defender_personnel": self.defender_personnel,
+            "attacker_loss": self.attacker_loss.to_dict(),
+            "defender_loss": self.defender_loss.to_dict(),
+            "civilians": self.civilians.to_dict(), "captured": round(self.captured, 1),
+            "outcomes": {k: round(v, 4) for k, v in self.outcomes.items()}, "draws": self.draws,
+        }
+
+
+def _spread(x: np.ndarray) -> Spread:
+    lo, hi = np.percentile(x, (10.0, 90.0))
+    return Spread(float(x.mean()), float(lo), float(hi))
+
+
+def _preview_normals(key: str, n: int) -> np.ndarray:
+    """(n, 3) standard normals from a generator seeded by the inputs, stratified per column
+    (Latin hypercube) so that the averages and percentiles barely jitter from one hex to the next."""
+    seed = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+    rng = np.random.default_rng(seed)
+    u = (rng.permuted(np.tile(np.arange(n), (3, 1)), axis=1) + rng.random((3, n))) / n
+    return ndtri(u).T
+
+
+def preview_attack(state: GameState, hexmap: HexMap, rules: Rules, side: str,
+                   attackers: list[str], target: Hex, view=None, draws: int | None = None) -> Preview:
+    """The odds, factors, expected losses with their spread and the chance of each outcome.
+
+    Only what ``side`` can see is used: its ``SideView`` (built here unless given; the window
+    and the AI have one already). Enemy strengths are the view's rounded ones; their morale,
+    experience, supply, equipment and air support are unknown and taken at the average. The
+    battles are drawn by ``_battle``, the real roll's model, from a generator of the preview's
+    own: the state, and its generator, do not change.
+    """
+    from game.visibility import side_view
+
+    if view is None:
+        view = side_view(state, hexmap, rules, side)
+    return _forecast(state, hexmap, rules, side, view.units, attackers, target, draws, False)
+
+
+def forecast_attack(state: GameState, hexmap: HexMap, rules: Rules, attackers: list[str],
+                    target: Hex, draws: int | None = None) -> Preview:
+    """The preview as an all-seeing umpire would make it: every unit as it truly is, the
+    defenders' air support included. For tests, balance studies and reports after the game;
+    never for a player or the AI, who get ``preview_attack``."""
+    side = state.side_of(state.units[attackers[0]].faction) if attackers and \
+        attackers[0] in state.units else state.active_side
+    return _forecast(state, hexmap, rules, side, list(state.units.values()), attackers, target,
+                     draws, True)
+
+
+def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, attackers,
+              target: Hex, draws: int | None, enemy_air: bool) -> Preview:
+    p = combat_params(rules)
+    ctx = Context(hexmap, rules)
+    problems = attack_problems(state, ctx, side, attackers, target, known)
+    empty = Preview(target=target, attackers=list(attackers), defenders=[], problems=problems)
+    if not hexmap.in_bounds(target):
+        return empty
+    own = {u.id: u for u in known if state.factions[u.faction].side == side}
+    units = [own[uid] for uid in dict.fromkeys(attackers) if uid in own
+             and rules.unit_types[own[uid].type].is_ground and own[uid].hex.distance(target) == 1]
+    if not units:
+        return empty
+    defenders, support, their_support, near = _sides_in_battle(p, state, rules, known, units,
+                                                               target)
+    if not defenders:
+        return empty
+    terrain = rules.terrain_named(hexmap.terrain_at(target))
+    att = _force(p, rules, state, hexmap, units, True, target, terrain, support,
+                 _cas_aircraft(state, side, target))
+    their_air = _cas_aircraft(state, state.side_of(defenders[0].faction), target) if enemy_air else 0
+    dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
+                 their_air)
+    ratio = att.power / max(dfn.power, 1e-3)
+    setting = _setting(p, state, hexmap, terrain, target, defenders)
+    n = int(draws or p.preview_draws)
+    key = repr((state.scenario_id, state.turn, side, sorted(u.id for u in units), target.q,
+                target.r, [(u.id, u.personnel, u.entrenchment) for u in defenders], n))
+    b = _battle(p, ratio, att.personnel, dfn.personnel, setting, _preview_normals(key, n))
+    # Which defenders could not fall back, as far as the side can tell.
+    attacker_hexes = [u.hex for u in units]
+    moved: dict[Hex, int] = {}
+    trapped = 0
+    for u in defenders:
+        path = _retreat_path(state, hexmap, rules, u, 1, attacker_hexes, near, moved)
+        if path is None:
+            trapped += u.personnel
+        else:
+            moved[path[-1]] = moved.get(path[-1], 0) + 1
+    outcome = b["outcome"]
+    counts = np.bincount(outcome, minlength=4) / n
+    probs = {name: float(counts[i]) for i, name in enumerate(OUTCOMES)}
+    probs["destroyed"] = 0.0
+    captured = 0.0
+    if trapped:
+        share = trapped / max(dfn.personnel, 1)
+        left = np.where(outcome >= RETREAT, (dfn.personnel - b["defender"]) * share, 0.0)
+        captured = float(left.mean())
+        if trapped >= dfn.personnel:
+            probs["destroyed"] = probs["retreat"] + probs["rout"]
+            probs["retreat"] = probs["rout"] = 0.0
+    return Preview(
+        target=target, attackers=[u.id for u in units], defenders=[u.id for u in defenders],
+        problems=problems, odds=odds_label(ratio), column=column_of(ratio), ratio=ratio,
+        attacker_power=att.power, defender_power=dfn.power, factors=att.factors + dfn.factors,
+        attacker_personnel=att.personnel, defender_personnel=dfn.personnel,
+        attacker_loss=_spread(b["attacker"]), defender_loss=_spread(b["defender"]),
+        civilians=_spread(b["civilians"]), captured=captured, outcomes=probs, draws=n)
+
+
+# -- the command -----------------------------------------------------------------------------------
+
+def attack_problems(state: GameState, ctx: Context, side: str, attackers: list[str], target: Hex,
+                    known) -> list[str]:
+    """Why these units cannot attack that hex, judged from the units the side knows of."""
+    rules, hexmap = ctx.rules, ctx.hexmap
+    if not attackers:
+        return ["no attackers listed: choose the units that attack"]
+    problems = []
+    seen = set()
+    for uid in attackers:
+        if uid in seen:
+            problems.append(f"{uid} is listed twice")
+        seen.add(uid)
+    if not hexmap.in_bounds(target):
+        return problems + [f"{target.q},{target.r} is off the map"]
+    where = _where(ctx, target)
+    units = []
+    for uid in dict.fromkeys(attackers):
+        unit = _own_unit(state, side, uid, problems)
+        if unit is None:
+            continue
+        ut = rules.unit_types[unit.type]
+        if not ut.is_ground:
+            problems.append(f"{uid} is a {ut.name.lower()}: air and naval units cannot attack "
+                            f"on the ground")
+            continue
+        if unit.moves_left <= 0:
+            problems.append(f"no moves left: {uid} has already moved or attacked this turn "
+                            f"(a unit attacks once a turn)")
+        if unit.hex.distance(target) != 1:
+            problems.append(f"{uid} is not adjacent to {where}")
+        units.append(unit)
+    there = [u for u in known if u.hex == target and rules.unit_types[u.type].is_ground
+             and state.side_of(u.faction) != side]
+    if not there:
+        problems.append(f"no enemy you can see at {where}")
+        return problems
+    for f in sorted({u.faction for u in units}):
+        for g in sorted({u.faction for u in there}):
+            if not state.at_war_with(f, g):
+                problems.append(f"{state.factions[f].name} is not at war with "
+                                f"{state.factions[g].name}")
+    return problems
+
+
+@dataclass
+class Attack(Command):
+    """Units of the side to move attack one adjacent hex together."""
+
+    kind: ClassVar[str] = "attack"
+    attackers: list[str] = field(default_factory=list)
+    target: Hex = Hex(0, 0)
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "side": self.side, "attackers": list(self.attackers),
+                "target": [self.target.q, self.target.r]}
+
+    @classmethod
+    def _from_body(cls, body: dict) -> "Attack":
+        q, r = body["target"]
+        return cls(side=body["side"], attackers=[str(a) for a in body["attackers"]],
+                   target=Hex(int(q), int(r)))
+
+    def validate(self, state: GameState, ctx: Context) -> list[str]:
+        from game.visibility import visible_units
+
+        problems = super().validate(state, ctx)
+        if problems:
+            return problems
+        known = visible_units(state, ctx.hexmap, ctx.rules, self.side)
+        return attack_problems(state, ctx, self.side, self.attackers, self.target, known)
+
+    def apply(self, state: GameState, ctx: Context) -> list[Event]:
+        _, events = resolve_attack(state, ctx, list(dict.fromkeys(self.attackers)), self.target)
+        return events
+
+
+__all__ = ["Attack", "AttackResult", "CombatParams", "Factor", "OUTCOMES", "Preview", "Spread",
+           "attack_problems", "column_of", "combat_params", "forecast_attack", "odds_label",
+           "preview_attack", "resolve_attack"]

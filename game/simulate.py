@@ -1,0 +1,163 @@
+"""Headless play: a scenario played AI against AI with no window, for study and for tests.
+
+Engine layer. ``simulate_one`` plays one seeded game and returns a JSON-ready summary: the
+winner, turns, who holds the objectives, the casualties in the source's categories and by
+coalition nation, civilians, aircraft and ships lost, the AI's thinking time per turn and the
+final checksum. ``summarise`` sets several runs beside the historical outcome.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+from game.ai import AIPlayer, play_turn
+from game.commands import Game
+from game.hexmap import HexMap
+from game.ledger import ledger_json, ledger_table
+from game.rules import default_rules
+from game.scenario import load_scenario
+
+_CACHE: dict = {}
+
+
+def _context():
+    if "map" not in _CACHE:
+        _CACHE["map"] = HexMap.load()
+        _CACHE["rules"] = default_rules()
+    return _CACHE["map"], _CACHE["rules"]
+
+
+def objectives(setup: dict) -> list[str]:
+    out = []
+    for cond in setup.get("victory", []):
+        for c in cond.get("cities", []):
+            if c not in out:
+                out.append(c)
+    return out
+
+
+def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: int | None = None,
+                 save: str | Path | None = None, progress=None) -> dict:
+    hexmap, rules = _context()
+    sc = load_scenario(scenario_path, hexmap, rules)
+    game = Game(sc.setup, hexmap, rules, seed)
+    players = {s["id"]: AIPlayer(s["id"], hexmap, rules, sc.setup["victory"], difficulty)
+               for s in sc.sides}
+    last_turn = sc.turns if turns is None else min(turns, sc.turns)
+    per_turn: dict[int, float] = {}
+    refused: list[str] = []
+    t0 = time.perf_counter()
+    while not game.state.over and game.state.turn <= last_turn:
+        turn = game.state.turn
+        stats = play_turn(game, players[game.state.active_side])
+        per_turn[turn] = per_turn.get(turn, 0.0) + stats.seconds
+        refused += stats.refused
+        if progress is not None and game.state.turn != turn:
+            progress(turn)
+        if game.state.turn > last_turn or (game.state.turn == last_turn and game.state.over):
+            break
+    wall = time.perf_counter() - t0
+    st = game.state
+    table = ledger_table(st, sc.history.get("casualties") or None)
+    led = ledger_json(table)
+    if save is not None:
+        from game.saves import save_game
+
+        save_game(game, save)
+    times = list(per_turn.values()) or [0.0]
+    return {
+        "scenario": sc.id,
+        "seed": seed,
+        "difficulty": difficulty,
+        "winner": st.winner,
+        "result": st.result or ("unfinished" if not st.over else ""),
+        "turns": st.turn,
+        "date": st.date.isoformat(),
+        "objectives": {c: st.city_owner.get(c) for c in objectives(sc.setup)},
+        "casualties": led,
+        "civilians": sum(st.civilians.values()),
+        "aircraft_lost": sum(v for f in st.equipment_lost.values() for k, v in f.items()
+                             if "aircraft" in k),
+        "ships_lost": sum(f.get("warships", 0) for f in st.equipment_lost.values()),
+        "ai_seconds_per_turn": {"median": round(statistics.median(times), 4),
+                                "max": round(max(times), 4)},
+        "seconds": round(wall, 2),
+        "refused": len(refused),
+        "events": list(st.fired),
+        "checksum": game.checksum(),
+    }
+
+
+def _run(args):
+    path, seed, difficulty, turns, save = args
+    return simulate_one(path, seed, difficulty, turns, save)
+
+
+def simulate_many(scenario_path, seeds: list[int], difficulty: str = "normal",
+                  turns: int | None = None, jobs: int = 1, save=None, on_result=None) -> list[dict]:
+    tasks = []
+    for k, seed in enumerate(seeds):
+        target = None
+        if save is not None:
+            target = Path(save) if len(seeds) == 1 else Path(save).with_name(
+                f"{Path(save).stem}-{seed}{Path(save).suffix}")
+        tasks.append((str(scenario_path), seed, difficulty, turns, target))
+    results = []
+    if jobs > 1 and len(tasks) > 1:
+        import multiprocessing as mp
+
+        with mp.get_context("fork").Pool(jobs) as pool:
+            for res in pool.imap(_run, tasks):
+                results.append(res)
+                if on_result:
+                    on_result(res)
+    else:
+        for t in tasks:
+            res = _run(t)
+            results.append(res)
+            if on_result:
+                on_result(res)
+    return results
+
+
+def summarise(results: list[dict], history: dict) -> str:
+    """The spread of several runs beside what happened in the source."""
+    n = len(results)
+    lines = []
+    winners: dict[str, int] = {}
+    for r in results:
+        winners[str(r["winner"])] = winners.get(str(r["winner"]), 0) + 1
+    lines.append(f"{n} run{'s' if n != 1 else ''} of {results[0]['scenario']}")
+    lines.append("winners: " + ", ".join(f"{w} {c}/{n}" for w, c in sorted(winners.items(), key=lambda x: -x[1]))
+                 + f"   (history: {history.get('winner') or 'no winner'})")
+    if history.get("outcome"):
+        lines.append(f"history: {history['outcome'].strip()}")
+    objs = results[0]["objectives"]
+    if objs:
+        lines.append("objectives held at the end (share of runs):")
+        for c in objs:
+            owners: dict[str, int] = {}
+            for r in results:
+                o = str(r["objectives"][c])
+                owners[o] = owners.get(o, 0) + 1
+            lines.append(f"  {c:16s} " + ", ".join(f"{o} {k}/{n}" for o, k in owners.items()))
+    lines.append("casualties (median, 10th-90th percentile over runs, beside the source):")
+    rows = results[0]["casualties"]["categories"]
+    for i, row in enumerate(rows):
+        vals = sorted(r["casualties"]["categories"][i]["game"] for r in results)
+        med = statistics.median(vals)
+        lo = vals[int(0.1 * (n - 1))]
+        hi = vals[int(0.9 * (n - 1))]
+        fig = row.get("source")
+        lines.append(f"  {row['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})   "
+                     f"source {fig:,}" if fig is not None else
+                     f"  {row['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})")
+    civ = sorted(r["civilians"] for r in results)
+    lines.append(f"  {'Civilians':44s} {statistics.median(civ):>9,.0f}  ({civ[0]:,}-{civ[-1]:,})")
+    secs = [r["ai_seconds_per_turn"]["median"] for r in results]
+    worst = max(r["ai_seconds_per_turn"]["max"] for r in results)
+    lines.append(f"AI thinking per turn: median {statistics.median(secs):.3f} s, worst {worst:.3f} s; "
+                 f"a game took {statistics.median([r['seconds'] for r in results]):.1f} s")
+    return "\n".join(lines)

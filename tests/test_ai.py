@@ -1,0 +1,130 @@
+"""The AI: plays through the same door as a person, deterministically, and never sees through fog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.ai import AIPlayer, RandomPlayer, play_turn
+from game.ai.doctrine import doctrine_for
+from game.commands import Game
+from game.hexgrid import Hex
+from game.rules import default_rules
+from game.scenario import bundled_paths, load_scenario
+from game.visibility import visible_units
+
+from games import hexmap, mosul_game
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "scenarios/examples/fall-of-mosul.toml"
+RULES = default_rules()
+
+
+def ai_game(path=EXAMPLE, seed=1, difficulty="normal"):
+    sc = load_scenario(path, hexmap(), RULES)
+    game = Game(sc.setup, hexmap(), RULES, seed)
+    players = {s["id"]: AIPlayer(s["id"], hexmap(), RULES, sc.setup["victory"], difficulty)
+               for s in sc.sides}
+    return sc, game, players
+
+
+def play(game, players, sides_turns: int):
+    refused = []
+    for _ in range(sides_turns):
+        if game.state.over:
+            break
+        stats = play_turn(game, players[game.state.active_side])
+        refused += stats.refused
+    return refused
+
+
+def test_doctrine_is_data():
+    assert doctrine_for("us").air_use > doctrine_for("isis").air_use
+    assert doctrine_for("us").spare_troops > doctrine_for("isis").spare_troops
+    assert doctrine_for("isis").desert > 0
+    assert "Damascus" in doctrine_for("hezbollah").home
+    assert doctrine_for("a-custom-faction") == doctrine_for("default")
+
+
+@pytest.mark.parametrize("difficulty", ["easy", "normal", "hard"])
+def test_example_plays_to_the_end(difficulty):
+    sc, game, players = ai_game(difficulty=difficulty)
+    refused = play(game, players, 40)
+    assert game.state.over and game.state.result
+    assert refused == []
+
+
+def test_same_seed_same_game():
+    a = ai_game(seed=4)
+    b = ai_game(seed=4)
+    play(a[1], a[2], 6)
+    play(b[1], b[2], 6)
+    assert a[1].checksum() == b[1].checksum()
+    assert a[1].journal == b[1].journal
+
+
+def test_the_ai_moves_and_fights_on_the_real_map():
+    game = mosul_game(seed=2)
+    players = {s: AIPlayer(s, hexmap(), RULES, []) for s in game.state.sides}
+    start = {u.id: u.hex for u in game.state.units.values()}
+    refused = play(game, players, 9)
+    assert refused == []
+    moved = [uid for uid, h in start.items() if uid in game.state.units and game.state.units[uid].hex != h]
+    assert len(moved) >= 3
+    assert any(e for e in game.journal if e["kind"] == "attack") or game.state.losses
+
+
+def test_decisions_ignore_what_the_ai_cannot_see():
+    """Moving or removing an enemy unit the side cannot see changes none of its commands."""
+    base = mosul_game(seed=3)
+    side = base.state.active_side  # the jihadists move first
+    seen = {u.id for u in visible_units(base.state, base.hexmap, RULES, side)}
+    hidden = [u for u in base.state.units.values()
+              if u.id not in seen and base.state.side_of(u.faction) != side]
+    assert hidden, "the test needs an enemy unit out of sight"
+
+    def commands_after(mutate):
+        game = mosul_game(seed=3)
+        mutate(game.state)
+        play_turn(game, AIPlayer(side, hexmap(), RULES, []))
+        return game.journal
+
+    reference = commands_after(lambda st: None)
+    far = hidden[0]
+
+    def move_it(st):
+        u = st.units[far.id]
+        for h in [u.hex + Hex(0, 1), u.hex + Hex(1, 0), u.hex + Hex(-1, 0), u.hex + Hex(0, -1)]:
+            if hexmap().terrain_at(h) in RULES.unit_type(u.type).enters and not st.units_at(h):
+                u.hex = h
+                return
+        raise AssertionError("nowhere to move the hidden unit")
+
+    def remove_it(st):
+        del st.units[far.id]
+
+    assert commands_after(move_it) == reference
+    assert commands_after(remove_it) == reference
+
+
+def test_normal_beats_random_on_the_example():
+    """A small batch here; the full measurement is benchmarks/bench_ai.py."""
+    wins = 0
+    for seed in range(1, 7):
+        sc = load_scenario(EXAMPLE, hexmap(), RULES)
+        game = Game(sc.setup, hexmap(), RULES, seed)
+        players = {"jihadist": AIPlayer("jihadist", hexmap(), RULES, sc.setup["victory"]),
+                   "baathist": RandomPlayer("baathist", hexmap(), RULES, seed)}
+        play(game, players, 40)
+        wins += game.state.winner == "jihadist"
+    assert wins >= 5
+
+
+def test_every_bundled_scenario_plays_a_few_turns():
+    paths = bundled_paths()
+    for path in paths:
+        sc, game, players = ai_game(path, seed=1)
+        refused = play(game, players, 2 * len(sc.sides))
+        assert refused == [], (path.name, refused[:3])
+        assert game.state.turn >= 2 or game.state.over
