@@ -10,6 +10,7 @@ revealed: an enemy uncovered, a random roll, an event fired, the turn ended.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass, field
 from typing import ClassVar
 
@@ -181,6 +182,14 @@ class Move(Command):
                 return [f"{_where(ctx, h)} is held by the enemy: attack it instead"]
             if i in obs.zoc and k < len(self.path) - 1:
                 return [f"enemy zone of control at {_where(ctx, h)}: the move must stop there"]
+        if ut.category == "air":
+            from game.air import base_problem
+
+            landing = copy.copy(unit)
+            landing.hex = self.path[-1]
+            if base_problem(state, hexmap, rules, landing) is not None:
+                return [f"an air wing must land at a base: {_where(ctx, self.path[-1])} is not a town "
+                        f"your side holds, a country {faction.name} has bases in, or a carrier"]
         costs = path_cost(graph, rules, ut, self.path, obs.zoc, faction.bases)
         total = sum(costs)
         if total > unit.moves_left + 1e-9:

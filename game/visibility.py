@@ -118,6 +118,7 @@ class SideView:
     city_owner: MappingProxyType
     own_factions: MappingProxyType  # own factions: id -> their supply bases and crossings, leaders
     no_fly_zones: tuple  # the zones in force (public): {id, name, side, hexes}
+    air_tasks: MappingProxyType  # own wings' standing tasks (patrols, close air support)
     losses: MappingProxyType  # own factions' losses only
     over: bool
     winner: str | None
@@ -172,6 +173,8 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str) -> SideView:
                                  "leaders": tuple(fac.leaders), "quality": fac.quality})
             for f, fac in state.factions.items() if fac.side == side}),
         no_fly_zones=tuple(MappingProxyType(dict(z)) for z in state.no_fly_zones),
+        air_tasks=MappingProxyType({w: MappingProxyType(dict(t)) for w, t in state.air_tasks.items()
+                                    if t.get("side") == side}),
         losses=MappingProxyType({f: dict(c) for f, c in state.losses.items() if f in mine}),
         over=state.over, winner=state.winner,
     )

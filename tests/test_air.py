@@ -136,10 +136,16 @@ def test_one_mission_a_turn_and_again_next_turn():
 def test_rebase_by_move_then_fly_from_the_new_base():
     game = strike_game()
     path = [KUWAIT + Hex(0, -k) for k in range(12)]  # north over the bay into Iraq's desert
-    ok(game, Move("coalition", "us-air", path))
-    assert game.hexmap.country_at(game.state.units["us-air"].hex) == "IRQ"
+    refused(game, Move("coalition", "us-air", path), "an air wing must land at a base")
+    game.state.units["us-air"].hex = path[-1]  # set down off base (as a scenario might)
     refused(game, AirMission("coalition", "us-air", "patrol", TIKRIT), "not at an air base")
-    game.state.units["us-air"].hex = ERBIL  # held by the Kurds, of the same side
+    start = ERBIL + Hex(0, 20)
+    game.state.units["us-air"].hex = start
+    erbil_path = [start]
+    while erbil_path[-1] != ERBIL:  # fly straight to Erbil, held by the Kurds, of the same side
+        here = erbil_path[-1]
+        erbil_path.append(min(here.neighbors(), key=lambda h: h.distance(ERBIL)))
+    ok(game, Move("coalition", "us-air", erbil_path))
     game.state.units["us-air"].moves_left = 60
     ok(game, AirMission("coalition", "us-air", "patrol", RAQQA))
 

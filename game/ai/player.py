@@ -91,6 +91,15 @@ class AIPlayer:
         def known():
             return list(own.values()) + others
 
+        def refresh():
+            """Look again after something was revealed: new enemies, retreats, losses."""
+            nonlocal view, others, maps
+            view = view_fn()
+            self.bind(view)
+            others = [x for x in view.units if not x.own]
+            self._sync(view, own)
+            maps = build_maps(view, self.map, self.rules, self.goals, doctrines)
+
         def out_of_time() -> bool:
             return time.perf_counter() - t0 > self.budget
 
@@ -132,7 +141,8 @@ class AIPlayer:
                         u.moves_left = 0
                         if u.hex.distance(target) == 1:
                             attackers.append(u)
-                    if any(e.reveals and e.kind in ("contact", "spotted") for e in res.events):
+                    if any(e.reveals for e in res.events):
+                        refresh()
                         break
             if not self.level.gather:
                 attackers = attackers[:1]
@@ -153,10 +163,7 @@ class AIPlayer:
                 u.done = True
             if res.ok:
                 # Retreats, advances and losses move things: look again.
-                view = view_fn()
-                self.bind(view)
-                others = [x for x in view.units if not x.own]
-                self._sync(view, own)
+                refresh()
                 ground = [u for u in own.values() if self.rules.unit_type(u.type).is_ground]
 
         # 4. Movement: garrisons stay, broken units fall back, the rest go for the goals.
@@ -176,11 +183,8 @@ class AIPlayer:
                 u.hex = res_last_hex(res, u.hex)
                 u.moves_left = 0
                 u.done = True
-            if any(e.kind in ("contact", "spotted") for e in (res.events if res.ok else [])):
-                view = view_fn()
-                self.bind(view)
-                others = [x for x in view.units if not x.own]
-                maps = build_maps(view, self.map, self.rules, self.goals, doctrines)
+            if res.ok and any(e.reveals for e in res.events):
+                refresh()
 
         # 5. Dig in where it pays: garrisons and units facing the enemy that did not move.
         for u in ground:
