@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+from statistics import NormalDist
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
-from scipy.special import ndtri
 
 from game.commands import Command, Context, Event, _capture, _own_unit, _where
 from game.hexgrid import Hex
@@ -105,7 +105,6 @@ class CombatParams:
     preview_draws: int
     defence_per_level: float
     weakness: float
-    stack_limit: int
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -205,7 +204,7 @@ def combat_params(rules: Rules) -> CombatParams:
         civ_exponent=cv["population_exponent"], civ_max=cv["max_per_casualty"],
         preview_draws=max(10, int(c["preview"]["draws"])),
         defence_per_level=rules.entrenchment["defence_per_level"],
-        weakness=rules.supply["weakness"], stack_limit=int(rules.movement["stack_limit"]),
+        weakness=rules.supply["weakness"],
     )
     _PARAMS[id(rules)] = (rules, params)
     return params
@@ -737,6 +736,9 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     side = state.side_of(attackers[0].faction)
     defenders, support, their_support, near = _sides_in_battle(
         p, state, rules, state.units.values(), attackers, target)
+    if not defenders:
+        raise ValueError(f"no enemy at {_where(ctx, target)} for {', '.join(attacker_ids)} to "
+                         f"attack: Attack.validate refuses this")
     terrain = rules.terrain_named(hexmap.terrain_at(target))
     def_side = state.side_of(defenders[0].faction)
     att = _force(p, rules, state, hexmap, attackers, True, target, terrain, support,
@@ -791,6 +793,8 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     if outcome >= RETREAT:
         steps = 2 if outcome == ROUT else 1
         attacker_hexes = [u.hex for u in attackers]
+        if dissolved:
+            near = [u for u in near if u.id not in dissolved]
         for u in defenders:
             if u.id in dissolved:
                 continue
@@ -915,17 +919,25 @@ def _spread(x: np.ndarray) -> Spread:
     return Spread(float(x.mean()), float(lo), float(hi))
 
 
+_QUANTILES: dict[int, np.ndarray] = {}
+
+
 def _preview_normals(key: str, n: int) -> np.ndarray:
-    """(n, 3) standard normals from a generator seeded by the inputs, stratified per column
-    (Latin hypercube) so that the averages and percentiles barely jitter from one hex to the next."""
+    """(n, 3) standard normals for the preview: in each column the n quantiles at the middles of
+    n equal slices of probability (a Latin hypercube), paired at random by a generator seeded
+    from the inputs. The averages and percentiles then barely jitter from one hex to the next."""
+    q = _QUANTILES.get(n)
+    if q is None:
+        inv = NormalDist().inv_cdf
+        q = _QUANTILES[n] = np.array([inv((i + 0.5) / n) for i in range(n)])
     seed = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
     rng = np.random.default_rng(seed)
-    u = (rng.permuted(np.tile(np.arange(n), (3, 1)), axis=1) + rng.random((3, n))) / n
-    return ndtri(u).T
+    return q[rng.permuted(np.tile(np.arange(n), (3, 1)), axis=1)].T
 
 
 def preview_attack(state: GameState, hexmap: HexMap, rules: Rules, side: str,
-                   attackers: list[str], target: Hex, view=None, draws: int | None = None) -> Preview:
+                   attackers: list[str], target: Hex, view=None,
+                   draws: int | None = None) -> Preview:
     """The odds, factors, expected losses with their spread and the chance of each outcome.
 
     Only what ``side`` can see is used: its ``SideView`` if given, else the same knowledge
@@ -1011,7 +1023,8 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
     terrain = rules.terrain_named(hexmap.terrain_at(target))
     att = _force(p, rules, state, hexmap, units, True, target, terrain, support,
                  _cas_aircraft(state, side, target))
-    their_air = _cas_aircraft(state, state.side_of(defenders[0].faction), target) if enemy_air else 0
+    their_side = state.side_of(defenders[0].faction)
+    their_air = _cas_aircraft(state, their_side, target) if enemy_air else 0
     dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
                  their_air)
     ratio = att.power / max(dfn.power, 1e-3)

@@ -99,8 +99,14 @@ def adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[lis
     return _edges(graph, rules, ut, bases)[1]
 
 
+def _edge_key(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple:
+    """Types that move alike share their tables: same class, same terrain, same borders."""
+    countries = allowed_countries(bases) if ut.is_ground else ()
+    return (id(graph), id(rules), ut.category, ut.move_class, ut.enters, countries)
+
+
 def _edges(graph: MapGraph, rules: Rules, ut: UnitType, bases):
-    key = (id(graph), id(rules), ut.id, allowed_countries(bases))
+    key = _edge_key(graph, rules, ut, bases)
     hit = _EDGE_CACHE.get(key)
     if hit is not None:
         return hit
@@ -217,7 +223,7 @@ _INT_ADJ: dict[tuple, list[list[tuple[int, int]]]] = {}
 
 
 def _int_adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases):
-    key = (id(graph), id(rules), ut.id, allowed_countries(bases))
+    key = _edge_key(graph, rules, ut, bases)
     hit = _INT_ADJ.get(key)
     if hit is None:
         hit = [[(j, int(round(c * _SCALE))) for j, c in row]

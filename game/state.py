@@ -16,7 +16,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -54,10 +54,17 @@ class Unit:
     moves_left: float = 0.0
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        # By hand rather than dataclasses.asdict: this runs for every unit at every checksum.
+        d = dict(self.__dict__)
         d["hex"] = [self.hex.q, self.hex.r]
         d["equipment"] = dict(sorted(self.equipment.items()))
         return d
+
+    def copy(self) -> "Unit":
+        other = object.__new__(Unit)
+        other.__dict__.update(self.__dict__)
+        other.equipment = dict(self.equipment)
+        return other
 
     @classmethod
     def from_dict(cls, d: dict) -> "Unit":
@@ -81,7 +88,14 @@ class Faction:
     leader_bonus: float = 0.0  # combat bonus from the leaders the scenario attaches (0.1 = +10%)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = dict(self.__dict__)
+        for key in ("bases", "supply_crossings", "leaders"):
+            d[key] = list(d[key])
+        return d
+
+    def copy(self) -> "Faction":
+        return replace(self, bases=list(self.bases), supply_crossings=list(self.supply_crossings),
+                       leaders=list(self.leaders))
 
     @classmethod
     def from_dict(cls, d: dict) -> "Faction":
@@ -351,7 +365,22 @@ class GameState:
         )
 
     def copy(self) -> "GameState":
-        return copy.deepcopy(self)
+        """An independent copy (for undo), made field by field: much faster than deepcopy."""
+        rng = np.random.Generator(type(self.rng.bit_generator)())
+        rng.bit_generator.state = self.rng.bit_generator.state
+        nested = lambda d: {k: dict(v) for k, v in d.items()}  # noqa: E731
+        return replace(
+            self,
+            sides=list(self.sides), side_names=dict(self.side_names),
+            factions={k: f.copy() for k, f in self.factions.items()},
+            at_war=set(self.at_war),
+            units={k: u.copy() for k, u in self.units.items()},
+            city_owner=dict(self.city_owner), rng=rng,
+            losses=nested(self.losses), equipment_lost=nested(self.equipment_lost),
+            civilians=dict(self.civilians), category_losses=nested(self.category_losses),
+            no_fly_zones=copy.deepcopy(self.no_fly_zones), air_tasks=copy.deepcopy(self.air_tasks),
+            fired=list(self.fired), log=list(self.log),
+        )
 
     def checksum(self) -> str:
         return state_checksum(self.to_dict())

@@ -42,18 +42,35 @@ def unit_sight(graph: MapGraph, rules: Rules, unit) -> np.ndarray:
     return np.where(dist <= radius, dist, -1)
 
 
+_FAR = 1 << 20
+
+
 def side_sight(state, hexmap: HexMap, rules: Rules, side: str) -> np.ndarray:
-    """For each hex, the distance to the nearest unit of the side that sees it; -1 if unseen."""
+    """For each hex, the distance to the nearest unit of the side that sees it; -1 if unseen.
+
+    Each unit stamps its disc into a small window of the (rows, cols) grid around it, not the
+    whole map: a unit sees a few hexes, the map has fifteen thousand."""
     graph = map_graph(hexmap)
-    best = np.full(graph.n, -1, dtype=np.int64)
+    rows, cols = graph.rows, graph.cols
+    q2 = graph.q.reshape(rows, cols)
+    r2 = graph.r.reshape(rows, cols)
+    best = np.full((rows, cols), _FAR, dtype=np.int64)
     for unit in state.units.values():
         if state.factions[unit.faction].side != side:
             continue
-        sight = unit_sight(graph, rules, unit)
-        seen = sight >= 0
-        better = seen & ((best < 0) | (sight < best))
-        best[better] = sight[better]
-    return best
+        radius = _vision_radius(graph, rules, unit)
+        i = graph.index(unit.hex)
+        row, col = divmod(i, cols)
+        r0, r1 = max(0, row - radius), min(rows, row + radius + 1)
+        c0, c1 = max(0, col - radius - 1), min(cols, col + radius + 2)
+        dq = q2[r0:r1, c0:c1] - unit.hex.q
+        dr = r2[r0:r1, c0:c1] - unit.hex.r
+        dist = np.maximum(np.maximum(np.abs(dq), np.abs(dr)), np.abs(dq + dr))
+        window = best[r0:r1, c0:c1]
+        np.minimum(window, np.where(dist <= radius, dist, _FAR), out=window)
+    out = best.ravel()
+    out[out == _FAR] = -1
+    return out
 
 
 def visible_mask(state, hexmap: HexMap, rules: Rules, side: str) -> np.ndarray:

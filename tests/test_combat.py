@@ -161,7 +161,8 @@ def roll(game, ids, target, seed):
 # -- the odds --------------------------------------------------------------------------------------
 
 def test_odds_labels_and_columns():
-    assert [odds_label(r) for r in (0.2, 0.4, 0.5, 0.8, 1.0, 1.4, 1.5, 2.0, 2.99, 3.0, 3.7, 12)] == \
+    ratios = (0.2, 0.4, 0.5, 0.8, 1.0, 1.4, 1.5, 2.0, 2.99, 3.0, 3.7, 12)
+    assert [odds_label(r) for r in ratios] == \
         ["1:5", "1:3", "1:2", "1:1.5", "1:1", "1:1", "1.5:1", "2:1", "2:1", "3:1", "3:1", "12:1"]
     assert [column_of(r) for r in (1 / 3, 1.0, 3.0, 9.0)] == [-3, 0, 3, 6]
 
@@ -641,7 +642,8 @@ def test_every_refusal(game):
     refused(game, Attack("coalition", [], h), "no attackers listed")
     refused(game, Attack("coalition", ["kurds-0", "kurds-0"], h), "kurds-0 is listed twice")
     refused(game, Attack("coalition", ["nobody"], h), "no unit 'nobody'")
-    refused(game, Attack("coalition", ["isis-d"], h), "not your unit: isis-d belongs to Islamic State")
+    refused(game, Attack("coalition", ["isis-d"], h),
+            "not your unit: isis-d belongs to Islamic State")
     refused(game, Attack("coalition", ["us-air"], h), "air and naval units cannot attack")
     refused(game, Attack("coalition", ["kurds-far"], h), "kurds-far is not adjacent to")
     refused(game, Attack("coalition", ["kurds-0"], h + DIRECTIONS[3].scale(2)),
@@ -709,5 +711,6 @@ def test_the_fast_preview_sees_what_the_side_view_shows():
                   if any(e.hex == n and st.side_of(e.faction) != side for e in st.units.values()))
     ids = [u.id for u in mine if u.hex.distance(target) == 1]
     a = preview_attack(st, m, game.rules, side, ids, target)
-    b = preview_attack(st, m, game.rules, side, ids, target, view=side_view(st, m, game.rules, side))
+    view = side_view(st, m, game.rules, side)
+    b = preview_attack(st, m, game.rules, side, ids, target, view=view)
     assert a.to_dict() == b.to_dict()

@@ -41,10 +41,10 @@ def random_command(game, choose) -> Command:
         obs = obstacles_for(graph, rules, unit, known, state.at_war_with, state.side_of)
         bases = state.factions[unit.faction].bases
         reach = movement_range(graph, rules, unit, obs, bases)
-        if rules.unit_type(unit.type).category == "air":  # wings land only at bases
-            reach = {h: c for h, c in reach.items()
-                     if not game.validate(Move(side=side, unit=unit.id,
-                                               path=find_path(graph, rules, unit, h, obs, bases)[0]))}
+        if rules.unit_type(unit.type).category == "air":  # wings land only at bases: own towns
+            towns = {c.hex for c in hexmap.cities
+                     if state.city_owner.get(c.id) and state.side_of(state.city_owner[c.id]) == side}
+            reach = {h: c for h, c in reach.items() if h in towns}
         if reach:
             targets = sorted(reach, key=lambda h: (h.q, h.r))
             found = find_path(graph, rules, unit, targets[choose(len(targets))], obs, bases)

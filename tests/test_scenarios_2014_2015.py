@@ -19,11 +19,10 @@ from game.commands import EndTurn, Game
 from game.hexgrid import Hex
 from game.hexmap import HexMap
 from game.ledger import source
-from game.movement import WAR_ZONE
+from game.movement import WAR_ZONE, map_graph
 from game.rules import default_rules
 from game.scenario import check_file, load_scenario
 from game.supply import supply_maps
-from game.movement import map_graph
 
 RULES = default_rules()
 SEED = 2014
@@ -210,7 +209,8 @@ def test_factions_are_those_of_docs_factions(sid, scenarios):
             side = "baathist"  # since it broke with the coalition in December 2014
         assert (f["name"], f["side"], f["nation"], f["category"]) == (name, side, nation, category), fid
         assert f["quality"] == quality and f["bases"] == bases and f["supply_crossings"] == crossings, fid
-        assert f["leader_bonus"] == pytest.approx(BONUS[fid] if not (fid == "iraq" and sid == PHASES[0]) else 0.0)
+        maliki = fid == "iraq" and sid == "2014-isis-offensive"  # no bonus until al-Abadi
+        assert f["leader_bonus"] == pytest.approx(0.0 if maliki else BONUS[fid]), fid
 
 
 @pytest.mark.parametrize("sid", PHASES)
@@ -234,7 +234,8 @@ def test_the_source_leaders_lead(sid, scenarios):
                 continue  # dead since January 2015: King Salman leads (set in 2014-new-role)
             assert person in named[fid], f"{person} missing from {fid} in {sid}"
     for person, (fid, where) in OTHER_LEADERS.items():
-        assert (person in named[fid]) == (sid == where or (person == "King Salman" and sid == "2015-invasion"))
+        leads_here = sid == where or (person == "King Salman" and sid == "2015-invasion")
+        assert (person in named[fid]) == leads_here, (person, sid)
 
 
 def test_leader_changes_change_the_bonus(scenarios):

@@ -64,13 +64,9 @@ def _distances(hexmap, rules, sources: list[int], limit: float) -> np.ndarray:
     return np.atleast_2d(dijkstra(mat, directed=False, indices=sources, limit=limit))
 
 
-def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict) -> Maps:
-    graph = map_graph(hexmap)
+def _forces(view, graph, rules):
+    """Where the side's and its enemies' units are, and how much power they spread around."""
     own_factions = set(view.own_factions)
-
-    def hostile(faction: str) -> bool:
-        return any(view.at_war_with(f, faction) for f in own_factions)
-
     enemy_hexes: dict[int, list] = {}
     own_hexes: dict[int, list] = {}
     e_where, e_pow, o_where, o_pow = [], [], [], []
@@ -80,12 +76,28 @@ def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict) -> Maps:
             own_hexes.setdefault(i, []).append(u)
             o_where.append(i)
             o_pow.append(unit_power(rules, u))
-        elif hostile(u.faction):
+        elif any(view.at_war_with(f, u.faction) for f in own_factions):
             enemy_hexes.setdefault(i, []).append(u)
             e_where.append(i)
             e_pow.append(unit_power(rules, u))
     threat = _spread(graph, np.array(e_where, dtype=np.int64), np.array(e_pow), 4.0)
     strength = _spread(graph, np.array(o_where, dtype=np.int64), np.array(o_pow), 3.0)
+    return threat, strength, enemy_hexes, own_hexes
+
+
+def update_forces(maps: "Maps", view, hexmap, rules) -> None:
+    """Refresh the parts that change within a turn (units seen, moved, lost); keep the goals."""
+    maps.threat, maps.strength, maps.enemy_hexes, maps.own_hexes = _forces(view, map_graph(hexmap), rules)
+
+
+def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict) -> Maps:
+    graph = map_graph(hexmap)
+    own_factions = set(view.own_factions)
+
+    def hostile(faction: str) -> bool:
+        return any(view.at_war_with(f, faction) for f in own_factions)
+
+    threat, strength, enemy_hexes, own_hexes = _forces(view, graph, rules)
 
     # Goals: towns the scenario asks the side to take or hold, then towns by their size.
     side = view.side

@@ -23,7 +23,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from game.ai.doctrine import doctrine_for
-from game.ai.maps import build_maps, unit_power
+from game.ai.maps import build_maps, unit_power, update_forces
 from game.commands import Command, EndTurn, Entrench, Move
 from game.hexgrid import Hex
 from game.movement import find_path, map_graph, movement_range, obstacles_for
@@ -82,6 +82,7 @@ class AIPlayer:
         rng = _rng_for(view, self.side)
         own = {u.id: SimpleNamespace(id=u.id, type=u.type, faction=u.faction, hex=u.hex,
                                      personnel=u.personnel, moves_left=u.moves_left,
+                                     equipment=dict(u.equipment),
                                      morale=u.morale, supplied=u.supplied,
                                      entrenchment=u.entrenchment, done=False)
                for u in view.units if u.own}
@@ -93,12 +94,12 @@ class AIPlayer:
 
         def refresh():
             """Look again after something was revealed: new enemies, retreats, losses."""
-            nonlocal view, others, maps
+            nonlocal view, others
             view = view_fn()
             self.bind(view)
             others = [x for x in view.units if not x.own]
             self._sync(view, own)
-            maps = build_maps(view, self.map, self.rules, self.goals, doctrines)
+            update_forces(maps, view, self.map, self.rules)
 
         def out_of_time() -> bool:
             return time.perf_counter() - t0 > self.budget
@@ -144,6 +145,9 @@ class AIPlayer:
                     if any(e.reveals for e in res.events):
                         refresh()
                         break
+            ground_defenders = [d for d in defenders if self.rules.unit_type(d.type).is_ground]
+            attackers = [u for u in attackers
+                         if all(self._at_war(u.faction, d.faction) for d in ground_defenders)]
             if not self.level.gather:
                 attackers = attackers[:1]
             if not attackers:
@@ -295,19 +299,48 @@ class AIPlayer:
                 budget -= 1
         return keep
 
+    def _is_base(self, view, wing, h: Hex) -> bool:
+        """A town the side holds or a hex of the faction's base countries (the rule of game.air)."""
+        city = self.map.city_at(h)
+        if city is not None:
+            owner = view.city_owner.get(city.id)
+            if owner is not None and view.side_of(owner) == self.side:
+                return True
+        return self.map.country_at(h) in view.own_factions[wing.faction]["bases"]
+
+    def _rebase(self, view, wing):
+        """Send a wing that stands off base to the nearest base it can reach."""
+        reach = self.rules.unit_type(wing.type).movement
+        best = None
+        for c in self.map.cities:
+            d = c.hex.distance(wing.hex)
+            if 0 < d <= reach and self._is_base(view, wing, c.hex) and (best is None or d < best[0]):
+                best = (d, c.hex)
+        if best is None:
+            return None
+        path = [wing.hex]
+        while path[-1] != best[1]:
+            path.append(min(path[-1].neighbors(), key=lambda h: (h.distance(best[1]), h.q, h.r)))
+        return Move(self.side, wing.id, path)
+
     def _air_mission(self, view, maps, wing, doctrine):
+        from game.air import air_range
+
         if doctrine.air_use <= 0:
             return None
+        if not self._is_base(view, wing, wing.hex):
+            return self._rebase(view, wing)
+        reach = air_range(self.rules, wing)
         own_zones = [z for z in view.no_fly_zones if z["side"] == self.side]
-        if own_zones:
-            zone = own_zones[0]
-            hexes = zone["hexes"]
-            if hexes:
-                centre = hexes[len(hexes) // 2]
-                # Patrol a zone where hostile aircraft could come, if any hostile air is about.
-                if any(self.rules.unit_type(u.type).category == "air" for u in view.other_units()):
-                    return Command.from_dict({"kind": "air_mission", "side": self.side, "wing": wing.id,
-                                              "mission": "patrol", "target": list(centre)})
+        hostile_air = [u for u in view.other_units() if self.rules.unit_type(u.type).category == "air"
+                       and self._at_war(wing.faction, u.faction)]
+        for zone in own_zones:
+            # Patrol the zone where hostile aircraft could come, if any hostile air is about.
+            spots = [Hex(*h) for h in zone["hexes"] if Hex(*h).distance(wing.hex) <= reach]
+            if spots and hostile_air:
+                spot = spots[len(spots) // 2]
+                return Command.from_dict({"kind": "air_mission", "side": self.side, "wing": wing.id,
+                                          "mission": "patrol", "target": [spot.q, spot.r]})
         enemy_zones = [z for z in view.no_fly_zones if z["side"] != self.side]
         banned = set()
         if doctrine.nfz_risk < 0.5:
@@ -319,7 +352,11 @@ class AIPlayer:
             if (h.q, h.r) in banned:
                 continue
             d = h.distance(wing.hex)
-            if d > self.rules.unit_type(wing.type).movement:
+            if d > reach:
+                continue
+            units = [u for u in units if self._at_war(wing.faction, u.faction)
+                     and self.rules.unit_type(u.type).is_ground]
+            if not units:
                 continue
             ad = sum(1 for u in units if self.rules.unit_type(u.type).air_defence >= 1.0)
             value = sum(unit_power(self.rules, u) for u in units) * doctrine.air_use / (1.0 + ad)
@@ -335,7 +372,10 @@ class AIPlayer:
         best, best_value = None, 0.0
         for i, units in maps.enemy_hexes.items():
             h = self.graph.hex(i)
-            if h.distance(group.hex) > 6:
+            if h.distance(group.hex) > 6 or self.map.terrain_at(h) == "sea":
+                continue
+            units = [u for u in units if self._at_war(group.faction, u.faction)]
+            if not units:
                 continue
             value = sum(unit_power(self.rules, u) for u in units)
             if value > best_value:
