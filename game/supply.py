@@ -14,7 +14,8 @@ may run at most ``[supply] range`` points. Entering a hex costs its terrain's ``
 
 Sources are
 
-* the hex of every town the faction holds (``state.city_owner``);
+* the hex of every town held by the faction or by another faction of its side
+  (``state.city_owner``): allies share their depots;
 * the inside hex of every border crossing whose neighbouring country (``Crossing.countries[1]``)
   is in the faction's ``supply_crossings``;
 * every hex of the countries in the faction's ``bases``.
@@ -230,7 +231,10 @@ def supply_maps(state: GameState, hexmap: HexMap, rules: Rules,
         blocked[closed] = True
 
         src = np.zeros(n, dtype=bool)
-        src[held.get(fid, [])] = True
+        # Towns held by any faction of the same side supply it: allies share their depots.
+        for other, hexes in held.items():
+            if other == fid or state.factions[other].side == fac.side:
+                src[hexes] = True
         wanted = set(fac.supply_crossings)
         src[[i for country, i in sg.crossings if country in wanted]] = True
         src[view.frontier] = True

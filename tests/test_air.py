@@ -25,8 +25,9 @@ ALEPPO = Hex(15, 19)
 KOBANI = Hex(30, 11)
 HASAKAH = Hex(49, 16)
 GAZIANTEP = Hex(23, 8)  # in Turkey: a US base country
-UMM_QASR = Hex(76, 98)
-GULF = Hex(77, 98)  # the sea beside Umm Qasr
+UMM_QASR = hexmap().find_city("Umm Qasr").hex
+GULF = min((h for h in hexmap().all_hexes() if hexmap().terrain_at(h) == "sea"
+            and h.distance(UMM_QASR) <= 3), key=lambda h: (h.distance(UMM_QASR), h.q, h.r))
 BASRA = Hex(78, 91)
 
 

@@ -103,6 +103,11 @@ def test_all_cities_of_the_war_are_urban_with_population(m):
     assert city(m, "Tal Afar").population > 50_000
 
 
+def test_every_town_lies_in_its_own_country(m):
+    for c in m.cities:
+        assert m.country_at(c.hex) == c.country, c.name
+
+
 def test_city_lookup_spellings(m):
     assert m.find_city("deir-ez-zor") is m.find_city("Deir ez-Zor") is m.find_city("Dayr az Zawr")
     assert m.find_city("Tadmur").name == "Palmyra"

@@ -67,6 +67,8 @@ BROKEN = [
      "[victory[1].cities[1]] Gaziantep lies in Turkey, where no faction of baathist may go"),
     ("victory cannot be met: count", 'cities = ["Mosul"]\ntext', 'cities = ["Mosul"]\ncount = 2\ntext',
      "[victory[0].count] 2 of 1 towns cannot be met"),
+    ("victory met at the start", 'mosul = "iraq"', 'mosul = "isis"',
+     "[victory[0].cities] jihadist holds these towns at the start"),
     ("side without victory", 'kind = "take"\nside = "jihadist"', 'kind = "take"\nside = "baathist"',
      "[victory] side 'jihadist' has no victory condition"),
     ("bad category", 'category = "isis"', 'category = "daesh"', "[factions[0].category] unknown casualty category 'daesh'"),

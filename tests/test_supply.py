@@ -44,7 +44,7 @@ def unit(uid: str, faction: str, h: Hex, type_: str = "infantry", personnel: int
     return {"id": uid, "type": type_, "faction": faction, "hex": [h.q, h.r], "personnel": personnel}
 
 
-TRIBES = {"id": "tribes", "name": "Anbar tribes", "side": "coalition"}
+TRIBES = {"id": "tribes", "name": "Anbar tribes", "side": "tribal"}  # a side of their own
 
 
 def new_state(units=(), *, factions=(), cities=None, at_war=(), sides=(), keep_units=True,
@@ -61,6 +61,7 @@ def new_state(units=(), *, factions=(), cities=None, at_war=(), sides=(), keep_u
 
 def tribes_state(units=(), **kw) -> GameState:
     """The tribes hold Rutba alone and fight the Islamic State."""
+    kw.setdefault("sides", ("tribal",))
     return new_state(units, factions=[TRIBES], cities={"rutba": "tribes"},
                      at_war=[["isis", "tribes"]], **kw)
 
@@ -161,11 +162,16 @@ def test_own_side_units_hold_a_zone_of_control_open():
     base = [unit("tribes-1", "tribes", NEAR_RUTBA)] + ring
     # Kurds are another faction of the tribes' side: their units cancel the zone for the tribes.
     friends = [unit(f"kurds-c{k}", "kurds", h) for k, h in enumerate(corridor)]
-    assert supplied(tribes_state(base + friends), "tribes", NEAR_RUTBA)
-    assert not supplied(tribes_state(base + friends[:2]), "tribes", NEAR_RUTBA)
+
+    def allied(units):  # the tribes on the coalition side, with the Kurds (whose towns lie far off)
+        return new_state(units, factions=[dict(TRIBES, side="coalition")], cities={"rutba": "tribes"},
+                         at_war=[["isis", "tribes"]])
+
+    assert supplied(allied(base + friends), "tribes", NEAR_RUTBA)
+    assert not supplied(allied(base + friends[:2]), "tribes", NEAR_RUTBA)
     # A faction of another side, even one at peace with the tribes, does not.
     strangers = [unit(f"iraq-c{k}", "iraq", h) for k, h in enumerate(corridor)]
-    assert not supplied(tribes_state(base + strangers), "tribes", NEAR_RUTBA)
+    assert not supplied(allied(base + strangers), "tribes", NEAR_RUTBA)
 
 
 def test_enemy_air_units_block_nothing():
@@ -281,7 +287,8 @@ def reference_supply(state: GameState, m: HexMap, rules: Rules, fid: str) -> np.
                 or foot[m.terrain[m.index(h)]] is None
                 or h in enemy or (h in zone and h not in friends))
 
-    sources = {c.hex for c in m.cities if state.city_owner.get(c.id) == fid}
+    sources = {c.hex for c in m.cities if state.city_owner.get(c.id)
+               and state.side_of(state.city_owner[c.id]) == fac.side}
     sources |= {x.hex for x in m.crossings if x.countries[1] in fac.supply_crossings}
     sources |= {h for h in m.all_hexes() if m.country_at(h) in fac.bases}
     sides = {(x.hex, x.outside) for x in m.crossings} | {(x.outside, x.hex) for x in m.crossings}

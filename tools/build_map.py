@@ -299,6 +299,7 @@ ROADS = [
     ("Semalka road", "Qamishli-Semalka-Zakho", ["qamishli", "Semalka", "zakho"]),
     ("Sulaymaniyah road", "Kirkuk-Sulaymaniyah-Halabja", ["kirkuk", "sulaymaniyah", "halabja"]),
     ("Erbil-Sulaymaniyah road", "Erbil-Sulaymaniyah", ["erbil", (36.0, 44.75), "sulaymaniyah"]),
+    ("Duhok-Erbil road", "Duhok-Erbil", ["duhok", (36.62, 43.45), "erbil"]),
     ("Haji Omaran road", "Erbil-Haji Omaran", ["erbil", "Haji Omaran"]),
     ("Bashmaq road", "Sulaymaniyah-Bashmaq", ["sulaymaniyah", "Bashmaq"]),
     ("Kermanshah road", "Baghdad-Baqubah-Khanaqin-Kermanshah",
@@ -868,6 +869,17 @@ def place_cities(grid: Grid, cities, terrain, country, countries_codes):
                                                               * np.array([1, -1])))))
             h = best
             row, col = grid.rc(h)
+        if countries_codes[country[row, col]] != c["country"]:
+            # A border town (Qamishli faces Nusaybin across the line) keeps to its own country:
+            # the nearest land hex of it.
+            x, y = grid.proj.forward(c["lat"], c["lon"])
+            best = min((n for k in range(1, 4) for n in _ring(h, k) if grid.in_bounds(n)
+                        and terrain[grid.rc(n)] not in (T["sea"], T["lake"])
+                        and countries_codes[country[grid.rc(n)]] == c["country"]),
+                       key=lambda n: (math.hypot(grid.layout.hex_to_pixel(n)[0] - x,
+                                                 grid.layout.hex_to_pixel(n)[1] + y), n.q, n.r))
+            h = best
+            row, col = grid.rc(h)
         c["col"], c["row"] = col, row
         terrain[row, col] = T["urban"]
 
@@ -893,6 +905,12 @@ def place_crossings(grid: Grid, country: np.ndarray, codes: list[str]):
                     "hex": list(axial_to_oddr(h)), "outside": list(axial_to_oddr(n)),
                     "lat": lat, "lon": lon})
     return out
+
+
+def _ring(center: Hex, radius: int):
+    from game.hexgrid import hex_ring
+
+    return hex_ring(center, radius)
 
 
 def _spiral(center: Hex, radius: int):

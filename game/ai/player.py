@@ -279,7 +279,9 @@ class AIPlayer:
         return found[0] if found else None
 
     def _garrisons(self, view, maps, own, doctrines) -> set[str]:
-        """Units that stay in a town the side must hold: one per threatened town, more for goals."""
+        """Units that stay to hold a town: the towns the scenario asks the side to hold keep two
+        fighting units (all of them when threatened); other towns one, while the doctrine's share
+        of the army lasts."""
         keep: set[str] = set()
         by_hex: dict[int, list] = {}
         for u in own.values():
@@ -287,16 +289,25 @@ class AIPlayer:
                 by_hex.setdefault(self.graph.index(u.hex), []).append(u)
         share = np.mean([d.hold_cities for d in doctrines.values()]) if doctrines else 0.3
         budget = max(1, int(share * sum(len(v) for v in by_hex.values())))
-        for i, value, _ in maps.holds:
-            if budget <= 0:
-                break
+        goals = {c for g in self.goals if g["side"] == self.side and g["kind"] in ("hold", "take")
+                 for c in g["cities"]}
+        for i, value, cid in maps.holds:
             here = by_hex.get(i, [])
             if not here:
                 continue
-            need = 1 + (maps.threat[i] > maps.strength[i])
-            for u in sorted(here, key=lambda x: -x.personnel)[:need]:
-                keep.add(u.id)
-                budget -= 1
+            threatened = maps.threat[i] > 0.5 * maps.strength[i]
+            fighters = sorted((u for u in here if self.rules.unit_type(u.type).zoc),
+                              key=lambda x: -x.personnel)
+            support = [u for u in here if not self.rules.unit_type(u.type).zoc]
+            if cid in goals:
+                chosen = fighters if threatened else fighters[:2]
+            elif budget > 0:
+                chosen = fighters[:1 + int(threatened)]
+            else:
+                chosen = []
+            keep.update(u.id for u in chosen + support)
+            if cid not in goals:
+                budget -= len(chosen)
         return keep
 
     def _is_base(self, view, wing, h: Hex) -> bool:

@@ -654,6 +654,13 @@ class Builder:
                              f"between 1 and {len(cities)}")
                     continue
                 cond.update(cities=cities, count=count or len(cities))
+                if kind == "take":
+                    held = sum(1 for c in cities if control.get(c) in self.factions
+                               and self.factions[control[c]]["side"] == side)
+                    if held >= cond["count"]:
+                        self.bad(f"{p}.cities", f"{side} holds these towns at the start: the "
+                                 "condition is met on the first turn", "use kind = \"hold\" to keep them")
+                        continue
             elif kind == "destroy":
                 facs = self.get(v, "factions", p, list, default=[]) or []
                 good = [f for j, f in enumerate(facs) if self.ref(f, self.factions, f"{p}.factions[{j}]", "faction")]
