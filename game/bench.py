@@ -355,6 +355,34 @@ def _figure_attack(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
                                           with_view_ms=given["median"]))]
 
 
+def _figure_ai_turn(ctx: _Context, quick: bool) -> dict:
+    """Every AI side's thinking in one turn of the bundled scenario with the most units."""
+    from game.ai import AIPlayer, play_turn
+    from game.commands import Game
+    from game.scenario import bundled_paths, load_scenario
+
+    scenarios = [load_scenario(p, ctx.hexmap, ctx.rules) for p in bundled_paths()]
+    if not scenarios:
+        return _figure(None, 1000.0, "no bundled scenario")
+    sc = max(scenarios, key=lambda s: len(s.setup["units"]))
+    game = Game(sc.setup, ctx.hexmap, ctx.rules, 1)
+    players = {s["id"]: AIPlayer(s["id"], ctx.hexmap, ctx.rules, sc.setup["victory"]) for s in sc.sides}
+    per_turn = []
+    for _ in range(1 if quick else 4):
+        total = 0.0
+        for _ in sc.sides:
+            if game.state.over:
+                break
+            total += play_turn(game, players[game.state.active_side]).seconds
+        per_turn.append(total * 1000)
+    timing = {"median": round(statistics.median(per_turn), 1), "max": round(max(per_turn), 1),
+              "first": round(per_turn[0], 1), "runs": len(per_turn)}
+    fig = _figure(timing, 1000.0, f"all {len(sc.sides)} AI sides' thinking in a turn of {sc.id} "
+                  f"({len(sc.setup['units'])} units at the start)")
+    fig["ok"] = fig["ok"] and timing["max"] < 3000.0
+    return fig
+
+
 FIGURES: list[tuple[str, Callable]] = [
     ("map_load_ms", _figure_map_load),
     ("movement_range_ms", _figure_movement_range),
@@ -362,6 +390,7 @@ FIGURES: list[tuple[str, Callable]] = [
     ("save_ms+load_ms", _figure_save_load),
     ("air_strike_ms", _figure_air_strike),
     ("attack_resolve_ms+attack_preview_ms", _figure_attack),
+    ("ai_turn_ms", _figure_ai_turn),
 ]
 
 

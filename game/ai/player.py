@@ -170,8 +170,35 @@ class AIPlayer:
                 refresh()
                 ground = [u for u in own.values() if self.rules.unit_type(u.type).is_ground]
 
-        # 4. Movement: garrisons stay, broken units fall back, the rest go for the goals.
+        # 4. Movement: garrisons stay, empty towns the side must hold get one, broken units fall
+        #    back, the rest go for the goals.
         garrison = self._garrisons(view, maps, own, doctrines)
+        for cid in self._empty_goal_towns(view, own):
+            if out_of_time():
+                break
+            town = self.map.city_by_id(cid).hex
+            best = None
+            for u in ground:
+                if u.done or u.id in acted or u.id in garrison or u.moves_left <= 0 \
+                        or u.id not in own or not self.rules.unit_type(u.type).zoc:
+                    continue
+                if u.hex.distance(town) > self.rules.unit_type(u.type).movement:
+                    continue
+                found = find_path(self.graph, self.rules, u, town, self._obstacles(u, known()),
+                                  self._bases(u.faction))
+                if found and (best is None or found[1] < best[1][1]):
+                    best = (u, found)
+            if best is None:
+                continue
+            u, (path, _) = best
+            res = yield Move(self.side, u.id, path)
+            if res.ok:
+                u.hex = res_last_hex(res, u.hex)
+                u.moves_left = 0
+                u.done = True
+                garrison.add(u.id)
+                if any(e.reveals for e in res.events):
+                    refresh()
         for u in sorted(ground, key=lambda u: -maps.objective[self.graph.index(u.hex)]):
             if out_of_time():
                 break
@@ -309,6 +336,19 @@ class AIPlayer:
             if cid not in goals:
                 budget -= len(chosen)
         return keep
+
+    def _empty_goal_towns(self, view, own) -> list[str]:
+        """Towns the scenario asks the side to hold (or keep), held by it, with no unit in them."""
+        goals = [c for g in self.goals if g["side"] == self.side and g["kind"] in ("hold", "take")
+                 for c in g["cities"]]
+        occupied = {u.hex for u in own.values() if self.rules.unit_type(u.type).is_ground}
+        out = []
+        for cid in dict.fromkeys(goals):
+            owner = view.city_owner.get(cid)
+            if owner is not None and view.side_of(owner) == self.side \
+                    and self.map.city_by_id(cid).hex not in occupied:
+                out.append(cid)
+        return out
 
     def _is_base(self, view, wing, h: Hex) -> bool:
         """A town the side holds or a hex of the faction's base countries (the rule of game.air)."""
