@@ -272,19 +272,28 @@ def cmd_simulate(args) -> int:
     except ScenarioError as exc:
         raise CommandError(f"simulate: {exc.problems[0]}") from None
     seeds = [args.seed + k for k in range(args.runs)]
+    turns = sc.turns if args.turns is None else min(args.turns, sc.turns)
     bar = None
     if not args.json and sys.stderr.isatty():
         from tqdm import tqdm
 
-        bar = tqdm(total=args.runs, unit="game", desc=sc.id, file=sys.stderr)
+        # Over turns when the games run here, one after another; over games with --jobs.
+        by_turn = args.jobs == 1 or args.runs == 1
+        bar = tqdm(total=args.runs * (turns if by_turn else 1), unit="turn" if by_turn else "game",
+                   desc=sc.id, file=sys.stderr)
 
     def done(res):
         if args.json:
             print(json.dumps(res, ensure_ascii=False), flush=True)
-        if bar is not None:
+        if bar is not None and bar.unit == "game":
             bar.update(1)
 
-    results = simulate_many(path, seeds, args.difficulty, args.turns, args.jobs, args.save, done)
+    def turned(_turn):
+        if bar is not None and bar.unit == "turn":
+            bar.update(1)
+
+    results = simulate_many(path, seeds, args.difficulty, args.turns, args.jobs, args.save, done,
+                            turned)
     if bar is not None:
         bar.close()
     if not args.json:

@@ -90,13 +90,16 @@ def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: in
     }
 
 
-def _run(args):
+def _run(args, progress=None):
     path, seed, difficulty, turns, save = args
-    return simulate_one(path, seed, difficulty, turns, save)
+    return simulate_one(path, seed, difficulty, turns, save, progress)
 
 
 def simulate_many(scenario_path, seeds: list[int], difficulty: str = "normal",
-                  turns: int | None = None, jobs: int = 1, save=None, on_result=None) -> list[dict]:
+                  turns: int | None = None, jobs: int = 1, save=None, on_result=None,
+                  on_turn=None) -> list[dict]:
+    """Play the seeds; ``on_result`` hears of each finished game, ``on_turn`` of each turn
+    played (in this process only: with several jobs, games report when they end)."""
     tasks = []
     for k, seed in enumerate(seeds):
         target = None
@@ -115,7 +118,7 @@ def simulate_many(scenario_path, seeds: list[int], difficulty: str = "normal",
                     on_result(res)
     else:
         for t in tasks:
-            res = _run(t)
+            res = _run(t, on_turn)
             results.append(res)
             if on_result:
                 on_result(res)

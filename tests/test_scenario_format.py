@@ -173,3 +173,29 @@ def test_mutated_files_give_errors_not_exceptions(seed):
     scenario, problems = check_text("\n".join(lines), "mut.toml", hexmap())
     assert (scenario is None) == bool(problems)
     assert all(isinstance(p, str) and p.startswith("mut.toml") for p in problems)
+
+
+PHASES = ["2014-isis-offensive", "2014-no-fly-zone", "2014-new-role", "2015-invasion",
+          "2015-raqqa", "2017-pro-assad-offensive", "2018-withdrawal", "2021-fall-of-damascus"]
+
+
+def test_bundled_scenarios_listed(capsys):
+    assert main(["scenarios", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    ids = [r["id"] for r in rows]
+    assert set(PHASES + ["campaign"]) <= set(ids)
+    for r in rows:
+        assert r["title"] and r["start"] < r["end"] and len(r["sides"]) >= 2 and r["factions"]
+    assert main(["scenarios", "2015-invasion", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    us = next(f for f in info["factions"] if f["id"] == "us")
+    assert us["whole_scenario"]["personnel"] >= us["at_start"]["personnel"] > 0
+    assert "Barack Obama" in us["leaders"]
+
+
+def test_every_bundled_file_validates(capsys):
+    from game.scenario import bundled_paths
+
+    paths = [str(p) for p in bundled_paths()]
+    assert len(paths) >= 9
+    assert main(["validate", *paths]) == 0

@@ -137,11 +137,8 @@ class AIPlayer:
                     if spot is None:
                         continue
                     res = yield Move(self.side, u.id, spot)
-                    if res.ok:
-                        u.hex = res_last_hex(res, u.hex)
-                        u.moves_left = 0
-                        if u.hex.distance(target) == 1:
-                            attackers.append(u)
+                    if _moved(u, res) and u.hex.distance(target) == 1:
+                        attackers.append(u)
                     if any(e.reveals for e in res.events):
                         refresh()
                         break
@@ -192,9 +189,7 @@ class AIPlayer:
                 continue
             u, (path, _) = best
             res = yield Move(self.side, u.id, path)
-            if res.ok:
-                u.hex = res_last_hex(res, u.hex)
-                u.moves_left = 0
+            if _moved(u, res):
                 u.done = True
                 garrison.add(u.id)
                 if any(e.reveals for e in res.events):
@@ -210,9 +205,7 @@ class AIPlayer:
             if dest is None:
                 continue
             res = yield Move(self.side, u.id, dest)
-            if res.ok:
-                u.hex = res_last_hex(res, u.hex)
-                u.moves_left = 0
+            if _moved(u, res):
                 u.done = True
             if res.ok and any(e.reveals for e in res.events):
                 refresh()
@@ -463,6 +456,15 @@ class AIPlayer:
     def _bases(self, faction: str):
         own = self._view.own_factions.get(faction)
         return tuple(own["bases"]) if own else ()
+
+
+def _moved(u, res) -> bool:
+    """Record a move on the AI's own copy of the unit; True if it went."""
+    if not res.ok:
+        return False
+    u.hex = res_last_hex(res, u.hex)
+    u.moves_left = 0
+    return True
 
 
 def res_last_hex(res, default: Hex) -> Hex:
