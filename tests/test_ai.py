@@ -68,7 +68,7 @@ def test_the_ai_moves_and_fights_on_the_real_map():
     game = mosul_game(seed=2)
     players = {s: AIPlayer(s, hexmap(), RULES, []) for s in game.state.sides}
     start = {u.id: u.hex for u in game.state.units.values()}
-    refused = play(game, players, 9)
+    refused = play(game, players, 15)
     assert refused == []
     moved = [uid for uid, h in start.items() if uid in game.state.units and game.state.units[uid].hex != h]
     assert len(moved) >= 3

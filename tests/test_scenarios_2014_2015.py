@@ -545,7 +545,7 @@ def test_invasion_everyone_at_war_and_assad_falls_at_the_end(passive):
     assert "new-government-in-damascus" not in game.state.fired
 
 
-def test_invasion_taking_damascus_overthrows_assad_and_wins(scenarios, hexmap):
+def test_invasion_taking_damascus_overthrows_assad_and_holding_it_wins(scenarios, hexmap):
     game = Game(scenarios["2015-invasion"].setup, hexmap, RULES, SEED)
     end_turn(game)
     game.state.city_owner["damascus"] = "us"
@@ -556,4 +556,19 @@ def test_invasion_taking_damascus_overthrows_assad_and_wins(scenarios, hexmap):
     assert st.factions["syrian_opposition"].name == "New Syrian government"
     assert st.factions["syrian_opposition"].category == "new_government"
     assert st.factions["assad"].category == "pro_assad"
-    assert st.over and st.winner == "coalition" and st.date < dt.date(2015, 9, 1)
+    # no lightning win: Damascus must still be held when the phase ends
+    assert not st.over and st.winner is None and st.date < dt.date(2015, 9, 1)
+    play_out(game)
+    assert st.over and st.winner == "coalition" and st.date == dt.date(2015, 9, 28)
+    assert "Damascus" in st.result
+
+
+def test_invasion_damascus_lost_again_is_no_coalition_win(scenarios, hexmap):
+    game = Game(scenarios["2015-invasion"].setup, hexmap, RULES, SEED)
+    end_turn(game)
+    game.state.city_owner["damascus"] = "us"
+    end_turn(game)
+    assert "assad-overthrown" in game.state.fired and not game.state.over
+    game.state.city_owner["damascus"] = "assad"
+    play_out(game)
+    assert game.state.winner == "baathist"

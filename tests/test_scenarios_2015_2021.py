@@ -379,7 +379,10 @@ def test_pro_assad_offensive_damascus_falls():
     game = new_game("2017-pro-assad-offensive")
     game.state.city_owner["damascus"] = "hezbollah"
     end_turn(game)
+    assert not game.state.over  # no instant win: Damascus must be held to the end
+    finish(game)
     assert game.state.over and game.state.winner == "baathist"
+    assert game.state.date == dt.date(2018, 2, 24) and "Damascus" in game.state.result
 
 
 def test_pro_assad_offensive_no_more_troops_by_the_end_of_august():
@@ -434,7 +437,10 @@ def test_withdrawal_aleppo_lost_is_a_baathist_victory():
     game.state.city_owner["aleppo"] = "assad"
     end_turn(game)
     assert "aleppo-falls" in game.state.fired
+    assert not game.state.over  # no instant win: Aleppo must be held when the coalition is gone
+    finish(game)
     assert game.state.over and game.state.winner == "baathist"
+    assert game.state.date == dt.date(2020, 10, 24)
 
 
 # -- 2021-fall-of-damascus -----------------------------------------------------------------

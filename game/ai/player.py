@@ -119,8 +119,9 @@ class AIPlayer:
             if cmd is not None and not out_of_time():
                 yield cmd
 
-        # 3. Attacks, best targets first.
+        # 3. Attacks, best targets first. Garrisons are chosen first and stay home.
         ground = [u for u in own.values() if self.rules.unit_type(u.type).is_ground]
+        garrison = self._garrisons(view, maps, own, doctrines)
         targets = sorted(maps.enemy_hexes.items(),
                          key=lambda kv: -self._target_value(kv[0], kv[1], maps))
         for hex_i, defenders in targets:
@@ -130,9 +131,9 @@ class AIPlayer:
             if not any(self.rules.unit_type(d.type).is_ground for d in defenders):
                 continue
             attackers = [u for u in ground if u.hex.distance(target) == 1 and u.id not in acted
-                         and self.rules.unit_type(u.type).zoc]
+                         and u.id not in garrison and self.rules.unit_type(u.type).zoc]
             if self.level.close_in:
-                for u in self._movers_for(target, ground, acted, known()):
+                for u in self._movers_for(target, ground, acted | garrison, known()):
                     spot = self._free_neighbour(target, u, known())
                     if spot is None:
                         continue
@@ -169,7 +170,7 @@ class AIPlayer:
 
         # 4. Movement: garrisons stay, empty towns the side must hold get one, broken units fall
         #    back, the rest go for the goals.
-        garrison = self._garrisons(view, maps, own, doctrines)
+        garrison = {g for g in garrison if g in own}
         for cid in self._empty_goal_towns(view, own):
             if out_of_time():
                 break
