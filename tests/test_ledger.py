@@ -70,7 +70,7 @@ def test_source_figures_load_with_the_exact_numbers():
     assert [(n.id, n.label, n.losses) for n in src.nations] == NATIONS
     assert (src.start, src.end) == (dt.date(2014, 6, 16), dt.date(2021, 8, 27))
     assert sum(n.losses for n in src.nations) == src.category("coalition").losses == 9_775
-    assert src.military_total == 209_375  # READING.md: "about 209,000"
+    assert src.military_total == 209_375  # the article's infobox: "about 209,000"
     assert round(src.military_total, -3) == 209_000
     assert [c.id for c in src.categories if not c.military] == ["civilians"]
     assert [c.id for c in src.categories if not c.approximate] == ["coalition"]  # no "~"

@@ -1,7 +1,7 @@
 """The bundled scenarios of 2014-2015, the war's first four phases: they load, their forces and
 leaders are the source's, and their events fire on their dates and triggers and do what they say.
 
-Source: /work/shared/seed/war-in-mesopotamia-2014-2021.txt, read with READING.md beside it, and
+Source: the article "War in Mesopotamia (2014-2021)", read with the article's infobox beside it, and
 docs/factions.md. Each scenario is played through once with nobody moving (``EndTurn`` only,
 recorded turn by turn in a module fixture), and a few more times with a town handed over by hand
 to fire the ``city_taken`` triggers and the victory conditions.
@@ -28,7 +28,7 @@ RULES = default_rules()
 SEED = 2014
 
 PHASES = ["2014-isis-offensive", "2014-no-fly-zone", "2014-new-role", "2015-invasion"]
-DATES = {  # the phases' spans (READING.md: Jun-Sep 2014, Oct-Nov 2014, Nov 2014-Feb 2015, Feb-Sep 2015)
+DATES = {  # the phases' spans (the article's infobox: Jun-Sep 2014, Oct-Nov 2014, Nov 2014-Feb 2015, Feb-Sep 2015)
     "2014-isis-offensive": (dt.date(2014, 6, 16), dt.date(2014, 9, 30)),
     "2014-no-fly-zone": (dt.date(2014, 10, 2), dt.date(2014, 11, 26)),
     "2014-new-role": (dt.date(2014, 11, 27), dt.date(2015, 2, 15)),
@@ -60,7 +60,7 @@ FACTIONS = {
 COALITION_ABROAD = ["us", "uk", "turkey", "france", "canada", "australia", "saudi", "coalition_others"]
 BAATHISTS = ["assad", "iran", "iraq", "hezbollah"]
 
-# The source's leaders (READING.md), by faction; the ones who come after 2015 are left out.
+# The source's leaders (the article's infobox), by faction; the ones who come after 2015 are left out.
 SOURCE_LEADERS = {
     "us": ["Barack Obama"], "uk": ["David Cameron"], "turkey": ["Recep Tayyip Erdogan"],
     "france": ["François Hollande"], "canada": ["Stephen Harper"], "australia": ["Tony Abbott"],

@@ -1,7 +1,7 @@
 """The bundled scenarios of 2015-2021 (phases 5-8 of the war) and the grand campaign.
 
 Each file must load, use the factions of docs/factions.md, field the source's strengths for its
-phase (the ranges of /work/shared/seed/READING.md), name every faction and leader of its phase,
+phase (the ranges of the article's infobox), name every faction and leader of its phase,
 and play its key moments on their dates: driven here with EndTurn commands only (and, to stand
 for a battle, a town handed over in the state), as a player who never moves would see them.
 """
@@ -55,7 +55,7 @@ DOCS = {
 SIDES = {"coalition": "Coalition", "baathist": "Ba'athists (Ba'athist Syria and its allies)",
          "jihadist": "Jihadists"}
 
-# The leaders each file starts with (docs/factions.md, READING.md).
+# The leaders each file starts with (docs/factions.md, the article's infobox).
 LEADERS = {
     "us": ["Barack Obama"], "uk": ["David Cameron"], "turkey": ["Recep Tayyip Erdogan"],
     "france": ["François Hollande"], "canada": ["Stephen Harper"], "australia": ["Tony Abbott"],
