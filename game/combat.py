@@ -773,6 +773,7 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
               if outcome == REPULSED else p.morale_held_attacker)
         u.morale = min(100.0, max(0.0, u.morale + dm))
         u.moves_left = 0.0
+        u.attacked = True
     for u in defenders:
         u.experience = min(100.0, u.experience + (p.exp_loser if attackers_won else p.exp_winner))
         dm = (p.morale_rout_defender if outcome == ROUT else p.morale_retreat_defender
@@ -1091,9 +1092,8 @@ def attack_problems(state: GameState, ctx: Context, side: str, attackers: list[s
             problems.append(f"{uid} is a {ut.name.lower()}: air and naval units cannot attack "
                             f"on the ground")
             continue
-        if unit.moves_left <= 0:
-            problems.append(f"no moves left: {uid} has already moved or attacked this turn "
-                            f"(a unit attacks once a turn)")
+        if unit.attacked:
+            problems.append(f"{uid} has already attacked this turn (a unit attacks once a turn)")
         if unit.hex.distance(target) != 1:
             problems.append(f"{uid} is not adjacent to {where}")
         units.append(unit)

@@ -52,6 +52,7 @@ class Unit:
     turns_unsupplied: int = 0
     entrenchment: int = 0
     moves_left: float = 0.0
+    attacked: bool = False  # attacked this turn: a unit attacks once a turn, moving or not
 
     def to_dict(self) -> dict:
         # By hand rather than dataclasses.asdict: this runs for every unit at every checksum.

@@ -31,6 +31,7 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
             continue
         ut = rules.unit_type(unit.type)
         unit.moves_left = ut.movement
+        unit.attacked = False
         if not ut.is_ground:
             unit.supplied = True
             unit.turns_unsupplied = 0

@@ -651,14 +651,15 @@ def test_every_refusal(game):
     refused(game, Attack("coalition", ["us-1"], h + DIRECTIONS[0].scale(3)),
             "United States is not at war with Ba'athist Syria")
     refused(game, Attack("coalition", ["kurds-0"], Hex(-500, 3)), "is off the map")
-    st.units["kurds-1"].moves_left = 0
-    refused(game, Attack("coalition", ids, h), "no moves left: kurds-1")
+    st.units["kurds-1"].attacked = True
+    refused(game, Attack("coalition", ids, h), "kurds-1 has already attacked this turn")
+    st.units["kurds-1"].attacked = False
     # A valid attack goes through; the attackers cannot attack again this turn.
     res = game.execute(Attack("coalition", ["kurds-0"], h))
     assert res.ok, res.problems
     assert st.units["kurds-0"].moves_left == 0
     if "isis-d" in st.units and st.units["isis-d"].hex == h:
-        refused(game, Attack("coalition", ["kurds-0"], h), "no moves left: kurds-0")
+        refused(game, Attack("coalition", ["kurds-0"], h), "kurds-0 has already attacked this turn")
 
 
 def test_an_enemy_out_of_sight_cannot_be_attacked(game):

@@ -122,7 +122,7 @@ class AIPlayer:
         # 3. Attacks, best targets first. Garrisons are chosen first and stay home.
         ground = [u for u in own.values() if self.rules.unit_type(u.type).is_ground]
         garrison = self._garrisons(view, maps, own, doctrines)
-        goal_towns = {c for g in self.goals if g["side"] == self.side and g["kind"] == "take"
+        goal_towns = {c for g in self.goals if g["side"] == self.side and g["kind"] in ("take", "hold")
                       for c in g["cities"]}
         goal_towns |= {c for g in self.goals if g["kind"] == "hold" and g["side"] != self.side
                        for c in g["cities"]}
