@@ -30,28 +30,10 @@ LOCALS = ["syrian_opposition", "peshmerga", "ypg", "assad", "iran", "iraq", "hez
 GROUND = {"infantry", "mechanized", "armour", "special_forces", "militia", "artillery",
           "air_defence", "headquarters"}
 
-# docs/factions.md: id -> (name, side, nation, category, quality, bases, supply crossings)
-DOCS = {
-    "us": ("United States", "coalition", "US", "coalition", 1.6, ["KWT", "JOR"], ["TUR", "JOR", "KWT"]),
-    "uk": ("United Kingdom", "coalition", "UK", "coalition", 1.5, ["JOR"], ["TUR", "JOR", "KWT"]),
-    "turkey": ("Turkey", "coalition", "TR", "coalition", 1.2, ["TUR"], ["TUR"]),
-    "france": ("France", "coalition", "FR", "coalition", 1.5, ["JOR"], ["TUR", "JOR"]),
-    "canada": ("Canada", "coalition", "CA", "coalition", 1.5, ["KWT"], ["TUR", "KWT"]),
-    "australia": ("Australia", "coalition", "AU", "coalition", 1.5, ["KWT"], ["KWT"]),
-    "saudi": ("Saudi Arabia", "coalition", "SA", "coalition", 1.0, ["SAU", "JOR"], ["SAU", "JOR"]),
-    "coalition_others": ("Coalition partners (Denmark, Qatar, Netherlands, UAE, Belgium, Jordan)",
-                         "coalition", "other", "coalition", 1.3, ["JOR", "KWT"], ["JOR", "KWT"]),
-    "syrian_opposition": ("Syrian opposition", "coalition", "", "syrian_opposition", 0.8, [], ["TUR", "JOR"]),
-    "peshmerga": ("Iraqi Kurdistan (Peshmerga)", "coalition", "", "kurds", 0.9, [], ["TUR"]),
-    "ypg": ("Syrian Kurdistan (YPG)", "coalition", "", "kurds", 0.9, [], []),
-    "assad": ("Ba'athist Syria (Assad loyalists)", "baathist", "", "assad_forces", 0.9, [], ["LBN"]),
-    "iran": ("Iran", "baathist", "", "iran", 1.0, ["IRN"], ["IRN"]),
-    "iraq": ("Iraq", "baathist", "", "iraq", 0.8, [], ["IRN"]),
-    "hezbollah": ("Hezbollah", "baathist", "", "hezbollah", 1.1, ["LBN"], ["LBN"]),
-    "isis": ("Islamic State", "jihadist", "", "isis", 1.0, [], []),
-    "al_qaeda": ("al-Qaeda (al-Nusra Front, Khorasan group)", "jihadist", "", "al_qaeda", 1.0, [], ["TUR"]),
-    "baath_loyalists": ("Iraqi Ba'ath Party loyalists", "jihadist", "", "", 0.8, [], []),
-}
+from games import ROSTER  # noqa: E402
+
+# docs/factions.md; Iraq plays on the Ba'athist side from November 2014.
+DOCS = dict(ROSTER, iraq=ROSTER["iraq"][:1] + ("baathist",) + ROSTER["iraq"][2:])
 SIDES = {"coalition": "Coalition", "baathist": "Ba'athists (Ba'athist Syria and its allies)",
          "jihadist": "Jihadists"}
 
