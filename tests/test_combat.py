@@ -323,11 +323,14 @@ def test_quality_and_air_give_the_coalition_its_exchange_ratio(game):
 
 
 def test_a_3_to_1_attack_costs_a_few_percent(game):
+    """Light against the strengths, as the source's casualty table is: under 1% of the
+    attackers and a few percent of the defenders."""
     ids, h = battle(game, attacker=("infantry", 6000))
     pv = forecast(game, ids, h)
     assert pv.odds == "3:1"
-    assert 0.005 < share(pv, "attacker") < 0.04
-    assert 0.01 < share(pv, "defender") < 0.08
+    assert 0.001 < share(pv, "attacker") < 0.01
+    assert 0.004 < share(pv, "defender") < 0.04
+    assert share(pv, "defender") > 2 * share(pv, "attacker")
     assert pv.attacker_loss.p10 < pv.attacker_loss.mean < pv.attacker_loss.p90
 
 
@@ -423,8 +426,9 @@ def test_equipment_is_lost_in_proportion(game):
     add(game, "kurds-0", "armour", "kurds", h + DIRECTIONS[3], 3000, equipment={"tanks": 120})
     c, r, _ = roll(game, ["kurds-0"], h, 7)
     lost = r.equipment_losses
-    assert lost["kurds-0"]["tanks"] == pytest.approx(120 * r.attacker_loss / 3000, abs=1)
-    assert c.equipment_lost["kurds"]["tanks"] == lost["kurds-0"]["tanks"]
+    tanks = lost.get("kurds-0", {}).get("tanks", 0)
+    assert tanks == pytest.approx(120 * r.attacker_loss / 3000, abs=1)
+    assert c.equipment_lost.get("kurds", {}).get("tanks", 0) == tanks
     assert c.equipment_lost["isis"]["armoured vehicles"] == lost["isis-d"]["armoured vehicles"]
 
 
