@@ -42,6 +42,8 @@ from game.state import GameState
 
 OUTCOMES = ("repulsed", "held", "retreat", "rout")
 REPULSED, HELD, RETREAT, ROUT = range(4)
+# Share of a defender that surrenders when it must fall back but has no way out, by outcome.
+TRAPPED_SHARE = {RETREAT: 0.2, ROUT: 0.4}
 _LN3 = math.log(3.0)
 
 _TERRAIN_LABELS = {"urban": "Urban terrain", "mountains": "Mountains", "hills": "Hills",
@@ -801,7 +803,17 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
                 continue
             path = _retreat_path(state, hexmap, rules, u, steps, attacker_hexes, near, {})
             if path is None:
-                captured[u.id] = _remove(state, u, "captured", equipment)
+                # No way out: part of the unit surrenders and the rest stands, shaken; a remnant
+                # too small to fight on is taken whole.
+                share = TRAPPED_SHARE[outcome]
+                taken = int(round(u.personnel * share))
+                if u.personnel - taken < rules.unit_types[u.type].min_personnel:
+                    captured[u.id] = _remove(state, u, "captured", equipment)
+                else:
+                    _lose(state, u, taken, equipment)
+                    state.record_loss(u.faction, "captured", taken)
+                    u.morale = max(0.0, u.morale - 15.0)
+                    captured[u.id] = taken
             else:
                 u.hex = path[-1]
                 u.entrenchment = 0
@@ -809,7 +821,7 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
 
     # An emptied hex is taken by the strongest attacker that may stand there.
     advanced = None
-    if all(u.id in dissolved or u.id in captured or u.id in retreats for u in defenders):
+    if not any(u.id in state.units and u.hex == target for u in defenders):
         allowed_terrain = terrain.id
         country = hexmap.country_at(target)
         best = None
@@ -1047,14 +1059,15 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
     outcome = b["outcome"]
     counts = np.bincount(outcome, minlength=4) / n
     probs = {name: float(counts[i]) for i, name in enumerate(OUTCOMES)}
-    probs["destroyed"] = 0.0
+    probs["trapped"] = 0.0
     captured = 0.0
     if trapped:
         share = trapped / max(dfn.personnel, 1)
-        left = np.where(outcome >= RETREAT, (dfn.personnel - b["defender"]) * share, 0.0)
-        captured = float(left.mean())
-        if trapped >= dfn.personnel:
-            probs["destroyed"] = probs["retreat"] + probs["rout"]
+        give_up = np.select([outcome == RETREAT, outcome == ROUT],
+                            [TRAPPED_SHARE[RETREAT], TRAPPED_SHARE[ROUT]], 0.0)
+        captured = float(((dfn.personnel - b["defender"]) * share * give_up).mean())
+        if trapped >= dfn.personnel:  # no way out: a retreat becomes a partial surrender
+            probs["trapped"] = probs["retreat"] + probs["rout"]
             probs["retreat"] = probs["rout"] = 0.0
     return Preview(
         target=target, attackers=[u.id for u in units], defenders=[u.id for u in defenders],

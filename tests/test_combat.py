@@ -535,12 +535,13 @@ def test_retreats_keep_out_of_enemy_hexes_zones_and_impassable_ground(game):
     assert retreated > 10
 
 
-def test_a_surrounded_defender_is_taken(game):
+def test_a_surrounded_defender_partly_surrenders(game):
+    """With no way out, a beaten defender stands: a share of it is taken prisoner."""
     st = game.state
     ids, h = battle(game, defender=("militia", 1500), attackers=3, dirs=(0, 2, 4),
                     attacker=("armour", 6000))
     pv = forecast(game, ids, h)
-    assert pv.outcomes["destroyed"] > 0.5
+    assert pv.outcomes["trapped"] > 0.5
     assert pv.outcomes["retreat"] == pv.outcomes["rout"] == 0
     assert pv.captured > 0
     for seed in range(40):
@@ -549,8 +550,10 @@ def test_a_surrounded_defender_is_taken(game):
             break
     else:
         raise AssertionError("no retreat in 40 rolls at these odds")
-    assert "isis-d" not in c.units
-    assert r.captured["isis-d"] == 1500 - r.defender_loss
+    share = {"retreat": 0.2, "rout": 0.4}[r.outcome]
+    assert r.captured["isis-d"] == round(share * (1500 - r.defender_loss))
+    assert c.units["isis-d"].hex == h
+    assert c.units["isis-d"].personnel == 1500 - r.defender_loss - r.captured["isis-d"]
     assert c.losses["isis"]["captured"] == r.captured["isis-d"]
     assert not r.retreats
     assert "taken prisoner" in events[0].text
@@ -573,7 +576,7 @@ def test_no_retreat_into_a_full_stack(game):
             fled += 1
     assert fled
     add(game, "isis-2", "militia", "isis", way_out, 500)
-    assert forecast(game, ids, h).outcomes["destroyed"] > 0.5
+    assert forecast(game, ids, h).outcomes["trapped"] > 0.5
     for seed in range(30):
         c, r, _ = roll(game, ids, h, seed)
         assert not r.retreats
