@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 
 from game.hexgrid import Hex, hex_ring
-from game.movement import WAR_ZONE
 
 
 def _spawned(state, setup: dict) -> set[str]:
@@ -240,4 +239,4 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
     raise ValueError(f"unknown action {kind!r}")
 
 
-__all__ = ["process_events", "trigger_holds", "apply_action", "WAR_ZONE"]
+__all__ = ["process_events", "trigger_holds", "apply_action"]

@@ -11,7 +11,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from game.geo import LambertConformal, great_circle_km

@@ -38,7 +38,6 @@ sys.path.insert(0, str(ROOT))
 
 from game.geo import LambertConformal, great_circle_km  # noqa: E402
 from game.hexgrid import (  # noqa: E402
-    DIRECTIONS,
     POINTY,
     Hex,
     Layout,
@@ -378,7 +377,7 @@ def read_basemap_polylines(kind: str, level: int | None = None):
         parts = line.split()
         typ, npts = int(parts[0]), int(parts[2])
         south, north = float(parts[3]), float(parts[4])
-        offset, nbytes = int(parts[5]), int(parts[6])
+        offset = int(parts[5])
         if level is not None and typ != level:
             continue
         if north < LAT_MIN - 1 or south > LAT_MAX + 1:
