@@ -52,10 +52,9 @@ SOURCE_LEADERS = {
     "isis": ["Abu Bakr al-Baghdadi", "Abu Omar al-Shishani"], "al_qaeda": ["Abu Mohammad al-Golani"],
     "baath_loyalists": ["Izzat Ibrahim ad-Douri"],
 }
-# Leaders the source does not name but who led in these months (real dates; see the files).
-OTHER_LEADERS = {"Nouri al-Maliki": ("iraq", "2014-isis-offensive"),      # to 8 September 2014
-                 "King Salman": ("saudi", "2014-new-role"),               # from 23 January 2015
-                 "Malcolm Turnbull": ("australia", "2015-invasion")}      # from 15 September 2015
+# A leader the source does not name but who led before its own Iraqi leader took office; the
+# source's King Abdullah and Tony Abbott lead throughout, as in the later phases.
+OTHER_LEADERS = {"Nouri al-Maliki": ("iraq", "2014-isis-offensive")}      # to 8 September 2014
 # leader_bonus: the scale shared by the bundled scenarios (see the files' faction notes)
 BONUS = {"us": 0.05, "uk": 0.05, "turkey": 0.1, "france": 0.05, "canada": 0.05, "australia": 0.05,
          "saudi": 0.05, "coalition_others": 0.0, "syrian_opposition": 0.0, "peshmerga": 0.1,
@@ -211,11 +210,9 @@ def test_the_source_leaders_lead(sid, scenarios):
                 named[a["faction"]] |= set(a["leaders"])
     for fid, people in SOURCE_LEADERS.items():
         for person in people:
-            if person == "King Abdullah" and sid == "2015-invasion":
-                continue  # dead since January 2015: King Salman leads (set in 2014-new-role)
             assert person in named[fid], f"{person} missing from {fid} in {sid}"
     for person, (fid, where) in OTHER_LEADERS.items():
-        leads_here = sid == where or (person == "King Salman" and sid == "2015-invasion")
+        leads_here = sid == where
         assert (person in named[fid]) == leads_here, (person, sid)
 
 
@@ -225,8 +222,6 @@ def test_leader_changes_change_the_bonus(scenarios):
     assert iraq["leaders"] == ["Nouri al-Maliki"] and iraq["leader_bonus"] == 0.0
     (change,) = actions(setup, "abadi", "set_leaders")
     assert change["leaders"] == ["Haider al-Abadi"] and change["leader_bonus"] == 0.05
-    (salman,) = actions(scenarios["2014-new-role"].setup, "saudi-king", "set_leaders")
-    assert salman["leaders"] == ["King Salman"]
 
 
 @pytest.mark.parametrize("sid", PHASES)
@@ -479,7 +474,7 @@ def test_new_role_iraq_changes_side_and_fights_the_coalition(passive):
         assert war("iraq", f) not in after.at_war
     assert war("iraq", "isis") in after.at_war
     assert "air-combat" in turn_on(turns, "2014-12-11").fired
-    assert turn_on(turns, "2015-01-23").leaders["saudi"] == ["King Salman"]
+    assert turn_on(turns, "2015-01-23").leaders["saudi"] == ["King Abdullah"]  # the source's, throughout
 
 
 def test_new_role_iran_sends_thousands_of_troops_to_syria(passive, scenarios, hexmap):
@@ -509,7 +504,7 @@ def test_invasion_everyone_at_war_and_assad_falls_at_the_end(passive):
         for b in BAATHISTS:
             assert war(f, b) in first.at_war, (f, b)
     assert war("peshmerga", "iraq") in first.at_war and war("ypg", "assad") not in first.at_war
-    assert first.sides["iraq"] == "baathist" and first.leaders["saudi"] == ["King Salman"]
+    assert first.sides["iraq"] == "baathist" and first.leaders["saudi"] == ["King Abdullah"]
     before = turns[-2]
     assert "assad-overthrown" not in before.fired and "assad-overthrown" in last.fired
     assert before.names["syrian_opposition"] == "Syrian opposition"
@@ -519,7 +514,7 @@ def test_invasion_everyone_at_war_and_assad_falls_at_the_end(passive):
     assert before.categories["assad"] == "assad_forces" and last.categories["assad"] == "pro_assad"
     assert last.bonus["syrian_opposition"] == 0.05
     assert last.leaders["assad"] == ["Bashar al-Assad", "Fahd Jassem al-Freij"]
-    assert last.leaders["australia"] == ["Malcolm Turnbull"]
+    assert last.leaders["australia"] == ["Tony Abbott"]
     # Iran and Iraq send more troops
     assert max(t.personnel["iran"] for t in turns) == IRAN_INVASION
     assert last.personnel["iraq"] > first.personnel["iraq"] + 30_000
