@@ -622,10 +622,7 @@ class NavalStrike(Command):
         return cls(side=body["side"], group=body["group"], target=Hex(int(q), int(r)))
 
     def validate(self, state: GameState, ctx: Context) -> list[str]:
-        problems = super().validate(state, ctx)
-        if problems:
-            return problems
-        group = _own_unit(state, self.side, self.group, problems)
+        problems, group = self._acting_unit(state, ctx, self.group)
         if group is None:
             return problems
         rules, hexmap = ctx.rules, ctx.hexmap

@@ -23,6 +23,7 @@ import numpy as np
 
 from game.hexgrid import Hex, hex_range
 from game.hexmap import DESERT, STEPPE, HexMap
+from game.movement import WAR_ZONE
 from game.rules import Rules, default_rules
 from game.state import Unit
 
@@ -70,7 +71,6 @@ _SIDES = [("jihadist", "Jihadists"), ("baathist", "Ba'athists"), ("coalition", "
 _PERSONNEL = {"militia": 1500, "infantry": 4000, "mechanized": 2500, "armour": 2000,
               "artillery": 800, "headquarters": 300, "special_forces": 300, "air_defence": 500,
               "air_wing": 1500, "naval_group": 2000}
-_WAR_ZONE = ("IRQ", "SYR")
 
 
 def bench_setup(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SEED) -> dict:
@@ -86,12 +86,12 @@ def bench_setup(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SE
     for fid, (_, _, _, _, anchors) in _FACTIONS.items():
         for cid in anchors:
             city = hexmap.find_city(cid)
-            if city is not None and city.id not in cities and city.country in _WAR_ZONE:
+            if city is not None and city.id not in cities and city.country in WAR_ZONE:
                 cities[city.id] = fid
     taken: set[Hex] = set()
     units = []
     for fid, (_, bases, count, mix, anchors) in _FACTIONS.items():
-        allowed = set(_WAR_ZONE) | set(bases)
+        allowed = set(WAR_ZONE) | set(bases)
         centres = [hexmap.find_city(a).hex for a in anchors]
         for k in range(count):
             type_id = mix[k % len(mix)]
@@ -142,7 +142,7 @@ def open_country_hex(hexmap: HexMap, radius: int = 10) -> Hex:
     from game.movement import map_graph
 
     g = map_graph(hexmap)
-    zone = g.country_mask(_WAR_ZONE)
+    zone = g.country_mask(WAR_ZONE)
     open_ = zone & np.isin(g.terrain, (DESERT, STEPPE)) & ~g.road.any(axis=1) & ~g.river.any(axis=1)
     depth = np.where(open_, 0, -1)
     inside = open_.copy()

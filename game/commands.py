@@ -85,6 +85,14 @@ class Command:
     def apply(self, state: GameState, ctx: Context) -> list[Event]:
         raise NotImplementedError
 
+    def _acting_unit(self, state: GameState, ctx: Context, uid: str):
+        """The turn and ownership checks every unit order starts with: (problems, unit)."""
+        problems = Command.validate(self, state, ctx)
+        if problems:
+            return problems, None
+        unit = _own_unit(state, self.side, uid, problems)
+        return problems, unit
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["kind"] = self.kind
@@ -143,10 +151,7 @@ class Move(Command):
                    path=[Hex(int(q), int(r)) for q, r in body["path"]])
 
     def validate(self, state: GameState, ctx: Context) -> list[str]:
-        problems = super().validate(state, ctx)
-        if problems:
-            return problems
-        unit = _own_unit(state, self.side, self.unit, problems)
+        problems, unit = self._acting_unit(state, ctx, self.unit)
         if unit is None:
             return problems
         rules, hexmap = ctx.rules, ctx.hexmap
@@ -282,10 +287,7 @@ class Entrench(Command):
     unit: str = ""
 
     def validate(self, state: GameState, ctx: Context) -> list[str]:
-        problems = super().validate(state, ctx)
-        if problems:
-            return problems
-        unit = _own_unit(state, self.side, self.unit, problems)
+        problems, unit = self._acting_unit(state, ctx, self.unit)
         if unit is None:
             return problems
         ut = ctx.rules.unit_type(unit.type)

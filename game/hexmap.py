@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from game import ASSETS_DIR
-from game.geo import LambertConformal, great_circle_km
+from game.geo import LambertConformal
 from game.hexgrid import (
     DIRECTION_NAMES,
     DIRECTIONS,
@@ -417,11 +417,7 @@ class HexMap:
         return f"{lat:.2f},{lon:.2f}"
 
 
-def great_circle_between(a: City, b: City) -> float:
-    return great_circle_km(a.lat, a.lon, b.lat, b.lon)
-
-
 __all__ = [
     "City", "Crossing", "HexMap", "Lake", "MapError", "River", "Road", "TERRAINS",
-    "TERRAIN_LABELS", "DIRECTIONS", "great_circle_between",
+    "TERRAIN_LABELS", "DIRECTIONS",
 ]

@@ -24,6 +24,7 @@ from game.hexgrid import DIRECTIONS, Hex, oddr_axial_arrays
 from game.hexmap import HexMap
 from game.rules import Rules, UnitType, move_cost_table
 
+# Countries the war is fought in. Other countries are the bases of the factions that list them.
 WAR_ZONE = ("IRQ", "SYR")
 
 

@@ -25,8 +25,6 @@ from game.hexmap import HexMap
 from game.rules import Rules
 
 STATE_VERSION = 1
-# Countries the war is fought in. Other countries are the bases of the factions that list them.
-WAR_ZONE = ("IRQ", "SYR")
 
 
 class SetupError(Exception):

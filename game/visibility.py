@@ -33,15 +33,6 @@ def _vision_radius(graph: MapGraph, rules: Rules, unit) -> int:
     return max(1, radius)
 
 
-def unit_sight(graph: MapGraph, rules: Rules, unit) -> np.ndarray:
-    """Distance in hexes from the unit to every hex within its sight radius (others: -1)."""
-    radius = _vision_radius(graph, rules, unit)
-    dq = graph.q - unit.hex.q
-    dr = graph.r - unit.hex.r
-    dist = np.maximum(np.maximum(np.abs(dq), np.abs(dr)), np.abs(dq + dr))
-    return np.where(dist <= radius, dist, -1)
-
-
 _FAR = 1 << 20
 
 
