@@ -1,8 +1,11 @@
 """Victory conditions: who has won, and why.
 
 Engine layer, pure. ``take`` and ``destroy`` conditions end the game the moment they are met;
-``hold`` and ``survive`` are judged when the last turn ends. With nothing met at the end, the
-game is a draw.
+``hold`` and ``survive`` are judged when the last turn ends. When more than one side has met a
+condition at the end, the side holding more of the towns that the other sides' conditions name
+wins (it has taken what they wanted); if that is level, the side whose enemies lost more people
+than it did, by the wider margin; only then the condition written first. With nothing met at the
+end, the game is a draw.
 """
 
 from __future__ import annotations
@@ -33,6 +36,23 @@ def _met(state, cond: dict, final: bool) -> bool:
     return False
 
 
+def standing(state, setup: dict, side: str) -> tuple[int, int]:
+    """How a side stands, for breaking ties: the towns named by other sides' victory conditions
+    (and not by its own) that it holds, then its enemies' losses less its own, in people."""
+    own_towns = {c for cond in setup.get("victory", []) if cond["side"] == side for c in cond.get("cities", [])}
+    towns = list(dict.fromkeys(c for cond in setup.get("victory", []) if cond["side"] != side
+                               for c in cond.get("cities", []) if c not in own_towns))
+    enemies = state.enemies_of_side(side)
+    own = lost = 0
+    for fid, causes in state.losses.items():
+        n = sum(causes.values())
+        if state.factions[fid].side == side:
+            own += n
+        elif fid in enemies:
+            lost += n
+    return _held(state, side, towns), lost - own
+
+
 def describe(state, cond: dict, names) -> str:
     """The condition in words, with how far the side has got."""
     if cond.get("text"):
@@ -51,14 +71,24 @@ def check_victory(state, setup: dict, final: bool = False) -> list:
 
     if state.winner is not None or (state.over and state.result):
         return []
-    for cond in setup.get("victory", []):
-        if _met(state, cond, final):
-            state.over = True
-            state.winner = cond["side"]
-            name = state.side_names.get(cond["side"], cond["side"])
-            state.result = f"{name} win: {cond.get('text') or cond['kind']}"
-            state.log.append(f"Turn {state.turn}: {state.result}")
-            return [Event("game_over", state.result, {"winner": cond["side"]}, reveals=True)]
+    met = [c for c in setup.get("victory", []) if _met(state, c, final)]
+    if met:
+        cond = met[0]
+        if len({c["side"] for c in met}) > 1:
+            order = {id(c): i for i, c in enumerate(met)}
+            cond = max(met, key=lambda c: (*standing(state, setup, c["side"]), -order[id(c)]))
+        state.over = True
+        state.winner = cond["side"]
+        name = state.side_names.get(cond["side"], cond["side"])
+        state.result = f"{name} win: {cond.get('text') or cond['kind']}"
+        if len({c["side"] for c in met}) > 1:
+            others = ", ".join(state.side_names.get(s, s) for s in dict.fromkeys(c["side"] for c in met)
+                               if s != cond["side"])
+            held, _ = standing(state, setup, cond["side"])
+            state.result += f" (also met by {others}; decided on the others' objective towns held, {held},"
+            state.result += " then on losses)"
+        state.log.append(f"Turn {state.turn}: {state.result}")
+        return [Event("game_over", state.result, {"winner": cond["side"]}, reveals=True)]
     if final:
         state.over = True
         state.result = "Draw: no side met its conditions"
