@@ -50,12 +50,17 @@ def _print_json(obj) -> None:
 def cmd_map(args) -> int:
     from game.hexmap import MapError
 
-    modes = [m for m in (args.png, args.at, args.info) if m]
+    modes = [m for m in (args.png, args.at, args.info, args.view) if m]
     if len(modes) != 1:
-        raise CommandError("map: give exactly one of --png FILE, --at PLACE or --info", status=2)
+        raise CommandError("map: give exactly one of --png FILE, --at PLACE, --info or --view",
+                           status=2)
     if args.width is not None and not args.png:
         raise CommandError("map: --width goes with --png", status=2)
     hexmap = _load_map()
+    if args.view:
+        from game.ui.app import run_map_viewer
+
+        return run_map_viewer(hexmap)
 
     if args.png:
         width = 2400 if args.width is None else args.width
@@ -123,10 +128,9 @@ def _print_info(info: dict) -> None:
 # -- play -------------------------------------------------------------------------------------
 
 def cmd_play(args) -> int:
-    hexmap = _load_map()
-    from game.ui.app import run_map_viewer
+    from game.ui.main import run_game
 
-    return run_map_viewer(hexmap)
+    return run_game(args.scenario, args.side, args.load)
 
 
 # -- replay and bench -------------------------------------------------------------------------
@@ -320,7 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mesopotamia {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    p = sub.add_parser("play", help="open the game window")
+    p = sub.add_parser("play", help="open the game window: the main menu, a new game or a save")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO",
+                   help="start this scenario (an id or a .toml file) at once")
+    p.add_argument("--side", action="append", metavar="SIDE=PLAYER",
+                   help="who plays a side or faction: human, ai, ai:easy, ai:normal or ai:hard "
+                        "(repeatable; the others: the first side a person, the rest the AI)")
+    p.add_argument("--load", metavar="SAVE", help="open a saved game")
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("map", help="draw the map, or look up a hex or the whole map")
@@ -328,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, metavar="PX", help="width of the PNG in pixels (2400)")
     p.add_argument("--at", metavar="PLACE", help="the hex at LAT,LON or at a named city")
     p.add_argument("--info", action="store_true", help="scale, size, terrain, cities, rivers, roads")
+    p.add_argument("--view", action="store_true", help="open the map alone in a window to explore")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_map)
 

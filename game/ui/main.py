@@ -1,0 +1,80 @@
+"""``mesopotamia play``: open the game window at the main menu, a new game, or a save.
+
+UI layer (pygame). ``run_game`` checks what it was asked for before it opens a window (an
+unknown scenario, a bad ``--side``, a save that cannot be read are each one line on stderr and
+exit status 2), then runs the scene stack: the main menu, with the battle on top of it when a
+scenario or a save was given.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def _error(message: str) -> int:
+    print(f"mesopotamia: play: {message}", file=sys.stderr)
+    return 2
+
+
+def _one_line(exc) -> str:
+    return "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
+
+
+def run_game(scenario: str | None = None, sides: list[str] | None = None, load: str | None = None,
+             *, size=None, max_frames=None, screenshot=None) -> int:
+    """Run the game window; returns the exit status (0, 1 if no window opens, 2 for a bad
+    request). ``max_frames`` and ``screenshot`` are for tests and scripted shots (see
+    ``App.run``)."""
+    from game.saves import SaveError
+    from game.scenario import ScenarioError, find_scenario
+    from game.session import Session, parse_side_args, shared_context
+    from game.state import SetupError
+
+    if scenario and load:
+        return _error("give a scenario or --load SAVE, not both")
+    if sides and not scenario:
+        return _error("--side goes with a scenario: mesopotamia play SCENARIO --side SIDE=human")
+    session = None
+    try:
+        if load:
+            session = Session.load(load)
+        elif scenario:
+            path = find_scenario(scenario)
+            if path is None:
+                return _error(f"no scenario {scenario!r}; `mesopotamia scenarios` lists them")
+            from game.scenario import load_scenario
+
+            hexmap, rules = shared_context()
+            sc = load_scenario(path, hexmap, rules)
+            try:
+                seats = parse_side_args(sides or [], sc)
+            except ValueError as exc:
+                return _error(f"--side {_one_line(exc)}")
+            session = Session.new(path, seats)
+    except SaveError as exc:
+        return _error(_one_line(exc))
+    except ScenarioError as exc:
+        return _error(exc.problems[0] if exc.problems else _one_line(exc))
+    except SetupError as exc:
+        return _error(f"{scenario}: the scenario cannot start: {_one_line(exc)}")
+
+    import pygame
+
+    from game.ui.menus import MainMenuScene
+    from game.ui.scene import App
+
+    try:
+        app = App(size)
+    except pygame.error as exc:
+        print(f"mesopotamia: cannot open a window ({exc})", file=sys.stderr)
+        pygame.quit()
+        return 1
+    try:
+        app.push(MainMenuScene(app))
+        if session is not None:
+            from game.ui.menus import start_battle
+
+            start_battle(app, session)
+        return app.run(max_frames, screenshot)
+    finally:
+        app.close()

@@ -1,0 +1,896 @@
+"""The menus: main menu, new game, load and save, settings.
+
+UI layer (pygame, pygame_gui). Every screen here is a ``GuiScene`` (``game.ui.widgets``):
+Esc goes back, Enter confirms, Tab and the arrow keys move between buttons and rows. A game
+is started or loaded through ``game.session.Session`` and handed to the battle screen by
+``start_battle``, which leaves the main menu under it so that leaving the battle lands there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UIImage, UILabel, UISelectionList, UITextBox, UITextEntryLine
+
+from game import __version__
+from game.ui import widgets as W
+from game.ui.settings import AI_SPEEDS, PALETTES, UI_SCALES, home, saves_dir
+
+
+def start_battle(app, session) -> None:
+    """Show ``session`` on the battle screen, with the main menu (only) beneath it."""
+    from game.ui.battle import BattleScene
+
+    menu = next((s for s in app.stack if isinstance(s, MainMenuScene)), None)
+    app.reset(menu or MainMenuScene(app))
+    app.push(BattleScene(app, session))
+
+
+def editor_available() -> bool:
+    try:
+        return importlib.util.find_spec("game.ui.editor") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _label(manager, rect, text, object_id=None, container=None) -> UILabel:
+    return UILabel(pygame.Rect(rect), text, manager, container=container, object_id=object_id)
+
+
+# -- main menu ---------------------------------------------------------------------------------
+
+class MainMenuScene(W.GuiScene):
+    """The first screen: new game, load game, the scenario editor, settings, quit."""
+
+    def build(self, size):
+        w, h = size
+        px = self.px
+        m = self.manager
+        title_h = px(64)
+        bw, bh, gap = px(300), px(50), px(12)
+        items = [("new", "New game"), ("load", "Load game")]
+        if editor_available():
+            items.append(("editor", "Scenario editor"))
+        items += [("settings", "Settings"), ("quit", "Quit")]
+        block = title_h + px(40) + px(30) + len(items) * (bh + gap)
+        top = max(px(20), (h - block) // 2 - px(20))
+        _label(m, (0, top, w, title_h), "Mesopotamia 2014-2021", "#title")
+        _label(m, (0, top + title_h, w, px(30)),
+               "A hex wargame of the war in Iraq and Syria", "#subtitle")
+        y = top + title_h + px(70)
+        self.buttons = {}
+        for key, text in items:
+            b = UIButton(pygame.Rect((w - bw) // 2, y, bw, bh), text, m, object_id="#menu_button")
+            self.buttons[key] = b
+            self.focusable.append(b)
+            y += bh + gap
+        _label(m, (px(12), h - px(30), px(400), px(24)), f"version {__version__}", "#muted")
+        _label(m, (w - px(560), h - px(30), px(548), px(24)),
+               "Enter: choose  \u00b7  arrows or Tab: move  \u00b7  Esc: quit", "#right")
+
+    def enter(self):
+        if self.focus < 0 and self.focusable:
+            self.focus = 0
+
+    def on_button(self, button):
+        key = next((k for k, b in self.buttons.items() if b is button), None)
+        if key == "new":
+            self.app.push(NewGameScene(self.app))
+        elif key == "load":
+            self.app.push(LoadDialog(self.app))
+        elif key == "editor":
+            from game.ui.editor import EditorScene
+
+            self.app.push(EditorScene(self.app, None))
+        elif key == "settings":
+            self.app.push(SettingsScene(self.app))
+        elif key == "quit":
+            self.app.quit(0)
+
+    def back(self):
+        self.app.quit(0)
+
+
+# -- scenarios and their map previews ----------------------------------------------------------
+
+@dataclass
+class ScenarioEntry:
+    path: Path
+    scenario: object | None  # game.scenario.Scenario, None if it cannot be used
+    problem: str = ""
+    custom: bool = False
+
+    @property
+    def title(self) -> str:
+        if self.scenario is not None:
+            return self.scenario.title
+        return self.path.stem
+
+
+_entries: dict[tuple[str, float], ScenarioEntry] = {}
+
+
+def custom_scenarios_dir() -> Path:
+    """Where the player's own scenario files are looked for (beside the saves folder)."""
+    return saves_dir().parent / "scenarios"
+
+
+def scenario_entries() -> list[ScenarioEntry]:
+    """The bundled scenarios, then the player's own; each read and checked once."""
+    from game.scenario import ScenarioError, bundled_paths, load_scenario
+    from game.session import shared_context
+
+    paths = [(p, False) for p in bundled_paths()]
+    custom = custom_scenarios_dir()
+    if custom.is_dir():
+        paths += [(p, True) for p in sorted(custom.glob("*.toml"))]
+    out = []
+    for path, is_custom in paths:
+        try:
+            key = (str(path), path.stat().st_mtime)
+        except OSError:
+            continue
+        entry = _entries.get(key)
+        if entry is None:
+            hexmap, rules = shared_context()
+            try:
+                entry = ScenarioEntry(path, load_scenario(path, hexmap, rules), custom=is_custom)
+            except ScenarioError as exc:
+                more = len(exc.problems) - 1
+                entry = ScenarioEntry(path, None, exc.problems[0]
+                                      + (f" (and {more} more)" if more > 0 else ""), is_custom)
+            _entries[key] = entry
+        out.append(entry)
+    return out
+
+
+PREVIEW_SCALE = 0.42  # pixels per km of the cached whole-map picture
+_preview_base: dict[str, object] = {}
+_previews: dict[tuple, pygame.Surface] = {}
+
+
+def _renderer():
+    from game.session import shared_context
+    from game.ui.mapdraw import MapRenderer
+
+    if "renderer" not in _preview_base:
+        _preview_base["renderer"] = MapRenderer(shared_context()[0], crop=True)
+    return _preview_base["renderer"]
+
+
+def map_preview(scenario, palette: str) -> pygame.Surface:
+    """A small picture of the whole map with who holds each town and where the units stand,
+    coloured by side (cached per scenario and palette)."""
+    from game.hexgrid import Hex
+
+    key = (scenario.id, str(scenario.path), palette)
+    surf = _previews.get(key)
+    if surf is not None:
+        return surf
+    r = _renderer()
+    if "terrain" not in _preview_base:
+        _preview_base["terrain"] = r.render(PREVIEW_SCALE, places=False)
+    surf = _preview_base["terrain"].copy()
+    hexmap = r.hexmap
+    side_index = {s["id"]: i for i, s in enumerate(scenario.sides)}
+    faction_side = {f["id"]: f["side"] for f in scenario.factions}
+
+    def colour(faction):
+        side = faction_side.get(faction)
+        return None if side is None else W.side_colour(palette, side_index[side])
+
+    def at(h: Hex):
+        x, y = r.hex_center(h, PREVIEW_SCALE)
+        return int(x), int(y)
+
+    for cid, fid in scenario.setup.get("cities", {}).items():
+        city = hexmap.find_city(cid)
+        c = colour(fid) if fid else None
+        if city is None or c is None:
+            continue
+        x, y = at(city.hex)
+        rect = pygame.Rect(0, 0, 7, 7)
+        rect.center = (x, y)
+        pygame.draw.rect(surf, (250, 248, 240), rect.inflate(2, 2))
+        pygame.draw.rect(surf, c, rect)
+    for u in scenario.setup.get("units", []):
+        c = colour(u.get("faction"))
+        if c is None:
+            continue
+        q, rr = u["hex"]
+        x, y = at(Hex(q, rr))
+        pygame.draw.circle(surf, (20, 20, 20), (x, y), 4)
+        pygame.draw.circle(surf, c, (x, y), 3)
+    if len(_previews) > 24:
+        _previews.clear()
+    _previews[key] = surf
+    return surf
+
+
+def fit_image(surf: pygame.Surface, box: tuple[int, int]) -> pygame.Surface:
+    w, h = surf.get_size()
+    k = min(box[0] / w, box[1] / h)
+    return pygame.transform.smoothscale(surf, (max(1, int(w * k)), max(1, int(h * k))))
+
+
+def paragraphs(text: str) -> str:
+    """Text written with line breaks for a file, as paragraphs: lines joined, blank lines kept."""
+    paras = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paras)
+
+
+def _day(d) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+# -- new game ----------------------------------------------------------------------------------
+
+DIFFICULTIES = ("easy", "normal", "hard")
+
+
+class NewGameScene(W.GuiScene):
+    """Choose a scenario, who plays each side (a person, or the AI and how well), and a seed."""
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.entries = scenario_entries()
+        self.index = 0 if self.entries else -1
+        self.seats: dict[str, dict[str, tuple[str, str]]] = {}  # path -> side -> (kind, level)
+        self.seed_text = str(random.randint(1, 99999))
+        self.error = ""
+        self.side_buttons: list[tuple[str, UIButton, UIButton]] = []
+
+    @property
+    def entry(self) -> ScenarioEntry | None:
+        return self.entries[self.index] if 0 <= self.index < len(self.entries) else None
+
+    def seats_for(self, entry: ScenarioEntry) -> dict[str, tuple[str, str]]:
+        key = str(entry.path)
+        if key not in self.seats:
+            sides = [s["id"] for s in entry.scenario.sides] if entry.scenario else []
+            self.seats[key] = {s: ("human" if i == 0 else "ai", "normal")
+                               for i, s in enumerate(sides)}
+        return self.seats[key]
+
+    def mode(self) -> str:
+        entry = self.entry
+        if entry is None or entry.scenario is None:
+            return ""
+        seats = self.seats_for(entry)
+        humans = [s for s, (k, _) in seats.items() if k == "human"]
+        names = {s["id"]: s["name"] for s in entry.scenario.sides}
+        if not humans:
+            return "Watch: the computer plays every side."
+        if len(humans) == 1:
+            return f"Solo: you play the {names[humans[0]]} against the computer."
+        return (f"Hot-seat: {len(humans)} players take turns at this device; "
+                f"the map is hidden while the device changes hands.")
+
+    # -- layout --------------------------------------------------------------------------
+
+    def build(self, size):
+        w, h = size
+        px, m = self.px, self.manager
+        margin = px(24)
+        _label(m, (margin, px(14), px(400), px(40)), "New game", "#heading")
+        bottom_h = px(46)
+        by = h - margin - bottom_h
+        self.back_button = UIButton(pygame.Rect(margin, by, px(130), bottom_h), "Back", m)
+        self.start_button = UIButton(pygame.Rect(w - margin - px(180), by, px(180), bottom_h),
+                                     "Start", m, object_id="#primary")
+        _label(m, (w - margin - px(180) - px(260), by, px(60), bottom_h), "Seed", "#right")
+        self.seed_entry = UITextEntryLine(
+            pygame.Rect(w - margin - px(180) - px(190), by + (bottom_h - px(36)) // 2,
+                        px(160), px(36)), m)
+        self.seed_entry.set_allowed_characters("numbers")
+        self.seed_entry.set_text_length_limit(9)
+        self.seed_entry.set_text(self.seed_text)
+        self.error_label = _label(m, (margin + px(150), by, max(10, w - 2 * margin - px(150) - px(470)),
+                                      bottom_h), self.error, "#error")
+
+        top = px(64)
+        list_w = max(px(240), min(px(420), int(w * 0.28)))
+        list_h = by - px(14) - top
+        rows = [self._row_text(e) for e in self.entries]
+        self.list = UISelectionList(pygame.Rect(margin, top, list_w, list_h), rows, m,
+                                    allow_double_clicks=False)
+        if self.index >= 0:
+            W.select_row(self.list, self.index)
+
+        self.detail = pygame.Rect(margin * 2 + list_w, top, w - margin * 3 - list_w, list_h)
+        self.build_detail()
+        self.focusable = [self.start_button, self.back_button]
+
+    @staticmethod
+    def _row_text(e: ScenarioEntry) -> str:
+        if e.scenario is None:
+            return f"{e.path.name} (cannot be used)"
+        short = re.sub(r"\s*\([^()]*\d{4}[^()]*\)\s*$", "", e.title) or e.title  # the year is shown
+        return f"{e.scenario.start.year}  {short}" + ("  (yours)" if e.custom else "")
+
+    def build_detail(self):
+        """The right-hand side: the chosen scenario's story, map, and seats."""
+        for el in getattr(self, "_detail_elements", []):
+            el.kill()
+        self._detail_elements = []
+        self.side_buttons = []
+        px, m, r = self.px, self.manager, self.detail
+        keep = self._detail_elements.append
+        entry = self.entry
+        if entry is None:
+            keep(_label(m, (r.x, r.y, r.w, px(40)), "No scenarios found."))
+            self.start_button.disable()
+            return
+        if entry.scenario is None:
+            keep(_label(m, (r.x, r.y, r.w, px(40)), entry.path.name, "#big"))
+            keep(UITextBox(W.escape(entry.problem), pygame.Rect(r.x, r.y + px(50), r.w, px(160)), m,
+                           object_id="#error"))
+            self.start_button.disable()
+            return
+        self.start_button.enable()
+        sc = entry.scenario
+        big = W.font(W.scaled(W.BIG, self.scale), bold=True)
+        if big.size(sc.title)[0] <= r.w - px(12):
+            keep(_label(m, (r.x, r.y, r.w, px(44)), sc.title, "#big"))
+        else:
+            heading = W.font(W.scaled(W.HEADING, self.scale), bold=True)
+            keep(_label(m, (r.x, r.y, r.w, px(44)), W.fit_text(sc.title, heading, r.w - px(16)),
+                        "#heading"))
+        span = f"{_day(sc.start)} to {_day(sc.end)}  \u00b7  {sc.turns} turns of {sc.turn_days} days"
+        keep(_label(m, (r.x, r.y + px(40), r.w, px(26)), span, "#info"))
+        y = r.y + px(76)
+        sides_h = px(40) + len(sc.sides) * px(44) + px(36)
+        block_h = max(px(120), r.bottom - y - sides_h - px(10))
+        preview_w = min(int(r.w * 0.52), int(block_h * 1.38))
+        img = fit_image(map_preview(sc, self.app.settings.palette), (preview_w, block_h))
+        keep(UIImage(pygame.Rect(r.right - img.get_width(), y, *img.get_size()), img, m))
+        self.preview_rect = pygame.Rect(r.right - img.get_width(), y, *img.get_size())
+        text_w = r.w - img.get_width() - px(16)
+        keep(UITextBox(W.escape(paragraphs(sc.description)), pygame.Rect(r.x, y, text_w, block_h), m))
+        y += block_h + px(14)
+        keep(_label(m, (r.x, y, px(300), px(30)), "Who plays each side", "#heading"))
+        y += px(40)
+        seats = self.seats_for(entry)
+        name_w = r.w - px(380)
+        for i, side in enumerate(sc.sides):
+            kind, level = seats[side["id"]]
+            dot = UIImage(pygame.Rect(r.x, y + px(12), px(14), px(14)),
+                          _swatch(W.side_colour(self.app.settings.palette, i)), m)
+            keep(dot)
+            body = W.font(W.scaled(W.BODY, self.scale))
+            keep(_label(m, (r.x + px(22), y, name_w, px(38)),
+                        W.fit_text(side["name"], body, name_w - px(16))))
+            who = UIButton(pygame.Rect(r.right - px(350), y, px(170), px(38)),
+                           "Human" if kind == "human" else "Computer", m)
+            lvl = UIButton(pygame.Rect(r.right - px(170), y, px(170), px(38)),
+                           f"AI: {level}" if kind == "ai" else "-", m)
+            if kind != "ai":
+                lvl.disable()
+            keep(who)
+            keep(lvl)
+            self.side_buttons.append((side["id"], who, lvl))
+            y += px(44)
+        self.mode_label = _label(m, (r.x, y + px(4), r.w, px(30)), self.mode(), "#note")
+        keep(self.mode_label)
+        buttons = [b for _, who, lvl in self.side_buttons for b in (who, lvl)]
+        self.focusable = buttons + [self.start_button, self.back_button]
+
+    def select(self, index: int) -> None:
+        if not self.entries:
+            return
+        index = max(0, min(len(self.entries) - 1, index))
+        if index == self.index:
+            return
+        self.index = index
+        self.error = ""
+        self.error_label.set_text("")
+        W.select_row(self.list, index)
+        focus_text = self.focusable[self.focus].text if 0 <= self.focus < len(self.focusable) else None
+        self.build_detail()
+        self.focus = next((i for i, b in enumerate(self.focusable)
+                           if b.text == focus_text and b in (self.start_button, self.back_button)), -1)
+
+    # -- input ---------------------------------------------------------------------------
+
+    def on_ui_event(self, event):
+        if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.list:
+            i = W.selected_row(self.list)
+            if i is not None:
+                self.select(i)
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.seed_entry:
+            self.seed_text = self.seed_entry.get_text()
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.seed_entry:
+            self.seed_text = self.seed_entry.get_text()
+            self.manager.set_focus_set(None)
+
+    def on_arrow(self, step):
+        self.select(self.index + step)
+
+    def on_key(self, event):
+        if event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+            self.move_focus(-1 if event.key == pygame.K_LEFT else 1)
+        else:
+            super().on_key(event)
+
+    def on_button(self, button):
+        if button is self.back_button:
+            self.back()
+        elif button is self.start_button:
+            self.confirm()
+        else:
+            for side, who, lvl in self.side_buttons:
+                if button is who:
+                    self.toggle_seat(side)
+                elif button is lvl:
+                    self.cycle_level(side)
+
+    def toggle_seat(self, side: str) -> None:
+        seats = self.seats_for(self.entry)
+        kind, level = seats[side]
+        seats[side] = ("ai" if kind == "human" else "human", level)
+        self._refresh_seats()
+
+    def cycle_level(self, side: str) -> None:
+        seats = self.seats_for(self.entry)
+        kind, level = seats[side]
+        if kind != "ai":
+            return
+        seats[side] = (kind, DIFFICULTIES[(DIFFICULTIES.index(level) + 1) % len(DIFFICULTIES)])
+        self._refresh_seats()
+
+    def _refresh_seats(self) -> None:
+        seats = self.seats_for(self.entry)
+        for side, who, lvl in self.side_buttons:
+            kind, level = seats[side]
+            who.set_text("Human" if kind == "human" else "Computer")
+            lvl.set_text(f"AI: {level}" if kind == "ai" else "-")
+            lvl.enable() if kind == "ai" else lvl.disable()
+        self.mode_label.set_text(self.mode())
+
+    def seed(self) -> int | None:
+        text = self.seed_entry.get_text().strip() if self.seed_entry else self.seed_text
+        try:
+            n = int(text)
+        except ValueError:
+            return None
+        return n if 0 <= n < 2 ** 31 else None
+
+    def confirm(self):
+        entry = self.entry
+        if entry is None or entry.scenario is None:
+            return
+        seed = self.seed()
+        if seed is None:
+            self.show_error("The seed must be a whole number.")
+            return
+        from game.session import Seat, Session
+
+        seats = {side: Seat(kind, level) for side, (kind, level) in self.seats_for(entry).items()}
+        try:
+            session = Session.new(entry.path, seats, seed)
+        except Exception as exc:  # a scenario that passed its checks but will not start
+            self.show_error(f"Cannot start: {_one_line(exc)}")
+            return
+        start_battle(self.app, session)
+
+    def show_error(self, text: str) -> None:
+        self.error = text
+        self.error_label.set_text(text)
+
+
+def _swatch(colour) -> pygame.Surface:
+    s = pygame.Surface((14, 14))
+    s.fill((240, 236, 220))
+    s.fill(colour, pygame.Rect(2, 2, 10, 10))
+    return s
+
+
+def _one_line(exc) -> str:
+    return "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
+
+
+# -- saves -------------------------------------------------------------------------------------
+
+def save_suffix() -> str:
+    try:
+        from game.saves import SAVE_SUFFIX
+    except ImportError:
+        return ".msave"
+    return SAVE_SUFFIX or ".msave"
+
+
+@dataclass
+class SaveEntry:
+    path: Path
+    modified: float
+    doc: dict | None
+    problem: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def summary(self) -> str:
+        when = dt.datetime.fromtimestamp(self.modified).strftime("%Y-%m-%d %H:%M")
+        if self.doc is None:
+            return f"{self.name}  \u00b7  cannot be read  \u00b7  {when}"
+        d = self.doc
+        return (f"{self.name}  \u00b7  {d.get('title', d.get('scenario', '?'))}  \u00b7  "
+                f"turn {d.get('saved_at_turn', '?')}, {d.get('saved_at_date', '')}  \u00b7  {when}")
+
+    def short(self) -> str:
+        when = dt.datetime.fromtimestamp(self.modified).strftime("%Y-%m-%d %H:%M")
+        if self.doc is None:
+            return f"{self.name}  \u00b7  cannot be read"
+        return f"{self.name}  \u00b7  turn {self.doc.get('saved_at_turn', '?')}  \u00b7  saved {when}"
+
+    def details(self) -> list[str]:
+        if self.doc is None:
+            return [self.problem]
+        d = self.doc
+        state = d.get("state") or {}
+        names = state.get("side_names") or {}
+        lines = [f"{d.get('title', '')} ({d.get('scenario', '')})",
+                 f"Turn {d.get('saved_at_turn')} of {state.get('end_turn', '?')}, "
+                 f"{d.get('saved_at_date', '')}"]
+        if state.get("over"):
+            lines.append(f"The game is over: {state.get('result', '')}")
+        else:
+            side = d.get("side_to_move")
+            lines.append(f"{names.get(side, side)} to move")
+        seats = ((d.get("extra") or {}).get("session") or {}).get("seats") or {}
+        if isinstance(seats, dict) and seats:
+            who = []
+            for side, seat in seats.items():
+                if isinstance(seat, dict):
+                    kind = "human" if seat.get("kind") == "human" else f"AI ({seat.get('difficulty', 'normal')})"
+                    who.append(f"{names.get(side, side)}: {kind}")
+            lines.append("; ".join(who))
+        lines.append(f"{len(d.get('journal') or [])} orders given")
+        return lines
+
+
+def list_saves(directory: Path | None = None) -> list[SaveEntry]:
+    """The save files in ``directory`` (the saves folder), newest first; a file that cannot
+    be read is listed with the reason."""
+    from game.saves import SaveError, read_save
+
+    directory = saves_dir() if directory is None else Path(directory)
+    if not directory.is_dir():
+        return []
+    out = []
+    for p in directory.glob(f"*{save_suffix()}"):
+        if not p.is_file():
+            continue
+        try:
+            modified = p.stat().st_mtime
+        except OSError:
+            continue
+        try:
+            out.append(SaveEntry(p, modified, read_save(p)))
+        except SaveError as exc:
+            out.append(SaveEntry(p, modified, None, str(exc)))
+    out.sort(key=lambda e: (-e.modified, e.name))
+    return out
+
+
+def clean_save_name(text: str) -> str:
+    """A save's name made into a safe file name: letters, digits, spaces, - _ . ( ) kept."""
+    name = re.sub(r"[^\w .()-]+", "-", text, flags=re.UNICODE).strip(" .-")
+    name = re.sub(r"\s+", " ", name)
+    return name[:60].rstrip(" .")
+
+
+class LoadDialog(W.GuiScene):
+    """The saved games, newest first; Load opens the chosen one in the battle screen."""
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.saves = list_saves()
+        readable = [i for i, e in enumerate(self.saves) if e.doc is not None]
+        self.index = readable[0] if readable else (0 if self.saves else -1)
+        self.error = ""
+
+    def build(self, size):
+        w, h = size
+        px, m = self.px, self.manager
+        margin = px(24)
+        _label(m, (margin, px(14), px(400), px(40)), "Load game", "#heading")
+        _label(m, (margin, px(52), w - 2 * margin, px(24)), f"Saves in {saves_dir()}", "#muted")
+        bottom_h = px(46)
+        by = h - margin - bottom_h
+        self.back_button = UIButton(pygame.Rect(margin, by, px(130), bottom_h), "Back", m)
+        self.load_button = UIButton(pygame.Rect(w - margin - px(180), by, px(180), bottom_h),
+                                    "Load", m, object_id="#primary")
+        top = px(84)
+        detail_h = px(170)
+        list_h = by - px(14) - top - detail_h - px(12)
+        rows = [e.summary() for e in self.saves] or []
+        self.list = UISelectionList(pygame.Rect(margin, top, w - 2 * margin, list_h), rows, m,
+                                    allow_double_clicks=True)
+        if not self.saves:
+            _label(m, (margin, top + px(10), w - 2 * margin, px(30)),
+                   "No saved games yet: save from the battle screen's menu.", "#muted")
+        self.details = UITextBox("", pygame.Rect(margin, top + list_h + px(12), w - 2 * margin,
+                                                 detail_h), m)
+        self.error_label = _label(m, (margin + px(150), by, w - 2 * margin - px(350), bottom_h),
+                                  "", "#error")
+        self.focusable = [self.load_button, self.back_button]
+        if self.index >= 0:
+            W.select_row(self.list, self.index)
+        self.show_details()
+
+    def show_details(self):
+        if self.index < 0:
+            self.details.set_text("")
+            self.load_button.disable()
+            return
+        e = self.saves[self.index]
+        lines = e.details()
+        if e.doc is None:
+            self.details.set_text(f'<font color="{W._hex(W.ERROR)}">{W.escape(lines[0])}</font>')
+            self.load_button.disable()
+        else:
+            self.details.set_text("<br>".join(W.escape(x) for x in lines))
+            self.load_button.enable()
+        self.error_label.set_text(self.error)
+
+    def select(self, index: int) -> None:
+        if not self.saves:
+            return
+        self.index = max(0, min(len(self.saves) - 1, index))
+        self.error = ""
+        W.select_row(self.list, self.index)
+        self.show_details()
+
+    def on_ui_event(self, event):
+        if event.ui_element is not self.list:
+            return
+        if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION:
+            i = W.selected_row(self.list)
+            if i is not None:
+                self.select(i)
+        elif event.type == pygame_gui.UI_SELECTION_LIST_DOUBLE_CLICKED_SELECTION:
+            self.confirm()
+
+    def on_arrow(self, step):
+        self.select(self.index + step)
+
+    def on_button(self, button):
+        if button is self.back_button:
+            self.back()
+        elif button is self.load_button:
+            self.confirm()
+
+    def confirm(self):
+        if self.index < 0:
+            return
+        from game.session import Session
+
+        e = self.saves[self.index]
+        try:
+            session = Session.load(e.path)
+        except Exception as exc:  # SaveError names the file; anything else is still reported
+            self.error = _one_line(exc)
+            self.error_label.set_text("This save cannot be loaded (see below).")
+            self.details.set_text(f'<font color="{W._hex(W.ERROR)}">{W.escape(self.error)}</font>')
+            self.load_button.disable()
+            return
+        start_battle(self.app, session)
+
+
+class SaveDialog(W.GuiScene):
+    """Over the battle: a name for the save, the saves already made; Save writes it."""
+
+    overlay = True
+
+    def __init__(self, app, session):
+        super().__init__(app)
+        self.session = session
+        self.saves = list_saves()
+        st = session.game.state
+        self.name = clean_save_name(f"{st.scenario_id} turn {st.turn}") or "game"
+        self.confirming: str | None = None  # the name of a save to be replaced on the next Save
+        self.message = ""
+        self.saved: Path | None = None
+
+    def build(self, size):
+        w, h = size
+        px, m = self.px, self.manager
+        pw, ph = min(w - px(40), px(720)), min(h - px(40), px(560))
+        self.panel = pygame.Rect((w - pw) // 2, (h - ph) // 2, pw, ph)
+        p = self.panel
+        pad = px(20)
+        _label(m, (p.x + pad, p.y + pad, pw - 2 * pad, px(36)), "Save game", "#heading")
+        y = p.y + pad + px(44)
+        _label(m, (p.x + pad, y, px(80), px(36)), "Name", "#muted")
+        self.entry = UITextEntryLine(pygame.Rect(p.x + pad + px(80), y, pw - 2 * pad - px(80), px(36)), m)
+        self.entry.set_text_length_limit(60)
+        self.entry.set_text(self.name)
+        y += px(46)
+        self.message_label = _label(m, (p.x + pad, y, pw - 2 * pad, px(28)), self.message,
+                                    "#error" if self.confirming or self.message else "#muted")
+        y += px(34)
+        bottom_h = px(44)
+        by = p.bottom - pad - bottom_h
+        rows = [e.short() for e in self.saves]
+        self.list = UISelectionList(pygame.Rect(p.x + pad, y, pw - 2 * pad, by - px(12) - y), rows, m)
+        if not self.saves:
+            _label(m, (p.x + pad + px(8), y + px(8), pw - 2 * pad, px(28)), "No saves yet.", "#muted")
+        self.cancel_button = UIButton(pygame.Rect(p.x + pad, by, px(130), bottom_h), "Cancel", m)
+        self.save_button = UIButton(pygame.Rect(p.right - pad - px(160), by, px(160), bottom_h),
+                                    "Replace" if self.confirming else "Save", m, object_id="#primary")
+        self.focusable = [self.save_button, self.cancel_button]
+        self.manager.set_focus_set(self.entry)
+
+    def enter(self):
+        if self.manager is not None:
+            self.manager.set_focus_set(self.entry)
+
+    def draw_background(self, screen):
+        W.draw_below(self, screen)
+        W.dim(screen)
+        W.draw_panel(screen, self.panel, self.scale)
+
+    def target(self) -> Path | None:
+        name = clean_save_name(self.entry.get_text())
+        return saves_dir() / f"{name}{save_suffix()}" if name else None
+
+    def on_ui_event(self, event):
+        if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.entry:
+            self.name = self.entry.get_text()
+            if self.confirming is not None:
+                self.confirming = None
+                self.save_button.set_text("Save")
+                self.say("")
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.entry:
+            self.confirm()
+        elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.list:
+            i = W.selected_row(self.list)
+            if i is not None:
+                self.entry.set_text(self.saves[i].name)
+                self.name = self.saves[i].name
+                self.confirming = None
+                self.save_button.set_text("Save")
+                self.say("")
+
+    def on_button(self, button):
+        if button is self.cancel_button:
+            self.back()
+        elif button is self.save_button:
+            self.confirm()
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message = text
+        self.message_label.change_object_id("#error" if error else "#muted")
+        self.message_label.set_text(text)
+
+    def confirm(self):
+        from game.saves import SaveError
+
+        path = self.target()
+        if path is None:
+            self.say("Give the save a name (letters, digits, spaces, - and _).", True)
+            return
+        if path.exists() and self.confirming != path.name:
+            self.confirming = path.name
+            self.save_button.set_text("Replace")
+            self.say(f"A save called \u201c{path.stem}\u201d exists: Save again to replace it.", True)
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.session.save(path)
+        except (SaveError, OSError) as exc:
+            self.say(_one_line(exc), True)
+            return
+        self.saved = path
+        self.app.pop()
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+class SettingsScene(W.GuiScene):
+    """UI scale, colours, how AI turns are shown, edge panning, autosave; kept on leaving."""
+
+    ROWS = (
+        ("ui_scale", "Interface size", "How large the text and buttons are."),
+        ("palette", "Side colours", "Colour-blind: colours people with red-green colour "
+                                    "blindness can tell apart."),
+        ("ai_speed", "Computer's turns", "How fast the computer's moves are shown "
+                                         "(skip: only the result)."),
+        ("edge_pan", "Edge panning", "Move the map when the mouse touches the window's edge."),
+        ("autosave", "Autosave", "Keep an automatic save of the game in progress."),
+    )
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.row_buttons: dict[str, UIButton] = {}
+
+    @staticmethod
+    def value_text(key: str, value) -> str:
+        if key == "ui_scale":
+            return f"{round(float(value) * 100)}%"
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        return str(value)
+
+    def build(self, size):
+        w, h = size
+        px, m = self.px, self.manager
+        pw = min(w - px(40), px(860))
+        x0 = (w - pw) // 2
+        row_h = px(74)
+        block = px(60) + len(self.ROWS) * row_h + px(70)
+        y = max(px(20), (h - block) // 2)
+        _label(m, (x0, y, pw, px(44)), "Settings", "#heading")
+        y += px(60)
+        s = self.app.settings
+        self.row_buttons = {}
+        for key, title, hint in self.ROWS:
+            _label(m, (x0, y, pw - px(240), px(32)), title)
+            _label(m, (x0, y + px(30), pw - px(240), px(26)), hint, "#muted")
+            b = UIButton(pygame.Rect(x0 + pw - px(220), y + px(6), px(220), px(44)),
+                         self.value_text(key, getattr(s, key)), m)
+            self.row_buttons[key] = b
+            y += row_h
+        y += px(10)
+        self.back_button = UIButton(pygame.Rect(x0, y, px(150), px(46)), "Back", m, object_id="#primary")
+        _label(m, (x0 + px(170), y, pw - px(170), px(46)),
+               "Enter or click: change  \u00b7  Left/Right: step  \u00b7  Esc: save and go back",
+               "#muted")
+        self.focusable = list(self.row_buttons.values()) + [self.back_button]
+
+    def enter(self):
+        if self.focus < 0:
+            self.focus = 0
+
+    def on_key(self, event):
+        if event.key in (pygame.K_LEFT, pygame.K_RIGHT) and 0 <= self.focus < len(self.focusable):
+            b = self.focusable[self.focus]
+            key = next((k for k, v in self.row_buttons.items() if v is b), None)
+            if key:
+                self.step(key, 1 if event.key == pygame.K_RIGHT else -1)
+            return
+        super().on_key(event)
+
+    def on_button(self, button):
+        if button is self.back_button:
+            self.back()
+            return
+        key = next((k for k, v in self.row_buttons.items() if v is button), None)
+        if key:
+            self.step(key, 1)
+
+    def step(self, key: str, step: int) -> None:
+        s = self.app.settings
+        value = getattr(s, key)
+        if isinstance(value, bool):
+            setattr(s, key, not value)
+        else:
+            choices = {"ui_scale": UI_SCALES, "palette": PALETTES, "ai_speed": AI_SPEEDS}[key]
+            i = min(range(len(choices)), key=lambda k: abs(choices[k] - value)) \
+                if key == "ui_scale" else choices.index(value) if value in choices else 0
+            setattr(s, key, choices[(i + step) % len(choices)])
+        if key == "ui_scale":
+            self.resize(self.app.screen.get_size())  # lays the screen out at the new size
+        else:
+            self.row_buttons[key].set_text(self.value_text(key, getattr(s, key)))
+
+    def back(self):
+        try:
+            self.app.settings.save()
+        except OSError as exc:
+            print(f"mesopotamia: settings not saved ({exc})")
+        self.app.pop()
+
+
+__all__ = ["LoadDialog", "MainMenuScene", "NewGameScene", "SaveDialog", "SettingsScene",
+           "clean_save_name", "home", "list_saves", "map_preview", "scenario_entries",
+           "start_battle"]

@@ -1,0 +1,191 @@
+"""The end of a game: who won and why, when it ended, and what it cost beside history.
+
+UI layer (pygame, pygame_gui). ``ResultsScene`` reads the finished game's state (its result,
+winner, turn and date), says how each side stood against its victory conditions
+(``game.victory.describe``) and what happened in history, and draws the game's casualties
+beside the source's figures for the phase (``game.ledger`` and ``game.ui.charts``). It is
+pushed over the battle screen, so "View final map" simply uncovers it.
+"""
+
+from __future__ import annotations
+
+import pygame
+from pygame_gui.elements import UIButton, UILabel
+
+from game.ui import widgets as W
+
+
+class ResultsScene(W.GuiScene):
+    def __init__(self, app, session):
+        super().__init__(app)
+        self.session = session
+        self._chart: pygame.Surface | None = None
+        self.chart_rect = pygame.Rect(0, 0, 0, 0)
+        self.rows, self.figures_title = casualty_rows(session)
+
+    # -- what to say -----------------------------------------------------------------------
+
+    def headline(self) -> str:
+        st = self.session.game.state
+        if not st.over:
+            return "The game goes on"
+        if st.winner is None:
+            return "A draw"
+        return f"Victory: {st.side_names.get(st.winner, st.winner)}"
+
+    def lines(self) -> list[tuple[str, tuple]]:
+        """(text, colour) lines under the headline."""
+        from game.victory import describe
+
+        st = self.session.game.state
+        setup = self.session.game.setup
+        out = []
+        if st.result:
+            out.append((st.result, W.INK))
+        out.append((f"The game ended on turn {st.turn} of {st.end_turn}, {st.date.day} "
+                    f"{st.date:%B %Y}." if st.over else
+                    f"Turn {st.turn} of {st.end_turn}, {st.date.day} {st.date:%B %Y}.", W.MUTED))
+        for cond in setup.get("victory", []):
+            side = cond["side"]
+            won = st.winner == side
+            mark = "\u2713" if won else "\u2022"
+            try:
+                text = describe(st, cond, st.side_names)
+            except (KeyError, TypeError):
+                text = cond.get("text") or cond.get("kind", "")
+            out.append((f"{mark} {st.side_names.get(side, side)}: {text}",
+                        W.GOOD if won else W.INK))
+        history = setup.get("history") or {}
+        said = (history.get("outcome") or "").strip()
+        if said:
+            out.append((f"In history: {said}", W.MUTED))
+        return out
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def build(self, size):
+        w, h = size
+        px, m = self.px, self.manager
+        margin = px(28)
+        bh = px(46)
+        by = h - margin - bh
+        x = w - margin
+        self.quit_button = UIButton(pygame.Rect(x - px(140), by, px(140), bh), "Quit", m)
+        x -= px(140) + px(12)
+        self.menu_button = UIButton(pygame.Rect(x - px(180), by, px(180), bh), "Main menu", m,
+                                    object_id="#primary")
+        x -= px(180) + px(12)
+        self.map_button = None
+        if self.app.below(self) is not None:
+            self.map_button = UIButton(pygame.Rect(x - px(200), by, px(200), bh),
+                                       "View final map", m)
+        self.focusable = [b for b in (self.menu_button, self.map_button, self.quit_button) if b]
+        self.focus = 0
+        UILabel(pygame.Rect(margin, margin, w - 2 * margin, px(70)), self.headline(), m,
+                object_id="#title")
+        self.text_top = margin + px(76)
+        self.text_width = w - 2 * margin
+        self.margin = margin
+        # The chart takes the room the text leaves, down to the buttons.
+        body = W.font(W.scaled(W.BODY, self.scale))
+        n = sum(len(W.wrap(t, body, self.text_width)) for t, _ in self.lines())
+        chart_top = self.text_top + n * body.get_linesize() + px(18)
+        want = 48 + 44 + 30 * max(1, len(self.rows))
+        chart_h = max(px(140), min(by - px(16) - chart_top, want))
+        self.chart_rect = pygame.Rect(margin, chart_top, w - 2 * margin, chart_h)
+        self._chart = None
+
+    def chart(self) -> pygame.Surface:
+        if self._chart is None:
+            self._chart = draw_chart(self.chart_rect.size, self.rows, self.figures_title,
+                                     self.session.game.state.title)
+        return self._chart
+
+    def draw(self, screen):
+        W.draw_backdrop(screen)
+        body = W.font(W.scaled(W.BODY, self.scale))
+        y = self.text_top
+        for text, colour in self.lines():
+            for part in W.wrap(text, body, self.text_width):
+                W.blit_text(screen, part, body, colour, (self.margin, y))
+                y += body.get_linesize()
+        if self.chart_rect.h > 0 and self.chart_rect.w > 0:
+            screen.blit(self.chart(), self.chart_rect)
+        self.manager.draw_ui(screen)
+        self.draw_focus(screen)
+
+    # -- input -----------------------------------------------------------------------------
+
+    def on_button(self, button):
+        if button is self.menu_button:
+            self.to_menu()
+        elif button is self.quit_button:
+            self.app.quit(0)
+        elif button is self.map_button:
+            self.app.pop()
+
+    def to_menu(self):
+        from game.ui.menus import MainMenuScene
+
+        menu = next((s for s in self.app.stack if isinstance(s, MainMenuScene)), None)
+        self.app.reset(menu or MainMenuScene(self.app))
+
+    def back(self):
+        if self.map_button is not None:
+            self.app.pop()
+        else:
+            self.to_menu()
+
+
+def casualty_rows(session) -> tuple[list[tuple], str]:
+    """The chart's rows (label, game, source, low, high) and the title of the figures: the
+    phase's own historical figures if the scenario gives them, else the whole war's scaled
+    to the phase's share of its days."""
+    from game.ledger import HistoryError, ledger_table, war_share
+
+    st = session.game.state
+    setup = session.game.setup
+    figures = (setup.get("history") or {}).get("casualties") or None
+    scale = None
+    try:
+        if figures is None:
+            import datetime as dt
+
+            start = dt.date.fromisoformat(setup.get("start_date", st.start_date.isoformat()))
+            end = dt.date.fromisoformat(setup.get("end_date", st.date.isoformat()))
+            scale = war_share(start, end) or None
+        table = ledger_table(st, figures, scale)
+    except (HistoryError, ValueError, KeyError) as exc:
+        return [], f"no historical figures ({exc})"
+    rows = []
+    for r in table.categories + [table.civilians]:
+        src = None if r.expected is None else int(round(r.expected))
+        if r.game or src:
+            rows.append((r.label, r.game, src, r.game, r.game))
+    title = "the phase in history" if figures else (
+        f"the whole war, scaled to this phase ({table.scale:.0%} of its days)")
+    return rows, title
+
+
+def draw_chart(size, rows, figures_title: str, game_title: str) -> pygame.Surface:
+    from game.ui.charts import GAME_COLOUR, INK, PAPER, SOURCE_COLOUR, draw_casualties
+
+    surf = pygame.Surface(size)
+    rect = surf.get_rect()
+    if not rows:
+        surf.fill(PAPER)
+        f = W.font(16)
+        W.blit_text(surf, "No one was killed in this game, and the source gives no figures.",
+                    f, INK, rect.center, "center")
+        return surf
+    draw_casualties(surf, rect, rows, f"Killed in this game beside {figures_title}")
+    # One game has no spread: a legend of its own in place of the chart's.
+    strip = pygame.Rect(rect.x, rect.bottom - 28, rect.w, 28)
+    surf.fill(PAPER, strip)
+    f = W.font(13)
+    x = rect.x + 16
+    for name, colour in ((f"this game ({game_title})", GAME_COLOUR), ("the source", SOURCE_COLOUR)):
+        pygame.draw.rect(surf, colour, (x, strip.y + 4, 14, 14))
+        r = W.blit_text(surf, name, f, INK, (x + 20, strip.y + 2))
+        x = r.right + 32
+    return surf

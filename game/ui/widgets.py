@@ -1,0 +1,434 @@
+"""The look shared by the game's screens: one pygame_gui theme, the UI scale, fonts, colours.
+
+UI layer (pygame, pygame_gui). ``theme(scale)`` is the one theme of every screen, a dark
+military style whose fonts and paddings follow the player's UI scale; ``make_manager`` makes
+a ``UIManager`` with it. ``GuiScene`` is the base of the screens built from pygame_gui
+widgets (menus, dialogs, results): it lays its widgets out again whenever the window's size
+or the UI scale changes, gives Esc (back) and Enter (confirm) the same meaning everywhere, and
+lets Tab and the arrow keys move a focus ring over its buttons. ``font`` draws plain text in
+the theme's typeface for what a scene paints itself (the hand-over screen, the help overlay).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+import pygame
+import pygame_gui
+
+from game.ui.scene import Scene
+
+# -- colours -----------------------------------------------------------------------------------
+
+INK = (230, 226, 208)  # text on dark
+MUTED = (168, 166, 146)
+BRASS = (201, 165, 74)  # titles, focus
+OLIVE = (107, 122, 58)
+ERROR = (232, 118, 96)
+GOOD = (142, 196, 110)
+BACKDROP = (22, 25, 21)
+BACKDROP_LINE = (34, 39, 32)
+PANEL = (33, 38, 31)
+PANEL_EDGE = (84, 95, 70)
+
+# Side colours by the order of a scenario's sides: standard, and the Okabe-Ito set that
+# people with the common kinds of colour blindness can tell apart.
+SIDE_COLOURS = {
+    "standard": ((206, 52, 40), (40, 104, 206), (46, 160, 70), (232, 168, 28), (150, 74, 196),
+                 (30, 30, 30)),
+    "colour-blind": ((213, 94, 0), (0, 114, 178), (0, 158, 115), (230, 159, 0), (204, 121, 167),
+                     (86, 180, 233)),
+}
+
+
+def side_colour(palette: str, index: int) -> tuple[int, int, int]:
+    colours = SIDE_COLOURS.get(palette, SIDE_COLOURS["standard"])
+    return colours[index % len(colours)]
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+# -- sizes and fonts ---------------------------------------------------------------------------
+
+def scaled(n: float, scale: float) -> int:
+    return max(1, int(round(n * scale)))
+
+
+# Font sizes (pixels at UI scale 1).
+BODY, SMALL, HEADING, TITLE, BIG = 17, 14, 21, 46, 28
+
+_FONT_FILES = {False: "NotoSans-Regular.ttf", True: "NotoSans-Bold.ttf"}
+_fonts: dict[tuple[int, bool], pygame.font.Font] = {}
+
+
+def font(size: float, bold: bool = False) -> pygame.font.Font:
+    """The theme's typeface (Noto Sans, shipped with pygame_gui) at ``size`` pixels."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+        _fonts.clear()
+    key = (max(6, int(round(size))), bold)
+    f = _fonts.get(key)
+    if f is not None:
+        try:
+            f.size("x")
+        except pygame.error:  # made before pygame.quit: no longer usable
+            _fonts.clear()
+            f = None
+    if f is None:
+        path = os.path.join(os.path.dirname(pygame_gui.__file__), "data", _FONT_FILES[bold])
+        try:
+            f = pygame.font.Font(path, key[0])
+        except (OSError, pygame.error):
+            f = pygame.font.Font(None, int(key[0] * 1.3))
+        _fonts[key] = f
+    return f
+
+
+def wrap(text: str, fnt: pygame.font.Font, width: int) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` pixels (a long word stands alone)."""
+    lines: list[str] = []
+    for para in text.splitlines() or [""]:
+        words = para.split()
+        line = ""
+        for w in words:
+            trial = f"{line} {w}" if line else w
+            if fnt.size(trial)[0] <= width or not line:
+                line = trial
+            else:
+                lines.append(line)
+                line = w
+        lines.append(line)
+    return lines
+
+
+def fit_text(text: str, fnt: pygame.font.Font, width: int) -> str:
+    """``text``, cut short with an ellipsis if it is wider than ``width`` pixels."""
+    if fnt.size(text)[0] <= width:
+        return text
+    while text and fnt.size(text + "\u2026")[0] > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
+def escape(text: str) -> str:
+    """Plain text made safe for a pygame_gui text box (which reads a little HTML)."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+# -- the theme ---------------------------------------------------------------------------------
+
+def theme(scale: float = 1.0) -> dict:
+    """The one pygame_gui theme of the game, with fonts and paddings for ``scale``."""
+    def fnt(size, bold=False):
+        d = {"name": "noto_sans", "size": str(scaled(size, scale))}
+        if bold:
+            d["bold"] = "1"
+        return d
+
+    shape = {"shape": "rounded_rectangle", "shape_corner_radius": str(scaled(3, scale)),
+             "border_width": "1", "shadow_width": "0",
+             "text_horiz_alignment_padding": str(scaled(10, scale))}
+    return {
+        "defaults": {
+            "colours": {
+                "normal_bg": "#394131", "hovered_bg": "#4a5640", "disabled_bg": "#23271f",
+                "selected_bg": "#5d6b33", "active_bg": "#6b7a3a", "dark_bg": _hex(PANEL),
+                "disabled_dark_bg": "#1c1f19",
+                "normal_text": _hex(INK), "hovered_text": "#fffbe8", "disabled_text": "#6e6f62",
+                "selected_text": "#fffbe8", "active_text": "#fffbe8",
+                "normal_border": "#5a6449", "hovered_border": _hex(BRASS),
+                "disabled_border": "#33382c", "selected_border": _hex(BRASS),
+                "active_border": _hex(BRASS), "text_cursor": _hex(BRASS),
+                "link_text": _hex(BRASS), "link_hover": "#f0d080", "link_selected": "#f0d080",
+                "filled_bar": _hex(OLIVE), "unfilled_bar": "#23271f",
+            },
+            "font": fnt(BODY),
+        },
+        "button": {"misc": dict(shape), "font": fnt(BODY)},
+        "label": {"colours": {"dark_bg": "#00000000", "normal_text": _hex(INK)},
+                  "font": fnt(BODY), "misc": {"text_horiz_alignment": "left"}},
+        "panel": {"colours": {"dark_bg": _hex(PANEL), "normal_border": _hex(PANEL_EDGE)},
+                  "misc": {"shape": "rounded_rectangle", "shape_corner_radius": str(scaled(4, scale)),
+                           "border_width": "1", "shadow_width": "0"}},
+        "text_box": {"colours": {"dark_bg": "#1d211b", "normal_border": "#3f4736"},
+                     "font": fnt(BODY),
+                     "misc": {"padding": f"{scaled(8, scale)},{scaled(6, scale)}",
+                              "border_width": "1", "shadow_width": "0"}},
+        "text_entry_line": {"colours": {"dark_bg": "#161914", "normal_border": _hex(PANEL_EDGE)},
+                            "font": fnt(BODY),
+                            "misc": {"padding": f"{scaled(6, scale)},{scaled(4, scale)}",
+                                     "border_width": "1", "shadow_width": "0"}},
+        "selection_list": {"colours": {"dark_bg": "#1d211b", "normal_border": "#3f4736"},
+                           "misc": {"list_item_height": str(scaled(30, scale)),
+                                    "border_width": "1", "shadow_width": "0"}},
+        "selection_list.@selection_list_item": {
+            "colours": {"normal_bg": "#1d211b", "hovered_bg": "#2f3729", "selected_bg": "#5d6b33",
+                        "selected_border": _hex(BRASS)},
+            "font": fnt(BODY),
+            "misc": {"text_horiz_alignment": "left",
+                     "text_horiz_alignment_padding": str(scaled(10, scale))}},
+        "drop_down_menu": {"font": fnt(BODY), "misc": {"border_width": "1", "shadow_width": "0"}},
+        "drop_down_menu.#selected_option": {"font": fnt(BODY),
+                                            "misc": {"text_horiz_alignment": "left"}},
+        "drop_down_menu.#drop_down_options_list": {"misc": {"list_item_height": str(scaled(28, scale))}},
+        "drop_down_menu.#drop_down_options_list.@selection_list_item": {
+            "font": fnt(BODY), "misc": {"text_horiz_alignment": "left"}},
+        "check_box": {"font": fnt(BODY)},
+        "vertical_scroll_bar": {"colours": {"dark_bg": "#1d211b"},
+                                "misc": {"border_width": "0", "shadow_width": "0"}},
+        "#title": {"font": fnt(TITLE, True), "colours": {"normal_text": _hex(BRASS)},
+                   "misc": {"text_horiz_alignment": "center"}},
+        "#subtitle": {"font": fnt(BODY + 1), "colours": {"normal_text": _hex(MUTED)},
+                      "misc": {"text_horiz_alignment": "center"}},
+        "#info": {"font": fnt(BODY), "colours": {"normal_text": _hex(MUTED)}},
+        "#centre": {"misc": {"text_horiz_alignment": "center"}},
+        "#right": {"font": fnt(SMALL), "colours": {"normal_text": _hex(MUTED)},
+                   "misc": {"text_horiz_alignment": "right"}},
+        "#heading": {"font": fnt(HEADING, True), "colours": {"normal_text": _hex(BRASS)}},
+        "#big": {"font": fnt(BIG, True), "colours": {"normal_text": _hex(INK)}},
+        "#muted": {"font": fnt(SMALL), "colours": {"normal_text": _hex(MUTED)}},
+        "#note": {"font": fnt(BODY), "colours": {"normal_text": _hex(GOOD)}},
+        "#error": {"font": fnt(BODY), "colours": {"normal_text": _hex(ERROR)}},
+        "#menu_button": {"font": fnt(BODY + 3, True)},
+        "#primary": {"font": fnt(BODY + 1, True),
+                     "colours": {"normal_bg": "#5d6b33", "hovered_bg": "#748541",
+                                 "normal_border": _hex(BRASS)}},
+        "#danger": {"colours": {"normal_bg": "#6a2f24", "hovered_bg": "#8a3c2d"}},
+    }
+
+
+def make_manager(size: tuple[int, int], scale: float = 1.0) -> pygame_gui.UIManager:
+    return pygame_gui.UIManager(size, theme(scale), enable_live_theme_updates=False)
+
+
+# -- drawing -----------------------------------------------------------------------------------
+
+_backdrops: dict[tuple[int, int], pygame.Surface] = {}
+
+
+def draw_backdrop(screen: pygame.Surface) -> None:
+    """The dark background of the menus: a faint grid of hexes, a darker band at the foot."""
+    size = screen.get_size()
+    surf = _backdrops.get(size)
+    if surf is None:
+        _backdrops.clear()
+        surf = pygame.Surface(size)
+        surf.fill(BACKDROP)
+        w, h = size
+        r = 34
+        dx, dy = r * 3 ** 0.5, r * 1.5
+        row = 0
+        y = 0.0
+        while y < h + r:
+            x = (dx / 2) * (row % 2)
+            while x < w + dx:
+                pts = [(x + r * _COS[i], y + r * _SIN[i]) for i in range(6)]
+                pygame.draw.polygon(surf, BACKDROP_LINE, pts, 1)
+                x += dx
+            y += dy
+            row += 1
+        shade = pygame.Surface((w, h // 3), pygame.SRCALPHA)
+        for k in range(shade.get_height()):
+            a = int(120 * k / max(1, shade.get_height()))
+            pygame.draw.line(shade, (0, 0, 0, a), (0, k), (w, k))
+        surf.blit(shade, (0, h - shade.get_height()))
+        _backdrops[size] = surf
+    screen.blit(surf, (0, 0))
+
+
+_COS = [0.0, 0.8660254, 0.8660254, 0.0, -0.8660254, -0.8660254]
+_SIN = [-1.0, -0.5, 0.5, 1.0, 0.5, -0.5]
+
+
+def draw_below(scene, screen: pygame.Surface) -> None:
+    """Draw what lies under an overlay: the scene below it on the stack, or the backdrop."""
+    below = scene.app.below(scene)
+    if below is None:
+        draw_backdrop(screen)
+        return
+    if isinstance(below, GuiScene) and below.manager is not None:
+        below.manager.update(0.0)  # widgets made since its last frame get their pictures
+    below.draw(screen)
+
+
+def dim(screen: pygame.Surface, alpha: int = 170) -> None:
+    """Darken what is on the screen (under an overlay)."""
+    veil = pygame.Surface(screen.get_size(), pygame.SRCALPHA)
+    veil.fill((8, 10, 8, alpha))
+    screen.blit(veil, (0, 0))
+
+
+def draw_panel(screen: pygame.Surface, rect: pygame.Rect, scale: float = 1.0) -> None:
+    pygame.draw.rect(screen, PANEL, rect, border_radius=scaled(6, scale))
+    pygame.draw.rect(screen, PANEL_EDGE, rect, 1, border_radius=scaled(6, scale))
+
+
+def blit_text(screen, text: str, fnt, colour, pos, anchor: str = "topleft") -> pygame.Rect:
+    surf = fnt.render(text, True, colour)
+    rect = surf.get_rect(**{anchor: pos})
+    screen.blit(surf, rect)
+    return rect
+
+
+# -- lists -------------------------------------------------------------------------------------
+
+def select_row(lst: pygame_gui.elements.UISelectionList, index: int) -> None:
+    """Select row ``index`` of a single-selection list (as a click would, without the event)
+    and scroll it into view."""
+    for i, item in enumerate(lst.item_list):
+        item["selected"] = i == index
+        button = item.get("button_element")
+        if button is not None:
+            button.select() if i == index else button.unselect()
+    bar = lst.scroll_bar
+    if bar is not None and lst.item_list:
+        item_h = lst.list_item_height
+        visible = lst.list_and_scroll_bar_container.relative_rect.height
+        total = item_h * len(lst.item_list)
+        top = bar.start_percentage * total
+        y = index * item_h
+        if y < top or y + item_h > top + visible:
+            start = min(max(0.0, (y - visible / 2 + item_h / 2) / total), 1 - visible / total)
+            bar.set_scroll_from_start_percentage(start)
+            bar.has_moved_recently = True
+            lst.update(0.0)
+
+
+def selected_row(lst: pygame_gui.elements.UISelectionList) -> int | None:
+    for i, item in enumerate(lst.item_list):
+        if item["selected"]:
+            return i
+    return None
+
+
+# -- the base of widget screens ----------------------------------------------------------------
+
+class GuiScene(Scene):
+    """A screen built from pygame_gui widgets.
+
+    Subclasses lay their widgets out in ``build(size)``, answer buttons in ``on_button``
+    and other widget events in ``on_ui_event``, and say what Esc and Enter do in ``back`` and
+    ``confirm``. ``focusable`` lists the buttons Tab and the arrow keys move between.
+    """
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.manager: pygame_gui.UIManager | None = None
+        self._built_for = None
+        self.focusable: list = []
+        self.focus = -1
+
+    # -- layout --------------------------------------------------------------------------
+
+    @property
+    def scale(self) -> float:
+        return float(self.app.settings.ui_scale)
+
+    def px(self, n: float) -> int:
+        return scaled(n, self.scale)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        key = (tuple(size), self.scale, self.app.settings.palette)
+        if key == self._built_for:
+            return
+        self._built_for = key
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Make the widgets again (a new size or scale, or content that changed shape)."""
+        size = self.app.screen.get_size()
+        self.manager = make_manager(size, self.scale)
+        old = self.focusable[self.focus] if 0 <= self.focus < len(self.focusable) else None
+        old_text = getattr(old, "text", None)
+        self.focusable = []
+        self.build(size)
+        self.focus = next((i for i, b in enumerate(self.focusable) if b.text == old_text), -1) \
+            if old_text is not None else -1
+
+    def build(self, size: tuple[int, int]) -> None:
+        """Create the widgets for a window of ``size``."""
+
+    # -- input ---------------------------------------------------------------------------
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if self.manager is None:
+            return
+        consumed = self.manager.process_events(event)
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            if event.ui_element in self.focusable:
+                self.focus = self.focusable.index(event.ui_element)
+            self.on_button(event.ui_element)
+        elif event.type >= pygame.USEREVENT and hasattr(event, "ui_element"):
+            self.on_ui_event(event)
+        elif event.type == pygame.KEYDOWN and not consumed and not self._typing():
+            self.on_key(event)
+
+    def _typing(self) -> bool:
+        focused = self.manager.get_focus_set() if self.manager else None
+        return any(isinstance(e, pygame_gui.elements.UITextEntryLine) for e in (focused or ()))
+
+    def on_key(self, event: pygame.event.Event) -> None:
+        key = event.key
+        if key == pygame.K_ESCAPE:
+            self.back()
+        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
+            if 0 <= self.focus < len(self.focusable) and self.focusable[self.focus].is_enabled:
+                self.on_button(self.focusable[self.focus])
+            elif key != pygame.K_SPACE:
+                self.confirm()
+        elif key == pygame.K_TAB:
+            self.move_focus(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+        elif key in (pygame.K_UP, pygame.K_DOWN):
+            self.on_arrow(-1 if key == pygame.K_UP else 1)
+
+    def on_arrow(self, step: int) -> None:
+        """Up or Down; by default they move the focus like Tab."""
+        self.move_focus(step)
+
+    def move_focus(self, step: int) -> None:
+        live = [i for i, b in enumerate(self.focusable) if b.is_enabled and b.visible]
+        if not live:
+            self.focus = -1
+            return
+        if self.focus not in live:
+            self.focus = live[0] if step > 0 else live[-1]
+        else:
+            self.focus = live[(live.index(self.focus) + step) % len(live)]
+
+    def on_button(self, button) -> None:
+        """A button was pressed (clicked, or Enter on the focused one)."""
+
+    def on_ui_event(self, event: pygame.event.Event) -> None:
+        """Another widget event: a list selection, a drop-down choice, a text entry."""
+
+    def back(self) -> None:
+        """Esc: leave this screen."""
+        self.app.pop()
+
+    def confirm(self) -> None:
+        """Enter with no button focused."""
+
+    # -- frame ---------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        if self.manager is not None:
+            self.manager.update(dt)
+
+    def draw(self, screen: pygame.Surface) -> None:
+        self.draw_background(screen)
+        if self.manager is not None:
+            self.manager.draw_ui(screen)
+        self.draw_focus(screen)
+
+    def draw_background(self, screen: pygame.Surface) -> None:
+        draw_backdrop(screen)
+
+    def draw_focus(self, screen: pygame.Surface) -> None:
+        if 0 <= self.focus < len(self.focusable):
+            b = self.focusable[self.focus]
+            if b.visible and b.alive():
+                pygame.draw.rect(screen, BRASS, b.rect.inflate(self.px(6), self.px(6)), 2,
+                                 border_radius=self.px(5))

@@ -1,0 +1,447 @@
+"""The window's menus, dialogs, hand-over, help and results screens, driven by their own input
+events through ``App.step`` with SDL's dummy video driver."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import numpy as np
+import pygame
+import pytest
+
+from game.session import Seat, Session
+from game.ui import menus
+from game.ui import widgets as W
+from game.ui.handover import HandoverScene
+from game.ui.help import HelpOverlay
+from game.ui.results import ResultsScene
+from game.ui.scene import App, Scene
+from game.ui.settings import Settings, saves_dir
+
+SCENARIO = "2014-isis-offensive"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("MESOPOTAMIA_MAX_FRAMES", raising=False)
+    monkeypatch.delenv("MESOPOTAMIA_SCREENSHOT", raising=False)
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def app(home):
+    a = App((1024, 700), Settings())
+    pygame.event.clear()
+    yield a
+    a.close()
+
+
+@pytest.fixture(scope="module")
+def session():
+    return Session.new(SCENARIO, {"jihadist": Seat("human"), "baathist": Seat("human"),
+                                  "coalition": Seat("ai")}, seed=5)
+
+
+def frame(app, events=()):
+    app.step(list(events), dt=0.016)
+    for _ in range(2):  # what the widgets posted in answer, and what that made them post
+        app.step(None, dt=0.016)
+
+
+def click(app, widget):
+    pos = widget.rect.center
+    frame(app, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1),
+                pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1)])
+
+
+def key(app, k, mod=0):
+    frame(app, [pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0)])
+
+
+def row_button(lst, index):
+    item = lst.item_list[index]
+    assert item.get("button_element") is not None, "row not on screen"
+    return item["button_element"]
+
+
+def resize(app, size):
+    pygame.display.set_mode(size, pygame.RESIZABLE)
+    frame(app, [pygame.event.Event(pygame.VIDEORESIZE, size=size, w=size[0], h=size[1])])
+
+
+class Stand(Scene):
+    """A scene to stand under overlays: paints the window one colour and counts its frames."""
+
+    colour = (200, 30, 200)
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.draws = 0
+
+    def draw(self, screen):
+        self.draws += 1
+        screen.fill(self.colour)
+
+
+def finished(session_):
+    st = session_.game.state
+    st.over, st.winner = True, "jihadist"
+    st.result = "Jihadists win: Take Mosul"
+    return session_
+
+
+# -- every screen draws, at two sizes ----------------------------------------------------------
+
+def test_every_screen_draws_and_follows_the_window(app, session, monkeypatch):
+    shots = {}
+    screens = [
+        lambda: menus.MainMenuScene(app),
+        lambda: menus.NewGameScene(app),
+        lambda: menus.LoadDialog(app),
+        lambda: menus.SaveDialog(app, session),
+        lambda: menus.SettingsScene(app),
+        lambda: HandoverScene(app, session, "baathist", ["Turn 1: Mosul has fallen."]),
+        lambda: HelpOverlay(app, "Keys", [("E", "end the turn"), ("Esc", "menu")]),
+        lambda: ResultsScene(app, session),
+    ]
+    for make in screens:
+        app.reset(Stand(app))
+        scene = app.push(make())
+        frame(app)
+        assert app.top is scene
+        small = pygame.surfarray.array3d(app.screen)
+        resize(app, (1600, 900))
+        assert app.top is scene and app.screen.get_size() == (1600, 900)
+        if isinstance(scene, W.GuiScene):
+            assert scene.manager.window_resolution == (1600, 900)
+        shots[type(scene).__name__] = (small.std(), pygame.surfarray.array3d(app.screen).std())
+        resize(app, (1024, 700))
+    # Each screen drew something (not one flat colour) at both sizes.
+    assert all(a > 5 and b > 5 for a, b in shots.values()), shots
+
+
+# -- main menu and new game --------------------------------------------------------------------
+
+def test_new_game_from_the_menu_with_the_mouse(app, monkeypatch):
+    monkeypatch.setattr(menus, "editor_available", lambda: False)
+    menu = app.push(menus.MainMenuScene(app))
+    assert "editor" not in menu.buttons
+    click(app, menu.buttons["new"])
+    new = app.top
+    assert isinstance(new, menus.NewGameScene)
+    index = next(i for i, e in enumerate(new.entries) if e.path.stem == SCENARIO)
+    click(app, row_button(new.list, index))
+    assert new.entry.path.stem == SCENARIO
+    assert "Solo" in new.mode_label.text
+    side, who, level = new.side_buttons[0]
+    click(app, who)  # the first side goes to the computer
+    assert new.seats_for(new.entry)[side] == ("ai", "normal")
+    assert "Watch" in new.mode_label.text
+    click(app, level)
+    assert new.seats_for(new.entry)[side] == ("ai", "hard")
+    click(app, new.side_buttons[1][1])
+    click(app, new.side_buttons[2][1])
+    assert "Hot-seat: 2 players" in new.mode_label.text
+    new.seed_entry.set_text("42")
+    click(app, new.start_button)
+    from game.ui.battle import BattleScene
+
+    battle = app.stack[1]  # (a hot-seat game may cover it with the hand-over screen)
+    assert isinstance(battle, BattleScene) and isinstance(app.stack[0], menus.MainMenuScene)
+    s = battle.session
+    assert s.game.seed == 42
+    assert s.seats[side] == Seat("ai", "hard") and s.humans() == ["baathist", "coalition"]
+
+
+def test_menu_keyboard_and_escape(app, monkeypatch):
+    import sys
+    import types
+
+    monkeypatch.setattr(menus, "editor_available", lambda: True)
+    opened = []
+    monkeypatch.setitem(sys.modules, "game.ui.editor", types.SimpleNamespace(
+        EditorScene=lambda app_, scenario: opened.append(scenario) or Stand(app_)))
+    menu = app.push(menus.MainMenuScene(app))
+    frame(app)
+    assert list(menu.buttons) == ["new", "load", "editor", "settings", "quit"]
+    key(app, pygame.K_DOWN)
+    key(app, pygame.K_RETURN)
+    assert isinstance(app.top, menus.LoadDialog)
+    key(app, pygame.K_ESCAPE)
+    assert app.top is menu
+    key(app, pygame.K_TAB)  # from Load game, past the editor
+    key(app, pygame.K_TAB)
+    key(app, pygame.K_RETURN)
+    assert isinstance(app.top, menus.SettingsScene)
+    key(app, pygame.K_ESCAPE)
+    key(app, pygame.K_UP)
+    key(app, pygame.K_RETURN)  # from Settings, up is the editor
+    assert isinstance(app.top, Stand) and opened == [None]
+    app.reset(menus.MainMenuScene(app))
+    key(app, pygame.K_ESCAPE)
+    assert not app.running
+
+
+def test_new_game_keys_move_in_the_list(app):
+    new = app.push(menus.NewGameScene(app))
+    frame(app)
+    assert new.index == 0
+    key(app, pygame.K_DOWN)
+    key(app, pygame.K_DOWN)
+    assert new.index == 2 and menus.W.selected_row(new.list) == 2
+    key(app, pygame.K_UP)
+    assert new.index == 1
+    key(app, pygame.K_ESCAPE)
+    assert not app.running  # nothing under it: the window closes
+
+
+def test_custom_scenarios_are_listed_and_broken_ones_say_why(app, home):
+    from game import SCENARIOS_DIR
+
+    folder = saves_dir().parent / "scenarios"
+    folder.mkdir(parents=True)
+    text = (SCENARIOS_DIR / "examples" / "fall-of-mosul.toml").read_text(encoding="utf-8")
+    (folder / "mine.toml").write_text(text, encoding="utf-8")
+    (folder / "broken.toml").write_text("[scenario]\nid = 3\n", encoding="utf-8")
+    new = app.push(menus.NewGameScene(app))
+    stems = {e.path.stem: e for e in new.entries}
+    assert stems["mine"].custom and stems["mine"].scenario is not None
+    assert stems["broken"].scenario is None and "broken.toml" in stems["broken"].problem
+    new.select(new.entries.index(stems["broken"]))
+    frame(app)
+    assert not new.start_button.is_enabled
+    new.select(new.entries.index(stems["mine"]))
+    frame(app)
+    assert new.start_button.is_enabled
+
+
+def test_map_preview_shows_sides_and_is_cached(app):
+    entry = next(e for e in menus.scenario_entries() if e.path.stem == SCENARIO)
+    a = menus.map_preview(entry.scenario, "standard")
+    assert menus.map_preview(entry.scenario, "standard") is a
+    b = menus.map_preview(entry.scenario, "colour-blind")
+    pix = pygame.surfarray.array3d(a).reshape(-1, 3)
+    for i in range(len(entry.scenario.sides)):
+        assert (pix == W.side_colour("standard", i)).all(axis=1).any()
+    assert not (pygame.surfarray.array3d(b).reshape(-1, 3) == W.side_colour("standard", 0)).all(axis=1).any()
+
+
+# -- hand-over ---------------------------------------------------------------------------------
+
+def test_handover_shows_no_map_and_names_the_side(app, session, monkeypatch):
+    from game.ui import mapdraw
+
+    def no_map(*args, **kw):
+        raise AssertionError("the map was drawn under the hand-over screen")
+
+    monkeypatch.setattr(mapdraw.MapRenderer, "render", no_map)
+    monkeypatch.setattr(mapdraw.MapRenderer, "draw_view", no_map)
+    monkeypatch.setattr(mapdraw.MapRenderer, "tile", no_map)
+    said = []
+    real = W.blit_text
+
+    def spy(screen, text, *a, **kw):
+        said.append(text)
+        return real(screen, text, *a, **kw)
+
+    monkeypatch.setattr(W, "blit_text", spy)
+    stand = app.push(Stand(app))
+    frame(app)
+    drawn = stand.draws
+    lines = ["Turn 2: Tikrit was taken by the Jihadists", "Turn 2: Air strike near Baiji"]
+    hand = app.push(HandoverScene(app, session, "baathist", lines))
+    frame(app)
+    name = session.game.state.side_names["baathist"]
+    assert f"{name} to move" in said
+    colours = [Stand.colour] + list(mapdraw.TERRAIN_COLOURS.values())
+    for _ in range(2):
+        pix = pygame.surfarray.array3d(app.screen).reshape(-1, 3)
+        for c in colours:
+            assert not (pix == c).all(axis=1).any(), c
+        assert stand.draws == drawn
+        said.clear()
+        frame(app, [pygame.event.Event(pygame.KEYUP, key=pygame.K_e, mod=0)])  # not a press
+        assert app.top is hand
+        key(app, pygame.K_LSHIFT)  # a modifier alone is not a press either
+        assert app.top is hand
+        if hand.page == 0:
+            key(app, pygame.K_SPACE)
+            assert app.top is hand and hand.page == 1
+            assert any(lines[0] in t for t in said)
+    frame(app, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(50, 50), button=1)])
+    assert app.top is stand
+
+
+# -- help --------------------------------------------------------------------------------------
+
+def test_help_overlay_lists_keys_over_the_screen_and_closes(app, monkeypatch):
+    said = []
+    real = W.blit_text
+    monkeypatch.setattr(W, "blit_text", lambda s, t, *a, **k: said.append(t) or real(s, t, *a, **k))
+    stand = app.push(Stand(app))
+    keys = [(f"F{i}", f"action number {i}") for i in range(1, 41)]
+    help_ = app.push(HelpOverlay(app, "Battle keys", keys))
+    frame(app)
+    assert stand.draws >= 1  # drawn beneath, dimmed
+    assert "Battle keys" in said and "F40" in said and "action number 40" in said
+    assert app.screen.get_rect().contains(help_.panel)
+    cols, rows, *_ = help_.layout(app.screen.get_size(), W.font(W.BODY), W.font(W.BODY, True))
+    assert cols >= 2 and cols * rows >= 40
+    frame(app, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(5, 5), button=1)])
+    assert app.top is stand
+
+
+# -- saving and loading ------------------------------------------------------------------------
+
+def test_save_dialog_writes_a_save_that_loads_back(app, session):
+    app.push(Stand(app))
+    dialog = app.push(menus.SaveDialog(app, session))
+    frame(app)
+    dialog.entry.set_text("Mosul / first try?")
+    click(app, dialog.save_button)
+    path = saves_dir() / f"Mosul - first try{menus.save_suffix()}"
+    assert isinstance(app.top, Stand) and dialog.saved == path and path.exists()
+    again = Session.load(path)
+    assert again.game.checksum() == session.game.checksum()
+    assert again.seats == session.seats
+
+    # The same name again: asked first, replaced on the second Save.
+    before = path.read_bytes()
+    dialog = app.push(menus.SaveDialog(app, session))
+    frame(app)
+    click(app, row_button(dialog.list, 0))
+    assert dialog.entry.get_text() == "Mosul - first try"
+    path.write_bytes(before + b"")  # untouched so far
+    click(app, dialog.save_button)
+    assert app.top is dialog and dialog.confirming and "replace" in dialog.message.lower()
+    assert path.read_bytes() == before
+    key(app, pygame.K_RETURN)
+    assert isinstance(app.top, Stand)
+    assert Session.load(path).game.checksum() == session.game.checksum()
+
+
+@pytest.mark.parametrize("text,clean", [("a/b\\c", "a-b-c"), ("  ..hidden", "hidden"),
+                                        ("x" * 90, "x" * 60), ("???", ""),
+                                        ("Raqqa (2017) v2.1", "Raqqa (2017) v2.1")])
+def test_save_names_become_safe_file_names(text, clean):
+    assert menus.clean_save_name(text) == clean
+
+
+def test_a_corrupt_save_is_reported_and_left_alone(app, session):
+    folder = saves_dir()
+    folder.mkdir(parents=True)
+    session.save(folder / f"good{menus.save_suffix()}")
+    bad = folder / f"bad{menus.save_suffix()}"
+    doc = json.loads(gzip.decompress((folder / f"good{menus.save_suffix()}").read_bytes()))
+    doc["state"]["turn"] = 99  # edited by hand: the checksum no longer matches
+    blob = gzip.compress(json.dumps(doc).encode())
+    bad.write_bytes(blob)
+    menu = app.push(menus.MainMenuScene(app))
+    click(app, menu.buttons["load"])
+    dialog = app.top
+    assert isinstance(dialog, menus.LoadDialog)
+    names = [e.name for e in dialog.saves]
+    assert sorted(names) == ["bad", "good"]
+    dialog.select(names.index("bad"))
+    frame(app)
+    assert "bad" in dialog.details.html_text and "checksum" in dialog.details.html_text
+    assert not dialog.load_button.is_enabled
+    dialog.focus = -1
+    key(app, pygame.K_RETURN)  # Enter tries anyway
+    assert app.top is dialog and "bad" in dialog.error and "checksum" in dialog.error
+    assert bad.read_bytes() == blob
+    dialog.select(names.index("good"))
+    frame(app)
+    click(app, dialog.load_button)
+    from game.ui.battle import BattleScene
+
+    battle = app.stack[1]  # (a hot-seat game may cover it with the hand-over screen)
+    assert isinstance(battle, BattleScene) and app.stack[0] is menu
+    assert battle.session.game.checksum() == session.game.checksum()
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+def test_settings_change_apply_and_persist(app, home):
+    menu = app.push(menus.MainMenuScene(app))
+    frame(app)
+    settings = app.push(menus.SettingsScene(app))
+    frame(app)
+    first_manager = settings.manager
+    click(app, settings.row_buttons["ui_scale"])
+    assert app.settings.ui_scale == 1.15 and settings.manager is not first_manager
+    click(app, settings.row_buttons["palette"])
+    click(app, settings.row_buttons["autosave"])
+    settings.focus = list(settings.row_buttons).index("ai_speed")
+    key(app, pygame.K_LEFT)
+    assert app.settings.ai_speed == "slow"
+    key(app, pygame.K_ESCAPE)
+    assert app.top is menu
+    assert menu._built_for[1] == 1.15  # the menu laid out again at the new size
+    saved = Settings.load()
+    assert (saved.ui_scale, saved.palette, saved.autosave, saved.ai_speed) == \
+        (1.15, "colour-blind", False, "slow")
+
+
+# -- results -----------------------------------------------------------------------------------
+
+def test_results_say_who_won_and_draw_the_casualties(app, home):
+    s = finished(Session.new(SCENARIO, None, seed=2))
+    app.push(menus.MainMenuScene(app))
+    app.push(Stand(app))
+    res = app.push(ResultsScene(app, s))
+    frame(app)
+    assert res.headline() == "Victory: Jihadists"
+    text = " ".join(t for t, _ in res.lines())
+    assert "Take Mosul" in text and f"turn {s.game.state.turn} of" in text
+    assert res.rows and all(len(r) == 5 for r in res.rows)
+    assert any(r[2] for r in res.rows)  # the source's figures are there
+    chart = pygame.surfarray.array3d(app.screen.subsurface(res.chart_rect))
+    from game.ui.charts import SOURCE_COLOUR
+
+    assert (chart.reshape(-1, 3) == SOURCE_COLOUR).all(axis=1).any()
+    click(app, res.map_button)
+    assert isinstance(app.top, Stand)
+    res = app.push(ResultsScene(app, s))
+    frame(app)
+    click(app, res.menu_button)
+    assert isinstance(app.top, menus.MainMenuScene) and len(app.stack) == 1
+
+
+# -- the command line --------------------------------------------------------------------------
+
+def test_play_argument_errors_exit_2_with_a_message(home, capsys, tmp_path):
+    from game.cli import main
+
+    assert main(["play", "no-such-war"]) == 2
+    assert "no-such-war" in capsys.readouterr().err
+    assert main(["play", SCENARIO, "--side", "martians=human"]) == 2
+    err = capsys.readouterr().err
+    assert "martians" in err and "Traceback" not in err
+    assert main(["play", SCENARIO, "--side", "isis=robot"]) == 2
+    assert "robot" in capsys.readouterr().err
+    bad = tmp_path / "broken.save"
+    bad.write_bytes(b"\x1f\x8b not really")
+    assert main(["play", "--load", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "gzip" in err
+    assert main(["play", "--side", "isis=ai"]) == 2
+    assert "--side" in capsys.readouterr().err
+
+
+def test_plain_play_opens_the_main_menu(home, monkeypatch, tmp_path):
+    from game.cli import main
+
+    shot = tmp_path / "menu.png"
+    monkeypatch.setenv("MESOPOTAMIA_MAX_FRAMES", "3")
+    monkeypatch.setenv("MESOPOTAMIA_SCREENSHOT", str(shot))
+    seen = []
+    real = menus.MainMenuScene.enter
+    monkeypatch.setattr(menus.MainMenuScene, "enter", lambda self: seen.append(self) or real(self))
+    assert main(["play"]) == 0
+    assert seen and shot.exists()
+    img = pygame.image.load(str(shot))
+    assert img.get_size()[0] >= 960
+    assert np.asarray(pygame.surfarray.array3d(img)).std() > 5
