@@ -46,11 +46,12 @@ class SaveError(Exception):
 
 # -- writing -----------------------------------------------------------------------------------
 
-def save_document(game: Game) -> dict:
-    """The save of a game as plain JSON data."""
+def save_document(game: Game, extra: dict | None = None) -> dict:
+    """The save of a game as plain JSON data; ``extra`` (JSON data, such as who plays each
+    side) is kept under the key "extra" and plays no part in loading or replaying the game."""
     state = game.state
     data = state.to_dict()
-    return {
+    doc = {
         "format": SAVE_FORMAT,
         "version": SAVE_VERSION,
         "game_version": __version__,
@@ -67,6 +68,9 @@ def save_document(game: Game) -> dict:
         "saved_at_date": state.date.isoformat(),
         "side_to_move": state.active_side,
     }
+    if extra:
+        doc["extra"] = extra
+    return doc
 
 
 def encode_save(doc: dict) -> bytes:
@@ -76,11 +80,11 @@ def encode_save(doc: dict) -> bytes:
     return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
 
 
-def save_game(game: Game, path) -> Path:
+def save_game(game: Game, path, extra: dict | None = None) -> Path:
     """Write the game to ``path`` atomically; return the path. Raises SaveError."""
     path = Path(path)
     try:
-        blob = encode_save(save_document(game))
+        blob = encode_save(save_document(game, extra))
     except (TypeError, ValueError) as exc:
         raise SaveError(f"{path}: cannot save: the game holds a value a save file cannot "
                         f"store ({exc})") from None
@@ -310,10 +314,18 @@ def _check_journal(path: Path, journal: list[dict]) -> None:
                             f"({exc})") from None
 
 
-def load_game(path, hexmap: HexMap, rules: Rules) -> Game:
-    """The game saved in ``path``: its state, journal, setup and seed; nothing to undo."""
+def load_game(path, hexmap: HexMap, rules: Rules, extra: dict | None = None) -> Game:
+    """The game saved in ``path``: its state, journal, setup and seed; nothing to undo.
+
+    If ``extra`` is a dict, the save's extra data (see ``save_document``) is put into it."""
     path = Path(path)
     doc = read_save(path)
+    if extra is not None:
+        got = doc.get("extra")
+        if got is not None and not isinstance(got, dict):
+            raise SaveError(f"{path}: the save's field \"extra\" should be a table, "
+                            f"not {_type_name(got)}")
+        extra.update(got or {})
     state = _restore_state(path, doc, hexmap, rules)
     _check_journal(path, doc["journal"])
     return Game(doc["setup"], hexmap, rules, doc["seed"], state=state, journal=doc["journal"])

@@ -1,6 +1,7 @@
-"""The game window: for now a map viewer that pans, zooms and tells what lies under the mouse.
+"""The map viewer: a window that pans, zooms and tells what lies under the mouse.
 
-UI layer (pygame). ``MapView`` owns the camera (zoom level and the world point at the centre
+UI layer (pygame). ``MapView`` and ``_Minimap`` are shared with the battle screen
+(``game.ui.battle``). ``MapView`` owns the camera (zoom level and the world point at the centre
 of the view) and turns screen positions into hexes and back; it draws by blitting the
 renderer's cached tiles, so a frame costs a few blits. ``run_map_viewer`` is the frame loop
 behind ``mesopotamia play``; it redraws only when something changed and spends idle frames
@@ -375,8 +376,8 @@ class _Minimap:
         self.rect = pygame.Rect(0, 0, w, h)
         self.visible = False
 
-    def place(self, screen: pygame.Surface) -> None:
-        self.rect.topright = (screen.get_width() - 8, 8)
+    def place(self, screen: pygame.Surface, topright=None) -> None:
+        self.rect.topright = topright if topright is not None else (screen.get_width() - 8, 8)
 
     def to_world(self, pos) -> tuple[float, float]:
         bx, by = self.renderer.bounds_km[:2]
@@ -385,8 +386,9 @@ class _Minimap:
     def hit(self, pos) -> bool:
         return self.visible and self.rect.collidepoint(pos)
 
-    def draw(self, screen: pygame.Surface, view: MapView) -> None:
-        self.place(screen)
+    def draw(self, screen: pygame.Surface, view: MapView, topright=None) -> None:
+        """Draw at the window's top-right corner, or with its top-right at ``topright``."""
+        self.place(screen, topright)
         # In a small window the minimap would hide too much of the map.
         self.visible = screen.get_width() >= 3 * self.rect.w and screen.get_height() >= 2.2 * self.rect.h
         if not self.visible:

@@ -1,0 +1,565 @@
+"""A game being played: who sits at each side, what each side has seen, AI turns, saves.
+
+Engine layer (no pygame). A ``Session`` wraps a ``Game`` with what a table of players needs
+beyond the rules: the seat of each side (a person, or the AI at a difficulty), the events each
+watching side could see (its event log, and what happened since it last moved, for a hot-seat
+handover), the scenario it came from, and save files that carry the seats in their metadata so
+that ``mesopotamia replay --verify`` still reads them as ordinary saves.
+
+Every change goes through ``Session.execute``, which sends the command through
+``Game.execute`` (the one door) and then sorts its events by who could see them. An AI side
+plays through an ``AITurn``: the AI player's generator is stepped in a worker thread, each
+command it yields is handed over through a queue, and the caller's thread executes it and hands
+the result back. So the AI thinks while the window draws, and the state only ever changes on
+the caller's thread, never while the AI is reading it.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from game.commands import Command, EndTurn, Event, Game, Result
+
+HUMAN = "human"
+AI = "ai"
+DIFFICULTY_NAMES = ("easy", "normal", "hard")
+MAX_AI_COMMANDS = 2000  # an AI turn that runs longer than this is ended for it
+LOG_LIMIT = 400  # events kept in each side's log
+
+# Events every side learns of: the calendar, the scenario's news, who holds the towns.
+PUBLIC_EVENTS = frozenset({
+    "new_turn", "side_to_move", "message", "war", "peace", "city_taken", "faction", "leaders",
+    "no_fly_zone", "no_fly_zone_lifted", "game_over", "withdrawal",
+})
+# Scenario events a player is shown in a message box, not only in the log.
+NEWS_EVENTS = frozenset({"message", "war", "peace", "withdrawal", "faction", "no_fly_zone",
+                         "no_fly_zone_lifted"})
+
+
+@dataclass
+class Seat:
+    kind: str  # "human" or "ai"
+    difficulty: str = "normal"
+
+    def label(self) -> str:
+        return "human" if self.kind == HUMAN else f"AI ({self.difficulty})"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "difficulty": self.difficulty}
+
+    @classmethod
+    def from_dict(cls, d) -> "Seat":
+        if not isinstance(d, dict) or d.get("kind") not in (HUMAN, AI):
+            raise ValueError(f"not a seat: {d!r}")
+        diff = d.get("difficulty", "normal")
+        return cls(d["kind"], diff if diff in DIFFICULTY_NAMES else "normal")
+
+
+@dataclass
+class SeenEvent:
+    """One event as a side saw it: when, what, and the command it came from."""
+
+    at: int  # the journal's length after the command (undo takes back what follows)
+    turn: int
+    kind: str
+    text: str
+    actor: str  # the side whose command it was
+
+    def to_dict(self) -> dict:
+        return {"at": self.at, "turn": self.turn, "kind": self.kind, "text": self.text,
+                "actor": self.actor}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SeenEvent":
+        return cls(int(d["at"]), int(d["turn"]), str(d["kind"]), str(d["text"]), str(d["actor"]))
+
+
+# -- the map and rules, loaded once ------------------------------------------------------------
+
+_SHARED: dict = {}
+
+
+def shared_context():
+    """The map and the rules, read once per process."""
+    if "map" not in _SHARED:
+        from game.hexmap import HexMap
+        from game.rules import default_rules
+
+        _SHARED["map"] = HexMap.load()
+        _SHARED["rules"] = default_rules()
+    return _SHARED["map"], _SHARED["rules"]
+
+
+# -- seats from the command line ---------------------------------------------------------------
+
+def _sides_and_factions(source) -> tuple[list[str], dict[str, str]]:
+    """(side ids in order, faction id -> side id) of a GameState, a Scenario or a setup dict."""
+    sides = getattr(source, "sides", None)
+    factions = getattr(source, "factions", None)
+    if sides is None and isinstance(source, dict):
+        sides, factions = source.get("sides", []), source.get("factions", [])
+    side_ids = [s["id"] if isinstance(s, dict) else str(s) for s in sides or []]
+    if isinstance(factions, dict):  # GameState: id -> Faction
+        fmap = {fid: f.side for fid, f in factions.items()}
+    else:
+        fmap = {f["id"]: f["side"] for f in factions or []}
+    return side_ids, fmap
+
+
+def parse_side_args(args: list[str], state_or_scenario) -> dict[str, Seat]:
+    """Seats from strings such as ``coalition=human``, ``isis=ai`` or ``isis=ai:hard``.
+
+    The left part names a side or one of its factions; raises ValueError with a readable
+    message for anything else.
+    """
+    sides, factions = _sides_and_factions(state_or_scenario)
+    out: dict[str, Seat] = {}
+    for arg in args:
+        if "=" not in arg:
+            raise ValueError(f"{arg!r}: write SIDE=human or SIDE=ai (or ai:easy, ai:hard), "
+                             f"for example {sides[0] if sides else 'coalition'}=human")
+        who, _, what = (part.strip() for part in arg.partition("="))
+        key = who.lower()
+        if key in sides:
+            side = key
+        elif key in factions:
+            side = factions[key]
+        else:
+            raise ValueError(f"{arg!r}: no side or faction {who!r} in this scenario; sides: "
+                             f"{', '.join(sides)}; factions: {', '.join(sorted(factions))}")
+        kind, _, level = what.lower().partition(":")
+        if kind not in (HUMAN, AI):
+            raise ValueError(f"{arg!r}: unknown player {what!r}: use human, ai, ai:easy, "
+                             f"ai:normal or ai:hard")
+        if kind == HUMAN and level:
+            raise ValueError(f"{arg!r}: a human player has no difficulty; write {who}=human")
+        if kind == AI and level and level not in DIFFICULTY_NAMES:
+            raise ValueError(f"{arg!r}: unknown difficulty {level!r}: choose "
+                             f"{', '.join(DIFFICULTY_NAMES)}")
+        seat = Seat(kind, level or "normal")
+        if side in out and out[side] != seat:
+            raise ValueError(f"{arg!r}: the side {side} was already given as "
+                             f"{out[side].label()}")
+        out[side] = seat
+    return out
+
+
+def default_seats(side_ids: list[str], seats: dict[str, Seat] | None = None) -> dict[str, Seat]:
+    """The seats asked for; the others: the first side a person, the rest the normal AI."""
+    given = dict(seats or {})
+    unknown = [s for s in given if s not in side_ids]
+    if unknown:
+        raise ValueError(f"no side {unknown[0]!r} in this scenario (sides: {', '.join(side_ids)})")
+    out = {}
+    for i, side in enumerate(side_ids):
+        out[side] = given.get(side) or (Seat(HUMAN) if i == 0 and not given else Seat(AI))
+    return out
+
+
+# -- who sees what -------------------------------------------------------------------------------
+
+def _event_hexes(event: Event, state) -> list[tuple[int, int]]:
+    d = event.data or {}
+    out = []
+    for key in ("hex", "target"):
+        v = d.get(key)
+        if isinstance(v, (list, tuple)) and len(v) == 2:
+            out.append((int(v[0]), int(v[1])))
+    for key in ("path",):
+        for v in d.get(key) or []:
+            out.append((int(v[0]), int(v[1])))
+    for path in (d.get("retreats") or {}).values():
+        out += [(int(v[0]), int(v[1])) for v in path]
+    for uid in _event_units(event):
+        u = state.units.get(uid)
+        if u is not None:
+            out.append((u.hex.q, u.hex.r))
+    return out
+
+
+def _event_units(event: Event) -> list[str]:
+    d = event.data or {}
+    out = []
+    for key in ("unit", "wing", "group"):
+        if isinstance(d.get(key), str):
+            out.append(d[key])
+    for key in ("units", "attackers", "defenders"):
+        v = d.get(key)
+        if isinstance(v, list):
+            out += [x for x in v if isinstance(x, str)]
+    return out
+
+
+def event_seen_by(event: Event, actor: str, side: str, state, hexmap, mask) -> bool:
+    """Whether ``side`` learns of an event of ``actor``'s command, ``mask`` being what the side
+    sees (rows, cols) after it: its own commands and public news always; another side's moves
+    and fights where they touch a hex it sees, or one of its units."""
+    if side == actor or event.kind in PUBLIC_EVENTS:
+        return True
+    mine = {f for f, fac in state.factions.items() if fac.side == side}
+    d = event.data or {}
+    for key in ("attacker_losses", "defender_losses"):
+        if any(uid in state.units and state.units[uid].faction in mine
+               for uid in (d.get(key) or {})):
+            return True
+    for uid in _event_units(event):
+        u = state.units.get(uid)
+        if u is not None and u.faction in mine:
+            return True
+    from game.hexgrid import Hex
+
+    for q, r in _event_hexes(event, state):
+        h = Hex(q, r)
+        if not hexmap.in_bounds(h):
+            continue
+        col = h.q + (h.r - (h.r & 1)) // 2
+        if mask[h.r, col]:
+            return True
+    return False
+
+
+_TURN_PREFIX = re.compile(r"^Turn \d+: ")
+
+
+# -- the session ---------------------------------------------------------------------------------
+
+class Session:
+    """A game at the table: the game, its scenario, the seats, and what each side has seen."""
+
+    def __init__(self, game: Game, scenario, scenario_path: Path | None, seats: dict[str, Seat],
+                 name: str = "", logs: dict[str, list[SeenEvent]] | None = None,
+                 inbox: dict[str, list[SeenEvent]] | None = None):
+        self.game = game
+        self.scenario = scenario
+        self.scenario_path = Path(scenario_path) if scenario_path else None
+        self.seats = default_seats(list(game.state.sides), seats)
+        self.name = name or game.state.title
+        self.logs: dict[str, list[SeenEvent]] = {s: list((logs or {}).get(s, []))
+                                                 for s in game.state.sides}
+        # What happened since each person last moved, for the hot-seat handover.
+        self.inbox: dict[str, list[SeenEvent]] = {s: list((inbox or {}).get(s, []))
+                                                  for s in game.state.sides}
+        self.watchers: set[str] = set(self.humans())  # sides whose logs are kept
+        self._players: dict[str, object] = {}
+        self.opening: list[str] = []  # the scenario's news of the first day
+
+    # -- making one ---------------------------------------------------------------------------
+
+    @classmethod
+    def new(cls, scenario: str | Path, seats: dict[str, Seat] | None = None,
+            seed: int = 1) -> "Session":
+        """A new game of a bundled scenario (by id) or a scenario file."""
+        from game.scenario import ScenarioError, find_scenario, load_scenario
+
+        hexmap, rules = shared_context()
+        path = find_scenario(str(scenario))
+        if path is None:
+            raise ScenarioError([f"{scenario}: no such scenario (give a bundled scenario's id "
+                                 f"or a .toml file)"])
+        sc = load_scenario(path, hexmap, rules)
+        game = Game(sc.setup, hexmap, rules, seed)
+        session = cls(game, sc, path, seats or {})
+        session.opening = [_TURN_PREFIX.sub("", line) for line in game.state.log]
+        for side in game.state.sides:
+            session.logs[side] += [SeenEvent(0, game.state.turn, "message", text, "")
+                                   for text in session.opening]
+        return session
+
+    @classmethod
+    def load(cls, path) -> "Session":
+        """The session saved in ``path``; raises SaveError naming the file and the problem."""
+        from game.saves import SaveError, load_game
+        from game.scenario import ScenarioError, find_scenario, load_scenario
+
+        hexmap, rules = shared_context()
+        path = Path(path)
+        extra: dict = {}
+        game = load_game(path, hexmap, rules, extra=extra)
+        meta = extra.get("session") if isinstance(extra.get("session"), dict) else {}
+        try:
+            seats = {side: Seat.from_dict(d) for side, d in (meta.get("seats") or {}).items()
+                     if side in game.state.sides}
+            logs = {s: [SeenEvent.from_dict(e) for e in v]
+                    for s, v in (meta.get("logs") or {}).items()}
+            inbox = {s: [SeenEvent.from_dict(e) for e in v]
+                     for s, v in (meta.get("inbox") or {}).items()}
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise SaveError(f"{path}: the players' part of the save is damaged ({exc})") from None
+        sc_path = None
+        for cand in (meta.get("scenario_path"), game.state.scenario_id):
+            if isinstance(cand, str) and cand:
+                found = find_scenario(cand)
+                if found is not None and found.exists():
+                    sc_path = found
+                    break
+        scenario = None
+        if sc_path is not None:
+            try:
+                scenario = load_scenario(sc_path, hexmap, rules)
+            except ScenarioError:
+                scenario, sc_path = None, None
+        return cls(game, scenario, sc_path, seats, str(meta.get("name") or ""), logs, inbox)
+
+    def save(self, path) -> Path:
+        """Write the game and the seats to ``path`` atomically; raises SaveError."""
+        from game.saves import save_game
+
+        meta = {
+            "seats": {s: seat.to_dict() for s, seat in self.seats.items()},
+            "name": self.name,
+            "scenario_path": str(self.scenario_path.stem if self.scenario_path else ""),
+            "logs": {s: [e.to_dict() for e in v[-LOG_LIMIT:]] for s, v in self.logs.items() if v},
+            "inbox": {s: [e.to_dict() for e in v] for s, v in self.inbox.items() if v},
+        }
+        return save_game(self.game, path, extra={"session": meta})
+
+    def autosave_path(self, directory) -> Path:
+        """Where this game's automatic save goes in ``directory``: one file per scenario."""
+        from game.saves import SAVE_SUFFIX
+
+        sid = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.game.state.scenario_id or "game")
+        return Path(directory) / f"autosave-{sid}{SAVE_SUFFIX}"
+
+    # -- seats ---------------------------------------------------------------------------------
+
+    @property
+    def state(self):
+        return self.game.state
+
+    def humans(self) -> list[str]:
+        return [s for s in self.game.state.sides if self.seats[s].kind == HUMAN]
+
+    def is_human(self, side: str) -> bool:
+        seat = self.seats.get(side)
+        return seat is not None and seat.kind == HUMAN
+
+    def side_name(self, side: str | None) -> str:
+        if side is None:
+            return "everyone"
+        return self.game.state.side_names.get(side, side)
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def execute(self, cmd: Command) -> Result:
+        """Send a command through the game's one door, and file its events by who saw them."""
+        state_before_turn = self.game.state.turn
+        res = self.game.execute(cmd)
+        if res.ok and res.events:
+            self._file(res.events, cmd.side, state_before_turn)
+        return res
+
+    def _file(self, events: list[Event], actor: str, turn: int) -> None:
+        from game.visibility import visible_mask
+
+        game = self.game
+        at = len(game.journal)
+        for side in sorted(self.watchers | set(self.humans())):
+            mask = None if side == actor else visible_mask(game.state, game.hexmap, game.rules,
+                                                           side)
+            seen = [SeenEvent(at, turn, e.kind, e.text, actor) for e in events
+                    if side == actor or event_seen_by(e, actor, side, game.state, game.hexmap, mask)]
+            if not seen:
+                continue
+            log = self.logs[side]
+            log += seen
+            del log[:-LOG_LIMIT]
+            if side != actor and self.is_human(side):
+                self.inbox[side] += [e for e in seen if e.kind not in ("side_to_move",)]
+
+    @property
+    def can_undo(self) -> bool:
+        return self.game.can_undo
+
+    def undo(self) -> bool:
+        """Take back the last command if the engine allows; what others saw of it goes too."""
+        if not self.game.undo():
+            return False
+        n = len(self.game.journal)
+        for book in (self.logs, self.inbox):
+            for side, events in book.items():
+                book[side] = [e for e in events if e.at <= n]
+        return True
+
+    def take_summary(self, side: str) -> list[str]:
+        """What ``side`` saw happen since it last moved, as lines; the inbox is emptied."""
+        lines = [f"Turn {e.turn}: {e.text}" for e in self.inbox.get(side, [])
+                 if e.kind != "event"]
+        self.inbox[side] = []
+        return lines
+
+    # -- the AI --------------------------------------------------------------------------------
+
+    def ai_player(self, side: str):
+        from game.ai import AIPlayer
+
+        seat = self.seats[side]
+        player = self._players.get(side)
+        if player is None or getattr(player, "_difficulty", None) != seat.difficulty:
+            hexmap, rules = self.game.hexmap, self.game.rules
+            player = AIPlayer(side, hexmap, rules, self.game.setup.get("victory", []),
+                              seat.difficulty)
+            player._difficulty = seat.difficulty
+            self._players[side] = player
+        return player
+
+    def ai_to_move(self) -> bool:
+        s = self.game.state
+        return not s.over and not self.is_human(s.active_side)
+
+    def ai_turn(self, threaded: bool = True) -> "AITurn":
+        """The AI turn of the side to move, ready to be stepped (see ``AITurn``)."""
+        return AITurn(self, self.game.state.active_side, threaded)
+
+    def play_ai_side(self) -> int:
+        """Play the side to move's AI turn here and now; returns the commands sent."""
+        turn = self.ai_turn(threaded=False)
+        while not turn.finished:
+            turn.step()
+        return turn.count
+
+
+_DONE = object()
+
+
+class AITurn:
+    """One AI side's turn, thought out in a worker thread and carried out by the caller.
+
+    ``step()`` (called from the thread that owns the game, e.g. once a frame) executes the next
+    command the AI has ready, if any, and returns ``(command, result)``; ``finished`` turns
+    True once the side has ended its turn or the game is over. ``cancel()`` abandons the turn
+    (for a game loaded over it). With ``threaded=False`` every ``step()`` thinks and executes
+    one command on the caller's thread: the same commands in the same order.
+    """
+
+    def __init__(self, session: Session, side: str, threaded: bool = True):
+        if session.game.state.active_side != side:
+            raise ValueError(f"{side} is not to move")
+        self.session = session
+        self.side = side
+        self.threaded = threaded
+        self.count = 0
+        self.finished = False
+        self.error: BaseException | None = None
+        self._commands: queue.Queue = queue.Queue()
+        self._results: queue.Queue = queue.Queue()
+        self._cancelled = False
+        self._gen = self._generator()
+        self._pending = None  # unthreaded: the result to send next
+        self._started = False
+        self._thread = threading.Thread(target=self._work, name=f"ai-{side}", daemon=True) \
+            if threaded else None
+
+    def _generator(self):
+        game, side = self.session.game, self.side
+        from game.combat import preview_attack
+        from game.visibility import side_view
+
+        def view_fn():
+            return side_view(game.state, game.hexmap, game.rules, side)
+
+        def preview_fn(attackers, target):
+            return preview_attack(game.state, game.hexmap, game.rules, side, attackers, target)
+
+        return self.session.ai_player(side).turn(view_fn, preview_fn)
+
+    # the worker thread: thinks, hands over a command, waits for its result
+    def _work(self) -> None:
+        gen = self._gen
+        try:
+            cmd = next(gen)
+            while not self._cancelled:
+                self._commands.put(cmd)
+                res = self._results.get()
+                if res is None:
+                    break
+                cmd = gen.send(res)
+        except StopIteration:
+            pass
+        except BaseException as exc:  # reported on the game's thread by step()
+            self.error = exc
+        finally:
+            gen.close()
+            self._commands.put(_DONE)
+
+    def _next_command(self, timeout: float):
+        if not self.threaded:
+            try:
+                cmd = next(self._gen) if not self._started else self._gen.send(self._pending)
+            except StopIteration:
+                return _DONE
+            finally:
+                self._started = True
+            return cmd
+        if not self._started:
+            self._started = True
+            self._thread.start()
+        try:
+            return self._commands.get(timeout=timeout) if timeout > 0 else \
+                self._commands.get_nowait()
+        except queue.Empty:
+            return None
+
+    def step(self, timeout: float = 0.0) -> tuple[Command, Result] | None:
+        """Execute the AI's next command if it has one ready (waiting up to ``timeout``)."""
+        if self.finished:
+            return None
+        game = self.session.game
+        item = self._next_command(timeout)
+        if item is None:
+            return None
+        if item is _DONE:
+            if self.error is not None:
+                self.finished = True
+                raise RuntimeError(f"the AI of {self.side} failed: {self.error}") from self.error
+            return self._end()
+        if game.state.over or game.state.active_side != self.side:
+            self.cancel()
+            self.finished = True
+            return None
+        res = self.session.execute(item)
+        self.count += 1
+        ended = isinstance(item, EndTurn) and res.ok
+        if ended or game.state.over:
+            self._finish()
+        elif self.count >= MAX_AI_COMMANDS:
+            self._end()
+        elif self.threaded:
+            self._results.put(res)
+        else:
+            self._pending = res
+        return item, res
+
+    def _end(self):
+        """The AI stopped without ending its turn: end it for the side."""
+        self._finish()
+        game = self.session.game
+        if not game.state.over and game.state.active_side == self.side:
+            cmd = EndTurn(self.side)
+            res = self.session.execute(cmd)
+            self.count += 1
+            return cmd, res
+        return None
+
+    def _finish(self) -> None:
+        self.finished = True
+        self.cancel()
+
+    def cancel(self) -> None:
+        """Abandon the turn: the worker stops at its next command."""
+        self._cancelled = True
+        if self.threaded and self._started:
+            self._results.put(None)
+        elif not self.threaded:
+            self._gen.close()
+
+    @property
+    def thinking(self) -> bool:
+        return self.threaded and self._started and not self.finished and self._commands.empty()
+
+
+__all__ = ["AI", "AITurn", "HUMAN", "NEWS_EVENTS", "PUBLIC_EVENTS", "Seat", "SeenEvent",
+           "Session", "default_seats", "event_seen_by", "parse_side_args", "shared_context"]

@@ -1,0 +1,254 @@
+"""The battle screen, driven headless through its own input events."""
+
+import time
+
+import pygame
+import pytest
+
+from game.commands import replay_journal
+from game.session import Seat, Session
+from game.visibility import visible_units
+
+SCENARIO = "2014-isis-offensive"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path / "home"))
+    from game.ui.scene import App
+    from game.ui.settings import Settings
+
+    settings = Settings()
+    settings.ai_speed = "skip"
+    settings.edge_pan = False
+    a = App(size=(1280, 800), settings=settings)
+    yield a
+    a.close()
+
+
+def _battle(app, seats, seed=1):
+    from game.ui.battle import BattleScene
+
+    session = Session.new(SCENARIO, seats, seed=seed)
+    scene = BattleScene(app, session)
+    app.push(scene)
+    return session, scene
+
+
+def _key(k, mod=0, uni=""):
+    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=uni, scancode=0)
+
+
+def _click(pos, button=1, mod=0):
+    return [pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)),
+            pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button),
+            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button, mod=mod)]
+
+
+def _dismiss(app, scene):
+    while scene.messages:
+        app.step([_key(pygame.K_RETURN)], dt=0.016)
+
+
+def _look_at(app, scene, h):
+    scene.view.level = 8
+    scene.view.centre_on(*scene.renderer.hex_center_km(h))
+    app.step([], dt=0.016)
+
+
+def _select(app, scene, uid):
+    """Click the unit's hex until it is the selected one (a second click cycles a stack)."""
+    u = scene.session.game.state.units[uid]
+    _look_at(app, scene, u.hex)
+    for _ in range(4):
+        app.step(_click(scene.screen_pos(u.hex)), dt=0.016)
+        if scene.selected == uid:
+            return
+    raise AssertionError(f"could not select {uid}")
+
+
+def _visible_ids(session, side):
+    g = session.game
+    return {u.id for u in visible_units(g.state, g.hexmap, g.rules, side)}
+
+
+def test_battle_screen_draws_only_what_the_viewer_sees(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")})
+    _dismiss(app, scene)
+    app.step([], dt=0.016)
+    assert scene.viewer == "jihadist"
+    assert scene.drawn_units, "some counters are on screen"
+    assert scene.drawn_units <= _visible_ids(session, "jihadist")
+    # The whole map: every visible unit is drawn, and still no hidden one.
+    scene.view.fit()
+    app.step([], dt=0.016)
+    assert scene.drawn_units == _visible_ids(session, "jihadist")
+    hidden = set(session.game.state.units) - _visible_ids(session, "jihadist")
+    assert hidden and not (scene.drawn_units & hidden)
+    arr = pygame.surfarray.array3d(app.screen)
+    assert arr.std() > 20
+    # The window changes size, and the UI scale too.
+    app.screen = pygame.display.set_mode((1024, 700), pygame.RESIZABLE)
+    app.settings.ui_scale = 1.3
+    app.step([pygame.event.Event(pygame.VIDEORESIZE, size=(1024, 700), w=1024, h=700)], dt=0.016)
+    assert scene.map_rect.right + scene.panel_w == 1024
+    assert scene.fonts.scale == 1.3
+
+
+def _attack_pair(session, side):
+    """(attacker id, target hex) of a unit of ``side`` beside an enemy it sees."""
+    g = session.game
+    seen = visible_units(g.state, g.hexmap, g.rules, side)
+    for u in g.state.units_of_side(side):
+        if not g.rules.unit_type(u.type).is_ground:
+            continue
+        for v in seen:
+            if (g.state.side_of(v.faction) != side and v.hex.distance(u.hex) == 1
+                    and g.state.at_war_with(u.faction, v.faction)
+                    and g.rules.unit_type(v.type).is_ground):
+                return u.id, v.hex
+    raise AssertionError("no attack to make")
+
+
+def _play_ai_until(app, scene, side, turn, limit=60.0):
+    t0 = time.perf_counter()
+    st = scene.session.game.state
+    while not (st.active_side == side and st.turn == turn) or scene.ai is not None:
+        if scene.messages:
+            app.step([_key(pygame.K_RETURN)], dt=0.016)
+        else:
+            app.step([], dt=0.016)
+        st = scene.session.game.state
+        assert time.perf_counter() - t0 < limit, "the AI took too long"
+        assert app.top is scene
+
+
+def test_two_turns_played_through_the_window(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
+    g = session.game
+    _dismiss(app, scene)
+    side = "jihadist"
+    # Attack: select a unit beside an enemy, click the enemy (odds), click again (attack).
+    attacker, target = _attack_pair(session, side)
+    _select(app, scene, attacker)
+    assert target in scene._targets
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    assert scene.preview is not None and scene.preview.odds
+    assert len(g.journal) == 0, "the first click only shows the odds"
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    _dismiss(app, scene)
+    assert [c["kind"] for c in g.journal] == ["attack"]
+    assert g.journal[0]["attackers"] == [attacker]
+    assert g.journal[0]["target"] == [target.q, target.r]
+    # Move: another unit, to the farthest hex of its range.
+    mover = next(u for u in g.state.units_of_side(side) if u.id != attacker
+                 and g.rules.unit_type(u.type).is_ground and u.moves_left > 0
+                 and not any(v.hex == u.hex for v in g.state.units.values() if v.id != u.id))
+    _select(app, scene, mover.id)
+    assert scene._range, "the selected unit shows where it can go"
+    dest = max(sorted(scene._range, key=lambda h: (h.q, h.r)), key=lambda h: scene._range[h])
+    _look_at(app, scene, dest)
+    app.step([pygame.event.Event(pygame.MOUSEMOTION, pos=scene.screen_pos(dest), rel=(0, 0),
+                                 buttons=(0, 0, 0))], dt=0.016)
+    path, cost = scene._path
+    assert path[-1] == dest and cost == scene._range[dest]
+    app.step(_click(scene.screen_pos(dest)), dt=0.016)
+    _dismiss(app, scene)
+    assert g.journal[-1] == {"kind": "move", "side": side, "unit": mover.id,
+                             "path": [[h.q, h.r] for h in path]}
+    if not any(e.kind in ("contact", "zoc") for e in session.logs[side] if e.at == 2):
+        assert g.state.units[mover.id].hex == dest
+    # End the turn with E; the AI sides play; the window stays ours.
+    app.step([_key(pygame.K_e)], dt=0.016)
+    assert g.journal[2] == {"kind": "end_turn", "side": side}
+    _play_ai_until(app, scene, side, 2)
+    kinds = [(c["side"], c["kind"]) for c in g.journal]
+    assert kinds[:3] == [(side, "attack"), (side, "move"), (side, "end_turn")]
+    others = [s for s in g.state.sides if s != side]
+    for s in others:
+        assert (s, "end_turn") in kinds
+    # Turn 2: a move to the nearest hex, then the End turn button.
+    _dismiss(app, scene)
+    n = len(g.journal)
+    unit = next(u for u in g.state.units_of_side(side) if g.rules.unit_type(u.type).is_ground
+                and not any(v.hex == u.hex for v in g.state.units.values() if v.id != u.id))
+    _select(app, scene, unit.id)
+    near = min(sorted(scene._range, key=lambda h: (h.q, h.r)), key=lambda h: scene._range[h])
+    app.step(_click(scene.screen_pos(near)), dt=0.016)
+    _dismiss(app, scene)
+    assert g.journal[n]["kind"] == "move" and g.journal[n]["unit"] == unit.id
+    end_button = next(b for b in scene.buttons if b.action == "end_turn")
+    app.step(_click(end_button.rect.center), dt=0.016)
+    assert g.journal[n + 1] == {"kind": "end_turn", "side": side}
+    _play_ai_until(app, scene, side, 3)
+    # The state is exactly what the journal's commands make of the scenario.
+    again = replay_journal(g.setup, g.hexmap, g.rules, g.seed, g.journal)
+    assert again.checksum() == g.checksum()
+    assert scene.drawn_units <= _visible_ids(session, side)
+    # Autosave after each turn.
+    from game.ui.settings import saves_dir
+
+    assert session.autosave_path(saves_dir()).exists()
+
+
+def test_hot_seat_hands_over_and_shows_each_side_its_own_view(app):
+    from game.ui.handover import HandoverScene
+
+    session, scene = _battle(app, {"jihadist": Seat("human"), "coalition": Seat("human")}, seed=2)
+    app.step([], dt=0.016)
+    assert isinstance(app.top, HandoverScene) and app.top.side == "jihadist"
+    while app.top is not scene:
+        app.step([_key(pygame.K_SPACE)], dt=0.016)
+    _dismiss(app, scene)
+    scene.view.fit()
+    app.step([], dt=0.016)
+    assert scene.viewer == "jihadist"
+    jihadist_sees = _visible_ids(session, "jihadist")
+    assert scene.drawn_units and scene.drawn_units <= jihadist_sees
+    app.step([_key(pygame.K_e)], dt=0.016)
+    t0 = time.perf_counter()
+    while not isinstance(app.top, HandoverScene):
+        app.step([_key(pygame.K_RETURN)] if scene.messages else [], dt=0.016)
+        assert time.perf_counter() - t0 < 30
+    handover = app.top
+    assert handover.side == "coalition"
+    assert session.game.state.active_side == "coalition"
+    while app.top is not scene:
+        app.step([_key(pygame.K_SPACE)], dt=0.016)
+    _dismiss(app, scene)
+    scene.view.fit()
+    app.step([], dt=0.016)
+    assert scene.viewer == "coalition"
+    coalition_sees = _visible_ids(session, "coalition")
+    assert scene.drawn_units == coalition_sees
+    assert (jihadist_sees - coalition_sees), "the two sides see different units"
+    assert not (scene.drawn_units & (jihadist_sees - coalition_sees))
+
+
+def test_keys_undo_quick_save_and_load(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=4)
+    _dismiss(app, scene)
+    g = session.game
+    app.step([_key(pygame.K_TAB)], dt=0.016)
+    assert scene.selected is not None
+    first = scene.selected
+    app.step([_key(pygame.K_TAB)], dt=0.016)
+    assert scene.selected != first
+    app.step([_key(pygame.K_F5)], dt=0.016)
+    from game.ui.settings import saves_dir
+
+    quick = list(saves_dir().glob("quicksave*"))
+    assert len(quick) == 1
+    app.step([_key(pygame.K_ESCAPE)], dt=0.016)  # drops the selection
+    app.step([_key(pygame.K_ESCAPE)], dt=0.016)  # opens the pause menu
+    assert scene.menu_open
+    app.step([_key(pygame.K_ESCAPE)], dt=0.016)
+    assert not scene.menu_open
+    app.step([_key(pygame.K_l)], dt=0.016)
+    assert scene.show_ledger
+    app.step([_key(pygame.K_l)], dt=0.016)
+    n_before = len(g.journal)
+    app.step([_key(pygame.K_F9)], dt=0.016)
+    fresh = app.top
+    assert fresh is not scene and fresh.session.game.checksum() == g.checksum()
+    assert len(fresh.session.game.journal) == n_before
