@@ -383,6 +383,39 @@ def _figure_ai_turn(ctx: _Context, quick: bool) -> dict:
     return fig
 
 
+def _figure_window(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
+    """The battle screen's steady frame and first frame. They are measured in a child process
+    (``game.ui.battle_bench``) under SDL's dummy video driver, which must be chosen before
+    pygame starts, with a home folder of its own so no settings or saves are touched."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    frame_what = ("a steady frame of the battle screen at 1600 x 900, every unit of the "
+                  "biggest bundled scenario on screen (SDL dummy driver)")
+    first_what = ("from nothing to the battle screen's first frame: map, rules, scenario, "
+                  "scene, draw (what `mesopotamia play SCENARIO` costs)")
+    with tempfile.TemporaryDirectory(prefix="mesopotamia-bench-") as home:
+        env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy",
+                   PYGAME_HIDE_SUPPORT_PROMPT="1", MESOPOTAMIA_HOME=home)
+        cmd = [sys.executable, "-m", "game.ui.battle_bench"] + (["--quick"] if quick else [])
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+            got = json.loads(proc.stdout.strip().splitlines()[-1])
+        except (OSError, subprocess.SubprocessError, ValueError, IndexError) as exc:
+            note = f"the window could not be measured ({exc})"
+            return [("battle_frame_ms", _figure(None, 8.0, frame_what, note=note)),
+                    ("first_frame_ms", _figure(None, 2000.0, first_what, note=note))]
+    frame, first = got["battle_frame_ms"], got["first_frame_ms"]
+    keys = ("median", "max", "first", "runs")
+    return [("battle_frame_ms", _figure({k: frame[k] for k in keys}, 8.0, frame_what
+                                        + f": {frame['scenario']}, {frame['units']} units, "
+                                        f"zoom {frame['zoom']}", drawn=frame["drawn"])),
+            ("first_frame_ms", _figure({k: first[k] for k in keys}, 2000.0, first_what
+                                       + f": {first['scenario']}"))]
+
+
 FIGURES: list[tuple[str, Callable]] = [
     ("map_load_ms", _figure_map_load),
     ("movement_range_ms", _figure_movement_range),
@@ -391,6 +424,7 @@ FIGURES: list[tuple[str, Callable]] = [
     ("air_strike_ms", _figure_air_strike),
     ("attack_resolve_ms+attack_preview_ms", _figure_attack),
     ("ai_turn_ms", _figure_ai_turn),
+    ("battle_frame_ms+first_frame_ms", _figure_window),
 ]
 
 

@@ -63,6 +63,7 @@ SHORTCUTS = [
     ("O", "show or hide the event log"),
     ("V", "watching: whose view to show"),
     ("Space", "skip the AI's animation"),
+    ("P", "pause or go on with the AI's turns"),
     ("Ctrl+Z", "undo (until something is revealed)"),
     ("Ctrl+S", "save"),
     ("F5 / F9", "quick save / quick load"),
@@ -127,6 +128,7 @@ class BattleScene(Scene):
         self._drag_minimap = False
         # what is going on
         self.ai = None
+        self.ai_paused = False  # P while watching: the AI waits
         self.threaded_ai = True
         self.skip_ai = False
         self._ai_wait = 0.0
@@ -774,6 +776,9 @@ class BattleScene(Scene):
             self.show_log = not self.show_log
         elif k == pygame.K_v:
             self._cycle_watch()
+        elif k == pygame.K_p:
+            self.ai_paused = not self.ai_paused
+            self._toast("AI paused: P goes on" if self.ai_paused else "AI goes on", MUTED)
         elif k in MISSION_KEYS:
             self.mission = MISSION_KEYS[k]
             sel = self._unit(self.selected)
@@ -828,7 +833,7 @@ class BattleScene(Scene):
         self._run_ai(dt)
 
     def _run_ai(self, dt: float) -> None:
-        if self.messages or self.menu_open:
+        if self.messages or self.menu_open or self.ai_paused:
             return
         if self.ai is None:
             if not self.session.ai_to_move():
