@@ -4,6 +4,9 @@ Engine layer, pure: called by ``EndTurn`` for the side that is to move next (and
 first side when a game starts). Supply is traced for all the side's factions at once
 (``game.supply``); a unit out of supply recovers nothing, loses morale, and after
 ``attrition_after`` turns starts to lose people, counted in the casualty ledger as attrition.
+A ground unit whose morale is broken and which stands next to an enemy panics before it can
+recover: a share of its people desert (counted as deserted) and the rest fall back a hex, away
+from the enemy, if there is a way; it recovers no morale that turn.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
     sup = rules.supply
     factions = sorted(f for f, fac in state.factions.items() if fac.side == side)
     supplied = supply_maps(state, hexmap, rules, factions)
-    events = []
+    events = _panic(state, hexmap, rules, side)
+    panicked = set(events[0].data["units"]) if events else set()
     cut_off = []
     for unit in list(state.units.values()):
         if unit.faction not in supplied:
@@ -39,7 +43,8 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
         unit.supplied = bool(supplied[unit.faction][graph.index(unit.hex)])
         if unit.supplied:
             unit.turns_unsupplied = 0
-            unit.morale = min(100.0, unit.morale + sup["recovery_morale"])
+            if unit.id not in panicked:
+                unit.morale = min(100.0, unit.morale + sup["recovery_morale"])
             continue
         unit.turns_unsupplied += 1
         unit.morale = max(0.0, unit.morale - sup["morale_loss"])
@@ -58,3 +63,47 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
         events.append(Event("out_of_supply", f"{len(cut_off)} unit{'s' if len(cut_off) > 1 else ''} "
                             f"out of supply", {"units": cut_off}))
     return events
+
+
+def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
+    """Broken ground units of ``side`` in contact with the enemy desert in part and fall back."""
+    from game.combat import _lose, _remove, _retreat_path, combat_params
+    from game.commands import Event
+
+    share = rules.supply["panic_desertion"]
+    if share <= 0:
+        return []
+    broken = combat_params(rules).broken_morale
+    units = rules.unit_types
+    mine = [u for u in state.units.values() if state.side_of(u.faction) == side
+            and units[u.type].is_ground and u.morale < broken]
+    if not mine:
+        return []
+    ground = [u for u in state.units.values() if units[u.type].is_ground]
+    panicked, lines = [], []
+    for unit in sorted(mine, key=lambda u: u.id):
+        foes = [u.hex for u in ground if u.hex.distance(unit.hex) == 1
+                and state.at_war_with(unit.faction, u.faction)]
+        if not foes:
+            continue
+        gone = min(unit.personnel, max(1, int(round(unit.personnel * share))))
+        ut = units[unit.type]
+        if unit.personnel - gone < ut.min_personnel:
+            gone = _remove(state, unit, "deserted", {})
+            lines.append(f"{unit.id} breaks up: {gone:,} desert")
+            panicked.append(unit.id)
+            continue
+        _lose(state, unit, gone, {})
+        state.record_loss(unit.faction, "deserted", gone)
+        near = [u for u in ground if u.hex.distance(unit.hex) <= 3]
+        path = _retreat_path(state, hexmap, rules, unit, 1, foes, near, {})
+        if path is not None:
+            unit.hex = path[-1]
+            unit.entrenchment = 0
+            lines.append(f"{unit.id} panics: {gone:,} desert and the rest fall back")
+        else:
+            lines.append(f"{unit.id} panics: {gone:,} desert")
+        panicked.append(unit.id)
+    if not panicked:
+        return []
+    return [Event("panic", "; ".join(lines), {"units": panicked}, reveals=True)]

@@ -3,8 +3,7 @@
 Engine layer, pure. ``take`` and ``destroy`` conditions end the game the moment they are met;
 ``hold`` and ``survive`` are judged when the last turn ends. When more than one side has met a
 condition at the end, the side holding more of the towns that the other sides' conditions name
-wins (it has taken what they wanted); if that is level, the side whose enemies lost more people
-than it did, by the wider margin; only then the condition written first. With nothing met at the
+wins (it has taken what they wanted); if that is level, the condition written first. With nothing met at the
 end, the game is a draw.
 """
 
@@ -36,21 +35,13 @@ def _met(state, cond: dict, final: bool) -> bool:
     return False
 
 
-def standing(state, setup: dict, side: str) -> tuple[int, int]:
-    """How a side stands, for breaking ties: the towns named by other sides' victory conditions
-    (and not by its own) that it holds, then its enemies' losses less its own, in people."""
+def standing(state, setup: dict, side: str) -> int:
+    """How a side stands, for breaking ties: how many of the towns named by other sides' victory
+    conditions (and not by its own) it holds."""
     own_towns = {c for cond in setup.get("victory", []) if cond["side"] == side for c in cond.get("cities", [])}
     towns = list(dict.fromkeys(c for cond in setup.get("victory", []) if cond["side"] != side
                                for c in cond.get("cities", []) if c not in own_towns))
-    enemies = state.enemies_of_side(side)
-    own = lost = 0
-    for fid, causes in state.losses.items():
-        n = sum(causes.values())
-        if state.factions[fid].side == side:
-            own += n
-        elif fid in enemies:
-            lost += n
-    return _held(state, side, towns), lost - own
+    return _held(state, side, towns)
 
 
 def describe(state, cond: dict, names) -> str:
@@ -76,7 +67,7 @@ def check_victory(state, setup: dict, final: bool = False) -> list:
         cond = met[0]
         if len({c["side"] for c in met}) > 1:
             order = {id(c): i for i, c in enumerate(met)}
-            cond = max(met, key=lambda c: (*standing(state, setup, c["side"]), -order[id(c)]))
+            cond = max(met, key=lambda c: (standing(state, setup, c["side"]), -order[id(c)]))
         state.over = True
         state.winner = cond["side"]
         name = state.side_names.get(cond["side"], cond["side"])
@@ -84,9 +75,9 @@ def check_victory(state, setup: dict, final: bool = False) -> list:
         if len({c["side"] for c in met}) > 1:
             others = ", ".join(state.side_names.get(s, s) for s in dict.fromkeys(c["side"] for c in met)
                                if s != cond["side"])
-            held, _ = standing(state, setup, cond["side"])
-            state.result += f" (also met by {others}; decided on the others' objective towns held, {held},"
-            state.result += " then on losses)"
+            held = standing(state, setup, cond["side"])
+            state.result += (f" (also met by {others}; {name} hold {held} of the towns the others"
+                             " want)" if held else f" (also met by {others}; {name}'s condition comes first)")
         state.log.append(f"Turn {state.turn}: {state.result}")
         return [Event("game_over", state.result, {"winner": cond["side"]}, reveals=True)]
     if final:

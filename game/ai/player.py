@@ -122,6 +122,44 @@ class AIPlayer:
         # 3. Attacks, best targets first. Garrisons are chosen first and stay home.
         ground = [u for u in own.values() if self.rules.unit_type(u.type).is_ground]
         garrison = self._garrisons(view, maps, own, doctrines)
+
+        def fill(towns, theirs: bool):
+            """Send the nearest fit unit into each empty town: its side's own, to hold, or
+            (``theirs``) an enemy's, to take without a fight."""
+            for cid in towns:
+                if out_of_time():
+                    break
+                town = self.map.city_by_id(cid).hex
+                owner = view.city_owner.get(cid)
+                if (view.side_of(owner) != self.side) != theirs:
+                    continue
+                best = None
+                for u in ground:
+                    if u.done or u.id in acted or u.id in garrison or u.moves_left <= 0 \
+                            or u.id not in own or not self.rules.unit_type(u.type).zoc:
+                        continue
+                    if theirs and not self._at_war(u.faction, owner):
+                        continue
+                    if u.morale is not None and u.morale < doctrines[u.faction].retreat_morale:
+                        continue  # a broken unit would only panic again: it falls back instead
+                    if u.hex.distance(town) > self.rules.unit_type(u.type).movement:
+                        continue
+                    found = find_path(self.graph, self.rules, u, town, self._obstacles(u, known()),
+                                      self._bases(u.faction))
+                    if found and (best is None or found[1] < best[1][1]):
+                        best = (u, found)
+                if best is None:
+                    continue
+                u, (path, _) = best
+                res = yield Move(self.side, u.id, path)
+                if _moved(u, res):
+                    u.done = True
+                    garrison.add(u.id)
+                    if any(e.reveals for e in res.events):
+                        refresh()
+
+        # Empty towns of the enemy that the side wants are walked into before any fight.
+        yield from fill(self._empty_goal_towns(view, own), theirs=True)
         goal_towns = {c for g in self.goals if g["side"] == self.side and g["kind"] in ("take", "hold")
                       for c in g["cities"]}
         goal_towns |= {c for g in self.goals if g["kind"] == "hold" and g["side"] != self.side
@@ -180,30 +218,7 @@ class AIPlayer:
         # 4. Movement: garrisons stay, empty towns the side must hold get one, broken units fall
         #    back, the rest go for the goals.
         garrison = {g for g in garrison if g in own}
-        for cid in self._empty_goal_towns(view, own):
-            if out_of_time():
-                break
-            town = self.map.city_by_id(cid).hex
-            best = None
-            for u in ground:
-                if u.done or u.id in acted or u.id in garrison or u.moves_left <= 0 \
-                        or u.id not in own or not self.rules.unit_type(u.type).zoc:
-                    continue
-                if u.hex.distance(town) > self.rules.unit_type(u.type).movement:
-                    continue
-                found = find_path(self.graph, self.rules, u, town, self._obstacles(u, known()),
-                                  self._bases(u.faction))
-                if found and (best is None or found[1] < best[1][1]):
-                    best = (u, found)
-            if best is None:
-                continue
-            u, (path, _) = best
-            res = yield Move(self.side, u.id, path)
-            if _moved(u, res):
-                u.done = True
-                garrison.add(u.id)
-                if any(e.reveals for e in res.events):
-                    refresh()
+        yield from fill(self._empty_goal_towns(view, own), theirs=False)
         for u in sorted(ground, key=lambda u: -maps.objective[self.graph.index(u.hex)]):
             if out_of_time():
                 break
@@ -293,6 +308,15 @@ class AIPlayer:
         if doctrine.desert:
             score = score + doctrine.desert * (self.graph.terrain[cand] == 3) * 0.5
         if broken and self.level.retreat:
+            # Out of contact first: a broken unit next to the enemy panics and loses men.
+            foes = [x.hex for x in known if self._at_war(u.faction, x.faction)
+                    and self.rules.unit_type(x.type).is_ground and x.hex.distance(u.hex) <= 6]
+            if foes:
+                fq = np.array([h.q for h in foes])[:, None]
+                fr = np.array([h.r for h in foes])[:, None]
+                dq, dr = self.graph.q[cand][None, :] - fq, self.graph.r[cand][None, :] - fr
+                near = (np.maximum(np.maximum(np.abs(dq), np.abs(dr)), np.abs(dq + dr)) <= 1).any(axis=0)
+                score = score - 8.0 * near - maps.objective[cand] * doctrine.aggression
             hold_value = np.zeros_like(score)
             for i, v, _ in maps.holds[:10]:
                 d = np.maximum(np.abs(self.graph.q[cand] - self.graph.q[i]),
@@ -341,15 +365,19 @@ class AIPlayer:
         return keep
 
     def _empty_goal_towns(self, view, own) -> list[str]:
-        """Towns the scenario asks the side to hold (or keep), held by it, with no unit in them."""
+        """Towns the scenario asks the side to hold or take with no unit seen in them: its own,
+        to fill, and those of an enemy, to walk into."""
         goals = [c for g in self.goals if g["side"] == self.side and g["kind"] in ("hold", "take")
                  for c in g["cities"]]
         occupied = {u.hex for u in own.values() if self.rules.unit_type(u.type).is_ground}
+        occupied |= {u.hex for u in view.units if not u.own and self.rules.unit_type(u.type).is_ground}
+        mine = [f for f in view.own_factions]
         out = []
         for cid in dict.fromkeys(goals):
             owner = view.city_owner.get(cid)
-            if owner is not None and view.side_of(owner) == self.side \
-                    and self.map.city_by_id(cid).hex not in occupied:
+            if owner is None or self.map.city_by_id(cid).hex in occupied:
+                continue
+            if view.side_of(owner) == self.side or any(self._at_war(f, owner) for f in mine):
                 out.append(cid)
         return out
 
