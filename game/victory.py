@@ -77,7 +77,7 @@ def check_victory(state, setup: dict, final: bool = False) -> list:
                                if s != cond["side"])
             held = standing(state, setup, cond["side"])
             state.result += (f" (also met by {others}; {name} hold {held} of the towns the others"
-                             " want)" if held else f" (also met by {others}; {name}'s condition comes first)")
+                             " want)" if held else f" (also met by {others}; the condition written first wins)")
         state.log.append(f"Turn {state.turn}: {state.result}")
         return [Event("game_over", state.result, {"winner": cond["side"]}, reveals=True)]
     if final:

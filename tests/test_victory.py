@@ -65,7 +65,7 @@ def test_losses_do_not_decide_a_tie(setup, hexmap):
     game.state.city_owner["aleppo"] = "isis"
     game.state.losses.setdefault("iraq", {})["combat"] = 5000  # the jihadists killed them
     assert judge(game, setup) == "coalition"  # written first
-    assert "condition comes first" in game.state.result
+    assert "the condition written first wins" in game.state.result
 
 
 def test_a_side_that_has_not_met_its_condition_cannot_win_on_standing(setup, hexmap):
