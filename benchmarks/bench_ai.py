@@ -5,9 +5,13 @@ Prints figures; asserts nothing. Usage:
 
     python benchmarks/bench_ai.py [--seeds N] [--scenario ID ...] [--jobs J]
 
-* normal AI against a random-move player, and against the easy AI, on each scenario: the
-  share of seeded games the normal AI's side wins, playing each side in turn, with a 95%
-  Wilson interval;
+* normal AI against a random-move player on each scenario: the share of seeded games the
+  normal AI's side wins, playing each side in turn, with a 95% Wilson interval;
+* normal AI against the easy AI, in pairs of games: for each seed and side, one game with the
+  normal AI on that side and the easy AI on the others, and one the other way round. The
+  normal AI beats the easy one in a pair when its side wins where the easy AI's did not (and
+  loses it the other way); the table gives the pairs won, drawn and lost and each level's win
+  rate on the same seats;
 * seconds of AI thinking per turn (all AI sides of a turn together), median and worst;
 * seconds to play each scenario through, AI against AI.
 """
@@ -46,15 +50,16 @@ def wilson(k: int, n: int) -> tuple[float, float]:
 
 
 def match(args):
-    """One game: the normal AI plays `hero`; the other sides are `foe` players."""
-    path, seed, hero, foe = args
+    """One game: `level` (normal unless given) plays `hero`; the other sides are `foe` players."""
+    path, seed, hero, foe = args[:4]
+    level = args[4] if len(args) > 4 else "normal"
     sc = load_scenario(path, MAP, RULES)
     game = Game(sc.setup, MAP, RULES, seed)
     players = {}
     for s in sc.sides:
         sid = s["id"]
         if sid == hero:
-            players[sid] = AIPlayer(sid, MAP, RULES, sc.setup["victory"], "normal")
+            players[sid] = AIPlayer(sid, MAP, RULES, sc.setup["victory"], level)
         elif foe == "random":
             players[sid] = RandomPlayer(sid, MAP, RULES, seed)
         else:
@@ -97,17 +102,29 @@ def main() -> int:
     if args.skip_matches:
         return 0
     print()
-    print(f"{'scenario':28s} {'normal vs':10s} {'games':>5s} {'won':>5s} {'rate':>6s}  95% interval")
+    print(f"{'scenario':28s} {'normal vs random':16s} {'games':>5s} {'won':>5s} {'rate':>6s}  95% interval")
     with mp.get_context("fork").Pool(args.jobs) as pool:
         for path in paths:
             sides = [s["id"] for s in load_scenario(path, MAP, RULES).sides]
-            for foe in ("random", "easy"):
-                tasks = [(path, seed, hero, foe) for seed in range(1, args.seeds + 1) for hero in sides]
-                results = pool.map(match, tasks)
-                won = sum(r[0] for r in results)
-                lo, hi = wilson(won, len(results))
-                print(f"{path.stem:28s} {foe:10s} {len(results):5d} {won:5d} {won / len(results):6.1%}  "
-                      f"{lo:.1%}-{hi:.1%}")
+            tasks = [(path, seed, hero, "random") for seed in range(1, args.seeds + 1) for hero in sides]
+            results = pool.map(match, tasks)
+            won = sum(r[0] for r in results)
+            lo, hi = wilson(won, len(results))
+            print(f"{path.stem:28s} {'':16s} {len(results):5d} {won:5d} {won / len(results):6.1%}  "
+                  f"{lo:.1%}-{hi:.1%}")
+        print()
+        print(f"{'scenario':28s} {'normal vs easy':14s} {'pairs':>5s} {'won':>4s} {'even':>4s} {'lost':>4s} "
+              f"{'normal wins':>11s} {'easy wins':>9s}")
+        for path in paths:
+            sides = [s["id"] for s in load_scenario(path, MAP, RULES).sides]
+            seats = [(seed, hero) for seed in range(1, args.seeds + 1) for hero in sides]
+            strong = pool.map(match, [(path, seed, hero, "easy", "normal") for seed, hero in seats])
+            weak = pool.map(match, [(path, seed, hero, "normal", "easy") for seed, hero in seats])
+            won = sum(a[0] and not b[0] for a, b in zip(strong, weak))
+            lost = sum(b[0] and not a[0] for a, b in zip(strong, weak))
+            n = len(seats)
+            print(f"{path.stem:28s} {'':14s} {n:5d} {won:4d} {n - won - lost:4d} {lost:4d} "
+                  f"{sum(a[0] for a in strong) / n:11.1%} {sum(b[0] for b in weak) / n:9.1%}")
     return 0
 
 
