@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import ClassVar
 
 from game.hexgrid import Hex
-from game.hexmap import HexMap
+from game.hexmap import HexMap, game_map
 from game.movement import WAR_ZONE, allowed_countries, map_graph, obstacles_for, path_cost
 from game.rules import Rules
 from game.state import GameState
@@ -346,6 +346,8 @@ class Game:
                  state: GameState | None = None, journal: list[dict] | None = None):
         self.setup = setup
         self.seed = int(seed)
+        # The scenario's terrain changes make a map of this game's own (game.hexmap.game_map).
+        hexmap = game_map(hexmap, setup.get("terrain"))
         self.ctx = Context(hexmap, rules)
         if state is None:
             from game.turns import begin_side_turn

@@ -15,6 +15,7 @@ in axial ``Hex`` coordinates. The conversion happens here and nowhere else.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import unicodedata
@@ -124,6 +125,8 @@ class HexMap:
         self.country_names: dict[str, str] = {c["code"]: c["name"] for c in meta["countries"]}
 
         self.terrain: np.ndarray = layers["terrain"].copy()
+        self.base: HexMap | None = None  # the map this one changes (see with_terrain)
+        self.terrain_changes: tuple[tuple[int, int, str], ...] = ()
         self.elevation: np.ndarray = layers["elevation"]
         self.country: np.ndarray = layers["country"]
         # Road id on each of the six sides of each hex (0: no road); links are symmetric.
@@ -342,6 +345,30 @@ class HexMap:
 
     # -- edits ------------------------------------------------------------------------------
 
+    def with_terrain(self, changes) -> "HexMap":
+        """A copy of this map with some hexes' terrain changed, the other layers shared.
+
+        ``changes`` is a list of ``{"hex": [q, r], "terrain": name}`` (a scenario's
+        ``[[terrain]]`` tables once resolved); later entries win. With no changes the map
+        itself is returned. Raises MapError for a hex off the map or an unknown terrain.
+        """
+        if not changes:
+            return self
+        other = copy.copy(self)
+        other.terrain = self.terrain.copy()
+        for c in changes:
+            h = Hex(*c["hex"])
+            if not self.in_bounds(h):
+                raise MapError(f"hex {list(c['hex'])} is off the map")
+            if c["terrain"] not in TERRAINS:
+                raise MapError(f"unknown terrain {c['terrain']!r}")
+            row, col = self.index(h)
+            other.terrain[row, col] = TERRAINS.index(c["terrain"])
+        other.base = self
+        other.terrain_changes = tuple((c["hex"][0], c["hex"][1], c["terrain"]) for c in changes)
+        return other
+
+
     def _set_side(self, layer: np.ndarray, h: Hex, direction: int, value: int) -> None:
         row, col = self.index(h)
         layer[row, col, direction] = value
@@ -417,7 +444,27 @@ class HexMap:
         return f"{lat:.2f},{lon:.2f}"
 
 
+_GAME_MAPS: dict[tuple[int, tuple], tuple[HexMap, HexMap]] = {}
+
+
+def game_map(hexmap: HexMap, changes) -> HexMap:
+    """The map a game is played on: ``hexmap`` with a scenario's terrain changes, made once.
+
+    Games of the same scenario share one changed map, so the movement and supply networks
+    built for it (cached by map in game.movement and game.supply) are built once too. The
+    maps are kept for the life of the process: those caches know a map by its identity, and
+    a map freed and another made in its place must never meet a stale network.
+    """
+    if not changes:
+        return hexmap
+    key = (id(hexmap), tuple((c["hex"][0], c["hex"][1], c["terrain"]) for c in changes))
+    hit = _GAME_MAPS.get(key)
+    if hit is None:
+        hit = _GAME_MAPS[key] = (hexmap, hexmap.with_terrain(changes))
+    return hit[1]
+
+
 __all__ = [
-    "City", "Crossing", "HexMap", "Lake", "MapError", "River", "Road", "TERRAINS",
+    "City", "Crossing", "HexMap", "Lake", "MapError", "River", "Road", "TERRAINS", "game_map",
     "TERRAIN_LABELS", "DIRECTIONS",
 ]

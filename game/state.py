@@ -129,6 +129,8 @@ class GameState:
     category_losses: dict[str, dict[str, int]] = field(default_factory=dict)
     no_fly_zones: list[dict] = field(default_factory=list)  # {id, name, side, hexes: [[q, r]...]}
     air_tasks: dict[str, dict] = field(default_factory=dict)  # wing id -> {kind, hex, turn}
+    # Depots a scenario adds to a faction's or a side's towns: {hex: [q, r], faction or side}.
+    supply_sources: list[dict] = field(default_factory=list)
     next_unit: int = 1
     over: bool = False
     winner: str | None = None
@@ -202,6 +204,20 @@ class GameState:
                     problems.append(f"no_fly_zones[{i}].id: {zone['id']!r} is used twice")
                 else:
                     state.no_fly_zones.append(zone)
+        for i, src in enumerate(setup.get("supply_sources", [])):
+            owner = src.get("faction"), src.get("side")
+            if owner[0] is not None and owner[0] not in factions:
+                problems.append(f"supply_sources[{i}].faction: unknown faction {owner[0]!r}")
+            elif owner[1] is not None and owner[1] not in sides:
+                problems.append(f"supply_sources[{i}].side: unknown side {owner[1]!r}")
+            elif (owner[0] is None) == (owner[1] is None):
+                problems.append(f"supply_sources[{i}]: give a faction or a side")
+            elif not hexmap.in_bounds(Hex(*src["hex"])):
+                problems.append(f"supply_sources[{i}].hex: {list(src['hex'])} is off the map")
+            else:
+                state.supply_sources.append(
+                    {"hex": [int(src["hex"][0]), int(src["hex"][1])],
+                     **({"faction": owner[0]} if owner[0] is not None else {"side": owner[1]})})
         if problems:
             raise SetupError(problems)
         state.units = dict(sorted(state.units.items()))
@@ -329,6 +345,8 @@ class GameState:
                                 for f, c in sorted(self.category_losses.items())},
             "no_fly_zones": [dict(z) for z in self.no_fly_zones],
             "air_tasks": {k: dict(v) for k, v in sorted(self.air_tasks.items())},
+            **({"supply_sources": [dict(s) for s in self.supply_sources]}
+               if self.supply_sources else {}),  # absent when none: older saves stay valid
             "next_unit": self.next_unit,
             "over": self.over,
             "winner": self.winner,
@@ -359,6 +377,7 @@ class GameState:
                              for f, c in d["category_losses"].items()},
             no_fly_zones=[dict(z) for z in d["no_fly_zones"]],
             air_tasks={k: dict(v) for k, v in d["air_tasks"].items()},
+            supply_sources=[dict(s) for s in d.get("supply_sources", [])],
             next_unit=int(d["next_unit"]), over=bool(d["over"]), winner=d["winner"],
             result=str(d["result"]), fired=list(d["fired"]), log=list(d["log"]),
         )
@@ -378,6 +397,7 @@ class GameState:
             losses=nested(self.losses), equipment_lost=nested(self.equipment_lost),
             civilians=dict(self.civilians), category_losses=nested(self.category_losses),
             no_fly_zones=copy.deepcopy(self.no_fly_zones), air_tasks=copy.deepcopy(self.air_tasks),
+            supply_sources=copy.deepcopy(self.supply_sources),
             fired=list(self.fired), log=list(self.log),
         )
 

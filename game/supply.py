@@ -18,7 +18,9 @@ Sources are
   (``state.city_owner``): allies share their depots;
 * the inside hex of every border crossing whose neighbouring country (``Crossing.countries[1]``)
   is in the faction's ``supply_crossings``;
-* every hex of the countries in the faction's ``bases``.
+* every hex of the countries in the faction's ``bases``;
+* the hex of every depot of the scenario's ``[[supply_sources]]`` (``state.supply_sources``)
+  given to the faction, to another faction of its side, or to its side.
 
 A line cannot enter, and no source lies in, a *blocked* hex:
 
@@ -57,6 +59,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from game.hexgrid import Hex
 from game.hexmap import HexMap
 from game.movement import WAR_ZONE, MapGraph, map_graph
 from game.rules import Rules
@@ -210,6 +213,11 @@ def supply_maps(state: GameState, hexmap: HexMap, rules: Rules,
         mask = np.zeros(n, dtype=bool)
         mask[where[[s == side for s in unit_side]]] = True
         side_held[side] = mask
+    # Depots by the side they serve, as the factions' sides stand now (a faction may change side).
+    depots: dict[str, list[int]] = {}
+    for d in getattr(state, "supply_sources", ()):  # a side's view may not carry them
+        side = state.factions[d["faction"]].side if "faction" in d else d["side"]
+        depots.setdefault(side, []).append(graph.index(Hex(*d["hex"])))
     held: dict[str, list[int]] = {}
     for cid, owner in state.city_owner.items():
         if owner is not None and cid in sg.city_hex:
@@ -238,6 +246,8 @@ def supply_maps(state: GameState, hexmap: HexMap, rules: Rules,
         wanted = set(fac.supply_crossings)
         src[[i for country, i in sg.crossings if country in wanted]] = True
         src[view.frontier] = True
+        if fac.side in depots:
+            src[depots[fac.side]] = True
         src &= ~blocked
         sources = np.flatnonzero(src)
 

@@ -199,3 +199,145 @@ def test_every_bundled_file_validates(capsys):
     paths = [str(p) for p in bundled_paths()]
     assert len(paths) >= 9
     assert main(["validate", *paths]) == 0
+
+
+# -- terrain changes and supply sources --------------------------------------------------------
+
+MAP_PARTS = '''[[terrain]]
+terrain = "marsh"
+hexes = [[60, 40], [61, 40]]
+
+[[terrain]]
+terrain = "hills"
+centre = "Tal Afar"
+radius = 1
+
+[[supply_sources]]
+place = "Tal Afar"
+faction = "isis"
+name = "Tal Afar depot"
+
+'''
+TEXT_MAP = TEXT.replace("[[units]]", MAP_PARTS + "[[units]]", 1)
+
+BROKEN_MAP = [
+    ("unknown terrain", 'terrain = "marsh"', 'terrain = "marshes"',
+     "[terrain[0].terrain] unknown terrain 'marshes' (did you mean 'marsh'?)", 'terrain = "marshes"'),
+    ("terrain off the map", "[[60, 40], [61, 40]]", "[[60, 40], [500, 500]]",
+     "[terrain[0].hexes[1]] hex [500, 500] is off the map", "hexes = "),
+    ("town under water", 'terrain = "hills"', 'terrain = "lake"',
+     "[terrain[1].centre] Tal Afar stands at", 'centre = "Tal Afar"'),
+    ("terrain without hexes", "hexes = [[60, 40], [61, 40]]\n", "",
+     "[terrain[0]] needs hexes, or a centre and a radius", "[[terrain]]"),
+    ("unit on changed terrain", 'terrain = "marsh"\nhexes = [[60, 40], [61, 40]]',
+     'terrain = "sea"\nhexes = [[63, 20]]', "[units[0].place] a militia and insurgents unit cannot stand on sea at 63,20",
+     'place = "36.25,42.55"'),
+    ("depot of an unknown faction", 'faction = "isis"\nname', 'faction = "daesh"\nname',
+     "[supply_sources[0].faction] unknown faction 'daesh'", 'faction = "daesh"'),
+    ("depot of a faction and a side", 'faction = "isis"\nname', 'faction = "isis"\nside = "jihadist"\nname',
+     "[supply_sources[0]] give a faction or a side, not both", "[[supply_sources]]"),
+    ("depot abroad", 'place = "Tal Afar"\nfaction', 'place = "Gaziantep"\nfaction',
+     "[supply_sources[0].place]", 'place = "Gaziantep"'),
+    ("depot on water", 'place = "Tal Afar"\nfaction', 'place = "33.98,43.2"\nfaction',
+     "[supply_sources[0].place]", 'place = "33.98,43.2"'),
+    ("depot without a place", 'place = "Tal Afar"\nfaction', 'faction',
+     "[supply_sources[0].place] missing", "[[supply_sources]]"),
+    ("unknown depot field", 'name = "Tal Afar depot"', 'label = "depot"',
+     "[supply_sources[0].label] unknown field", 'label = "depot"'),
+]
+
+
+@pytest.mark.parametrize("what,old,new,expected,line_text", BROKEN_MAP, ids=[b[0] for b in BROKEN_MAP])
+def test_broken_map_parts_give_the_right_line(tmp_path, what, old, new, expected, line_text):
+    assert old in TEXT_MAP, old
+    path = tmp_path / "broken.toml"
+    path.write_text(TEXT_MAP.replace(old, new, 1))
+    problems = check_file(path, hexmap())
+    hits = [p for p in problems if p.split(": ", 1)[1].startswith(expected)]
+    assert hits, problems
+    line = int(hits[0].split(":")[1])
+    assert line_text in path.read_text().splitlines()[line - 1]
+
+
+def test_map_parts_reach_the_game(tmp_path):
+    from game.hexgrid import Hex
+    from game.movement import map_graph
+
+    path = tmp_path / "map.toml"
+    path.write_text(TEXT_MAP)
+    sc = load_scenario(path, hexmap())
+    changes = {tuple(c["hex"]): c["terrain"] for c in sc.setup["terrain"]}
+    tal_afar = hexmap().find_city("Tal Afar").hex
+    assert changes[(60, 40)] == "marsh" and changes[(tal_afar.q, tal_afar.r)] == "hills"
+    assert sc.setup["supply_sources"] == [{"hex": [tal_afar.q, tal_afar.r], "faction": "isis"}]
+    game = Game(sc.setup, hexmap(), default_rules(), 7)
+    assert game.hexmap.terrain_at(Hex(60, 40)) == "marsh"
+    assert hexmap().terrain_at(Hex(60, 40)) != "marsh"  # the shared map is untouched
+    graph = map_graph(game.hexmap)
+    assert graph.terrain[graph.index(Hex(60, 40))] == game.hexmap.terrain[game.hexmap.index(Hex(60, 40))]
+    # games of the same scenario share one changed map (and so one movement network)
+    assert Game(sc.setup, hexmap(), default_rules(), 8).hexmap is game.hexmap
+    # a scenario without the new parts plays on the shared map, its state as before
+    plain = load_scenario(EXAMPLE, hexmap())
+    plain_game = Game(plain.setup, hexmap(), default_rules(), 7)
+    assert plain_game.hexmap is hexmap()
+    assert "supply_sources" not in plain_game.state.to_dict()
+    assert game.state.to_dict()["supply_sources"] == [{"hex": [tal_afar.q, tal_afar.r], "faction": "isis"}]
+
+
+def test_a_depot_supplies_its_side():
+    from game.supply import supply_map
+
+    sc = load_scenario(EXAMPLE, hexmap())
+    setup = dict(sc.setup)
+    tal_afar = hexmap().find_city("Tal Afar").hex
+    i = map_index(tal_afar)
+    without = Game(setup, hexmap(), default_rules(), 1)
+    assert not supply_map(without.state, without.hexmap, without.rules, "isis")[i]
+    setup["supply_sources"] = [{"hex": [tal_afar.q, tal_afar.r], "side": "jihadist"}]
+    with_depot = Game(setup, hexmap(), default_rules(), 1)
+    assert supply_map(with_depot.state, with_depot.hexmap, with_depot.rules, "isis")[i]
+    # a depot under an enemy unit supplies nobody
+    iraq = next(u for u in with_depot.state.units.values() if u.faction == "iraq")
+    iraq.hex = tal_afar
+    assert not supply_map(with_depot.state, with_depot.hexmap, with_depot.rules, "isis")[i]
+
+
+def map_index(h) -> int:
+    from game.movement import map_graph
+
+    return map_graph(hexmap()).index(h)
+
+
+def test_games_with_map_parts_save_and_replay_the_same(tmp_path):
+    from game.saves import load_game, save_game, verify_save
+
+    path = tmp_path / "map.toml"
+    path.write_text(TEXT_MAP)
+    sc = load_scenario(path, hexmap())
+    game = Game(sc.setup, hexmap(), default_rules(), 11)
+    for _ in range(4):
+        assert game.execute(EndTurn(game.state.active_side)).ok
+    save = save_game(game, tmp_path / "game.save")
+    ok, message = verify_save(save, hexmap(), default_rules())
+    assert ok, message
+    again = load_game(save, hexmap(), default_rules())
+    assert again.checksum() == game.checksum() and again.hexmap is game.hexmap
+
+
+def test_the_guides_tutorial_scenario_is_valid_and_plays(tmp_path, capsys):
+    guide = (ROOT / "docs/scenario-format.md").read_text()
+    tutorial = guide.split("## Tutorial", 1)[1]
+    text = tutorial.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "ramadi.toml"
+    path.write_text(text)
+    assert main(["validate", str(path)]) == 0
+    # the mistakes the guide shows give the lines it shows
+    broken = tmp_path / "broken.toml"
+    broken.write_text(text.replace('terrain = "marsh"', 'terrain = "marshes"').replace(
+        'faction = "isis"\nname = "Anbar', 'faction = "daesh"\nname = "Anbar'))
+    for line in check_file(broken, hexmap()):
+        assert line.replace(str(broken), "ramadi.toml") in tutorial
+    from game.simulate import simulate_one
+
+    assert simulate_one(path, seed=2, turns=2)["refused"] == 0

@@ -12,39 +12,20 @@ import difflib
 import re
 
 from game.hexgrid import Hex, hex_range
-from game.hexmap import HexMap, MapError
+from game.hexmap import TERRAINS, HexMap, MapError
 from game.movement import WAR_ZONE
 from game.rules import Rules, default_rules
-from game.scenario import Problem, Scenario
+from game.scenario import Problem, Scenario, schema
+from game.scenario.schema import CATEGORIES, NATIONS
 
-TOP = {"scenario", "sides", "factions", "war", "control", "units", "reinforcements",
-       "no_fly_zones", "events", "victory", "history"}
-CATEGORIES = ("coalition", "syrian_opposition", "new_government", "assad_forces", "pro_assad",
-              "iran", "iraq", "hezbollah", "kurds", "isis", "al_qaeda")
-NATIONS = ("US", "UK", "TR", "FR", "CA", "AU", "SA", "other")
 ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
-TRIGGERS = {"date", "turn", "city_taken", "unit_destroyed", "faction_destroyed", "losses",
-            "chance", "event", "all", "any"}
-ACTIONS = {
-    "message": {"text"},
-    "declare_war": {"factions"},
-    "make_peace": {"factions"},
-    "add_units": {"units", "message"},
-    "withdraw": {"faction", "types", "share", "message"},
-    "rename_faction": {"faction", "name"},
-    "change_side": {"faction", "side"},
-    "transfer_units": {"from", "to"},
-    "set_leaders": {"faction", "leaders", "leader_bonus", "quality"},
-    "set_category": {"faction", "category"},
-    "declare_no_fly_zone": {"zone"},
-    "lift_no_fly_zone": {"zone"},
-    "set_supply": {"faction", "bases", "supply_crossings"},
-    "set_control": {"city", "faction"},
-    "victory": {"side", "text"},
-}
-VICTORY = {"hold": {"cities", "count"}, "take": {"cities", "count"}, "destroy": {"factions"},
-           "survive": set()}
+# The format's parts, fields, triggers, actions and victory conditions: game.scenario.schema.
+TOP = set(schema.TOP)
+TRIGGERS = set(schema.TRIGGERS)
+TRIGGER_EXTRAS = {f.name for k in schema.TRIGGERS.values() for f in k.fields[1:]}
+ACTIONS = {k: v.names for k, v in schema.ACTIONS.items()}
+VICTORY = {k: v.names - {"side", "text"} for k, v in schema.VICTORY.items()}
 
 
 def _suggest(word: str, choices) -> str:
@@ -168,8 +149,7 @@ class Builder:
 
     def scenario(self) -> dict:
         t = self.table(self.data, "scenario", "scenario") or {}
-        self.fields(t, {"id", "title", "description", "start", "end", "turn_days", "side_order", "map"},
-                    "scenario")
+        self.fields(t, schema.SCENARIO.names, "scenario")
         sid = self.get(t, "id", "scenario", str, default="custom")
         if isinstance(sid, str) and not ID.match(sid):
             self.bad("scenario.id", f"{sid!r} is not a valid id", "lower case letters, digits and dashes")
@@ -198,7 +178,7 @@ class Builder:
         sides = []
         for i, s in enumerate(self.array(self.data, "sides", "sides")):
             p = f"sides[{i}]"
-            self.fields(s, {"id", "name"}, p)
+            self.fields(s, schema.SIDE.names, p)
             sid = self.get(s, "id", p, str)
             name = self.get(s, "name", p, str, default=sid)
             if sid in self.sides:
@@ -220,8 +200,7 @@ class Builder:
 
     def read_factions(self) -> list[dict]:
         out = []
-        allowed = {"id", "name", "side", "nation", "category", "quality", "bases",
-                   "supply_crossings", "leaders", "leader_bonus"}
+        allowed = schema.FACTION.names
         codes = [c for c in self.map.countries if c]
         for i, f in enumerate(self.array(self.data, "factions", "factions")):
             p = f"factions[{i}]"
@@ -283,7 +262,7 @@ class Builder:
 
     def read_war(self) -> list[list[str]]:
         t = self.table(self.data, "war", "war", required=False) or {}
-        self.fields(t, {"at_war"}, "war")
+        self.fields(t, schema.WAR.names, "war")
         pairs = []
         for i, v in enumerate(self.get(t, "at_war", "war", list, required=False, default=[]) or []):
             pr = self.pair(v, f"war.at_war[{i}]")
@@ -304,8 +283,7 @@ class Builder:
         if not isinstance(u, dict):
             self.bad(path, f"expected a unit table, got {_kind(u)}")
             return None
-        self.fields(u, {"id", "name", "type", "faction", "place", "personnel", "equipment",
-                        "morale", "experience", "entrenchment"}, path)
+        self.fields(u, schema.UNIT.names, path)
         ok = True
         t = self.get(u, "type", path, str)
         if t is not None and not self.ref(t, self.rules.unit_types, f"{path}.type", "unit type"):
@@ -390,7 +368,7 @@ class Builder:
         events = []
         for i, r in enumerate(self.array(self.data, "reinforcements", "reinforcements")):
             p = f"reinforcements[{i}]"
-            self.fields(r, {"date", "turn", "message", "units"}, p)
+            self.fields(r, schema.REINFORCEMENT.names, p)
             trig = self.when(r, p)
             units = []
             for j, u in enumerate(self.get(r, "units", p, list, default=[]) or []):
@@ -405,31 +383,102 @@ class Builder:
                 events.append({"id": f"reinforcements-{i + 1}", "trigger": trig, "actions": actions})
         return events
 
+    def area(self, t: dict, p: str, example: str) -> list[Hex]:
+        """The hexes of a table that gives ``hexes``, or a ``centre`` and a ``radius``."""
+        hexes: list[Hex] = []
+        if "hexes" in t:
+            for j, v in enumerate(self.get(t, "hexes", p, list, default=[]) or []):
+                h = self.place(v, f"{p}.hexes[{j}]")
+                if h:
+                    hexes.append(h)
+        elif "centre" in t:
+            c = self.place(t["centre"], f"{p}.centre")
+            r = self.get(t, "radius", p, int)
+            if c and r is not None:
+                if not 0 <= r <= 40:
+                    self.bad(f"{p}.radius", f"{r} hexes is out of range", "between 0 and 40")
+                else:
+                    hexes = [h for h in hex_range(c, r) if self.map.in_bounds(h)]
+        else:
+            self.bad(p, "needs hexes, or a centre and a radius", example)
+        return hexes
+
+    def read_terrain(self) -> list[dict]:
+        """Terrain changes, later tables over earlier ones: [{hex, terrain}] in hex order."""
+        changed: dict[Hex, str] = {}
+        for i, t in enumerate(self.array(self.data, "terrain", "terrain")):
+            p = f"terrain[{i}]"
+            self.fields(t, schema.TERRAIN.names, p)
+            name = self.get(t, "terrain", p, str)
+            if name is not None and name not in TERRAINS:
+                self.bad(f"{p}.terrain", f"unknown terrain {name!r}",
+                         _suggest(name, TERRAINS) or _one_of(TERRAINS))
+                name = None
+            hexes = self.area(t, p, 'hexes = [[60, 40], "Fallujah"] or centre = "Fallujah", radius = 2')
+            if name is None:
+                continue
+            for h in hexes:
+                city = self.map.city_at(h)
+                if city is not None and name in ("sea", "lake"):
+                    where = "hexes" if "hexes" in t else "centre"
+                    self.bad(f"{p}.{where}", f"{city.name} stands at {h.q},{h.r}: a town cannot be under water",
+                             "leave the towns' hexes out")
+                    continue
+                changed[h] = name
+        return [{"hex": [h.q, h.r], "terrain": changed[h]} for h in sorted(changed, key=lambda h: (h.q, h.r))
+                if changed[h] != self.map.terrain_at(h)]
+
+    def read_supply_sources(self) -> list[dict]:
+        out = []
+        for i, t in enumerate(self.array(self.data, "supply_sources", "supply_sources")):
+            p = f"supply_sources[{i}]"
+            self.fields(t, schema.SUPPLY_SOURCE.names, p)
+            if "place" not in t:
+                self.bad(f"{p}.place", "missing", 'place = "Erbil", "36.19,44.01" or [q, r]')
+                continue
+            h = self.place(t["place"], f"{p}.place")
+            if ("faction" in t) == ("side" in t):
+                self.bad(p, "give a faction or a side, not both" if "faction" in t else "supplies nobody",
+                         'faction = "iraq" or side = "baathist"')
+                continue
+            if "faction" in t:
+                if not self.ref(t["faction"], self.factions, f"{p}.faction", "faction"):
+                    continue
+                owner = {"faction": t["faction"]}
+                side = self.factions[t["faction"]]["side"]
+            else:
+                if not self.ref(t["side"], self.sides, f"{p}.side", "side"):
+                    continue
+                owner = {"side": t["side"]}
+                side = t["side"]
+            self.get(t, "name", p, str, required=False)
+            if h is None:
+                continue
+            terrain = self.map.terrain_at(h)
+            if "foot" not in self.rules.terrain_named(terrain).cost:
+                self.bad(f"{p}.place", f"{h.q},{h.r} is {terrain}: a supply line cannot start there",
+                         "choose a hex of land")
+                continue
+            country = self.map.country_at(h)
+            bases = {c for f in self.factions.values() if f["side"] == side for c in f.get("bases", [])}
+            if country not in WAR_ZONE and country not in bases:
+                name = self.map.country_names.get(country, "the sea") if country else "the sea"
+                self.bad(f"{p}.place", f"{h.q},{h.r} lies in {name}, outside the war zone and the bases "
+                         f"of {side}: it would supply nobody", "place it in Iraq or Syria")
+                continue
+            out.append({"hex": [h.q, h.r], **owner})
+        return out
+
     def read_zones(self) -> list[dict]:
         zones = []
         for i, z in enumerate(self.array(self.data, "no_fly_zones", "no_fly_zones")):
             p = f"no_fly_zones[{i}]"
-            self.fields(z, {"id", "name", "side", "hexes", "centre", "radius", "declared"}, p)
+            self.fields(z, schema.NO_FLY_ZONE.names, p)
             zid = self.get(z, "id", p, str)
             side = self.get(z, "side", p, str)
             if side is not None:
                 self.ref(side, self.sides, f"{p}.side", "side")
-            hexes: list[Hex] = []
-            if "hexes" in z:
-                for j, v in enumerate(self.get(z, "hexes", p, list, default=[]) or []):
-                    h = self.place(v, f"{p}.hexes[{j}]")
-                    if h:
-                        hexes.append(h)
-            elif "centre" in z:
-                c = self.place(z["centre"], f"{p}.centre")
-                r = self.get(z, "radius", p, int)
-                if c and r is not None:
-                    if not 0 <= r <= 40:
-                        self.bad(f"{p}.radius", f"{r} hexes is out of range", "between 0 and 40")
-                    else:
-                        hexes = [h for h in hex_range(c, r) if self.map.in_bounds(h)]
-            else:
-                self.bad(p, "needs hexes, or a centre and a radius", 'centre = "Aleppo", radius = 10')
+            hexes = self.area(z, p, 'centre = "Aleppo", radius = 10')
             if zid in self.zones:
                 self.bad(f"{p}.id", f"zone {zid!r} is defined twice")
             elif zid:
@@ -445,7 +494,7 @@ class Builder:
             self.bad(path, f"expected a trigger table, got {_kind(t)}", "trigger = { date = 2014-11-10 }")
             return None
         keys = [k for k in t if k in TRIGGERS]
-        unknown = [k for k in t if k not in TRIGGERS | {"by", "above", "from_turn"}]
+        unknown = [k for k in t if k not in TRIGGERS | TRIGGER_EXTRAS]
         for k in unknown:
             self.bad(f"{path}.{k}", "unknown trigger", _suggest(k, TRIGGERS) or _one_of(sorted(TRIGGERS)))
         if len(keys) != 1:
@@ -598,7 +647,7 @@ class Builder:
         seen = set()
         for i, e in enumerate(raw):
             p = f"events[{i}]"
-            self.fields(e, {"id", "trigger", "actions"}, p)
+            self.fields(e, schema.EVENT.names, p)
             eid = self.get(e, "id", p, str)
             if eid in seen:
                 self.bad(f"{p}.id", f"event {eid!r} is defined twice")
@@ -678,7 +727,7 @@ class Builder:
 
     def read_history(self) -> dict:
         t = self.table(self.data, "history", "history", required=False) or {}
-        self.fields(t, {"outcome", "winner", "casualties"}, "history")
+        self.fields(t, schema.HISTORY.names, "history")
         out = {"outcome": self.get(t, "outcome", "history", str, required=False, default=""),
                "winner": t.get("winner"), "casualties": {}}
         if out["winner"] is not None and not _in(out["winner"], self.sides):
@@ -716,8 +765,12 @@ class Builder:
             if key not in TOP:
                 self.bad(key, "unknown part of a scenario", _suggest(key, TOP) or _one_of(sorted(TOP)))
         head = self.scenario()
+        terrain = self.read_terrain()
+        # Everything placed later stands on the changed map: units, depots, zones.
+        self.map = self.map.with_terrain(terrain)
         sides = self.read_sides(head["side_order"])
         factions = self.read_factions()
+        sources = self.read_supply_sources()
         at_war = self.read_war()
         control = self.read_control()
         self.all_unit_ids = self.all_unit_ids_scan()
@@ -738,6 +791,8 @@ class Builder:
             "no_fly_zones": [{k: z[k] for k in ("id", "name", "side", "hexes")}
                              for z in zones if z["declared"]],
             "zones": zones,
+            "terrain": terrain,
+            "supply_sources": sources,
             "history": history,
         }
         return Scenario(id=head["id"], title=head["title"], description=head["description"],

@@ -1,0 +1,1038 @@
+"""The editing operations: each thing a person does in the scenario editor, as a pure function.
+
+Engine layer. Every operation takes a document (``game.editor.document``), the map and rules
+(a ``game.commands.Context``) and its own keyword arguments, and returns a new document; the
+one it was given is never changed. An operation that cannot be done raises ``Refused`` with a
+reason a person can read: a unit placed off the map or on water, an unknown faction, a
+duplicate id. Operations refuse what could never be right; a document that is merely
+unfinished (an event with no action yet, a side with no victory condition) is allowed, and
+``game.editor.check`` lists what is still wrong with it, as ``mesopotamia validate`` does.
+
+Units are named by their id, or by their place in the document as the validator names it
+(``units[3]``, ``reinforcements[0].units[1]``, ``events[2].actions[0].units[0]``): units of
+hand-written files often have no id. Events, no-fly zones, factions and sides are named by
+id; victory conditions, reinforcements, terrain changes and supply sources by their index.
+New tables go at the end of their list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+from game.hexgrid import Hex, hex_range
+from game.hexmap import TERRAINS, MapError
+from game.scenario import schema
+from game.scenario.validate import ID, Builder
+from game.editor.document import append, drop, get, parse_path, path_text, put, tables
+
+OPS: dict[str, callable] = {}
+
+
+class Refused(Exception):
+    """An edit that cannot be made; the message says why, in words."""
+
+
+def op(fn):
+    """Register an operation under its name, for ``Editor.apply("name", ...)``."""
+    OPS[fn.__name__] = fn
+    return fn
+
+
+def _suggest(word, choices) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _unknown(what: str, value, choices) -> Refused:
+    choices = list(choices)
+    hint = _suggest(value, choices)
+    if not hint and choices:
+        hint = f" (one of {', '.join(map(str, choices[:12]))}{', ...' if len(choices) > 12 else ''})"
+    return Refused(f"unknown {what} {value!r}{hint}")
+
+
+# -- what a document holds -------------------------------------------------------------------
+
+def side_ids(doc) -> list[str]:
+    return [s["id"] for s in tables(doc, "sides") if isinstance(s, dict) and isinstance(s.get("id"), str)]
+
+
+def faction_ids(doc) -> list[str]:
+    return [f["id"] for f in tables(doc, "factions") if isinstance(f, dict) and isinstance(f.get("id"), str)]
+
+
+def event_ids(doc) -> list[str]:
+    return [e["id"] for e in tables(doc, "events") if isinstance(e, dict) and isinstance(e.get("id"), str)]
+
+
+def zone_ids(doc) -> list[str]:
+    return [z["id"] for z in tables(doc, "no_fly_zones") if isinstance(z, dict) and isinstance(z.get("id"), str)]
+
+
+def unit_paths(doc) -> list[tuple]:
+    """Where every unit table of the document is: at the start, in reinforcements, in events."""
+    out = [("units", i) for i, u in enumerate(tables(doc, "units")) if isinstance(u, dict)]
+    for i, r in enumerate(tables(doc, "reinforcements")):
+        if isinstance(r, dict):
+            out += [("reinforcements", i, "units", j) for j, u in enumerate(tables(r, "units"))
+                    if isinstance(u, dict)]
+    for i, e in enumerate(tables(doc, "events")):
+        for j, a in enumerate(tables(e, "actions") if isinstance(e, dict) else []):
+            if isinstance(a, dict) and a.get("do") == "add_units":
+                out += [("events", i, "actions", j, "units", k) for k, u in enumerate(tables(a, "units"))
+                        if isinstance(u, dict)]
+    return out
+
+
+def unit_ids(doc) -> list[str]:
+    return [get(doc, p + ("id",)) for p in unit_paths(doc) if isinstance(get(doc, p + ("id",)), str)]
+
+
+def find_unit(doc, unit) -> tuple:
+    """The path of a unit named by id or by path; Refused if there is none."""
+    paths = unit_paths(doc)
+    for p in paths:
+        if get(doc, p + ("id",)) == unit:
+            return p
+    try:
+        p = parse_path(unit)
+    except TypeError:
+        p = ()
+    if p in paths:
+        return p
+    raise _unknown("unit", unit, unit_ids(doc))
+
+
+def _index(doc, part: str, index, what: str) -> int:
+    items = tables(doc, part)
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(items):
+        raise Refused(f"there is no {what} {index!r}" + (f" (0 to {len(items) - 1})" if items else " (none yet)"))
+    return index
+
+
+def _by_id(doc, part: str, ident, what: str) -> int:
+    for i, t in enumerate(tables(doc, part)):
+        if isinstance(t, dict) and t.get("id") == ident:
+            return i
+    raise _unknown(what, ident, [t.get("id") for t in tables(doc, part) if isinstance(t, dict)])
+
+
+def _event_index(doc, event) -> int:
+    if isinstance(event, int) and not isinstance(event, bool):
+        return _index(doc, "events", event, "event")
+    return _by_id(doc, "events", event, "event")
+
+
+def _drop_item(doc, path):
+    """Remove a table from its list; a top-level list left empty goes too (none is the same)."""
+    path = parse_path(path)
+    doc = drop(doc, path)
+    if len(path) == 2 and get(doc, path[:1]) == []:
+        doc = drop(doc, path[:1])
+    return doc
+
+
+def _new_id(ident, taken, what: str) -> str:
+    if not isinstance(ident, str) or not ID.match(ident):
+        raise Refused(f"{ident!r} is not a valid {what} id: lower case letters, digits, - and _")
+    if ident in taken:
+        raise Refused(f"there is already {'an' if what[0] in 'aeio' else 'a'} {what} {ident!r}")
+    return ident
+
+
+# -- the validator, primed with the document, for checking one part --------------------------
+
+def builder(doc, ctx) -> Builder:
+    """A validator that knows the document's dates, map changes, sides, factions, zones and
+    events, with no problems recorded: its part checks then speak of one part alone."""
+    b = Builder(doc if isinstance(doc, dict) else {}, ctx.hexmap, ctx.rules)
+    head = b.scenario()
+    b.map = b.map.with_terrain(b.read_terrain())
+    b.read_sides(head["side_order"] if isinstance(head["side_order"], list) else None)
+    b.read_factions()
+    b.read_zones()
+    b.event_ids = set(event_ids(doc))
+    b.all_unit_ids = b.all_unit_ids_scan()
+    b.problems = []
+    return b
+
+
+def _refuse_problems(b: Builder) -> None:
+    if b.problems:
+        lines = [f"{p.path}: {p.text}" + (f" ({p.hint})" if p.hint else "") for p in b.problems]
+        raise Refused("; ".join(lines))
+
+
+def place_value(ctx, place):
+    """A place as the file writes it: text stays text; a hex a town stands on becomes the
+    town's name, any other hex ``[q, r]``."""
+    if isinstance(place, str):
+        try:
+            ctx.hexmap.resolve_place(place)
+        except MapError as exc:
+            raise Refused(str(exc)) from None
+        return place
+    if isinstance(place, Hex):
+        q, r = place.q, place.r
+    elif isinstance(place, (list, tuple)) and len(place) == 2 and all(
+            isinstance(x, int) and not isinstance(x, bool) for x in place):
+        q, r = place
+    else:
+        raise Refused(f"{place!r} is not a place: give a town, \"LAT,LON\" or a hex [q, r]")
+    h = Hex(q, r)
+    if not ctx.hexmap.in_bounds(h):
+        raise Refused(f"hex {q},{r} is off the map")
+    city = ctx.hexmap.city_at(h)
+    if city is not None and ctx.hexmap.find_city(city.name) is city:
+        return city.name
+    return [q, r]
+
+
+def place_hex(ctx, place) -> Hex:
+    if isinstance(place, Hex):
+        place = [place.q, place.r]
+    if isinstance(place, (list, tuple)):
+        h = Hex(*place)
+        if not ctx.hexmap.in_bounds(h):
+            raise Refused(f"hex {place} is off the map")
+        return h
+    try:
+        return ctx.hexmap.resolve_place(place) if isinstance(place, str) else Hex(*place)
+    except MapError as exc:
+        raise Refused(str(exc)) from None
+
+
+def _date(value, what: str) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Refused(f"{what}: {value!r} is not a date (like 2014-06-16)")
+
+
+def _typed(kind: schema.Kind, name: str, value, ctx=None):
+    """A field's value checked against its type in the schema (None: remove the field)."""
+    f = kind.field(name)
+    if f is None:
+        raise Refused(f"{kind.name} has no field {name!r}" + _suggest(name, kind.names)
+                      + f" (its fields: {', '.join(sorted(kind.names))})")
+    if value is None:
+        if f.required:
+            raise Refused(f"{name} is needed: {f.doc}")
+        return None
+    t = f.type
+    if t == "date":
+        return _date(value, name)
+    if t in ("integer", "number"):
+        ok = isinstance(value, int) if t == "integer" else isinstance(value, (int, float))
+        if not ok or isinstance(value, bool):
+            raise Refused(f"{name}: expected {'a whole number' if t == 'integer' else 'a number'}, got {value!r}")
+        if (f.low is not None and value < f.low) or (f.high is not None and value > f.high):
+            bounds = f"between {f.low} and {f.high}" if f.high is not None else f"at least {f.low}"
+            raise Refused(f"{name}: {value} is out of range ({bounds})")
+        return value
+    if t == "bool":
+        if not isinstance(value, bool):
+            raise Refused(f"{name}: expected true or false, got {value!r}")
+        return value
+    if t in ("text", "side", "faction", "faction_or_side", "unit", "event", "zone", "unit_type",
+             "terrain", "city", "category", "nation"):
+        if not isinstance(value, str):
+            raise Refused(f"{name}: expected text, got {value!r}")
+        if f.choices and value not in f.choices:
+            raise _unknown(name, value, f.choices)
+        return value
+    if t == "place":
+        if ctx is None:
+            return value
+        return place_value(ctx, value)
+    if t in ("places", "cities", "factions", "sides", "unit_types", "countries", "names",
+             "faction_pair", "faction_pairs", "units", "triggers", "actions"):
+        if not isinstance(value, (list, tuple)):
+            raise Refused(f"{name}: expected a list, got {value!r}")
+        if t == "places" and ctx is not None:
+            return [place_value(ctx, p) for p in value]
+        if t in ("units", "triggers", "actions"):
+            return [dict(x) if isinstance(x, dict) else x for x in value]
+        return [list(x) if isinstance(x, (list, tuple)) else x for x in value]
+    if t in ("equipment", "casualties"):
+        if not isinstance(value, dict):
+            raise Refused(f"{name}: expected a table of counts, got {value!r}")
+        return dict(value)
+    return value
+
+
+def _set_fields(doc, path, kind: schema.Kind, fields: dict, ctx=None, skip=()):
+    t = get(doc, path)
+    t = dict(t) if isinstance(t, dict) else {}
+    for name, value in fields.items():
+        if name in skip:
+            continue
+        v = _typed(kind, name, value, ctx)
+        if v is None:
+            t.pop(name, None)
+        else:
+            t[name] = v
+    return put(doc, path, t)
+
+
+# -- references between parts: renames and what a deletion leaves behind ----------------------
+
+def _field_refs(kind: schema.Kind, t: dict, path: tuple):
+    """(path, type, value) for every field of a table that names something else."""
+    for f in kind.fields:
+        if f.name not in t:
+            continue
+        v, p = t[f.name], path + (f.name,)
+        if f.type in ("side", "faction", "faction_or_side", "event", "zone", "unit", "city"):
+            yield p, f.type, v
+        elif f.type in ("factions", "sides", "faction_pair", "cities") and isinstance(v, list):
+            one = {"factions": "faction", "sides": "side", "faction_pair": "faction", "cities": "city"}[f.type]
+            for i, x in enumerate(v):
+                yield p + (i,), one, x
+        elif f.type == "faction_pairs" and isinstance(v, list):
+            for i, pair in enumerate(v):
+                for j, x in enumerate(pair if isinstance(pair, list) else []):
+                    yield p + (i, j), "faction", x
+        elif f.type == "units" and isinstance(v, list):
+            for i, u in enumerate(v):
+                if isinstance(u, dict):
+                    yield from _field_refs(schema.UNIT, u, p + (i,))
+        elif f.type == "actions" and isinstance(v, list):
+            for i, a in enumerate(v):
+                if isinstance(a, dict) and a.get("do") in schema.ACTIONS:
+                    yield from _field_refs(schema.ACTIONS[a["do"]], a, p + (i,))
+        elif f.type == "triggers":
+            yield from _trigger_refs(v, p) if isinstance(v, dict) else \
+                (r for i, x in enumerate(v if isinstance(v, list) else []) for r in _trigger_refs(x, p + (i,)))
+
+
+def _trigger_refs(t, path: tuple):
+    if not isinstance(t, dict):
+        return
+    for k in t:
+        if k in schema.TRIGGERS:
+            yield from _field_refs(schema.TRIGGERS[k], t, path)
+
+
+def references(doc):
+    """(path, type, value) for every reference in the document: sides, factions, events,
+    zones, units and towns that one part names."""
+    for part, kind in schema.TABLES.items():
+        v = doc.get(part) if isinstance(doc, dict) else None
+        if isinstance(v, dict):
+            yield from _field_refs(kind, v, (part,))
+        elif isinstance(v, list):
+            for i, t in enumerate(v):
+                if isinstance(t, dict):
+                    yield from _field_refs(kind, t, (part, i))
+    for i, v in enumerate(tables(doc, "victory")):
+        if isinstance(v, dict) and v.get("kind") in schema.VICTORY:
+            yield from _field_refs(schema.VICTORY[v["kind"]], v, ("victory", i))
+    control = get(doc, "control")
+    if isinstance(control, dict):
+        for city, fid in control.items():
+            yield ("control", city), "faction", fid
+
+
+def _rename(doc, what: str, old: str, new: str):
+    faction_set = set(faction_ids(doc))
+    for path, t, v in list(references(doc)):
+        if v != old:
+            continue
+        if t == what or (t == "faction_or_side" and (what == "faction" or old not in faction_set)):
+            doc = put(doc, path, new)
+    return doc
+
+
+# -- the scenario ----------------------------------------------------------------------------
+
+@op
+def set_scenario(doc, ctx, **fields):
+    """Title, id, description, start and end dates, turn length, side order."""
+    if "id" in fields and (not isinstance(fields["id"], str) or not ID.match(fields["id"])):
+        raise Refused(f"{fields['id']!r} is not a valid scenario id: lower case letters, digits and dashes")
+    doc = _set_fields(doc, "scenario", schema.SCENARIO, fields, ctx)
+    head = doc["scenario"]
+    start, end = head.get("start"), head.get("end")
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end <= start:
+        raise Refused(f"the scenario would end ({end}) before it starts ({start})")
+    order = head.get("side_order")
+    if "side_order" in fields and order is not None and sorted(order) != sorted(side_ids(doc)):
+        raise Refused(f"the side order must list every side once: {', '.join(side_ids(doc))}")
+    return doc
+
+
+# -- sides and factions ----------------------------------------------------------------------
+
+@op
+def add_side(doc, ctx, id, name=None):
+    _new_id(id, side_ids(doc), "side")
+    doc = append(doc, "sides", {"id": id, "name": name or id})
+    if isinstance(get(doc, "scenario.side_order"), list):
+        doc = append(doc, "scenario.side_order", id)
+    return doc
+
+
+@op
+def set_side(doc, ctx, side, id=None, name=None):
+    """Rename a side; a new id is changed wherever the scenario names the side."""
+    i = _by_id(doc, "sides", side, "side")
+    if name is not None:
+        if not isinstance(name, str) or not name:
+            raise Refused("a side needs a name")
+        doc = put(doc, ("sides", i, "name"), name)
+    if id is not None and id != side:
+        _new_id(id, side_ids(doc), "side")
+        doc = put(doc, ("sides", i, "id"), id)
+        doc = _rename(doc, "side", side, id)
+    return doc
+
+
+@op
+def delete_side(doc, ctx, side):
+    """Delete a side with no factions; its victory conditions, zones and depots go with it."""
+    i = _by_id(doc, "sides", side, "side")
+    left = [f["id"] for f in tables(doc, "factions") if isinstance(f, dict) and f.get("side") == side]
+    if left:
+        raise Refused(f"side {side!r} still has factions ({', '.join(left)}): move or delete them first")
+    doc = _drop_item(doc, ("sides", i))
+    order = get(doc, "scenario.side_order")
+    if isinstance(order, list):
+        doc = put(doc, "scenario.side_order", [s for s in order if s != side])
+    for part in ("victory", "no_fly_zones", "supply_sources"):
+        kept = [t for t in tables(doc, part) if not (isinstance(t, dict) and t.get("side") == side)]
+        if part in doc and len(kept) != len(tables(doc, part)):
+            doc = put(doc, part, kept) if kept else drop(doc, part)
+    return doc
+
+
+@op
+def add_faction(doc, ctx, id, side, name=None, **fields):
+    _new_id(id, faction_ids(doc), "faction")
+    if side not in side_ids(doc):
+        raise _unknown("side", side, side_ids(doc))
+    doc = append(doc, "factions", {"id": id, "name": name or id, "side": side})
+    return _check_faction(_set_fields(doc, ("factions", len(doc["factions"]) - 1), schema.FACTION,
+                                      fields, ctx), ctx, len(doc["factions"]) - 1)
+
+
+def _check_faction(doc, ctx, i):
+    f = doc["factions"][i]
+    codes = [c for c in ctx.hexmap.countries if c]
+    for key in ("bases", "supply_crossings"):
+        for c in f.get(key, []):
+            if c not in codes:
+                raise _unknown("country", c, codes)
+    if f.get("side") not in side_ids(doc):
+        raise _unknown("side", f.get("side"), side_ids(doc))
+    if not all(isinstance(x, str) for x in f.get("leaders", [])):
+        raise Refused("leaders: expected a list of names")
+    return doc
+
+
+@op
+def set_faction(doc, ctx, faction, **fields):
+    """Any field of a faction: name, side, nation, category, quality, bases, supply
+    crossings, leaders, leader bonus; a new ``id`` is changed wherever the scenario names it."""
+    i = _by_id(doc, "factions", faction, "faction")
+    new_id = fields.pop("id", None)
+    doc = _check_faction(_set_fields(doc, ("factions", i), schema.FACTION, fields, ctx), ctx, i)
+    if new_id is not None and new_id != faction:
+        _new_id(new_id, faction_ids(doc), "faction")
+        doc = _rename(doc, "faction", faction, new_id)
+        doc = put(doc, ("factions", i, "id"), new_id)
+    return doc
+
+
+@op
+def delete_faction(doc, ctx, faction):
+    """Delete a faction with its units, wars, towns and depots. Events and victory conditions
+    that name it stay, for the author to change: the check lists them."""
+    i = _by_id(doc, "factions", faction, "faction")
+    doc = _drop_item(doc, ("factions", i))
+    for p in reversed(unit_paths(doc)):
+        if get(doc, p + ("faction",)) == faction:
+            doc = _drop_item(doc, p)
+    pairs = get(doc, "war.at_war")
+    if isinstance(pairs, list):
+        doc = put(doc, "war.at_war", [p for p in pairs if not (isinstance(p, list) and faction in p)])
+    control = get(doc, "control")
+    if isinstance(control, dict):
+        doc = put(doc, "control", {k: v for k, v in control.items() if v != faction})
+    if "supply_sources" in doc:
+        kept = [s for s in tables(doc, "supply_sources") if not (isinstance(s, dict) and s.get("faction") == faction)]
+        doc = put(doc, "supply_sources", kept) if kept else drop(doc, "supply_sources")
+    return doc
+
+
+@op
+def set_war(doc, ctx, a, b, at_war=True):
+    """Put two factions at war at the start, or at peace."""
+    known = faction_ids(doc)
+    for x in (a, b):
+        if x not in known:
+            raise _unknown("faction", x, known)
+    if a == b:
+        raise Refused("a faction cannot be at war with itself")
+    pairs = [p for p in (get(doc, "war.at_war") or []) if not (isinstance(p, list) and sorted(p) == sorted([a, b]))]
+    if at_war:
+        pairs.append([a, b])
+    return put(doc, "war.at_war", pairs)
+
+
+@op
+def set_control(doc, ctx, city, faction=None):
+    """Who holds a town at the start (None: nobody)."""
+    c = ctx.hexmap.find_city(city) if isinstance(city, str) else None
+    if c is None:
+        hint = ctx.hexmap.suggest_cities(str(city))
+        raise Refused(f"unknown town {city!r}" + (f" (did you mean {hint[0]}?)" if hint else ""))
+    if faction is not None and faction not in faction_ids(doc):
+        raise _unknown("faction", faction, faction_ids(doc))
+    control = dict(get(doc, "control") or {})
+    keys = [k for k in control if ctx.hexmap.find_city(k) is c]
+    if faction is None:
+        for k in keys:
+            del control[k]
+    elif keys:
+        control[keys[0]] = faction
+        for k in keys[1:]:
+            del control[k]
+    else:
+        control[c.id] = faction
+    return put(doc, "control", control)
+
+
+# -- units -----------------------------------------------------------------------------------
+
+def _check_unit(doc, ctx, path):
+    b = builder(doc, ctx)
+    b.unit(get(doc, path), path_text(path), set())
+    _refuse_problems(b)
+    uid = get(doc, path + ("id",))
+    if uid is not None and sum(1 for x in unit_ids(doc) if x == uid) > 1:
+        raise Refused(f"there is already a unit {uid!r}")
+    return doc
+
+
+def _unit_list(doc, into) -> tuple:
+    p = parse_path(into)
+    if p == ("units",):
+        return p
+    if len(p) == 2 and p[0] == "reinforcements":
+        _index(doc, "reinforcements", p[1], "reinforcement")
+        return p + ("units",)
+    if len(p) == 4 and p[0] == "events" and p[2] == "actions":
+        a = get(doc, p)
+        if not isinstance(a, dict) or a.get("do") != "add_units":
+            raise Refused(f"{path_text(p)} is not an add_units action")
+        return p + ("units",)
+    raise Refused(f"units go into 'units', 'reinforcements[N]' or an add_units action, not {into!r}")
+
+
+@op
+def add_unit(doc, ctx, faction, type, place, personnel=None, into="units", **fields):
+    """Place a new unit: on the map at the start (``into="units"``), or in a reinforcement
+    (``"reinforcements[0]"``) or an add_units action (``"events[1].actions[0]"``). It gets an
+    id of its own unless one is given; ``personnel`` defaults to the type's smallest strength."""
+    if type not in ctx.rules.unit_types:
+        raise _unknown("unit type", type, sorted(ctx.rules.unit_types))
+    if faction not in faction_ids(doc):
+        raise _unknown("faction", faction, faction_ids(doc))
+    where = _unit_list(doc, into)
+    if "id" not in fields:
+        taken = set(unit_ids(doc))
+        n = 1
+        while f"{faction}-{type}-{n}" in taken:
+            n += 1
+        fields["id"] = f"{faction}-{type}-{n}"
+    if personnel is None:
+        personnel = max(ctx.rules.unit_type(type).min_personnel, 100)
+    unit = {"id": fields.pop("id"), "type": type, "faction": faction, "place": place_value(ctx, place),
+            "personnel": personnel}
+    doc = append(doc, where, unit)
+    path = where + (len(get(doc, where)) - 1,)
+    doc = _set_fields(doc, path, schema.UNIT, fields, ctx)
+    return _check_unit(doc, ctx, path)
+
+
+@op
+def move_unit(doc, ctx, unit, place):
+    path = find_unit(doc, unit)
+    return _check_unit(put(doc, path + ("place",), place_value(ctx, place)), ctx, path)
+
+
+@op
+def set_unit(doc, ctx, unit, **fields):
+    """Any field of a unit: faction, type, personnel, equipment, morale, experience,
+    entrenchment, name, id (a new id is changed in the triggers that name the unit)."""
+    path = find_unit(doc, unit)
+    old_id = get(doc, path + ("id",))
+    doc = _set_fields(doc, path, schema.UNIT, fields, ctx)
+    if "type" in fields and "equipment" not in fields:
+        # Equipment the new type does not have would only be refused: keep what it shares.
+        kept = {k: v for k, v in (get(doc, path + ("equipment",)) or {}).items()
+                if k in ctx.rules.unit_types.get(fields["type"], ctx.rules.unit_type("infantry")).equipment}
+        doc = put(doc, path + ("equipment",), kept) if kept else drop(doc, path + ("equipment",))
+    new_id = get(doc, path + ("id",))
+    if "id" in fields and new_id is not None and new_id != old_id:
+        _new_id(new_id, [get(doc, p + ("id",)) for p in unit_paths(doc) if p != path], "unit")
+        if old_id is not None:
+            doc = _rename(doc, "unit", old_id, new_id)
+    return _check_unit(doc, ctx, path)
+
+
+@op
+def delete_unit(doc, ctx, unit):
+    return _drop_item(doc, find_unit(doc, unit))
+
+
+# -- the map: terrain, depots, no-fly zones --------------------------------------------------
+
+def _hexes(ctx, hexes) -> list[Hex]:
+    if isinstance(hexes, (Hex, str)) or (isinstance(hexes, (list, tuple)) and len(hexes) == 2
+                                         and all(isinstance(x, int) for x in hexes)):
+        hexes = [hexes]
+    out = []
+    for h in hexes:
+        h = place_hex(ctx, place_value(ctx, h) if not isinstance(h, str) else h)
+        if not ctx.hexmap.in_bounds(h):
+            raise Refused(f"hex {h.q},{h.r} is off the map")
+        out.append(h)
+    return out
+
+
+@op
+def paint_terrain(doc, ctx, hexes, terrain=None):
+    """Give hexes another terrain (``None``: the map's own again). The changes are kept as
+    ``[[terrain]]`` tables of hexes, one table per terrain."""
+    if terrain is not None and terrain not in TERRAINS:
+        raise _unknown("terrain", terrain, TERRAINS)
+    hs = _hexes(ctx, hexes)
+    if terrain in ("sea", "lake"):
+        for h in hs:
+            city = ctx.hexmap.city_at(h)
+            if city is not None:
+                raise Refused(f"{city.name} stands at {h.q},{h.r}: a town cannot be under water")
+    b = builder(doc, ctx)
+    painted = set(hs)
+    kept = []
+    for t in tables(doc, "terrain"):
+        if isinstance(t, dict) and isinstance(t.get("hexes"), list):
+            rest = [p for p in t["hexes"] if _safe_hex(b, p) not in painted]
+            if rest:
+                kept.append({**t, "hexes": rest})
+        else:
+            kept.append(t)
+    doc = put(doc, "terrain", kept)
+    # Hexes the stroke's tables no longer cover show the map's own terrain, or a round patch's:
+    # only those still different from what was asked need a table.
+    now = builder(doc, ctx).map
+    for h in hs:
+        want = terrain or ctx.hexmap.terrain_at(h)
+        if now.terrain_at(h) != want:
+            doc = _add_to_group(doc, want, [[h.q, h.r]])
+    if not tables(doc, "terrain"):
+        doc = drop(doc, "terrain")
+    b = builder(doc, ctx)
+    b.read_units()
+    b.read_supply_sources()
+    _refuse_problems(b)
+    return doc
+
+
+def _add_to_group(doc, name, cells):
+    groups = tables(doc, "terrain")
+    if groups and isinstance(groups[-1], dict) and groups[-1].get("terrain") == name \
+            and isinstance(groups[-1].get("hexes"), list):
+        return put(doc, ("terrain", len(groups) - 1, "hexes"), groups[-1]["hexes"] + cells)
+    return append(doc, "terrain", {"terrain": name, "hexes": cells})
+
+
+def _safe_hex(b: Builder, place):
+    try:
+        if isinstance(place, list) and len(place) == 2:
+            return Hex(*place)
+        return b.map.resolve_place(place)
+    except (MapError, TypeError):
+        return None
+
+
+def _check_sources(doc, ctx):
+    b = builder(doc, ctx)
+    b.read_supply_sources()
+    _refuse_problems(b)
+    return doc
+
+
+@op
+def add_supply_source(doc, ctx, place, faction=None, side=None, name=None):
+    """A depot that supplies a faction (and its side), or a whole side."""
+    if (faction is None) == (side is None):
+        raise Refused("a supply source supplies a faction or a side: give one of them")
+    src = {"place": place_value(ctx, place)}
+    if faction is not None:
+        src["faction"] = faction
+    else:
+        src["side"] = side
+    if name:
+        src["name"] = name
+    return _check_sources(append(doc, "supply_sources", src), ctx)
+
+
+@op
+def set_supply_source(doc, ctx, index, **fields):
+    i = _index(doc, "supply_sources", index, "supply source")
+    doc = _set_fields(doc, ("supply_sources", i), schema.SUPPLY_SOURCE, fields, ctx)
+    src = get(doc, ("supply_sources", i))
+    if "faction" in fields and fields["faction"] is not None:
+        src = {k: v for k, v in src.items() if k != "side"}
+    elif "side" in fields and fields["side"] is not None:
+        src = {k: v for k, v in src.items() if k != "faction"}
+    return _check_sources(put(doc, ("supply_sources", i), src), ctx)
+
+
+@op
+def delete_supply_source(doc, ctx, index):
+    return _drop_item(doc, ("supply_sources", _index(doc, "supply_sources", index, "supply source")))
+
+
+def _check_zone(doc, ctx):
+    b = builder(doc, ctx)
+    b.zones = {}
+    b.read_zones()
+    _refuse_problems(b)
+    return doc
+
+
+@op
+def add_no_fly_zone(doc, ctx, id, side, hexes=None, centre=None, radius=None, name=None, declared=True):
+    """A no-fly zone of hexes, or of a centre and a radius; ``declared=False`` keeps it for
+    an event to declare."""
+    _new_id(id, zone_ids(doc), "no-fly zone")
+    if side not in side_ids(doc):
+        raise _unknown("side", side, side_ids(doc))
+    zone = {"id": id, "name": name or id, "side": side}
+    if hexes is not None:
+        zone["hexes"] = [[h.q, h.r] for h in _hexes(ctx, hexes)]
+    elif centre is not None and radius is not None:
+        zone["centre"] = place_value(ctx, centre)
+        zone["radius"] = radius
+    else:
+        raise Refused("a no-fly zone needs hexes, or a centre and a radius")
+    if not declared:
+        zone["declared"] = False
+    return _check_zone(append(doc, "no_fly_zones", zone), ctx)
+
+
+@op
+def set_no_fly_zone(doc, ctx, zone, **fields):
+    """Any field of a zone; a new ``id`` is changed in the actions that name the zone."""
+    i = _by_id(doc, "no_fly_zones", zone, "no-fly zone")
+    new_id = fields.pop("id", None)
+    if fields.get("hexes") is not None:
+        fields["hexes"] = [[h.q, h.r] for h in _hexes(ctx, fields["hexes"])]
+        doc = drop(drop(doc, ("no_fly_zones", i, "centre")), ("no_fly_zones", i, "radius"))
+    elif fields.get("centre") is not None:
+        doc = drop(doc, ("no_fly_zones", i, "hexes"))
+    doc = _set_fields(doc, ("no_fly_zones", i), schema.NO_FLY_ZONE, fields, ctx)
+    if new_id is not None and new_id != zone:
+        _new_id(new_id, zone_ids(doc), "no-fly zone")
+        doc = _rename(doc, "zone", zone, new_id)
+        doc = put(doc, ("no_fly_zones", i, "id"), new_id)
+    return _check_zone(doc, ctx)
+
+
+@op
+def toggle_no_fly_hex(doc, ctx, zone, hex):
+    """Add a hex to a zone, or take it out if it is in (a round zone becomes a list of hexes)."""
+    i = _by_id(doc, "no_fly_zones", zone, "no-fly zone")
+    (h,) = _hexes(ctx, [hex])
+    z = get(doc, ("no_fly_zones", i))
+    if "hexes" in z:
+        cells = [[x.q, x.r] for x in _hexes(ctx, z["hexes"])]
+    else:
+        c = place_hex(ctx, z.get("centre"))
+        cells = [[x.q, x.r] for x in hex_range(c, int(z.get("radius", 0))) if ctx.hexmap.in_bounds(x)]
+    cells = [c for c in cells if c != [h.q, h.r]] if [h.q, h.r] in cells else cells + [[h.q, h.r]]
+    z = {k: v for k, v in z.items() if k not in ("centre", "radius")}
+    z["hexes"] = sorted(cells)
+    return _check_zone(put(doc, ("no_fly_zones", i), z), ctx)
+
+
+@op
+def delete_no_fly_zone(doc, ctx, zone):
+    return _drop_item(doc, ("no_fly_zones", _by_id(doc, "no_fly_zones", zone, "no-fly zone")))
+
+
+# -- reinforcements --------------------------------------------------------------------------
+
+@op
+def add_reinforcement(doc, ctx, date=None, turn=None, message=None):
+    """Units that arrive on a date or at a turn; add its units with ``add_unit(into=...)``."""
+    if (date is None) == (turn is None):
+        raise Refused("a reinforcement arrives on a date or at a turn: give one of them")
+    r = {"date": _date(date, "date")} if date is not None else {"turn": _typed(schema.REINFORCEMENT, "turn", turn)}
+    if message:
+        r["message"] = message
+    r["units"] = []
+    return append(doc, "reinforcements", r)
+
+
+@op
+def set_reinforcement(doc, ctx, index, **fields):
+    i = _index(doc, "reinforcements", index, "reinforcement")
+    if fields.get("date") is not None:
+        doc = drop(doc, ("reinforcements", i, "turn"))
+    elif fields.get("turn") is not None:
+        doc = drop(doc, ("reinforcements", i, "date"))
+    return _set_fields(doc, ("reinforcements", i), schema.REINFORCEMENT, fields, ctx, skip=("units",))
+
+
+@op
+def delete_reinforcement(doc, ctx, index):
+    return _drop_item(doc, ("reinforcements", _index(doc, "reinforcements", index, "reinforcement")))
+
+
+# -- events ----------------------------------------------------------------------------------
+
+def check_trigger(doc, ctx, trigger):
+    """Refused unless the trigger is one the validator accepts in this document."""
+    if not isinstance(trigger, dict):
+        raise Refused(f"a trigger is a table such as {{ date = 2014-11-10 }}, not {trigger!r}")
+    keys = [k for k in trigger if k in schema.TRIGGERS]
+    if len(keys) != 1:
+        raise Refused("a trigger has exactly one of " + ", ".join(schema.TRIGGERS))
+    b = builder(doc, ctx)
+    if b.trigger(trigger, "trigger") is None and not b.problems:
+        raise Refused("the trigger cannot be used")
+    _refuse_problems(b)
+    return trigger
+
+
+def check_action(doc, ctx, action, replacing=None):
+    """Refused unless the action is one the validator accepts in this document (``replacing``:
+    the path of the action it takes the place of, whose units' ids may come again)."""
+    if not isinstance(action, dict) or action.get("do") not in schema.ACTIONS:
+        kind = action.get("do") if isinstance(action, dict) else action
+        raise _unknown("action", kind, schema.ACTIONS)
+    kind = schema.ACTIONS[action["do"]]
+    missing = [f for f in kind.required if f not in action]
+    if missing:
+        raise Refused(f"{action['do']} needs {', '.join(missing)}")
+    b = builder(doc, ctx)
+    keep = tuple(parse_path(replacing)) if replacing is not None else None
+    b.unit_ids = {get(doc, p + ("id",)) for p in unit_paths(doc)
+                  if keep is None or p[:len(keep)] != keep} - {None}
+    if b.action(action, "action") is None and not b.problems:
+        raise Refused("the action cannot be used")
+    _refuse_problems(b)
+    return action
+
+
+def _fresh(value):
+    """A copy of what the caller handed in, so its later changes cannot reach the document."""
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_fresh(v) for v in value]
+    return value
+
+
+def _dates_in(value):
+    """Dates given as ISO text in a trigger become TOML dates."""
+    if isinstance(value, dict):
+        return {k: (_date(v, k) if k == "date" and isinstance(v, str) else _dates_in(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_in(v) for v in value]
+    return value
+
+
+@op
+def add_event(doc, ctx, id, trigger, actions=()):
+    """An event with its trigger and actions (a list of action tables, each with ``do``)."""
+    _new_id(id, event_ids(doc), "event")
+    trigger = _dates_in(_fresh(trigger))
+    check_trigger(put(doc, "events", tables(doc, "events") + [{"id": id}]), ctx, trigger)
+    actions = [_fresh(a) for a in actions]
+    for a in actions:
+        check_action(doc, ctx, a)
+    return append(doc, "events", {"id": id, "trigger": trigger, "actions": actions})
+
+
+@op
+def set_event(doc, ctx, event, id=None, trigger=None):
+    """Change an event's trigger, or its id (changed in the triggers that name it)."""
+    i = _event_index(doc, event)
+    old = doc["events"][i].get("id")
+    if trigger is not None:
+        trigger = _dates_in(_fresh(trigger))
+        doc = put(doc, ("events", i, "trigger"), check_trigger(doc, ctx, trigger))
+    if id is not None and id != old:
+        _new_id(id, event_ids(doc), "event")
+        doc = _rename(doc, "event", old, id)
+        doc = put(doc, ("events", i, "id"), id)
+    return doc
+
+
+@op
+def delete_event(doc, ctx, event):
+    return _drop_item(doc, ("events", _event_index(doc, event)))
+
+
+@op
+def add_action(doc, ctx, event, action, at=None):
+    """Add an action to an event, at the end or before position ``at``."""
+    i = _event_index(doc, event)
+    action = _dates_in(_fresh(action))
+    check_action(doc, ctx, action)
+    acts = list(tables(doc, ("events", i, "actions")))
+    acts.insert(len(acts) if at is None else int(at), action)
+    return put(doc, ("events", i, "actions"), acts)
+
+
+@op
+def set_action(doc, ctx, event, index, action):
+    """Replace an event's action by another (a whole action table, with ``do``)."""
+    i = _event_index(doc, event)
+    j = _index(doc["events"][i], "actions", index, "action")
+    action = _dates_in(_fresh(action))
+    check_action(doc, ctx, action, replacing=("events", i, "actions", j))
+    return put(doc, ("events", i, "actions", j), action)
+
+
+@op
+def delete_action(doc, ctx, event, index):
+    i = _event_index(doc, event)
+    j = _index(doc["events"][i], "actions", index, "action")
+    return drop(doc, ("events", i, "actions", j))
+
+
+# -- victory and history ---------------------------------------------------------------------
+
+def _check_victory(doc, ctx, i):
+    v = doc["victory"][i]
+    kind = schema.VICTORY[v["kind"]]
+    for name in kind.names & set(v):
+        _typed(kind, name, v[name])
+    b = builder(doc, ctx)
+    b.read_victory(b.read_control())
+    mine = [p for p in b.problems if p.path.startswith(f"victory[{i}]")]
+    b.problems = mine
+    _refuse_problems(b)
+    return doc
+
+
+@op
+def add_victory(doc, ctx, kind, side, **fields):
+    """A victory condition: ``hold``/``take`` with ``cities`` (and ``count``), ``destroy``
+    with ``factions``, or ``survive``; ``text`` says it in words."""
+    if kind not in schema.VICTORY:
+        raise _unknown("victory condition", kind, schema.VICTORY)
+    if side not in side_ids(doc):
+        raise _unknown("side", side, side_ids(doc))
+    v = {"kind": kind, "side": side}
+    for name, value in fields.items():
+        v[name] = _typed(schema.VICTORY[kind], name, value)
+    missing = [f for f in schema.VICTORY[kind].required if f not in v]
+    if missing:
+        raise Refused(f"{kind} needs {', '.join(missing)}")
+    doc = append(doc, "victory", {k: x for k, x in v.items() if x is not None})
+    return _check_victory(doc, ctx, len(doc["victory"]) - 1)
+
+
+@op
+def set_victory(doc, ctx, index, **fields):
+    i = _index(doc, "victory", index, "victory condition")
+    v = dict(doc["victory"][i])
+    kind = fields.pop("kind", v.get("kind"))
+    if kind not in schema.VICTORY:
+        raise _unknown("victory condition", kind, schema.VICTORY)
+    v["kind"] = kind
+    v = {k: x for k, x in v.items() if k == "kind" or k in schema.VICTORY[kind].names}
+    for name, value in fields.items():
+        x = _typed(schema.VICTORY[kind], name, value)
+        if x is None:
+            v.pop(name, None)
+        else:
+            v[name] = x
+    missing = [f for f in schema.VICTORY[kind].required if f not in v]
+    if missing:
+        raise Refused(f"{kind} needs {', '.join(missing)}")
+    return _check_victory(put(doc, ("victory", i), v), ctx, i)
+
+
+@op
+def delete_victory(doc, ctx, index):
+    return _drop_item(doc, ("victory", _index(doc, "victory", index, "victory condition")))
+
+
+@op
+def toggle_objective(doc, ctx, index, city):
+    """Mark a town as an objective of a hold or take condition, or unmark it."""
+    i = _index(doc, "victory", index, "victory condition")
+    v = doc["victory"][i]
+    if v.get("kind") not in ("hold", "take"):
+        raise Refused(f"a {v.get('kind')} condition has no towns: use hold or take")
+    c = ctx.hexmap.find_city(city) if isinstance(city, str) else ctx.hexmap.city_at(place_hex(ctx, city))
+    if c is None:
+        raise Refused(f"there is no town at {city!r}")
+    cities = list(v.get("cities", []))
+    same = [x for x in cities if ctx.hexmap.find_city(x) is c]
+    if same:
+        if len(cities) == 1:
+            raise Refused(f"{c.name} is the condition's only town: delete the condition instead")
+        cities = [x for x in cities if x not in same]
+    else:
+        cities.append(c.name)
+    v = {**v, "cities": cities}
+    if isinstance(v.get("count"), int) and v["count"] > len(cities):
+        v["count"] = len(cities)
+    return _check_victory(put(doc, ("victory", i), v), ctx, i)
+
+
+@op
+def set_history(doc, ctx, **fields):
+    """What really happened: ``outcome``, ``winner`` (a side or None), ``casualties``."""
+    if fields.get("winner") is not None and fields["winner"] not in side_ids(doc):
+        raise _unknown("side", fields["winner"], side_ids(doc))
+    cas = fields.get("casualties")
+    if cas is not None:
+        for k, n in cas.items():
+            if k not in schema.CATEGORIES and k != "civilians":
+                raise _unknown("casualty category", k, schema.CATEGORIES + ("civilians",))
+            if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+                raise Refused(f"casualties.{k}: expected a number of people, got {n!r}")
+    doc = _set_fields(doc, "history", schema.HISTORY, fields, ctx)
+    return doc if get(doc, "history") else drop(doc, "history")
+
+
+# -- a new scenario --------------------------------------------------------------------------
+
+def new_document(title: str = "New scenario", start: dt.date = dt.date(2014, 6, 16),
+                 end: dt.date = dt.date(2014, 8, 11), turn_days: int = 7) -> dict:
+    """The smallest scenario that plays on the real map: two sides of one faction each, at war;
+    Iraq holds Baghdad and must keep it, the Islamic State holds Raqqa and must take Baghdad."""
+    return {
+        "scenario": {"id": "new-scenario", "title": title, "start": start, "end": end,
+                     "turn_days": turn_days, "side_order": ["jihadist", "baathist"]},
+        "sides": [{"id": "jihadist", "name": "Jihadists"}, {"id": "baathist", "name": "Iraq"}],
+        "factions": [
+            {"id": "isis", "name": "Islamic State", "side": "jihadist", "category": "isis"},
+            {"id": "iraq", "name": "Iraq", "side": "baathist", "category": "iraq"},
+        ],
+        "war": {"at_war": [["isis", "iraq"]]},
+        "control": {"baghdad": "iraq", "raqqa": "isis"},
+        "victory": [
+            {"kind": "take", "side": "jihadist", "cities": ["Baghdad"], "text": "Take Baghdad"},
+            {"kind": "hold", "side": "baathist", "cities": ["Baghdad"], "text": "Hold Baghdad to the end"},
+        ],
+    }
+
+
+__all__ = ["OPS", "Refused", "new_document", "references", "find_unit", "unit_paths"] + list(OPS)

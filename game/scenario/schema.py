@@ -1,0 +1,300 @@
+"""The scenario format's tables and fields as data: one place for the validator and the editor.
+
+Engine layer. ``game.scenario.validate`` takes from here which parts, fields, triggers, actions
+and victory conditions exist and which fields each may have; the editor builds its forms from
+the same tables (``describe()`` gives them as JSON-ready data). A field's ``type`` says what a
+form should offer:
+
+===================  =============================================================
+``text``             a line of text (``description`` and ``message`` may be long)
+``integer``          a whole number (``low``/``high`` bound it when given)
+``number``           a number (``low``/``high`` bound it when given)
+``date``             a date
+``bool``             true or false
+``place``            a town, ``"LAT,LON"`` or a hex ``[q, r]``
+``places``           a list of places
+``city``             a town of the map
+``cities``           a list of towns
+``side``             a side of the scenario
+``faction``          a faction of the scenario
+``faction_or_side``  a faction or a side
+``factions``         a list of factions
+``faction_pair``     two different factions
+``faction_pairs``    a list of pairs of factions
+``sides``            a list of sides (``side_order``)
+``unit``             the id of a unit of the scenario
+``event``            the id of an event of the scenario
+``zone``             the id of a no-fly zone of the scenario
+``unit_type``        a unit type of the rules
+``unit_types``       a list of unit types
+``terrain``          a terrain of the map
+``category``         a casualty category (``choices``)
+``nation``           a coalition nation (``choices``)
+``countries``        a list of country codes of the map
+``names``            a list of names
+``equipment``        a table of equipment counts (the items the unit type has)
+``units``            a list of unit tables (``UNIT``)
+``triggers``         a list of triggers (``TRIGGERS``); an event's ``trigger`` is one
+``actions``          a list of actions (``ACTIONS``)
+``casualties``       a table of casualty categories (and ``civilians``) to people
+===================  =============================================================
+
+Choices that depend on the scenario (its factions, sides, events, zones, units), on the map
+(towns, countries) or on the rules (unit types, terrains) are not listed here: the editor
+reads them from the document it edits (``game.editor.choices``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CATEGORIES = ("coalition", "syrian_opposition", "new_government", "assad_forces", "pro_assad",
+              "iran", "iraq", "hezbollah", "kurds", "isis", "al_qaeda")
+NATIONS = ("US", "UK", "TR", "FR", "CA", "AU", "SA", "other")
+
+TYPES = ("text", "integer", "number", "date", "bool", "place", "places", "city", "cities",
+         "side", "faction", "faction_or_side", "factions", "faction_pair", "faction_pairs", "sides", "unit",
+         "event", "zone", "unit_type", "unit_types", "terrain", "category", "nation",
+         "countries", "names", "equipment", "units", "triggers", "actions", "casualties")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    required: bool = False
+    doc: str = ""
+    choices: tuple[str, ...] = ()  # the allowed values when they are fixed by the format
+    low: float | None = None
+    high: float | None = None
+
+    def to_dict(self) -> dict:
+        d = {"name": self.name, "type": self.type, "required": self.required, "doc": self.doc}
+        if self.choices:
+            d["choices"] = list(self.choices)
+        if self.low is not None:
+            d["low"] = self.low
+        if self.high is not None:
+            d["high"] = self.high
+        return d
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A table of the format, or one kind of trigger, action or victory condition."""
+
+    name: str
+    doc: str
+    fields: tuple[Field, ...]
+
+    @property
+    def names(self) -> set[str]:
+        return {f.name for f in self.fields}
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "doc": self.doc, "fields": [f.to_dict() for f in self.fields]}
+
+
+def _kinds(*kinds: Kind) -> dict[str, Kind]:
+    return {k.name: k for k in kinds}
+
+
+F = Field
+
+# -- the tables of a file ------------------------------------------------------------------
+
+SCENARIO = Kind("scenario", "the scenario's name, dates and turn length", (
+    F("id", "text", True, "short name: lower case letters, digits and dashes"),
+    F("title", "text", True, "shown in the scenario list"),
+    F("description", "text", False, "a paragraph for the new-game screen"),
+    F("start", "date", True, "the first turn's date"),
+    F("end", "date", True, "the last date played"),
+    F("turn_days", "integer", True, "days in a turn", low=1, high=92),
+    F("side_order", "sides", False, "who moves first in a turn, second..."),
+    F("map", "text", False, "the map", choices=("mesopotamia",)),
+))
+SIDE = Kind("sides", "a side of the war", (
+    F("id", "text", True, "short name"),
+    F("name", "text", False, "shown to players"),
+))
+FACTION = Kind("factions", "a faction, the owner of units and towns", (
+    F("id", "text", True, "short name: lower case letters, digits, - and _"),
+    F("name", "text", False, "shown to players"),
+    F("side", "side", True, "the side it plays on"),
+    F("nation", "nation", False, "for the coalition's nations in the casualty table",
+      choices=NATIONS),
+    F("category", "category", False, "the casualty category its losses count under",
+      choices=CATEGORIES),
+    F("quality", "number", False, "training and equipment (1.0 is average)", low=0.1, high=5),
+    F("bases", "countries", False, "countries that supply it and that it may enter"),
+    F("supply_crossings", "countries", False, "countries whose border crossings supply it"),
+    F("leaders", "names", False, "its leaders"),
+    F("leader_bonus", "number", False, "what its leaders add to combat power (0.1 = +10%)",
+      low=-0.5, high=1),
+))
+WAR = Kind("war", "who is at war with whom at the start", (
+    F("at_war", "faction_pairs", False, "pairs of factions at war"),
+))
+UNIT = Kind("units", "a unit on the map", (
+    F("id", "text", False, "made up from the faction if absent"),
+    F("name", "text", False, "shown in the unit panel"),
+    F("type", "unit_type", True, "what kind of unit"),
+    F("faction", "faction", True, "whose it is"),
+    F("place", "place", True, "where it stands"),
+    F("personnel", "integer", True, "people", low=0),
+    F("equipment", "equipment", False, "counts of its equipment"),
+    F("morale", "number", False, "0-100 (70 if absent)", low=0, high=100),
+    F("experience", "number", False, "0-100 (30 if absent)", low=0, high=100),
+    F("entrenchment", "integer", False, "starting entrenchment level", low=0),
+))
+REINFORCEMENT = Kind("reinforcements", "units that arrive later", (
+    F("date", "date", False, "when they arrive (or give a turn)"),
+    F("turn", "integer", False, "the turn they arrive (or give a date)", low=1),
+    F("message", "text", False, "shown to every player"),
+    F("units", "units", True, "the units"),
+))
+NO_FLY_ZONE = Kind("no_fly_zones", "a no-fly zone", (
+    F("id", "text", True, "short name"),
+    F("name", "text", False, "shown on the map"),
+    F("side", "side", True, "the side that enforces it"),
+    F("hexes", "places", False, "its hexes (or give a centre and a radius)"),
+    F("centre", "place", False, "its centre (with a radius)"),
+    F("radius", "integer", False, "its radius in hexes", low=0, high=40),
+    F("declared", "bool", False, "in force from the start (true if absent)"),
+))
+TERRAIN = Kind("terrain", "hexes whose terrain the scenario changes; later tables win", (
+    F("terrain", "terrain", True, "the terrain they get"),
+    F("hexes", "places", False, "the hexes (or give a centre and a radius)"),
+    F("centre", "place", False, "the centre of a round patch (with a radius)"),
+    F("radius", "integer", False, "the patch's radius in hexes", low=0, high=40),
+))
+SUPPLY_SOURCE = Kind("supply_sources", "a depot that supplies a faction or a side", (
+    F("place", "place", True, "where the depot is"),
+    F("faction", "faction", False, "the faction it supplies, with its side (or give a side)"),
+    F("side", "side", False, "the side it supplies (or give a faction)"),
+    F("name", "text", False, "what it is, for the reader"),
+))
+EVENT = Kind("events", "something that happens once, the first time its trigger holds", (
+    F("id", "text", True, "short name"),
+    F("trigger", "triggers", True, "when it fires (one trigger)"),
+    F("actions", "actions", True, "what happens (a list of actions)"),
+))
+HISTORY = Kind("history", "what really happened, shown beside the game's result", (
+    F("outcome", "text", False, "in words"),
+    F("winner", "side", False, "the side that won, if one did"),
+    F("casualties", "casualties", False, "losses by casualty category"),
+))
+
+# Every part a file may have, in the order the editor writes a new file.
+TOP = ("scenario", "sides", "factions", "war", "control", "terrain", "supply_sources", "units",
+       "reinforcements", "no_fly_zones", "events", "victory", "history")
+
+# -- triggers: the first field is the trigger's own key ------------------------------------
+
+TRIGGERS = _kinds(
+    Kind("date", "the game's date reaches it", (F("date", "date", True, "the date"),)),
+    Kind("turn", "that turn starts", (F("turn", "integer", True, "the turn", low=1),)),
+    Kind("city_taken", "the town changes hands", (
+        F("city_taken", "city", True, "the town"),
+        F("by", "faction_or_side", False, "who takes it (anyone if absent)"))),
+    Kind("unit_destroyed", "that unit is gone", (F("unit_destroyed", "unit", True, "the unit"),)),
+    Kind("faction_destroyed", "the faction has no units left",
+         (F("faction_destroyed", "faction", True, "the faction"),)),
+    Kind("losses", "a side's or faction's personnel losses pass the figure", (
+        F("losses", "faction_or_side", True, "whose losses"),
+        F("above", "integer", True, "people lost", low=0))),
+    Kind("chance", "with that chance at the start of each turn", (
+        F("chance", "number", True, "the chance each turn", low=0, high=1),
+        F("from_turn", "integer", False, "from this turn on (1 if absent)", low=1))),
+    Kind("event", "another event has fired", (F("event", "event", True, "the event"),)),
+    Kind("all", "every one of the triggers holds", (F("all", "triggers", True, "the triggers"),)),
+    Kind("any", "one of the triggers holds", (F("any", "triggers", True, "the triggers"),)),
+)
+
+# -- actions: a table with ``do`` and these fields -----------------------------------------
+
+ACTIONS = _kinds(
+    Kind("message", "shows the text to every player", (F("text", "text", True, "the message"),)),
+    Kind("declare_war", "the two factions go to war",
+         (F("factions", "faction_pair", True, "the two factions"),)),
+    Kind("make_peace", "the two factions stop being at war",
+         (F("factions", "faction_pair", True, "the two factions"),)),
+    Kind("add_units", "units arrive", (
+        F("units", "units", True, "the units"),
+        F("message", "text", False, "shown to every player"))),
+    Kind("withdraw", "removes the faction's units (all, a share of its people, or some types)", (
+        F("faction", "faction", True, "whose units"),
+        F("types", "unit_types", False, "only these types (all if absent)"),
+        F("share", "number", False, "the share of its people that leaves (all if absent)",
+          low=0, high=1),
+        F("message", "text", False, "shown to every player"))),
+    Kind("rename_faction", "the faction takes a new name", (
+        F("faction", "faction", True, "the faction"),
+        F("name", "text", True, "its new name"))),
+    Kind("change_side", "the faction joins another side", (
+        F("faction", "faction", True, "the faction"),
+        F("side", "side", True, "the side it joins"))),
+    Kind("transfer_units", "one faction's units pass to another", (
+        F("from", "faction", True, "the faction that gives them"),
+        F("to", "faction", True, "the faction that takes them"))),
+    Kind("set_leaders", "new leaders, and what they change", (
+        F("faction", "faction", True, "the faction"),
+        F("leaders", "names", True, "its new leaders"),
+        F("leader_bonus", "number", False, "what they add to combat power", low=-0.5, high=1),
+        F("quality", "number", False, "its new quality", low=0.1, high=5))),
+    Kind("set_category", "its later losses count under another casualty category", (
+        F("faction", "faction", True, "the faction"),
+        F("category", "category", True, "the category", choices=CATEGORIES))),
+    Kind("declare_no_fly_zone", "a zone of [[no_fly_zones]] comes into force",
+         (F("zone", "zone", True, "the zone"),)),
+    Kind("lift_no_fly_zone", "a no-fly zone is lifted", (F("zone", "zone", True, "the zone"),)),
+    Kind("set_supply", "the faction's bases and supply crossings change", (
+        F("faction", "faction", True, "the faction"),
+        F("bases", "countries", False, "its new bases"),
+        F("supply_crossings", "countries", False, "its new supply crossings"))),
+    Kind("set_control", "a town changes hands without a fight", (
+        F("city", "city", True, "the town"),
+        F("faction", "faction", True, "its new holder"))),
+    Kind("victory", "the game ends with that side's victory", (
+        F("side", "side", True, "the winner"),
+        F("text", "text", False, "why, in words"))),
+)
+
+# -- victory conditions: ``kind``, ``side``, ``text`` and these fields ----------------------
+
+_SIDE = F("side", "side", True, "the side it is for")
+_TEXT = F("text", "text", False, "the condition in words")
+VICTORY = _kinds(
+    Kind("hold", "at the end, the side holds all the towns (or count of them)", (
+        _SIDE, F("cities", "cities", True, "the towns"),
+        F("count", "integer", False, "how many of them (all if absent)", low=1), _TEXT)),
+    Kind("take", "the side holds the towns at any moment: it wins at once", (
+        _SIDE, F("cities", "cities", True, "the towns"),
+        F("count", "integer", False, "how many of them (all if absent)", low=1), _TEXT)),
+    Kind("destroy", "every unit of those factions is gone", (
+        _SIDE, F("factions", "factions", True, "the factions to destroy"), _TEXT)),
+    Kind("survive", "at the end the side still has units", (_SIDE, _TEXT)),
+)
+
+TABLES = _kinds(SCENARIO, SIDE, FACTION, WAR, UNIT, REINFORCEMENT, NO_FLY_ZONE, TERRAIN,
+                SUPPLY_SOURCE, EVENT, HISTORY)
+
+
+def describe() -> dict:
+    """The whole schema as plain data, for building forms."""
+    return {
+        "types": list(TYPES),
+        "tables": {k: v.to_dict() for k, v in TABLES.items()},
+        "triggers": {k: v.to_dict() for k, v in TRIGGERS.items()},
+        "actions": {k: v.to_dict() for k, v in ACTIONS.items()},
+        "victory": {k: v.to_dict() for k, v in VICTORY.items()},
+        "categories": list(CATEGORIES),
+        "nations": list(NATIONS),
+    }

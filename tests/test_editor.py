@@ -1,0 +1,492 @@
+"""The scenario editor's engine: pure operations, undo and redo, live checks, saving."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from game.commands import Context, Game
+from game.editor import OPS, Editor, choices, schema
+from game.editor.document import get, parse_path, path_text
+from game.editor.writer import fresh_text
+from game.hexgrid import Hex
+from game.rules import default_rules
+from game.scenario import check_file, check_text, load_scenario
+from game.scenario import schema as format_schema
+from game.scenario.validate import ACTIONS, TRIGGERS, VICTORY
+
+from games import hexmap
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "scenarios/examples/fall-of-mosul.toml"
+BUNDLED = sorted((ROOT / "scenarios").glob("*.toml")) + sorted((ROOT / "scenarios/examples").glob("*.toml"))
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return Context(hexmap(), default_rules())
+
+
+def example(ctx) -> Editor:
+    return Editor.open(EXAMPLE, ctx)
+
+
+# -- every operation: pure, undoable, redoable ----------------------------------------------
+
+EDITS = [
+    ("set_scenario", {"title": "Mosul, again", "turn_days": 14, "end": dt.date(2014, 7, 30)}),
+    ("set_scenario", {"description": None}),
+    ("add_side", {"id": "coalition", "name": "Coalition"}),
+    ("set_side", {"side": "baathist", "id": "government", "name": "Baghdad"}),
+    ("add_faction", {"id": "kurds", "side": "baathist", "name": "Peshmerga", "quality": 1.1,
+                     "leaders": ["Masoud Barzani"], "supply_crossings": ["TUR"]}),
+    ("set_faction", {"faction": "iraq", "leaders": ["Haider al-Abadi"], "quality": 0.8}),
+    ("set_faction", {"faction": "isis", "id": "daesh"}),
+    ("delete_faction", {"faction": "iraq"}),
+    ("set_war", {"a": "isis", "b": "iraq", "at_war": False}),
+    ("set_control", {"city": "Kirkuk", "faction": "iraq"}),
+    ("set_control", {"city": "Mosul", "faction": None}),
+    ("add_unit", {"faction": "iraq", "type": "armour", "place": "Baghdad", "personnel": 3000,
+                  "equipment": {"tanks": 90}}),
+    ("add_unit", {"faction": "iraq", "type": "infantry", "place": Hex(60, 40), "into": "reinforcements[0]"}),
+    ("add_unit", {"faction": "isis", "type": "militia", "place": "Raqqa", "into": "units", "morale": 90}),
+    ("move_unit", {"unit": "iraq-2div", "place": "Tikrit"}),
+    ("move_unit", {"unit": "units[1]", "place": [60, 40]}),
+    ("set_unit", {"unit": "isis-mosul", "personnel": 2500, "morale": 80, "name": "Northern column"}),
+    ("set_unit", {"unit": "units[3]", "faction": "isis", "type": "militia"}),
+    ("set_unit", {"unit": "isis-mosul", "id": "isis-column"}),
+    ("delete_unit", {"unit": "units[0]"}),
+    ("delete_unit", {"unit": "reinforcements[0].units[0]"}),
+    ("paint_terrain", {"hexes": [[60, 40], [61, 40]], "terrain": "marsh"}),
+    ("add_supply_source", {"place": "Tal Afar", "faction": "isis", "name": "Tal Afar depot"}),
+    ("add_no_fly_zone", {"id": "north", "side": "baathist", "centre": "Mosul", "radius": 3}),
+    ("add_no_fly_zone", {"id": "spot", "side": "jihadist", "hexes": [[60, 40], "Tikrit"], "declared": False}),
+    ("add_reinforcement", {"date": dt.date(2014, 6, 25), "message": "More volunteers"}),
+    ("set_reinforcement", {"index": 0, "turn": 3}),
+    ("delete_reinforcement", {"index": 0}),
+    ("add_event", {"id": "tikrit-falls", "trigger": {"city_taken": "Tikrit", "by": "isis"},
+                   "actions": [{"do": "message", "text": "Tikrit falls."}]}),
+    ("set_event", {"event": "mosul-falls", "trigger": {"date": "2014-06-20"}}),
+    ("set_event", {"event": "mosul-falls", "id": "the-fall"}),
+    ("delete_event", {"event": 0}),
+    ("add_action", {"event": "mosul-falls", "action": {"do": "set_control", "city": "Tal Afar", "faction": "isis"}}),
+    ("add_action", {"event": "mosul-falls", "at": 0, "action": {
+        "do": "add_units", "units": [{"type": "militia", "faction": "isis", "place": "Mosul", "personnel": 900}]}}),
+    ("set_action", {"event": "mosul-falls", "index": 0, "action": {"do": "victory", "side": "jihadist"}}),
+    ("delete_action", {"event": "mosul-falls", "index": 0}),
+    ("add_victory", {"kind": "destroy", "side": "baathist", "factions": ["isis"], "text": "Wipe them out"}),
+    ("set_victory", {"index": 1, "cities": ["Mosul", "Tikrit", "Baghdad"], "count": 2}),
+    ("delete_victory", {"index": 0}),
+    ("toggle_objective", {"index": 1, "city": "Baghdad"}),
+    ("toggle_objective", {"index": 1, "city": "Tikrit"}),
+    ("set_history", {"outcome": "It fell.", "casualties": {"iraq": 1000}}),
+    ("set_history", {"outcome": None, "winner": None}),
+]
+
+
+def test_every_operation_is_exercised():
+    assert {name for name, _ in EDITS} | {"toggle_no_fly_hex", "set_no_fly_zone", "delete_no_fly_zone",
+                                          "set_supply_source", "delete_supply_source",
+                                          "delete_side"} == set(OPS)
+
+
+@pytest.mark.parametrize("name,args", EDITS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(EDITS)])
+def test_edit_is_pure_and_undoable(ctx, name, args):
+    ed = example(ctx)
+    before = ed.doc
+    snapshot = copy.deepcopy(before)
+    res = ed.apply(name, **copy.deepcopy(args))
+    assert res.ok, res.reason
+    after = ed.doc
+    assert after != before, "the edit changed nothing"
+    assert before == snapshot, "the edit changed its input"
+    assert ed.dirty and ed.can_undo and not ed.can_redo
+    assert ed.undo() and ed.doc == snapshot and not ed.dirty
+    assert ed.redo() and ed.doc == after and ed.dirty
+    # the edited document saves and reads back as itself
+    assert tomllib.loads(ed.text()) == after
+
+
+def test_zone_and_depot_edits(ctx):
+    ed = example(ctx)
+    steps = [
+        ("add_side", {"id": "coalition"}),
+        ("add_faction", {"id": "us", "side": "coalition", "nation": "US"}),
+        ("add_no_fly_zone", {"id": "north", "side": "coalition", "centre": "Mosul", "radius": 1}),
+        ("toggle_no_fly_hex", {"zone": "north", "hex": Hex(60, 40)}),
+        ("set_no_fly_zone", {"zone": "north", "id": "kurdistan", "name": "Kurdistan"}),
+        ("add_supply_source", {"place": [60, 40], "side": "coalition"}),
+        ("set_supply_source", {"index": 0, "faction": "us"}),
+        ("delete_supply_source", {"index": 0}),
+        ("delete_no_fly_zone", {"zone": "kurdistan"}),
+        ("delete_faction", {"faction": "us"}),
+        ("delete_side", {"side": "coalition"}),
+    ]
+    docs = [ed.doc]
+    for name, args in steps:
+        snapshot = copy.deepcopy(ed.doc)
+        res = ed.apply(name, **args)
+        assert res.ok, (name, res.reason)
+        assert docs[-1] == snapshot
+        docs.append(ed.doc)
+    zone = docs[4]["no_fly_zones"][0]
+    assert [60, 40] in zone["hexes"] and "centre" not in zone and len(zone["hexes"]) == 8
+    assert docs[5]["no_fly_zones"][0]["id"] == "kurdistan"
+    assert docs[7]["supply_sources"] == [{"place": [60, 40], "faction": "us"}]
+    assert docs[-1] == docs[0]
+    for doc in reversed(docs[:-1]):
+        assert ed.undo() and ed.doc == doc
+    assert not ed.can_undo and not ed.dirty
+    for doc in docs[1:]:
+        assert ed.redo() and ed.doc == doc
+
+
+def test_renames_follow_references(ctx):
+    ed = example(ctx)
+    assert ed.apply("set_faction", faction="isis", id="daesh").ok
+    doc = ed.doc
+    assert doc["war"]["at_war"] == [["daesh", "iraq"]]
+    assert doc["control"]["raqqa"] == "daesh"
+    assert doc["events"][0]["trigger"]["by"] == "daesh"
+    assert all(u["faction"] != "isis" for u in doc["units"])
+    assert ed.apply("set_side", side="jihadist", id="caliphate").ok
+    assert ed.doc["scenario"]["side_order"][0] == "caliphate"
+    assert ed.doc["victory"][0]["side"] == "caliphate"
+    assert ed.check() == []
+
+
+REFUSED = [
+    ("add_unit", {"faction": "isis", "type": "militia", "place": [500, 500]}, "off the map"),
+    ("add_unit", {"faction": "daesh", "type": "militia", "place": "Mosul"}, "unknown faction 'daesh'"),
+    ("add_unit", {"faction": "isis", "type": "tank", "place": "Mosul"}, "unknown unit type 'tank'"),
+    ("add_unit", {"faction": "isis", "type": "militia", "place": "Mosull"}, "did you mean Mosul"),
+    ("add_unit", {"faction": "isis", "type": "militia", "place": "33.98,43.2"}, "cannot stand on lake"),
+    ("add_unit", {"faction": "iraq", "type": "infantry", "place": "Gaziantep"}, "may not stand in Turkey"),
+    ("move_unit", {"unit": "nobody", "place": "Mosul"}, "unknown unit 'nobody'"),
+    ("set_unit", {"unit": "iraq-2div", "personnel": -5}, "out of range"),
+    ("set_unit", {"unit": "iraq-2div", "speed": 3}, "no field 'speed'"),
+    ("set_unit", {"unit": "iraq-2div", "id": "isis-mosul"}, "already a unit 'isis-mosul'"),
+    ("add_faction", {"id": "isis", "side": "jihadist"}, "already a faction 'isis'"),
+    ("add_faction", {"id": "Big Army", "side": "jihadist"}, "not a valid faction id"),
+    ("add_faction", {"id": "kurds", "side": "kurdistan"}, "unknown side 'kurdistan'"),
+    ("set_faction", {"faction": "iraq", "category": "daesh"}, "unknown category 'daesh'"),
+    ("set_faction", {"faction": "iraq", "bases": ["XYZ"]}, "unknown country 'XYZ'"),
+    ("delete_side", {"side": "jihadist"}, "still has factions (isis)"),
+    ("set_war", {"a": "isis", "b": "isis"}, "at war with itself"),
+    ("set_control", {"city": "Atlantis", "faction": "isis"}, "unknown town 'Atlantis'"),
+    ("set_scenario", {"end": dt.date(2014, 5, 1)}, "before it starts"),
+    ("set_scenario", {"turn_days": 0}, "out of range"),
+    ("set_scenario", {"start": "June"}, "not a date"),
+    ("paint_terrain", {"hexes": [[500, 500]], "terrain": "marsh"}, "off the map"),
+    ("paint_terrain", {"hexes": [[60, 40]], "terrain": "swamp"}, "unknown terrain 'swamp'"),
+    ("paint_terrain", {"hexes": ["Mosul"], "terrain": "sea"}, "a town cannot be under water"),
+    ("paint_terrain", {"hexes": [[63, 20]], "terrain": "lake"}, "cannot stand on lake"),
+    ("add_supply_source", {"place": "Mosul"}, "give one of them"),
+    ("add_supply_source", {"place": "Gaziantep", "faction": "iraq"}, "lies in Turkey"),
+    ("add_supply_source", {"place": "Mosul", "faction": "kurds"}, "unknown faction 'kurds'"),
+    ("add_no_fly_zone", {"id": "z", "side": "nobody", "centre": "Mosul", "radius": 2}, "unknown side"),
+    ("add_no_fly_zone", {"id": "z", "side": "baathist"}, "needs hexes, or a centre and a radius"),
+    ("add_no_fly_zone", {"id": "z", "side": "baathist", "centre": "Mosul", "radius": 99}, "out of range"),
+    ("add_event", {"id": "x", "trigger": {"when": 3}}, "exactly one of"),
+    ("add_event", {"id": "x", "trigger": {"city_taken": "Mosull"}}, "unknown town 'Mosull'"),
+    ("add_event", {"id": "mosul-falls", "trigger": {"turn": 2}}, "already an event 'mosul-falls'"),
+    ("add_event", {"id": "x", "trigger": {"turn": 2}, "actions": [{"do": "mesage"}]}, "did you mean 'message'"),
+    ("add_action", {"event": "mosul-falls", "action": {"do": "declare_war"}}, "needs factions"),
+    ("add_action", {"event": "mosul-falls", "action": {"do": "change_side", "faction": "isis", "side": "x"}},
+     "unknown side 'x'"),
+    ("add_action", {"event": "nothing", "action": {"do": "message", "text": "hi"}}, "unknown event"),
+    ("delete_action", {"event": "mosul-falls", "index": 5}, "no action 5"),
+    ("add_victory", {"kind": "conquer", "side": "jihadist"}, "unknown victory condition"),
+    ("add_victory", {"kind": "hold", "side": "jihadist"}, "hold needs cities"),
+    ("add_victory", {"kind": "hold", "side": "baathist", "cities": ["Gaziantep"]}, "cannot be met"),
+    ("set_victory", {"index": 9, "text": "x"}, "no victory condition 9"),
+    ("toggle_objective", {"index": 0, "city": "Mosul"}, "only town"),
+    ("set_history", {"winner": "nobody"}, "unknown side 'nobody'"),
+    ("no_such_op", {}, "unknown operation"),
+    ("move_unit", {"place": "Mosul"}, "move_unit:"),
+]
+
+
+@pytest.mark.parametrize("name,args,reason", REFUSED, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(REFUSED)])
+def test_impossible_edit_is_refused_with_a_reason(ctx, name, args, reason):
+    ed = example(ctx)
+    before = ed.doc
+    res = ed.apply(name, **args)
+    assert not res.ok and reason in res.reason, res.reason
+    assert "Traceback" not in res.reason
+    assert ed.doc is before and not ed.can_undo and not ed.dirty
+
+
+def test_a_new_edit_clears_redo(ctx):
+    ed = example(ctx)
+    ed.apply("set_scenario", title="One")
+    ed.apply("set_scenario", title="Two")
+    assert ed.undo_label == "set_scenario"
+    ed.undo()
+    assert ed.can_redo
+    ed.apply("set_scenario", title="Three")
+    assert not ed.can_redo and ed.doc["scenario"]["title"] == "Three"
+    ed.undo()
+    assert ed.doc["scenario"]["title"] == "One"
+
+
+# -- painting terrain ----------------------------------------------------------------------
+
+def test_painting_terrain_and_painting_it_back(ctx):
+    ed = example(ctx)
+    a, b = [60, 40], [61, 40]
+    assert ed.apply("paint_terrain", hexes=[a, b], terrain="marsh").ok
+    assert ed.doc["terrain"] == [{"terrain": "marsh", "hexes": [a, b]}]
+    assert ed.apply("paint_terrain", hexes=[b], terrain="hills").ok
+    assert ed.doc["terrain"] == [{"terrain": "marsh", "hexes": [a]}, {"terrain": "hills", "hexes": [b]}]
+    sc = ed.scenario()
+    assert {tuple(c["hex"]): c["terrain"] for c in sc.setup["terrain"]} == {(60, 40): "marsh", (61, 40): "hills"}
+    assert ed.apply("paint_terrain", hexes=[a, b], terrain=None).ok
+    assert "terrain" not in ed.doc
+    assert ed.apply("paint_terrain", hexes=[a], terrain=hexmap().terrain_at(Hex(*a))).ok
+    assert "terrain" not in ed.doc  # the map's own terrain needs no table
+
+
+# -- live validation -----------------------------------------------------------------------
+
+def test_check_matches_validate_with_lines_and_targets(ctx, tmp_path):
+    ed = example(ctx)
+    assert ed.check() == []
+    # A file with mistakes opens, and the check finds what `mesopotamia validate` finds.
+    text = EXAMPLE.read_text().replace('place = "Tikrit"', 'place = "Tikrt"').replace(
+        'trigger = { city_taken = "Mosul", by = "isis" }', 'trigger = { city_taken = "Mosull" }')
+    path = tmp_path / "broken.toml"
+    path.write_text(text)
+    ed = Editor.open(path, ctx)
+    issues = ed.check()
+    validate = check_file(path, hexmap())
+    assert [_line(path, i) for i in issues] == validate
+    unit = next(i for i in issues if i.path == "units[3].place")
+    assert unit.target == {"kind": "unit", "path": "units[3]", "field": "place"}
+    event = next(i for i in issues if i.path.startswith("events[0]"))
+    assert event.target["kind"] == "event" and event.target["id"] == "mosul-falls"
+    # Fixing them is an edit like any other; the lines follow the text the document saves as.
+    assert ed.apply("move_unit", unit="units[3]", place="Tikrit").ok
+    assert ed.apply("set_event", event="mosul-falls", trigger={"city_taken": "Mosul", "by": "isis"}).ok
+    assert ed.check() == []
+    assert ed.apply("add_unit", faction="iraq", type="infantry", place="Baghdad", id="iraq-b").ok
+    assert ed.apply("delete_faction", faction="isis").ok
+    issues = ed.check()
+    lines = ed.text().splitlines()
+    assert [_line("x", i) for i in issues] == check_text(ed.text(), "x", hexmap())[1]
+    by = next(i for i in issues if i.path == "events[0].trigger.by")
+    assert by.target == {"kind": "event", "path": "events[0]", "index": 0, "id": "mosul-falls",
+                         "field": "trigger.by"}
+    assert "by =" in lines[by.line - 1]
+
+
+def _line(path, i) -> str:
+    where = f"{path}:{i.line}" if i.line else f"{path}"
+    return f"{where}: [{i.path}] {i.text}" + (f" ({i.hint})" if i.hint else "")
+
+
+def test_targets_name_hexes(ctx):
+    doc = example(ctx).doc
+    mosul = hexmap().find_city("Mosul").hex
+    from game.editor.check import target
+    assert target(doc, ctx, "units[2].personnel") == {"kind": "unit", "path": "units[2]", "id": "iraq-2div",
+                                                       "hex": [mosul.q, mosul.r], "field": "personnel"}
+    assert target(doc, ctx, "control.mosul")["hex"] == [mosul.q, mosul.r]
+    assert target(doc, ctx, "victory[1].cities[0]")["hex"] == [mosul.q, mosul.r]
+    t = target(doc, ctx, "reinforcements[0].units[0].place")
+    assert t["kind"] == "unit" and t["path"] == "reinforcements[0].units[0]"
+
+
+# -- the schema the forms are built from ----------------------------------------------------
+
+def test_schema_is_the_validators_own():
+    s = schema()
+    assert set(s["triggers"]) == TRIGGERS
+    assert {k: {f["name"] for f in v["fields"]} for k, v in s["actions"].items()} == ACTIONS
+    assert {k: {f["name"] for f in v["fields"]} - {"side", "text"} for k, v in s["victory"].items()} == VICTORY
+    for group in ("triggers", "actions", "victory", "tables"):
+        for kind in s[group].values():
+            for f in kind["fields"]:
+                assert f["type"] in s["types"], (kind["name"], f)
+    assert s["tables"]["factions"]["fields"][4]["choices"] == list(format_schema.CATEGORIES)
+
+
+# One sample value of each field type, in the example scenario.
+SAMPLE = {"text": "words", "integer": 2, "number": 0.5, "date": dt.date(2014, 6, 20), "city": "Mosul",
+          "cities": ["Mosul"], "side": "baathist", "faction": "iraq", "faction_or_side": "isis",
+          "factions": ["isis"], "faction_pair": ["isis", "iraq"], "unit": "iraq-2div",
+          "event": "mosul-falls", "zone": "north", "unit_types": ["militia"], "category": "iraq",
+          "countries": ["IRN"], "names": ["Someone"], "triggers": [{"turn": 2}, {"turn": 3}],
+          "units": [{"type": "militia", "faction": "isis", "place": "Sinjar", "personnel": 500}]}
+
+
+def _sample_doc(ctx):
+    ed = example(ctx)
+    assert ed.apply("add_no_fly_zone", id="north", side="baathist", centre="Mosul", radius=2).ok
+    return ed
+
+
+@pytest.mark.parametrize("kind", sorted(format_schema.ACTIONS))
+def test_schema_fields_of_each_action_are_what_the_validator_demands(ctx, kind):
+    ed = _sample_doc(ctx)
+    spec = format_schema.ACTIONS[kind]
+    full = {"do": kind, **{f.name: SAMPLE[f.type] for f in spec.fields}}
+    assert ed.apply("add_action", event="mosul-falls", action=full).ok
+    assert ed.check() == []
+    for f in spec.fields:
+        less = {k: v for k, v in full.items() if k != f.name}
+        res = ed.apply("add_action", event="mosul-falls", action=less)
+        if f.required:
+            assert not res.ok, f"{kind} without {f.name} was accepted"
+        else:
+            assert res.ok, res.reason
+            assert ed.check() == [], f"{kind} without {f.name}: {ed.check()}"
+            ed.undo()
+
+
+@pytest.mark.parametrize("kind", sorted(format_schema.TRIGGERS))
+def test_schema_fields_of_each_trigger_are_what_the_validator_demands(ctx, kind):
+    ed = _sample_doc(ctx)
+    spec = format_schema.TRIGGERS[kind]
+    full = {f.name: SAMPLE[f.type] for f in spec.fields}
+    assert ed.apply("add_event", id="new", trigger=full, actions=[{"do": "message", "text": "x"}]).ok, full
+    assert ed.check() == []
+    for f in spec.fields[1:]:
+        less = {k: v for k, v in full.items() if k != f.name}
+        res = ed.apply("set_event", event="new", trigger=less)
+        assert res.ok != f.required, (kind, f.name, res.reason)
+
+
+def test_choices_come_from_the_document(ctx):
+    ed = _sample_doc(ctx)
+    assert ed.choices("faction") == ["isis", "iraq"]
+    assert ed.choices("side") == ["jihadist", "baathist"]
+    assert ed.choices("zone") == ["north"]
+    assert "iraq-2div" in ed.choices("unit")
+    assert "Mosul" in ed.choices("city")[:20]
+    assert "militia" in ed.choices("unit_type")
+    assert ed.choices("actions") == list(format_schema.ACTIONS)
+    assert choices(ed.doc, ctx, "terrain")[0] == "sea"
+
+
+# -- saving ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
+def test_bundled_scenario_round_trips(ctx, tmp_path, path):
+    ed = Editor.open(path, ctx)
+    assert not ed.dirty and ed.text() == path.read_text(encoding="utf-8")
+    out = ed.save(tmp_path / path.name)
+    assert out.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+    a = load_scenario(path, hexmap())
+    b = load_scenario(out, hexmap())
+    assert a.setup == b.setup
+    assert Game(a.setup, hexmap(), ctx.rules, 3).checksum() == Game(b.setup, hexmap(), ctx.rules, 3).checksum()
+    # Written anew, with none of the author's layout, it still means the same.
+    fresh = tmp_path / "fresh.toml"
+    fresh.write_text(fresh_text(ed.doc), encoding="utf-8")
+    assert load_scenario(fresh, hexmap()).setup == a.setup
+
+
+def test_saving_an_edit_keeps_comments_and_changes_only_what_changed(ctx, tmp_path):
+    target = tmp_path / "mosul.toml"
+    ed = example(ctx)
+    ed.apply("set_unit", unit="iraq-2div", personnel=12000)
+    ed.apply("delete_unit", unit="units[3]")
+    ed.apply("add_unit", faction="isis", type="militia", place="Raqqa", personnel=700, id="isis-raqqa")
+    ed.apply("add_action", event="mosul-falls", action={"do": "message", "text": "Tikrit is next."})
+    ed.save(target)
+    assert not ed.dirty
+    old, new = EXAMPLE.read_text().splitlines(), target.read_text().splitlines()
+    assert new[0] == old[0] and "# in the desert west of Mosul" in target.read_text()
+    assert "personnel = 12000" in new and 'place = "Tikrit"' not in new
+    assert '  { do = "message", text = "Tikrit is next." },' in new
+    assert len(set(old) - set(new)) <= 8
+    assert check_file(target, hexmap()) == []
+    assert tomllib.loads(target.read_text()) == ed.doc
+    # the file saved is the base of the next save; no temporary file is left behind
+    ed.apply("set_scenario", title="Mosul 2")
+    ed.save()
+    assert 'title = "Mosul 2"' in target.read_text() and "# in the desert west of Mosul" in target.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mosul.toml"]
+
+
+def test_path_helpers():
+    assert parse_path("events[2].actions[0].units[1]") == ("events", 2, "actions", 0, "units", 1)
+    assert path_text(("reinforcements", 0, "units", 3)) == "reinforcements[0].units[3]"
+    assert get({"a": [{"b": 1}]}, "a[0].b") == 1
+
+
+# -- a scenario made from nothing, saved, checked and played -----------------------------------
+
+def test_scripted_session_builds_a_playable_scenario(ctx, tmp_path):
+    from game.simulate import simulate_one
+
+    ed = Editor.new(ctx)
+    assert ed.check() == [] and ed.scenario() is not None
+    steps = [
+        ("set_scenario", {"id": "anbar-2014", "title": "Anbar, summer 2014", "start": dt.date(2014, 6, 16),
+                          "end": dt.date(2014, 7, 28), "description": "ISIS pushes down the Euphrates."}),
+        ("set_faction", {"faction": "iraq", "leaders": ["Nouri al-Maliki"], "quality": 0.8,
+                         "supply_crossings": ["IRN"]}),
+        ("set_faction", {"faction": "isis", "leaders": ["Abu Bakr al-Baghdadi"], "leader_bonus": 0.1}),
+        ("set_control", {"city": "Fallujah", "faction": "isis"}),
+        ("set_control", {"city": "Ramadi", "faction": "iraq"}),
+        ("add_unit", {"faction": "isis", "type": "militia", "place": "Fallujah", "personnel": 2000}),
+        ("add_unit", {"faction": "isis", "type": "mechanized", "place": "Raqqa", "personnel": 800,
+                      "equipment": {"armoured vehicles": 20}}),
+        ("add_unit", {"faction": "iraq", "type": "infantry", "place": "Baghdad", "personnel": 8000}),
+        ("add_unit", {"faction": "iraq", "type": "infantry", "place": "Ramadi", "personnel": 3000,
+                      "id": "iraq-ramadi"}),
+        ("toggle_objective", {"index": 1, "city": "Ramadi"}),
+        ("add_no_fly_zone", {"id": "baghdad-air", "side": "baathist", "centre": "Baghdad", "radius": 2}),
+        ("add_event", {"id": "ramadi-falls", "trigger": {"city_taken": "Ramadi", "by": "isis"},
+                       "actions": [{"do": "message", "text": "Ramadi has fallen."}]}),
+        ("add_action", {"event": "ramadi-falls", "action": {"do": "set_leaders", "faction": "iraq",
+                                                             "leaders": ["Haider al-Abadi"]}}),
+        ("add_reinforcement", {"date": dt.date(2014, 7, 1), "message": "Volunteers"}),
+        ("add_unit", {"faction": "iraq", "type": "militia", "place": "Baghdad", "personnel": 4000,
+                      "into": "reinforcements[0]"}),
+        ("paint_terrain", {"hexes": [[83, 28], [84, 28]], "terrain": "mountains"}),
+        ("add_supply_source", {"place": "Haditha", "faction": "isis", "name": "Haditha depot"}),
+    ]
+    for name, args in steps:
+        res = ed.apply(name, **args)
+        assert res.ok, (name, res.reason)
+    assert ed.check() == [], [str(i) for i in ed.check()]
+    path = ed.save(tmp_path / "anbar.toml")
+    assert check_file(path, hexmap()) == []
+    sc = load_scenario(path, hexmap())
+    assert sc.setup["supply_sources"] == [{"hex": [48, 47], "faction": "isis"}]
+    assert {tuple(c["hex"]) for c in sc.setup["terrain"]} == {(83, 28), (84, 28)}
+    assert sc.setup["victory"][1]["cities"] == ["baghdad", "ramadi"]
+    result = simulate_one(path, seed=5, turns=3)
+    assert result["refused"] == 0
+    assert result["turns"] >= 3
+    # the same scenario played again is the same game
+    assert simulate_one(path, seed=5, turns=3)["checksum"] == result["checksum"]
+
+
+def test_ai_plays_on_the_changed_map(ctx, tmp_path):
+    """Marsh on the road from Fallujah to Baghdad: the game and its players see the same map."""
+    from game.ai import AIPlayer, play_turn
+
+    ed = Editor.new(ctx)
+    for name, args in [
+        ("set_control", {"city": "Fallujah", "faction": "isis"}),
+        ("add_unit", {"faction": "isis", "type": "militia", "place": "Fallujah", "personnel": 2000}),
+        ("add_unit", {"faction": "iraq", "type": "infantry", "place": "Baghdad", "personnel": 8000}),
+        ("paint_terrain", {"hexes": [[62, 55], [63, 55], [61, 56]], "terrain": "marsh"}),
+    ]:
+        assert ed.apply(name, **args).ok
+    sc = ed.scenario()
+    game = Game(sc.setup, hexmap(), ctx.rules, 5)
+    assert game.hexmap.terrain_at(Hex(62, 55)) == "marsh" and hexmap().terrain_at(Hex(62, 55)) != "marsh"
+    players = {s["id"]: AIPlayer(s["id"], game.hexmap, ctx.rules, sc.setup["victory"]) for s in sc.sides}
+    refused = []
+    while not game.state.over and game.state.turn <= 3:
+        refused += play_turn(game, players[game.state.active_side]).refused
+    assert refused == []
