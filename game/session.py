@@ -222,6 +222,25 @@ def event_seen_by(event: Event, actor: str, side: str, state, hexmap, mask) -> b
     return False
 
 
+def _in_mask(hexmap, mask, q: int, r: int) -> bool:
+    from game.hexgrid import Hex
+
+    if not hexmap.in_bounds(Hex(q, r)):
+        return False
+    return bool(mask[r, q + (r - (r & 1)) // 2])
+
+
+def seen_text(event: Event, actor: str, side: str, hexmap, mask) -> str:
+    """The event's words as ``side`` may read them: another side's unit that moves out of
+    sight is seen going, not arriving."""
+    if side == actor or event.kind != "moved" or mask is None:
+        return event.text
+    path = (event.data or {}).get("path") or []
+    if path and not _in_mask(hexmap, mask, *path[-1]):
+        return f"{event.data.get('unit', 'a unit')} moved out of sight"
+    return event.text
+
+
 _TURN_PREFIX = re.compile(r"^Turn \d+: ")
 
 
@@ -360,7 +379,8 @@ class Session:
         for side in sorted(self.watchers | set(self.humans())):
             mask = None if side == actor else visible_mask(game.state, game.hexmap, game.rules,
                                                            side)
-            seen = [SeenEvent(at, turn, e.kind, e.text, actor) for e in events
+            seen = [SeenEvent(at, turn, e.kind, seen_text(e, actor, side, game.hexmap, mask),
+                              actor) for e in events
                     if side == actor or event_seen_by(e, actor, side, game.state, game.hexmap, mask)]
             if not seen:
                 continue
@@ -562,4 +582,5 @@ class AITurn:
 
 
 __all__ = ["AI", "AITurn", "HUMAN", "NEWS_EVENTS", "PUBLIC_EVENTS", "Seat", "SeenEvent",
-           "Session", "default_seats", "event_seen_by", "parse_side_args", "shared_context"]
+           "Session", "default_seats", "event_seen_by", "parse_side_args", "seen_text",
+           "shared_context"]

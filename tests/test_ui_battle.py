@@ -26,10 +26,10 @@ def app(tmp_path, monkeypatch):
     a.close()
 
 
-def _battle(app, seats, seed=1):
+def _battle(app, seats, seed=1, scenario=SCENARIO):
     from game.ui.battle import BattleScene
 
-    session = Session.new(SCENARIO, seats, seed=seed)
+    session = Session.new(scenario, seats, seed=seed)
     scene = BattleScene(app, session)
     app.push(scene)
     return session, scene
@@ -60,7 +60,7 @@ def _select(app, scene, uid):
     """Click the unit's hex until it is the selected one (a second click cycles a stack)."""
     u = scene.session.game.state.units[uid]
     _look_at(app, scene, u.hex)
-    for _ in range(4):
+    for _ in range(8):
         app.step(_click(scene.screen_pos(u.hex)), dt=0.016)
         if scene.selected == uid:
             return
@@ -252,3 +252,82 @@ def test_keys_undo_quick_save_and_load(app):
     fresh = app.top
     assert fresh is not scene and fresh.session.game.checksum() == g.checksum()
     assert len(fresh.session.game.journal) == n_before
+
+
+def test_air_missions_ordered_from_the_window(app):
+    session, scene = _battle(app, {"coalition": Seat("human")}, seed=1, scenario="2014-new-role")
+    _play_ai_until(app, scene, "coalition", 1)
+    _dismiss(app, scene)
+    g = session.game
+    wings = [u for u in g.state.units_of_side("coalition") if u.type == "air_wing"]
+    wing = None
+    for w in wings:
+        _select(app, scene, w.id)
+        if scene._targets:
+            wing = w
+            break
+    assert wing is not None, "a coalition wing has a target in reach"
+    app.step([_key(pygame.K_1)], dt=0.016)
+    assert scene.mission == "strike"
+    target = min(sorted(scene._targets, key=lambda h: (h.q, h.r)), key=wing.hex.distance)
+    _look_at(app, scene, target)
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    assert scene.preview is not None and scene.preview.kind == "air_mission"
+    n = len(g.journal)
+    app.step([_key(pygame.K_RETURN)], dt=0.016)
+    assert g.journal[n] == {"kind": "air_mission", "side": "coalition", "wing": wing.id,
+                            "mission": "strike", "target": [target.q, target.r]}
+    _dismiss(app, scene)
+    # Another wing patrols over a hex of its choosing.
+    other = next((w for w in wings if w.id != wing.id and w.id in g.state.units), None)
+    if other is not None:
+        _select(app, scene, other.id)
+        app.step([_key(pygame.K_3)], dt=0.016)
+        spot = other.hex.neighbors()[0]
+        if not scene._stacks.get(spot):
+            _look_at(app, scene, spot)
+            app.step(_click(scene.screen_pos(spot)), dt=0.016)
+            app.step(_click(scene.screen_pos(spot)), dt=0.016)
+            _dismiss(app, scene)
+            assert g.journal[-1]["kind"] == "air_mission"
+            assert g.journal[-1]["mission"] == "patrol" and g.journal[-1]["wing"] == other.id
+            assert other.id in g.state.air_tasks
+            app.step([], dt=0.016)
+
+
+def test_ai_turns_are_animated_only_where_the_viewer_sees(app):
+    app.settings.ai_speed = "fast"
+    session, scene = _battle(app, {"coalition": Seat("human")}, seed=6)
+    t0 = time.perf_counter()
+    animated = 0
+    st = session.game.state
+    while not (st.active_side == "coalition" and scene.ai is None):
+        app.step([_key(pygame.K_RETURN)] if scene.messages else [], dt=0.016)
+        st = session.game.state
+        animated += bool(scene.drawn_moving)
+        # Drawn: what the side sees now, and units on their way only where it would see them.
+        for uid in scene.drawn_units - _visible_ids(session, "coalition"):
+            assert uid in scene.drawn_moving and scene.would_see(scene.drawn_moving[uid])
+        assert time.perf_counter() - t0 < 40
+    assert animated, "some AI moves were seen and shown"
+    assert scene.viewer == "coalition"
+
+
+def test_watching_shows_everything_or_one_sides_view(app):
+    session, scene = _battle(app, {s: Seat("ai") for s in ("jihadist", "baathist", "coalition")})
+    scene.ai_paused = True
+    _dismiss(app, scene)
+    scene.view.fit()
+    app.step([], dt=0.016)
+    assert scene.viewer is None
+    assert scene.drawn_units == set(session.game.state.units)
+    app.step([_key(pygame.K_v)], dt=0.016)
+    assert scene.viewer == "jihadist"
+    assert scene.drawn_units == _visible_ids(session, "jihadist")
+    app.step([_key(pygame.K_p)], dt=0.016)
+    assert not scene.ai_paused
+    t0 = time.perf_counter()
+    while session.game.state.active_side == "jihadist":
+        app.step([_key(pygame.K_RETURN)] if scene.messages else [], dt=0.016)
+        assert time.perf_counter() - t0 < 30
+    assert any(c["side"] == "jihadist" for c in session.game.journal)

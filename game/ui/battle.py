@@ -140,6 +140,7 @@ class BattleScene(Scene):
         self.menu_open = False
         self.log_scroll = 0
         self.drawn_units: set[str] = set()
+        self.drawn_moving: dict[str, Hex] = {}  # units drawn on their way, and where
         self._last_turn = game.state.turn
         self._over_shown = False
         self._all_log: list[str] = [f"Turn {game.state.turn}: {t}" for t in session.opening]
@@ -241,9 +242,12 @@ class BattleScene(Scene):
         else:
             from game.visibility import side_view
 
+            from game.visibility import side_sight
+
             view = side_view(state, hexmap, rules, self.viewer)
             self._seen = list(view.units)
             self._mask = view.visible
+            self._sight = side_sight(state, hexmap, rules, self.viewer)
         self._seen_ids = {u.id for u in self._seen}
         stacks: dict[Hex, list] = {}
         for u in self._seen:
@@ -258,6 +262,17 @@ class BattleScene(Scene):
             self._select(None)
         self._range_key = None
         self._path_key = None
+
+    def would_see(self, h: Hex) -> bool:
+        """Whether a unit standing on ``h`` would be seen by the viewer (sight and cover)."""
+        if self._mask is None:
+            return True
+        if not self.hexmap.in_bounds(h):
+            return False
+        i = self.graph.index(h)
+        d = self._sight[i]
+        cover = self.rules.terrain[self.graph.terrain[i]].concealment
+        return d >= 0 and (not cover or d <= cover)
 
     def _sees(self, h: Hex) -> bool:
         if self._mask is None:
@@ -442,6 +457,13 @@ class BattleScene(Scene):
         if sel is not None and h in self._targets:
             self._order_target(sel, h)
             return
+        if sel is not None and self._kind(sel) == "air" and self.mission == "patrol" \
+                and not mine and sel.moves_left > 0:
+            from game.air import air_range
+
+            if h.distance(sel.hex) <= air_range(self.rules, sel):
+                self._order_target(sel, h)
+                return
         if shift and mine and sel is not None and self._kind(sel) == "ground":
             for u in mine:
                 if self._kind(u) == "ground" and u.id not in self.attackers and not u.attacked:
@@ -1068,6 +1090,7 @@ class BattleScene(Scene):
     def _anim_units(self) -> dict[str, tuple[float, float]]:
         """Units sliding along a path: their level position now (only where the viewer sees)."""
         out = {}
+        self.drawn_moving = {}
         for a in self.anims:
             if a.kind != "move":
                 continue
@@ -1075,9 +1098,10 @@ class BattleScene(Scene):
             i = min(int(f), len(a.path) - 2)
             frac = f - i
             here = a.path[i] if frac < 0.5 else a.path[i + 1]
-            if not self._sees(here):
+            if not self.would_see(here):
                 out[a.unit.id] = None
                 continue
+            self.drawn_moving[a.unit.id] = here
             x0, y0 = self.renderer.hex_center(a.path[i], self.view.scale)
             x1, y1 = self.renderer.hex_center(a.path[i + 1], self.view.scale)
             out[a.unit.id] = (x0 + (x1 - x0) * frac, y0 + (y1 - y0) * frac)
@@ -1157,7 +1181,8 @@ class BattleScene(Scene):
         mover = s.active_side
         who = self.session.seats[mover].label() if mover in self.session.seats else ""
         thinking = self.ai is not None
-        key = (s.turn, s.date, mover, self.viewer, thinking, w, self.scale, s.over,
+        limit = self.buttons[0].rect.x - pad
+        key = (s.turn, s.date, mover, self.viewer, thinking, w, self.scale, s.over, limit,
                tuple(b.enabled for b in self.buttons))
         f = self.fonts
 
@@ -1167,17 +1192,18 @@ class BattleScene(Scene):
             pygame.draw.line(surf, EDGE, (0, self.top_h - 1), (w, self.top_h - 1))
             x = pad
             parts = [(s.date.strftime("%d %B %Y").lstrip("0"), f.head, INK),
-                     (f"Turn {s.turn} of {s.end_turn}", f.body, MUTED),
-                     (f"{self.session.side_name(mover)} to move ({who})", f.head,
+                     (f"{self.session.side_name(mover)} to move", f.head,
                       self._side_colour(mover)),
-                     ("AI thinking..." if thinking else "", f.body, BRASS),
+                     (f"Turn {s.turn} of {s.end_turn}", f.body, MUTED),
+                     ("AI thinking..." if thinking else f"({who})", f.body,
+                      BRASS if thinking else MUTED),
                      (f"viewing: {self.session.side_name(self.viewer)}", f.body, MUTED)]
             for text, fnt, colour in parts:
-                if not text:
-                    continue
                 t = fnt.render(text, True, colour)
+                if x + t.get_width() > limit:
+                    continue  # a narrow window drops what does not fit
                 surf.blit(t, (x, (self.top_h - t.get_height()) // 2))
-                x += t.get_width() + sz(22, self.scale)
+                x += t.get_width() + sz(18, self.scale)
             return surf
 
         screen.blit(self._top.get(key, render), (0, 0))
@@ -1225,10 +1251,34 @@ class BattleScene(Scene):
         rows += self._preview_rows()
         if self.hover is not None and self.preview is None:
             rows += self._hover_rows(self.hover)
-        elif u is None and self._my_turn():
+        elif u is None:
+            rows += self._overview_rows()
+        return rows
+
+    def _overview_rows(self):
+        """With nothing selected or pointed at: the side's forces and the aims of the game."""
+        from game.victory import describe
+
+        f = self.fonts
+        state = self.state
+        rows = []
+        if self._my_turn():
             rows.append(("Your turn", f.head, BRASS))
             rows.append(("Click one of your units to give it orders; Tab picks the next one "
                          "that can move. E ends the turn. F1: all the keys.", f.body, MUTED))
+            rows.append(("", None, None))
+        sides = [self.viewer] if self.viewer else list(state.sides)
+        for side in sides:
+            units = state.units_of_side(side)
+            towns = sum(1 for c, o in state.city_owner.items()
+                        if o is not None and state.side_of(o) == side)
+            rows.append((self.session.side_name(side), f.head, self._side_colour(side)))
+            rows.append((f"{len(units)} units, {sum(u.personnel for u in units):,} personnel, "
+                         f"{towns} towns", f.body, INK))
+            for cond in self.session.game.setup.get("victory", []):
+                if cond.get("side") == side:
+                    rows.append((f"Aim: {describe(state, cond, state.side_names)}", f.small,
+                                 MUTED))
         return rows
 
     def _preview_rows(self):
