@@ -21,6 +21,7 @@ gives the values a field of a given type may take in the document.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,9 @@ class Editor:
             return EditResult(False, f"{label}: {exc}", label)
         if new is self.doc or new == self.doc:
             return EditResult(True, "", label)
+        odd = _unwritable(new)
+        if odd is not None:
+            return EditResult(False, f"{label}: {odd!r} cannot be written in a scenario", label)
         self._past.append((self.doc, label))
         self._future.clear()
         self.doc = new
@@ -177,6 +181,23 @@ class Editor:
         self.path = target
         self._saved = self.doc
         return target
+
+
+def _unwritable(v):
+    """The first value in a document that TOML cannot hold, or None."""
+    if isinstance(v, dict):
+        for k, x in v.items():
+            bad = k if not isinstance(k, str) else _unwritable(x)
+            if bad is not None:
+                return bad
+        return None
+    if isinstance(v, list):
+        return next((bad for bad in map(_unwritable, v) if bad is not None), None)
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return v
+    if isinstance(v, (str, int, float, bool, dt.date, dt.time)):
+        return None
+    return v
 
 
 def schema() -> dict:

@@ -779,7 +779,7 @@ def add_reinforcement(doc, ctx, date=None, turn=None, message=None):
         raise Refused("a reinforcement arrives on a date or at a turn: give one of them")
     r = {"date": _date(date, "date")} if date is not None else {"turn": _typed(schema.REINFORCEMENT, "turn", turn)}
     if message:
-        r["message"] = message
+        r["message"] = _typed(schema.REINFORCEMENT, "message", message)
     r["units"] = []
     return append(doc, "reinforcements", r)
 
@@ -1003,6 +1003,8 @@ def set_history(doc, ctx, **fields):
         raise _unknown("side", fields["winner"], side_ids(doc))
     cas = fields.get("casualties")
     if cas is not None:
+        if not isinstance(cas, dict):
+            raise Refused(f"casualties: expected a table of categories and people, got {cas!r}")
         for k, n in cas.items():
             if k not in schema.CATEGORIES and k != "civilians":
                 raise _unknown("casualty category", k, schema.CATEGORIES + ("civilians",))
