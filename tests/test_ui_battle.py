@@ -87,6 +87,14 @@ def test_battle_screen_draws_only_what_the_viewer_sees(app):
     assert hidden and not (scene.drawn_units & hidden)
     arr = pygame.surfarray.array3d(app.screen)
     assert arr.std() > 20
+    # A click on the minimap brings the map there.
+    scene.view.level = 8
+    app.step([], dt=0.016)
+    mm = scene.minimap
+    assert mm.visible
+    before = scene.view.centre
+    app.step(_click((mm.rect.left + 10, mm.rect.bottom - 10)), dt=0.016)
+    assert scene.view.centre[0] < before[0] and scene.view.centre[1] > before[1]
     # The window changes size, and the UI scale too.
     app.screen = pygame.display.set_mode((1024, 700), pygame.RESIZABLE)
     app.settings.ui_scale = 1.3
@@ -331,3 +339,20 @@ def test_watching_shows_everything_or_one_sides_view(app):
         app.step([_key(pygame.K_RETURN)] if scene.messages else [], dt=0.016)
         assert time.perf_counter() - t0 < 30
     assert any(c["side"] == "jihadist" for c in session.game.journal)
+
+
+def test_help_and_the_end_of_the_game(app):
+    from game.ui.help import HelpOverlay
+    from game.ui.results import ResultsScene
+
+    session, scene = _battle(app, {"jihadist": Seat("human")})
+    _dismiss(app, scene)
+    app.step([_key(pygame.K_F1)], dt=0.016)
+    assert isinstance(app.top, HelpOverlay)
+    app.step([_key(pygame.K_SPACE)], dt=0.016)
+    assert app.top is scene
+    # The game ends (as a victory condition would end it): the results replace the battle.
+    state = session.game.state
+    state.over, state.winner, state.result = True, "jihadist", "Jihadists win"
+    app.step([], dt=0.016)
+    assert isinstance(app.top, ResultsScene) and scene not in app.stack

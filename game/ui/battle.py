@@ -57,10 +57,11 @@ SHORTCUTS = [
     ("D", "dig in the selected unit"),
     ("C", "centre on the selection"),
     ("+ / - or the wheel", "zoom"),
-    ("Arrows, WASD, drag", "pan the map"),
+    ("Arrows, drag, screen edges", "pan the map"),
     ("Home", "the whole map"),
     ("L", "casualty ledger beside the source"),
     ("O", "show or hide the event log"),
+    ("M", "show or hide the minimap (click it to jump)"),
     ("V", "watching: whose view to show"),
     ("Space", "skip the AI's animation"),
     ("P", "pause or go on with the AI's turns"),
@@ -137,6 +138,7 @@ class BattleScene(Scene):
         self.toast: tuple[str, tuple, float] | None = None
         self.show_log = True
         self.show_ledger = False
+        self.show_minimap = True
         self.menu_open = False
         self.log_scroll = 0
         self.drawn_units: set[str] = set()
@@ -796,6 +798,8 @@ class BattleScene(Scene):
             self.show_ledger = not self.show_ledger
         elif k == pygame.K_o:
             self.show_log = not self.show_log
+        elif k == pygame.K_m:
+            self.show_minimap = not self.show_minimap
         elif k == pygame.K_v:
             self._cycle_watch()
         elif k == pygame.K_p:
@@ -891,8 +895,8 @@ class BattleScene(Scene):
 
     def _pan(self, dt: float) -> None:
         keys = pygame.key.get_pressed()
-        dx = (keys[pygame.K_LEFT] or keys[pygame.K_a]) - (keys[pygame.K_RIGHT])
-        dy = (keys[pygame.K_UP] or keys[pygame.K_w]) - (keys[pygame.K_DOWN] or keys[pygame.K_s])
+        dx = keys[pygame.K_LEFT] - keys[pygame.K_RIGHT]
+        dy = keys[pygame.K_UP] - keys[pygame.K_DOWN]
         if self.app.settings.edge_pan and pygame.mouse.get_focused() and not self._down:
             x, y = self.mouse
             w, h = self.size
@@ -1031,7 +1035,7 @@ class BattleScene(Scene):
         """A small flag in the holder's colour by every town a faction holds."""
         state = self.state
         w, h = surf.get_size()
-        fs = max(5, int(self.counter_size() * 0.32))
+        fs = max(6, int(self.counter_size() * 0.42))
         for cid, owner in state.city_owner.items():
             if owner is None:
                 continue
@@ -1154,11 +1158,21 @@ class BattleScene(Scene):
 
     def _draw_minimap(self, screen) -> None:
         mm = self.minimap
+        # In a small window the minimap would hide too much of the map; M hides it anyway.
+        if not self.show_minimap or self.map_rect.w < 3 * mm.rect.w \
+                or self.map_rect.h < 2.2 * mm.rect.h:
+            mm.visible = False
+            return
         mm.rect.topright = (self.map_rect.right - 8, self.map_rect.top + 8)
         mm.draw(screen, self.view, topright=mm.rect.topright)
-        if not mm.visible:
-            return
+        mm.visible = True
         bx, by = self.renderer.bounds_km[:2]
+        for cid, owner in self.state.city_owner.items():  # who holds the towns: hollow dots
+            if owner is None:
+                continue
+            x, y = self.renderer.hex_center_km(self.hexmap.city_by_id(cid).hex)
+            p = (int(mm.rect.x + (x - bx) * mm.scale), int(mm.rect.y + (y - by) * mm.scale))
+            pygame.draw.rect(screen, self.palette.colour(owner), (p[0] - 2, p[1] - 2, 5, 5), 1)
         for u in self._seen:
             x, y = self.renderer.hex_center_km(u.hex)
             p = (int(mm.rect.x + (x - bx) * mm.scale), int(mm.rect.y + (y - by) * mm.scale))
@@ -1179,7 +1193,9 @@ class BattleScene(Scene):
             b.rect = pygame.Rect(x - bw, (self.top_h - bh) // 2, bw, bh)
             x -= bw + pad
         mover = s.active_side
-        who = self.session.seats[mover].label() if mover in self.session.seats else ""
+        seat = self.session.seats.get(mover)
+        who = "" if seat is None else "a player" if seat.kind == "human" else \
+            f"the AI, {seat.difficulty}"
         thinking = self.ai is not None
         limit = self.buttons[0].rect.x - pad
         key = (s.turn, s.date, mover, self.viewer, thinking, w, self.scale, s.over, limit,
@@ -1195,7 +1211,7 @@ class BattleScene(Scene):
                      (f"{self.session.side_name(mover)} to move", f.head,
                       self._side_colour(mover)),
                      (f"Turn {s.turn} of {s.end_turn}", f.body, MUTED),
-                     ("AI thinking..." if thinking else f"({who})", f.body,
+                     ("AI thinking..." if thinking else f"played by {who}", f.body,
                       BRASS if thinking else MUTED),
                      (f"viewing: {self.session.side_name(self.viewer)}", f.body, MUTED)]
             for text, fnt, colour in parts:
