@@ -149,14 +149,22 @@ def parse_side_args(args: list[str], state_or_scenario) -> dict[str, Seat]:
 
 
 def default_seats(side_ids: list[str], seats: dict[str, Seat] | None = None) -> dict[str, Seat]:
-    """The seats asked for; the others: the first side a person, the rest the normal AI."""
+    """The seats asked for; of the others, the first is a person unless a person already sits
+    at a side that was asked for, and the rest are the normal AI."""
     given = dict(seats or {})
     unknown = [s for s in given if s not in side_ids]
     if unknown:
         raise ValueError(f"no side {unknown[0]!r} in this scenario (sides: {', '.join(side_ids)})")
+    person = any(seat.kind == HUMAN for seat in given.values())
     out = {}
-    for i, side in enumerate(side_ids):
-        out[side] = given.get(side) or (Seat(HUMAN) if i == 0 and not given else Seat(AI))
+    for side in side_ids:
+        if side in given:
+            out[side] = given[side]
+        elif not person:
+            out[side] = Seat(HUMAN)
+            person = True
+        else:
+            out[side] = Seat(AI)
     return out
 
 
@@ -201,6 +209,11 @@ def event_seen_by(event: Event, actor: str, side: str, state, hexmap, mask) -> b
     if side == actor or event.kind in PUBLIC_EVENTS:
         return True
     mine = {f for f, fac in state.factions.items() if fac.side == side}
+    if event.kind == "spotted":  # the mover's own news: what it now sees
+        return False
+    if event.kind == "out_of_supply":  # the owner's news
+        return any(state.units[u].faction in mine for u in (event.data or {}).get("units", [])
+                   if u in state.units)
     d = event.data or {}
     for key in ("attacker_losses", "defender_losses"):
         if any(uid in state.units and state.units[uid].faction in mine
@@ -330,11 +343,24 @@ class Session:
         meta = {
             "seats": {s: seat.to_dict() for s, seat in self.seats.items()},
             "name": self.name,
-            "scenario_path": str(self.scenario_path.stem if self.scenario_path else ""),
+            "scenario_path": self._scenario_ref(),
             "logs": {s: [e.to_dict() for e in v[-LOG_LIMIT:]] for s, v in self.logs.items() if v},
             "inbox": {s: [e.to_dict() for e in v] for s, v in self.inbox.items() if v},
         }
         return save_game(self.game, path, extra={"session": meta})
+
+    def _scenario_ref(self) -> str:
+        """How the save names its scenario: a bundled one by id, another by its path."""
+        from game import SCENARIOS_DIR
+
+        p = self.scenario_path
+        if p is None:
+            return ""
+        try:
+            p.resolve().relative_to(SCENARIOS_DIR.resolve())
+            return p.stem
+        except ValueError:
+            return str(p.resolve())
 
     def autosave_path(self, directory) -> Path:
         """Where this game's automatic save goes in ``directory``: one file per scenario."""

@@ -39,6 +39,11 @@ def test_new_with_seats_and_unknown_side():
     s = Session.new(SCENARIO, {"coalition": Seat("human"), "jihadist": Seat("ai", "hard")})
     assert s.humans() == ["coalition"]
     assert s.seats["jihadist"].difficulty == "hard" and s.seats["baathist"].kind == "ai"
+    # With nobody asked to play, the first side not given gets the person.
+    s = Session.new(SCENARIO, {"jihadist": Seat("ai", "easy")})
+    assert s.humans() == ["baathist"] and s.seats["coalition"] == Seat("ai")
+    s = Session.new(SCENARIO, {side: Seat("ai") for side in ("jihadist", "baathist", "coalition")})
+    assert s.humans() == []
     with pytest.raises(ValueError, match="no side 'nobody'"):
         Session.new(SCENARIO, {"nobody": Seat("human")})
 
@@ -175,3 +180,27 @@ def test_threaded_ai_turn_matches_the_unthreaded_one():
 def test_ai_turn_refuses_a_side_not_to_move(fresh):
     with pytest.raises(ValueError, match="not to move"):
         AITurn(fresh, "coalition")
+
+
+def test_what_another_side_reads_of_a_move(fresh):
+    import numpy as np
+
+    from game.commands import Event
+    from game.session import event_seen_by, seen_text
+
+    g = fresh.game
+    mover = next(u for u in g.state.units_of_side("jihadist") if u.type == "militia")
+    a, b = mover.hex, next(n for n in mover.hex.neighbors() if g.hexmap.in_bounds(n))
+    mask = np.zeros((g.hexmap.rows, g.hexmap.cols), dtype=bool)
+    mask[a.r, a.q + (a.r - (a.r & 1)) // 2] = True  # the start is seen, the end is not
+    moved = Event("moved", f"{mover.id} moved to {b.q},{b.r}",
+                  {"unit": "nobody-here", "path": [[a.q, a.r], [b.q, b.r]]})
+    assert event_seen_by(moved, "jihadist", "coalition", g.state, g.hexmap, mask)
+    assert seen_text(moved, "jihadist", "coalition", g.hexmap, mask) == "nobody-here moved out of sight"
+    assert seen_text(moved, "jihadist", "jihadist", g.hexmap, mask) == moved.text
+    nothing = np.zeros_like(mask)
+    assert not event_seen_by(moved, "jihadist", "coalition", g.state, g.hexmap, nothing)
+    spotted = Event("spotted", "1 enemy unit sighted", {"units": [mover.id]})
+    assert not event_seen_by(spotted, "coalition", "jihadist", g.state, g.hexmap, mask)
+    news = Event("message", "Iraq orders the coalition out", {})
+    assert event_seen_by(news, "coalition", "jihadist", g.state, g.hexmap, nothing)

@@ -25,7 +25,7 @@ import time
 import numpy as np
 import pygame
 
-from game.commands import EndTurn, Entrench, Move
+from game.commands import Command, EndTurn, Entrench, Move
 from game.hexgrid import Hex
 from game.movement import find_path, map_graph, movement_range, obstacles_for
 from game.session import NEWS_EVENTS, Session, event_seen_by
@@ -525,7 +525,7 @@ class BattleScene(Scene):
             return
         from game.combat import Attack
 
-        if isinstance(self.preview, (Move,)) or hasattr(self.preview, "kind"):
+        if isinstance(self.preview, Command):  # an air or naval mission, made ready
             cmd = self.preview
         else:
             cmd = Attack(self.viewer, list(self.preview.attackers or self.attackers), self.target)
@@ -1303,7 +1303,7 @@ class BattleScene(Scene):
         if p is None or self.target is None:
             return []
         rows = []
-        if hasattr(p, "kind"):  # an air or naval mission
+        if isinstance(p, Command):  # an air or naval mission
             problems = p.validate(self.state, self.session.game.ctx)
             what = {"air_mission": f"{p.mission} by {getattr(p, 'wing', '')}",
                     "naval_strike": f"naval strike by {getattr(p, 'group', '')}"}.get(p.kind, p.kind)
