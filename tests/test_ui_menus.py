@@ -390,7 +390,11 @@ def test_settings_change_apply_and_persist(app, home):
 def test_results_say_who_won_and_draw_the_casualties(app, home):
     s = finished(Session.new(SCENARIO, None, seed=2))
     app.push(menus.MainMenuScene(app))
-    app.push(Stand(app))
+    res = app.push(ResultsScene(app, s))
+    frame(app)
+    assert res.map_button is None  # in place of the battle: no map to go back to
+    stand = app.replace(Stand(app))
+    stand.session = s  # stands in for the finished battle
     res = app.push(ResultsScene(app, s))
     frame(app)
     assert res.headline() == "Victory: Jihadists"

@@ -298,7 +298,8 @@ class NewGameScene(W.GuiScene):
         top = px(64)
         list_w = max(px(240), min(px(420), int(w * 0.28)))
         list_h = by - px(14) - top
-        rows = [self._row_text(e) for e in self.entries]
+        body = W.font(W.scaled(W.BODY, self.scale))
+        rows = [W.fit_text(self._row_text(e), body, list_w - px(40)) for e in self.entries]
         self.list = UISelectionList(pygame.Rect(margin, top, list_w, list_h), rows, m,
                                     allow_double_clicks=False)
         if self.index >= 0:
@@ -701,6 +702,8 @@ class SaveDialog(W.GuiScene):
         self.message = ""
         self.saved: Path | None = None
 
+    HINT = "Enter: save  \u00b7  Esc: cancel  \u00b7  pick a save below to replace it"
+
     def build(self, size):
         w, h = size
         px, m = self.px, self.manager
@@ -715,7 +718,8 @@ class SaveDialog(W.GuiScene):
         self.entry.set_text_length_limit(60)
         self.entry.set_text(self.name)
         y += px(46)
-        self.message_label = _label(m, (p.x + pad, y, pw - 2 * pad, px(28)), self.message,
+        self.message_label = _label(m, (p.x + pad, y, pw - 2 * pad, px(28)),
+                                    self.message or self.HINT,
                                     "#error" if self.confirming or self.message else "#muted")
         y += px(34)
         bottom_h = px(44)
@@ -770,7 +774,7 @@ class SaveDialog(W.GuiScene):
     def say(self, text: str, error: bool = False) -> None:
         self.message = text
         self.message_label.change_object_id("#error" if error else "#muted")
-        self.message_label.set_text(text)
+        self.message_label.set_text(text or self.HINT)
 
     def confirm(self):
         from game.saves import SaveError

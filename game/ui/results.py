@@ -10,7 +10,7 @@ pushed over the battle screen, so "View final map" simply uncovers it.
 from __future__ import annotations
 
 import pygame
-from pygame_gui.elements import UIButton, UILabel
+from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.ui import widgets as W
 
@@ -45,16 +45,19 @@ class ResultsScene(W.GuiScene):
         out.append((f"The game ended on turn {st.turn} of {st.end_turn}, {st.date.day} "
                     f"{st.date:%B %Y}." if st.over else
                     f"Turn {st.turn} of {st.end_turn}, {st.date.day} {st.date:%B %Y}.", W.MUTED))
-        for cond in setup.get("victory", []):
+        conds = setup.get("victory", [])
+        # The condition that decided the game: the winner's whose words the result quotes.
+        winning = next((c for c in conds if c["side"] == st.winner
+                        and (c.get("text") or c["kind"]) in st.result), None)
+        for cond in conds:
             side = cond["side"]
-            won = st.winner == side
-            mark = "\u2713" if won else "\u2022"
             try:
                 text = describe(st, cond, st.side_names)
             except (KeyError, TypeError):
                 text = cond.get("text") or cond.get("kind", "")
-            out.append((f"{mark} {st.side_names.get(side, side)}: {text}",
-                        W.GOOD if won else W.INK))
+            won = cond is winning
+            out.append((f"\u2022 {st.side_names.get(side, side)}: {text}"
+                        + ("  \u2014 met" if won else ""), W.GOOD if won else W.INK))
         history = setup.get("history") or {}
         said = (history.get("outcome") or "").strip()
         if said:
@@ -76,23 +79,31 @@ class ResultsScene(W.GuiScene):
                                     object_id="#primary")
         x -= px(180) + px(12)
         self.map_button = None
-        if self.app.below(self) is not None:
+        below = self.app.below(self)
+        if below is not None and getattr(below, "session", None) is self.session:  # the battle
             self.map_button = UIButton(pygame.Rect(x - px(200), by, px(200), bh),
                                        "View final map", m)
         self.focusable = [b for b in (self.menu_button, self.map_button, self.quit_button) if b]
         self.focus = 0
         UILabel(pygame.Rect(margin, margin, w - 2 * margin, px(70)), self.headline(), m,
                 object_id="#title")
-        self.text_top = margin + px(76)
-        self.text_width = w - 2 * margin
-        self.margin = margin
-        # The chart takes the room the text leaves, down to the buttons.
+        top = margin + px(76)
+        width = w - 2 * margin
+        # The text takes what it needs, unless the chart would then be too cramped to read:
+        # then the text scrolls in its box.
         body = W.font(W.scaled(W.BODY, self.scale))
-        n = sum(len(W.wrap(t, body, self.text_width)) for t, _ in self.lines())
-        chart_top = self.text_top + n * body.get_linesize() + px(18)
+        lines = self.lines()
+        pad = px(8)
+        n = sum(len(W.wrap(t, body, width - 2 * pad - px(20))) for t, _ in lines)
+        text_h = int(n * body.get_linesize() * 1.3) + 2 * pad + px(8)
+        chart_min = 48 + 40 + 24 * max(1, len(self.rows))
+        text_h = max(px(80), min(text_h, by - px(16) - top - chart_min - px(12)))
+        html = "<br>".join(f'<font color="{W._hex(c)}">{W.escape(t)}</font>' for t, c in lines)
+        self.text = UITextBox(html, pygame.Rect(margin, top, width, text_h), m, object_id="#plain")
+        chart_top = top + text_h + px(12)
         want = 48 + 44 + 30 * max(1, len(self.rows))
         chart_h = max(px(140), min(by - px(16) - chart_top, want))
-        self.chart_rect = pygame.Rect(margin, chart_top, w - 2 * margin, chart_h)
+        self.chart_rect = pygame.Rect(margin, chart_top, width, chart_h)
         self._chart = None
 
     def chart(self) -> pygame.Surface:
@@ -103,12 +114,6 @@ class ResultsScene(W.GuiScene):
 
     def draw(self, screen):
         W.draw_backdrop(screen)
-        body = W.font(W.scaled(W.BODY, self.scale))
-        y = self.text_top
-        for text, colour in self.lines():
-            for part in W.wrap(text, body, self.text_width):
-                W.blit_text(screen, part, body, colour, (self.margin, y))
-                y += body.get_linesize()
         if self.chart_rect.h > 0 and self.chart_rect.w > 0:
             screen.blit(self.chart(), self.chart_rect)
         self.manager.draw_ui(screen)
@@ -171,7 +176,9 @@ def draw_chart(size, rows, figures_title: str, game_title: str) -> pygame.Surfac
     from game.ui.charts import GAME_COLOUR, INK, PAPER, SOURCE_COLOUR, draw_casualties
 
     surf = pygame.Surface(size)
-    rect = surf.get_rect()
+    surf.fill(PAPER)
+    # Room on the right for the figures written after the longest bars.
+    rect = pygame.Rect(0, 0, max(200, size[0] - 90), size[1])
     if not rows:
         surf.fill(PAPER)
         f = W.font(16)
@@ -180,7 +187,7 @@ def draw_chart(size, rows, figures_title: str, game_title: str) -> pygame.Surfac
         return surf
     draw_casualties(surf, rect, rows, f"Killed in this game beside {figures_title}")
     # One game has no spread: a legend of its own in place of the chart's.
-    strip = pygame.Rect(rect.x, rect.bottom - 28, rect.w, 28)
+    strip = pygame.Rect(0, rect.bottom - 28, size[0], 28)
     surf.fill(PAPER, strip)
     f = W.font(13)
     x = rect.x + 16

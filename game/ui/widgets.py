@@ -183,6 +183,8 @@ def theme(scale: float = 1.0) -> dict:
                    "misc": {"text_horiz_alignment": "center"}},
         "#subtitle": {"font": fnt(BODY + 1), "colours": {"normal_text": _hex(MUTED)},
                       "misc": {"text_horiz_alignment": "center"}},
+        "#plain": {"colours": {"dark_bg": "#00000000", "normal_border": "#00000000"},
+                   "misc": {"border_width": "0", "padding": f"{scaled(8, scale)},{scaled(8, scale)}"}},
         "#info": {"font": fnt(BODY), "colours": {"normal_text": _hex(MUTED)}},
         "#centre": {"misc": {"text_horiz_alignment": "center"}},
         "#right": {"font": fnt(SMALL), "colours": {"normal_text": _hex(MUTED)},
