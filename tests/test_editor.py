@@ -8,6 +8,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from game.commands import Context, Game
 from game.editor import OPS, Editor, choices, schema
@@ -492,3 +494,41 @@ def test_ai_plays_on_the_changed_map(ctx, tmp_path):
     while not game.state.over and game.state.turn <= 3:
         refused += play_turn(game, players[game.state.active_side]).refused
     assert refused == []
+
+
+# -- anything a form may send: a refusal or an edit, never an exception -------------------------
+
+ODD_VALUES = [None, 0, -1, 5, 3.5, True, "", "isis", "iraq", "jihadist", "baathist", "Mosul", "x y",
+              [60, 40], [500, 500], Hex(60, 40), ["isis", "iraq"], [], {}, {"do": "message", "text": "x"},
+              {"turn": 2}, {"date": "2014-06-20"}, dt.date(2014, 6, 20), "units[0]", "units[99]",
+              "reinforcements[0]", "marsh", "sea", "mosul-falls", [[60, 40]], {"all": [{"turn": 1}]},
+              "militia", {"tanks": 3}, ("a",), float("nan"), {"kind": "hold"}, ["Mosul"], {"iraq": 5}]
+ODD_NAMES = ["unit", "place", "faction", "type", "personnel", "id", "name", "side", "city", "terrain",
+             "index", "zone", "date", "turn", "message", "trigger", "action", "kind", "cities", "count",
+             "text", "winner", "casualties", "title", "start", "end", "turn_days", "side_order", "morale",
+             "equipment", "quality", "leaders", "bases"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 10**9))
+def test_odd_arguments_are_refused_or_done_never_raised(ctx, seed):
+    import inspect
+    import random
+
+    rnd = random.Random(seed)
+    ed = example(ctx)
+    for _ in range(12):
+        name = rnd.choice(sorted(OPS))
+        args = {}
+        for p in list(inspect.signature(OPS[name]).parameters.values())[2:]:
+            if p.kind == p.VAR_KEYWORD:
+                for k in rnd.sample(ODD_NAMES, rnd.randint(0, 2)):
+                    args[k] = rnd.choice(ODD_VALUES)
+            elif p.default is p.empty or rnd.random() < 0.5:
+                args[p.name] = rnd.choice(ODD_VALUES)
+        before = ed.doc
+        res = ed.apply(name, **args)
+        assert res.ok or (res.reason and ed.doc is before)
+    assert tomllib.loads(ed.text()) == ed.doc
+    ed.check()

@@ -108,6 +108,8 @@ def _index(doc, part: str, index, what: str) -> int:
     items = tables(doc, part)
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(items):
         raise Refused(f"there is no {what} {index!r}" + (f" (0 to {len(items) - 1})" if items else " (none yet)"))
+    if not isinstance(items[index], dict):
+        raise Refused(f"{part}[{index}] is not a table: fix it in the file first")
     return index
 
 
@@ -397,7 +399,7 @@ def set_side(doc, ctx, side, id=None, name=None):
 def delete_side(doc, ctx, side):
     """Delete a side with no factions; its victory conditions, zones and depots go with it."""
     i = _by_id(doc, "sides", side, "side")
-    left = [f["id"] for f in tables(doc, "factions") if isinstance(f, dict) and f.get("side") == side]
+    left = [str(f.get("id")) for f in tables(doc, "factions") if isinstance(f, dict) and f.get("side") == side]
     if left:
         raise Refused(f"side {side!r} still has factions ({', '.join(left)}): move or delete them first")
     doc = _drop_item(doc, ("sides", i))

@@ -231,6 +231,8 @@ def render(doc: dict, base_text: str | None = None) -> str:
             _repair(tk)
             _merge_table(tk, old, doc, top=True)
             text = tk.as_string()
+            if text.endswith("\n\n") and not base_text.endswith("\n\n"):
+                text = text.rstrip("\n") + "\n"  # tables added at the end bring a blank line
             if _reads_as(text, doc):
                 return text
         except Exception:  # noqa: BLE001  tomlkit's own errors: fall back to a fresh text
