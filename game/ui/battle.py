@@ -1064,23 +1064,30 @@ class BattleScene(Scene):
             self._range_surf_key = key
             layer = pygame.Surface(self.map_rect.size, pygame.SRCALPHA)
             w, h = layer.get_size()
+            inside = set(self._range)
+            u = self._unit(self.selected)
+            if u is not None:
+                inside.add(u.hex)
+            edge = self.renderer.edge_km
             for hx in self._range:
                 x, y = self._level_xy(hx, left, top)
                 if -30 < x < w + 30 and -30 < y < h + 30:
                     pts = [(x + dx * s, y + dy * s) for dx, dy in self.renderer.corner_km]
-                    pygame.draw.polygon(layer, (255, 255, 210, 70), pts)
+                    pygame.draw.polygon(layer, (255, 255, 200, 80), pts)
+            # The range's outline: the hexsides between a hex it reaches and one it does not.
+            width = max(2, int(self.counter_size() / 12))
+            for hx in inside:
+                x, y = self._level_xy(hx, left, top)
+                if not (-30 < x < w + 30 and -30 < y < h + 30):
+                    continue
+                for d, nb in enumerate(hx.neighbors()):
+                    if nb not in inside:
+                        (ax, ay), (bx, by) = edge[d]
+                        pygame.draw.line(layer, (255, 226, 60, 230), (x + ax * s, y + ay * s),
+                                         (x + bx * s, y + by * s), width)
             self._range_surf = layer
         screen.blit(self._range_surf, self.map_rect)
         u = self._unit(self.selected)
-        if u is not None:
-            pygame.draw.polygon(screen, (255, 240, 80), self.view.hex_polygon(u.hex), 3)
-            for uid in self.attackers[1:]:
-                a = self._unit(uid)
-                if a is not None:
-                    pygame.draw.polygon(screen, (255, 180, 60), self.view.hex_polygon(a.hex), 2)
-        for hx in self._targets:
-            colour = (255, 60, 40) if hx != self.target else (255, 255, 255)
-            pygame.draw.polygon(screen, colour, self.view.hex_polygon(hx), 3 if hx == self.target else 2)
         if self._path:
             path, cost = self._path
             pts = [self.screen_pos(hx) for hx in path]
@@ -1147,7 +1154,24 @@ class BattleScene(Scene):
             drawn.add(uid)
         self.drawn_units = drawn
 
+    def _draw_selection(self, screen) -> None:
+        """Over the counters: the selected unit, the units joining its attack, the targets."""
+        u = self._unit(self.selected)
+        if u is None:
+            return
+        for uid in self.attackers[1:]:
+            a = self._unit(uid)
+            if a is not None:
+                pygame.draw.polygon(screen, (255, 170, 40), self.view.hex_polygon(a.hex), 3)
+        pygame.draw.polygon(screen, (20, 20, 20), self.view.hex_polygon(u.hex), 5)
+        pygame.draw.polygon(screen, (255, 236, 70), self.view.hex_polygon(u.hex), 3)
+        for hx in self._targets:
+            chosen = hx == self.target
+            pygame.draw.polygon(screen, (255, 255, 255) if chosen else (235, 40, 30),
+                                self.view.hex_polygon(hx), 4 if chosen else 2)
+
     def _draw_marks(self, screen) -> None:
+        self._draw_selection(screen)
         for a in self.anims:
             if a.kind == "flash" and self._sees(a.hex):
                 on = int(a.t * 8) % 2 == 0

@@ -203,7 +203,7 @@ class CounterArt:
         pygame.draw.rect(surf, colour, body, border_radius=max(1, size // 10))
         pygame.draw.rect(surf, (10, 10, 12), body, 1, border_radius=max(1, size // 10))
         symbol = self.symbols.get(type_id, "infantry")
-        if size < 18:
+        if size < 22:
             # Too small for words: the frame and symbol alone.
             frame = pygame.Rect(0, 0, size - 4, max(4, int(size * 0.56)))
             frame.center = body.center
