@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import datetime as dt
 import tomllib
 from pathlib import Path
@@ -309,6 +310,7 @@ def test_targets_name_hexes(ctx):
 
 def test_schema_is_the_validators_own():
     s = schema()
+    assert json.loads(json.dumps(s)) == s  # plain data, for any form builder
     assert set(s["triggers"]) == TRIGGERS
     assert {k: {f["name"] for f in v["fields"]} for k, v in s["actions"].items()} == ACTIONS
     assert {k: {f["name"] for f in v["fields"]} - {"side", "text"} for k, v in s["victory"].items()} == VICTORY
@@ -532,3 +534,24 @@ def test_odd_arguments_are_refused_or_done_never_raised(ctx, seed):
         assert res.ok or (res.reason and ed.doc is before)
     assert tomllib.loads(ed.text()) == ed.doc
     ed.check()
+
+
+def test_map_view_shows_the_document_even_with_mistakes(ctx):
+    ed = example(ctx)
+    assert ed.apply("paint_terrain", hexes=[[60, 40]], terrain="marsh").ok
+    assert ed.apply("add_no_fly_zone", id="north", side="baathist", centre="Mosul", radius=1).ok
+    assert ed.apply("add_supply_source", place="Tal Afar", faction="isis").ok
+    view = ed.map_view()
+    mosul = hexmap().find_city("Mosul").hex
+    assert view.hexmap.terrain_at(Hex(60, 40)) == "marsh"
+    assert [u["id"] for u in view.units_at(mosul.q, mosul.r)] == ["iraq-2div"]
+    assert {u["when"] for u in view.units} == {"start", "reinforcement"}
+    assert view.zones[0]["id"] == "north" and [mosul.q, mosul.r] in view.zones[0]["hexes"]
+    assert view.supply_sources[0]["faction"] == "isis" and view.supply_sources[0]["hex"]
+    assert view.objectives[1]["towns"][0]["name"] == "Mosul" and view.control["mosul"] == "iraq"
+    # a unit on an unknown town is still listed, with no hex; the check names the mistake
+    doc = copy.deepcopy(ed.doc)
+    doc["units"][0]["place"] = "Atlantis"
+    broken = Editor(doc, ctx)
+    assert broken.map_view().units[0]["hex"] is None
+    assert any(i.path == "units[0].place" for i in broken.check())

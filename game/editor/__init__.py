@@ -16,7 +16,8 @@ its history. Every edit a person makes is one call::
 The operations are pure functions in ``game.editor.ops`` (``OPS`` lists them by name), each
 ``op(doc, ctx, **args) -> new doc``; ``schema()`` describes the tables, triggers, actions and
 victory conditions a form may offer, from the same tables the validator uses; ``choices``
-gives the values a field of a given type may take in the document.
+gives the values a field of a given type may take in the document; ``map_view`` what the
+map shows of it (units, zones, depots, objectives with their hexes, the changed terrain).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class Editor:
         self._future: list[tuple[dict, str]] = []
         self._saved = doc if base_text is not None else None
         self._checked: tuple[dict, list[Issue]] | None = None
+        self._view = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -164,6 +166,15 @@ class Editor:
             sc.path = self.path
             sc.source = self.doc
         return None if problems else sc
+
+    def map_view(self):
+        """What the map shows of the document: the changed terrain, towns held, units, zones,
+        depots and objectives, each with its hex (``game.editor.view.MapView``)."""
+        from game.editor.view import map_view
+
+        if self._view is None or self._view[0] is not self.doc:
+            self._view = (self.doc, map_view(self.doc, self.ctx))
+        return self._view[1]
 
     def choices(self, type_: str) -> list:
         """The values a field of this type may take now (see ``game.scenario.schema``)."""

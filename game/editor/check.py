@@ -42,7 +42,8 @@ class Issue:
         return f"{where}{field_}{self.text}{hint}"
 
 
-def _hex_of(ctx, place) -> list[int] | None:
+def hex_of(ctx, place) -> list[int] | None:
+    """The hex ``[q, r]`` of a place as a file writes it, or None if it is not one."""
     try:
         if isinstance(place, list) and len(place) == 2 and all(isinstance(x, int) for x in place):
             return list(place) if ctx.hexmap.in_bounds(Hex(*place)) else None
@@ -68,7 +69,7 @@ def target(doc, ctx, path: str) -> dict:
             out = {"kind": "unit", "path": path_text(steps[:n])}
             if isinstance(u.get("id"), str):
                 out["id"] = u["id"]
-            h = _hex_of(ctx, u.get("place"))
+            h = hex_of(ctx, u.get("place"))
             if h:
                 out["hex"] = h
             rest = steps[n:]
@@ -95,7 +96,7 @@ def target(doc, ctx, path: str) -> dict:
                 place = t["place"]
             elif "centre" in t:
                 place = t["centre"]
-            h = _hex_of(ctx, place)
+            h = hex_of(ctx, place)
             if h:
                 out["hex"] = h
         if top == "events" and len(steps) > 3 and steps[2] == "actions" and isinstance(steps[3], int):
