@@ -49,6 +49,8 @@ def _label(manager, rect, text, object_id=None, container=None) -> UILabel:
 class MainMenuScene(W.GuiScene):
     """The first screen: new game, load game, the scenario editor, settings, quit."""
 
+    DESIGN = (720, 560)
+
     def build(self, size):
         w, h = size
         px = self.px
@@ -237,6 +239,8 @@ DIFFICULTIES = ("easy", "normal", "hard")
 
 class NewGameScene(W.GuiScene):
     """Choose a scenario, who plays each side (a person, or the AI and how well), and a seed."""
+
+    DESIGN = (1000, 680)
 
     def __init__(self, app):
         super().__init__(app)
@@ -592,6 +596,8 @@ def clean_save_name(text: str) -> str:
 class LoadDialog(W.GuiScene):
     """The saved games, newest first; Load opens the chosen one in the battle screen."""
 
+    DESIGN = (820, 600)
+
     def __init__(self, app):
         super().__init__(app)
         self.saves = list_saves()
@@ -689,6 +695,8 @@ class LoadDialog(W.GuiScene):
 
 class SaveDialog(W.GuiScene):
     """Over the battle: a name for the save, the saves already made; Save writes it."""
+
+    DESIGN = (780, 600)
 
     overlay = True
 
@@ -803,6 +811,7 @@ class SaveDialog(W.GuiScene):
 class SettingsScene(W.GuiScene):
     """UI scale, colours, how AI turns are shown, edge panning, autosave; kept on leaving."""
 
+    DESIGN = (900, 600)
     ROWS = (
         ("ui_scale", "Interface size", "How large the text and buttons are."),
         ("palette", "Side colours", "Colour-blind: colours people with red-green colour "

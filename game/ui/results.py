@@ -16,6 +16,8 @@ from game.ui import widgets as W
 
 
 class ResultsScene(W.GuiScene):
+    DESIGN = (1000, 680)
+
     def __init__(self, app, session):
         super().__init__(app)
         self.session = session
@@ -185,14 +187,19 @@ def draw_chart(size, rows, figures_title: str, game_title: str) -> pygame.Surfac
         W.blit_text(surf, "No one was killed in this game, and the source gives no figures.",
                     f, INK, rect.center, "center")
         return surf
+    # A height at which the axis's figures end above the chart's legend (its rows are
+    # (height - 88) // n pixels, its legend the last 24), so that the legend can be replaced.
+    n = len(rows)
+    row_h = max(22, (size[1] - 92) // n)
+    rect.h = min(size[1], 92 + row_h * n)
     draw_casualties(surf, rect, rows, f"Killed in this game beside {figures_title}")
     # One game has no spread: a legend of its own in place of the chart's.
-    strip = pygame.Rect(0, rect.bottom - 28, size[0], 28)
+    strip = pygame.Rect(0, rect.bottom - 24, size[0], 24)
     surf.fill(PAPER, strip)
     f = W.font(13)
     x = rect.x + 16
     for name, colour in ((f"this game ({game_title})", GAME_COLOUR), ("the source", SOURCE_COLOUR)):
-        pygame.draw.rect(surf, colour, (x, strip.y + 4, 14, 14))
-        r = W.blit_text(surf, name, f, INK, (x + 20, strip.y + 2))
+        pygame.draw.rect(surf, colour, (x, strip.y + 2, 14, 14))
+        r = W.blit_text(surf, name, f, INK, (x + 20, strip.y))
         x = r.right + 32
     return surf

@@ -325,9 +325,15 @@ class GuiScene(Scene):
 
     # -- layout --------------------------------------------------------------------------
 
+    #: The window size the screen's layout needs at UI scale 1. In a smaller window the scale
+    #: shrinks to fit (never below 0.7), so a large UI scale never makes a screen overflow.
+    DESIGN = (960, 600)
+
     @property
     def scale(self) -> float:
-        return float(self.app.settings.ui_scale)
+        w, h = self.app.screen.get_size()
+        fit = min(w / self.DESIGN[0], h / self.DESIGN[1])
+        return round(max(0.7, min(float(self.app.settings.ui_scale), fit)), 3)
 
     def px(self, n: float) -> int:
         return scaled(n, self.scale)
