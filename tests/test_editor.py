@@ -94,7 +94,7 @@ EDITS = [
 def test_every_operation_is_exercised():
     assert {name for name, _ in EDITS} | {"toggle_no_fly_hex", "set_no_fly_zone", "delete_no_fly_zone",
                                           "set_supply_source", "delete_supply_source",
-                                          "delete_side"} == set(OPS)
+                                          "delete_side", "delete_terrain"} == set(OPS)
 
 
 @pytest.mark.parametrize("name,args", EDITS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(EDITS)])
@@ -254,6 +254,16 @@ def test_painting_terrain_and_painting_it_back(ctx):
     assert "terrain" not in ed.doc
     assert ed.apply("paint_terrain", hexes=[a], terrain=hexmap().terrain_at(Hex(*a))).ok
     assert "terrain" not in ed.doc  # the map's own terrain needs no table
+    # a round patch written by hand: painting inside it, and deleting it
+    doc = {**ed.doc, "terrain": [{"terrain": "hills", "centre": [60, 40], "radius": 1}]}
+    ed = Editor(doc, ctx)
+    assert ed.apply("paint_terrain", hexes=[a], terrain=None).ok
+    assert ed.doc["terrain"][1] == {"terrain": hexmap().terrain_at(Hex(*a)), "hexes": [a]}
+    assert ed.map_view().hexmap.terrain_at(Hex(*a)) == hexmap().terrain_at(Hex(*a))
+    assert ed.map_view().hexmap.terrain_at(Hex(61, 40)) == "hills"
+    assert ed.apply("delete_terrain", index=0).ok and ed.apply("delete_terrain", index=0).ok
+    assert "terrain" not in ed.doc
+    assert not ed.apply("delete_terrain", index=0).ok
 
 
 # -- live validation -----------------------------------------------------------------------

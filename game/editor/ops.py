@@ -648,6 +648,17 @@ def paint_terrain(doc, ctx, hexes, terrain=None):
     return doc
 
 
+@op
+def delete_terrain(doc, ctx, index):
+    """Remove one ``[[terrain]]`` table (a patch written by hand with a centre and a radius)."""
+    doc = _drop_item(doc, ("terrain", _index(doc, "terrain", index, "terrain change")))
+    b = builder(doc, ctx)
+    b.read_units()
+    b.read_supply_sources()
+    _refuse_problems(b)
+    return doc
+
+
 def _add_to_group(doc, name, cells):
     groups = tables(doc, "terrain")
     if groups and isinstance(groups[-1], dict) and groups[-1].get("terrain") == name \
