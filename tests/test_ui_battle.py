@@ -356,3 +356,18 @@ def test_help_and_the_end_of_the_game(app):
     state.over, state.winner, state.result = True, "jihadist", "Jihadists win"
     app.step([], dt=0.016)
     assert isinstance(app.top, ResultsScene) and scene not in app.stack
+
+
+def test_hot_seat_game_that_opens_with_the_ai_shows_no_one_everything(app):
+    from game.ui.handover import HandoverScene
+
+    session, scene = _battle(app, {"jihadist": Seat("ai"), "baathist": Seat("human"),
+                                   "coalition": Seat("human")}, seed=8)
+    scene.view.fit()
+    t0 = time.perf_counter()
+    while not isinstance(app.top, HandoverScene):
+        app.step([_key(pygame.K_RETURN)] if scene.messages else [], dt=0.016)
+        assert scene.viewer == "baathist", "the AI is shown as the next person sees it"
+        assert scene.drawn_units <= _visible_ids(session, "baathist") | set(scene.drawn_moving)
+        assert time.perf_counter() - t0 < 30
+    assert app.top.side == "baathist" and session.game.state.active_side == "baathist"

@@ -111,6 +111,7 @@ class BattleScene(Scene):
         self.renderer, self.minimap = _map_tools(self.hexmap)
         self.view = MapView(self.renderer, pygame.Rect(0, 0, 800, 600), ZOOM_LEVELS)
         self.symbols = {t.id: t.symbol for t in self.rules.unit_types.values()}
+        self.cities = {c.id: c for c in self.hexmap.cities}
         # who is looking
         humans = session.humans()
         self.watch_side: str | None = None
@@ -161,6 +162,8 @@ class BattleScene(Scene):
         self._obs = None
         self._targets: set[Hex] = set()
         self._range_surf: pygame.Surface | None = None
+        self._minimap_key = None
+        self._minimap_layer: pygame.Surface | None = None
         self._range_surf_key = None
         self._path = None
         self._path_key = None
@@ -220,7 +223,8 @@ class BattleScene(Scene):
         self.resize(self.app.screen.get_size())
 
     def leave(self) -> None:
-        pass
+        if self not in self.app.stack:  # popped or replaced, not covered: the AI stops
+            self._stop_ai()
 
     # -- who looks, and what they see ----------------------------------------------------------
 
@@ -306,19 +310,22 @@ class BattleScene(Scene):
         active = s.active_side
         if not humans:
             self.viewer = self.watch_side
-        elif active in humans and active != self.viewer:
-            previous = self.viewer
-            self.viewer = active
-            self.session.watchers.add(active)
-            self._select(None)
-            summary = self.session.take_summary(active)
-            if len(humans) > 1 or previous is None:
-                if len(humans) > 1:
-                    self._handover(active, summary)
-        elif active in humans:
-            self.session.take_summary(active)  # one person: they watched it happen
         elif len(humans) == 1:
-            self.viewer = humans[0]
+            self.viewer = humans[0]  # one person: always their view
+            if active == self.viewer:
+                self.session.take_summary(active)  # they watched it happen
+        elif active in humans:
+            if self.handed_over != active:
+                # Hot seat: the screen goes blank and the next person takes the device.
+                self.viewer = active
+                self.session.watchers.add(active)
+                self._select(None)
+                self._handover(active, self.session.take_summary(active))
+        elif self.viewer is None:
+            # The AI moves before any person has: show it as the next person to move sees it.
+            order = list(s.sides)
+            i = order.index(active)
+            self.viewer = next(x for x in order[i + 1:] + order[:i] if x in humans)
 
     def _handover(self, side: str, summary: list[str]) -> None:
         from game.ui.handover import HandoverScene
@@ -852,10 +859,9 @@ class BattleScene(Scene):
 
                 self.app.replace(ResultsScene(self.app, self.session))
             return
-        if self.viewer is None and self.session.humans():
-            self._check_turn()
-            if self.app.top is not self:
-                return
+        self._check_turn()
+        if self.app.top is not self:
+            return
         self._run_ai(dt)
 
     def _run_ai(self, dt: float) -> None:
@@ -1039,7 +1045,7 @@ class BattleScene(Scene):
         for cid, owner in state.city_owner.items():
             if owner is None:
                 continue
-            city = self.hexmap.city_by_id(cid)
+            city = self.cities.get(cid)
             if city is None:
                 continue
             x, y = self._level_xy(city.hex, left, top)
@@ -1062,31 +1068,45 @@ class BattleScene(Scene):
         key = (self._range_key, self._camera())
         if key != self._range_surf_key:
             self._range_surf_key = key
-            layer = pygame.Surface(self.map_rect.size, pygame.SRCALPHA)
-            w, h = layer.get_size()
+            w, h = self.map_rect.size
             inside = set(self._range)
             u = self._unit(self.selected)
             if u is not None:
                 inside.add(u.hex)
-            edge = self.renderer.edge_km
-            for hx in self._range:
+            centres = {}
+            for hx in inside:
                 x, y = self._level_xy(hx, left, top)
                 if -30 < x < w + 30 and -30 < y < h + 30:
+                    centres[hx] = (x, y)
+            # A layer just big enough for the range: blitting it is most of its cost.
+            pad = int(self.renderer.hex_width_km * s) + 4
+            if centres:
+                xs = [c[0] for c in centres.values()]
+                ys = [c[1] for c in centres.values()]
+                box = pygame.Rect(int(min(xs)) - pad, int(min(ys)) - pad,
+                                  int(max(xs) - min(xs)) + 2 * pad, int(max(ys) - min(ys)) + 2 * pad)
+                box = box.clip(pygame.Rect(0, 0, w, h))
+            else:
+                box = pygame.Rect(0, 0, 1, 1)
+            layer = pygame.Surface((max(1, box.w), max(1, box.h)), pygame.SRCALPHA)
+            edge = self.renderer.edge_km
+            for hx, (x, y) in centres.items():
+                if hx in self._range:
+                    x, y = x - box.x, y - box.y
                     pts = [(x + dx * s, y + dy * s) for dx, dy in self.renderer.corner_km]
                     pygame.draw.polygon(layer, (255, 255, 200, 80), pts)
             # The range's outline: the hexsides between a hex it reaches and one it does not.
             width = max(2, int(self.counter_size() / 12))
-            for hx in inside:
-                x, y = self._level_xy(hx, left, top)
-                if not (-30 < x < w + 30 and -30 < y < h + 30):
-                    continue
+            for hx, (x, y) in centres.items():
+                x, y = x - box.x, y - box.y
                 for d, nb in enumerate(hx.neighbors()):
                     if nb not in inside:
                         (ax, ay), (bx, by) = edge[d]
                         pygame.draw.line(layer, (255, 226, 60, 230), (x + ax * s, y + ay * s),
                                          (x + bx * s, y + by * s), width)
             self._range_surf = layer
-        screen.blit(self._range_surf, self.map_rect)
+            self._range_at = (self.map_rect.x + box.x, self.map_rect.y + box.y)
+        screen.blit(self._range_surf, self._range_at)
         u = self._unit(self.selected)
         if self._path:
             path, cost = self._path
@@ -1190,17 +1210,26 @@ class BattleScene(Scene):
         mm.rect.topright = (self.map_rect.right - 8, self.map_rect.top + 8)
         mm.draw(screen, self.view, topright=mm.rect.topright)
         mm.visible = True
-        bx, by = self.renderer.bounds_km[:2]
-        for cid, owner in self.state.city_owner.items():  # who holds the towns: hollow dots
-            if owner is None:
-                continue
-            x, y = self.renderer.hex_center_km(self.hexmap.city_by_id(cid).hex)
-            p = (int(mm.rect.x + (x - bx) * mm.scale), int(mm.rect.y + (y - by) * mm.scale))
-            pygame.draw.rect(screen, self.palette.colour(owner), (p[0] - 2, p[1] - 2, 5, 5), 1)
-        for u in self._seen:
-            x, y = self.renderer.hex_center_km(u.hex)
-            p = (int(mm.rect.x + (x - bx) * mm.scale), int(mm.rect.y + (y - by) * mm.scale))
-            screen.fill(self.palette.colour(u.faction), (p[0] - 1, p[1] - 1, 3, 3))
+        key = (self._world_key, self._style_key, mm.rect.size)
+        if key != self._minimap_key:
+            self._minimap_key = key
+            layer = pygame.Surface(mm.rect.size, pygame.SRCALPHA)
+            bx, by = self.renderer.bounds_km[:2]
+
+            def at(h):
+                x, y = self.renderer.hex_center_km(h)
+                return int((x - bx) * mm.scale), int((y - by) * mm.scale)
+
+            for cid, owner in self.state.city_owner.items():  # who holds the towns: rings
+                city = self.cities.get(cid)
+                if owner is not None and city is not None:
+                    x, y = at(city.hex)
+                    pygame.draw.rect(layer, self.palette.colour(owner), (x - 2, y - 2, 5, 5), 1)
+            for u in self._seen:  # the units the viewer sees: dots
+                x, y = at(u.hex)
+                layer.fill(self.palette.colour(u.faction), (x - 1, y - 1, 3, 3))
+            self._minimap_layer = layer
+        screen.blit(self._minimap_layer, mm.rect)
 
     # -- panels ------------------------------------------------------------------------------------
 
