@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pygame
+import pygame_gui
 import pytest
 
 from game.session import Seat, Session
@@ -449,3 +450,25 @@ def test_plain_play_opens_the_main_menu(home, monkeypatch, tmp_path):
     img = pygame.image.load(str(shot))
     assert img.get_size()[0] >= 960
     assert np.asarray(pygame.surfarray.array3d(img)).std() > 5
+
+
+@pytest.mark.parametrize("size,ui_scale", [((1024, 700), 1.5), ((960, 600), 1.0),
+                                           ((1600, 900), 0.8)])
+def test_widgets_stay_on_screen_and_apart(app, session, size, ui_scale):
+    """Whatever the window and the UI scale, no button leaves the window or covers another."""
+    app.settings.ui_scale = ui_scale
+    resize(app, size)
+    screen = app.screen.get_rect()
+    for make in (menus.MainMenuScene, menus.NewGameScene, menus.LoadDialog,
+                 lambda a: menus.SaveDialog(a, session), menus.SettingsScene,
+                 lambda a: ResultsScene(a, finished(session))):
+        app.reset(Stand(app))
+        scene = app.push(make(app))
+        frame(app)
+        assert scene.scale <= ui_scale
+        rects = [e.rect for e in scene.manager.get_sprite_group().sprites()  # the screen's own
+                 if isinstance(e, pygame_gui.elements.UIButton) and e.element_ids == ["button"]]
+        assert rects, type(scene).__name__
+        for i, r in enumerate(rects):
+            assert screen.contains(r), (type(scene).__name__, r)
+            assert r.collidelist(rects[i + 1:]) < 0, (type(scene).__name__, r)
