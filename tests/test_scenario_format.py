@@ -341,3 +341,10 @@ def test_the_guides_tutorial_scenario_is_valid_and_plays(tmp_path, capsys):
     from game.simulate import simulate_one
 
     assert simulate_one(path, seed=2, turns=2)["refused"] == 0
+
+
+def test_an_id_a_unit_without_one_would_get_is_refused(tmp_path):
+    # The first unit without an id (units[1], ISIS's mechanized column) is isis-001 at the start.
+    problems = problems_after('id = "isis-mosul"', 'id = "isis-001"', tmp_path)
+    assert any("[units[0].id] unit id 'isis-001' is the one units[1], which has none" in p for p in problems)
+    assert problems_after('id = "isis-mosul"', 'id = "isis-002"', tmp_path) == []

@@ -342,10 +342,23 @@ class Builder:
 
     def read_units(self) -> list[dict]:
         units = []
+        paths = []
         for i, u in enumerate(self.array(self.data, "units", "units")):
             x = self.unit(u, f"units[{i}]", self.unit_ids)
             if x:
                 units.append(x)
+                paths.append(f"units[{i}]")
+        # A unit without an id gets one at the start, faction-001, faction-002... counted over
+        # all factions in the order of the file (GameState.new): no unit may have it already.
+        explicit = {x["id"]: p for x, p in zip(units, paths) if "id" in x}
+        n = 0
+        for x, p in zip(units, paths):
+            if "id" not in x:
+                n += 1
+                made = f"{x['faction']}-{n:03d}"
+                if made in explicit:
+                    self.bad(f"{explicit[made]}.id", f"unit id {made!r} is the one {p}, which has none, "
+                             "is given at the start", "choose another id, or give that unit one")
         return units
 
     def when(self, t: dict, path: str) -> dict | None:
