@@ -371,3 +371,40 @@ def test_hot_seat_game_that_opens_with_the_ai_shows_no_one_everything(app):
         assert scene.drawn_units <= _visible_ids(session, "baathist") | set(scene.drawn_moving)
         assert time.perf_counter() - t0 < 30
     assert app.top.side == "baathist" and session.game.state.active_side == "baathist"
+
+
+def test_naval_strike_ordered_from_the_window(app):
+    """A warship group in the Gulf strikes an enemy it sees on the shore."""
+    from game.commands import Game
+    from game.ui.battle import BattleScene
+    from games import hexmap, mosul_setup
+
+    setup = mosul_setup()
+    setup["units"] += [
+        {"id": "us-navy", "type": "naval_group", "faction": "us", "hex": [77, 99],
+         "personnel": 2000, "equipment": {"warships": 6}},
+        {"id": "isis-gulf", "type": "militia", "faction": "isis", "hex": [76, 97],
+         "personnel": 1500},
+        {"id": "isis-far", "type": "militia", "faction": "isis", "place": "Raqqa",
+         "personnel": 1500},
+    ]
+    setup["sides"] = setup["sides"][2:] + setup["sides"][:2]  # the coalition moves first
+    from game.rules import default_rules
+
+    game = Game(setup, hexmap(), default_rules(), 1)
+    session = Session(game, None, None, {"coalition": Seat("human")})
+    scene = BattleScene(app, session)
+    app.push(scene)
+    _play_ai_until(app, scene, "coalition", 1)
+    _dismiss(app, scene)
+    _select(app, scene, "us-navy")
+    from game.hexgrid import Hex
+
+    target = Hex(76, 97)
+    assert target in scene._targets
+    assert "isis-far" not in scene.drawn_units
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    assert scene.preview is not None and scene.preview.kind == "naval_strike"
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    assert game.journal[-1] == {"kind": "naval_strike", "side": "coalition", "group": "us-navy",
+                                "target": [76, 97]}

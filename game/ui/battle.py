@@ -1358,8 +1358,12 @@ class BattleScene(Scene):
         rows = []
         if isinstance(p, Command):  # an air or naval mission
             problems = p.validate(self.state, self.session.game.ctx)
-            what = {"air_mission": f"{p.mission} by {getattr(p, 'wing', '')}",
-                    "naval_strike": f"naval strike by {getattr(p, 'group', '')}"}.get(p.kind, p.kind)
+            from game.air import MISSION_NAMES, AirMission
+
+            if isinstance(p, AirMission):
+                what = f"{MISSION_NAMES.get(p.mission, p.mission)} by {p.wing}"
+            else:
+                what = f"naval strike by {p.group}"
             rows.append((f"Order: {what} on {self.target.q},{self.target.r}", f.head, BRASS))
             if problems:
                 rows += [(x, f.body, BAD) for x in problems]
