@@ -363,6 +363,40 @@ def test_a_corrupt_save_is_reported_and_left_alone(app, session):
     assert battle.session.game.checksum() == session.game.checksum()
 
 
+def test_continue_opens_the_newest_save(app, session):
+    menu = app.push(menus.MainMenuScene(app))
+    frame(app)
+    assert "continue" not in menu.buttons
+    app.push(Stand(app))
+    dialog = app.push(menus.SaveDialog(app, session))
+    frame(app)
+    dialog.entry.set_text("latest")
+    key(app, pygame.K_RETURN)  # Enter in the name field saves
+    assert isinstance(app.top, Stand)
+    app.pop()
+    assert app.top is menu and "continue" in menu.buttons  # the menu noticed the new save
+    path = saves_dir() / f"latest{menus.save_suffix()}"
+    good = path.read_bytes()
+    path.write_bytes(good[: len(good) // 2])  # damaged after the menu listed it
+    click(app, menu.buttons["continue"])
+    assert app.top is menu and "latest" in menu.error_label.text
+    path.write_bytes(good)
+    click(app, menu.buttons["continue"])
+    from game.ui.battle import BattleScene
+
+    assert isinstance(app.stack[1], BattleScene)
+    assert app.stack[1].session.game.checksum() == session.game.checksum()
+
+
+def test_escape_leaves_a_dialog_even_while_typing(app, session):
+    stand = app.push(Stand(app))
+    dialog = app.push(menus.SaveDialog(app, session))
+    frame(app)
+    assert dialog._typing()
+    key(app, pygame.K_ESCAPE)
+    assert app.top is stand and not list(saves_dir().glob("*"))
+
+
 # -- settings ----------------------------------------------------------------------------------
 
 def test_settings_change_apply_and_persist(app, home):

@@ -57,11 +57,14 @@ class MainMenuScene(W.GuiScene):
         m = self.manager
         title_h = px(64)
         bw, bh, gap = px(300), px(50), px(12)
-        items = [("new", "New game"), ("load", "Load game")]
+        latest = next((e for e in list_saves() if e.doc is not None), None)
+        self.latest = latest.path if latest else None
+        items = [("continue", "Continue")] if latest else []
+        items += [("new", "New game"), ("load", "Load game")]
         if editor_available():
             items.append(("editor", "Scenario editor"))
         items += [("settings", "Settings"), ("quit", "Quit")]
-        block = title_h + px(40) + px(30) + len(items) * (bh + gap)
+        block = title_h + px(40) + px(30) + len(items) * (bh + gap) + px(60)
         top = max(px(20), (h - block) // 2 - px(20))
         _label(m, (0, top, w, title_h), "Mesopotamia 2014-2021", "#title")
         _label(m, (0, top + title_h, w, px(30)),
@@ -73,17 +76,33 @@ class MainMenuScene(W.GuiScene):
             self.buttons[key] = b
             self.focusable.append(b)
             y += bh + gap
+        if latest is not None:
+            _label(m, (0, y + px(2), w, px(28)), f"Continue: {latest.short()}", "#subtitle")
+        self.error_label = _label(m, (px(20), y + px(30), w - px(40), px(28)), "", "#error_centre")
         _label(m, (px(12), h - px(30), px(400), px(24)), f"version {__version__}", "#muted")
         _label(m, (w - px(560), h - px(30), px(548), px(24)),
                "Enter: choose  \u00b7  arrows or Tab: move  \u00b7  Esc: quit", "#right")
 
     def enter(self):
+        newest = _newest_save()
+        if newest != getattr(self, "_newest", newest):  # saved or deleted since: say so
+            self.rebuild()
+        self._newest = newest
         if self.focus < 0 and self.focusable:
             self.focus = 0
 
     def on_button(self, button):
         key = next((k for k, b in self.buttons.items() if b is button), None)
-        if key == "new":
+        if key == "continue":
+            from game.session import Session
+
+            try:
+                session = Session.load(self.latest)
+            except Exception as exc:  # SaveError names the file; reported, never fatal
+                self.error_label.set_text(_one_line(exc))
+                return
+            start_battle(self.app, session)
+        elif key == "new":
             self.app.push(NewGameScene(self.app))
         elif key == "load":
             self.app.push(LoadDialog(self.app))
@@ -584,6 +603,16 @@ def list_saves(directory: Path | None = None) -> list[SaveEntry]:
             out.append(SaveEntry(p, modified, None, str(exc)))
     out.sort(key=lambda e: (-e.modified, e.name))
     return out
+
+
+def _newest_save() -> tuple[str, float] | None:
+    """The newest file in the saves folder and its time, without reading it."""
+    folder = saves_dir()
+    try:
+        files = [(p.stat().st_mtime, str(p)) for p in folder.glob(f"*{save_suffix()}")]
+    except OSError:
+        return None
+    return max(files)[::-1] if files else None
 
 
 def clean_save_name(text: str) -> str:

@@ -193,6 +193,8 @@ def theme(scale: float = 1.0) -> dict:
         "#big": {"font": fnt(BIG, True), "colours": {"normal_text": _hex(INK)}},
         "#muted": {"font": fnt(SMALL), "colours": {"normal_text": _hex(MUTED)}},
         "#note": {"font": fnt(BODY), "colours": {"normal_text": _hex(GOOD)}},
+        "#error_centre": {"font": fnt(BODY), "colours": {"normal_text": _hex(ERROR)},
+                          "misc": {"text_horiz_alignment": "center"}},
         "#error": {"font": fnt(BODY), "colours": {"normal_text": _hex(ERROR)}},
         "#menu_button": {"font": fnt(BODY + 3, True)},
         "#primary": {"font": fnt(BODY + 1, True),
@@ -369,8 +371,13 @@ class GuiScene(Scene):
             if event.ui_element in self.focusable:
                 self.focus = self.focusable.index(event.ui_element)
             self.on_button(event.ui_element)
+        elif event.type == pygame_gui.UI_BUTTON_ON_HOVERED:
+            if event.ui_element in self.focusable:  # one highlight: the mouse takes the focus
+                self.focus = self.focusable.index(event.ui_element)
         elif event.type >= pygame.USEREVENT and hasattr(event, "ui_element"):
             self.on_ui_event(event)
+        elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.back()  # even from a text field
         elif event.type == pygame.KEYDOWN and not consumed and not self._typing():
             self.on_key(event)
 
