@@ -20,8 +20,9 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UIImage, UILabel, UISelectionList, UITextBox, UITextEntryLine
 
 from game import __version__
+from game.ai import DIFFICULTIES
 from game.ui import widgets as W
-from game.ui.settings import AI_SPEEDS, PALETTES, UI_SCALES, home, saves_dir
+from game.ui.settings import AI_SPEEDS, PALETTES, UI_SCALES, saves_dir
 
 
 def start_battle(app, session) -> None:
@@ -252,9 +253,6 @@ def _day(d) -> str:
 
 
 # -- new game ----------------------------------------------------------------------------------
-
-DIFFICULTIES = ("easy", "normal", "hard")
-
 
 class NewGameScene(W.GuiScene):
     """Choose a scenario, who plays each side (a person, or the AI and how well), and a seed."""
@@ -934,5 +932,5 @@ class SettingsScene(W.GuiScene):
 
 
 __all__ = ["LoadDialog", "MainMenuScene", "NewGameScene", "SaveDialog", "SettingsScene",
-           "clean_save_name", "home", "list_saves", "map_preview", "scenario_entries",
+           "clean_save_name", "list_saves", "map_preview", "scenario_entries",
            "start_battle"]
