@@ -276,6 +276,8 @@ class Session:
         self.inbox: dict[str, list[SeenEvent]] = {s: list((inbox or {}).get(s, []))
                                                   for s in game.state.sides}
         self.watchers: set[str] = set(self.humans())  # sides whose logs are kept
+        # The events of the last command each watching side saw, as they came.
+        self.last_seen: dict[str, list[Event]] = {}
         self._players: dict[str, object] = {}
         self.opening: list[str] = []  # the scenario's news of the first day
 
@@ -402,12 +404,15 @@ class Session:
 
         game = self.game
         at = len(game.journal)
+        self.last_seen = {}
         for side in sorted(self.watchers | set(self.humans())):
             mask = None if side == actor else visible_mask(game.state, game.hexmap, game.rules,
                                                            side)
+            visible = [e for e in events if side == actor
+                       or event_seen_by(e, actor, side, game.state, game.hexmap, mask)]
+            self.last_seen[side] = visible
             seen = [SeenEvent(at, turn, e.kind, seen_text(e, actor, side, game.hexmap, mask),
-                              actor) for e in events
-                    if side == actor or event_seen_by(e, actor, side, game.state, game.hexmap, mask)]
+                              actor) for e in visible]
             if not seen:
                 continue
             log = self.logs[side]

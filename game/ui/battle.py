@@ -154,6 +154,7 @@ class BattleScene(Scene):
         self._seen: list = []
         self._seen_ids: set[str] = set()
         self._mask = None
+        self._sight = None
         self._stacks: dict[Hex, list] = {}
         self._base: pygame.Surface | None = None
         self._base_key = None
@@ -163,6 +164,8 @@ class BattleScene(Scene):
         self._targets: set[Hex] = set()
         self._range_surf: pygame.Surface | None = None
         self._minimap_key = None
+        self._map_key_for = None
+        self._map_key_value = None
         self._minimap_layer: pygame.Surface | None = None
         self._range_surf_key = None
         self._path = None
@@ -248,12 +251,10 @@ class BattleScene(Scene):
         else:
             from game.visibility import side_view
 
-            from game.visibility import side_sight
-
             view = side_view(state, hexmap, rules, self.viewer)
             self._seen = list(view.units)
             self._mask = view.visible
-            self._sight = side_sight(state, hexmap, rules, self.viewer)
+        self._sight = None  # worked out when an animation needs it
         self._seen_ids = {u.id for u in self._seen}
         stacks: dict[Hex, list] = {}
         for u in self._seen:
@@ -275,6 +276,10 @@ class BattleScene(Scene):
             return True
         if not self.hexmap.in_bounds(h):
             return False
+        if self._sight is None:
+            from game.visibility import side_sight
+
+            self._sight = side_sight(self.state, self.hexmap, self.rules, self.viewer)
         i = self.graph.index(h)
         d = self._sight[i]
         cover = self.rules.terrain[self.graph.terrain[i]].concealment
@@ -408,16 +413,17 @@ class BattleScene(Scene):
         actor = cmd.side
         seen_any = False
         game = self.session.game
-        for e in res.events:
-            if self.viewer is None:
-                self._all_log.append(f"Turn {game.state.turn}: {e.text}")
-                del self._all_log[:-400]
-                seen = True
-            else:
-                seen = event_seen_by(e, actor, self.viewer, game.state, game.hexmap,
-                                     self._mask_now())
-            if not seen:
-                continue
+        if self.viewer is None:
+            visible = list(res.events)
+            self._all_log += [f"Turn {game.state.turn}: {e.text}" for e in visible]
+            del self._all_log[:-400]
+        elif self.viewer in self.session.last_seen:
+            visible = self.session.last_seen[self.viewer]
+        else:
+            mask = self._mask_now()
+            visible = [e for e in res.events
+                       if event_seen_by(e, actor, self.viewer, game.state, game.hexmap, mask)]
+        for e in visible:
             seen_any = seen_any or e.kind not in ("side_to_move", "new_turn", "out_of_supply")
             if e.kind in NEWS_EVENTS:
                 self.messages.append(("News", [e.text]))
@@ -956,7 +962,7 @@ class BattleScene(Scene):
         return (self.view.level, self.view._left_top(), tuple(self.map_rect))
 
     def _draw_base(self, screen) -> None:
-        key = (self._camera(), self._world_key, self._style_key)
+        key = (self._camera(), self._map_key(), self._style_key)
         if key != self._base_key or self._base is None:
             self._base_key = key
             r = self.map_rect
@@ -970,6 +976,20 @@ class BattleScene(Scene):
                 self._draw_fog(self._base, left, top)
             self._draw_control(self._base, left, top)
         screen.blit(self._base, self.map_rect)
+
+    def _map_key(self) -> tuple:
+        """What the composed map shows: fog, zones, air tasks, who holds the towns. A move
+        the viewer cannot see changes none of it, and the map is not made again."""
+        if self._world_key == self._map_key_for:
+            return self._map_key_value
+        st = self.state
+        fog = None if self._mask is None else hash(self._mask.tobytes())
+        tasks = tuple(sorted((w, t.get("kind"), tuple(t.get("hex", ())), t.get("side"))
+                             for w, t in st.air_tasks.items()))
+        value = (fog, hash(tuple(sorted(st.city_owner.items(), key=lambda kv: kv[0]))),
+                 tuple(z["id"] for z in st.no_fly_zones), tasks, self.viewer)
+        self._map_key_for, self._map_key_value = self._world_key, value
+        return value
 
     def _level_xy(self, h: Hex, left: float, top: float) -> tuple[float, float]:
         x, y = self.renderer.hex_center(h, self.view.scale)
