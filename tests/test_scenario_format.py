@@ -348,3 +348,9 @@ def test_an_id_a_unit_without_one_would_get_is_refused(tmp_path):
     problems = problems_after('id = "isis-mosul"', 'id = "isis-001"', tmp_path)
     assert any("[units[0].id] unit id 'isis-001' is the one units[1], which has none" in p for p in problems)
     assert problems_after('id = "isis-mosul"', 'id = "isis-002"', tmp_path) == []
+
+
+@pytest.mark.parametrize("value", ["{ a = 1 }", "[1]", "7"])
+def test_a_unit_id_of_the_wrong_kind_is_a_problem_not_an_error(tmp_path, value):
+    problems = problems_after('id = "isis-mosul"', f"id = {value}", tmp_path)
+    assert any("[units[0].id] expected text" in p for p in problems), problems

@@ -350,7 +350,7 @@ class Builder:
                 paths.append(f"units[{i}]")
         # A unit without an id gets one at the start, faction-001, faction-002... counted over
         # all factions in the order of the file (GameState.new): no unit may have it already.
-        explicit = {x["id"]: p for x, p in zip(units, paths) if "id" in x}
+        explicit = {x["id"]: p for x, p in zip(units, paths) if isinstance(x.get("id"), str)}
         n = 0
         for x, p in zip(units, paths):
             if "id" not in x:
