@@ -151,8 +151,12 @@ LINES = TEXT.splitlines()
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**9))
 def test_mutated_files_give_errors_not_exceptions(seed):
+    mutate_and_check(seed, LINES)
+
+
+def mutate_and_check(seed: int, source: list[str]) -> None:
     rnd = random.Random(seed)
-    lines = list(LINES)
+    lines = list(source)
     for _ in range(rnd.randint(1, 4)):
         i = rnd.randrange(len(lines))
         op = rnd.randrange(5)
@@ -354,3 +358,9 @@ def test_an_id_a_unit_without_one_would_get_is_refused(tmp_path):
 def test_a_unit_id_of_the_wrong_kind_is_a_problem_not_an_error(tmp_path, value):
     problems = problems_after('id = "isis-mosul"', f"id = {value}", tmp_path)
     assert any("[units[0].id] expected text" in p for p in problems), problems
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**9))
+def test_mutated_map_parts_give_errors_not_exceptions(seed):
+    mutate_and_check(seed, TEXT_MAP.splitlines())
