@@ -220,6 +220,10 @@ def test_hot_seat_hands_over_and_shows_each_side_its_own_view(app):
         assert time.perf_counter() - t0 < 30
     handover = app.top
     assert handover.side == "coalition"
+    # The summary: what the coalition saw happen since it last moved, nothing it did not.
+    told = [f"Turn {e.turn}: {e.text}" for e in session.logs["coalition"]]
+    assert handover.lines and set(handover.lines) <= set(told)
+    assert session.inbox["coalition"] == []
     assert session.game.state.active_side == "coalition"
     while app.top is not scene:
         app.step([_key(pygame.K_SPACE)], dt=0.016)
@@ -408,3 +412,37 @@ def test_naval_strike_ordered_from_the_window(app):
     app.step(_click(scene.screen_pos(target)), dt=0.016)
     assert game.journal[-1] == {"kind": "naval_strike", "side": "coalition", "group": "us-navy",
                                 "target": [76, 97]}
+
+
+def test_shift_click_combines_attackers(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=5)
+    _dismiss(app, scene)
+    g = session.game
+    side = "jihadist"
+    seen = visible_units(g.state, g.hexmap, g.rules, side)
+    own = [u for u in g.state.units_of_side(side) if g.rules.unit_type(u.type).is_ground]
+    pick = None
+    for v in seen:
+        if g.state.side_of(v.faction) == side or not g.rules.unit_type(v.type).is_ground:
+            continue
+        by_hex = {}
+        for u in own:
+            if u.hex.distance(v.hex) == 1 and g.state.at_war_with(u.faction, v.faction):
+                by_hex.setdefault(u.hex, u)
+        if len(by_hex) >= 2:
+            pick = (v.hex, list(by_hex.values())[:2])
+            break
+    assert pick is not None, "the scenario opens with two units beside one enemy"
+    target, (first, second) = pick
+    _select(app, scene, first.id)
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    assert scene.preview.attackers == [first.id]
+    alone = scene.preview.attacker_personnel
+    stack = [u.id for u in scene._stacks[second.hex] if scene._can_order(u.id)]
+    app.step(_click(scene.screen_pos(second.hex), mod=pygame.KMOD_LSHIFT), dt=0.016)
+    assert scene.attackers[:2] == [first.id, stack[0]]
+    assert set(scene.preview.attackers) == {first.id, stack[0]}
+    assert scene.preview.attacker_personnel > alone
+    app.step([_key(pygame.K_RETURN)], dt=0.016)
+    assert g.journal[-1] == {"kind": "attack", "side": side, "attackers": [first.id, stack[0]],
+                             "target": [target.q, target.r]}

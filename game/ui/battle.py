@@ -466,7 +466,7 @@ class BattleScene(Scene):
             return
         if button != 1:
             return
-        mine = [u for u in self._stacks.get(h, []) if self._can_order(u.id)]
+        mine = [self.state.units[u.id] for u in self._stacks.get(h, []) if self._can_order(u.id)]
         sel = self._unit(self.selected)
         self._refresh_range()
         if sel is not None and h in self._targets:
