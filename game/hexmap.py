@@ -368,7 +368,6 @@ class HexMap:
         other.terrain_changes = tuple((c["hex"][0], c["hex"][1], c["terrain"]) for c in changes)
         return other
 
-
     def _set_side(self, layer: np.ndarray, h: Hex, direction: int, value: int) -> None:
         row, col = self.index(h)
         layer[row, col, direction] = value
