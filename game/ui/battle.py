@@ -910,16 +910,20 @@ class BattleScene(Scene):
         dx = keys[pygame.K_LEFT] - keys[pygame.K_RIGHT]
         dy = keys[pygame.K_UP] - keys[pygame.K_DOWN]
         if self.app.settings.edge_pan and pygame.mouse.get_focused() and not self._down:
+            # The window's edges pan, and the map's right edge beside the panel (the panel
+            # itself never does: the log is scrolled there).
             x, y = self.mouse
             w, h = self.size
-            if 0 <= x < EDGE_ZONE:
-                dx += 1
-            elif w - EDGE_ZONE < x < w:
-                dx -= 1
-            if 0 <= y < EDGE_ZONE:
-                dy += 1
-            elif h - EDGE_ZONE < y < h:
-                dy -= 1
+            right = self.map_rect.right
+            if 0 <= x < right:
+                if x < EDGE_ZONE:
+                    dx += 1
+                elif x >= right - EDGE_ZONE:
+                    dx -= 1
+                if 0 <= y < EDGE_ZONE:
+                    dy += 1
+                elif h - EDGE_ZONE < y < h:
+                    dy -= 1
         if dx or dy:
             self.view.pan_pixels(dx * PAN_SPEED * dt, dy * PAN_SPEED * dt)
 
