@@ -506,3 +506,27 @@ def test_widgets_stay_on_screen_and_apart(app, session, size, ui_scale):
         for i, r in enumerate(rects):
             assert screen.contains(r), (type(scene).__name__, r)
             assert r.collidelist(rects[i + 1:]) < 0, (type(scene).__name__, r)
+
+
+def test_a_key_held_from_the_last_turn_does_not_skip_the_handover(app, session, monkeypatch):
+    held = {pygame.K_e}
+
+    class Pressed:
+        def __getitem__(self, k):
+            return k in held
+
+    monkeypatch.setattr(pygame.key, "get_pressed", lambda: Pressed())
+    stand = app.push(Stand(app))
+    hand = app.push(HandoverScene(app, session, "jihadist", []))
+    for _ in range(5):  # the key that ended the turn, repeating
+        key(app, pygame.K_e)
+    assert app.top is hand and hand.page == 0
+    held.clear()
+    frame(app, [pygame.event.Event(pygame.KEYUP, key=pygame.K_e, mod=0)])
+    held.add(pygame.K_e)  # pressed afresh, and held down again
+    key(app, pygame.K_e)
+    assert hand.page == 1
+    key(app, pygame.K_e)
+    assert app.top is hand  # still held from the page before
+    key(app, pygame.K_SPACE)
+    assert app.top is stand

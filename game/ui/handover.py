@@ -19,6 +19,22 @@ _MODIFIERS = {pygame.K_LSHIFT, pygame.K_RSHIFT, pygame.K_LCTRL, pygame.K_RCTRL, 
               pygame.K_MODE}
 
 
+def _keys_down() -> set[int]:
+    """The keys held down now (none under a headless test's synthetic events)."""
+    try:
+        pressed = pygame.key.get_pressed()
+    except pygame.error:
+        return set()
+    return {k for k in _WATCHED if pressed[k]}
+
+
+# The keys a player may be holding when the screen changes hands: letters, digits, and the
+# keys that end a turn or confirm.
+_WATCHED = tuple(range(pygame.K_a, pygame.K_z + 1)) + tuple(range(pygame.K_0, pygame.K_9 + 1)) + (
+    pygame.K_SPACE, pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_ESCAPE, pygame.K_TAB,
+    pygame.K_UP, pygame.K_DOWN, pygame.K_LEFT, pygame.K_RIGHT, pygame.K_BACKSPACE)
+
+
 class HandoverScene(Scene):
     """"<Side> to move: pass the device, then click", then the side's news, then the battle."""
 
@@ -29,20 +45,30 @@ class HandoverScene(Scene):
         self.side_name = session.game.state.side_names.get(side, side)
         self.lines = list(summary_lines)
         self.page = 0  # 0: pass the device; 1: what happened
+        self._held = _keys_down()
+
+    def enter(self):
+        self._held = _keys_down()
 
     @property
     def scale(self) -> float:
         return float(self.app.settings.ui_scale)
 
     def handle_event(self, event):
-        if event.type == pygame.KEYDOWN and event.key not in _MODIFIERS:
-            self.advance()
+        if event.type == pygame.KEYUP:
+            self._held.discard(event.key)
+        elif event.type == pygame.KEYDOWN and event.key not in _MODIFIERS:
+            # A key still held from before this page (the one that ended the last turn,
+            # repeating) must not turn the page: only a fresh press does.
+            if event.key not in self._held:
+                self.advance()
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button in (1, 2, 3):
             self.advance()
 
     def advance(self) -> None:
         if self.page == 0:
             self.page = 1
+            self._held = _keys_down()
         else:
             self.app.pop()
 
