@@ -19,7 +19,6 @@ counters are cached surfaces; panels are re-rendered only when what they show ch
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
@@ -1039,17 +1038,30 @@ class BattleScene(Scene):
         state = self.state
         s = self.view.scale
         w, h = surf.get_size()
-        side_index = {sd: i for i, sd in enumerate(state.sides)}
         for z in state.no_fly_zones:
-            colour = (200, 40, 40) if side_index.get(z["side"], 0) % 2 == 0 else (40, 80, 200)
+            colour = self._side_colour(z["side"])
             layer = pygame.Surface((w, h), pygame.SRCALPHA)
-            for q, r in z["hexes"]:
-                hx = Hex(int(q), int(r))
+            xs, ys = [], []
+            zone = {Hex(int(q), int(r)) for q, r in z["hexes"]}
+            edge = self.renderer.edge_km
+            for hx in zone:
                 x, y = self._level_xy(hx, left, top)
+                xs.append(x)
+                ys.append(y)
                 if -40 < x < w + 40 and -40 < y < h + 40:
                     pts = [(x + dx * s, y + dy * s) for dx, dy in self.renderer.corner_km]
-                    pygame.draw.polygon(layer, (*colour, 46), pts)
+                    pygame.draw.polygon(layer, (*colour, 56), pts)
+                    for d, nb in enumerate(hx.neighbors()):
+                        if nb not in zone:
+                            (ax, ay), (bx, by) = edge[d]
+                            pygame.draw.line(layer, (*colour, 220), (x + ax * s, y + ay * s),
+                                             (x + bx * s, y + by * s), 2)
             surf.blit(layer, (0, 0))
+            if xs:
+                label = self.fonts.bold.render(f"No-fly zone: {z['name']}", True, (250, 250, 250))
+                at = label.get_rect(center=(sum(xs) / len(xs), max(ys) + 10))
+                pygame.draw.rect(surf, (30, 30, 30), at.inflate(8, 4), border_radius=3)
+                surf.blit(label, at)
         viewer = self.viewer
         for wid, task in sorted(state.air_tasks.items()):
             if viewer is not None and task.get("side") != viewer:
@@ -1088,7 +1100,6 @@ class BattleScene(Scene):
             return
         s = self.view.scale
         left, top = self.view._left_top()
-        ox, oy = self.map_rect.x - left, self.map_rect.y - top
         key = (self._range_key, self._camera())
         if key != self._range_surf_key:
             self._range_surf_key = key
