@@ -566,3 +566,12 @@ def test_map_view_shows_the_document_even_with_mistakes(ctx):
     broken = Editor(doc, ctx)
     assert broken.map_view().units[0]["hex"] is None
     assert any(i.path == "units[0].place" for i in broken.check())
+
+
+def test_a_new_scenario_is_unsaved_until_saved(ctx, tmp_path):
+    ed = Editor.new(ctx, title="From nothing")
+    assert ed.dirty and not ed.can_undo and ed.check() == []
+    with pytest.raises(ValueError):
+        ed.save()
+    path = ed.save(tmp_path / "new.toml")
+    assert not ed.dirty and load_scenario(path, hexmap()).title == "From nothing"

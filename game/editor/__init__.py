@@ -142,7 +142,8 @@ class Editor:
 
     @property
     def dirty(self) -> bool:
-        """Changed since it was opened or last saved (undoing back to that point: not dirty)."""
+        """Changed since it was opened or last saved (undoing back to that point: not dirty);
+        a new scenario is dirty until it is first saved."""
         return self.doc is not self._saved
 
     # -- reading the document ----------------------------------------------------------------
