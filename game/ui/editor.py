@@ -1,0 +1,1648 @@
+"""The scenario editor window: a scenario's map, forces, events and victory, edited by hand.
+
+UI layer (pygame, pygame_gui). ``EditorScene(app, path)`` edits a bundled or custom scenario
+file, or a new scenario on the real map (``path`` None), through the editor engine
+(``game.editor.Editor``): every change is one ``Editor.apply`` of a named operation, so every
+change can be undone and redone, and the window never touches the document itself.
+
+The window: a column of map tools on the left (select and move, place units, erase, paint
+terrain, mark objective towns, paint no-fly zones, set depots, give towns to a faction), the
+map in the middle (the battle screen's camera and counters), and on the right the pages of
+forms (Map: the tool's options and the unit, town or depot chosen; Scenario; Sides and
+factions; War; Victory; Events; Reinforcements), with the problems ``mesopotamia validate``
+would list under them, checked again after every edit. Choosing a problem shows its place.
+The top bar holds undo and redo (with what they undo), saving, opening, the playtest and help.
+
+``run_editor`` is the frame loop behind ``mesopotamia edit [FILE]``.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine
+
+from game.editor import Editor
+from game.editor.document import get, parse_path, path_text, tables
+from game.editor.ops import unit_paths
+from game.hexgrid import Hex
+from game.scenario import SCENARIOS_DIR, ScenarioError
+from game.scenario import schema as S
+from game.ui import widgets as W
+from game.ui.app import describe_line
+from game.ui.battle import BattleScene
+from game.ui.counters import abbreviation
+from game.ui.editor_forms import (NONE, Form, default_table, default_value, parse_date,
+                                  parse_names, parse_number)
+from game.ui.editor_map import EditorMap
+from game.ui.results import ResultsScene
+from game.ui.settings import home
+
+DRAG_START = 6  # pixels the mouse moves with a button down before it drags
+PAN_SPEED = 900
+
+# (tool, name on its button, key)
+TOOLS = [("select", "Select", pygame.K_v, "V"), ("unit", "Unit", pygame.K_u, "U"),
+         ("erase", "Erase", pygame.K_x, "X"), ("terrain", "Terrain", pygame.K_t, "T"),
+         ("objective", "Objective", pygame.K_o, "O"), ("nofly", "No-fly", pygame.K_z, "Z"),
+         ("depot", "Depot", pygame.K_d, "D"), ("control", "Towns", pygame.K_c, "C")]
+TOOL_HELP = {
+    "select": "Click a unit, town or depot to edit it on this page; drag a unit to move it. "
+              "Delete removes the unit chosen.",
+    "unit": "Click a hex to place a unit of the faction and type below.",
+    "erase": "Click a hex to delete its top unit, else its depot, else its terrain change.",
+    "terrain": "Click or drag to paint terrain; 'map's own' takes the change back.",
+    "objective": "Click a town to add it to the condition below, or to take it off.",
+    "nofly": "Click or drag to add hexes to the zone below (or take them off, starting on one "
+             "of its hexes).",
+    "depot": "Click a hex to put a depot there for the faction below; click a depot to edit it.",
+    "control": "Click a town to give it to the faction below at the start.",
+}
+PAGES = [("map", "Map"), ("scenario", "Scenario"), ("forces", "Sides"), ("war", "War"),
+         ("victory", "Victory"), ("events", "Events"), ("reinf", "Reinforcements")]
+
+SHORTCUTS = [
+    ("V U X T O Z D C", "tools: select, unit, erase, terrain, objective, no-fly, depot, towns"),
+    ("Left click", "use the tool on a hex (drag: move a unit, paint)"),
+    ("Right click", "let go of the unit, town or depot chosen"),
+    ("Right or middle drag, arrows", "pan the map"),
+    ("Wheel or + / -", "zoom (over a page: scroll it)"),
+    ("Home", "the whole map"),
+    ("Delete", "delete the unit chosen"),
+    ("Ctrl+Z", "undo"),
+    ("Ctrl+Y or Ctrl+Shift+Z", "redo"),
+    ("Ctrl+S", "save (a bundled scenario goes to your own folder)"),
+    ("Ctrl+Shift+S", "save as"),
+    ("Ctrl+O", "open a scenario, or start a new one"),
+    ("F5", "playtest: you play the first side, the AI the rest"),
+    ("Enter", "in a text field: take the text"),
+    ("F1", "this help"),
+    ("Esc", "let go of the selection; leave the editor"),
+]
+
+
+def custom_dir() -> Path:
+    return home() / "scenarios"
+
+
+def is_bundled(path) -> bool:
+    try:
+        return Path(path).resolve().is_relative_to(SCENARIOS_DIR.resolve())
+    except OSError:
+        return False
+
+
+def op_words(label: str) -> str:
+    return label.replace("_", " ")
+
+
+def _editor_context():
+    from game.commands import Context
+    from game.session import shared_context
+
+    return Context(*shared_context())
+
+
+class EditorScene(W.GuiScene):
+    DESIGN = (1280, 760)
+
+    def __init__(self, app, path: str | Path | None = None):
+        super().__init__(app)
+        self.ctx = _editor_context()
+        self.ed = Editor.open(path, self.ctx) if path is not None else Editor.new(self.ctx)
+        self.map = EditorMap(self.ctx, pygame.Rect(0, 0, 800, 600))
+        self.tool = "select"
+        self.page = "map"
+        self.selected: str | None = None  # a unit's path in the document
+        self.sel_town: Hex | None = None
+        self.sel_depot: int | None = None
+        # the tools' options
+        self.place_faction: str | None = None
+        self.place_type = "infantry"
+        self.place_into = "units"
+        self.paint: str | None = "marsh"
+        self.obj_index: int | None = None
+        self.zone_id: str | None = None
+        self.depot_faction: str | None = None
+        self.control_faction: str | None = None
+        self.faction_id: str | None = None  # the faction shown on the Sides page
+        self.event_id: str | None = None  # the event shown on the Events page
+        self.scroll: dict[str, int] = {}
+        # what the widgets do
+        self.on_click: dict = {}
+        self.on_pick: dict = {}
+        self.on_text: dict = {}
+        self.pending: set = set()  # text fields typed in and not yet taken
+        self.form: Form | None = None
+        self._stale = True
+        self._checked_doc = None
+        self.issues: list = []
+        self.status: tuple[str, tuple] = ("", W.MUTED)
+        self.mouse = (-1, -1)
+        self.hover: Hex | None = None
+        self._down = None  # (pos, button, hex) of a press not yet a click or a drag
+        self._dragging = False
+        self.stroke: list[Hex] = []
+        self.tool_buttons: dict = {}
+        self.page_buttons: dict = {}
+        self._fresh = self.ed.doc
+        self._fix_choices()
+        self._start_view()
+
+    # -- the document ----------------------------------------------------------------------
+
+    @property
+    def doc(self) -> dict:
+        return self.ed.doc
+
+    @property
+    def unsaved(self) -> bool:
+        """Changes that saving would keep (a new scenario left as it came is not one)."""
+        return self.ed.dirty and not (self.ed.path is None and self.ed.doc is self._fresh)
+
+    def apply(self, op: str, **args) -> bool:
+        res = self.ed.apply(op, **args)
+        if not res.ok:
+            self.say(res.reason, W.ERROR)
+            return False
+        self.say(f"Done: {op_words(res.label)}", W.GOOD)
+        self.changed()
+        return True
+
+    def changed(self) -> None:
+        self._stale = True
+        self._fix_choices()
+        self.pending.clear()
+
+    def _fix_choices(self) -> None:
+        """Keep what the tools and pages point at inside the document after an edit or undo."""
+        doc = self.doc
+        factions = self.ed.choices("faction")
+        paths = {path_text(p) for p in unit_paths(doc)}
+        if self.selected not in paths:
+            self.selected = None
+        if self.sel_depot is not None and not 0 <= self.sel_depot < len(tables(doc, "supply_sources")):
+            self.sel_depot = None
+        if self.place_faction not in factions:
+            self.place_faction = factions[0] if factions else None
+        if self.depot_faction not in factions:
+            self.depot_faction = factions[0] if factions else None
+        if self.control_faction is not None and self.control_faction not in factions:
+            self.control_faction = factions[0] if factions else None
+        if self.faction_id not in factions:
+            self.faction_id = factions[0] if factions else None
+        events = self.ed.choices("event")
+        if self.event_id not in events:
+            self.event_id = events[0] if events else None
+        zones = self.ed.choices("zone")
+        if self.zone_id not in zones:
+            self.zone_id = zones[0] if zones else None
+        conds = self._town_conditions()
+        if self.obj_index not in conds:
+            self.obj_index = conds[0] if conds else None
+        try:
+            from game.editor.ops import _unit_list
+
+            _unit_list(doc, self.place_into)
+        except Exception:
+            self.place_into = "units"
+
+    def _town_conditions(self) -> list[int]:
+        return [i for i, v in enumerate(tables(self.doc, "victory"))
+                if isinstance(v, dict) and v.get("kind") in ("hold", "take")]
+
+    def _start_view(self) -> None:
+        mv = self.ed.map_view()
+        hexes = [Hex(*u["hex"]) for u in mv.units if u.get("hex")]
+        hexes += [Hex(*t["hex"]) for ob in mv.objectives for t in ob["towns"]]
+        if hexes:
+            import numpy as np
+
+            xs, ys = zip(*(self.map.renderer.hex_center_km(h) for h in hexes))
+            self.map.view.level = min(len(self.map.view.levels) - 1, 8)
+            self.map.view.centre_on(float(np.median(xs)), float(np.median(ys)))
+
+    def say(self, text: str, colour=W.MUTED) -> None:
+        self.status = (text, colour)
+
+    def title_text(self) -> str:
+        sc = self.doc.get("scenario") if isinstance(self.doc.get("scenario"), dict) else {}
+        name = self.ed.path.name if self.ed.path else "not saved yet"
+        if self.ed.path is not None and is_bundled(self.ed.path):
+            name += " (bundled: saving makes your own copy)"
+        changed = "  \u00b7  changed, not saved" if self.unsaved else ""
+        return f"{sc.get('title', 'Untitled')}  \u00b7  {name}{changed}"
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def build(self, size):
+        w, h = size
+        px, m = self.px, self.manager
+        self.top_h = px(46)
+        self.bottom_h = px(28)
+        self.tools_w = px(124)
+        self.panel_w = min(px(440), max(px(300), int(w * 0.34)))
+        body_h = h - self.top_h - self.bottom_h
+        self.map_rect = pygame.Rect(self.tools_w, self.top_h, w - self.tools_w - self.panel_w, body_h)
+        self.map.resize(self.map_rect)
+        self.panel_rect = pygame.Rect(self.map_rect.right, self.top_h, self.panel_w, body_h)
+        # the top bar: title on the left, actions on the right
+        bh = px(34)
+        y = (self.top_h - bh) // 2
+        x = w - px(8)
+        self.action_buttons = {}
+        for key, text, width in reversed([
+                ("undo", "Undo", 190), ("redo", "Redo", 190), ("save", "Save", 74),
+                ("save_as", "Save as", 92), ("open", "Open", 74), ("playtest", "Playtest", 100),
+                ("help", "Help", 64), ("close", "Close", 72)]):
+            b = UIButton(pygame.Rect(x - px(width), y, px(width), bh), text, m,
+                         object_id="#primary" if key == "playtest" else None)
+            self.action_buttons[key] = b
+            x -= px(width) + px(6)
+        self.title_label = UILabel(pygame.Rect(px(12), y, max(px(60), x - px(12)), bh), "", m)
+        # the tools
+        self.tool_buttons = {}
+        ty = self.top_h + px(8)
+        for tool, name, _, letter in TOOLS:
+            b = UIButton(pygame.Rect(px(6), ty, self.tools_w - px(12), px(40)), f"{name}  {letter}", m)
+            b.set_tooltip(TOOL_HELP[tool])
+            self.tool_buttons[tool] = b
+            ty += px(46)
+        # the pages' tabs, the page, the problems
+        fnt = W.font(W.scaled(W.BODY, self.scale))
+        tx, ty = self.panel_rect.x + px(8), self.top_h + px(6)
+        self.page_buttons = {}
+        for page, name in PAGES:
+            bw = fnt.size(name)[0] + px(20)
+            if tx + bw > self.panel_rect.right - px(8):
+                tx, ty = self.panel_rect.x + px(8), ty + px(34)
+            self.page_buttons[page] = UIButton(pygame.Rect(tx, ty, bw, px(30)), name, m)
+            tx += bw + px(4)
+        tabs_bottom = ty + px(36)
+        problems_h = max(px(110), int(body_h * 0.2))
+        self.problems_rect = pygame.Rect(self.panel_rect.x, self.panel_rect.bottom - problems_h,
+                                         self.panel_w, problems_h)
+        self.page_rect = pygame.Rect(self.panel_rect.x, tabs_bottom, self.panel_w,
+                                     self.problems_rect.y - tabs_bottom)
+        self.problems_label = UILabel(pygame.Rect(self.problems_rect.x + px(10), self.problems_rect.y + px(4),
+                                                  self.panel_w - px(20), px(26)), "", m, object_id="#heading")
+        self.problems_list = UISelectionList(
+            pygame.Rect(self.problems_rect.x + px(8), self.problems_rect.y + px(32),
+                        self.panel_w - px(16), problems_h - px(40)), [], m)
+        self._checked_doc = None
+        self.form = None
+        self._stale = True
+        self.status_rect = pygame.Rect(0, h - self.bottom_h, w, self.bottom_h)
+        self._refresh_bars()
+
+    def _refresh_bars(self) -> None:
+        """The parts of the chrome that follow the document: title, undo and redo, tools."""
+        px = self.px
+        self.title_label.set_text(W.fit_text(self.title_text(), W.font(W.scaled(W.BODY, self.scale)),
+                                             self.title_label.rect.w - px(6)))
+        fnt = W.font(W.scaled(W.BODY, self.scale))
+        for key, can, label in (("undo", self.ed.can_undo, self.ed.undo_label),
+                                ("redo", self.ed.can_redo, self.ed.redo_label)):
+            b = self.action_buttons[key]
+            text = f"{'Undo' if key == 'undo' else 'Redo'}: {op_words(label)}" if can else \
+                ("Undo" if key == "undo" else "Redo")
+            b.set_text(W.fit_text(text, fnt, b.rect.w - px(14)))
+            b.enable() if can else b.disable()
+        for tool, b in self.tool_buttons.items():
+            b.select() if tool == self.tool else b.unselect()
+        for page, b in self.page_buttons.items():
+            b.select() if page == self.page else b.unselect()
+        if self._checked_doc is not self.doc:
+            self._checked_doc = self.doc
+            self.issues = self.ed.check()
+            n = len(self.issues)
+            self.problems_label.set_text(f"Problems: {n}" if n else "No problems: ready to play")
+            self.problems_list.set_item_list([W.fit_text(str(i), fnt, self.problems_list.rect.w - px(30))
+                                              for i in self.issues])
+
+    def _rebuild_page(self) -> None:
+        if self.form is not None:
+            for wdg in self.form.widgets:
+                wdg.kill()
+        self.on_click, self.on_pick, self.on_text = {}, {}, {}
+        self.pending.clear()
+        self.form = Form(self, self.page_rect, self.scroll.get(self.page, 0))
+        getattr(self, f"page_{self.page}")(self.form)
+        self._page_h = self.form.height + self.scroll.get(self.page, 0)
+        self._stale = False
+        self._refresh_bars()
+
+    def set_page(self, page: str) -> None:
+        self.page = page
+        self._stale = True
+
+    def set_tool(self, tool: str) -> None:
+        self.tool = tool
+        self.stroke = []
+        self.page = "map"
+        self._stale = True
+
+    # -- input -----------------------------------------------------------------------------
+
+    def handle_event(self, event):
+        if self.manager is None:
+            return
+        t = event.type
+        if t in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            self.mouse = event.pos
+        if t == pygame.MOUSEBUTTONDOWN and self.pending:
+            self._commit_pending(event.pos)
+        consumed = self.manager.process_events(event)
+        if t == pygame_gui.UI_BUTTON_PRESSED:
+            self._button(event.ui_element)
+        elif t == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
+            fn = self.on_pick.get(event.ui_element)
+            if fn is not None:
+                self._guard(fn, event.text)
+        elif t == pygame_gui.UI_TEXT_ENTRY_FINISHED:
+            fn = self.on_text.get(event.ui_element)
+            self.pending.discard(event.ui_element)
+            if fn is not None:
+                self._guard(fn, event.text)
+        elif t == pygame_gui.UI_TEXT_ENTRY_CHANGED:
+            if event.ui_element in self.on_text:
+                self.pending.add(event.ui_element)
+        elif t == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION:
+            if event.ui_element is self.problems_list:
+                i = W.selected_row(self.problems_list)
+                if i is not None and i < len(self.issues):
+                    self.show_issue(self.issues[i])
+        elif t == pygame.KEYDOWN:
+            if self._typing():
+                if event.key == pygame.K_ESCAPE:
+                    for e in list(self.manager.get_focus_set() or ()):
+                        if isinstance(e, UITextEntryLine):
+                            e.unfocus()
+                    self.manager.set_focus_set(None)
+                    self.pending.clear()
+                    self._stale = True
+                return
+            self.on_key(event)
+        elif t == pygame.MOUSEWHEEL:
+            if self.page_rect.collidepoint(self.mouse):
+                self._scroll_page(-event.y * self.px(40))
+            elif self.map_rect.collidepoint(self.mouse) and event.y:
+                self.map.view.zoom(1 if event.y > 0 else -1, self.mouse)
+        elif t in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
+            if not consumed or t == pygame.MOUSEMOTION:
+                self._mouse(event)
+
+    def _commit_pending(self, pos) -> None:
+        for entry in list(self.pending):
+            if entry.alive() and not entry.rect.collidepoint(pos):
+                fn = self.on_text.get(entry)
+                self.pending.discard(entry)
+                if fn is not None:
+                    self._guard(fn, entry.get_text())
+
+    def _guard(self, fn, *args) -> None:
+        try:
+            fn(*args)
+        except ValueError as exc:
+            self.say(str(exc), W.ERROR)
+            self._stale = True
+
+    def _scroll_page(self, dy: int) -> None:
+        top = max(0, getattr(self, "_page_h", 0) - self.page_rect.h + self.px(20))
+        new = min(max(0, self.scroll.get(self.page, 0) + dy), top)
+        if new != self.scroll.get(self.page, 0):
+            self.scroll[self.page] = new
+            self._stale = True
+
+    def _button(self, b) -> None:
+        for key, btn in self.action_buttons.items():
+            if b is btn:
+                getattr(self, f"do_{key}")()
+                return
+        for tool, btn in self.tool_buttons.items():
+            if b is btn:
+                self.set_tool(tool)
+                return
+        for page, btn in self.page_buttons.items():
+            if b is btn:
+                self.set_page(page)
+                return
+        fn = self.on_click.get(b)
+        if fn is not None:
+            self._guard(fn)
+
+    def on_key(self, event) -> None:
+        k, mods = event.key, event.mod
+        ctrl = mods & pygame.KMOD_CTRL
+        shift = mods & pygame.KMOD_SHIFT
+        if ctrl:
+            if k == pygame.K_z and not shift:
+                self.do_undo()
+            elif k == pygame.K_y or (k == pygame.K_z and shift):
+                self.do_redo()
+            elif k == pygame.K_s:
+                self.do_save_as() if shift else self.do_save()
+            elif k == pygame.K_o:
+                self.do_open()
+            return
+        if k == pygame.K_F1 or getattr(event, "unicode", "") == "?":
+            self.do_help()
+        elif k == pygame.K_F5:
+            self.do_playtest()
+        elif k == pygame.K_ESCAPE:
+            if self.stroke or self._down:
+                self.stroke, self._down = [], None
+            elif self.selected is not None or self.sel_town is not None or self.sel_depot is not None:
+                self.deselect()
+            else:
+                self.do_close()
+        elif k in (pygame.K_DELETE, pygame.K_BACKSPACE):
+            if self.selected is not None:
+                self.apply("delete_unit", unit=self.selected)
+            elif self.sel_depot is not None:
+                self.apply("delete_supply_source", index=self.sel_depot)
+        elif k in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
+            self.map.view.zoom(+1)
+        elif k in (pygame.K_MINUS, pygame.K_KP_MINUS):
+            self.map.view.zoom(-1)
+        elif k == pygame.K_HOME:
+            self.map.view.fit()
+        else:
+            for tool, _, key, _ in TOOLS:
+                if k == key:
+                    self.set_tool(tool)
+                    return
+
+    def _mouse(self, event) -> None:
+        t = event.type
+        if t == pygame.MOUSEBUTTONDOWN:
+            if event.button not in (1, 2, 3) or not self.map_rect.collidepoint(event.pos):
+                return
+            h = self.map.hex_at(event.pos)
+            self._down = (event.pos, event.button, h)
+            self._dragging = False
+            if event.button == 1 and self.tool in ("terrain", "nofly") and h is not None:
+                self.stroke = [h]
+        elif t == pygame.MOUSEMOTION:
+            if self._down is None:
+                return
+            (x0, y0), button, h0 = self._down
+            moved = abs(event.pos[0] - x0) + abs(event.pos[1] - y0) > DRAG_START
+            if button in (2, 3):
+                if self._dragging or moved:
+                    self._dragging = True
+                    self.map.view.pan_pixels(*event.rel)
+            elif self.tool in ("terrain", "nofly"):
+                h = self.map.hex_at(event.pos)
+                if h is not None and h not in self.stroke:
+                    self.stroke.append(h)
+            elif moved:
+                self._dragging = True
+        elif t == pygame.MOUSEBUTTONUP:
+            down, self._down = self._down, None
+            if down is None:
+                return
+            _, button, h0 = down
+            h = self.map.hex_at(event.pos)
+            if button in (2, 3):
+                if not self._dragging and button == 3:
+                    self.deselect()
+                self._dragging = False
+                return
+            dragged, self._dragging = self._dragging, False
+            if self.tool in ("terrain", "nofly"):
+                stroke, self.stroke = self.stroke, []
+                if stroke:
+                    self._guard(self.paint_stroke, stroke)
+                return
+            if h is None:
+                return
+            if self.tool == "select" and dragged and h0 is not None and h0 != h:
+                self._guard(self.drag_unit, h0, h)
+            elif not dragged or self.tool == "select":
+                self._guard(self.use_tool, h)
+
+    def deselect(self) -> None:
+        self.selected, self.sel_town, self.sel_depot = None, None, None
+        self._stale = True
+
+    # -- the tools -------------------------------------------------------------------------
+
+    def _depot_at(self, h: Hex) -> int | None:
+        for d in self.ed.map_view().supply_sources:
+            if d.get("hex") == [h.q, h.r]:
+                return d["index"]
+        return None
+
+    def select_unit(self, path: str | None) -> None:
+        self.selected, self.sel_town, self.sel_depot = path, None, None
+        self.page = "map"
+        self._stale = True
+
+    def use_tool(self, h: Hex) -> None:
+        """A click with the tool on hex ``h``."""
+        tool = self.tool
+        city = self.ctx.hexmap.city_at(h)
+        units = self.map.units_at(h)
+        if tool == "select":
+            if units:
+                paths = [u.path for u in units]
+                i = (paths.index(self.selected) + 1) % len(paths) if self.selected in paths else 0
+                self.select_unit(paths[i])
+            elif self._depot_at(h) is not None:
+                self.deselect()
+                self.sel_depot = self._depot_at(h)
+                self.page = "map"
+            elif city is not None:
+                self.deselect()
+                self.sel_town = city.hex
+                self.page = "map"
+            else:
+                self.deselect()
+                self.say(f"Hex {h.q},{h.r}: nothing of the scenario here", W.MUTED)
+        elif tool == "unit":
+            if self.place_faction is None:
+                self.say("Add a faction first (the Sides page)", W.ERROR)
+                return
+            before = {path_text(p) for p in unit_paths(self.doc)}
+            if self.apply("add_unit", faction=self.place_faction, type=self.place_type,
+                          place=[h.q, h.r], into=self.place_into):
+                new = [path_text(p) for p in unit_paths(self.doc) if path_text(p) not in before]
+                if new:
+                    self.selected, self.sel_town, self.sel_depot = new[0], None, None
+                    self.page = "map"
+        elif tool == "erase":
+            if units:
+                top = self.selected if self.selected in [u.path for u in units] else units[0].path
+                self.apply("delete_unit", unit=top)
+            elif self._depot_at(h) is not None:
+                self.apply("delete_supply_source", index=self._depot_at(h))
+            elif self.ed.map_view().hexmap.terrain_at(h) != self.ctx.hexmap.terrain_at(h):
+                self.apply("paint_terrain", hexes=[[h.q, h.r]], terrain=None)
+            else:
+                self.say("Nothing of the scenario to erase here", W.MUTED)
+        elif tool == "objective":
+            if city is None:
+                self.say(f"Hex {h.q},{h.r} has no town: objectives are towns", W.ERROR)
+            elif self.obj_index is None:
+                self.say("Add a hold or take condition first (below, or the Victory page)", W.ERROR)
+            else:
+                self.apply("toggle_objective", index=self.obj_index, city=city.name)
+        elif tool == "depot":
+            at = self._depot_at(h)
+            if at is not None:
+                self.deselect()
+                self.sel_depot = at
+            elif self.depot_faction is None:
+                self.say("Add a faction first (the Sides page)", W.ERROR)
+            elif self.apply("add_supply_source", place=[h.q, h.r], faction=self.depot_faction):
+                self.deselect()
+                self.sel_depot = len(tables(self.doc, "supply_sources")) - 1
+        elif tool == "control":
+            if city is None:
+                self.say(f"Hex {h.q},{h.r} has no town", W.ERROR)
+            else:
+                self.apply("set_control", city=city.name, faction=self.control_faction)
+        self._stale = True
+
+    def drag_unit(self, h0: Hex, h: Hex) -> None:
+        units = self.map.units_at(h0)
+        if not units:
+            return
+        paths = [u.path for u in units]
+        path = self.selected if self.selected in paths else paths[0]
+        if self.apply("move_unit", unit=path, place=[h.q, h.r]):
+            self.select_unit(path)
+
+    def paint_stroke(self, stroke: list[Hex]) -> None:
+        cells = [[h.q, h.r] for h in stroke]
+        if self.tool == "terrain":
+            self.apply("paint_terrain", hexes=cells, terrain=self.paint)
+            return
+        if self.zone_id is None:
+            self.say("Make a no-fly zone first (New zone, below)", W.ERROR)
+            return
+        if len(cells) == 1:
+            self.apply("toggle_no_fly_hex", zone=self.zone_id, hex=cells[0])
+            return
+        zone = next(z for z in self.ed.map_view().zones if z["id"] == self.zone_id)
+        have = [list(x) for x in zone.get("hexes") or []]
+        if cells[0] in have:
+            new = [c for c in have if c not in cells]
+        else:
+            new = have + [c for c in cells if c not in have]
+        if not new:
+            self.say("A zone needs one hex at least: delete the zone instead", W.ERROR)
+            return
+        self.apply("set_no_fly_zone", zone=self.zone_id, hexes=sorted(new))
+
+    # -- the actions of the top bar --------------------------------------------------------
+
+    def do_undo(self) -> None:
+        label = self.ed.undo_label
+        if self.ed.undo():
+            self.say(f"Undone: {op_words(label)}")
+            self.changed()
+
+    def do_redo(self) -> None:
+        label = self.ed.redo_label
+        if self.ed.redo():
+            self.say(f"Redone: {op_words(label)}")
+            self.changed()
+
+    def save_target(self) -> Path | None:
+        """Where Save writes: the file it came from, unless that is bundled or there is none."""
+        p = self.ed.path
+        return None if p is None or is_bundled(p) else p
+
+    def do_save(self) -> bool:
+        target = self.save_target()
+        if target is None:
+            self.do_save_as()
+            return False
+        return self.save_to(target)
+
+    def save_to(self, target: Path) -> bool:
+        try:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            self.ed.save(target)
+        except (OSError, ValueError) as exc:
+            self.say(f"Not saved: {exc}", W.ERROR)
+            return False
+        n = len(self.ed.check())
+        self.say(f"Saved {target}" + (f" ({n} problems still to fix)" if n else ""), W.GOOD)
+        self._stale = True
+        return True
+
+    def do_save_as(self) -> None:
+        self.app.push(SaveAsDialog(self.app, self))
+
+    def do_open(self) -> None:
+        self.leave_then(lambda: self.app.push(OpenDialog(self.app, self)))
+
+    def open_path(self, path) -> bool:
+        try:
+            ed = Editor.open(path, self.ctx) if path is not None else Editor.new(self.ctx)
+        except ScenarioError as exc:
+            self.say("; ".join(exc.problems[:2]), W.ERROR)
+            return False
+        self.ed = ed
+        self._fresh = ed.doc
+        self.selected = self.sel_town = self.sel_depot = None
+        self.scroll = {}
+        self.event_id = self.faction_id = None
+        self._checked_doc = None
+        self.changed()
+        self._start_view()
+        self.say(f"Opened {path}" if path else "A new scenario", W.GOOD)
+        return True
+
+    def do_help(self) -> None:
+        from game.ui.help import HelpOverlay
+
+        self.app.push(HelpOverlay(self.app, "Scenario editor: keys and mouse", SHORTCUTS))
+
+    def do_close(self) -> None:
+        self.leave_then(self.leave_editor)
+
+    def back(self) -> None:
+        self.do_close()
+
+    def leave_editor(self) -> None:
+        self._leaving = True
+        if self.app.below(self) is None:
+            self.app.quit(0)
+        else:
+            self.app.pop()
+
+    def leave_then(self, then) -> None:
+        """Do ``then``, after asking whether to save the changes if there are any."""
+        if not self.unsaved:
+            then()
+            return
+
+        def save_and_go():
+            self.app.pop()
+            if self.save_target() is None:
+                self.app.push(SaveAsDialog(self.app, self, then=then))
+            elif self.do_save():
+                then()
+
+        def discard():
+            self.app.pop()
+            then()
+
+        self.app.push(Dialog(self.app, "Unsaved changes",
+                             "The scenario has changes that are not saved. Save them first?",
+                             [("Save", save_and_go, "#primary"), ("Don't save", discard, "#danger"),
+                              ("Cancel", lambda: self.app.pop(), None)]))
+
+    def do_playtest(self) -> None:
+        """Play the scenario as it is now: the first side a person, the others the AI."""
+        issues = self.ed.check()
+        if issues:
+            more = f"\n... and {len(issues) - 12} more" if len(issues) > 12 else ""
+            self.app.push(Dialog(self.app, "Not ready to play",
+                                 "Fix these first (choose one in the problems list to see it):\n\n"
+                                 + "\n".join(str(i) for i in issues[:12]) + more,
+                                 [("Back to the editor", lambda: self.app.pop(), "#primary")]))
+            return
+        from game.editor import save as write
+        from game.session import Seat, Session
+
+        path = self.ed.path
+        if path is None or self.ed.dirty or not Path(path).exists():
+            path = home() / "playtest.toml"
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write(self.doc, path, self.ed.base_text)
+            except OSError as exc:
+                self.say(f"Cannot write the playtest file: {exc}", W.ERROR)
+                return
+        order = get(self.doc, "scenario.side_order") or self.ed.choices("side")
+        seats = {s: Seat("human" if i == 0 else "ai") for i, s in enumerate(order)}
+        try:
+            session = Session.new(path, seats, seed=random.randrange(1, 1_000_000))
+        except (ScenarioError, ValueError) as exc:
+            self.say(f"Cannot start: {exc}", W.ERROR)
+            return
+        self.app.push(PlaytestBattle(self.app, session, self))
+
+    # -- problems --------------------------------------------------------------------------
+
+    def show_issue(self, issue) -> None:
+        """Show where a problem is: the map on its hex, the page or the unit it is about."""
+        tg = issue.target or {}
+        kind = tg.get("kind")
+        if tg.get("hex"):
+            self.map.centre_on(Hex(*tg["hex"]), level=5)
+        if kind == "unit":
+            self.select_unit(tg.get("path"))
+        elif kind == "event":
+            ev = tg.get("id") or get(self.doc, (tg.get("path") or "") + ".id")
+            self.event_id = ev if ev in self.ed.choices("event") else self.event_id
+            self.set_page("events")
+        elif kind in ("victory",):
+            self.obj_index = tg.get("index", self.obj_index) if tg.get("index") in self._town_conditions() \
+                else self.obj_index
+            self.set_page("victory")
+        elif kind in ("faction", "side"):
+            if kind == "faction" and tg.get("id") in self.ed.choices("faction"):
+                self.faction_id = tg["id"]
+            self.set_page("forces")
+        elif kind == "war":
+            self.set_page("war")
+        elif kind in ("scenario", "history"):
+            self.set_page("scenario")
+        elif kind == "reinforcement":
+            self.set_page("reinf")
+        elif kind == "no_fly_zone":
+            if tg.get("id") in self.ed.choices("zone"):
+                self.zone_id = tg["id"]
+            self.set_tool("nofly")
+        elif kind == "supply_source" and isinstance(tg.get("index"), int):
+            self.deselect()
+            self.sel_depot = tg["index"]
+            self.set_page("map")
+        elif kind == "city" and tg.get("hex"):
+            self.deselect()
+            self.sel_town = Hex(*tg["hex"])
+            self.set_page("map")
+        elif kind == "terrain":
+            self.set_tool("terrain")
+        self.say(str(issue), W.ERROR)
+
+    # -- frame -----------------------------------------------------------------------------
+
+    def enter(self) -> None:
+        self._stale = True
+
+    def update(self, dt: float) -> None:
+        if self.manager is None:
+            return
+        if self._stale:
+            self._rebuild_page()
+        keys = pygame.key.get_pressed()
+        if not self._typing():
+            dx = keys[pygame.K_LEFT] - keys[pygame.K_RIGHT]
+            dy = keys[pygame.K_UP] - keys[pygame.K_DOWN]
+            if dx or dy:
+                self.map.view.pan_pixels(dx * PAN_SPEED * dt, dy * PAN_SPEED * dt)
+        self.manager.update(dt)
+
+    def draw(self, screen) -> None:
+        mv = self.ed.map_view()
+        self.map.style(mv, self.doc, self.app.settings.palette)
+        over_map = self.map_rect.collidepoint(self.mouse) and self.manager.get_hovering_any_element() is False
+        self.hover = self.map.hex_at(self.mouse) if over_map else None
+        if self.selected is not None:
+            sel = self.selected
+        elif self.sel_town is not None:
+            sel = self.sel_town
+        elif self.sel_depot is not None:
+            d = next((d for d in mv.supply_sources if d["index"] == self.sel_depot), None)
+            sel = Hex(*d["hex"]) if d and d.get("hex") else None
+        else:
+            sel = None
+        self.map.draw(screen, mv, self.doc, selected=sel, hover=self.hover, stroke=self.stroke,
+                      zone=self.zone_id if self.tool == "nofly" else None,
+                      objective=self.obj_index if self.tool == "objective" else None)
+        w, h = screen.get_size()
+        screen.fill(W.PANEL, (0, 0, w, self.top_h))
+        screen.fill(W.PANEL, (0, self.top_h, self.tools_w, self.map_rect.h))
+        screen.fill(W.PANEL, self.panel_rect)
+        screen.fill((28, 32, 26), self.problems_rect)
+        pygame.draw.line(screen, W.PANEL_EDGE, (0, self.top_h - 1), (w, self.top_h - 1))
+        pygame.draw.line(screen, W.PANEL_EDGE, (self.panel_rect.x, self.top_h), self.panel_rect.bottomleft)
+        pygame.draw.line(screen, W.PANEL_EDGE, (self.tools_w - 1, self.top_h), (self.tools_w - 1, self.map_rect.bottom))
+        pygame.draw.line(screen, W.PANEL_EDGE, self.problems_rect.topleft, self.problems_rect.topright)
+        pygame.draw.line(screen, W.PANEL_EDGE, (self.page_rect.x, self.page_rect.y - 2),
+                         (self.page_rect.right, self.page_rect.y - 2))
+        self._draw_status(screen)
+        self.manager.draw_ui(screen)
+
+    def _draw_status(self, screen) -> None:
+        r = self.status_rect
+        screen.fill(W.PANEL, r)
+        pygame.draw.line(screen, W.PANEL_EDGE, r.topleft, r.topright)
+        fnt = W.font(W.scaled(W.SMALL + 1, self.scale))
+        right = f"zoom {self.map.view.level + 1}/{len(self.map.view.levels)}   F1: keys"
+        rt = W.blit_text(screen, right, fnt, W.MUTED, (r.right - self.px(10), r.centery), "midright")
+        if self.hover is not None:
+            mv = self.ed.map_view()
+            text, _ = describe_line(mv.hexmap, self.hover)
+            text = f"hex {self.hover.q},{self.hover.r}  \u00b7  {text}"
+            here = [u for u in mv.units if u.get("hex") == [self.hover.q, self.hover.r]]
+            if here:
+                text += "  \u00b7  " + ", ".join(f"{u.get('id') or u['path']}" for u in here[:3])
+            colour = W.INK
+        else:
+            text, colour = self.status
+            if not text:
+                text = TOOL_HELP[self.tool]
+        text = W.fit_text(text, fnt, rt.x - self.px(30))
+        W.blit_text(screen, text, fnt, colour, (self.px(10), r.centery), "midleft")
+
+    # == the pages =========================================================================
+
+    def _options(self, ftype: str, optional: bool = False) -> list[tuple[str, object]]:
+        """(text, value) options for a field of this type in the document."""
+        doc = self.doc
+        out = []
+        if ftype in ("faction", "factions"):
+            names = {f.get("id"): f.get("name") for f in tables(doc, "factions") if isinstance(f, dict)}
+            out = [(f"{names.get(x) or x} ({x})", x) for x in self.ed.choices("faction")]
+        elif ftype == "side":
+            names = {s.get("id"): s.get("name") for s in tables(doc, "sides") if isinstance(s, dict)}
+            out = [(f"{names.get(x) or x} ({x})", x) for x in self.ed.choices("side")]
+        elif ftype == "faction_or_side":
+            out = self._options("faction") + [(f"side: {t}", v) for t, v in self._options("side")
+                                              if v not in self.ed.choices("faction")]
+        elif ftype in ("unit_type", "unit_types"):
+            out = [(self.ctx.rules.unit_type(x).name, x) for x in self.ed.choices("unit_type")]
+        else:
+            out = [(str(x), x) for x in self.ed.choices(ftype)]
+        if optional:
+            out = [(NONE, None)] + out
+        return out
+
+    def field_row(self, f: Form, fld, value, setter) -> None:
+        """A form row for a schema field: ``setter(value)`` makes the edit."""
+        t = fld.type
+        label = fld.name.replace("_", " ")
+        if t == "text":
+            f.entry(label, value, lambda s: setter(s.strip() or None), fld.doc)
+        elif t in ("integer", "number"):
+            f.entry(label, value, lambda s: setter(parse_number(s, t)), fld.doc)
+        elif t == "date":
+            f.entry(label, value, lambda s: setter(parse_date(s)), fld.doc + " (like 2014-06-16)")
+        elif t == "bool":
+            f.buttons([("yes", lambda: setter(True)), ("no", lambda: setter(False))], label,
+                      selected=("yes",) if value is not False else ("no",))
+        elif t in ("side", "faction", "faction_or_side", "unit", "event", "zone", "unit_type",
+                   "terrain", "city", "category", "nation"):
+            f.choice(label, self._options(t, optional=not fld.required), value, setter)
+        elif t == "faction_pair":
+            pair = list(value) if isinstance(value, list) and len(value) == 2 else [None, None]
+            f.choice(f"{label} (1)", self._options("faction"), pair[0], lambda v: setter([v, pair[1]]))
+            f.choice(f"{label} (2)", self._options("faction"), pair[1], lambda v: setter([pair[0], v]))
+        elif t in ("factions", "unit_types", "countries", "sides"):
+            have = list(value) if isinstance(value, list) else []
+            opts = self._options("countries" if t == "countries" else t)
+            if t == "factions":
+                opts = [(abbreviation(v, tx), v) for tx, v in opts]
+
+            def toggle(v, have=have):
+                setter([x for x in have if x != v] if v in have else have + [v])
+
+            f.buttons([(tx, (lambda v=v: toggle(v))) for tx, v in opts], label,
+                      selected=[tx for tx, v in opts if v in have])
+        elif t == "cities":
+            have = list(value) if isinstance(value, list) else []
+
+            def drop(c, have=have):
+                setter([x for x in have if x != c] or None)
+
+            f.buttons([(f"{c} \u00d7", (lambda c=c: drop(c))) for c in have] or [("(none)", lambda: None)],
+                      label)
+            f.choice("add a town", [(c, c) for c in self.ed.choices("city") if c not in have], None,
+                     lambda c: setter(have + [c]))
+        elif t == "names":
+            f.entry(label, ", ".join(map(str, value)) if isinstance(value, list) else value,
+                    lambda s: setter(parse_names(s) or None), fld.doc + " (commas between names)")
+        elif t == "units":
+            units = value if isinstance(value, list) else []
+            f.note(f"{label}: " + ("; ".join(
+                f"{u.get('type')} of {u.get('faction')}, {u.get('personnel')} at {u.get('place')}"
+                for u in units if isinstance(u, dict)) or "none yet"))
+
+    # -- Map -------------------------------------------------------------------------------
+
+    def page_map(self, f: Form) -> None:
+        name = next(n for t, n, _, _ in TOOLS if t == self.tool)
+        f.heading(f"Tool: {name}")
+        f.note(TOOL_HELP[self.tool])
+        getattr(self, f"_tool_{self.tool}", lambda f: None)(f)
+        f.space(6)
+        if self.selected is not None:
+            self._unit_form(f, self.selected)
+        elif self.sel_depot is not None:
+            self._depot_form(f, self.sel_depot)
+        elif self.sel_town is not None:
+            self._town_form(f, self.sel_town)
+
+    def _set(self, name: str, value) -> None:
+        setattr(self, name, value)
+        self._stale = True
+
+    def _tool_unit(self, f: Form) -> None:
+        f.choice("faction", self._options("faction"), self.place_faction,
+                 lambda v: self._set("place_faction", v))
+        f.choice("type", self._options("unit_type"), self.place_type, lambda v: self._set("place_type", v))
+        into = [("on the map at the start", "units")]
+        for i, r in enumerate(tables(self.doc, "reinforcements")):
+            when = r.get("date") or f"turn {r.get('turn')}"
+            into.append((f"reinforcement {i + 1} ({when})", f"reinforcements[{i}]"))
+        for i, e in enumerate(tables(self.doc, "events")):
+            for j, a in enumerate(tables(e, "actions")):
+                if isinstance(a, dict) and a.get("do") == "add_units":
+                    into.append((f"event {e.get('id')}, action {j + 1}", f"events[{i}].actions[{j}]"))
+        f.choice("arrives", into, self.place_into, lambda v: self._set("place_into", v))
+
+    def _tool_terrain(self, f: Form) -> None:
+        opts = [(t, t) for t in self.ed.choices("terrain")] + [("map's own", None)]
+        f.buttons([(tx, (lambda v=v: self._set("paint", v))) for tx, v in opts], "paint",
+                  selected=[tx for tx, v in opts if v == self.paint])
+        n = len(tables(self.doc, "terrain"))
+        if n:
+            f.note(f"{n} terrain change table{'s' if n > 1 else ''} in the scenario.")
+
+    def _tool_objective(self, f: Form) -> None:
+        conds = tables(self.doc, "victory")
+        opts = [(f"{i + 1}. {conds[i].get('kind')}: {conds[i].get('side')}"
+                 + (f" ({conds[i].get('text')})" if conds[i].get("text") else ""), i)
+                for i in self._town_conditions()]
+        if opts:
+            f.choice("condition", opts, self.obj_index, lambda v: self._set("obj_index", v))
+            towns = conds[self.obj_index].get("cities", []) if self.obj_index is not None else []
+            f.note("Towns: " + (", ".join(map(str, towns)) or "none"))
+        else:
+            f.note("No hold or take condition yet.", "#error")
+        f.buttons([(f"New: {k} for {s}", (lambda k=k, s=s: self.new_condition(k, s)))
+                   for k in ("take", "hold") for s in self.ed.choices("side")])
+
+    def new_condition(self, kind: str, side: str) -> None:
+        before = len(tables(self.doc, "victory"))
+        if self.apply("add_victory", **default_table(self.ed, S.VICTORY[kind], kind=kind, side=side)):
+            self.obj_index = before
+
+    def _tool_nofly(self, f: Form) -> None:
+        zones = self.ed.choices("zone")
+        if zones:
+            f.choice("zone", [(z, z) for z in zones], self.zone_id, lambda v: self._set("zone_id", v))
+        f.buttons([(f"New zone for {s}", (lambda s=s: self.new_zone(s))) for s in self.ed.choices("side")])
+        if self.zone_id is None:
+            return
+        i = next(k for k, z in enumerate(tables(self.doc, "no_fly_zones")) if z.get("id") == self.zone_id)
+        z = tables(self.doc, "no_fly_zones")[i]
+        zid = self.zone_id
+
+        def setter(name):
+            return lambda v: self.apply("set_no_fly_zone", zone=zid, **{name: v}) and \
+                (name != "id" or self._set("zone_id", v))
+
+        for fld in S.NO_FLY_ZONE.fields:
+            if fld.name in ("id", "name", "side", "declared"):
+                self.field_row(f, fld, z.get(fld.name), setter(fld.name))
+        cells = z.get("hexes")
+        f.note(f"{len(cells)} hexes" if isinstance(cells, list) else
+               f"centre {z.get('centre')}, radius {z.get('radius')} (clicking makes it a list of hexes)")
+        f.button("Delete zone", lambda: self.apply("delete_no_fly_zone", zone=zid), "#danger")
+
+    def new_zone(self, side: str) -> None:
+        taken = set(self.ed.choices("zone"))
+        n = 1
+        while f"no-fly-{n}" in taken:
+            n += 1
+        c = self.map.view.screen_to_world(self.map_rect.center)
+        h = self.map.hex_at(self.map_rect.center) or Hex(60, 40)
+        del c
+        if self.apply("add_no_fly_zone", id=f"no-fly-{n}", side=side, name=f"No-fly zone {n}",
+                      hexes=[[h.q, h.r]]):
+            self.zone_id = f"no-fly-{n}"
+            self.say(f"New zone no-fly-{n} at {h.q},{h.r}: click or drag on the map to add hexes", W.GOOD)
+
+    def _tool_depot(self, f: Form) -> None:
+        f.choice("supplies", self._options("faction"), self.depot_faction,
+                 lambda v: self._set("depot_faction", v))
+
+    def _tool_control(self, f: Form) -> None:
+        f.choice("give to", [("nobody", None)] + self._options("faction"), self.control_faction,
+                 lambda v: self._set("control_faction", v))
+        held = get(self.doc, "control") or {}
+        if isinstance(held, dict) and held:
+            f.note("Held at the start: " + ", ".join(f"{k} ({v})" for k, v in held.items()))
+
+    def _unit_form(self, f: Form, path: str) -> None:
+        u = get(self.doc, path)
+        if not isinstance(u, dict):
+            return
+        p = parse_path(path)
+        where = {"units": "on the map at the start",
+                 "reinforcements": f"arrives with reinforcement {p[1] + 1 if len(p) > 1 else ''}",
+                 "events": f"arrives by event {get(self.doc, ('events', p[1], 'id')) if len(p) > 1 else ''}"}[p[0]]
+        f.heading(f"Unit {u.get('id') or path}")
+        f.note(f"{where}; at {u.get('place')}. Drag it on the map to move it.")
+
+        def setter(name):
+            return lambda v: self.apply("set_unit", unit=path, **{name: v})
+
+        for fld in S.UNIT.fields:
+            if fld.name in ("place", "equipment"):
+                continue
+            self.field_row(f, fld, u.get(fld.name), setter(fld.name))
+        ut = self.ctx.rules.unit_types.get(u.get("type"))
+        equipment = u.get("equipment") if isinstance(u.get("equipment"), dict) else {}
+        for item in (ut.equipment if ut else ()):
+            def set_item(s, item=item):
+                n = parse_number(s, "integer")
+                eq = {k: v for k, v in equipment.items() if k != item}
+                if n is not None:
+                    eq[item] = n
+                self.apply("set_unit", unit=path, equipment=eq or None)
+
+            f.entry(item, equipment.get(item), set_item, f"how many {item}")
+        f.buttons([("Delete unit", lambda: self.apply("delete_unit", unit=path)),
+                   ("Centre the map", lambda: self._centre_unit(path))])
+
+    def _centre_unit(self, path) -> None:
+        u = next((u for u in self.ed.map_view().units if u["path"] == path), None)
+        if u and u.get("hex"):
+            self.map.centre_on(Hex(*u["hex"]))
+
+    def _depot_form(self, f: Form, i: int) -> None:
+        d = tables(self.doc, "supply_sources")[i]
+        f.heading(f"Depot {i + 1}: {d.get('name') or d.get('place')}")
+
+        def setter(name):
+            return lambda v: self.apply("set_supply_source", index=i, **{name: v})
+
+        for fld in S.SUPPLY_SOURCE.fields:
+            if fld.name == "place":
+                f.note(f"at {d.get('place')}")
+                continue
+            fld2 = fld if fld.name != "side" else fld
+            self.field_row(f, fld2, d.get(fld.name), setter(fld.name))
+        f.button("Delete depot", lambda: self.apply("delete_supply_source", index=i), "#danger")
+
+    def _town_form(self, f: Form, h: Hex) -> None:
+        city = self.ctx.hexmap.city_at(h)
+        if city is None:
+            return
+        f.heading(city.name)
+        mv = self.ed.map_view()
+        f.choice("held by", [("nobody", None)] + self._options("faction"), mv.control.get(city.id),
+                 lambda v: self.apply("set_control", city=city.name, faction=v))
+        aims = [f"{ob['index'] + 1}. {ob['kind']} for {ob['side']}" for ob in mv.objectives
+                if any(t["id"] == city.id for t in ob["towns"])]
+        f.note("Objective of: " + (", ".join(aims) if aims else "no condition (the Objective tool marks it)"))
+
+    # -- Scenario --------------------------------------------------------------------------
+
+    def page_scenario(self, f: Form) -> None:
+        sc = self.doc.get("scenario") if isinstance(self.doc.get("scenario"), dict) else {}
+        f.heading("The scenario")
+        for fld in S.SCENARIO.fields:
+            if fld.name in ("side_order", "map"):
+                continue
+            self.field_row(f, fld, sc.get(fld.name),
+                           lambda v, n=fld.name: self.apply("set_scenario", **{n: v}))
+        order = sc.get("side_order") if isinstance(sc.get("side_order"), list) else self.ed.choices("side")
+        f.space()
+        f.heading("Who moves first")
+        for k, side in enumerate(order):
+            items = [(f"{k + 1}. {side}", lambda: None)]
+            if k > 0:
+                new = list(order)
+                new[k - 1], new[k] = new[k], new[k - 1]
+                items.append(("move up", lambda new=new: self.apply("set_scenario", side_order=new)))
+            f.buttons(items)
+        f.space()
+        f.heading("History")
+        hist = self.doc.get("history") if isinstance(self.doc.get("history"), dict) else {}
+        for fld in S.HISTORY.fields:
+            if fld.name == "casualties":
+                continue
+            self.field_row(f, fld, hist.get(fld.name),
+                           lambda v, n=fld.name: self.apply("set_history", **{n: v}))
+
+    # -- Sides and factions ----------------------------------------------------------------
+
+    def page_forces(self, f: Form) -> None:
+        f.heading("Factions")
+        if self.faction_id is not None:
+            f.choice("faction", self._options("faction"), self.faction_id, lambda v: self._set("faction_id", v))
+        f.buttons([(f"Add a faction to {s}", (lambda s=s: self.add_faction(s))) for s in self.ed.choices("side")])
+        fac = next((x for x in tables(self.doc, "factions") if x.get("id") == self.faction_id), None)
+        if fac is not None:
+            fid = self.faction_id
+
+            def setter(name):
+                def go(v):
+                    if self.apply("set_faction", faction=fid, **{name: v}) and name == "id":
+                        self.faction_id = v
+                return go
+
+            for fld in S.FACTION.fields:
+                self.field_row(f, fld, fac.get(fld.name), setter(fld.name))
+            f.button(f"Delete faction {fid} (and its units)",
+                     lambda: self.apply("delete_faction", faction=fid), "#danger")
+        f.space()
+        f.heading("Sides")
+        for s in tables(self.doc, "sides"):
+            sid = s.get("id")
+            f.entry(f"{sid}: name", s.get("name"), lambda t, sid=sid: self.apply("set_side", side=sid, name=t))
+            f.entry(f"{sid}: id", sid, lambda t, sid=sid: self.apply("set_side", side=sid, id=t.strip()))
+            f.button(f"Delete side {sid}", lambda sid=sid: self.apply("delete_side", side=sid))
+        f.button("Add a side", self.add_side)
+
+    def add_side(self) -> None:
+        taken = set(self.ed.choices("side"))
+        n = len(taken) + 1
+        while f"side-{n}" in taken:
+            n += 1
+        self.apply("add_side", id=f"side-{n}", name=f"Side {n}")
+
+    def add_faction(self, side: str) -> None:
+        taken = set(self.ed.choices("faction"))
+        n = len(taken) + 1
+        while f"faction-{n}" in taken:
+            n += 1
+        if self.apply("add_faction", id=f"faction-{n}", side=side, name=f"Faction {n}"):
+            self.faction_id = f"faction-{n}"
+
+    # -- War -------------------------------------------------------------------------------
+
+    def page_war(self, f: Form) -> None:
+        f.heading("Who is at war at the start")
+        f.note("Click a square to put two factions at war (X) or at peace. Events may change it.")
+        facs = [x for x in tables(self.doc, "factions") if isinstance(x, dict) and isinstance(x.get("id"), str)]
+        ids = [x["id"] for x in facs]
+        pairs = {tuple(sorted(p)) for p in (get(self.doc, "war.at_war") or []) if isinstance(p, list) and len(p) == 2}
+        if len(ids) < 2:
+            f.note("Two factions are needed.", "#error")
+            return
+        abbr = {x["id"]: abbreviation(x["id"], str(x.get("name", ""))) for x in facs}
+        head_w = f.px(70)
+        cell = max(f.px(22), min(f.px(40), (f.rect.w - 2 * f.pad - head_w) // len(ids)))
+        x0 = f.rect.x + f.pad + head_w
+        if f._shown(f.row_h):
+            for j, b in enumerate(ids):
+                f._keep(UILabel(pygame.Rect(x0 + j * cell, f.y, cell, f.row_h), abbr[b][:4], f.manager,
+                                object_id="#centre"))
+        f.y += f.row_h
+        for i, a in enumerate(ids):
+            if f._shown(cell):
+                f._keep(UILabel(pygame.Rect(f.rect.x + f.pad, f.y, head_w, cell), abbr[a], f.manager))
+                for j, b in enumerate(ids):
+                    if i == j:
+                        continue
+                    war = tuple(sorted((a, b))) in pairs
+                    btn = f._keep(UIButton(pygame.Rect(x0 + j * cell, f.y, cell - 2, cell - 2),
+                                           "X" if war else "", f.manager))
+                    btn.set_tooltip(f"{a} and {b}: {'at war' if war else 'at peace'}")
+                    if war:
+                        btn.select()
+                    self.on_click[btn] = lambda a=a, b=b, war=war: self.apply("set_war", a=a, b=b, at_war=not war)
+            f.y += cell
+        f.space()
+        for x in facs:
+            f.note(f"{abbr[x['id']]}: {x.get('name', x['id'])} ({x.get('side')})")
+
+    # -- Victory ---------------------------------------------------------------------------
+
+    def page_victory(self, f: Form) -> None:
+        f.heading("Victory conditions")
+        conds = tables(self.doc, "victory")
+        if not conds:
+            f.note("None yet: the game would end in a draw.", "#error")
+        for i, v in enumerate(conds):
+            if not isinstance(v, dict):
+                continue
+            f.space(4)
+            f.heading(f"{i + 1}. {v.get('kind')} for {v.get('side')}")
+            kinds = [(f"{k}: {S.VICTORY[k].doc}", k) for k in S.VICTORY]
+            f.choice("kind", kinds, v.get("kind"), lambda k, i=i, v=v: self.set_victory_kind(i, v, k))
+            kind = S.VICTORY.get(v.get("kind"))
+            for fld in (kind.fields if kind else ()):
+                self.field_row(f, fld, v.get(fld.name),
+                               lambda val, i=i, n=fld.name: self.apply("set_victory", index=i, **{n: val}))
+            items = [("Delete", lambda i=i: self.apply("delete_victory", index=i))]
+            if v.get("kind") in ("hold", "take"):
+                items.insert(0, ("Mark towns on the map", lambda i=i: self._mark(i)))
+            f.buttons(items)
+        f.space()
+        f.buttons([(f"Add: {k} for {s}", (lambda k=k, s=s: self.new_condition(k, s)))
+                   for s in self.ed.choices("side") for k in ("take", "hold", "survive")])
+
+    def _mark(self, i: int) -> None:
+        self.obj_index = i
+        self.set_tool("objective")
+
+    def set_victory_kind(self, i: int, v: dict, kind: str) -> None:
+        fields = {}
+        side = v.get("side")
+        enemies = [x.get("id") for x in tables(self.doc, "factions") if x.get("side") == side]
+        for fld in S.VICTORY[kind].fields:
+            if fld.required and fld.name not in v and fld.name != "side":
+                fields[fld.name] = default_value(self.ed, fld.type, exclude=enemies)
+        self.apply("set_victory", index=i, kind=kind, **fields)
+
+    # -- Events ----------------------------------------------------------------------------
+
+    def page_events(self, f: Form) -> None:
+        f.heading("Events")
+        events = self.ed.choices("event")
+        if events:
+            f.choice("event", [(e, e) for e in events], self.event_id, lambda v: self._set("event_id", v))
+        f.button("Add an event", self.add_event)
+        i = next((k for k, e in enumerate(tables(self.doc, "events")) if e.get("id") == self.event_id), None)
+        if i is None:
+            return
+        ev = tables(self.doc, "events")[i]
+        eid = self.event_id
+
+        def rename(t):
+            if self.apply("set_event", event=eid, id=t.strip()):
+                self.event_id = t.strip()
+
+        f.entry("id", eid, rename)
+        f.space(4)
+        f.heading("When")
+        trig = ev.get("trigger") if isinstance(ev.get("trigger"), dict) else {}
+        self.trigger_form(f, trig, lambda new: self.apply("set_event", event=eid, trigger=new), 0)
+        f.space(4)
+        f.heading("What happens")
+        for j, a in enumerate(tables(ev, "actions")):
+            if not isinstance(a, dict):
+                continue
+            f.note(f"Action {j + 1}", "#info")
+            kinds = [(f"{k}: {S.ACTIONS[k].doc}", k) for k in S.ACTIONS]
+            f.choice("do", kinds, a.get("do"),
+                     lambda k, j=j: self.apply("set_action", event=eid, index=j,
+                                               action=default_table(self.ed, S.ACTIONS[k], do=k)))
+            kind = S.ACTIONS.get(a.get("do"))
+
+            def set_field(val, j=j, a=a, name=None):
+                new = {k: x for k, x in {**a, name: val}.items() if x is not None}
+                self.apply("set_action", event=eid, index=j, action=new)
+
+            for fld in (kind.fields if kind else ()):
+                self.field_row(f, fld, a.get(fld.name), lambda val, n=fld.name, sf=set_field: sf(val, name=n))
+            items = [("Delete action", lambda j=j: self.apply("delete_action", event=eid, index=j))]
+            if a.get("do") == "add_units":
+                items.insert(0, ("Place its units", lambda j=j: self._place_into(f"events[{i}].actions[{j}]")))
+            f.buttons(items)
+        f.buttons([("Add an action", lambda: self.apply("add_action", event=eid,
+                                                         action={"do": "message", "text": "..."}))])
+        f.space()
+        f.button(f"Delete event {eid}", lambda: self.apply("delete_event", event=eid), "#danger")
+
+    def _place_into(self, into: str) -> None:
+        self.place_into = into
+        self.set_tool("unit")
+
+    def add_event(self) -> None:
+        taken = set(self.ed.choices("event"))
+        n = len(taken) + 1
+        while f"event-{n}" in taken:
+            n += 1
+        if self.apply("add_event", id=f"event-{n}", trigger={"turn": 2},
+                      actions=[{"do": "message", "text": "..."}]):
+            self.event_id = f"event-{n}"
+
+    def trigger_form(self, f: Form, trig: dict, set_trig, depth: int) -> None:
+        key = next((k for k in trig if k in S.TRIGGERS), None)
+        kinds = [(f"{k}: {S.TRIGGERS[k].doc}", k) for k in S.TRIGGERS if depth == 0 or k not in ("all", "any")]
+
+        def new_kind(k):
+            t = default_table(self.ed, S.TRIGGERS[k])
+            set_trig(t)
+
+        f.choice("trigger" if depth == 0 else "condition", kinds, key, new_kind)
+        if key is None:
+            return
+        for fld in S.TRIGGERS[key].fields:
+            if fld.type == "triggers":
+                subs = trig.get(key) if isinstance(trig.get(key), list) else []
+                for n, sub in enumerate(subs):
+                    def set_sub(new, n=n, subs=subs):
+                        set_trig({key: subs[:n] + [new] + subs[n + 1:]})
+
+                    f.note(f"Condition {n + 1}", "#info")
+                    self.trigger_form(f, sub if isinstance(sub, dict) else {}, set_sub, depth + 1)
+                    if len(subs) > 1:
+                        f.button("Remove this condition",
+                                 lambda n=n, subs=subs: set_trig({key: subs[:n] + subs[n + 1:]}))
+                f.button("Add a condition", lambda subs=subs: set_trig({key: subs + [{"turn": 2}]}))
+            else:
+                def set_field(v, name=fld.name):
+                    set_trig({k: x for k, x in {**trig, name: v}.items() if x is not None})
+
+                self.field_row(f, fld, trig.get(fld.name), set_field)
+
+    # -- Reinforcements --------------------------------------------------------------------
+
+    def page_reinf(self, f: Form) -> None:
+        f.heading("Reinforcements")
+        f.note("Units that arrive on a date or at a turn. Place their units with the Unit tool.")
+        for i, r in enumerate(tables(self.doc, "reinforcements")):
+            if not isinstance(r, dict):
+                continue
+            f.space(4)
+            f.heading(f"Reinforcement {i + 1}")
+            for fld in S.REINFORCEMENT.fields:
+                self.field_row(f, fld, r.get(fld.name),
+                               lambda v, i=i, n=fld.name: self.apply("set_reinforcement", index=i, **{n: v}))
+            f.buttons([("Place its units", lambda i=i: self._place_into(f"reinforcements[{i}]")),
+                       ("Delete", lambda i=i: self.apply("delete_reinforcement", index=i))])
+        f.space()
+        f.button("Add a reinforcement",
+                 lambda: self.apply("add_reinforcement", date=default_value(self.ed, "date")))
+
+
+# -- dialogs -----------------------------------------------------------------------------------
+
+class Dialog(W.GuiScene):
+    """A box over the editor: a title, text, an optional text field, and buttons."""
+
+    overlay = True
+    DESIGN = (760, 520)
+
+    def __init__(self, app, title: str, text: str, buttons: list, entry: str | None = None):
+        super().__init__(app)
+        self.title = title
+        self.text = text
+        self.button_specs = buttons  # (label, function, object id)
+        self.entry_text = entry
+        self.entry: UITextEntryLine | None = None
+        self.panel = pygame.Rect(0, 0, 0, 0)
+
+    def build(self, size):
+        w, h = size
+        px, m = self.px, self.manager
+        pw = min(px(620), w - px(40))
+        body = W.font(W.scaled(W.BODY, self.scale))
+        lines = sum(len(W.wrap(t, body, pw - px(60))) for t in self.text.split("\n"))
+        text_h = min(h - px(220), lines * int(body.get_linesize() * 1.25) + px(24))
+        ph = px(60) + text_h + (px(46) if self.entry_text is not None else 0) + px(70)
+        self.panel = pygame.Rect((w - pw) // 2, (h - ph) // 2, pw, ph)
+        p = self.panel
+        UILabel(pygame.Rect(p.x + px(20), p.y + px(14), pw - px(40), px(34)), self.title, m,
+                object_id="#heading")
+        self.body = UITextBox(W.escape(self.text), pygame.Rect(p.x + px(14), p.y + px(52), pw - px(28), text_h),
+                              m, object_id="#plain")
+        y = p.y + px(52) + text_h + px(6)
+        if self.entry_text is not None:
+            self.entry = UITextEntryLine(pygame.Rect(p.x + px(20), y, pw - px(40), px(36)), m)
+            self.entry.set_text(self.entry_text)
+            self.entry.focus()
+            y += px(46)
+        x = p.right - px(20)
+        self.buttons = []
+        for label, fn, oid in reversed(self.button_specs):
+            bw = body.size(label)[0] + px(40)
+            b = UIButton(pygame.Rect(x - bw, p.bottom - px(56), bw, px(40)), label, m, object_id=oid)
+            self.buttons.insert(0, (b, fn))
+            x -= bw + px(10)
+        self.focusable = [b for b, _ in self.buttons]
+
+    def on_button(self, button):
+        for b, fn in self.buttons:
+            if b is button:
+                fn()
+                return
+
+    def on_ui_event(self, event):
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.entry:
+            self.confirm()
+
+    def confirm(self):
+        if self.buttons:
+            self.buttons[0][1]()
+
+    def back(self):
+        self.app.pop()
+
+    def draw(self, screen):
+        W.draw_below(self, screen)
+        W.dim(screen, 170)
+        W.draw_panel(screen, self.panel, self.scale)
+        self.manager.draw_ui(screen)
+        self.draw_focus(screen)
+
+
+class SaveAsDialog(Dialog):
+    """A file name for the scenario, in the custom scenarios folder."""
+
+    def __init__(self, app, editor: EditorScene, then=None):
+        self.editor = editor
+        self.then = then
+        self._confirmed: Path | None = None
+        sc = editor.doc.get("scenario") if isinstance(editor.doc.get("scenario"), dict) else {}
+        name = editor.ed.path.name if editor.ed.path is not None else f"{sc.get('id') or 'my-scenario'}.toml"
+        super().__init__(app, "Save the scenario as",
+                         f"A file name in your scenarios folder ({custom_dir()}); the new-game "
+                         "screen lists the scenarios there.",
+                         [("Save", self.save, "#primary"), ("Cancel", lambda: self.app.pop(), None)],
+                         entry=name)
+
+    def target(self) -> Path | None:
+        name = (self.entry.get_text() if self.entry else "").strip()
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            return None
+        if not name.endswith(".toml"):
+            name += ".toml"
+        return custom_dir() / name
+
+    def save(self):
+        target = self.target()
+        if target is None:
+            self.text = "Give a file name (letters, digits, dashes), with no folder in it."
+            self.rebuild()
+            return
+        same = self.editor.ed.path is not None and Path(self.editor.ed.path).resolve() == target.resolve()
+        if target.exists() and not same and self._confirmed != target:
+            self._confirmed = target
+            self.text = f"{target.name} already exists in your scenarios folder: Save again to replace it."
+            self.entry_text = self.entry.get_text()
+            self.rebuild()
+            return
+        self.app.pop()
+        if self.editor.save_to(target) and self.then is not None:
+            self.then()
+
+
+class OpenDialog(Dialog):
+    """Choose a bundled or custom scenario to edit, or start a new one."""
+
+    def __init__(self, app, editor: EditorScene):
+        self.editor = editor
+        self.paths = sorted(SCENARIOS_DIR.glob("*.toml")) + sorted(SCENARIOS_DIR.glob("*/*.toml"))
+        if custom_dir().is_dir():
+            self.paths += sorted(custom_dir().glob("*.toml"))
+        super().__init__(app, "Open a scenario", "", [("Open", self.open, "#primary"),
+                                                       ("New scenario", self.new, None),
+                                                       ("Cancel", lambda: self.app.pop(), None)])
+
+    def build(self, size):
+        w, h = size
+        px, m = self.px, self.manager
+        pw, ph = min(px(720), w - px(40)), min(px(560), h - px(40))
+        self.panel = pygame.Rect((w - pw) // 2, (h - ph) // 2, pw, ph)
+        p = self.panel
+        UILabel(pygame.Rect(p.x + px(20), p.y + px(14), pw - px(40), px(34)), self.title, m, object_id="#heading")
+        items = [(f"{'yours' if not is_bundled(path) else 'bundled'}: {path.stem}") for path in self.paths]
+        self.list = UISelectionList(pygame.Rect(p.x + px(20), p.y + px(54), pw - px(40), ph - px(140)), items, m)
+        self.error = UILabel(pygame.Rect(p.x + px(20), p.bottom - px(84), pw - px(40), px(26)), "", m,
+                             object_id="#error")
+        x = p.right - px(20)
+        body = W.font(W.scaled(W.BODY, self.scale))
+        self.buttons = []
+        for label, fn, oid in reversed(self.button_specs):
+            bw = body.size(label)[0] + px(40)
+            b = UIButton(pygame.Rect(x - bw, p.bottom - px(54), bw, px(40)), label, m, object_id=oid)
+            self.buttons.insert(0, (b, fn))
+            x -= bw + px(10)
+        self.focusable = [b for b, _ in self.buttons]
+
+    def on_ui_event(self, event):
+        if event.type == pygame_gui.UI_SELECTION_LIST_DOUBLE_CLICKED_SELECTION:
+            self.open()
+
+    def open(self):
+        i = W.selected_row(self.list)
+        if i is None:
+            self.error.set_text("Choose a scenario in the list first.")
+            return
+        self.app.pop()
+        self.editor.open_path(self.paths[i])
+
+    def new(self):
+        self.app.pop()
+        self.editor.open_path(None)
+
+
+# -- the playtest ------------------------------------------------------------------------------
+
+def return_to(app, scene) -> None:
+    """Pop scenes until ``scene`` is on top again."""
+    while app.stack and app.top is not scene:
+        app.pop()
+
+
+class PlaytestBattle(BattleScene):
+    """The battle screen for a playtest: leaving it (its menu, or the results) comes back to
+    the editor instead of the main menu."""
+
+    def __init__(self, app, session, editor: EditorScene):
+        super().__init__(app, session)
+        self.editor = editor
+        self.menu_buttons = [b for b in self.menu_buttons if b.action not in ("load", "quit")]
+        for b in self.menu_buttons:
+            if b.action == "main_menu":
+                b.label = "Back to the editor"
+
+    def _menu_action(self, action: str) -> None:
+        if action == "main_menu":
+            self.menu_open = False
+            self._stop_ai()
+            return_to(self.app, self.editor)
+            return
+        super()._menu_action(action)
+
+    def quick_load(self) -> None:
+        self._toast("A playtest loads no saves: Esc, then Back to the editor")
+
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        top = self.app.top
+        if type(top) is ResultsScene and top.session is self.session:
+            self.app.replace(PlaytestResults(self.app, self.session, self.editor))
+
+
+class PlaytestResults(ResultsScene):
+    def __init__(self, app, session, editor: EditorScene):
+        super().__init__(app, session)
+        self.editor = editor
+
+    def build(self, size):
+        super().build(size)
+        self.menu_button.set_text("Back to the editor")
+
+    def to_menu(self):
+        return_to(self.app, self.editor)
+
+
+# -- the command -------------------------------------------------------------------------------
+
+def run_editor(path: str | None = None, *, size=None, max_frames=None, screenshot=None) -> int:
+    """Open the editor window on ``path`` (None: a new scenario) and run it until it is left;
+    returns the exit status: 0, or 2 for a file that cannot be opened at all."""
+    from game.ui.scene import App, _env_int
+
+    app = App(size)
+    try:
+        try:
+            scene = EditorScene(app, path)
+        except ScenarioError as exc:
+            for line in exc.problems:
+                print(f"mesopotamia: {line if str(path) in line else f'{path}: {line}'}", file=sys.stderr)
+            return 2
+        app.push(scene)
+        if max_frames is None:
+            max_frames = _env_int("MESOPOTAMIA_MAX_FRAMES")
+        while True:
+            status = app.run(max_frames, screenshot)
+            stopped = max_frames is not None and app.frames >= max_frames
+            if stopped or scene not in app.stack or not scene.unsaved or app.exit_status != 0 \
+                    or getattr(scene, "_leaving", False):
+                return status
+            # The window was closed with changes not saved: ask first.
+            app.running = True
+            return_to(app, scene)
+
+            def quit_now():
+                scene._leaving = True
+                app.quit(0)
+
+            scene.leave_then(quit_now)
+    finally:
+        app.close()
+
+
+__all__ = ["EditorScene", "PlaytestBattle", "PlaytestResults", "SHORTCUTS", "run_editor"]

@@ -1,0 +1,255 @@
+"""The scenario editor's forms: rows of labels, text fields, drop-downs and toggles.
+
+UI layer (pygame, pygame_gui). A ``Form`` lays widgets out down a panel of the editor window,
+one row after another, and remembers what each widget does when it is used: a button its
+function, a drop-down the value behind each of its options, a text field the function that
+takes its text when Enter is pressed or the field is left. The panel scrolls by laying the rows
+out again further up; rows outside the panel are not made. Nothing here edits the document:
+the functions a form is given call the editor's operations.
+
+``default_value`` gives a value of a schema field's type that the document can take, for a
+new trigger, action or condition of another kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pygame
+from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel, UITextBox, UITextEntryLine
+
+from game.ui import widgets as W
+
+NONE = "(none)"
+
+
+class Form:
+    """Rows of widgets in ``rect``; ``scroll`` pixels of them are above its top."""
+
+    def __init__(self, scene, rect: pygame.Rect, scroll: int = 0):
+        self.scene = scene
+        self.manager = scene.manager
+        self.px = scene.px
+        self.rect = pygame.Rect(rect)
+        self.y = self.rect.y + self.px(8) - scroll
+        self.pad = self.px(10)
+        self.row_h = self.px(30)
+        self.gap = self.px(6)
+        self.label_w = int(self.rect.w * 0.34)
+        self.widgets: list = []
+
+    # -- layout ----------------------------------------------------------------------------
+
+    @property
+    def height(self) -> int:
+        """How tall the rows laid out so far are (for the scroll's limit)."""
+        return self.y - self.rect.y
+
+    def _shown(self, h: int) -> bool:
+        return self.y >= self.rect.y and self.y + h <= self.rect.bottom
+
+    def _full(self, h=None) -> pygame.Rect:
+        return pygame.Rect(self.rect.x + self.pad, self.y, self.rect.w - 2 * self.pad, h or self.row_h)
+
+    def _field_rect(self) -> pygame.Rect:
+        x = self.rect.x + self.pad + self.label_w
+        return pygame.Rect(x, self.y, self.rect.right - self.pad - x, self.row_h)
+
+    def _keep(self, widget):
+        self.widgets.append(widget)
+        return widget
+
+    def space(self, n: int = 8) -> None:
+        self.y += self.px(n)
+
+    def heading(self, text: str) -> None:
+        h = self.px(30)
+        if self._shown(h):
+            self._keep(UILabel(self._full(h), text, self.manager, object_id="#heading"))
+        self.y += h
+
+    def note(self, text: str, object_id: str = "#muted") -> None:
+        """Wrapped text: a hint, a problem, a list."""
+        size = W.SMALL if object_id == "#muted" else W.BODY
+        fnt = W.font(W.scaled(size, self.scene.scale))
+        width = self.rect.w - 2 * self.pad
+        lines = W.wrap(text, fnt, width - self.px(12))
+        lh = fnt.get_linesize()
+        for line in lines:
+            if self._shown(lh):
+                self._keep(UILabel(pygame.Rect(self.rect.x + self.pad, self.y, width, lh), line,
+                                   self.manager, object_id=object_id))
+            self.y += lh
+        self.y += self.px(4)
+
+    def _label(self, text: str) -> None:
+        if text:
+            fnt = W.font(W.scaled(W.BODY, self.scene.scale))
+            text = W.fit_text(text, fnt, self.label_w - self.px(8))
+            self._keep(UILabel(pygame.Rect(self.rect.x + self.pad, self.y, self.label_w, self.row_h),
+                               text, self.manager))
+
+    def _next(self) -> None:
+        self.y += self.row_h + self.gap
+
+    # -- fields ----------------------------------------------------------------------------
+
+    def entry(self, label: str, value, commit, hint: str = "") -> UITextEntryLine | None:
+        """A text field: ``commit(text)`` when Enter is pressed or the field is left."""
+        w = None
+        if self._shown(self.row_h):
+            self._label(label)
+            w = self._keep(UITextEntryLine(self._field_rect(), self.manager))
+            w.set_text("" if value is None else str(value))
+            if hint:
+                w.set_tooltip(hint)
+            self.scene.on_text[w] = commit
+        self._next()
+        return w
+
+    def choice(self, label: str, options: list[tuple[str, object]], current, pick) -> UIDropDownMenu | None:
+        """A drop-down of (text, value) options; ``pick(value)`` when one is chosen."""
+        w = None
+        texts = [t for t, _ in options]
+        if self._shown(self.row_h):
+            self._label(label)
+            start = next((t for t, v in options if v == current), None)
+            if start is None:
+                start = f"{current}" if current is not None else NONE
+                texts = [start] + texts
+            limit = max(self.px(120), min(self.px(320), self.scene.app.screen.get_height() - self.y - self.row_h - 8))
+            w = self._keep(UIDropDownMenu(texts, start, self._field_rect(), self.manager,
+                                          expansion_height_limit=limit))
+            values = dict(options)
+            self.scene.on_pick[w] = lambda text, values=values: pick(values[text]) if text in values else None
+        self._next()
+        return w
+
+    def buttons(self, items: list[tuple[str, object]], label: str = "", selected=(),
+                object_id=None, full: bool = False) -> list:
+        """Buttons in rows (``items``: (text, function)); those in ``selected`` drawn chosen."""
+        made = []
+        fnt = W.font(W.scaled(W.BODY, self.scene.scale))
+        x0 = self.rect.x + self.pad + (0 if full or not label else self.label_w)
+        right = self.rect.right - self.pad
+        x = x0
+        first = True
+        if label and not full and self._shown(self.row_h):
+            self._label(label)
+        elif label and full:
+            self.note(label)
+        for text, fn in items:
+            bw = min(right - x0, fnt.size(text)[0] + self.px(22))
+            if x + bw > right and x > x0:
+                self._next()
+                x = x0
+            if self._shown(self.row_h):
+                b = self._keep(UIButton(pygame.Rect(x, self.y, bw, self.row_h), text, self.manager,
+                                        object_id=object_id))
+                if text in selected or fn in selected:
+                    b.select()
+                self.scene.on_click[b] = fn
+                made.append(b)
+            x += bw + self.px(6)
+            first = False
+        if not first:
+            self._next()
+        return made
+
+    def button(self, text: str, fn, object_id=None, label: str = ""):
+        got = self.buttons([(text, fn)], label=label, object_id=object_id)
+        return got[0] if got else None
+
+    def text_box(self, html: str, h: int) -> None:
+        if self._shown(h):
+            self._keep(UITextBox(html, self._full(h), self.manager, object_id="#plain"))
+        self.y += h
+
+
+# -- values a new field may start with ---------------------------------------------------------
+
+def default_value(ed, ftype: str, exclude=()):
+    """A value of ``ftype`` this document can take (None if it has none to offer)."""
+    doc = ed.doc
+    sc = doc.get("scenario", {}) if isinstance(doc.get("scenario"), dict) else {}
+    if ftype == "text":
+        return "..."
+    if ftype == "integer":
+        return 1
+    if ftype == "number":
+        return 0.5
+    if ftype == "date":
+        start = sc.get("start")
+        days = sc.get("turn_days") if isinstance(sc.get("turn_days"), int) else 7
+        return (start + dt.timedelta(days=days)) if isinstance(start, dt.date) else dt.date(2014, 6, 23)
+    if ftype == "bool":
+        return True
+    if ftype in ("city", "cities"):
+        towns = [k for k in (doc.get("control") or {})] if isinstance(doc.get("control"), dict) else []
+        c = ed.ctx.hexmap.find_city(towns[0]) if towns else None
+        name = c.name if c is not None else ed.choices("city")[0]
+        return [name] if ftype == "cities" else name
+    if ftype in ("faction", "side", "event", "zone", "unit", "unit_type", "category", "nation",
+                 "faction_or_side", "terrain"):
+        got = [x for x in ed.choices(ftype) if x not in exclude] or ed.choices(ftype)
+        return got[0] if got else None
+    if ftype == "factions":
+        got = [x for x in ed.choices("faction") if x not in exclude]
+        return got[:1] or None
+    if ftype == "faction_pair":
+        got = ed.choices("faction")
+        return got[:2] if len(got) >= 2 else None
+    if ftype in ("names",):
+        return ["..."]
+    if ftype in ("countries", "unit_types", "places"):
+        return []
+    if ftype == "units":
+        f = default_value(ed, "faction")
+        return [{"type": "infantry", "faction": f, "place": default_value(ed, "city"),
+                 "personnel": 1000}] if f else None
+    if ftype == "triggers":
+        return [{"turn": 2}]
+    return None
+
+
+def default_table(ed, kind, **given) -> dict:
+    """The required fields of a schema ``kind`` filled with values the document can take."""
+    out = dict(given)
+    for f in kind.fields:
+        if f.required and f.name not in out:
+            v = default_value(ed, f.type)
+            if v is not None:
+                out[f.name] = v
+    return out
+
+
+def parse_number(text: str, ftype: str):
+    """The number typed in a field; ValueError with a reason otherwise."""
+    t = text.strip().replace(",", "")
+    if t == "":
+        return None
+    try:
+        if ftype == "integer":
+            return int(t)
+        v = float(t)
+        return int(v) if v.is_integer() and "." not in t else v
+    except ValueError:
+        raise ValueError(f"{text!r} is not {'a whole number' if ftype == 'integer' else 'a number'}") from None
+
+
+def parse_date(text: str):
+    t = text.strip()
+    if t == "":
+        return None
+    try:
+        return dt.date.fromisoformat(t)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (write it like 2014-06-16)") from None
+
+
+def parse_names(text: str) -> list[str]:
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+__all__ = ["Form", "NONE", "default_table", "default_value", "parse_date", "parse_names",
+           "parse_number"]

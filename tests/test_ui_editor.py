@@ -1,0 +1,401 @@
+"""The scenario editor window, driven by its own input events through ``App.step`` with SDL's
+dummy video driver: drawing, a scenario built from new by clicks and keys, saving, the
+playtest and the way back, leaving with unsaved changes."""
+
+from __future__ import annotations
+
+import pygame
+import pygame_gui
+import pytest
+
+from game.editor.document import get
+from game.hexgrid import Hex
+from game.scenario import SCENARIOS_DIR, check_file
+from game.ui import editor as E
+from game.ui.scene import App
+from game.ui.settings import Settings
+
+EXAMPLE = SCENARIOS_DIR / "examples" / "fall-of-mosul.toml"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("MESOPOTAMIA_MAX_FRAMES", raising=False)
+    monkeypatch.delenv("MESOPOTAMIA_SCREENSHOT", raising=False)
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def app(home):
+    a = App((1024, 700), Settings())
+    pygame.event.clear()
+    yield a
+    a.close()
+
+
+def frame(app, events=()):
+    app.step(list(events), dt=0.016)
+    for _ in range(3):  # what the widgets posted in answer, and what that made them post
+        app.step(None, dt=0.016)
+
+
+def click_at(app, pos, button=1):
+    frame(app, [pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)),
+                pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button),
+                pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button)])
+
+
+def click(app, widget):
+    click_at(app, widget.rect.center)
+
+
+def key(app, k, mod=0, unicode=""):
+    frame(app, [pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode, scancode=0)])
+
+
+def type_text(app, text):
+    frame(app, [pygame.event.Event(pygame.TEXTINPUT, text=ch) for ch in text])
+
+
+def button(scene, text):
+    """The page's button whose text starts with ``text``."""
+    for b in scene.on_click:
+        if b.alive() and b.text.startswith(text):
+            return b
+    raise AssertionError(f"no button {text!r} on the page: {[b.text for b in scene.on_click]}")
+
+
+def dropdown(scene, label_value):
+    """The page's drop-down showing ``label_value``."""
+    for d in scene.on_pick:
+        if d.alive() and d.selected_option[0].startswith(label_value):
+            return d
+    raise AssertionError(f"no drop-down showing {label_value!r}: "
+                         f"{[d.selected_option[0] for d in scene.on_pick]}")
+
+
+def pick(app, drop, option):
+    """Open a drop-down by clicking it and click one of its options."""
+    click(app, drop)
+    lst = drop.current_state.options_selection_list
+    assert lst is not None, "the drop-down did not open"
+    texts = [item["text"] for item in lst.item_list]
+    i = next(k for k, t in enumerate(texts) if t.startswith(option))
+    bar = lst.scroll_bar
+    if bar is not None:  # bring the option into view
+        bar.set_scroll_from_start_percentage(min(i / len(texts), 1 - bar.visible_percentage))
+        bar.has_moved_recently = True
+        frame(app)
+    item = lst.item_list[i]
+    assert item.get("button_element") is not None, f"option {option!r} not shown"
+    click(app, item["button_element"])
+
+
+def find(app, scene, table, test):
+    """The page's widget of ``table`` (on_click, on_text, on_pick) that passes ``test``,
+    scrolling the page with the mouse wheel until it shows."""
+    over = scene.page_rect.center
+    frame(app, [pygame.event.Event(pygame.MOUSEMOTION, pos=over, rel=(0, 0), buttons=(0, 0, 0))])
+    for step in range(40):
+        got = [w for w in getattr(scene, table) if w.alive() and test(w)]
+        if got:
+            return got[0]
+        frame(app, [pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False)])
+    raise AssertionError("not found on the page")
+
+
+def hex_on_screen(scene, place: str) -> tuple[int, int]:
+    h = scene.ctx.hexmap.resolve_place(place)
+    pos = scene.map.screen_pos(h)
+    assert scene.map_rect.collidepoint(pos), f"{place} is not in the view"
+    return pos
+
+
+def near(scene, place: str, dq: int, dr: int) -> tuple[Hex, tuple[int, int]]:
+    h = scene.ctx.hexmap.resolve_place(place)
+    h = Hex(h.q + dq, h.r + dr)
+    pos = scene.map.screen_pos(h)
+    assert scene.map_rect.collidepoint(pos)
+    return h, pos
+
+
+def test_draws_a_bundled_scenario_and_a_new_one_on_every_page(app):
+    for path in (EXAMPLE, None):
+        scene = E.EditorScene(app, path)
+        app.reset(scene)
+        frame(app)
+        for page, b in scene.page_buttons.items():
+            click(app, b)
+            assert scene.page == page
+            assert scene.form is not None and scene.form.widgets
+            for w in scene.form.widgets:  # the page's rows stay inside the page
+                assert scene.page_rect.contains(w.rect), (page, w)
+        for tool, _, k, _ in E.TOOLS:
+            key(app, k)
+            assert scene.tool == tool and scene.page == "map"
+        assert scene.map.drawn_units if path else not scene.map.drawn_units
+        assert scene.problems_label.text.startswith("No problems")
+
+
+def test_a_scenario_built_from_new_by_clicks_and_keys(app, home):
+    from game.simulate import simulate_one
+
+    scene = E.EditorScene(app, None)
+    app.push(scene)
+    frame(app)
+    ed = scene.ed
+    # a faction for each side, on the Sides page
+    click(app, scene.page_buttons["forces"])
+    click(app, button(scene, "Add a faction to jihadist"))
+    assert "faction-3" in ed.choices("faction")
+    name = find(app, scene, "on_text", lambda w: w.get_text() == "Faction 3")
+    click(app, name)
+    type_text(app, "Ansar")
+    key(app, pygame.K_RETURN)
+    assert get(ed.doc, "factions[2].name") == "Faction 3Ansar"
+    click(app, button(scene, "Add a faction to baathist"))
+    assert ed.choices("faction") == ["isis", "iraq", "faction-3", "faction-4"]
+    # the new factions go to war with the other side's, on the War page
+    click(app, scene.page_buttons["war"])
+    for a, b in (("faction-3", "iraq"), ("faction-4", "isis")):
+        btn = next(w for w, fn in scene.on_click.items()
+                   if w.alive() and w.tool_tip_text and w.tool_tip_text.startswith(f"{a} and {b}:"))
+        click(app, btn)
+    assert ["faction-3", "iraq"] in get(ed.doc, "war.at_war")
+    # units of both sides on the map, with the Unit tool
+    key(app, pygame.K_u)
+    assert scene.tool == "unit"
+    click_at(app, hex_on_screen(scene, "Baghdad"))
+    assert get(ed.doc, "units[0].faction") == "isis"  # the first faction is the tool's first
+    pick(app, dropdown(scene, "Islamic State"), "Iraq (iraq)")
+    assert scene.place_faction == "iraq"
+    pick(app, dropdown(scene, "Infantry"), "Armour")
+    click_at(app, hex_on_screen(scene, "Baghdad"))
+    assert get(ed.doc, "units[1]")["type"] == "armour" and get(ed.doc, "units[1]")["faction"] == "iraq"
+    h_isis, pos = near(scene, "Fallujah", 0, 0)
+    pick(app, dropdown(scene, "Iraq"), "Islamic State")
+    pick(app, dropdown(scene, "Armour"), "Militia")
+    click_at(app, pos)
+    pick(app, dropdown(scene, "Islamic State"), "Faction 3Ansar")
+    click_at(app, near(scene, "Fallujah", -1, 0)[1])
+    assert len(ed.doc["units"]) == 4
+    # the first unit was a mistake: delete it with the Erase tool
+    key(app, pygame.K_x)
+    click_at(app, hex_on_screen(scene, "Baghdad"))
+    assert len(ed.doc["units"]) == 3 and ed.doc["units"][0]["type"] == "armour"
+    assert ed.doc["units"][0]["faction"] == "iraq"
+    # drag the Iraqi armour one hex with the Select tool
+    key(app, pygame.K_v)
+    start = hex_on_screen(scene, "Baghdad")
+    h2, end = near(scene, "Baghdad", 1, 0)
+    frame(app, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=start, button=1),
+                pygame.event.Event(pygame.MOUSEMOTION, pos=end, rel=(end[0] - start[0], 0), buttons=(1, 0, 0)),
+                pygame.event.Event(pygame.MOUSEBUTTONUP, pos=end, button=1)])
+    moved = [u for u in ed.doc["units"] if u["place"] == [h2.q, h2.r]]
+    assert len(moved) == 1 and scene.selected is not None
+    # its strength, in the unit panel
+    was = str(moved[0]["personnel"])
+    pers = find(app, scene, "on_text", lambda w: w.get_text() == was)
+    click(app, pers)
+    for _ in was:
+        key(app, pygame.K_BACKSPACE)
+    type_text(app, "4000")
+    key(app, pygame.K_RETURN)
+    assert moved[0]["id"] in [u.get("id") for u in ed.doc["units"]]
+    assert next(u for u in ed.doc["units"] if u["id"] == moved[0]["id"])["personnel"] == 4000
+    # and back into Baghdad, or the Islamic State walks in
+    frame(app, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=end, button=1),
+                pygame.event.Event(pygame.MOUSEMOTION, pos=start, rel=(start[0] - end[0], 0), buttons=(1, 0, 0)),
+                pygame.event.Event(pygame.MOUSEBUTTONUP, pos=start, button=1)])
+    assert ed.doc["units"][0]["place"] == "Baghdad"
+    # an objective town for the Jihadists' condition, with the Objective tool
+    key(app, pygame.K_o)
+    assert scene.obj_index == 0
+    click_at(app, hex_on_screen(scene, "Fallujah"))
+    assert "Fallujah" in ed.doc["victory"][0]["cities"]
+    # an event from the lists: when Fallujah falls to Iraq, a message
+    click(app, scene.page_buttons["events"])
+    click(app, button(scene, "Add an event"))
+    assert ed.choices("event") == ["event-1"]
+    pick(app, dropdown(scene, "turn:"), "city_taken")
+    assert "city_taken" in ed.doc["events"][0]["trigger"]
+    pick(app, dropdown(scene, ed.doc["events"][0]["trigger"]["city_taken"]), "Fallujah")
+    assert ed.doc["events"][0]["trigger"] == {"city_taken": "Fallujah"}
+    msg = find(app, scene, "on_text", lambda w: w.get_text() == "...")
+    click(app, msg)
+    for _ in range(3):
+        key(app, pygame.K_BACKSPACE)
+    type_text(app, "Fallujah is free")
+    click_at(app, scene.map_rect.center, button=2)  # leaving the field takes its text
+    assert ed.doc["events"][0]["actions"] == [{"do": "message", "text": "Fallujah is free"}]
+    # undo and redo, with keys and with the buttons that say what they undo
+    doc = ed.doc
+    assert scene.action_buttons["undo"].text.startswith("Undo: set action")
+    key(app, pygame.K_z, pygame.KMOD_CTRL)
+    assert ed.doc["events"][0]["actions"] == [{"do": "message", "text": "..."}]
+    assert scene.action_buttons["redo"].text.startswith("Redo: set action")
+    key(app, pygame.K_y, pygame.KMOD_CTRL)
+    assert ed.doc is doc
+    click(app, scene.action_buttons["undo"])
+    key(app, pygame.K_z, pygame.KMOD_CTRL | pygame.KMOD_SHIFT)
+    assert ed.doc is doc
+    assert scene.problems_label.text.startswith("No problems"), [str(i) for i in scene.issues]
+    # save: a new scenario asks for a name in the custom scenarios folder
+    key(app, pygame.K_s, pygame.KMOD_CTRL)
+    dialog = app.top
+    assert isinstance(dialog, E.SaveAsDialog)
+    dialog.entry.set_text("")
+    type_text(app, "my-test")
+    key(app, pygame.K_RETURN)
+    assert app.top is scene
+    path = home / "scenarios" / "my-test.toml"
+    assert path.exists() and not ed.dirty and ed.path == path
+    assert check_file(path) == []
+    result = simulate_one(path, seed=3, turns=3)
+    assert result["refused"] == 0
+    assert result["turns"] >= 3  # three turns played: no side won at once
+
+
+def test_leaving_with_unsaved_changes_asks_first_and_bundled_files_stay(app, home):
+    scene = E.EditorScene(app, EXAMPLE)
+    app.push(scene)
+    frame(app)
+    before = EXAMPLE.read_text(encoding="utf-8")
+    click(app, scene.page_buttons["scenario"])
+    title = next(w for w, fn in scene.on_text.items() if w.alive() and "Mosul" in w.get_text())
+    click(app, title)
+    key(app, pygame.K_END)
+    type_text(app, " again")
+    key(app, pygame.K_RETURN)
+    assert scene.ed.dirty and scene.ed.doc["scenario"]["title"].endswith(" again")
+    key(app, pygame.K_ESCAPE)
+    assert isinstance(app.top, E.Dialog) and app.top.title == "Unsaved changes"
+    click(app, app.top.buttons[2][0])  # Cancel
+    assert app.top is scene
+    key(app, pygame.K_s, pygame.KMOD_CTRL)  # a bundled file is not overwritten
+    assert isinstance(app.top, E.SaveAsDialog)
+    assert app.top.entry.get_text() == "fall-of-mosul.toml"
+    click(app, app.top.buttons[0][0])
+    assert EXAMPLE.read_text(encoding="utf-8") == before
+    saved = home / "scenarios" / "fall-of-mosul.toml"
+    assert saved.exists() and " again" in saved.read_text(encoding="utf-8")
+    assert scene.ed.path == saved and not scene.ed.dirty
+    click(app, scene.action_buttons["close"])
+    assert not app.running
+
+
+def test_problems_are_listed_and_choosing_one_shows_its_place(app):
+    scene = E.EditorScene(app, EXAMPLE)
+    app.push(scene)
+    frame(app)
+    uid = scene.ed.doc["units"][0].get("id") or "units[0]"
+    assert scene.ed.apply("set_scenario", turn_days=7).ok
+    click(app, scene.page_buttons["victory"])
+    click(app, button(scene, "Delete"))
+    click(app, button(scene, "Delete"))
+    assert "victory" not in scene.ed.doc
+    assert scene.issues and scene.problems_label.text.startswith("Problems:")
+    key(app, pygame.K_F5)  # the playtest is refused, with the list
+    assert isinstance(app.top, E.Dialog) and app.top.title == "Not ready to play"
+    key(app, pygame.K_ESCAPE)
+    assert app.top is scene
+    key(app, pygame.K_z, pygame.KMOD_CTRL)
+    key(app, pygame.K_z, pygame.KMOD_CTRL)
+    assert not scene.issues
+    # a unit placed where the terrain will be changed under it
+    assert scene.ed.apply("move_unit", unit=uid, place="Sinjar").ok
+    scene.changed()
+    frame(app)
+    assert scene.ed.apply("add_event", id="twice", trigger={"unit_destroyed": uid}, actions=[]).ok
+    scene.changed()
+    frame(app)
+    assert scene.issues, "an event with no action is a problem"
+    row = scene.problems_list.item_list[0]["button_element"]
+    click(app, row)
+    assert scene.page == "events" and scene.event_id == "twice"
+
+
+def test_playtest_starts_a_battle_and_comes_back_to_the_editor(app):
+    from game.ui.battle import BattleScene
+    from game.ui.results import ResultsScene
+
+    scene = E.EditorScene(app, EXAMPLE)
+    app.push(scene)
+    frame(app)
+    assert scene.ed.apply("set_scenario", title="Playtested").ok
+    scene.changed()
+    doc = scene.ed.doc
+    key(app, pygame.K_F5)
+    battle = app.top
+    assert isinstance(battle, BattleScene) and isinstance(battle, E.PlaytestBattle)
+    seats = battle.session.seats
+    assert [s.kind for s in seats.values()] == ["human", "ai"]
+    assert battle.session.game.state.title == "Playtested"
+    battle.threaded_ai = False
+    frame(app, [pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r", scancode=0)] * 3)
+    key(app, pygame.K_ESCAPE)
+    assert battle.menu_open
+    frame(app)
+    back = next(b for b in battle.menu_buttons if b.label == "Back to the editor")
+    click_at(app, back.rect.center)
+    assert app.top is scene and scene.ed.doc is doc and scene.ed.dirty
+    # the end of a playtested game leads back to the editor too
+    key(app, pygame.K_F5)
+    battle = app.top
+    battle.messages.clear()
+    battle.session.game.state.over = True
+    frame(app)
+    results = app.top
+    assert isinstance(results, ResultsScene) and isinstance(results, E.PlaytestResults)
+    assert results.menu_button.text == "Back to the editor"
+    click(app, results.menu_button)
+    assert app.top is scene and scene.ed.doc is doc
+
+
+def test_main_menu_opens_the_editor(app):
+    from game.ui.menus import MainMenuScene
+
+    menu = MainMenuScene(app)
+    app.push(menu)
+    frame(app)
+    click(app, menu.buttons["editor"])
+    assert isinstance(app.top, E.EditorScene)
+    assert app.top.ed.path is None and app.top.ed.doc["scenario"]["title"] == "New scenario"
+    key(app, pygame.K_ESCAPE)  # nothing changed: back to the menu at once
+    assert app.top is menu
+
+
+def test_open_dialog_and_help(app, home):
+    scene = E.EditorScene(app, None)
+    app.push(scene)
+    frame(app)
+    key(app, pygame.K_F1)
+    from game.ui.help import HelpOverlay
+
+    assert isinstance(app.top, HelpOverlay)
+    key(app, pygame.K_SPACE)
+    key(app, pygame.K_o, pygame.KMOD_CTRL)
+    dialog = app.top
+    assert isinstance(dialog, E.OpenDialog)
+    i = next(k for k, p in enumerate(dialog.paths) if p.name == "fall-of-mosul.toml")
+    from game.ui import widgets as W
+
+    W.select_row(dialog.list, i)
+    frame(app)
+    click(app, dialog.buttons[0][0])
+    assert app.top is scene and scene.ed.path == dialog.paths[i]
+    assert scene.map.drawn_units
+
+
+def test_run_editor_reports_a_file_it_cannot_open(home, tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scenario\nid = 1\n", encoding="utf-8")
+    assert E.run_editor(str(bad), size=(1024, 700), max_frames=1) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err
+    assert E.run_editor(str(tmp_path / "missing.toml"), size=(1024, 700), max_frames=1) == 2
+    assert "file not found" in capsys.readouterr().err
+    shot = tmp_path / "shot.png"
+    assert E.run_editor(str(EXAMPLE), size=(1024, 700), max_frames=3, screenshot=shot) == 0
+    assert shot.exists()
