@@ -470,6 +470,17 @@ def test_play_argument_errors_exit_2_with_a_message(home, capsys, tmp_path):
     assert "--side" in capsys.readouterr().err
 
 
+def test_play_load_finds_a_save_by_its_name(home, session, monkeypatch):
+    from game.ui import main as main_mod
+
+    saves_dir().mkdir(parents=True)
+    session.save(saves_dir() / f"my war{menus.save_suffix()}")
+    opened = []
+    monkeypatch.setattr(menus, "start_battle", lambda app, s: opened.append(s))
+    assert main_mod.run_game(load="my war", max_frames=1) == 0
+    assert opened and opened[0].game.checksum() == session.game.checksum()
+
+
 def test_plain_play_opens_the_main_menu(home, monkeypatch, tmp_path):
     from game.cli import main
 

@@ -20,6 +20,22 @@ def _one_line(exc) -> str:
     return "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
 
 
+def _find_save(name: str):
+    """A save by its path, or by its name in the saves folder (with or without the suffix)."""
+    from pathlib import Path
+
+    from game.saves import SAVE_SUFFIX
+    from game.ui.settings import saves_dir
+
+    path = Path(name)
+    if path.exists() or path.parent != Path("."):
+        return path
+    for cand in (saves_dir() / name, saves_dir() / f"{name}{SAVE_SUFFIX}"):
+        if cand.exists():
+            return cand
+    return path
+
+
 def run_game(scenario: str | None = None, sides: list[str] | None = None, load: str | None = None,
              *, size=None, max_frames=None, screenshot=None) -> int:
     """Run the game window; returns the exit status (0, 1 if no window opens, 2 for a bad
@@ -37,7 +53,7 @@ def run_game(scenario: str | None = None, sides: list[str] | None = None, load: 
     session = None
     try:
         if load:
-            session = Session.load(load)
+            session = Session.load(_find_save(load))
         elif scenario:
             path = find_scenario(scenario)
             if path is None:
