@@ -164,6 +164,7 @@ class BattleScene(Scene):
         self._range_surf: pygame.Surface | None = None
         self._minimap_key = None
         self._map_key_for = None
+        self._prewarmed = None
         self._map_key_value = None
         self._minimap_layer: pygame.Surface | None = None
         self._range_surf_key = None
@@ -868,6 +869,23 @@ class BattleScene(Scene):
         if self.app.top is not self:
             return
         self._run_ai(dt)
+        self._prewarm()
+
+    def _prewarm(self) -> None:
+        """While nothing moves, draw a map tile the player may look at next (around the view,
+        and the zoom levels either side), so that panning and zooming find them ready."""
+        if not self.app.frames or self.anims or self._dragging or \
+                (self.ai is not None and not self.ai.thinking):
+            return  # not before the first frame is shown, nor while something moves
+        key = (self.view.level, self.view.centre, tuple(self.map_rect))
+        if key == self._prewarmed:
+            return
+        missing = self.view.missing_tiles()
+        if not missing:
+            self._prewarmed = key
+            return
+        s, tx, ty = missing[0]
+        self.renderer.tile(s, tx, ty)
 
     def _run_ai(self, dt: float) -> None:
         if self.messages or self.menu_open or self.ai_paused:
