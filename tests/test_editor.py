@@ -575,3 +575,13 @@ def test_a_new_scenario_is_unsaved_until_saved(ctx, tmp_path):
         ed.save()
     path = ed.save(tmp_path / "new.toml")
     assert not ed.dirty and load_scenario(path, hexmap()).title == "From nothing"
+
+
+def test_units_go_where_unit_lists_say(ctx):
+    ed = example(ctx)
+    assert ed.apply("add_action", event="mosul-falls", action={"do": "add_units", "units": []}).ok
+    assert ed.choices("into") == ["units", "reinforcements[0]", "events[0].actions[1]"]
+    for into in ed.choices("into"):
+        assert ed.apply("add_unit", faction="iraq", type="militia", place="Baghdad", into=into).ok, into
+    assert len(ed.map_view().units) == 4 + 1 + 3
+    assert not ed.apply("add_unit", faction="iraq", type="militia", place="Baghdad", into="events[0].actions[0]").ok

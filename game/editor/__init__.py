@@ -231,6 +231,8 @@ def choices(doc: dict, ctx, type_: str) -> list:
         return _ops.zone_ids(doc)
     if type_ == "unit":
         return _ops.unit_ids(doc)
+    if type_ == "into":  # where add_unit may put a unit
+        return _ops.unit_lists(doc)
     if type_ in ("city", "cities"):
         return [c.name for c in sorted(ctx.hexmap.cities, key=lambda c: -c.population)]
     if type_ in ("unit_type", "unit_types"):

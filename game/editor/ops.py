@@ -522,6 +522,18 @@ def _check_unit(doc, ctx, path):
     return doc
 
 
+def unit_lists(doc) -> list[str]:
+    """Where ``add_unit`` may put a unit: ``"units"`` (on the map at the start), each
+    reinforcement and each add_units action, as the ``into`` argument names them."""
+    out = ["units"]
+    out += [f"reinforcements[{i}]" for i, r in enumerate(tables(doc, "reinforcements")) if isinstance(r, dict)]
+    for i, e in enumerate(tables(doc, "events")):
+        for j, a in enumerate(tables(e, "actions") if isinstance(e, dict) else []):
+            if isinstance(a, dict) and a.get("do") == "add_units":
+                out.append(f"events[{i}].actions[{j}]")
+    return out
+
+
 def _unit_list(doc, into) -> tuple:
     p = parse_path(into)
     if p == ("units",):
@@ -1050,4 +1062,4 @@ def new_document(title: str = "New scenario", start: dt.date = dt.date(2014, 6, 
     }
 
 
-__all__ = ["OPS", "Refused", "new_document", "references", "find_unit", "unit_paths"] + list(OPS)
+__all__ = ["OPS", "Refused", "new_document", "references", "find_unit", "unit_lists", "unit_paths"] + list(OPS)
