@@ -325,7 +325,8 @@ def test_save_dialog_writes_a_save_that_loads_back(app, session):
 
 @pytest.mark.parametrize("text,clean", [("a/b\\c", "a-b-c"), ("  ..hidden", "hidden"),
                                         ("x" * 90, "x" * 60), ("???", ""),
-                                        ("Raqqa (2017) v2.1", "Raqqa (2017) v2.1")])
+                                        ("Raqqa (2017) v2.1", "Raqqa (2017) v2.1"),
+                                        ("invasion: day one", "invasion - day one")])
 def test_save_names_become_safe_file_names(text, clean):
     assert menus.clean_save_name(text) == clean
 

@@ -615,7 +615,10 @@ def _newest_save() -> tuple[str, float] | None:
 
 def clean_save_name(text: str) -> str:
     """A save's name made into a safe file name: letters, digits, spaces, - _ . ( ) kept."""
-    name = re.sub(r"[^\w .()-]+", "-", text, flags=re.UNICODE).strip(" .-")
+    def dash(m):  # "day: one" -> "day - one", "a/b" -> "a-b"
+        return " - " if m.group(0)[0].isspace() or m.group(0)[-1].isspace() else "-"
+
+    name = re.sub(r"\s*[^\w .()-]+\s*", dash, text, flags=re.UNICODE).strip(" .-")
     name = re.sub(r"\s+", " ", name)
     return name[:60].rstrip(" .")
 
