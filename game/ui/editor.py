@@ -502,6 +502,9 @@ class EditorScene(W.GuiScene):
                     self.stroke.append(h)
             elif moved:
                 self._dragging = True
+                h = self.map.hex_at(event.pos)
+                if self.tool == "select" and h0 is not None and self.map.units_at(h0):
+                    self.stroke = [h] if h is not None else []  # where the unit would go
         elif t == pygame.MOUSEBUTTONUP:
             down, self._down = self._down, None
             if down is None:
@@ -521,6 +524,7 @@ class EditorScene(W.GuiScene):
                 return
             if h is None:
                 return
+            self.stroke = []
             if self.tool == "select" and dragged and h0 is not None and h0 != h:
                 self._guard(self.drag_unit, h0, h)
             elif not dragged or self.tool == "select":
@@ -864,6 +868,20 @@ class EditorScene(W.GuiScene):
                          (self.page_rect.right, self.page_rect.y - 2))
         self._draw_status(screen)
         self.manager.draw_ui(screen)
+        self._draw_scroll(screen)
+
+    def _draw_scroll(self, screen) -> None:
+        """A thin bar at the page's right edge when its rows do not all fit (the wheel scrolls)."""
+        total = getattr(self, "_page_h", 0)
+        r = self.page_rect
+        if total <= r.h:
+            return
+        top = self.scroll.get(self.page, 0)
+        bar_h = max(self.px(24), int(r.h * r.h / total))
+        y = r.y + int((r.h - bar_h) * min(1.0, top / max(1, total - r.h + self.px(20))))
+        pygame.draw.rect(screen, (58, 66, 50), (r.right - self.px(5), r.y, self.px(4), r.h))
+        pygame.draw.rect(screen, W.BRASS, (r.right - self.px(5), y, self.px(4), bar_h),
+                         border_radius=self.px(2))
 
     def _draw_status(self, screen) -> None:
         r = self.status_rect
@@ -1217,31 +1235,36 @@ class EditorScene(W.GuiScene):
             f.note("Two factions are needed.", "#error")
             return
         abbr = {x["id"]: abbreviation(x["id"], str(x.get("name", ""))) for x in facs}
-        head_w = f.px(70)
-        cell = max(f.px(22), min(f.px(40), (f.rect.w - 2 * f.pad - head_w) // len(ids)))
+        small = W.font(W.scaled(W.SMALL, self.scale))
+        head_w = max(small.size(f"{len(ids)}. {a}")[0] for a in abbr.values()) + f.px(8)
+        cell = max(12, min(f.px(40), (f.rect.w - 2 * f.pad - head_w - f.px(6)) // len(ids)))
+        # Columns are named by their abbreviation when it fits, else by their row's number.
+        named = all(small.size(a)[0] + 4 <= cell for a in abbr.values())
         x0 = f.rect.x + f.pad + head_w
-        if f._shown(f.row_h):
+        lh = small.get_linesize() + 2
+        if f._shown(lh):
             for j, b in enumerate(ids):
-                f._keep(UILabel(pygame.Rect(x0 + j * cell, f.y, cell, f.row_h), abbr[b][:4], f.manager,
-                                object_id="#centre"))
-        f.y += f.row_h
+                f._keep(UILabel(pygame.Rect(x0 + j * cell, f.y, cell, lh), abbr[b] if named else str(j + 1),
+                                f.manager, object_id="#muted"))
+        f.y += lh
         for i, a in enumerate(ids):
-            if f._shown(cell):
-                f._keep(UILabel(pygame.Rect(f.rect.x + f.pad, f.y, head_w, cell), abbr[a], f.manager))
+            if f._shown(max(cell, lh)):
+                f._keep(UILabel(pygame.Rect(f.rect.x + f.pad, f.y + (cell - lh) // 2, head_w, lh), f"{i + 1}. {abbr[a]}",
+                                f.manager, object_id="#muted"))
                 for j, b in enumerate(ids):
                     if i == j:
                         continue
                     war = tuple(sorted((a, b))) in pairs
                     btn = f._keep(UIButton(pygame.Rect(x0 + j * cell, f.y, cell - 2, cell - 2),
-                                           "X" if war else "", f.manager))
+                                           "X" if war and cell >= f.px(20) else "", f.manager))
                     btn.set_tooltip(f"{a} and {b}: {'at war' if war else 'at peace'}")
                     if war:
                         btn.select()
                     self.on_click[btn] = lambda a=a, b=b, war=war: self.apply("set_war", a=a, b=b, at_war=not war)
             f.y += cell
         f.space()
-        for x in facs:
-            f.note(f"{abbr[x['id']]}: {x.get('name', x['id'])} ({x.get('side')})")
+        for i, x in enumerate(facs):
+            f.note(f"{i + 1}. {abbr[x['id']]}: {x.get('name', x['id'])} ({x.get('side')})")
 
     # -- Victory ---------------------------------------------------------------------------
 

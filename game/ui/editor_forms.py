@@ -95,11 +95,13 @@ class Form:
     # -- fields ----------------------------------------------------------------------------
 
     def entry(self, label: str, value, commit, hint: str = "") -> UITextEntryLine | None:
-        """A text field: ``commit(text)`` when Enter is pressed or the field is left."""
+        """A text field: ``commit(text)`` when Enter is pressed or the field is left; an empty
+        one shows ``hint`` in grey."""
         w = None
         if self._shown(self.row_h):
             self._label(label)
-            w = self._keep(UITextEntryLine(self._field_rect(), self.manager))
+            w = self._keep(UITextEntryLine(self._field_rect(), self.manager,
+                                           placeholder_text=f"not set \u00b7 {hint}" if hint else "not set"))
             w.set_text("" if value is None else str(value))
             if hint:
                 w.set_tooltip(hint)

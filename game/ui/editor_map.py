@@ -173,14 +173,18 @@ class EditorMap:
             x, y = self._xy(hx, left, top)
             return -60 < x < w + 60 and -60 < y < h + 60
 
-        # changed terrain, in its colour, outlined so that it shows it is the scenario's
+        # changed terrain in its colour, outlined to show it is the scenario's; rivers, roads
+        # and names show through
         changed = np.argwhere(mv.hexmap.terrain != self.ctx.hexmap.terrain)
-        for row, col in changed:
-            hx = offset_hex(int(row), int(col))
-            if on_view(hx):
-                pts = self._poly(hx, left, top)
-                pygame.draw.polygon(surf, TERRAIN_COLOURS[mv.hexmap.terrain_at(hx)], pts)
-                pygame.draw.polygon(surf, (150, 60, 140), pts, 2)
+        if len(changed):
+            layer = pygame.Surface((w, h), pygame.SRCALPHA)
+            for row, col in changed:
+                hx = offset_hex(int(row), int(col))
+                if on_view(hx):
+                    pts = self._poly(hx, left, top)
+                    pygame.draw.polygon(layer, (*TERRAIN_COLOURS[mv.hexmap.terrain_at(hx)], 205), pts)
+                    pygame.draw.polygon(layer, (150, 60, 140, 230), pts, 2)
+            surf.blit(layer, (0, 0))
         # no-fly zones
         for z in mv.zones:
             colour = self.side_colour(doc, z.get("side"))
