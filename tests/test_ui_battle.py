@@ -446,3 +446,29 @@ def test_shift_click_combines_attackers(app):
     app.step([_key(pygame.K_RETURN)], dt=0.016)
     assert g.journal[-1] == {"kind": "attack", "side": side, "attackers": [first.id, stack[0]],
                              "target": [target.q, target.r]}
+
+
+def test_ctrl_z_takes_back_a_move_that_revealed_nothing(app):
+    session, scene = _battle(app, {"coalition": Seat("human")}, seed=9, scenario="2014-new-role")
+    _play_ai_until(app, scene, "coalition", 1)
+    _dismiss(app, scene)
+    g = session.game
+    undone = False
+    for unit in [u for u in g.state.units_of_side("coalition")
+                 if g.rules.unit_type(u.type).is_ground][:12]:
+        if unit.moves_left <= 0:
+            continue
+        _select(app, scene, unit.id)
+        if not scene._range:
+            continue
+        start, n = unit.hex, len(g.journal)
+        near = min(sorted(scene._range, key=lambda h: (h.q, h.r)), key=lambda h: scene._range[h])
+        app.step(_click(scene.screen_pos(near)), dt=0.016)
+        _dismiss(app, scene)
+        assert len(g.journal) == n + 1
+        if session.can_undo:
+            app.step([_key(pygame.K_z, mod=pygame.KMOD_LCTRL)], dt=0.016)
+            assert len(g.journal) == n and g.state.units[unit.id].hex == start
+            undone = True
+            break
+    assert undone, "some move revealed nothing and could be taken back"

@@ -1508,8 +1508,12 @@ class BattleScene(Scene):
             surf = pygame.Surface(rect.size)
             surf.fill((26, 30, 24))
             pygame.draw.line(surf, EDGE, (0, 0), (rect.w, 0))
-            head = f.bold.render("Event log (O hides, wheel scrolls)", True, BRASS)
+            head = f.bold.render("Event log", True, BRASS)
             surf.blit(head, (pad, pad // 2))
+            hint = f.small.render("O hides, wheel scrolls", True, MUTED)
+            if head.get_width() + hint.get_width() + 3 * pad <= rect.w:
+                surf.blit(hint, (rect.w - hint.get_width() - pad,
+                                 pad // 2 + head.get_height() - hint.get_height()))
             y = rect.h - pad
             shown = lines[:len(lines) - self.log_scroll] if self.log_scroll else lines
             for text in reversed(shown[-60:]):
