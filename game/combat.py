@@ -95,6 +95,7 @@ class CombatParams:
     terrain_loss: dict
     morale_winner: float
     morale_held_attacker: float
+    morale_held_defender: float
     morale_repulsed_attacker: float
     morale_retreat_defender: float
     morale_rout_defender: float
@@ -151,8 +152,8 @@ _NEEDED = {
                "defender_ratio_exponent", "ratio_min", "ratio_max",
                "noise", "max_share", "entrenched_defender", "repulsed_attacker", "retreat_extra",
                "rout_extra", "terrain"),
-    "morale": ("winner", "held_attacker", "repulsed_attacker", "retreat_defender",
-               "rout_defender"),
+    "morale": ("winner", "held_attacker", "held_defender", "repulsed_attacker",
+               "retreat_defender", "rout_defender"),
     "experience": ("winner", "loser"),
     "civilians": ("per_casualty", "population_reference", "population_exponent",
                   "max_per_casualty"),
@@ -199,6 +200,7 @@ def combat_params(rules: Rules) -> CombatParams:
         retreat_extra=ls["retreat_extra"], rout_extra=ls["rout_extra"],
         terrain_loss=dict(ls["terrain"]),
         morale_winner=mo["winner"], morale_held_attacker=mo["held_attacker"],
+        morale_held_defender=mo["held_defender"],
         morale_repulsed_attacker=mo["repulsed_attacker"],
         morale_retreat_defender=mo["retreat_defender"], morale_rout_defender=mo["rout_defender"],
         exp_winner=ex["winner"], exp_loser=ex["loser"],
@@ -768,6 +770,7 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
         state.record_loss(f, "combat", by_faction[f])
 
     # Morale and experience.
+    broken_before = {u.id for u in defenders if u.morale < p.broken_morale}
     attackers_won = outcome >= RETREAT
     for u in attackers:
         u.experience = min(100.0, u.experience + (p.exp_winner if attackers_won else p.exp_loser))
@@ -779,7 +782,8 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     for u in defenders:
         u.experience = min(100.0, u.experience + (p.exp_loser if attackers_won else p.exp_winner))
         dm = (p.morale_rout_defender if outcome == ROUT else p.morale_retreat_defender
-              if outcome == RETREAT else p.morale_winner)
+              if outcome == RETREAT else p.morale_held_defender if outcome == HELD
+              else p.morale_winner)
         u.morale = min(100.0, max(0.0, u.morale + dm))
     for u in support:
         u.moves_left = 0.0  # the guns fired: they do not move again this turn
@@ -804,10 +808,11 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
             path = _retreat_path(state, hexmap, rules, u, steps, attacker_hexes, near, {})
             if path is None:
                 # No way out: part of the unit surrenders and the rest stands, shaken; a remnant
-                # too small to fight on is taken whole.
+                # too small to fight on, or one whose morale was already broken, is taken whole.
                 share = TRAPPED_SHARE[outcome]
                 taken = int(round(u.personnel * share))
-                if u.personnel - taken < rules.unit_types[u.type].min_personnel:
+                if u.personnel - taken < rules.unit_types[u.type].min_personnel \
+                        or u.id in broken_before:
                     captured[u.id] = _remove(state, u, "captured", equipment)
                 else:
                     _lose(state, u, taken, equipment)

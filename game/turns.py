@@ -2,7 +2,8 @@
 
 Engine layer, pure: called by ``EndTurn`` for the side that is to move next (and once for the
 first side when a game starts). Supply is traced for all the side's factions at once
-(``game.supply``); a unit out of supply recovers nothing, loses morale, and after
+(``game.supply``); a unit in supply recovers morale, less when it stands next to the enemy;
+a unit out of supply recovers nothing, loses morale, and after
 ``attrition_after`` turns starts to lose people, counted in the casualty ledger as attrition.
 A ground unit whose morale is broken and which stands next to an enemy panics before it can
 recover: a share of its people desert (counted as deserted) and the rest fall back a hex, away
@@ -14,6 +15,16 @@ from __future__ import annotations
 from game.hexmap import HexMap
 from game.rules import Rules
 from game.state import GameState
+
+
+def _in_contact(state: GameState, rules: Rules, side: str) -> set:
+    """Hexes next to a ground unit at war with one of the side's factions."""
+    mine = [f for f, fac in state.factions.items() if fac.side == side]
+    out = set()
+    for u in state.units.values():
+        if rules.unit_types[u.type].is_ground and any(state.at_war_with(f, u.faction) for f in mine):
+            out.update(u.hex.neighbors())
+    return out
 
 
 def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
@@ -29,6 +40,7 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
     supplied = supply_maps(state, hexmap, rules, factions)
     events = _panic(state, hexmap, rules, side)
     panicked = set(events[0].data["units"]) if events else set()
+    contact = _in_contact(state, rules, side)
     cut_off = []
     for unit in list(state.units.values()):
         if unit.faction not in supplied:
@@ -44,7 +56,8 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
         if unit.supplied:
             unit.turns_unsupplied = 0
             if unit.id not in panicked:
-                unit.morale = min(100.0, unit.morale + sup["recovery_morale"])
+                gain = sup["recovery_contact"] if unit.hex in contact else sup["recovery_morale"]
+                unit.morale = min(100.0, unit.morale + gain)
             continue
         unit.turns_unsupplied += 1
         unit.morale = max(0.0, unit.morale - sup["morale_loss"])

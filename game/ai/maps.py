@@ -133,6 +133,13 @@ def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict) -> Maps:
         dist = _distances(hexmap, rules, [t[0] for t in top], 80.0)
         for k, (_, value, _) in enumerate(top):
             np.maximum(objective, value / (1.0 + dist[k] / 6.0), out=objective)
+    # The towns the scenario asks for draw the whole army, from across the map: that is where
+    # the phase is won, and a siege needs every unit that can be spared.
+    wanted = [t for t in targets if t[2] in goal_value][:4]
+    if wanted:
+        dist = _distances(hexmap, rules, [t[0] for t in wanted], 240.0)
+        for k, (_, value, _) in enumerate(wanted):
+            np.maximum(objective, value / (1.0 + dist[k] / 20.0), out=objective)
     # Threatened towns of one's own pull defenders.
     weak_holds = [h for h in holds if threat[h[0]] > 0.5 * strength[h[0]]][:8]
     if weak_holds:

@@ -237,7 +237,7 @@ _SECTIONS = {
     "supply": {"range": (_NUMBER, 1), "road_cost": (_NUMBER, 0), "weakness": (_NUMBER, 0),
                "attrition_after": (int, 0), "attrition_rate": (_NUMBER, 0),
                "recovery_morale": (_NUMBER, 0), "morale_loss": (_NUMBER, 0),
-               "panic_desertion": (_NUMBER, 0)},
+               "recovery_contact": (_NUMBER, 0), "panic_desertion": (_NUMBER, 0)},
     "vision": {"hill_bonus_elevation": (int, 0)},
 }
 
