@@ -314,6 +314,11 @@ def test_problems_are_listed_and_choosing_one_shows_its_place(app):
     row = scene.problems_list.item_list[0]["button_element"]
     click(app, row)
     assert scene.page == "events" and scene.event_id == "twice"
+    shown = [w.text for w in scene.form.widgets if getattr(w, "text", "").startswith("Problem:")]
+    assert shown and "action" in " ".join(shown)
+    click(app, button(scene, "Add an action"))  # fixed: the problem leaves the page and the list
+    assert not scene.issues and scene.shown_issue is None
+    assert not [w for w in scene.form.widgets if getattr(w, "text", "").startswith("Problem:")]
 
 
 def test_playtest_starts_a_battle_and_comes_back_to_the_editor(app):

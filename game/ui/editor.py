@@ -142,6 +142,7 @@ class EditorScene(W.GuiScene):
         self._checked_doc = None
         self.issues: list = []
         self.status: tuple[str, tuple] = ("", W.MUTED)
+        self.shown_issue: str | None = None  # the problem last chosen, shown over the page
         self.mouse = (-1, -1)
         self.hover: Hex | None = None
         self._down = None  # (pos, button, hex) of a press not yet a click or a drag
@@ -204,11 +205,7 @@ class EditorScene(W.GuiScene):
         conds = self._town_conditions()
         if self.obj_index not in conds:
             self.obj_index = conds[0] if conds else None
-        try:
-            from game.editor.ops import _unit_list
-
-            _unit_list(doc, self.place_into)
-        except Exception:
+        if self.place_into not in self.ed.choices("into"):
             self.place_into = "units"
 
     def _town_conditions(self) -> list[int]:
@@ -330,11 +327,16 @@ class EditorScene(W.GuiScene):
                 wdg.kill()
         self.on_click, self.on_pick, self.on_text = {}, {}, {}
         self.pending.clear()
+        self._refresh_bars()
         self.form = Form(self, self.page_rect, self.scroll.get(self.page, 0))
+        if self.shown_issue is not None:
+            if self.shown_issue in [str(i) for i in self.issues]:
+                self.form.note(f"Problem: {self.shown_issue}", "#error")
+            else:
+                self.shown_issue = None
         getattr(self, f"page_{self.page}")(self.form)
         self._page_h = self.form.height + self.scroll.get(self.page, 0)
         self._stale = False
-        self._refresh_bars()
 
     def set_page(self, page: str) -> None:
         self.page = page
@@ -371,9 +373,10 @@ class EditorScene(W.GuiScene):
         elif t == pygame_gui.UI_TEXT_ENTRY_CHANGED:
             if event.ui_element in self.on_text:
                 self.pending.add(event.ui_element)
-        elif t == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION:
-            if event.ui_element is self.problems_list:
-                i = W.selected_row(self.problems_list)
+        elif t in (pygame_gui.UI_SELECTION_LIST_NEW_SELECTION, pygame_gui.UI_SELECTION_LIST_DROPPED_SELECTION):
+            if event.ui_element is self.problems_list:  # a second click on a row shows it again
+                texts = [item["text"] for item in self.problems_list.item_list]
+                i = texts.index(event.text) if event.text in texts else None
                 if i is not None and i < len(self.issues):
                     self.show_issue(self.issues[i])
         elif t == pygame.KEYDOWN:
@@ -393,7 +396,7 @@ class EditorScene(W.GuiScene):
             elif self.map_rect.collidepoint(self.mouse) and event.y:
                 self.map.view.zoom(1 if event.y > 0 else -1, self.mouse)
         elif t in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
-            if not consumed or t == pygame.MOUSEMOTION:
+            if not consumed or t != pygame.MOUSEBUTTONDOWN:  # a press the widgets took is theirs
                 self._mouse(event)
 
     def _commit_pending(self, pos) -> None:
@@ -819,6 +822,8 @@ class EditorScene(W.GuiScene):
         elif kind == "terrain":
             self.set_tool("terrain")
         self.say(str(issue), W.ERROR)
+        self.shown_issue = str(issue)
+        self._stale = True
 
     # -- frame -----------------------------------------------------------------------------
 
@@ -1001,14 +1006,16 @@ class EditorScene(W.GuiScene):
         f.choice("faction", self._options("faction"), self.place_faction,
                  lambda v: self._set("place_faction", v))
         f.choice("type", self._options("unit_type"), self.place_type, lambda v: self._set("place_type", v))
-        into = [("on the map at the start", "units")]
-        for i, r in enumerate(tables(self.doc, "reinforcements")):
-            when = r.get("date") or f"turn {r.get('turn')}"
-            into.append((f"reinforcement {i + 1} ({when})", f"reinforcements[{i}]"))
-        for i, e in enumerate(tables(self.doc, "events")):
-            for j, a in enumerate(tables(e, "actions")):
-                if isinstance(a, dict) and a.get("do") == "add_units":
-                    into.append((f"event {e.get('id')}, action {j + 1}", f"events[{i}].actions[{j}]"))
+        into = []
+        for where in self.ed.choices("into"):
+            p = parse_path(where)
+            if p[0] == "reinforcements":
+                r = get(self.doc, p)
+                into.append((f"reinforcement {p[1] + 1} ({r.get('date') or 'turn ' + str(r.get('turn'))})", where))
+            elif p[0] == "events":
+                into.append((f"event {get(self.doc, p[:2] + ('id',))}, action {p[3] + 1}", where))
+            else:
+                into.append(("on the map at the start", where))
         f.choice("arrives", into, self.place_into, lambda v: self._set("place_into", v))
 
     def _tool_terrain(self, f: Form) -> None:
