@@ -343,6 +343,7 @@ class NewGameScene(W.GuiScene):
             el.kill()
         self._detail_elements = []
         self.side_buttons = []
+        self.focusable = [self.start_button, self.back_button]
         px, m, r = self.px, self.manager, self.detail
         keep = self._detail_elements.append
         entry = self.entry
@@ -383,9 +384,8 @@ class NewGameScene(W.GuiScene):
         name_w = r.w - px(380)
         for i, side in enumerate(sc.sides):
             kind, level = seats[side["id"]]
-            dot = UIImage(pygame.Rect(r.x, y + px(12), px(14), px(14)),
-                          _swatch(W.side_colour(self.app.settings.palette, i)), m)
-            keep(dot)
+            keep(UIImage(pygame.Rect(r.x, y + px(12), px(14), px(14)),
+                         _swatch(W.side_colour(self.app.settings.palette, i)), m))
             body = W.font(W.scaled(W.BODY, self.scale))
             keep(_label(m, (r.x + px(22), y, name_w, px(38)),
                         W.fit_text(side["name"], body, name_w - px(16))))
@@ -672,7 +672,7 @@ class LoadDialog(W.GuiScene):
         e = self.saves[self.index]
         lines = e.details()
         if e.doc is None:
-            self.details.set_text(f'<font color="{W._hex(W.ERROR)}">{W.escape(lines[0])}</font>')
+            self.details.set_text(f'<font color="{W.hex_colour(W.ERROR)}">{W.escape(lines[0])}</font>')
             self.load_button.disable()
         else:
             self.details.set_text("<br>".join(W.escape(x) for x in lines))
@@ -717,7 +717,7 @@ class LoadDialog(W.GuiScene):
         except Exception as exc:  # SaveError names the file; anything else is still reported
             self.error = _one_line(exc)
             self.error_label.set_text("This save cannot be loaded (see below).")
-            self.details.set_text(f'<font color="{W._hex(W.ERROR)}">{W.escape(self.error)}</font>')
+            self.details.set_text(f'<font color="{W.hex_colour(W.ERROR)}">{W.escape(self.error)}</font>')
             self.load_button.disable()
             return
         start_battle(self.app, session)

@@ -100,7 +100,7 @@ class ResultsScene(W.GuiScene):
         text_h = int(n * body.get_linesize() * 1.3) + 2 * pad + px(8)
         chart_min = 48 + 40 + 24 * max(1, len(self.rows))
         text_h = max(px(80), min(text_h, by - px(16) - top - chart_min - px(12)))
-        html = "<br>".join(f'<font color="{W._hex(c)}">{W.escape(t)}</font>' for t, c in lines)
+        html = "<br>".join(f'<font color="{W.hex_colour(c)}">{W.escape(t)}</font>' for t, c in lines)
         self.text = UITextBox(html, pygame.Rect(margin, top, width, text_h), m, object_id="#plain")
         chart_top = top + text_h + px(12)
         want = 48 + 44 + 30 * max(1, len(self.rows))
