@@ -46,6 +46,9 @@ AIRCRAFT = MappingProxyType({"combat": "combat aircraft", "other": "other aircra
 SHIPS = ("warships",)
 
 COALITION = "coalition"  # the category whose losses the source splits by nation
+# Causes of loss that leave the people alive: lost to their army, but not among the dead the
+# source counts. The table sets the game's dead against the source and shows these beside.
+ALIVE_CAUSES = ("captured", "deserted")
 CIVILIANS = "civilians"  # the category of the civilians killed (not a faction's)
 OTHER_NATION = "other"  # the nations' row for everyone the source does not name
 
@@ -395,6 +398,15 @@ class FactionLosses:
         return sum(self.by_cause.values())
 
     @property
+    def missing(self) -> int:
+        """Taken prisoner or deserted: lost to the faction, alive."""
+        return sum(n for c, n in self.by_cause.items() if c in ALIVE_CAUSES)
+
+    @property
+    def killed(self) -> int:
+        return self.total - self.missing
+
+    @property
     def aircraft(self) -> dict[str, int]:
         return {k: self.equipment.get(item, 0) for k, item in AIRCRAFT.items()}
 
@@ -408,18 +420,22 @@ class Ledger:
     """A game's losses, gathered the source's ways (see the module's docs)."""
 
     factions: dict[str, FactionLosses]  # every faction of the game, and any other with losses
-    by_category: dict[str, dict[str, int]]  # military category id -> faction id -> people
-    other: dict[str, int]  # faction id -> people counted under no source category
+    by_category: dict[str, dict[str, int]]  # military category id -> faction id -> killed
+    missing_by_category: dict[str, dict[str, int]]  # ... -> prisoners and deserters
+    other: dict[str, int]  # faction id -> killed, counted under no source category
     other_labels: dict[str, str]
-    by_nation: dict[str, dict[str, int]]  # coalition nation id -> faction id -> people
+    by_nation: dict[str, dict[str, int]]  # coalition nation id -> faction id -> killed
     civilians_by_cause: dict[str, int]
+    other_missing: dict[str, int] = field(default_factory=dict)  # faction id -> alive, lost
 
     @classmethod
     def from_state(cls, state, src: Source | None = None) -> "Ledger":
         src = src or source()
         by_category = {c.id: {} for c in src.military}
+        missing_by_category = {c.id: {} for c in src.military}
         by_nation = {n.id: {} for n in src.nations}
         other: dict[str, int] = {}
+        other_missing: dict[str, int] = {}
         other_labels: dict[str, str] = {}
         tallies = getattr(state, "category_losses", None) or {}
         factions = {}
@@ -436,10 +452,14 @@ class Ledger:
                 equipment=dict(sorted(state.equipment_lost.get(fid, {}).items())),
             )
             factions[fid] = row
-            for text, people in _split_by_category(row.total, current, tallies.get(fid, {})):
+            parts = _split_by_category(row.total, current, tallies.get(fid, {}))
+            for (text, people), dead in zip(parts, _apportion_int(row.killed, [n for _, n in parts])):
+                alive = people - dead
                 cat = src.category_id(text)
                 if cat is None or not src.category(cat).military:
-                    other[fid] = other.get(fid, 0) + people
+                    other[fid] = other.get(fid, 0) + dead
+                    if alive:
+                        other_missing[fid] = other_missing.get(fid, 0) + alive
                     if not text:
                         other_labels.setdefault(fid, name)
                     else:  # a category the source lacks, or the civilians'
@@ -447,18 +467,28 @@ class Ledger:
                                             "in the source)"
                     continue
                 book = by_category[cat]
-                book[fid] = book.get(fid, 0) + people
+                book[fid] = book.get(fid, 0) + dead
+                if alive:
+                    book = missing_by_category[cat]
+                    book[fid] = book.get(fid, 0) + alive
                 if cat == COALITION:
                     book = by_nation[coalition_nation]
-                    book[fid] = book.get(fid, 0) + people
-        return cls(factions=factions, by_category=by_category, other=other,
+                    book[fid] = book.get(fid, 0) + dead
+        return cls(factions=factions, by_category=by_category,
+                   missing_by_category=missing_by_category, other=other,
                    other_labels=other_labels, by_nation=by_nation,
-                   civilians_by_cause=dict(sorted(state.civilians.items())))
+                   civilians_by_cause=dict(sorted(state.civilians.items())),
+                   other_missing=other_missing)
 
     # -- totals -------------------------------------------------------------------------------
 
     def category_total(self, cid: str) -> int:
+        """The category's dead."""
         return sum(self.by_category.get(cid, {}).values())
+
+    def category_missing(self, cid: str) -> int:
+        """The category's prisoners and deserters."""
+        return sum(self.missing_by_category.get(cid, {}).values())
 
     def nation_total(self, nid: str) -> int:
         return sum(self.by_nation.get(nid, {}).values())
@@ -473,7 +503,16 @@ class Ledger:
 
     @property
     def military_total(self) -> int:
+        """Every person the armies lost, dead or alive."""
         return sum(f.total for f in self.factions.values())
+
+    @property
+    def military_killed(self) -> int:
+        return sum(f.killed for f in self.factions.values())
+
+    @property
+    def military_missing(self) -> int:
+        return sum(f.missing for f in self.factions.values())
 
     @property
     def civilians_total(self) -> int:
@@ -481,7 +520,8 @@ class Ledger:
 
     @property
     def total(self) -> int:
-        return self.military_total + self.civilians_total
+        """Everyone killed, soldiers and civilians."""
+        return self.military_killed + self.civilians_total
 
     @property
     def equipment(self) -> dict[str, int]:
@@ -514,6 +554,19 @@ def _split_by_category(total: int, current: str, tally: Mapping[str, int]) -> li
     return list(parts.items())
 
 
+def _apportion_int(total: int, weights: list[int]) -> list[int]:
+    """``total`` split in proportion to ``weights``, in whole people, adding up exactly."""
+    w = sum(weights)
+    if w <= 0 or total <= 0:
+        return [0] * len(weights)
+    out = [total * x // w for x in weights]
+    rest = total - sum(out)
+    order = sorted(range(len(weights)), key=lambda i: -(total * weights[i] % w))
+    for i in order[:rest]:
+        out[i] += 1
+    return out
+
+
 # -- the table: the game against history -------------------------------------------------------
 
 @dataclass
@@ -524,6 +577,7 @@ class Row:
     source: int | None = None  # the historical figure, as given
     expected: float | None = None  # source x scale: what the game is set against
     approximate: bool = False
+    missing: int = 0  # prisoners and deserters: lost, alive, not in ``game``
 
     @property
     def share(self) -> float | None:
@@ -537,7 +591,7 @@ class Row:
         return {"id": self.id, "label": self.label, "game": self.game, "source": self.source,
                 "expected": None if self.expected is None else round(self.expected, 1),
                 "share": None if share is None else round(share, 4),
-                "approximate": self.approximate}
+                "approximate": self.approximate, "prisoners_and_deserters": self.missing}
 
 
 @dataclass
@@ -581,12 +635,13 @@ def ledger_table(state, historical: Figures | Mapping | None = None,
     scale = float(scale)
     ledger = Ledger.from_state(state, src)
 
-    def row(rid, label, game, fig, approx=False) -> Row:
-        return Row(rid, label, game, fig, None if fig is None else fig * scale, approx)
+    def row(rid, label, game, fig, approx=False, missing=0) -> Row:
+        return Row(rid, label, game, fig, None if fig is None else fig * scale, approx, missing)
 
     categories = [row(c.id, c.label, ledger.category_total(c.id), figures.categories.get(c.id),
-                      c.approximate) for c in src.military]
-    other = [Row(fid, ledger.other_labels[fid], n) for fid, n in ledger.other.items()]
+                      c.approximate, ledger.category_missing(c.id)) for c in src.military]
+    other = [Row(fid, ledger.other_labels[fid], n, missing=ledger.other_missing.get(fid, 0))
+             for fid, n in ledger.other.items()]
     nations = [row(n.id, n.label, ledger.nation_total(n.id), figures.nations.get(n.id))
                for n in src.nations]
     civ = src.category(CIVILIANS)
@@ -594,8 +649,9 @@ def ledger_table(state, historical: Figures | Mapping | None = None,
                     civ.approximate)
     given = [figures.categories[c.id] for c in src.military if c.id in figures.categories]
     mil_fig = sum(given) if given else None
-    military = row("military", "Military total", ledger.military_total, mil_fig,
-                   any(c.approximate for c in src.military if c.id in figures.categories))
+    military = row("military", "Military total", ledger.military_killed, mil_fig,
+                   any(c.approximate for c in src.military if c.id in figures.categories),
+                   ledger.military_missing)
     all_fig = None if mil_fig is None and civilians.source is None else (
         (mil_fig or 0) + (civilians.source or 0))
     total = row("total", "All killed", ledger.total, all_fig,
@@ -625,22 +681,23 @@ def format_ledger(table: LedgerTable) -> str:
     """The table as fixed-width text for the command line."""
     scaled = table.scale != 1.0
     width = max(44, *(len(r.label) + 2 for r in table.categories + table.other + table.nations))
-    head = f"{'':{width}}{'game':>10}{'source':>11}"
+    head = f"{'':{width}}{'killed':>10}{'source':>11}"
     if scaled:
         head += f"{'x' + format(table.scale, '.3g'):>11}"
-    head += f"{'share':>8}"
+    head += f"{'share':>8}{'taken, fled':>13}"
 
     def line(r: Row, indent: int = 0) -> str:
         text = f"{' ' * indent}{r.label}"
         out = f"{text:{width}}{r.game:>10,}{_people(r.source, r.approximate):>11}"
         if scaled:
             out += f"{_people(r.expected, r.approximate):>11}"
-        return out + f"{_share(r):>8}"
+        return out + f"{_share(r):>8}" + (f"{r.missing:>13,}" if r.missing else "")
 
     rule = "-" * len(head)
     lines = [f"Casualties: {table.scenario}, turn {table.turn} ({table.date})",
              f"against: {table.historical}" + (f", scaled by {table.scale:.3g}" if scaled else ""),
-             "", head, rule]
+             "the dead are set against the source; prisoners and deserters (taken, fled) are "
+             "lost to their army but alive", "", head, rule]
     lines += [line(r) for r in table.categories]
     if table.other:
         lines.append("Other (no source category)")
@@ -689,7 +746,8 @@ def ledger_json(table: LedgerTable) -> dict:
         "by_cause": led.by_cause,
         "factions": {
             f.id: {"name": f.name, "side": f.side, "category": f.category, "nation": f.nation,
-                   "total": f.total, "by_cause": dict(f.by_cause),
+                   "total": f.total, "killed": f.killed,
+                   "prisoners_and_deserters": f.missing, "by_cause": dict(f.by_cause),
                    "by_category": {cid: book[f.id] for cid, book in led.by_category.items()
                                    if f.id in book},
                    "equipment": dict(f.equipment)}
@@ -705,7 +763,7 @@ def ledger_json(table: LedgerTable) -> dict:
     }
 
 
-__all__ = ["AIRCRAFT", "CIVILIANS", "COALITION", "Category", "FactionLosses", "Figures",
+__all__ = ["AIRCRAFT", "ALIVE_CAUSES", "CIVILIANS", "COALITION", "Category", "FactionLosses", "Figures",
            "HISTORY_FILE", "HistoryError", "Ledger", "LedgerTable", "Nation", "Row", "SHIPS",
            "Source", "check_category", "format_ledger", "historical_figures", "ledger_json",
            "ledger_table", "load_history", "read_figures", "source", "war_share", "whole_war"]

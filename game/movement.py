@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -87,7 +88,9 @@ def allowed_countries(bases) -> tuple[str, ...]:
     return tuple(sorted(set(WAR_ZONE) | set(bases)))
 
 
-_EDGE_CACHE: dict[tuple, tuple[list[list[float]], list[list[tuple[int, float]]]]] = {}
+# graph -> key -> tables. Keyed on the graph itself, weakly: a game's own map (with a scenario's
+# terrain changes) has its own graph, and its tables go when it does.
+_EDGE_CACHE: "weakref.WeakKeyDictionary[MapGraph, dict]" = weakref.WeakKeyDictionary()
 
 
 def edge_costs(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[list[float]]:
@@ -103,12 +106,15 @@ def adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[lis
 def _edge_key(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple:
     """Types that move alike share their tables: same class, same terrain, same borders."""
     countries = allowed_countries(bases) if ut.is_ground else ()
-    return (id(graph), id(rules), ut.category, ut.move_class, ut.enters, countries)
+    return (id(rules), ut.category, ut.move_class, ut.enters, countries)
 
 
 def _edges(graph: MapGraph, rules: Rules, ut: UnitType, bases):
     key = _edge_key(graph, rules, ut, bases)
-    hit = _EDGE_CACHE.get(key)
+    mine = _EDGE_CACHE.get(graph)
+    if mine is None:
+        mine = _EDGE_CACHE[graph] = {}
+    hit = mine.get(key)
     if hit is not None:
         return hit
     terrain_cost = np.array(move_cost_table(rules, ut))
@@ -128,7 +134,7 @@ def _edges(graph: MapGraph, rules: Rules, ut: UnitType, bases):
     lists = cost.tolist()
     adj = [[(j, c) for j, c in zip(nbrs, row) if j >= 0 and c != math.inf]
            for nbrs, row in zip(graph.nbr_list, lists)]
-    _EDGE_CACHE[key] = (lists, adj)
+    mine[key] = (lists, adj)
     return lists, adj
 
 

@@ -43,7 +43,8 @@ def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: in
     hexmap, rules = _context()
     sc = load_scenario(scenario_path, hexmap, rules)
     game = Game(sc.setup, hexmap, rules, seed)
-    players = {s["id"]: AIPlayer(s["id"], hexmap, rules, sc.setup["victory"], difficulty)
+    # The game's own map: the scenario's terrain changes are painted on it.
+    players = {s["id"]: AIPlayer(s["id"], game.hexmap, rules, sc.setup["victory"], difficulty)
                for s in sc.sides}
     last_turn = sc.turns if turns is None else min(turns, sc.turns)
     per_turn: dict[int, float] = {}
@@ -157,6 +158,13 @@ def summarise(results: list[dict], history: dict) -> str:
         lines.append(f"  {row['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})   "
                      f"source {fig:,}" if fig is not None else
                      f"  {row['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})")
+    mil = sorted(r["casualties"]["military"]["game"] for r in results)
+    fig = results[0]["casualties"]["military"].get("source")
+    lines.append(f"  {'Military dead':44s} {statistics.median(mil):>9,.0f}  ({mil[0]:,}-{mil[-1]:,})"
+                 + (f"   source {fig:,}" if fig is not None else ""))
+    gone = sorted(r["casualties"]["military"].get("prisoners_and_deserters", 0) for r in results)
+    lines.append(f"  {'Prisoners and deserters (alive, not above)':44s} {statistics.median(gone):>9,.0f}"
+                 f"  ({gone[0]:,}-{gone[-1]:,})")
     civ = sorted(r["civilians"] for r in results)
     lines.append(f"  {'Civilians':44s} {statistics.median(civ):>9,.0f}  ({civ[0]:,}-{civ[-1]:,})")
     secs = [r["ai_seconds_per_turn"]["median"] for r in results]

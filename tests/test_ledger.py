@@ -181,7 +181,7 @@ def test_ledger_totals_equal_the_personnel_the_units_lost():
     assert "iraq-9" not in state.units and "iraq-8" in state.units
     led = Ledger.from_state(state)
     assert led.military_total == start - personnel(state) > 0
-    assert led.total == led.military_total  # no civilians yet
+    assert led.total == led.military_killed  # no civilians yet
     iraq = led.factions["iraq"]
     assert iraq.by_cause["dissolved"] > 0 and iraq.by_cause["attrition"] > 0
     assert iraq.total == sum(state.losses["iraq"].values())
@@ -192,13 +192,19 @@ def test_ledger_totals_equal_the_personnel_the_units_lost():
     assert state.losses["isis"]["combat"] == 120
     assert led.category_total("isis") == led.factions["isis"].total >= 120
     assert led.category_total("kurds") == 40
-    assert led.category_total("assad_forces") == 300
+    # Prisoners are lost to their army but alive: beside the dead, not among them.
+    assert led.category_total("assad_forces") == 0 and led.category_missing("assad_forces") == 300
     assert led.category_total("coalition") == led.nation_total("US") == 7
-    assert sum(led.category_total(c.id) for c in source().military) == led.military_total
+    assert sum(led.category_total(c.id) + led.category_missing(c.id) for c in source().military) \
+        == led.military_total
+    assert led.military_killed + led.military_missing == led.military_total
+    assert led.military_missing == 300
     table = ledger_table(state)
-    assert table.military.game == start - personnel(state)
+    assert table.military.game + table.military.missing == start - personnel(state)
     assert sum(r.game for r in table.categories) + sum(r.game for r in table.other) == \
         table.military.game
+    assert sum(r.missing for r in table.categories) == table.military.missing == 300
+    assert "taken, fled" in format_ledger(table)
 
 
 def test_a_faction_without_a_category_is_listed_under_its_own_name():
@@ -387,12 +393,14 @@ def test_json_round_trip():
     assert [r["id"] for r in data["nations"]] == [nid for nid, _, _ in NATIONS]
     iraq = next(r for r in data["categories"] if r["id"] == "iraq")
     assert iraq == {"id": "iraq", "label": "Iraqi forces", "game": 580, "source": 5_800,
-                    "expected": 5_800.0, "share": 0.1, "approximate": True}
+                    "expected": 5_800.0, "share": 0.1, "approximate": True,
+                    "prisoners_and_deserters": 0}
     assert data["nations"][0]["game"] == 3
     assert data["military"]["game"] == 583 and data["total"]["game"] == 609
     assert data["civilians"]["source"] == 260_000
     assert data["factions"]["iraq"] == {"name": "Iraq", "side": "baathist", "category": "iraq",
-                                        "nation": None, "total": 580,
+                                        "nation": None, "total": 580, "killed": 580,
+                                        "prisoners_and_deserters": 0,
                                         "by_cause": {"combat": 580},
                                         "by_category": {"iraq": 580}, "equipment": {}}
     assert data["factions"]["us"]["nation"] == "US"
