@@ -1,8 +1,6 @@
 """The session behind the window: seats, saves with seats, who sees what, AI turns."""
 
 import gzip
-import subprocess
-import sys
 
 import pytest
 
@@ -64,7 +62,7 @@ def test_parse_side_args(fresh):
         parse_side_args(["isis=human", "jihadist=ai"], fresh.game.state)
 
 
-def test_save_load_round_trip_keeps_seats_and_replays(tmp_path):
+def test_save_load_round_trip_keeps_seats_and_replays(tmp_path, capsys):
     s = Session.new(SCENARIO, {"jihadist": Seat("human"), "coalition": Seat("human")}, seed=5)
     s.execute(EndTurn("jihadist"))
     s.play_ai_side()
@@ -81,10 +79,11 @@ def test_save_load_round_trip_keeps_seats_and_replays(tmp_path):
     hexmap, rules = s.game.hexmap, s.game.rules
     ok, message = verify_save(path, hexmap, rules)
     assert ok, message
-    cli = subprocess.run([sys.executable, "-m", "game", "replay", str(path), "--verify"],
-                         capture_output=True, text=True)
-    assert cli.returncode == 0, cli.stderr
-    assert "replay verified" in cli.stdout
+    from game.cli import main
+
+    assert main(["replay", str(path), "--verify"]) == 0
+    out, err = capsys.readouterr()
+    assert "replay verified" in out and err == ""
 
 
 def test_corrupt_save_names_file_and_problem(tmp_path):
