@@ -130,6 +130,7 @@ class SideView:
     losses: MappingProxyType  # own factions' losses only
     over: bool
     winner: str | None
+    supply_sources: tuple = ()  # the depots serving the side's factions: {hex, faction or side}
 
     def unit(self, uid: str) -> UnitView | None:
         for u in self.units:
@@ -185,4 +186,6 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str) -> SideView:
                                     if t.get("side") == side}),
         losses=MappingProxyType({f: dict(c) for f, c in state.losses.items() if f in mine}),
         over=state.over, winner=state.winner,
+        supply_sources=tuple(MappingProxyType(dict(d)) for d in state.supply_sources
+                             if d.get("side") == side or d.get("faction") in mine),
     )

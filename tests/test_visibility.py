@@ -111,3 +111,14 @@ def test_mask_matches_units(game):
         assert mask[row, col]
     assert mask.sum() < mask.size / 10
     assert isinstance(mask, np.ndarray) and mask.dtype == bool
+
+
+def test_a_side_knows_its_own_depots_and_not_the_enemys(game):
+    st = game.state
+    st.supply_sources = [{"hex": [10, 40], "faction": "iraq"}, {"hex": [12, 40], "side": "baathist"},
+                         {"hex": [20, 30], "faction": "isis"}]
+    mine = side_view(st, game.hexmap, game.rules, "baathist").supply_sources
+    assert [dict(d) for d in mine] == [{"hex": [10, 40], "faction": "iraq"},
+                                       {"hex": [12, 40], "side": "baathist"}]
+    theirs = side_view(st, game.hexmap, game.rules, "jihadist").supply_sources
+    assert [dict(d) for d in theirs] == [{"hex": [20, 30], "faction": "isis"}]

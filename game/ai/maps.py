@@ -161,7 +161,8 @@ def _side_supply(view, hexmap, rules) -> np.ndarray:
         factions[f] = SimpleNamespace(side=side, bases=list(own["bases"]) if own else [],
                                       supply_crossings=list(own["supply_crossings"]) if own else [])
     proxy = SimpleNamespace(factions=factions, units={u.id: u for u in view.units},
-                            city_owner=dict(view.city_owner), at_war_with=view.at_war_with)
+                            city_owner=dict(view.city_owner), at_war_with=view.at_war_with,
+                            supply_sources=[dict(d) for d in view.supply_sources])
     maps = supply_maps(proxy, hexmap, rules, list(view.own_factions))
     out = np.zeros(map_graph(hexmap).n, dtype=bool)
     for m in maps.values():
