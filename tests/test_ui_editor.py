@@ -136,6 +136,13 @@ def test_draws_a_bundled_scenario_and_a_new_one_on_every_page(app):
             assert scene.tool == tool and scene.page == "map"
         assert scene.map.drawn_units if path else not scene.map.drawn_units
         assert scene.problems_label.text.startswith("No problems")
+    # a bigger window: the layout follows, every page's rows still inside it
+    pygame.display.set_mode((1600, 900), pygame.RESIZABLE)
+    frame(app, [pygame.event.Event(pygame.VIDEORESIZE, size=(1600, 900), w=1600, h=900)])
+    assert scene.map_rect.w > 900 and scene.panel_rect.right == 1600
+    for page, b in scene.page_buttons.items():
+        click(app, b)
+        assert all(scene.page_rect.contains(w.rect) for w in scene.form.widgets), page
 
 
 def test_a_scenario_built_from_new_by_clicks_and_keys(app, home):
@@ -401,6 +408,65 @@ def test_run_editor_reports_a_file_it_cannot_open(home, tmp_path, capsys):
     assert str(bad) in err
     assert E.run_editor(str(tmp_path / "missing.toml"), size=(1024, 700), max_frames=1) == 2
     assert "file not found" in capsys.readouterr().err
+    assert E.find_file("2015-raqqa").name == "2015-raqqa.toml"  # a bundled scenario by its id
     shot = tmp_path / "shot.png"
     assert E.run_editor(str(EXAMPLE), size=(1024, 700), max_frames=3, screenshot=shot) == 0
     assert shot.exists()
+
+
+def drag(app, points, button=1):
+    events = [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=points[0], button=button)]
+    for a, b in zip(points, points[1:]):
+        events.append(pygame.event.Event(pygame.MOUSEMOTION, pos=b, rel=(b[0] - a[0], b[1] - a[1]),
+                                         buttons=(1, 0, 0) if button == 1 else (0, 0, 1)))
+    events.append(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=points[-1], button=button))
+    frame(app, events)
+
+
+def test_the_map_tools_paint_terrain_and_zones_set_depots_and_towns(app):
+    scene = E.EditorScene(app, EXAMPLE)
+    app.push(scene)
+    frame(app)
+    ed = scene.ed
+    # terrain: one stroke over three hexes is one edit
+    key(app, pygame.K_t)
+    click(app, button(scene, "hills"))
+    cells = [near(scene, "Mosul", dq, 2) for dq in (0, 1, 2)]
+    drag(app, [pos for _, pos in cells])
+    assert ed.doc["terrain"] == [{"terrain": "hills", "hexes": [[h.q, h.r] for h, _ in cells]}]
+    assert ed.undo_label == "paint_terrain"
+    assert ed.map_view().hexmap.terrain_at(cells[1][0]) == "hills"
+    # a no-fly zone for Iraq, painted by a stroke
+    key(app, pygame.K_z)
+    click(app, button(scene, "New zone for baathist"))
+    zone = scene.zone_id
+    assert zone in ed.choices("zone")
+    strip = [near(scene, "Mosul", dq, -2) for dq in (0, 1, 2)]
+    drag(app, [pos for _, pos in strip])
+    hexes = next(z for z in ed.map_view().zones if z["id"] == zone)["hexes"]
+    assert all([h.q, h.r] in [list(x) for x in hexes] for h, _ in strip)
+    # a depot for Iraq, then erased
+    key(app, pygame.K_d)
+    pick(app, dropdown(scene, "Islamic State"), "Iraq")
+    h, pos = near(scene, "Mosul", -2, 1)
+    click_at(app, pos)
+    assert ed.doc["supply_sources"] == [{"place": [h.q, h.r], "faction": "iraq"}]
+    assert scene.sel_depot == 0
+    key(app, pygame.K_x)
+    click_at(app, pos)
+    assert "supply_sources" not in ed.doc
+    # Erbil given to the Islamic State at the start
+    key(app, pygame.K_c)
+    pick(app, dropdown(scene, "nobody"), "Islamic State")
+    click_at(app, hex_on_screen(scene, "Erbil"))
+    assert ed.map_view().control.get("erbil") == "isis"
+    # the map pans with a right drag and zooms with the wheel
+    centre = scene.map.view.centre
+    mid = scene.map_rect.center
+    drag(app, [mid, (mid[0] + 40, mid[1]), (mid[0] + 120, mid[1] + 30)], button=3)
+    assert scene.map.view.centre != centre
+    level = scene.map.view.level
+    frame(app, [pygame.event.Event(pygame.MOUSEMOTION, pos=mid, rel=(0, 0), buttons=(0, 0, 0)),
+                pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False)])
+    assert scene.map.view.level == level - 1
+    assert scene.problems_label.text.startswith("No problems"), [str(i) for i in scene.issues]

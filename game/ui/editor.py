@@ -96,6 +96,15 @@ def is_bundled(path) -> bool:
         return False
 
 
+def find_file(path):
+    """A scenario file given by its path, or a bundled one by its id (``2015-raqqa``)."""
+    if path is None or Path(path).exists():
+        return path
+    from game.scenario import find_scenario
+
+    return find_scenario(str(path)) or path
+
+
 def op_words(label: str) -> str:
     return label.replace("_", " ")
 
@@ -113,6 +122,7 @@ class EditorScene(W.GuiScene):
     def __init__(self, app, path: str | Path | None = None):
         super().__init__(app)
         self.ctx = _editor_context()
+        path = find_file(path)
         self.ed = Editor.open(path, self.ctx) if path is not None else Editor.new(self.ctx)
         self.map = EditorMap(self.ctx, pygame.Rect(0, 0, 800, 600))
         self.tool = "select"
@@ -1022,9 +1032,18 @@ class EditorScene(W.GuiScene):
         opts = [(t, t) for t in self.ed.choices("terrain")] + [("map's own", None)]
         f.buttons([(tx, (lambda v=v: self._set("paint", v))) for tx, v in opts], "paint",
                   selected=[tx for tx, v in opts if v == self.paint])
-        n = len(tables(self.doc, "terrain"))
-        if n:
-            f.note(f"{n} terrain change table{'s' if n > 1 else ''} in the scenario.")
+        groups = tables(self.doc, "terrain")
+        if groups:
+            f.note("The scenario's terrain changes (a later one wins where they overlap):")
+        for i, g in enumerate(groups):
+            if not isinstance(g, dict):
+                continue
+            cells = g.get("hexes") if isinstance(g.get("hexes"), list) else None
+            what = (f"{len(cells)} hex{'es' if len(cells) != 1 else ''}" if cells is not None
+                    else f"round {g.get('centre')}, radius {g.get('radius')}")
+            first = cells[0] if cells else g.get("centre")
+            f.buttons([(f"{i + 1}. {g.get('terrain')}: {what}", lambda first=first: self._show_place(first)),
+                       ("Delete", lambda i=i: self.apply("delete_terrain", index=i))])
 
     def _tool_objective(self, f: Form) -> None:
         conds = tables(self.doc, "victory")
@@ -1073,9 +1092,7 @@ class EditorScene(W.GuiScene):
         n = 1
         while f"no-fly-{n}" in taken:
             n += 1
-        c = self.map.view.screen_to_world(self.map_rect.center)
-        h = self.map.hex_at(self.map_rect.center) or Hex(60, 40)
-        del c
+        h = self.map.hex_at(self.map_rect.center) or Hex(60, 40)  # the hex in the middle of the view
         if self.apply("add_no_fly_zone", id=f"no-fly-{n}", side=side, name=f"No-fly zone {n}",
                       hexes=[[h.q, h.r]]):
             self.zone_id = f"no-fly-{n}"
@@ -1124,6 +1141,13 @@ class EditorScene(W.GuiScene):
         f.buttons([("Delete unit", lambda: self.apply("delete_unit", unit=path)),
                    ("Centre the map", lambda: self._centre_unit(path))])
 
+    def _show_place(self, place) -> None:
+        from game.editor.check import hex_of
+
+        h = hex_of(self.ctx, place)
+        if h:
+            self.map.centre_on(Hex(*h))
+
     def _centre_unit(self, path) -> None:
         u = next((u for u in self.ed.map_view().units if u["path"] == path), None)
         if u and u.get("hex"):
@@ -1140,8 +1164,7 @@ class EditorScene(W.GuiScene):
             if fld.name == "place":
                 f.note(f"at {d.get('place')}")
                 continue
-            fld2 = fld if fld.name != "side" else fld
-            self.field_row(f, fld2, d.get(fld.name), setter(fld.name))
+            self.field_row(f, fld, d.get(fld.name), setter(fld.name))
         f.button("Delete depot", lambda: self.apply("delete_supply_source", index=i), "#danger")
 
     def _town_form(self, f: Form, h: Hex) -> None:
@@ -1184,6 +1207,17 @@ class EditorScene(W.GuiScene):
                 continue
             self.field_row(f, fld, hist.get(fld.name),
                            lambda v, n=fld.name: self.apply("set_history", **{n: v}))
+        f.note("Casualties in the source, by category (people):")
+        cas = hist.get("casualties") if isinstance(hist.get("casualties"), dict) else {}
+        for cat in list(S.CATEGORIES) + ["civilians"]:
+            def set_cat(t, cat=cat):
+                n = parse_number(t, "integer")
+                new = {k: v for k, v in cas.items() if k != cat}
+                if n is not None:
+                    new[cat] = n
+                self.apply("set_history", casualties=new or None)
+
+            f.entry(cat.replace("_", " "), cas.get(cat), set_cat)
 
     # -- Sides and factions ----------------------------------------------------------------
 
