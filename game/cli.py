@@ -133,6 +133,21 @@ def cmd_play(args) -> int:
     return run_game(args.scenario, args.side, args.load)
 
 
+def cmd_edit(args) -> int:
+    from game.ui.editor import run_editor
+
+    path = args.file
+    if path is not None and not path.endswith(".toml") and not Path(path).exists():
+        from game.scenario import find_scenario
+
+        found = find_scenario(path)  # a bundled scenario by its id
+        if found is None:
+            raise CommandError(f"edit: {path}: no such file or bundled scenario "
+                               "(see: mesopotamia scenarios)", status=2)
+        path = str(found)
+    return run_editor(path)
+
+
 # -- replay and bench -------------------------------------------------------------------------
 
 def cmd_replay(args) -> int:
@@ -332,6 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "(repeatable; the others: the first side a person, the rest the AI)")
     p.add_argument("--load", metavar="SAVE", help="open a saved game")
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("edit", help="open the scenario editor on a file, or on a new scenario")
+    p.add_argument("file", nargs="?", metavar="FILE",
+                   help="a scenario file or a bundled scenario's id (none: a new scenario)")
+    p.set_defaults(func=cmd_edit)
 
     p = sub.add_parser("map", help="draw the map, or look up a hex or the whole map")
     p.add_argument("--png", metavar="FILE", help="draw the whole map to a PNG file")

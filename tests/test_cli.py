@@ -85,3 +85,27 @@ def test_python_dash_m_game():
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["city"] == "Baghdad"
+
+
+def test_edit_opens_the_editor_on_a_bundled_scenario_by_its_id(capsys, monkeypatch, tmp_path):
+    from game.ui import editor
+
+    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path))
+    monkeypatch.setenv("MESOPOTAMIA_MAX_FRAMES", "2")
+    monkeypatch.delenv("MESOPOTAMIA_SCREENSHOT", raising=False)
+    opened = []
+    real = editor.EditorScene.__init__
+    monkeypatch.setattr(editor.EditorScene, "__init__",
+                        lambda self, app, path=None: opened.append(path) or real(self, app, path))
+    status, out, err = run(capsys, "edit", "2015-raqqa")
+    assert status == 0, err
+    assert opened and str(opened[0]).endswith("2015-raqqa.toml")
+
+
+def test_edit_names_a_scenario_that_does_not_exist(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path))
+    status, out, err = run(capsys, "edit", "no-such-phase")
+    assert status == 2
+    assert "no-such-phase: no such file or bundled scenario" in err
+    status, out, err = run(capsys, "edit", str(tmp_path / "missing.toml"))
+    assert status == 2 and "missing.toml" in err
