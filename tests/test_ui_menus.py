@@ -288,10 +288,22 @@ def test_help_overlay_lists_keys_over_the_screen_and_closes(app, monkeypatch):
     assert stand.draws >= 1  # drawn beneath, dimmed
     assert "Battle keys" in said and "F40" in said and "action number 40" in said
     assert app.screen.get_rect().contains(help_.panel)
-    cols, rows, *_ = help_.layout(app.screen.get_size(), W.font(W.BODY), W.font(W.BODY, True))
-    assert cols >= 2 and cols * rows >= 40
+    lay = help_.layout(app.screen.get_size())
+    assert lay.fits and len(lay.columns) >= 2 and len(lay.columns) * lay.rows >= 40
     frame(app, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(5, 5), button=1)])
     assert app.top is stand
+
+
+def test_help_takes_the_largest_size_and_fewest_columns_that_fit(app):
+    from game.ui.battle import SHORTCUTS
+
+    help_ = HelpOverlay(app, "Battle: keys and mouse", SHORTCUTS)
+    big = help_.layout((1600, 900))
+    assert big.fits and len(big.columns) == 1 and big.size == W.BODY
+    small = help_.layout((1024, 700))
+    assert small.fits and small.width <= 1024 - 32 and small.height <= 700 - 32
+    tiny = help_.layout((640, 400))
+    assert tiny.width <= 640 and tiny.height <= 400  # cut short, but inside the window
 
 
 # -- saving and loading ------------------------------------------------------------------------

@@ -1,16 +1,28 @@
 """The keys of a screen, listed over it.
 
 UI layer (pygame). ``HelpOverlay`` draws the scene below it, dims it, and lists the screen's
-shortcuts (key, then what it does) in as many columns as the window needs; any key or click
-closes it.
+shortcuts (key, then what it does) in as few columns and at as large a size as the window
+allows; any key or click closes it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pygame
 
 from game.ui import widgets as W
 from game.ui.scene import Scene
+
+
+@dataclass
+class Layout:
+    size: int  # font size in pixels
+    rows: int  # per column
+    columns: list[tuple[int, int]]  # (key width, action width) of each column
+    width: int  # of the whole panel
+    height: int
+    fits: bool  # False: the smallest size and still too much; actions are cut short
 
 
 class HelpOverlay(Scene):
@@ -23,6 +35,7 @@ class HelpOverlay(Scene):
         self.title = title
         self.shortcuts = list(shortcuts)
         self.panel = pygame.Rect(0, 0, 0, 0)
+        self._layout: tuple | None = None
 
     @property
     def scale(self) -> float:
@@ -33,59 +46,79 @@ class HelpOverlay(Scene):
                                             and event.button in (1, 2, 3)):
             self.app.pop()
 
-    def layout(self, size, body, key_font) -> tuple[int, int, int, int]:
-        """(columns, rows per column, key column width, whole column width) for ``size``."""
+    # -- layout ----------------------------------------------------------------------------
+
+    def _fonts(self, size: int):
         s = self.scale
-        w, h = size
-        pad = W.scaled(24, s)
-        line_h = body.get_linesize() + W.scaled(6, s)
-        usable_h = h - 2 * W.scaled(30, s) - 2 * pad - W.scaled(90, s)
-        rows = max(1, usable_h // line_h)
-        cols = max(1, -(-len(self.shortcuts) // rows))
-        rows = -(-len(self.shortcuts) // cols) if self.shortcuts else 1
-        key_w = max([key_font.size(k)[0] for k, _ in self.shortcuts] + [W.scaled(40, s)]) \
-            + W.scaled(22, s)
-        act_w = max([body.size(a)[0] for _, a in self.shortcuts] + [W.scaled(120, s)])
-        max_col = (w - 2 * W.scaled(30, s) - 2 * pad) // cols - W.scaled(24, s)
-        col_w = min(key_w + act_w, max_col)
-        return cols, rows, key_w, col_w
+        return (W.font(size), W.font(size - 1, bold=True), W.font(W.scaled(W.HEADING + 5, s), True),
+                W.font(W.scaled(W.SMALL, s)))
+
+    def layout(self, screen_size) -> Layout:
+        """The largest font size, then the fewest columns, at which the list fits."""
+        key = (tuple(screen_size), self.scale)
+        if self._layout and self._layout[0] == key:
+            return self._layout[1]
+        s = self.scale
+        w, h = screen_size
+        pad, gap, margin = W.scaled(24, s), W.scaled(28, s), W.scaled(16, s)
+        n = max(1, len(self.shortcuts))
+        best = None
+        top = W.scaled(W.BODY, s)
+        for size in range(top, max(11, int(top * 0.7)) - 1, -1):
+            body, key_font, head, small = self._fonts(size)
+            line_h = body.get_linesize() + W.scaled(6, s)
+            chrome = 2 * pad + head.get_linesize() + W.scaled(16, s) + W.scaled(14, s) \
+                + small.get_linesize()
+            for cols in range(1, 5):
+                rows = -(-n // cols)
+                columns = []
+                for c in range(cols):
+                    part = self.shortcuts[c * rows:(c + 1) * rows] or [("", "")]
+                    columns.append((max(key_font.size(k)[0] for k, _ in part) + W.scaled(26, s),
+                                    max(body.size(a)[0] for _, a in part)))
+                width = sum(kw + aw for kw, aw in columns) + gap * (cols - 1) + 2 * pad
+                width = max(width, head.size(self.title)[0] + 2 * pad)
+                height = chrome + rows * line_h
+                fits = width <= w - 2 * margin and height <= h - 2 * margin
+                best = Layout(size, rows, columns, min(width, w - 2 * margin),
+                              min(height, h - 2 * margin), fits)
+                if fits:
+                    self._layout = (key, best)
+                    return best
+                if height <= h - 2 * margin and width > w - 2 * margin:
+                    break  # more columns only make it wider
+        self._layout = (key, best)
+        return best
+
+    # -- drawing ---------------------------------------------------------------------------
 
     def draw(self, screen):
         W.draw_below(self, screen)
         W.dim(screen, 190)
         s = self.scale
-        size = screen.get_size()
-        head = W.font(W.scaled(W.HEADING + 5, s), bold=True)
-        body = W.font(W.scaled(W.BODY, s))
-        key_font = W.font(W.scaled(W.BODY - 1, s), bold=True)
-        small = W.font(W.scaled(W.SMALL, s))
-        cols, rows, key_w, col_w = self.layout(size, body, key_font)
-        pad = W.scaled(24, s)
-        gap = W.scaled(24, s)
+        lay = self.layout(screen.get_size())
+        body, key_font, head, small = self._fonts(lay.size)
+        pad, gap = W.scaled(24, s), W.scaled(28, s)
         line_h = body.get_linesize() + W.scaled(6, s)
-        pw = max(cols * col_w + (cols - 1) * gap + 2 * pad,
-                 head.size(self.title)[0] + 2 * pad, W.scaled(360, s))
-        pw = min(pw, size[0] - 2 * W.scaled(20, s))
-        ph = pad + head.get_linesize() + W.scaled(16, s) + rows * line_h + W.scaled(14, s) \
-            + small.get_linesize() + pad
-        self.panel = pygame.Rect(0, 0, pw, min(ph, size[1] - 2 * W.scaled(20, s)))
-        self.panel.center = (size[0] // 2, size[1] // 2)
+        self.panel = pygame.Rect(0, 0, lay.width, lay.height)
+        self.panel.center = screen.get_rect().center
         p = self.panel
         W.draw_panel(screen, p, s)
-        W.blit_text(screen, self.title, head, W.BRASS, (p.x + pad, p.y + pad))
+        W.blit_text(screen, W.fit_text(self.title, head, p.w - 2 * pad), head, W.BRASS,
+                    (p.x + pad, p.y + pad))
         top = p.y + pad + head.get_linesize() + W.scaled(16, s)
-        clip = screen.get_clip()
-        for i, (key, action) in enumerate(self.shortcuts):
-            c, r = divmod(i, rows)
-            x = p.x + pad + c * (col_w + gap)
-            y = top + r * line_h
-            kw = key_font.size(key)[0] + W.scaled(12, s)
-            cap = pygame.Rect(x, y, kw, body.get_linesize())
-            pygame.draw.rect(screen, (58, 66, 50), cap, border_radius=W.scaled(4, s))
-            pygame.draw.rect(screen, W.PANEL_EDGE, cap, 1, border_radius=W.scaled(4, s))
-            W.blit_text(screen, key, key_font, W.INK, cap.center, "center")
-            screen.set_clip(pygame.Rect(x + key_w, y, col_w - key_w, line_h).clip(p))
-            W.blit_text(screen, action, body, W.INK, (x + key_w, y))
-            screen.set_clip(clip)
+        x = p.x + pad
+        for c, (key_w, act_w) in enumerate(lay.columns):
+            part = self.shortcuts[c * lay.rows:(c + 1) * lay.rows]
+            room = min(act_w, p.right - pad - x - key_w)  # all of it, unless nothing fits
+            for r, (key, action) in enumerate(part):
+                y = top + r * line_h
+                cap = pygame.Rect(x, y, key_font.size(key)[0] + W.scaled(12, s), body.get_linesize())
+                pygame.draw.rect(screen, (58, 66, 50), cap, border_radius=W.scaled(4, s))
+                pygame.draw.rect(screen, W.PANEL_EDGE, cap, 1, border_radius=W.scaled(4, s))
+                W.blit_text(screen, key, key_font, W.INK, cap.center, "center")
+                W.blit_text(screen, W.fit_text(action, body, max(10, room)), body, W.INK,
+                            (x + key_w, y))
+            x += key_w + act_w + gap
         W.blit_text(screen, "Press any key or click to close.", small, W.MUTED,
                     (p.centerx, p.bottom - pad), "midbottom")
