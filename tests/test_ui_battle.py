@@ -472,3 +472,32 @@ def test_ctrl_z_takes_back_a_move_that_revealed_nothing(app):
             undone = True
             break
     assert undone, "some move revealed nothing and could be taken back"
+
+
+def test_pause_menu_and_ctrl_s_open_the_other_screens(app):
+    from game.ui import menus
+    from game.ui.help import HelpOverlay
+
+    session, scene = _battle(app, {"jihadist": Seat("human")})
+    _dismiss(app, scene)
+
+    def menu(action):
+        app.step([_key(pygame.K_ESCAPE)], dt=0.016)
+        assert scene.menu_open
+        button = next(b for b in scene.menu_buttons if b.action == action)
+        app.step(_click(button.rect.center), dt=0.016)
+        assert not scene.menu_open
+
+    for action, kind in (("save", menus.SaveDialog), ("load", menus.LoadDialog),
+                         ("settings", menus.SettingsScene), ("help", HelpOverlay)):
+        menu(action)
+        assert isinstance(app.top, kind), action
+        app.pop()
+        assert app.top is scene
+    menu("resume")
+    assert app.top is scene
+    app.step([_key(pygame.K_s, mod=pygame.KMOD_LCTRL)], dt=0.016)
+    assert isinstance(app.top, menus.SaveDialog)
+    app.pop()
+    menu("main_menu")
+    assert isinstance(app.top, menus.MainMenuScene) and app.stack == [app.top]
