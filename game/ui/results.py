@@ -98,8 +98,8 @@ class ResultsScene(W.GuiScene):
         pad = px(8)
         n = sum(len(W.wrap(t, body, width - 2 * pad - px(20))) for t, _ in lines)
         text_h = int(n * body.get_linesize() * 1.3) + 2 * pad + px(8)
-        chart_min = 48 + 40 + 24 * max(1, len(self.rows))
-        text_h = max(px(80), min(text_h, by - px(16) - top - chart_min - px(12)))
+        chart_min = 92 + 22 * max(1, len(self.rows))  # the chart's smallest readable rows
+        text_h = max(px(100), min(text_h, by - px(16) - top - chart_min - px(12)))
         html = "<br>".join(f'<font color="{W.hex_colour(c)}">{W.escape(t)}</font>' for t, c in lines)
         self.text = UITextBox(html, pygame.Rect(margin, top, width, text_h), m, object_id="#plain")
         chart_top = top + text_h + px(12)
