@@ -12,6 +12,7 @@ from game.editor.document import get
 from game.hexgrid import Hex
 from game.scenario import SCENARIOS_DIR, check_file
 from game.ui import editor as E
+from game.ui import widgets as W
 from game.ui.scene import App
 from game.ui.settings import Settings
 
@@ -470,3 +471,32 @@ def test_the_map_tools_paint_terrain_and_zones_set_depots_and_towns(app):
                 pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False)])
     assert scene.map.view.level == level - 1
     assert scene.problems_label.text.startswith("No problems"), [str(i) for i in scene.issues]
+
+
+def test_a_file_with_mistakes_opens_and_every_problem_shows_its_place(app, tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace('type = "mechanized"', 'type = "tank"').replace("quality = 0.7", 'quality = "low"')
+    text = text.replace('place = "Tikrit"', 'place = "Nowhere"').replace('"isis", "iraq"]]', '"isis", "iraqi"]]')
+    text += '\n[[victory]]\nkind = "conquer"\nside = "jihadist"\n\n[[events]]\nid = "empty"\nactions = []\n'
+    bad = tmp_path / "broken.toml"
+    bad.write_text(text, encoding="utf-8")
+    assert check_file(bad)
+    scene = E.EditorScene(app, bad)
+    app.push(scene)
+    frame(app)
+    assert len(scene.issues) >= 5 and scene.problems_label.text.startswith("Problems:")
+    for page, b in scene.page_buttons.items():
+        click(app, b)
+        assert scene.form.widgets, page
+    for tool, _, k, _ in E.TOOLS:
+        key(app, k)
+    for i in range(len(scene.issues)):
+        W.select_row(scene.problems_list, i)  # scrolled into view (and chosen: a click shows it again)
+        frame(app)
+        click(app, scene.problems_list.item_list[i]["button_element"])
+        assert scene.shown_issue == str(scene.issues[i])
+    # the unit on an unknown town is still listed, and its form opens from its problem
+    nowhere = next(i for i in scene.issues if "Nowhere" in str(i) or "nowhere" in str(i).lower())
+    scene.show_issue(nowhere)
+    frame(app)
+    assert scene.selected == nowhere.target["path"] and scene.page == "map"

@@ -105,6 +105,17 @@ def find_file(path):
     return find_scenario(str(path)) or path
 
 
+def scenario_title(path: Path) -> str:
+    """A scenario file's title, read without checking the rest (its name if it has none)."""
+    import tomllib
+
+    try:
+        title = tomllib.loads(path.read_text(encoding="utf-8")).get("scenario", {}).get("title")
+    except (OSError, ValueError, AttributeError):
+        title = None
+    return title if isinstance(title, str) and title else path.stem
+
+
 def op_words(label: str) -> str:
     return label.replace("_", " ")
 
@@ -715,7 +726,7 @@ class EditorScene(W.GuiScene):
         self._checked_doc = None
         self.changed()
         self._start_view()
-        self.say(f"Opened {path}" if path else "A new scenario", W.GOOD)
+        self.say(f"Opened {Path(path).name}" if path else "A new scenario", W.GOOD)
         return True
 
     def do_help(self) -> None:
@@ -1590,7 +1601,8 @@ class OpenDialog(Dialog):
         self.panel = pygame.Rect((w - pw) // 2, (h - ph) // 2, pw, ph)
         p = self.panel
         UILabel(pygame.Rect(p.x + px(20), p.y + px(14), pw - px(40), px(34)), self.title, m, object_id="#heading")
-        items = [(f"{'yours' if not is_bundled(path) else 'bundled'}: {path.stem}") for path in self.paths]
+        items = [f"{'bundled' if is_bundled(path) else 'yours'}: {scenario_title(path)} ({path.name})"
+                 for path in self.paths]
         self.list = UISelectionList(pygame.Rect(p.x + px(20), p.y + px(54), pw - px(40), ph - px(140)), items, m)
         self.error = UILabel(pygame.Rect(p.x + px(20), p.bottom - px(84), pw - px(40), px(26)), "", m,
                              object_id="#error")
