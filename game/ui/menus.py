@@ -12,6 +12,7 @@ import datetime as dt
 import importlib.util
 import random
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -930,7 +931,7 @@ class SettingsScene(W.GuiScene):
         try:
             self.app.settings.save()
         except OSError as exc:
-            print(f"mesopotamia: settings not saved ({exc})")
+            print(f"mesopotamia: settings not saved ({exc})", file=sys.stderr)
         self.app.pop()
 
 
