@@ -399,6 +399,8 @@ def test_open_dialog_and_help(app, home):
     click(app, dialog.buttons[0][0])
     assert app.top is scene and scene.ed.path == dialog.paths[i]
     assert scene.map.drawn_units
+    key(app, pygame.K_n, pygame.KMOD_CTRL)  # nothing changed since: a new scenario at once
+    assert scene.ed.path is None and "units" not in scene.ed.doc
 
 
 def test_run_editor_reports_a_file_it_cannot_open(home, tmp_path, capsys):

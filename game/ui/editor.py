@@ -78,6 +78,7 @@ SHORTCUTS = [
     ("Ctrl+S", "save (a bundled scenario goes to your own folder)"),
     ("Ctrl+Shift+S", "save as"),
     ("Ctrl+O", "open a scenario, or start a new one"),
+    ("Ctrl+N", "a new scenario on the real map"),
     ("F5", "playtest: you play the first side, the AI the rest"),
     ("Enter", "in a text field: take the text"),
     ("F1", "this help"),
@@ -472,6 +473,8 @@ class EditorScene(W.GuiScene):
                 self.do_save_as() if shift else self.do_save()
             elif k == pygame.K_o:
                 self.do_open()
+            elif k == pygame.K_n:
+                self.leave_then(lambda: self.open_path(None))
             return
         if k == pygame.K_F1 or getattr(event, "unicode", "") == "?":
             self.do_help()
@@ -881,6 +884,7 @@ class EditorScene(W.GuiScene):
         self.map.draw(screen, mv, self.doc, selected=sel, hover=self.hover, stroke=self.stroke,
                       zone=self.zone_id if self.tool == "nofly" else None,
                       objective=self.obj_index if self.tool == "objective" else None)
+        self._draw_dragged(screen)
         w, h = screen.get_size()
         screen.fill(W.PANEL, (0, 0, w, self.top_h))
         screen.fill(W.PANEL, (0, self.top_h, self.tools_w, self.map_rect.h))
@@ -908,6 +912,20 @@ class EditorScene(W.GuiScene):
         pygame.draw.rect(screen, (58, 66, 50), (r.right - self.px(5), r.y, self.px(4), r.h))
         pygame.draw.rect(screen, W.BRASS, (r.right - self.px(5), y, self.px(4), bar_h),
                          border_radius=self.px(2))
+
+    def _draw_dragged(self, screen) -> None:
+        """The unit being dragged, under the mouse."""
+        if not (self._dragging and self.tool == "select" and self._down and self._down[1] == 1
+                and self._down[2] is not None and self.map.art is not None):
+            return
+        units = self.map.units_at(self._down[2])
+        if not units:
+            return
+        u = next((x for x in units if x.path == self.selected), units[0])
+        size = self.map.counter_size()
+        surf = self.map.art.counter(u.faction, u.type, u.personnel, size).copy()
+        surf.set_alpha(190)
+        screen.blit(surf, (self.mouse[0] - size // 2, self.mouse[1] - size // 2))
 
     def _draw_status(self, screen) -> None:
         r = self.status_rect
@@ -1018,6 +1036,22 @@ class EditorScene(W.GuiScene):
             self._depot_form(f, self.sel_depot)
         elif self.sel_town is not None:
             self._town_form(f, self.sel_town)
+        elif self.tool == "select":
+            self._forces_summary(f)
+
+    def _forces_summary(self, f: Form) -> None:
+        """With nothing chosen: each faction's units and people, at the start and later."""
+        f.heading("Forces")
+        units = self.ed.map_view().units
+        names = {x.get("id"): x.get("name") or x.get("id") for x in tables(self.doc, "factions")
+                 if isinstance(x, dict)}
+        for fid, name in names.items():
+            mine = [u for u in units if u.get("faction") == fid]
+            start = [u for u in mine if u["when"] == "start"]
+            people = sum(u["personnel"] for u in start if isinstance(u.get("personnel"), int))
+            later = len(mine) - len(start)
+            f.note(f"{name}: {len(start)} unit{'s' if len(start) != 1 else ''}, {people:,} people"
+                   + (f"; {later} more arrive later" if later else ""), "#info")
 
     def _set(self, name: str, value) -> None:
         setattr(self, name, value)

@@ -198,6 +198,17 @@ class EditorMap:
                     if chosen:
                         pygame.draw.polygon(layer, (*colour, 230), pts, 2)
             surf.blit(layer, (0, 0))
+            seen = [self._xy(Hex(int(q), int(r)), left, top) for q, r in z.get("hexes") or []]
+            seen = [(x, y) for x, y in seen if 0 <= x < w and 0 <= y < h]
+            if seen and (chosen or self.view.level >= 5):
+                # the zone's name in the middle of the part of it in view
+                mx, my = sum(x for x, _ in seen) / len(seen), sum(y for _, y in seen) / len(seen)
+                x, y = min(seen, key=lambda p: (p[0] - mx) ** 2 + (p[1] - my) ** 2)
+                label = W.font(max(9, min(15, int(self.counter_size() * 0.35))), bold=True).render(
+                    str(z.get("name") or z.get("id")), True, (250, 246, 236))
+                box = label.get_rect(midbottom=(x, y - self.counter_size() * 0.6))
+                pygame.draw.rect(surf, colour, box.inflate(8, 2), border_radius=3)
+                surf.blit(label, box)
         fs = max(6, int(self.counter_size() * 0.42))
         # towns held at the start: a flag in the holder's colour
         for city in self.ctx.hexmap.cities:
