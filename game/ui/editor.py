@@ -403,7 +403,12 @@ class EditorScene(W.GuiScene):
                     self.show_issue(self.issues[i])
         elif t == pygame.KEYDOWN:
             if self._typing():
-                if event.key == pygame.K_ESCAPE:
+                saving = event.key == pygame.K_s and event.mod & pygame.KMOD_CTRL
+                if saving or event.key in (pygame.K_F1, pygame.K_F5):
+                    self._commit_pending((-1, -1))  # what is typed counts, then the key
+                    self.manager.set_focus_set(None)
+                    self.on_key(event)
+                elif event.key == pygame.K_ESCAPE:
                     for e in list(self.manager.get_focus_set() or ()):
                         if isinstance(e, UITextEntryLine):
                             e.unfocus()
@@ -1385,10 +1390,10 @@ class EditorScene(W.GuiScene):
     def set_victory_kind(self, i: int, v: dict, kind: str) -> None:
         fields = {}
         side = v.get("side")
-        enemies = [x.get("id") for x in tables(self.doc, "factions") if x.get("side") == side]
+        own = [x.get("id") for x in tables(self.doc, "factions") if x.get("side") == side]
         for fld in S.VICTORY[kind].fields:
             if fld.required and fld.name not in v and fld.name != "side":
-                fields[fld.name] = default_value(self.ed, fld.type, exclude=enemies)
+                fields[fld.name] = default_value(self.ed, fld.type, exclude=own)
         self.apply("set_victory", index=i, kind=kind, **fields)
 
     # -- Events ----------------------------------------------------------------------------
@@ -1421,9 +1426,7 @@ class EditorScene(W.GuiScene):
                 continue
             f.note(f"Action {j + 1}", "#info")
             kinds = [(f"{k}: {S.ACTIONS[k].doc}", k) for k in S.ACTIONS]
-            f.choice("do", kinds, a.get("do"),
-                     lambda k, j=j: self.apply("set_action", event=eid, index=j,
-                                               action=default_table(self.ed, S.ACTIONS[k], do=k)))
+            f.choice("do", kinds, a.get("do"), lambda k, j=j: self.set_action_kind(eid, j, k))
             kind = S.ACTIONS.get(a.get("do"))
 
             def set_field(val, j=j, a=a, name=None):
@@ -1440,6 +1443,13 @@ class EditorScene(W.GuiScene):
                                                          action={"do": "message", "text": "..."}))])
         f.space()
         f.button(f"Delete event {eid}", lambda: self.apply("delete_event", event=eid), "#danger")
+
+    def set_action_kind(self, event: str, index: int, kind: str) -> None:
+        """Another kind of action, its fields filled with values the scenario can take."""
+        if any(fl.type == "zone" for fl in S.ACTIONS[kind].fields) and not self.ed.choices("zone"):
+            self.say("Make a no-fly zone first (the No-fly tool), then choose it here", W.ERROR)
+            return
+        self.apply("set_action", event=event, index=index, action=default_table(self.ed, S.ACTIONS[kind], do=kind))
 
     def _place_into(self, into: str) -> None:
         self.place_into = into
