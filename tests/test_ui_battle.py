@@ -213,6 +213,7 @@ def test_hot_seat_hands_over_and_shows_each_side_its_own_view(app):
     assert scene.viewer == "jihadist"
     jihadist_sees = _visible_ids(session, "jihadist")
     assert scene.drawn_units and scene.drawn_units <= jihadist_sees
+    jihadist_camera = scene.view.centre
     app.step([_key(pygame.K_e)], dt=0.016)
     t0 = time.perf_counter()
     while not isinstance(app.top, HandoverScene):
@@ -228,6 +229,7 @@ def test_hot_seat_hands_over_and_shows_each_side_its_own_view(app):
     while app.top is not scene:
         app.step([_key(pygame.K_SPACE)], dt=0.016)
     _dismiss(app, scene)
+    assert scene.view.centre != jihadist_camera, "the map opens over the coalition's forces"
     scene.view.fit()
     app.step([], dt=0.016)
     assert scene.viewer == "coalition"

@@ -116,6 +116,7 @@ class BattleScene(Scene):
         self.watch_side: str | None = None
         self.viewer: str | None = humans[0] if len(humans) == 1 else None
         self.handed_over: str | None = None
+        self._cameras: dict[str, tuple] = {}  # hot seat: each person's zoom and centre
         # orders
         self.selected: str | None = None
         self.attackers: list[str] = []
@@ -321,8 +322,16 @@ class BattleScene(Scene):
                 self.session.take_summary(active)  # they watched it happen
         elif active in humans:
             if self.handed_over != active:
-                # Hot seat: the screen goes blank and the next person takes the device.
+                # Hot seat: the screen goes blank and the next person takes the device, and
+                # finds the map where they left it (or over their own forces).
+                if self.viewer is not None:
+                    self._cameras[self.viewer] = (self.view.level, self.view.centre)
                 self.viewer = active
+                if active in self._cameras:
+                    self.view.level, centre = self._cameras[active]
+                    self.view.centre_on(*centre)
+                else:
+                    self._centre_on_own()
                 self.session.watchers.add(active)
                 self._select(None)
                 self._handover(active, self.session.take_summary(active))
