@@ -410,6 +410,25 @@ def test_escape_leaves_a_dialog_even_while_typing(app, session):
     assert app.top is stand and not list(saves_dir().glob("*"))
 
 
+def test_a_save_is_deleted_only_when_asked_twice(app, session):
+    saves_dir().mkdir(parents=True)
+    for name in ("one", "two"):
+        session.save(saves_dir() / f"{name}{menus.save_suffix()}")
+    dialog = app.push(menus.LoadDialog(app))
+    frame(app)
+    first = dialog.saves[dialog.index].path
+    click(app, dialog.delete_button)
+    assert first.exists() and "again" in dialog.error_label.text
+    dialog.select(1 - dialog.index)  # another save: the question is dropped
+    frame(app)
+    other = dialog.saves[dialog.index].path
+    click(app, dialog.delete_button)
+    click(app, dialog.delete_button)
+    assert not other.exists() and first.exists()
+    assert [e.path for e in dialog.saves] == [first]
+    assert len(dialog.list.item_list) == 1
+
+
 # -- settings ----------------------------------------------------------------------------------
 
 def test_settings_change_apply_and_persist(app, home):

@@ -647,6 +647,9 @@ class LoadDialog(W.GuiScene):
         self.back_button = UIButton(pygame.Rect(margin, by, px(130), bottom_h), "Back", m)
         self.load_button = UIButton(pygame.Rect(w - margin - px(180), by, px(180), bottom_h),
                                     "Load", m, object_id="#primary")
+        self.delete_button = UIButton(pygame.Rect(w - margin - px(180) - px(12) - px(170), by,
+                                                  px(170), bottom_h), "Delete", m, object_id="#danger")
+        self.deleting: Path | None = None  # asked once; the next Delete removes it
         top = px(84)
         detail_h = px(170)
         list_h = by - px(14) - top - detail_h - px(12)
@@ -658,18 +661,22 @@ class LoadDialog(W.GuiScene):
                    "No saved games yet: save from the battle screen's menu.", "#muted")
         self.details = UITextBox("", pygame.Rect(margin, top + list_h + px(12), w - 2 * margin,
                                                  detail_h), m)
-        self.error_label = _label(m, (margin + px(150), by, w - 2 * margin - px(350), bottom_h),
+        self.error_label = _label(m, (margin + px(150), by, w - 2 * margin - px(530), bottom_h),
                                   "", "#error")
-        self.focusable = [self.load_button, self.back_button]
+        self.focusable = [self.load_button, self.delete_button, self.back_button]
         if self.index >= 0:
             W.select_row(self.list, self.index)
         self.show_details()
 
     def show_details(self):
+        self.deleting = None
+        self.delete_button.set_text("Delete")
         if self.index < 0:
             self.details.set_text("")
             self.load_button.disable()
+            self.delete_button.disable()
             return
+        self.delete_button.enable()
         e = self.saves[self.index]
         lines = e.details()
         if e.doc is None:
@@ -706,6 +713,28 @@ class LoadDialog(W.GuiScene):
             self.back()
         elif button is self.load_button:
             self.confirm()
+        elif button is self.delete_button:
+            self.delete()
+
+    def delete(self) -> None:
+        """Delete the chosen save, the second time of asking."""
+        if self.index < 0:
+            return
+        e = self.saves[self.index]
+        if self.deleting != e.path:
+            self.deleting = e.path
+            self.delete_button.set_text("Really delete?")
+            self.error_label.set_text(f"Delete \u201c{e.name}\u201d for good? Press Delete again.")
+            return
+        try:
+            e.path.unlink()
+        except OSError as exc:
+            self.error_label.set_text(f"Cannot delete {e.path.name}: {exc.strerror or exc}")
+            return
+        self.saves.pop(self.index)
+        self.index = min(self.index, len(self.saves) - 1)
+        self.error = ""
+        self.rebuild()
 
     def confirm(self):
         if self.index < 0:
