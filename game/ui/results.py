@@ -3,8 +3,8 @@
 UI layer (pygame, pygame_gui). ``ResultsScene`` reads the finished game's state (its result,
 winner, turn and date), says how each side stood against its victory conditions
 (``game.victory.describe``) and what happened in history, and draws the game's casualties
-beside the source's figures for the phase (``game.ledger`` and ``game.ui.charts``). It is
-pushed over the battle screen, so "View final map" simply uncovers it.
+beside the source's figures for the phase (``game.ledger`` and ``game.ui.charts``). It takes
+the battle screen's place; pushed over it instead, it offers "View final map", which uncovers it.
 """
 
 from __future__ import annotations
@@ -61,9 +61,12 @@ class ResultsScene(W.GuiScene):
             out.append((f"\u2022 {st.side_names.get(side, side)}: {text}"
                         + ("  \u2014 met" if won else ""), W.GOOD if won else W.INK))
         history = setup.get("history") or {}
-        said = (history.get("outcome") or "").strip()
+        said = " ".join((history.get("outcome") or "").split())
+        won = history.get("winner")
+        if won:
+            said = f"the {st.side_names.get(won, won)} won. {said}".strip()
         if said:
-            out.append((f"In history: {said}", W.MUTED))
+            out.append((f"In history, {said}" if won else f"In history: {said}", W.MUTED))
         return out
 
     # -- layout ----------------------------------------------------------------------------
