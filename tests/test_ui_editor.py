@@ -440,6 +440,16 @@ def test_the_map_tools_paint_terrain_and_zones_set_depots_and_towns(app):
     assert ed.doc["terrain"] == [{"terrain": "hills", "hexes": [[h.q, h.r] for h, _ in cells]}]
     assert ed.undo_label == "paint_terrain"
     assert ed.map_view().hexmap.terrain_at(cells[1][0]) == "hills"
+    # a bigger brush paints the hexes around the click too, in one edit
+    key(app, pygame.K_RIGHTBRACKET)
+    assert scene.brush == 1
+    click(app, button(scene, "marsh"))
+    h, pos = near(scene, "Mosul", -4, 3)
+    click_at(app, pos)
+    marsh = ed.doc["terrain"][-1]
+    assert marsh["terrain"] == "marsh" and len(marsh["hexes"]) == 7 and [h.q, h.r] in marsh["hexes"]
+    click(app, button(scene, "1 hex"))
+    assert scene.brush == 0
     # a no-fly zone for Iraq, painted by a stroke
     key(app, pygame.K_z)
     click(app, button(scene, "New zone for baathist"))

@@ -21,17 +21,17 @@ from __future__ import annotations
 import random
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine
 
-from game.editor import Editor
+from game.editor import Editor, schema
 from game.editor.document import get, parse_path, path_text, tables
 from game.editor.ops import unit_paths
 from game.hexgrid import Hex
 from game.scenario import SCENARIOS_DIR, ScenarioError
-from game.scenario import schema as S
 from game.ui import widgets as W
 from game.ui.app import describe_line
 from game.ui.battle import BattleScene
@@ -72,6 +72,7 @@ SHORTCUTS = [
     ("Right or middle drag, arrows", "pan the map"),
     ("Wheel or + / -", "zoom (over a page: scroll it)"),
     ("Home", "the whole map"),
+    ("[ / ]", "a smaller or bigger brush for terrain and no-fly zones"),
     ("Delete", "delete the unit chosen"),
     ("Ctrl+Z", "undo"),
     ("Ctrl+Y or Ctrl+Shift+Z", "redo"),
@@ -84,6 +85,29 @@ SHORTCUTS = [
     ("F1", "this help"),
     ("Esc", "let go of the selection; leave the editor"),
 ]
+
+
+class _Forms:
+    """The editor engine's ``schema()`` (the format's tables, triggers, actions and victory
+    conditions, with each field's name, type, doc and bounds) as objects to build forms from."""
+
+    def __init__(self, d: dict):
+        tables = {k: self._kind(v) for k, v in d["tables"].items()}
+        self.SCENARIO, self.FACTION, self.UNIT = tables["scenario"], tables["factions"], tables["units"]
+        self.REINFORCEMENT, self.HISTORY = tables["reinforcements"], tables["history"]
+        self.NO_FLY_ZONE, self.SUPPLY_SOURCE = tables["no_fly_zones"], tables["supply_sources"]
+        self.TRIGGERS = {k: self._kind(v) for k, v in d["triggers"].items()}
+        self.ACTIONS = {k: self._kind(v) for k, v in d["actions"].items()}
+        self.VICTORY = {k: self._kind(v) for k, v in d["victory"].items()}
+        self.CATEGORIES = tuple(d["categories"])
+
+    @staticmethod
+    def _kind(d: dict) -> SimpleNamespace:
+        fields = [SimpleNamespace(**{"choices": [], "low": None, "high": None, **f}) for f in d["fields"]]
+        return SimpleNamespace(name=d["name"], doc=d["doc"], fields=fields)
+
+
+S = _Forms(schema())
 
 
 def custom_dir() -> Path:
@@ -147,6 +171,7 @@ class EditorScene(W.GuiScene):
         self.place_type = "infantry"
         self.place_into = "units"
         self.paint: str | None = "marsh"
+        self.brush = 0  # the terrain and no-fly brush's radius in hexes
         self.obj_index: int | None = None
         self.zone_id: str | None = None
         self.depot_faction: str | None = None
@@ -503,6 +528,8 @@ class EditorScene(W.GuiScene):
             self.map.view.zoom(-1)
         elif k == pygame.K_HOME:
             self.map.view.fit()
+        elif k in (pygame.K_LEFTBRACKET, pygame.K_RIGHTBRACKET):
+            self._set("brush", min(2, max(0, self.brush + (1 if k == pygame.K_RIGHTBRACKET else -1))))
         else:
             for tool, _, key, _ in TOOLS:
                 if k == key:
@@ -518,7 +545,8 @@ class EditorScene(W.GuiScene):
             self._down = (event.pos, event.button, h)
             self._dragging = False
             if event.button == 1 and self.tool in ("terrain", "nofly") and h is not None:
-                self.stroke = [h]
+                self.stroke = []
+                self._brush_at(h)
         elif t == pygame.MOUSEMOTION:
             if self._down is None:
                 return
@@ -530,8 +558,8 @@ class EditorScene(W.GuiScene):
                     self.map.view.pan_pixels(*event.rel)
             elif self.tool in ("terrain", "nofly"):
                 h = self.map.hex_at(event.pos)
-                if h is not None and h not in self.stroke:
-                    self.stroke.append(h)
+                if h is not None:
+                    self._brush_at(h)
             elif moved:
                 self._dragging = True
                 h = self.map.hex_at(event.pos)
@@ -561,6 +589,19 @@ class EditorScene(W.GuiScene):
                 self._guard(self.drag_unit, h0, h)
             elif not dragged or self.tool == "select":
                 self._guard(self.use_tool, h)
+
+    def _brush_at(self, h: Hex) -> None:
+        """Add the hexes under the brush at ``h`` to the stroke being painted."""
+        from game.hexgrid import hex_range
+
+        for x in [h] + [x for x in hex_range(h, self.brush) if x != h]:
+            if x not in self.stroke and self.ctx.hexmap.in_bounds(x):
+                self.stroke.append(x)
+
+    def _brush_buttons(self, f: Form) -> None:
+        sizes = [(0, "1 hex"), (1, "7 hexes"), (2, "19 hexes")]
+        f.buttons([(text, (lambda r=r: self._set("brush", r))) for r, text in sizes], "brush  [ ]",
+                  selected=[text for r, text in sizes if r == self.brush])
 
     def deselect(self) -> None:
         self.selected, self.sel_town, self.sel_depot = None, None, None
@@ -1082,6 +1123,7 @@ class EditorScene(W.GuiScene):
         opts = [(t, t) for t in self.ed.choices("terrain")] + [("map's own", None)]
         f.buttons([(tx, (lambda v=v: self._set("paint", v))) for tx, v in opts], "paint",
                   selected=[tx for tx, v in opts if v == self.paint])
+        self._brush_buttons(f)
         groups = tables(self.doc, "terrain")
         if groups:
             f.note("The scenario's terrain changes (a later one wins where they overlap):")
@@ -1119,6 +1161,7 @@ class EditorScene(W.GuiScene):
         if zones:
             f.choice("zone", [(z, z) for z in zones], self.zone_id, lambda v: self._set("zone_id", v))
         f.buttons([(f"New zone for {s}", (lambda s=s: self.new_zone(s))) for s in self.ed.choices("side")])
+        self._brush_buttons(f)
         if self.zone_id is None:
             return
         i = next(k for k, z in enumerate(tables(self.doc, "no_fly_zones")) if z.get("id") == self.zone_id)
