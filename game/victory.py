@@ -52,7 +52,10 @@ def describe(state, cond: dict, names) -> str:
         head = {"take": "Take", "hold": "Hold at the end", "destroy": "Destroy",
                 "survive": "Survive to the end"}[cond["kind"]]
     if cond["kind"] in ("take", "hold"):
-        return f"{head} ({_held(state, cond['side'], cond['cities'])} of {cond['count']} towns)"
+        held, count, named = _held(state, cond["side"], cond["cities"]), cond["count"], len(cond["cities"])
+        if count < named:
+            return f"{head} ({held} of {named} towns held, {count} needed)"
+        return f"{head} ({held} of {count} towns)"
     return head
 
 

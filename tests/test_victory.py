@@ -74,3 +74,13 @@ def test_a_side_that_has_not_met_its_condition_cannot_win_on_standing(setup, hex
     game.state.city_owner["aleppo"] = "iraq"  # the jihadists hold neither
     assert judge(game, setup) == "coalition"  # holds Aleppo and Mosul, wanted by the jihadists
     assert "hold 2 of the towns the others want" in game.state.result
+
+
+def test_describe_counts_towns_held_against_towns_needed(setup, hexmap):
+    from game.victory import describe
+
+    game = Game(setup, hexmap, RULES, 1)
+    jihadist = setup["victory"][2]  # 1 of Mosul and Aleppo
+    text = describe(game.state, jihadist, game.state.side_names)
+    assert text.endswith("towns held, 1 needed)") and "of 2 towns" in text
+    assert describe(game.state, setup["victory"][0], game.state.side_names).endswith("(1 of 1 towns)")
