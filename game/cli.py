@@ -344,7 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="start this scenario (an id or a .toml file) at once")
     p.add_argument("--side", action="append", metavar="SIDE=PLAYER",
                    help="who plays a side or faction: human, ai, ai:easy, ai:normal or ai:hard "
-                        "(repeatable; the others: the first side a person, the rest the AI)")
+                        "(repeatable; of the sides not given, the first is a person unless one "
+                        "is given, the rest the AI)")
     p.add_argument("--load", metavar="SAVE", help="open a saved game")
     p.set_defaults(func=cmd_play)
 
