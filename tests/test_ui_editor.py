@@ -513,3 +513,20 @@ def test_a_file_with_mistakes_opens_and_every_problem_shows_its_place(app, tmp_p
     scene.show_issue(nowhere)
     frame(app)
     assert scene.selected == nowhere.target["path"] and scene.page == "map"
+
+
+def test_closing_the_window_with_unsaved_changes_asks_first(app):
+    scene = E.EditorScene(app, EXAMPLE)
+    app.push(scene)
+    frame(app)
+    assert E.run_until_left(app, scene, max_frames=app.frames + 2) == 0  # nothing changed
+    assert scene.ed.apply("set_scenario", title="Changed").ok
+    scene.changed()
+    pygame.event.clear()
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    E.run_until_left(app, scene, max_frames=app.frames + 3)
+    dialog = app.top
+    assert isinstance(dialog, E.Dialog) and dialog.title == "Unsaved changes" and app.running
+    click(app, dialog.buttons[1][0])  # Don't save
+    assert not app.running and scene._leaving
+    assert E.run_until_left(app, scene, max_frames=app.frames + 3) == 0

@@ -198,6 +198,7 @@ class EditorScene(W.GuiScene):
         self.tool_buttons: dict = {}
         self.page_buttons: dict = {}
         self._fresh = self.ed.doc
+        self._leaving = False  # the person chose to leave, saved or not
         self._fix_choices()
         self._start_view()
 
@@ -1774,11 +1775,17 @@ class PlaytestResults(ResultsScene):
 # -- the command -------------------------------------------------------------------------------
 
 def run_editor(path: str | None = None, *, size=None, max_frames=None, screenshot=None) -> int:
-    """Open the editor window on ``path`` (None: a new scenario) and run it until it is left;
-    returns the exit status: 0, or 2 for a file that cannot be opened at all."""
+    """Open the editor window on ``path`` (a file, a bundled scenario's id, or None for a new
+    scenario) and run it until it is left; returns the exit status: 0, 1 if no window can be
+    opened, 2 for a file that cannot be opened at all (the problem is printed on stderr)."""
     from game.ui.scene import App, _env_int
 
-    app = App(size)
+    try:
+        app = App(size)
+    except pygame.error as exc:
+        print(f"mesopotamia: cannot open a window ({exc})", file=sys.stderr)
+        pygame.quit()
+        return 1
     try:
         try:
             scene = EditorScene(app, path)
@@ -1789,23 +1796,27 @@ def run_editor(path: str | None = None, *, size=None, max_frames=None, screensho
         app.push(scene)
         if max_frames is None:
             max_frames = _env_int("MESOPOTAMIA_MAX_FRAMES")
-        while True:
-            status = app.run(max_frames, screenshot)
-            stopped = max_frames is not None and app.frames >= max_frames
-            if stopped or scene not in app.stack or not scene.unsaved or app.exit_status != 0 \
-                    or getattr(scene, "_leaving", False):
-                return status
-            # The window was closed with changes not saved: ask first.
-            app.running = True
-            return_to(app, scene)
-
-            def quit_now():
-                scene._leaving = True
-                app.quit(0)
-
-            scene.leave_then(quit_now)
+        return run_until_left(app, scene, max_frames, screenshot)
     finally:
         app.close()
 
 
-__all__ = ["EditorScene", "PlaytestBattle", "PlaytestResults", "SHORTCUTS", "run_editor"]
+def run_until_left(app, scene: EditorScene, max_frames=None, screenshot=None) -> int:
+    """``App.run`` for the editor: closing the window with changes not saved asks first."""
+    while True:
+        status = app.run(max_frames, screenshot)
+        stopped = max_frames is not None and app.frames >= max_frames
+        if stopped or scene not in app.stack or not scene.unsaved or app.exit_status != 0 \
+                or scene._leaving:
+            return status
+        app.running = True
+        return_to(app, scene)
+
+        def quit_now():
+            scene._leaving = True
+            app.quit(0)
+
+        scene.leave_then(quit_now)
+
+
+__all__ = ["EditorScene", "PlaytestBattle", "PlaytestResults", "SHORTCUTS", "run_editor", "run_until_left"]
