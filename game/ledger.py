@@ -23,8 +23,10 @@ the loss was recorded -> people) and counts each part under the category in forc
 lost. What the tally does not cover (all of it, while the state keeps no tally; or the losses
 of a game saved before it did) counts under the faction's *current* category. So without the
 tally a category change moves the faction's whole past into its new category; with it, the
-past stays where it happened. The tally is filled by ``GameState.record_loss`` (see the
-report that came with this module for the change to ``game/state.py``).
+past stays where it happened. The tally is filled by ``GameState.record_loss``.
+
+The source counts the dead. Prisoners and deserters (``ALIVE_CAUSES``) are lost to their army
+but alive: the table sets the game's dead against the source and gives them beside it.
 """
 
 from __future__ import annotations
