@@ -573,3 +573,18 @@ def test_a_key_held_from_the_last_turn_does_not_skip_the_handover(app, session, 
     assert app.top is hand  # still held from the page before
     key(app, pygame.K_SPACE)
     assert app.top is stand
+
+
+def test_play_a_scenario_opens_the_battle_over_the_menu(home, monkeypatch):
+    from game.cli import main
+    from game.ui.battle import BattleScene
+
+    monkeypatch.setenv("MESOPOTAMIA_MAX_FRAMES", "3")
+    stacks = []
+    real = App.run
+    monkeypatch.setattr(App, "run", lambda self, *a: stacks.append(list(self.stack)) or real(self, *a))
+    assert main(["play", SCENARIO, "--side", "isis=ai:easy", "--side", "baathist=human"]) == 0
+    menu, battle = stacks[0][:2]
+    assert isinstance(menu, menus.MainMenuScene) and isinstance(battle, BattleScene)
+    assert battle.session.seats["jihadist"] == Seat("ai", "easy")
+    assert battle.session.humans() == ["baathist"]
