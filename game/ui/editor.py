@@ -1013,6 +1013,8 @@ class EditorScene(W.GuiScene):
                                               if v not in self.ed.choices("faction")]
         elif ftype in ("unit_type", "unit_types"):
             out = [(self.ctx.rules.unit_type(x).name, x) for x in self.ed.choices("unit_type")]
+        elif ftype in ("city", "cities"):
+            out = [(c, c) for c in sorted(self.ed.choices("city"))]  # a long list: A to Z
         else:
             out = [(str(x), x) for x in self.ed.choices(ftype)]
         if optional:
@@ -1058,7 +1060,7 @@ class EditorScene(W.GuiScene):
 
             f.buttons([(f"{c} \u00d7", (lambda c=c: drop(c))) for c in have] or [("(none)", lambda: None)],
                       label)
-            f.choice("add a town", [(c, c) for c in self.ed.choices("city") if c not in have], None,
+            f.choice("add a town", [(c, c) for c in sorted(self.ed.choices("city")) if c not in have], None,
                      lambda c: setter(have + [c]))
         elif t == "names":
             f.entry(label, ", ".join(map(str, value)) if isinstance(value, list) else value,
@@ -1098,7 +1100,7 @@ class EditorScene(W.GuiScene):
             people = sum(u["personnel"] for u in start if isinstance(u.get("personnel"), int))
             later = len(mine) - len(start)
             f.note(f"{name}: {len(start)} unit{'s' if len(start) != 1 else ''}, {people:,} people"
-                   + (f"; {later} more arrive later" if later else ""), "#info")
+                   + (f"; {later} more arrive{'s' if later == 1 else ''} later" if later else ""), "#info")
 
     def _set(self, name: str, value) -> None:
         setattr(self, name, value)
