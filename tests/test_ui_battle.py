@@ -357,11 +357,20 @@ def test_help_and_the_end_of_the_game(app):
     assert isinstance(app.top, HelpOverlay)
     app.step([_key(pygame.K_SPACE)], dt=0.016)
     assert app.top is scene
-    # The game ends (as a victory condition would end it): the results replace the battle.
+    # The game ends (as a victory condition would end it): the results come over the battle,
+    # and "View final map" uncovers it, the results not shown again.
     state = session.game.state
     state.over, state.winner, state.result = True, "jihadist", "Jihadists win"
     app.step([], dt=0.016)
-    assert isinstance(app.top, ResultsScene) and scene not in app.stack
+    assert isinstance(app.top, ResultsScene) and app.below(app.top) is scene
+    results = app.top
+    assert results.map_button is not None
+    centre = results.map_button.rect.center
+    app.step([pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=centre),
+              pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=centre)], dt=0.016)
+    for _ in range(2):  # the button's press comes back through the event queue
+        app.step(None, dt=0.016)
+    assert app.top is scene
 
 
 def test_hot_seat_game_that_opens_with_the_ai_shows_no_one_everything(app):

@@ -872,7 +872,7 @@ class BattleScene(Scene):
                 self._autosave()
                 from game.ui.results import ResultsScene
 
-                self.app.replace(ResultsScene(self.app, self.session))
+                self.app.push(ResultsScene(self.app, self.session))
             return
         self._check_turn()
         if self.app.top is not self:
