@@ -5,7 +5,6 @@ playtest and the way back, leaving with unsaved changes."""
 from __future__ import annotations
 
 import pygame
-import pygame_gui
 import pytest
 
 from game.editor.document import get

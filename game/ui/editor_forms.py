@@ -7,20 +7,46 @@ takes its text when Enter is pressed or the field is left. The panel scrolls by 
 out again further up; rows outside the panel are not made. Nothing here edits the document:
 the functions a form is given call the editor's operations.
 
-``default_value`` gives a value of a schema field's type that the document can take, for a
-new trigger, action or condition of another kind.
+``S`` is the editor engine's ``schema()`` (every table, trigger, action and victory condition
+with its fields) that the forms are built from; ``default_value`` gives a value of a field's
+type that the document can take, for a new trigger, action or condition of another kind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pygame
 from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel, UITextBox, UITextEntryLine
 
+from game.editor import schema
 from game.ui import widgets as W
 
 NONE = "(none)"
+
+
+class _Schema:
+    """The editor engine's ``schema()`` (the format's tables, triggers, actions and victory
+    conditions, with each field's name, type, doc and bounds) as objects to build forms from."""
+
+    def __init__(self, d: dict):
+        tables = {k: self._kind(v) for k, v in d["tables"].items()}
+        self.SCENARIO, self.FACTION, self.UNIT = tables["scenario"], tables["factions"], tables["units"]
+        self.REINFORCEMENT, self.HISTORY = tables["reinforcements"], tables["history"]
+        self.NO_FLY_ZONE, self.SUPPLY_SOURCE = tables["no_fly_zones"], tables["supply_sources"]
+        self.TRIGGERS = {k: self._kind(v) for k, v in d["triggers"].items()}
+        self.ACTIONS = {k: self._kind(v) for k, v in d["actions"].items()}
+        self.VICTORY = {k: self._kind(v) for k, v in d["victory"].items()}
+        self.CATEGORIES = tuple(d["categories"])
+
+    @staticmethod
+    def _kind(d: dict) -> SimpleNamespace:
+        fields = [SimpleNamespace(**{"choices": [], "low": None, "high": None, **f}) for f in d["fields"]]
+        return SimpleNamespace(name=d["name"], doc=d["doc"], fields=fields)
+
+
+S = _Schema(schema())
 
 
 class Form:
@@ -253,5 +279,5 @@ def parse_names(text: str) -> list[str]:
     return [x.strip() for x in text.split(",") if x.strip()]
 
 
-__all__ = ["Form", "NONE", "default_table", "default_value", "parse_date", "parse_names",
+__all__ = ["Form", "NONE", "S", "default_table", "default_value", "parse_date", "parse_names",
            "parse_number"]
