@@ -42,6 +42,7 @@ from game.ui.settings import home
 
 DRAG_START = 6  # pixels the mouse moves with a button down before it drags
 PAN_SPEED = 900
+STATUS_MS = 4000  # how long what an edit says stays in the status bar over the hover line
 
 PAGES = [("map", "Map"), ("scenario", "Scenario"), ("forces", "Sides"), ("war", "War"),
          ("victory", "Victory"), ("events", "Events"), ("reinf", "Reinforcements")]
@@ -232,7 +233,9 @@ class EditorScene(EditorPages, W.GuiScene):
             self.map.view.centre_on(float(np.median(xs)), float(np.median(ys)))
 
     def say(self, text: str, colour=W.MUTED) -> None:
+        """A line in the status bar; for a few seconds it goes before the hex under the mouse."""
         self.status = (text, colour)
+        self._said_at = pygame.time.get_ticks()
 
     def title_text(self) -> str:
         sc = self.doc.get("scenario") if isinstance(self.doc.get("scenario"), dict) else {}
@@ -899,7 +902,8 @@ class EditorScene(EditorPages, W.GuiScene):
         screen.fill((28, 32, 26), self.problems_rect)
         pygame.draw.line(screen, W.PANEL_EDGE, (0, self.top_h - 1), (w, self.top_h - 1))
         pygame.draw.line(screen, W.PANEL_EDGE, (self.panel_rect.x, self.top_h), self.panel_rect.bottomleft)
-        pygame.draw.line(screen, W.PANEL_EDGE, (self.tools_w - 1, self.top_h), (self.tools_w - 1, self.map_rect.bottom))
+        pygame.draw.line(screen, W.PANEL_EDGE, (self.tools_w - 1, self.top_h),
+                         (self.tools_w - 1, self.map_rect.bottom))
         pygame.draw.line(screen, W.PANEL_EDGE, self.problems_rect.topleft, self.problems_rect.topright)
         pygame.draw.line(screen, W.PANEL_EDGE, (self.page_rect.x, self.page_rect.y - 2),
                          (self.page_rect.right, self.page_rect.y - 2))
@@ -941,7 +945,8 @@ class EditorScene(EditorPages, W.GuiScene):
         fnt = W.font(W.scaled(W.SMALL + 1, self.scale))
         right = f"zoom {self.map.view.level + 1}/{len(self.map.view.levels)}   F1: keys"
         rt = W.blit_text(screen, right, fnt, W.MUTED, (r.right - self.px(10), r.centery), "midright")
-        if self.hover is not None:
+        fresh = self.status[0] and pygame.time.get_ticks() - getattr(self, "_said_at", 0) < STATUS_MS
+        if self.hover is not None and not fresh:
             mv = self.ed.map_view()
             text, _ = describe_line(mv.hexmap, self.hover)
             text = f"hex {self.hover.q},{self.hover.r}  \u00b7  {text}"
@@ -955,6 +960,7 @@ class EditorScene(EditorPages, W.GuiScene):
                 text = TOOL_HELP[self.tool]
         text = W.fit_text(text, fnt, rt.x - self.px(30))
         W.blit_text(screen, text, fnt, colour, (self.px(10), r.centery), "midleft")
+
 
 # -- dialogs -----------------------------------------------------------------------------------
 

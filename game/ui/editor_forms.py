@@ -145,7 +145,8 @@ class Form:
             if start is None:
                 start = f"{current}" if current is not None else NONE
                 texts = [start] + texts
-            limit = max(self.px(120), min(self.px(320), self.scene.app.screen.get_height() - self.y - self.row_h - 8))
+            room = self.scene.app.screen.get_height() - self.y - self.row_h - 8
+            limit = max(self.px(120), min(self.px(320), room))
             w = self._keep(UIDropDownMenu(texts, start, self._field_rect(), self.manager,
                                           expansion_height_limit=limit))
             values = dict(options)

@@ -411,7 +411,8 @@ class EditorPages:
         f.note("Click a square to put two factions at war (X) or at peace. Events may change it.")
         facs = [x for x in tables(self.doc, "factions") if isinstance(x, dict) and isinstance(x.get("id"), str)]
         ids = [x["id"] for x in facs]
-        pairs = {tuple(sorted(p)) for p in (get(self.doc, "war.at_war") or []) if isinstance(p, list) and len(p) == 2}
+        pairs = {tuple(sorted(p)) for p in (get(self.doc, "war.at_war") or [])
+                 if isinstance(p, list) and len(p) == 2}
         if len(ids) < 2:
             f.note("Two factions are needed.", "#error")
             return
@@ -430,7 +431,8 @@ class EditorPages:
         f.y += lh
         for i, a in enumerate(ids):
             if f._shown(max(cell, lh)):
-                f._keep(UILabel(pygame.Rect(f.rect.x + f.pad, f.y + (cell - lh) // 2, head_w, lh), f"{i + 1}. {abbr[a]}",
+                f._keep(UILabel(pygame.Rect(f.rect.x + f.pad, f.y + (cell - lh) // 2, head_w, lh),
+                                f"{i + 1}. {abbr[a]}",
                                 f.manager, object_id="#muted"))
                 for j, b in enumerate(ids):
                     if i == j:
