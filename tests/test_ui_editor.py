@@ -507,7 +507,14 @@ def test_a_file_with_mistakes_opens_and_every_problem_shows_its_place(app, tmp_p
         frame(app)
         click(app, scene.problems_list.item_list[i]["button_element"])
         assert scene.shown_issue == str(scene.issues[i])
-    # the unit on an unknown town is still listed, and its form opens from its problem
+    # the unit on an unknown town is listed with the others, and chosen from there
+    key(app, pygame.K_ESCAPE)
+    key(app, pygame.K_v)
+    lost = find(app, scene, "on_click", lambda w: "not on the map" in w.text)
+    click(app, lost)
+    assert scene.selected == "units[3]" and scene.page == "map"
+    key(app, pygame.K_ESCAPE)
+    # ...and its form opens from its problem
     nowhere = next(i for i in scene.issues if "Nowhere" in str(i) or "nowhere" in str(i).lower())
     scene.show_issue(nowhere)
     frame(app)

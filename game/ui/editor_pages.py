@@ -145,6 +145,19 @@ class EditorPages:
             later = len(mine) - len(start)
             f.note(f"{name}: {len(start)} unit{'s' if len(start) != 1 else ''}, {people:,} people"
                    + (f"; {later} more arrive{'s' if later == 1 else ''} later" if later else ""), "#info")
+        f.space()
+        f.heading("Units")
+        f.note("Click one to choose it and see it on the map (also those that arrive later, and any "
+               "whose place is not on the map).")
+        when = {"start": "", "reinforcement": ", later", "event": ", by an event"}
+        for u in units:
+            where = "" if u.get("hex") else ", not on the map"
+            text = f"{u.get('id') or u['path']}: {u.get('type')} of {u.get('faction')}{when[u['when']]}{where}"
+            f.buttons([(text, lambda u=u: self._choose_unit(u["path"]))], full=True)
+
+    def _choose_unit(self, path: str) -> None:
+        self.select_unit(path)
+        self._centre_unit(path)
 
     def _set(self, name: str, value) -> None:
         setattr(self, name, value)
