@@ -108,7 +108,7 @@ def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
             continue
         _lose(state, unit, gone, {})
         state.record_loss(unit.faction, "deserted", gone)
-        near = [u for u in ground if u.hex.distance(unit.hex) <= 3]
+        near = [u for u in ground if u.id in state.units and u.hex.distance(unit.hex) <= 3]
         path = _retreat_path(state, hexmap, rules, unit, 1, foes, near, {})
         if path is not None:
             unit.hex = path[-1]

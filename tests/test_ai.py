@@ -128,3 +128,35 @@ def test_every_bundled_scenario_plays_a_few_turns():
         refused = play(game, players, 2 * len(sc.sides))
         assert refused == [], (path.name, refused[:3])
         assert game.state.turn >= 2 or game.state.over
+
+
+def test_the_ai_walks_into_an_empty_town_it_wants_before_it_fights():
+    sc, game, players = ai_game()
+    st = game.state
+    mosul = hexmap().find_city("Mosul").hex
+    del st.units["iraq-2div"]  # the garrison has fled: Mosul is Iraq's, and empty
+    assert st.city_owner["mosul"] == "iraq" and not st.units_at(mosul)
+    isis = st.units["isis-mosul"]
+    assert 0 < isis.hex.distance(mosul) <= RULES.unit_type(isis.type).movement
+    assert st.active_side == "jihadist"
+    play_turn(game, players["jihadist"])
+    first = next(c for c in game.journal if c["kind"] in ("move", "attack"))
+    assert first["kind"] == "move" and first["path"][-1] == [mosul.q, mosul.r]
+    assert game.state.over and game.state.winner == "jihadist"  # "Take Mosul"
+
+
+def test_a_broken_unit_is_kept_out_of_contact():
+    sc, game, players = ai_game()
+    st = game.state
+    iraq = st.units["iraq-2div"]
+    isis = st.units["isis-mosul"]
+    isis.hex = next(h for h in iraq.hex.neighbors() if not st.units_at(h)
+                    and hexmap().terrain_at(h) != "water")
+    iraq.morale = 12.0  # broken: it would only panic where it stands
+    st.active = st.sides.index("baathist")
+    for u in st.units.values():
+        u.moves_left = RULES.unit_type(u.type).movement
+    play_turn(game, players["baathist"])
+    iraq = game.state.units["iraq-2div"]
+    assert all(iraq.hex.distance(u.hex) > 1 for u in game.state.units.values()
+               if u.faction == "isis")

@@ -722,3 +722,32 @@ def test_the_fast_preview_sees_what_the_side_view_shows():
     view = side_view(st, m, game.rules, side)
     b = preview_attack(st, m, game.rules, side, ids, target, view=view)
     assert a.to_dict() == b.to_dict()
+
+
+def test_a_broken_surrounded_defender_surrenders_whole(game):
+    """Trapped, a unit whose morale was broken before the battle gives up to the last man."""
+    ids, h = battle(game, defender=("militia", 1500), attackers=3, dirs=(0, 2, 4),
+                    attacker=("armour", 6000), morale=20.0)
+    for seed in range(40):
+        c, r, events = roll(game, ids, h, seed)
+        if r.outcome in ("retreat", "rout"):
+            break
+    else:
+        raise AssertionError("no retreat in 40 rolls at these odds")
+    assert "isis-d" not in c.units
+    assert r.captured["isis-d"] == 1500 - r.defender_loss
+    assert c.losses["isis"]["captured"] == r.captured["isis-d"]
+
+
+def test_a_defender_that_holds_is_worn_down(game):
+    """A battle the defender holds costs it morale all the same: sieges grind."""
+    p = combat_params(game.rules)
+    assert p.morale_held_defender < 0 < p.morale_winner
+    ids, h = battle(game, defender=("infantry", 5000), attackers=1, attacker=("infantry", 5000))
+    for seed in range(60):
+        c, r, _ = roll(game, ids, h, seed)
+        if r.outcome == "held":
+            assert c.units["isis-d"].morale == pytest.approx(70.0 + p.morale_held_defender)
+            break
+    else:
+        raise AssertionError("no battle held in 60 rolls at even odds")

@@ -1,0 +1,74 @@
+"""The start of a side's turn: morale recovers, less in contact with the enemy; a broken unit
+next to the enemy panics, losing a share to desertion and falling back if it can."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.hexgrid import DIRECTIONS
+from game.turns import begin_side_turn
+
+from games import mosul_game
+from test_combat import add, open_hex
+
+
+@pytest.fixture
+def game():
+    g = mosul_game()
+    g.state.units = {}
+    return g
+
+
+def start(game, side="coalition"):
+    return begin_side_turn(game.state, game.hexmap, game.rules, side)
+
+
+def test_a_broken_unit_next_to_the_enemy_panics_and_falls_back(game):
+    h = open_hex()
+    add(game, "kurds-1", "infantry", "kurds", h, 4000, morale=15.0)
+    add(game, "isis-1", "militia", "isis", h + DIRECTIONS[0], 2000)
+    share = game.rules.supply["panic_desertion"]
+    events = start(game)
+    st = game.state
+    u = st.units["kurds-1"]
+    assert u.personnel == 4000 - round(4000 * share)
+    assert st.losses["kurds"]["deserted"] == round(4000 * share)
+    assert u.hex != h and u.hex.distance(h + DIRECTIONS[0]) == 2  # a hex further from the enemy
+    assert u.morale <= 15.0  # no recovery in a turn of panic
+    panic = [e for e in events if e.kind == "panic"]
+    assert panic and "kurds-1" in panic[0].text and panic[0].reveals
+
+
+def test_a_broken_unit_out_of_contact_rallies_instead(game):
+    h = game.hexmap.find_city("Duhok").hex  # a Kurdish town: in supply
+    add(game, "kurds-1", "infantry", "kurds", h, 4000, morale=15.0)
+    add(game, "isis-1", "militia", "isis", h + DIRECTIONS[0].scale(3), 2000)
+    events = start(game)
+    u = game.state.units["kurds-1"]
+    assert u.supplied and u.personnel == 4000 and u.hex == h
+    assert not [e for e in events if e.kind == "panic"]
+    assert u.morale == 15.0 + game.rules.supply["recovery_morale"]
+
+
+def test_a_broken_remnant_breaks_up(game):
+    h = open_hex()
+    floor = game.rules.unit_type("militia").min_personnel
+    add(game, "kurds-1", "militia", "kurds", h, floor + 1, morale=10.0)
+    add(game, "isis-1", "militia", "isis", h + DIRECTIONS[0], 2000)
+    start(game)
+    assert "kurds-1" not in game.state.units
+    assert game.state.losses["kurds"]["deserted"] == floor + 1
+
+
+def test_morale_recovers_slowly_in_contact(game):
+    erbil, duhok = game.hexmap.find_city("Erbil").hex, game.hexmap.find_city("Duhok").hex
+    add(game, "kurds-1", "infantry", "kurds", erbil, 4000, morale=50.0)
+    add(game, "kurds-2", "infantry", "kurds", duhok, 4000, morale=50.0)
+    add(game, "isis-1", "militia", "isis", erbil + DIRECTIONS[3], 2000)
+    start(game)
+    st, sup = game.state, game.rules.supply
+    a, b = st.units["kurds-1"], st.units["kurds-2"]
+    assert a.supplied and b.supplied
+    assert sup["recovery_contact"] < sup["recovery_morale"]
+    assert a.morale == 50.0 + sup["recovery_contact"]
+    assert b.morale == 50.0 + sup["recovery_morale"]
