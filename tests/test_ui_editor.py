@@ -412,6 +412,7 @@ def test_run_editor_reports_a_file_it_cannot_open(home, tmp_path, capsys):
     assert E.run_editor(str(tmp_path / "missing.toml"), size=(1024, 700), max_frames=1) == 2
     assert "file not found" in capsys.readouterr().err
     assert E.find_file("2015-raqqa").name == "2015-raqqa.toml"  # a bundled scenario by its id
+    assert E.find_file("example-fall-of-mosul") == EXAMPLE
     shot = tmp_path / "shot.png"
     assert E.run_editor(str(EXAMPLE), size=(1024, 700), max_frames=3, screenshot=shot) == 0
     assert shot.exists()

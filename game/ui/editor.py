@@ -83,12 +83,25 @@ def is_bundled(path) -> bool:
 
 
 def find_file(path):
-    """A scenario file given by its path, or a bundled one by its id (``2015-raqqa``)."""
+    """A scenario file given by its path, or a bundled one (examples too) by its id or name
+    (``2015-raqqa``, ``example-fall-of-mosul``)."""
     if path is None or Path(path).exists():
         return path
     from game.scenario import find_scenario
 
-    return find_scenario(str(path)) or path
+    found = find_scenario(str(path))
+    if found is not None:
+        return found
+    import tomllib
+
+    for p in sorted(SCENARIOS_DIR.glob("*/*.toml")):
+        try:
+            head = tomllib.loads(p.read_text(encoding="utf-8")).get("scenario", {})
+        except (OSError, ValueError):
+            continue
+        if p.stem == str(path) or (isinstance(head, dict) and head.get("id") == str(path)):
+            return p
+    return path
 
 
 def scenario_title(path: Path) -> str:
