@@ -420,6 +420,8 @@ class EditorScene(EditorPages, W.GuiScene):
                 return
             self.on_key(event)
         elif t == pygame.MOUSEWHEEL:
+            if consumed:  # a list under the mouse (an open drop-down, the problems) scrolled
+                return
             if self.page_rect.collidepoint(self.mouse):
                 self._scroll_page(-event.y * self.px(40))
             elif self.map_rect.collidepoint(self.mouse) and event.y:
