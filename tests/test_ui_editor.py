@@ -239,10 +239,10 @@ def test_a_scenario_built_from_new_by_clicks_and_keys(app, home):
     assert ed.doc["events"][0]["actions"] == [{"do": "message", "text": "Fallujah is free"}]
     # undo and redo, with keys and with the buttons that say what they undo
     doc = ed.doc
-    assert scene.action_buttons["undo"].text.startswith("Undo: set action")
+    assert scene.action_buttons["undo"].text.startswith("Undo: edit action")
     key(app, pygame.K_z, pygame.KMOD_CTRL)
     assert ed.doc["events"][0]["actions"] == [{"do": "message", "text": "..."}]
-    assert scene.action_buttons["redo"].text.startswith("Redo: set action")
+    assert scene.action_buttons["redo"].text.startswith("Redo: edit action")
     key(app, pygame.K_y, pygame.KMOD_CTRL)
     assert ed.doc is doc
     click(app, scene.action_buttons["undo"])

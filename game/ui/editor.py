@@ -115,8 +115,27 @@ def scenario_title(path: Path) -> str:
     return title if isinstance(title, str) and title else path.stem
 
 
+# What the undo and redo buttons call an edit (others: the operation's name in words).
+OP_WORDS = {
+    "add_unit": "place unit", "move_unit": "move unit", "set_unit": "edit unit",
+    "delete_unit": "delete unit", "paint_terrain": "paint terrain", "delete_terrain": "delete terrain",
+    "toggle_no_fly_hex": "no-fly hex", "set_no_fly_zone": "edit no-fly zone",
+    "add_no_fly_zone": "new no-fly zone", "delete_no_fly_zone": "delete no-fly zone",
+    "add_supply_source": "new depot", "set_supply_source": "edit depot",
+    "delete_supply_source": "delete depot", "set_control": "town holder",
+    "toggle_objective": "objective town", "set_war": "war or peace", "set_scenario": "scenario",
+    "add_side": "new side", "set_side": "edit side", "delete_side": "delete side",
+    "add_faction": "new faction", "set_faction": "edit faction", "delete_faction": "delete faction",
+    "add_victory": "new condition", "set_victory": "edit condition", "delete_victory": "delete condition",
+    "add_event": "new event", "set_event": "edit event", "delete_event": "delete event",
+    "add_action": "new action", "set_action": "edit action", "delete_action": "delete action",
+    "add_reinforcement": "new reinforcement", "set_reinforcement": "edit reinforcement",
+    "delete_reinforcement": "delete reinforcement", "set_history": "history",
+}
+
+
 def op_words(label: str) -> str:
-    return label.replace("_", " ")
+    return OP_WORDS.get(label, label.replace("_", " "))
 
 
 def _editor_context():
@@ -332,6 +351,7 @@ class EditorScene(EditorPages, W.GuiScene):
             text = f"{'Undo' if key == 'undo' else 'Redo'}: {op_words(label)}" if can else \
                 ("Undo" if key == "undo" else "Redo")
             b.set_text(W.fit_text(text, fnt, b.rect.w - px(14)))
+            b.set_tooltip(f"{text} ({'Ctrl+Z' if key == 'undo' else 'Ctrl+Y'})" if can else None)
             b.enable() if can else b.disable()
         for tool, b in self.tool_buttons.items():
             b.select() if tool == self.tool else b.unselect()
