@@ -146,17 +146,25 @@ def test_the_ai_walks_into_an_empty_town_it_wants_before_it_fights():
 
 
 def test_a_broken_unit_is_kept_out_of_contact():
+    """Out in the open (not holding a town it must keep), a broken unit falls back from the
+    enemy next to it instead of waiting to panic."""
     sc, game, players = ai_game()
     st = game.state
     iraq = st.units["iraq-2div"]
     isis = st.units["isis-mosul"]
-    isis.hex = next(h for h in iraq.hex.neighbors() if not st.units_at(h)
-                    and hexmap().terrain_at(h) != "water")
+    m = hexmap()
+    mosul = m.find_city("Mosul").hex
+    spot = next(h for h in mosul.neighbors() if not st.units_at(h) and m.terrain_at(h) != "water"
+                and m.city_at(h) is None)
+    iraq.hex = spot
+    isis.hex = next(h for h in spot.neighbors() if h != mosul and not st.units_at(h)
+                    and m.terrain_at(h) != "water")
     iraq.morale = 12.0  # broken: it would only panic where it stands
     st.active = st.sides.index("baathist")
     for u in st.units.values():
         u.moves_left = RULES.unit_type(u.type).movement
     play_turn(game, players["baathist"])
     iraq = game.state.units["iraq-2div"]
+    assert iraq.hex != spot
     assert all(iraq.hex.distance(u.hex) > 1 for u in game.state.units.values()
                if u.faction == "isis")

@@ -350,9 +350,7 @@ class AIPlayer:
             if not here:
                 continue
             threatened = maps.threat[i] > 0.5 * maps.strength[i]
-            # A broken unit does not hold a town: next to the enemy it would only panic.
-            fighters = sorted((u for u in here if self.rules.unit_type(u.type).zoc
-                               and (u.morale is None or u.morale >= doctrines[u.faction].retreat_morale)),
+            fighters = sorted((u for u in here if self.rules.unit_type(u.type).zoc),
                               key=lambda x: -x.personnel)
             support = [u for u in here if not self.rules.unit_type(u.type).zoc]
             if cid in goals:
