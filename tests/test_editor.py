@@ -577,6 +577,17 @@ def test_a_new_scenario_is_unsaved_until_saved(ctx, tmp_path):
     assert not ed.dirty and load_scenario(path, hexmap()).title == "From nothing"
 
 
+def test_a_saved_file_is_readable_like_any_other_and_keeps_its_permissions(ctx, tmp_path):
+    ed = Editor.new(ctx)
+    path = ed.save(tmp_path / "new.toml")
+    assert path.stat().st_mode & 0o777 == 0o644  # not the temporary file's 0o600
+    path.chmod(0o640)
+    assert ed.apply("set_scenario", title="Again").ok
+    ed.save()
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
 def test_units_go_where_unit_lists_say(ctx):
     ed = example(ctx)
     assert ed.apply("add_action", event="mosul-falls", action={"do": "add_units", "units": []}).ok

@@ -266,12 +266,17 @@ def save(doc: dict, path: str | Path, base_text: str | None = None) -> str:
     """Write the document to ``path`` atomically (a temporary file, then a rename); the text."""
     text = render(doc, base_text)
     path = Path(path)
+    try:
+        mode = path.stat().st_mode & 0o777  # a file written again keeps its permissions
+    except OSError:
+        mode = 0o644  # a new one is readable by others, as a file saved by hand would be
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
