@@ -988,6 +988,10 @@ class EditorScene(EditorPages, W.GuiScene):
             here = [u for u in mv.units if u.get("hex") == [self.hover.q, self.hover.r]]
             if here:
                 text += "  \u00b7  " + ", ".join(f"{u.get('id') or u['path']}" for u in here[:3])
+            depots = [d for d in mv.supply_sources if d.get("hex") == [self.hover.q, self.hover.r]]
+            if depots:
+                d = depots[0]
+                text += f"  \u00b7  depot of {d.get('faction') or d.get('side')}"
             colour = W.INK
         else:
             text, colour = self.status

@@ -237,7 +237,7 @@ class EditorMap:
                 pygame.draw.circle(surf, (20, 20, 20), (x, y), ring + n * 4 + 1, width + 2)
                 pygame.draw.circle(surf, colour, (x, y), ring + n * 4, width)
         # depots
-        ds = max(8, int(self.counter_size() * 0.45))
+        ds = max(10, int(self.counter_size() * 0.6))
         f = W.font(max(7, int(ds * 0.8)), bold=True)
         for d in mv.supply_sources:
             if not d.get("hex"):
@@ -251,9 +251,10 @@ class EditorMap:
             else:
                 colour = self.side_colour(doc, d.get("side"))
             box = pygame.Rect(0, 0, ds, ds)
-            box.center = (int(x + ds * 0.9), int(y + ds * 0.6))
-            pygame.draw.rect(surf, colour, box)
-            pygame.draw.rect(surf, (250, 240, 200), box, 2)
+            box.center = (int(x + ds * 0.7), int(y + ds * 0.5))
+            pygame.draw.rect(surf, (20, 20, 20), box.inflate(4, 4), border_radius=3)
+            pygame.draw.rect(surf, colour, box, border_radius=2)
+            pygame.draw.rect(surf, (250, 214, 90), box, 2, border_radius=2)
             t = f.render("S", True, (250, 240, 200))
             surf.blit(t, t.get_rect(center=box.center))
 
