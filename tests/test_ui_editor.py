@@ -537,3 +537,18 @@ def test_closing_the_window_with_unsaved_changes_asks_first(app):
     click(app, dialog.buttons[1][0])  # Don't save
     assert not app.running and scene._leaving
     assert E.run_until_left(app, scene, max_frames=app.frames + 3) == 0
+
+
+def test_closing_the_window_from_the_main_menu_asks_about_unsaved_changes(app, monkeypatch):
+    """Opened from the main menu, not the command line: the window's close still asks."""
+    from game.ui.menus import MainMenuScene
+
+    app.push(MainMenuScene(app))
+    scene = app.push(E.EditorScene(app, None))
+    assert scene.ed.apply("set_scenario", title="Changed").ok
+    scene.changed()
+    app.step([pygame.event.Event(pygame.QUIT)], dt=0.016)
+    dialog = app.top
+    assert isinstance(dialog, E.Dialog) and dialog.title == "Unsaved changes" and app.running
+    click(app, dialog.buttons[1][0])  # Don't save
+    assert not app.running and scene._leaving

@@ -795,6 +795,20 @@ class EditorScene(EditorPages, W.GuiScene):
         else:
             self.app.pop()
 
+    def close_requested(self) -> bool:
+        """Closing the window with changes not saved asks first, from wherever the editor
+        was opened (the command line or the main menu)."""
+        if not self.unsaved or getattr(self, "_leaving", False):
+            return True
+        return_to(self.app, self)
+
+        def quit_now():
+            self._leaving = True
+            self.app.quit(0)
+
+        self.leave_then(quit_now)
+        return False
+
     def leave_then(self, then) -> None:
         """Do ``then``, after asking whether to save the changes if there are any."""
         if not self.unsaved:

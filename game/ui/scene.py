@@ -50,6 +50,11 @@ class Scene:
     def resize(self, size: tuple[int, int]) -> None:
         """The window changed size; ``size`` is the new size in pixels."""
 
+    def close_requested(self) -> bool:
+        """The player closed the window. True lets the game quit; a scene with something to
+        ask first (unsaved changes) asks, and returns False."""
+        return True
+
 
 class App:
     """The window, the settings and the scene stack."""
@@ -132,7 +137,9 @@ class App:
             events = pygame.event.get()
         for event in events:
             if event.type == pygame.QUIT:
-                self.quit(0)
+                # Every scene on the stack, from the top, may hold the quit back to ask first.
+                if all(scene.close_requested() for scene in reversed(list(self.stack))):
+                    self.quit(0)
                 return
             if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                 self.screen = pygame.display.get_surface()
