@@ -16,6 +16,7 @@ the caller's thread, never while the AI is reading it.
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import threading
@@ -38,6 +39,13 @@ PUBLIC_EVENTS = frozenset({
 # Scenario events a player is shown in a message box, not only in the log.
 NEWS_EVENTS = frozenset({"message", "war", "peace", "withdrawal", "faction", "no_fly_zone",
                          "no_fly_zone_lifted"})
+
+
+def fresh_seed() -> int:
+    """A seed for a new game, 1 to 999,999, from the operating system. It is the only thing
+    not drawn from a game's own generator: the game is then seeded with it, and the seed is
+    shown and saved, so the same seed plays the same game again."""
+    return int.from_bytes(os.urandom(4), "big") % 999_999 + 1
 
 
 @dataclass

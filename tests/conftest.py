@@ -15,3 +15,26 @@ def hexmap():
     from game.hexmap import HexMap
 
     return HexMap.load()
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """The game's home folder (settings, saves, custom scenarios) in a fresh temporary folder."""
+    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("MESOPOTAMIA_MAX_FRAMES", raising=False)
+    monkeypatch.delenv("MESOPOTAMIA_SCREENSHOT", raising=False)
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def app(home):
+    """A 1024 x 700 window with default settings, for the screens' tests."""
+    import pygame
+
+    from game.ui.scene import App
+    from game.ui.settings import Settings
+
+    a = App((1024, 700), Settings())
+    pygame.event.clear()
+    yield a
+    a.close()

@@ -96,3 +96,13 @@ ROSTER = {
     "baath_loyalists": ("Iraqi Ba'ath Party loyalists", "jihadist", "", "", 0.8, [], []),
 }
 
+
+
+def refused(game, cmd, fragment):
+    """The command is refused with a reason containing ``fragment``, and changes nothing."""
+    before, journal = game.checksum(), len(game.journal)
+    res = game.execute(cmd)
+    assert not res.ok
+    assert any(fragment in p for p in res.problems), res.problems
+    assert game.checksum() == before
+    assert len(game.journal) == journal

@@ -13,7 +13,7 @@ from game.hexgrid import Hex, hex_range
 from game.saves import load_game, save_game, verify_save
 from game.state import GameState, SetupError
 
-from games import hexmap, mosul_game, mosul_setup
+from games import hexmap, mosul_game, mosul_setup, refused
 
 # Places on the real map (axial hexes).
 KUWAIT = Hex(73, 106)
@@ -42,15 +42,6 @@ def add(game, **spec):
     st.units[unit.id] = unit
     st.units = dict(sorted(st.units.items()))
     return unit
-
-
-def refused(game, cmd, fragment):
-    before, journal = game.checksum(), len(game.journal)
-    res = game.execute(cmd)
-    assert not res.ok
-    assert any(fragment in p for p in res.problems), res.problems
-    assert game.checksum() == before
-    assert len(game.journal) == journal
 
 
 def ok(game, cmd):

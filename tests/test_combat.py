@@ -24,7 +24,7 @@ from game.hexgrid import DIRECTIONS, Hex
 from game.movement import WAR_ZONE, allowed_countries
 from game.rules import RULES_DIR, RulesError, default_rules, load_rules
 
-from games import hexmap, mosul_game, mosul_setup
+from games import hexmap, mosul_game, mosul_setup, refused
 
 OPEN = ("desert", "steppe")
 
@@ -139,15 +139,6 @@ def share(pv, who):
     loss = pv.attacker_loss if who == "attacker" else pv.defender_loss
     people = pv.attacker_personnel if who == "attacker" else pv.defender_personnel
     return loss.mean / people
-
-
-def refused(game, cmd, fragment):
-    before, journal = game.checksum(), len(game.journal)
-    res = game.execute(cmd)
-    assert not res.ok
-    assert any(fragment in p for p in res.problems), res.problems
-    assert game.checksum() == before
-    assert len(game.journal) == journal
 
 
 def roll(game, ids, target, seed):

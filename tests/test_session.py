@@ -203,3 +203,11 @@ def test_what_another_side_reads_of_a_move(fresh):
     assert not event_seen_by(spotted, "coalition", "jihadist", g.state, g.hexmap, mask)
     news = Event("message", "Iraq orders the coalition out", {})
     assert event_seen_by(news, "coalition", "jihadist", g.state, g.hexmap, nothing)
+
+
+def test_a_new_games_seed_is_in_the_range_the_new_game_screen_shows():
+    from game.session import fresh_seed
+
+    seeds = {fresh_seed() for _ in range(200)}
+    assert all(1 <= s <= 999_999 for s in seeds)
+    assert len(seeds) > 150  # not one seed over and over

@@ -5,7 +5,6 @@ playtest and the way back, leaving with unsaved changes."""
 from __future__ import annotations
 
 import pygame
-import pytest
 
 from game.editor.document import get
 from game.hexgrid import Hex
@@ -13,26 +12,8 @@ from game.scenario import SCENARIOS_DIR, check_file
 from game.ui import editor as E
 from game.ui import widgets as W
 from game.ui.help import HelpOverlay
-from game.ui.scene import App
-from game.ui.settings import Settings
 
 EXAMPLE = SCENARIOS_DIR / "examples" / "fall-of-mosul.toml"
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("MESOPOTAMIA_MAX_FRAMES", raising=False)
-    monkeypatch.delenv("MESOPOTAMIA_SCREENSHOT", raising=False)
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def app(home):
-    a = App((1024, 700), Settings())
-    pygame.event.clear()
-    yield a
-    a.close()
 
 
 def frame(app, events=()):

@@ -23,22 +23,6 @@ from game.ui.settings import Settings, saves_dir
 SCENARIO = "2014-isis-offensive"
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("MESOPOTAMIA_MAX_FRAMES", raising=False)
-    monkeypatch.delenv("MESOPOTAMIA_SCREENSHOT", raising=False)
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def app(home):
-    a = App((1024, 700), Settings())
-    pygame.event.clear()
-    yield a
-    a.close()
-
-
 @pytest.fixture(scope="module")
 def session():
     return Session.new(SCENARIO, {"jihadist": Seat("human"), "baathist": Seat("human"),

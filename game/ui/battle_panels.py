@@ -10,6 +10,7 @@ from __future__ import annotations
 import pygame
 
 from game.ui.mapdraw import font
+from game.ui.widgets import wrap
 
 BG = (30, 34, 29)
 PANEL = (36, 41, 34)
@@ -24,22 +25,6 @@ SHADOW = (0, 0, 0)
 
 def sz(n: float, scale: float) -> int:
     return max(1, int(round(n * scale)))
-
-
-def wrap(text: str, fnt: pygame.font.Font, width: int) -> list[str]:
-    """Lines of ``text`` no wider than ``width`` pixels (a word longer than that stands alone)."""
-    out = []
-    for para in str(text).split("\n"):
-        line = ""
-        for word in para.split(" "):
-            cand = f"{line} {word}" if line else word
-            if fnt.size(cand)[0] <= width or not line:
-                line = cand
-            else:
-                out.append(line)
-                line = word
-        out.append(line)
-    return out
 
 
 class Fonts:

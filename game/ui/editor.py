@@ -18,7 +18,6 @@ The top bar holds undo and redo (with what they undo), saving, opening, the play
 
 from __future__ import annotations
 
-import random
 import sys
 from pathlib import Path
 
@@ -842,7 +841,7 @@ class EditorScene(EditorPages, W.GuiScene):
                                  [("Back to the editor", lambda: self.app.pop(), "#primary")]))
             return
         from game.editor import save as write
-        from game.session import Seat, Session
+        from game.session import Seat, Session, fresh_seed
 
         path = self.ed.path
         if path is None or self.ed.dirty or not Path(path).exists():
@@ -856,7 +855,7 @@ class EditorScene(EditorPages, W.GuiScene):
         order = get(self.doc, "scenario.side_order") or self.ed.choices("side")
         seats = {s: Seat("human" if i == 0 else "ai") for i, s in enumerate(order)}
         try:
-            session = Session.new(path, seats, seed=random.randrange(1, 1_000_000))
+            session = Session.new(path, seats, seed=fresh_seed())
         except (ScenarioError, ValueError) as exc:
             self.say(f"Cannot start: {exc}", W.ERROR)
             return
@@ -1237,11 +1236,8 @@ def run_editor(path: str | None = None, *, size=None, max_frames=None, screensho
     opened, 2 for a file that cannot be opened at all (the problem is printed on stderr)."""
     from game.ui.scene import App, _env_int
 
-    try:
-        app = App(size)
-    except pygame.error as exc:
-        print(f"mesopotamia: cannot open a window ({exc})", file=sys.stderr)
-        pygame.quit()
+    app = App.open(size)
+    if app is None:
         return 1
     try:
         try:

@@ -74,16 +74,11 @@ def run_game(scenario: str | None = None, sides: list[str] | None = None, load: 
     except SetupError as exc:
         return _error(f"{scenario}: the scenario cannot start: {_one_line(exc)}")
 
-    import pygame
-
     from game.ui.menus import MainMenuScene
     from game.ui.scene import App
 
-    try:
-        app = App(size)
-    except pygame.error as exc:
-        print(f"mesopotamia: cannot open a window ({exc})", file=sys.stderr)
-        pygame.quit()
+    app = App.open(size)
+    if app is None:
         return 1
     try:
         app.push(MainMenuScene(app))

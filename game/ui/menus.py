@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import random
 import re
 import sys
 from dataclasses import dataclass
@@ -265,7 +264,9 @@ class NewGameScene(W.GuiScene):
         self.entries = scenario_entries()
         self.index = 0 if self.entries else -1
         self.seats: dict[str, dict[str, tuple[str, str]]] = {}  # path -> side -> (kind, level)
-        self.seed_text = str(random.randint(1, 99999))
+        from game.session import fresh_seed
+
+        self.seed_text = str(fresh_seed())
         self.error = ""
         self.side_buttons: list[tuple[str, UIButton, UIButton]] = []
 

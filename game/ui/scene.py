@@ -77,6 +77,16 @@ class App:
         self.exit_status = 0
         self.frames = 0
 
+    @classmethod
+    def open(cls, size: tuple[int, int] | None = None) -> "App | None":
+        """The window, or None (said on stderr) where no window can be opened."""
+        try:
+            return cls(size)
+        except pygame.error as exc:
+            print(f"mesopotamia: cannot open a window ({exc})", file=sys.stderr)
+            pygame.quit()
+            return None
+
     # -- the stack ------------------------------------------------------------------------
 
     @property

@@ -90,7 +90,7 @@ def font(size: float, bold: bool = False) -> pygame.font.Font:
 def wrap(text: str, fnt: pygame.font.Font, width: int) -> list[str]:
     """``text`` broken into lines no wider than ``width`` pixels (a long word stands alone)."""
     lines: list[str] = []
-    for para in text.splitlines() or [""]:
+    for para in str(text).splitlines() or [""]:
         words = para.split()
         line = ""
         for w in words:
