@@ -168,3 +168,36 @@ def test_a_broken_unit_is_kept_out_of_contact():
     assert iraq.hex != spot
     assert all(iraq.hex.distance(u.hex) > 1 for u in game.state.units.values()
                if u.faction == "isis")
+
+
+def test_time_spent_carrying_out_commands_is_not_charged_to_the_ai():
+    """In the window each command is shown before the next is asked for; the AI's time budget
+    counts its own thinking only, so a slow window gets the same moves as a fast one."""
+    import time
+
+    def commands(pause: float):
+        sc, game, _ = ai_game(path=ROOT / "scenarios/2014-isis-offensive.toml", seed=3)
+        side = game.state.active_side
+        player = AIPlayer(side, hexmap(), RULES, sc.setup["victory"], budget_s=0.6)
+        from game.combat import preview_attack
+        from game.visibility import side_view
+
+        gen = player.turn(lambda: side_view(game.state, game.hexmap, RULES, side),
+                          lambda a, t: preview_attack(game.state, game.hexmap, RULES, side, a, t))
+        sent = []
+        try:
+            cmd = next(gen)
+            while True:
+                sent.append(cmd.to_dict())
+                res = game.execute(cmd)
+                end = time.thread_time() + pause  # a busy caller, on the AI's own thread
+                while time.thread_time() < end:
+                    pass
+                cmd = gen.send(res)
+        except StopIteration:
+            pass
+        return sent
+
+    quick = commands(0.0)
+    assert len(quick) * 0.03 > 0.6, "the test's pauses add up to more than the budget"
+    assert commands(0.03) == quick

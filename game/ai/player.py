@@ -53,6 +53,26 @@ LEVELS = {
 DIFFICULTIES = tuple(LEVELS)
 
 
+class _ThinkingClock:
+    """The processor time one thread spends thinking, between ``stop`` and ``start``."""
+
+    def __init__(self):
+        self._spent = 0.0
+        self._since = time.thread_time()
+
+    def stop(self) -> None:
+        if self._since is not None:
+            self._spent += time.thread_time() - self._since
+            self._since = None
+
+    def start(self) -> None:
+        self._since = time.thread_time()
+
+    def seconds(self) -> float:
+        now = time.thread_time() - self._since if self._since is not None else 0.0
+        return self._spent + now
+
+
 def _rng_for(view, side: str) -> np.random.Generator:
     """The AI's own generator: its choices depend only on what it sees, never on the game's dice."""
     key = hashlib.sha256(f"{side}:{view.turn}:{len(view.units)}".encode()).digest()
@@ -74,7 +94,25 @@ class AIPlayer:
 
     # The turn is a generator: it yields commands and is sent back their results.
     def turn(self, view_fn, preview_fn):
-        t0 = time.perf_counter()
+        """Play one turn. The time budget counts this player's own thinking only: the time a
+        command spends being carried out (and shown, in the window) is not charged to it, and
+        neither is time spent waiting for the processor, so a busy window does not make it
+        play worse."""
+        clock = _ThinkingClock()
+        gen = self._think(view_fn, preview_fn, clock)
+        try:
+            cmd = next(gen)
+            while True:
+                clock.stop()
+                res = yield cmd
+                clock.start()
+                cmd = gen.send(res)
+        except StopIteration:
+            return
+        finally:
+            gen.close()
+
+    def _think(self, view_fn, preview_fn, clock):
         view = view_fn()
         self.bind(view)
         doctrines = {f: doctrine_for(f) for f in view.factions}
@@ -102,7 +140,7 @@ class AIPlayer:
             update_forces(maps, view, self.map, self.rules)
 
         def out_of_time() -> bool:
-            return time.perf_counter() - t0 > self.budget
+            return clock.seconds() > self.budget
 
         # 1. Air wings: strikes where they hurt, patrols over own no-fly zones.
         for w in [u for u in own.values() if self.rules.unit_type(u.type).category == "air"]:

@@ -917,7 +917,10 @@ def add_action(doc, ctx, event, action, at=None):
     action = _dates_in(_fresh(action))
     check_action(doc, ctx, action)
     acts = list(tables(doc, ("events", i, "actions")))
-    acts.insert(len(acts) if at is None else int(at), action)
+    if at is not None and (not isinstance(at, int) or isinstance(at, bool)
+                           or not 0 <= at <= len(acts)):
+        raise Refused(f"an action can go at a position from 0 to {len(acts)}, not {at!r}")
+    acts.insert(len(acts) if at is None else at, action)
     return put(doc, ("events", i, "actions"), acts)
 
 

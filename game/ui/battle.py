@@ -913,8 +913,12 @@ class BattleScene(Scene):
                 self._ai_wait -= dt
                 return
         deadline = time.perf_counter() + (0.012 if skipping else 0.004)
+        # The first command of a frame is waited for a little: waiting lets the AI's thread
+        # think (a loop that never waits would keep the interpreter from it).
+        wait = 0.003
         while self.ai is not None:
-            got = self.ai.step()
+            got = self.ai.step(timeout=wait)
+            wait = 0.0
             if got is not None:
                 cmd, res = got
                 if res.ok:
