@@ -596,3 +596,36 @@ def test_units_go_where_unit_lists_say(ctx):
         assert ed.apply("add_unit", faction="iraq", type="militia", place="Baghdad", into=into).ok, into
     assert len(ed.map_view().units) == 4 + 1 + 3
     assert not ed.apply("add_unit", faction="iraq", type="militia", place="Baghdad", into="events[0].actions[0]").ok
+
+
+def test_a_new_unit_has_a_strength_that_survives_its_first_loss(ctx):
+    ed = example(ctx)
+    for type_ in ("infantry", "militia", "special_forces", "air_wing"):
+        assert ed.apply("add_unit", faction="iraq", type=type_, place="Baghdad").ok
+        u = ed.doc["units"][-1]
+        assert u["personnel"] >= 500
+        assert u["personnel"] >= 10 * ctx.rules.unit_type(type_).min_personnel
+    assert ed.doc["units"][-4]["personnel"] == 3000  # infantry: ten times the 300 it dissolves below
+    assert ed.apply("add_unit", faction="iraq", type="infantry", place="Baghdad", personnel=450).ok
+    assert ed.doc["units"][-1]["personnel"] == 450
+
+
+def test_units_inside_an_action_are_written_one_step_in(ctx):
+    units = [{"type": "militia", "faction": "isis", "place": "Mosul", "personnel": 900},
+             {"type": "militia", "faction": "isis", "place": "Sinjar", "personnel": 700}]
+    expected = ['  { do = "add_units", units = [',
+                '    { type = "militia", faction = "isis", place = "Mosul", personnel = 900 },',
+                '    { type = "militia", faction = "isis", place = "Sinjar", personnel = 700 },',
+                '  ] },',
+                ']']
+    ed = example(ctx)  # over the author's file
+    assert ed.apply("add_action", event="mosul-falls", action={"do": "add_units", "units": units}).ok
+    lines = ed.text().splitlines()
+    i = lines.index(expected[0])
+    assert lines[i:i + 5] == expected
+    new = Editor.new(ctx)  # and written anew
+    assert new.apply("add_event", id="more", trigger={"turn": 2},
+                     actions=[{"do": "add_units", "units": units}]).ok
+    lines = new.text().splitlines()
+    i = lines.index(expected[0])
+    assert lines[i - 1] == "actions = [" and lines[i:i + 5] == expected

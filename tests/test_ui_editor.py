@@ -533,3 +533,80 @@ def test_closing_the_window_from_the_main_menu_asks_about_unsaved_changes(app, m
     assert isinstance(dialog, E.Dialog) and dialog.title == "Unsaved changes" and app.running
     click(app, dialog.buttons[1][0])  # Don't save
     assert not app.running and scene._leaving
+
+
+def test_a_place_typed_in_the_unit_and_depot_forms(app, tmp_path):
+    """A unit whose place is not on the map cannot be dragged: its form takes a place typed."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace('place = "Tikrit"', 'place = "Nowhere"')
+    bad = tmp_path / "lost.toml"
+    bad.write_text(text, encoding="utf-8")
+    scene = E.EditorScene(app, bad)
+    app.push(scene)
+    frame(app)
+    lost = next(i for i in scene.issues if "Nowhere" in str(i))
+    scene.show_issue(lost)
+    frame(app)
+    shown = " ".join(getattr(w, "text", "") for w in scene.form.widgets)
+    assert "Its place is not on the map: type one" in shown
+    entry = find(app, scene, "on_text", lambda w: w.get_text() == "Nowhere")
+    click(app, entry)
+    key(app, pygame.K_END)
+    for _ in "Nowhere":
+        key(app, pygame.K_BACKSPACE)
+    type_text(app, "Samarra")
+    key(app, pygame.K_RETURN)
+    assert get(scene.ed.doc, lost.target["path"] + ".place") == "Samarra"
+    assert not scene.issues
+    # a hex typed as q,r, and an empty field refused with a reason, changing nothing
+    entry = find(app, scene, "on_text", lambda w: w.get_text() == "Samarra")
+    click(app, entry)
+    key(app, pygame.K_END)
+    for _ in "Samarra":
+        key(app, pygame.K_BACKSPACE)
+    key(app, pygame.K_RETURN)
+    assert get(scene.ed.doc, lost.target["path"] + ".place") == "Samarra"
+    assert "place is needed" in scene.status[0]
+    entry = find(app, scene, "on_text", lambda w: w.get_text() == "Samarra")  # shown again
+    click(app, entry)
+    key(app, pygame.K_END)
+    for _ in "Samarra":
+        key(app, pygame.K_BACKSPACE)
+    type_text(app, "60, 40")
+    key(app, pygame.K_RETURN)
+    assert get(scene.ed.doc, lost.target["path"] + ".place") == [60, 40]
+    # a depot moved by its form
+    key(app, pygame.K_d)
+    h, pos = near(scene, "Mosul", -2, 1)
+    click_at(app, pos)
+    entry = find(app, scene, "on_text", lambda w: w.get_text() == f"{h.q}, {h.r}")
+    click(app, entry)
+    key(app, pygame.K_END)
+    for _ in f"{h.q}, {h.r}":
+        key(app, pygame.K_BACKSPACE)
+    type_text(app, "Tal Afar")
+    key(app, pygame.K_RETURN)
+    assert scene.ed.doc["supply_sources"][0]["place"] == "Tal Afar"
+
+
+def test_the_unit_tool_places_units_of_the_strength_asked(app):
+    scene = E.EditorScene(app, EXAMPLE)
+    app.push(scene)
+    frame(app)
+    ed = scene.ed
+    key(app, pygame.K_u)
+    click_at(app, near(scene, "Mosul", 0, 2)[1])
+    assert ed.doc["units"][-1]["personnel"] == 3000  # infantry's usual strength, not its least
+    people = find(app, scene, "on_text", lambda w: "3,000 if not set" in (w.placeholder_text or ""))
+    click(app, people)
+    type_text(app, "1500")
+    key(app, pygame.K_RETURN)
+    assert scene.place_personnel == 1500
+    click_at(app, near(scene, "Mosul", 1, 2)[1])
+    assert ed.doc["units"][-1]["personnel"] == 1500
+    # a new add_units action brings a unit to a town its faction holds, not into the enemy's
+    click(app, scene.page_buttons["events"])
+    click(app, button(scene, "Add an event"))
+    pick(app, dropdown(scene, "message"), "add_units")
+    unit = ed.doc["events"][-1]["actions"][0]["units"][0]
+    holder = ed.map_view().control.get(ed.ctx.hexmap.find_city(unit["place"]).id)
+    assert holder == unit["faction"]

@@ -549,11 +549,18 @@ def _unit_list(doc, into) -> tuple:
     raise Refused(f"units go into 'units', 'reinforcements[N]' or an add_units action, not {into!r}")
 
 
+def usual_personnel(ctx, type: str) -> int:
+    """A strength for a new unit of ``type`` when none is given: ten times the strength it
+    dissolves below (3,000 for infantry, 1,000 for militia), and never under 500 people. A
+    unit placed at its smallest strength would dissolve at its first loss."""
+    return max(10 * ctx.rules.unit_type(type).min_personnel, 500)
+
+
 @op
 def add_unit(doc, ctx, faction, type, place, personnel=None, into="units", **fields):
     """Place a new unit: on the map at the start (``into="units"``), or in a reinforcement
     (``"reinforcements[0]"``) or an add_units action (``"events[1].actions[0]"``). It gets an
-    id of its own unless one is given; ``personnel`` defaults to the type's smallest strength."""
+    id of its own unless one is given; ``personnel`` defaults to ``usual_personnel``."""
     if type not in ctx.rules.unit_types:
         raise _unknown("unit type", type, sorted(ctx.rules.unit_types))
     if faction not in faction_ids(doc):
@@ -566,7 +573,7 @@ def add_unit(doc, ctx, faction, type, place, personnel=None, into="units", **fie
             n += 1
         fields["id"] = f"{faction}-{type}-{n}"
     if personnel is None:
-        personnel = max(ctx.rules.unit_type(type).min_personnel, 100)
+        personnel = usual_personnel(ctx, type)
     unit = {"id": fields.pop("id"), "type": type, "faction": faction, "place": place_value(ctx, place),
             "personnel": personnel}
     doc = append(doc, where, unit)

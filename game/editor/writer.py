@@ -61,7 +61,8 @@ def value_text(v, indent: str = "") -> str:
     if isinstance(v, dict):
         if not v:
             return "{}"
-        return "{ " + ", ".join(f"{_key(k)} = {value_text(x)}" for k, x in v.items()) + " }"
+        # a list inside goes one step in from the line the table starts on
+        return "{ " + ", ".join(f"{_key(k)} = {value_text(x, indent)}" for k, x in v.items()) + " }"
     if isinstance(v, list):
         parts = [value_text(x, indent + "  ") for x in v]
         flat = "[" + ", ".join(parts) + "]"
@@ -202,7 +203,7 @@ def _merge_list(item, old: list, new: list, part: str | None) -> None:
     def make(v):
         if is_aot:
             return _new_table(part or "x", v)
-        return _new_item(v, "") if not isinstance(v, dict) else _parse_item(value_text(v))
+        return _new_item(v, "") if not isinstance(v, dict) else _parse_item(value_text(v, "  "))
 
     for op, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
         if op == "equal":

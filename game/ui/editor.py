@@ -162,6 +162,7 @@ class EditorScene(EditorPages, W.GuiScene):
         self.place_faction: str | None = None
         self.place_type = "infantry"
         self.place_into = "units"
+        self.place_personnel: int | None = None  # None: the type's usual strength
         self.paint: str | None = "marsh"
         self.brush = 0  # the terrain and no-fly brush's radius in hexes
         self.obj_index: int | None = None
@@ -247,6 +248,7 @@ class EditorScene(EditorPages, W.GuiScene):
             self.obj_index = conds[0] if conds else None
         if self.place_into not in self.ed.choices("into"):
             self.place_into = "units"
+        self.place_personnel: int | None = None  # None: the type's usual strength
 
     def _town_conditions(self) -> list[int]:
         return [i for i, v in enumerate(tables(self.doc, "victory"))
@@ -273,7 +275,7 @@ class EditorScene(EditorPages, W.GuiScene):
         name = self.ed.path.name if self.ed.path else "not saved yet"
         if self.ed.path is not None and is_bundled(self.ed.path):
             name += " (bundled: saving makes your own copy)"
-        changed = "  \u00b7  changed, not saved" if self.unsaved else ""
+        changed = "  \u00b7  changed, not saved" if self.unsaved and self.ed.path is not None else ""
         return f"{sc.get('title', 'Untitled')}  \u00b7  {name}{changed}"
 
     # -- layout ----------------------------------------------------------------------------
@@ -645,7 +647,7 @@ class EditorScene(EditorPages, W.GuiScene):
                 return
             before = {path_text(p) for p in unit_paths(self.doc)}
             if self.apply("add_unit", faction=self.place_faction, type=self.place_type,
-                          place=[h.q, h.r], into=self.place_into):
+                          place=[h.q, h.r], into=self.place_into, personnel=self.place_personnel):
                 new = [path_text(p) for p in unit_paths(self.doc) if path_text(p) not in before]
                 if new:
                     self.selected, self.sel_town, self.sel_depot = new[0], None, None

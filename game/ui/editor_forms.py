@@ -21,6 +21,7 @@ import pygame
 from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel, UITextBox, UITextEntryLine
 
 from game.editor import schema
+from game.editor.ops import usual_personnel
 from game.ui import widgets as W
 
 NONE = "(none)"
@@ -234,11 +235,26 @@ def default_value(ed, ftype: str, exclude=()):
         return []
     if ftype == "units":
         f = default_value(ed, "faction")
-        return [{"type": "infantry", "faction": f, "place": default_value(ed, "city"),
-                 "personnel": 1000}] if f else None
+        return [{"type": "infantry", "faction": f, "place": _home(ed, f),
+                 "personnel": usual_personnel(ed.ctx, "infantry")}] if f else None
     if ftype == "triggers":
         return [{"turn": 2}]
     return None
+
+
+def _home(ed, faction: str):
+    """Where a new unit of ``faction`` may arrive: a town it holds, else where one of its units
+    stands, else the first town the document names."""
+    doc = ed.doc
+    control = doc.get("control") if isinstance(doc.get("control"), dict) else {}
+    for key, holder in control.items():
+        c = ed.ctx.hexmap.find_city(key) if isinstance(key, str) else None
+        if holder == faction and c is not None:
+            return c.name
+    for u in doc.get("units") if isinstance(doc.get("units"), list) else []:
+        if isinstance(u, dict) and u.get("faction") == faction and u.get("place") is not None:
+            return u["place"]
+    return default_value(ed, "city")
 
 
 def default_table(ed, kind, **given) -> dict:
@@ -276,9 +292,21 @@ def parse_date(text: str):
         raise ValueError(f"{text!r} is not a date (write it like 2014-06-16)") from None
 
 
+def parse_place(text: str):
+    """A place typed in a field: ``57, 40`` or ``[57, 40]`` is a hex, anything else a town's
+    name or ``"LAT,LON"`` as the file would have it (None for an empty field)."""
+    t = text.strip()
+    if t == "":
+        return None
+    parts = t.strip("[]").split(",")
+    if len(parts) == 2 and all(x.strip().lstrip("-").isdigit() for x in parts):
+        return [int(x) for x in parts]
+    return t
+
+
 def parse_names(text: str) -> list[str]:
     return [x.strip() for x in text.split(",") if x.strip()]
 
 
 __all__ = ["Form", "NONE", "S", "default_table", "default_value", "parse_date", "parse_names",
-           "parse_number"]
+           "parse_number", "parse_place"]

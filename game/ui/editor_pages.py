@@ -17,8 +17,9 @@ from game.editor.document import get, parse_path, tables
 from game.hexgrid import Hex
 from game.ui import widgets as W
 from game.ui.counters import abbreviation
+from game.editor.ops import usual_personnel
 from game.ui.editor_forms import (NONE, S, Form, default_table, default_value, parse_date,
-                                  parse_names, parse_number)
+                                  parse_names, parse_number, parse_place)
 
 # (tool, name on its button, key)
 TOOLS = [("select", "Select", pygame.K_v, "V"), ("unit", "Unit", pygame.K_u, "U"),
@@ -37,6 +38,12 @@ TOOL_HELP = {
     "depot": "Click a hex to put a depot there for the faction below; click a depot to edit it.",
     "control": "Click a town to give it to the faction below at the start.",
 }
+
+
+def _needed(place):
+    if place is None:
+        raise ValueError("a place is needed: a town, LAT,LON or q,r")
+    return place
 
 
 class EditorPages:
@@ -167,6 +174,8 @@ class EditorPages:
         f.choice("faction", self._options("faction"), self.place_faction,
                  lambda v: self._set("place_faction", v))
         f.choice("type", self._options("unit_type"), self.place_type, lambda v: self._set("place_type", v))
+        f.entry("people", self.place_personnel, lambda s: self._set("place_personnel", parse_number(s, "integer")),
+                f"{usual_personnel(self.ctx, self.place_type):,} if not set")
         into = []
         for where in self.ed.choices("into"):
             p = parse_path(where)
@@ -236,7 +245,7 @@ class EditorPages:
             if fld.name in ("id", "name", "side", "declared"):
                 self.field_row(f, fld, z.get(fld.name), setter(fld.name))
         cells = z.get("hexes")
-        f.note(f"{len(cells)} hexes" if isinstance(cells, list) else
+        f.note(f"{len(cells)} hex{'' if len(cells) == 1 else 'es'}" if isinstance(cells, list) else
                f"centre {z.get('centre')}, radius {z.get('radius')} (clicking makes it a list of hexes)")
         f.button("Delete zone", lambda: self.apply("delete_no_fly_zone", zone=zid), "#danger")
 
@@ -260,7 +269,11 @@ class EditorPages:
                  lambda v: self._set("control_faction", v))
         held = get(self.doc, "control") or {}
         if isinstance(held, dict) and held:
-            f.note("Held at the start: " + ", ".join(f"{k} ({v})" for k, v in held.items()))
+            def town(k):
+                c = self.ctx.hexmap.find_city(k) if isinstance(k, str) else None
+                return c.name if c is not None else str(k)
+
+            f.note("Held at the start: " + ", ".join(f"{town(k)} ({v})" for k, v in held.items()))
 
     def _unit_form(self, f: Form, path: str) -> None:
         u = get(self.doc, path)
@@ -271,10 +284,19 @@ class EditorPages:
                  "reinforcements": f"arrives with reinforcement {p[1] + 1 if len(p) > 1 else ''}",
                  "events": f"arrives by event {get(self.doc, ('events', p[1], 'id')) if len(p) > 1 else ''}"}[p[0]]
         f.heading(f"Unit {u.get('id') or path}")
-        f.note(f"{where}; at {u.get('place')}. Drag it on the map to move it.")
+        on_map = any(x["path"] == path and x.get("hex") for x in self.ed.map_view().units)
+        f.note(f"{where}. Drag it on the map to move it, or type its place: a town, "
+               "LAT,LON or q,r." if on_map else
+               f"{where}. Its place is not on the map: type one (a town, LAT,LON or q,r).",
+               "#muted" if on_map else "#error")
 
         def setter(name):
             return lambda v: self.apply("set_unit", unit=path, **{name: v})
+
+        place = u.get("place")
+        f.entry("place", ", ".join(map(str, place)) if isinstance(place, list) else place,
+                lambda s: self.apply("move_unit", unit=path, place=_needed(parse_place(s))),
+                "a town, LAT,LON or q,r")
 
         for fld in S.UNIT.fields:
             if fld.name in ("place", "equipment"):
@@ -315,7 +337,10 @@ class EditorPages:
 
         for fld in S.SUPPLY_SOURCE.fields:
             if fld.name == "place":
-                f.note(f"at {d.get('place')}")
+                place = d.get("place")
+                f.entry("place", ", ".join(map(str, place)) if isinstance(place, list) else place,
+                        lambda s: self.apply("set_supply_source", index=i, place=_needed(parse_place(s))),
+                        "a town, LAT,LON or q,r")
                 continue
             self.field_row(f, fld, d.get(fld.name), setter(fld.name))
         f.button("Delete depot", lambda: self.apply("delete_supply_source", index=i), "#danger")
