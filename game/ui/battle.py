@@ -19,13 +19,15 @@ counters are cached surfaces; panels are re-rendered only when what they show ch
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import time
 
 import numpy as np
 import pygame
 
 from game.commands import Command, EndTurn, Entrench, Move
-from game.hexgrid import Hex
+from game.hexgrid import DIRECTIONS, Hex
 from game.movement import find_path, map_graph, movement_range, obstacles_for
 from game.session import NEWS_EVENTS, Session, event_seen_by
 from game.ui.app import ZOOM_LEVELS, MapView, _Minimap, describe_line
@@ -41,6 +43,7 @@ DRAG_START = 6  # pixels the mouse must move with a button down before it drags 
 AI_DELAY = {"slow": 0.7, "normal": 0.3, "fast": 0.08, "skip": 0.0}  # pause after a seen command
 AI_HEX_TIME = {"slow": 0.14, "normal": 0.07, "fast": 0.025, "skip": 0.0}  # seconds a hex
 FOG_STEP = 4  # the fog is worked out per block of this many pixels
+FIGHTS = ("attack", "air_mission", "naval_strike", "shot_down")  # events flashed on their hex
 MISSION_KEYS = {pygame.K_1: "strike", pygame.K_2: "cas", pygame.K_3: "patrol"}
 TYPE_ORDER = ("armour", "mechanized", "infantry", "special_forces", "militia", "artillery",
               "air_defence", "headquarters", "air_wing", "naval_group")
@@ -72,6 +75,27 @@ SHORTCUTS = [
 ]
 
 _TOOLS: dict[int, tuple] = {}
+_TURN_TEXT = re.compile(r"Turn (\d+)\b")
+
+
+def log_lines(entries, state) -> list[tuple[str, bool]]:
+    """The event log as (text, is_heading) lines: a heading with the date where each turn
+    begins, then what was seen in it. ``entries`` are (turn, kind, text), the turn being the
+    one in which the command was given (so the events of an end of turn belong to the turn
+    that ends, up to its "new_turn" event, which becomes the next heading)."""
+    out: list[tuple[str, bool]] = []
+    shown = 0
+    for turn, kind, text in entries:
+        if kind == "new_turn":
+            m = _TURN_TEXT.match(text)
+            turn = int(m.group(1)) if m else shown + 1
+        if turn > shown:
+            shown = turn
+            date = state.start_date + dt.timedelta(days=(turn - 1) * state.turn_days)
+            out.append((f"Turn {turn} \u00b7 {date.day} {date:%B %Y}", True))
+        if kind != "new_turn":
+            out.append((text, False))
+    return out
 
 
 def _map_tools(hexmap):
@@ -146,7 +170,9 @@ class BattleScene(Scene):
         self.drawn_moving: dict[str, Hex] = {}  # units drawn on their way, and where
         self._last_turn = game.state.turn
         self._over_shown = False
-        self._all_log: list[str] = [f"Turn {game.state.turn}: {t}" for t in session.opening]
+        # Watching with everything shown: (turn, kind, text) of every event.
+        self._all_log: list[tuple[int, str, str]] = [(game.state.turn, "message", t)
+                                                     for t in session.opening]
         for text in session.opening:
             self.messages.append(("News", [text]))
         # caches
@@ -404,18 +430,21 @@ class BattleScene(Scene):
         self._path = None
         u = self._unit(self.selected)
         h = self.hover
-        if u is None or h is None or h not in self._range or self._obs is None:
+        if u is None or h is None or h not in self._range or self._obs is None \
+                or h in self._targets:  # over a target the click attacks, it does not move
             return
         self._path = find_path(self.graph, self.rules, u, h, self._obs,
                                self.state.factions[u.faction].bases)
 
-    def _send(self, cmd) -> bool:
+    def _send(self, cmd):
+        """Execute a command of the person at the table; its result, or None (refused, and
+        the reason said)."""
         res = self.session.execute(cmd)
         if not res.ok:
             self._toast(res.reason, BAD)
-            return False
+            return None
         self._after(cmd, res, animate=False)
-        return True
+        return res
 
     def _after(self, cmd, res, animate: bool) -> None:
         """File what a command did for the viewer: log, animations, news, the next turn."""
@@ -424,7 +453,7 @@ class BattleScene(Scene):
         game = self.session.game
         if self.viewer is None:
             visible = list(res.events)
-            self._all_log += [f"Turn {game.state.turn}: {e.text}" for e in visible]
+            self._all_log += [(self._last_turn, e.kind, e.text) for e in visible]
             del self._all_log[:-400]
         elif self.viewer in self.session.last_seen:
             visible = self.session.last_seen[self.viewer]
@@ -432,6 +461,7 @@ class BattleScene(Scene):
             mask = self._mask_now()
             visible = [e for e in res.events
                        if event_seen_by(e, actor, self.viewer, game.state, game.hexmap, mask)]
+        followed = False
         for e in visible:
             seen_any = seen_any or e.kind not in ("side_to_move", "new_turn", "out_of_supply")
             if e.kind in NEWS_EVENTS:
@@ -444,12 +474,16 @@ class BattleScene(Scene):
                 unit = game.state.units.get(e.data.get("unit"))
                 if unit is not None and len(path) > 1:
                     self.anims.append(_Anim("move", unit, path, AI_HEX_TIME[speed] * (len(path) - 1)))
-            elif e.kind in ("attack", "air_mission", "naval_strike", "shot_down") and \
-                    AI_DELAY[speed] > 0:
+                    seen = [h for h in path if self.would_see(h)]
+                    if seen and not followed:
+                        followed = self._follow(seen[len(seen) // 2])
+            elif e.kind in FIGHTS and AI_DELAY[speed] > 0:
                 t = e.data.get("target") or e.data.get("hex")
                 if t:
-                    self.anims.append(_Anim("flash", duration=AI_DELAY[speed] * 1.5,
-                                            hex_=Hex(int(t[0]), int(t[1]))))
+                    h = Hex(int(t[0]), int(t[1]))
+                    self.anims.append(_Anim("flash", duration=AI_DELAY[speed] * 1.5, hex_=h))
+                    if not followed:
+                        followed = self._follow(h)
         if animate and seen_any:
             self._ai_wait = AI_DELAY[self.app.settings.ai_speed]
         self.log_scroll = 0
@@ -457,6 +491,17 @@ class BattleScene(Scene):
             self.session.watchers.add(self.viewer)
         self._world_key = None
         self._check_turn()
+
+    def _follow(self, h: Hex) -> bool:
+        """Bring a hex where the AI acts into view, if it is off screen or at its edge, as the
+        camera of Panzer General follows the computer's moves. True once followed."""
+        if not self.app.settings.follow_ai:
+            return True
+        x, y = self.screen_pos(h)
+        inner = self.map_rect.inflate(-self.map_rect.w // 5, -self.map_rect.h // 5)
+        if not inner.collidepoint(x, y) or self.minimap.hit((x, y)):
+            self.view.centre_on(*self.renderer.hex_center_km(h))
+        return True
 
     def _mask_now(self):
         from game.visibility import visible_mask
@@ -496,6 +541,10 @@ class BattleScene(Scene):
             if self.target is not None:
                 self._make_preview()
             return
+        if sel is not None and not mine and self._enemy_seen_at(h):
+            # An enemy that is not a target: say why, and keep the selection.
+            self._toast(self._why_no_target(sel, h), MUTED, 6.0)
+            return
         if sel is not None and h in self._range:
             path = find_path(self.graph, self.rules, sel, h, self._obs,
                              self.state.factions[sel.faction].bases)
@@ -511,6 +560,26 @@ class BattleScene(Scene):
             self._select(uid)
             return
         self._select(None)
+
+    def _enemy_seen_at(self, h: Hex) -> bool:
+        st = self.state
+        return any(st.side_of(u.faction) != self.viewer for u in self._stacks.get(h, []))
+
+    def _why_no_target(self, sel, h: Hex) -> str:
+        """Why ``sel`` cannot attack or strike ``h``: the engine's own reason for refusing."""
+        from game.air import AirMission, NavalStrike
+        from game.combat import Attack
+
+        kind = self._kind(sel)
+        if kind == "ground":
+            cmd = Attack(self.viewer, [sel.id], h)
+        elif kind == "air":
+            cmd = AirMission(self.viewer, sel.id, self.mission, h)
+        else:
+            cmd = NavalStrike(self.viewer, sel.id, h)
+        problems = cmd.validate(self.state, self.session.game.ctx)
+        name = sel.name or sel.id
+        return f"{name} cannot: {problems[0]}" if problems else f"{name} cannot reach it"
 
     def _order_target(self, sel, h: Hex) -> None:
         kind = self._kind(sel)
@@ -551,7 +620,13 @@ class BattleScene(Scene):
             cmd = self.preview
         else:
             cmd = Attack(self.viewer, list(self.preview.attackers or self.attackers), self.target)
-        if self._send(cmd):
+        res = self._send(cmd)
+        if res:
+            # What came of it, said at once where the eye is, and flashed on the hex.
+            fights = [e.text for e in res.events if e.kind in FIGHTS]
+            if fights:
+                self._toast("  \u00b7  ".join(fights), BRASS, 8.0)
+                self.anims.append(_Anim("flash", duration=0.6, hex_=self.target))
             keep = self.selected
             self.target, self.preview = None, None
             self._select(keep if keep in self.state.units else None)
@@ -604,8 +679,8 @@ class BattleScene(Scene):
         else:
             self._toast("Nothing to undo: something was revealed since", MUTED)
 
-    def _toast(self, text: str, colour=INK) -> None:
-        self.toast = (text, colour, 4.0)
+    def _toast(self, text: str, colour=INK, seconds: float = 4.0) -> None:
+        self.toast = (text, colour, seconds)
         self._bottom.key = None
 
     # -- saves ------------------------------------------------------------------------------------
@@ -654,7 +729,12 @@ class BattleScene(Scene):
             self._toast(str(exc), BAD)
             return
         self._stop_ai()
-        self.app.replace(BattleScene(self.app, session))
+        scene = BattleScene(self.app, session)
+        if session.game.hexmap is self.hexmap:  # the same map: the camera stays where it was
+            scene.view.level = self.view.level
+            scene.view.centre_on(*self.view.centre)
+        self.app.replace(scene)
+        scene._toast(f"Loaded: {path.name} (turn {session.game.state.turn})", GOOD)
 
     def _stop_ai(self) -> None:
         if self.ai is not None:
@@ -1089,7 +1169,8 @@ class BattleScene(Scene):
                                              (x + bx * s, y + by * s), 2)
             surf.blit(layer, (0, 0))
             if xs:
-                label = self.fonts.bold.render(f"No-fly zone: {z['name']}", True, (250, 250, 250))
+                text = z["name"] if "no-fly" in z["name"].lower() else f"No-fly zone: {z['name']}"
+                label = self.fonts.bold.render(text, True, (250, 250, 250))
                 at = label.get_rect(center=(sum(xs) / len(xs), max(ys) + 10))
                 pygame.draw.rect(surf, (30, 30, 30), at.inflate(8, 4), border_radius=3)
                 surf.blit(label, at)
@@ -1174,6 +1255,8 @@ class BattleScene(Scene):
             self._range_at = (self.map_rect.x + box.x, self.map_rect.y + box.y)
         screen.blit(self._range_surf, self._range_at)
         u = self._unit(self.selected)
+        if u is not None:
+            self._draw_reach(screen, u)
         if self._path:
             path, cost = self._path
             pts = [self.screen_pos(hx) for hx in path]
@@ -1181,6 +1264,30 @@ class BattleScene(Scene):
             pygame.draw.lines(screen, (255, 230, 60), False, pts, 3)
             t = self.fonts.bold.render(f"{cost:g} of {u.moves_left:g} MP", True, INK)
             box = t.get_rect(midbottom=(pts[-1][0], pts[-1][1] - self.counter_size() // 2 - 4))
+            pygame.draw.rect(screen, (20, 22, 18), box.inflate(8, 4), border_radius=3)
+            screen.blit(t, box)
+
+    def _draw_reach(self, screen, u) -> None:
+        """An air wing's or a fleet's strike reach: the hexagon of hexes within its range,
+        outlined in orange with the range written at its top."""
+        kind = self._kind(u)
+        if kind == "air":
+            from game.air import air_range
+
+            reach, what = air_range(self.rules, u), "mission range"
+        elif kind == "naval":
+            reach, what = int(self.rules.air["range"]["naval_strike"]), "strike range"
+        else:
+            return
+        if u.moves_left <= 0 or reach <= 0:
+            return
+        pts = [self.screen_pos(u.hex + d.scale(reach)) for d in DIRECTIONS]
+        pygame.draw.lines(screen, (20, 20, 20), True, pts, 4)
+        pygame.draw.lines(screen, (255, 150, 40), True, pts, 2)
+        top = min(pts, key=lambda p: p[1])
+        if self.map_rect.collidepoint(top) and not self.minimap.hit(top):
+            t = self.fonts.bold.render(f"{what}: {reach} hexes", True, (255, 190, 110))
+            box = t.get_rect(midtop=(top[0], top[1] + 4))
             pygame.draw.rect(screen, (20, 22, 18), box.inflate(8, 4), border_radius=3)
             screen.blit(t, box)
 
@@ -1423,24 +1530,17 @@ class BattleScene(Scene):
             return []
         rows = []
         if isinstance(p, Command):  # an air or naval mission
-            problems = p.validate(self.state, self.session.game.ctx)
-            from game.air import MISSION_NAMES, AirMission
-
-            if isinstance(p, AirMission):
-                what = f"{MISSION_NAMES.get(p.mission, p.mission)} by {p.wing}"
-            else:
-                what = f"naval strike by {p.group}"
-            rows.append((f"Order: {what} on {self.target.q},{self.target.r}", f.head, BRASS))
-            if problems:
-                rows += [(x, f.body, BAD) for x in problems]
-            else:
-                rows.append(("Click the target again or press Enter to fly it; air defence "
-                             "and fighters there may shoot some down.", f.body, MUTED))
+            rows += self._mission_rows(p)
             rows.append(("", None, None))
             return rows
         rows.append((f"Attack at {p.odds}  (ratio {p.ratio:.2f})", f.head, BRASS))
+        rows.append(("An estimate from what your side sees: the enemy's strength as seen, "
+                     "its morale and supply taken as average.", f.small, MUTED))
         if p.problems:
             rows += [(x, f.body, BAD) for x in p.problems]
+        elif p.outcomes.get("repulsed", 0) >= 0.75:
+            rows.append(("Most likely thrown back: add units (Shift+click), artillery or air "
+                         "support first.", f.body, BAD))
         rows.append((f"Your losses: ~{p.attacker_loss.mean:,.0f} "
                      f"({p.attacker_loss.p10:,.0f}-{p.attacker_loss.p90:,.0f})", f.body, INK))
         rows.append((f"Their losses: ~{p.defender_loss.mean:,.0f} "
@@ -1458,6 +1558,53 @@ class BattleScene(Scene):
             rows.append(("Click the target again or Enter to attack; Shift+click adds units.",
                          f.body, GOOD))
         rows.append(("", None, None))
+        return rows
+
+    def _mission_rows(self, cmd) -> list:
+        """An air or naval mission before it flies: who, how many aircraft or ships, what is
+        seen on the target, and the air defence and no-fly zones the side knows of there."""
+        from game.air import MISSION_NAMES, AirMission, combat_aircraft, zones_at
+
+        f, st, h = self.fonts, self.state, self.target
+        problems = cmd.validate(st, self.session.game.ctx)
+        unit = st.units.get(cmd.wing if isinstance(cmd, AirMission) else cmd.group)
+        name = (unit.name or unit.id) if unit is not None else "?"
+        city = self.hexmap.city_at(h)
+        where = f"{city.name} ({h.q},{h.r})" if city else f"hex {h.q},{h.r}"
+        if isinstance(cmd, AirMission):
+            what = MISSION_NAMES.get(cmd.mission, cmd.mission).capitalize()
+            n = combat_aircraft(unit) if unit is not None else 0
+            force = f"{n} combat aircraft of {name}"
+        else:
+            what, force = "Naval strike", f"the warships of {name}"
+        rows = [(f"{what} on {where}", f.head, BRASS), (f"By {force}", f.body, INK)]
+        for u in self._stacks.get(h, []):
+            if st.side_of(u.faction) != self.viewer:
+                ut = self.rules.unit_type(u.type)
+                rows.append((f"Target: {u.name or u.id}, {ut.name.lower()}, "
+                             f"{st.factions[u.faction].name}, ~{u.personnel:,}", f.body, INK))
+        if unit is not None:
+            guns = []
+            for u in self._seen:
+                ut = self.rules.unit_type(u.type)
+                if ut.category != "air" and ut.air_defence > 0 and u.personnel > 0 \
+                        and st.at_war_with(u.faction, unit.faction) \
+                        and u.hex.distance(h) <= ut.air_defence_range:
+                    guns.append(u.name or u.id)
+            rows.append((("Air defence seen in reach: " + ", ".join(guns[:4])
+                          + (f" and {len(guns) - 4} more" if len(guns) > 4 else ""))
+                         if guns else "No air defence seen in reach (there may be some unseen)",
+                         f.small, BAD if guns else MUTED))
+            for z in zones_at(st, h):
+                if st.side_of(unit.faction) != z["side"]:
+                    rows.append((f"Inside the no-fly zone {z['name']}, enforced by "
+                                 f"{self.session.side_name(z['side'])}: expect fighters",
+                                 f.small, BAD))
+        if problems:
+            rows += [(x, f.body, BAD) for x in problems]
+        else:
+            rows.append(("Click the target again or press Enter to fly it; air defence and "
+                         "fighters there may shoot some down.", f.body, GOOD))
         return rows
 
     def _hover_rows(self, h: Hex):
@@ -1505,11 +1652,13 @@ class BattleScene(Scene):
         if log_h:
             self._draw_log(screen, pygame.Rect(r.x, r.bottom - log_h, r.w, log_h))
 
-    def _log_lines(self) -> list[str]:
+    def _log_lines(self) -> list[tuple[str, bool]]:
         if self.viewer is None:
-            return self._all_log
-        return [f"Turn {e.turn}: {e.text}" for e in self.session.logs.get(self.viewer, [])
-                if e.kind not in ("event",)]
+            entries = self._all_log
+        else:
+            entries = [(e.turn, e.kind, e.text) for e in self.session.logs.get(self.viewer, [])
+                       if e.kind != "event"]
+        return log_lines(entries, self.state)
 
     def _draw_log(self, screen, rect) -> None:
         lines = self._log_lines()
@@ -1528,17 +1677,23 @@ class BattleScene(Scene):
                 surf.blit(hint, (rect.w - hint.get_width() - pad,
                                  pad // 2 + head.get_height() - hint.get_height()))
             y = rect.h - pad
-            shown = lines[:len(lines) - self.log_scroll] if self.log_scroll else lines
-            for text in reversed(shown[-60:]):
-                wrapped = wrap(text, f.small, rect.w - 2 * pad)
-                for line in reversed(wrapped):
-                    t = f.small.render(line, True, INK if line is wrapped[0] else MUTED)
+            shown = lines[:max(1, len(lines) - self.log_scroll)] if self.log_scroll else lines
+            for text, heading in reversed(shown[-60:]):
+                fnt = f.bold if heading else f.small
+                wrapped = wrap(text, fnt, rect.w - 2 * pad)
+                for k in range(len(wrapped) - 1, -1, -1):
+                    colour = BRASS if heading else INK if k == 0 else MUTED
+                    t = fnt.render(wrapped[k], True, colour)
                     y -= t.get_height()
                     if y < head.get_height() + pad:
                         break
                     surf.blit(t, (pad, y))
                 if y < head.get_height() + pad:
                     break
+                if heading:  # a rule over each turn's heading
+                    y -= 3
+                    pygame.draw.line(surf, EDGE, (pad, y), (rect.w - pad, y))
+                    y -= 2
                 y -= 2
             pygame.draw.line(surf, EDGE, (0, 0), (0, rect.h), 1)
             return surf
@@ -1593,7 +1748,7 @@ class BattleScene(Scene):
             w = min(w, self.map_rect.w - 20)
             hgt = min(hgt, self.map_rect.h - 20)
             surf = pygame.Surface((w, hgt), pygame.SRCALPHA)
-            surf.fill((24, 28, 22, 240))
+            surf.fill((24, 28, 22, 252))
             pygame.draw.rect(surf, BRASS, surf.get_rect(), 2)
             surf.blit(title, (pad, pad))
             y = pad * 2 + title.get_height()

@@ -870,7 +870,8 @@ class SaveDialog(W.GuiScene):
 # -- settings ----------------------------------------------------------------------------------
 
 class SettingsScene(W.GuiScene):
-    """UI scale, colours, how AI turns are shown, edge panning, autosave; kept on leaving."""
+    """UI scale, colours, how AI turns are shown and followed, edge panning, autosave; kept on
+    leaving."""
 
     DESIGN = (900, 600)
     ROWS = (
@@ -880,6 +881,8 @@ class SettingsScene(W.GuiScene):
         ("ai_speed", "Computer's turns", "How fast the computer's moves are shown "
                                          "(skip: only the result)."),
         ("edge_pan", "Edge panning", "Move the map when the mouse touches the window's edge."),
+        ("follow_ai", "Follow the computer", "Bring the computer's moves and fights you can "
+                                             "see into view."),
         ("autosave", "Autosave", "Keep an automatic save of the game in progress."),
     )
 

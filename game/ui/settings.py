@@ -37,6 +37,7 @@ class Settings:
     palette: str = "standard"
     ai_speed: str = "normal"
     edge_pan: bool = True
+    follow_ai: bool = True
     autosave: bool = True
     window_size: list = field(default_factory=list)
 
@@ -75,6 +76,7 @@ class Settings:
         if self.ai_speed not in AI_SPEEDS:
             self.ai_speed = d.ai_speed
         self.edge_pan = bool(self.edge_pan)
+        self.follow_ai = bool(self.follow_ai)
         self.autosave = bool(self.autosave)
         ws = self.window_size
         if not (isinstance(ws, list) and len(ws) == 2 and all(isinstance(x, int) and 200 <= x <= 10000 for x in ws)):
