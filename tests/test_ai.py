@@ -201,3 +201,31 @@ def test_time_spent_carrying_out_commands_is_not_charged_to_the_ai():
     quick = commands(0.0)
     assert len(quick) * 0.03 > 0.6, "the test's pauses add up to more than the budget"
     assert commands(0.03) == quick
+
+
+def test_a_town_the_side_must_hold_is_reinforced_when_the_enemy_masses_on_it():
+    sc, game, players = ai_game()
+    st = game.state
+    m = hexmap()
+    mosul = m.find_city("Mosul").hex
+    isis = st.units["isis-mosul"]
+    isis.personnel = 40000  # a host at the gates
+    isis.hex = next(h for h in mosul.neighbors() if not st.units_at(h) and m.city_at(h) is None
+                    and m.terrain_at(h) not in ("sea", "lake"))
+    helper = next(u for u in st.units.values() if u.faction == "iraq" and u.hex != mosul)
+    # Three hexes from Mosul, on the side away from the enemy.
+    helper.hex = next(h for h in sorted(m.all_hexes(), key=lambda h: (h.q, h.r))
+                      if h.distance(mosul) == 3 and h.distance(isis.hex) == 4
+                      and m.terrain_at(h) not in ("sea", "lake", "mountains", "marsh")
+                      and m.city_at(h) is None and not st.units_at(h))
+    # A weak enemy beside it, away from the town: an easy fight, but the town comes first.
+    bait = next(u for u in st.units.values() if u.faction == "isis" and u.id != isis.id)
+    bait.personnel = 300
+    bait.hex = next(h for h in helper.hex.neighbors() if h.distance(mosul) == 4
+                    and m.terrain_at(h) not in ("sea", "lake") and not st.units_at(h))
+    st.active = st.sides.index("baathist")
+    for u in st.units.values():
+        u.moves_left = RULES.unit_type(u.type).movement
+    play_turn(game, players["baathist"])
+    assert game.state.units[helper.id].hex == mosul
+    assert {u.id for u in game.state.units_at(mosul)} >= {"iraq-2div", helper.id}

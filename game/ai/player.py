@@ -198,6 +198,35 @@ class AIPlayer:
 
         # Empty towns of the enemy that the side wants are walked into before any fight.
         yield from fill(self._empty_goal_towns(view, own), theirs=True)
+        # Towns the side must hold that the enemy masses against are reinforced, up to the
+        # stacking limit, by the nearest fighters that can get in this turn.
+        for cid in self._threatened_holds(view, maps, own):
+            if out_of_time():
+                break
+            town = self.map.city_by_id(cid).hex
+            room = int(self.rules.movement["stack_limit"]) - sum(
+                1 for x in known() if x.hex == town and self.rules.unit_type(x.type).is_ground)
+            near = sorted((u for u in ground if u.hex != town and 0 < room
+                           and not u.done and u.id not in acted and u.id not in garrison
+                           and u.moves_left > 0 and self.rules.unit_type(u.type).zoc
+                           and not (u.morale is not None
+                                    and u.morale < doctrines[u.faction].retreat_morale)
+                           and u.hex.distance(town) <= self.rules.unit_type(u.type).movement),
+                          key=lambda u: (u.hex.distance(town), -u.personnel, u.id))
+            for u in near:
+                if room <= 0 or out_of_time():
+                    break
+                found = find_path(self.graph, self.rules, u, town, self._obstacles(u, known()),
+                                  self._bases(u.faction))
+                if not found:
+                    continue
+                res = yield Move(self.side, u.id, found[0])
+                if _moved(u, res) and u.hex == town:
+                    u.done = True
+                    garrison.add(u.id)
+                    room -= 1
+                if res.ok and any(e.reveals for e in res.events):
+                    refresh()
         goal_towns = {c for g in self.goals if g["side"] == self.side and g["kind"] in ("take", "hold")
                       for c in g["cities"]}
         goal_towns |= {c for g in self.goals if g["kind"] == "hold" and g["side"] != self.side
@@ -401,6 +430,25 @@ class AIPlayer:
             if cid not in goals:
                 budget -= len(chosen)
         return keep
+
+    def _threatened_holds(self, view, maps, own) -> list[str]:
+        """Towns the scenario asks the side to hold, held by it, with a garrison in them and
+        more enemy power able to reach them than the side has around them; most threatened
+        first."""
+        out = []
+        held = {u.hex for u in own.values() if self.rules.unit_type(u.type).is_ground}
+        for g in self.goals:
+            if g["side"] != self.side or g["kind"] != "hold":
+                continue
+            for cid in g["cities"]:
+                owner = view.city_owner.get(cid)
+                h = self.map.city_by_id(cid).hex
+                if owner is None or view.side_of(owner) != self.side or h not in held:
+                    continue
+                i = self.graph.index(h)
+                if maps.threat[i] > maps.strength[i] and cid not in out:
+                    out.append(cid)
+        return sorted(out, key=lambda c: -maps.threat[self.graph.index(self.map.city_by_id(c).hex)])
 
     def _empty_goal_towns(self, view, own) -> list[str]:
         """Towns the scenario asks the side to hold or take with no unit seen in them: its own,
