@@ -173,8 +173,8 @@ class BattleScene(Scene):
         # Watching with everything shown: (turn, kind, text) of every event.
         self._all_log: list[tuple[int, str, str]] = [(game.state.turn, "message", t)
                                                      for t in session.opening]
-        for text in session.opening:
-            self.messages.append(("News", [text]))
+        if session.opening:
+            self.messages.append(("News", list(session.opening)))
         # caches
         self._world_key = None
         self._seen: list = []
@@ -202,6 +202,7 @@ class BattleScene(Scene):
         self._logp = CachedPanel()
         self._bottom = CachedPanel()
         self._ledger = CachedPanel()
+        self._message = CachedPanel()
         self.buttons = [Button("Undo", "undo"), Button("Ledger", "ledger"),
                         Button("Menu", "menu"), Button("End turn", "end_turn")]
         self.menu_buttons = [Button(label, action) for label, action in (
@@ -272,7 +273,7 @@ class BattleScene(Scene):
             return
         self._world_key = key
         state, hexmap, rules = self.state, self.hexmap, self.rules
-        if self.viewer is None:
+        if self.viewer is None or state.over:  # at the end the final position is uncovered
             self._seen = list(state.units.values())
             self._mask = None
         else:
@@ -462,10 +463,11 @@ class BattleScene(Scene):
             visible = [e for e in res.events
                        if event_seen_by(e, actor, self.viewer, game.state, game.hexmap, mask)]
         followed = False
+        news = [e.text for e in visible if e.kind in NEWS_EVENTS]
+        if news:  # the news of one command in one box: a declaration of war on six nations
+            self.messages.append(("News", news))  # is read at once, not clicked through six times
         for e in visible:
             seen_any = seen_any or e.kind not in ("side_to_move", "new_turn", "out_of_supply")
-            if e.kind in NEWS_EVENTS:
-                self.messages.append(("News", [e.text]))
             if not animate:
                 continue
             speed = self.app.settings.ai_speed
@@ -1433,13 +1435,19 @@ class BattleScene(Scene):
             surf.fill(BG)
             pygame.draw.line(surf, EDGE, (0, self.top_h - 1), (w, self.top_h - 1))
             x = pad
-            parts = [(s.date.strftime("%d %B %Y").lstrip("0"), f.head, INK),
-                     (f"{self.session.side_name(mover)} to move", f.head,
-                      self._side_colour(mover)),
+            if s.over:
+                won = f"{self.session.side_name(s.winner)} won" if s.winner else "a draw"
+                mover_part = (f"Game over: {won}", f.head,
+                              self._side_colour(s.winner) if s.winner else INK)
+            else:
+                mover_part = (f"{self.session.side_name(mover)} to move", f.head,
+                              self._side_colour(mover))
+            parts = [(s.date.strftime("%d %B %Y").lstrip("0"), f.head, INK), mover_part,
                      (f"Turn {s.turn} of {s.end_turn}", f.body, MUTED),
                      ("AI thinking..." if thinking else f"played by {who}", f.body,
                       BRASS if thinking else MUTED),
-                     (f"viewing: {self.session.side_name(self.viewer)}", f.body, MUTED)]
+                     ("viewing: everything, the game is over" if s.over else
+                      f"viewing: {self.session.side_name(self.viewer)}", f.body, MUTED)]
             for text, fnt, colour in parts:
                 t = fnt.render(text, True, colour)
                 if x + t.get_width() > limit:
@@ -1475,7 +1483,8 @@ class BattleScene(Scene):
             for item, n in sorted(u.equipment.items()):
                 rows.append((f"   {item}: {n:,}", f.small, MUTED))
             rows.append((f"Supply: {'in supply' if u.supplied else 'CUT OFF'}"
-                         + (f" ({u.turns_unsupplied} turns)" if u.turns_unsupplied else ""),
+                         + (f" ({u.turns_unsupplied} turn{'s' if u.turns_unsupplied != 1 else ''})"
+                            if u.turns_unsupplied else ""),
                          f.body, GOOD if u.supplied else BAD))
             rows.append((f"Morale {u.morale:.0f} \u00b7 experience {u.experience:.0f} \u00b7 "
                          f"dug in {u.entrenchment}", f.body, INK))
@@ -1767,9 +1776,17 @@ class BattleScene(Scene):
     def _draw_message(self, screen) -> None:
         title, lines = self.messages[0]
         more = len(self.messages) - 1
-        foot = "Click or press Enter to go on" + (f" ({more} more)" if more else "")
-        box = modal_box(self.fonts, title, lines, min(sz(560, self.scale), self.map_rect.w - 40),
-                        foot)
+        st = self.state
+        key = (id(self.messages[0]), more, self.map_rect.size, self.scale, st.turn)
+
+        def render():
+            foot = "Click or press Enter to go on" + (f" ({more} more)" if more else "")
+            items = [f"\u2022 {x}" for x in lines] if len(lines) > 1 else lines
+            return modal_box(self.fonts, f"{title} \u00b7 turn {st.turn}, {st.date.day} "
+                             f"{st.date:%B %Y}", items,
+                             min(sz(600, self.scale), self.map_rect.w - 40), foot)
+
+        box = self._message.get(key, render)
         shade = pygame.Surface(self.size, pygame.SRCALPHA)
         shade.fill((0, 0, 0, 90))
         screen.blit(shade, (0, 0))

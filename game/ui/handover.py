@@ -103,7 +103,7 @@ class HandoverScene(Scene):
         W.blit_text(screen, title, fnt, W.BRASS, (w // 2, cy - W.scaled(30, s)), "center")
         W.blit_text(screen, "Pass the device, then click or press a key.", body, W.INK,
                     (w // 2, cy + W.scaled(34, s)), "center")
-        W.blit_text(screen, f"Turn {st.turn} of {st.end_turn}  \u00b7  {st.date:%d %B %Y}", small,
+        W.blit_text(screen, f"Turn {st.turn} of {st.end_turn}  \u00b7  {st.date.day} {st.date:%B %Y}", small,
                     W.MUTED, (w // 2, cy + W.scaled(76, s)), "center")
 
     def _draw_summary(self, screen, w, h, s):

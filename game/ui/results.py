@@ -167,10 +167,14 @@ def casualty_rows(session) -> tuple[list[tuple], str]:
         table = ledger_table(st, figures, scale)
     except (HistoryError, ValueError, KeyError) as exc:
         return [], f"no historical figures ({exc})"
+    # Set against the whole war, only the categories of the factions in this game are drawn
+    # (a game of Mosul in 2014 has no bar for the Syrian government of 2025).
+    in_play = {f.category for f in table.ledger.factions.values() if f.id in st.factions}
     rows = []
     for r in table.categories + [table.civilians]:
         src = None if r.expected is None else int(round(r.expected))
-        if r.game or src:
+        wanted = r is table.civilians or figures is not None or r.id in in_play
+        if r.game or (src and wanted):
             rows.append((r.label, r.game, src, r.game, r.game))
     title = "the phase in history" if figures else (
         f"the whole war, scaled to this phase ({table.scale:.0%} of its days)")
