@@ -287,6 +287,9 @@ def test_air_missions_ordered_from_the_window(app):
     _look_at(app, scene, target)
     app.step(_click(scene.screen_pos(target)), dt=0.016)
     assert scene.preview is not None and scene.preview.kind == "air_mission"
+    rows = [t for t, _, _ in scene._preview_rows()]
+    assert rows[0].startswith("Strike on ") and rows[1].startswith("By ")
+    assert any(t.startswith("Target: ") for t in rows)
     n = len(g.journal)
     app.step([_key(pygame.K_RETURN)], dt=0.016)
     assert g.journal[n] == {"kind": "air_mission", "side": "coalition", "wing": wing.id,
@@ -512,3 +515,98 @@ def test_pause_menu_and_ctrl_s_open_the_other_screens(app):
     app.pop()
     menu("main_menu")
     assert isinstance(app.top, menus.MainMenuScene) and app.stack == [app.top]
+
+
+MOSUL = "scenarios/examples/fall-of-mosul.toml"
+
+
+@pytest.mark.parametrize("follow", [True, False])
+def test_the_camera_follows_what_the_viewer_sees_the_ai_do(app, follow):
+    from game.hexgrid import Hex
+
+    app.settings.ai_speed = "fast"
+    app.settings.follow_ai = follow
+    session, scene = _battle(app, {"baathist": Seat("human"), "jihadist": Seat("ai")},
+                             scenario=MOSUL)
+    far = Hex(80, 100)  # the Gulf, far from Mosul
+    scene.view.level = 10
+    scene.view.centre_on(*scene.renderer.hex_center_km(far))
+    start = scene.view.centre
+    _play_ai_until(app, scene, "baathist", 1, limit=30)
+    seen = [e for e in session.logs["baathist"] if e.kind == "moved"]
+    assert seen, "Iraq saw the AI move"
+    assert (scene.view.centre != start) is follow
+    if follow:  # brought to the north of Iraq, where the moves were
+        here = scene.view.hex_at(scene.view.rect.center)
+        assert here.distance(far) > 40
+
+
+def test_the_log_is_headed_by_turn_and_date(app):
+    from types import SimpleNamespace
+
+    from game.ui.battle import log_lines
+
+    import datetime as dt
+
+    state = SimpleNamespace(start_date=dt.date(2014, 6, 16), turn_days=7)
+    entries = [(1, "message", "Columns close on Mosul"), (1, "moved", "a unit moved"),
+               (1, "new_turn", "Turn 2: 2014-06-23"), (1, "reinforcements", "2 units arrive"),
+               (2, "attack", "Attack on Tikrit")]
+    assert log_lines(entries, state) == [
+        ("Turn 1 \u00b7 16 June 2014", True), ("Columns close on Mosul", False),
+        ("a unit moved", False), ("Turn 2 \u00b7 23 June 2014", True),
+        ("2 units arrive", False), ("Attack on Tikrit", False)]
+    # In the window: the turn's heading, then its events with no "Turn 1:" before each.
+    session, scene = _battle(app, {"jihadist": Seat("human")}, scenario=MOSUL)
+    _dismiss(app, scene)
+    uid, _ = next((u.id, u.hex) for u in session.game.state.units_of_side("jihadist"))
+    app.step([_key(pygame.K_e)], dt=0.016)
+    _play_ai_until(app, scene, "jihadist", 2, limit=30)
+    lines = scene._log_lines()
+    assert lines[0] == ("Turn 1 \u00b7 4 June 2014", True)
+    assert ("Turn 2 \u00b7 11 June 2014", True) in lines
+    assert not any(text.startswith("Turn ") for text, heading in lines if not heading)
+    app.step([], dt=0.016)
+
+
+def test_a_click_on_an_enemy_out_of_reach_says_why_and_keeps_the_selection(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=1)
+    _dismiss(app, scene)
+    g = session.game
+    seen = visible_units(g.state, g.hexmap, g.rules, "jihadist")
+    pair = next(((u, v) for u in g.state.units_of_side("jihadist")
+                 if g.rules.unit_type(u.type).is_ground
+                 for v in seen if g.state.side_of(v.faction) != "jihadist"
+                 and 2 <= v.hex.distance(u.hex) <= 4), None)
+    assert pair is not None, "an enemy seen a few hexes from a unit"
+    u, v = pair
+    _select(app, scene, u.id)
+    n = len(g.journal)
+    _look_at(app, scene, v.hex)
+    app.step(_click(scene.screen_pos(v.hex)), dt=0.016)
+    assert len(g.journal) == n and scene.selected == u.id
+    text = scene.toast[0]
+    assert text.startswith(f"{u.name or u.id} cannot: ") and len(text) > len(u.name or u.id) + 12
+
+
+def test_an_attack_says_what_came_of_it_and_the_end_shows_everything(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
+    _dismiss(app, scene)
+    uid, target = _attack_pair(session, "jihadist")
+    _select(app, scene, uid)
+    _look_at(app, scene, target)
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    rows = [t for t, _, _ in scene._preview_rows()]
+    assert rows[0].startswith("Attack at ") and "estimate" in rows[1]
+    app.step([_key(pygame.K_RETURN)], dt=0.016)
+    assert session.game.journal[-1]["kind"] == "attack"
+    assert scene.toast[0].startswith("Attack on ")
+    assert any(a.kind == "flash" and a.hex == target for a in scene.anims)
+    # At the end the final position is uncovered: every unit, no fog.
+    state = session.game.state
+    hidden = set(state.units) - _visible_ids(session, "jihadist")
+    assert hidden
+    state.over, state.winner, state.result = True, "baathist", "Iraq wins"
+    app.step([], dt=0.016)
+    scene._refresh_world()
+    assert scene._seen_ids == set(state.units) and scene._mask is None

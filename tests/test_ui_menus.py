@@ -465,6 +465,20 @@ def test_results_say_who_won_and_draw_the_casualties(app, home):
     assert isinstance(app.top, menus.MainMenuScene) and len(app.stack) == 1
 
 
+def test_results_set_against_the_whole_war_draw_only_the_forces_in_the_game(home):
+    from pathlib import Path
+
+    from game.ui.results import casualty_rows
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "examples" / "fall-of-mosul.toml"
+    s = finished(Session.new(str(path), None, seed=2))
+    rows, title = casualty_rows(s)
+    assert title.startswith("the whole war, scaled")  # the example gives no figures of its own
+    labels = {r[0] for r in rows}
+    assert {"ISIS", "Iraqi forces", "Civilians"} <= labels
+    assert not any(label.startswith(("Syrian", "Coalition", "Hezbollah")) for label in labels)
+
+
 # -- the command line --------------------------------------------------------------------------
 
 def test_play_argument_errors_exit_2_with_a_message(home, capsys, tmp_path):

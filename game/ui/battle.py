@@ -265,7 +265,7 @@ class BattleScene(Scene):
 
     def _world(self) -> tuple:
         return (id(self.state), len(self.session.game.journal), self.viewer, self.state.turn,
-                self.state.active)
+                self.state.active, self.state.over)
 
     def _refresh_world(self) -> None:
         key = self._world()
