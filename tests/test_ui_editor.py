@@ -596,7 +596,7 @@ def test_the_unit_tool_places_units_of_the_strength_asked(app):
     key(app, pygame.K_u)
     click_at(app, near(scene, "Mosul", 0, 2)[1])
     assert ed.doc["units"][-1]["personnel"] == 3000  # infantry's usual strength, not its least
-    people = find(app, scene, "on_text", lambda w: "3,000 if not set" in (w.placeholder_text or ""))
+    people = find(app, scene, "on_text", lambda w: "3,000, the usual" in (w.placeholder_text or ""))
     click(app, people)
     type_text(app, "1500")
     key(app, pygame.K_RETURN)

@@ -175,7 +175,7 @@ class EditorPages:
                  lambda v: self._set("place_faction", v))
         f.choice("type", self._options("unit_type"), self.place_type, lambda v: self._set("place_type", v))
         f.entry("people", self.place_personnel, lambda s: self._set("place_personnel", parse_number(s, "integer")),
-                f"{usual_personnel(self.ctx, self.place_type):,} if not set")
+                f"{usual_personnel(self.ctx, self.place_type):,}, the usual for the type")
         into = []
         for where in self.ed.choices("into"):
             p = parse_path(where)
