@@ -629,3 +629,25 @@ def test_units_inside_an_action_are_written_one_step_in(ctx):
     lines = new.text().splitlines()
     i = lines.index(expected[0])
     assert lines[i - 1] == "actions = [" and lines[i:i + 5] == expected
+
+
+def test_a_save_that_fails_half_way_leaves_the_file_as_it_was(ctx, tmp_path, monkeypatch):
+    import os
+
+    path = tmp_path / "mosul.toml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    ed = Editor.open(path, ctx)
+    assert ed.apply("set_scenario", title="Half written").ok
+
+    def no_room(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_room)
+    with pytest.raises(OSError):
+        ed.save()
+    assert path.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mosul.toml"]  # no temporary file left
+    assert ed.dirty  # still to be saved
+    monkeypatch.undo()
+    ed.save()
+    assert 'title = "Half written"' in path.read_text(encoding="utf-8") and not ed.dirty
