@@ -94,6 +94,9 @@ def main() -> int:
     ap.add_argument("--skip-matches", action="store_true")
     args = ap.parse_args()
     paths = [find_scenario(s) for s in args.scenario] if args.scenario else bundled_paths()
+    for name, path in zip(args.scenario or [], paths):
+        if path is None:
+            ap.error(f"no scenario {name!r}: give a bundled scenario's id or a .toml file")
     print(f"{'scenario':28s} {'turns':>5s} {'units':>5s} {'game s':>7s} {'AI s/turn med':>13s} {'worst':>6s}")
     for path in paths:
         secs, turns, n_turns, n_units = whole_game(path, 1)

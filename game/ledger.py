@@ -296,6 +296,20 @@ def war_share(start: dt.date, end: dt.date, src: Source | None = None) -> float:
     return max(0.0, days / (src.end - src.start).days)
 
 
+def phase_table(state, setup: Mapping) -> "LedgerTable":
+    """The game's losses beside its own phase's figures: the scenario's ``[history]``
+    casualties where it gives them, else the whole war's scaled by ``war_share`` to the days
+    the scenario covers (a four-week custom scenario is not set against seven years of war).
+    Raises HistoryError for a bad figures table."""
+    figures = (setup.get("history") or {}).get("casualties") or None
+    scale = None
+    if figures is None:
+        start = dt.date.fromisoformat(setup.get("start_date", state.start_date.isoformat()))
+        end = dt.date.fromisoformat(setup.get("end_date", state.date.isoformat()))
+        scale = war_share(start, end) or None
+    return ledger_table(state, figures, scale)
+
+
 def read_figures(data: Mapping, where: str = "historical_casualties",
                  src: Source | None = None) -> tuple[Figures | None, list[str]]:
     """A scenario's historical figures for its phase, and the problems with them.

@@ -15,7 +15,7 @@ from pathlib import Path
 from game.ai import AIPlayer, play_turn
 from game.commands import Game
 from game.hexmap import HexMap
-from game.ledger import ledger_json, ledger_table
+from game.ledger import ledger_json, phase_table
 from game.rules import default_rules
 from game.scenario import load_scenario
 
@@ -61,7 +61,7 @@ def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: in
             break
     wall = time.perf_counter() - t0
     st = game.state
-    table = ledger_table(st, sc.history.get("casualties") or None)
+    table = phase_table(st, sc.setup)
     led = ledger_json(table)
     if save is not None:
         from game.saves import save_game
@@ -147,19 +147,25 @@ def summarise(results: list[dict], history: dict) -> str:
                 o = str(r["objectives"][c])
                 owners[o] = owners.get(o, 0) + 1
             lines.append(f"  {c:16s} " + ", ".join(f"{o} {k}/{n}" for o, k in owners.items()))
-    lines.append("casualties (median, 10th-90th percentile over runs, beside the source):")
+    hist = results[0]["casualties"].get("historical") or {}
+    scale = hist.get("scale") or 1.0
+    lines.append("casualties (median, 10th-90th percentile over runs, beside the source"
+                 + (f": {hist.get('title', 'its figures')} x{scale:.3g}, the share of the war's "
+                    "days the scenario covers" if scale != 1.0 else "") + "):")
     rows = results[0]["casualties"]["categories"]
     for i, row in enumerate(rows):
         vals = sorted(r["casualties"]["categories"][i]["game"] for r in results)
         med = statistics.median(vals)
         lo = vals[int(0.1 * (n - 1))]
         hi = vals[int(0.9 * (n - 1))]
-        fig = row.get("source")
+        fig = row.get("expected")
+        fig = None if fig is None else round(fig)
         lines.append(f"  {row['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})   "
                      f"source {fig:,}" if fig is not None else
                      f"  {row['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})")
     mil = sorted(r["casualties"]["military"]["game"] for r in results)
-    fig = results[0]["casualties"]["military"].get("source")
+    fig = results[0]["casualties"]["military"].get("expected")
+    fig = None if fig is None else round(fig)
     lines.append(f"  {'Military dead':44s} {statistics.median(mil):>9,.0f}  ({mil[0]:,}-{mil[-1]:,})"
                  + (f"   source {fig:,}" if fig is not None else ""))
     gone = sorted(r["casualties"]["military"].get("prisoners_and_deserters", 0) for r in results)

@@ -436,6 +436,20 @@ def test_a_scenario_compares_against_its_own_phase():
             ledger_table(state, scale=bad)
 
 
+def test_a_scenario_without_figures_is_set_against_its_share_of_the_war():
+    from game.ledger import phase_table
+
+    state = Game(categorised_setup(), hexmap(), RULES, 1).state
+    state.record_loss("isis", "combat", 300)
+    month = {"start_date": "2015-05-01", "end_date": "2015-05-31"}
+    table = phase_table(state, month)
+    assert table.scale == pytest.approx(war_share(dt.date(2015, 5, 1), dt.date(2015, 5, 31)))
+    isis = next(r for r in table.categories if r.id == "isis")
+    assert isis.expected == pytest.approx(isis.source * table.scale) and isis.expected < 200
+    own = phase_table(state, dict(month, history={"casualties": {"ISIS": 600}}))
+    assert own.scale == 1.0 and next(r for r in own.categories if r.id == "isis").source == 600
+
+
 def test_historical_figures_are_checked():
     figures, problems = read_figures({"isis": 10, "Coalition forces": 5, "nations": {"UK": 3}})
     assert problems == [] and dict(figures.categories) == {"coalition": 5, "isis": 10}
