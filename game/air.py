@@ -40,7 +40,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from game.commands import Command, Context, Event, _own_unit, _where
+from game.commands import Command, Context, Event, _own_unit, _where, place, unit_name
 from game.hexgrid import Hex, hex_range
 from game.hexmap import HexMap, MapError
 from game.rules import Rules, RulesError
@@ -316,7 +316,8 @@ def _withdraw_spent_wings(state: GameState, ctx: Context, wing_ids) -> list[Even
         state.air_tasks.pop(wid, None)
         name = state.factions[wing.faction].name
         state.log.append(f"Turn {state.turn}: {name} lost the last aircraft of {wid}")
-        events.append(Event("wing_lost", f"{wid} ({name}) has no combat aircraft left and is "
+        events.append(Event("wing_lost", f"{unit_name(wing)} ({name}) has no combat aircraft "
+                            f"left and is "
                             f"withdrawn", {"wing": wid, "faction": wing.faction}, reveals=True))
     return events
 
@@ -431,13 +432,14 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
     return res
 
 
-def _strike_text(res: StrikeResult) -> str:
+def _strike_text(res: StrikeResult, names: dict[str, str]) -> str:
+    """What a strike did; ``names`` are the units' names from before it (some are gone)."""
     parts = [f"{res.total_killed:,} killed"]
     parts += [f"{n} {item} destroyed" for item, n in sorted(res.equipment.items())]
     if res.civilians:
         parts.append(f"{res.civilians:,} civilians killed")
     if res.dissolved:
-        parts.append(f"{', '.join(res.dissolved)} broken up")
+        parts.append(f"{', '.join(names.get(u, u) for u in res.dissolved)} broken up")
     return ", ".join(parts)
 
 
@@ -531,7 +533,6 @@ class AirMission(Command):
         fig = air_figures(rules)
         wing = state.units[self.wing]
         t = self.target
-        where = _where(ctx, t)
         wing.moves_left = 0.0
         flown = combat_aircraft(wing)
         events: list[Event] = []
@@ -544,14 +545,16 @@ class AirMission(Command):
             for wid, n in sorted(lost_d.items()):
                 _lose_aircraft(state, rules, state.units[wid], n)
             touched += [f.wing for f in fighters]
-            zones = [z["id"] for z in zones_at(state, t)
-                     if hostile_to_side(state, wing.faction, z["side"])]
-            over = f" in the no-fly zone {', '.join(zones)}" if zones else ""
+            hostile = [z for z in zones_at(state, t)
+                       if hostile_to_side(state, wing.faction, z["side"])]
+            zones = [z["id"] for z in hostile]
+            over = f" in the no-fly zone {', '.join(z['name'] for z in hostile)}" if zones else ""
             events.append(Event(
                 "interception",
                 f"{sum(f.aircraft for f in fighters)} fighters of "
-                f"{', '.join(f.wing for f in fighters)} met {wing.id}'s {flown} aircraft over "
-                f"{where}{over}: {lost_a} shot down, {sum(lost_d.values())} of theirs lost",
+                f"{', '.join(unit_name(state.units[f.wing]) for f in fighters)} met "
+                f"the {flown} aircraft of {unit_name(wing)} {place(hexmap, t, 'over')}{over}: "
+                f"{lost_a} shot down, {sum(lost_d.values())} of theirs lost",
                 {"wing": wing.id, "hex": [t.q, t.r], "attackers": flown,
                  "defenders": sum(f.aircraft for f in fighters),
                  "interceptors": {f.wing: f.aircraft for f in fighters},
@@ -569,7 +572,8 @@ class AirMission(Command):
             crew = _lose_aircraft(state, rules, wing, down)
             events.append(Event(
                 "shot_down",
-                f"air defence over {where} shot down {down} of {wing.id}'s {arriving} aircraft"
+                f"air defence {place(hexmap, t, 'over')} shot down {down} of the {arriving} "
+                f"aircraft of {unit_name(wing)}"
                 + (f" ({crew} aircrew killed)" if crew else ""),
                 {"wing": wing.id, "hex": [t.q, t.r], "aircraft": arriving, "lost": down,
                  "crew_killed": crew, "strength": round(strength, 3), "units": firing},
@@ -580,22 +584,26 @@ class AirMission(Command):
                 "aircraft": reached}
         name = MISSION_NAMES[self.mission]
         if reached <= 0:
-            events.append(Event("air_mission", f"{wing.id}'s {name} over {where} failed: none of "
-                                f"its {flown} aircraft got through", data, reveals=True))
+            events.append(Event("air_mission", f"The {name} of {unit_name(wing)} "
+                                f"{place(hexmap, t, 'over')} failed: none of its {flown} "
+                                f"aircraft got through", data, reveals=True))
         elif self.mission == "strike":
+            names = {u.id: unit_name(u) for u in state.units_at(t)}
             res = strike(state, hexmap, rules, wing.faction, reached, t, STRIKE_CAUSE)
             data.update(res.to_dict())
-            events.append(Event("air_mission", f"{wing.id} struck {where} with {reached} aircraft: "
-                                f"{_strike_text(res)}", data, reveals=True))
+            events.append(Event("air_mission", f"{unit_name(wing)} struck {place(hexmap, t, '')} "
+                                f"with {reached} aircraft: {_strike_text(res, names)}", data,
+                                reveals=True))
         else:
             task = {"kind": self.mission, "hex": [t.q, t.r], "turn": state.turn,
                     "side": self.side, "aircraft": reached}
             if self.mission == "patrol":
                 task["radius"] = int(fig["range"]["patrol_radius"])
-                text = (f"{wing.id} patrols {task['radius']} hexes around {where} with {reached} "
-                        f"aircraft until your next turn")
+                text = (f"{unit_name(wing)} patrols {place(hexmap, t, 'over')} with {reached} "
+                        f"aircraft, {task['radius']} hexes around, until your next turn")
             else:
-                text = f"{wing.id} flies close air support over {where} with {reached} aircraft"
+                text = (f"{unit_name(wing)} flies close air support {place(hexmap, t, 'over')} "
+                        f"with {reached} aircraft")
             state.air_tasks[wing.id] = task
             data.update(task)
             # Even a quiet patrol tells the player where the enemy's fighters and guns are not.
@@ -654,11 +662,13 @@ class NavalStrike(Command):
         group.moves_left = 0.0
         ships = int(group.equipment.get(WARSHIPS, 0))
         sorties = ships * air_figures(rules)["strike"]["naval_sorties_per_ship"]
-        res = strike(state, ctx.hexmap, rules, group.faction, sorties, self.target, NAVAL_CAUSE)
         t = self.target
+        names = {u.id: unit_name(u) for u in state.units_at(t)}
+        res = strike(state, ctx.hexmap, rules, group.faction, sorties, t, NAVAL_CAUSE)
         data = {"group": group.id, "hex": [t.q, t.r], "warships": ships, **res.to_dict()}
-        return [Event("naval_strike", f"{group.id}'s {ships} warships struck {_where(ctx, t)}: "
-                      f"{_strike_text(res)}", data, reveals=True)]
+        return [Event("naval_strike", f"{ships} warships of {unit_name(group)} struck "
+                      f"{place(ctx.hexmap, t, '')}: {_strike_text(res, names)}", data,
+                      reveals=True)]
 
 
 def _slug(text: str) -> str:

@@ -33,7 +33,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from game.commands import Command, Context, Event, _capture, _own_unit, _where
+from game.commands import Command, Context, Event, _capture, _own_unit, _where, place, unit_name
 from game.hexgrid import Hex
 from game.hexmap import HexMap
 from game.movement import allowed_countries, map_graph
@@ -854,7 +854,8 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
         retreats=retreats, captured=captured, dissolved=dissolved, advanced=advanced,
         civilians=civilians, support=att.support, aircraft=att.aircraft,
         enemy_support=dfn.support, enemy_aircraft=dfn.aircraft)
-    events.insert(0, Event("attack", _describe(result, ctx), result.to_dict(), reveals=True))
+    names = {u.id: unit_name(u) for u in attackers + defenders}
+    events.insert(0, Event("attack", _describe(result, ctx, names), result.to_dict(), reveals=True))
     return result, events
 
 
@@ -862,17 +863,18 @@ _OUTCOME_TEXT = {"repulsed": "the attack was thrown back", "held": "the defender
                  "retreat": "the defenders fell back", "rout": "the defenders broke and ran"}
 
 
-def _describe(r: AttackResult, ctx: Context) -> str:
-    text = (f"Attack on {_where(ctx, r.target)} at {r.odds}: {_OUTCOME_TEXT[r.outcome]}. "
+def _describe(r: AttackResult, ctx: Context, names: dict[str, str]) -> str:
+    """The attack in the log's words; ``names`` of the units in it, some now gone."""
+    text = (f"Attack {place(ctx.hexmap, r.target, 'on')} at {r.odds}: {_OUTCOME_TEXT[r.outcome]}. "
             f"Losses: attackers {r.attacker_loss:,}, defenders {r.defender_loss:,}")
     if r.captured:
         text += f"; {sum(r.captured.values()):,} surrounded and taken prisoner"
     if r.dissolved:
-        text += f"; {', '.join(r.dissolved)} dissolved"
+        text += f"; {', '.join(names.get(u, u) for u in r.dissolved)} dissolved"
     if r.civilians:
         text += f"; {r.civilians:,} civilians killed"
     if r.advanced:
-        text += f". {r.advanced} advanced into the hex"
+        text += f". {names.get(r.advanced, r.advanced)} advanced into the hex"
     return text + "."
 
 

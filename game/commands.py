@@ -11,6 +11,7 @@ revealed: an enemy uncovered, a random roll, an event fired, the turn ended.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import asdict, dataclass, field
 from typing import ClassVar
 
@@ -120,6 +121,49 @@ def _where(ctx: Context, h: Hex) -> str:
     return f"{city.name} ({h.q},{h.r})" if city else f"{h.q},{h.r}"
 
 
+def unit_name(unit) -> str:
+    """A unit as the log names it: its name, or its id when it has none."""
+    return unit.name or unit.id
+
+
+_GROUND = {"sea": "the sea", "lake": "the lake", "marsh": "the marshes", "desert": "the desert",
+           "steppe": "the steppe", "hills": "the hills", "mountains": "the mountains",
+           "urban": "the built-up area"}
+_COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south",
+            "south-east")
+_FAR = 15  # hexes: beyond this from every town a place is named by its country
+
+
+def place(hexmap: HexMap, h: Hex, prep: str = "at") -> str:
+    """Where a hex is, as a wargame's log says it after ``prep`` ("to", "at", "over", or ""
+    for none): the town on it ("to Raqqa"); the town next to it, whatever the preposition
+    ("near Tikrit"); else its ground and the way from the nearest town ("in the desert 40 km
+    east of Raqqa"), or its country when no town is near. Only the map is read: a place names
+    nothing the fog hides."""
+    if not hexmap.in_bounds(h):
+        return f"{prep} {h.q},{h.r}".strip()
+    city = hexmap.city_at(h)
+    if city is not None:
+        return f"{prep} {city.name}".strip()
+    terrain = hexmap.terrain_at(h)
+    ground = _GROUND.get(terrain, f"the {terrain}")
+    if prep in ("at", "on"):  # a town is a point; ground has its own preposition
+        prep = "on" if terrain in ("sea", "lake", "steppe") else "in"
+    nearest = min(((c.hex.distance(h), -c.population, c.name, c) for c in hexmap.cities),
+                  default=None, key=lambda t: t[:3])
+    if nearest is None or nearest[0] > _FAR:
+        country = hexmap.country_at(h)
+        of = f" of {hexmap.country_names[country]}" if country else ""
+        return f"{prep} {ground}{of}".strip()
+    dist, _, name, town = nearest
+    if dist == 1:
+        return f"near {name}"
+    (lat, lon), (tlat, tlon) = hexmap.latlon_of_hex(h), hexmap.latlon_of_hex(town.hex)
+    angle = math.degrees(math.atan2(lat - tlat, (lon - tlon) * math.cos(math.radians(tlat))))
+    way = _COMPASS[int(round(angle / 45.0)) % 8]
+    return f"{prep} {ground} {hexmap.distance_km(town.hex, h):.0f} km {way} of {name}".strip()
+
+
 def _own_unit(state: GameState, side: str, uid: str, problems: list[str]):
     unit = state.units.get(uid)
     if unit is None:
@@ -224,16 +268,17 @@ class Move(Command):
         for k, h in enumerate(self.path[1:]):
             i = graph.index(h)
             if i in truth.enemy:
-                events.append(Event("contact", f"{unit.id} ran into the enemy at {_where(ctx, h)} "
-                                    f"and stopped", {"unit": unit.id, "hex": [h.q, h.r]}, reveals=True))
+                events.append(Event("contact", f"{unit_name(unit)} ran into the enemy "
+                                    f"{place(hexmap, h)} and stopped",
+                                    {"unit": unit.id, "hex": [h.q, h.r]}, reveals=True))
                 break
             if i in truth.blocked_end and h == self.path[-1]:
                 break
             walked.append(h)
             spent += costs[k]
             if i in truth.zoc and h != self.path[-1]:
-                events.append(Event("zoc", f"{unit.id} was stopped by an enemy zone of control at "
-                                    f"{_where(ctx, h)}", {"unit": unit.id, "hex": [h.q, h.r]},
+                events.append(Event("zoc", f"{unit_name(unit)} was stopped by an enemy zone of "
+                                    f"control {place(hexmap, h)}", {"unit": unit.id, "hex": [h.q, h.r]},
                                     reveals=True))
                 break
         # A unit cannot end in a hex it may only pass through; step back to the last one it may.
@@ -245,13 +290,14 @@ class Move(Command):
             unit.moves_left = max(0.0, unit.moves_left - spent)
             if graph.index(unit.hex) in truth.zoc:
                 unit.moves_left = 0.0
-            events.insert(0, Event("moved", f"{unit.id} moved to {_where(ctx, unit.hex)}",
+            events.insert(0, Event("moved", f"{unit_name(unit)} moved {place(hexmap, unit.hex, 'to')}",
                                    {"unit": unit.id, "path": [[h.q, h.r] for h in walked]}))
             if ut.is_ground:
                 for h in walked[1:]:
                     events += _capture(state, ctx, unit, h)
         elif not events:
-            events.append(Event("blocked", f"{unit.id} could not move", {"unit": unit.id}, reveals=True))
+            events.append(Event("blocked", f"{unit_name(unit)} could not move", {"unit": unit.id},
+                                reveals=True))
         seen_after = {u.id for u in visible_units(state, hexmap, rules, self.side)}
         new = sorted(seen_after - seen_before)
         if new:
@@ -304,7 +350,7 @@ class Entrench(Command):
         unit = state.units[self.unit]
         unit.entrenchment += 1
         unit.moves_left = 0.0
-        return [Event("entrenched", f"{unit.id} dug in to level {unit.entrenchment}",
+        return [Event("entrenched", f"{unit_name(unit)} dug in to level {unit.entrenchment}",
                       {"unit": unit.id, "level": unit.entrenchment})]
 
 
@@ -425,6 +471,6 @@ def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal
 
 
 __all__ = ["Command", "CommandError", "Context", "EndTurn", "Entrench", "Event", "Game", "Move",
-           "Result", "replay_journal"]
+           "Result", "place", "replay_journal", "unit_name"]
 from game import air as _air  # noqa: E402,F401  (registers air and naval commands)
 from game import combat as _combat  # noqa: E402,F401  (registers Attack)

@@ -217,8 +217,10 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         return [Event("no_fly_zone", f"No-fly zone declared: {zone['name']}", {"zone": zone["id"]},
                       reveals=True)]
     if kind == "lift_no_fly_zone":
+        lifted = next((z for z in state.no_fly_zones if z["id"] == a["zone"]), None)
         state.no_fly_zones = [z for z in state.no_fly_zones if z["id"] != a["zone"]]
-        return [Event("no_fly_zone", f"No-fly zone lifted: {a['zone']}", {"zone": a["zone"]},
+        name = lifted["name"] if lifted else a["zone"]
+        return [Event("no_fly_zone", f"No-fly zone lifted: {name}", {"zone": a["zone"]},
                       reveals=True)]
     if kind == "set_supply":
         if "bases" in a:

@@ -251,14 +251,29 @@ def _in_mask(hexmap, mask, q: int, r: int) -> bool:
     return bool(mask[r, q + (r - (r & 1)) // 2])
 
 
-def seen_text(event: Event, actor: str, side: str, hexmap, mask) -> str:
+def seen_text(event: Event, actor: str, side: str, hexmap, mask, state=None) -> str:
     """The event's words as ``side`` may read them: another side's unit that moves out of
-    sight is seen going, not arriving."""
-    if side == actor or event.kind != "moved" or mask is None:
+    sight is seen going, not arriving; of another side's units that panic, only those in
+    sight are told of. ``state`` gives the units' names (without it, their ids)."""
+    if side == actor or mask is None:
         return event.text
-    path = (event.data or {}).get("path") or []
-    if path and not _in_mask(hexmap, mask, *path[-1]):
-        return f"{event.data.get('unit', 'a unit')} moved out of sight"
+    d = event.data or {}
+    if event.kind == "moved":
+        path = d.get("path") or []
+        if path and not _in_mask(hexmap, mask, *path[-1]):
+            uid = d.get("unit", "a unit")
+            unit = state.units.get(uid) if state is not None else None
+            return f"{unit.name or unit.id if unit is not None else uid} moved out of sight"
+    if event.kind == "panic" and state is not None:
+        # one line a unit, in the order of data["units"]
+        lines = event.text.split("; ")
+        units = [state.units.get(uid) for uid in d.get("units") or []]
+        if any(u is not None and state.side_of(u.faction) == side for u in units):
+            return event.text  # the side's own units (one side panics at a time)
+        seen = [u is not None and _in_mask(hexmap, mask, u.hex.q, u.hex.r) for u in units]
+        if len(lines) == len(units) and any(seen):
+            return "; ".join(line for line, s in zip(lines, seen) if s)
+        return "enemy units panic"
     return event.text
 
 
@@ -423,8 +438,9 @@ class Session:
             visible = [e for e in events if side == actor
                        or event_seen_by(e, actor, side, game.state, game.hexmap, mask)]
             self.last_seen[side] = visible
-            seen = [SeenEvent(at, turn, e.kind, seen_text(e, actor, side, game.hexmap, mask),
-                              actor) for e in visible]
+            seen = [SeenEvent(at, turn, e.kind,
+                              seen_text(e, actor, side, game.hexmap, mask, game.state), actor)
+                    for e in visible]
             if not seen:
                 continue
             log = self.logs[side]

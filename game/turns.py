@@ -29,7 +29,7 @@ def _in_contact(state: GameState, rules: Rules, side: str) -> set:
 
 def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
     from game.air import expire_air_tasks
-    from game.commands import Event
+    from game.commands import Event, unit_name
     from game.movement import map_graph
     from game.supply import supply_maps
 
@@ -70,7 +70,7 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
             if unit.personnel < ut.min_personnel:
                 state.record_loss(unit.faction, "dissolved", unit.personnel)
                 del state.units[unit.id]
-                events.append(Event("dissolved", f"{unit.id}, cut off, has melted away",
+                events.append(Event("dissolved", f"{unit_name(unit)}, cut off, has melted away",
                                     {"unit": unit.id}, reveals=True))
     if cut_off:
         events.append(Event("out_of_supply", f"{len(cut_off)} unit{'s' if len(cut_off) > 1 else ''} "
@@ -81,7 +81,7 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
 def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
     """Broken ground units of ``side`` in contact with the enemy desert in part and fall back."""
     from game.combat import _lose, _remove, _retreat_path, combat_params
-    from game.commands import Event
+    from game.commands import Event, unit_name
 
     share = rules.supply["panic_desertion"]
     if share <= 0:
@@ -103,7 +103,7 @@ def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
         ut = units[unit.type]
         if unit.personnel - gone < ut.min_personnel:
             gone = _remove(state, unit, "deserted", {})
-            lines.append(f"{unit.id} breaks up: {gone:,} desert")
+            lines.append(f"{unit_name(unit)} breaks up: {gone:,} desert")
             panicked.append(unit.id)
             continue
         _lose(state, unit, gone, {})
@@ -113,9 +113,9 @@ def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
         if path is not None:
             unit.hex = path[-1]
             unit.entrenchment = 0
-            lines.append(f"{unit.id} panics: {gone:,} desert and the rest fall back")
+            lines.append(f"{unit_name(unit)} panics: {gone:,} desert and the rest fall back")
         else:
-            lines.append(f"{unit.id} panics: {gone:,} desert")
+            lines.append(f"{unit_name(unit)} panics: {gone:,} desert")
         panicked.append(unit.id)
     if not panicked:
         return []

@@ -232,6 +232,37 @@ def test_civilians_only_in_urban_hexes():
     assert game.state.civilians == {}
 
 
+def test_a_strikes_text_names_the_wing_the_place_and_what_broke_up():
+    game = strike_game()
+    st = game.state
+    st.units["us-air"].name = "USAF strike wing"
+    st.units["isis-3"].name = "Mosul armoured column"
+    st.units["isis-3"].personnel = 305  # mechanized dissolves below 300
+    target = st.units["isis-3"].hex
+    for seed in range(50):
+        s = st.copy()
+        s.rng = np.random.default_rng(seed)
+        events = AirMission("coalition", "us-air", "strike", target).apply(s, game.ctx)
+        text = next(e for e in events if e.kind == "air_mission").text
+        assert text.startswith("USAF strike wing struck the steppe ")
+        assert " km " in text and " of " in text and f"{target.q},{target.r}" not in text
+        if "isis-3" not in s.units:
+            assert text.endswith("Mosul armoured column broken up")
+            break
+    else:
+        pytest.fail("no strike broke up a unit just above its minimum strength")
+    # On a town, the town's name.
+    st.units["isis-3"].hex = TIKRIT + Hex(1, 0)
+    st.units["iraq-2"].hex = TIKRIT + Hex(2, 0)
+    add(game, id="isis-t", name="Tikrit emirate", type="militia", faction="isis", place="Tikrit",
+        personnel=2000)
+    game.state.units["us-1"].hex = TIKRIT + Hex(-1, 0)
+    events = ok(game, AirMission("coalition", "us-air", "strike", TIKRIT))
+    mission = next(e for e in events if e.kind == "air_mission")
+    assert mission.text.startswith("USAF strike wing struck Tikrit with ")
+    assert mission.data["hex"] == [TIKRIT.q, TIKRIT.r] and mission.data["wing"] == "us-air"
+
+
 def test_unit_broken_up_when_below_its_minimum():
     game = strike_game()
     st = game.state

@@ -220,6 +220,46 @@ def test_move_and_capture(game):
     assert not game.can_undo  # taking a town is news to everyone
 
 
+def test_a_moves_text_names_the_unit_and_the_place(game):
+    """The log reads like a wargame's: the unit by its name, the place by its town."""
+    st = game.state
+    m = hexmap()
+    u = st.units["isis-1"]  # at Raqqa
+    u.name = "Raqqa garrison"
+    raqqa = m.find_city("Raqqa").hex
+    beside = next(h for h in raqqa.neighbors() if m.city_at(h) is None
+                  and m.terrain_at(h) in ("desert", "steppe") and not st.units_at(h))
+    res = game.execute(Move("jihadist", "isis-1", [raqqa, beside]))
+    assert res.ok, res.problems
+    moved = next(e for e in res.events if e.kind == "moved")
+    assert moved.text == "Raqqa garrison moved near Raqqa"
+    assert moved.data == {"unit": "isis-1", "path": [[raqqa.q, raqqa.r], [beside.q, beside.r]]}
+    res = game.execute(Move("jihadist", "isis-1", [beside, raqqa]))
+    assert next(e for e in res.events if e.kind == "moved").text == "Raqqa garrison moved to Raqqa"
+    # Away from towns: the ground, and how far and which way from the nearest town.
+    u.name = ""
+    u.moves_left = 10.0
+    east = raqqa + Hex(3, 0)
+    res = game.execute(Move("jihadist", "isis-1", path_for(game, "isis-1", east)))
+    assert res.ok, res.problems
+    text = next(e for e in res.events if e.kind == "moved").text
+    assert text == f"isis-1 moved to the {m.terrain_at(east)} 30 km east of Raqqa"  # no name: id
+
+
+def test_places_on_the_map():
+    from game.commands import place
+
+    m = hexmap()
+    tikrit = m.find_city("Tikrit").hex
+    assert place(m, tikrit, "") == "Tikrit" and place(m, tikrit, "over") == "over Tikrit"
+    beside = next(h for h in tikrit.neighbors() if m.city_at(h) is None)
+    assert place(m, beside, "to") == place(m, beside, "") == "near Tikrit"
+    south = next(h for h in (tikrit + Hex(-1, 3), tikrit + Hex(0, 3), tikrit + Hex(-2, 3))
+                 if m.city_at(h) is None and all(c.hex.distance(h) > 2 for c in m.cities))
+    assert place(m, south).endswith("km south of Tikrit") and place(m, south).startswith(("in ", "on "))
+    assert "," not in place(m, south)  # no coordinates
+
+
 def test_end_turn_cycles_sides_and_date(game):
     st = game.state
     assert (st.turn, st.active_side, st.date.isoformat()) == (1, "jihadist", "2014-06-04")

@@ -197,12 +197,40 @@ def test_what_another_side_reads_of_a_move(fresh):
     assert event_seen_by(moved, "jihadist", "coalition", g.state, g.hexmap, mask)
     assert seen_text(moved, "jihadist", "coalition", g.hexmap, mask) == "nobody-here moved out of sight"
     assert seen_text(moved, "jihadist", "jihadist", g.hexmap, mask) == moved.text
+    # By the unit's name, where it has one: the name, not where it went.
+    named = Event("moved", f"{mover.name} moved to {b.q},{b.r}",
+                  {"unit": mover.id, "path": [[a.q, a.r], [b.q, b.r]]})
+    assert mover.name
+    assert seen_text(named, "jihadist", "coalition", g.hexmap, mask, g.state) \
+        == f"{mover.name} moved out of sight"
     nothing = np.zeros_like(mask)
     assert not event_seen_by(moved, "jihadist", "coalition", g.state, g.hexmap, nothing)
     spotted = Event("spotted", "1 enemy unit sighted", {"units": [mover.id]})
     assert not event_seen_by(spotted, "coalition", "jihadist", g.state, g.hexmap, mask)
     news = Event("message", "Iraq orders the coalition out", {})
     assert event_seen_by(news, "coalition", "jihadist", g.state, g.hexmap, nothing)
+
+
+def test_another_side_reads_only_of_the_panics_it_sees(fresh):
+    import numpy as np
+
+    from game.commands import Event
+    from game.session import seen_text
+
+    g = fresh.game
+    one, two = [u for u in g.state.units_of_side("baathist") if u.type == "infantry"][:2]
+    mask = np.zeros((g.hexmap.rows, g.hexmap.cols), dtype=bool)
+    h = one.hex
+    mask[h.r, h.q + (h.r - (h.r & 1)) // 2] = True  # one is seen, two is not
+    assert not mask[two.hex.r, two.hex.q + (two.hex.r - (two.hex.r & 1)) // 2]
+    panic = Event("panic", f"{one.name} panics: 300 desert; {two.name} panics: 200 desert",
+                  {"units": [one.id, two.id]})
+    assert seen_text(panic, "coalition", "jihadist", g.hexmap, mask, g.state) \
+        == f"{one.name} panics: 300 desert"
+    assert seen_text(panic, "coalition", "jihadist", g.hexmap, np.zeros_like(mask), g.state) \
+        == "enemy units panic"
+    assert seen_text(panic, "coalition", "baathist", g.hexmap, np.zeros_like(mask), g.state) \
+        == panic.text  # their own
 
 
 def test_a_new_games_seed_is_in_the_range_the_new_game_screen_shows():
