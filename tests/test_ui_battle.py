@@ -610,3 +610,24 @@ def test_an_attack_says_what_came_of_it_and_the_end_shows_everything(app):
     app.step([], dt=0.016)
     scene._refresh_world()
     assert scene._seen_ids == set(state.units) and scene._mask is None
+
+
+def test_the_side_to_move_is_named_in_its_own_colour(app):
+    """The top bar names the side to move in the colour of its counters' family, whatever its
+    place among the sides, in either palette."""
+    import numpy as np
+
+    from game.ui.counters import on_dark, side_colour
+
+    for palette in ("standard", "colour-blind"):
+        app.settings.palette = palette
+        session, scene = _battle(app, {"jihadist": Seat("human")})
+        _dismiss(app, scene)
+        app.step([], dt=0.016)
+        assert scene.palette.side("jihadist") == side_colour("jihadist", palette)
+        want = on_dark(side_colour("jihadist", palette))
+        assert scene._side_colour("jihadist") == want
+        bar = pygame.surfarray.array3d(app.screen.subsurface((0, 0, app.screen.get_width(),
+                                                             scene.top_h)))
+        assert (bar.reshape(-1, 3) == np.array(want)).all(axis=1).any()
+        app.pop()

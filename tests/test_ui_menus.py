@@ -208,9 +208,37 @@ def test_map_preview_shows_sides_and_is_cached(app):
     assert menus.map_preview(entry.scenario, "standard") is a
     b = menus.map_preview(entry.scenario, "colour-blind")
     pix = pygame.surfarray.array3d(a).reshape(-1, 3)
-    for i in range(len(entry.scenario.sides)):
-        assert (pix == W.side_colour("standard", i)).all(axis=1).any()
-    assert not (pygame.surfarray.array3d(b).reshape(-1, 3) == W.side_colour("standard", 0)).all(axis=1).any()
+    sides = [s["id"] for s in entry.scenario.sides]
+    for side in sides:
+        assert (pix == W.side_colour("standard", side, sides)).all(axis=1).any()
+    assert not (pygame.surfarray.array3d(b).reshape(-1, 3)
+                == W.side_colour("standard", "coalition")).all(axis=1).any()
+
+
+def test_a_side_has_one_colour_on_every_screen(app):
+    """The coalition is blue, the Ba'athists red, the jihadists black, wherever they are shown,
+    whatever their place in a scenario's list; the colour-blind palette has its own three."""
+    from game.ui.counters import FACTION_COLOURS, Palette, side_colour
+
+    assert side_colour("coalition") == FACTION_COLOURS["us"] == (70, 110, 190)
+    for palette in ("standard", "colour-blind"):
+        colours = {s: W.side_colour(palette, s, ["jihadist", "baathist", "coalition"])
+                   for s in ("coalition", "baathist", "jihadist")}
+        assert len(set(colours.values())) == 3
+        for s, c in colours.items():
+            assert W.side_colour(palette, s, ["coalition", "baathist", "jihadist"]) == c
+            assert W.side_colour(palette, s) == c
+        pal = Palette({"isis": ("Islamic State", "jihadist"), "us": ("United States", "coalition"),
+                       "assad": ("Assad", "baathist")}, palette, ["jihadist", "baathist", "coalition"])
+        assert {s: pal.side(s) for s in colours} == colours
+    # ISIS's counters are the jihadists' black; the standard coalition counters are its blue.
+    pal = Palette({"isis": ("Islamic State", "jihadist"), "us": ("United States", "coalition")})
+    assert pal.colour("isis") == (40, 40, 40) and pal.side("jihadist") == (45, 45, 45)
+    assert pal.side("coalition") == pal.colour("us") == (70, 110, 190)
+    # Sides of a scenario of one's own: the spare colours, by their place among such sides.
+    mine = ["red", "blue"]
+    assert W.side_colour("standard", "red", mine) != W.side_colour("standard", "blue", mine)
+    assert W.side_colour("standard", 0) == W.side_colour("standard", "coalition")
 
 
 # -- hand-over ---------------------------------------------------------------------------------

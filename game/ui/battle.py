@@ -226,7 +226,7 @@ class BattleScene(Scene):
         self.fonts = Fonts(self.scale)
         state = self.session.game.state
         factions = {f: (fac.name, fac.side) for f, fac in state.factions.items()}
-        self.palette = Palette(factions, s.palette)
+        self.palette = Palette(factions, s.palette, state.sides)
         self.art = CounterArt(self.palette, self.symbols,
                               {f: abbreviation(f, fac.name) for f, fac in state.factions.items()})
         self._base_key = None
@@ -1152,7 +1152,7 @@ class BattleScene(Scene):
         s = self.view.scale
         w, h = surf.get_size()
         for z in state.no_fly_zones:
-            colour = self._side_colour(z["side"])
+            colour = self.palette.side(z["side"])
             layer = pygame.Surface((w, h), pygame.SRCALPHA)
             xs, ys = [], []
             zone = {Hex(int(q), int(r)) for q, r in z["hexes"]}
@@ -1461,13 +1461,8 @@ class BattleScene(Scene):
             b.draw(screen, f, b.rect.collidepoint(self.mouse))
 
     def _side_colour(self, side: str):
-        colours = [(236, 120, 100), (120, 170, 240), (150, 210, 120)]
-        if self.app.settings.palette == "colour-blind":
-            colours = [(230, 159, 0), (86, 180, 233), (0, 158, 115)]
-        try:
-            return colours[self.state.sides.index(side) % len(colours)]
-        except ValueError:
-            return INK
+        """The side's colour for its name on the dark bars and panel (game.ui.counters)."""
+        return self.palette.side_text(side) if side in self.state.sides else INK
 
     def _panel_rows(self) -> list[tuple[str, object, tuple]]:
         f = self.fonts

@@ -10,6 +10,11 @@ shown, size and palette, so a frame only blits.
 Two palettes: the standard one gives each faction its own colour; the colour-blind one (the
 Okabe-Ito colours) gives each side a hue that stays apart under the common colour-vision
 deficiencies, with factions of a side told apart by lightness and by their abbreviation.
+
+This module is also where a *side's* colour comes from (``side_colour``), on every screen: the
+new game's swatches and map preview, the battle screen's bars and zones, the hand-over. A
+side's colour is the family its factions' counters share (the coalition blue, the Ba'athists
+red, the jihadists black), never its place in a scenario's list of sides.
 """
 
 from __future__ import annotations
@@ -35,9 +40,12 @@ FACTION_COLOURS = {
 }
 SIDE_FAMILIES = {"coalition": (70, 110, 190), "baathist": (190, 70, 60),
                  "jihadist": (45, 45, 45)}
+SPARE = [(46, 160, 70), (232, 168, 28), (150, 74, 196), (120, 120, 120)]
 # Okabe-Ito: blue, vermillion, orange, bluish green, reddish purple, sky blue, yellow.
 CB_SIDES = {"coalition": (0, 114, 178), "baathist": (213, 94, 0), "jihadist": (40, 40, 40)}
 CB_SPARE = [(0, 158, 115), (204, 121, 167), (86, 180, 233), (230, 159, 0)]
+# The sides of the bundled scenarios, in their usual order.
+USUAL_SIDES = ("coalition", "baathist", "jihadist")
 
 ABBREVIATIONS = {
     "us": "US", "uk": "UK", "france": "FR", "canada": "CA", "australia": "AU",
@@ -77,20 +85,48 @@ def strength_text(personnel: int) -> str:
     return f"{int(round(p / 1000))}k"
 
 
-class Palette:
-    """Faction -> counter colour, for the standard or the colour-blind palette."""
+def side_colour(side: str, palette: str = "standard", sides=()) -> tuple[int, int, int]:
+    """A side's one colour in ``palette``. A side the bundled scenarios do not have takes a
+    spare colour by its place among such sides in ``sides`` (the game's sides, in order)."""
+    known, spare = (CB_SIDES, CB_SPARE) if palette == "colour-blind" else (SIDE_FAMILIES, SPARE)
+    if side in known:
+        return known[side]
+    others = [s for s in sides if s not in known]
+    k = others.index(side) if side in others else len(others)
+    return spare[k % len(spare)]
 
-    def __init__(self, factions: dict[str, tuple[str, str]], name: str = "standard"):
-        """``factions``: id -> (name, side id)."""
+
+def on_dark(colour) -> tuple[int, int, int]:
+    """The same colour, lightened until words in it read on the screens' dark panels (the
+    jihadists' black as a grey)."""
+    t = 0.0
+    while _luma(_mix(colour, (255, 255, 255), t)) < 150 and t < 1.0:
+        t += 0.05
+    return _mix(colour, (255, 255, 255), t)
+
+
+def swatch_edge(colour) -> tuple[int, int, int]:
+    """An edge that sets a patch of ``colour`` off the map or a panel: light round the dark."""
+    return (236, 232, 218) if _luma(colour) < 90 else (20, 20, 20)
+
+
+class Palette:
+    """Faction -> counter colour, and side -> colour, for the standard or the colour-blind
+    palette."""
+
+    def __init__(self, factions: dict[str, tuple[str, str]], name: str = "standard",
+                 sides=None):
+        """``factions``: id -> (name, side id); ``sides``: the game's sides in order (by
+        default as the factions name them)."""
         self.name = name
         self.colours: dict[str, tuple[int, int, int]] = {}
         by_side: dict[str, list[str]] = {}
         for fid, (_, side) in sorted(factions.items()):
             by_side.setdefault(side, []).append(fid)
-        spare = iter(CB_SPARE)
+        self.sides = list(sides) if sides is not None else list(by_side)
         for side, fids in by_side.items():
             if name == "colour-blind":
-                base = CB_SIDES.get(side) or next(spare, (120, 120, 120))
+                base = self.side(side)
                 for k, fid in enumerate(fids):
                     # Lightness steps within the side's hue: the hue tells the side.
                     t = (k % 4) * 0.16
@@ -100,7 +136,7 @@ class Palette:
                 for fid in fids:
                     c = FACTION_COLOURS.get(fid)
                     if c is None:
-                        base = SIDE_FAMILIES.get(side, (120, 120, 120))
+                        base = self.side(side)
                         h = hashlib.blake2b(fid.encode(), digest_size=2).digest()
                         c = _mix(base, (255, 255, 255) if h[0] & 1 else (0, 0, 0),
                                  0.15 + 0.3 * h[1] / 255)
@@ -108,6 +144,14 @@ class Palette:
 
     def colour(self, faction: str):
         return self.colours.get(faction, (120, 120, 120))
+
+    def side(self, side: str) -> tuple[int, int, int]:
+        """The side's colour, as every screen shows it."""
+        return side_colour(side, self.name, self.sides)
+
+    def side_text(self, side: str) -> tuple[int, int, int]:
+        """The side's colour for its name written on a dark panel."""
+        return on_dark(self.side(side))
 
 
 def _draw_symbol(surf: pygame.Surface, symbol: str, box: pygame.Rect, w: int) -> None:
@@ -270,5 +314,5 @@ class CounterArt:
         return surf
 
 
-__all__ = ["ABBREVIATIONS", "CounterArt", "FACTION_COLOURS", "Palette", "abbreviation",
-           "strength_text"]
+__all__ = ["ABBREVIATIONS", "CounterArt", "FACTION_COLOURS", "Palette", "USUAL_SIDES", "abbreviation",
+           "on_dark", "side_colour", "strength_text", "swatch_edge"]

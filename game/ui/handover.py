@@ -82,9 +82,7 @@ class HandoverScene(Scene):
             self._draw_summary(screen, w, h, s)
 
     def _colour(self):
-        sides = self.session.game.state.sides
-        i = sides.index(self.side) if self.side in sides else 0
-        return W.side_colour(self.app.settings.palette, i)
+        return W.side_colour(self.app.settings.palette, self.side, self.session.game.state.sides)
 
     def _draw_pass(self, screen, w, h, s):
         big = W.font(W.scaled(52, s), bold=True)
@@ -95,6 +93,8 @@ class HandoverScene(Scene):
         bar = pygame.Rect(0, 0, min(w - 80, W.scaled(520, s)), W.scaled(8, s))
         bar.center = (w // 2, cy - W.scaled(90, s))
         pygame.draw.rect(screen, self._colour(), bar, border_radius=W.scaled(4, s))
+        if sum(self._colour()) < 240:  # the jihadists' black, on the dark backdrop
+            pygame.draw.rect(screen, W.MUTED, bar, 1, border_radius=W.scaled(4, s))
         title = f"{self.side_name} to move"
         fnt, size = big, W.scaled(52, s)
         while fnt.size(title)[0] > w - 60 and size > 16:

@@ -22,6 +22,7 @@ from pygame_gui.elements import UIButton, UIImage, UILabel, UISelectionList, UIT
 from game import __version__
 from game.ai import DIFFICULTIES
 from game.ui import widgets as W
+from game.ui.counters import swatch_edge
 from game.ui.settings import AI_SPEEDS, PALETTES, UI_SCALES, saves_dir
 
 
@@ -201,12 +202,12 @@ def map_preview(scenario, palette: str) -> pygame.Surface:
         _preview_base["terrain"] = r.render(PREVIEW_SCALE, places=False)
     surf = _preview_base["terrain"].copy()
     hexmap = r.hexmap
-    side_index = {s["id"]: i for i, s in enumerate(scenario.sides)}
+    sides = [s["id"] for s in scenario.sides]
     faction_side = {f["id"]: f["side"] for f in scenario.factions}
 
     def colour(faction):
         side = faction_side.get(faction)
-        return None if side is None else W.side_colour(palette, side_index[side])
+        return None if side is None else W.side_colour(palette, side, sides)
 
     def at(h: Hex):
         x, y = r.hex_center(h, PREVIEW_SCALE)
@@ -228,7 +229,7 @@ def map_preview(scenario, palette: str) -> pygame.Surface:
             continue
         q, rr = u["hex"]
         x, y = at(Hex(q, rr))
-        pygame.draw.circle(surf, (20, 20, 20), (x, y), 4)
+        pygame.draw.circle(surf, swatch_edge(c), (x, y), 4)
         pygame.draw.circle(surf, c, (x, y), 3)
     if len(_previews) > 24:
         _previews.clear()
@@ -387,7 +388,8 @@ class NewGameScene(W.GuiScene):
         for i, side in enumerate(sc.sides):
             kind, level = seats[side["id"]]
             keep(UIImage(pygame.Rect(r.x, y + px(12), px(14), px(14)),
-                         _swatch(W.side_colour(self.app.settings.palette, i)), m))
+                         _swatch(W.side_colour(self.app.settings.palette, side["id"],
+                                               [s["id"] for s in sc.sides])), m))
             body = W.font(W.scaled(W.BODY, self.scale))
             keep(_label(m, (r.x + px(22), y, name_w, px(38)),
                         W.fit_text(side["name"], body, name_w - px(16))))

@@ -17,6 +17,8 @@ import os
 import pygame
 import pygame_gui
 
+from game.ui.counters import USUAL_SIDES
+from game.ui.counters import side_colour as colour_of
 from game.ui.scene import Scene
 
 # -- colours -----------------------------------------------------------------------------------
@@ -32,19 +34,15 @@ BACKDROP_LINE = (34, 39, 32)
 PANEL = (33, 38, 31)
 PANEL_EDGE = (84, 95, 70)
 
-# Side colours by the order of a scenario's sides: standard, and the Okabe-Ito set that
-# people with the common kinds of colour blindness can tell apart.
-SIDE_COLOURS = {
-    "standard": ((206, 52, 40), (40, 104, 206), (46, 160, 70), (232, 168, 28), (150, 74, 196),
-                 (30, 30, 30)),
-    "colour-blind": ((213, 94, 0), (0, 114, 178), (0, 158, 115), (230, 159, 0), (204, 121, 167),
-                     (86, 180, 233)),
-}
-
-
-def side_colour(palette: str, index: int) -> tuple[int, int, int]:
-    colours = SIDE_COLOURS.get(palette, SIDE_COLOURS["standard"])
-    return colours[index % len(colours)]
+def side_colour(palette: str, side, sides=()) -> tuple[int, int, int]:
+    """A side's one colour, the same on every screen (``game.ui.counters.side_colour``): by
+    its id, with the game's ``sides`` in order for sides the bundled scenarios do not have. A
+    number is a side's place in the usual order of the bundled scenarios, for a caller that
+    knows only that."""
+    if isinstance(side, int):
+        sides = list(USUAL_SIDES) + [f"side {k + 1}" for k in range(len(USUAL_SIDES), side + 1)]
+        side = sides[side]
+    return colour_of(side, palette, sides)
 
 
 def hex_colour(rgb) -> str:
