@@ -209,7 +209,8 @@ def test_every_leader_of_the_phase_is_there(sid):
         "2015-raqqa": {("us", ("Rand Paul",)), ("isis", ("Abu Omar al-Shishani",))},
         "2017-pro-assad-offensive": set(),
         "2018-withdrawal": {("uk", ("Ed Miliband",)), ("canada", ("Justin Trudeau",))},
-        "2021-fall-of-damascus": set(),
+        # the same leaders: the event lowers the abandoned army's quality
+        "2021-fall-of-damascus": {("syrian_opposition", ("Abdullah al-Bashir", "Salim Idris"))},
         "campaign": {("us", ("Rand Paul",)), ("isis", ("Abu Omar al-Shishani",)),
                      ("uk", ("Ed Miliband",)), ("canada", ("Justin Trudeau",)),
                      ("syrian_opposition", ("Abdullah al-Bashir", "Salim Idris"))},
@@ -538,3 +539,13 @@ def test_campaign_retaking_damascus_ends_the_war_once_the_coalition_has_gone():
     advance_to(game, turns["airstrikes-end"])  # the coalition leaves with Damascus Ba'athist
     assert "baath-returns" in st.fired and st.over and st.winner == "baathist"
     assert (st.date.year, st.date.month) == (2020, 10)
+
+
+def test_fall_of_damascus_the_government_fights_alone_and_worn_down():
+    game = new_game("2021-fall-of-damascus")
+    st = game.state
+    assert "alone" in st.fired
+    assert st.factions["syrian_opposition"].quality == pytest.approx(0.6)
+    assert st.factions["assad"].quality == pytest.approx(0.9)
+    gov = [u for u in st.units.values() if u.faction == "syrian_opposition"]
+    assert gov and all(u.morale == 35 for u in gov)
