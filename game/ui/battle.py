@@ -1492,7 +1492,9 @@ class BattleScene(Scene):
                              f"{MISSION_NAMES[self.mission]} (1 strike, 2 support, 3 patrol)",
                              f.small, MUTED))
             if len(self.attackers) > 1:
-                rows.append((f"Attacking together: {', '.join(self.attackers)}", f.small, BRASS))
+                names = [self.state.units[a].name or a if a in self.state.units else a
+                         for a in self.attackers]
+                rows.append((f"Attacking together: {', '.join(names)}", f.small, BRASS))
             rows.append(("", None, None))
         rows += self._preview_rows()
         if self.hover is not None and self.preview is None:
