@@ -40,8 +40,8 @@ from game.ui.scene import Scene
 PAN_SPEED = 900  # screen pixels a second for the keys and the screen edges
 EDGE_ZONE = 6  # pixels at the window's edge that pan the map
 DRAG_START = 6  # pixels the mouse must move with a button down before it drags the map
-AI_DELAY = {"slow": 0.7, "normal": 0.3, "fast": 0.08, "skip": 0.0}  # pause after a seen command
-AI_HEX_TIME = {"slow": 0.14, "normal": 0.07, "fast": 0.025, "skip": 0.0}  # seconds a hex
+AI_DELAY = {"slow": 0.6, "normal": 0.18, "fast": 0.06, "skip": 0.0}  # pause after a seen command
+AI_HEX_TIME = {"slow": 0.12, "normal": 0.045, "fast": 0.02, "skip": 0.0}  # seconds a hex
 FOG_STEP = 4  # the fog is worked out per block of this many pixels
 FIGHTS = ("attack", "air_mission", "naval_strike", "shot_down")  # events flashed on their hex
 MISSION_KEYS = {pygame.K_1: "strike", pygame.K_2: "cas", pygame.K_3: "patrol"}
@@ -1738,11 +1738,9 @@ class BattleScene(Scene):
         key = (self._world_key, self.map_rect.size, self.scale)
 
         def render():
-            from game.ledger import format_ledger, ledger_table
+            from game.ledger import format_ledger, phase_table
 
-            sc = self.session.scenario
-            hist = (sc.history.get("casualties") if sc is not None else None) or None
-            text = format_ledger(ledger_table(self.state, hist))
+            text = format_ledger(phase_table(self.state, self.session.game.setup))
             path = pygame.font.match_font("dejavusansmono,liberationmono,notosansmono,monospace")
             mono = pygame.font.Font(path, sz(12.5, self.scale)) if path else self.fonts.small
             lines = text.splitlines()

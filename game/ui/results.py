@@ -151,20 +151,12 @@ def casualty_rows(session) -> tuple[list[tuple], str]:
     """The chart's rows (label, game, source, low, high) and the title of the figures: the
     phase's own historical figures if the scenario gives them, else the whole war's scaled
     to the phase's share of its days."""
-    from game.ledger import HistoryError, ledger_table, war_share
+    from game.ledger import HistoryError, phase_table
 
     st = session.game.state
-    setup = session.game.setup
-    figures = (setup.get("history") or {}).get("casualties") or None
-    scale = None
+    figures = (session.game.setup.get("history") or {}).get("casualties") or None
     try:
-        if figures is None:
-            import datetime as dt
-
-            start = dt.date.fromisoformat(setup.get("start_date", st.start_date.isoformat()))
-            end = dt.date.fromisoformat(setup.get("end_date", st.date.isoformat()))
-            scale = war_share(start, end) or None
-        table = ledger_table(st, figures, scale)
+        table = phase_table(st, session.game.setup)
     except (HistoryError, ValueError, KeyError) as exc:
         return [], f"no historical figures ({exc})"
     # Set against the whole war, only the categories of the factions in this game are drawn
