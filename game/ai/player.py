@@ -206,7 +206,7 @@ class AIPlayer:
             town = self.map.city_by_id(cid).hex
             room = int(self.rules.movement["stack_limit"]) - sum(
                 1 for x in known() if x.hex == town and self.rules.unit_type(x.type).is_ground)
-            near = sorted((u for u in ground if u.hex != town and 0 < room
+            near = sorted((u for u in ground if u.hex != town
                            and not u.done and u.id not in acted and u.id not in garrison
                            and u.moves_left > 0 and self.rules.unit_type(u.type).zoc
                            and not (u.morale is not None
