@@ -36,6 +36,9 @@ PUBLIC_EVENTS = frozenset({
     "new_turn", "side_to_move", "message", "war", "peace", "city_taken", "faction", "leaders",
     "no_fly_zone", "no_fly_zone_lifted", "game_over", "withdrawal",
 })
+# What befalls the side to move as its turn begins (supply, panic): its own news, even to the
+# side whose end of turn brought it about.
+OWNERS_NEWS = frozenset({"out_of_supply", "panic", "dissolved"})
 # Scenario events a player is shown in a message box, not only in the log.
 NEWS_EVENTS = frozenset({"message", "war", "peace", "withdrawal", "faction", "no_fly_zone",
                          "no_fly_zone_lifted"})
@@ -214,7 +217,7 @@ def event_seen_by(event: Event, actor: str, side: str, state, hexmap, mask) -> b
     """Whether ``side`` learns of an event of ``actor``'s command, ``mask`` being what the side
     sees (rows, cols) after it: its own commands and public news always; another side's moves
     and fights where they touch a hex it sees, or one of its units."""
-    if side == actor or event.kind in PUBLIC_EVENTS:
+    if (side == actor and event.kind not in OWNERS_NEWS) or event.kind in PUBLIC_EVENTS:
         return True
     mine = {f for f, fac in state.factions.items() if fac.side == side}
     if event.kind == "spotted":  # the mover's own news: what it now sees
@@ -255,7 +258,7 @@ def seen_text(event: Event, actor: str, side: str, hexmap, mask, state=None) -> 
     """The event's words as ``side`` may read them: another side's unit that moves out of
     sight is seen going, not arriving; of another side's units that panic, only those in
     sight are told of. ``state`` gives the units' names (without it, their ids)."""
-    if side == actor or mask is None:
+    if (side == actor and event.kind not in OWNERS_NEWS) or mask is None:
         return event.text
     d = event.data or {}
     if event.kind == "moved":

@@ -239,3 +239,25 @@ def test_a_new_games_seed_is_in_the_range_the_new_game_screen_shows():
     seeds = {fresh_seed() for _ in range(200)}
     assert all(1 <= s <= 999_999 for s in seeds)
     assert len(seeds) > 150  # not one seed over and over
+
+
+def test_the_side_ending_its_turn_reads_only_what_it_sees_of_the_next_sides_troubles(fresh):
+    """The panics and supply losses at the start of a side's turn come of the previous side's
+    end of turn, but they are the new side's news: the previous side learns only what it sees."""
+    import numpy as np
+
+    from game.commands import Event
+    from game.session import event_seen_by, seen_text
+
+    g = fresh.game
+    one, two = [u for u in g.state.units_of_side("baathist") if u.type == "infantry"][:2]
+    nothing = np.zeros((g.hexmap.rows, g.hexmap.cols), dtype=bool)
+    cut = Event("out_of_supply", "2 units out of supply", {"units": [one.id, two.id]})
+    panic = Event("panic", f"{one.name} panics: 300 desert; {two.name} panics: 200 desert",
+                  {"units": [one.id, two.id]})
+    # The jihadists ended the turn that brought these about; they see neither unit.
+    assert not event_seen_by(cut, "jihadist", "jihadist", g.state, g.hexmap, nothing)
+    assert not event_seen_by(panic, "jihadist", "jihadist", g.state, g.hexmap, nothing)
+    assert seen_text(panic, "jihadist", "jihadist", g.hexmap, nothing, g.state) == "enemy units panic"
+    assert event_seen_by(cut, "jihadist", "baathist", g.state, g.hexmap, nothing)
+    assert seen_text(panic, "jihadist", "baathist", g.hexmap, nothing, g.state) == panic.text
