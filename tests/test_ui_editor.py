@@ -548,29 +548,25 @@ def test_a_place_typed_in_the_unit_and_depot_forms(app, tmp_path):
     frame(app)
     shown = " ".join(getattr(w, "text", "") for w in scene.form.widgets)
     assert "Its place is not on the map: type one" in shown
-    entry = find(app, scene, "on_text", lambda w: w.get_text() == "Nowhere")
-    click(app, entry)
-    key(app, pygame.K_END)
-    for _ in "Nowhere":
-        key(app, pygame.K_BACKSPACE)
+
+    def clear_place(old):
+        """Empty the place field that shows ``old``, as a person would with the keys."""
+        click(app, find(app, scene, "on_text", lambda w: w.get_text() == old))
+        key(app, pygame.K_END)
+        for _ in old:
+            key(app, pygame.K_BACKSPACE)
+
+    clear_place("Nowhere")
     type_text(app, "Samarra")
     key(app, pygame.K_RETURN)
     assert get(scene.ed.doc, lost.target["path"] + ".place") == "Samarra"
     assert not scene.issues
     # a hex typed as q,r, and an empty field refused with a reason, changing nothing
-    entry = find(app, scene, "on_text", lambda w: w.get_text() == "Samarra")
-    click(app, entry)
-    key(app, pygame.K_END)
-    for _ in "Samarra":
-        key(app, pygame.K_BACKSPACE)
+    clear_place("Samarra")
     key(app, pygame.K_RETURN)
     assert get(scene.ed.doc, lost.target["path"] + ".place") == "Samarra"
     assert "place is needed" in scene.status[0]
-    entry = find(app, scene, "on_text", lambda w: w.get_text() == "Samarra")  # shown again
-    click(app, entry)
-    key(app, pygame.K_END)
-    for _ in "Samarra":
-        key(app, pygame.K_BACKSPACE)
+    clear_place("Samarra")  # shown again
     type_text(app, "60, 40")
     key(app, pygame.K_RETURN)
     assert get(scene.ed.doc, lost.target["path"] + ".place") == [60, 40]
