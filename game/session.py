@@ -435,11 +435,13 @@ class Session:
         game = self.game
         at = len(game.journal)
         self.last_seen = {}
+        # The actor sees all of its own command but what befalls the next side to move.
+        owners_news = any(e.kind in OWNERS_NEWS for e in events)
         for side in sorted(self.watchers | set(self.humans())):
-            mask = None if side == actor else visible_mask(game.state, game.hexmap, game.rules,
-                                                           side)
-            visible = [e for e in events if side == actor
-                       or event_seen_by(e, actor, side, game.state, game.hexmap, mask)]
+            mask = None if side == actor and not owners_news else \
+                visible_mask(game.state, game.hexmap, game.rules, side)
+            visible = [e for e in events
+                       if event_seen_by(e, actor, side, game.state, game.hexmap, mask)]
             self.last_seen[side] = visible
             seen = [SeenEvent(at, turn, e.kind,
                               seen_text(e, actor, side, game.hexmap, mask, game.state), actor)

@@ -261,3 +261,23 @@ def test_the_side_ending_its_turn_reads_only_what_it_sees_of_the_next_sides_trou
     assert seen_text(panic, "jihadist", "jihadist", g.hexmap, nothing, g.state) == "enemy units panic"
     assert event_seen_by(cut, "jihadist", "baathist", g.state, g.hexmap, nothing)
     assert seen_text(panic, "jihadist", "baathist", g.hexmap, nothing, g.state) == panic.text
+
+
+def test_the_log_of_the_side_ending_its_turn_keeps_out_the_next_sides_unseen_troubles(fresh):
+    """Through the session's own filing: the side whose end of turn brings another side's
+    supply losses reads of them only where it sees the units."""
+    import numpy as np
+
+    from game.commands import Event
+    from game.visibility import visible_mask
+
+    g = fresh.game
+    seen = visible_mask(g.state, g.hexmap, g.rules, "jihadist")
+    hidden = [u for u in g.state.units_of_side("baathist")
+              if not seen[u.hex.r, u.hex.q + (u.hex.r - (u.hex.r & 1)) // 2]]
+    assert hidden
+    fresh.watchers.add("jihadist")
+    cut = Event("out_of_supply", "1 unit out of supply", {"units": [hidden[0].id]})
+    fresh._file([cut], "jihadist", g.state.turn)
+    assert cut not in fresh.last_seen["jihadist"]
+    assert all(e.text != cut.text for e in fresh.logs["jihadist"])
