@@ -205,6 +205,8 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
             fac.leader_bonus = float(a["leader_bonus"])
         if "quality" in a:
             fac.quality = float(a["quality"])
+        if "resolve" in a:
+            fac.resolve = float(a["resolve"])
         return [Event("leaders", f"{fac.name}: {', '.join(fac.leaders)}", {"faction": fac.id},
                       reveals=True)]
     if kind == "set_category":

@@ -85,6 +85,7 @@ class Faction:
     quality: float = 1.0  # training and equipment: multiplies combat power
     category: str = ""  # the source's casualty category this faction's losses count under
     leader_bonus: float = 0.0  # combat bonus from the leaders the scenario attaches (0.1 = +10%)
+    resolve: float = 100.0  # the morale its units get back to by rest in supply (0-100)
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -152,6 +153,7 @@ class GameState:
                 nation=f.get("nation", ""), leaders=list(f.get("leaders", [])),
                 quality=float(f.get("quality", 1.0)), category=f.get("category", ""),
                 leader_bonus=float(f.get("leader_bonus", 0.0)),
+                resolve=float(f.get("resolve", 100.0)),
             )
         sides = [s["id"] for s in setup.get("sides", [])]
         for f in factions.values():

@@ -57,7 +57,11 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
             unit.turns_unsupplied = 0
             if unit.id not in panicked:
                 gain = sup["recovery_contact"] if unit.hex in contact else sup["recovery_morale"]
-                unit.morale = min(100.0, unit.morale + gain)
+                # Rest brings a unit back to its faction's resolve, no higher: morale above it
+                # (the start's, or a victory's) is kept, not topped up.
+                ceiling = min(100.0, state.factions[unit.faction].resolve)
+                if unit.morale < ceiling:
+                    unit.morale = min(ceiling, unit.morale + gain)
             continue
         unit.turns_unsupplied += 1
         unit.morale = max(0.0, unit.morale - sup["morale_loss"])

@@ -44,6 +44,8 @@ BROKEN = [
     ("unknown field", 'turn_days = 7', 'turn_days = 7\nspeed = 3', "[scenario.speed] unknown field"),
     ("missing field", 'title = "Example: the fall of Mosul"\n', '', "[scenario.title] missing"),
     ("wrong type", 'quality = 0.7', 'quality = "low"', "[factions[1].quality] expected a number, got text"),
+    ("resolve out of range", 'quality = 0.7', 'quality = 0.7\nresolve = 120',
+     "[factions[1].resolve] resolve 120 is out of range"),
     ("quoted date", 'start = 2014-06-04', 'start = "2014-06-04"', "[scenario.start] expected a date"),
     ("dates reversed", 'end = 2014-07-02', 'end = 2014-05-02', "[scenario.end] ends 2014-05-02 before"),
     ("unknown unit type", 'type = "mechanized"', 'type = "tank"', "[units[1].type] unknown unit type 'tank'"),

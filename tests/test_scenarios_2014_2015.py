@@ -188,6 +188,9 @@ def test_factions_are_those_of_docs_factions(sid, scenarios):
         if fid == "iraq" and sid == "2015-invasion":
             side = "baathist"  # since it broke with the coalition in December 2014
         assert (f["name"], f["side"], f["nation"], f["category"]) == (name, side, nation, category), fid
+        if fid == "iraq" and sid == "2014-isis-offensive":
+            quality = 0.65  # the army that has just lost Mosul and Tikrit (docs/factions.md)
+            assert f["resolve"] == 65
         assert f["quality"] == quality and f["bases"] == bases and f["supply_crossings"] == crossings, fid
         maliki = fid == "iraq" and sid == "2014-isis-offensive"  # no bonus until al-Abadi
         assert f["leader_bonus"] == pytest.approx(0.0 if maliki else BONUS[fid]), fid

@@ -72,3 +72,16 @@ def test_morale_recovers_slowly_in_contact(game):
     assert sup["recovery_contact"] < sup["recovery_morale"]
     assert a.morale == 50.0 + sup["recovery_contact"]
     assert b.morale == 50.0 + sup["recovery_morale"]
+
+
+def test_rest_brings_morale_back_only_to_the_factions_resolve(game):
+    duhok = game.hexmap.find_city("Duhok").hex  # a Kurdish town: in supply, no enemy near
+    game.state.factions["kurds"].resolve = 55.0
+    add(game, "kurds-1", "infantry", "kurds", duhok, 4000, morale=50.0)
+    add(game, "kurds-2", "infantry", "kurds", duhok, 4000, morale=80.0)
+    start(game)
+    st = game.state
+    assert st.units["kurds-1"].morale == 55.0  # +10 would be 60: rest stops at the resolve
+    assert st.units["kurds-2"].morale == 80.0  # morale above it is kept, not lost
+    start(game)
+    assert st.units["kurds-1"].morale == 55.0

@@ -138,6 +138,8 @@ FACTION = Kind("factions", "a faction, the owner of units and towns", (
     F("leaders", "names", False, "its leaders"),
     F("leader_bonus", "number", False, "what its leaders add to combat power (0.1 = +10%)",
       low=-0.5, high=1),
+    F("resolve", "number", False, "the morale its units get back to by rest (100 if not given)",
+      low=0, high=100),
 ))
 WAR = Kind("war", "who is at war with whom at the start", (
     F("at_war", "faction_pairs", False, "pairs of factions at war"),
@@ -248,7 +250,9 @@ ACTIONS = _kinds(
         F("faction", "faction", True, "the faction"),
         F("leaders", "names", True, "its new leaders"),
         F("leader_bonus", "number", False, "what they add to combat power", low=-0.5, high=1),
-        F("quality", "number", False, "its new quality", low=0.1, high=5))),
+        F("quality", "number", False, "its new quality", low=0.1, high=5),
+        F("resolve", "number", False, "the morale its units now get back to by rest",
+          low=0, high=100))),
     Kind("set_category", "its later losses count under another casualty category", (
         F("faction", "faction", True, "the faction"),
         F("category", "category", True, "the category", choices=CATEGORIES))),

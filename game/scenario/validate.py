@@ -225,6 +225,9 @@ class Builder:
             bonus = self.get(f, "leader_bonus", p, float, required=False, default=0.0)
             if bonus is not None and not -0.5 <= bonus <= 1:
                 self.bad(f"{p}.leader_bonus", f"{bonus} is out of range", "between -0.5 and 1")
+            resolve = self.get(f, "resolve", p, float, required=False, default=100.0)
+            if resolve is not None and not 0 <= resolve <= 100:
+                self.bad(f"{p}.resolve", f"resolve {resolve} is out of range", "between 0 and 100")
             for key in ("bases", "supply_crossings"):
                 vals = self.get(f, key, p, list, required=False, default=[])
                 for j, c in enumerate(vals or []):
@@ -237,6 +240,8 @@ class Builder:
                 leaders = []
             entry.update(nation=nation or "", category=category or "", quality=quality or 1.0,
                          leader_bonus=bonus or 0.0, leaders=leaders)
+            if resolve is not None and resolve != 100.0:
+                entry["resolve"] = resolve
             if fid in self.factions:
                 self.bad(f"{p}.id", f"faction {fid!r} is defined twice")
             elif fid:
@@ -617,9 +622,11 @@ class Builder:
                 return None
             leaders = self.get(a, "leaders", path, list, default=[])
             res = {**out, "faction": a["faction"], "leaders": leaders or []}
-            for key in ("leader_bonus", "quality"):
+            for key, low, high in (("leader_bonus", -0.5, 1), ("quality", 0.1, 5), ("resolve", 0, 100)):
                 v = self.get(a, key, path, float, required=False)
-                if v is not None:
+                if v is not None and not low <= v <= high:
+                    self.bad(f"{path}.{key}", f"{key} {v} is out of range", f"between {low} and {high}")
+                elif v is not None:
                     res[key] = v
             return res
         if kind == "set_category":
