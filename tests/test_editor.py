@@ -47,7 +47,7 @@ EDITS = [
     ("set_side", {"side": "baathist", "id": "government", "name": "Baghdad"}),
     ("add_faction", {"id": "kurds", "side": "baathist", "name": "Peshmerga", "quality": 1.1,
                      "leaders": ["Masoud Barzani"], "supply_crossings": ["TUR"]}),
-    ("set_faction", {"faction": "iraq", "leaders": ["Haider al-Abadi"], "quality": 0.8}),
+    ("set_faction", {"faction": "iraq", "leaders": ["Haider al-Abadi"], "quality": 0.8, "resolve": 60}),
     ("set_faction", {"faction": "isis", "id": "daesh"}),
     ("delete_faction", {"faction": "iraq"}),
     ("set_war", {"a": "isis", "b": "iraq", "at_war": False}),

@@ -440,7 +440,7 @@ def _check_faction(doc, ctx, i):
 @op
 def set_faction(doc, ctx, faction, **fields):
     """Any field of a faction: name, side, nation, category, quality, bases, supply
-    crossings, leaders, leader bonus; a new ``id`` is changed wherever the scenario names it."""
+    crossings, leaders, leader bonus, resolve; a new ``id`` is changed wherever the scenario names it."""
     i = _by_id(doc, "factions", faction, "faction")
     new_id = fields.pop("id", None)
     doc = _check_faction(_set_fields(doc, ("factions", i), schema.FACTION, fields, ctx), ctx, i)
