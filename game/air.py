@@ -317,8 +317,7 @@ def _withdraw_spent_wings(state: GameState, ctx: Context, wing_ids) -> list[Even
         name = state.factions[wing.faction].name
         state.log.append(f"Turn {state.turn}: {name} lost the last aircraft of {wid}")
         events.append(Event("wing_lost", f"{unit_name(wing)} ({name}) has no combat aircraft "
-                            f"left and is "
-                            f"withdrawn", {"wing": wid, "faction": wing.faction}, reveals=True))
+                            f"left and is withdrawn", {"wing": wid, "faction": wing.faction}, reveals=True))
     return events
 
 

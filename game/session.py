@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from game.commands import Command, EndTurn, Event, Game, Result
+from game.commands import Command, EndTurn, Event, Game, Result, unit_name
 
 HUMAN = "human"
 AI = "ai"
@@ -266,10 +266,9 @@ def seen_text(event: Event, actor: str, side: str, hexmap, mask, state=None) -> 
         if path and not _in_mask(hexmap, mask, *path[-1]):
             uid = d.get("unit", "a unit")
             unit = state.units.get(uid) if state is not None else None
-            return f"{unit.name or unit.id if unit is not None else uid} moved out of sight"
+            return f"{unit_name(unit) if unit is not None else uid} moved out of sight"
     if event.kind == "panic" and state is not None:
-        # one line a unit, in the order of data["units"]
-        lines = event.text.split("; ")
+        lines = d.get("lines") or []  # one a unit, in the order of data["units"]
         units = [state.units.get(uid) for uid in d.get("units") or []]
         if any(u is not None and state.side_of(u.faction) == side for u in units):
             return event.text  # the side's own units (one side panics at a time)

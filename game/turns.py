@@ -123,4 +123,4 @@ def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
         panicked.append(unit.id)
     if not panicked:
         return []
-    return [Event("panic", "; ".join(lines), {"units": panicked}, reveals=True)]
+    return [Event("panic", "; ".join(lines), {"units": panicked, "lines": lines}, reveals=True)]

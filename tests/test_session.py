@@ -223,8 +223,8 @@ def test_another_side_reads_only_of_the_panics_it_sees(fresh):
     h = one.hex
     mask[h.r, h.q + (h.r - (h.r & 1)) // 2] = True  # one is seen, two is not
     assert not mask[two.hex.r, two.hex.q + (two.hex.r - (two.hex.r & 1)) // 2]
-    panic = Event("panic", f"{one.name} panics: 300 desert; {two.name} panics: 200 desert",
-                  {"units": [one.id, two.id]})
+    lines = [f"{one.name} panics: 300 desert", f"{two.name} panics: 200 desert"]
+    panic = Event("panic", "; ".join(lines), {"units": [one.id, two.id], "lines": lines})
     assert seen_text(panic, "coalition", "jihadist", g.hexmap, mask, g.state) \
         == f"{one.name} panics: 300 desert"
     assert seen_text(panic, "coalition", "jihadist", g.hexmap, np.zeros_like(mask), g.state) \

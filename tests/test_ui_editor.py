@@ -606,3 +606,17 @@ def test_the_unit_tool_places_units_of_the_strength_asked(app):
     unit = ed.doc["events"][-1]["actions"][0]["units"][0]
     holder = ed.map_view().control.get(ed.ctx.hexmap.find_city(unit["place"]).id)
     assert holder == unit["faction"]
+
+
+def test_the_editor_colours_a_side_as_the_game_does_whatever_its_place_in_the_list(app):
+    from game.ui.counters import side_colour
+
+    scene = E.EditorScene(app, EXAMPLE)
+    app.reset(scene)
+    frame(app)
+    doc = scene.ed.doc
+    sides = [s["id"] for s in doc["sides"]]
+    assert sides[0] != "coalition"  # the example lists the jihadists first
+    for s in sides:
+        assert scene.map.side_colour(doc, s) == side_colour(s, "standard", sides)
+    assert scene.map.side_colour(doc, sides[0]) != side_colour("coalition")

@@ -238,7 +238,6 @@ def test_a_side_has_one_colour_on_every_screen(app):
     # Sides of a scenario of one's own: the spare colours, by their place among such sides.
     mine = ["red", "blue"]
     assert W.side_colour("standard", "red", mine) != W.side_colour("standard", "blue", mine)
-    assert W.side_colour("standard", 0) == W.side_colour("standard", "coalition")
 
 
 # -- hand-over ---------------------------------------------------------------------------------

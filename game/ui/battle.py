@@ -26,7 +26,7 @@ import time
 import numpy as np
 import pygame
 
-from game.commands import Command, EndTurn, Entrench, Move
+from game.commands import Command, EndTurn, Entrench, Move, unit_name
 from game.hexgrid import DIRECTIONS, Hex
 from game.movement import find_path, map_graph, movement_range, obstacles_for
 from game.session import NEWS_EVENTS, Session, event_seen_by
@@ -1492,7 +1492,7 @@ class BattleScene(Scene):
                              f"{MISSION_NAMES[self.mission]} (1 strike, 2 support, 3 patrol)",
                              f.small, MUTED))
             if len(self.attackers) > 1:
-                names = [self.state.units[a].name or a if a in self.state.units else a
+                names = [unit_name(self.state.units[a]) if a in self.state.units else a
                          for a in self.attackers]
                 rows.append((f"Attacking together: {', '.join(names)}", f.small, BRASS))
             rows.append(("", None, None))

@@ -44,8 +44,6 @@ SPARE = [(46, 160, 70), (232, 168, 28), (150, 74, 196), (120, 120, 120)]
 # Okabe-Ito: blue, vermillion, orange, bluish green, reddish purple, sky blue, yellow.
 CB_SIDES = {"coalition": (0, 114, 178), "baathist": (213, 94, 0), "jihadist": (40, 40, 40)}
 CB_SPARE = [(0, 158, 115), (204, 121, 167), (86, 180, 233), (230, 159, 0)]
-# The sides of the bundled scenarios, in their usual order.
-USUAL_SIDES = ("coalition", "baathist", "jihadist")
 
 ABBREVIATIONS = {
     "us": "US", "uk": "UK", "france": "FR", "canada": "CA", "australia": "AU",
@@ -314,5 +312,5 @@ class CounterArt:
         return surf
 
 
-__all__ = ["ABBREVIATIONS", "CounterArt", "FACTION_COLOURS", "Palette", "USUAL_SIDES", "abbreviation",
+__all__ = ["ABBREVIATIONS", "CounterArt", "FACTION_COLOURS", "Palette", "abbreviation",
            "on_dark", "side_colour", "strength_text", "swatch_edge"]

@@ -97,8 +97,7 @@ class EditorMap:
 
     def side_colour(self, doc, side) -> tuple[int, int, int]:
         sides = [s.get("id") for s in doc.get("sides", []) if isinstance(s, dict)]
-        i = sides.index(side) if side in sides else len(sides)
-        return W.side_colour(self._art_key[1] if self._art_key else "standard", i)
+        return W.side_colour(self._art_key[1] if self._art_key else "standard", side, sides)
 
     def _refresh_stacks(self, mv) -> None:
         if self._stacks_for is mv:

@@ -17,7 +17,6 @@ import os
 import pygame
 import pygame_gui
 
-from game.ui.counters import USUAL_SIDES
 from game.ui.counters import side_colour as colour_of
 from game.ui.scene import Scene
 
@@ -36,12 +35,7 @@ PANEL_EDGE = (84, 95, 70)
 
 def side_colour(palette: str, side, sides=()) -> tuple[int, int, int]:
     """A side's one colour, the same on every screen (``game.ui.counters.side_colour``): by
-    its id, with the game's ``sides`` in order for sides the bundled scenarios do not have. A
-    number is a side's place in the usual order of the bundled scenarios, for a caller that
-    knows only that."""
-    if isinstance(side, int):
-        sides = list(USUAL_SIDES) + [f"side {k + 1}" for k in range(len(USUAL_SIDES), side + 1)]
-        side = sides[side]
+    its id, with the game's ``sides`` in order for sides the bundled scenarios do not have."""
     return colour_of(side, palette, sides)
 
 
