@@ -3,15 +3,19 @@
 
 Prints figures; asserts nothing. Usage:
 
-    python benchmarks/bench_ai.py [--seeds N] [--scenario ID ...] [--jobs J]
+    python benchmarks/bench_ai.py [--seeds N] [--easy-seeds M] [--scenario ID ...] [--jobs J]
+                                  [--skip-matches]
 
-* normal AI against a random-move player on each scenario: the share of seeded games the
-  normal AI's side wins, playing each side in turn, with a 95% Wilson interval;
-* normal AI against the easy AI, in pairs of games: for each seed and side, one game with the
-  normal AI on that side and the easy AI on the others, and one the other way round. The
-  normal AI beats the easy one in a pair when its side wins where the easy AI's did not (and
-  loses it the other way); the table gives the pairs won, drawn and lost and each level's win
-  rate on the same seats;
+* the normal AI against a random-move player and against the easy AI, seat by seat, in pairs of
+  games that differ only in who plays that seat. For each seed, one game has the normal AI on
+  every side; for each side, another has the rival (random or easy) in that side's seat and
+  the normal AI on the others. The normal AI beats its rival on the pair when its side ends
+  the game better placed: it won where the rival did not, or lost where the rival drew or won,
+  or, with the same result, holds more of its side's objective towns, or, with those level,
+  keeps a larger share of the people left standing. So the figure is decided by the seat's own
+  play, not by what two weak players on the other seats do to each other. The table gives the
+  pairs won, level and lost, the share won with a 95% Wilson interval, and how often each
+  player won the game outright from that seat;
 * seconds of AI thinking per turn (all AI sides of a turn together), median and worst;
 * seconds to play each scenario through, AI against AI.
 """
@@ -49,34 +53,75 @@ def wilson(k: int, n: int) -> tuple[float, float]:
     return max(0.0, c - h), min(1.0, c + h)
 
 
-def match(args):
-    """One game: `level` (normal unless given) plays `hero`; the other sides are `foe` players."""
-    path, seed, hero, foe = args[:4]
-    level = args[4] if len(args) > 4 else "normal"
-    sc = load_scenario(path, MAP, RULES)
-    game = Game(sc.setup, MAP, RULES, seed)
+def players_for(sc, seed: int, seats: dict[str, str]) -> dict:
+    """A player for every side: the level `seats` names for it ("random" for a random-move
+    player), the normal AI where it names none."""
     players = {}
     for s in sc.sides:
         sid = s["id"]
-        if sid == hero:
-            players[sid] = AIPlayer(sid, MAP, RULES, sc.setup["victory"], level)
-        elif foe == "random":
+        level = seats.get(sid, "normal")
+        if level == "random":
             players[sid] = RandomPlayer(sid, MAP, RULES, seed)
         else:
-            players[sid] = AIPlayer(sid, MAP, RULES, sc.setup["victory"], foe)
-    per_turn: dict[int, float] = {}
+            players[sid] = AIPlayer(sid, MAP, RULES, sc.setup["victory"], level, budget_s=None)
+    return players
+
+
+def score(state, setup: dict, side: str) -> tuple:
+    """How well `side` ended a game, best first when sorted high to low: won (1), drawn (0) or
+    lost (-1); then how many of the towns its own victory conditions name it holds; then its
+    share of the people left standing between it and the sides it fought."""
+    outcome = 1 if state.winner == side else (0 if state.winner is None else -1)
+    towns = list(dict.fromkeys(c for cond in setup.get("victory", []) if cond["side"] == side
+                               for c in cond.get("cities", [])))
+    held = sum(1 for c in towns if state.city_owner.get(c) is not None
+               and state.factions[state.city_owner[c]].side == side)
+    own = sum(u.personnel for u in state.units.values() if state.factions[u.faction].side == side)
+    total = sum(u.personnel for u in state.units.values())
+    return outcome, held, round(own / total, 6) if total else 0.0
+
+
+def match(args):
+    """One game with the players `seats` gives (normal AI elsewhere); returns every side's
+    score and, for each side, its worst turn of thinking in seconds."""
+    path, seed, seats = args
+    sc = load_scenario(path, MAP, RULES)
+    game = Game(sc.setup, MAP, RULES, seed)
+    players = players_for(sc, seed, dict(seats))
+    worst: dict[str, float] = {}
     while not game.state.over:
-        turn, side = game.state.turn, game.state.active_side
+        side = game.state.active_side
         st = play_turn(game, players[side])
-        if side == hero:
-            per_turn[turn] = per_turn.get(turn, 0.0) + st.seconds
-    return game.state.winner == hero, game.state.winner, max(per_turn.values(), default=0.0)
+        worst[side] = max(worst.get(side, 0.0), st.seconds)
+    return {s["id"]: score(game.state, sc.setup, s["id"]) for s in sc.sides}, worst
+
+
+def paired(pool, path, seeds: int, rival: str, base: list):
+    """For every seed and seat: the game where the normal AI plays every side, against the game
+    where `rival` takes that one seat and the normal AI keeps the others. The seat's normal AI
+    beats its rival on the pair when it ends the game better placed (by `score`). `base` holds
+    the all-normal games' results, seed 1 first. Returns the pairs won, level and lost, and the
+    seats' win counts for each player."""
+    sides = [s["id"] for s in load_scenario(path, MAP, RULES).sides]
+    tasks = [(path, seed, ((seat, rival),)) for seed in range(1, seeds + 1) for seat in sides]
+    other = pool.map(match, tasks)
+    won = even = lost = normal_wins = rival_wins = 0
+    for (path_, seed, seats), (scores, _) in zip(tasks, other):
+        seat = seats[0][0]
+        mine, theirs = base[seed - 1][0][seat], scores[seat]
+        won += mine > theirs
+        lost += mine < theirs
+        even += mine == theirs
+        normal_wins += mine[0] == 1
+        rival_wins += theirs[0] == 1
+    return won, even, lost, normal_wins, rival_wins
 
 
 def whole_game(path, seed):
     sc = load_scenario(path, MAP, RULES)
     game = Game(sc.setup, MAP, RULES, seed)
-    players = {s["id"]: AIPlayer(s["id"], MAP, RULES, sc.setup["victory"]) for s in sc.sides}
+    players = {s["id"]: AIPlayer(s["id"], MAP, RULES, sc.setup["victory"], budget_s=None)
+               for s in sc.sides}
     per_turn: dict[int, float] = {}
     t0 = time.perf_counter()
     while not game.state.over:
@@ -90,6 +135,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--scenario", nargs="*")
+    ap.add_argument("--easy-seeds", type=int, default=10)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-matches", action="store_true")
     args = ap.parse_args()
@@ -105,29 +151,20 @@ def main() -> int:
     if args.skip_matches:
         return 0
     print()
-    print(f"{'scenario':28s} {'normal vs random':16s} {'games':>5s} {'won':>5s} {'rate':>6s}  95% interval")
+    print(f"{'scenario':28s} {'against':8s} {'pairs':>5s} {'won':>4s} {'even':>4s} {'lost':>4s} "
+          f"{'beats':>6s}  95% interval  {'normal wins':>11s} {'rival wins':>10s}")
     with mp.get_context("fork").Pool(args.jobs) as pool:
         for path in paths:
-            sides = [s["id"] for s in load_scenario(path, MAP, RULES).sides]
-            tasks = [(path, seed, hero, "random") for seed in range(1, args.seeds + 1) for hero in sides]
-            results = pool.map(match, tasks)
-            won = sum(r[0] for r in results)
-            lo, hi = wilson(won, len(results))
-            print(f"{path.stem:28s} {'':16s} {len(results):5d} {won:5d} {won / len(results):6.1%}  "
-                  f"{lo:.1%}-{hi:.1%}")
-        print()
-        print(f"{'scenario':28s} {'normal vs easy':14s} {'pairs':>5s} {'won':>4s} {'even':>4s} {'lost':>4s} "
-              f"{'normal wins':>11s} {'easy wins':>9s}")
-        for path in paths:
-            sides = [s["id"] for s in load_scenario(path, MAP, RULES).sides]
-            seats = [(seed, hero) for seed in range(1, args.seeds + 1) for hero in sides]
-            strong = pool.map(match, [(path, seed, hero, "easy", "normal") for seed, hero in seats])
-            weak = pool.map(match, [(path, seed, hero, "normal", "easy") for seed, hero in seats])
-            won = sum(a[0] and not b[0] for a, b in zip(strong, weak))
-            lost = sum(b[0] and not a[0] for a, b in zip(strong, weak))
-            n = len(seats)
-            print(f"{path.stem:28s} {'':14s} {n:5d} {won:4d} {n - won - lost:4d} {lost:4d} "
-                  f"{sum(a[0] for a in strong) / n:11.1%} {sum(b[0] for b in weak) / n:9.1%}")
+            most = max(args.seeds, args.easy_seeds)
+            base = pool.map(match, [(path, seed, ()) for seed in range(1, most + 1)])
+            for rival, seeds in (("random", args.seeds), ("easy", args.easy_seeds)):
+                if seeds < 1:
+                    continue
+                won, even, lost, nw, rw = paired(pool, path, seeds, rival, base)
+                n = won + even + lost
+                lo, hi = wilson(won, n)
+                print(f"{path.stem:28s} {rival:8s} {n:5d} {won:4d} {even:4d} {lost:4d} {won / n:6.1%}  "
+                      f"{lo:5.1%}-{hi:5.1%}  {nw / n:11.1%} {rw / n:10.1%}", flush=True)
     return 0
 
 

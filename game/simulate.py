@@ -43,8 +43,11 @@ def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: in
     hexmap, rules = _context()
     sc = load_scenario(scenario_path, hexmap, rules)
     game = Game(sc.setup, hexmap, rules, seed)
-    # The game's own map: the scenario's terrain changes are painted on it.
-    players = {s["id"]: AIPlayer(s["id"], game.hexmap, rules, sc.setup["victory"], difficulty)
+    # The game's own map: the scenario's terrain changes are painted on it. Headless, the AI
+    # thinks each turn through with no clock: a time limit would make the game depend on how
+    # fast and how busy the machine is, and the same seed must give the same game anywhere.
+    players = {s["id"]: AIPlayer(s["id"], game.hexmap, rules, sc.setup["victory"], difficulty,
+                                 budget_s=None)
                for s in sc.sides}
     last_turn = sc.turns if turns is None else min(turns, sc.turns)
     per_turn: dict[int, float] = {}

@@ -229,3 +229,67 @@ def test_a_town_the_side_must_hold_is_reinforced_when_the_enemy_masses_on_it():
     play_turn(game, players["baathist"])
     assert game.state.units[helper.id].hex == mosul
     assert {u.id for u in game.state.units_at(mosul)} >= {"iraq-2div", helper.id}
+
+
+def _assault_on_mosul(difficulty: str):
+    """ISIS dug in at Mosul, Kurdish infantry at its gates, a US wing at Erbil: the coalition's
+    turn, its goal Mosul. Returns the game after the coalition's AI has played it."""
+    from games import mosul_setup
+
+    setup = mosul_setup()
+    m = hexmap()
+    mosul = m.find_city("Mosul").hex
+    setup["cities"]["mosul"] = "isis"
+    setup["victory"] = [{"kind": "take", "side": "coalition", "cities": ["mosul"], "count": 1}]
+    units = {u["id"]: u for u in setup["units"]}
+    del units["iraq-1"]
+    units["isis-1"]["place"] = "Mosul"
+    units["us-air"]["place"] = "Erbil"
+    setup["units"] = list(units.values())
+    game = Game(setup, m, RULES, 5)
+    st = game.state
+    st.units["isis-1"].hex = mosul
+    st.units["isis-1"].entrenchment = 2
+    gates = [h for h in mosul.neighbors() if not st.units_at(h) and m.city_at(h) is None
+             and m.terrain_at(h) not in ("sea", "lake", "water")]
+    st.units["kurds-1"].hex, st.units["kurds-2"].hex = gates[0], gates[1]
+    st.units["kurds-1"].personnel = 7000
+    st.active = st.sides.index("coalition")
+    for u in st.units.values():
+        u.moves_left = RULES.unit_type(u.type).movement
+    player = AIPlayer("coalition", m, RULES, setup["victory"], difficulty)
+    assert play_turn(game, player).refused == []
+    return game, mosul
+
+
+def test_the_ai_calls_in_close_air_support_for_an_assault_at_short_odds():
+    """Alone, the Kurds' odds against the dug-in town are too short; with the US wing flying
+    close air support over it they are good enough, and the wing is sent before the attack."""
+    game, mosul = _assault_on_mosul("normal")
+    kinds = [(c["kind"], c.get("mission"), c.get("target")) for c in game.journal
+             if c["kind"] in ("air_mission", "attack")]
+    cas = ("air_mission", "cas", [mosul.q, mosul.r])
+    assert cas in kinds
+    attack = next(i for i, k in enumerate(kinds) if k[0] == "attack" and k[2] == [mosul.q, mosul.r])
+    assert kinds.index(cas) < attack
+    task = game.state.air_tasks["us-air"]
+    assert task["kind"] == "cas" and task["hex"] == [mosul.q, mosul.r] and task["aircraft"] > 0
+
+
+def test_the_easy_ai_does_not_call_in_close_air_support():
+    game, mosul = _assault_on_mosul("easy")
+    assert not any(c["kind"] == "air_mission" and c.get("mission") == "cas" for c in game.journal)
+
+
+def test_headless_games_do_not_depend_on_how_fast_the_machine_thinks(monkeypatch):
+    """`mesopotamia simulate` thinks every turn through: on a machine so slow that every
+    thought is over the window's time budget, the same seed still gives the same game."""
+    from game.ai import player as ai_player
+    from game.simulate import simulate_one
+
+    path = ROOT / "scenarios/2014-no-fly-zone.toml"
+    quick = simulate_one(path, 3, turns=2)
+    monkeypatch.setattr(ai_player._ThinkingClock, "seconds", lambda self: 1e6)
+    slow = simulate_one(path, 3, turns=2)
+    assert slow["checksum"] == quick["checksum"]
+    assert slow["refused"] == quick["refused"] == 0

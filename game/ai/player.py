@@ -7,10 +7,21 @@ together, with air support), garrisons for the towns it must hold, moves toward 
 weigh threat and supply, pulling broken units back, digging in. Every action is a command sent
 through the same door as a player's; the AI learns what happened from the command's result.
 
+Air power: wings patrol the side's no-fly zones, one patrol for each hostile wing that could
+reach a zone (the rest stand on alert there anyway). The others wait until the attacks are
+planned: an attack whose odds are short, or only just enough, calls in the nearest wings as
+close air support, as many as lift it to good odds, and none where even all of them could not
+make the odds it needs. Wings no attack called for strike where they hurt most.
+
 Difficulty changes how well it plays, not its units: ``easy`` orders units one by one with
-noisy judgement, attacks alone and ignores threat and supply; ``normal`` gathers attacks and
-weighs threat; ``hard`` also moves units up to join attacks, calls in close air support, and
-demands better odds where its doctrine is cautious.
+noisy judgement, attacks alone, ignores threat and supply and flies no close air support;
+``normal`` gathers attacks, moves units up to join them, calls in close air support and weighs
+threat and supply; ``hard`` judges without noise and demands better odds where its doctrine is
+cautious.
+
+The time budget (``budget_s``) is for the window, where a person waits: past it the AI stops
+thinking and ends its turn with what it has done. Headless play passes ``None`` and thinks
+every turn through, so that a seed gives the same game on any machine, however busy.
 """
 
 from __future__ import annotations
@@ -46,7 +57,7 @@ LEVELS = {
     "easy": Level("easy", noise=0.6, gather=False, close_in=False, threat_aware=False,
                   supply_aware=False, cas=False, odds_shift=-0.4, retreat=False),
     "normal": Level("normal", noise=0.1, gather=True, close_in=True, threat_aware=True,
-                    supply_aware=True, cas=False, odds_shift=0.0, retreat=True),
+                    supply_aware=True, cas=True, odds_shift=0.0, retreat=True),
     "hard": Level("hard", noise=0.0, gather=True, close_in=True, threat_aware=True,
                   supply_aware=True, cas=True, odds_shift=0.2, retreat=True),
 }
@@ -81,7 +92,7 @@ def _rng_for(view, side: str) -> np.random.Generator:
 
 class AIPlayer:
     def __init__(self, side: str, hexmap, rules, goals: list[dict], difficulty: str = "normal",
-                 budget_s: float = 2.5):
+                 budget_s: float | None = 2.5):
         if difficulty not in LEVELS:
             raise ValueError(f"unknown difficulty {difficulty!r}; choose {', '.join(LEVELS)}")
         self.side = side
@@ -140,13 +151,23 @@ class AIPlayer:
             update_forces(maps, view, self.map, self.rules)
 
         def out_of_time() -> bool:
-            return clock.seconds() > self.budget
+            return self.budget is not None and clock.seconds() > self.budget
 
-        # 1. Air wings: strikes where they hurt, patrols over own no-fly zones.
-        for w in [u for u in own.values() if self.rules.unit_type(u.type).category == "air"]:
+        # 1. Air wings: patrols over own no-fly zones first. A side that calls in close air
+        #    support keeps its other wings on the ground until its attacks are planned (step 3);
+        #    the rest strike where they hurt.
+        wings = [u for u in own.values() if self.rules.unit_type(u.type).category == "air"]
+        on_call = []
+        patrols = self._zone_threats(view)
+        for w in wings:
             if out_of_time() or w.moves_left <= 0:
                 continue
-            cmd = self._air_mission(view, maps, w, doctrines[w.faction])
+            doctrine = doctrines[w.faction]
+            if self.level.cas and doctrine.air_use > 0 and self._is_base(view, w, w.hex) \
+                    and self._patrol(view, w, patrols) is None:
+                on_call.append(w)
+                continue
+            cmd = self._air_mission(view, maps, w, doctrine, patrols)
             if cmd is not None:
                 res = yield cmd
                 if res.ok:
@@ -270,7 +291,25 @@ class AIPlayer:
                 # A town the scenario asks for is worth a costlier assault: a siege is won by
                 # attacking it, not by waiting for odds an entrenched garrison never gives.
                 need = max(0.8, need * 0.6)
-            if preview.ratio < need * (1.0 + rng.normal(0, self.level.noise) * 0.3):
+            need *= 1.0 + rng.normal(0, self.level.noise) * 0.3
+            # Close air support where the odds are short, or where they are only just enough:
+            # aim at half as good again, or at the doctrine's own odds for a town's assault.
+            want = max(need * 1.5, doctrine.attack_odds)
+            if preview.ratio < want and on_call:
+                called = self._call_support(view, on_call, target, preview.ratio, need, want,
+                                            doctrines, ground_defenders)
+                for w in called:
+                    res = yield Command.from_dict({"kind": "air_mission", "side": self.side,
+                                                   "wing": w.id, "mission": "cas",
+                                                   "target": [target.q, target.r]})
+                    on_call.remove(w)
+                    if res.ok:
+                        w.moves_left = 0
+                if called:
+                    preview = preview_fn(ids, target)
+                    if not preview.ok:
+                        continue
+            if preview.ratio < need:
                 continue
             res = yield Command.from_dict({"kind": "attack", "side": self.side,
                                            "attackers": ids, "target": [target.q, target.r]})
@@ -281,6 +320,16 @@ class AIPlayer:
                 # Retreats, advances and losses move things: look again.
                 refresh()
                 ground = [u for u in own.values() if self.rules.unit_type(u.type).is_ground]
+
+        # The wings no attack called for strike where they hurt.
+        for w in on_call:
+            if out_of_time():
+                break
+            cmd = self._air_mission(view, maps, w, doctrines[w.faction], {})
+            if cmd is not None:
+                res = yield cmd
+                if res.ok:
+                    w.moves_left = 0
 
         # 4. Movement: garrisons stay, empty towns the side must hold get one, broken units fall
         #    back, the rest go for the goals.
@@ -491,29 +540,18 @@ class AIPlayer:
             path.append(min(path[-1].neighbors(), key=lambda h: (h.distance(best[1]), h.q, h.r)))
         return Move(self.side, wing.id, path)
 
-    def _air_mission(self, view, maps, wing, doctrine):
+    def _air_mission(self, view, maps, wing, doctrine, patrols: dict):
         from game.air import air_range
 
         if doctrine.air_use <= 0:
             return None
         if not self._is_base(view, wing, wing.hex):
             return self._rebase(view, wing)
+        patrol = self._patrol(view, wing, patrols)
+        if patrol is not None:
+            return patrol
         reach = air_range(self.rules, wing)
-        own_zones = [z for z in view.no_fly_zones if z["side"] == self.side]
-        hostile_air = [u for u in view.other_units() if self.rules.unit_type(u.type).category == "air"
-                       and self._at_war(wing.faction, u.faction)]
-        for zone in own_zones:
-            # Patrol the zone where hostile aircraft could come, if any hostile air is about.
-            spots = [Hex(*h) for h in zone["hexes"] if Hex(*h).distance(wing.hex) <= reach]
-            if spots and hostile_air:
-                spot = spots[len(spots) // 2]
-                return Command.from_dict({"kind": "air_mission", "side": self.side, "wing": wing.id,
-                                          "mission": "patrol", "target": [spot.q, spot.r]})
-        enemy_zones = [z for z in view.no_fly_zones if z["side"] != self.side]
-        banned = set()
-        if doctrine.nfz_risk < 0.5:
-            for z in enemy_zones:
-                banned |= {tuple(h) for h in z["hexes"]}
+        banned = self._banned_sky(view, doctrine)
         best, best_value = None, 0.0
         for i, units in maps.enemy_hexes.items():
             h = self.graph.hex(i)
@@ -535,6 +573,79 @@ class AIPlayer:
             return None
         return Command.from_dict({"kind": "air_mission", "side": self.side, "wing": wing.id,
                                   "mission": "strike", "target": [best.q, best.r]})
+
+    def _zone_threats(self, view) -> dict:
+        """For each of the side's own no-fly zones, the hostile wings it can see that could fly
+        into it: ``{zone id: [wings still to match with a patrol]}``. A patrol is flown for
+        each of them; the wings left on the ground stand on alert over the zone anyway."""
+        hostile = [u for u in view.other_units() if self.rules.unit_type(u.type).category == "air"
+                   and any(self._at_war(f, u.faction) for f in view.own_factions)]
+        out = {}
+        for zone in view.no_fly_zones:
+            if zone["side"] != self.side or not hostile:
+                continue
+            hexes = [Hex(*h) for h in zone["hexes"]]
+            # a wing's tankers stretch its reach by up to 60% (rules: air.toml [range])
+            out[zone["id"]] = [u.id for u in hostile
+                               if min(h.distance(u.hex) for h in hexes)
+                               <= self.rules.unit_type(u.type).movement * 1.6]
+        return out
+
+    def _patrol(self, view, wing, patrols: dict):
+        """A patrol over one of the side's own no-fly zones that a hostile wing could reach and
+        that has not yet a patrol for each such wing (``patrols``, from ``_zone_threats``,
+        counts down as patrols are flown)."""
+        from game.air import air_range
+
+        reach = air_range(self.rules, wing)
+        for zone in view.no_fly_zones:
+            if zone["side"] != self.side or not patrols.get(zone["id"]):
+                continue
+            spots = [Hex(*h) for h in zone["hexes"] if Hex(*h).distance(wing.hex) <= reach]
+            if spots:
+                patrols[zone["id"]] = patrols[zone["id"]][1:]
+                spot = spots[len(spots) // 2]
+                return Command.from_dict({"kind": "air_mission", "side": self.side, "wing": wing.id,
+                                          "mission": "patrol", "target": [spot.q, spot.r]})
+        return None
+
+    def _banned_sky(self, view, doctrine) -> set:
+        """Hexes of enemy no-fly zones a cautious air force keeps out of."""
+        banned = set()
+        if doctrine.nfz_risk < 0.5:
+            for z in view.no_fly_zones:
+                if z["side"] != self.side:
+                    banned |= {tuple(h) for h in z["hexes"]}
+        return banned
+
+    def _call_support(self, view, on_call, target: Hex, ratio: float, need: float, want: float,
+                      doctrines, defenders) -> list:
+        """The wings to send as close air support over ``target`` for an attack at ``ratio``:
+        the nearest wings in range that are at war with its ``defenders``, as many as lift it to
+        the odds ``want`` (with a margin for aircraft lost on the way), and none at all if every
+        one of them could not lift it to the odds ``need`` it must have."""
+        from game.air import air_range, combat_aircraft
+        from game.combat import combat_params
+
+        if ratio <= 0 or need / ratio > (p := combat_params(self.rules)).air_max:
+            return []
+        lift = min(p.air_max, max(want / ratio * 1.1, 1.0))
+        aircraft_needed = (lift - 1.0) / p.air_per_aircraft
+        able = sorted((w for w in on_call
+                       if w.moves_left > 0 and combat_aircraft(w) > 0
+                       and any(self._at_war(w.faction, d.faction) for d in defenders)
+                       and target.distance(w.hex) <= air_range(self.rules, w)
+                       and (target.q, target.r) not in self._banned_sky(view, doctrines[w.faction])),
+                      key=lambda w: (target.distance(w.hex), w.id))
+        chosen, n = [], 0
+        for w in able:
+            if n >= aircraft_needed:
+                break
+            chosen.append(w)
+            n += combat_aircraft(w)
+        if min(p.air_max, 1.0 + p.air_per_aircraft * n) * ratio < need:
+            return []
+        return chosen
 
     def _naval_strike(self, view, maps, group):
         best, best_value = None, 0.0
