@@ -431,6 +431,7 @@ class _Setting:
     posture: float  # the defender's losses x this (entrenchment)
     civ_factor: float  # civilians killed per military casualty here
     broken: bool  # the defenders' morale is broken: a retreat becomes a rout
+    stands: bool = False  # dug in in a town: they fight on where they stand instead of falling back
 
 
 def _battle(p: CombatParams, ratio: float, att_personnel: float, def_personnel: float,
@@ -458,15 +459,19 @@ def _battle(p: CombatParams, ratio: float, att_personnel: float, def_personnel: 
     dfn += (1.0 - dfn) * p.defender_extra[outcome]
     att *= att_personnel
     dfn *= def_personnel
+    if s.stands:
+        # Losses as the roll had them; the garrison stays and the street fighting goes on.
+        outcome = _STAND[outcome]
     return {"outcome": outcome, "roll": eff, "attacker": att, "defender": dfn,
             "civilians": (att + dfn) * s.civ_factor}
 
 
 _BROKEN = np.array([REPULSED, HELD, ROUT, ROUT])  # broken defenders run instead of falling back
+_STAND = np.array([REPULSED, HELD, HELD, ROUT])  # a dug-in garrison of a town holds on at a retreat
 
 
 def _setting(p: CombatParams, state: GameState, hexmap: HexMap, terrain, target: Hex,
-             defenders: list) -> _Setting:
+             defenders: list, way_out: bool = True) -> _Setting:
     people = sum(u.personnel for u in defenders) or 1
     level = sum(u.entrenchment * u.personnel for u in defenders) / people
     morale = sum((u.morale if u.morale is not None else p.morale_ref) * u.personnel
@@ -480,7 +485,9 @@ def _setting(p: CombatParams, state: GameState, hexmap: HexMap, terrain, target:
     return _Setting(days=min(p.battle_days, float(state.turn_days)),
                     terrain_loss=p.terrain_loss.get(terrain.id, 1.0),
                     posture=p.entrenched_defender ** level, civ_factor=civ,
-                    broken=morale < p.broken_morale)
+                    broken=morale < p.broken_morale,
+                    stands=(way_out and terrain.id == "urban" and level >= 1.0
+                            and morale >= p.broken_morale))
 
 
 # -- who fights ------------------------------------------------------------------------------------
@@ -558,8 +565,9 @@ def _retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: i
                   attacker_hexes: list[Hex], near: list, moved: dict) -> list[Hex] | None:
     """Where a defender falls back: up to ``steps`` hexes, each further from every attacker.
 
-    Never into an enemy's hex or zone of control, impassable terrain, a country its faction may
-    not enter, a hex of a third side, or a full stack (every hex of the way). None: it cannot
+    Never into an enemy's hex or zone of control (unless a unit of its own side stands there, as
+    for supply), impassable terrain, a country its faction may not enter, a hex of a third side,
+    or a full stack (every hex of the way). None: it cannot
     retreat at all. ``near`` holds the units around (those the deciding side knows of);
     ``moved`` counts units already sent to a hex that ``near`` does not show there.
     """
@@ -600,8 +608,10 @@ def _retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: i
     for _ in range(steps):
         best = None
         for d, j in enumerate(grid.nbr[cur]):
-            if j < 0 or j == start or j in path or j in enemy or j in zoc or j in blocked:
+            if j < 0 or j == start or j in path or j in enemy or j in blocked:
                 continue
+            if j in zoc and not stack.get(j, 0):
+                continue  # friends standing in it hold an enemy zone of control open
             if stack.get(j, 0) >= limit:
                 continue
             t = terrains[grid.terrain[j]]
@@ -750,7 +760,10 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
                  _cas_aircraft(state, def_side, target))
     ratio = att.power / max(dfn.power, 1e-3)
-    setting = _setting(p, state, hexmap, terrain, target, defenders)
+    attacker_hexes = [u.hex for u in attackers]
+    way_out = any(_retreat_path(state, hexmap, rules, u, 1, attacker_hexes, near, {}) is not None
+                  for u in defenders)
+    setting = _setting(p, state, hexmap, terrain, target, defenders, way_out)
     z = state.rng.standard_normal((1, 3))
     b = _battle(p, ratio, att.personnel, dfn.personnel, setting, z)
     outcome = int(b["outcome"][0])
@@ -1048,11 +1061,6 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
     dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
                  their_air)
     ratio = att.power / max(dfn.power, 1e-3)
-    setting = _setting(p, state, hexmap, terrain, target, defenders)
-    n = int(draws or p.preview_draws)
-    key = repr((state.scenario_id, state.turn, side, sorted(u.id for u in units), target.q,
-                target.r, [(u.id, u.personnel, u.entrenchment) for u in defenders], n))
-    b = _battle(p, ratio, att.personnel, dfn.personnel, setting, _preview_normals(key, n))
     # Which defenders could not fall back, as far as the side can tell.
     attacker_hexes = [u.hex for u in units]
     moved: dict[Hex, int] = {}
@@ -1063,6 +1071,11 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
             trapped += u.personnel
         else:
             moved[path[-1]] = moved.get(path[-1], 0) + 1
+    setting = _setting(p, state, hexmap, terrain, target, defenders, trapped < dfn.personnel)
+    n = int(draws or p.preview_draws)
+    key = repr((state.scenario_id, state.turn, side, sorted(u.id for u in units), target.q,
+                target.r, [(u.id, u.personnel, u.entrenchment) for u in defenders], n))
+    b = _battle(p, ratio, att.personnel, dfn.personnel, setting, _preview_normals(key, n))
     outcome = b["outcome"]
     counts = np.bincount(outcome, minlength=4) / n
     probs = {name: float(counts[i]) for i, name in enumerate(OUTCOMES)}

@@ -742,3 +742,38 @@ def test_a_defender_that_holds_is_worn_down(game):
             break
     else:
         raise AssertionError("no battle held in 60 rolls at even odds")
+
+
+def test_a_dug_in_town_garrison_fights_on_where_a_field_force_would_fall_back(game):
+    """In a town, dug in, its morale whole and a way back open, a garrison does not fall back:
+    the rolls that would push it out are fought out in the streets and cost it men instead.
+    Not dug in, or with its morale broken, it falls back or runs as in the open."""
+    h, dirs = hex_of_terrain("urban")
+    ids, _ = battle(game, defender=("militia", 3000), where=h, dirs=dirs,
+                    attacker=("infantry", 9000), entrenchment=2, morale=80.0)
+    stands = forecast(game, ids, h)
+    assert stands.outcomes["retreat"] == 0 and stands.outcomes["trapped"] == 0
+    assert stands.outcomes["held"] > 0.5
+    held = 0
+    for seed in range(30):
+        c, r, _ = roll(game, ids, h, seed)
+        assert r.outcome != "retreat"  # only a rout drives it out
+        if r.outcome == "held":
+            held += 1
+            assert not r.retreats and c.units["isis-d"].hex == h
+    assert held > 10
+    game.state.units["isis-d"].entrenchment = 0
+    assert forecast(game, ids, h).outcomes["retreat"] > 0.3
+    game.state.units["isis-d"].entrenchment = 2
+    game.state.units["isis-d"].morale = 20.0
+    assert forecast(game, ids, h).outcomes["rout"] > 0.3
+
+
+def test_a_garrison_with_no_way_out_is_not_helped_by_standing(game):
+    """Ringed on every side, a dug-in garrison beaten in its town gives up a share as
+    prisoners, as any trapped defender does: standing fast needs a line back."""
+    h, _ = hex_of_terrain("urban")
+    ids, _ = battle(game, defender=("militia", 3000), where=h, attackers=6,
+                    attacker=("infantry", 9000), entrenchment=2, morale=80.0)
+    pv = forecast(game, ids, h)
+    assert pv.outcomes["trapped"] > 0.3 and pv.captured > 0

@@ -172,6 +172,8 @@ class AIPlayer:
                 res = yield cmd
                 if res.ok:
                     w.moves_left = 0
+                    if getattr(cmd, "mission", None) == "strike":
+                        refresh()  # what it hit may be gone: the next wing looks again
         # 2. Naval groups strike what they can reach.
         for g in [u for u in own.values() if self.rules.unit_type(u.type).category == "naval"]:
             cmd = self._naval_strike(view, maps, g)
@@ -248,6 +250,10 @@ class AIPlayer:
                     room -= 1
                 if res.ok and any(e.reveals for e in res.events):
                     refresh()
+        # Worn garrisons of those towns are relieved by fresh units from close by.
+        if self.level.retreat:
+            yield from self._relieve(view, maps, own, ground, garrison, acted, doctrines, known,
+                                     rng, refresh, out_of_time)
         goal_towns = {c for g in self.goals if g["side"] == self.side and g["kind"] in ("take", "hold")
                       for c in g["cities"]}
         goal_towns |= {c for g in self.goals if g["kind"] == "hold" and g["side"] != self.side
@@ -330,6 +336,8 @@ class AIPlayer:
                 res = yield cmd
                 if res.ok:
                     w.moves_left = 0
+                    if getattr(cmd, "mission", None) == "strike":
+                        refresh()
 
         # 4. Movement: garrisons stay, empty towns the side must hold get one, broken units fall
         #    back, the rest go for the goals.
@@ -403,7 +411,7 @@ class AIPlayer:
                 best = found
         return best[0] if best else None
 
-    def _choose_hex(self, u, maps, doctrine, known, rng) -> list[Hex] | None:
+    def _choose_hex(self, u, maps, doctrine, known, rng, force_back: bool = False) -> list[Hex] | None:
         obs = self._obstacles(u, known)
         reach = movement_range(self.graph, self.rules, u, obs, self._bases(u.faction))
         if not reach:
@@ -413,7 +421,8 @@ class AIPlayer:
         cand = np.append(idx, start)
         power = max(unit_power(self.rules, u), 0.5)
         score = maps.objective[cand] * doctrine.aggression
-        broken = (u.morale is not None and u.morale < doctrine.retreat_morale) or u.supplied is False
+        broken = force_back or (u.morale is not None and u.morale < doctrine.retreat_morale) \
+            or u.supplied is False
         if self.level.threat_aware:
             danger = np.maximum(0.0, maps.threat[cand] - maps.strength[cand] * 0.5) / power
             score = score - doctrine.caution * (3.0 if broken else 1.0) * np.minimum(danger, 10.0)
@@ -450,15 +459,19 @@ class AIPlayer:
 
     def _garrisons(self, view, maps, own, doctrines) -> set[str]:
         """Units that stay to hold a town: the towns the scenario asks the side to hold keep two
-        fighting units (all of them when threatened); other towns one, while the doctrine's share
-        of the army lasts."""
+        fighting units (all of them when threatened); other towns one (two when threatened),
+        while each faction's doctrine share of its army lasts."""
         keep: set[str] = set()
         by_hex: dict[int, list] = {}
         for u in own.values():
             if self.rules.unit_type(u.type).is_ground:
                 by_hex.setdefault(self.graph.index(u.hex), []).append(u)
-        share = np.mean([d.hold_cities for d in doctrines.values()]) if doctrines else 0.3
-        budget = max(1, int(share * sum(len(v) for v in by_hex.values())))
+        # Each faction keeps its own doctrine's share of its army in the towns it holds.
+        count: dict[str, int] = {}
+        for v in by_hex.values():
+            for u in v:
+                count[u.faction] = count.get(u.faction, 0) + 1
+        budget = {f: max(1, int(doctrines[f].hold_cities * n)) for f, n in count.items()}
         goals = {c for g in self.goals if g["side"] == self.side and g["kind"] in ("hold", "take")
                  for c in g["cities"]}
         for i, value, cid in maps.holds:
@@ -471,14 +484,65 @@ class AIPlayer:
             support = [u for u in here if not self.rules.unit_type(u.type).zoc]
             if cid in goals:
                 chosen = fighters if threatened else fighters[:2]
-            elif budget > 0:
-                chosen = fighters[:1 + int(threatened)]
             else:
-                chosen = []
+                chosen = [u for u in fighters if budget[u.faction] > 0][:1 + int(threatened)]
             keep.update(u.id for u in chosen + support)
             if cid not in goals:
-                budget -= len(chosen)
+                for u in chosen:
+                    budget[u.faction] -= 1
         return keep
+
+    def _relieve(self, view, maps, own, ground, garrison, acted, doctrines, known, rng, refresh,
+                 out_of_time):
+        """Relief in place: in each town the side must hold, a garrison unit worn down near to
+        breaking (its morale under the doctrine's retreat level plus 20) steps out to recover
+        and the freshest unit that can get in this turn takes its place. A stack whose morale
+        breaks runs from the town; one relieved in time stands."""
+        wear = 20.0
+        for cid in dict.fromkeys(c for g in self.goals if g["side"] == self.side
+                                 and g["kind"] == "hold" for c in g["cities"]):
+            if out_of_time():
+                return
+            town = self.map.city_by_id(cid).hex
+            if view.side_of(view.city_owner.get(cid)) != self.side:
+                continue
+            here = [u for u in ground if u.hex == town and u.id in own]
+            worn = sorted((u for u in here if u.morale is not None and self.rules.unit_type(u.type).zoc
+                           and u.morale < doctrines[u.faction].retreat_morale + wear),
+                          key=lambda u: (u.morale, u.id))
+            for old in worn:
+                fresh = None
+                for u in ground:
+                    if u.hex == town or u.done or u.id in acted or u.id in garrison \
+                            or u.moves_left <= 0 or u.id not in own \
+                            or not self.rules.unit_type(u.type).zoc or u.morale is None \
+                            or u.morale < max(60.0, old.morale + 30.0) \
+                            or u.hex.distance(town) > self.rules.unit_type(u.type).movement:
+                        continue
+                    others = [x for x in known() if x.id != old.id]
+                    found = find_path(self.graph, self.rules, u, town, self._obstacles(u, others),
+                                      self._bases(u.faction))
+                    if found and (fresh is None or (found[1], -u.morale) < (fresh[1][1], -fresh[0].morale)):
+                        fresh = (u, found)
+                if fresh is None or old.moves_left <= 0:
+                    continue
+                back = self._choose_hex(old, maps, doctrines[old.faction], known(), rng,
+                                        force_back=True)
+                if back is None:
+                    continue
+                res = yield Move(self.side, old.id, back)
+                if not _moved(old, res) or old.hex == town:
+                    continue
+                old.done = True
+                acted.add(old.id)
+                garrison.discard(old.id)
+                u, (path, _) = fresh
+                res = yield Move(self.side, u.id, path)
+                if _moved(u, res) and u.hex == town:
+                    u.done = True
+                    garrison.add(u.id)
+                if res.ok and any(e.reveals for e in res.events):
+                    refresh()
 
     def _threatened_holds(self, view, maps, own) -> list[str]:
         """Towns the scenario asks the side to hold, held by it, with a garrison in them and
