@@ -172,8 +172,8 @@ class AIPlayer:
                 res = yield cmd
                 if res.ok:
                     w.moves_left = 0
-                    if getattr(cmd, "mission", None) == "strike":
-                        refresh()  # what it hit may be gone: the next wing looks again
+                if getattr(cmd, "mission", None) == "strike":
+                    refresh()  # what it hit (or meant to) may be gone: the next wing looks again
         # 2. Naval groups strike what they can reach.
         for g in [u for u in own.values() if self.rules.unit_type(u.type).category == "naval"]:
             cmd = self._naval_strike(view, maps, g)
@@ -327,7 +327,10 @@ class AIPlayer:
                 refresh()
                 ground = [u for u in own.values() if self.rules.unit_type(u.type).is_ground]
 
-        # The wings no attack called for strike where they hurt.
+        # The wings no attack called for strike where they hurt, at what the side sees now:
+        # the attacks moved units and may have lost sight of some.
+        if on_call:
+            refresh()
         for w in on_call:
             if out_of_time():
                 break
@@ -336,8 +339,8 @@ class AIPlayer:
                 res = yield cmd
                 if res.ok:
                     w.moves_left = 0
-                    if getattr(cmd, "mission", None) == "strike":
-                        refresh()
+                if getattr(cmd, "mission", None) == "strike":
+                    refresh()
 
         # 4. Movement: garrisons stay, empty towns the side must hold get one, broken units fall
         #    back, the rest go for the goals.
