@@ -925,6 +925,7 @@ class Preview:
     captured: float = 0.0  # expected defenders taken prisoner, if they are surrounded
     outcomes: dict[str, float] = field(default_factory=dict)  # probability of each outcome
     draws: int = 0
+    stands: bool = False  # a dug-in town garrison with a way back: it holds where it would fall back
 
     @property
     def ok(self) -> bool:
@@ -944,6 +945,7 @@ class Preview:
             "defender_loss": self.defender_loss.to_dict(),
             "civilians": self.civilians.to_dict(), "captured": round(self.captured, 1),
             "outcomes": {k: round(v, 4) for k, v in self.outcomes.items()}, "draws": self.draws,
+            "stands": self.stands,
         }
 
 
@@ -1095,7 +1097,8 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
         attacker_power=att.power, defender_power=dfn.power, factors=att.factors + dfn.factors,
         attacker_personnel=att.personnel, defender_personnel=dfn.personnel,
         attacker_loss=_spread(b["attacker"]), defender_loss=_spread(b["defender"]),
-        civilians=_spread(b["civilians"]), captured=captured, outcomes=probs, draws=n)
+        civilians=_spread(b["civilians"]), captured=captured, outcomes=probs, draws=n,
+        stands=setting.stands)
 
 
 # -- the command -----------------------------------------------------------------------------------

@@ -753,7 +753,7 @@ def test_a_dug_in_town_garrison_fights_on_where_a_field_force_would_fall_back(ga
                     attacker=("infantry", 9000), entrenchment=2, morale=80.0)
     stands = forecast(game, ids, h)
     assert stands.outcomes["retreat"] == 0 and stands.outcomes["trapped"] == 0
-    assert stands.outcomes["held"] > 0.5
+    assert stands.outcomes["held"] > 0.5 and stands.stands
     held = 0
     for seed in range(30):
         c, r, _ = roll(game, ids, h, seed)
@@ -764,6 +764,7 @@ def test_a_dug_in_town_garrison_fights_on_where_a_field_force_would_fall_back(ga
     assert held > 10
     game.state.units["isis-d"].entrenchment = 0
     assert forecast(game, ids, h).outcomes["retreat"] > 0.3
+    assert not forecast(game, ids, h).stands
     game.state.units["isis-d"].entrenchment = 2
     game.state.units["isis-d"].morale = 20.0
     assert forecast(game, ids, h).outcomes["rout"] > 0.3

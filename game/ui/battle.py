@@ -1556,6 +1556,10 @@ class BattleScene(Scene):
         if p.outcomes:
             rows.append((", ".join(f"{k} {v:.0%}" for k, v in p.outcomes.items() if v > 0),
                          f.small, MUTED))
+        if p.stands:
+            rows.append(("Dug in in a town with a way back: they will not fall back, only a rout "
+                         "drives them out. Grind them down, cut them off or break their morale.",
+                         f.small, MUTED))
         for fac in p.factors[:8]:
             whose = "yours" if fac.side == "attacker" else "theirs"
             rows.append((f"   {fac.label}: x{fac.multiplier:.2f} ({whose}, "
