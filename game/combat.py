@@ -760,10 +760,11 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
                  _cas_aircraft(state, def_side, target))
     ratio = att.power / max(dfn.power, 1e-3)
-    attacker_hexes = [u.hex for u in attackers]
-    way_out = any(_retreat_path(state, hexmap, rules, u, 1, attacker_hexes, near, {}) is not None
-                  for u in defenders)
-    setting = _setting(p, state, hexmap, terrain, target, defenders, way_out)
+    setting = _setting(p, state, hexmap, terrain, target, defenders)
+    if setting.stands:  # only a garrison that could stand needs its way back looked for
+        attacker_hexes = [u.hex for u in attackers]
+        setting.stands = any(_retreat_path(state, hexmap, rules, u, 1, attacker_hexes, near, {})
+                             is not None for u in defenders)
     z = state.rng.standard_normal((1, 3))
     b = _battle(p, ratio, att.personnel, dfn.personnel, setting, z)
     outcome = int(b["outcome"][0])
