@@ -499,8 +499,9 @@ class AIPlayer:
                  out_of_time):
         """Relief in place: in each town the side must hold, a garrison unit worn down near to
         breaking (its morale under the doctrine's retreat level plus 20) steps out to recover
-        and the freshest unit that can get in this turn takes its place. A stack whose morale
-        breaks runs from the town; one relieved in time stands."""
+        and the nearest fresh unit (morale 60 or more, and 30 above the worn one's) that can get
+        in this turn takes its place. A stack whose morale breaks runs from the town; one
+        relieved in time stands."""
         wear = 20.0
         for cid in dict.fromkeys(c for g in self.goals if g["side"] == self.side
                                  and g["kind"] == "hold" for c in g["cities"]):
@@ -514,6 +515,8 @@ class AIPlayer:
                            and u.morale < doctrines[u.faction].retreat_morale + wear),
                           key=lambda u: (u.morale, u.id))
             for old in worn:
+                if old.moves_left <= 0:
+                    continue
                 fresh = None
                 for u in ground:
                     if u.hex == town or u.done or u.id in acted or u.id in garrison \
@@ -527,7 +530,7 @@ class AIPlayer:
                                       self._bases(u.faction))
                     if found and (fresh is None or (found[1], -u.morale) < (fresh[1][1], -fresh[0].morale)):
                         fresh = (u, found)
-                if fresh is None or old.moves_left <= 0:
+                if fresh is None:
                     continue
                 back = self._choose_hex(old, maps, doctrines[old.faction], known(), rng,
                                         force_back=True)
