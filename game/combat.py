@@ -471,7 +471,9 @@ _STAND = np.array([REPULSED, HELD, HELD, ROUT])  # a dug-in garrison of a town h
 
 
 def _setting(p: CombatParams, state: GameState, hexmap: HexMap, terrain, target: Hex,
-             defenders: list, way_out: bool = True) -> _Setting:
+             defenders: list) -> _Setting:
+    """The setting of a battle. ``stands`` says only whether the defenders could stand (a town,
+    dug in, morale whole); the caller clears it if they have no way back."""
     people = sum(u.personnel for u in defenders) or 1
     level = sum(u.entrenchment * u.personnel for u in defenders) / people
     morale = sum((u.morale if u.morale is not None else p.morale_ref) * u.personnel
@@ -486,8 +488,7 @@ def _setting(p: CombatParams, state: GameState, hexmap: HexMap, terrain, target:
                     terrain_loss=p.terrain_loss.get(terrain.id, 1.0),
                     posture=p.entrenched_defender ** level, civ_factor=civ,
                     broken=morale < p.broken_morale,
-                    stands=(way_out and terrain.id == "urban" and level >= 1.0
-                            and morale >= p.broken_morale))
+                    stands=terrain.id == "urban" and level >= 1.0 and morale >= p.broken_morale)
 
 
 # -- who fights ------------------------------------------------------------------------------------
@@ -567,9 +568,9 @@ def _retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: i
 
     Never into an enemy's hex or zone of control (unless a unit of its own side stands there, as
     for supply), impassable terrain, a country its faction may not enter, a hex of a third side,
-    or a full stack (every hex of the way). None: it cannot
-    retreat at all. ``near`` holds the units around (those the deciding side knows of);
-    ``moved`` counts units already sent to a hex that ``near`` does not show there.
+    or a full stack (every hex of the way). None: it cannot retreat at all. ``near`` holds the
+    units around (those the deciding side knows of); ``moved`` counts units already sent to a
+    hex that ``near`` does not show there.
     """
     grid = _grid(hexmap)
     g = grid.graph
@@ -1074,7 +1075,8 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
             trapped += u.personnel
         else:
             moved[path[-1]] = moved.get(path[-1], 0) + 1
-    setting = _setting(p, state, hexmap, terrain, target, defenders, trapped < dfn.personnel)
+    setting = _setting(p, state, hexmap, terrain, target, defenders)
+    setting.stands = setting.stands and trapped < dfn.personnel
     n = int(draws or p.preview_draws)
     key = repr((state.scenario_id, state.turn, side, sorted(u.id for u in units), target.q,
                 target.r, [(u.id, u.personnel, u.entrenchment) for u in defenders], n))

@@ -518,6 +518,7 @@ class AIPlayer:
                 if old.moves_left <= 0:
                     continue
                 fresh = None
+                others = [x for x in known() if x.id != old.id]  # its place is free
                 for u in ground:
                     if u.hex == town or u.done or u.id in acted or u.id in garrison \
                             or u.moves_left <= 0 or u.id not in own \
@@ -525,7 +526,6 @@ class AIPlayer:
                             or u.morale < max(60.0, old.morale + 30.0) \
                             or u.hex.distance(town) > self.rules.unit_type(u.type).movement:
                         continue
-                    others = [x for x in known() if x.id != old.id]
                     found = find_path(self.graph, self.rules, u, town, self._obstacles(u, others),
                                       self._bases(u.faction))
                     if found and (fresh is None or (found[1], -u.morale) < (fresh[1][1], -fresh[0].morale)):
