@@ -11,8 +11,11 @@ Prints figures; asserts nothing. Usage:
   every side; for each side, another has the rival (random or easy) in that side's seat and
   the normal AI on the others. The normal AI beats its rival on the pair when its side ends
   the game better placed: it won where the rival did not, or lost where the rival drew or won,
-  or, with the same result, holds more of its side's objective towns, or, with those level,
-  keeps a larger share of the people left standing. So the figure is decided by the seat's own
+  or, with the same result, held its side's objective towns for more turns (a town held at the
+  start of each turn and at the end counts once each time, as victory points do in a
+  delaying action: a garrison that holds Raqqa for nine turns before it falls has done better
+  than one that loses it in two), or, with those level, keeps a larger share of the people left
+  standing. So the figure is decided by the seat's own
   play, not by what two weak players on the other seats do to each other. The table gives the
   pairs won, level and lost, the share won with a 95% Wilson interval, and how often each
   player won the game outright from that seat;
@@ -67,18 +70,25 @@ def players_for(sc, seed: int, seats: dict[str, str]) -> dict:
     return players
 
 
-def score(state, setup: dict, side: str) -> tuple:
-    """How well `side` ended a game, best first when sorted high to low: won (1), drawn (0) or
-    lost (-1); then how many of the towns its own victory conditions name it holds; then its
-    share of the people left standing between it and the sides it fought."""
-    outcome = 1 if state.winner == side else (0 if state.winner is None else -1)
-    towns = list(dict.fromkeys(c for cond in setup.get("victory", []) if cond["side"] == side
-                               for c in cond.get("cities", [])))
-    held = sum(1 for c in towns if state.city_owner.get(c) is not None
+def objective_towns(setup: dict, side: str) -> list[str]:
+    """The towns `side`'s own victory conditions name, each once."""
+    return list(dict.fromkeys(c for cond in setup.get("victory", []) if cond["side"] == side
+                              for c in cond.get("cities", [])))
+
+
+def towns_held(state, towns: list[str], side: str) -> int:
+    return sum(1 for c in towns if state.city_owner.get(c) is not None
                and state.factions[state.city_owner[c]].side == side)
+
+
+def score(state, setup: dict, side: str, town_turns: int) -> tuple:
+    """How well `side` ended a game, best first when sorted high to low: won (1), drawn (0) or
+    lost (-1); then `town_turns`, the turns it held each of the towns its own victory
+    conditions name (counted by `match`); then its share of the people left standing."""
+    outcome = 1 if state.winner == side else (0 if state.winner is None else -1)
     own = sum(u.personnel for u in state.units.values() if state.factions[u.faction].side == side)
     total = sum(u.personnel for u in state.units.values())
-    return outcome, held, round(own / total, 6) if total else 0.0
+    return outcome, town_turns, round(own / total, 6) if total else 0.0
 
 
 def match(args):
@@ -88,12 +98,22 @@ def match(args):
     sc = load_scenario(path, MAP, RULES)
     game = Game(sc.setup, MAP, RULES, seed)
     players = players_for(sc, seed, dict(seats))
+    sides = [s["id"] for s in sc.sides]
+    towns = {sid: objective_towns(sc.setup, sid) for sid in sides}
+    held = dict.fromkeys(sides, 0)
     worst: dict[str, float] = {}
+    turn = None
     while not game.state.over:
+        if game.state.turn != turn:
+            turn = game.state.turn
+            for sid in sides:
+                held[sid] += towns_held(game.state, towns[sid], sid)
         side = game.state.active_side
         st = play_turn(game, players[side])
         worst[side] = max(worst.get(side, 0.0), st.seconds)
-    return {s["id"]: score(game.state, sc.setup, s["id"]) for s in sc.sides}, worst
+    for sid in sides:
+        held[sid] += towns_held(game.state, towns[sid], sid)
+    return {sid: score(game.state, sc.setup, sid, held[sid]) for sid in sides}, worst
 
 
 def paired(pool, path, seeds: int, rival: str, base: list):
