@@ -118,7 +118,7 @@ def base_problem(state: GameState, hexmap: HexMap, rules: Rules, unit: Unit) -> 
     if hexmap.terrain_at(h) == "sea" and any(
             is_naval(rules, u) and state.side_of(u.faction) == side for u in state.units_at(h)):
         return None
-    return (f"{unit.id} is not at an air base: rebase it to a town your side holds, a country "
+    return (f"{unit_name(unit)} is not at an air base: rebase it to a town your side holds, a country "
             f"{state.factions[unit.faction].name} has bases in, or a carrier of your side")
 
 
@@ -503,13 +503,13 @@ class AirMission(Command):
             return problems
         rules, hexmap = ctx.rules, ctx.hexmap
         if not is_air_wing(rules, wing):
-            return [f"{wing.id} is not an air wing but a {rules.unit_type(wing.type).name.lower()} "
+            return [f"{unit_name(wing)} is not an air wing but a {rules.unit_type(wing.type).name.lower()} "
                     f"unit"]
         if wing.moves_left <= 0:
-            return [f"{wing.id} has already flown this turn: a wing flies one mission (or one "
+            return [f"{unit_name(wing)} has already flown this turn: a wing flies one mission (or one "
                     f"rebase) a turn"]
         if combat_aircraft(wing) <= 0:
-            return [f"{wing.id} has no combat aircraft left"]
+            return [f"{unit_name(wing)} has no combat aircraft left"]
         base = base_problem(state, hexmap, rules, wing)
         if base:
             return [base]
@@ -519,7 +519,7 @@ class AirMission(Command):
         reach = air_range(rules, wing)
         dist = wing.hex.distance(t)
         if dist > reach:
-            return [f"{_where(ctx, t)} is out of range: {dist} hexes from {wing.id}'s base at "
+            return [f"{_where(ctx, t)} is out of range: {dist} hexes from {unit_name(wing)}'s base at "
                     f"{_where(ctx, wing.hex)}; its range is {reach} hexes"]
         if self.mission in ("strike", "cas") and not _visible_enemy_ground(
                 state, ctx, self.side, wing.faction, t):
@@ -635,11 +635,11 @@ class NavalStrike(Command):
         rules, hexmap = ctx.rules, ctx.hexmap
         if not is_naval(rules, group):
             what = rules.unit_type(group.type).name.lower()
-            return [f"{group.id} is not a naval group but a {what} unit"]
+            return [f"{unit_name(group)} is not a naval group but a {what} unit"]
         if group.moves_left <= 0:
-            return [f"{group.id} has already fired (or used all its moves) this turn"]
+            return [f"{unit_name(group)} has already fired (or used all its moves) this turn"]
         if int(group.equipment.get(WARSHIPS, 0)) <= 0:
-            return [f"{group.id} has no warships left"]
+            return [f"{unit_name(group)} has no warships left"]
         t = self.target
         if not hexmap.in_bounds(t):
             return [f"{t.q},{t.r} is off the map"]
@@ -649,7 +649,7 @@ class NavalStrike(Command):
         reach = int(air_figures(rules)["range"]["naval_strike"])
         dist = group.hex.distance(t)
         if dist > reach:
-            return [f"{_where(ctx, t)} is out of range: {dist} hexes from {group.id}; its missiles "
+            return [f"{_where(ctx, t)} is out of range: {dist} hexes from {unit_name(group)}; its missiles "
                     f"and guns reach {reach} hexes"]
         if not _visible_enemy_ground(state, ctx, self.side, group.faction, t):
             return [f"no enemy you can see at {_where(ctx, t)}: a naval strike needs a target"]

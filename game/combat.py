@@ -1128,13 +1128,13 @@ def attack_problems(state: GameState, ctx: Context, side: str, attackers: list[s
             continue
         ut = rules.unit_types[unit.type]
         if not ut.is_ground:
-            problems.append(f"{uid} is a {ut.name.lower()}: air and naval units cannot attack "
+            problems.append(f"{unit_name(unit)} is a {ut.name.lower()}: air and naval units cannot attack "
                             f"on the ground")
             continue
         if unit.attacked:
-            problems.append(f"{uid} has already attacked this turn (a unit attacks once a turn)")
+            problems.append(f"{unit_name(unit)} has already attacked this turn (a unit attacks once a turn)")
         if unit.hex.distance(target) != 1:
-            problems.append(f"{uid} is not adjacent to {where}")
+            problems.append(f"{unit_name(unit)} is not adjacent to {where}")
         units.append(unit)
     there = [u for u in known if u.hex == target and rules.unit_types[u.type].is_ground
              and state.side_of(u.faction) != side]

@@ -170,7 +170,7 @@ def _own_unit(state: GameState, side: str, uid: str, problems: list[str]):
         problems.append(f"no unit {uid!r}")
         return None
     if state.side_of(unit.faction) != side:
-        problems.append(f"not your unit: {uid} belongs to {state.factions[unit.faction].name}")
+        problems.append(f"not your unit: {unit_name(unit)} belongs to {state.factions[unit.faction].name}")
         return None
     return unit
 
@@ -203,9 +203,9 @@ class Move(Command):
         if len(self.path) < 2:
             return ["the path needs at least two hexes: where the unit is, and where it goes"]
         if self.path[0] != unit.hex:
-            return [f"the path must start where {unit.id} is, at {_where(ctx, unit.hex)}"]
+            return [f"the path must start where {unit_name(unit)} is, at {_where(ctx, unit.hex)}"]
         if unit.moves_left <= 0:
-            return [f"no moves left: {unit.id} has moved this turn"]
+            return [f"no moves left: {unit_name(unit)} has moved this turn"]
         faction = state.factions[unit.faction]
         allowed = allowed_countries(faction.bases)
         for a, b in zip(self.path, self.path[1:]):
@@ -242,7 +242,7 @@ class Move(Command):
         costs = path_cost(graph, rules, ut, self.path, obs.zoc, faction.bases)
         total = sum(costs)
         if total > unit.moves_left + 1e-9:
-            return [f"not enough moves: the path costs {total:g}, {unit.id} has {unit.moves_left:g} left"]
+            return [f"not enough moves: the path costs {total:g}, {unit_name(unit)} has {unit.moves_left:g} left"]
         end = graph.index(self.path[-1])
         if end in obs.blocked_end:
             mine = [u for u in known if u.hex == self.path[-1] and state.side_of(u.faction) == self.side
@@ -338,12 +338,12 @@ class Entrench(Command):
             return problems
         ut = ctx.rules.unit_type(unit.type)
         if not ut.is_ground:
-            return [f"only ground units dig in; {unit.id} is {ut.a_name}"]
+            return [f"only ground units dig in; {unit_name(unit)} is {ut.a_name}"]
         if unit.moves_left < ut.movement - 1e-9:
-            return [f"{unit.id} has already moved this turn: digging in takes the whole turn"]
+            return [f"{unit_name(unit)} has already moved this turn: digging in takes the whole turn"]
         terrain = ctx.rules.terrain[ctx.hexmap.terrain[ctx.hexmap.index(unit.hex)]]
         if unit.entrenchment >= terrain.entrench_max:
-            return [f"{unit.id} cannot dig deeper than level {terrain.entrench_max} in {terrain.id}"]
+            return [f"{unit_name(unit)} cannot dig deeper than level {terrain.entrench_max} in {terrain.id}"]
         return []
 
     def apply(self, state: GameState, ctx: Context) -> list[Event]:

@@ -298,3 +298,13 @@ def test_command_round_trip():
         Command.from_dict({"kind": "teleport"})
     with pytest.raises(CommandError, match="bad move command"):
         Command.from_dict({"kind": "move", "side": "x"})
+
+
+def test_a_refusal_names_the_unit_as_the_player_knows_it(game):
+    """The player reads unit names in the panel, not ids: a refusal uses the name."""
+    u = game.state.units["isis-2"]
+    u.name = "Wilayat Ninawa brigade"
+    u.moves_left = 0
+    refused(game, Move("jihadist", "isis-2", [u.hex, u.hex + Hex(-1, 0)]),
+            "no moves left: Wilayat Ninawa brigade has moved this turn")
+    refused(game, Entrench("jihadist", "isis-2"), "Wilayat Ninawa brigade has already moved")
