@@ -40,6 +40,7 @@ from game.commands import Game  # noqa: E402
 from game.hexmap import HexMap  # noqa: E402
 from game.rules import default_rules  # noqa: E402
 from game.scenario import bundled_paths, find_scenario, load_scenario  # noqa: E402
+from game.victory import _held as held_by  # noqa: E402  (how victory counts towns held)
 
 MAP = HexMap.load()
 RULES = default_rules()
@@ -76,11 +77,6 @@ def objective_towns(setup: dict, side: str) -> list[str]:
                               for c in cond.get("cities", [])))
 
 
-def towns_held(state, towns: list[str], side: str) -> int:
-    return sum(1 for c in towns if state.city_owner.get(c) is not None
-               and state.factions[state.city_owner[c]].side == side)
-
-
 def score(state, setup: dict, side: str, town_turns: int) -> tuple:
     """How well `side` ended a game, best first when sorted high to low: won (1), drawn (0) or
     lost (-1); then `town_turns`, the turns it held each of the towns its own victory
@@ -107,12 +103,12 @@ def match(args):
         if game.state.turn != turn:
             turn = game.state.turn
             for sid in sides:
-                held[sid] += towns_held(game.state, towns[sid], sid)
+                held[sid] += held_by(game.state, sid, towns[sid])
         side = game.state.active_side
         st = play_turn(game, players[side])
         worst[side] = max(worst.get(side, 0.0), st.seconds)
     for sid in sides:
-        held[sid] += towns_held(game.state, towns[sid], sid)
+        held[sid] += held_by(game.state, sid, towns[sid])
     return {sid: score(game.state, sc.setup, sid, held[sid]) for sid in sides}, worst
 
 
