@@ -329,3 +329,53 @@ def test_a_worn_garrison_is_relieved_by_a_fresh_unit():
     in_town = {u.id for u in game.state.units_at(mosul)}
     assert "iraq-fresh" in in_town and "iraq-2div" not in in_town
     assert {"iraq-a", "iraq-b"} <= in_town
+
+
+def _mosul_besieged():
+    """Mosul's stack full, a host of 40,000 at its gates, its biggest unit worn down near to
+    breaking: the baathist side's turn. Returns (game, players, mosul)."""
+    sc, game, players = ai_game()
+    st = game.state
+    m = hexmap()
+    mosul = m.find_city("Mosul").hex
+    isis = st.units["isis-mosul"]
+    isis.personnel = 40000
+    isis.hex = next(h for h in mosul.neighbors() if not st.units_at(h) and m.city_at(h) is None
+                    and m.terrain_at(h) not in ("sea", "lake"))
+    st.units["iraq-2div"].morale = 35.0
+    st.units["iraq-2div"].entrenchment = 2
+    for uid in ("iraq-a", "iraq-b"):
+        st.units[uid] = st.make_unit({"id": uid, "type": "infantry", "faction": "iraq",
+                                      "hex": [mosul.q, mosul.r], "personnel": 4000,
+                                      "morale": 75.0}, m, RULES)
+    return game, players, mosul
+
+
+def _add(game, uid, h, morale=95.0):
+    st = game.state
+    st.units[uid] = st.make_unit({"id": uid, "type": "militia", "faction": "iraq", "hex": [h.q, h.r],
+                                  "personnel": 3000, "morale": morale}, hexmap(), RULES)
+    st.units = dict(sorted(st.units.items()))
+
+
+def _baathist_turn(game, players):
+    st = game.state
+    st.active = st.sides.index("baathist")
+    for u in st.units.values():
+        u.moves_left = RULES.unit_type(u.type).movement
+    assert play_turn(game, players["baathist"]).refused == []
+
+
+def test_the_garrison_of_a_town_nobody_asks_for_relieves_a_besieged_objective():
+    """Tal Afar is Iraq's but not one of its goals; Mosul, which is, has a worn unit in a full
+    stack. Tal Afar's fresh garrison goes in and the worn unit steps out."""
+    game, players, mosul = _mosul_besieged()
+    tal_afar = hexmap().find_city("Tal Afar").hex
+    for u in list(game.state.units.values()):
+        if u.hex == tal_afar:
+            del game.state.units[u.id]
+    _add(game, "iraq-tal-afar", tal_afar)
+    _baathist_turn(game, players)
+    in_town = {u.id for u in game.state.units_at(mosul)}
+    assert "iraq-tal-afar" in in_town and "iraq-2div" not in in_town
+

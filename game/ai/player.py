@@ -222,7 +222,9 @@ class AIPlayer:
         # Empty towns of the enemy that the side wants are walked into before any fight.
         yield from fill(self._empty_goal_towns(view, own), theirs=True)
         # Towns the side must hold that the enemy masses against are reinforced, up to the
-        # stacking limit, by the nearest fighters that can get in this turn.
+        # stacking limit, by the nearest fighters that can get in this turn: the garrison of a
+        # town the scenario does not ask for comes too (the objective is where the phase is won).
+        spare = self._spare_garrisons(own, garrison)
         for cid in self._threatened_holds(view, maps, own):
             if out_of_time():
                 break
@@ -230,7 +232,8 @@ class AIPlayer:
             room = int(self.rules.movement["stack_limit"]) - sum(
                 1 for x in known() if x.hex == town and self.rules.unit_type(x.type).is_ground)
             near = sorted((u for u in ground if u.hex != town
-                           and not u.done and u.id not in acted and u.id not in garrison
+                           and not u.done and u.id not in acted
+                           and (u.id not in garrison or u.id in spare)
                            and u.moves_left > 0 and self.rules.unit_type(u.type).zoc
                            and not (u.morale is not None
                                     and u.morale < doctrines[u.faction].retreat_morale)
@@ -501,8 +504,10 @@ class AIPlayer:
         breaking (its morale under the doctrine's retreat level plus 20) steps out to recover
         and the nearest fresh unit (morale 60 or more, and 30 above the worn one's) that can get
         in this turn takes its place. A stack whose morale breaks runs from the town; one
-        relieved in time stands."""
+        relieved in time stands. The garrison of a town the scenario does not ask for may be
+        the relief."""
         wear = 20.0
+        spare = self._spare_garrisons(own, garrison)
         for cid in dict.fromkeys(c for g in self.goals if g["side"] == self.side
                                  and g["kind"] == "hold" for c in g["cities"]):
             if out_of_time():
@@ -520,7 +525,8 @@ class AIPlayer:
                 fresh = None
                 others = [x for x in known() if x.id != old.id]  # its place is free
                 for u in ground:
-                    if u.hex == town or u.done or u.id in acted or u.id in garrison \
+                    if u.hex == town or u.done or u.id in acted \
+                            or (u.id in garrison and u.id not in spare) \
                             or u.moves_left <= 0 or u.id not in own \
                             or not self.rules.unit_type(u.type).zoc or u.morale is None \
                             or u.morale < max(60.0, old.morale + 30.0) \
@@ -549,6 +555,21 @@ class AIPlayer:
                     garrison.add(u.id)
                 if res.ok and any(e.reveals for e in res.events):
                     refresh()
+
+    def _spare_garrisons(self, own, garrison) -> set[str]:
+        """Garrison units of towns the scenario does not ask the side to hold or take: a town
+        the phase is won by comes first."""
+        goals = {c for g in self.goals if g["side"] == self.side and g["kind"] in ("hold", "take")
+                 for c in g["cities"]}
+        out = set()
+        for gid in garrison:
+            u = own.get(gid)
+            if u is None:
+                continue
+            city = self.map.city_at(u.hex)
+            if city is not None and city.id not in goals:
+                out.add(gid)
+        return out
 
     def _threatened_holds(self, view, maps, own) -> list[str]:
         """Towns the scenario asks the side to hold, held by it, with a garrison in them and
