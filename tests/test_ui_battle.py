@@ -1,6 +1,8 @@
 """The battle screen, driven headless through its own input events."""
 
+import math
 import time
+from types import SimpleNamespace
 
 import pygame
 import pytest
@@ -540,6 +542,53 @@ def test_the_camera_follows_what_the_viewer_sees_the_ai_do(app, follow):
         here = scene.view.hex_at(scene.view.rect.center)
         assert here.distance(far) > 40
 
+
+def test_the_camera_glides_to_the_ai_move_and_the_ai_waits_for_it(app):
+    """Following the computer, the camera does not jump: it passes through the points between,
+    easing in, and the AI's next command waits until it is there."""
+    from game.hexgrid import Hex
+    from game.ui.battle import GLIDE_TIME
+
+    app.settings.ai_speed = "normal"
+    session, scene = _battle(app, {"baathist": Seat("human"), "jihadist": Seat("ai")},
+                             scenario=MOSUL)
+    view = scene.view
+    view.level = 10
+    view.centre_on(*scene.renderer.hex_center_km(Hex(80, 100)))
+    start = view.centre
+    goal_hex = session.game.hexmap.find_city("Mosul").hex
+    scene._follow(goal_hex)
+    assert view.gliding and view.centre == start
+    path = []
+    for _ in range(200):
+        view.step(0.016)
+        path.append(view.centre)
+        if not view.gliding:
+            break
+    assert not view.gliding and 0.8 * GLIDE_TIME["normal"] / 0.016 <= len(path)
+    goal = view.centre
+    assert scene.view.hex_at(view.rect.center).distance(goal_hex) <= 1
+    dist = [math.dist(p, goal) for p in [start] + path]
+    assert all(a >= b for a, b in zip(dist, dist[1:]))  # always nearer
+    steps = [a - b for a, b in zip(dist, dist[1:])]
+    assert steps[0] < steps[len(steps) // 2] and steps[-1] < steps[len(steps) // 2]
+    # A command from the AI is not taken while the camera is still on its way.
+    scene._follow(Hex(80, 100))
+    assert view.gliding
+    scene.messages.clear()
+    scene._ai_wait = 0.0
+    asked = []
+    scene.ai = SimpleNamespace(step=lambda timeout: asked.append(1), finished=False)
+    scene._run_ai(0.016)
+    assert asked == []
+    view.step(1.0)
+    scene._run_ai(0.016)
+    assert asked  # there: the AI goes on
+    scene.ai = None
+    scene._follow(Hex(80, 100))
+    scene._follow(goal_hex)
+    view.pan_pixels(5, 0)  # the player's hand stops the glide
+    assert not view.gliding
 
 def test_the_log_is_headed_by_turn_and_date(app):
     from types import SimpleNamespace

@@ -46,6 +46,7 @@ class MapView:
         self.level = 0
         bx, by, bw, bh = renderer.bounds_km
         self.centre = (bx + bw / 2, by + bh / 2)
+        self._glide = None  # (from, to, seconds gone, seconds in all) while the camera glides
         self.fit()
 
     @property
@@ -110,13 +111,39 @@ class MapView:
 
     def pan_pixels(self, dx: float, dy: float) -> None:
         """Move the map by (dx, dy) screen pixels (the map follows a dragging mouse)."""
+        self._glide = None  # the player's hand takes over from a glide
         s = self.scale
         self.centre = (self.centre[0] - dx / s, self.centre[1] - dy / s)
         self._clamp_centre()
 
     def centre_on(self, x: float, y: float) -> None:
+        self._glide = None
         self.centre = (x, y)
         self._clamp_centre()
+
+    def glide_to(self, x: float, y: float, seconds: float) -> None:
+        """Bring the world point (x, y) to the centre over ``seconds``, easing in and out, as
+        a camera following the computer's moves does (at once when ``seconds`` is 0)."""
+        start = self.centre
+        self.centre_on(x, y)  # where it ends, kept within the map
+        if seconds > 0 and self.centre != start:
+            self._glide = (start, self.centre, 0.0, seconds)
+            self.centre = start
+
+    @property
+    def gliding(self) -> bool:
+        return self._glide is not None
+
+    def step(self, dt: float) -> None:
+        """Move a glide on by ``dt`` seconds."""
+        if self._glide is None:
+            return
+        (x0, y0), (x1, y1), t, total = self._glide
+        t = min(total, t + dt)
+        f = t / total
+        f = f * f * (3.0 - 2.0 * f)  # smoothstep: slow off, slow in
+        self.centre = (x0 + (x1 - x0) * f, y0 + (y1 - y0) * f)
+        self._glide = None if t >= total else ((x0, y0), (x1, y1), t, total)
 
     def zoom(self, step: int, anchor=None) -> bool:
         """Change level by ``step`` keeping the world point under ``anchor`` (screen) still."""
@@ -124,6 +151,7 @@ class MapView:
         if new == self.level:
             return False
         anchor = self.rect.center if anchor is None else anchor
+        self._glide = None
         wx, wy = self.screen_to_world(anchor)
         self.level = new
         s = self.scale

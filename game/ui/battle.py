@@ -42,6 +42,7 @@ EDGE_ZONE = 6  # pixels at the window's edge that pan the map
 DRAG_START = 6  # pixels the mouse must move with a button down before it drags the map
 AI_DELAY = {"slow": 0.6, "normal": 0.18, "fast": 0.06, "skip": 0.0}  # pause after a seen command
 AI_HEX_TIME = {"slow": 0.12, "normal": 0.045, "fast": 0.02, "skip": 0.0}  # seconds a hex
+GLIDE_TIME = {"slow": 0.6, "normal": 0.3, "fast": 0.12, "skip": 0.0}  # the camera to an AI move
 FOG_STEP = 4  # the fog is worked out per block of this many pixels
 FIGHTS = ("attack", "air_mission", "naval_strike", "shot_down")  # events flashed on their hex
 MISSION_KEYS = {pygame.K_1: "strike", pygame.K_2: "cas", pygame.K_3: "patrol"}
@@ -496,13 +497,15 @@ class BattleScene(Scene):
 
     def _follow(self, h: Hex) -> bool:
         """Bring a hex where the AI acts into view, if it is off screen or at its edge, as the
-        camera of Panzer General follows the computer's moves. True once followed."""
+        camera of Panzer General follows the computer's moves: it glides there (the slower the
+        AI speed, the slower the glide), and the computer's next command waits for it. True
+        once followed."""
         if not self.app.settings.follow_ai:
             return True
         x, y = self.screen_pos(h)
         inner = self.map_rect.inflate(-self.map_rect.w // 5, -self.map_rect.h // 5)
         if not inner.collidepoint(x, y) or self.minimap.hit((x, y)):
-            self.view.centre_on(*self.renderer.hex_center_km(h))
+            self.view.glide_to(*self.renderer.hex_center_km(h), GLIDE_TIME[self.app.settings.ai_speed])
         return True
 
     def _mask_now(self):
@@ -944,6 +947,7 @@ class BattleScene(Scene):
             if self.toast is None:
                 self._bottom.key = None
         self._pan(dt)
+        self.view.step(dt)
         for a in self.anims:
             a.t += dt
         self.anims = [a for a in self.anims if not a.done]
@@ -989,7 +993,7 @@ class BattleScene(Scene):
             self._select(None)
         skipping = self.skip_ai
         if not skipping:
-            if self.anims:
+            if self.anims or self.view.gliding:
                 return
             if self._ai_wait > 0:
                 self._ai_wait -= dt
