@@ -209,6 +209,18 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
             fac.resolve = float(a["resolve"])
         return [Event("leaders", f"{fac.name}: {', '.join(fac.leaders)}", {"faction": fac.id},
                       reveals=True)]
+    if kind == "set_morale":
+        ceiling = float(a["morale"])
+        shaken = 0
+        for u in state.units.values():
+            if u.faction == fac.id and u.morale > ceiling:
+                u.morale = ceiling
+                shaken += 1
+        if "resolve" in a:
+            fac.resolve = float(a["resolve"])
+        return [Event("morale", f"{fac.name}: {shaken} unit{'s' if shaken != 1 else ''} shaken, "
+                      f"morale {ceiling:.0f} at most", {"faction": fac.id, "units": shaken},
+                      reveals=True)]
     if kind == "set_category":
         fac.category = a["category"]
         return []

@@ -34,7 +34,7 @@ LOG_LIMIT = 400  # events kept in each side's log
 # Events every side learns of: the calendar, the scenario's news, who holds the towns.
 PUBLIC_EVENTS = frozenset({
     "new_turn", "side_to_move", "message", "war", "peace", "city_taken", "faction", "leaders",
-    "no_fly_zone", "no_fly_zone_lifted", "game_over", "withdrawal",
+    "no_fly_zone", "no_fly_zone_lifted", "game_over", "withdrawal", "morale",
 })
 # What befalls the side to move as its turn begins (supply, panic): its own news, even to the
 # side whose end of turn brought it about.

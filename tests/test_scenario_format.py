@@ -73,6 +73,10 @@ BROKEN = [
      "[victory[0].cities] jihadist holds these towns at the start"),
     ("side without victory", 'kind = "take"\nside = "jihadist"', 'kind = "take"\nside = "baathist"',
      "[victory] side 'jihadist' has no victory condition"),
+    ("morale out of range", '{ do = "message", text = "Mosul', '{ do = "set_morale", faction = "iraq", morale = 130 },\n  { do = "message", text = "Mosul',
+     "[events[0].actions[0].morale] morale 130 is out of range (between 0 and 100)"),
+    ("morale missing", '{ do = "message", text = "Mosul', '{ do = "set_morale", faction = "iraq" },\n  { do = "message", text = "Mosul',
+     "[events[0].actions[0].morale] missing"),
     ("bad category", 'category = "isis"', 'category = "daesh"', "[factions[0].category] unknown casualty category 'daesh'"),
     ("unknown top-level part", '[history]', '[historie]', "[historie] unknown part of a scenario (did you mean 'history'?)"),
 ]

@@ -85,3 +85,25 @@ def test_rest_brings_morale_back_only_to_the_factions_resolve(game):
     assert st.units["kurds-2"].morale == 80.0  # morale above it is kept, not lost
     start(game)
     assert st.units["kurds-1"].morale == 55.0
+
+
+def test_a_set_morale_event_shakes_a_factions_units_and_caps_their_rest(game):
+    """The scenario's "set_morale": units above the figure fall to it, those below keep theirs,
+    other factions are untouched, and rest then stops at the new resolve."""
+    from game.events import apply_action
+    from game.commands import Context
+
+    duhok = game.hexmap.find_city("Duhok").hex
+    add(game, "kurds-1", "infantry", "kurds", duhok, 4000, morale=90.0)
+    add(game, "kurds-2", "infantry", "kurds", duhok, 4000, morale=20.0)
+    add(game, "isis-1", "militia", "isis", game.hexmap.find_city("Raqqa").hex, 2000, morale=90.0)
+    st = game.state
+    ctx = Context(game.hexmap, game.rules)
+    events = apply_action(st, ctx, {}, {"do": "set_morale", "faction": "kurds", "morale": 35.0,
+                                        "resolve": 50.0})
+    assert [u.morale for u in (st.units["kurds-1"], st.units["kurds-2"], st.units["isis-1"])] \
+        == [35.0, 20.0, 90.0]
+    assert "1 unit shaken" in events[0].text
+    start(game)
+    start(game)
+    assert st.units["kurds-1"].morale == 50.0  # rested twice, +10 each time, stopped at 50

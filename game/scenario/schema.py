@@ -253,6 +253,11 @@ ACTIONS = _kinds(
         F("quality", "number", False, "its new quality", low=0.1, high=5),
         F("resolve", "number", False, "the morale its units now get back to by rest",
           low=0, high=100))),
+    Kind("set_morale", "a blow to a faction's will: its units' morale falls to this at most", (
+        F("faction", "faction", True, "the faction"),
+        F("morale", "number", True, "the highest morale its units keep", low=0, high=100),
+        F("resolve", "number", False, "the morale its units now get back to by rest",
+          low=0, high=100))),
     Kind("set_category", "its later losses count under another casualty category", (
         F("faction", "faction", True, "the faction"),
         F("category", "category", True, "the category", choices=CATEGORIES))),

@@ -629,6 +629,17 @@ class Builder:
                 elif v is not None:
                     res[key] = v
             return res
+        if kind == "set_morale":
+            if not fac("faction"):
+                return None
+            res = {**out, "faction": a["faction"]}
+            for key, required in (("morale", True), ("resolve", False)):
+                v = self.get(a, key, path, float, required=required)
+                if v is not None and not 0 <= v <= 100:
+                    self.bad(f"{path}.{key}", f"{key} {v} is out of range", "between 0 and 100")
+                elif v is not None:
+                    res[key] = v
+            return res if "morale" in res else None
         if kind == "set_category":
             cat = a.get("category")
             if cat not in CATEGORIES:
