@@ -44,6 +44,22 @@ def standing(state, setup: dict, side: str) -> int:
     return _held(state, side, towns)
 
 
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def condition_text(cond: dict) -> str:
+    """What a take or hold condition asks, in words, from its towns and count ("Take Mosul",
+    "Hold 2 of Mosul, Tikrit and Erbil to the end"): the text the editor writes for it."""
+    towns = [str(c) for c in cond.get("cities", [])]
+    if cond.get("kind") not in ("take", "hold") or not towns:
+        return ""
+    count = cond.get("count")
+    some = f"{count} of " if isinstance(count, int) and 0 < count < len(towns) else ""
+    return f"Take {some}{_listed(towns)}" if cond["kind"] == "take" \
+        else f"Hold {some}{_listed(towns)} to the end"
+
+
 def describe(state, cond: dict, names) -> str:
     """The condition in words, with how far the side has got."""
     if cond.get("text"):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from game.commands import Context, Game
 from game.editor import OPS, Editor, choices, schema
-from game.editor.document import get, parse_path, path_text
+from game.editor.document import get, parse_path, path_text, tables
 from game.editor.writer import fresh_text
 from game.hexgrid import Hex
 from game.rules import default_rules
@@ -651,3 +651,24 @@ def test_a_save_that_fails_half_way_leaves_the_file_as_it_was(ctx, tmp_path, mon
     monkeypatch.undo()
     ed.save()
     assert 'title = "Half written"' in path.read_text(encoding="utf-8") and not ed.dirty
+
+
+def test_the_objective_tool_keeps_the_conditions_words_in_step_with_its_towns(ctx):
+    """The editor's own text for a condition follows its towns as the Objective tool marks
+    them; an author's own words are never overwritten."""
+    from game.victory import condition_text
+
+    assert condition_text({"kind": "take", "cities": ["Mosul"]}) == "Take Mosul"
+    assert condition_text({"kind": "hold", "cities": ["Mosul", "Tikrit", "Erbil"], "count": 2}) \
+        == "Hold 2 of Mosul, Tikrit and Erbil to the end"
+    ed = Editor.new(ctx)
+    assert ed.apply("add_victory", kind="take", side="jihadist", cities=["Mosul"]).ok
+    i = len(tables(ed.doc, "victory")) - 1
+    assert ed.apply("toggle_objective", index=i, city="Tikrit").ok
+    assert tables(ed.doc, "victory")[i]["text"] == "Take Mosul and Tikrit"
+    assert ed.apply("toggle_objective", index=i, city="Mosul").ok
+    assert tables(ed.doc, "victory")[i]["text"] == "Take Tikrit"
+    assert ed.apply("set_victory", index=i, text="Storm the Salahuddin capital").ok
+    assert ed.apply("toggle_objective", index=i, city="Baiji").ok
+    v = tables(ed.doc, "victory")[i]
+    assert v["cities"] == ["Tikrit", "Baiji"] and v["text"] == "Storm the Salahuddin capital"

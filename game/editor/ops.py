@@ -1009,7 +1009,11 @@ def delete_victory(doc, ctx, index):
 
 @op
 def toggle_objective(doc, ctx, index, city):
-    """Mark a town as an objective of a hold or take condition, or unmark it."""
+    """Mark a town as an objective of a hold or take condition, or unmark it. A condition whose
+    text is the one the editor writes for its towns (or has none) gets the text for the new
+    towns; an author's own words are left as they are."""
+    from game.victory import condition_text
+
     i = _index(doc, "victory", index, "victory condition")
     v = doc["victory"][i]
     if v.get("kind") not in ("hold", "take"):
@@ -1025,9 +1029,12 @@ def toggle_objective(doc, ctx, index, city):
         cities = [x for x in cities if x not in same]
     else:
         cities.append(c.name)
+    written = not v.get("text") or v.get("text") == condition_text(v)
     v = {**v, "cities": cities}
     if isinstance(v.get("count"), int) and v["count"] > len(cities):
         v["count"] = len(cities)
+    if written:
+        v["text"] = condition_text(v)
     return _check_victory(put(doc, ("victory", i), v), ctx, i)
 
 

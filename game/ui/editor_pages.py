@@ -14,6 +14,7 @@ import pygame
 from pygame_gui.elements import UIButton, UILabel
 
 from game.editor.document import get, parse_path, tables
+from game.victory import condition_text
 from game.hexgrid import Hex
 from game.ui import widgets as W
 from game.ui.counters import abbreviation
@@ -213,8 +214,13 @@ class EditorPages:
                 for i in self._town_conditions()]
         if opts:
             f.choice("condition", opts, self.obj_index, lambda v: self._set("obj_index", v))
-            towns = conds[self.obj_index].get("cities", []) if self.obj_index is not None else []
+            cond = conds[self.obj_index] if self.obj_index is not None else {}
+            towns = cond.get("cities", [])
             f.note("Towns: " + (", ".join(map(str, towns)) or "none"))
+            text = cond.get("text") or ""
+            if text and text != condition_text(cond):
+                f.note(f"Its words are yours: \"{text}\". Check they still fit the towns (Victory "
+                       "page).", "#muted")
         else:
             f.note("No hold or take condition yet.", "#error")
         f.buttons([(f"New: {k} for {s}", (lambda k=k, s=s: self.new_condition(k, s)))
