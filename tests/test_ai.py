@@ -295,51 +295,15 @@ def test_headless_games_do_not_depend_on_how_fast_the_machine_thinks(monkeypatch
     assert slow["refused"] == quick["refused"] == 0
 
 
-def test_a_worn_garrison_is_relieved_by_a_fresh_unit():
-    """Mosul's stack is full and its biggest unit is worn down near to breaking; a fresh unit
-    two hexes back takes its place, and the worn one steps out to recover."""
-    sc, game, players = ai_game()
-    st = game.state
-    m = hexmap()
-    mosul = m.find_city("Mosul").hex
-    isis = st.units["isis-mosul"]
-    isis.personnel = 20000
-    isis.hex = next(h for h in mosul.neighbors() if not st.units_at(h) and m.city_at(h) is None
-                    and m.terrain_at(h) not in ("sea", "lake"))
-    st.units["iraq-2div"].morale = 35.0
-    st.units["iraq-2div"].entrenchment = 2
-
-    def place(uid, h, morale):
-        u = st.make_unit({"id": uid, "type": "infantry", "faction": "iraq", "hex": [h.q, h.r],
-                          "personnel": 4000, "morale": morale}, m, RULES)
-        st.units[uid] = u
-
-    place("iraq-a", mosul, 75.0)
-    place("iraq-b", mosul, 75.0)
-    back = next(h for h in sorted(m.all_hexes(), key=lambda h: (h.q, h.r))
-                if h.distance(mosul) == 2 and h.distance(isis.hex) >= 3
-                and m.terrain_at(h) in ("desert", "steppe") and m.city_at(h) is None
-                and not st.units_at(h))
-    place("iraq-fresh", back, 95.0)
-    st.units = dict(sorted(st.units.items()))
-    st.active = st.sides.index("baathist")
-    for u in st.units.values():
-        u.moves_left = RULES.unit_type(u.type).movement
-    assert play_turn(game, players["baathist"]).refused == []
-    in_town = {u.id for u in game.state.units_at(mosul)}
-    assert "iraq-fresh" in in_town and "iraq-2div" not in in_town
-    assert {"iraq-a", "iraq-b"} <= in_town
-
-
-def _mosul_besieged():
-    """Mosul's stack full, a host of 40,000 at its gates, its biggest unit worn down near to
+def _mosul_besieged(host: int = 40000):
+    """Mosul's stack full, an ISIS host at its gates, its biggest unit worn down near to
     breaking: the baathist side's turn. Returns (game, players, mosul)."""
     sc, game, players = ai_game()
     st = game.state
     m = hexmap()
     mosul = m.find_city("Mosul").hex
     isis = st.units["isis-mosul"]
-    isis.personnel = 40000
+    isis.personnel = host
     isis.hex = next(h for h in mosul.neighbors() if not st.units_at(h) and m.city_at(h) is None
                     and m.terrain_at(h) not in ("sea", "lake"))
     st.units["iraq-2div"].morale = 35.0
@@ -351,10 +315,10 @@ def _mosul_besieged():
     return game, players, mosul
 
 
-def _add(game, uid, h, morale=95.0):
+def _add(game, uid, h, morale=95.0, type_="militia", personnel=3000):
     st = game.state
-    st.units[uid] = st.make_unit({"id": uid, "type": "militia", "faction": "iraq", "hex": [h.q, h.r],
-                                  "personnel": 3000, "morale": morale}, hexmap(), RULES)
+    st.units[uid] = st.make_unit({"id": uid, "type": type_, "faction": "iraq", "hex": [h.q, h.r],
+                                  "personnel": personnel, "morale": morale}, hexmap(), RULES)
     st.units = dict(sorted(st.units.items()))
 
 
@@ -364,6 +328,23 @@ def _baathist_turn(game, players):
     for u in st.units.values():
         u.moves_left = RULES.unit_type(u.type).movement
     assert play_turn(game, players["baathist"]).refused == []
+
+
+def test_a_worn_garrison_is_relieved_by_a_fresh_unit():
+    """Mosul's stack is full and its biggest unit is worn down near to breaking; a fresh unit
+    two hexes back takes its place, and the worn one steps out to recover."""
+    game, players, mosul = _mosul_besieged(host=20000)
+    st, m = game.state, hexmap()
+    isis = st.units["isis-mosul"]
+    back = next(h for h in sorted(m.all_hexes(), key=lambda h: (h.q, h.r))
+                if h.distance(mosul) == 2 and h.distance(isis.hex) >= 3
+                and m.terrain_at(h) in ("desert", "steppe") and m.city_at(h) is None
+                and not st.units_at(h))
+    _add(game, "iraq-fresh", back, 95.0, type_="infantry", personnel=4000)
+    _baathist_turn(game, players)
+    in_town = {u.id for u in game.state.units_at(mosul)}
+    assert "iraq-fresh" in in_town and "iraq-2div" not in in_town
+    assert {"iraq-a", "iraq-b"} <= in_town
 
 
 def test_the_garrison_of_a_town_nobody_asks_for_relieves_a_besieged_objective():

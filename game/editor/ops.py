@@ -24,6 +24,7 @@ from game.hexgrid import Hex, hex_range
 from game.hexmap import TERRAINS, MapError
 from game.scenario import schema
 from game.scenario.validate import ID, Builder
+from game.victory import condition_text
 from game.editor.document import append, drop, get, parse_path, path_text, put, tables
 
 OPS: dict[str, callable] = {}
@@ -1012,8 +1013,6 @@ def toggle_objective(doc, ctx, index, city):
     """Mark a town as an objective of a hold or take condition, or unmark it. A condition whose
     text is the one the editor writes for its towns (or has none) gets the text for the new
     towns; an author's own words are left as they are."""
-    from game.victory import condition_text
-
     i = _index(doc, "victory", index, "victory condition")
     v = doc["victory"][i]
     if v.get("kind") not in ("hold", "take"):

@@ -14,13 +14,13 @@ import pygame
 from pygame_gui.elements import UIButton, UILabel
 
 from game.editor.document import get, parse_path, tables
-from game.victory import condition_text
 from game.hexgrid import Hex
 from game.ui import widgets as W
 from game.ui.counters import abbreviation
 from game.editor.ops import usual_personnel
 from game.ui.editor_forms import (NONE, S, Form, default_table, default_value, parse_date,
                                   parse_names, parse_number, parse_place)
+from game.victory import condition_text
 
 # (tool, name on its button, key)
 TOOLS = [("select", "Select", pygame.K_v, "V"), ("unit", "Unit", pygame.K_u, "U"),
