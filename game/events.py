@@ -194,10 +194,16 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
             if unit.faction == src:
                 unit.faction = dst
                 n += 1
+        towns = 0
         for city, owner in state.city_owner.items():
             if owner == src:
                 state.city_owner[city] = dst
-        return [Event("faction", f"{n} units of {state.factions[src].name} pass to "
+                towns += 1
+        parts = [f"{k} {what}{'s' if k != 1 else ''}" for k, what in ((n, "unit"), (towns, "town")) if k]
+        if not parts:
+            return []  # nothing left to hand over: no news of it
+        verb = "passes" if n + towns == 1 else "pass"
+        return [Event("faction", f"{' and '.join(parts)} of {state.factions[src].name} {verb} to "
                       f"{state.factions[dst].name}", {"from": src, "to": dst}, reveals=True)]
     if kind == "set_leaders":
         fac.leaders = list(a["leaders"])

@@ -107,3 +107,20 @@ def test_a_set_morale_event_shakes_a_factions_units_and_caps_their_rest(game):
     start(game)
     start(game)
     assert st.units["kurds-1"].morale == 50.0  # rested twice, +10 each time, stopped at 50
+
+
+def test_a_transfer_hands_over_units_and_towns_and_is_silent_when_nothing_is_left(game):
+    from game.commands import Context
+    from game.events import apply_action
+
+    st = game.state
+    ctx = Context(game.hexmap, game.rules)
+    add(game, "kurds-1", "infantry", "kurds", game.hexmap.find_city("Duhok").hex, 4000)
+    towns = [c for c, f in st.city_owner.items() if f == "kurds"]
+    assert towns
+    (ev,) = apply_action(st, ctx, {}, {"do": "transfer_units", "from": "kurds", "to": "iraq"})
+    assert st.units["kurds-1"].faction == "iraq"
+    assert all(st.city_owner[c] == "iraq" for c in towns)
+    assert ev.text.startswith(f"1 unit and {len(towns)} town") and " to " in ev.text
+    # Nothing of theirs is left: the second hand-over is no news.
+    assert apply_action(st, ctx, {}, {"do": "transfer_units", "from": "kurds", "to": "iraq"}) == []
