@@ -100,6 +100,9 @@ class AIPlayer:
         self.rules = rules
         self.graph = map_graph(hexmap)
         self.goals = goals
+        # The towns the side's own take and hold conditions name: they do not change in a game.
+        self.own_goals = frozenset(c for g in goals if g["side"] == side
+                                   and g["kind"] in ("take", "hold") for c in g["cities"])
         self.level = LEVELS[difficulty]
         self.budget = budget_s
 
@@ -257,10 +260,8 @@ class AIPlayer:
         if self.level.retreat:
             yield from self._relieve(view, maps, own, ground, garrison, acted, doctrines, known,
                                      rng, refresh, out_of_time)
-        goal_towns = {c for g in self.goals if g["side"] == self.side and g["kind"] in ("take", "hold")
-                      for c in g["cities"]}
-        goal_towns |= {c for g in self.goals if g["kind"] == "hold" and g["side"] != self.side
-                       for c in g["cities"]}
+        goal_towns = self.own_goals | {c for g in self.goals if g["kind"] == "hold"
+                                       and g["side"] != self.side for c in g["cities"]}
         targets = sorted(maps.enemy_hexes.items(),
                          key=lambda kv: -self._target_value(kv[0], kv[1], maps))
         for hex_i, defenders in targets:
@@ -478,8 +479,6 @@ class AIPlayer:
             for u in v:
                 count[u.faction] = count.get(u.faction, 0) + 1
         budget = {f: max(1, int(doctrines[f].hold_cities * n)) for f, n in count.items()}
-        goals = {c for g in self.goals if g["side"] == self.side and g["kind"] in ("hold", "take")
-                 for c in g["cities"]}
         for i, value, cid in maps.holds:
             here = by_hex.get(i, [])
             if not here:
@@ -488,12 +487,12 @@ class AIPlayer:
             fighters = sorted((u for u in here if self.rules.unit_type(u.type).zoc),
                               key=lambda x: -x.personnel)
             support = [u for u in here if not self.rules.unit_type(u.type).zoc]
-            if cid in goals:
+            if cid in self.own_goals:
                 chosen = fighters if threatened else fighters[:2]
             else:
                 chosen = [u for u in fighters if budget[u.faction] > 0][:1 + int(threatened)]
             keep.update(u.id for u in chosen + support)
-            if cid not in goals:
+            if cid not in self.own_goals:
                 for u in chosen:
                     budget[u.faction] -= 1
         return keep
@@ -559,15 +558,10 @@ class AIPlayer:
     def _spare_garrisons(self, own, garrison) -> set[str]:
         """Garrison units of towns the scenario does not ask the side to hold or take: a town
         the phase is won by comes first."""
-        goals = {c for g in self.goals if g["side"] == self.side and g["kind"] in ("hold", "take")
-                 for c in g["cities"]}
         out = set()
         for gid in garrison:
-            u = own.get(gid)
-            if u is None:
-                continue
-            city = self.map.city_at(u.hex)
-            if city is not None and city.id not in goals:
+            city = self.map.city_at(own[gid].hex) if gid in own else None
+            if city is not None and city.id not in self.own_goals:
                 out.add(gid)
         return out
 
