@@ -11,11 +11,14 @@ Prints figures; asserts nothing. Usage:
   every side; for each side, another has the rival (random or easy) in that side's seat and
   the normal AI on the others. The normal AI beats its rival on the pair when its side ends
   the game better placed: it won where the rival did not, or lost where the rival drew or won,
-  or, with the same result, held its side's objective towns for more turns (a town held at the
-  start of each turn and at the end counts once each time, as victory points do in a
-  delaying action: a garrison that holds Raqqa for nine turns before it falls has done better
-  than one that loses it in two), or, with those level, keeps a larger share of the people left
-  standing. So the figure is decided by the seat's own
+  or, with the same result, held its side's objective towns for a larger share of the game (a
+  town held at the start of each turn and at the end counts once each time, as victory points
+  do in a delaying action: a garrison that holds Raqqa for nine turns before it falls has done
+  better than one that loses it in two). It is a share of the turns the game lasted, not a
+  count, because the other seats decide how long a game lasts: a side that keeps its towns to
+  the end of an eight-turn game has held them no worse than one that keeps them to the end of
+  eighteen. With those level, the side that keeps a larger share of the people left standing
+  does better. So the figure is decided by the seat's own
   play, not by what two weak players on the other seats do to each other. The table gives the
   pairs won, level and lost, the share won with a 95% Wilson interval, and how often each
   player won the game outright from that seat;
@@ -77,14 +80,16 @@ def objective_towns(setup: dict, side: str) -> list[str]:
                               for c in cond.get("cities", [])))
 
 
-def score(state, setup: dict, side: str, town_turns: int) -> tuple:
+def score(state, setup: dict, side: str, town_turns: int, looks: int) -> tuple:
     """How well `side` ended a game, best first when sorted high to low: won (1), drawn (0) or
-    lost (-1); then `town_turns`, the turns it held each of the towns its own victory
-    conditions name (counted by `match`); then its share of the people left standing."""
+    lost (-1); then the share of the game it held the towns its own victory conditions name
+    (`town_turns` of the `looks` counted by `match`, each look at every such town); then its
+    share of the people left standing."""
     outcome = 1 if state.winner == side else (0 if state.winner is None else -1)
     own = sum(u.personnel for u in state.units.values() if state.factions[u.faction].side == side)
     total = sum(u.personnel for u in state.units.values())
-    return outcome, town_turns, round(own / total, 6) if total else 0.0
+    return (outcome, round(town_turns / looks, 6) if looks else 0.0,
+            round(own / total, 6) if total else 0.0)
 
 
 def match(args):
@@ -97,19 +102,23 @@ def match(args):
     sides = [s["id"] for s in sc.sides]
     towns = {sid: objective_towns(sc.setup, sid) for sid in sides}
     held = dict.fromkeys(sides, 0)
+    looks = 0
     worst: dict[str, float] = {}
     turn = None
     while not game.state.over:
         if game.state.turn != turn:
             turn = game.state.turn
+            looks += 1
             for sid in sides:
                 held[sid] += held_by(game.state, sid, towns[sid])
         side = game.state.active_side
         st = play_turn(game, players[side])
         worst[side] = max(worst.get(side, 0.0), st.seconds)
+    looks += 1
     for sid in sides:
         held[sid] += held_by(game.state, sid, towns[sid])
-    return {sid: score(game.state, sc.setup, sid, held[sid]) for sid in sides}, worst
+    return {sid: score(game.state, sc.setup, sid, held[sid], looks * len(towns[sid]))
+            for sid in sides}, worst
 
 
 def paired(pool, path, seeds: int, rival: str, base: list):

@@ -9,7 +9,7 @@ import pytest
 from game.ai import AIPlayer, RandomPlayer, play_turn
 from game.ai.doctrine import doctrine_for
 from game.commands import Game
-from game.hexgrid import Hex
+from game.hexgrid import Hex, hex_ring
 from game.rules import default_rules
 from game.scenario import bundled_paths, load_scenario
 from game.visibility import visible_units
@@ -231,9 +231,11 @@ def test_a_town_the_side_must_hold_is_reinforced_when_the_enemy_masses_on_it():
     assert {u.id for u in game.state.units_at(mosul)} >= {"iraq-2div", helper.id}
 
 
-def _assault_on_mosul(difficulty: str):
-    """ISIS dug in at Mosul, Kurdish infantry at its gates, a US wing at Erbil: the coalition's
-    turn, its goal Mosul. Returns the game after the coalition's AI has played it."""
+def _assault_on_mosul(difficulty: str, air: bool = True, garrison: int | None = None,
+                      dug_in: int = 2):
+    """ISIS dug in at Mosul, Kurdish infantry at its gates, a US wing at Erbil (unless not
+    ``air``): the coalition's turn, its goal Mosul. Returns the game after the coalition's AI
+    has played it."""
     from games import mosul_setup
 
     setup = mosul_setup()
@@ -245,11 +247,15 @@ def _assault_on_mosul(difficulty: str):
     del units["iraq-1"]
     units["isis-1"]["place"] = "Mosul"
     units["us-air"]["place"] = "Erbil"
+    if not air:
+        del units["us-air"]
     setup["units"] = list(units.values())
     game = Game(setup, m, RULES, 5)
     st = game.state
     st.units["isis-1"].hex = mosul
-    st.units["isis-1"].entrenchment = 2
+    st.units["isis-1"].entrenchment = dug_in
+    if garrison is not None:
+        st.units["isis-1"].personnel = garrison
     gates = [h for h in mosul.neighbors() if not st.units_at(h) and m.city_at(h) is None
              and m.terrain_at(h) not in ("sea", "lake", "water")]
     st.units["kurds-1"].hex, st.units["kurds-2"].hex = gates[0], gates[1]
@@ -279,6 +285,21 @@ def test_the_ai_calls_in_close_air_support_for_an_assault_at_short_odds():
 def test_the_easy_ai_does_not_call_in_close_air_support():
     game, mosul = _assault_on_mosul("easy")
     assert not any(c["kind"] == "air_mission" and c.get("mission") == "cas" for c in game.journal)
+
+
+def _attacks_on(game, h: Hex) -> int:
+    return sum(1 for c in game.journal if c["kind"] == "attack" and c["target"] == [h.q, h.r])
+
+
+def test_the_ai_does_not_bleed_itself_on_a_garrison_it_cannot_shift():
+    """A costly assault (1.1:1, under the Kurds' own 1.5:1) on a dug-in garrison that would
+    hold every time and lose a smaller share of its men than the attackers: not ordered, though
+    the town is the coalition's goal. Dug in one level less and a little stronger, the same
+    garrison falls back one time in four at 1.3:1: that assault is ordered."""
+    game, mosul = _assault_on_mosul("normal", air=False, garrison=2000, dug_in=2)
+    assert _attacks_on(game, mosul) == 0
+    game, mosul = _assault_on_mosul("normal", air=False, garrison=2500, dug_in=0)
+    assert _attacks_on(game, mosul) == 1
 
 
 def test_headless_games_do_not_depend_on_how_fast_the_machine_thinks(monkeypatch):
@@ -360,3 +381,93 @@ def test_the_garrison_of_a_town_nobody_asks_for_relieves_a_besieged_objective():
     in_town = {u.id for u in game.state.units_at(mosul)}
     assert "iraq-tal-afar" in in_town and "iraq-2div" not in in_town
 
+
+
+
+def _open_ground(h) -> bool:
+    m = hexmap()
+    return m.in_bounds(h) and m.city_at(h) is None and m.terrain_at(h) not in ("water", "sea", "lake")
+
+
+def _pocket_west_of_mosul(game, ring: str):
+    """A hex in the open west of Mosul closed on every side by three ISIS units: on three of
+    its sides (``ring="sides"``), or two hexes out where they touch none of it but their zones
+    of control cover all six of its neighbours (``ring="far"``), and an Iraqi radar post that
+    sees them. Returns the hex."""
+    st, m = game.state, hexmap()
+    mosul = m.find_city("Mosul").hex
+    pocket = next(h for h in (Hex(mosul.q - 5, mosul.r + d) for d in range(-3, 4))
+                  if all(_open_ground(x) for x in hex_ring(h, 1) + hex_ring(h, 2)))
+    n = pocket.neighbors()
+    if ring == "sides":
+        spots = [n[0], n[2], n[4]]
+    else:
+        spots = [Hex(n[k].q + n[k + 1].q - pocket.q, n[k].r + n[k + 1].r - pocket.r)
+                 for k in (0, 2, 4)]
+    st.units["isis-mosul"].hex = spots[0]
+    for k, h in enumerate(spots[1:]):
+        uid = f"isis-{k}"
+        st.units[uid] = st.make_unit({"id": uid, "type": "militia", "faction": "isis",
+                                      "hex": [h.q, h.r], "personnel": 3000}, m, RULES)
+    st.units = dict(sorted(st.units.items()))
+    # A radar post four hexes off sees them all (the AI knows only what its side sees).
+    _add(game, "iraq-radar", next(h for h in hex_ring(pocket, 4) if _open_ground(h)),
+         type_="air_defence", personnel=500)
+    return pocket
+
+
+def _maps_for(game, players, side="baathist"):
+    from game.ai.doctrine import doctrine_for as doctrine
+    from game.ai.maps import build_maps
+    from game.visibility import side_view
+
+    view = side_view(game.state, hexmap(), RULES, side)
+    players[side].bind(view)
+    return view, build_maps(view, hexmap(), RULES, players[side].goals,
+                            {f: doctrine(f) for f in view.factions})
+
+
+def test_the_ai_knows_a_hex_ringed_by_enemy_zones_of_control_is_a_pocket():
+    """The map of ways out counts, for each hex, the neighbours a beaten unit could fall back
+    into, as the retreat rule does: none where enemies hold three sides and their zones of
+    control the other three, or stand two hexes off and cover all six; one where a unit of
+    the side stands in one of those hexes and holds it open."""
+    for ring in ("sides", "far"):
+        sc, game, players = ai_game()
+        pocket = _pocket_west_of_mosul(game, ring)
+        game.state.units["iraq-2div"].hex = pocket
+        view, maps = _maps_for(game, players)
+        assert sum(u.faction == "isis" and u.hex.distance(pocket) <= 2 for u in view.units) == 3
+        graph = players["baathist"].graph
+        assert maps.exits[graph.index(pocket)] == 0, ring
+        gap = next(h for h in pocket.neighbors() if not game.state.units_at(h))
+        _add(game, "iraq-gap", gap)
+        view, maps = _maps_for(game, players)
+        assert maps.exits[graph.index(pocket)] == 1, ring
+
+
+def test_a_unit_does_not_stop_in_a_pocket_when_it_has_a_choice():
+    """Drawn a little more to a pocket (no enemy next to it, but no way out of it either) than
+    to an open hex as near, a unit that the enemy could beat there goes to the open hex."""
+    sc, game, players = ai_game()
+    st = game.state
+    pocket = _pocket_west_of_mosul(game, "far")
+    isis = [u.hex for u in st.units.values() if u.faction == "isis"]
+    unit = st.units["iraq-2div"]
+    unit.personnel = 2000
+    unit.hex = pocket.neighbors()[0]
+    other = next(h for h in unit.hex.neighbors() if h.distance(pocket) == 2 and _open_ground(h)
+                 and not st.units_at(h) and all(h.distance(x) > 1 for x in isis))
+    view, maps = _maps_for(game, players)
+    player, graph = players["baathist"], players["baathist"].graph
+    # (the unit itself holds open the way it came in by, while it stands there)
+    assert maps.exits[graph.index(pocket)] == 1 and maps.exits[graph.index(other)] > 2
+    maps.objective[:] = 0.0
+    maps.objective[graph.index(pocket)] = 10.5
+    maps.objective[graph.index(other)] = 10.0
+    own = next(u for u in view.units if u.id == unit.id)
+    import numpy as np
+
+    path = player._choose_hex(own, maps, doctrine_for("iraq"), view.units,
+                              np.random.default_rng(0))
+    assert path and path[-1] == other

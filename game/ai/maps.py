@@ -37,6 +37,8 @@ class Maps:
     own_hexes: dict[int, list]
     targets: list[tuple[int, float, str]]  # (hex, value, city id) of towns worth taking
     holds: list[tuple[int, float, str]]  # (hex, value, city id) of own towns worth holding
+    exits: np.ndarray  # ways out of each hex a beaten unit could fall back by (0 to 6)
+    zoc: np.ndarray  # bool: in the zone of control of an enemy the side sees
 
 
 def _spread(graph, where: np.ndarray, power: np.ndarray, radius: float) -> np.ndarray:
@@ -82,12 +84,38 @@ def _forces(view, graph, rules):
             e_pow.append(unit_power(rules, u))
     threat = _spread(graph, np.array(e_where, dtype=np.int64), np.array(e_pow), 4.0)
     strength = _spread(graph, np.array(o_where, dtype=np.int64), np.array(o_pow), 3.0)
-    return threat, strength, enemy_hexes, own_hexes
+    exits, zoc = _exits(graph, rules, enemy_hexes, own_hexes)
+    return threat, strength, enemy_hexes, own_hexes, exits, zoc
+
+
+def _exits(graph, rules, enemy_hexes: dict, own_hexes: dict) -> tuple[np.ndarray, np.ndarray]:
+    """For each hex, how many of its neighbours a unit beaten there could fall back into: on
+    the map, passable on foot, with no enemy the side knows of in it and outside every such
+    enemy's zone of control, unless a unit of the side stands there and holds it open (as the
+    engine's retreat rule has it). A unit caught where this is 0 is taken prisoner when it
+    is beaten, not thrown back. Returns the counts and where the enemies' zones of control
+    lie."""
+    passable = np.array([bool(t.cost) for t in rules.terrain])[graph.terrain]
+    closed = ~passable
+    enemy = np.fromiter(enemy_hexes, dtype=np.int64, count=len(enemy_hexes))
+    closed[enemy] = True
+    zoc = np.zeros(graph.n, dtype=bool)
+    holders = [i for i, us in enemy_hexes.items() if any(rules.unit_type(u.type).zoc for u in us)]
+    if holders:
+        around = graph.nbr[np.array(holders, dtype=np.int64)].ravel()
+        zoc[around[around >= 0]] = True
+        friends = np.zeros(graph.n, dtype=bool)
+        friends[np.fromiter(own_hexes, dtype=np.int64, count=len(own_hexes))] = True
+        closed |= zoc & ~friends
+    nbr = graph.nbr
+    open_ = (nbr >= 0) & ~closed[np.where(nbr >= 0, nbr, 0)]
+    return open_.sum(axis=1), zoc
 
 
 def update_forces(maps: "Maps", view, hexmap, rules) -> None:
     """Refresh the parts that change within a turn (units seen, moved, lost); keep the goals."""
-    maps.threat, maps.strength, maps.enemy_hexes, maps.own_hexes = _forces(view, map_graph(hexmap), rules)
+    (maps.threat, maps.strength, maps.enemy_hexes, maps.own_hexes,
+     maps.exits, maps.zoc) = _forces(view, map_graph(hexmap), rules)
 
 
 def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict) -> Maps:
@@ -97,7 +125,7 @@ def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict) -> Maps:
     def hostile(faction: str) -> bool:
         return any(view.at_war_with(f, faction) for f in own_factions)
 
-    threat, strength, enemy_hexes, own_hexes = _forces(view, graph, rules)
+    threat, strength, enemy_hexes, own_hexes, exits, zoc = _forces(view, graph, rules)
 
     # Goals: towns the scenario asks the side to take or hold, then towns by their size.
     side = view.side
@@ -149,7 +177,8 @@ def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict) -> Maps:
 
     supply = _side_supply(view, hexmap, rules)
     return Maps(threat=threat, strength=strength, objective=objective, supply=supply,
-                enemy_hexes=enemy_hexes, own_hexes=own_hexes, targets=targets, holds=holds)
+                enemy_hexes=enemy_hexes, own_hexes=own_hexes, targets=targets, holds=holds,
+                exits=exits, zoc=zoc)
 
 
 def _side_supply(view, hexmap, rules) -> np.ndarray:

@@ -51,15 +51,19 @@ class Level:
     cas: bool  # asks for close air support before attacking
     odds_shift: float  # added to the doctrine's lowest odds
     retreat: bool  # pulls broken units back
+    weighs_losses: bool  # orders a costly assault only where it pays (``_assault_pays``)
 
 
 LEVELS = {
     "easy": Level("easy", noise=0.6, gather=False, close_in=False, threat_aware=False,
-                  supply_aware=False, cas=False, odds_shift=-0.4, retreat=False),
+                  supply_aware=False, cas=False, odds_shift=-0.4, retreat=False,
+                  weighs_losses=False),
     "normal": Level("normal", noise=0.1, gather=True, close_in=True, threat_aware=True,
-                    supply_aware=True, cas=True, odds_shift=0.0, retreat=True),
+                    supply_aware=True, cas=True, odds_shift=0.0, retreat=True,
+                    weighs_losses=True),
     "hard": Level("hard", noise=0.0, gather=True, close_in=True, threat_aware=True,
-                  supply_aware=True, cas=True, odds_shift=0.2, retreat=True),
+                  supply_aware=True, cas=True, odds_shift=0.2, retreat=True,
+                  weighs_losses=True),
 }
 DIFFICULTIES = tuple(LEVELS)
 
@@ -297,11 +301,14 @@ class AIPlayer:
             doctrine = doctrines[attackers[0].faction]
             need = max(0.8, doctrine.attack_odds + self.level.odds_shift)
             city = self.map.city_at(target)
+            judgement = 1.0 + rng.normal(0, self.level.noise) * 0.3
+            # Below these odds an assault is a costly one.
+            costly = need * judgement
             if city is not None and city.id in goal_towns:
                 # A town the scenario asks for is worth a costlier assault: a siege is won by
                 # attacking it, not by waiting for odds an entrenched garrison never gives.
                 need = max(0.8, need * 0.6)
-            need *= 1.0 + rng.normal(0, self.level.noise) * 0.3
+            need *= judgement
             # Close air support where the odds are short, or where they are only just enough:
             # aim at half as good again, or at the doctrine's own odds for a town's assault.
             want = max(need * 1.5, doctrine.attack_odds)
@@ -321,6 +328,9 @@ class AIPlayer:
                         continue
             if preview.ratio < need:
                 continue
+            if preview.ratio < costly and self.level.weighs_losses \
+                    and not _assault_pays(preview):
+                continue  # a costly assault that neither takes the town nor bleeds it more
             res = yield Command.from_dict({"kind": "attack", "side": self.side,
                                            "attackers": ids, "target": [target.q, target.r]})
             for u in attackers:
@@ -433,6 +443,18 @@ class AIPlayer:
         if self.level.threat_aware:
             danger = np.maximum(0.0, maps.threat[cand] - maps.strength[cand] * 0.5) / power
             score = score - doctrine.caution * (3.0 if broken else 1.0) * np.minimum(danger, 10.0)
+            # A pocket: where an enemy that could beat the unit would find no way for it to fall
+            # back (or only one, that one more enemy closes), a beaten unit is taken prisoner,
+            # all of it, not thrown back a hex.
+            exits = maps.exits[cand]
+            if maps.zoc[start] and len(maps.own_hexes.get(start, ())) == 1:
+                # The unit alone holds open the enemy zone it stands in: gone, it closes.
+                dq, dr = self.graph.q[cand] - u.hex.q, self.graph.r[cand] - u.hex.r
+                exits = exits - (np.maximum(np.maximum(np.abs(dq), np.abs(dr)),
+                                            np.abs(dq + dr)) == 1)
+            pocket = np.where(exits <= 0, 6.0, np.where(exits == 1, 2.0, 0.0))
+            score = score - doctrine.caution * (3.0 if broken else 1.0) * pocket \
+                * np.minimum(danger, 1.0)
             terrain_def = np.array([self.rules.terrain[t].defence for t in self.graph.terrain[cand]])
             score = score + (maps.threat[cand] > 0) * (terrain_def - 1.0)
         if self.level.supply_aware:
@@ -776,6 +798,20 @@ class AIPlayer:
     def _bases(self, faction: str):
         own = self._view.own_factions.get(faction)
         return tuple(own["bases"]) if own else ()
+
+
+def _assault_pays(preview) -> bool:
+    """Whether a costly assault is worth ordering: the town is likely to fall (its garrison
+    falls back, breaks or is taken at one chance in four or better), or its defenders are
+    expected to lose a larger share of their strength than the attackers lose of theirs, so
+    that the siege wears the garrison down faster than the besiegers. A side that trades men
+    at a loss, turn after turn, against a garrison it cannot shift only bleeds itself."""
+    falls = sum(preview.outcomes.get(k, 0.0) for k in ("retreat", "rout", "trapped"))
+    if falls >= 0.25:
+        return True
+    theirs = (preview.defender_loss.mean + preview.captured) / max(preview.defender_personnel, 1)
+    mine = preview.attacker_loss.mean / max(preview.attacker_personnel, 1)
+    return theirs > mine
 
 
 def _moved(u, res) -> bool:
