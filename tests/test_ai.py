@@ -145,6 +145,24 @@ def test_the_ai_walks_into_an_empty_town_it_wants_before_it_fights():
     assert game.state.over and game.state.winner == "jihadist"  # "Take Mosul"
 
 
+def test_the_ai_walks_into_an_empty_town_the_enemy_must_hold():
+    """Tikrit is not ISIS's goal (Mosul is), but Iraq must hold it: left empty, the ISIS unit
+    that can reach it walks in, and the Ba'athists' victory is gone with it."""
+    sc, game, players = ai_game()
+    st, m = game.state, hexmap()
+    tikrit = m.find_city("Tikrit").hex
+    for u in list(st.units.values()):
+        if u.hex == tikrit:
+            del st.units[u.id]
+    raider = next(u for u in st.units.values() if u.faction == "isis" and u.id != "isis-mosul")
+    raider.hex = next(h for h in hex_ring(tikrit, 2) if m.city_at(h) is None
+                      and m.terrain_at(h) not in ("water", "sea", "lake") and not st.units_at(h))
+    assert st.city_owner["tikrit"] == "iraq" and not st.units_at(tikrit)
+    play_turn(game, players["jihadist"])
+    assert game.state.city_owner["tikrit"] == "isis"
+    assert game.state.units[raider.id].hex == tikrit
+
+
 def test_a_broken_unit_is_kept_out_of_contact():
     """Out in the open (not holding a town it must keep), a broken unit falls back from the
     enemy next to it instead of waiting to panic."""

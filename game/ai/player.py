@@ -607,10 +607,13 @@ class AIPlayer:
         return sorted(out, key=lambda c: -maps.threat[self.graph.index(self.map.city_by_id(c).hex)])
 
     def _empty_goal_towns(self, view, own) -> list[str]:
-        """Towns the scenario asks the side to hold or take with no unit seen in them: its own,
-        to fill, and those of an enemy, to walk into."""
+        """Towns the scenario asks the side to hold or take, and then those it asks another
+        side to hold, with no unit seen in them: its own, to fill, and those of an enemy, to
+        walk into (an enemy's objective left empty is his victory given away)."""
         goals = [c for g in self.goals if g["side"] == self.side and g["kind"] in ("hold", "take")
                  for c in g["cities"]]
+        goals += [c for g in self.goals if g["side"] != self.side and g["kind"] == "hold"
+                  for c in g["cities"]]
         occupied = {u.hex for u in own.values() if self.rules.unit_type(u.type).is_ground}
         occupied |= {u.hex for u in view.units if not u.own and self.rules.unit_type(u.type).is_ground}
         mine = [f for f in view.own_factions]
