@@ -360,6 +360,8 @@ class AIPlayer:
         #    back, the rest go for the goals.
         garrison = {g for g in garrison if g in own}
         yield from fill(self._empty_goal_towns(view, own), theirs=False)
+        # Units the attacks did not need walk into the empty towns an enemy must hold.
+        yield from fill(self._empty_goal_towns(view, own, enemies=True), theirs=True)
         for u in sorted(ground, key=lambda u: -maps.objective[self.graph.index(u.hex)]):
             if out_of_time():
                 break
@@ -606,14 +608,18 @@ class AIPlayer:
                     out.append(cid)
         return sorted(out, key=lambda c: -maps.threat[self.graph.index(self.map.city_by_id(c).hex)])
 
-    def _empty_goal_towns(self, view, own) -> list[str]:
-        """Towns the scenario asks the side to hold or take, and then those it asks another
-        side to hold, with no unit seen in them: its own, to fill, and those of an enemy, to
-        walk into (an enemy's objective left empty is his victory given away)."""
+    def _empty_goal_towns(self, view, own, enemies: bool = False) -> list[str]:
+        """Towns the scenario asks the side to hold or take with no unit seen in them: its own,
+        to fill, and those of an enemy, to walk into. With ``enemies``, instead the towns it
+        asks an enemy side to hold that the enemy holds and has left empty: an objective
+        left empty is a victory given away."""
         goals = [c for g in self.goals if g["side"] == self.side and g["kind"] in ("hold", "take")
                  for c in g["cities"]]
-        goals += [c for g in self.goals if g["side"] != self.side and g["kind"] == "hold"
-                  for c in g["cities"]]
+        theirs = {}
+        if enemies:
+            theirs = {c: g["side"] for g in self.goals if g["side"] != self.side
+                      and g["kind"] == "hold" for c in g["cities"] if c not in goals}
+            goals = list(theirs)
         occupied = {u.hex for u in own.values() if self.rules.unit_type(u.type).is_ground}
         occupied |= {u.hex for u in view.units if not u.own and self.rules.unit_type(u.type).is_ground}
         mine = [f for f in view.own_factions]
@@ -622,6 +628,8 @@ class AIPlayer:
             owner = view.city_owner.get(cid)
             if owner is None or self.map.city_by_id(cid).hex in occupied:
                 continue
+            if enemies and view.side_of(owner) != theirs[cid]:
+                continue  # a third party's town is not that side's to lose
             if view.side_of(owner) == self.side or any(self._at_war(f, owner) for f in mine):
                 out.append(cid)
         return out
