@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from game.ai import AIPlayer, RandomPlayer, play_turn
@@ -155,8 +156,7 @@ def test_the_ai_walks_into_an_empty_town_the_enemy_must_hold():
         if u.hex == tikrit:
             del st.units[u.id]
     raider = next(u for u in st.units.values() if u.faction == "isis" and u.id != "isis-mosul")
-    raider.hex = next(h for h in hex_ring(tikrit, 2) if m.city_at(h) is None
-                      and m.terrain_at(h) not in ("water", "sea", "lake") and not st.units_at(h))
+    raider.hex = next(h for h in hex_ring(tikrit, 2) if _open_ground(h) and not st.units_at(h))
     assert st.city_owner["tikrit"] == "iraq" and not st.units_at(tikrit)
     play_turn(game, players["jihadist"])
     assert game.state.city_owner["tikrit"] == "isis"
@@ -400,8 +400,6 @@ def test_the_garrison_of_a_town_nobody_asks_for_relieves_a_besieged_objective():
     assert "iraq-tal-afar" in in_town and "iraq-2div" not in in_town
 
 
-
-
 def _open_ground(h) -> bool:
     m = hexmap()
     return m.in_bounds(h) and m.city_at(h) is None and m.terrain_at(h) not in ("water", "sea", "lake")
@@ -435,14 +433,13 @@ def _pocket_west_of_mosul(game, ring: str):
 
 
 def _maps_for(game, players, side="baathist"):
-    from game.ai.doctrine import doctrine_for as doctrine
     from game.ai.maps import build_maps
     from game.visibility import side_view
 
     view = side_view(game.state, hexmap(), RULES, side)
     players[side].bind(view)
     return view, build_maps(view, hexmap(), RULES, players[side].goals,
-                            {f: doctrine(f) for f in view.factions})
+                            {f: doctrine_for(f) for f in view.factions})
 
 
 def test_the_ai_knows_a_hex_ringed_by_enemy_zones_of_control_is_a_pocket():
@@ -484,8 +481,6 @@ def test_a_unit_does_not_stop_in_a_pocket_when_it_has_a_choice():
     maps.objective[graph.index(pocket)] = 10.5
     maps.objective[graph.index(other)] = 10.0
     own = next(u for u in view.units if u.id == unit.id)
-    import numpy as np
-
     path = player._choose_hex(own, maps, doctrine_for("iraq"), view.units,
                               np.random.default_rng(0))
     assert path and path[-1] == other

@@ -453,9 +453,7 @@ class AIPlayer:
             exits = maps.exits[cand]
             if maps.zoc[start] and len(maps.own_hexes.get(start, ())) == 1:
                 # The unit alone holds open the enemy zone it stands in: gone, it closes.
-                dq, dr = self.graph.q[cand] - u.hex.q, self.graph.r[cand] - u.hex.r
-                exits = exits - (np.maximum(np.maximum(np.abs(dq), np.abs(dr)),
-                                            np.abs(dq + dr)) == 1)
+                exits = exits - np.isin(cand, self.graph.nbr[start])
             pocket = np.where(exits <= 0, 6.0, np.where(exits == 1, 2.0, 0.0))
             score = score - doctrine.caution * (3.0 if broken else 1.0) * pocket \
                 * np.minimum(danger, 1.0)
