@@ -43,7 +43,7 @@ from game.state import GameState
 OUTCOMES = ("repulsed", "held", "retreat", "rout")
 REPULSED, HELD, RETREAT, ROUT = range(4)
 # Share of a defender that surrenders when it must fall back but has no way out, by outcome.
-TRAPPED_SHARE = {RETREAT: 0.1, ROUT: 0.2}
+TRAPPED_SHARE = {RETREAT: 0.25, ROUT: 0.5}
 _LN3 = math.log(3.0)
 
 _TERRAIN_LABELS = {"urban": "Urban terrain", "mountains": "Mountains", "hills": "Hills",

@@ -400,6 +400,29 @@ def test_the_garrison_of_a_town_nobody_asks_for_relieves_a_besieged_objective():
     assert "iraq-tal-afar" in in_town and "iraq-2div" not in in_town
 
 
+def test_a_besieged_objective_keeps_its_way_back_open():
+    """Mosul's stack is full and fresh, an ISIS host at one gate and no Iraqi unit beside the
+    town: a fresh unit three hexes off comes up to hold a neighbouring hex away from the host
+    (not the hex beside the host it would take to face it), so that the garrison has a way
+    back and is not trapped when the assault comes."""
+    game, players, mosul = _mosul_besieged()
+    st = game.state
+    st.units["iraq-2div"].morale = 75.0
+    host = st.units["isis-mosul"].hex
+    back = Hex(2 * mosul.q - host.q, 2 * mosul.r - host.r)  # the gate across from the host
+    spot = Hex(3 * back.q - 2 * mosul.q, 3 * back.r - 2 * mosul.r)
+    assert mosul.distance(spot) == 3 and _open_ground(spot) and _open_ground(back)
+    for u in list(st.units.values()):
+        if u.faction == "iraq" and u.hex.distance(mosul) == 1:
+            del st.units[u.id]
+    _add(game, "iraq-relief", spot)
+    _baathist_turn(game, players)
+    beside = [u for u in st.units.values() if u.faction == "iraq" and u.hex.distance(mosul) == 1]
+    assert [u.id for u in beside] == ["iraq-relief"]
+    assert beside[0].hex.distance(host) == 2
+    assert {u.id for u in st.units_at(mosul)} >= {"iraq-2div", "iraq-a", "iraq-b"}
+
+
 def _open_ground(h) -> bool:
     m = hexmap()
     return m.in_bounds(h) and m.city_at(h) is None and m.terrain_at(h) not in ("water", "sea", "lake")

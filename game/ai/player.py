@@ -234,6 +234,7 @@ class AIPlayer:
         # stacking limit, by the nearest fighters that can get in this turn: the garrison of a
         # town the scenario does not ask for comes too (the objective is where the phase is won).
         spare = self._spare_garrisons(own, garrison)
+        besieged = []
         for cid in self._threatened_holds(view, maps, own):
             if out_of_time():
                 break
@@ -262,10 +263,18 @@ class AIPlayer:
                     room -= 1
                 if res.ok and any(e.reveals for e in res.events):
                     refresh()
+            besieged.append((town, near))
         # Worn garrisons of those towns are relieved by fresh units from close by.
         if self.level.retreat:
             yield from self._relieve(view, maps, own, ground, garrison, acted, doctrines, known,
                                      rng, refresh, out_of_time)
+            # Their way back is kept open: with no unit of the side beside such a town, the
+            # nearest fit unit left holds the neighbouring hex the enemy threatens least, so that
+            # the garrison can stand when it is assaulted instead of being trapped in it.
+            for town, near in besieged:
+                if out_of_time():
+                    break
+                yield from self._hold_door(town, near, garrison, known, maps, refresh)
         goal_towns = self.own_goals | {c for g in self.goals if g["kind"] == "hold"
                                        and g["side"] != self.side for c in g["cities"]}
         targets = sorted(maps.enemy_hexes.items(),
@@ -420,6 +429,34 @@ class AIPlayer:
 
     def _obstacles(self, u, known):
         return obstacles_for(self.graph, self.rules, u, known, self._at_war, self._side_of)
+
+    def _hold_door(self, town: Hex, near, garrison, known, maps, refresh):
+        ground = self.rules.unit_type
+        beside = [n for n in town.neighbors() if self.map.in_bounds(n)]
+        units = known()
+        if any(x.hex in beside and self._side_of(x.faction) == self.side
+               and ground(x.type).is_ground for x in units):
+            return
+        foes = {x.hex for x in units if self._side_of(x.faction) != self.side
+                and ground(x.type).is_ground}
+        doors = sorted((n for n in beside if n not in foes),
+                       key=lambda n: (maps.threat[self.graph.index(n)], n.q, n.r))
+        for u in near:
+            if u.done or u.hex in beside:
+                continue
+            for n in doors[:2]:
+                found = find_path(self.graph, self.rules, u, n, self._obstacles(u, known()),
+                                  self._bases(u.faction))
+                if not found or found[0][-1] != n:
+                    continue
+                res = yield Move(self.side, u.id, found[0])
+                if res.ok and any(e.reveals for e in res.events):
+                    refresh()
+                if _moved(u, res) and u.hex == n:
+                    u.done = True
+                    garrison.add(u.id)
+                    return
+                break  # it went where it could: the next unit tries
 
     def _free_neighbour(self, target: Hex, u, known) -> list[Hex] | None:
         obs = self._obstacles(u, known)
