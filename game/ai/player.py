@@ -3,7 +3,8 @@
 Engine layer. An ``AIPlayer`` plays one side. Each turn it reads that side's ``SideView``
 (never the game state), builds its maps (``game.ai.maps``), and then works through candidate
 actions in the manner of Wesnoth's RCA AI: air missions, attacks at good odds (several units
-together, with air support), garrisons for the towns it must hold, moves toward its goals that
+together, with air support), garrisons for the towns it must hold (a besieged one keeps a
+unit beside it, its way back open), moves toward its goals that
 weigh threat, supply and the ways back out of a hex (it keeps out of pockets), walking into
 the empty towns an enemy must hold, pulling broken units back, digging in. Every action is a
 command sent through the same door as a player's; the AI learns what happened from the
