@@ -3,8 +3,8 @@
 
 Prints figures; asserts nothing. Usage:
 
-    python benchmarks/bench_ai.py [--seeds N] [--easy-seeds M] [--scenario ID ...] [--jobs J]
-                                  [--skip-matches]
+    python benchmarks/bench_ai.py [--seeds N] [--easy-seeds M] [--hard-seeds H] [--scenario ID ...]
+                                  [--jobs J] [--skip-matches]
 
 * the normal AI against a random-move player and against the easy AI, seat by seat, in pairs of
   games that differ only in who plays that seat. For each seed, one game has the normal AI on
@@ -21,7 +21,9 @@ Prints figures; asserts nothing. Usage:
   does better. So the figure is decided by the seat's own
   play, not by what two weak players on the other seats do to each other. The table gives the
   pairs won, level and lost, the share won with a 95% Wilson interval, and how often each
-  player won the game outright from that seat;
+  player won the game outright from that seat. The same pairs are played against the hard AI,
+  which should play at least as well as the normal one: there the normal AI's share of pairs
+  won ought to be a half or less;
 * seconds of AI thinking per turn (all AI sides of a turn together), median and worst;
 * seconds to play each scenario through, AI against AI.
 """
@@ -161,6 +163,7 @@ def main() -> int:
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--scenario", nargs="*")
     ap.add_argument("--easy-seeds", type=int, default=10)
+    ap.add_argument("--hard-seeds", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-matches", action="store_true")
     args = ap.parse_args()
@@ -180,9 +183,10 @@ def main() -> int:
           f"{'beats':>6s}  95% interval  {'normal wins':>11s} {'rival wins':>10s}")
     with mp.get_context("fork").Pool(args.jobs) as pool:
         for path in paths:
-            most = max(args.seeds, args.easy_seeds)
+            most = max(args.seeds, args.easy_seeds, args.hard_seeds)
             base = pool.map(match, [(path, seed, ()) for seed in range(1, most + 1)])
-            for rival, seeds in (("random", args.seeds), ("easy", args.easy_seeds)):
+            for rival, seeds in (("random", args.seeds), ("easy", args.easy_seeds),
+                                 ("hard", args.hard_seeds)):
                 if seeds < 1:
                     continue
                 won, even, lost, nw, rw = paired(pool, path, seeds, rival, base)

@@ -4,11 +4,10 @@ Engine layer. An ``AIPlayer`` plays one side. Each turn it reads that side's ``S
 (never the game state), builds its maps (``game.ai.maps``), and then works through candidate
 actions in the manner of Wesnoth's RCA AI: air missions, attacks at good odds (several units
 together, with air support), garrisons for the towns it must hold (a besieged one keeps a
-unit beside it, its way back open), moves toward its goals that
-weigh threat, supply and the ways back out of a hex (it keeps out of pockets), walking into
-the empty towns an enemy must hold, pulling broken units back, digging in. Every action is a
-command sent through the same door as a player's; the AI learns what happened from the
-command's result.
+unit beside it, its way back open), moves toward its goals that weigh threat, supply and the
+ways back out of a hex (it keeps out of pockets), walking into the empty towns an enemy must
+hold, pulling broken units back, digging in. Every action is a command sent through the same
+door as a player's; the AI learns what happened from the command's result.
 
 Air power: wings patrol the side's no-fly zones, one patrol for each hostile wing that could
 reach a zone (the rest stand on alert there anyway). The others wait until the attacks are
@@ -19,8 +18,9 @@ make the odds it needs. Wings no attack called for strike where they hurt most.
 Difficulty changes how well it plays, not its units: ``easy`` orders units one by one with
 noisy judgement, attacks alone, ignores threat and supply and flies no close air support;
 ``normal`` gathers attacks, moves units up to join them, calls in close air support, weighs
-threat and supply, and orders a costly assault on an objective only where it pays; ``hard`` judges without noise and demands better odds where its doctrine is
-cautious.
+threat and supply, and orders a costly assault on an objective only where it pays; ``hard``
+judges without noise and waits for odds a little better than its doctrine's (0.2 more) before
+it attacks, so that it throws away fewer men on attacks that fail.
 
 The time budget (``budget_s``) is for the window, where a person waits: past it the AI stops
 thinking and ends its turn with what it has done. Headless play passes ``None`` and thinks
