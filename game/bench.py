@@ -402,8 +402,13 @@ def _figure_window(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
         cmd = [sys.executable, "-m", "game.ui.battle_bench"] + (["--quick"] if quick else [])
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+            if proc.returncode != 0 or not proc.stdout.strip():
+                # What the child said last (a missing pygame, a driver that would not start)
+                # is the reason; the exit status alone tells the reader nothing.
+                said = proc.stderr.strip().splitlines()
+                raise RuntimeError(said[-1] if said else f"exit status {proc.returncode}")
             got = json.loads(proc.stdout.strip().splitlines()[-1])
-        except (OSError, subprocess.SubprocessError, ValueError, IndexError) as exc:
+        except (OSError, subprocess.SubprocessError, ValueError, RuntimeError) as exc:
             note = f"the window could not be measured ({exc})"
             return [("battle_frame_ms", _figure(None, 8.0, frame_what, note=note)),
                     ("first_frame_ms", _figure(None, 2000.0, first_what, note=note))]
