@@ -51,7 +51,13 @@ def draw_casualties(surface: pygame.Surface, rect: pygame.Rect, rows, title: str
     top = rect.y + 48
     label_w = 340
     x0 = rect.x + 16 + label_w
-    width = rect.right - 24 - x0
+
+    def value_text(game: float, src) -> str:
+        return f"{game:,.0f}" + (f" / {src:,}" if src else "")
+
+    # Room on the right for the figures written after the longest bar, and for the last tick.
+    room = max([f_small.size(value_text(g, s))[0] for _, g, s, _, _ in rows] + [40]) + 8
+    width = rect.right - 16 - room - x0
     hi = max([max(g, s or 0, h) for _, g, s, _, h in rows] + [10])
     decades = max(1, math.ceil(math.log10(hi)))
 
@@ -74,8 +80,7 @@ def draw_casualties(surface: pygame.Surface, rect: pygame.Rect, rows, title: str
             pygame.draw.line(surface, INK, (xpos(lo), yy), (xpos(hi_), yy))
         if src:
             pygame.draw.rect(surface, SOURCE_COLOUR, (x0, y + bar + 2, max(1, xpos(src) - x0), bar))
-        txt = f"{game:,.0f}" + (f" / {src:,}" if src else "")
-        surface.blit(f_small.render(txt, True, INK), (max(xpos(game), xpos(src or 1)) + 6, y + 2))
+        surface.blit(f_small.render(value_text(game, src), True, INK), (max(xpos(game), xpos(src or 1)) + 6, y + 2))
     ly = rect.bottom - 24
     for i, (name, colour) in enumerate((("this game (median; line: 10th-90th percentile)", GAME_COLOUR),
                                          ("the source", SOURCE_COLOUR))):
