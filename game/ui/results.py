@@ -178,8 +178,7 @@ def draw_chart(size, rows, figures_title: str, game_title: str) -> pygame.Surfac
 
     surf = pygame.Surface(size)
     surf.fill(PAPER)
-    # Room on the right for the figures written after the longest bars.
-    rect = pygame.Rect(0, 0, max(200, size[0] - 90), size[1])
+    rect = pygame.Rect(0, 0, size[0], size[1])  # draw_casualties leaves room for its figures
     if not rows:
         surf.fill(PAPER)
         f = W.font(16)
