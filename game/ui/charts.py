@@ -57,7 +57,7 @@ def draw_casualties(surface: pygame.Surface, rect: pygame.Rect, rows, title: str
 
     # Room on the right for the figures written after the longest bar, and for the last tick.
     room = max([f_small.size(value_text(g, s))[0] for _, g, s, _, _ in rows] + [40]) + 8
-    width = rect.right - 16 - room - x0
+    width = max(40, rect.right - 16 - room - x0)
     hi = max([max(g, s or 0, h) for _, g, s, _, h in rows] + [10])
     decades = max(1, math.ceil(math.log10(hi)))
 
