@@ -80,7 +80,8 @@ def draw_casualties(surface: pygame.Surface, rect: pygame.Rect, rows, title: str
             pygame.draw.line(surface, INK, (xpos(lo), yy), (xpos(hi_), yy))
         if src:
             pygame.draw.rect(surface, SOURCE_COLOUR, (x0, y + bar + 2, max(1, xpos(src) - x0), bar))
-        surface.blit(f_small.render(value_text(game, src), True, INK), (max(xpos(game), xpos(src or 1)) + 6, y + 2))
+        surface.blit(f_small.render(value_text(game, src), True, INK),
+                     (max(xpos(game), xpos(src or 1)) + 6, y + 2))
     ly = rect.bottom - 24
     for i, (name, colour) in enumerate((("this game (median; line: 10th-90th percentile)", GAME_COLOUR),
                                          ("the source", SOURCE_COLOUR))):
