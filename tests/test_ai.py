@@ -507,3 +507,41 @@ def test_a_unit_does_not_stop_in_a_pocket_when_it_has_a_choice():
     path = player._choose_hex(own, maps, doctrine_for("iraq"), view.units,
                               np.random.default_rng(0))
     assert path and path[-1] == other
+
+
+def _tal_afar_closed_in(host: int):
+    """Tal Afar, Iraq's but asked for by no side, held by one militia; two ISIS hosts of
+    ``host`` men on two of its sides, whose zones of control leave it one way out. Returns
+    (game, players, Tal Afar)."""
+    sc, game, players = ai_game()
+    st, m = game.state, hexmap()
+    tal_afar = m.find_city("Tal Afar").hex
+    for u in list(st.units.values()):
+        if u.hex == tal_afar:
+            del st.units[u.id]
+    _add(game, "iraq-tal-afar", tal_afar, personnel=3000)
+    n = tal_afar.neighbors()
+    assert all(_open_ground(h) for h in n)
+    st.units["isis-mosul"].hex = n[0]
+    st.units["isis-mosul"].personnel = host
+    st.units["isis-2"] = st.make_unit({"id": "isis-2", "type": "militia", "faction": "isis",
+                                       "hex": [n[2].q, n[2].r], "personnel": host}, m, RULES)
+    st.units = dict(sorted(st.units.items()))
+    view, maps = _maps_for(game, players)
+    assert maps.exits[players["baathist"].graph.index(tal_afar)] == 1
+    return game, players, tal_afar
+
+
+def test_a_ringed_garrison_of_a_town_nobody_asks_for_breaks_out():
+    """Closed in on two sides by hosts seven times its size, with one way out left, Tal Afar's
+    garrison leaves the town (the phase is not won there) rather than wait to be taken
+    prisoner; closed in by hosts it can hold against, it stays."""
+    game, players, tal_afar = _tal_afar_closed_in(host=10000)
+    _baathist_turn(game, players)
+    unit = game.state.units["iraq-tal-afar"]
+    assert unit.hex != tal_afar
+    assert all(unit.hex.distance(game.state.units[i].hex) > 1 for i in ("isis-mosul", "isis-2"))
+
+    game, players, tal_afar = _tal_afar_closed_in(host=1000)
+    _baathist_turn(game, players)
+    assert game.state.units["iraq-tal-afar"].hex == tal_afar

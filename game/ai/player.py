@@ -371,6 +371,11 @@ class AIPlayer:
         # 4. Movement: garrisons stay, empty towns the side must hold get one, broken units fall
         #    back, the rest go for the goals.
         garrison = {g for g in garrison if g in own}
+        # A garrison ringed in a town the phase does not turn on, against more than it can hold,
+        # breaks out while a way is open: taken prisoner there, it would hold nothing.
+        breakout = self._breakouts(maps, own, garrison, goal_towns) if self.level.retreat \
+            else set()
+        garrison -= breakout
         yield from fill(self._empty_goal_towns(view, own), theirs=False)
         # Units the attacks did not need walk into the empty towns an enemy must hold.
         yield from fill(self._empty_goal_towns(view, own, enemies=True), theirs=True)
@@ -381,7 +386,8 @@ class AIPlayer:
                 continue
             if u.id in garrison:
                 continue
-            dest = self._choose_hex(u, maps, doctrines[u.faction], known(), rng)
+            dest = self._choose_hex(u, maps, doctrines[u.faction], known(), rng,
+                                    force_back=u.id in breakout)
             if dest is None:
                 continue
             res = yield Move(self.side, u.id, dest)
@@ -616,6 +622,21 @@ class AIPlayer:
                     garrison.add(u.id)
                 if res.ok and any(e.reveals for e in res.events):
                     refresh()
+
+    def _breakouts(self, maps, own, garrison, goal_towns) -> set[str]:
+        """Garrison units of towns no side's victory asks for that the enemy is closing round:
+        in its zone of control, with two ways out or fewer, and more than twice the side's
+        power able to reach the town. Their stack falls back together."""
+        out = set()
+        for gid in sorted(garrison):
+            u = own[gid]
+            city = self.map.city_at(u.hex)
+            if city is None or city.id in goal_towns:
+                continue
+            i = self.graph.index(u.hex)
+            if maps.zoc[i] and maps.exits[i] <= 2 and maps.threat[i] > 2.0 * maps.strength[i]:
+                out.add(gid)
+        return out
 
     def _spare_garrisons(self, own, garrison) -> set[str]:
         """Garrison units of towns the scenario does not ask the side to hold or take: a town
