@@ -626,7 +626,7 @@ class AIPlayer:
     def _breakouts(self, maps, own, garrison, goal_towns) -> set[str]:
         """Garrison units of towns no side's victory asks for that the enemy is closing round:
         in its zone of control, with two ways out or fewer, and more than twice the side's
-        power able to reach the town. Their stack falls back together."""
+        power able to reach the town. Every unit of such a stack falls back."""
         out = set()
         for gid in sorted(garrison):
             u = own[gid]
