@@ -152,9 +152,7 @@ def test_the_ai_walks_into_an_empty_town_the_enemy_must_hold():
     sc, game, players = ai_game()
     st, m = game.state, hexmap()
     tikrit = m.find_city("Tikrit").hex
-    for u in list(st.units.values()):
-        if u.hex == tikrit:
-            del st.units[u.id]
+    _clear(game, tikrit)
     raider = next(u for u in st.units.values() if u.faction == "isis" and u.id != "isis-mosul")
     raider.hex = next(h for h in hex_ring(tikrit, 2) if _open_ground(h) and not st.units_at(h))
     assert st.city_owner["tikrit"] == "iraq" and not st.units_at(tikrit)
@@ -361,6 +359,13 @@ def _add(game, uid, h, morale=95.0, type_="militia", personnel=3000):
     st.units = dict(sorted(st.units.items()))
 
 
+def _clear(game, h) -> None:
+    """Take every unit out of hex ``h``."""
+    for u in list(game.state.units.values()):
+        if u.hex == h:
+            del game.state.units[u.id]
+
+
 def _baathist_turn(game, players):
     st = game.state
     st.active = st.sides.index("baathist")
@@ -391,9 +396,7 @@ def test_the_garrison_of_a_town_nobody_asks_for_relieves_a_besieged_objective():
     stack. Tal Afar's fresh garrison goes in and the worn unit steps out."""
     game, players, mosul = _mosul_besieged()
     tal_afar = hexmap().find_city("Tal Afar").hex
-    for u in list(game.state.units.values()):
-        if u.hex == tal_afar:
-            del game.state.units[u.id]
+    _clear(game, tal_afar)
     _add(game, "iraq-tal-afar", tal_afar)
     _baathist_turn(game, players)
     in_town = {u.id for u in game.state.units_at(mosul)}
@@ -516,9 +519,7 @@ def _tal_afar_closed_in(host: int):
     sc, game, players = ai_game()
     st, m = game.state, hexmap()
     tal_afar = m.find_city("Tal Afar").hex
-    for u in list(st.units.values()):
-        if u.hex == tal_afar:
-            del st.units[u.id]
+    _clear(game, tal_afar)
     _add(game, "iraq-tal-afar", tal_afar, personnel=3000)
     n = tal_afar.neighbors()
     assert all(_open_ground(h) for h in n)

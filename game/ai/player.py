@@ -628,7 +628,7 @@ class AIPlayer:
         in its zone of control, with two ways out or fewer, and more than twice the side's
         power able to reach the town. Every unit of such a stack falls back."""
         out = set()
-        for gid in sorted(garrison):
+        for gid in garrison:
             u = own[gid]
             city = self.map.city_at(u.hex)
             if city is None or city.id in goal_towns:
