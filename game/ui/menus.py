@@ -872,10 +872,10 @@ class SaveDialog(W.GuiScene):
 # -- settings ----------------------------------------------------------------------------------
 
 class SettingsScene(W.GuiScene):
-    """UI scale, colours, how AI turns are shown and followed, edge panning, autosave; kept on
-    leaving."""
+    """UI scale, colours, how AI turns are shown and followed, edge panning, autosave, sound
+    and its volume; kept on leaving."""
 
-    DESIGN = (900, 600)
+    DESIGN = (900, 690)  # the rows and the margin of px(20) above and below them
     ROWS = (
         ("ui_scale", "Interface size", "How large the text and buttons are."),
         ("palette", "Side colours", "Colour-blind: colours people with red-green colour "
@@ -886,7 +886,10 @@ class SettingsScene(W.GuiScene):
         ("follow_ai", "Follow the computer", "Bring the computer's moves and fights you can "
                                              "see into view."),
         ("autosave", "Autosave", "Keep an automatic save of the game in progress."),
+        ("mute", "Sound", "Gunfire, air strikes, bells and the click of the buttons."),
+        ("volume", "Volume", "How loud the sound is."),
     )
+    VOLUME_STEP = 10
 
     def __init__(self, app):
         super().__init__(app)
@@ -896,6 +899,10 @@ class SettingsScene(W.GuiScene):
     def value_text(key: str, value) -> str:
         if key == "ui_scale":
             return f"{round(float(value) * 100)}%"
+        if key == "volume":
+            return f"{value}%"
+        if key == "mute":
+            return "off" if value else "on"
         if isinstance(value, bool):
             return "on" if value else "off"
         return str(value)
@@ -905,7 +912,7 @@ class SettingsScene(W.GuiScene):
         px, m = self.px, self.manager
         pw = min(w - px(40), px(860))
         x0 = (w - pw) // 2
-        row_h = px(74)
+        row_h = px(64)
         block = px(60) + len(self.ROWS) * row_h + px(70)
         y = max(px(20), (h - block) // 2)
         _label(m, (x0, y, pw, px(44)), "Settings", "#heading")
@@ -945,12 +952,17 @@ class SettingsScene(W.GuiScene):
             return
         key = next((k for k, v in self.row_buttons.items() if v is button), None)
         if key:
-            self.step(key, 1)
+            self.step(key, 1, wrap=True)
 
-    def step(self, key: str, step: int) -> None:
+    def step(self, key: str, step: int, wrap: bool = False) -> None:
+        """Change ``key``'s setting by ``step`` choices. The volume stops at 0 and 100 under
+        the arrow keys, and goes round from 100 to 0 when clicked (``wrap``)."""
         s = self.app.settings
         value = getattr(s, key)
-        if isinstance(value, bool):
+        if key == "volume":
+            v = value + step * self.VOLUME_STEP
+            s.volume = 0 if wrap and v > 100 else max(0, min(100, v))
+        elif isinstance(value, bool):
             setattr(s, key, not value)
         else:
             choices = {"ui_scale": UI_SCALES, "palette": PALETTES, "ai_speed": AI_SPEEDS}[key]
@@ -961,6 +973,8 @@ class SettingsScene(W.GuiScene):
             self.resize(self.app.screen.get_size())  # lays the screen out at the new size
         else:
             self.row_buttons[key].set_text(self.value_text(key, getattr(s, key)))
+        if key in ("volume", "mute") and getattr(s, key) != value:
+            self.app.sounds.play("select")  # heard at the new volume, or not at all when off
 
     def back(self):
         try:

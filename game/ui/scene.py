@@ -6,7 +6,8 @@ the last, ``draw`` onto the window, and ``leave`` when it is popped or covered. 
 scene gets input and is drawn (a scene that wants to show the one below, such as an overlay,
 draws it itself through ``App.below``).
 
-``App`` owns the window, the clock, the settings and the stack. ``App.run`` is the frame
+``App`` owns the window, the clock, the settings, the sound effects (``App.sounds``, a
+``game.ui.sound.Sounds``: scenes call ``self.app.sounds.play("gunfire")``) and the stack. ``App.run`` is the frame
 loop for a person at the window; ``App.step`` runs one frame on a list of events the caller
 gives, which is how tests drive the window with its own input events.
 """
@@ -17,6 +18,8 @@ import os
 import sys
 
 import pygame
+
+from game.ui.sound import Sounds
 
 WINDOW_TITLE = "Mesopotamia 2014-2021"
 FPS = 60
@@ -57,21 +60,22 @@ class Scene:
 
 
 class App:
-    """The window, the settings and the scene stack."""
+    """The window, the settings, the sound effects and the scene stack."""
 
     def __init__(self, size: tuple[int, int] | None = None, settings=None):
         from game.ui.settings import Settings
 
         self.settings = settings if settings is not None else Settings.load()
         os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-        pygame.display.init()  # no mixer: the game has no sound, and a machine without
-        pygame.font.init()  # a sound card would complain at start-up
+        pygame.display.init()  # no mixer yet: the sounds open it on the first one played,
+        pygame.font.init()  # so a machine without a sound card plays on in silence
         pygame.key.set_repeat(300, 40)
         pygame.display.set_caption(WINDOW_TITLE)
         size = size or tuple(self.settings.window_size) or _default_size()
         size = (max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1]))
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         self.clock = pygame.time.Clock()
+        self.sounds = Sounds(self.settings)
         self.stack: list[Scene] = []
         self.running = True
         self.exit_status = 0
@@ -195,6 +199,7 @@ class App:
     def close(self) -> None:
         while self.stack:
             self.stack.pop().leave()
+        self.sounds.close()
         pygame.quit()
 
 

@@ -9,6 +9,7 @@ cannot be read is reported and replaced by the defaults; it is never fatal.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from dataclasses import asdict, dataclass, field, fields
@@ -39,6 +40,9 @@ class Settings:
     edge_pan: bool = True
     follow_ai: bool = True
     autosave: bool = True
+    volume: int = 70  # of the sound effects, 0-100
+    mute: bool = False
+    confirm_end_turn: bool = True  # ask before ending a turn with units that can still act
     window_size: list = field(default_factory=list)
 
     @classmethod
@@ -78,6 +82,14 @@ class Settings:
         self.edge_pan = bool(self.edge_pan)
         self.follow_ai = bool(self.follow_ai)
         self.autosave = bool(self.autosave)
+        self.confirm_end_turn = bool(self.confirm_end_turn)
+        v = self.volume
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+            self.volume = max(0, min(100, int(round(v))))
+        else:
+            self.volume = d.volume
+        if not isinstance(self.mute, bool):
+            self.mute = d.mute
         ws = self.window_size
         if not (isinstance(ws, list) and len(ws) == 2 and all(isinstance(x, int) and 200 <= x <= 10000 for x in ws)):
             self.window_size = []
