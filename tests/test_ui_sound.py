@@ -35,7 +35,7 @@ def test_every_effect_is_short_audible_and_clean(name):
     assert 0.05 <= seconds <= 1.5, seconds
     assert np.isfinite(w).all()
     peak = float(np.abs(w).max())
-    assert 0.3 <= peak <= 0.95, peak  # heard, and with room left before the mixer clips
+    assert 0.25 <= peak <= 0.95, peak  # heard, and with room left before the mixer clips
     assert float(np.sqrt(np.mean(w ** 2))) > 0.02  # not a near-silence with one spike
     # Faded in and out: no click where the sound starts or stops.
     assert np.abs(w[0]).max() < 0.01 and np.abs(w[-1]).max() < 0.01

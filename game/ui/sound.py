@@ -201,8 +201,17 @@ def _brass(rate: int, freq: float, seconds: float, bright: float = 1.0, release:
     vibrato = 1.0 + 0.004 * np.sin(2 * np.pi * 5.2 * t) * _ramp(t, 0.18, 0.2)
     phase = 2 * np.pi * np.cumsum(freq * vibrato) / rate
     harmonics = max(1, min(16, int(min(6000.0, 0.45 * rate) // freq)))
-    return sum((1.0 / k) * env ** (1.0 + 0.45 * (k - 1) / bright) * np.sin(k * phase)
-               for k in range(1, harmonics + 1))
+    darken = env ** (0.45 / bright)  # harmonic k follows env * darken ** (k - 1)
+    x = np.zeros(n)
+    level = env.copy()
+    # sin(k phase) by the recurrence sin(k a) = 2 cos(a) sin((k-1) a) - sin((k-2) a): one
+    # sine and one cosine for all the harmonics.
+    two_cos, before, now = 2.0 * np.cos(phase), np.zeros(n), np.sin(phase)
+    for k in range(1, harmonics + 1):
+        x += level * now / k
+        level *= darken
+        before, now = now, two_cos * now - before
+    return x
 
 
 def _bell(rate: int, base: float, seconds: float) -> np.ndarray:
@@ -263,10 +272,11 @@ def _gunfire(rng, rate):
               (0.62, 1, 0.0, 0.3, 0.7, 0.15), (0.71, 1, 0.0, 0.3, 0.6, 0.2),
               (0.82, 4, 0.072, 0.0, 0.85, -0.3), (1.02, 3, 0.095, 0.9, 0.4, 0.6))
     for start, shots, gap, distance, gain, pan in bursts:
+        # A gun's shots sound alike, not the same: a few takes, drawn at random.
+        takes = [_pan(_shot(rng, rate, distance), pan) for _ in range(min(shots, 3))]
         at = start
         for _ in range(shots):
-            shot = _shot(rng, rate, distance)
-            _place(buf, _pan(shot, pan), at + rng.uniform(0.0, 0.006), rate,
+            _place(buf, takes[rng.integers(len(takes))], at + rng.uniform(0.0, 0.006), rate,
                    gain * rng.uniform(0.85, 1.0))
             at += gap + rng.uniform(-0.008, 0.008)
     return _echo(rng, buf, rate, tau=0.11, wet=0.45)
@@ -346,17 +356,19 @@ def _defeat(rng, rate):
 
 
 # The effects by name, each with its loudest sample: the level they sound at against each
-# other (a click well under a blast).
+# other, set by ear-weighted (A-weighted) loudness: the fight and its blasts loudest, the
+# brass of a town taken just under them, the turn's bell and a refused order soft enough to
+# hear every turn, a click under all.
 _RECIPES = {
-    "select": (_select, 0.4),
+    "select": (_select, 0.32),
     "move": (_move, 0.55),
     "gunfire": (_gunfire, 0.85),
     "air_strike": (_air_strike, 0.9),
     "blast": (_blast, 0.9),
-    "town_taken": (_town_taken, 0.7),
-    "turn_start": (_turn_start, 0.5),
-    "refused": (_refused, 0.45),
-    "victory": (_victory, 0.75),
+    "town_taken": (_town_taken, 0.5),
+    "turn_start": (_turn_start, 0.3),
+    "refused": (_refused, 0.32),
+    "victory": (_victory, 0.55),
     "defeat": (_defeat, 0.7),
 }
 
