@@ -454,8 +454,6 @@ class Sounds:
             return None
         try:
             sound = self._sound(name)
-            if sound is None:
-                return None
             channel = pygame.mixer.find_channel()
             if channel is None:
                 return None
