@@ -150,7 +150,8 @@ def test_menu_keyboard_and_escape(app, monkeypatch):
         EditorScene=lambda app_, scenario: opened.append(scenario) or Stand(app_)))
     menu = app.push(menus.MainMenuScene(app))
     frame(app)
-    assert list(menu.buttons) == ["new", "load", "editor", "settings", "quit"]
+    assert list(menu.buttons) == ["new", "tutorial", "load", "editor", "settings", "quit"]
+    key(app, pygame.K_DOWN)  # past the tutorial
     key(app, pygame.K_DOWN)
     key(app, pygame.K_RETURN)
     assert isinstance(app.top, menus.LoadDialog)
@@ -457,7 +458,8 @@ def test_settings_change_apply_and_persist(app, home):
     assert app.settings.ai_speed == "slow"
     key(app, pygame.K_ESCAPE)
     assert app.top is menu
-    assert menu._built_for[1] == 1.15  # the menu laid out again at the new size
+    # The menu laid out again at the new size (as large as its buttons leave room for).
+    assert menu._built_for[1] == menu.scale > 1.0
     saved = Settings.load()
     assert (saved.ui_scale, saved.palette, saved.autosave, saved.ai_speed) == \
         (1.15, "colour-blind", False, "slow")

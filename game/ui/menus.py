@@ -12,12 +12,12 @@ import datetime as dt
 import importlib.util
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UIImage, UILabel, UISelectionList, UITextBox, UITextEntryLine
+from pygame_gui.elements import UIButton, UIImage, UILabel, UITextBox, UITextEntryLine
 
 from game import __version__
 from game.ai import DIFFICULTIES
@@ -49,47 +49,77 @@ def _label(manager, rect, text, object_id=None, container=None) -> UILabel:
 # -- main menu ---------------------------------------------------------------------------------
 
 class MainMenuScene(W.GuiScene):
-    """The first screen: new game, load game, the scenario editor, settings, quit."""
+    """The first screen: continue, new game, load game, the scenario editor, settings, quit.
 
-    DESIGN = (720, 560)
+    "Continue" opens the newest save of a game still in play; a finished game is never
+    continued (it is in the load list), and with no game in play the button is not shown.
+    """
+
+    def __init__(self, app):
+        super().__init__(app)
+        self._saves_seen = None
+        self.latest: Path | None = None
+        self.continue_text = ""
+        self.items: list[tuple[str, str]] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the saves folder again: which game Continue opens, and the buttons."""
+        self._saves_seen = _saves_signature()
+        latest = next((e for e in list_saves() if e.doc is not None and not e.over), None)
+        self.latest = latest.path if latest else None
+        self.continue_text = f"Continue: {latest.short()}" if latest else ""
+        items = [("continue", "Continue")] if latest else []
+        items += [("new", "New game"), ("tutorial", "Tutorial"), ("load", "Load game")]
+        if editor_available():
+            items.append(("editor", "Scenario editor"))
+        self.items = items + [("settings", "Settings"), ("quit", "Quit")]
+
+    # Heights at UI scale 1: title, subtitle and gap, one button and the gap under it, the
+    # Continue line, the error line, and the foot of the window.
+    TITLE_H, SUB_H, BUTTON_H, GAP, LINE_H, FOOT_H = 64, 70, 50, 12, 30, 40
+
+    def design_size(self):
+        n = len(self.items)
+        return (720, 2 * 20 + self.TITLE_H + self.SUB_H + n * (self.BUTTON_H + self.GAP)
+                + 2 * self.LINE_H + self.FOOT_H)
 
     def build(self, size):
         w, h = size
         px = self.px
         m = self.manager
-        title_h = px(64)
-        bw, bh, gap = px(300), px(50), px(12)
-        latest = next((e for e in list_saves() if e.doc is not None), None)
-        self.latest = latest.path if latest else None
-        items = [("continue", "Continue")] if latest else []
-        items += [("new", "New game"), ("load", "Load game")]
-        if editor_available():
-            items.append(("editor", "Scenario editor"))
-        items += [("settings", "Settings"), ("quit", "Quit")]
-        block = title_h + px(40) + px(30) + len(items) * (bh + gap) + px(60)
-        top = max(px(20), (h - block) // 2 - px(20))
+        title_h, bw, bh, gap = px(self.TITLE_H), px(300), px(self.BUTTON_H), px(self.GAP)
+        line_h, foot_h = px(self.LINE_H), px(self.FOOT_H)
+        block = title_h + px(self.SUB_H) + len(self.items) * (bh + gap) + 2 * line_h
+        top = max(px(20), min((h - block) // 2 - px(20), h - foot_h - block))
         _label(m, (0, top, w, title_h), "Mesopotamia 2014-2021", "#title")
         _label(m, (0, top + title_h, w, px(30)),
                "A hex wargame of the war in Iraq and Syria", "#subtitle")
-        y = top + title_h + px(70)
+        y = top + title_h + px(self.SUB_H)
         self.buttons = {}
-        for key, text in items:
+        for key, text in self.items:
             b = UIButton(pygame.Rect((w - bw) // 2, y, bw, bh), text, m, object_id="#menu_button")
             self.buttons[key] = b
             self.focusable.append(b)
             y += bh + gap
-        if latest is not None:
-            _label(m, (0, y + px(2), w, px(28)), f"Continue: {latest.short()}", "#subtitle")
-        self.error_label = _label(m, (px(20), y + px(30), w - px(40), px(28)), "", "#error_centre")
-        _label(m, (px(12), h - px(30), px(400), px(24)), f"version {__version__}", "#muted")
-        _label(m, (w - px(560), h - px(30), px(548), px(24)),
-               "Enter: choose  \u00b7  arrows or Tab: move  \u00b7  Esc: quit", "#right")
+        if self.continue_text:
+            small = W.font(W.scaled(W.BODY + 1, self.scale))
+            _label(m, (px(20), y + px(2), w - px(40), px(28)),
+                   W.fit_text(self.continue_text, small, w - px(60)), "#subtitle")
+        self.error_label = _label(m, (px(20), y + line_h, w - px(40), px(28)), "", "#error_centre")
+        foot = W.font(W.scaled(W.SMALL, self.scale))
+        version = f"version {__version__}"
+        keys = "Enter: choose  \u00b7  arrows or Tab: move  \u00b7  Esc: quit"
+        left_w = foot.size(version)[0] + px(12)
+        _label(m, (px(12), h - px(30), left_w, px(24)), version, "#muted")
+        right_w = w - px(36) - left_w
+        _label(m, (w - px(12) - right_w, h - px(30), right_w, px(24)),
+               W.fit_text(keys, foot, right_w - px(8)), "#right")
 
     def enter(self):
-        newest = _newest_save()
-        if newest != getattr(self, "_newest", newest):  # saved or deleted since: say so
+        if _saves_signature() != self._saves_seen:  # saved, finished or deleted since: say so
+            self.refresh()
             self.rebuild()
-        self._newest = newest
         if self.focus < 0 and self.focusable:
             self.focus = 0
 
@@ -106,6 +136,13 @@ class MainMenuScene(W.GuiScene):
             start_battle(self.app, session)
         elif key == "new":
             self.app.push(NewGameScene(self.app))
+        elif key == "tutorial":
+            from game.ui.tutorial import start_tutorial
+
+            try:
+                start_tutorial(self.app)
+            except Exception as exc:  # a tutorial file that will not load: said, never fatal
+                self.error_label.set_text(_one_line(exc))
         elif key == "load":
             self.app.push(LoadDialog(self.app))
         elif key == "editor":
@@ -129,12 +166,96 @@ class ScenarioEntry:
     scenario: object | None  # game.scenario.Scenario, None if it cannot be used
     problem: str = ""
     custom: bool = False
+    example: bool = False  # one of the small scenarios shipped as examples: a first game
+    _aims: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def title(self) -> str:
         if self.scenario is not None:
             return self.scenario.title
         return self.path.stem
+
+    def units(self) -> dict[str, int]:
+        """How many units each side starts with, by side id, in the scenario's order."""
+        sc = self.scenario
+        if sc is None:
+            return {}
+        side_of = {f["id"]: f["side"] for f in sc.factions}
+        counts = {s["id"]: 0 for s in sc.sides}
+        for u in sc.setup.get("units", []):
+            side = side_of.get(u.get("faction"))
+            if side in counts:
+                counts[side] += 1
+        return counts
+
+    def size_text(self) -> str:
+        n = sorted(self.units().values())
+        if not n:
+            return ""
+        return f"{n[0]} units a side" if n[0] == n[-1] else f"{n[0]}-{n[-1]} units a side"
+
+    def months_text(self) -> str:
+        """The months the scenario spans: "Jun-Sep 2014", "Sep 2015-Apr 2017"."""
+        a, b = self.scenario.start, self.scenario.end
+        if (a.year, a.month) == (b.year, b.month):
+            return f"{a:%b %Y}"
+        if a.year == b.year:
+            return f"{a:%b}-{b:%b %Y}"
+        return f"{a:%b %Y}-{b:%b %Y}"
+
+    @property
+    def small(self) -> bool:
+        return bool(self.units()) and max(self.units().values()) <= SMALL_SIDE
+
+    def row(self) -> W.ListRow:
+        """The scenario in the new-game list: its title, its months, length and size, and a
+        mark for a first game or a player's own file."""
+        if self.scenario is None:
+            return W.ListRow(self.path.name, "cannot be used: choose it to see why",
+                             "yours" if self.custom else "", W.ERROR)
+        sc = self.scenario
+        title = _short_title(re.sub(r"^Example:\s*", "", sc.title)) or sc.title
+        title = title[:1].upper() + title[1:]
+        tag = "yours" if self.custom else ("small \u00b7 first game" if self.small
+                                           else "example") if self.example else ""
+        return W.ListRow(title, f"{self.months_text()}  \u00b7  {sc.turns} turns  \u00b7  "
+                                f"{self.size_text()}", tag, W.MUTED if self.custom else W.BRASS)
+
+    def aims(self) -> dict[str, list[str]]:
+        """Each side's victory conditions in words, with how it stands on the first day."""
+        if self._aims is None:
+            self._aims = scenario_aims(self.scenario) if self.scenario is not None else {}
+        return self._aims
+
+
+SMALL_SIDE = 20  # a scenario whose every side has at most this many units is small
+
+
+def _short_title(title: str) -> str:
+    """A title without the dates in brackets at its end (they are shown beside it)."""
+    return re.sub(r"\s*\([^()]*\d{4}[^()]*\)\s*$", "", title) or title
+
+
+def scenario_aims(scenario) -> dict[str, list[str]]:
+    """The scenario's victory conditions in words, by side id, each with how far its side is
+    on the first day ("Take Mosul (0 of 1 towns)"), towns and forces named by their names."""
+    from game.session import shared_context
+    from game.state import GameState, SetupError
+    from game.ui.results import aim_text
+
+    hexmap, rules = shared_context()
+    out: dict[str, list[str]] = {s["id"]: [] for s in scenario.sides}
+    try:
+        state = GameState.new(scenario.setup, hexmap, rules, 1)
+    except (SetupError, KeyError, TypeError, ValueError):
+        state = None
+    for cond in scenario.setup.get("victory", []):
+        if state is not None:
+            text = aim_text(state, cond, hexmap)
+        else:
+            text = cond.get("text") or cond.get("kind", "")
+        out.setdefault(cond["side"], []).append(text)
+    return out
 
 
 _entries: dict[tuple[str, float], ScenarioEntry] = {}
@@ -145,17 +266,25 @@ def custom_scenarios_dir() -> Path:
     return saves_dir().parent / "scenarios"
 
 
+def example_paths() -> list[Path]:
+    """The small scenarios shipped as examples for authors, which make good first games."""
+    from game import SCENARIOS_DIR
+
+    return sorted((SCENARIOS_DIR / "examples").glob("*.toml"))
+
+
 def scenario_entries() -> list[ScenarioEntry]:
-    """The bundled scenarios, then the player's own; each read and checked once."""
+    """The bundled examples (small first games, smallest first), the bundled scenarios in
+    the order of the war, then the player's own; each read and checked once."""
     from game.scenario import ScenarioError, bundled_paths, load_scenario
     from game.session import shared_context
 
-    paths = [(p, False) for p in bundled_paths()]
+    paths = [(p, "example") for p in example_paths()] + [(p, "") for p in bundled_paths()]
     custom = custom_scenarios_dir()
     if custom.is_dir():
-        paths += [(p, True) for p in sorted(custom.glob("*.toml"))]
+        paths += [(p, "custom") for p in sorted(custom.glob("*.toml"))]
     out = []
-    for path, is_custom in paths:
+    for path, kind in paths:
         try:
             key = (str(path), path.stat().st_mtime)
         except OSError:
@@ -163,15 +292,20 @@ def scenario_entries() -> list[ScenarioEntry]:
         entry = _entries.get(key)
         if entry is None:
             hexmap, rules = shared_context()
+            flags = {"custom": kind == "custom", "example": kind == "example"}
             try:
-                entry = ScenarioEntry(path, load_scenario(path, hexmap, rules), custom=is_custom)
+                entry = ScenarioEntry(path, load_scenario(path, hexmap, rules), **flags)
             except ScenarioError as exc:
                 more = len(exc.problems) - 1
                 entry = ScenarioEntry(path, None, exc.problems[0]
-                                      + (f" (and {more} more)" if more > 0 else ""), is_custom)
+                                      + (f" (and {more} more)" if more > 0 else ""), **flags)
             _entries[key] = entry
         out.append(entry)
-    return out
+    # The examples that load, smallest first, so that a newcomer meets a small war first.
+    examples = sorted((e for e in out if e.example and e.scenario is not None),
+                      key=lambda e: sum(e.units().values()))
+    first = {id(e) for e in examples}
+    return examples + [e for e in out if id(e) not in first]
 
 
 PREVIEW_SCALE = 0.42  # pixels per km of the cached whole-map picture
@@ -283,19 +417,28 @@ class NewGameScene(W.GuiScene):
                                for i, s in enumerate(sides)}
         return self.seats[key]
 
-    def mode(self) -> str:
+    def mode(self, short: bool = False) -> str:
+        """Who plays: solo, hot-seat or watching (``short``: sides by their short names)."""
         entry = self.entry
         if entry is None or entry.scenario is None:
             return ""
         seats = self.seats_for(entry)
         humans = [s for s, (k, _) in seats.items() if k == "human"]
-        names = {s["id"]: s["name"] for s in entry.scenario.sides}
+        names = {s["id"]: _short_name(s["name"]) if short else s["name"]
+                 for s in entry.scenario.sides}
         if not humans:
             return "Watch: the computer plays every side."
         if len(humans) == 1:
             return f"Solo: you play the {names[humans[0]]} against the computer."
         return (f"Hot-seat: {len(humans)} players take turns at this device; "
                 f"the map is hidden while the device changes hands.")
+
+    def mode_text(self) -> str:
+        """``mode`` as it fits under the seats: with the sides' short names if need be."""
+        body = W.font(W.scaled(W.BODY, self.scale))
+        width = self.detail.w - self.px(8)
+        text = self.mode()
+        return text if body.size(text)[0] <= width else W.fit_text(self.mode(short=True), body, width)
 
     # -- layout --------------------------------------------------------------------------
 
@@ -320,12 +463,16 @@ class NewGameScene(W.GuiScene):
                                       bottom_h), self.error, "#error")
 
         top = px(64)
-        list_w = max(px(240), min(px(420), int(w * 0.28)))
-        list_h = by - px(14) - top
+        # The list is as wide as its longest title needs (with the row's padding and a scroll
+        # bar), within two fifths of the window.
+        rows = [e.row() for e in self.entries]
         body = W.font(W.scaled(W.BODY, self.scale))
-        rows = [W.fit_text(self._row_text(e), body, list_w - px(40)) for e in self.entries]
-        self.list = UISelectionList(pygame.Rect(margin, top, list_w, list_h), rows, m,
-                                    allow_double_clicks=False)
+        need = max([body.size(r.title)[0] for r in rows] + [0]) + px(20) + px(24)
+        list_w = max(px(260), min(need, int(w * 0.42)))
+        rows = [_fit_row(r, body, list_w - px(20) - px(24)) for r in rows]
+        list_h = by - px(14) - top
+        self.list = W.row_list((margin, top, list_w, list_h), rows, m, allow_double_clicks=False)
+        self.row_lists.append((self.list, rows))
         if self.index >= 0:
             W.select_row(self.list, self.index)
 
@@ -333,19 +480,14 @@ class NewGameScene(W.GuiScene):
         self.build_detail()
         self.focusable = [self.start_button, self.back_button]
 
-    @staticmethod
-    def _row_text(e: ScenarioEntry) -> str:
-        if e.scenario is None:
-            return f"{e.path.name} (cannot be used)"
-        short = re.sub(r"\s*\([^()]*\d{4}[^()]*\)\s*$", "", e.title) or e.title  # the year is shown
-        return f"{e.scenario.start.year}  {short}" + ("  (yours)" if e.custom else "")
-
     def build_detail(self):
-        """The right-hand side: the chosen scenario's story, map, and seats."""
+        """The right-hand side: the chosen scenario's title and span, its story and map, and
+        for each side who plays it, its units and its aims."""
         for el in getattr(self, "_detail_elements", []):
             el.kill()
         self._detail_elements = []
         self.side_buttons = []
+        self.aim_labels: dict[str, list[UILabel]] = {}
         self.focusable = [self.start_button, self.back_button]
         px, m, r = self.px, self.manager, self.detail
         keep = self._detail_elements.append
@@ -362,48 +504,107 @@ class NewGameScene(W.GuiScene):
             return
         self.start_button.enable()
         sc = entry.scenario
-        big = W.font(W.scaled(W.BIG, self.scale), bold=True)
-        if big.size(sc.title)[0] <= r.w - px(12):
-            keep(_label(m, (r.x, r.y, r.w, px(44)), sc.title, "#big"))
+        scale = self.scale
+        big = W.font(W.scaled(W.BIG, scale), bold=True)
+        heading = W.font(W.scaled(W.HEADING, scale), bold=True)
+        body = W.font(W.scaled(W.BODY, scale))
+        small = W.font(W.scaled(W.SMALL, scale))
+        y = r.y
+        # The title as large as fits; the dates in brackets at its end may go (the line
+        # under it gives them); a title still too long takes two lines rather than losing words.
+        titles = list(dict.fromkeys([sc.title, _short_title(sc.title)]))
+        fits = [(t, "#big", big) for t in titles] + [(t, "#heading", heading) for t in titles]
+        title, style = next(((t, st) for t, st, f in fits if f.size(t)[0] <= r.w - px(12)),
+                            (None, None))
+        if title is not None:
+            keep(_label(m, (r.x, y, r.w, px(44)), title, style))
+            y += px(42)
         else:
-            heading = W.font(W.scaled(W.HEADING, self.scale), bold=True)
-            keep(_label(m, (r.x, r.y, r.w, px(44)), W.fit_text(sc.title, heading, r.w - px(16)),
-                        "#heading"))
+            lines = W.wrap(titles[-1], heading, r.w - px(12))
+            if len(lines) > 2:
+                lines = [lines[0], W.fit_text(" ".join(lines[1:]), heading, r.w - px(12))]
+            for line in lines:
+                keep(_label(m, (r.x, y, r.w, px(32)), line, "#heading"))
+                y += px(30)
+            y += px(6)
         span = f"{_day(sc.start)} to {_day(sc.end)}  \u00b7  {sc.turns} turns of {sc.turn_days} days"
-        keep(_label(m, (r.x, r.y + px(40), r.w, px(26)), span, "#info"))
-        y = r.y + px(76)
-        sides_h = px(40) + len(sc.sides) * px(44) + px(36)
-        block_h = max(px(120), r.bottom - y - sides_h - px(10))
+        keep(_label(m, (r.x, y, r.w, px(26)), W.fit_text(span, body, r.w - px(8)), "#info"))
+        y += px(36)
+
+        # Who plays each side: a row of buttons, then the side's aims under it.
+        aims = entry.aims()
+        units = entry.units()
+        aim_w = r.w - px(24)
+        line_h = small.get_linesize()
+        row_h = px(38)
+
+        bullet = "\u2022 "
+        indent = small.size(bullet)[0]
+
+        def aim_lines(wrap_them: bool) -> dict[str, list[tuple[int, str]]]:
+            """(indent, text) lines: each aim after a bullet, its next lines under its words."""
+            out = {}
+            for side in sc.sides:
+                lines = []
+                for text in aims.get(side["id"], []) or ["no aim of its own"]:
+                    parts = W.wrap(text, small, aim_w - indent) if wrap_them \
+                        else [W.fit_text(text, small, aim_w - indent)]
+                    lines += [(0, bullet + parts[0])] + [(indent, t) for t in parts[1:]]
+                out[side["id"]] = lines
+            return out
+
+        def sides_height(lines) -> int:
+            return px(36) + sum(row_h + len(v) * line_h + px(8) for v in lines.values()) + px(34)
+
+        block_min = px(110)
+        lines = aim_lines(True)
+        if r.bottom - y - sides_height(lines) - px(10) < block_min:
+            lines = aim_lines(False)  # too little room: one line for each aim
+        block_h = max(block_min, r.bottom - y - sides_height(lines) - px(10))
         preview_w = min(int(r.w * 0.52), int(block_h * 1.38))
         img = fit_image(map_preview(sc, self.app.settings.palette), (preview_w, block_h))
-        keep(UIImage(pygame.Rect(r.right - img.get_width(), y, *img.get_size()), img, m))
         self.preview_rect = pygame.Rect(r.right - img.get_width(), y, *img.get_size())
+        keep(UIImage(self.preview_rect, img, m))
         text_w = r.w - img.get_width() - px(16)
         keep(UITextBox(W.escape(paragraphs(sc.description)), pygame.Rect(r.x, y, text_w, block_h), m))
         y += block_h + px(14)
         keep(_label(m, (r.x, y, px(300), px(30)), "Who plays each side", "#heading"))
-        y += px(40)
+        y += px(36)
         seats = self.seats_for(entry)
-        name_w = r.w - px(380)
-        for i, side in enumerate(sc.sides):
-            kind, level = seats[side["id"]]
+        button_w = px(150)
+        name_w = r.w - px(22) - 2 * button_w - px(20)
+        sides = [s["id"] for s in sc.sides]
+        for side in sc.sides:
+            sid = side["id"]
+            kind, level = seats[sid]
             keep(UIImage(pygame.Rect(r.x, y + px(12), px(14), px(14)),
-                         _swatch(W.side_colour(self.app.settings.palette, side["id"],
-                                               [s["id"] for s in sc.sides])), m))
-            body = W.font(W.scaled(W.BODY, self.scale))
-            keep(_label(m, (r.x + px(22), y, name_w, px(38)),
-                        W.fit_text(side["name"], body, name_w - px(16))))
-            who = UIButton(pygame.Rect(r.right - px(350), y, px(170), px(38)),
+                         _swatch(W.side_colour(self.app.settings.palette, sid, sides)), m))
+            count = f"{units.get(sid, 0)} units"
+            room = name_w - small.size(count)[0] - px(30)
+            name = side["name"] if body.size(side["name"])[0] <= room else _short_name(side["name"])
+            name = W.fit_text(name, body, room)
+            name_px = body.size(name)[0] + px(12)
+            keep(_label(m, (r.x + px(22), y, name_px, row_h), name))
+            keep(_label(m, (r.x + px(22) + name_px, y + px(2), name_w - name_px, row_h),
+                        count, "#muted"))
+            who = UIButton(pygame.Rect(r.right - 2 * button_w - px(10), y, button_w, row_h),
                            "Human" if kind == "human" else "Computer", m)
-            lvl = UIButton(pygame.Rect(r.right - px(170), y, px(170), px(38)),
+            lvl = UIButton(pygame.Rect(r.right - button_w, y, button_w, row_h),
                            f"AI: {level}" if kind == "ai" else "-", m)
             if kind != "ai":
                 lvl.disable()
             keep(who)
             keep(lvl)
-            self.side_buttons.append((side["id"], who, lvl))
-            y += px(44)
-        self.mode_label = _label(m, (r.x, y + px(4), r.w, px(30)), self.mode(), "#note")
+            self.side_buttons.append((sid, who, lvl))
+            y += row_h + px(2)
+            self.aim_labels[sid] = []
+            for dx, line in lines[sid]:
+                label = _label(m, (r.x + px(22) + dx, y, aim_w - dx, line_h + px(2)), line, "#aim")
+                keep(label)
+                self.aim_labels[sid].append(label)
+                y += line_h
+            y += px(6)
+        self.mode_label = _label(m, (r.x, y + px(2), r.w, px(30)), self.mode_text(), "#note")
         keep(self.mode_label)
         buttons = [b for _, who, lvl in self.side_buttons for b in (who, lvl)]
         self.focusable = buttons + [self.start_button, self.back_button]
@@ -478,7 +679,7 @@ class NewGameScene(W.GuiScene):
             who.set_text("Human" if kind == "human" else "Computer")
             lvl.set_text(f"AI: {level}" if kind == "ai" else "-")
             lvl.enable() if kind == "ai" else lvl.disable()
-        self.mode_label.set_text(self.mode())
+        self.mode_label.set_text(self.mode_text())
 
     def seed(self) -> int | None:
         text = self.seed_entry.get_text().strip() if self.seed_entry else self.seed_text
@@ -509,6 +710,20 @@ class NewGameScene(W.GuiScene):
     def show_error(self, text: str) -> None:
         self.error = text
         self.error_label.set_text(text)
+
+
+def _fit_row(row: W.ListRow, fnt, width: int) -> W.ListRow:
+    """A row whose title is too wide keeps what follows its colon ("The War in Mesopotamia:
+    the Grand Campaign" becomes "The Grand Campaign"); the detail pane shows it whole."""
+    head, colon, rest = row.title.partition(": ")
+    if fnt.size(row.title)[0] <= width or not colon or not rest:
+        return row
+    return W.ListRow(rest[:1].upper() + rest[1:], row.detail, row.tag, row.tag_colour)
+
+
+def _short_name(name: str) -> str:
+    """A side's name without the words in brackets that explain it ("Ba'athists")."""
+    return re.sub(r"\s*\([^()]*\)\s*$", "", name) or name
 
 
 def _swatch(colour) -> pygame.Surface:
@@ -543,19 +758,46 @@ class SaveEntry:
     def name(self) -> str:
         return self.path.stem
 
-    def summary(self) -> str:
-        when = dt.datetime.fromtimestamp(self.modified).strftime("%Y-%m-%d %H:%M")
+    @property
+    def over(self) -> bool:
+        """The saved game has ended (a side won, or the last turn was played)."""
+        return bool(self.doc is not None and (self.doc.get("state") or {}).get("over"))
+
+    @property
+    def title(self) -> str:
+        """The scenario's title, without the dates in brackets at its end (the save has its own)."""
         if self.doc is None:
-            return f"{self.name}  \u00b7  cannot be read  \u00b7  {when}"
-        d = self.doc
-        return (f"{self.name}  \u00b7  {d.get('title', d.get('scenario', '?'))}  \u00b7  "
-                f"turn {d.get('saved_at_turn', '?')}, {d.get('saved_at_date', '')}  \u00b7  {when}")
+            return ""
+        return _short_title(str(self.doc.get("title") or self.doc.get("scenario") or "?"))
+
+    def when(self) -> str:
+        return dt.datetime.fromtimestamp(self.modified).strftime("%Y-%m-%d %H:%M")
+
+    def turn_text(self) -> str:
+        d = self.doc or {}
+        date = d.get("saved_at_date", "")
+        try:
+            date = _day(dt.date.fromisoformat(date))
+        except (TypeError, ValueError):
+            pass
+        return f"turn {d.get('saved_at_turn', '?')}, {date}".rstrip(", ")
+
+    def summary(self) -> str:
+        if self.doc is None:
+            return f"{self.name}  \u00b7  cannot be read  \u00b7  {self.when()}"
+        return f"{self.name}  \u00b7  {self.title}  \u00b7  {self.turn_text()}  \u00b7  {self.when()}"
 
     def short(self) -> str:
-        when = dt.datetime.fromtimestamp(self.modified).strftime("%Y-%m-%d %H:%M")
         if self.doc is None:
             return f"{self.name}  \u00b7  cannot be read"
-        return f"{self.name}  \u00b7  turn {self.doc.get('saved_at_turn', '?')}  \u00b7  saved {when}"
+        return f"{self.title}, {self.turn_text()}  \u00b7  {self.name}  \u00b7  saved {self.when()}"
+
+    def row(self) -> W.ListRow:
+        """The save in a list: its name, the game over or unreadable, and what it holds."""
+        if self.doc is None:
+            return W.ListRow(self.name, f"saved {self.when()}", "cannot be read", W.ERROR)
+        return W.ListRow(self.name, f"{self.title}  \u00b7  {self.turn_text()}  \u00b7  saved {self.when()}",
+                         "game over" if self.over else "")
 
     def details(self) -> list[str]:
         if self.doc is None:
@@ -563,9 +805,9 @@ class SaveEntry:
         d = self.doc
         state = d.get("state") or {}
         names = state.get("side_names") or {}
-        lines = [f"{d.get('title', '')} ({d.get('scenario', '')})",
-                 f"Turn {d.get('saved_at_turn')} of {state.get('end_turn', '?')}, "
-                 f"{d.get('saved_at_date', '')}"]
+        date = self.turn_text().partition(", ")[2]
+        lines = [str(d.get("title") or d.get("scenario") or ""),
+                 f"Turn {d.get('saved_at_turn')} of {state.get('end_turn', '?')}, {date}"]
         if state.get("over"):
             lines.append(f"The game is over: {state.get('result', '')}")
         else:
@@ -607,14 +849,13 @@ def list_saves(directory: Path | None = None) -> list[SaveEntry]:
     return out
 
 
-def _newest_save() -> tuple[str, float] | None:
-    """The newest file in the saves folder and its time, without reading it."""
-    folder = saves_dir()
+def _saves_signature() -> tuple:
+    """The save files and their times, without reading them: it changes when a game is saved
+    (finished, or still in play) or a save is deleted."""
     try:
-        files = [(p.stat().st_mtime, str(p)) for p in folder.glob(f"*{save_suffix()}")]
+        return tuple(sorted((p.name, p.stat().st_mtime) for p in saves_dir().glob(f"*{save_suffix()}")))
     except OSError:
-        return None
-    return max(files)[::-1] if files else None
+        return ()
 
 
 def clean_save_name(text: str) -> str:
@@ -656,9 +897,10 @@ class LoadDialog(W.GuiScene):
         top = px(84)
         detail_h = px(170)
         list_h = by - px(14) - top - detail_h - px(12)
-        rows = [e.summary() for e in self.saves] or []
-        self.list = UISelectionList(pygame.Rect(margin, top, w - 2 * margin, list_h), rows, m,
-                                    allow_double_clicks=True)
+        rows = [e.row() for e in self.saves]
+        self.list = W.row_list((margin, top, w - 2 * margin, list_h), rows, m,
+                               allow_double_clicks=True)
+        self.row_lists.append((self.list, rows))
         if not self.saves:
             _label(m, (margin, top + px(10), w - 2 * margin, px(30)),
                    "No saved games yet: save from the battle screen's menu.", "#muted")
@@ -768,7 +1010,9 @@ class SaveDialog(W.GuiScene):
         self.session = session
         self.saves = list_saves()
         st = session.game.state
-        self.name = clean_save_name(f"{st.scenario_id} turn {st.turn}") or "game"
+        # Named by the scenario's title, as the player knows it, not by its file's id.
+        title = re.sub(r"^Example:\s*", "", _short_title(st.title or st.scenario_id))
+        self.name = clean_save_name(f"{title[:44]} turn {st.turn}") or "game"
         self.confirming: str | None = None  # the name of a save to be replaced on the next Save
         self.message = ""
         self.saved: Path | None = None
@@ -795,8 +1039,9 @@ class SaveDialog(W.GuiScene):
         y += px(34)
         bottom_h = px(44)
         by = p.bottom - pad - bottom_h
-        rows = [e.short() for e in self.saves]
-        self.list = UISelectionList(pygame.Rect(p.x + pad, y, pw - 2 * pad, by - px(12) - y), rows, m)
+        rows = [e.row() for e in self.saves]
+        self.list = W.row_list((p.x + pad, y, pw - 2 * pad, by - px(12) - y), rows, m)
+        self.row_lists.append((self.list, rows))
         if not self.saves:
             _label(m, (p.x + pad + px(8), y + px(8), pw - 2 * pad, px(28)), "No saves yet.", "#muted")
         self.cancel_button = UIButton(pygame.Rect(p.x + pad, by, px(130), bottom_h), "Cancel", m)

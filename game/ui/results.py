@@ -5,6 +5,11 @@ winner, turn and date), says how each side stood against its victory conditions
 (``game.victory.describe``) and what happened in history, and draws the game's casualties
 beside the source's figures for the phase (``game.ledger`` and ``game.ui.charts``). It takes
 the battle screen's place; pushed over it instead, it offers "View final map", which uncovers it.
+It keeps nothing that one showing uses up, so the battle screen may push it again (a new
+``ResultsScene(app, session)``, or the same one) as often as the player asks.
+
+``aim_text`` says a victory condition in words, naming towns and forces by their names; the
+new-game screen uses it for each side's aims before a game starts.
 """
 
 from __future__ import annotations
@@ -13,6 +18,37 @@ import pygame
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.ui import widgets as W
+
+
+def aim_text(state, cond: dict, hexmap=None) -> str:
+    """A victory condition in words, with how far its side has got (``game.victory.describe``):
+    the scenario's own words, or words made from the names of the towns or forces it names."""
+    from game.victory import describe
+
+    if not cond.get("text"):
+        cond = dict(cond, text=_own_words(state, cond, hexmap))
+    try:
+        return describe(state, cond, state.side_names)
+    except (KeyError, TypeError):
+        return cond.get("text") or cond.get("kind", "")
+
+
+def _own_words(state, cond: dict, hexmap) -> str:
+    from game.victory import condition_text
+
+    if cond.get("kind") == "destroy":
+        names = [state.factions[f].name if f in state.factions else f
+                 for f in cond.get("factions", [])]
+        if not names:
+            return ""
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"Destroy the forces of {listed}"
+
+    def town(cid):
+        city = hexmap.find_city(cid) if hexmap is not None else None
+        return city.name if city is not None else str(cid)
+
+    return condition_text(dict(cond, cities=[town(c) for c in cond.get("cities", [])]))
 
 
 class ResultsScene(W.GuiScene):
@@ -24,6 +60,17 @@ class ResultsScene(W.GuiScene):
         self._chart: pygame.Surface | None = None
         self.chart_rect = pygame.Rect(0, 0, 0, 0)
         self.rows, self.figures_title = casualty_rows(session)
+        self.map_button = None
+
+    def over_the_battle(self) -> bool:
+        """True when the battle of this game lies just beneath: "View final map" uncovers it."""
+        below = self.app.below(self)
+        return below is not None and getattr(below, "session", None) is self.session
+
+    def enter(self):
+        # Pushed again, over the battle or not: the buttons follow what lies beneath now.
+        if self.manager is not None and (self.map_button is not None) != self.over_the_battle():
+            self.rebuild()
 
     # -- what to say -----------------------------------------------------------------------
 
@@ -37,8 +84,6 @@ class ResultsScene(W.GuiScene):
 
     def lines(self) -> list[tuple[str, tuple]]:
         """(text, colour) lines under the headline."""
-        from game.victory import describe
-
         st = self.session.game.state
         setup = self.session.game.setup
         out = []
@@ -53,10 +98,7 @@ class ResultsScene(W.GuiScene):
                         and (c.get("text") or c["kind"]) in st.result), None)
         for cond in conds:
             side = cond["side"]
-            try:
-                text = describe(st, cond, st.side_names)
-            except (KeyError, TypeError):
-                text = cond.get("text") or cond.get("kind", "")
+            text = aim_text(st, cond, self.session.game.hexmap)
             won = cond is winning
             out.append((f"\u2022 {st.side_names.get(side, side)}: {text}"
                         + ("  \u2014 met" if won else ""), W.GOOD if won else W.INK))
@@ -84,14 +126,14 @@ class ResultsScene(W.GuiScene):
                                     object_id="#primary")
         x -= px(180) + px(12)
         self.map_button = None
-        below = self.app.below(self)
-        if below is not None and getattr(below, "session", None) is self.session:  # the battle
+        if self.over_the_battle():
             self.map_button = UIButton(pygame.Rect(x - px(200), by, px(200), bh),
                                        "View final map", m)
         self.focusable = [b for b in (self.menu_button, self.map_button, self.quit_button) if b]
         self.focus = 0
-        UILabel(pygame.Rect(margin, margin, w - 2 * margin, px(70)), self.headline(), m,
-                object_id="#title")
+        style, headline = W.title_style(self.headline(), w - 2 * margin - px(8), self.scale)
+        UILabel(pygame.Rect(margin, margin, w - 2 * margin, px(70)), headline, m,
+                object_id=style)
         top = margin + px(76)
         width = w - 2 * margin
         # The text takes what it needs, unless the chart would then be too cramped to read:

@@ -7,12 +7,15 @@ widgets (menus, dialogs, results): it lays its widgets out again whenever the wi
 or the UI scale changes, gives Esc (back) and Enter (confirm) the same meaning everywhere, and
 lets Tab and the arrow keys move a focus ring over its buttons. ``font`` draws plain text in
 the theme's typeface for what a scene paints itself (the hand-over screen, the help overlay).
+``row_list`` is a selection list whose rows carry two lines (a title, and the facts under it),
+for lists whose entries need more than a name (scenarios, saves).
 """
 
 from __future__ import annotations
 
 import html
 import os
+from dataclasses import dataclass
 
 import pygame
 import pygame_gui
@@ -24,6 +27,7 @@ from game.ui.scene import Scene
 
 INK = (230, 226, 208)  # text on dark
 MUTED = (168, 166, 146)
+AIM = (206, 201, 178)  # a side's aims under its name: quieter than its name, clearer than notes
 BRASS = (201, 165, 74)  # titles, focus
 OLIVE = (107, 122, 58)
 ERROR = (232, 118, 96)
@@ -105,6 +109,14 @@ def fit_text(text: str, fnt: pygame.font.Font, width: int) -> str:
     return text.rstrip() + "\u2026"
 
 
+def title_style(text: str, width: int, scale: float) -> tuple[str, str]:
+    """A centred title's theme id and text for a label ``width`` wide: the title's size if it
+    fits, else a smaller one, and cut short only if even that is too wide."""
+    if font(scaled(TITLE, scale), bold=True).size(text)[0] <= width:
+        return "#title", text
+    return "#title_small", fit_text(text, font(scaled(BIG, scale), bold=True), width)
+
+
 def escape(text: str) -> str:
     """Plain text made safe for a pygame_gui text box (which reads a little HTML)."""
     return html.escape(text, quote=False).replace("\n", "<br>")
@@ -173,6 +185,13 @@ def theme(scale: float = 1.0) -> dict:
                                 "misc": {"border_width": "0", "shadow_width": "0"}},
         "#title": {"font": fnt(TITLE, True), "colours": {"normal_text": hex_colour(BRASS)},
                    "misc": {"text_horiz_alignment": "center"}},
+        "#title_small": {"font": fnt(BIG, True), "colours": {"normal_text": hex_colour(BRASS)},
+                         "misc": {"text_horiz_alignment": "center"}},
+        ROW_LIST_ID: {"misc": {"list_item_height": str(row_height(scale))}},
+        # The rows' words are painted by draw_rows, two lines each: the buttons' own are hidden.
+        f"{ROW_LIST_ID}.@selection_list_item": {"colours": {
+            k: "#00000000" for k in ("normal_text", "hovered_text", "selected_text",
+                                     "active_text", "disabled_text")}},
         "#subtitle": {"font": fnt(BODY + 1), "colours": {"normal_text": hex_colour(MUTED)},
                       "misc": {"text_horiz_alignment": "center"}},
         "#plain": {"colours": {"dark_bg": "#00000000", "normal_border": "#00000000"},
@@ -184,6 +203,7 @@ def theme(scale: float = 1.0) -> dict:
         "#heading": {"font": fnt(HEADING, True), "colours": {"normal_text": hex_colour(BRASS)}},
         "#big": {"font": fnt(BIG, True), "colours": {"normal_text": hex_colour(INK)}},
         "#muted": {"font": fnt(SMALL), "colours": {"normal_text": hex_colour(MUTED)}},
+        "#aim": {"font": fnt(SMALL), "colours": {"normal_text": hex_colour(AIM)}},
         "#note": {"font": fnt(BODY), "colours": {"normal_text": hex_colour(GOOD)}},
         "#error_centre": {"font": fnt(BODY), "colours": {"normal_text": hex_colour(ERROR)},
                           "misc": {"text_horiz_alignment": "center"}},
@@ -300,6 +320,77 @@ def selected_row(lst: pygame_gui.elements.UISelectionList) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class ListRow:
+    """One row of a ``row_list``: a title, a line of facts under it, and a short tag at the
+    right of the title (a first game, a finished game)."""
+
+    title: str
+    detail: str = ""
+    tag: str = ""
+    tag_colour: tuple = BRASS
+
+    def plain(self) -> str:
+        return " \u00b7 ".join(t for t in (self.title, self.tag, self.detail) if t)
+
+
+ROW_LIST_ID = "#row_list"
+
+
+def row_height(scale: float) -> int:
+    """The height of a two-line row: a line of body text, a line of small text, some air."""
+    return scaled(BODY, scale) * 4 // 3 + scaled(SMALL, scale) * 4 // 3 + scaled(12, scale)
+
+
+def row_list(rect, rows: list[ListRow], manager, **kw) -> pygame_gui.elements.UISelectionList:
+    """A single-selection list of two-line rows; the scene draws their words with
+    ``draw_rows`` (``GuiScene`` does so for the lists in its ``row_lists``)."""
+    return pygame_gui.elements.UISelectionList(pygame.Rect(rect), [r.plain() for r in rows],
+                                               manager, object_id=ROW_LIST_ID, **kw)
+
+
+_row_text: dict[tuple, pygame.Surface] = {}
+
+
+def _rendered(text: str, fnt: pygame.font.Font, colour) -> pygame.Surface:
+    key = (text, id(fnt), tuple(colour))
+    surf = _row_text.get(key)
+    if surf is None:
+        if len(_row_text) > 400:
+            _row_text.clear()
+        surf = _row_text[key] = fnt.render(text, True, colour)
+    return surf
+
+
+def draw_rows(screen: pygame.Surface, lst, rows: list[ListRow], scale: float) -> None:
+    """Paint the words of a ``row_list``'s rows over their buttons, clipped to the list."""
+    if not lst.alive():
+        return
+    title_f, small_f = font(scaled(BODY, scale)), font(scaled(SMALL, scale))
+    pad = scaled(10, scale)
+    clip = screen.get_clip()
+    screen.set_clip(lst.list_and_scroll_bar_container.rect.clip(clip))
+    for item, row in zip(lst.item_list, rows):
+        button = item.get("button_element")
+        if button is None or not button.visible:
+            continue
+        r = button.rect
+        chosen = item.get("selected")
+        ink, muted, tag = ((255, 251, 232), (226, 222, 200), (246, 214, 140)) if chosen             else (INK, MUTED, row.tag_colour)
+        x, right = r.x + pad, r.right - pad
+        y = r.y + (r.h - title_f.get_linesize() - small_f.get_linesize()) // 2
+        if row.tag:
+            t = _rendered(row.tag, small_f, tag)
+            right -= t.get_width()
+            screen.blit(t, (right, y + title_f.get_ascent() - small_f.get_ascent()))
+            right -= pad
+        screen.blit(_rendered(fit_text(row.title, title_f, right - x), title_f, ink), (x, y))
+        if row.detail:
+            detail = fit_text(row.detail, small_f, r.right - pad - x)
+            screen.blit(_rendered(detail, small_f, muted), (x, y + title_f.get_linesize()))
+    screen.set_clip(clip)
+
+
 # -- the base of widget screens ----------------------------------------------------------------
 
 class GuiScene(Scene):
@@ -316,6 +407,7 @@ class GuiScene(Scene):
         self._built_for = None
         self.focusable: list = []
         self.focus = -1
+        self.row_lists: list[tuple] = []  # (row_list, its ListRows), painted by draw
 
     # -- layout --------------------------------------------------------------------------
 
@@ -323,10 +415,16 @@ class GuiScene(Scene):
     #: shrinks to fit (never below 0.7), so a large UI scale never makes a screen overflow.
     DESIGN = (960, 600)
 
+    def design_size(self) -> tuple[int, int]:
+        """The size the layout needs at UI scale 1: ``DESIGN``, unless the screen's content
+        decides it (a menu with more buttons)."""
+        return self.DESIGN
+
     @property
     def scale(self) -> float:
         w, h = self.app.screen.get_size()
-        fit = min(w / self.DESIGN[0], h / self.DESIGN[1])
+        dw, dh = self.design_size()
+        fit = min(w / dw, h / dh)
         return round(max(0.7, min(float(self.app.settings.ui_scale), fit)), 3)
 
     def px(self, n: float) -> int:
@@ -346,6 +444,7 @@ class GuiScene(Scene):
         old = self.focusable[self.focus] if 0 <= self.focus < len(self.focusable) else None
         old_text = getattr(old, "text", None)
         self.focusable = []
+        self.row_lists = []
         self.build(size)
         self.focus = next((i for i, b in enumerate(self.focusable) if b.text == old_text), -1) \
             if old_text is not None else -1
@@ -428,7 +527,12 @@ class GuiScene(Scene):
         self.draw_background(screen)
         if self.manager is not None:
             self.manager.draw_ui(screen)
+        self.draw_rows(screen)
         self.draw_focus(screen)
+
+    def draw_rows(self, screen: pygame.Surface) -> None:
+        for lst, rows in self.row_lists:
+            draw_rows(screen, lst, rows, self.scale)
 
     def draw_background(self, screen: pygame.Surface) -> None:
         draw_backdrop(screen)
