@@ -7,6 +7,8 @@ from types import SimpleNamespace
 import pygame
 import pytest
 
+from game.ui.battle_text import preview_rows
+
 from game.commands import replay_journal
 from game.session import Seat, Session
 from game.visibility import visible_units
@@ -23,6 +25,7 @@ def app(tmp_path, monkeypatch):
     settings = Settings()
     settings.ai_speed = "skip"
     settings.edge_pan = False
+    settings.confirm_end_turn = False  # the test of the question turns it on
     a = App(size=(1280, 800), settings=settings)
     yield a
     a.close()
@@ -123,7 +126,7 @@ def _attack_pair(session, side):
 def _play_ai_until(app, scene, side, turn, limit=60.0):
     t0 = time.perf_counter()
     st = scene.session.game.state
-    while not (st.active_side == side and st.turn == turn) or scene.ai is not None:
+    while not (st.active_side == side and st.turn == turn) or scene.ai.running:
         if scene.messages:
             app.step([_key(pygame.K_RETURN)], dt=0.016)
         else:
@@ -141,7 +144,7 @@ def test_two_turns_played_through_the_window(app):
     # Attack: select a unit beside an enemy, click the enemy (odds), click again (attack).
     attacker, target = _attack_pair(session, side)
     _select(app, scene, attacker)
-    assert target in scene._targets
+    assert target in scene.orders.targets
     app.step(_click(scene.screen_pos(target)), dt=0.016)
     assert scene.preview is not None and scene.preview.odds
     assert len(g.journal) == 0, "the first click only shows the odds"
@@ -155,13 +158,13 @@ def test_two_turns_played_through_the_window(app):
                  and g.rules.unit_type(u.type).is_ground and u.moves_left > 0
                  and not any(v.hex == u.hex for v in g.state.units.values() if v.id != u.id))
     _select(app, scene, mover.id)
-    assert scene._range, "the selected unit shows where it can go"
-    dest = max(sorted(scene._range, key=lambda h: (h.q, h.r)), key=lambda h: scene._range[h])
+    assert scene.orders.range, "the selected unit shows where it can go"
+    dest = max(sorted(scene.orders.range, key=lambda h: (h.q, h.r)), key=lambda h: scene.orders.range[h])
     _look_at(app, scene, dest)
     app.step([pygame.event.Event(pygame.MOUSEMOTION, pos=scene.screen_pos(dest), rel=(0, 0),
                                  buttons=(0, 0, 0))], dt=0.016)
-    path, cost = scene._path
-    assert path[-1] == dest and cost == scene._range[dest]
+    path, cost = scene.orders.path
+    assert path[-1] == dest and cost == scene.orders.range[dest]
     app.step(_click(scene.screen_pos(dest)), dt=0.016)
     _dismiss(app, scene)
     assert g.journal[-1] == {"kind": "move", "side": side, "unit": mover.id,
@@ -183,7 +186,7 @@ def test_two_turns_played_through_the_window(app):
     unit = next(u for u in g.state.units_of_side(side) if g.rules.unit_type(u.type).is_ground
                 and not any(v.hex == u.hex for v in g.state.units.values() if v.id != u.id))
     _select(app, scene, unit.id)
-    near = min(sorted(scene._range, key=lambda h: (h.q, h.r)), key=lambda h: scene._range[h])
+    near = min(sorted(scene.orders.range, key=lambda h: (h.q, h.r)), key=lambda h: scene.orders.range[h])
     app.step(_click(scene.screen_pos(near)), dt=0.016)
     _dismiss(app, scene)
     assert g.journal[n]["kind"] == "move" and g.journal[n]["unit"] == unit.id
@@ -279,17 +282,17 @@ def test_air_missions_ordered_from_the_window(app):
     wing = None
     for w in wings:
         _select(app, scene, w.id)
-        if scene._targets:
+        if scene.orders.targets:
             wing = w
             break
     assert wing is not None, "a coalition wing has a target in reach"
     app.step([_key(pygame.K_1)], dt=0.016)
     assert scene.mission == "strike"
-    target = min(sorted(scene._targets, key=lambda h: (h.q, h.r)), key=wing.hex.distance)
+    target = min(sorted(scene.orders.targets, key=lambda h: (h.q, h.r)), key=wing.hex.distance)
     _look_at(app, scene, target)
     app.step(_click(scene.screen_pos(target)), dt=0.016)
     assert scene.preview is not None and scene.preview.kind == "air_mission"
-    rows = [t for t, _, _ in scene._preview_rows()]
+    rows = [t for t, _, _ in preview_rows(scene)]
     assert rows[0].startswith("Strike on ") and rows[1].startswith("By ")
     assert any(t.startswith("Target: ") for t in rows)
     n = len(g.journal)
@@ -303,7 +306,7 @@ def test_air_missions_ordered_from_the_window(app):
         _select(app, scene, other.id)
         app.step([_key(pygame.K_3)], dt=0.016)
         spot = other.hex.neighbors()[0]
-        if not scene._stacks.get(spot):
+        if not scene.stacks.get(spot):
             _look_at(app, scene, spot)
             app.step(_click(scene.screen_pos(spot)), dt=0.016)
             app.step(_click(scene.screen_pos(spot)), dt=0.016)
@@ -320,7 +323,7 @@ def test_ai_turns_are_animated_only_where_the_viewer_sees(app):
     t0 = time.perf_counter()
     animated = 0
     st = session.game.state
-    while not (st.active_side == "coalition" and scene.ai is None):
+    while not (st.active_side == "coalition" and not scene.ai.running):
         app.step([_key(pygame.K_RETURN)] if scene.messages else [], dt=0.016)
         st = session.game.state
         animated += bool(scene.drawn_moving)
@@ -421,7 +424,7 @@ def test_naval_strike_ordered_from_the_window(app):
     from game.hexgrid import Hex
 
     target = Hex(76, 97)
-    assert target in scene._targets
+    assert target in scene.orders.targets
     assert "isis-far" not in scene.drawn_units
     app.step(_click(scene.screen_pos(target)), dt=0.016)
     assert scene.preview is not None and scene.preview.kind == "naval_strike"
@@ -454,7 +457,7 @@ def test_shift_click_combines_attackers(app):
     app.step(_click(scene.screen_pos(target)), dt=0.016)
     assert scene.preview.attackers == [first.id]
     alone = scene.preview.attacker_personnel
-    stack = [u.id for u in scene._stacks[second.hex] if scene._can_order(u.id)]
+    stack = [u.id for u in scene.stacks[second.hex] if scene.orders.can_order(u.id)]
     app.step(_click(scene.screen_pos(second.hex), mod=pygame.KMOD_LSHIFT), dt=0.016)
     assert scene.attackers[:2] == [first.id, stack[0]]
     assert set(scene.preview.attackers) == {first.id, stack[0]}
@@ -475,10 +478,10 @@ def test_ctrl_z_takes_back_a_move_that_revealed_nothing(app):
         if unit.moves_left <= 0:
             continue
         _select(app, scene, unit.id)
-        if not scene._range:
+        if not scene.orders.range:
             continue
         start, n = unit.hex, len(g.journal)
-        near = min(sorted(scene._range, key=lambda h: (h.q, h.r)), key=lambda h: scene._range[h])
+        near = min(sorted(scene.orders.range, key=lambda h: (h.q, h.r)), key=lambda h: scene.orders.range[h])
         app.step(_click(scene.screen_pos(near)), dt=0.016)
         _dismiss(app, scene)
         assert len(g.journal) == n + 1
@@ -576,15 +579,15 @@ def test_the_camera_glides_to_the_ai_move_and_the_ai_waits_for_it(app):
     scene._follow(Hex(80, 100))
     assert view.gliding
     scene.messages.clear()
-    scene._ai_wait = 0.0
+    scene.ai.wait = 0.0
     asked = []
-    scene.ai = SimpleNamespace(step=lambda timeout: asked.append(1), finished=False)
-    scene._run_ai(0.016)
+    scene.ai.turn = SimpleNamespace(step=lambda timeout: asked.append(1), finished=False)
+    scene.ai.step(0.016)
     assert asked == []
     view.step(1.0)
-    scene._run_ai(0.016)
+    scene.ai.step(0.016)
     assert asked  # there: the AI goes on
-    scene.ai = None
+    scene.ai.turn = None
     scene._follow(Hex(80, 100))
     scene._follow(goal_hex)
     view.pan_pixels(5, 0)  # the player's hand stops the glide
@@ -611,7 +614,7 @@ def test_the_log_is_headed_by_turn_and_date(app):
     uid, _ = next((u.id, u.hex) for u in session.game.state.units_of_side("jihadist"))
     app.step([_key(pygame.K_e)], dt=0.016)
     _play_ai_until(app, scene, "jihadist", 2, limit=30)
-    lines = scene._log_lines()
+    lines = scene.log_lines()
     assert lines[0] == ("Turn 1 \u00b7 4 June 2014", True)
     assert ("Turn 2 \u00b7 11 June 2014", True) in lines
     assert not any(text.startswith("Turn ") for text, heading in lines if not heading)
@@ -645,20 +648,20 @@ def test_an_attack_says_what_came_of_it_and_the_end_shows_everything(app):
     _select(app, scene, uid)
     _look_at(app, scene, target)
     app.step(_click(scene.screen_pos(target)), dt=0.016)
-    rows = [t for t, _, _ in scene._preview_rows()]
-    assert rows[0].startswith("Attack at ") and "estimate" in rows[1]
+    rows = [t for t, _, _ in preview_rows(scene)]
+    assert rows[0].startswith("Attack on ") and " at " in rows[0] and "estimate" in rows[1]
     app.step([_key(pygame.K_RETURN)], dt=0.016)
     assert session.game.journal[-1]["kind"] == "attack"
     assert scene.toast[0].startswith("Attack on ")
-    assert any(a.kind == "flash" and a.hex == target for a in scene.anims)
+    assert any(a.kind == "flash" and a.hex == target for a in scene.effects.items)
     # At the end the final position is uncovered: every unit, no fog.
     state = session.game.state
     hidden = set(state.units) - _visible_ids(session, "jihadist")
     assert hidden
     state.over, state.winner, state.result = True, "baathist", "Iraq wins"
     app.step([], dt=0.016)
-    scene._refresh_world()
-    assert scene._seen_ids == set(state.units) and scene._mask is None
+    scene.refresh_world()
+    assert scene.seen_ids == set(state.units) and scene.mask is None
 
 
 def test_the_side_to_move_is_named_in_its_own_colour(app):
@@ -675,7 +678,7 @@ def test_the_side_to_move_is_named_in_its_own_colour(app):
         app.step([], dt=0.016)
         assert scene.palette.side("jihadist") == side_colour("jihadist", palette)
         want = on_dark(side_colour("jihadist", palette))
-        assert scene._side_colour("jihadist") == want
+        assert scene.side_colour("jihadist") == want
         bar = pygame.surfarray.array3d(app.screen.subsurface((0, 0, app.screen.get_width(),
                                                              scene.top_h)))
         assert (bar.reshape(-1, 3) == np.array(want)).all(axis=1).any()

@@ -758,6 +758,17 @@ class MapRenderer:
             self.tile(scale, tx, ty)
         return len(tiles)
 
+    def draw_labels(self, target: pygame.Surface, scale: float, left: float, top: float,
+                    dest: pygame.Rect) -> None:
+        """The names of towns, crossings and rivers again, over what was drawn on the map
+        since (the battle's counters), so that no name is hidden under a unit."""
+        lv = self.level(scale)
+        view = pygame.Rect(int(left), int(top), dest.w, dest.h)
+        ox, oy = int(left) - dest.x, int(top) - dest.y
+        for lab in lv.labels:
+            if lab.rect.colliderect(view):
+                target.blit(lab.surface, (lab.pos[0] - ox, lab.pos[1] - oy))
+
     def draw_view(self, target: pygame.Surface, scale: float, left: float, top: float,
                   dest: pygame.Rect | None = None) -> None:
         """Blit the map at ``scale`` so level pixel (left, top) lands on ``dest``'s top-left."""

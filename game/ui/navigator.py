@@ -1,0 +1,74 @@
+"""The window's one navigator: the only place where a scene is made and put on the stack.
+
+UI layer (pygame). A scene that leads to another asks the navigator (``Navigator(app)``)
+rather than importing that scene: the battle asks for the results, the results for the main
+menu, the main menu for a battle. The scene modules then import none of each other, and
+this module imports each one only when it is first asked for it (so that opening the map
+viewer does not load the editor).
+"""
+
+from __future__ import annotations
+
+
+class Navigator:
+    def __init__(self, app):
+        self.app = app
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def main_menu(self, reset: bool = False) -> None:
+        """The main menu: the one already at the bottom of the stack if there is one."""
+        from game.ui.menus import MainMenuScene
+
+        if reset:
+            menu = next((s for s in self.app.stack if isinstance(s, MainMenuScene)), None)
+            self.app.reset(menu or MainMenuScene(self.app))
+        else:
+            self.app.push(MainMenuScene(self.app))
+
+    def load_dialog(self) -> None:
+        from game.ui.menus import LoadDialog
+
+        self.app.push(LoadDialog(self.app))
+
+    def save_dialog(self, session) -> None:
+        from game.ui.menus import SaveDialog
+
+        self.app.push(SaveDialog(self.app, session))
+
+    def settings(self) -> None:
+        from game.ui.menus import SettingsScene
+
+        self.app.push(SettingsScene(self.app))
+
+    def help(self, title: str, shortcuts, **legend) -> None:
+        from game.ui.help import HelpOverlay
+
+        self.app.push(HelpOverlay(self.app, title, shortcuts, **legend))
+
+    # -- the game ------------------------------------------------------------------------------
+
+    def battle(self, session, replace: bool = False):
+        from game.ui.battle import BattleScene
+
+        scene = BattleScene(self.app, session)
+        if replace:
+            self.app.replace(scene)
+        else:
+            self.app.push(scene)
+        return scene
+
+    def handover(self, session, side: str, summary: list[str]) -> None:
+        from game.ui.handover import HandoverScene
+
+        self.app.push(HandoverScene(self.app, session, side, summary))
+
+    def results(self, session) -> None:
+        """The results of a finished game, over its battle (which "View final map" uncovers
+        again, and from which the results can be opened again)."""
+        from game.ui.results import ResultsScene
+
+        self.app.push(ResultsScene(self.app, session))
+
+
+__all__ = ["Navigator"]
