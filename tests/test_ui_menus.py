@@ -18,7 +18,7 @@ from game.ui.handover import HandoverScene
 from game.ui.help import HelpOverlay
 from game.ui.results import ResultsScene
 from game.ui.scene import App, Scene
-from game.ui.settings import Settings, saves_dir
+from game.ui.settings import UI_SCALES, Settings, saves_dir
 
 SCENARIO = "2014-isis-offensive"
 
@@ -57,13 +57,15 @@ def resize(app, size):
 
 
 class Stand(Scene):
-    """A scene to stand under overlays: paints the window one colour and counts its frames."""
+    """A scene to stand under overlays: paints the window one colour and counts its frames
+    (with a ``session``, it stands for that game's battle screen)."""
 
     colour = (200, 30, 200)
 
-    def __init__(self, app):
+    def __init__(self, app, session=None):
         super().__init__(app)
         self.draws = 0
+        self.session = session
 
     def draw(self, screen):
         self.draws += 1
@@ -234,7 +236,8 @@ def test_a_side_has_one_colour_on_every_screen(app):
         assert {s: pal.side(s) for s in colours} == colours
     # ISIS's counters are the jihadists' black; the standard coalition counters are its blue.
     pal = Palette({"isis": ("Islamic State", "jihadist"), "us": ("United States", "coalition")})
-    assert pal.colour("isis") == (40, 40, 40) and pal.side("jihadist") == (45, 45, 45)
+    assert pal.colour("isis") == pal.side("jihadist") == (45, 45, 45)
+    assert pal.faction_colour("isis") == (40, 40, 40)  # its tag
     assert pal.side("coalition") == pal.colour("us") == (70, 110, 190)
     # Sides of a scenario of one's own: the spare colours, by their place among such sides.
     mine = ["red", "blue"]
@@ -280,10 +283,10 @@ def test_handover_shows_no_map_and_names_the_side(app, session, monkeypatch):
         key(app, pygame.K_LSHIFT)  # a modifier alone is not a press either
         assert app.top is hand
         if hand.page == 0:
-            key(app, pygame.K_SPACE)
+            key(app, pygame.K_RETURN)
             assert app.top is hand and hand.page == 1
             assert any(lines[0] in t for t in said)
-    frame(app, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(50, 50), button=1)])
+    frame(app, [pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(50, 50), button=1)])
     assert app.top is stand
 
 
@@ -556,30 +559,88 @@ def test_plain_play_opens_the_main_menu(home, monkeypatch, tmp_path):
     assert np.asarray(pygame.surfarray.array3d(img)).std() > 5
 
 
-@pytest.mark.parametrize("size,ui_scale", [((1024, 700), 1.5), ((960, 600), 1.0),
-                                           ((1600, 900), 0.8)])
-def test_widgets_stay_on_screen_and_apart(app, session, size, ui_scale):
-    """Whatever the window and the UI scale, no button leaves the window or covers another."""
+SIZES = [(1024, 700), (1280, 800), (1920, 1080), (2560, 1440)]
+# Every window size at the smallest and largest UI scale, every UI scale at the smallest and
+# largest window, and the smallest window the game allows.
+LAYOUTS = sorted({(size, s) for size in SIZES for s in (UI_SCALES[0], UI_SCALES[-1])}
+                 | {(size, s) for size in (SIZES[0], SIZES[-1]) for s in UI_SCALES}
+                 | {((960, 600), 1.0)})
+
+
+def ink(element) -> pygame.Rect:
+    """Where a label's words are drawn (its rect is often wider); any other widget's rect."""
+    if not isinstance(element, pygame_gui.elements.UILabel):
+        return element.rect
+    if not element.text:
+        return pygame.Rect(element.rect.center, (0, 0))
+    w, h = element.font.get_rect(element.text).size
+    r = element.rect
+    pad = element.text_horiz_alignment_padding
+    x = {"left": r.x + pad, "right": r.right - pad - w}.get(element.text_horiz_alignment,
+                                                           r.centerx - w // 2)
+    return pygame.Rect(x, r.centery - h // 2, w, h)
+
+
+@pytest.mark.parametrize("size,ui_scale", LAYOUTS)
+def test_widgets_stay_on_screen_and_apart(app, home, size, ui_scale):
+    """Whatever the window and the UI scale, nothing leaves the window, no widget or words
+    cover others, no label is too small for its words, and no title loses its end."""
+    import warnings
+
+    game = Session.new(SCENARIO, None, seed=3)
+    saves_dir().mkdir(parents=True)
+    game.save(saves_dir() / f"a long name for the war in the north{menus.save_suffix()}")
+    over = Session.new(SCENARIO, None, seed=4)
+    st = over.game.state
+    st.over, st.winner, st.result = True, "baathist", "Ba'athists win: they held their towns"
+    over.save(saves_dir() / f"finished{menus.save_suffix()}")
+
+    def new_game(stem):
+        def make(a):
+            scene = menus.NewGameScene(a)
+            scene.index = next(i for i, e in enumerate(scene.entries) if e.path.stem == stem)
+            return scene
+        return make
+
     app.settings.ui_scale = ui_scale
     resize(app, size)
     screen = app.screen.get_rect()
-    for make in (menus.MainMenuScene, menus.NewGameScene, menus.LoadDialog,
-                 lambda a: menus.SaveDialog(a, session), menus.SettingsScene,
-                 lambda a: ResultsScene(a, finished(session))):
-        app.reset(Stand(app))
-        scene = app.push(make(app))
-        frame(app)
+    for make in (menus.MainMenuScene, menus.NewGameScene, new_game(SCENARIO),
+                 new_game("2017-pro-assad-offensive"), menus.LoadDialog,
+                 lambda a: menus.SaveDialog(a, game), menus.SettingsScene,
+                 lambda a: ResultsScene(a, over)):
+        app.reset(Stand(app, over))
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            scene = app.push(make(app))
+            frame(app)
+        name = type(scene).__name__
+        assert not [str(w.message) for w in said if "too small" in str(w.message)], name
         assert scene.scale <= ui_scale
-        rects = [e.rect for e in scene.manager.get_sprite_group().sprites()  # the screen's own
-                 if isinstance(e, pygame_gui.elements.UIButton) and e.element_ids == ["button"]]
-        assert rects, type(scene).__name__
-        for i, r in enumerate(rects):
-            assert screen.contains(r), (type(scene).__name__, r)
-            assert r.collidelist(rects[i + 1:]) < 0, (type(scene).__name__, r)
+        kinds = tuple(getattr(pygame_gui.elements, k) for k in (
+            "UIButton", "UILabel", "UITextBox", "UIImage", "UISelectionList", "UITextEntryLine"))
+        own = [e for e in scene.manager.get_sprite_group().sprites()  # not the lists' rows
+               if isinstance(e, kinds) and len(e.element_ids) == 1]
+        buttons = [e for e in own if isinstance(e, pygame_gui.elements.UIButton)]
+        assert buttons, name
+        rects = [(e, ink(e)) for e in own if ink(e).w > 0]
+        if isinstance(scene, ResultsScene):
+            rects.append(("chart", scene.chart_rect))
+        for i, (e, r) in enumerate(rects):
+            assert screen.contains(r), (name, getattr(e, "text", e), r)
+            for other, r2 in rects[i + 1:]:
+                assert not r.colliderect(r2), (name, getattr(e, "text", e), getattr(other, "text", other))
+        titles = [e.text for e in own if isinstance(e, pygame_gui.elements.UILabel)
+                  and e.object_ids[-1] in ("#title", "#title_small", "#big", "#heading")]
+        assert not [t for t in titles if t.endswith("\u2026")], (name, titles)
+        for lst, rows in scene.row_lists:
+            assert not W.draw_rows(app.screen, lst, rows, scene.scale), name
 
 
 def test_a_key_held_from_the_last_turn_does_not_skip_the_handover(app, session, monkeypatch):
-    held = {pygame.K_e}
+    """Only a click or a fresh press of Enter turns the hand-over's page: Enter still held
+    from the turn that ended does not, nor does any other key."""
+    held = {pygame.K_RETURN}
 
     class Pressed:
         def __getitem__(self, k):
@@ -589,16 +650,22 @@ def test_a_key_held_from_the_last_turn_does_not_skip_the_handover(app, session, 
     stand = app.push(Stand(app))
     hand = app.push(HandoverScene(app, session, "jihadist", []))
     for _ in range(5):  # the key that ended the turn, repeating
-        key(app, pygame.K_e)
+        key(app, pygame.K_RETURN)
+    for k in (pygame.K_e, pygame.K_SPACE, pygame.K_ESCAPE, pygame.K_a):  # stray keys
+        key(app, k)
+    frame(app, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(50, 50), button=1),
+                pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(50, 50), button=3)])
     assert app.top is hand and hand.page == 0
     held.clear()
-    frame(app, [pygame.event.Event(pygame.KEYUP, key=pygame.K_e, mod=0)])
-    held.add(pygame.K_e)  # pressed afresh, and held down again
-    key(app, pygame.K_e)
+    frame(app, [pygame.event.Event(pygame.KEYUP, key=pygame.K_RETURN, mod=0)])
+    held.add(pygame.K_RETURN)  # pressed afresh, and held down again
+    key(app, pygame.K_RETURN)
     assert hand.page == 1
-    key(app, pygame.K_e)
+    key(app, pygame.K_RETURN)
     assert app.top is hand  # still held from the page before
     key(app, pygame.K_SPACE)
+    assert app.top is hand
+    frame(app, [pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(50, 50), button=1)])
     assert app.top is stand
 
 
