@@ -230,7 +230,7 @@ class MapLayers:
         land = np.zeros(r.shape, dtype=bool)
         land[inside] = ~water[r[inside], col[inside]]
         rgba = np.zeros(r.shape + (4,), dtype=np.uint8)
-        for c, (name, alpha) in ((2, ("in", 60)), (1, ("cut", 95)), (0, ("far", 70))):
+        for c, (name, alpha) in ((2, ("in", 60)), (1, ("cut", 95)), (0, ("far", 45))):
             m = (code == c) & land
             rgba[m, :3] = SUPPLY_COLOURS[name]
             rgba[m, 3] = alpha

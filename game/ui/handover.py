@@ -2,8 +2,10 @@
 
 UI layer (pygame). ``HandoverScene`` covers the battle completely and draws nothing of the
 map or the units, so the player passing the device gives nothing away. First it asks for the
-device to be passed to the side to move; on a click or a key it shows what that side saw
-happen since its last turn; on the next click or key it pops itself and uncovers the battle.
+device to be passed to the side to move; on a click or Enter it shows what that side saw
+happen since its last turn; on the next click or Enter it pops itself and uncovers the battle.
+Only a click (released) or a fresh press of Enter turns a page, so a key held or mashed at the
+moment the device changes hands gives nothing away.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ _WATCHED = tuple(range(pygame.K_a, pygame.K_z + 1)) + tuple(range(pygame.K_0, py
     pygame.K_UP, pygame.K_DOWN, pygame.K_LEFT, pygame.K_RIGHT, pygame.K_BACKSPACE)
 
 
+# The only keys that turn a page: a deliberate confirmation, never a stray letter.
+_DELIBERATE = (pygame.K_RETURN, pygame.K_KP_ENTER)
+
+
 class HandoverScene(Scene):
     """"<Side> to move: pass the device, then click", then the side's news, then the battle."""
 
@@ -57,12 +63,13 @@ class HandoverScene(Scene):
     def handle_event(self, event):
         if event.type == pygame.KEYUP:
             self._held.discard(event.key)
-        elif event.type == pygame.KEYDOWN and event.key not in _MODIFIERS:
-            # A key still held from before this page (the one that ended the last turn,
-            # repeating) must not turn the page: only a fresh press does.
+        elif event.type == pygame.KEYDOWN and event.key in _DELIBERATE:
+            # Only Enter turns the page, and only a fresh press of it: a key still held from
+            # before this page (the one that ended the last turn, repeating) does not, nor
+            # any other key a player may have been pressing when the screen changed hands.
             if event.key not in self._held:
                 self.advance()
-        elif event.type == pygame.MOUSEBUTTONDOWN and event.button in (1, 2, 3):
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1:
             self.advance()
 
     def advance(self) -> None:
@@ -101,7 +108,7 @@ class HandoverScene(Scene):
             size = int(size * 0.85)
             fnt = W.font(size, bold=True)
         W.blit_text(screen, title, fnt, W.BRASS, (w // 2, cy - W.scaled(30, s)), "center")
-        W.blit_text(screen, "Pass the device, then click or press a key.", body, W.INK,
+        W.blit_text(screen, "Pass the device, then click or press Enter.", body, W.INK,
                     (w // 2, cy + W.scaled(34, s)), "center")
         W.blit_text(screen, f"Turn {st.turn} of {st.end_turn}  \u00b7  {st.date.day} {st.date:%B %Y}", small,
                     W.MUTED, (w // 2, cy + W.scaled(76, s)), "center")
@@ -141,5 +148,5 @@ class HandoverScene(Scene):
                 y += line_h
             y += W.scaled(4, s)
             shown += 1
-        W.blit_text(screen, "Click or press a key to take your turn.", small, W.MUTED,
+        W.blit_text(screen, "Click or press Enter to take your turn.", small, W.MUTED,
                     (panel.centerx, panel.bottom - pad), "midbottom")
