@@ -411,7 +411,7 @@ def counter_layout(size: int) -> CounterLayout:
     pad = max(2, size // 12)
     fpx = max(7, int(size * 0.23))
     cap = _caps(fpx)[1]
-    bh = max(3, round(size * 0.11))
+    bh = max(3, round(size * 0.125))
     bar = pygame.Rect(inset, size - bh, size - 2 * inset, bh)
     strength = size >= STRENGTH_WORDS
     text = pygame.Rect(pad, bar.top - cap, size - 2 * pad, cap) if strength \
