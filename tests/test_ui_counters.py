@@ -18,7 +18,8 @@ from game.ui.counters import (
     CounterStatus, Palette, abbreviation, counter_layout, side_colour, side_distance)
 from game.ui.settings import PALETTES
 
-SCENARIO_PATHS = sorted(SCENARIOS_DIR.glob("*.toml")) + sorted(SCENARIOS_DIR.glob("examples/*.toml"))
+SCENARIO_PATHS = sorted(SCENARIOS_DIR.glob("*.toml")) \
+    + sorted(SCENARIOS_DIR.glob("examples/*.toml"))
 SYMBOLS = {"infantry": "infantry", "armour": "armour", "militia": "militia"}
 
 
@@ -36,7 +37,8 @@ def sessions():
 
 def art_for(state, palette="standard", viewer=None):
     pal = Palette.for_state(state, palette, viewer)
-    return CounterArt(pal, SYMBOLS, {f: abbreviation(f, fac.name) for f, fac in state.factions.items()})
+    return CounterArt(pal, SYMBOLS,
+                      {f: abbreviation(f, fac.name) for f, fac in state.factions.items()})
 
 
 def body(surf: pygame.Surface) -> tuple[int, int, int]:
