@@ -40,9 +40,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from game.commands import Command, Context, Event, _own_unit, _where, place, unit_name
+from game.commands import Command, Context, Event, _own_unit, place, unit_name
 from game.hexgrid import Hex, hex_range
-from game.hexmap import HexMap, MapError
+from game.hexmap import HexMap, MapError, place_name
 from game.rules import Rules, RulesError
 from game.state import GameState, Unit
 from game.visibility import visible_units
@@ -118,8 +118,8 @@ def base_problem(state: GameState, hexmap: HexMap, rules: Rules, unit: Unit) -> 
     if hexmap.terrain_at(h) == "sea" and any(
             is_naval(rules, u) and state.side_of(u.faction) == side for u in state.units_at(h)):
         return None
-    return (f"{unit_name(unit)} is not at an air base: rebase it to a town your side holds, a country "
-            f"{state.factions[unit.faction].name} has bases in, or a carrier of your side")
+    return (f"{unit_name(unit, state)} is not at an air base: rebase it to a town your side holds, "
+            f"a country {state.factions[unit.faction].name} has bases in, or a carrier of your side")
 
 
 # -- no-fly zones -----------------------------------------------------------------------------
@@ -316,7 +316,7 @@ def _withdraw_spent_wings(state: GameState, ctx: Context, wing_ids) -> list[Even
         state.air_tasks.pop(wid, None)
         name = state.factions[wing.faction].name
         state.log.append(f"Turn {state.turn}: {name} lost the last aircraft of {wid}")
-        events.append(Event("wing_lost", f"{unit_name(wing)} ({name}) has no combat aircraft "
+        events.append(Event("wing_lost", f"{unit_name(wing, state)} ({name}) has no combat aircraft "
                             f"left and is withdrawn", {"wing": wid, "faction": wing.faction}, reveals=True))
     return events
 
@@ -503,28 +503,29 @@ class AirMission(Command):
             return problems
         rules, hexmap = ctx.rules, ctx.hexmap
         if not is_air_wing(rules, wing):
-            return [f"{unit_name(wing)} is not an air wing but a {rules.unit_type(wing.type).name.lower()} "
-                    f"unit"]
+            what = rules.unit_type(wing.type).name.lower()
+            return [f"{unit_name(wing, state)} is not an air wing but a {what} unit"]
         if wing.moves_left <= 0:
-            return [f"{unit_name(wing)} has already flown this turn: a wing flies one mission (or one "
-                    f"rebase) a turn"]
+            return [f"{unit_name(wing, state)} has already flown this turn: a wing flies one mission "
+                    f"(or one rebase) a turn"]
         if combat_aircraft(wing) <= 0:
-            return [f"{unit_name(wing)} has no combat aircraft left"]
+            return [f"{unit_name(wing, state)} has no combat aircraft left"]
         base = base_problem(state, hexmap, rules, wing)
         if base:
             return [base]
         t = self.target
         if not hexmap.in_bounds(t):
-            return [f"{t.q},{t.r} is off the map"]
+            return ["the target is off the map"]
         reach = air_range(rules, wing)
         dist = wing.hex.distance(t)
         if dist > reach:
-            return [f"{_where(ctx, t)} is out of range: {dist} hexes from {unit_name(wing)}'s base at "
-                    f"{_where(ctx, wing.hex)}; its range is {reach} hexes"]
+            return [f"{place_name(hexmap, t)} is out of range: {dist} hexes from the base of "
+                    f"{unit_name(wing, state)} at {place_name(hexmap, wing.hex)}; its range is "
+                    f"{reach} hexes"]
         if self.mission in ("strike", "cas") and not _visible_enemy_ground(
                 state, ctx, self.side, wing.faction, t):
             what = "a strike" if self.mission == "strike" else "close air support"
-            return [f"no enemy you can see at {_where(ctx, t)}: {what} needs a target"]
+            return [f"no enemy you can see {place(hexmap, t)}: {what} needs a target"]
         return []
 
     def apply(self, state: GameState, ctx: Context) -> list[Event]:
@@ -551,8 +552,8 @@ class AirMission(Command):
             events.append(Event(
                 "interception",
                 f"{sum(f.aircraft for f in fighters)} fighters of "
-                f"{', '.join(unit_name(state.units[f.wing]) for f in fighters)} met "
-                f"the {flown} aircraft of {unit_name(wing)} {place(hexmap, t, 'over')}{over}: "
+                f"{', '.join(unit_name(state.units[f.wing], state) for f in fighters)} met "
+                f"the {flown} aircraft of {unit_name(wing, state)} {place(hexmap, t, 'over')}{over}: "
                 f"{lost_a} shot down, {sum(lost_d.values())} of theirs lost",
                 {"wing": wing.id, "hex": [t.q, t.r], "attackers": flown,
                  "defenders": sum(f.aircraft for f in fighters),
@@ -572,7 +573,7 @@ class AirMission(Command):
             events.append(Event(
                 "shot_down",
                 f"air defence {place(hexmap, t, 'over')} shot down {down} of the {arriving} "
-                f"aircraft of {unit_name(wing)}"
+                f"aircraft of {unit_name(wing, state)}"
                 + (f" ({crew} aircrew killed)" if crew else ""),
                 {"wing": wing.id, "hex": [t.q, t.r], "aircraft": arriving, "lost": down,
                  "crew_killed": crew, "strength": round(strength, 3), "units": firing},
@@ -583,14 +584,14 @@ class AirMission(Command):
                 "aircraft": reached}
         name = MISSION_NAMES[self.mission]
         if reached <= 0:
-            events.append(Event("air_mission", f"The {name} of {unit_name(wing)} "
+            events.append(Event("air_mission", f"The {name} of {unit_name(wing, state)} "
                                 f"{place(hexmap, t, 'over')} failed: none of its {flown} "
                                 f"aircraft got through", data, reveals=True))
         elif self.mission == "strike":
-            names = {u.id: unit_name(u) for u in state.units_at(t)}
+            names = {u.id: unit_name(u, state) for u in state.units_at(t)}
             res = strike(state, hexmap, rules, wing.faction, reached, t, STRIKE_CAUSE)
             data.update(res.to_dict())
-            events.append(Event("air_mission", f"{unit_name(wing)} struck {place(hexmap, t, '')} "
+            events.append(Event("air_mission", f"{unit_name(wing, state)} struck {place(hexmap, t, '')} "
                                 f"with {reached} aircraft: {_strike_text(res, names)}", data,
                                 reveals=True))
         else:
@@ -598,10 +599,10 @@ class AirMission(Command):
                     "side": self.side, "aircraft": reached}
             if self.mission == "patrol":
                 task["radius"] = int(fig["range"]["patrol_radius"])
-                text = (f"{unit_name(wing)} patrols {place(hexmap, t, 'over')} with {reached} "
+                text = (f"{unit_name(wing, state)} patrols {place(hexmap, t, 'over')} with {reached} "
                         f"aircraft, {task['radius']} hexes around, until your next turn")
             else:
-                text = (f"{unit_name(wing)} flies close air support {place(hexmap, t, 'over')} "
+                text = (f"{unit_name(wing, state)} flies close air support {place(hexmap, t, 'over')} "
                         f"with {reached} aircraft")
             state.air_tasks[wing.id] = task
             data.update(task)
@@ -635,24 +636,24 @@ class NavalStrike(Command):
         rules, hexmap = ctx.rules, ctx.hexmap
         if not is_naval(rules, group):
             what = rules.unit_type(group.type).name.lower()
-            return [f"{unit_name(group)} is not a naval group but a {what} unit"]
+            return [f"{unit_name(group, state)} is not a naval group but a {what} unit"]
         if group.moves_left <= 0:
-            return [f"{unit_name(group)} has already fired (or used all its moves) this turn"]
+            return [f"{unit_name(group, state)} has already fired (or used all its moves) this turn"]
         if int(group.equipment.get(WARSHIPS, 0)) <= 0:
-            return [f"{unit_name(group)} has no warships left"]
+            return [f"{unit_name(group, state)} has no warships left"]
         t = self.target
         if not hexmap.in_bounds(t):
-            return [f"{t.q},{t.r} is off the map"]
+            return ["the target is off the map"]
         if hexmap.terrain_at(t) in ("sea", "lake"):
-            return [f"{_where(ctx, t)} is {hexmap.terrain_at(t)}: naval strikes hit targets "
+            return [f"{place_name(hexmap, t)} is {hexmap.terrain_at(t)}: naval strikes hit targets "
                     f"on land"]
         reach = int(air_figures(rules)["range"]["naval_strike"])
         dist = group.hex.distance(t)
         if dist > reach:
-            return [f"{_where(ctx, t)} is out of range: {dist} hexes from {unit_name(group)}; its missiles "
-                    f"and guns reach {reach} hexes"]
+            return [f"{place_name(hexmap, t)} is out of range: {dist} hexes from "
+                    f"{unit_name(group, state)}; its missiles and guns reach {reach} hexes"]
         if not _visible_enemy_ground(state, ctx, self.side, group.faction, t):
-            return [f"no enemy you can see at {_where(ctx, t)}: a naval strike needs a target"]
+            return [f"no enemy you can see {place(hexmap, t)}: a naval strike needs a target"]
         return []
 
     def apply(self, state: GameState, ctx: Context) -> list[Event]:
@@ -662,10 +663,10 @@ class NavalStrike(Command):
         ships = int(group.equipment.get(WARSHIPS, 0))
         sorties = ships * air_figures(rules)["strike"]["naval_sorties_per_ship"]
         t = self.target
-        names = {u.id: unit_name(u) for u in state.units_at(t)}
+        names = {u.id: unit_name(u, state) for u in state.units_at(t)}
         res = strike(state, ctx.hexmap, rules, group.faction, sorties, t, NAVAL_CAUSE)
         data = {"group": group.id, "hex": [t.q, t.r], "warships": ships, **res.to_dict()}
-        return [Event("naval_strike", f"{ships} warships of {unit_name(group)} struck "
+        return [Event("naval_strike", f"{ships} warships of {unit_name(group, state)} struck "
                       f"{place(ctx.hexmap, t, '')}: {_strike_text(res, names)}", data,
                       reveals=True)]
 
@@ -719,7 +720,7 @@ class DeclareNoFlyZone(Command):
         elif self.hexes:
             off = [h for h in self.hexes if not ctx.hexmap.in_bounds(h)]
             if off:
-                problems.append(f"{off[0].q},{off[0].r} is off the map")
+                problems.append(f"the zone runs off the map ({len(off)} of its hexes)")
         else:
             biggest = int(air_figures(ctx.rules)["range"]["max_zone_radius"])
             if not 0 <= self.radius <= biggest:
@@ -759,7 +760,7 @@ class LiftNoFlyZone(Command):
             return problems
         zone = next((z for z in state.no_fly_zones if z["id"] == self.zone), None)
         if zone is None:
-            known = ", ".join(z["id"] for z in state.no_fly_zones) or "none"
+            known = ", ".join(z["name"] for z in state.no_fly_zones) or "none"
             return [f"no no-fly zone {self.zone!r} is in force (zones: {known})"]
         if zone["side"] != self.side:
             by = state.side_names.get(zone["side"], zone["side"])

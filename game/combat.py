@@ -33,9 +33,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from game.commands import Command, Context, Event, _capture, _own_unit, _where, place, unit_name
+from game.commands import Command, Context, Event, _capture, _own_unit, place, unit_name
 from game.hexgrid import Hex
-from game.hexmap import HexMap
+from game.hexmap import HexMap, place_name
 from game.movement import allowed_countries, map_graph
 from game.rules import Rules, RulesError
 from game.state import GameState
@@ -752,8 +752,8 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     defenders, support, their_support, near = _sides_in_battle(
         p, state, rules, state.units.values(), attackers, target)
     if not defenders:
-        raise ValueError(f"no enemy at {_where(ctx, target)} for {', '.join(attacker_ids)} to "
-                         f"attack: Attack.validate refuses this")
+        raise ValueError(f"no enemy at {target} for {', '.join(attacker_ids)} to attack: "
+                         f"Attack.validate refuses this")
     terrain = rules.terrain_named(hexmap.terrain_at(target))
     def_side = state.side_of(defenders[0].faction)
     att = _force(p, rules, state, hexmap, attackers, True, target, terrain, support,
@@ -869,7 +869,7 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
         retreats=retreats, captured=captured, dissolved=dissolved, advanced=advanced,
         civilians=civilians, support=att.support, aircraft=att.aircraft,
         enemy_support=dfn.support, enemy_aircraft=dfn.aircraft)
-    names = {u.id: unit_name(u) for u in attackers + defenders}
+    names = {u.id: unit_name(u, state) for u in attackers + defenders}
     events.insert(0, Event("attack", _describe(result, ctx, names), result.to_dict(), reveals=True))
     return result, events
 
@@ -1116,11 +1116,12 @@ def attack_problems(state: GameState, ctx: Context, side: str, attackers: list[s
     seen = set()
     for uid in attackers:
         if uid in seen:
-            problems.append(f"{uid} is listed twice")
+            unit = state.units.get(uid)
+            problems.append(f"{unit_name(unit, state) if unit is not None else repr(uid)} is listed "
+                            f"twice")
         seen.add(uid)
     if not hexmap.in_bounds(target):
-        return problems + [f"{target.q},{target.r} is off the map"]
-    where = _where(ctx, target)
+        return problems + ["the target is off the map"]
     units = []
     for uid in dict.fromkeys(attackers):
         unit = _own_unit(state, side, uid, problems)
@@ -1128,18 +1129,19 @@ def attack_problems(state: GameState, ctx: Context, side: str, attackers: list[s
             continue
         ut = rules.unit_types[unit.type]
         if not ut.is_ground:
-            problems.append(f"{unit_name(unit)} is a {ut.name.lower()}: air and naval units cannot attack "
-                            f"on the ground")
+            problems.append(f"{unit_name(unit, state)} is a {ut.name.lower()}: air and naval units "
+                            f"cannot attack on the ground")
             continue
         if unit.attacked:
-            problems.append(f"{unit_name(unit)} has already attacked this turn (a unit attacks once a turn)")
+            problems.append(f"{unit_name(unit, state)} has already attacked this turn (a unit attacks "
+                            f"once a turn)")
         if unit.hex.distance(target) != 1:
-            problems.append(f"{unit_name(unit)} is not adjacent to {where}")
+            problems.append(f"{unit_name(unit, state)} is not adjacent to {place_name(hexmap, target)}")
         units.append(unit)
     there = [u for u in known if u.hex == target and rules.unit_types[u.type].is_ground
              and state.side_of(u.faction) != side]
     if not there:
-        problems.append(f"no enemy you can see at {where}")
+        problems.append(f"no enemy you can see {place(hexmap, target)}")
         return problems
     for f in sorted({u.faction for u in units}):
         for g in sorted({u.faction for u in there}):

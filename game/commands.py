@@ -11,14 +11,14 @@ revealed: an enemy uncovered, a random roll, an event fired, the turn ended.
 from __future__ import annotations
 
 import copy
-import math
+import re
 from dataclasses import asdict, dataclass, field
 from typing import ClassVar
 
 from game.hexgrid import Hex
-from game.hexmap import HexMap, game_map
+from game.hexmap import GROUND_NAMES, HexMap, game_map, place, place_name
 from game.movement import WAR_ZONE, allowed_countries, map_graph, obstacles_for, path_cost
-from game.rules import Rules
+from game.rules import Rules, default_rules
 from game.state import GameState
 from game.visibility import visible_units
 
@@ -115,53 +115,21 @@ class Command:
         return cls(**body)
 
 
-def _where(ctx: Context, h: Hex) -> str:
-    """A hex as a player reads it: the town on it, or its coordinates."""
-    city = ctx.hexmap.city_at(h) if ctx.hexmap.in_bounds(h) else None
-    return f"{city.name} ({h.q},{h.r})" if city else f"{h.q},{h.r}"
-
-
-def unit_name(unit) -> str:
-    """A unit as the log names it: its name, or its id when it has none."""
-    return unit.name or unit.id
-
-
-_GROUND = {"sea": "the sea", "lake": "the lake", "marsh": "the marshes", "desert": "the desert",
-           "steppe": "the steppe", "hills": "the hills", "mountains": "the mountains",
-           "urban": "the built-up area"}
-_COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south",
-            "south-east")
-_FAR = 15  # hexes: beyond this from every town a place is named by its country
-
-
-def place(hexmap: HexMap, h: Hex, prep: str = "at") -> str:
-    """Where a hex is, as a wargame's log says it after ``prep`` ("to", "at", "over", or ""
-    for none): the town on it ("to Raqqa"); the town next to it, whatever the preposition
-    ("near Tikrit"); else its ground and the way from the nearest town ("in the desert 40 km
-    east of Raqqa"), or its country when no town is near. Only the map is read: a place names
-    nothing the fog hides."""
-    if not hexmap.in_bounds(h):
-        return f"{prep} {h.q},{h.r}".strip()
-    city = hexmap.city_at(h)
-    if city is not None:
-        return f"{prep} {city.name}".strip()
-    terrain = hexmap.terrain_at(h)
-    ground = _GROUND.get(terrain, f"the {terrain}")
-    if prep in ("at", "on"):  # a town is a point; ground has its own preposition
-        prep = "on" if terrain in ("sea", "lake", "steppe") else "in"
-    nearest = min(((c.hex.distance(h), -c.population, c.name, c) for c in hexmap.cities),
-                  default=None, key=lambda t: t[:3])
-    if nearest is None or nearest[0] > _FAR:
-        country = hexmap.country_at(h)
-        of = f" of {hexmap.country_names[country]}" if country else ""
-        return f"{prep} {ground}{of}".strip()
-    dist, _, name, town = nearest
-    if dist == 1:
-        return f"near {name}"
-    (lat, lon), (tlat, tlon) = hexmap.latlon_of_hex(h), hexmap.latlon_of_hex(town.hex)
-    angle = math.degrees(math.atan2(lat - tlat, (lon - tlon) * math.cos(math.radians(tlat))))
-    way = _COMPASS[int(round(angle / 45.0)) % 8]
-    return f"{prep} {ground} {hexmap.distance_km(town.hex, h):.0f} km {way} of {name}".strip()
+def unit_name(unit, state: GameState | None = None, rules: Rules | None = None) -> str:
+    """A unit as a player reads it: its name; a unit with none by its faction, its type and
+    what its id ends with, a number or words ("Iraq infantry no. 2", "Islamic State militia
+    and insurgents (Mosul)"). Without ``state`` the faction is left out."""
+    if unit.name:
+        return unit.name
+    ut = (rules or default_rules()).unit_types.get(unit.type)
+    kind = ut.name.lower() if ut is not None else unit.type.replace("_", " ")
+    faction = state.factions.get(unit.faction) if state is not None else None
+    base = f"{faction.name} {kind}" if faction is not None else kind[:1].upper() + kind[1:]
+    tail = unit.id[len(unit.faction) + 1:] if unit.id.startswith(f"{unit.faction}-") else unit.id
+    if tail.isdigit():
+        return f"{base} no. {int(tail)}"
+    words = " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_\s]+", tail) if w)
+    return f"{base} ({words})" if words else base
 
 
 def _own_unit(state: GameState, side: str, uid: str, problems: list[str]):
@@ -170,7 +138,8 @@ def _own_unit(state: GameState, side: str, uid: str, problems: list[str]):
         problems.append(f"no unit {uid!r}")
         return None
     if state.side_of(unit.faction) != side:
-        problems.append(f"not your unit: {unit_name(unit)} belongs to {state.factions[unit.faction].name}")
+        problems.append(f"not your unit: {unit_name(unit, state)} belongs to "
+                        f"{state.factions[unit.faction].name}")
         return None
     return unit
 
@@ -200,26 +169,28 @@ class Move(Command):
             return problems
         rules, hexmap = ctx.rules, ctx.hexmap
         ut = rules.unit_type(unit.type)
+        name = unit_name(unit, state, rules)
         if len(self.path) < 2:
             return ["the path needs at least two hexes: where the unit is, and where it goes"]
         if self.path[0] != unit.hex:
-            return [f"the path must start where {unit_name(unit)} is, at {_where(ctx, unit.hex)}"]
+            return [f"the path must start where {name} is, {place(hexmap, unit.hex)}"]
         if unit.moves_left <= 0:
-            return [f"no moves left: {unit_name(unit)} has moved this turn"]
+            return [f"no moves left: {name} has moved this turn"]
         faction = state.factions[unit.faction]
         allowed = allowed_countries(faction.bases)
         for a, b in zip(self.path, self.path[1:]):
             if not hexmap.in_bounds(b):
-                return [f"{b.q},{b.r} is off the map"]
+                return ["the path runs off the map"]
             if a.distance(b) != 1:
-                return [f"the path jumps from {_where(ctx, a)} to {_where(ctx, b)}: hexes must be adjacent"]
+                return [f"the path jumps from {place_name(hexmap, a)} to {place_name(hexmap, b)}: hexes "
+                        f"must be adjacent"]
             terrain = hexmap.terrain_at(b)
             if terrain not in ut.enters:
-                return [f"impassable: {ut.a_name} cannot enter {terrain} at {_where(ctx, b)}"]
+                return [f"impassable: {ut.a_name} cannot enter {terrain} {place(hexmap, b)}"]
             country = hexmap.country_at(b)
             if ut.is_ground and country not in allowed:
-                name = hexmap.country_names.get(country, "the sea") if country else "the sea"
-                return [f"{faction.name} may not enter {name} (at {_where(ctx, b)})"]
+                land = hexmap.country_names.get(country, "the sea") if country else "the sea"
+                return [f"{faction.name} may not enter {land} ({place(hexmap, b)})"]
         if len(set(self.path)) != len(self.path):
             return ["the path crosses itself"]
         graph = ctx.graph
@@ -228,29 +199,29 @@ class Move(Command):
         for k, h in enumerate(self.path[1:], start=1):
             i = graph.index(h)
             if i in obs.enemy:
-                return [f"{_where(ctx, h)} is held by the enemy: attack it instead"]
+                return [f"{place_name(hexmap, h)} is held by the enemy: attack it instead"]
             if i in obs.zoc and k < len(self.path) - 1:
-                return [f"enemy zone of control at {_where(ctx, h)}: the move must stop there"]
+                return [f"enemy zone of control {place(hexmap, h)}: the move must stop there"]
         if ut.category == "air":
             from game.air import base_problem
 
             landing = copy.copy(unit)
             landing.hex = self.path[-1]
             if base_problem(state, hexmap, rules, landing) is not None:
-                return [f"an air wing must land at a base: {_where(ctx, self.path[-1])} is not a town "
+                return [f"an air wing must land at a base: {place_name(hexmap, self.path[-1])} is not a town "
                         f"your side holds, a country {faction.name} has bases in, or a carrier"]
         costs = path_cost(graph, rules, ut, self.path, obs.zoc, faction.bases)
         total = sum(costs)
         if total > unit.moves_left + 1e-9:
-            return [f"not enough moves: the path costs {total:g}, {unit_name(unit)} has {unit.moves_left:g} left"]
+            return [f"not enough moves: the path costs {total:g}, {name} has {unit.moves_left:g} left"]
         end = graph.index(self.path[-1])
         if end in obs.blocked_end:
             mine = [u for u in known if u.hex == self.path[-1] and state.side_of(u.faction) == self.side
                     and rules.unit_type(u.type).is_ground]
             if len(mine) >= rules.movement["stack_limit"]:
-                return [f"hex full: {len(mine)} units of your side already at {_where(ctx, self.path[-1])} "
+                return [f"hex full: {len(mine)} units of your side already {place(hexmap, self.path[-1])} "
                         f"(the limit is {rules.movement['stack_limit']})"]
-            return [f"{_where(ctx, self.path[-1])} is held by another side's units"]
+            return [f"{place_name(hexmap, self.path[-1])} is held by another side's units"]
         return []
 
     def apply(self, state: GameState, ctx: Context) -> list[Event]:
@@ -268,7 +239,7 @@ class Move(Command):
         for k, h in enumerate(self.path[1:]):
             i = graph.index(h)
             if i in truth.enemy:
-                events.append(Event("contact", f"{unit_name(unit)} ran into the enemy "
+                events.append(Event("contact", f"{unit_name(unit, state)} ran into the enemy "
                                     f"{place(hexmap, h)} and stopped",
                                     {"unit": unit.id, "hex": [h.q, h.r]}, reveals=True))
                 break
@@ -277,7 +248,7 @@ class Move(Command):
             walked.append(h)
             spent += costs[k]
             if i in truth.zoc and h != self.path[-1]:
-                events.append(Event("zoc", f"{unit_name(unit)} was stopped by an enemy zone of "
+                events.append(Event("zoc", f"{unit_name(unit, state)} was stopped by an enemy zone of "
                                     f"control {place(hexmap, h)}", {"unit": unit.id, "hex": [h.q, h.r]},
                                     reveals=True))
                 break
@@ -290,13 +261,14 @@ class Move(Command):
             unit.moves_left = max(0.0, unit.moves_left - spent)
             if graph.index(unit.hex) in truth.zoc:
                 unit.moves_left = 0.0
-            events.insert(0, Event("moved", f"{unit_name(unit)} moved {place(hexmap, unit.hex, 'to')}",
+            events.insert(0, Event("moved", f"{unit_name(unit, state)} moved "
+                                   f"{place(hexmap, unit.hex, 'to')}",
                                    {"unit": unit.id, "path": [[h.q, h.r] for h in walked]}))
             if ut.is_ground:
                 for h in walked[1:]:
                     events += _capture(state, ctx, unit, h)
         elif not events:
-            events.append(Event("blocked", f"{unit_name(unit)} could not move", {"unit": unit.id},
+            events.append(Event("blocked", f"{unit_name(unit, state)} could not move", {"unit": unit.id},
                                 reveals=True))
         seen_after = {u.id for u in visible_units(state, hexmap, rules, self.side)}
         new = sorted(seen_after - seen_before)
@@ -338,19 +310,21 @@ class Entrench(Command):
             return problems
         ut = ctx.rules.unit_type(unit.type)
         if not ut.is_ground:
-            return [f"only ground units dig in; {unit_name(unit)} is {ut.a_name}"]
+            return [f"only ground units dig in; {unit_name(unit, state)} is {ut.a_name}"]
         if unit.moves_left < ut.movement - 1e-9:
-            return [f"{unit_name(unit)} has already moved this turn: digging in takes the whole turn"]
+            return [f"{unit_name(unit, state)} has already moved this turn: digging in takes the whole turn"]
         terrain = ctx.rules.terrain[ctx.hexmap.terrain[ctx.hexmap.index(unit.hex)]]
         if unit.entrenchment >= terrain.entrench_max:
-            return [f"{unit_name(unit)} cannot dig deeper than level {terrain.entrench_max} in {terrain.id}"]
+            ground = GROUND_NAMES.get(terrain.id, terrain.id)
+            return [f"{unit_name(unit, state)} cannot dig deeper than level {terrain.entrench_max} "
+                    f"in {ground}"]
         return []
 
     def apply(self, state: GameState, ctx: Context) -> list[Event]:
         unit = state.units[self.unit]
         unit.entrenchment += 1
         unit.moves_left = 0.0
-        return [Event("entrenched", f"{unit_name(unit)} dug in to level {unit.entrenchment}",
+        return [Event("entrenched", f"{unit_name(unit, state)} dug in to level {unit.entrenchment}",
                       {"unit": unit.id, "level": unit.entrenchment})]
 
 
@@ -471,6 +445,6 @@ def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal
 
 
 __all__ = ["Command", "CommandError", "Context", "EndTurn", "Entrench", "Event", "Game", "Move",
-           "Result", "place", "replay_journal", "unit_name"]
+           "Result", "place", "place_name", "replay_journal", "unit_name"]
 from game import air as _air  # noqa: E402,F401  (registers air and naval commands)
 from game import combat as _combat  # noqa: E402,F401  (registers Attack)

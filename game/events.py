@@ -3,7 +3,8 @@
 Engine layer, pure. A scenario's events (``setup["events"]``, checked by ``game.scenario``)
 are data: a trigger and a list of actions. ``process_events`` runs after every command and at
 the start of every turn (``phase="turn"``: only then are ``chance`` triggers rolled, with the
-game's generator); each event fires once, and its id is kept in ``state.fired``. This is how
+game's generator); each event fires once, and its id is kept in ``state.fired``. The log shows
+an event by its optional ``title`` and by the news of its actions, never by its id. This is how
 Iraq turns on the coalition, Assad falls and the new government takes his place, and the UK,
 Canada and the US go home.
 """
@@ -92,7 +93,9 @@ def process_events(state, ctx, setup: dict, phase: str = "command") -> list:
                 continue
             state.fired.append(e["id"])
             changed = True
-            out.append(Event("event", f"Event: {e['id']}", {"event": e["id"]}, reveals=True))
+            # The log's line for the event is its title; an event without one says nothing
+            # itself (its actions' news, a message or a war, are its words). Code finds it by id.
+            out.append(Event("event", e.get("title", ""), {"event": e["id"]}, reveals=True))
             for a in e["actions"]:
                 out += apply_action(state, ctx, setup, a)
             if state.over:
@@ -237,9 +240,10 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         return [Event("no_fly_zone", f"No-fly zone declared: {zone['name']}", {"zone": zone["id"]},
                       reveals=True)]
     if kind == "lift_no_fly_zone":
-        lifted = next((z for z in state.no_fly_zones if z["id"] == a["zone"]), None)
+        lifted = next((z for z in state.no_fly_zones if z["id"] == a["zone"]), None) \
+            or next((z for z in setup.get("zones", []) if z["id"] == a["zone"]), None)
         state.no_fly_zones = [z for z in state.no_fly_zones if z["id"] != a["zone"]]
-        name = lifted["name"] if lifted else a["zone"]
+        name = lifted["name"] if lifted else "a no-fly zone"
         return [Event("no_fly_zone", f"No-fly zone lifted: {name}", {"zone": a["zone"]},
                       reveals=True)]
     if kind == "set_supply":

@@ -324,6 +324,37 @@ class HexMap:
         names = {c.name for c in self.cities}
         return difflib.get_close_matches(name, sorted(names), n=limit, cutoff=0.6)
 
+    @cached_property
+    def _towns_by_rank(self) -> tuple[tuple[City, ...], np.ndarray, np.ndarray]:
+        """The towns, larger first (then by name), with their q and r as arrays."""
+        towns = tuple(sorted(self.cities, key=lambda c: (-c.population, c.name)))
+        return (towns, np.array([c.hex.q for c in towns], dtype=np.int64),
+                np.array([c.hex.r for c in towns], dtype=np.int64))
+
+    @cached_property
+    def _nearest_cache(self) -> dict[Hex, tuple[City, int, str] | None]:
+        return {}
+
+    def nearest_town(self, h: Hex) -> tuple[City, int, str] | None:
+        """The town nearest a hex, its distance in hexes and the compass point the hex lies at
+        from it ("north-east"); the larger town where two are as near. None on a map without
+        towns. Only the towns are read, so a map with changed terrain shares the answers."""
+        cache = self._nearest_cache
+        if h in cache:
+            return cache[h]
+        towns, qs, rs = self._towns_by_rank
+        found = None
+        if towns:
+            dq, dr = qs - h.q, rs - h.r
+            dist = (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2
+            i = int(np.argmin(dist))  # the first of the nearest: the largest town
+            town = towns[i]
+            (lat, lon), (tlat, tlon) = self.latlon_of_hex(h), self.latlon_of_hex(town.hex)
+            angle = math.degrees(math.atan2(lat - tlat, (lon - tlon) * math.cos(math.radians(tlat))))
+            found = (town, int(dist[i]), COMPASS[int(round(angle / 45.0)) % 8])
+        cache[h] = found
+        return found
+
     def resolve_place(self, place: str) -> Hex:
         """A hex from a city name or "LAT,LON"; raises MapError with a readable reason."""
         text = place.strip()
@@ -443,6 +474,56 @@ class HexMap:
         return f"{lat:.2f},{lon:.2f}"
 
 
+# How a player reads a hex: the ground by its terrain, the way from a town by the compass.
+GROUND_NAMES = {"sea": "the sea", "lake": "the lake", "marsh": "the marshes", "desert": "the desert",
+                "steppe": "the steppe", "hills": "the hills", "mountains": "the mountains",
+                "urban": "the built-up area"}
+COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")
+FAR_HEXES = 15  # beyond this from every town, a place is also named by its country
+
+
+def place_name(hexmap: HexMap, h: Hex) -> str:
+    """A hex as a player reads it, never its coordinates: the town on it ("Mosul"); else its
+    ground, how far and which way it lies from the nearest town, in kilometres at the map's
+    scale ("the desert 40 km east of Palmyra"), with its country when every town is far ("the
+    desert of Saudi Arabia, 190 km south of Rutba"). Only the map is read: a place names
+    nothing the fog hides."""
+    if not hexmap.in_bounds(h):
+        return "a place off the map"
+    city = hexmap.city_at(h)
+    if city is not None:
+        return city.name
+    terrain = hexmap.terrain_at(h)
+    ground = GROUND_NAMES.get(terrain, f"the {terrain}")
+    country = hexmap.country_at(h)
+    nearest = hexmap.nearest_town(h)
+    if nearest is None:
+        return f"{ground} of {hexmap.country_names[country]}" if country else ground
+    town, dist, way = nearest
+    km = f"{dist * hexmap.hex_km:.0f} km {way} of {town.name}"
+    if dist > FAR_HEXES and country:
+        return f"{ground} of {hexmap.country_names[country]}, {km}"
+    return f"{ground} {km}"
+
+
+def place(hexmap: HexMap, h: Hex, prep: str = "at") -> str:
+    """Where a hex is, as a wargame's log says it after ``prep`` ("to", "at", "over", or ""
+    for none): the town on it ("to Raqqa"); the town next to it, whatever the preposition
+    ("near Tikrit"); else ``place_name``'s words after the preposition the ground takes ("in
+    the desert 40 km east of Raqqa", "on the steppe 20 km north of Aleppo")."""
+    if not hexmap.in_bounds(h):
+        return "off the map"
+    city = hexmap.city_at(h)
+    if city is not None:
+        return f"{prep} {city.name}".strip()
+    nearest = hexmap.nearest_town(h)
+    if nearest is not None and nearest[1] == 1:
+        return f"near {nearest[0].name}"
+    if prep in ("at", "on"):  # a town is a point; ground has its own preposition
+        prep = "on" if hexmap.terrain_at(h) in ("sea", "lake", "steppe") else "in"
+    return f"{prep} {place_name(hexmap, h)}".strip()
+
+
 _GAME_MAPS: dict[tuple[int, tuple], tuple[HexMap, HexMap]] = {}
 
 
@@ -465,5 +546,5 @@ def game_map(hexmap: HexMap, changes) -> HexMap:
 
 __all__ = [
     "City", "Crossing", "HexMap", "Lake", "MapError", "River", "Road", "TERRAINS", "game_map",
-    "TERRAIN_LABELS", "DIRECTIONS",
+    "TERRAIN_LABELS", "DIRECTIONS", "place", "place_name",
 ]

@@ -31,10 +31,11 @@ DIFFICULTY_NAMES = ("easy", "normal", "hard")
 MAX_AI_COMMANDS = 2000  # an AI turn that runs longer than this is ended for it
 LOG_LIMIT = 400  # events kept in each side's log
 
-# Events every side learns of: the calendar, the scenario's news, who holds the towns.
+# Events every side learns of: the calendar, the scenario's news (an event's title among
+# them), who holds the towns.
 PUBLIC_EVENTS = frozenset({
-    "new_turn", "side_to_move", "message", "war", "peace", "city_taken", "faction", "leaders",
-    "no_fly_zone", "no_fly_zone_lifted", "game_over", "withdrawal", "morale",
+    "new_turn", "side_to_move", "event", "message", "war", "peace", "city_taken", "faction",
+    "leaders", "no_fly_zone", "no_fly_zone_lifted", "game_over", "withdrawal", "morale",
 })
 # What befalls the side to move as its turn begins (supply, panic): its own news, even to the
 # side whose end of turn brought it about.
@@ -257,16 +258,15 @@ def _in_mask(hexmap, mask, q: int, r: int) -> bool:
 def seen_text(event: Event, actor: str, side: str, hexmap, mask, state=None) -> str:
     """The event's words as ``side`` may read them: another side's unit that moves out of
     sight is seen going, not arriving; of another side's units that panic, only those in
-    sight are told of. ``state`` gives the units' names (without it, their ids)."""
+    sight are told of. ``state`` gives the units' factions for names of units that have none."""
     if (side == actor and event.kind not in OWNERS_NEWS) or mask is None:
         return event.text
     d = event.data or {}
     if event.kind == "moved":
         path = d.get("path") or []
         if path and not _in_mask(hexmap, mask, *path[-1]):
-            uid = d.get("unit", "a unit")
-            unit = state.units.get(uid) if state is not None else None
-            return f"{unit_name(unit) if unit is not None else uid} moved out of sight"
+            unit = state.units.get(d.get("unit")) if state is not None else None
+            return f"{unit_name(unit, state) if unit is not None else 'A unit'} moved out of sight"
     if event.kind == "panic" and state is not None:
         lines = d.get("lines") or []  # one a unit, in the order of data["units"]
         units = [state.units.get(uid) for uid in d.get("units") or []]
@@ -346,9 +346,9 @@ class Session:
         try:
             seats = {side: Seat.from_dict(d) for side, d in (meta.get("seats") or {}).items()
                      if side in game.state.sides}
-            logs = {s: [SeenEvent.from_dict(e) for e in v]
+            logs = {s: [SeenEvent.from_dict(e) for e in v if not _id_line(e)]
                     for s, v in (meta.get("logs") or {}).items()}
-            inbox = {s: [SeenEvent.from_dict(e) for e in v]
+            inbox = {s: [SeenEvent.from_dict(e) for e in v if not _id_line(e)]
                      for s, v in (meta.get("inbox") or {}).items()}
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise SaveError(f"{path}: the players' part of the save is damaged ({exc})") from None
@@ -439,8 +439,9 @@ class Session:
         for side in sorted(self.watchers | set(self.humans())):
             mask = None if side == actor and not owners_news else \
                 visible_mask(game.state, game.hexmap, game.rules, side)
-            visible = [e for e in events
-                       if event_seen_by(e, actor, side, game.state, game.hexmap, mask)]
+            # An event with no words (a scenario event without a title) is no line of a log.
+            visible = [e for e in events if e.text
+                       and event_seen_by(e, actor, side, game.state, game.hexmap, mask)]
             self.last_seen[side] = visible
             seen = [SeenEvent(at, turn, e.kind,
                               seen_text(e, actor, side, game.hexmap, mask, game.state), actor)
@@ -469,8 +470,7 @@ class Session:
 
     def take_summary(self, side: str) -> list[str]:
         """What ``side`` saw happen since it last moved, as lines; the inbox is emptied."""
-        lines = [f"Turn {e.turn}: {e.text}" for e in self.inbox.get(side, [])
-                 if e.kind != "event"]
+        lines = [f"Turn {e.turn}: {e.text}" for e in self.inbox.get(side, [])]
         self.inbox[side] = []
         return lines
 
@@ -503,6 +503,12 @@ class Session:
         while not turn.finished:
             turn.step()
         return turn.count
+
+
+def _id_line(entry) -> bool:
+    """A scenario event's line as older saves kept it, "Event: " and its id: no player's words."""
+    return isinstance(entry, dict) and entry.get("kind") == "event" \
+        and str(entry.get("text", "")).startswith("Event: ")
 
 
 _DONE = object()

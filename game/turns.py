@@ -74,7 +74,7 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
             if unit.personnel < ut.min_personnel:
                 state.record_loss(unit.faction, "dissolved", unit.personnel)
                 del state.units[unit.id]
-                events.append(Event("dissolved", f"{unit_name(unit)}, cut off, has melted away",
+                events.append(Event("dissolved", f"{unit_name(unit, state)}, cut off, has melted away",
                                     {"unit": unit.id}, reveals=True))
     if cut_off:
         events.append(Event("out_of_supply", f"{len(cut_off)} unit{'s' if len(cut_off) > 1 else ''} "
@@ -107,7 +107,7 @@ def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
         ut = units[unit.type]
         if unit.personnel - gone < ut.min_personnel:
             gone = _remove(state, unit, "deserted", {})
-            lines.append(f"{unit_name(unit)} breaks up: {gone:,} desert")
+            lines.append(f"{unit_name(unit, state)} breaks up: {gone:,} desert")
             panicked.append(unit.id)
             continue
         _lose(state, unit, gone, {})
@@ -117,9 +117,9 @@ def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
         if path is not None:
             unit.hex = path[-1]
             unit.entrenchment = 0
-            lines.append(f"{unit_name(unit)} panics: {gone:,} desert and the rest fall back")
+            lines.append(f"{unit_name(unit, state)} panics: {gone:,} desert and the rest fall back")
         else:
-            lines.append(f"{unit_name(unit)} panics: {gone:,} desert")
+            lines.append(f"{unit_name(unit, state)} panics: {gone:,} desert")
         panicked.append(unit.id)
     if not panicked:
         return []

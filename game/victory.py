@@ -75,6 +75,15 @@ def describe(state, cond: dict, names) -> str:
     return head
 
 
+def _achieved(state, cond: dict) -> str:
+    """What the side did, in words, for a condition its author gave no text."""
+    if cond["kind"] == "destroy":
+        names = [state.factions[f].name for f in cond["factions"]]
+        return f"{_listed(names)} destroyed"
+    return {"take": "they took the towns they fought for", "hold": "they held their towns to the end",
+            "survive": "they survived to the end"}.get(cond["kind"], "their conditions met")
+
+
 def check_victory(state, setup: dict, final: bool = False) -> list:
     """End the game if a side has won; returns the events that say so."""
     from game.commands import Event
@@ -90,7 +99,7 @@ def check_victory(state, setup: dict, final: bool = False) -> list:
         state.over = True
         state.winner = cond["side"]
         name = state.side_names.get(cond["side"], cond["side"])
-        state.result = f"{name} win: {cond.get('text') or cond['kind']}"
+        state.result = f"{name} win: {cond.get('text') or _achieved(state, cond)}"
         if len({c["side"] for c in met}) > 1:
             others = ", ".join(state.side_names.get(s, s) for s in dict.fromkeys(c["side"] for c in met)
                                if s != cond["side"])

@@ -109,7 +109,8 @@ def test_in_and_out_of_range():
     game = strike_game()
     game.state.units["us-air"].equipment["other aircraft"] = 0
     refused(game, AirMission("coalition", "us-air", "patrol", TIKRIT),
-            "out of range: 75 hexes from us-air's base at Kuwait City (73,106); its range is 60")
+            "out of range: 75 hexes from the base of United States air wing (Air) at Kuwait City; "
+            "its range is 60")
     refused(game, AirMission("coalition", "us-air", "patrol", RAQQA), "out of range")
 
 
@@ -149,13 +150,13 @@ def test_refusal_reasons():
     refused(game, AirMission("jihadist", "us-air", "patrol", TIKRIT), "not your turn")
     refused(game, AirMission("coalition", "nobody", "patrol", TIKRIT), "no unit 'nobody'")
     refused(game, AirMission("coalition", "isis-3", "patrol", TIKRIT),
-            "not your unit: isis-3 belongs to Islamic State")
+            "not your unit: Islamic State mechanized infantry no. 3 belongs to Islamic State")
     refused(game, AirMission("coalition", "us-1", "patrol", TIKRIT),
-            "us-1 is not an air wing but a special forces unit")
+            "United States special forces no. 1 is not an air wing but a special forces unit")
     refused(game, AirMission("coalition", "us-air", "bomb", TIKRIT), "unknown mission 'bomb'")
     refused(game, AirMission("coalition", "us-air", "patrol", Hex(500, 500)), "off the map")
     refused(game, AirMission("coalition", "us-air", "strike", TIKRIT),
-            "no enemy you can see at Tikrit (63,41): a strike needs a target")
+            "no enemy you can see at Tikrit: a strike needs a target")
     refused(game, AirMission("coalition", "us-air", "cas", TIKRIT),
             "close air support needs a target")
     game.state.units["us-air"].equipment["combat aircraft"] = 0
@@ -521,10 +522,10 @@ def test_naval_strike_in_range():
 def test_naval_strike_refusals_and_sea_only():
     game = naval_game()
     refused(game, NavalStrike("coalition", "us-navy", BASRA),
-            "out of range: 7 hexes from us-navy; its missiles and guns reach 6")
+            "out of range: 7 hexes from United States naval group (Navy); its missiles and guns reach 6")
     refused(game, NavalStrike("coalition", "us-navy", GULF + Hex(1, 0)),
             "is sea: naval strikes hit targets on land")
-    refused(game, NavalStrike("coalition", "us-air", UMM_QASR), "us-air is not a naval group")
+    refused(game, NavalStrike("coalition", "us-air", UMM_QASR), "United States air wing (Air) is not a naval group")
     refused(game, NavalStrike("coalition", "us-navy", UMM_QASR + Hex(0, -2)),
             "no enemy you can see")
     with pytest.raises(SetupError, match="cannot stand on"):

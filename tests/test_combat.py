@@ -638,26 +638,26 @@ def test_every_refusal(game):
     add(game, "kurds-far", "infantry", "kurds", h + DIRECTIONS[3].scale(3), 3000)
     refused(game, Attack("jihadist", ids, h), "not your turn")
     refused(game, Attack("coalition", [], h), "no attackers listed")
-    refused(game, Attack("coalition", ["kurds-0", "kurds-0"], h), "kurds-0 is listed twice")
+    refused(game, Attack("coalition", ["kurds-0", "kurds-0"], h), "Kurdistan infantry no. 0 is listed twice")
     refused(game, Attack("coalition", ["nobody"], h), "no unit 'nobody'")
     refused(game, Attack("coalition", ["isis-d"], h),
-            "not your unit: isis-d belongs to Islamic State")
+            "not your unit: Islamic State infantry (D) belongs to Islamic State")
     refused(game, Attack("coalition", ["us-air"], h), "air and naval units cannot attack")
-    refused(game, Attack("coalition", ["kurds-far"], h), "kurds-far is not adjacent to")
+    refused(game, Attack("coalition", ["kurds-far"], h), "Kurdistan infantry (Far) is not adjacent to")
     refused(game, Attack("coalition", ["kurds-0"], h + DIRECTIONS[3].scale(2)),
-            "no enemy you can see at")
+            "no enemy you can see in the desert 120 km east of Rutba")
     refused(game, Attack("coalition", ["us-1"], h + DIRECTIONS[0].scale(3)),
             "United States is not at war with Ba'athist Syria")
     refused(game, Attack("coalition", ["kurds-0"], Hex(-500, 3)), "is off the map")
     st.units["kurds-1"].attacked = True
-    refused(game, Attack("coalition", ids, h), "kurds-1 has already attacked this turn")
+    refused(game, Attack("coalition", ids, h), "Kurdistan infantry no. 1 has already attacked this turn")
     st.units["kurds-1"].attacked = False
     # A valid attack goes through; the attackers cannot attack again this turn.
     res = game.execute(Attack("coalition", ["kurds-0"], h))
     assert res.ok, res.problems
     assert st.units["kurds-0"].moves_left == 0
     if "isis-d" in st.units and st.units["isis-d"].hex == h:
-        refused(game, Attack("coalition", ["kurds-0"], h), "kurds-0 has already attacked this turn")
+        refused(game, Attack("coalition", ["kurds-0"], h), "Kurdistan infantry no. 0 has already attacked this turn")
 
 
 def test_an_enemy_out_of_sight_cannot_be_attacked(game):

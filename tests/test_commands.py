@@ -52,14 +52,14 @@ def test_no_such_unit_and_not_yours(game):
     refused(game, Move("jihadist", "nobody", [Hex(0, 0), Hex(1, 0)]), "no unit 'nobody'")
     u = game.state.units["iraq-2"]
     refused(game, Move("jihadist", "iraq-2", [u.hex, u.hex + Hex(-1, 0)]),
-            "not your unit: iraq-2 belongs to Iraq")
+            "not your unit: Iraq infantry no. 2 belongs to Iraq")
 
 
 def test_bad_paths(game):
     u = game.state.units["isis-2"]
     refused(game, Move("jihadist", "isis-2", [u.hex]), "at least two hexes")
     refused(game, Move("jihadist", "isis-2", [u.hex + Hex(1, 0), u.hex + Hex(2, 0)]),
-            "must start where isis-2 is")
+            "must start where Islamic State militia and insurgents no. 2 is")
     refused(game, Move("jihadist", "isis-2", [u.hex, u.hex + Hex(2, 0)]), "the path jumps")
     refused(game, Move("jihadist", "isis-2", [u.hex, u.hex + Hex(1, 0), u.hex]), "crosses itself")
     corner = Hex(0, 0)
@@ -112,7 +112,7 @@ def test_enemy_hex_and_zoc(game):
     refused(game, Move("jihadist", "isis-2", [x + Hex(1, 0), x]), "is held by the enemy")
     st.units["isis-2"].hex = spot
     refused(game, Move("jihadist", "isis-2", [spot, x + Hex(2, 0), x + Hex(1, 0), x + Hex(1, -1)]),
-            "enemy zone of control at")
+            "the move must stop there")
     # Stopping inside the zone of control is allowed, and ends the move.
     res = game.execute(Move("jihadist", "isis-2", [spot, x + Hex(2, 0), x + Hex(1, 0)]))
     assert res.ok
@@ -243,7 +243,9 @@ def test_a_moves_text_names_the_unit_and_the_place(game):
     res = game.execute(Move("jihadist", "isis-1", path_for(game, "isis-1", east)))
     assert res.ok, res.problems
     text = next(e for e in res.events if e.kind == "moved").text
-    assert text == f"isis-1 moved to the {m.terrain_at(east)} 30 km east of Raqqa"  # no name: id
+    # No name: the faction, the type and the number its id ends with, never the id.
+    assert text == (f"Islamic State militia and insurgents no. 1 moved to the {m.terrain_at(east)} "
+                    f"30 km east of Raqqa")
 
 
 def test_places_on_the_map():

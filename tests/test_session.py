@@ -195,7 +195,7 @@ def test_what_another_side_reads_of_a_move(fresh):
     moved = Event("moved", f"{mover.id} moved to {b.q},{b.r}",
                   {"unit": "nobody-here", "path": [[a.q, a.r], [b.q, b.r]]})
     assert event_seen_by(moved, "jihadist", "coalition", g.state, g.hexmap, mask)
-    assert seen_text(moved, "jihadist", "coalition", g.hexmap, mask) == "nobody-here moved out of sight"
+    assert seen_text(moved, "jihadist", "coalition", g.hexmap, mask) == "A unit moved out of sight"
     assert seen_text(moved, "jihadist", "jihadist", g.hexmap, mask) == moved.text
     # By the unit's name, where it has one: the name, not where it went.
     named = Event("moved", f"{mover.name} moved to {b.q},{b.r}",

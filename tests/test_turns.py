@@ -36,7 +36,7 @@ def test_a_broken_unit_next_to_the_enemy_panics_and_falls_back(game):
     assert u.hex != h and u.hex.distance(h + DIRECTIONS[0]) == 2  # a hex further from the enemy
     assert u.morale <= 15.0  # no recovery in a turn of panic
     panic = [e for e in events if e.kind == "panic"]
-    assert panic and "kurds-1" in panic[0].text and panic[0].reveals
+    assert panic and "Kurdistan infantry no. 1" in panic[0].text and panic[0].reveals
 
 
 def test_a_broken_unit_out_of_contact_rallies_instead(game):

@@ -185,6 +185,8 @@ SUPPLY_SOURCE = Kind("supply_sources", "a depot that supplies a faction or a sid
 ))
 EVENT = Kind("events", "something that happens once, the first time its trigger holds", (
     F("id", "text", True, "short name"),
+    F("title", "text", False, "its line in the event log, for an event whose actions show no "
+      "news of their own (one line, for every player)"),
     F("trigger", "triggers", True, "when it fires (one trigger)"),
     F("actions", "actions", True, "what happens (a list of actions)"),
 ))

@@ -20,6 +20,8 @@ from game.scenario.schema import CATEGORIES, NATIONS
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
+TITLE_MAX = 100  # an event's title is a line of the event log
+
 # The format's parts, fields, triggers, actions and victory conditions: game.scenario.schema.
 TOP = set(schema.TOP)
 TRIGGERS = set(schema.TRIGGERS)
@@ -694,8 +696,17 @@ class Builder:
                 x = self.action(a, f"{p}.actions[{j}]")
                 if x:
                     actions.append(x)
+            title = self.get(e, "title", p, str, required=False)
+            if title is not None and (not title.strip() or "\n" in title or len(title) > TITLE_MAX):
+                self.bad(f"{p}.title", f"a title is one line of text, at most {TITLE_MAX} characters",
+                         'title = "Iran opens a supply line through Lebanon" (longer news: a '
+                         'message action)')
+                title = None
             if eid and trig:
-                events.append({"id": eid, "trigger": trig, "actions": actions})
+                event = {"id": eid, "trigger": trig, "actions": actions}
+                if title:
+                    event["title"] = title.strip()
+                events.append(event)
         return events
 
     def read_victory(self, control: dict[str, str]) -> list[dict]:
