@@ -205,6 +205,103 @@ def test_custom_scenarios_are_listed_and_broken_ones_say_why(app, home):
     assert new.start_button.is_enabled
 
 
+def test_new_game_offers_the_small_examples_first_with_their_size_and_dates(app, monkeypatch):
+    """A newcomer meets the small example wars first, marked as first games, and every row
+    says when its war is, how long, and how many units a side has."""
+    from collections import Counter
+
+    from game import SCENARIOS_DIR
+
+    painted = []
+    real = W._rendered
+    monkeypatch.setattr(W, "_rendered", lambda t, f, c: painted.append(t) or real(t, f, c))
+    monkeypatch.setattr(menus, "editor_available", lambda: False)
+    menu = app.push(menus.MainMenuScene(app))
+    click(app, menu.buttons["new"])
+    new = app.top
+    assert isinstance(new, menus.NewGameScene)
+    examples = sorted((SCENARIOS_DIR / "examples").glob("*.toml"))
+    assert any(p.name == "fall-of-mosul.toml" for p in examples)
+    first = new.entries[:len(examples)]
+    assert sorted(e.path for e in first) == examples  # every example, before the phases
+    sizes = [sum(e.units().values()) for e in first]
+    assert sizes == sorted(sizes)
+    assert new.index == 0 and new.entry is first[0]  # the smallest is chosen to begin with
+    for e in new.entries:
+        sc = e.scenario
+        side_of = {f["id"]: f["side"] for f in sc.factions}
+        counts = Counter(side_of[u["faction"]] for u in sc.setup["units"])
+        assert e.units() == {s["id"]: counts[s["id"]] for s in sc.sides}
+        row = e.row()
+        lo, hi = min(counts.values()), max(counts.values())
+        assert (f"{lo}-{hi} units a side" if lo < hi else f"{lo} units a side") in row.detail
+        assert f"{sc.start:%b}" in row.detail and str(sc.end.year) in row.detail
+        assert f"{sc.turns} turns" in row.detail
+        assert ("first game" in row.tag) == (e.example and hi <= menus.SMALL_SIDE)
+        if e.example:
+            assert not row.title.startswith("Example")
+    mosul = next(e for e in first if e.path.name == "fall-of-mosul.toml")
+    assert "small" in mosul.row().tag and "first game" in mosul.row().tag
+    assert max(mosul.units().values()) <= menus.SMALL_SIDE
+    # What the rows say is painted in the list, not only kept.
+    assert {mosul.row().title, mosul.row().tag, mosul.row().detail} <= set(painted)
+    # Chosen with the keys and started, it is the game played.
+    for _ in range(new.entries.index(mosul) - new.index):
+        key(app, pygame.K_DOWN)
+    assert new.entry is mosul
+    click(app, new.start_button)
+    battle = app.stack[1]
+    assert battle.session.game.state.scenario_id == mosul.scenario.id
+
+
+def test_new_game_lists_each_sides_aims_in_words(app, home):
+    """Before a game starts, each side's victory conditions are listed under who plays it, in
+    the scenario's words or, where it gives none, in words that name towns by their names."""
+    import re
+
+    from game import SCENARIOS_DIR
+
+    folder = saves_dir().parent / "scenarios"
+    folder.mkdir(parents=True)
+    text = (SCENARIOS_DIR / "examples" / "fall-of-mosul.toml").read_text(encoding="utf-8")
+    (folder / "bare.toml").write_text(re.sub(r"(?m)^text = .*\n", "", text), encoding="utf-8")
+    new = app.push(menus.NewGameScene(app))
+    frame(app)
+    index = next(i for i, e in enumerate(new.entries) if e.path.stem == SCENARIO)
+    click(app, row_button(new.list, index))
+    assert new.entry.path.stem == SCENARIO
+
+    def shown():
+        return {side: " ".join(label.text for label in labels)
+                for side, labels in new.aim_labels.items()}
+
+    conds = new.entry.scenario.setup["victory"]
+    aims = shown()
+    assert set(aims) == {s["id"] for s in new.entry.scenario.sides}
+    for cond in conds:
+        assert cond["text"][:40] in aims[cond["side"]]
+    assert "(0 of 2 towns held, 1 needed)" in aims["jihadist"]  # where the side stands
+    # Each side's aims stand under its own buttons, above the next side's.
+    tops = [who.rect.y for _, who, _ in new.side_buttons[1:]] + [new.mode_label.rect.y]
+    for (side, who, _), below in zip(new.side_buttons, tops):
+        assert new.aim_labels[side]
+        for label in new.aim_labels[side]:
+            assert who.rect.bottom <= label.rect.y and label.rect.bottom <= below + 2
+
+    bare = next(i for i, e in enumerate(new.entries) if e.path.stem == "bare")
+    for _ in range(bare - new.index):
+        key(app, pygame.K_DOWN)
+    assert new.entry.path.stem == "bare"
+    assert not any(c.get("text") for c in new.entry.scenario.setup["victory"])
+    aims = shown()
+    assert aims["jihadist"].startswith("\u2022 Take Mosul (")
+    assert aims["baathist"].startswith("\u2022 Hold Mosul and Tikrit to the end (")
+    said = " ".join(e.text for e in new.manager.get_sprite_group().sprites()
+                    if isinstance(e, pygame_gui.elements.UILabel))
+    assert "Jihadists" in said and "Iraq" in said
+    assert not re.search(r"\b(mosul|tikrit|jihadist|baathist|isis|iraq)\b", said), said
+
+
 def test_map_preview_shows_sides_and_is_cached(app):
     entry = next(e for e in menus.scenario_entries() if e.path.stem == SCENARIO)
     a = menus.map_preview(entry.scenario, "standard")
@@ -416,6 +513,46 @@ def test_continue_opens_the_newest_save(app, session):
     assert app.stack[1].session.game.checksum() == session.game.checksum()
 
 
+def test_continue_never_offers_a_finished_game(app, home):
+    """Continue opens the newest save of a game still in play, passing over a newer save of
+    a game that is over; with only finished games left, there is no Continue."""
+    import os
+    import time
+
+    saves_dir().mkdir(parents=True)
+    playing = Session.new(SCENARIO, None, seed=7)
+    in_play = saves_dir() / f"in play{menus.save_suffix()}"
+    playing.save(in_play)
+    finished(Session.new(SCENARIO, None, seed=8)).save(saves_dir() / f"won{menus.save_suffix()}")
+    hour_ago = time.time() - 3600
+    os.utime(in_play, (hour_ago, hour_ago))  # the finished game is the newest save
+    menu = app.push(menus.MainMenuScene(app))
+    frame(app)
+    assert list(menu.buttons)[0] == "continue" and menu.latest == in_play
+    said = [e.text for e in menu.manager.get_sprite_group().sprites()
+            if isinstance(e, pygame_gui.elements.UILabel)]
+    title = playing.game.state.title.split(" (")[0]
+    assert any(t.startswith("Continue: ") and title in t for t in said), said
+    click(app, menu.buttons["continue"])
+    battle = app.stack[1]
+    assert battle.session.game.checksum() == playing.game.checksum()
+    assert not battle.session.game.state.over
+
+    # Back at the menu, the game in play is deleted from the load list: only the finished
+    # game is left, and Continue goes.
+    app.reset(menu)
+    click(app, menu.buttons["load"])
+    dialog = app.top
+    dialog.select([e.path for e in dialog.saves].index(in_play))
+    frame(app)
+    click(app, dialog.delete_button)
+    click(app, dialog.delete_button)
+    assert not in_play.exists()
+    key(app, pygame.K_ESCAPE)
+    assert app.top is menu and "continue" not in menu.buttons and menu.latest is None
+    assert list(menu.buttons)[0] == "new"
+
+
 def test_escape_leaves_a_dialog_even_while_typing(app, session):
     stand = app.push(Stand(app))
     dialog = app.push(menus.SaveDialog(app, session))
@@ -495,6 +632,70 @@ def test_results_say_who_won_and_draw_the_casualties(app, home):
     frame(app)
     click(app, res.menu_button)
     assert isinstance(app.top, menus.MainMenuScene) and len(app.stack) == 1
+
+
+def test_results_can_be_opened_again_after_the_final_map(app, home):
+    """After "View final map" the battle may show the results again, a new screen or the
+    same one: all is there again, and each time the map is one button (or Esc) away."""
+    from game.ui.charts import SOURCE_COLOUR
+
+    s = finished(Session.new(SCENARIO, None, seed=2))
+    battle = app.push(Stand(app, s))
+    res = app.push(ResultsScene(app, s))
+    frame(app)
+    seen = (res.headline(), res.lines(), res.rows)
+    click(app, res.map_button)
+    assert app.top is battle
+    for again in (ResultsScene(app, s), res, res):
+        app.push(again)
+        frame(app)
+        assert app.top is again and again.map_button is not None
+        assert (again.headline(), again.lines(), again.rows) == seen
+        chart = pygame.surfarray.array3d(app.screen.subsurface(again.chart_rect))
+        assert (chart.reshape(-1, 3) == SOURCE_COLOUR).all(axis=1).any()
+        if again is res:
+            key(app, pygame.K_ESCAPE)  # Esc goes back to the map too
+        else:
+            click(app, again.map_button)
+        assert app.top is battle
+    # Shown in the battle's place first (no map beneath), then over the battle: the button
+    # follows what lies beneath.
+    app.reset(menus.MainMenuScene(app))
+    lone = app.push(ResultsScene(app, s))
+    frame(app)
+    assert lone.map_button is None
+    app.reset(Stand(app, s))
+    app.push(lone)
+    frame(app)
+    assert lone.map_button is not None
+    click(app, lone.map_button)
+    assert isinstance(app.top, Stand)
+
+
+def test_the_battle_shows_the_results_once_and_the_final_map_stays(app, home):
+    """The battle screen pushes the results when the game ends; "View final map" goes back to
+    it, and it does not push them again by itself: the player asks (ResultsScene(app,
+    session) pushed over it)."""
+    from game.ui.battle import BattleScene
+
+    s = finished(Session.new(SCENARIO, {"jihadist": Seat("human")}, seed=2))
+    app.push(menus.MainMenuScene(app))
+    battle = app.push(BattleScene(app, s))
+    for _ in range(20):  # the news of the first day is read first
+        if isinstance(app.top, ResultsScene):
+            break
+        key(app, pygame.K_RETURN)
+    res = app.top
+    assert isinstance(res, ResultsScene) and res.map_button is not None
+    click(app, res.map_button)
+    for _ in range(5):
+        frame(app)
+    assert app.top is battle
+    again = app.push(ResultsScene(app, battle.session))
+    frame(app)
+    assert again.map_button is not None and again.headline() == res.headline()
+    key(app, pygame.K_ESCAPE)
+    assert app.top is battle
 
 
 def test_results_set_against_the_whole_war_draw_only_the_forces_in_the_game(home):

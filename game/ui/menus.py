@@ -790,7 +790,7 @@ class SaveEntry:
     def short(self) -> str:
         if self.doc is None:
             return f"{self.name}  \u00b7  cannot be read"
-        return f"{self.title}, {self.turn_text()}  \u00b7  {self.name}  \u00b7  saved {self.when()}"
+        return f"{self.title}, {self.turn_text()}  \u00b7  saved {self.when()}"
 
     def row(self) -> W.ListRow:
         """The save in a list: its name, the game over or unreadable, and what it holds."""

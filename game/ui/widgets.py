@@ -362,10 +362,12 @@ def _rendered(text: str, fnt: pygame.font.Font, colour) -> pygame.Surface:
     return surf
 
 
-def draw_rows(screen: pygame.Surface, lst, rows: list[ListRow], scale: float) -> None:
-    """Paint the words of a ``row_list``'s rows over their buttons, clipped to the list."""
+def draw_rows(screen: pygame.Surface, lst, rows: list[ListRow], scale: float) -> list[str]:
+    """Paint the words of a ``row_list``'s rows over their buttons, clipped to the list;
+    returns the titles that had to be cut short to fit."""
+    cut: list[str] = []
     if not lst.alive():
-        return
+        return cut
     title_f, small_f = font(scaled(BODY, scale)), font(scaled(SMALL, scale))
     pad = scaled(10, scale)
     clip = screen.get_clip()
@@ -384,11 +386,15 @@ def draw_rows(screen: pygame.Surface, lst, rows: list[ListRow], scale: float) ->
             right -= t.get_width()
             screen.blit(t, (right, y + title_f.get_ascent() - small_f.get_ascent()))
             right -= pad
-        screen.blit(_rendered(fit_text(row.title, title_f, right - x), title_f, ink), (x, y))
+        title = fit_text(row.title, title_f, right - x)
+        if title != row.title:
+            cut.append(row.title)
+        screen.blit(_rendered(title, title_f, ink), (x, y))
         if row.detail:
             detail = fit_text(row.detail, small_f, r.right - pad - x)
             screen.blit(_rendered(detail, small_f, muted), (x, y + title_f.get_linesize()))
     screen.set_clip(clip)
+    return cut
 
 
 # -- the base of widget screens ----------------------------------------------------------------
