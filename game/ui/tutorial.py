@@ -232,11 +232,11 @@ STEPS: tuple[Step, ...] = (
          "the bottom of the window and in the event log.",
          done=_did("attack"), focus=_attack_focus, stuck=_no_attack_hint),
     Step("Supply",
-         "Press S to show the supply lines. Your units are in supply where a line runs to a town "
-         "your side holds, a border crossing or a depot; cut where an enemy unit or its zone of "
-         "control stands across it; out of reach where every source is too far. Out of supply, a "
-         "unit fights at 60% and after two turns starts to lose men. The enemy at the dam is "
-         "fed from Mosul.",
+         "Press S to show your side's supply. Green hexes are in supply: a line runs from them "
+         "to a town your side holds, a border crossing or a depot (the selected unit's line is "
+         "drawn). Red are cut off by the enemy: its units and their zones of control bar the "
+         "way. Grey are out of reach. Out of supply, a unit fights at 60% and after two turns "
+         "starts to lose men; the enemy at the dam is fed from Mosul, down the road behind it.",
          done=_supply_shown, focus=_enemy_hex, skippable=_no_supply_overlay,
          fallback_text="Click one of your units: the panel says whether it is in supply. A line "
          "runs to a town your side holds, a border crossing or a depot, and is cut by an enemy "
