@@ -231,8 +231,7 @@ class BattleScene(Scene):
         self.scale = float(s.ui_scale)
         self.fonts = Fonts(self.scale)
         state = self.state
-        factions = {f: (fac.name, fac.side) for f, fac in state.factions.items()}
-        self.palette = Palette(factions, s.palette, state.sides)
+        self.palette = Palette.for_state(state, s.palette, viewer=self.viewer)
         self.art = CounterArt(self.palette, self.symbols,
                               {f: abbreviation(f, fac.name) for f, fac in state.factions.items()})
         self.layers.reset()
@@ -310,6 +309,8 @@ class BattleScene(Scene):
         self.orders.sight(self.viewer, seen, stacks)
         if self.style_key is not None and self.style_key[2] != self.viewer:
             self._apply_settings()
+        elif self.palette.sync(state, self.viewer):  # a faction changed side, a war began
+            self.layers.reset()
 
     def full_strength(self, u) -> int:
         """The most men a unit has had in this game: its strength bar's full length."""
@@ -329,6 +330,12 @@ class BattleScene(Scene):
         d = self._sight[i]
         cover = self.rules.terrain[self.graph.terrain[i]].concealment
         return d >= 0 and (not cover or d <= cover)
+
+    def sees_unit_at(self, h: Hex, unit) -> bool:
+        """Whether the viewer sees ``unit`` on ``h``: its own side's always, others as
+        ``would_see`` says."""
+        return (self.viewer is not None and self.state.side_of(unit.faction) == self.viewer) \
+            or self.would_see(h)
 
     def sees(self, h: Hex) -> bool:
         if self.mask is None:
@@ -526,7 +533,7 @@ class BattleScene(Scene):
         if u is None or not self.orders.can_order(u.id):
             return
         self.holding.add(u.id)
-        self.say(f"{unit_name(u)} holds this turn", "muted")
+        self.say(f"{unit_name(u, self.state)} holds this turn", "muted")
         self._next_unit()
 
     def _centre_on_selection(self) -> None:
@@ -1031,7 +1038,7 @@ class BattleScene(Scene):
             entries = self._all_log
         else:
             entries = [(e.turn, e.kind, e.text) for e in self.session.logs.get(self.viewer, [])
-                       if e.kind != "event"]
+                       if e.text]
         return log_lines(entries, self.state)
 
     def info_rows(self) -> list[tuple[str, object, tuple]]:

@@ -180,7 +180,7 @@ class Effects:
 
     def positions(self, world_xy, sees) -> dict[str, tuple[float, float, Hex] | None]:
         """Where each gliding counter is now, in world km, and the hex it is over (None:
-        hidden from the viewer)."""
+        hidden from the viewer; ``sees(hex, unit)`` says)."""
         out: dict[str, tuple[float, float, Hex] | None] = {}
         for a in self.items:
             if a.kind != "move":
@@ -191,7 +191,7 @@ class Effects:
             # Eased within each hex so the counter settles on each centre.
             frac = 0.5 - 0.5 * math.cos(math.pi * frac)
             here = a.path[i] if frac < 0.5 else a.path[i + 1]
-            if not sees(here):
+            if not sees(here, a.unit):
                 out[a.unit.id] = None
                 continue
             x0, y0 = world_xy(a.path[i])

@@ -19,14 +19,14 @@ and the orders being prepared (``scene.orders``); it changes nothing.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pygame
 
 from game.hexgrid import DIRECTIONS, Hex
 from game.hexmap import TERRAINS
-from game.ui.style import BAD, BRASS, GOOD, INK, LABEL_BG, TONES, label_box
+from game.ui.counters import CounterStatus
+from game.ui.style import BAD, BRASS, INK, TONES, label_box
 
 FOG_STEP = 4  # the fog is worked out per block of this many pixels
 OVERLAYS = ("supply", "zoc", "control", "air")  # what the player can switch on and off
@@ -452,7 +452,7 @@ class MapLayers:
         ox, oy = sc.map_rect.x - left, sc.map_rect.y - top
         r = sc.map_rect
         margin = size
-        moving_km = sc.effects.positions(self.renderer.hex_center_km, sc.would_see)
+        moving_km = sc.effects.positions(self.renderer.hex_center_km, sc.sees_unit_at)
         self.drawn_moving = {}
         moving: dict[str, tuple[float, float, Hex] | None] = {}
         s = self.view.scale
@@ -474,7 +474,7 @@ class MapLayers:
                 continue
             statuses = [self.status(state.units.get(u.id, u), my_turn) for u in units]
             sides = [state.side_of(u.faction) for u in units]
-            surf = draw_stack(sc.art, units, size, statuses, sides)
+            surf = sc.art.stack(units, size, statuses=statuses, sides=sides)
             screen.blit(surf, (x - size / 2, y - surf.get_height() + size / 2))
             drawn.update(u.id for u in units)
         for uid, pos in moving.items():
@@ -483,8 +483,8 @@ class MapLayers:
             u = state.units.get(uid)
             if u is None:
                 continue
-            surf = draw_stack(sc.art, [u], size, [self.status(u, my_turn)],
-                              [state.side_of(u.faction)])
+            surf = sc.art.stack([u], size, statuses=[self.status(u, my_turn)],
+                                sides=[state.side_of(u.faction)])
             screen.blit(surf, (pos[0] + ox - size / 2, pos[1] + oy - surf.get_height() + size / 2))
             drawn.add(uid)
             self.drawn_moving[uid] = pos[2]
@@ -601,20 +601,6 @@ class MapLayers:
                 layer.fill(sc.palette.colour(u.faction, st.side_of(u.faction)), (x - 1, y - 1, 3, 3))
             self._minimap_layer = layer
         screen.blit(self._minimap_layer, mm.rect)
-
-
-@dataclass(frozen=True)
-class CounterStatus:
-    supplied: bool = True
-    entrenched: int = 0
-    spent: bool = False
-    can_move: bool = False
-    strength: float = 1.0
-    fit: float | None = None
-
-
-def draw_stack(art, units, size, statuses, sides):
-    return art.stack(units, size, ["spent" if s.spent else "" for s in statuses])
 
 
 class _Unopposed:

@@ -27,7 +27,7 @@ def info_rows(sc) -> list[Row]:
     if u is not None:
         ut = rules.unit_type(u.type)
         fac = state.factions[u.faction]
-        rows.append((unit_name(u), f.head, BRASS))
+        rows.append((unit_name(u, sc.state), f.head, BRASS))
         rows.append((f"{ut.name} \u00b7 {fac.name}", f.body, INK))
         full = sc.full_strength(u)
         rows.append((f"Strength: {u.personnel:,} personnel"
@@ -50,7 +50,7 @@ def info_rows(sc) -> list[Row]:
                          f"{MISSION_NAMES[o.mission]} (1 strike, 2 support, 3 patrol)",
                          f.small, MUTED))
         if len(o.attackers) > 1:
-            names = [unit_name(state.units[a]) for a in o.attackers if a in state.units]
+            names = [unit_name(state.units[a], state) for a in o.attackers if a in state.units]
             rows.append((f"Attacking together: {', '.join(names)}", f.small, BRASS))
         rows.append(("", None, None))
     rows += preview_rows(sc)
@@ -144,7 +144,7 @@ def mission_rows(sc, cmd) -> list[Row]:
     f, st, h = sc.fonts, sc.state, sc.orders.target
     problems = cmd.validate(st, sc.session.game.ctx)
     unit = st.units.get(cmd.wing if isinstance(cmd, AirMission) else cmd.group)
-    name = unit_name(unit) if unit is not None else "the unit"
+    name = unit_name(unit, sc.state) if unit is not None else "the unit"
     where = place_name(sc.hexmap, h)
     if isinstance(cmd, AirMission):
         what = MISSION_NAMES.get(cmd.mission, cmd.mission).capitalize()
@@ -156,7 +156,7 @@ def mission_rows(sc, cmd) -> list[Row]:
     for u in sc.stacks.get(h, []):
         if st.side_of(u.faction) != sc.viewer:
             ut = sc.rules.unit_type(u.type)
-            rows.append((f"Target: {unit_name(u)}, {ut.name.lower()}, "
+            rows.append((f"Target: {unit_name(u, sc.state)}, {ut.name.lower()}, "
                          f"{st.factions[u.faction].name}, ~{u.personnel:,}", f.body, INK))
     if unit is not None:
         guns = []
@@ -165,7 +165,7 @@ def mission_rows(sc, cmd) -> list[Row]:
             if ut.category != "air" and ut.air_defence > 0 and u.personnel > 0 \
                     and st.at_war_with(u.faction, unit.faction) \
                     and u.hex.distance(h) <= ut.air_defence_range:
-                guns.append(unit_name(u))
+                guns.append(unit_name(u, sc.state))
         rows.append((("Air defence seen in reach: " + ", ".join(guns[:4])
                       + (f" and {len(guns) - 4} more" if len(guns) > 4 else ""))
                      if guns else "No air defence seen in reach (there may be some unseen)",
@@ -205,7 +205,7 @@ def _holder_and_units(sc, h, fnt) -> list[Row]:
         ut = sc.rules.unit_type(u.type)
         fac = st.factions[u.faction].name
         enemy = sc.viewer is not None and st.side_of(u.faction) != sc.viewer
-        rows.append((f"{unit_name(u)}: {ut.name.lower()}, {fac}, {'~' if enemy else ''}"
+        rows.append((f"{unit_name(u, sc.state)}: {ut.name.lower()}, {fac}, {'~' if enemy else ''}"
                      f"{u.personnel:,}", fnt, BAD if enemy else INK))
     return rows
 
@@ -239,7 +239,7 @@ def tooltip_rows(sc, h) -> list[Row]:
             reach = sc.orders.range.get(h)
             enter = "cannot enter" if not math.isfinite(cost) else f"costs {cost:g} MP to enter"
             there = f"; reached for {reach:g} MP" if reach is not None else ""
-            rows.append((f"For {unit_name(u)}: {enter}{there}, {defence}", f.small, GOOD))
+            rows.append((f"For {unit_name(u, sc.state)}: {enter}{there}, {defence}", f.small, GOOD))
         else:
             rows.append((f"Ground: {defence} for the unit holding it", f.small, MUTED))
     rows += _holder_and_units(sc, h, f.small)

@@ -52,18 +52,29 @@ def legend_surface(scale: float, art=None, faction: str | None = None,
     units = []
     if art is not None and faction is not None:
         for t in unit_types:
-            try:
-                surf = art.counter(faction, t, 5000, icon)
-            except Exception:  # a type the art cannot draw is left out of the key
-                continue
+            surf = art.counter(faction, t, 5000, sz(30, scale))
             units.append((("surf", surf), TYPE_NAMES.get(t, t.replace("_", " "))))
     if units:
         sections.append(("Units", units))
-    markers = [(("text", "5.0k"), "strength in personnel; the bar under it: of its most"),
-               (("mark", "supply"), "red corner: out of supply"),
-               (("mark", "dug"), "bracket: dug in"),
-               (("mark", "spent"), "greyed: has done all it can this turn"),
-               (("mark", "stack"), "badge: units in the stack")]
+    markers = []
+    if art is not None and faction is not None and unit_types:
+        from game.ui.counters import CounterStatus
+
+        big = sz(34, scale)
+        t0 = "infantry" if "infantry" in unit_types else unit_types[0]
+        for status, text in (
+                (CounterStatus(strength=0.6), "strength above; the bar: of its most"),
+                (CounterStatus(strength=1.0, can_move=True), "green pip: can still move"),
+                (CounterStatus(strength=1.0, spent=True), "grey frame: has done all it can"),
+                (CounterStatus(strength=1.0, supplied=False), "red disc: out of supply"),
+                (CounterStatus(strength=1.0, entrenched=2), "bracket under it: dug in")):
+            markers.append((("surf", art.counter(faction, t0, 5000, big, status=status)), text))
+        markers.append((("mark", "stack"), "badge: units in the stack"))
+        icon = max(icon, big)
+        line = max(icon, f.small.get_linesize()) + sz(4, scale)
+    else:
+        markers = [(("text", "5.0k"), "strength in personnel"),
+                   (("mark", "stack"), "badge: units in the stack")]
     sections.append(("Counters", markers))
     sections.append(("Orders and overlays", [
         (("outline", (255, 226, 60)), "where the selected unit can go"),

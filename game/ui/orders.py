@@ -230,7 +230,7 @@ class Orders:
         else:
             cmd = NavalStrike(self.viewer, sel.id, h)
         problems = cmd.validate(self.state, self.game.ctx)
-        name = unit_name(sel)
+        name = unit_name(sel, self.state)
         return f"{name} cannot: {problems[0]}" if problems else f"{name} cannot reach it"
 
     def _order_target(self, sel, h: Hex) -> Answer | None:

@@ -1,0 +1,311 @@
+"""The battle screen as a player uses it: selection, questions before what cannot be undone,
+a game of computers only, panels that never overlap, and texts free of ids and coordinates.
+Driven headless through the window's own events."""
+
+import time
+
+import pygame
+import pytest
+
+from game.session import Seat, Session
+from test_texts import coordinates
+from game.ui.settings import UI_SCALES
+
+MOSUL = "scenarios/examples/fall-of-mosul.toml"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path / "home"))
+    from game.ui.scene import App
+    from game.ui.settings import Settings
+
+    settings = Settings()
+    settings.ai_speed = "skip"
+    settings.edge_pan = False
+    a = App(size=(1280, 800), settings=settings)
+    yield a
+    a.close()
+
+
+def _battle(app, seats, seed=1, scenario="2014-isis-offensive"):
+    from game.ui.battle import BattleScene
+
+    session = Session.new(scenario, seats, seed=seed)
+    scene = BattleScene(app, session)
+    app.push(scene)
+    app.step([], dt=0.016)
+    while scene.messages:
+        app.step([_key(pygame.K_RETURN)], dt=0.016)
+    return session, scene
+
+
+def _key(k, mod=0, uni=""):
+    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=uni, scancode=0)
+
+
+def _click(pos, button=1, mod=0):
+    return [pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)),
+            pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button),
+            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button, mod=mod)]
+
+
+def _look_at(app, scene, h):
+    scene.view.level = 8
+    scene.view.centre_on(*scene.renderer.hex_center_km(h))
+    app.step([], dt=0.016)
+
+
+def _select(app, scene, uid):
+    u = scene.session.game.state.units[uid]
+    _look_at(app, scene, u.hex)
+    for _ in range(6):
+        app.step(_click(scene.screen_pos(u.hex)), dt=0.016)
+        if scene.selected == uid:
+            return
+    raise AssertionError(f"could not select {uid}")
+
+
+def _button(scene, action):
+    for b in list(scene.panels.buttons) + (list(scene.confirm[2]) if scene.confirm else []) \
+            + list(scene.panels.menu_buttons):
+        if b.action == action:
+            return b.rect.center
+    raise AssertionError(f"no button {action}")
+
+
+# -- quick to command -----------------------------------------------------------------------------
+
+def test_clicking_a_friendly_unit_with_another_selected_selects_it(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")})
+    st = session.game.state
+    # Two units of the side, the second within the first's reach (a click there used to move).
+    first = second = None
+    for u in st.units_of_side("jihadist"):
+        if not session.game.rules.unit_type(u.type).is_ground or u.moves_left <= 0:
+            continue
+        _select(app, scene, u.id)
+        scene.orders.refresh_range()
+        near = [v for v in st.units_of_side("jihadist")
+                if v.hex in scene.orders.range and v.hex != u.hex]
+        if near:
+            first, second = u, near[0]
+            break
+    assert first is not None, "no unit has another within its reach"
+    moves = len(session.game.journal)
+    app.step(_click(scene.screen_pos(second.hex)), dt=0.016)
+    assert scene.selected in {v.id for v in st.units_at(second.hex)}
+    assert len(session.game.journal) == moves, "the first unit did not move"
+    assert first.hex != second.hex
+    # Right click cancels; a click on an empty hex in reach moves.
+    app.step(_click(scene.screen_pos(second.hex), button=3), dt=0.016)
+    assert scene.selected is None
+
+
+def test_end_turn_with_units_that_can_act_asks_first(app, tmp_path):
+    app.settings.confirm_end_turn = True
+    session, scene = _battle(app, {"jihadist": Seat("human")})
+    st = session.game.state
+    n = scene.idle_count()
+    assert n > 10
+    app.step([_key(pygame.K_e)], dt=0.016)
+    assert scene.confirm is not None and st.active_side == "jihadist"
+    title, lines, _ = scene.confirm
+    assert f"{n} units can still act" in " ".join(lines)
+    app.step([_key(pygame.K_ESCAPE)], dt=0.016)  # no: the turn goes on
+    assert scene.confirm is None and st.active_side == "jihadist" and st.turn == 1
+    app.step([_key(pygame.K_e)], dt=0.016)
+    app.step(_click(_button(scene, "end_turn_always")), dt=0.016)
+    assert scene.confirm is None and len(session.game.journal) == 1
+    assert session.game.journal[-1]["kind"] == "end_turn"
+    assert app.settings.confirm_end_turn is False  # and it no longer asks
+    from game.ui.settings import Settings
+
+    assert Settings.load().confirm_end_turn is False
+
+
+def test_quit_and_main_menu_with_unsaved_moves_ask_first(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")})
+    # Nothing done yet: Quit leaves at once.
+    assert not session.unsaved
+    # A move, then Quit from the pause menu: a question, and nothing lost on Cancel.
+    u = next(u for u in session.game.state.units_of_side("jihadist")
+             if session.game.rules.unit_type(u.type).is_ground and u.moves_left > 0)
+    _select(app, scene, u.id)
+    scene.orders.refresh_range()
+    dest = next(h for h in scene.orders.range if h != u.hex and not scene.stacks.get(h))
+    app.step(_click(scene.screen_pos(dest)), dt=0.016)
+    assert session.unsaved
+    for action in ("quit", "main_menu"):
+        scene.orders.select(None)
+        app.step([_key(pygame.K_ESCAPE)], dt=0.016)
+        assert scene.menu_open
+        app.step([], dt=0.016)
+        app.step(_click(_button(scene, action)), dt=0.016)
+        assert scene.confirm is not None and app.running and app.top is scene
+        assert "will be lost" in " ".join(scene.confirm[1])
+        app.step(_click(_button(scene, "cancel")), dt=0.016)
+        assert scene.confirm is None and app.running and app.top is scene
+    # Closing the window asks too.
+    assert scene.close_requested() is False and scene.confirm is not None
+    # Save, then go: the game is saved and the window closes.
+    app.step([], dt=0.016)
+    app.step(_click(_button(scene, "save_go")), dt=0.016)
+    assert not session.unsaved and not app.running
+
+
+def test_a_game_of_computers_only_runs_to_its_end_with_no_input(app):
+    """News never stops the computer: a watched game plays to its results screen."""
+    from game.ui.results import ResultsScene
+
+    app.settings.ai_speed = "fast"
+    session, scene = _battle(app, {s: Seat("ai") for s in ("jihadist", "baathist")},
+                             scenario=MOSUL)
+    t0 = time.perf_counter()
+    while not session.game.state.over:
+        app.step([], dt=0.05)
+        assert not scene.messages, "no box waits for a click"
+        assert time.perf_counter() - t0 < 120
+    for _ in range(200):
+        app.step([], dt=0.05)
+        if isinstance(app.top, ResultsScene):
+            break
+    assert isinstance(app.top, ResultsScene)
+    # "View final map", then the results again from the battle screen.
+    app.pop()
+    assert app.top is scene
+    app.step([_key(pygame.K_e)], dt=0.016)
+    assert isinstance(app.top, ResultsScene)
+
+
+def test_own_moves_glide_and_fights_show_on_the_map(app):
+    app.settings.ai_speed = "normal"
+    session, scene = _battle(app, {"jihadist": Seat("human")})
+    st = session.game.state
+    u = next(u for u in st.units_of_side("jihadist")
+             if session.game.rules.unit_type(u.type).is_ground and u.moves_left > 0)
+    _select(app, scene, u.id)
+    scene.orders.refresh_range()
+    dest = max((h for h in scene.orders.range if not scene.stacks.get(h)),
+               key=lambda h: h.distance(u.hex))
+    app.step(_click(scene.screen_pos(dest)), dt=0.016)
+    assert any(e.kind == "move" and e.unit.id == u.id for e in scene.effects.items)
+    app.step([], dt=0.02)
+    assert u.id in scene.drawn_moving  # on its way, drawn between hexes
+    for _ in range(100):
+        app.step([], dt=0.05)
+    assert not scene.effects.items and u.id not in scene.drawn_moving
+
+
+# -- readable -------------------------------------------------------------------------------------
+
+SIZES = [(1024, 700), (1280, 800), (1920, 1080), (2560, 1440)]
+
+
+def _apart(rects: dict, where: str) -> None:
+    names = list(rects)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not rects[a].colliderect(rects[b]), f"{where}: {a} {rects[a]} overlaps {b} {rects[b]}"
+
+
+def test_no_panel_is_drawn_over_another_at_any_size_or_scale(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")})
+    from game.ui.battle_text import preview_rows
+
+    u = next(u for u in session.game.state.units_of_side("jihadist")
+             if session.game.rules.unit_type(u.type).is_ground)
+    for size in SIZES:
+        app.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        for scale in UI_SCALES:
+            app.settings.ui_scale = scale
+            app.step([pygame.event.Event(pygame.VIDEORESIZE, size=size, w=size[0], h=size[1])],
+                     dt=0.016)
+            for selected in (None, u.id):
+                scene.orders.select(selected)
+                scene.mouse = scene.map_rect.center
+                scene.hover_still = 1.0
+                app.step([], dt=0.016)
+                app.step([], dt=0.016)
+                where = f"{size} at {scale}"
+                rects = {k: v for k, v in scene.panels.rects.items() if k != "map"}
+                window = pygame.Rect((0, 0), size)
+                for name, r in list(rects.items()) + [("map", scene.map_rect)]:
+                    assert window.contains(r), f"{where}: {name} {r} leaves the window"
+                _apart(rects, where)
+                _apart({"map": scene.map_rect, **rects}, where)
+                inner = scene.panels.overlay_rects()
+                for name, r in inner.items():
+                    assert scene.map_rect.contains(r), f"{where}: {name} leaves the map"
+                _apart(inner, where)
+                # The buttons of the top bar stay inside it and apart.
+                _apart({b.label: b.rect for b in scene.panels.buttons}, where)
+                for b in scene.panels.buttons:
+                    assert scene.panels.rects["top"].contains(b.rect), where
+    del preview_rows
+
+
+def test_an_attacks_odds_are_never_hidden_by_the_log(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
+    from test_ui_battle import _attack_pair
+
+    uid, target = _attack_pair(session, "jihadist")
+    _select(app, scene, uid)
+    _look_at(app, scene, target)
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    app.step([], dt=0.016)
+    assert scene.preview is not None
+    p = scene.panels
+    assert p.rects["info"].h >= min(p.info_full, scene.panel_rect.h - 90)
+    assert "log" in p.rects and p.rects["log"].h > 0
+
+
+def test_no_text_on_screen_holds_an_event_id_or_a_coordinate(app, monkeypatch):
+    """Every string the battle screen draws, through a solo turn, a hover, an attack's odds,
+    the ledger, the help and the computer's turn watched: no event id, no 'q,r'."""
+    from game.ui import mapdraw
+    from game.ui import widgets as W
+
+    drawn: list[str] = []
+
+    class Recording(pygame.font.Font):
+        def render(self, text, *a, **k):
+            drawn.append(str(text))
+            return super().render(text, *a, **k)
+
+    monkeypatch.setattr(pygame.font, "Font", Recording)
+    monkeypatch.setattr(W, "_fonts", {})
+    del mapdraw  # labels are city names; their fonts are made with the patched class too
+    app.settings.ai_speed = "fast"
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
+    g = session.game
+    ids = {e["id"] for e in g.setup.get("events", []) if "id" in e}
+    assert ids
+    from test_ui_battle import _attack_pair
+
+    uid, target = _attack_pair(session, "jihadist")
+    _select(app, scene, uid)
+    for h in (target, g.state.units[uid].hex):
+        pos = scene.screen_pos(h)
+        app.step([pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))],
+                 dt=0.5)
+        app.step([], dt=0.5)
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    app.step([_key(pygame.K_RETURN)], dt=0.016)
+    for k in (pygame.K_s, pygame.K_z, pygame.K_l):
+        app.step([_key(k)], dt=0.016)
+    app.step([_key(pygame.K_l)], dt=0.016)
+    app.step([_key(pygame.K_F1)], dt=0.016)
+    app.step([_key(pygame.K_TAB)], dt=0.016)
+    app.step([_key(pygame.K_ESCAPE)], dt=0.016)
+    app.settings.confirm_end_turn = False
+    app.step([_key(pygame.K_e)], dt=0.016)
+    t0 = time.perf_counter()
+    while g.state.active_side != "jihadist" or scene.ai.running:
+        app.step([_key(pygame.K_RETURN)] if scene.messages else [], dt=0.05)
+        assert time.perf_counter() - t0 < 90
+    for _ in range(5):
+        app.step([_key(pygame.K_RETURN)] if scene.messages else [], dt=0.05)
+    assert len(drawn) > 100
+    bad = [t for t in drawn if coordinates(t) or any(i in t for i in ids)]
+    assert not bad, bad[:10]
