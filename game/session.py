@@ -305,6 +305,7 @@ class Session:
         self.last_seen: dict[str, list[Event]] = {}
         self._players: dict[str, object] = {}
         self.opening: list[str] = []  # the scenario's news of the first day
+        self.saved_moves = len(game.journal)  # the journal's length when last saved or loaded
 
     # -- making one ---------------------------------------------------------------------------
 
@@ -378,7 +379,14 @@ class Session:
             "logs": {s: [e.to_dict() for e in v[-LOG_LIMIT:]] for s, v in self.logs.items() if v},
             "inbox": {s: [e.to_dict() for e in v] for s, v in self.inbox.items() if v},
         }
-        return save_game(self.game, path, extra={"session": meta})
+        out = save_game(self.game, path, extra={"session": meta})
+        self.saved_moves = len(self.game.journal)
+        return out
+
+    @property
+    def unsaved(self) -> bool:
+        """Commands given since the game was last saved (or loaded, or begun)."""
+        return len(self.game.journal) != self.saved_moves
 
     def _scenario_ref(self) -> str:
         """How the save names its scenario: a bundled one by id, another by its path."""
