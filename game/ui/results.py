@@ -143,20 +143,27 @@ class ResultsScene(W.GuiScene):
         pad = px(8)
         n = sum(len(W.wrap(t, body, width - 2 * pad - px(20))) for t, _ in lines)
         text_h = int(n * body.get_linesize() * 1.3) + 2 * pad + px(8)
-        chart_min = 92 + 22 * max(1, len(self.rows))  # the chart's smallest readable rows
+        # The chart is drawn at its own type sizes and enlarged with the interface (never
+        # shrunk: its small print is small enough), so its heights grow with the scale too.
+        self.chart_zoom = max(1.0, self.scale)
+        zoom = self.chart_zoom
+        chart_min = int((92 + 22 * max(1, len(self.rows))) * zoom)  # its smallest readable rows
         text_h = max(px(100), min(text_h, by - px(16) - top - chart_min - px(12)))
         html = "<br>".join(f'<font color="{W.hex_colour(c)}">{W.escape(t)}</font>' for t, c in lines)
         self.text = UITextBox(html, pygame.Rect(margin, top, width, text_h), m, object_id="#plain")
         chart_top = top + text_h + px(12)
-        want = 48 + 44 + 30 * max(1, len(self.rows))
+        want = int((48 + 44 + 30 * max(1, len(self.rows))) * zoom)
         chart_h = max(px(140), min(by - px(16) - chart_top, want))
         self.chart_rect = pygame.Rect(margin, chart_top, width, chart_h)
         self._chart = None
 
     def chart(self) -> pygame.Surface:
         if self._chart is None:
-            self._chart = draw_chart(self.chart_rect.size, self.rows, self.figures_title,
-                                     self.session.game.state.title)
+            w, h = self.chart_rect.size
+            zoom = getattr(self, "chart_zoom", 1.0)
+            size = (round(w / zoom), round(h / zoom))
+            chart = draw_chart(size, self.rows, self.figures_title, self.session.game.state.title)
+            self._chart = chart if size == (w, h) else pygame.transform.smoothscale(chart, (w, h))
         return self._chart
 
     def draw(self, screen):
