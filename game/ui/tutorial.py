@@ -10,8 +10,8 @@ only tells something goes on with Next or Enter. A step counts only what was don
 began, read from the game's journal and from what the screen shows.
 
 The coach box never hides what the step is about: it stands in the bottom-left corner of the
-map (never over the side panel, where the odds are shown) and moves to the bottom-right or
-the top-left corner when the selected unit, the target or the ringed hex would be under it.
+map (never over the side panel, where the odds are shown) and moves to another corner when
+the selected unit, the target or the ringed hex would be under it.
 F10 or the box's Leave button goes back to the main menu; Esc opens the pause menu as in any
 game. After the last step the box closes and the game goes on to its end.
 """
@@ -29,7 +29,9 @@ from game.commands import Command
 from game.hexgrid import Hex
 from game.session import AI, HUMAN, Seat, Session
 from game.ui.battle import BattleScene
-from game.ui.battle_panels import BAD, BRASS, EDGE, INK, MUTED, Button, sz
+from game.ui.battle_panels import Button
+from game.ui.navigator import Navigator
+from game.ui.style import BAD, BRASS, EDGE, INK, MUTED, sz
 from game.ui.widgets import wrap
 
 TUTORIAL_PATH = SCENARIOS_DIR / "examples" / "tutorial.toml"
@@ -48,14 +50,11 @@ RING_EDGE = (20, 20, 20)
 
 def start_tutorial(app) -> "TutorialBattle":
     """Start the tutorial over the main menu (leaving it lands there), and return its screen."""
-    from game.ui.menus import MainMenuScene
-
     session = Session.new(TUTORIAL_PATH, {PLAYER: Seat(HUMAN)}, seed=TUTORIAL_SEED)
     for side in session.seats:
         if side != PLAYER:
             session.seats[side] = Seat(AI, "easy")
-    menu = next((s for s in app.stack if isinstance(s, MainMenuScene)), None)
-    app.reset(menu or MainMenuScene(app))
+    Navigator(app).main_menu(reset=True)
     return app.push(TutorialBattle(app, session))
 
 
@@ -206,8 +205,8 @@ STEPS: tuple[Step, ...] = (
          focus=_enemy_hex),
     Step("Select a unit",
          "Your counters are marked PSH (Peshmerga) and US; the enemy's IS. Click the Zeravani "
-         "brigade, ringed in yellow: the panel on the right shows its strength, supply and moves, and "
-         "the hexes it can reach this turn are shaded.",
+         "brigade, ringed in yellow: the panel on the right shows its strength, supply and "
+         "moves, and the hexes it can reach this turn are shaded.",
          done=lambda s: s.selected == UNIT, focus=_unit_hex),
     Step("Move",
          "Click the ringed hex beside the enemy at the dam to move there. The line under the "
@@ -348,9 +347,9 @@ class TutorialBattle(BattleScene):
             self.advance()
 
     def leave_tutorial(self) -> None:
-        from game.ui.menus import MainMenuScene
-
-        self.app.reset(MainMenuScene(self.app))
+        """Back to the main menu at once: the tutorial is the same game every time, and the
+        turns played are in the autosave."""
+        Navigator(self.app).main_menu(reset=True)
 
     def _modal(self) -> bool:
         """A box or menu of the battle screen is up: the coach waits behind it."""
@@ -506,7 +505,8 @@ class TutorialBattle(BattleScene):
                 surf.blit(fnt.render(line, True, colour), (pad, y))
                 y += fnt.get_linesize()
             y += gap
-        pygame.draw.line(surf, EDGE, (pad, height - pad - bh - gap), (width - pad, height - pad - bh - gap))
+        rule_y = height - pad - bh - gap  # a rule over the buttons
+        pygame.draw.line(surf, EDGE, (pad, rule_y), (width - pad, rule_y))
         self._box = (key, surf)
         return surf
 
