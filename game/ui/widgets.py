@@ -404,7 +404,8 @@ class GuiScene(Scene):
 
     Subclasses lay their widgets out in ``build(size)``, answer buttons in ``on_button``
     and other widget events in ``on_ui_event``, and say what Esc and Enter do in ``back`` and
-    ``confirm``. ``focusable`` lists the buttons Tab and the arrow keys move between.
+    ``confirm``. ``focusable`` lists the buttons Tab and the arrow keys move between, and
+    ``row_lists`` the (``row_list``, rows) pairs whose words ``draw`` paints each frame.
     """
 
     def __init__(self, app):
