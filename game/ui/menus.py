@@ -211,8 +211,9 @@ class ScenarioEntry:
         """The scenario in the new-game list: its title, its months, length and size, and a
         mark for a first game or a player's own file."""
         if self.scenario is None:
-            return W.ListRow(self.path.name, "cannot be used: choose it to see why",
-                             "yours" if self.custom else "", W.ERROR)
+            why = "choose it to see why"
+            return W.ListRow(self.path.name, f"yours  \u00b7  {why}" if self.custom else why,
+                             "cannot be used", W.ERROR)
         sc = self.scenario
         title = _short_title(re.sub(r"^Example:\s*", "", sc.title)) or sc.title
         title = title[:1].upper() + title[1:]
