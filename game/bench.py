@@ -393,7 +393,13 @@ def _figure_window(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
     import sys
 
     frame_what = ("a steady frame of the battle screen at 1600 x 900, every unit of the "
-                  "biggest bundled scenario on screen (SDL dummy driver)")
+                  "biggest bundled scenario on screen and an animation running (SDL dummy "
+                  "driver)")
+
+    def watch_what(speed: str) -> str:
+        return (f"a round of a game of computers watched in the window at the {speed} speed: "
+                "each side's turn once, its moves and fights played out, the camera following")
+
     first_what = ("from nothing to the battle screen's first frame: map, rules, scenario, "
                   "scene, draw (what `mesopotamia play SCENARIO` costs)")
     with tempfile.TemporaryDirectory(prefix="mesopotamia-bench-") as home:
@@ -411,14 +417,26 @@ def _figure_window(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
         except (OSError, subprocess.SubprocessError, ValueError, RuntimeError) as exc:
             note = f"the window could not be measured ({exc})"
             return [("battle_frame_ms", _figure(None, 8.0, frame_what, note=note)),
-                    ("first_frame_ms", _figure(None, 2000.0, first_what, note=note))]
+                    ("first_frame_ms", _figure(None, 2000.0, first_what, note=note))] + [
+                (f"watch_round_{speed}_ms", _figure(None, target, watch_what(speed), note=note))
+                for speed, target in WATCH_TARGETS.items()]
     frame, first = got["battle_frame_ms"], got["first_frame_ms"]
     keys = ("median", "max", "first", "runs")
     return [("battle_frame_ms", _figure({k: frame[k] for k in keys}, 8.0, frame_what
                                         + f": {frame['scenario']}, {frame['units']} units, "
                                         f"zoom {frame['zoom']}", drawn=frame["drawn"])),
             ("first_frame_ms", _figure({k: first[k] for k in keys}, 2000.0, first_what
-                                       + f": {first['scenario']}"))]
+                                       + f": {first['scenario']}"))] + [
+        (f"watch_round_{speed}_ms",
+         _figure({k: got[f"watch_round_{speed}_ms"][k] for k in keys}, target,
+                 watch_what(speed) + f": {got[f'watch_round_{speed}_ms']['scenario']}, "
+                 f"{got[f'watch_round_{speed}_ms']['sides']} sides",
+                 frames=got[f"watch_round_{speed}_ms"]["frames"],
+                 commands=got[f"watch_round_{speed}_ms"]["commands"]))
+        for speed, target in WATCH_TARGETS.items()]
+
+
+WATCH_TARGETS = {"normal": 20000.0, "fast": 6000.0}
 
 
 FIGURES: list[tuple[str, Callable]] = [
@@ -429,7 +447,7 @@ FIGURES: list[tuple[str, Callable]] = [
     ("air_strike_ms", _figure_air_strike),
     ("attack_resolve_ms+attack_preview_ms", _figure_attack),
     ("ai_turn_ms", _figure_ai_turn),
-    ("battle_frame_ms+first_frame_ms", _figure_window),
+    ("battle_frame_ms+first_frame_ms+watch_round_normal_ms+watch_round_fast_ms", _figure_window),
 ]
 
 

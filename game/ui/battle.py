@@ -450,21 +450,21 @@ class BattleScene(Scene):
                     self.news.setdefault(side, []).extend(news)
             if not self.session.humans():
                 self.say(news[-1], "brass", 5.0)
-        seen_any = any(e.kind not in ("side_to_move", "new_turn", "out_of_supply")
-                       for e in visible)
         speed = self.app.settings.ai_speed
+        shown = False
         if animate and not self.curtain:
             focus = self.effects.add_events(visible, game.state, speed=speed, own=own,
                                             sees=self.would_see, cities=self.city_hexes)
             if focus and not own:
                 self._follow(focus[0])
             self._sound_for(visible, own)
+            shown = bool(focus)
         self.panels.log_scroll = 0
         if self.viewer is not None:
             self.session.watchers.add(self.viewer)
         self.world_key = None
         self.check_turn()
-        return seen_any and not self.curtain
+        return shown
 
     def _sound_for(self, events, own: bool) -> None:
         kinds = {e.kind for e in events}

@@ -21,11 +21,16 @@ from dataclasses import dataclass, field
 
 from game.hexgrid import Hex
 
-AI_DELAY = {"slow": 0.6, "normal": 0.18, "fast": 0.06, "skip": 0.0}  # pause after a seen command
+# The computer's pace, by the player's speed. After a command that showed something it waits
+# AI_DELAY; its moves glide AI_HEX_TIME a hex, and its next command may start while up to
+# MOVES_IN_FLIGHT of them still glide (Panzer General's quick computer turns); a fight holds
+# its next command for the fight's flash, FIGHT_TIME * 0.5, and for the camera's glide there.
+AI_DELAY = {"slow": 0.5, "normal": 0.1, "fast": 0.0, "skip": 0.0}
 AI_HEX_TIME = {"slow": 0.12, "normal": 0.045, "fast": 0.02, "skip": 0.0}  # seconds a hex
+MOVES_IN_FLIGHT = {"slow": 1, "normal": 3, "fast": 6, "skip": 99}
 OWN_HEX_TIME = 0.05  # a person's own unit glides this fast a hex, whatever the AI's speed
-GLIDE_TIME = {"slow": 0.6, "normal": 0.3, "fast": 0.12, "skip": 0.0}  # the camera to an AI move
-FIGHT_TIME = {"slow": 1.6, "normal": 0.9, "fast": 0.45, "skip": 0.0}  # a fight shown on its hex
+GLIDE_TIME = {"slow": 0.6, "normal": 0.3, "fast": 0.1, "skip": 0.0}  # the camera to an AI move
+FIGHT_TIME = {"slow": 1.6, "normal": 0.8, "fast": 0.3, "skip": 0.0}  # a fight shown on its hex
 OWN_FIGHT_TIME = 1.2
 FIGHTS = ("attack", "air_mission", "naval_strike", "shot_down")  # events flashed on their hex
 RESULT_WORDS = {"repulsed": "Thrown back", "held": "Held", "retreat": "Fell back",
@@ -82,6 +87,7 @@ class Effects:
 
     def __init__(self):
         self.items: list[Effect] = []
+        self.last_fight = False  # the last command's effects held a fight
 
     def clear(self) -> None:
         self.items.clear()
@@ -95,6 +101,13 @@ class Effects:
     def busy(self) -> bool:
         """Something plays that the computer's next command waits for."""
         return any(e.blocking for e in self.items)
+
+    def holding(self, speed: str) -> bool:
+        """The computer's next command waits: a fight is being shown, or as many of its moves
+        as the speed lets run at once still glide."""
+        if self.busy:
+            return True
+        return sum(1 for e in self.items if e.kind == "move") >= MOVES_IN_FLIGHT[speed]
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -112,6 +125,7 @@ class Effects:
         hex_time = OWN_HEX_TIME if own else AI_HEX_TIME[speed]
         fight_time = OWN_FIGHT_TIME if own else FIGHT_TIME[speed]
         blocking = not own
+        self.last_fight = False
         focus: list[Hex] = []
         for e in events:
             d = e.data or {}
@@ -120,7 +134,7 @@ class Effects:
                 unit = state.units.get(d.get("unit"))
                 if unit is not None and len(path) > 1:
                     self.items.append(Effect("move", hex_time * (len(path) - 1), path=path,
-                                             unit=unit, blocking=blocking))
+                                             unit=unit, blocking=False))
                     seen = [h for h in path if sees(h)]
                     if seen:
                         focus.append(seen[len(seen) // 2])
@@ -129,6 +143,7 @@ class Effects:
                 if h is None or not sees(h):
                     continue
                 focus.append(h)
+                self.last_fight = True
                 delay = 0.0
                 if e.kind in ("air_mission", "naval_strike"):
                     origin = state.units.get(d.get("wing") or d.get("group"))
@@ -137,9 +152,9 @@ class Effects:
                         self.items.append(Effect("strike", fly, path=[origin.hex, h],
                                                  blocking=blocking))
                         delay = fly
-                self.items.append(Effect("flash", fight_time * 0.6, hex=h, delay=delay,
+                self.items.append(Effect("flash", fight_time * 0.5, hex=h, delay=delay,
                                          blocking=blocking))
-                self._losses(e.kind, d, h, state, fight_time, delay, blocking)
+                self._losses(e.kind, d, h, state, fight_time, delay, False)
             elif e.kind == "city_taken" and fight_time > 0:
                 h = _hex(d.get("hex")) or (cities or {}).get(d.get("city"))
                 if h is not None and sees(h):
@@ -242,8 +257,9 @@ class AIPlayback:
             self.turn = session.ai_turn(threaded=self.threaded)
             self.skipping = sc.app.settings.ai_speed == "skip"
             sc.orders.select(None)
+        speed = sc.app.settings.ai_speed
         if not self.skipping:
-            if sc.effects.busy or sc.view.gliding:
+            if sc.effects.holding(speed) or (sc.view.gliding and sc.effects.last_fight):
                 return
             if self.wait > 0:
                 self.wait -= dt
@@ -268,10 +284,12 @@ class AIPlayback:
                 break
             if got is None or sc.blocked() or sc.app.top is not sc:
                 break
-            if not self.skipping and (sc.effects.busy or self.wait > 0):
+            if not self.skipping and (sc.effects.holding(speed) or self.wait > 0
+                                      or (sc.view.gliding and sc.effects.last_fight)):
                 break
             if time.perf_counter() > deadline:
                 break
 
 
-__all__ = ["AIPlayback", "AI_DELAY", "AI_HEX_TIME", "Effect", "Effects", "FIGHTS", "GLIDE_TIME"]
+__all__ = ["AIPlayback", "AI_DELAY", "AI_HEX_TIME", "Effect", "Effects", "FIGHTS", "GLIDE_TIME",
+           "MOVES_IN_FLIGHT"]
