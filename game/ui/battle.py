@@ -808,6 +808,7 @@ class BattleScene(Scene):
                 self._drag_minimap = False
                 return
             down, self._down = self._down, None
+            self.hover_still = -1e9  # no tooltip after a click until the pointer moves on
             if down is None or self.dragging:
                 self.dragging = False
                 return

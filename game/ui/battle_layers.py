@@ -8,9 +8,9 @@ UI layer (pygame). ``MapLayers`` draws, in this order:
    camera or what it shows changes;
 2. the orders: the selected unit's range, its strike reach, the path under the pointer;
 3. the counters, stacked, with their status, and the units gliding along their paths;
-4. the labels: town names, then the path's cost and the odds, above every counter;
-5. the marks: the selection, the targets, the effects of fights (flashes, losses floating up,
-   what came of it), the hovered hex.
+4. the marks: the selection, the targets, the effects of fights (flashes, losses floating up,
+   what came of it), the hovered hex;
+5. the labels: town names, then the path's cost and the odds, above everything.
 
 It reads the scene for what the viewer sees (``scene.seen``, ``scene.stacks``, ``scene.mask``)
 and the orders being prepared (``scene.orders``); it changes nothing.
@@ -86,8 +86,8 @@ class MapLayers:
         self.draw_base(screen)
         self.draw_orders(screen)
         self.draw_counters(screen)
-        self.draw_labels(screen)
         self.draw_marks(screen)
+        self.draw_labels(screen)
         screen.set_clip(clip)
         self.draw_minimap(screen)
 

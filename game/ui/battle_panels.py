@@ -122,6 +122,9 @@ def log_lines(entries, state) -> list[tuple[str, bool]]:
     return out
 
 
+TOOLTIP_DELAY = 0.6  # seconds the pointer rests on a hex before its tooltip shows
+
+
 class Panels:
     """Every panel of the battle screen, laid out apart and drawn from the scene's state."""
 
@@ -388,7 +391,7 @@ class Panels:
         sc = self.sc
         self._tip_rect = None
         h = sc.hover
-        if h is None or sc.hover_still < 0.35 or sc.orders.preview is not None \
+        if h is None or sc.hover_still < TOOLTIP_DELAY or sc.orders.preview is not None \
                 or sc.dragging:
             return
         rows = sc.tooltip_rows(h)
