@@ -381,8 +381,8 @@ class BattleScene(Scene):
                     self._centre_on_own()
                 self.session.watchers.add(active)
                 self.orders.select(None)
-                summary = self.session.take_summary(active)
-                self.news.pop(active, None)  # the hand-over shows them
+                # The hand-over shows the news kept for this person, then what their side saw.
+                summary = self.news.pop(active, []) + self.session.take_summary(active)
                 self._sound("turn_start")
                 self._handover(active, summary)
         else:

@@ -10,7 +10,8 @@ UI layer (pygame). ``MapLayers`` draws, in this order:
 3. the counters, stacked, with their status, and the units gliding along their paths;
 4. the marks: the selection, the targets, the effects of fights (flashes, losses floating up,
    what came of it), the hovered hex;
-5. the labels: town names, then the path's cost and the odds, above everything.
+5. the labels: town names, then the path's cost and the odds;
+6. what came of the fights: the losses rising, the outcome's word, above everything.
 
 It reads the scene for what the viewer sees (``scene.seen``, ``scene.stacks``, ``scene.mask``)
 and the orders being prepared (``scene.orders``); it changes nothing.
@@ -88,6 +89,7 @@ class MapLayers:
         self.draw_counters(screen)
         self.draw_marks(screen)
         self.draw_labels(screen)
+        self.draw_effect_texts(screen)
         screen.set_clip(clip)
         self.draw_minimap(screen)
 
@@ -548,15 +550,6 @@ class MapLayers:
                 x, y = sc.screen_pos(e.hex)
                 burst = int(size * (0.3 + 0.5 * e.progress))
                 pygame.draw.circle(screen, (255, 200, 80), (x, y), burst, 2)
-            elif e.kind == "float" and sc.sees(e.hex):
-                x, y = sc.screen_pos(e.hex)
-                rise = int(size * 1.2 * e.progress)
-                label_box(screen, sc.fonts.bold, e.text, TONES.get(e.tone, INK),
-                          {"midbottom": (x + size // 3, y - size // 2 - rise)})
-            elif e.kind in ("marker", "taken") and sc.sees(e.hex):
-                x, y = sc.screen_pos(e.hex)
-                label_box(screen, sc.fonts.head, e.text, TONES.get(e.tone, INK),
-                          {"midtop": (x, y + size // 2 + 2)})
             elif e.kind == "strike":
                 a, b = sc.screen_pos(e.path[0]), sc.screen_pos(e.path[-1])
                 f = e.progress
@@ -565,6 +558,23 @@ class MapLayers:
                 _plane(screen, (x, y), ang, max(8, size // 3))
         if sc.hover is not None:
             pygame.draw.polygon(screen, (255, 255, 255), self.view.hex_polygon(sc.hover), 2)
+
+    def draw_effect_texts(self, screen) -> None:
+        """What came of a fight, over everything on the map: the losses rising from the hex,
+        the word of the outcome under it, a town taken."""
+        sc = self.sc
+        size = self.counter_size()
+        for e in sc.effects.items:
+            if not e.started or e.kind not in ("float", "marker", "taken") or not sc.sees(e.hex):
+                continue
+            x, y = sc.screen_pos(e.hex)
+            if e.kind == "float":
+                rise = int(size * 1.2 * e.progress)
+                label_box(screen, sc.fonts.bold, e.text, TONES.get(e.tone, INK),
+                          {"midbottom": (x + size // 3, y - size // 2 - rise)})
+            else:
+                label_box(screen, sc.fonts.head, e.text, TONES.get(e.tone, INK),
+                          {"midtop": (x, y + size // 2 + 2)})
 
     # -- the minimap ---------------------------------------------------------------------------------
 

@@ -251,6 +251,7 @@ class Panels:
                      ("the computer is thinking..." if thinking else f"played by {who}", f.body,
                       BRASS if thinking else MUTED),
                      ("viewing: everything, the game is over" if s.over else
+                      "viewing: everything (V: one side's view)" if sc.viewer is None else
                       f"viewing: {sc.session.side_name(sc.viewer)}", f.body, MUTED)]
             for text, fnt, colour in parts:
                 t = fnt.render(text, True, colour)
