@@ -1118,10 +1118,10 @@ class SaveDialog(W.GuiScene):
 # -- settings ----------------------------------------------------------------------------------
 
 class SettingsScene(W.GuiScene):
-    """UI scale, colours, how AI turns are shown and followed, edge panning, autosave, sound
-    and its volume; kept on leaving."""
+    """UI scale, colours, how AI turns are shown and followed, edge panning, autosave, the
+    question before ending a turn, sound and its volume; kept on leaving."""
 
-    DESIGN = (900, 690)  # the rows and the margin of px(20) above and below them
+    DESIGN = (900, 692)  # the rows and the margin of px(20) above and below them
     ROWS = (
         ("ui_scale", "Interface size", "How large the text and buttons are."),
         ("palette", "Side colours", "Colour-blind: colours people with red-green colour "
@@ -1132,6 +1132,8 @@ class SettingsScene(W.GuiScene):
         ("follow_ai", "Follow the computer", "Bring the computer's moves and fights you can "
                                              "see into view."),
         ("autosave", "Autosave", "Keep an automatic save of the game in progress."),
+        ("confirm_end_turn", "Ask before ending a turn", "When units can still act, End turn "
+                                                         "asks first."),
         ("mute", "Sound", "Gunfire, air strikes, bells and the click of the buttons."),
         ("volume", "Volume", "How loud the sound is."),
     )
@@ -1158,7 +1160,7 @@ class SettingsScene(W.GuiScene):
         px, m = self.px, self.manager
         pw = min(w - px(40), px(860))
         x0 = (w - pw) // 2
-        row_h = px(64)
+        row_h = px(58)
         block = px(60) + len(self.ROWS) * row_h + px(70)
         y = max(px(20), (h - block) // 2)
         _label(m, (x0, y, pw, px(44)), "Settings", "#heading")
