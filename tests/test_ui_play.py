@@ -309,3 +309,81 @@ def test_no_text_on_screen_holds_an_event_id_or_a_coordinate(app, monkeypatch):
     assert len(drawn) > 100
     bad = [t for t in drawn if coordinates(t) or any(i in t for i in ids)]
     assert not bad, bad[:10]
+
+
+def test_the_wheel_zooms_about_the_point_under_the_pointer(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")})
+    tikrit = next(c.hex for c in scene.hexmap.cities if c.name == "Tikrit")
+    _look_at(app, scene, tikrit)
+    scene.view.level = 6
+    app.step([], dt=0.016)
+    at = scene.screen_pos(tikrit)
+    pointer = (at[0] + 90, at[1] - 40)
+    under = scene.view.screen_to_world(pointer)
+    for y in (1, 1, -1):
+        app.step([pygame.event.Event(pygame.MOUSEMOTION, pos=pointer, rel=(0, 0), buttons=(0, 0, 0)),
+                  pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=y, flipped=False)], dt=0.016)
+        now = scene.view.screen_to_world(pointer)
+        assert abs(now[0] - under[0]) < 1.0 and abs(now[1] - under[1]) < 1.0
+    assert scene.view.level == 7
+    # The arrow keys pan a good share of the view in a second, not a few pixels.
+    class Held:
+        def __getitem__(self, k):
+            return k == pygame.K_LEFT
+
+    real = pygame.key.get_pressed
+    pygame.key.get_pressed = lambda: Held()
+    try:
+        before = scene.view.centre
+        for _ in range(10):
+            app.step([], dt=0.1)
+    finally:
+        pygame.key.get_pressed = real
+    moved_px = (before[0] - scene.view.centre[0]) * scene.view.scale
+    assert moved_px > 0.4 * scene.map_rect.w
+
+
+def test_fights_and_moves_are_heard(app, monkeypatch):
+    heard = []
+    monkeypatch.setattr(app.sounds, "play", lambda name, volume=1.0, pan=0.0: heard.append(name))
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
+    from test_ui_battle import _attack_pair
+
+    uid, target = _attack_pair(session, "jihadist")
+    _select(app, scene, uid)
+    assert "select" in heard
+    _look_at(app, scene, target)
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    app.step([_key(pygame.K_RETURN)], dt=0.016)
+    assert session.game.journal[-1]["kind"] == "attack"
+    assert "gunfire" in heard or "town_taken" in heard
+    # An order the engine refuses is heard as such too.
+    refused = heard.count("refused")
+    from game.commands import EndTurn
+
+    scene.send(EndTurn("baathist"))
+    assert heard.count("refused") == refused + 1
+
+
+def test_a_long_unit_panel_scrolls_with_the_wheel(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
+    app.screen = pygame.display.set_mode((1024, 700), pygame.RESIZABLE)
+    app.settings.ui_scale = 1.5
+    app.step([pygame.event.Event(pygame.VIDEORESIZE, size=(1024, 700), w=1024, h=700)], dt=0.016)
+    from test_ui_battle import _attack_pair
+
+    uid, target = _attack_pair(session, "jihadist")
+    _select(app, scene, uid)
+    _look_at(app, scene, target)
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    app.step([], dt=0.016)
+    app.step([], dt=0.016)
+    p = scene.panels
+    assert p.info_full > p.rects["info"].h, "the odds need more room than there is"
+    inside = p.rects["info"].center
+    app.step([pygame.event.Event(pygame.MOUSEMOTION, pos=inside, rel=(0, 0), buttons=(0, 0, 0)),
+              pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False)], dt=0.016)
+    app.step([], dt=0.016)
+    assert p.info_scroll > 0
+    app.step([pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=1, flipped=False)] * 5, dt=0.016)
+    assert p.info_scroll == 0
