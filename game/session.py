@@ -23,13 +23,24 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from types import SimpleNamespace
+
+import numpy as np
+
 from game.commands import Command, EndTurn, Event, Game, Result, unit_name
+from game.combat import Preview, preview_attack
+from game.hexgrid import Hex
+from game.ledger import phase_table
+from game.movement import map_graph, obstacles_for, reachable
+from game.supply import supply_maps
+from game.visibility import SideView, UnitView, side_view
 
 HUMAN = "human"
 AI = "ai"
 DIFFICULTY_NAMES = ("easy", "normal", "hard")
 MAX_AI_COMMANDS = 2000  # an AI turn that runs longer than this is ended for it
 LOG_LIMIT = 400  # events kept in each side's log
+VIEWS_KEPT = 6  # side views kept made (the window's viewer, the AI's side, the all-seeing)
 
 # Events every side learns of: the calendar, the scenario's news (an event's title among
 # them), who holds the towns.
@@ -306,6 +317,12 @@ class Session:
         self._players: dict[str, object] = {}
         self.opening: list[str] = []  # the scenario's news of the first day
         self.saved_moves = len(game.journal)  # the journal's length when last saved or loaded
+        # Side views, and the selected unit's moves, made once for each change of the game;
+        # the AI's thread asks for views too, hence the lock.
+        self._changes = 0  # commands carried out and taken back: a view older than this is stale
+        self._views: dict[tuple, SideView] = {}
+        self._views_lock = threading.Lock()
+        self._moves: tuple | None = None  # (key, cost by hex index, previous hex, range)
 
     # -- making one ---------------------------------------------------------------------------
 
@@ -432,9 +449,29 @@ class Session:
         """Send a command through the game's one door, and file its events by who saw them."""
         state_before_turn = self.game.state.turn
         res = self.game.execute(cmd)
+        if res.ok:
+            self._changes += 1
+            self.last_seen = {}  # a command that says nothing leaves nothing to be seen
         if res.ok and res.events:
             self._file(res.events, cmd.side, state_before_turn)
         return res
+
+    def events_seen(self, side: str | None, events: list[Event], actor: str) -> list[Event]:
+        """Of the events of the command just carried out (``actor``'s), those ``side`` saw: as
+        they were filed for a watching side, else worked out now; every one for None."""
+        if side is None:
+            return list(events)
+        if side in self.last_seen:
+            return self.last_seen[side]
+        from game.visibility import visible_mask
+
+        g = self.game
+        mask = visible_mask(g.state, g.hexmap, g.rules, side)
+        return [e for e in events if event_seen_by(e, actor, side, g.state, g.hexmap, mask)]
+
+    def check(self, cmd: Command) -> list[str]:
+        """Why the engine would refuse ``cmd`` now, in its own words; [] if it would not."""
+        return cmd.validate(self.game.state, self.game.ctx)
 
     def _file(self, events: list[Event], actor: str, turn: int) -> None:
         from game.visibility import visible_mask
@@ -470,6 +507,7 @@ class Session:
         """Take back the last command if the engine allows; what others saw of it goes too."""
         if not self.game.undo():
             return False
+        self._changes += 1
         n = len(self.game.journal)
         for book in (self.logs, self.inbox):
             for side, events in book.items():
@@ -481,6 +519,140 @@ class Session:
         lines = [f"Turn {e.turn}: {e.text}" for e in self.inbox.get(side, [])]
         self.inbox[side] = []
         return lines
+
+    # -- what a side may know ------------------------------------------------------------------
+
+    def _now(self, side: str | None) -> tuple:
+        """The game as it stands, for ``side``: what a side view made now is kept under."""
+        st = self.game.state
+        return (id(st), len(self.game.journal), self._changes, st.turn, st.active, st.over, side)
+
+    def view(self, side: str | None) -> SideView:
+        """What ``side`` may know of the game now (``game.visibility.SideView``); None gives the
+        all-seeing view, every unit as its own (a game of computers watched with everything
+        shown, a finished game's final position). Made once for each change of the game, so
+        that asking every frame costs nothing."""
+        key = self._now(side)
+        with self._views_lock:
+            got = self._views.get(key)
+        if got is not None:
+            return got
+        g = self.game
+        got = side_view(g.state, g.hexmap, g.rules, side, g.setup.get("victory", []))
+        with self._views_lock:
+            self._views[key] = got
+            while len(self._views) > VIEWS_KEPT:
+                self._views.pop(next(iter(self._views)))
+        return got
+
+    def _unit_moves(self, unit_id: str) -> tuple | None:
+        """(cost by hex index, previous hex index, range) of a unit's move this turn, worked out
+        from what its side sees (an unseen enemy does not bar the way: the move is stopped
+        when it runs into one). Kept for the last unit asked about."""
+        st = self.game.state
+        unit = st.units.get(unit_id)
+        if unit is None:
+            return None
+        side = st.side_of(unit.faction)
+        key = (self._now(side), unit_id)
+        if self._moves is not None and self._moves[0] == key:
+            return self._moves[1:]
+        view = self.view(side)
+        u = view.unit(unit_id)
+        g = self.game
+        graph = map_graph(g.hexmap)
+        cost, prev, rng = {}, {}, {}
+        if (u.moves_left or 0) > 0:
+            bases = view.own_factions[u.faction]["bases"]
+            obstacles = obstacles_for(graph, g.rules, u, view.units, view.at_war_with,
+                                      view.side_of)
+            start = graph.index(u.hex)
+            cost, prev = reachable(graph, g.rules, g.rules.unit_type(u.type), start,
+                                   u.moves_left, obstacles, bases)
+            hexes = graph.hexes
+            rng = {hexes[i]: c for i, c in cost.items()
+                   if i != start and i not in obstacles.blocked_end}
+        self._moves = (key, cost, prev, rng)
+        return cost, prev, rng
+
+    def reachable(self, unit_id: str) -> dict[Hex, float]:
+        """Where a unit may end its move this turn, with the cost of getting there, as its own
+        side sees the map (``game.movement.movement_range``); {} for a unit that cannot move."""
+        got = self._unit_moves(unit_id)
+        return dict(got[2]) if got is not None else {}
+
+    def path(self, unit_id: str, target: Hex) -> tuple[list[Hex], float] | None:
+        """The cheapest path (start first) and its cost for a unit to a hex it may end its move
+        on, as its side sees the map (``game.movement.find_path``); None if there is none."""
+        got = self._unit_moves(unit_id)
+        if got is None or target not in got[2]:
+            return None
+        cost, prev, _ = got
+        graph = map_graph(self.game.hexmap)
+        goal = graph.index(target)
+        line = [goal]
+        while line[-1] in prev:
+            line.append(prev[line[-1]])
+        return [graph.hex(i) for i in reversed(line)], cost[goal]
+
+    def preview(self, side: str, attackers: list[str], target: Hex) -> Preview:
+        """The odds of an attack as ``side`` can judge them (``game.combat.preview_attack``:
+        only what it sees; the game's generator is not touched)."""
+        g = self.game
+        return preview_attack(g.state, g.hexmap, g.rules, side, list(attackers), target)
+
+    def supply(self, side: str | None, factions) -> np.ndarray | None:
+        """Per hex index, where the supply of ``factions`` (of one side) runs as ``side`` knows
+        the map (None: as it is): 2 in supply, 1 cut off by the enemy (a line would reach it
+        were no enemy there), 0 out of reach. Traced as the engine traces it, with the enemy
+        units the side sees; None when no faction is given."""
+        facs = list(factions)
+        if not facs:
+            return None
+        view = self.view(side)
+        g = self.game
+        own = view.side_of(facs[0])
+        now = supply_maps(_traced(view, view.units), g.hexmap, g.rules, facs)
+        # The same, traced as if no enemy stood anywhere: what the enemy cuts.
+        free = supply_maps(_traced(view, [u for u in view.units if view.side_of(u.faction) == own]),
+                           g.hexmap, g.rules, facs)
+        inn = np.zeros(map_graph(g.hexmap).n, dtype=bool)
+        reach = np.zeros_like(inn)
+        for f in facs:
+            inn |= now[f]
+            reach |= free[f]
+        return np.where(inn, 2, np.where(reach, 1, 0)).astype(np.int8)
+
+    def ledger(self):
+        """The game's losses beside its phase's historical figures (``game.ledger.phase_table``;
+        raises ``HistoryError`` for a bad figures table). Every faction's losses: the chart of
+        the war's cost that the results and the battle's ledger draw."""
+        return phase_table(self.game.state, self.game.setup)
+
+    def glimpse(self, side: str | None, events) -> dict[str, UnitView]:
+        """The units named by ``events`` that ``side`` saw (as ``last_seen`` gives them), as it
+        saw them: those in its view as the view has them; another side's unit that moved out
+        of sight from outside, where its path ends (the event says so already). Units gone
+        from the game, or neither seen nor moving, are left out."""
+        view = self.view(side)
+        st = self.game.state
+        out: dict[str, UnitView] = {}
+        for e in events:
+            d = e.data or {}
+            for uid in _event_units(e):
+                if uid in out:
+                    continue
+                seen = view.unit(uid)
+                if seen is not None:
+                    out[uid] = seen
+                    continue
+                u = st.units.get(uid)
+                path = d.get("path") if e.kind == "moved" and d.get("unit") == uid else None
+                if u is not None and path:
+                    out[uid] = UnitView(id=u.id, type=u.type, faction=u.faction,
+                                        hex=Hex(*path[-1]), personnel=int(round(u.personnel, -2)),
+                                        own=False, name=u.name, entrenchment=u.entrenchment)
+        return out
 
     # -- the AI --------------------------------------------------------------------------------
 
@@ -511,6 +683,18 @@ class Session:
         while not turn.finished:
             turn.step()
         return turn.count
+
+
+def _traced(view: SideView, units) -> SimpleNamespace:
+    """A state as ``game.supply`` reads it, from a side's view and the units it knows."""
+    factions = {}
+    for f, fac in view.factions.items():
+        own = view.own_factions.get(f)
+        factions[f] = SimpleNamespace(side=fac.side, bases=list(own["bases"]) if own else [],
+                                      supply_crossings=list(own["supply_crossings"]) if own else [])
+    return SimpleNamespace(factions=factions, units={u.id: u for u in units},
+                           city_owner=dict(view.city_owner), at_war_with=view.at_war_with,
+                           supply_sources=[dict(d) for d in view.supply_sources])
 
 
 def _id_line(entry) -> bool:
@@ -551,17 +735,15 @@ class AITurn:
             if threaded else None
 
     def _generator(self):
-        game, side = self.session.game, self.side
-        from game.combat import preview_attack
-        from game.visibility import side_view
+        session, side = self.session, self.side
 
         def view_fn():
-            return side_view(game.state, game.hexmap, game.rules, side)
+            return session.view(side)
 
         def preview_fn(attackers, target):
-            return preview_attack(game.state, game.hexmap, game.rules, side, attackers, target)
+            return session.preview(side, attackers, target)
 
-        return self.session.ai_player(side).turn(view_fn, preview_fn)
+        return session.ai_player(side).turn(view_fn, preview_fn)
 
     # the worker thread: thinks, hands over a command, waits for its result
     def _work(self) -> None:

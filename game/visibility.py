@@ -9,8 +9,10 @@ Computed for the whole map with numpy: each unit stamps a disc into one boolean 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 
@@ -72,8 +74,10 @@ def visible_mask(state, hexmap: HexMap, rules: Rules, side: str) -> np.ndarray:
 
 def visible_units(state, hexmap: HexMap, rules: Rules, side: str) -> list:
     """The side's own units and every other unit it can see, in id order."""
-    graph = map_graph(hexmap)
-    sight = side_sight(state, hexmap, rules, side)
+    return _seen(state, map_graph(hexmap), rules, side, side_sight(state, hexmap, rules, side))
+
+
+def _seen(state, graph: MapGraph, rules: Rules, side: str, sight: np.ndarray) -> list:
     out = []
     for unit in state.units.values():
         if state.factions[unit.faction].side == side:
@@ -88,6 +92,19 @@ def visible_units(state, hexmap: HexMap, rules: Rules, side: str) -> list:
             continue
         out.append(unit)
     return out
+
+
+def would_see(view: "SideView", graph: MapGraph, rules: Rules, h: Hex) -> bool:
+    """Whether a unit of another side standing on ``h`` would be seen in ``view`` (sight and
+    cover); every hex in the all-seeing view."""
+    if view.side is None or view.sight is None:
+        return True
+    if not graph.in_bounds(h):
+        return False
+    i = graph.index(h)
+    d = view.sight[i]
+    cover = rules.terrain[graph.terrain[i]].concealment
+    return bool(d >= 0 and (not cover or d <= cover))
 
 
 @dataclass(frozen=True)
@@ -107,19 +124,31 @@ class UnitView:
     supplied: bool | None = None
     entrenchment: int = 0
     moves_left: float | None = None
+    attacked: bool | None = None
+    turns_unsupplied: int | None = None
+
+
+class FactionView(NamedTuple):
+    """A faction as every side knows it: its name and the side it is on (a pair, as before)."""
+
+    name: str
+    side: str
 
 
 @dataclass(frozen=True)
 class SideView:
-    """The read-only part of the game one side may know. The window and the AI get only this."""
+    """The read-only part of the game one side may know. The window and the AI get only this.
 
-    side: str
+    ``side`` None is the all-seeing view: every unit as "own", every hex seen (a game of
+    computers watched with everything shown, a finished game's final position)."""
+
+    side: str | None
     turn: int
-    date: str
+    date: dt.date
     active_side: str
     sides: tuple[str, ...]
     side_names: MappingProxyType
-    factions: MappingProxyType  # id -> (name, side)
+    factions: MappingProxyType  # id -> FactionView(name, side)
     at_war: frozenset
     units: tuple[UnitView, ...]
     visible: np.ndarray  # (rows, cols) bool, read-only
@@ -131,12 +160,24 @@ class SideView:
     over: bool
     winner: str | None
     supply_sources: tuple = ()  # the depots serving the side's factions: {hex, faction or side}
+    # The calendar and the scenario, public to every side.
+    title: str = ""
+    start_date: dt.date | None = None
+    turn_days: int = 7
+    end_turn: int = 0
+    result: str = ""
+    victory: tuple = ()  # the scenario's victory conditions, each a read-only mapping
+    # Per hex index, how far the nearest own unit is (-1: no own unit sees it); whether a unit
+    # standing there would be seen also depends on its cover (``would_see``).
+    sight: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _index: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def unit(self, uid: str) -> UnitView | None:
-        for u in self.units:
-            if u.id == uid:
-                return u
-        return None
+    def __post_init__(self):
+        if not self._index:
+            self._index.update((u.id, u) for u in self.units)
+
+    def unit(self, uid: str | None) -> UnitView | None:
+        return self._index.get(uid) if uid else None
 
     def own_units(self) -> list[UnitView]:
         return [u for u in self.units if u.own]
@@ -144,48 +185,85 @@ class SideView:
     def other_units(self) -> list[UnitView]:
         return [u for u in self.units if not u.own]
 
+    def units_of_side(self, side: str) -> list[UnitView]:
+        """The units of ``side`` the view holds: all of them for its own side, the seen ones of
+        others."""
+        return [u for u in self.units if self.factions[u.faction].side == side]
+
     def at_war_with(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.at_war
 
     def side_of(self, faction: str) -> str:
         return self.factions[faction][1]
 
+    def faction_name(self, faction: str | None) -> str:
+        fac = self.factions.get(faction) if faction else None
+        return fac.name if fac is not None else "nobody"
 
-def side_view(state, hexmap: HexMap, rules: Rules, side: str) -> SideView:
-    """Build the view of one side. Hidden units are absent altogether, not even counted."""
+
+def _frozen(value):
+    """A scenario's table, read-only: mappings as proxies, lists as tuples."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def side_view(state, hexmap: HexMap, rules: Rules, side: str | None,
+              victory=()) -> SideView:
+    """Build the view of one side. Hidden units are absent altogether, not even counted.
+
+    ``side`` None builds the all-seeing view. ``victory`` is the scenario's victory conditions
+    (public: every side is told the aims of all)."""
+    graph = map_graph(hexmap)
+    every = side is None
+    if every:
+        sight = np.zeros(graph.n, dtype=np.int64)
+        seen_units = list(state.units.values())
+    else:
+        sight = side_sight(state, hexmap, rules, side)
+        seen_units = _seen(state, graph, rules, side, sight)
+    sight.setflags(write=False)
     units = []
-    for u in visible_units(state, hexmap, rules, side):
-        own = state.factions[u.faction].side == side
-        if own:
+    for u in seen_units:
+        if every or state.factions[u.faction].side == side:
             units.append(UnitView(
                 id=u.id, type=u.type, faction=u.faction, hex=u.hex, personnel=u.personnel,
                 own=True, name=u.name, equipment=MappingProxyType(dict(u.equipment)),
                 morale=u.morale, experience=u.experience, supplied=u.supplied,
-                entrenchment=u.entrenchment, moves_left=u.moves_left))
+                entrenchment=u.entrenchment, moves_left=u.moves_left, attacked=u.attacked,
+                turns_unsupplied=u.turns_unsupplied))
         else:
             # Seen from outside: type, flag, place and a rounded strength; no morale or orders.
             units.append(UnitView(
                 id=u.id, type=u.type, faction=u.faction, hex=u.hex,
                 personnel=int(round(u.personnel, -2)), own=False, name=u.name,
                 entrenchment=u.entrenchment))
-    mine = {f for f, fac in state.factions.items() if fac.side == side}
-    vis = visible_mask(state, hexmap, rules, side)
+    mine = {f for f, fac in state.factions.items() if every or fac.side == side}
+    vis = (sight >= 0).reshape(graph.rows, graph.cols)
     vis.setflags(write=False)
     return SideView(
-        side=side, turn=state.turn, date=state.date.isoformat(), active_side=state.active_side,
+        side=side, turn=state.turn, date=state.date, active_side=state.active_side,
         sides=tuple(state.sides), side_names=MappingProxyType(dict(state.side_names)),
-        factions=MappingProxyType({k: (f.name, f.side) for k, f in state.factions.items()}),
+        factions=MappingProxyType({k: FactionView(f.name, f.side)
+                                   for k, f in state.factions.items()}),
         at_war=frozenset(state.at_war), units=tuple(units), visible=vis,
         city_owner=MappingProxyType(dict(state.city_owner)),
         own_factions=MappingProxyType({
             f: MappingProxyType({"bases": tuple(fac.bases), "supply_crossings": tuple(fac.supply_crossings),
                                  "leaders": tuple(fac.leaders), "quality": fac.quality})
-            for f, fac in state.factions.items() if fac.side == side}),
+            for f, fac in state.factions.items() if f in mine}),
         no_fly_zones=tuple(MappingProxyType(dict(z)) for z in state.no_fly_zones),
         air_tasks=MappingProxyType({w: MappingProxyType(dict(t)) for w, t in state.air_tasks.items()
-                                    if t.get("side") == side}),
-        losses=MappingProxyType({f: dict(c) for f, c in state.losses.items() if f in mine}),
+                                    if every or t.get("side") == side}),
+        losses=MappingProxyType({f: MappingProxyType(dict(c)) for f, c in state.losses.items()
+                                 if f in mine}),
         over=state.over, winner=state.winner,
         supply_sources=tuple(MappingProxyType(dict(d)) for d in state.supply_sources
-                             if d.get("side") == side or d.get("faction") in mine),
+                             if every or d.get("side") == side or d.get("faction") in mine),
+        title=state.title, start_date=state.start_date, turn_days=state.turn_days,
+        end_turn=state.end_turn, result=state.result,
+        victory=tuple(_frozen(dict(c)) for c in victory),
+        sight=sight,
     )
