@@ -7,11 +7,17 @@ handover), the scenario it came from, and save files that carry the seats in the
 that ``mesopotamia replay --verify`` still reads them as ordinary saves.
 
 Every change goes through ``Session.execute``, which sends the command through
-``Game.execute`` (the one door) and then sorts its events by who could see them. An AI side
-plays through an ``AITurn``: the AI player's generator is stepped in a worker thread, each
-command it yields is handed over through a queue, and the caller's thread executes it and hands
-the result back. So the AI thinks while the window draws, and the state only ever changes on
-the caller's thread, never while the AI is reading it.
+``Game.execute`` (the one door) and then sorts its events by who could see them. Every read
+by a client goes through the session too: ``view(side)``, the side's read-only ``SideView``
+(made once for each change of the game), and what is worked out from it: a unit's reach and
+path, the odds of an attack, the engine's reasons for refusing a command, the supply lines
+as the side knows them, the units an event showed it.
+
+An AI side plays through an ``AITurn``: the AI player's generator is stepped in a worker
+thread, each command it yields is handed over through a queue, and the caller's thread
+executes it and hands the result back. So the AI thinks while the window draws, and the state
+only ever changes on the caller's thread, never while the AI is reading it. The AI reads the
+same views (``view``) and odds (``preview``) as the window.
 """
 
 from __future__ import annotations
@@ -22,7 +28,6 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-
 from types import SimpleNamespace
 
 import numpy as np
@@ -40,7 +45,7 @@ AI = "ai"
 DIFFICULTY_NAMES = ("easy", "normal", "hard")
 MAX_AI_COMMANDS = 2000  # an AI turn that runs longer than this is ended for it
 LOG_LIMIT = 400  # events kept in each side's log
-VIEWS_KEPT = 6  # side views kept made (the window's viewer, the AI's side, the all-seeing)
+VIEWS_KEPT = 6  # side views kept at once (the window's viewer, the AI's side, the all-seeing)
 
 # Events every side learns of: the calendar, the scenario's news (an event's title among
 # them), who holds the towns.
@@ -471,7 +476,7 @@ class Session:
 
     def check(self, cmd: Command) -> list[str]:
         """Why the engine would refuse ``cmd`` now, in its own words; [] if it would not."""
-        return cmd.validate(self.game.state, self.game.ctx)
+        return self.game.validate(cmd)
 
     def _file(self, events: list[Event], actor: str, turn: int) -> None:
         from game.visibility import visible_mask

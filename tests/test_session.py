@@ -281,3 +281,257 @@ def test_the_log_of_the_side_ending_its_turn_keeps_out_the_next_sides_unseen_tro
     fresh._file([cut], "jihadist", g.state.turn)
     assert cut not in fresh.last_seen["jihadist"]
     assert all(e.text != cut.text for e in fresh.logs["jihadist"])
+
+
+# -- the one face: what a side may know, and what the window reads through ---------------------
+
+def test_a_sides_view_is_made_once_per_change_and_cannot_be_changed():
+    import dataclasses
+    import datetime as dt
+
+    s = Session.new(SCENARIO, seed=5)
+    st = s.game.state
+    side = st.active_side
+    view = s.view(side)
+    assert s.view(side) is view  # a frame that asks again costs nothing
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        view.turn = 9
+    with pytest.raises(TypeError):
+        view.own_factions["x"] = {}
+    with pytest.raises(ValueError):
+        view.visible[0, 0] = not view.visible[0, 0]
+    with pytest.raises(TypeError):
+        view.own_units()[0].equipment["tanks"] = 1
+    # What the window needs and a player may know: the calendar, the aims, its own units' state.
+    assert isinstance(view.date, dt.date) and view.date == st.date
+    assert (view.start_date, view.turn_days, view.end_turn, view.title) == \
+        (st.start_date, st.turn_days, st.end_turn, st.title)
+    aims = s.game.setup["victory"]
+    assert len(view.victory) == len(aims) and aims
+    assert all(v["side"] == a["side"] and list(v.get("cities", ())) == a.get("cities", [])
+               for v, a in zip(view.victory, aims))
+    for u in view.own_units():
+        real = st.units[u.id]
+        assert (u.attacked, u.turns_unsupplied, u.moves_left, u.supplied) == \
+            (real.attacked, real.turns_unsupplied, real.moves_left, real.supplied)
+    others = view.other_units()
+    assert others and all(u.attacked is None and u.morale is None and u.moves_left is None
+                          and u.personnel % 100 == 0 for u in others)
+    assert view.factions[others[0].faction].side == view.side_of(others[0].faction)
+    # A command makes a new view; taking it back, another, as the game was before it.
+    cmd = _first_ground_move(s, side)
+    assert s.execute(cmd).ok
+    moved = s.view(side)
+    assert moved is not view and moved.unit(cmd.unit).hex == cmd.path[-1]
+    assert s.undo()
+    back = s.view(side)
+    assert back is not moved and back.unit(cmd.unit).hex == view.unit(cmd.unit).hex
+
+
+def test_the_all_seeing_view_holds_every_unit_as_its_own(fresh):
+    st = fresh.game.state
+    every = fresh.view(None)
+    assert every.side is None and every.visible.all()
+    assert {u.id for u in every.units} == set(st.units) and all(u.own for u in every.units)
+    assert set(every.own_factions) == set(st.factions) and set(every.losses) == set(st.losses)
+    side = st.active_side
+    assert {u.id for u in fresh.view(side).units} < set(st.units)  # a side does not see all
+
+
+def test_reach_paths_odds_and_refusals_come_from_the_session_as_the_side_sees_them(fresh):
+    from game.combat import Attack, preview_attack
+    from game.movement import find_path, map_graph, movement_range, obstacles_for
+    from game.visibility import visible_units
+
+    s, g = fresh, fresh.game
+    st = g.state
+    side = st.active_side
+    graph = map_graph(g.hexmap)
+    known = visible_units(st, g.hexmap, g.rules, side)
+    ground = [u for u in st.units_of_side(side) if g.rules.unit_type(u.type).is_ground
+              and u.moves_left > 0][:4]
+    assert ground
+    for u in ground:
+        bases = st.factions[u.faction].bases
+        obs = obstacles_for(graph, g.rules, u, known, st.at_war_with, st.side_of)
+        want = movement_range(graph, g.rules, u, obs, bases)
+        assert s.reachable(u.id) == want
+        for h in sorted(want, key=lambda h: (-want[h], h.q, h.r))[:6]:
+            assert s.path(u.id, h) == find_path(graph, g.rules, u, h, obs, bases)
+        assert s.path(u.id, u.hex) is None
+    u = ground[0]
+    enemy = next(v for v in known if st.side_of(v.faction) != side
+                 and st.at_war_with(u.faction, v.faction))
+    got = s.preview(side, [u.id], enemy.hex)
+    want = preview_attack(st, g.hexmap, g.rules, side, [u.id], enemy.hex)
+    assert (got.odds, got.ratio, got.problems) == (want.odds, want.ratio, want.problems)
+    far = Attack(side, [u.id], enemy.hex)
+    if enemy.hex.distance(u.hex) > 1:
+        assert s.check(far) and s.check(far) == far.validate(st, g.ctx)
+    assert s.check(_first_ground_move(s, side)) == []
+
+
+def test_the_supply_overlay_is_traced_from_the_enemies_the_side_sees(fresh):
+    import numpy as np
+
+    from game.movement import map_graph
+    from game.supply import supply_maps
+
+    s, g = fresh, fresh.game
+    st = g.state
+    side = st.active_side
+    facs = [f for f, fac in st.factions.items() if fac.side == side]
+    every = s.supply(None, facs)
+    inn = np.zeros(map_graph(g.hexmap).n, dtype=bool)
+    for m in supply_maps(st, g.hexmap, g.rules, facs).values():
+        inn |= m
+    assert ((every == 2) == inn).all() and (every == 1).any()  # the engine's, and cut lines
+    # The side's overlay: as if the enemies it does not see were not there.
+    seen = {u.id for u in s.view(side).units}
+    blind = st.copy()
+    blind.units = {k: u for k, u in st.units.items() if k in seen}
+    inn[:] = False
+    for m in supply_maps(blind, g.hexmap, g.rules, facs).values():
+        inn |= m
+    assert ((s.supply(side, facs) == 2) == inn).all()
+    assert s.supply(side, []) is None
+
+
+def test_the_window_glimpses_only_the_units_a_side_saw():
+    from game.commands import Event
+
+    s = Session.new(SCENARIO, seed=6)
+    side = s.game.state.active_side
+    other = next(x for x in s.game.state.sides if x != side)
+    cmd = _first_ground_move(s, side)
+    res = s.execute(cmd)
+    own = s.glimpse(side, res.events)
+    assert own[cmd.unit] is s.view(side).unit(cmd.unit) and own[cmd.unit].own
+    # Seen from the other side, a unit it does not see now is drawn from outside, at the end
+    # of the path the event gives, with no more than a rounded strength.
+    hidden = next(u for u in s.game.state.units_of_side(other)
+                  if s.view(side).unit(u.id) is None)
+    path = [[hidden.hex.q, hidden.hex.r], [hidden.hex.q + 1, hidden.hex.r]]
+    moved = Event("moved", "it moved", {"unit": hidden.id, "path": path})
+    seen = s.glimpse(side, [moved])[hidden.id]
+    assert not seen.own and seen.morale is None and seen.personnel % 100 == 0
+    assert (seen.hex.q, seen.hex.r) == tuple(path[-1])
+    fight = Event("attack", "a fight", {"attackers": [hidden.id], "target": path[0]})
+    assert s.glimpse(side, [fight]) == {}  # not seen, not moving: nothing to draw
+
+
+# The battle screen's modules: they read the game through the session and a side's view only.
+WINDOW_MODULES = ("battle.py", "battle_ai.py", "battle_bench.py", "battle_layers.py",
+                  "battle_panels.py", "battle_text.py", "orders.py", "legend.py", "tutorial.py",
+                  "handover.py", "results.py")
+LIVE_STATE = ("game.state", ".state.units", "state.units_of_side", "side_view(",
+              "visible_units(", "visible_mask(", "side_sight(", "preview_attack(",
+              "movement_range(", "find_path(", "supply_maps(")
+
+
+def test_the_battle_screens_source_reads_no_live_state():
+    from pathlib import Path
+
+    ui = Path(__file__).resolve().parent.parent / "game" / "ui"
+    assert {p.name for p in ui.glob("battle*.py")} <= set(WINDOW_MODULES)
+    found = []
+    for name in WINDOW_MODULES:
+        for n, line in enumerate((ui / name).read_text().splitlines(), 1):
+            code, _, why = line.partition("#")
+            # A read that cannot be helped says so on its line: "# live state: <why>".
+            if any(bad in code for bad in LIVE_STATE) and not why.strip().startswith("live state:"):
+                found.append(f"{name}:{n}: {line.strip()}")
+    assert not found, found
+
+
+def test_a_battle_played_in_the_window_reads_the_game_only_through_the_session(app):
+    """A turn played with the mouse and keys, the overlays on, the computer's turn watched and
+    a game of computers watched: no line of game/ui reads the live GameState, nor Game.state."""
+    import os
+    import sys
+
+    import pygame
+
+    from game.commands import Game
+    from game.state import GameState
+    from game.ui.battle import BattleScene
+
+    offenders: list[str] = []
+    ui = os.sep + os.path.join("game", "ui") + os.sep
+
+    def watched(cls, guarded):
+        def __getattribute__(self, name):
+            if guarded(name):
+                f = sys._getframe(1)
+                if ui in f.f_code.co_filename:
+                    offenders.append(f"{os.path.basename(f.f_code.co_filename)}:{f.f_lineno} "
+                                     f"reads {cls.__name__}.{name}")
+            return object.__getattribute__(self, name)
+        return type(f"Watched{cls.__name__}", (cls,), {"__getattribute__": __getattribute__})
+
+    def watch(session):
+        session.game.__class__ = watched(Game, lambda name: name == "state")
+        session.game.state.__class__ = watched(GameState, lambda name: True)
+        return session
+
+    def key(k):
+        return [pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode="", scancode=0)]
+
+    def click(pos, button=1):
+        return [pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)),
+                pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button),
+                pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button, mod=0)]
+
+    def settle(scene, frames=3):
+        for _ in range(frames):
+            app.step(key(pygame.K_RETURN) if scene.messages else [], dt=0.3)
+
+    app.settings.ai_speed = "skip"
+    app.settings.edge_pan = False
+    session = watch(Session.new("scenarios/examples/fall-of-mosul.toml",
+                                {"jihadist": Seat("human")}, seed=1))
+    # The guard works: a read of the live state from a line of game/ui is caught.
+    exec(compile("game.state.turn", os.path.join(os.sep, "x", "game", "ui", "probe.py"), "exec"),
+         {"game": session.game})
+    assert len(offenders) == 2 and "probe.py" in offenders[0]
+    offenders.clear()
+
+    scene = BattleScene(app, session)
+    app.push(scene)
+    settle(scene)
+    assert scene.orders.my_turn()
+    for k in (pygame.K_s, pygame.K_z, pygame.K_t, pygame.K_a):  # every overlay on
+        app.step(key(k), dt=0.016)
+    unit = scene.orders.idle_units()[0]
+    scene.view.level = 8
+    scene.view.centre_on(*scene.renderer.hex_center_km(unit.hex))
+    app.step(click(scene.screen_pos(unit.hex)), dt=0.016)
+    assert scene.selected == unit.id and scene.orders.range
+    dest = next(h for h in sorted(scene.orders.range, key=lambda h: (h.q, h.r))
+                if not scene.stacks.get(h) and h not in scene.orders.targets)
+    pos = scene.screen_pos(dest)
+    app.step([pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))],
+             dt=1.0)  # the path and the tooltip
+    assert scene.orders.path
+    app.step(click(pos), dt=0.016)
+    assert session.game.journal[-1]["kind"] == "move"
+    for k in (pygame.K_TAB, pygame.K_d, pygame.K_l, pygame.K_l):
+        app.step(key(k), dt=0.016)
+    t0 = len(session.game.journal)
+    app.step(key(pygame.K_e), dt=0.016)
+    settle(scene)
+    for _ in range(600):  # the computer's turns, to the person's next one
+        settle(scene, 1)
+        if scene.orders.my_turn() and not scene.ai.running and app.top is scene:
+            break
+    assert len(session.game.journal) > t0 + 2 and scene.orders.my_turn()
+    app.pop()
+    # A game of computers watched: everything, then one side's view (V).
+    session = watch(Session.new("scenarios/examples/fall-of-mosul.toml",
+                                {s: Seat("ai") for s in ("jihadist", "baathist")}, seed=2))
+    scene = BattleScene(app, session)
+    app.push(scene)
+    for i in range(40):
+        app.step(key(pygame.K_v) if i in (10, 25) else [], dt=0.05)
+    assert len(session.game.journal) > 3
+    assert not offenders, offenders[:12]

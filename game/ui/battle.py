@@ -3,8 +3,10 @@ turns played out.
 
 UI layer (pygame). ``BattleScene(app, session)`` plays a ``game.session.Session`` in the
 window. It changes the game only by sending commands through ``Session.execute`` (the same
-commands the AI sends) and draws only what the viewing side may see: its ``visible_units``,
-and fog over the hexes it does not see. With one person at the table the view is theirs; in
+commands the AI sends), and reads it only through the session: the viewing side's
+``SideView`` (``Session.view``, the scene's ``known``), its units' reach, the odds and the
+engine's reasons for refusing. It draws only what that side may see: its units, and fog over
+the hexes it does not see. With one person at the table the view is theirs; in
 hot-seat play each person's turn starts behind the hand-over screen, with a summary of what
 their side saw happen, and the computer's turns between two people are played behind a
 curtain; with nobody at the table (watch mode) everything is shown, or one side's view,
@@ -28,7 +30,8 @@ import pygame
 from game.commands import Command, EndTurn, Entrench, unit_name
 from game.hexgrid import Hex
 from game.movement import map_graph
-from game.session import NEWS_EVENTS, Session, event_seen_by
+from game.session import NEWS_EVENTS, Session
+from game.visibility import would_see
 from game.ui.app import ZOOM_LEVELS, MapView, _Minimap, describe_line
 from game.ui.battle_ai import AI_DELAY, FIGHTS, GLIDE_TIME, AIPlayback, Effects
 from game.ui.battle_layers import OVERLAYS, MapLayers
@@ -95,7 +98,7 @@ class BattleScene(Scene):
         super().__init__(app)
         self.session = session
         game = session.game
-        self.hexmap = game.hexmap
+        self.hexmap = game.hexmap  # the map and the rules are static data, read directly
         self.rules = game.rules
         self.graph = map_graph(self.hexmap)
         self.renderer, self.minimap = _map_tools(self.hexmap)
@@ -135,24 +138,28 @@ class BattleScene(Scene):
         self.show_ledger = False
         self.show_minimap = True
         self.menu_open = False
-        self._last_turn = game.state.turn
+        known = self.known
+        self._last_turn = known.turn
         self._over_shown = False
-        self._full: dict[str, int] = {u.id: u.personnel for u in game.state.units.values()}
+        # The most men each unit has been seen with, by the side that saw it (None: everyone).
+        self._full: dict[str | None, dict[str, int]] = {}
+        self._peak: dict[str, int] = {}  # of these, for the side looking now
         # Watching with everything shown: (turn, kind, text) of every event.
-        self._all_log: list[tuple[int, str, str]] = [(game.state.turn, "message", t)
+        self._all_log: list[tuple[int, str, str]] = [(known.turn, "message", t)
                                                      for t in session.opening]
         if session.opening:
-            if len(humans) == 1 and game.state.active_side == humans[0]:
+            if len(humans) == 1 and known.active_side == humans[0]:
                 self.messages.append(("News", list(session.opening)))  # their turn: now
             else:
                 for side in humans:  # kept for each person's first turn
                     self.news.setdefault(side, []).extend(session.opening)
         # what the viewer sees
         self.world_key = None
+        self._world_n = 0  # counts the changes of what is seen (caches of the layers key on it)
+        self._world_view = None  # the view the scene last drew from
         self.seen: list = []
         self.seen_ids: set[str] = set()
         self.mask = None
-        self._sight = None
         self.stacks: dict[Hex, list] = {}
         self._prewarmed = None
         self.style_key = None
@@ -169,8 +176,14 @@ class BattleScene(Scene):
     # -- names kept for the scenes built on this one (the editor's playtest, the tutorial) ------
 
     @property
-    def state(self):
-        return self.session.game.state
+    def known(self):
+        """What the window shows of the game: the viewer's ``SideView`` (``Session.view``), or
+        the all-seeing view when no one side looks, and at the end, when the final position is
+        uncovered. The scene and its parts read the game only through this and the session."""
+        if self.viewer is None:
+            return self.session.view(None)
+        view = self.session.view(self.viewer)
+        return self.session.view(None) if view.over else view
 
     @property
     def selected(self):
@@ -230,10 +243,10 @@ class BattleScene(Scene):
         self.style_key = key
         self.scale = float(s.ui_scale)
         self.fonts = Fonts(self.scale)
-        state = self.state
-        self.palette = Palette.for_state(state, s.palette, viewer=self.viewer)
+        known = self.known
+        self.palette = Palette.for_state(known, s.palette, viewer=self.viewer)
         self.art = CounterArt(self.palette, self.symbols,
-                              {f: abbreviation(f, fac.name) for f, fac in state.factions.items()})
+                              {f: abbreviation(f, fac.name) for f, fac in known.factions.items()})
         self.layers.reset()
         self.panels.reset()
 
@@ -265,76 +278,65 @@ class BattleScene(Scene):
 
     def close_requested(self) -> bool:
         """Closing the window with moves not saved asks first."""
-        if self.session.unsaved and not self.state.over:
+        if self.session.unsaved and not self.known.over:
             self._ask_leave("quit")
             return False
         return True
 
     # -- who looks, and what they see ----------------------------------------------------------
 
-    def _world(self) -> tuple:
-        return (id(self.state), len(self.session.game.journal), self.viewer, self.state.turn,
-                self.state.active, self.state.over)
-
     def refresh_world(self) -> None:
-        key = self._world()
-        if key == self.world_key:
+        """What the viewer sees, taken from its view when the game (or the viewer) changed:
+        the session gives the same view until then."""
+        known = self.known
+        if self.world_key is not None and known is self._world_view:
             return
-        self.world_key = key
-        state, hexmap, rules = self.state, self.hexmap, self.rules
-        if self.viewer is None or state.over:  # at the end the final position is uncovered
-            seen = list(state.units.values())
-            self.mask = None
-        else:
-            from game.visibility import side_view
-
-            view = side_view(state, hexmap, rules, self.viewer)
-            seen = list(view.units)
-            self.mask = view.visible
+        self._world_n += 1
+        self.world_key = (self._world_n, self.viewer)
+        self._world_view = known
+        seen = list(known.units)
+        self.mask = None if known.side is None else known.visible
         self.seen = seen
-        self._sight = None  # worked out when an animation needs it
         self.seen_ids = {u.id for u in seen}
-        for u in state.units.values():
-            if u.personnel > self._full.get(u.id, 0):
-                self._full[u.id] = u.personnel
+        full = self._full.setdefault(known.side, {})
+        for u in seen:
+            if u.personnel > full.get(u.id, 0):
+                full[u.id] = u.personnel
+        self._peak = full
+        if known.side is None:  # everything shown: the most any side has seen of each unit
+            self._peak = {}
+            for record in self._full.values():
+                for uid, n in record.items():
+                    if n > self._peak.get(uid, 0):
+                        self._peak[uid] = n
         stacks: dict[Hex, list] = {}
         for u in seen:
             stacks.setdefault(u.hex, []).append(u)
         order = {t: i for i, t in enumerate(TYPE_ORDER)}
         for units in stacks.values():
             units.sort(key=lambda u: (self.viewer is not None
-                                      and state.side_of(u.faction) != self.viewer,
+                                      and known.side_of(u.faction) != self.viewer,
                                       order.get(u.type, 99), -u.personnel, u.id))
         self.stacks = stacks
         self.orders.sight(self.viewer, seen, stacks)
         if self.style_key is not None and self.style_key[2] != self.viewer:
             self._apply_settings()
-        elif self.palette.sync(state, self.viewer):  # a faction changed side, a war began
+        elif self.palette.sync(known, self.viewer):  # a faction changed side, a war began
             self.layers.reset()
 
     def full_strength(self, u) -> int:
-        """The most men a unit has had in this game: its strength bar's full length."""
-        return max(self._full.get(u.id, 0), u.personnel)
+        """The most men a unit has been seen with in this game (by the side looking now): its
+        strength bar's full length."""
+        return max(self._peak.get(u.id, 0), u.personnel)
 
     def would_see(self, h: Hex) -> bool:
         """Whether a unit standing on ``h`` would be seen by the viewer (sight and cover)."""
-        if self.mask is None:
-            return True
-        if not self.hexmap.in_bounds(h):
-            return False
-        if self._sight is None:
-            from game.visibility import side_sight
-
-            self._sight = side_sight(self.state, self.hexmap, self.rules, self.viewer)
-        i = self.graph.index(h)
-        d = self._sight[i]
-        cover = self.rules.terrain[self.graph.terrain[i]].concealment
-        return d >= 0 and (not cover or d <= cover)
+        return would_see(self.known, self.graph, self.rules, h)
 
     def sees_unit_at(self, h: Hex, unit) -> bool:
         """Whether the viewer sees ``unit`` on ``h``: its own side's always, others as
         ``would_see`` says."""
-        return (self.viewer is not None and self.state.side_of(unit.faction) == self.viewer) \
+        return (self.viewer is not None and self.known.side_of(unit.faction) == self.viewer) \
             or self.would_see(h)
 
     def sees(self, h: Hex) -> bool:
@@ -346,11 +348,11 @@ class BattleScene(Scene):
 
     def side_colour(self, side: str):
         """The side's colour for its name on the dark bars and panel (game.ui.counters)."""
-        return self.palette.side_text(side) if side in self.state.sides else INK
+        return self.palette.side_text(side) if side in self.known.sides else INK
 
     def check_turn(self) -> None:
         """After every command: the end of the game, the hand-over, the news, the autosave."""
-        s = self.state
+        s = self.known
         if s.turn != self._last_turn:
             self._last_turn = s.turn
             self.holding.clear()
@@ -428,19 +430,10 @@ class BattleScene(Scene):
         """File what a command did for the viewer: log, effects, sounds, news, the next turn.
         True if the viewer saw something happen."""
         actor = cmd.side
-        game = self.session.game
+        visible = self.session.events_seen(self.viewer, res.events, actor)
         if self.viewer is None:
-            visible = list(res.events)
             self._all_log += [(self._last_turn, e.kind, e.text) for e in visible]
             del self._all_log[:-400]
-        elif self.viewer in self.session.last_seen:
-            visible = self.session.last_seen[self.viewer]
-        else:
-            from game.visibility import visible_mask
-
-            mask = visible_mask(game.state, game.hexmap, game.rules, self.viewer)
-            visible = [e for e in res.events
-                       if event_seen_by(e, actor, self.viewer, game.state, game.hexmap, mask)]
         # News needs no decision: it goes to the log at once, and is shown to each person
         # when their own turn starts. It never stops the computer.
         news = [e.text for e in visible if e.kind in NEWS_EVENTS]
@@ -453,8 +446,9 @@ class BattleScene(Scene):
         speed = self.app.settings.ai_speed
         shown = False
         if animate and not self.curtain:
-            focus = self.effects.add_events(visible, game.state, speed=speed, own=own,
-                                            sees=self.would_see, cities=self.city_hexes)
+            focus = self.effects.add_events(visible, self.session.glimpse(self.viewer, visible),
+                                            speed=speed, own=own, sees=self.would_see,
+                                            cities=self.city_hexes)
             if focus and not own:
                 self._follow(focus[0])
             self._sound_for(visible, own)
@@ -533,7 +527,7 @@ class BattleScene(Scene):
         if u is None or not self.orders.can_order(u.id):
             return
         self.holding.add(u.id)
-        self.say(f"{unit_name(u, self.state)} holds this turn", "muted")
+        self.say(f"{unit_name(u, self.known)} holds this turn", "muted")
         self._next_unit()
 
     def _centre_on_selection(self) -> None:
@@ -542,8 +536,9 @@ class BattleScene(Scene):
             self.view.centre_on(*self.renderer.hex_center_km(u.hex))
 
     def _centre_on_own(self) -> None:
-        side = self.viewer or self.state.active_side
-        units = self.state.units_of_side(side)
+        known = self.known
+        side = self.viewer or known.active_side
+        units = known.units_of_side(side)
         if not units:
             return
         xs, ys = zip(*(self.renderer.hex_center_km(u.hex) for u in units))
@@ -692,7 +687,7 @@ class BattleScene(Scene):
         self.say(f"Saved: {path.name}", "good")
 
     def quick_load(self) -> None:
-        if self.session.unsaved and not self.state.over:
+        if self.session.unsaved and not self.known.over:
             self._ask_leave("quick_load")
             return
         self._quick_load_now()
@@ -713,7 +708,7 @@ class BattleScene(Scene):
             scene.view.level = self.view.level
             scene.view.centre_on(*self.view.centre)
         self.app.replace(scene)
-        scene.say(f"Loaded: {path.name} (turn {session.game.state.turn})", "good")
+        scene.say(f"Loaded: {path.name} (turn {scene.known.turn})", "good")
 
     def _stop_ai(self) -> None:
         self.ai.stop()
@@ -726,7 +721,7 @@ class BattleScene(Scene):
         if action == "save":
             nav.save_dialog(self.session)
         elif action == "load":
-            if self.session.unsaved and not self.state.over:
+            if self.session.unsaved and not self.known.over:
                 self._ask_leave("load")
             else:
                 nav.load_dialog()
@@ -735,13 +730,13 @@ class BattleScene(Scene):
         elif action == "help":
             self._help()
         elif action in ("main_menu", "quit"):
-            if self.session.unsaved and not self.state.over:
+            if self.session.unsaved and not self.known.over:
                 self._ask_leave(action)
             else:
                 self._leave(action)
 
     def _help(self) -> None:
-        st = self.state
+        st = self.known
         own = [f for f, fac in st.factions.items() if fac.side == (self.viewer or st.active_side)]
         types = [t for t in TYPE_ORDER if t in self.rules.unit_types]
         self.nav.help("Battle: keys and mouse", SHORTCUTS, legend=True, palette=self.palette,
@@ -851,7 +846,7 @@ class BattleScene(Scene):
 
     def _button(self, action: str) -> None:
         if action == "end_turn":
-            if self.state.over:
+            if self.known.over:
                 self._show_results()
             else:
                 self._end_turn()
@@ -884,12 +879,12 @@ class BattleScene(Scene):
         elif k == pygame.K_SPACE:
             self.ai.skip()
         elif k in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            if self.state.over:
+            if self.known.over:
                 self._show_results()
             else:
                 self._do(o.commit())
         elif k == pygame.K_e:
-            if self.state.over:
+            if self.known.over:
                 self._show_results()
             else:
                 self._end_turn()
@@ -940,7 +935,7 @@ class BattleScene(Scene):
     def _cycle_watch(self) -> None:
         if self.session.humans():
             return
-        options = [None] + list(self.state.sides)
+        options = [None] + list(self.known.sides)
         self.watch_side = options[(options.index(self.watch_side) + 1) % len(options)]
         self.viewer = self.watch_side
         if self.viewer is not None:
@@ -960,13 +955,14 @@ class BattleScene(Scene):
         self.view.step(dt)
         self.effects.step(dt)
         self.hover_still += dt
-        if self.state.over:
+        known = self.known
+        if known.over:
             if not self.messages and not self._over_shown and not self.effects:
                 self._over_shown = True
                 self.ai.stop()
                 self._autosave()
                 self._sound("victory" if self.viewer is None or
-                                     self.state.winner == self.viewer else "defeat")
+                                     known.winner == self.viewer else "defeat")
                 self._show_results()
             return
         self.check_turn()
@@ -1040,7 +1036,7 @@ class BattleScene(Scene):
         else:
             entries = [(e.turn, e.kind, e.text) for e in self.session.logs.get(self.viewer, [])
                        if e.text]
-        return log_lines(entries, self.state)
+        return log_lines(entries, self.known)
 
     def info_rows(self) -> list[tuple[str, object, tuple]]:
         from game.ui.battle_text import info_rows
@@ -1093,7 +1089,7 @@ class BattleScene(Scene):
         from game.ui.style import BG as CURTAIN
 
         screen.fill(CURTAIN)
-        s = self.state
+        s = self.known
         f = self.fonts
         lines = [(f"{self.session.side_name(s.active_side)} to move", f.big,
                   self.side_colour(s.active_side)),

@@ -115,10 +115,12 @@ class Effects:
     def moving(self) -> list[Effect]:
         return [e for e in self.items if e.kind == "move"]
 
-    def add_events(self, events, state, *, speed: str, own: bool, sees,
+    def add_events(self, events, units, *, speed: str, own: bool, sees,
                    cities=None) -> list[Hex]:
         """Effects for the events of one command; the hexes worth looking at, first first.
 
+        ``units`` maps the ids of the units the events name to the units as the viewer saw
+        them (``Session.glimpse``): a unit it did not see is not drawn;
         ``own`` is True for a person's own command (quick, and nothing waits for it);
         ``sees(hex)`` says whether the viewer sees a hex (effects play only where it does);
         ``cities`` maps a town's id to its hex."""
@@ -131,7 +133,7 @@ class Effects:
             d = e.data or {}
             if e.kind == "moved" and hex_time > 0:
                 path = [Hex(int(q), int(r)) for q, r in d.get("path", [])]
-                unit = state.units.get(d.get("unit"))
+                unit = units.get(d.get("unit"))
                 if unit is not None and len(path) > 1:
                     self.items.append(Effect("move", hex_time * (len(path) - 1), path=path,
                                              unit=unit, blocking=False))
@@ -146,7 +148,7 @@ class Effects:
                 self.last_fight = True
                 delay = 0.0
                 if e.kind in ("air_mission", "naval_strike"):
-                    origin = state.units.get(d.get("wing") or d.get("group"))
+                    origin = units.get(d.get("wing") or d.get("group"))
                     if origin is not None and origin.hex != h:
                         fly = min(0.8, 0.12 + 0.02 * origin.hex.distance(h)) * fight_time
                         self.items.append(Effect("strike", fly, path=[origin.hex, h],
@@ -154,7 +156,7 @@ class Effects:
                         delay = fly
                 self.items.append(Effect("flash", fight_time * 0.5, hex=h, delay=delay,
                                          blocking=blocking))
-                self._losses(e.kind, d, h, state, fight_time, delay, False)
+                self._losses(e.kind, d, h, units, fight_time, delay, False)
             elif e.kind == "city_taken" and fight_time > 0:
                 h = _hex(d.get("hex")) or (cities or {}).get(d.get("city"))
                 if h is not None and sees(h):
@@ -162,13 +164,13 @@ class Effects:
                                              tone="brass", blocking=False))
         return focus
 
-    def _losses(self, kind, d, h, state, t, delay, blocking) -> None:
+    def _losses(self, kind, d, h, units, t, delay, blocking) -> None:
         """Losses floating up from the hexes that took them, and what came of a fight."""
         if kind == "attack":
             dl, al = d.get("defender_loss", 0), d.get("attacker_loss", 0)
             self.items.append(Effect("float", t * 1.3, hex=h, text=_people(dl), tone="bad",
                                      delay=delay + 0.1 * t, blocking=blocking))
-            first = next((state.units[a] for a in d.get("attackers", []) if a in state.units), None)
+            first = next((units[a] for a in d.get("attackers", []) if a in units), None)
             if first is not None:
                 self.items.append(Effect("float", t * 1.3, hex=first.hex, text=_people(al),
                                          tone="bad", delay=delay + 0.1 * t, blocking=False))

@@ -77,7 +77,7 @@ def measure(quick: bool = False) -> dict:
     scene.messages.clear()
     app.push(scene)
     app.step([], dt=0.016)
-    units = list(session.game.state.units.values())
+    units = list(session.view(None).units)
     r = scene.renderer
     xs, ys = zip(*(r.hex_center_km(u.hex) for u in units))
     view = scene.view
@@ -148,7 +148,7 @@ def _watch_round(settings, speed: str) -> dict:
     session = Session.new(WATCH_SCENARIO, {s: Seat("ai") for s in sides}, seed=1)
     scene = BattleScene(app, session)
     app.push(scene)
-    st = session.game.state
+    st = session.view(None)  # everything is shown: the all-seeing view, as the scene's
     start_turn = st.turn
     frames = 0
     t0 = last = time.perf_counter()
@@ -162,7 +162,7 @@ def _watch_round(settings, speed: str) -> dict:
         rest = now + 1.0 / FPS - time.perf_counter()
         if rest > 0:
             time.sleep(rest)
-        st = session.game.state
+        st = session.view(None)
         if now - t0 > 600:
             break
     ms = (time.perf_counter() - t0) * 1000

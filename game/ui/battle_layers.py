@@ -13,8 +13,9 @@ UI layer (pygame). ``MapLayers`` draws, in this order:
 5. the labels: town names, then the path's cost and the odds;
 6. what came of the fights: the losses rising, the outcome's word, above everything.
 
-It reads the scene for what the viewer sees (``scene.seen``, ``scene.stacks``, ``scene.mask``)
-and the orders being prepared (``scene.orders``); it changes nothing.
+It reads the scene for what the viewer sees (``scene.known``, the viewer's ``SideView``;
+``scene.seen``, ``scene.stacks``, ``scene.mask``), the session for the supply overlay, and
+the orders being prepared (``scene.orders``); it changes nothing.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ class MapLayers:
         key_for = (sc.world_key, tuple(sorted(sc.overlays)), sc.orders.selected)
         if key_for == self._map_key_for:
             return self._map_key_value
-        st = sc.state
+        st = sc.known
         fog = None if sc.mask is None else hash(sc.mask.tobytes())
         tasks = tuple(sorted((w, t.get("kind"), tuple(t.get("hex", ())), t.get("side"))
                              for w, t in st.air_tasks.items()))
@@ -189,43 +190,29 @@ class MapLayers:
     def supply_state(self):
         """Per hex index, for the viewer's side (or the selected unit's faction): 2 in supply,
         1 cut off by the enemy (a line would reach it were the enemy not there), 0 out of
-        reach. Worked out when the overlay is on and the world changes."""
-        from game.supply import supply_maps
-
+        reach, as the viewer knows the map (``Session.supply``). Worked out when the overlay
+        is on and the world changes."""
         sc = self.sc
-        side = sc.viewer or sc.state.active_side
+        known = sc.known
+        side = sc.viewer or known.active_side
         sel = sc.orders.unit(sc.orders.selected)
         facs = [sel.faction] if sel is not None else \
-            [f for f, fac in sc.state.factions.items() if fac.side == side]
+            [f for f, fac in known.factions.items() if fac.side == side]
         key = (sc.world_key, tuple(facs))
         if key == self._supply_key:
             return self._supply
         self._supply_key = key
-        st, g = sc.state, sc.session.game
-        if not facs:
-            self._supply = None
-            return None
-        now = supply_maps(st, g.hexmap, g.rules, facs)
-        # The same traced as if no enemy stood anywhere: what the enemy cuts.
-        free = _Unopposed(st, side)
-        open_ = supply_maps(free, g.hexmap, g.rules, facs)
-        inn = np.zeros_like(next(iter(now.values())))
-        reach = np.zeros_like(inn)
-        for f in facs:
-            inn |= now[f]
-            reach |= open_[f]
-        out = np.where(inn, 2, np.where(reach, 1, 0)).astype(np.int8)
-        self._supply = out
-        return out
+        self._supply = sc.session.supply(known.side, facs)
+        return self._supply
 
     def draw_supply(self, surf, left: float, top: float) -> None:
-        state = self.supply_state()
-        if state is None:
+        supply = self.supply_state()
+        if supply is None:
             return
         w, h = surf.get_size()
         r, col, inside, size = self._hex_grid(w, h, left, top)
         hm = self.sc.hexmap
-        grid = state.reshape(hm.rows, hm.cols)
+        grid = supply.reshape(hm.rows, hm.cols)
         code = np.full(r.shape, -1, dtype=np.int8)
         code[inside] = grid[r[inside], col[inside]]
         water = np.isin(hm.terrain, [TERRAINS.index(t) for t in ("sea", "lake") if t in TERRAINS])
@@ -241,7 +228,7 @@ class MapLayers:
     def zoc_hexes(self) -> set[Hex]:
         """The hexes in the zone of control of enemy ground units the viewer sees."""
         sc = self.sc
-        st, rules = sc.state, sc.rules
+        st, rules = sc.known, sc.rules
         side = sc.viewer or st.active_side
         out: set[Hex] = set()
         for u in sc.seen:
@@ -271,10 +258,10 @@ class MapLayers:
     def draw_zones(self, surf, left: float, top: float) -> None:
         """No-fly zones as hatched hexes with their enforcer's colour; air tasks as rings."""
         sc = self.sc
-        state = sc.state
+        known = sc.known
         s = self.view.scale
         w, h = surf.get_size()
-        for z in state.no_fly_zones:
+        for z in known.no_fly_zones:
             colour = sc.palette.side(z["side"])
             layer = pygame.Surface((w, h), pygame.SRCALPHA)
             xs, ys = [], []
@@ -300,7 +287,7 @@ class MapLayers:
                 pygame.draw.rect(surf, (30, 30, 30), at.inflate(8, 4), border_radius=3)
                 surf.blit(label, at)
         viewer = sc.viewer
-        for wid, task in sorted(state.air_tasks.items()):
+        for wid, task in sorted(known.air_tasks.items()):
             if viewer is not None and task.get("side") != viewer:
                 continue
             x, y = self.level_xy(Hex(*task["hex"]), left, top)
@@ -313,10 +300,10 @@ class MapLayers:
     def draw_control(self, surf, left: float, top: float) -> None:
         """A small flag in the holder's side colour by every town a faction holds."""
         sc = self.sc
-        state = sc.state
+        known = sc.known
         w, h = surf.get_size()
         fs = max(6, int(self.counter_size() * 0.42))
-        for cid, owner in state.city_owner.items():
+        for cid, owner in known.city_owner.items():
             if owner is None:
                 continue
             city = sc.cities.get(cid)
@@ -325,7 +312,7 @@ class MapLayers:
             x, y = self.level_xy(city.hex, left, top)
             if not (-20 < x < w + 20 and -20 < y < h + 20):
                 continue
-            colour = sc.palette.colour(owner, state.side_of(owner))
+            colour = sc.palette.colour(owner, known.side_of(owner))
             fx, fy = int(x - fs * 1.4), int(y - fs * 1.6)
             pygame.draw.line(surf, (20, 20, 20), (fx, fy), (fx, fy + fs * 1.6), 1)
             rect = pygame.Rect(fx + 1, fy, fs + 2, max(3, int(fs * 0.75)))
@@ -399,10 +386,10 @@ class MapLayers:
         """With the supply overlay on: the selected unit's line back to where its supply
         comes from, as far as the overlay's supplied hexes run."""
         sc = self.sc
-        state = self.supply_state()
-        if state is None or state[sc.graph.index(u.hex)] != 2:
+        supply = self.supply_state()
+        if supply is None or supply[sc.graph.index(u.hex)] != 2:
             return
-        line = _trace_home(sc, u, state)
+        line = _trace_home(sc, u, supply)
         if len(line) > 1:
             pts = [sc.screen_pos(hx) for hx in line]
             pygame.draw.lines(screen, (20, 20, 20), False, pts, 5)
@@ -433,9 +420,9 @@ class MapLayers:
 
     # -- 3. the counters ---------------------------------------------------------------------------
 
-    def status(self, u, own_turn: bool) -> CounterStatus:
+    def status(self, u, own_turn: bool, known=None) -> CounterStatus:
         sc = self.sc
-        st = sc.state
+        st = known or sc.known
         own = st.side_of(u.faction) == sc.viewer
         full = max(1, sc.full_strength(u))
         spent = own_turn and own and not sc.orders.can_act(u)
@@ -462,7 +449,7 @@ class MapLayers:
         for uid, pos in moving_km.items():
             moving[uid] = None if pos is None else ((pos[0] - bx) * s, (pos[1] - by) * s, pos[2])
         drawn = set()
-        state = sc.state
+        known = sc.known
         my_turn = sc.orders.my_turn()
         for hx, units in sc.stacks.items():
             if moving:
@@ -474,19 +461,20 @@ class MapLayers:
             y += oy
             if not (r.left - margin < x < r.right + margin and r.top - margin < y < r.bottom + margin):
                 continue
-            statuses = [self.status(state.units.get(u.id, u), my_turn) for u in units]
-            sides = [state.side_of(u.faction) for u in units]
+            statuses = [self.status(u, my_turn, known) for u in units]
+            sides = [known.side_of(u.faction) for u in units]
             surf = sc.art.stack(units, size, statuses=statuses, sides=sides)
             screen.blit(surf, (x - size / 2, y - surf.get_height() + size / 2))
             drawn.update(u.id for u in units)
+        gliding = {e.unit.id: e.unit for e in sc.effects.moving()}
         for uid, pos in moving.items():
             if pos is None:
                 continue
-            u = state.units.get(uid)
+            u = known.unit(uid) or gliding.get(uid)  # a unit on its way out of sight: as seen
             if u is None:
                 continue
-            surf = sc.art.stack([u], size, statuses=[self.status(u, my_turn)],
-                                sides=[state.side_of(u.faction)])
+            surf = sc.art.stack([u], size, statuses=[self.status(u, my_turn, known)],
+                                sides=[known.side_of(u.faction)])
             screen.blit(surf, (pos[0] + ox - size / 2, pos[1] + oy - surf.get_height() + size / 2))
             drawn.add(uid)
             self.drawn_moving[uid] = pos[2]
@@ -599,7 +587,7 @@ class MapLayers:
                 x, y = self.renderer.hex_center_km(h)
                 return int((x - bx) * mm.scale), int((y - by) * mm.scale)
 
-            st = sc.state
+            st = sc.known
             for cid, owner in st.city_owner.items():  # who holds the towns: rings
                 city = sc.cities.get(cid)
                 if owner is not None and city is not None:
@@ -613,23 +601,11 @@ class MapLayers:
         screen.blit(self._minimap_layer, mm.rect)
 
 
-class _Unopposed:
-    """A state as ``game.supply`` reads it, with only ``side``'s own units on the map: where
-    its supply would run if no enemy stood in the way."""
-
-    def __init__(self, state, side: str):
-        self.units = {k: u for k, u in state.units.items() if state.side_of(u.faction) == side}
-        self.factions = state.factions
-        self.city_owner = state.city_owner
-        self.supply_sources = getattr(state, "supply_sources", ())
-        self.at_war_with = state.at_war_with
-
-
 def _trace_home(sc, u, supply: np.ndarray, limit: int = 60) -> list[Hex]:
     """A line from a supplied unit back toward its side's nearest source of supply (a town
     its side holds, a depot, a border crossing it may use, a base country), over supplied
     hexes, by breadth-first search."""
-    st = sc.state
+    st = sc.known
     side = st.side_of(u.faction)
     g = sc.graph
     goals = set()

@@ -102,11 +102,12 @@ def modal_box(fonts: Fonts, title: str, lines: list[str], width: int, footer: st
 _TURN_TEXT = re.compile(r"Turn (\d+)\b")
 
 
-def log_lines(entries, state) -> list[tuple[str, bool]]:
+def log_lines(entries, calendar) -> list[tuple[str, bool]]:
     """The event log as (text, is_heading) lines: a heading with the date where each turn
     begins, then what was seen in it. ``entries`` are (turn, kind, text), the turn being the
     one in which the command was given (so the events of an end of turn belong to the turn
-    that ends, up to its "new_turn" event, which becomes the next heading)."""
+    that ends, up to its "new_turn" event, which becomes the next heading). ``calendar`` gives
+    the game's ``start_date`` and ``turn_days`` (a ``SideView`` does)."""
     out: list[tuple[str, bool]] = []
     shown = 0
     for turn, kind, text in entries:
@@ -115,7 +116,7 @@ def log_lines(entries, state) -> list[tuple[str, bool]]:
             turn = int(m.group(1)) if m else shown + 1
         if turn > shown:
             shown = turn
-            date = state.start_date + dt.timedelta(days=(turn - 1) * state.turn_days)
+            date = calendar.start_date + dt.timedelta(days=(turn - 1) * calendar.turn_days)
             out.append((f"Turn {turn} \u00b7 {date.day} {date:%B %Y}", True))
         if kind != "new_turn":
             out.append((text, False))
@@ -126,7 +127,8 @@ TOOLTIP_DELAY = 0.6  # seconds the pointer rests on a hex before its tooltip sho
 
 
 class Panels:
-    """Every panel of the battle screen, laid out apart and drawn from the scene's state."""
+    """Every panel of the battle screen, laid out apart and drawn from what the scene's viewer
+    may know (``scene.known``) and the orders being prepared."""
 
     MIN_LOG = 90  # pixels at scale 1 the event log keeps, however much the unit panel needs
 
@@ -210,7 +212,7 @@ class Panels:
 
     def draw_top(self, screen) -> None:
         sc = self.sc
-        s = sc.state
+        s = sc.known
         my = sc.orders.my_turn()
         self.buttons[0].enabled = my and sc.session.can_undo
         over = s.over
@@ -452,7 +454,7 @@ class Panels:
                                      area.h - 3 * pad - title.get_height())
             if chart_rect.w > 200 and chart_rect.h > 120:
                 chart = draw_chart(chart_rect.size, rows, figures,
-                                   f"turn {sc.state.turn} of {sc.state.end_turn}")
+                                   f"turn {sc.known.turn} of {sc.known.end_turn}")
                 surf.blit(chart, chart_rect)
             return surf
 
@@ -465,7 +467,7 @@ class Panels:
         sc = self.sc
         title, lines = sc.messages[0]
         more = len(sc.messages) - 1
-        st = sc.state
+        st = sc.known
         key = (id(sc.messages[0]), more, sc.map_rect.size, self.scale, st.turn)
 
         def render():

@@ -1,8 +1,8 @@
 """What the battle screen's unit panel and tooltip say, as rows of (text, font, colour).
 
 UI layer (pygame fonts only). The rows are worked out from the scene's orders and what its
-viewer sees; places are named as a player names them (``game.hexmap.place_name``), units by
-their names, never by an id or a coordinate.
+viewer may know (``scene.known``, its ``SideView``); places are named as a player names them
+(``game.hexmap.place_name``), units by their names, never by an id or a coordinate.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ def info_rows(sc) -> list[Row]:
     f = sc.fonts
     o = sc.orders
     rows: list[Row] = []
-    state, rules = sc.state, sc.rules
+    known, rules = sc.known, sc.rules
     u = o.unit(o.selected)
     if u is not None:
         ut = rules.unit_type(u.type)
-        fac = state.factions[u.faction]
-        rows.append((unit_name(u, sc.state), f.head, BRASS))
+        fac = known.factions[u.faction]
+        rows.append((unit_name(u, known), f.head, BRASS))
         rows.append((f"{ut.name} \u00b7 {fac.name}", f.body, INK))
         full = sc.full_strength(u)
         rows.append((f"Strength: {u.personnel:,} personnel"
@@ -50,7 +50,7 @@ def info_rows(sc) -> list[Row]:
                          f"{MISSION_NAMES[o.mission]} (1 strike, 2 support, 3 patrol)",
                          f.small, MUTED))
         if len(o.attackers) > 1:
-            names = [unit_name(state.units[a], state) for a in o.attackers if a in state.units]
+            names = [unit_name(known.unit(a), known) for a in o.attackers if known.unit(a)]
             rows.append((f"Attacking together: {', '.join(names)}", f.small, BRASS))
         rows.append(("", None, None))
     rows += preview_rows(sc)
@@ -66,7 +66,7 @@ def overview_rows(sc) -> list[Row]:
     from game.victory import describe
 
     f = sc.fonts
-    state = sc.state
+    known = sc.known
     rows: list[Row] = []
     if sc.orders.my_turn():
         n = sc.idle_count()
@@ -76,17 +76,17 @@ def overview_rows(sc) -> list[Row]:
         if n:
             rows.append((f"{n} unit{'s' if n != 1 else ''} can still act.", f.body, INK))
         rows.append(("", None, None))
-    sides = [sc.viewer] if sc.viewer else list(state.sides)
+    sides = [sc.viewer] if sc.viewer else list(known.sides)
     for side in sides:
-        units = state.units_of_side(side)
-        towns = sum(1 for c, o in state.city_owner.items()
-                    if o is not None and state.side_of(o) == side)
+        units = known.units_of_side(side)
+        towns = sum(1 for c, o in known.city_owner.items()
+                    if o is not None and known.side_of(o) == side)
         rows.append((sc.session.side_name(side), f.head, sc.side_colour(side)))
         rows.append((f"{len(units)} units, {sum(u.personnel for u in units):,} personnel, "
                      f"{towns} towns", f.body, INK))
-        for cond in sc.session.game.setup.get("victory", []):
+        for cond in known.victory:
             if cond.get("side") == side:
-                rows.append((f"Aim: {describe(state, cond, state.side_names)}", f.small, MUTED))
+                rows.append((f"Aim: {describe(known, cond, known.side_names)}", f.small, MUTED))
     return rows
 
 
@@ -141,10 +141,10 @@ def mission_rows(sc, cmd) -> list[Row]:
     on the target, and the air defence and no-fly zones the side knows of there."""
     from game.air import MISSION_NAMES, AirMission, combat_aircraft, zones_at
 
-    f, st, h = sc.fonts, sc.state, sc.orders.target
-    problems = cmd.validate(st, sc.session.game.ctx)
-    unit = st.units.get(cmd.wing if isinstance(cmd, AirMission) else cmd.group)
-    name = unit_name(unit, sc.state) if unit is not None else "the unit"
+    f, st, h = sc.fonts, sc.known, sc.orders.target
+    problems = sc.session.check(cmd)
+    unit = st.unit(cmd.wing if isinstance(cmd, AirMission) else cmd.group)
+    name = unit_name(unit, st) if unit is not None else "the unit"
     where = place_name(sc.hexmap, h)
     if isinstance(cmd, AirMission):
         what = MISSION_NAMES.get(cmd.mission, cmd.mission).capitalize()
@@ -156,7 +156,7 @@ def mission_rows(sc, cmd) -> list[Row]:
     for u in sc.stacks.get(h, []):
         if st.side_of(u.faction) != sc.viewer:
             ut = sc.rules.unit_type(u.type)
-            rows.append((f"Target: {unit_name(u, sc.state)}, {ut.name.lower()}, "
+            rows.append((f"Target: {unit_name(u, st)}, {ut.name.lower()}, "
                          f"{st.factions[u.faction].name}, ~{u.personnel:,}", f.body, INK))
     if unit is not None:
         guns = []
@@ -165,7 +165,7 @@ def mission_rows(sc, cmd) -> list[Row]:
             if ut.category != "air" and ut.air_defence > 0 and u.personnel > 0 \
                     and st.at_war_with(u.faction, unit.faction) \
                     and u.hex.distance(h) <= ut.air_defence_range:
-                guns.append(unit_name(u, sc.state))
+                guns.append(unit_name(u, st))
         rows.append((("Air defence seen in reach: " + ", ".join(guns[:4])
                       + (f" and {len(guns) - 4} more" if len(guns) > 4 else ""))
                      if guns else "No air defence seen in reach (there may be some unseen)",
@@ -192,7 +192,7 @@ def hex_rows(sc, h) -> list[Row]:
 
 
 def _holder_and_units(sc, h, fnt) -> list[Row]:
-    st = sc.state
+    st = sc.known
     rows: list[Row] = []
     city = sc.hexmap.city_at(h)
     if city is not None:
@@ -205,7 +205,7 @@ def _holder_and_units(sc, h, fnt) -> list[Row]:
         ut = sc.rules.unit_type(u.type)
         fac = st.factions[u.faction].name
         enemy = sc.viewer is not None and st.side_of(u.faction) != sc.viewer
-        rows.append((f"{unit_name(u, sc.state)}: {ut.name.lower()}, {fac}, {'~' if enemy else ''}"
+        rows.append((f"{unit_name(u, st)}: {ut.name.lower()}, {fac}, {'~' if enemy else ''}"
                      f"{u.personnel:,}", fnt, BAD if enemy else INK))
     return rows
 
@@ -239,7 +239,7 @@ def tooltip_rows(sc, h) -> list[Row]:
             reach = sc.orders.range.get(h)
             enter = "cannot enter" if not math.isfinite(cost) else f"costs {cost:g} MP to enter"
             there = f"; reached for {reach:g} MP" if reach is not None else ""
-            rows.append((f"For {unit_name(u, sc.state)}: {enter}{there}, {defence}", f.small, GOOD))
+            rows.append((f"For {unit_name(u, sc.known)}: {enter}{there}, {defence}", f.small, GOOD))
         else:
             rows.append((f"Ground: {defence} for the unit holding it", f.small, MUTED))
     rows += _holder_and_units(sc, h, f.small)

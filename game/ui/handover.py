@@ -48,7 +48,7 @@ class HandoverScene(Scene):
         super().__init__(app)
         self.session = session
         self.side = side
-        self.side_name = session.game.state.side_names.get(side, side)
+        self.side_name = session.view(side).side_names.get(side, side)
         self.lines = list(summary_lines)
         self.page = 0  # 0: pass the device; 1: what happened
         self._held = _keys_down()
@@ -89,13 +89,14 @@ class HandoverScene(Scene):
             self._draw_summary(screen, w, h, s)
 
     def _colour(self):
-        return W.side_colour(self.app.settings.palette, self.side, self.session.game.state.sides)
+        sides = self.session.view(self.side).sides
+        return W.side_colour(self.app.settings.palette, self.side, sides)
 
     def _draw_pass(self, screen, w, h, s):
         big = W.font(W.scaled(52, s), bold=True)
         body = W.font(W.scaled(22, s))
         small = W.font(W.scaled(W.SMALL + 2, s))
-        st = self.session.game.state
+        st = self.session.view(self.side)
         cy = h // 2
         bar = pygame.Rect(0, 0, min(w - 80, W.scaled(520, s)), W.scaled(8, s))
         bar.center = (w // 2, cy - W.scaled(90, s))

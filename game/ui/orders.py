@@ -19,10 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.air import AirMission, NavalStrike, air_range
-from game.combat import Attack, preview_attack
+from game.combat import Attack
 from game.commands import Command, Move, unit_name
 from game.hexgrid import Hex
-from game.movement import find_path, movement_range, obstacles_for
 
 
 @dataclass
@@ -38,8 +37,11 @@ class Answer:
 class Orders:
     """The selection and the order being prepared, for the side ``viewer`` of a session.
 
-    ``sight(units, stacks)`` is given what the viewer sees each time the game changes: the
-    units (as the engine's units) and the same units by hex, friendly ones first.
+    It reads the game only through the session: the viewer's ``SideView`` (``Session.view``),
+    its units' reach (``Session.reachable``, ``Session.path``), the odds (``Session.preview``)
+    and the engine's reasons for refusing (``Session.check``). ``sight(viewer, units, stacks)``
+    is given what the viewer sees each time the game changes: the units of its view, and the
+    same units by hex, friendly ones first.
     """
 
     def __init__(self, session, graph):
@@ -55,7 +57,6 @@ class Orders:
         self.stacks: dict[Hex, list] = {}
         self.range: dict[Hex, float] = {}
         self.targets: set[Hex] = set()
-        self.obstacles = None
         self.path: tuple[list[Hex], float] | None = None
         self._range_key = None
         self._path_key = None
@@ -64,12 +65,13 @@ class Orders:
     # -- what the viewer sees ------------------------------------------------------------------
 
     @property
-    def game(self):
-        return self.session.game
+    def rules(self):
+        return self.session.game.rules  # static data, as the map is
 
     @property
-    def state(self):
-        return self.session.game.state
+    def view(self):
+        """What the viewer may know now: its side's view (everything when no one side looks)."""
+        return self.session.view(self.viewer)
 
     def sight(self, viewer: str | None, units: list, stacks: dict) -> None:
         """The world changed: the viewer and what it sees now."""
@@ -84,27 +86,30 @@ class Orders:
 
     def my_turn(self) -> bool:
         """The viewer is a person whose side is to move."""
-        s = self.state
-        return (not s.over and self.viewer is not None and self.session.is_human(s.active_side)
-                and self.viewer == s.active_side)
+        if self.viewer is None:
+            return False
+        v = self.view
+        return not v.over and self.session.is_human(v.active_side) and self.viewer == v.active_side
 
     def can_order(self, uid: str) -> bool:
-        u = self.state.units.get(uid)
-        return u is not None and self.my_turn() and self.state.side_of(u.faction) == self.viewer
+        u = self.unit(uid)
+        return u is not None and u.own and self.my_turn() \
+            and self.view.side_of(u.faction) == self.viewer
 
     def unit(self, uid: str | None):
-        return self.state.units.get(uid) if uid else None
+        """A unit as the viewer knows it now (None if it does not, or no longer exists)."""
+        return self.view.unit(uid) if uid else None
 
     def kind(self, unit) -> str:
-        return self.game.rules.unit_type(unit.type).category
+        return self.rules.unit_type(unit.type).category
 
     def own_at(self, h: Hex) -> list:
         """The viewer's units on ``h`` that it may order now."""
-        return [self.state.units[u.id] for u in self.stacks.get(h, []) if self.can_order(u.id)]
+        return [self.unit(u.id) for u in self.stacks.get(h, []) if self.can_order(u.id)]
 
     def enemy_seen_at(self, h: Hex) -> bool:
-        st = self.state
-        return any(st.side_of(u.faction) != self.viewer for u in self.stacks.get(h, []))
+        v = self.view
+        return any(v.side_of(u.faction) != self.viewer for u in self.stacks.get(h, []))
 
     # -- the selection ---------------------------------------------------------------------------
 
@@ -133,19 +138,16 @@ class Orders:
         if key == self._range_key:
             return
         self._range_key = key
-        self.range, self.targets, self.obstacles = {}, set(), None
+        self.range, self.targets = {}, set()
         u = self.unit(self.selected)
         if u is None:
             return
-        state, rules = self.state, self.game.rules
-        bases = state.factions[u.faction].bases
-        self.obstacles = obstacles_for(self.graph, rules, u, self.seen, state.at_war_with,
-                                       state.side_of)
-        if u.moves_left > 0:
-            self.range = movement_range(self.graph, rules, u, self.obstacles, bases)
+        view, rules = self.view, self.rules
+        if (u.moves_left or 0) > 0:
+            self.range = self.session.reachable(u.id)
         kind = self.kind(u)
-        enemies = {v.hex for v in self.seen if state.side_of(v.faction) != self.viewer
-                   and state.at_war_with(v.faction, u.faction)
+        enemies = {v.hex for v in view.units if view.side_of(v.faction) != self.viewer
+                   and view.at_war_with(v.faction, u.faction)
                    and rules.unit_type(v.type).is_ground}
         if kind == "ground":
             if not u.attacked:
@@ -157,7 +159,7 @@ class Orders:
         elif kind == "naval" and u.moves_left > 0:
             reach = int(rules.air["range"]["naval_strike"])
             self.targets = {h for h in enemies if h.distance(u.hex) <= reach
-                            and self.game.hexmap.terrain_at(h) not in ("sea", "lake")}
+                            and self.session.game.hexmap.terrain_at(h) not in ("sea", "lake")}
 
     def refresh_path(self, hover: Hex | None) -> None:
         """The path to the hex under the pointer, and its cost, if a click there would move."""
@@ -168,11 +170,10 @@ class Orders:
         self._path_key = key
         self.path = None
         u = self.unit(self.selected)
-        if u is None or hover is None or hover not in self.range or self.obstacles is None \
+        if u is None or hover is None or hover not in self.range \
                 or hover in self.targets:  # over a target the click attacks, it does not move
             return
-        self.path = find_path(self.graph, self.game.rules, u, hover, self.obstacles,
-                              self.state.factions[u.faction].bases)
+        self.path = self.session.path(u.id, hover)
 
     # -- clicks ------------------------------------------------------------------------------------
 
@@ -190,7 +191,7 @@ class Orders:
             return self._order_target(sel, h)
         if sel is not None and self.kind(sel) == "air" and self.mission == "patrol" \
                 and not mine and sel.moves_left > 0 \
-                and h.distance(sel.hex) <= air_range(self.game.rules, sel):
+                and h.distance(sel.hex) <= air_range(self.rules, sel):
             return self._order_target(sel, h)
         if shift and mine and sel is not None and self.kind(sel) == "ground":
             for u in mine:
@@ -213,8 +214,7 @@ class Orders:
             # An enemy that is not a target: say why, and keep the selection.
             return Answer(say=self.why_no_target(sel, h))
         if sel is not None and h in self.range:
-            path = find_path(self.graph, self.game.rules, sel, h, self.obstacles,
-                             self.state.factions[sel.faction].bases)
+            path = self.session.path(sel.id, h)
             if path:
                 return Answer(Move(self.viewer, sel.id, path[0]))
         self.select(None)
@@ -229,8 +229,8 @@ class Orders:
             cmd = AirMission(self.viewer, sel.id, self.mission, h)
         else:
             cmd = NavalStrike(self.viewer, sel.id, h)
-        problems = cmd.validate(self.state, self.game.ctx)
-        name = unit_name(sel, self.state)
+        problems = self.session.check(cmd)
+        name = unit_name(sel, self.view)
         return f"{name} cannot: {problems[0]}" if problems else f"{name} cannot reach it"
 
     def _order_target(self, sel, h: Hex) -> Answer | None:
@@ -238,7 +238,7 @@ class Orders:
             return self.commit()
         self.target = h
         if self.kind(sel) == "ground":
-            self.attackers = [a for a in self.attackers if a in self.state.units] or [sel.id]
+            self.attackers = [a for a in self.attackers if self.unit(a) is not None] or [sel.id]
         self.make_preview()
         return None
 
@@ -253,9 +253,7 @@ class Orders:
         if sel is None or self.target is None:
             return
         if self.kind(sel) == "ground":
-            g = self.game
-            self.preview = preview_attack(g.state, g.hexmap, g.rules, self.viewer,
-                                          list(self.attackers), self.target)
+            self.preview = self.session.preview(self.viewer, list(self.attackers), self.target)
         elif self.kind(sel) == "air":
             self.preview = AirMission(self.viewer, sel.id, self.mission, self.target)
         else:
@@ -275,7 +273,7 @@ class Orders:
         selected while it exists."""
         keep = self.selected
         self.target, self.preview = None, None
-        self.select(keep if keep in self.state.units else None)
+        self.select(keep if self.unit(keep) is not None else None)
 
     # -- the turn ----------------------------------------------------------------------------------
 
@@ -286,10 +284,11 @@ class Orders:
         return (unit.moves_left or 0) > 0
 
     def _enemy_next_to(self, unit) -> bool:
-        st = self.state
+        view = self.view
         for h in unit.hex.neighbors():
             for v in self.stacks.get(h, []):
-                if st.side_of(v.faction) != self.viewer and st.at_war_with(v.faction, unit.faction):
+                if view.side_of(v.faction) != self.viewer \
+                        and view.at_war_with(v.faction, unit.faction):
                     return True
         return False
 
@@ -297,7 +296,7 @@ class Orders:
         """The viewer's units that can still act, in a stable order."""
         if not self.my_turn():
             return []
-        return [u for u in self.state.units_of_side(self.viewer)
+        return [u for u in self.view.units_of_side(self.viewer)
                 if u.personnel > 0 and self.can_act(u)]
 
     def next_unit(self) -> str | None:

@@ -1,7 +1,8 @@
 """The end of a game: who won and why, when it ended, and what it cost beside history.
 
-UI layer (pygame, pygame_gui). ``ResultsScene`` reads the finished game's state (its result,
-winner, turn and date), says how each side stood against its victory conditions
+UI layer (pygame, pygame_gui). ``ResultsScene`` reads the finished game through the session
+(``Session.view(None)``, the final position uncovered, and ``Session.ledger``): its result,
+winner, turn and date; says how each side stood against its victory conditions
 (``game.victory.describe``) and what happened in history, and draws the game's casualties
 beside the source's figures for the phase (``game.ledger`` and ``game.ui.charts``). It takes
 the battle screen's place; pushed over it instead, it offers "View final map", which uncovers it.
@@ -75,7 +76,7 @@ class ResultsScene(W.GuiScene):
     # -- what to say -----------------------------------------------------------------------
 
     def headline(self) -> str:
-        st = self.session.game.state
+        st = self.session.view(None)
         if not st.over:
             return "The game goes on"
         if st.winner is None:
@@ -84,7 +85,7 @@ class ResultsScene(W.GuiScene):
 
     def lines(self) -> list[tuple[str, tuple]]:
         """(text, colour) lines under the headline."""
-        st = self.session.game.state
+        st = self.session.view(None)
         setup = self.session.game.setup
         out = []
         if st.result:
@@ -162,7 +163,7 @@ class ResultsScene(W.GuiScene):
             w, h = self.chart_rect.size
             zoom = getattr(self, "chart_zoom", 1.0)
             size = (round(w / zoom), round(h / zoom))
-            chart = draw_chart(size, self.rows, self.figures_title, self.session.game.state.title)
+            chart = draw_chart(size, self.rows, self.figures_title, self.session.view(None).title)
             self._chart = chart if size == (w, h) else pygame.transform.smoothscale(chart, (w, h))
         return self._chart
 
@@ -200,12 +201,12 @@ def casualty_rows(session) -> tuple[list[tuple], str]:
     """The chart's rows (label, game, source, low, high) and the title of the figures: the
     phase's own historical figures if the scenario gives them, else the whole war's scaled
     to the phase's share of its days."""
-    from game.ledger import HistoryError, phase_table
+    from game.ledger import HistoryError
 
-    st = session.game.state
+    st = session.view(None)
     figures = (session.game.setup.get("history") or {}).get("casualties") or None
     try:
-        table = phase_table(st, session.game.setup)
+        table = session.ledger()
     except (HistoryError, ValueError, KeyError) as exc:
         return [], f"no historical figures ({exc})"
     # Set against the whole war, only the categories of the factions in this game are drawn

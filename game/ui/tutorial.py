@@ -60,8 +60,13 @@ def start_tutorial(app) -> "TutorialBattle":
 
 # -- what the steps read of the game -------------------------------------------------------------
 
+def _known(scene):
+    """What the player's side may know (``Session.view``): the steps read nothing else."""
+    return scene.session.view(PLAYER)
+
+
 def _unit(scene, uid: str | None):
-    return scene.session.game.state.units.get(uid) if uid else None
+    return _known(scene).unit(uid)
 
 
 def _ground(scene, u) -> bool:
@@ -71,11 +76,9 @@ def _ground(scene, u) -> bool:
 def _seen_enemies(scene) -> list:
     """The enemy ground units the player's side sees (worked out once per change of the game)."""
     def work():
-        from game.visibility import visible_units
-
-        g = scene.session.game
-        return [u for u in visible_units(g.state, g.hexmap, g.rules, PLAYER)
-                if g.state.side_of(u.faction) != PLAYER and _ground(scene, u)]
+        known = _known(scene)
+        return [u for u in known.units
+                if known.side_of(u.faction) != PLAYER and _ground(scene, u)]
     return scene.memo("enemies", work)
 
 
@@ -110,7 +113,7 @@ def _no_supply_overlay(scene) -> bool:
 def _no_attack_hint(scene) -> str:
     """Why no attack can be made now ("" if one can)."""
     def work():
-        st = scene.session.game.state
+        st = _known(scene)
         ready = any(not u.attacked and _ground(scene, u) and st.at_war_with(u.faction, v.faction)
                     and u.hex.distance(v.hex) == 1
                     for u in st.units_of_side(PLAYER) for v in _seen_enemies(scene))
@@ -123,7 +126,7 @@ def _no_attack_hint(scene) -> str:
 def _no_wing_hint(scene) -> str:
     g = scene.session.game
     if any(g.rules.unit_type(u.type).category == "air" and u.moves_left > 0
-           for u in g.state.units_of_side(PLAYER)):
+           for u in _known(scene).units_of_side(PLAYER)):
         return ""
     return "Your air wing has already flown this turn: skip this step."
 
@@ -137,7 +140,7 @@ def _approach(scene) -> Hex | None:
         if unit.hex.distance(target) == 1:
             return unit.hex
         g = scene.session.game
-        taken = {u.hex for u in g.state.units.values()}
+        taken = {u.hex for u in _known(scene).units}  # as far as the player's side sees
         free = [h for h in target.neighbors() if g.hexmap.in_bounds(h) and h not in taken
                 and g.hexmap.terrain_at(h) not in ("sea", "lake")]
         # Nearest first; of those, one with no river to cross or to fight over.
@@ -285,9 +288,8 @@ class TutorialBattle(BattleScene):
 
     def memo(self, name: str, work: Callable):
         """``work()``, worked out once for each state of the game (the steps ask every frame)."""
-        g = self.session.game
-        key = (id(g.state), len(g.journal), g.state.turn, g.state.active)
-        if key != self._memo_key:
+        key = self.session.view(PLAYER)  # the same view until the game changes
+        if key is not self._memo_key:
             self._memo_key, self._memo = key, {}
         if name not in self._memo:
             self._memo[name] = work()
