@@ -226,9 +226,12 @@ def test_hot_seat_hands_over_and_shows_each_side_its_own_view(app):
         assert time.perf_counter() - t0 < 30
     handover = app.top
     assert handover.side == "coalition"
-    # The summary: what the coalition saw happen since it last moved, nothing it did not.
+    # The summary: the scenario's first news, kept for the coalition's first turn, then what
+    # the coalition saw happen since it last moved, nothing it did not.
     told = [f"Turn {e.turn}: {e.text}" for e in session.logs["coalition"]]
-    assert handover.lines and set(handover.lines) <= set(told)
+    opening = list(session.opening)
+    assert opening and handover.lines[:len(opening)] == opening
+    assert handover.lines[len(opening):] and set(handover.lines[len(opening):]) <= set(told)
     assert session.inbox["coalition"] == []
     assert session.game.state.active_side == "coalition"
     while app.top is not scene:

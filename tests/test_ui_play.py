@@ -263,8 +263,7 @@ def test_an_attacks_odds_are_never_hidden_by_the_log(app):
 def test_no_text_on_screen_holds_an_event_id_or_a_coordinate(app, monkeypatch):
     """Every string the battle screen draws, through a solo turn, a hover, an attack's odds,
     the ledger, the help and the computer's turn watched: no event id, no 'q,r'."""
-    from game.ui import mapdraw
-    from game.ui import widgets as W
+    from game.ui import mapdraw, style
 
     drawn: list[str] = []
 
@@ -274,7 +273,7 @@ def test_no_text_on_screen_holds_an_event_id_or_a_coordinate(app, monkeypatch):
             return super().render(text, *a, **k)
 
     monkeypatch.setattr(pygame.font, "Font", Recording)
-    monkeypatch.setattr(W, "_fonts", {})
+    monkeypatch.setattr(style, "_fonts", {})
     del mapdraw  # labels are city names; their fonts are made with the patched class too
     app.settings.ai_speed = "fast"
     session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)

@@ -284,6 +284,8 @@ def test_the_coach_box_moves_off_the_selected_unit_and_stays_on_the_map(app):
     for _ in range(3):
         x, y = scene.screen_pos(u.hex)
         gx, gy = box.centerx, box.centery
+        if abs(gx - x) + abs(gy - y) <= 6:  # there: a drag of nothing would be a click
+            break
         start = (scene.map_rect.centerx, scene.map_rect.top + 60)
         end = (start[0] + gx - x, start[1] + gy - y)
         app.step([pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=start, button=1),

@@ -8,14 +8,16 @@ the panels is made in one place.
 
 from __future__ import annotations
 
-import pygame
+import os
 
-from game.ui.mapdraw import font
+import pygame
+import pygame_gui
 
 # -- colours -----------------------------------------------------------------------------------
 
 INK = (232, 228, 212)  # text on dark
 MUTED = (168, 166, 146)
+AIM = (206, 201, 178)  # a side's aims under its name: quieter than its name, clearer than notes
 BRASS = (214, 178, 84)  # titles, focus, the player's attention
 OLIVE = (107, 122, 58)
 GOOD = (142, 196, 110)
@@ -41,6 +43,37 @@ def sz(n: float, scale: float) -> int:
 
 scaled = sz
 
+# Font sizes of the menus' theme (pixels at UI scale 1).
+BODY, SMALL, HEADING, TITLE, BIG = 17, 14, 21, 46, 28
+
+_FONT_FILES = {False: "NotoSans-Regular.ttf", True: "NotoSans-Bold.ttf"}
+_fonts: dict[tuple[int, bool], pygame.font.Font] = {}
+
+
+def font(size: float, bold: bool = False) -> pygame.font.Font:
+    """The window's typeface (Noto Sans, shipped with pygame_gui) at ``size`` pixels: the
+    menus' theme, the battle's panels and every screen that paints its own text. (The map's
+    own labels are drawn by ``game.ui.mapdraw`` in a condensed face that fits between towns.)"""
+    if not pygame.font.get_init():
+        pygame.font.init()
+        _fonts.clear()
+    key = (max(6, int(round(size))), bold)
+    f = _fonts.get(key)
+    if f is not None:
+        try:
+            f.size("x")
+        except pygame.error:  # made before pygame.quit: no longer usable
+            _fonts.clear()
+            f = None
+    if f is None:
+        path = os.path.join(os.path.dirname(pygame_gui.__file__), "data", _FONT_FILES[bold])
+        try:
+            f = pygame.font.Font(path, key[0])
+        except (OSError, pygame.error):
+            f = pygame.font.Font(None, int(key[0] * 1.3))
+        _fonts[key] = f
+    return f
+
 
 class Fonts:
     """The screen's fonts at the player's UI scale."""
@@ -65,6 +98,6 @@ def label_box(screen: pygame.Surface, fnt, text: str, colour, anchor: dict) -> p
     return box.inflate(8, 4)
 
 
-__all__ = ["BACKDROP", "BACKDROP_LINE", "BAD", "BG", "BRASS", "EDGE", "ERROR", "Fonts", "GOOD",
-           "INK", "LABEL_BG", "MUTED", "OLIVE", "PANEL", "PANEL_EDGE", "SHADOW", "TONES",
-           "label_box", "scaled", "sz"]
+__all__ = ["AIM", "BACKDROP", "BACKDROP_LINE", "BAD", "BG", "BIG", "BODY", "BRASS", "EDGE", "ERROR",
+           "Fonts", "GOOD", "HEADING", "INK", "LABEL_BG", "MUTED", "OLIVE", "PANEL", "PANEL_EDGE",
+           "SHADOW", "SMALL", "TITLE", "TONES", "font", "label_box", "scaled", "sz"]

@@ -14,7 +14,6 @@ for lists whose entries need more than a name (scenarios, saves).
 from __future__ import annotations
 
 import html
-import os
 from dataclasses import dataclass
 
 import pygame
@@ -22,20 +21,12 @@ import pygame_gui
 
 from game.ui.counters import side_colour as colour_of
 from game.ui.scene import Scene
+# Colours, sizes and the typeface are the window's one style; these names are kept here for
+# the screens that take them from this module.
+from game.ui.style import (AIM, BACKDROP, BACKDROP_LINE, BIG, BODY, BRASS, ERROR, GOOD,  # noqa: F401
+                           HEADING, INK, MUTED, OLIVE, PANEL, PANEL_EDGE, SMALL, TITLE, font,
+                           scaled)
 
-# -- colours -----------------------------------------------------------------------------------
-
-INK = (230, 226, 208)  # text on dark
-MUTED = (168, 166, 146)
-AIM = (206, 201, 178)  # a side's aims under its name: quieter than its name, clearer than notes
-BRASS = (201, 165, 74)  # titles, focus
-OLIVE = (107, 122, 58)
-ERROR = (232, 118, 96)
-GOOD = (142, 196, 110)
-BACKDROP = (22, 25, 21)
-BACKDROP_LINE = (34, 39, 32)
-PANEL = (33, 38, 31)
-PANEL_EDGE = (84, 95, 70)
 
 def side_colour(palette: str, side, sides=()) -> tuple[int, int, int]:
     """A side's one colour, the same on every screen (``game.ui.counters.side_colour``): by
@@ -45,42 +36,6 @@ def side_colour(palette: str, side, sides=()) -> tuple[int, int, int]:
 
 def hex_colour(rgb) -> str:
     return "#" + "".join(f"{c:02x}" for c in rgb)
-
-
-# -- sizes and fonts ---------------------------------------------------------------------------
-
-def scaled(n: float, scale: float) -> int:
-    return max(1, int(round(n * scale)))
-
-
-# Font sizes (pixels at UI scale 1).
-BODY, SMALL, HEADING, TITLE, BIG = 17, 14, 21, 46, 28
-
-_FONT_FILES = {False: "NotoSans-Regular.ttf", True: "NotoSans-Bold.ttf"}
-_fonts: dict[tuple[int, bool], pygame.font.Font] = {}
-
-
-def font(size: float, bold: bool = False) -> pygame.font.Font:
-    """The theme's typeface (Noto Sans, shipped with pygame_gui) at ``size`` pixels."""
-    if not pygame.font.get_init():
-        pygame.font.init()
-        _fonts.clear()
-    key = (max(6, int(round(size))), bold)
-    f = _fonts.get(key)
-    if f is not None:
-        try:
-            f.size("x")
-        except pygame.error:  # made before pygame.quit: no longer usable
-            _fonts.clear()
-            f = None
-    if f is None:
-        path = os.path.join(os.path.dirname(pygame_gui.__file__), "data", _FONT_FILES[bold])
-        try:
-            f = pygame.font.Font(path, key[0])
-        except (OSError, pygame.error):
-            f = pygame.font.Font(None, int(key[0] * 1.3))
-        _fonts[key] = f
-    return f
 
 
 def wrap(text: str, fnt: pygame.font.Font, width: int) -> list[str]:
