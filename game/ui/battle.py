@@ -122,6 +122,7 @@ class BattleScene(Scene):
         # input
         self.hover: Hex | None = None
         self.hover_still = 0.0  # seconds the pointer has rested on the hovered hex
+        self.tip_held: Hex | None = None  # the hex clicked: no tooltip till the pointer leaves
         self.mouse = (-1, -1)
         self._down: tuple | None = None  # (pos, button) of a press not yet a click or drag
         self.dragging = False
@@ -803,7 +804,7 @@ class BattleScene(Scene):
                 self._drag_minimap = False
                 return
             down, self._down = self._down, None
-            self.hover_still = -1e9  # no tooltip after a click until the pointer moves on
+            self.tip_held = self.view.hex_at(event.pos)  # no tooltip until the pointer moves on
             if down is None or self.dragging:
                 self.dragging = False
                 return
@@ -1061,6 +1062,8 @@ class BattleScene(Scene):
         if hover != self.hover:
             self.hover = hover
             self.hover_still = 0.0
+            if hover != self.tip_held:
+                self.tip_held = None
         self.orders.refresh_path(self.hover)
         self.layers.draw(screen)
         p = self.panels

@@ -394,7 +394,8 @@ class Panels:
         sc = self.sc
         self._tip_rect = None
         h = sc.hover
-        if h is None or sc.hover_still < TOOLTIP_DELAY or sc.orders.preview is not None \
+        if h is None or sc.hover_still < TOOLTIP_DELAY or sc.tip_held is not None \
+                or sc.orders.preview is not None \
                 or sc.dragging:
             return
         rows = sc.tooltip_rows(h)
