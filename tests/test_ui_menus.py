@@ -739,7 +739,9 @@ def test_play_load_finds_a_save_by_its_name(home, session, monkeypatch):
     saves_dir().mkdir(parents=True)
     session.save(saves_dir() / f"my war{menus.save_suffix()}")
     opened = []
-    monkeypatch.setattr(menus, "start_battle", lambda app, s: opened.append(s))
+    from game.ui.navigator import Navigator
+
+    monkeypatch.setattr(Navigator, "play", lambda nav, s: opened.append(s))
     assert main_mod.run_game(load="my war", max_frames=1) == 0
     assert opened and opened[0].game.checksum() == session.game.checksum()
 

@@ -33,6 +33,7 @@ from game.scenario import SCENARIOS_DIR, ScenarioError
 from game.ui import widgets as W
 from game.ui.app import describe_line
 from game.ui.battle import BattleScene
+from game.ui.navigator import Navigator
 from game.ui.editor_forms import Form
 from game.ui.editor_map import EditorMap
 from game.ui.editor_pages import TOOL_HELP, TOOLS, EditorPages
@@ -779,9 +780,7 @@ class EditorScene(EditorPages, W.GuiScene):
         return True
 
     def do_help(self) -> None:
-        from game.ui.help import HelpOverlay
-
-        self.app.push(HelpOverlay(self.app, "Scenario editor: keys and mouse", SHORTCUTS))
+        Navigator(self.app).help("Scenario editor: keys and mouse", SHORTCUTS)
 
     def do_close(self) -> None:
         self.leave_then(self.leave_editor)

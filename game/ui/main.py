@@ -74,18 +74,17 @@ def run_game(scenario: str | None = None, sides: list[str] | None = None, load: 
     except SetupError as exc:
         return _error(f"{scenario}: the scenario cannot start: {_one_line(exc)}")
 
-    from game.ui.menus import MainMenuScene
+    from game.ui.navigator import Navigator
     from game.ui.scene import App
 
     app = App.open(size)
     if app is None:
         return 1
     try:
-        app.push(MainMenuScene(app))
+        nav = Navigator(app)
+        nav.main_menu()
         if session is not None:
-            from game.ui.menus import start_battle
-
-            start_battle(app, session)
+            nav.play(session)
         return app.run(max_frames, screenshot)
     finally:
         app.close()

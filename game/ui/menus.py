@@ -23,16 +23,13 @@ from game import __version__
 from game.ai import DIFFICULTIES
 from game.ui import widgets as W
 from game.ui.counters import swatch_edge
+from game.ui.navigator import Navigator
 from game.ui.settings import AI_SPEEDS, PALETTES, UI_SCALES, saves_dir
 
 
 def start_battle(app, session) -> None:
     """Show ``session`` on the battle screen, with the main menu (only) beneath it."""
-    from game.ui.battle import BattleScene
-
-    menu = next((s for s in app.stack if isinstance(s, MainMenuScene)), None)
-    app.reset(menu or MainMenuScene(app))
-    app.push(BattleScene(app, session))
+    Navigator(app).play(session)
 
 
 def editor_available() -> bool:
@@ -137,18 +134,14 @@ class MainMenuScene(W.GuiScene):
         elif key == "new":
             self.app.push(NewGameScene(self.app))
         elif key == "tutorial":
-            from game.ui.tutorial import start_tutorial
-
             try:
-                start_tutorial(self.app)
+                Navigator(self.app).tutorial()
             except Exception as exc:  # a tutorial file that will not load: said, never fatal
                 self.error_label.set_text(_one_line(exc))
         elif key == "load":
             self.app.push(LoadDialog(self.app))
         elif key == "editor":
-            from game.ui.editor import EditorScene
-
-            self.app.push(EditorScene(self.app, None))
+            Navigator(self.app).editor(None)
         elif key == "settings":
             self.app.push(SettingsScene(self.app))
         elif key == "quit":

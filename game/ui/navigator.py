@@ -48,6 +48,32 @@ class Navigator:
 
     # -- the game ------------------------------------------------------------------------------
 
+    def play(self, session):
+        """Show ``session`` on the battle screen, with the main menu (only) beneath it."""
+        from game.ui.battle import BattleScene
+        from game.ui.menus import MainMenuScene
+
+        menu = next((s for s in self.app.stack if isinstance(s, MainMenuScene)), None)
+        self.app.reset(menu or MainMenuScene(self.app))
+        scene = BattleScene(self.app, session)
+        self.app.push(scene)
+        return scene
+
+    def new_game(self) -> None:
+        from game.ui.menus import NewGameScene
+
+        self.app.push(NewGameScene(self.app))
+
+    def tutorial(self):
+        from game.ui.tutorial import start_tutorial
+
+        return start_tutorial(self.app)
+
+    def editor(self, path=None) -> None:
+        from game.ui.editor import EditorScene
+
+        self.app.push(EditorScene(self.app, path))
+
     def battle(self, session, replace: bool = False):
         from game.ui.battle import BattleScene
 

@@ -19,6 +19,7 @@ import pygame
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.ui import widgets as W
+from game.ui.navigator import Navigator
 
 
 def aim_text(state, cond: dict, hexmap=None) -> str:
@@ -185,10 +186,7 @@ class ResultsScene(W.GuiScene):
             self.app.pop()
 
     def to_menu(self):
-        from game.ui.menus import MainMenuScene
-
-        menu = next((s for s in self.app.stack if isinstance(s, MainMenuScene)), None)
-        self.app.reset(menu or MainMenuScene(self.app))
+        Navigator(self.app).main_menu(reset=True)
 
     def back(self):
         if self.map_button is not None:
