@@ -320,3 +320,17 @@ def test_f10_and_the_leave_button_go_back_to_the_main_menu(app):
     # The same game every time: the seed is fixed.
     again = Session.new(TUTORIAL_PATH, {PLAYER: Seat("human")}, seed=TUTORIAL_SEED)
     assert again.game.checksum() == scene.session.game.checksum()
+
+
+def test_the_tutorial_leaves_no_autosave_for_continue(app):
+    from game.ui.settings import saves_dir
+
+    scene = start_tutorial(app)
+    _frames(app, 2)
+    app.settings.confirm_end_turn = False
+    app.step([_key(pygame.K_RETURN)], dt=0.016)
+    turn = scene.session.game.state.turn
+    app.step([_key(pygame.K_e)], dt=0.016)
+    _frames(app, 200)
+    assert scene.session.game.state.turn > turn
+    assert not saves_dir().exists() or not any(saves_dir().iterdir())

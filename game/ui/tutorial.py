@@ -286,6 +286,10 @@ class TutorialBattle(BattleScene):
         if start is not None:
             self.view.centre_on(*self.renderer.hex_center_km(start))
 
+    def _autosave(self) -> None:
+        """The tutorial keeps no autosave: Continue in the main menu would open it again as a
+        plain game, without its steps."""
+
     def memo(self, name: str, work: Callable):
         """``work()``, worked out once for each state of the game (the steps ask every frame)."""
         key = self.session.view(PLAYER)  # the same view until the game changes
