@@ -5,27 +5,13 @@ Driven headless through the window's own events."""
 import time
 
 import pygame
-import pytest
 
 from game.session import Seat, Session
-from test_texts import coordinates
 from game.ui.settings import UI_SCALES
+from test_texts import coordinates
+from test_ui_battle import _attack_pair, _click, _key, _look_at, _select, app  # noqa: F401
 
 MOSUL = "scenarios/examples/fall-of-mosul.toml"
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path / "home"))
-    from game.ui.scene import App
-    from game.ui.settings import Settings
-
-    settings = Settings()
-    settings.ai_speed = "skip"
-    settings.edge_pan = False
-    a = App(size=(1280, 800), settings=settings)
-    yield a
-    a.close()
 
 
 def _battle(app, seats, seed=1, scenario="2014-isis-offensive"):
@@ -38,32 +24,6 @@ def _battle(app, seats, seed=1, scenario="2014-isis-offensive"):
     while scene.messages:
         app.step([_key(pygame.K_RETURN)], dt=0.016)
     return session, scene
-
-
-def _key(k, mod=0, uni=""):
-    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=uni, scancode=0)
-
-
-def _click(pos, button=1, mod=0):
-    return [pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)),
-            pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button),
-            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button, mod=mod)]
-
-
-def _look_at(app, scene, h):
-    scene.view.level = 8
-    scene.view.centre_on(*scene.renderer.hex_center_km(h))
-    app.step([], dt=0.016)
-
-
-def _select(app, scene, uid):
-    u = scene.session.game.state.units[uid]
-    _look_at(app, scene, u.hex)
-    for _ in range(6):
-        app.step(_click(scene.screen_pos(u.hex)), dt=0.016)
-        if scene.selected == uid:
-            return
-    raise AssertionError(f"could not select {uid}")
 
 
 def _button(scene, action):
@@ -247,8 +207,6 @@ def test_no_panel_is_drawn_over_another_at_any_size_or_scale(app):
 
 def test_an_attacks_odds_are_never_hidden_by_the_log(app):
     session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
-    from test_ui_battle import _attack_pair
-
     uid, target = _attack_pair(session, "jihadist")
     _select(app, scene, uid)
     _look_at(app, scene, target)
@@ -280,8 +238,6 @@ def test_no_text_on_screen_holds_an_event_id_or_a_coordinate(app, monkeypatch):
     g = session.game
     ids = {e["id"] for e in g.setup.get("events", []) if "id" in e}
     assert ids
-    from test_ui_battle import _attack_pair
-
     uid, target = _attack_pair(session, "jihadist")
     _select(app, scene, uid)
     for h in (target, g.state.units[uid].hex):
@@ -346,8 +302,6 @@ def test_fights_and_moves_are_heard(app, monkeypatch):
     heard = []
     monkeypatch.setattr(app.sounds, "play", lambda name, volume=1.0, pan=0.0: heard.append(name))
     session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
-    from test_ui_battle import _attack_pair
-
     uid, target = _attack_pair(session, "jihadist")
     _select(app, scene, uid)
     assert "select" in heard
@@ -369,8 +323,6 @@ def test_a_long_unit_panel_scrolls_with_the_wheel(app):
     app.screen = pygame.display.set_mode((1024, 700), pygame.RESIZABLE)
     app.settings.ui_scale = 1.5
     app.step([pygame.event.Event(pygame.VIDEORESIZE, size=(1024, 700), w=1024, h=700)], dt=0.016)
-    from test_ui_battle import _attack_pair
-
     uid, target = _attack_pair(session, "jihadist")
     _select(app, scene, uid)
     _look_at(app, scene, target)

@@ -131,29 +131,12 @@ class HelpOverlay(Scene):
             if side_by_side or self.page == 1:
                 return self._draw_with_legend(screen, legend, side_by_side)
         lay = self.layout(screen.get_size())
-        body, key_font, head, small = self._fonts(lay.size)
-        pad, gap = W.scaled(24, s), W.scaled(28, s)
-        line_h = body.get_linesize() + W.scaled(6, s)
-        self.panel = pygame.Rect(0, 0, lay.width, lay.height)
-        self.panel.center = screen.get_rect().center
+        small = self._fonts(lay.size)[3]
+        pad = W.scaled(24, s)
+        panel = pygame.Rect(0, 0, lay.width, lay.height)
+        panel.center = screen.get_rect().center
+        self._draw_keys(screen, panel, lay)
         p = self.panel
-        W.draw_panel(screen, p, s)
-        W.blit_text(screen, W.fit_text(self.title, head, p.w - 2 * pad), head, W.BRASS,
-                    (p.x + pad, p.y + pad))
-        top = p.y + pad + head.get_linesize() + W.scaled(16, s)
-        x = p.x + pad
-        for c, (key_w, act_w) in enumerate(lay.columns):
-            part = self.shortcuts[c * lay.rows:(c + 1) * lay.rows]
-            room = min(act_w, p.right - pad - x - key_w)  # all of it, unless nothing fits
-            for r, (key, action) in enumerate(part):
-                y = top + r * line_h
-                cap = pygame.Rect(x, y, key_font.size(key)[0] + W.scaled(12, s), body.get_linesize())
-                pygame.draw.rect(screen, (58, 66, 50), cap, border_radius=W.scaled(4, s))
-                pygame.draw.rect(screen, W.PANEL_EDGE, cap, 1, border_radius=W.scaled(4, s))
-                W.blit_text(screen, key, key_font, W.INK, cap.center, "center")
-                W.blit_text(screen, W.fit_text(action, body, max(10, room)), body, W.INK,
-                            (x + key_w, y))
-            x += key_w + act_w + gap
         W.blit_text(screen, "Tab: the map's legend. Any other key or a click closes."
                     if self.legend else "Press any key or click to close.", small, W.MUTED,
                     (p.centerx, p.bottom - pad), "midbottom")
@@ -199,7 +182,7 @@ class HelpOverlay(Scene):
         x = p.x + pad
         for c, (key_w, act_w) in enumerate(lay.columns):
             part = self.shortcuts[c * lay.rows:(c + 1) * lay.rows]
-            room = min(act_w, p.right - pad - x - key_w)
+            room = min(act_w, p.right - pad - x - key_w)  # all of it, unless nothing fits
             for r, (key, action) in enumerate(part):
                 y = top + r * line_h
                 cap = pygame.Rect(x, y, key_font.size(key)[0] + W.scaled(12, s), body.get_linesize())
