@@ -300,6 +300,38 @@ _TURN_PREFIX = re.compile(r"^Turn \d+: ")
 
 # -- the session ---------------------------------------------------------------------------------
 
+def _air_base(view, game, unit, h, bases) -> bool:
+    """Whether an air wing of ``view``'s side may land on ``h``: a town its side holds, a
+    country its faction has bases in, or a hex of sea where a naval group of its side is."""
+    hexmap = game.hexmap
+    city = hexmap.city_at(h)
+    if city is not None:
+        owner = view.city_owner.get(city.id)
+        if owner is not None and view.side_of(owner) == view.side_of(unit.faction):
+            return True
+    if hexmap.country_at(h) in bases:
+        return True
+    if hexmap.terrain_at(h) == "sea":
+        side = view.side_of(unit.faction)
+        return any(v.hex == h and view.side_of(v.faction) == side
+                   and game.rules.unit_type(v.type).category == "naval" for v in view.units)
+    return False
+
+
+class _OwnLosses:
+    """A game's state as the ledger reads it, with only ``side``'s own factions' losses."""
+
+    def __init__(self, state, side: str):
+        own = {f for f, fac in state.factions.items() if fac.side == side}
+        self._state = state
+        self.losses = {f: c for f, c in state.losses.items() if f in own}
+        self.category_losses = {f: c for f, c in state.category_losses.items() if f in own}
+        self.equipment_lost = {f: c for f, c in state.equipment_lost.items() if f in own}
+
+    def __getattr__(self, name):
+        return getattr(self._state, name)
+
+
 class Session:
     """A game at the table: the game, its scenario, the seats, and what each side has seen."""
 
@@ -521,7 +553,8 @@ class Session:
 
     def take_summary(self, side: str) -> list[str]:
         """What ``side`` saw happen since it last moved, as lines; the inbox is emptied."""
-        lines = [f"Turn {e.turn}: {e.text}" for e in self.inbox.get(side, [])]
+        lines = [f"Turn {e.turn}: {e.text}" for e in self.inbox.get(side, [])
+                 if e.kind != "new_turn"]  # the turn's date is said by the hand-over itself
         self.inbox[side] = []
         return lines
 
@@ -577,6 +610,10 @@ class Session:
             hexes = graph.hexes
             rng = {hexes[i]: c for i, c in cost.items()
                    if i != start and i not in obstacles.blocked_end}
+            if g.rules.unit_type(u.type).category == "air":
+                # A wing moves only to rebase: it lands where the engine lets it (game.air's
+                # base_problem), as its side knows the map.
+                rng = {h: c for h, c in rng.items() if _air_base(view, g, u, h, bases)}
         self._moves = (key, cost, prev, rng)
         return cost, prev, rng
 
@@ -628,11 +665,16 @@ class Session:
             reach |= free[f]
         return np.where(inn, 2, np.where(reach, 1, 0)).astype(np.int8)
 
-    def ledger(self):
+    def ledger(self, side: str | None = None):
         """The game's losses beside its phase's historical figures (``game.ledger.phase_table``;
-        raises ``HistoryError`` for a bad figures table). Every faction's losses: the chart of
-        the war's cost that the results and the battle's ledger draw."""
-        return phase_table(self.game.state, self.game.setup)
+        raises ``HistoryError`` for a bad figures table): every faction's, the chart of the
+        war's cost that the results draw; with ``side``, while the game is on, only that
+        side's own factions' (a side knows its own losses, not the enemy's), with the
+        civilians killed, which the war's monitors report to all."""
+        st = self.game.state
+        if side is not None and not st.over:
+            st = _OwnLosses(st, side)
+        return phase_table(st, self.game.setup)
 
     def glimpse(self, side: str | None, events) -> dict[str, UnitView]:
         """The units named by ``events`` that ``side`` saw (as ``last_seen`` gives them), as it

@@ -338,3 +338,106 @@ def test_a_long_unit_panel_scrolls_with_the_wheel(app):
     assert p.info_scroll > 0
     app.step([pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=1, flipped=False)] * 5, dt=0.016)
     assert p.info_scroll == 0
+
+
+# -- what the next person at the table must not see -----------------------------------------------
+
+def test_hot_seat_leaves_nothing_of_the_last_turn_on_screen(app):
+    """The hand-over clears the last person's line in the bottom bar and the effects still
+    playing: the next person sees neither their result nor their units' names."""
+    app.settings.ai_speed = "normal"
+    session, scene = _battle(app, {"jihadist": Seat("human"), "baathist": Seat("human"),
+                                   "coalition": Seat("ai")}, seed=3)
+    from game.ui.handover import HandoverScene
+
+    while isinstance(app.top, HandoverScene):
+        app.step([_key(pygame.K_RETURN)], dt=0.016)
+    while scene.messages:
+        app.step([_key(pygame.K_RETURN)], dt=0.016)
+    uid, target = _attack_pair(session, "jihadist")
+    _select(app, scene, uid)
+    _look_at(app, scene, target)
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    app.step([_key(pygame.K_RETURN)], dt=0.016)
+    assert scene.toast and scene.effects.items
+    app.step([_key(pygame.K_e)], dt=0.016)
+    t0 = time.perf_counter()
+    while not isinstance(app.top, HandoverScene):
+        app.step([], dt=0.016)
+        assert time.perf_counter() - t0 < 60
+    assert app.top.side == "baathist"
+    assert scene.toast is None and not scene.effects.items
+
+
+def test_the_ledger_in_play_shows_only_the_sides_own_losses(app):
+    from game.ui.results import casualty_rows
+
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
+    uid, target = _attack_pair(session, "jihadist")
+    _select(app, scene, uid)
+    _look_at(app, scene, target)
+    app.step(_click(scene.screen_pos(target)), dt=0.016)
+    app.step([_key(pygame.K_RETURN)], dt=0.016)
+    st = session.game.state
+    enemy = {f for f, fac in st.factions.items() if fac.side != "jihadist" and st.losses.get(f)}
+    assert enemy, "the attack cost the enemy men"
+    everything = {label for label, *_ in casualty_rows(session)[0]}
+    own = {label for label, *_ in casualty_rows(session, "jihadist")[0]}
+    assert own < everything and "Civilians" in own
+    from game.ledger import source
+
+    src = source()
+    for f in enemy:
+        label = src.category(src.category_id(st.factions[f].category)).label
+        if not any(fac.side == "jihadist" and fac.category == st.factions[f].category
+                   for fac in st.factions.values()):
+            assert label in everything and label not in own
+    # The ledger key shows it in the window, and the game's end uncovers every side's.
+    app.step([_key(pygame.K_l)], dt=0.016)
+    assert scene.show_ledger
+    st.over, st.winner = True, "jihadist"
+    assert {label for label, *_ in casualty_rows(session, "jihadist")[0]} == everything
+
+
+def test_closing_the_window_over_another_screen_asks_where_it_can_be_answered(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")})
+    u = next(u for u in session.game.state.units_of_side("jihadist")
+             if session.game.rules.unit_type(u.type).is_ground and u.moves_left > 0)
+    _select(app, scene, u.id)
+    scene.orders.refresh_range()
+    dest = next(h for h in scene.orders.range if h != u.hex and not scene.stacks.get(h))
+    app.step(_click(scene.screen_pos(dest)), dt=0.016)
+    scene.nav.settings()
+    assert app.top is not scene
+    app.step([pygame.event.Event(pygame.QUIT)], dt=0.016)
+    assert app.running and app.top is scene and scene.confirm is not None
+
+
+def test_a_press_on_a_panel_neither_drags_nor_clicks_the_map(app):
+    session, scene = _battle(app, {"jihadist": Seat("human")})
+    centre = scene.view.centre
+    start = scene.panels.rects["info"].center
+    end = scene.map_rect.center
+    app.step([pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=start, button=1),
+              pygame.event.Event(pygame.MOUSEMOTION, pos=end, rel=(end[0] - start[0], 0),
+                                 buttons=(1, 0, 0)),
+              pygame.event.Event(pygame.MOUSEBUTTONUP, pos=end, button=1, mod=0)], dt=0.016)
+    assert scene.view.centre == centre and scene.selected is None
+
+
+def test_an_air_wing_is_shown_only_the_bases_it_may_land_on(app):
+    from game.commands import Move
+
+    session, scene = _battle(app, {"coalition": Seat("human")}, scenario="2015-invasion")
+    st = session.game.state
+    t0 = time.perf_counter()
+    while st.active_side != "coalition" or scene.ai.running:  # the others move first
+        app.step([_key(pygame.K_RETURN)] if scene.messages else [], dt=0.05)
+        assert time.perf_counter() - t0 < 120
+    wing = next(u for u in st.units_of_side("coalition")
+                if session.game.rules.unit_type(u.type).category == "air" and u.moves_left > 0)
+    reach = session.reachable(wing.id)
+    assert reach
+    for h in list(reach)[:40]:
+        path = session.path(wing.id, h)
+        assert path and not session.check(Move("coalition", wing.id, path[0])), h

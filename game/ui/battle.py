@@ -280,6 +280,8 @@ class BattleScene(Scene):
     def close_requested(self) -> bool:
         """Closing the window with moves not saved asks first."""
         if self.session.unsaved and not self.known.over:
+            while self.app.top is not self and self in self.app.stack:
+                self.app.pop()  # the question is asked where it can be seen and answered
             self._ask_leave("quit")
             return False
         return True
@@ -384,19 +386,29 @@ class BattleScene(Scene):
                     self._centre_on_own()
                 self.session.watchers.add(active)
                 self.orders.select(None)
-                # The hand-over shows the news kept for this person, then what their side saw.
+                self._forget_last_player()
+                # The hand-over shows the scenario's first news if it is still kept for this
+                # person, then what their side saw (the news of play among it).
                 summary = self.news.pop(active, []) + self.session.take_summary(active)
                 self._sound("turn_start")
                 self._handover(active, summary)
         else:
             # Hot seat, and the computer moves between two people: no one's view is left on
             # the screen while it does.
+            if not self.curtain:
+                self._forget_last_player()
             self.curtain = True
             self.handed_over = None
             if self.viewer is None:
                 order = list(s.sides)
                 i = order.index(active)
                 self.viewer = next(x for x in order[i + 1:] + order[:i] if x in humans)
+
+    def _forget_last_player(self) -> None:
+        """Hot seat: nothing of the last person's turn stays for the next to see: the line
+        in the bottom bar, the effects still playing."""
+        self.toast = None
+        self.effects.clear()
 
     def _show_news(self, side: str, summary: list[str]) -> None:
         """A person's own turn starts: the news kept for it, in one box."""
@@ -439,10 +451,12 @@ class BattleScene(Scene):
         # when their own turn starts. It never stops the computer.
         news = [e.text for e in visible if e.kind in NEWS_EVENTS]
         if news:
-            for side in self.session.humans():
-                if side != actor or not own:
-                    self.news.setdefault(side, []).extend(news)
-            if not self.session.humans():
+            humans = self.session.humans()
+            if len(humans) == 1 and (humans[0] != actor or not own):
+                # One person: kept for the box at the start of their turn. (In hot seat each
+                # side's inbox holds it for the hand-over.)
+                self.news.setdefault(humans[0], []).extend(news)
+            if not humans:
                 self.say(news[-1], "brass", 5.0)
         speed = self.app.settings.ai_speed
         shown = False
@@ -794,7 +808,8 @@ class BattleScene(Scene):
         elif t == pygame.MOUSEMOTION:
             if self._drag_minimap:
                 self.view.centre_on(*self.minimap.to_world(event.pos))
-            elif self._down is not None:
+            elif self._down is not None and self.map_rect.collidepoint(self._down[0]):
+                # Only a press on the map drags it: one on a panel or a bar is theirs.
                 (x0, y0), _ = self._down
                 if self.dragging or abs(event.pos[0] - x0) + abs(event.pos[1] - y0) > DRAG_START:
                     self.dragging = True
@@ -808,6 +823,8 @@ class BattleScene(Scene):
             if down is None or self.dragging:
                 self.dragging = False
                 return
+            if not self.map_rect.collidepoint(down[0]) and self.map_rect.collidepoint(event.pos):
+                return  # pressed on a panel, let go over the map: not a click on the map
             mods = getattr(event, "mod", None)
             if mods is None:
                 mods = pygame.key.get_mods()
@@ -990,6 +1007,8 @@ class BattleScene(Scene):
         self.renderer.tile(s, tx, ty)
 
     def _pan(self, dt: float) -> None:
+        if self.blocked() or self.messages or self.curtain:
+            return  # a box is open, or the map is hidden: the arrow keys and edges rest
         keys = pygame.key.get_pressed()
         dx = keys[pygame.K_LEFT] - keys[pygame.K_RIGHT]
         dy = keys[pygame.K_UP] - keys[pygame.K_DOWN]
@@ -1055,6 +1074,10 @@ class BattleScene(Scene):
         self.refresh_world()
         if self.curtain:
             self._draw_curtain(screen)
+            if self.confirm is not None:
+                self.panels.draw_confirm(screen)
+            elif self.menu_open:
+                self.panels.draw_menu(screen)
             return
         self.orders.refresh_range()
         hover = self.view.hex_at(self.mouse) if self.map_rect.collidepoint(self.mouse) \

@@ -44,7 +44,9 @@ class MapLayers:
         self._map_key_value = None
         self._range_surf: pygame.Surface | None = None
         self._range_surf_key = None
-        self._range_at = (0, 0)
+        self._range_box = pygame.Rect(0, 0, 1, 1)
+        self._range_extent_key = None
+        self._range_extent_value = (set(), pygame.Rect(0, 0, 1, 1))
         self._minimap_key = None
         self._minimap_layer: pygame.Surface | None = None
         self._supply_key = None
@@ -56,6 +58,7 @@ class MapLayers:
     def reset(self) -> None:
         self._base_key = None
         self._range_surf_key = None
+        self._range_extent_key = None
         self._minimap_key = None
 
     # -- helpers -----------------------------------------------------------------------------
@@ -327,50 +330,16 @@ class MapLayers:
         o = sc.orders
         if o.selected is None:
             return
-        s = self.view.scale
         left, top = self.view._left_top()
-        key = (o._range_key, self.camera())
+        # The layer is drawn in the map's own pixels at this zoom and kept while the range
+        # and the zoom stay: panning or a glide of the camera only moves where it is blitted.
+        # A range larger than a few screens (rare) is drawn for the view alone instead.
+        key = (o._range_key, self.view.level, self._range_view_key(left, top))
         if key != self._range_surf_key:
             self._range_surf_key = key
-            w, h = sc.map_rect.size
-            inside = set(o.range)
-            u = o.unit(o.selected)
-            if u is not None:
-                inside.add(u.hex)
-            centres = {}
-            for hx in inside:
-                x, y = self.level_xy(hx, left, top)
-                if -30 < x < w + 30 and -30 < y < h + 30:
-                    centres[hx] = (x, y)
-            # A layer just big enough for the range: blitting it is most of its cost.
-            pad = int(self.renderer.hex_width_km * s) + 4
-            if centres:
-                xs = [c[0] for c in centres.values()]
-                ys = [c[1] for c in centres.values()]
-                box = pygame.Rect(int(min(xs)) - pad, int(min(ys)) - pad,
-                                  int(max(xs) - min(xs)) + 2 * pad, int(max(ys) - min(ys)) + 2 * pad)
-                box = box.clip(pygame.Rect(0, 0, w, h))
-            else:
-                box = pygame.Rect(0, 0, 1, 1)
-            layer = pygame.Surface((max(1, box.w), max(1, box.h)), pygame.SRCALPHA)
-            edge = self.renderer.edge_km
-            for hx, (x, y) in centres.items():
-                if hx in o.range:
-                    x, y = x - box.x, y - box.y
-                    pts = [(x + dx * s, y + dy * s) for dx, dy in self.renderer.corner_km]
-                    pygame.draw.polygon(layer, (255, 255, 200, 80), pts)
-            # The range's outline: the hexsides between a hex it reaches and one it does not.
-            width = max(2, int(self.counter_size() / 12))
-            for hx, (x, y) in centres.items():
-                x, y = x - box.x, y - box.y
-                for d, nb in enumerate(hx.neighbors()):
-                    if nb not in inside:
-                        (ax, ay), (bx, by) = edge[d]
-                        pygame.draw.line(layer, (255, 226, 60, 230), (x + ax * s, y + ay * s),
-                                         (x + bx * s, y + by * s), width)
-            self._range_surf = layer
-            self._range_at = (sc.map_rect.x + box.x, sc.map_rect.y + box.y)
-        screen.blit(self._range_surf, self._range_at)
+            self._range_surf, self._range_box = self._range_layer(left, top)
+        box = self._range_box
+        screen.blit(self._range_surf, (sc.map_rect.x + box.x - left, sc.map_rect.y + box.y - top))
         u = o.unit(o.selected)
         if u is not None:
             self.draw_reach(screen, u)
@@ -381,6 +350,72 @@ class MapLayers:
             pts = [sc.screen_pos(hx) for hx in path]
             pygame.draw.lines(screen, (20, 20, 20), False, pts, 5)
             pygame.draw.lines(screen, (255, 230, 60), False, pts, 3)
+
+    RANGE_PIXELS = 6_000_000  # the largest range layer kept whole (about 24 MB)
+
+    def _range_extent(self):
+        """The hexes the range layer draws (reached, and the unit's own), and their box in
+        the map's pixels at this zoom."""
+        o = self.sc.orders
+        inside = set(o.range)
+        u = o.unit(o.selected)
+        if u is not None:
+            inside.add(u.hex)
+        if not inside:
+            return inside, pygame.Rect(0, 0, 1, 1)
+        s = self.view.scale
+        pts = [self.renderer.hex_center(hx, s) for hx in inside]
+        pad = int(self.renderer.hex_width_km * s) + 4
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        return inside, pygame.Rect(int(min(xs)) - pad, int(min(ys)) - pad,
+                                   int(max(xs) - min(xs)) + 2 * pad,
+                                   int(max(ys) - min(ys)) + 2 * pad)
+
+    def _range_view_key(self, left: float, top: float):
+        """None while the whole range fits one kept layer; else the view, which the layer
+        is then drawn for."""
+        o = self.sc.orders
+        if self._range_extent_key != (o._range_key, self.view.level):
+            self._range_extent_key = (o._range_key, self.view.level)
+            self._range_extent_value = self._range_extent()
+        box = self._range_extent_value[1]
+        if box.w * box.h <= self.RANGE_PIXELS:
+            return None
+        return (left, top, tuple(self.sc.map_rect))
+
+    def _range_layer(self, left: float, top: float):
+        """The range's layer and its box in the map's pixels: shaded hexes, and the outline
+        between a hex it reaches and one it does not."""
+        sc = self.sc
+        o = sc.orders
+        s = self.view.scale
+        inside, box = self._range_extent_value
+        if box.w * box.h > self.RANGE_PIXELS:  # only the view, and a hex around it
+            w, h = sc.map_rect.size
+            pad = int(self.renderer.hex_width_km * s) + 4
+            box = box.clip(pygame.Rect(int(left) - pad, int(top) - pad, w + 2 * pad, h + 2 * pad))
+        layer = pygame.Surface((max(1, box.w), max(1, box.h)), pygame.SRCALPHA)
+        margin = int(self.renderer.hex_width_km * s) + 4
+        area = box.inflate(2 * margin, 2 * margin)
+        centres = {}
+        for hx in inside:
+            x, y = self.renderer.hex_center(hx, s)
+            if area.collidepoint(x, y):
+                centres[hx] = (x - box.x, y - box.y)
+        corner = self.renderer.corner_km
+        for hx, (x, y) in centres.items():
+            if hx in o.range:
+                pygame.draw.polygon(layer, (255, 255, 200, 80),
+                                    [(x + dx * s, y + dy * s) for dx, dy in corner])
+        width = max(2, int(self.counter_size() / 12))
+        edge = self.renderer.edge_km
+        for hx, (x, y) in centres.items():
+            for d, nb in enumerate(hx.neighbors()):
+                if nb not in inside:
+                    (ax, ay), (bx, by) = edge[d]
+                    pygame.draw.line(layer, (255, 226, 60, 230), (x + ax * s, y + ay * s),
+                                     (x + bx * s, y + by * s), width)
+        return layer, box
 
     def draw_supply_line(self, screen, u) -> None:
         """With the supply overlay on: the selected unit's line back to where its supply

@@ -436,6 +436,8 @@ class Panels:
         beside the source's."""
         sc = self.sc
         area = sc.map_rect.inflate(-40, -40)
+        if area.w < 240 or area.h < 160:  # a small window: the chart takes the whole map
+            area = pygame.Rect(sc.map_rect)
         key = (sc.world_key, area.size, self.scale)
         f = self.fonts
 
@@ -443,16 +445,20 @@ class Panels:
             from game.ui.results import casualty_rows, draw_chart
 
             pad = sz(14, self.scale)
-            title = f.big.render("Casualty ledger: the game beside the source", True, BRASS)
-            hint = f.small.render("L or click to close", True, MUTED)
+            own_only = sc.viewer is not None and not sc.known.over
+            title = f.big.render("Casualty ledger: your side's losses beside the source"
+                                 if own_only else "Casualty ledger: the game beside the source",
+                                 True, BRASS)
+            hint = f.small.render(("the enemy's are counted at the end \u00b7 " if own_only else "")
+                                 + "L or click to close", True, MUTED)
             surf = pygame.Surface(area.size, pygame.SRCALPHA)
             surf.fill((24, 28, 22, 252))
             pygame.draw.rect(surf, BRASS, surf.get_rect(), 2)
             surf.blit(title, (pad, pad))
-            surf.blit(hint, (area.w - hint.get_width() - pad, pad))
-            rows, figures = casualty_rows(sc.session)
-            chart_rect = pygame.Rect(pad, pad * 2 + title.get_height(), area.w - 2 * pad,
-                                     area.h - 3 * pad - title.get_height())
+            surf.blit(hint, (pad, pad + title.get_height()))  # under it: never over it
+            head = title.get_height() + hint.get_height()
+            rows, figures = casualty_rows(sc.session, sc.viewer)
+            chart_rect = pygame.Rect(pad, pad * 2 + head, area.w - 2 * pad, area.h - 3 * pad - head)
             if chart_rect.w > 200 and chart_rect.h > 120:
                 chart = draw_chart(chart_rect.size, rows, figures,
                                    f"turn {sc.known.turn} of {sc.known.end_turn}")
@@ -476,7 +482,7 @@ class Panels:
             items = [f"\u2022 {x}" for x in lines] if len(lines) > 1 else lines
             return modal_box(self.fonts, f"{title} \u00b7 turn {st.turn}, {st.date.day} "
                              f"{st.date:%B %Y}", items,
-                             min(sz(600, self.scale), sc.map_rect.w - 40), foot)
+                             max(120, min(sz(600, self.scale), sc.map_rect.w - 40)), foot)
 
         box = self.message.get(key, render)
         shade = pygame.Surface(sc.size, pygame.SRCALPHA)

@@ -1209,11 +1209,13 @@ class PlaytestBattle(BattleScene):
     def quick_load(self) -> None:
         self._toast("A playtest loads no saves: Esc, then Back to the editor")
 
-    def update(self, dt: float) -> None:
-        super().update(dt)
-        top = self.app.top
-        if type(top) is ResultsScene and top.session is self.session:
-            self.app.replace(PlaytestResults(self.app, self.session, self.editor))
+    def _autosave(self) -> None:
+        """A playtest keeps no autosave: it would take the place of the player's own autosave
+        of the scenario, and Continue would open the playtest."""
+
+    def _show_results(self) -> None:
+        # Every time, the first and after "View final map": their way out is the editor.
+        self.app.push(PlaytestResults(self.app, self.session, self.editor))
 
 
 class PlaytestResults(ResultsScene):

@@ -195,25 +195,32 @@ class ResultsScene(W.GuiScene):
             self.to_menu()
 
 
-def casualty_rows(session) -> tuple[list[tuple], str]:
+def casualty_rows(session, side: str | None = None) -> tuple[list[tuple], str]:
     """The chart's rows (label, game, source, low, high) and the title of the figures: the
     phase's own historical figures if the scenario gives them, else the whole war's scaled
-    to the phase's share of its days."""
+    to the phase's share of its days. With ``side``, while the game is on, only that side's
+    own categories and the civilians: it does not know the enemy's losses."""
     from game.ledger import HistoryError
 
     st = session.view(None)
     figures = (session.game.setup.get("history") or {}).get("casualties") or None
     try:
-        table = session.ledger()
+        table = session.ledger(side)
     except (HistoryError, ValueError, KeyError) as exc:
         return [], f"no historical figures ({exc})"
     # Set against the whole war, only the categories of the factions in this game are drawn
     # (a game of Mosul in 2014 has no bar for the Syrian government of 2025).
     in_play = {f.category for f in table.ledger.factions.values() if f.id in st.factions}
+    own = None
+    if side is not None and not st.over:
+        own = {f.category for f in table.ledger.factions.values()
+               if f.id in st.factions and st.factions[f.id][1] == side}
     rows = []
     for r in table.categories + [table.civilians]:
         src = None if r.expected is None else int(round(r.expected))
         wanted = r is table.civilians or figures is not None or r.id in in_play
+        if own is not None and r is not table.civilians and r.id not in own:
+            continue  # the enemy's losses are known at the end
         if r.game or (src and wanted):
             rows.append((r.label, r.game, src, r.game, r.game))
     title = "the phase in history" if figures else (

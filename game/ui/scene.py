@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import pygame
 
@@ -74,6 +75,12 @@ class App:
         size = size or tuple(self.settings.window_size) or _default_size()
         size = (max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1]))
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        try:  # the window cannot be dragged smaller than every screen is laid out for
+            with warnings.catch_warnings():  # pygame-ce marks the display module's Window
+                warnings.simplefilter("ignore", DeprecationWarning)  # as old; it is the one
+                pygame.Window.from_display_module().minimum_size = MIN_SIZE
+        except (AttributeError, pygame.error):  # an older pygame-ce, or a driver without
+            pass
         self.clock = pygame.time.Clock()
         self.sounds = Sounds(self.settings)
         self.stack: list[Scene] = []

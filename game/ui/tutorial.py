@@ -490,8 +490,9 @@ class TutorialBattle(BattleScene):
         f = self.fonts
         pad = sz(12, f.scale)
         # Narrow maps get a narrower, taller box, so that a corner is always left free.
-        width = min(sz(BOX_WIDTH, f.scale), max(sz(240, f.scale), int(self.map_rect.w * 0.6)),
-                    self.map_rect.w - 2 * MARGIN)
+        width = max(120, min(sz(BOX_WIDTH, f.scale), max(sz(240, f.scale),
+                                                         int(self.map_rect.w * 0.6)),
+                             self.map_rect.w - 2 * MARGIN))
         rows = self._rows()
         bh = max(self.leave_button.size(f)[1], self.next_button.size(f)[1])
         key = (tuple((t, id(fnt), c) for t, fnt, c in rows), width, bh, f.scale)
