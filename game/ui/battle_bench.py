@@ -132,7 +132,7 @@ def _keep_animating(scene, units) -> None:
 WATCH_SCENARIO = "2021-fall-of-damascus"
 
 
-def _watch_round(settings, speed: str) -> dict:
+def _watch_round(settings, speed: str, seed: int = 1) -> dict:
     """A round of the computer sides watched in the window, as a player watches it: every
     side's turn once, each command's moves and fights played out at ``speed`` and the camera
     following them, news as it comes; frames stepped with the time that really passed."""
@@ -145,7 +145,7 @@ def _watch_round(settings, speed: str) -> dict:
     settings = replace(settings, ai_speed=speed, follow_ai=True)
     app = App(size=SIZE, settings=settings)
     sides = list(Session.new(WATCH_SCENARIO).seats)
-    session = Session.new(WATCH_SCENARIO, {s: Seat("ai") for s in sides}, seed=1)
+    session = Session.new(WATCH_SCENARIO, {s: Seat("ai") for s in sides}, seed=seed)
     scene = BattleScene(app, session)
     app.push(scene)
     st = session.view(None)  # everything is shown: the all-seeing view, as the scene's
