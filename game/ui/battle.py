@@ -27,15 +27,15 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
-from game.commands import Command, EndTurn, Entrench, unit_name
+from game.commands import EndTurn, Entrench, unit_name
 from game.hexgrid import Hex
 from game.movement import map_graph
 from game.session import NEWS_EVENTS, Session
 from game.visibility import would_see
 from game.ui.app import ZOOM_LEVELS, MapView, _Minimap, describe_line
 from game.ui.battle_ai import AI_DELAY, FIGHTS, GLIDE_TIME, AIPlayback, Effects
-from game.ui.battle_layers import OVERLAYS, MapLayers
-from game.ui.battle_panels import BAD, BRASS, GOOD, INK, MUTED, Button, Panels, log_lines
+from game.ui.battle_layers import MapLayers
+from game.ui.battle_panels import INK, MUTED, Button, Panels, log_lines
 from game.ui.counters import CounterArt, Palette, abbreviation
 from game.ui.mapdraw import MapRenderer
 from game.ui.orders import Orders

@@ -16,8 +16,7 @@ import re
 
 import pygame
 
-from game.ui.style import (BAD, BG, BRASS, EDGE, GOOD, INK, MUTED, PANEL, SHADOW, Fonts,
-                           label_box, sz)
+from game.ui.style import BAD, BG, BRASS, EDGE, GOOD, INK, MUTED, PANEL, Fonts, sz
 from game.ui.widgets import wrap
 
 class Button:
@@ -494,7 +493,6 @@ class Panels:
         screen.blit(box, box_rect)
 
     def draw_menu(self, screen) -> None:
-        sc = self.sc
         self._box(screen, "Paused", [], self.menu_buttons)
 
     def draw_confirm(self, screen) -> None:
