@@ -441,3 +441,28 @@ def test_an_air_wing_is_shown_only_the_bases_it_may_land_on(app):
     for h in list(reach)[:40]:
         path = session.path(wing.id, h)
         assert path and not session.check(Move("coalition", wing.id, path[0])), h
+
+
+def test_the_news_of_a_turn_begun_by_your_own_end_turn_is_shown_when_your_turn_starts(app):
+    """In 2015-invasion the coalition moves last: its End turn begins the next turn, whose
+    events' news is shown in one box when its turn comes round again."""
+    session, scene = _battle(app, {"coalition": Seat("human")}, scenario="2015-invasion")
+    st = session.game.state
+    app.settings.confirm_end_turn = False
+    boxes = []
+    t0 = time.perf_counter()
+    while st.turn < 3:
+        if scene.messages:
+            boxes.append((st.turn, st.active_side, [t for _, lines in scene.messages for t in lines]))
+            app.step([_key(pygame.K_RETURN)], dt=0.05)
+        elif st.active_side == "coalition" and not scene.ai.running:
+            app.step([_key(pygame.K_e)], dt=0.05)
+        else:
+            app.step([], dt=0.05)
+        assert time.perf_counter() - t0 < 180
+    told = {e.text for e in session.logs["coalition"] if e.kind in ("message", "war", "peace",
+                                                                     "withdrawal", "faction")
+            and e.turn >= 2}
+    shown = {t for _, _, lines in boxes for t in lines}
+    assert all(side == "coalition" for _, side, _ in boxes)
+    assert told and told <= shown, told - shown

@@ -452,9 +452,10 @@ class BattleScene(Scene):
         news = [e.text for e in visible if e.kind in NEWS_EVENTS]
         if news:
             humans = self.session.humans()
-            if len(humans) == 1 and (humans[0] != actor or not own):
-                # One person: kept for the box at the start of their turn. (In hot seat each
-                # side's inbox holds it for the hand-over.)
+            if len(humans) == 1:
+                # One person: kept for the box at the start of their turn, their own orders'
+                # news too (the new turn's events come with the last side's End turn). (In
+                # hot seat each side's inbox holds it for the hand-over.)
                 self.news.setdefault(humans[0], []).extend(news)
             if not humans:
                 self.say(news[-1], "brass", 5.0)
