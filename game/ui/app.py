@@ -237,7 +237,7 @@ def run_map_viewer(hexmap: HexMap, max_frames: int | None = None, screenshot=Non
         screenshot = os.environ.get("MESOPOTAMIA_SCREENSHOT") or None
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     try:
-        pygame.display.init()  # no mixer: the game has no sound yet, and a machine
+        pygame.display.init()  # no mixer: the map viewer plays no sound, and a machine
         pygame.font.init()  # without a sound card would complain at start-up
         pygame.display.set_caption(WINDOW_TITLE)
         screen = pygame.display.set_mode(size or _default_size(), pygame.RESIZABLE)
