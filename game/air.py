@@ -104,19 +104,24 @@ def air_range(rules: Rules, unit: Unit) -> int:
     return int(math.floor(rules.unit_type(unit.type).movement * stretch + 1e-9))
 
 
-def base_problem(state: GameState, hexmap: HexMap, rules: Rules, unit: Unit) -> str | None:
-    """Why the wing's hex is not an air base, or None if it is one."""
-    h = unit.hex
-    side = state.side_of(unit.faction)
+def is_air_base(state: GameState, hexmap: HexMap, rules: Rules, faction: str, h: Hex) -> bool:
+    """Whether a wing of ``faction`` may be based on ``h``: a town its side holds, a country
+    the faction has bases in, or a hex of sea with a naval group of its side (a carrier)."""
+    side = state.side_of(faction)
     city = hexmap.city_at(h)
     if city is not None:
         owner = state.city_owner.get(city.id)
         if owner is not None and state.side_of(owner) == side:
-            return None
-    if hexmap.country_at(h) in state.factions[unit.faction].bases:
-        return None
-    if hexmap.terrain_at(h) == "sea" and any(
-            is_naval(rules, u) and state.side_of(u.faction) == side for u in state.units_at(h)):
+            return True
+    if hexmap.country_at(h) in state.factions[faction].bases:
+        return True
+    return hexmap.terrain_at(h) == "sea" and any(
+        is_naval(rules, u) and state.side_of(u.faction) == side for u in state.units_at(h))
+
+
+def base_problem(state: GameState, hexmap: HexMap, rules: Rules, unit: Unit) -> str | None:
+    """Why the wing's hex is not an air base, or None if it is one."""
+    if is_air_base(state, hexmap, rules, unit.faction, unit.hex):
         return None
     return (f"{unit_name(unit, state)} is not at an air base: rebase it to a town your side holds, "
             f"a country {state.factions[unit.faction].name} has bases in, or a carrier of your side")
@@ -779,5 +784,5 @@ class LiftNoFlyZone(Command):
 __all__ = ["AirMission", "DeclareNoFlyZone", "Interceptor", "LiftNoFlyZone", "MISSIONS",
            "NavalStrike", "StrikeResult", "air_combat", "air_defence_in_reach", "air_figures",
            "air_range", "base_problem", "cas_aircraft", "declare_zone", "expand_zone",
-           "expire_air_tasks", "hostile_to_side", "interceptors", "is_air_wing", "is_naval",
-           "lift_zone", "strike", "zone_from_setup", "zones_at"]
+           "expire_air_tasks", "hostile_to_side", "interceptors", "is_air_base", "is_air_wing",
+           "is_naval", "lift_zone", "strike", "zone_from_setup", "zones_at"]

@@ -32,6 +32,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from game.air import is_air_base
 from game.commands import Command, EndTurn, Event, Game, Result, unit_name
 from game.combat import Preview, preview_attack
 from game.hexgrid import Hex
@@ -299,24 +300,6 @@ _TURN_PREFIX = re.compile(r"^Turn \d+: ")
 
 
 # -- the session ---------------------------------------------------------------------------------
-
-def _air_base(view, game, unit, h, bases) -> bool:
-    """Whether an air wing of ``view``'s side may land on ``h``: a town its side holds, a
-    country its faction has bases in, or a hex of sea where a naval group of its side is."""
-    hexmap = game.hexmap
-    city = hexmap.city_at(h)
-    if city is not None:
-        owner = view.city_owner.get(city.id)
-        if owner is not None and view.side_of(owner) == view.side_of(unit.faction):
-            return True
-    if hexmap.country_at(h) in bases:
-        return True
-    if hexmap.terrain_at(h) == "sea":
-        side = view.side_of(unit.faction)
-        return any(v.hex == h and view.side_of(v.faction) == side
-                   and game.rules.unit_type(v.type).category == "naval" for v in view.units)
-    return False
-
 
 class _OwnLosses:
     """A game's state as the ledger reads it, with only ``side``'s own factions' losses."""
@@ -611,9 +594,10 @@ class Session:
             rng = {hexes[i]: c for i, c in cost.items()
                    if i != start and i not in obstacles.blocked_end}
             if g.rules.unit_type(u.type).category == "air":
-                # A wing moves only to rebase: it lands where the engine lets it (game.air's
-                # base_problem), as its side knows the map.
-                rng = {h: c for h, c in rng.items() if _air_base(view, g, u, h, bases)}
+                # A wing moves only to rebase: it lands where the engine's Move lets it
+                # (its side's towns, its bases, its side's carriers, all known to the side).
+                rng = {h: c for h, c in rng.items()
+                       if is_air_base(st, g.hexmap, g.rules, u.faction, h)}
         self._moves = (key, cost, prev, rng)
         return cost, prev, rng
 
