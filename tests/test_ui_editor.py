@@ -328,7 +328,7 @@ def test_playtest_starts_a_battle_and_comes_back_to_the_editor(app):
     seats = battle.session.seats
     assert [s.kind for s in seats.values()] == ["human", "ai"]
     assert battle.session.game.state.title == "Playtested"
-    battle.threaded_ai = False
+    battle.ai.threaded = False
     frame(app, [pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r", scancode=0)] * 3)
     key(app, pygame.K_ESCAPE)
     assert battle.menu_open

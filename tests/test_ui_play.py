@@ -26,6 +26,16 @@ def _battle(app, seats, seed=1, scenario="2014-isis-offensive"):
     return session, scene
 
 
+def _move_a_unit(app, scene, session, side="jihadist"):
+    """Move one of ``side``'s ground units to an empty hex in its reach, with the mouse."""
+    u = next(u for u in session.game.state.units_of_side(side)
+             if session.game.rules.unit_type(u.type).is_ground and u.moves_left > 0)
+    _select(app, scene, u.id)
+    scene.orders.refresh_range()
+    dest = next(h for h in scene.orders.range if h != u.hex and not scene.stacks.get(h))
+    app.step(_click(scene.screen_pos(dest)), dt=0.016)
+
+
 def _button(scene, action):
     for b in list(scene.panels.buttons) + (list(scene.confirm[2]) if scene.confirm else []) \
             + list(scene.panels.menu_buttons):
@@ -89,12 +99,7 @@ def test_quit_and_main_menu_with_unsaved_moves_ask_first(app):
     # Nothing done yet: Quit leaves at once.
     assert not session.unsaved
     # A move, then Quit from the pause menu: a question, and nothing lost on Cancel.
-    u = next(u for u in session.game.state.units_of_side("jihadist")
-             if session.game.rules.unit_type(u.type).is_ground and u.moves_left > 0)
-    _select(app, scene, u.id)
-    scene.orders.refresh_range()
-    dest = next(h for h in scene.orders.range if h != u.hex and not scene.stacks.get(h))
-    app.step(_click(scene.screen_pos(dest)), dt=0.016)
+    _move_a_unit(app, scene, session)
     assert session.unsaved
     for action in ("quit", "main_menu"):
         scene.orders.select(None)
@@ -401,12 +406,7 @@ def test_the_ledger_in_play_shows_only_the_sides_own_losses(app):
 
 def test_closing_the_window_over_another_screen_asks_where_it_can_be_answered(app):
     session, scene = _battle(app, {"jihadist": Seat("human")})
-    u = next(u for u in session.game.state.units_of_side("jihadist")
-             if session.game.rules.unit_type(u.type).is_ground and u.moves_left > 0)
-    _select(app, scene, u.id)
-    scene.orders.refresh_range()
-    dest = next(h for h in scene.orders.range if h != u.hex and not scene.stacks.get(h))
-    app.step(_click(scene.screen_pos(dest)), dt=0.016)
+    _move_a_unit(app, scene, session)
     scene.nav.settings()
     assert app.top is not scene
     app.step([pygame.event.Event(pygame.QUIT)], dt=0.016)

@@ -16,6 +16,7 @@ from game.ui import menus
 from game.ui import sound as S
 from game.ui.scene import App
 from game.ui.settings import Settings
+from test_ui_menus import click, frame, key
 
 RATE = 44100
 
@@ -256,22 +257,6 @@ def test_bad_sound_settings_fall_back(home, volume, mute, expected):
     Settings.path().write_text(json.dumps({"volume": volume, "mute": mute}), encoding="utf-8")
     loaded = Settings.load()
     assert (loaded.volume, loaded.mute) == expected
-
-
-def frame(app, events=()):
-    app.step(list(events), dt=0.016)
-    for _ in range(2):  # what the widgets posted in answer, and what that made them post
-        app.step(None, dt=0.016)
-
-
-def click(app, widget):
-    pos = widget.rect.center
-    frame(app, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1),
-                pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1)])
-
-
-def key(app, k):
-    frame(app, [pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode="", scancode=0)])
 
 
 def test_the_settings_screen_sets_sound_and_volume(app, home, monkeypatch):

@@ -527,14 +527,9 @@ class BattleScene(Scene):
     def _next_unit(self) -> None:
         if not self.orders.my_turn():
             return
-        ids = [u.id for u in self.orders.idle_units()
-               if (u.moves_left or 0) > 0 and u.id not in self.holding]
-        if not ids:
+        if self.orders.next_unit(self.holding) is None:
             self.say("Every unit has moved or holds: E ends the turn", "muted")
             return
-        o = self.orders
-        i = (ids.index(o.selected) + 1) % len(ids) if o.selected in ids else 0
-        o.select(ids[i])
         self._sound("select")
         self._centre_on_selection()
 
@@ -605,9 +600,7 @@ class BattleScene(Scene):
             self.say("Nothing to undo: something was revealed since", "muted")
 
     def _sound(self, name: str, volume: float = 1.0) -> None:
-        sounds = getattr(self.app, "sounds", None)
-        if sounds is not None:
-            sounds.play(name, volume)
+        self.app.sounds.play(name, volume)
 
     def say(self, text: str, tone="ink", seconds: float = 4.0) -> None:
         """A line in the bottom bar for a few seconds."""
@@ -718,8 +711,7 @@ class BattleScene(Scene):
             self.say(str(exc), "bad")
             return
         self.ai.stop()
-        scene = type(self)(self.app, session) if type(self) is BattleScene else \
-            BattleScene(self.app, session)
+        scene = BattleScene(self.app, session)
         if session.game.hexmap is self.hexmap:  # the same map: the camera stays where it was
             scene.view.level = self.view.level
             scene.view.centre_on(*self.view.centre)
@@ -1041,12 +1033,6 @@ class BattleScene(Scene):
 
     def counter_size(self) -> int:
         return self.layers.counter_size()
-
-    def place(self, h: Hex) -> str:
-        """A hex as a player names it: the town on it, or where it lies from the nearest."""
-        from game.commands import place
-
-        return place(self.hexmap, h, "").strip() or "open ground"
 
     def describe_hex(self, h: Hex) -> str:
         return describe_line(self.hexmap, h)[0]

@@ -53,7 +53,6 @@ class MapLayers:
         self._supply = None  # (in supply, could be supplied without the enemy) per hex index
         self.drawn_units: set[str] = set()
         self.drawn_moving: dict[str, Hex] = {}
-        self.label_rects: list[pygame.Rect] = []  # the labels over the counters this frame
 
     def reset(self) -> None:
         self._base_key = None
@@ -520,7 +519,6 @@ class MapLayers:
     def draw_labels(self, screen) -> None:
         """Town names over the counters, then the path's cost and the odds over everything."""
         sc = self.sc
-        self.label_rects = []
         left, top = self.view._left_top()
         self.renderer.draw_labels(screen, self.view.scale, left, top, sc.map_rect)
         o = sc.orders
@@ -528,16 +526,14 @@ class MapLayers:
         if o.path and u is not None:
             path, cost = o.path
             end = sc.screen_pos(path[-1])
-            self.label_rects.append(label_box(
-                screen, sc.fonts.bold, f"{cost:g} of {u.moves_left:g} MP", INK,
-                {"midbottom": (end[0], end[1] - self.counter_size() // 2 - 4)}))
+            label_box(screen, sc.fonts.bold, f"{cost:g} of {u.moves_left:g} MP", INK,
+                      {"midbottom": (end[0], end[1] - self.counter_size() // 2 - 4)})
         p = o.preview
         if o.target is not None and p is not None and hasattr(p, "odds"):
             at = sc.screen_pos(o.target)
             colour = BAD if p.problems or p.outcomes.get("repulsed", 0) >= 0.75 else BRASS
-            self.label_rects.append(label_box(
-                screen, sc.fonts.head, f"{p.odds}", colour,
-                {"midbottom": (at[0], at[1] - self.counter_size() // 2 - 4)}))
+            label_box(screen, sc.fonts.head, f"{p.odds}", colour,
+                      {"midbottom": (at[0], at[1] - self.counter_size() // 2 - 4)})
 
     # -- 5. the marks --------------------------------------------------------------------------------
 

@@ -299,9 +299,10 @@ class Orders:
         return [u for u in self.view.units_of_side(self.viewer)
                 if u.personnel > 0 and self.can_act(u)]
 
-    def next_unit(self) -> str | None:
-        """Tab: the next of the viewer's units that can still move, selected."""
-        ids = [u.id for u in self.idle_units() if (u.moves_left or 0) > 0]
+    def next_unit(self, passed=frozenset()) -> str | None:
+        """Tab: the next of the viewer's units that can still move, selected (those in
+        ``passed``, told to hold this turn, left out); None if there is none."""
+        ids = [u.id for u in self.idle_units() if (u.moves_left or 0) > 0 and u.id not in passed]
         if not ids:
             return None
         i = (ids.index(self.selected) + 1) % len(ids) if self.selected in ids else 0
