@@ -289,6 +289,29 @@ def test_a_stack_derives_its_status_from_the_units():
     assert CounterStatus.of(SimpleNamespace(personnel=1, supplied=None), 10).supplied
 
 
+def test_the_bar_is_the_whole_strength_with_the_wounded_and_shaken_greyed():
+    """A fight leaves a unit's bar as long as its people, fit or not, against the most it had;
+    the part not fit to fight is greyed, by at least a pixel however few they are."""
+    art = art_plain()
+    u = unit("us", 4000, strength=4000, wounded=0, shaken=0)
+    assert art.status_of(u).fit is None  # all fit: no grey
+    # 300 killed, 900 wounded, 800 shaken: 2,000 fit of 3,700.
+    u.personnel, u.wounded, u.shaken, u.strength = 2000, 900, 800, 3700
+    st = art.status_of(u)
+    assert art.full[u.id] == 4000  # the shaken did not lower the most it had
+    assert st.strength == pytest.approx(3700 / 4000) and st.fit == pytest.approx(2000 / 3700)
+    # Others' units seen from outside: the rounded figures of the view.
+    seen = unit("assad", 2000, strength=2800, wounded=None, shaken=None)
+    assert CounterStatus.of(seen, 3000).fit == pytest.approx(2000 / 2800)
+    # A handful shaken in a big unit still shows, at every size.
+    for size in (16, 32, 64):
+        bar = counter_layout(size).bar
+        row = pygame.Rect(bar.left, bar.centery, bar.w, 1)
+        s = art.counter("us", "infantry", 3000, size,
+                        status=CounterStatus(strength=1.0, fit=0.995))
+        assert 1 <= pixels(s, row).count(BAR_UNFIT) <= 2, size
+
+
 @pytest.mark.parametrize("size", range(12, 65, 4))
 def test_every_size_draws_and_small_ones_drop_the_words(size):
     art = art_plain()

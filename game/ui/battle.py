@@ -36,7 +36,7 @@ from game.ui.app import ZOOM_LEVELS, MapView, _Minimap, describe_line
 from game.ui.battle_ai import AI_DELAY, FIGHTS, GLIDE_TIME, AIPlayback, Effects
 from game.ui.battle_layers import MapLayers
 from game.ui.battle_panels import INK, MUTED, Button, Panels, log_lines
-from game.ui.counters import CounterArt, Palette, abbreviation
+from game.ui.counters import CounterArt, Palette, abbreviation, whole_strength
 from game.ui.mapdraw import MapRenderer
 from game.ui.orders import Orders
 from game.ui.scene import Scene
@@ -303,8 +303,9 @@ class BattleScene(Scene):
         self.seen_ids = {u.id for u in seen}
         full = self._full.setdefault(known.side, {})
         for u in seen:
-            if u.personnel > full.get(u.id, 0):
-                full[u.id] = u.personnel
+            whole = whole_strength(u)
+            if whole > full.get(u.id, 0):
+                full[u.id] = whole
         self._peak = full
         if known.side is None:  # everything shown: the most any side has seen of each unit
             self._peak = {}
@@ -328,9 +329,11 @@ class BattleScene(Scene):
             self.layers.reset()
 
     def full_strength(self, u) -> int:
-        """The most men a unit has been seen with in this game (by the side looking now): its
-        strength bar's full length."""
-        return max(self._peak.get(u.id, 0), u.personnel)
+        """The most people a unit has been seen with in this game (by the side looking now),
+        fit to fight or not: its strength bar's full length. A fight that shakes or wounds
+        some of them leaves it as it was; only the dead, the captured and the wounded lost for
+        good shorten a unit for good."""
+        return max(self._peak.get(u.id, 0), whole_strength(u))
 
     def would_see(self, h: Hex) -> bool:
         """Whether a unit standing on ``h`` would be seen by the viewer (sight and cover)."""

@@ -2,8 +2,9 @@
 
 UI layer (pygame). ``Effects`` turns the events a command produced (as the viewer saw them)
 into things that move on the map, as Panzer General and Unity of Command show them: a counter
-gliding along its path, a fight flashing on its hex with the losses floating up and a marker
-of what came of it (held, fell back, routed, thrown back), aircraft flying to their target,
+gliding along its path, a fight flashing on its hex with the people it put out of the fight
+(killed, wounded or shaken) floating up and a marker of what came of it (held, held on with
+its works battered, fell back, routed, thrown back), aircraft flying to their target,
 a town changing hands. Each effect knows how long it lasts at the player's speed, and whether
 the computer must wait for it before its next command.
 
@@ -78,8 +79,17 @@ def _hex(v) -> Hex | None:
 
 
 def _people(n) -> str:
+    """People lost, as they float up: "−1,240", with a minus sign, not a hyphen ("-1,240"
+    reads as a pair of numbers, the way a place on the map is written)."""
     n = int(round(n or 0))
-    return f"-{n:,}" if n else "0"
+    return f"\u2212{n:,}" if n else "0"
+
+
+def _out(d: dict, key: str, killed_key: str) -> int:
+    """A side's people out of the fight in an attack's data ([killed, wounded, shaken]), or
+    its killed where the data has no more."""
+    out = d.get(key)
+    return sum(int(x) for x in out) if out else int(d.get(killed_key, 0) or 0)
 
 
 class Effects:
@@ -167,7 +177,9 @@ class Effects:
     def _losses(self, kind, d, h, units, t, delay, blocking) -> None:
         """Losses floating up from the hexes that took them, and what came of a fight."""
         if kind == "attack":
-            dl, al = d.get("defender_loss", 0), d.get("attacker_loss", 0)
+            # People out of the fight, killed, wounded or shaken (the log line splits them).
+            dl = _out(d, "defender_out", "defender_loss")
+            al = _out(d, "attacker_out", "attacker_loss")
             self.items.append(Effect("float", t * 1.3, hex=h, text=_people(dl), tone="bad",
                                      delay=delay + 0.1 * t, blocking=blocking))
             first = next((units[a] for a in d.get("attackers", []) if a in units), None)
@@ -175,6 +187,8 @@ class Effects:
                 self.items.append(Effect("float", t * 1.3, hex=first.hex, text=_people(al),
                                          tone="bad", delay=delay + 0.1 * t, blocking=False))
             word = RESULT_WORDS.get(d.get("outcome", ""), "")
+            if d.get("stood"):
+                word = "Held on, works battered"
             if d.get("captured"):
                 word = f"{word}, {sum(d['captured'].values()):,} taken" if word else "Captured"
             if word:
@@ -182,9 +196,9 @@ class Effects:
                                          tone="good" if d.get("outcome") == "repulsed" else "brass",
                                          delay=delay + 0.2 * t, blocking=False))
         elif kind in ("air_mission", "naval_strike"):
-            killed = d.get("killed")
-            if killed:
-                self.items.append(Effect("float", t * 1.3, hex=h, text=_people(killed),
+            out = d.get("out_of_fight", d.get("killed"))
+            if out:
+                self.items.append(Effect("float", t * 1.3, hex=h, text=_people(out),
                                          tone="bad", delay=delay, blocking=blocking))
             if kind == "air_mission" and d.get("mission") in ("cas", "patrol"):
                 word = "Air support" if d["mission"] == "cas" else "Patrol"

@@ -27,7 +27,7 @@ import pygame
 
 from game.hexgrid import DIRECTIONS, Hex
 from game.hexmap import TERRAINS
-from game.ui.counters import CounterStatus
+from game.ui.counters import CounterStatus, fit_share, whole_strength
 from game.ui.style import BAD, BRASS, INK, TONES, label_box
 
 FOG_STEP = 4  # the fog is worked out per block of this many pixels
@@ -460,13 +460,15 @@ class MapLayers:
         own = st.side_of(u.faction) == sc.viewer
         full = max(1, sc.full_strength(u))
         spent = own_turn and own and not sc.orders.can_act(u)
+        # The bar: the whole strength against the most it has had, the wounded and shaken in
+        # it greyed (another side's as far as can be judged from outside: its view's rounding).
         return CounterStatus(
             supplied=bool(u.supplied) if (own or sc.viewer is None) else True,
             entrenched=int(u.entrenchment or 0),
             spent=spent,
             can_move=own_turn and own and (u.moves_left or 0) > 0,
-            strength=min(1.0, u.personnel / full),
-            fit=None)
+            strength=min(1.0, whole_strength(u) / full),
+            fit=fit_share(u))
 
     def draw_counters(self, screen) -> None:
         sc = self.sc

@@ -273,8 +273,9 @@ class Panels:
         r = self.rects["info"]
         o = sc.orders
         u = o.unit(o.selected)
-        ukey = None if u is None else (u.id, u.personnel, u.moves_left, u.entrenchment,
-                                       u.morale, u.supplied, u.attacked, tuple(u.equipment.items()))
+        ukey = None if u is None else (u.id, u.personnel, u.wounded, u.shaken, u.killed,
+                                       u.moves_left, u.entrenchment, u.morale, u.supplied,
+                                       u.attacked, tuple(u.equipment.items()))
         pkey = None if o.preview is None else (id(o.preview), o.target, tuple(o.attackers),
                                                o.mission)
         key = (sc.world_key, ukey, pkey, sc.hover if o.preview is None else None, o.mission,

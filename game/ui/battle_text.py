@@ -11,6 +11,7 @@ import math
 
 from game.commands import Command, unit_name
 from game.hexmap import TERRAIN_LABELS, TERRAINS, place_name
+from game.ui.counters import whole_strength
 from game.ui.style import BAD, BRASS, GOOD, INK, MUTED
 
 Row = tuple  # (text, font, colour); ("", None, None) is a gap
@@ -29,9 +30,7 @@ def info_rows(sc) -> list[Row]:
         fac = known.factions[u.faction]
         rows.append((unit_name(u, known), f.head, BRASS))
         rows.append((f"{ut.name} \u00b7 {fac.name}", f.body, INK))
-        full = sc.full_strength(u)
-        rows.append((f"Strength: {u.personnel:,} personnel"
-                     + (f" of {full:,}" if full > u.personnel else ""), f.body, INK))
+        rows += strength_rows(sc, u)
         for item, n in sorted(u.equipment.items()):
             rows.append((f"   {item}: {n:,}", f.small, MUTED))
         rows.append((f"Supply: {'in supply' if u.supplied else 'CUT OFF'}"
@@ -61,6 +60,39 @@ def info_rows(sc) -> list[Row]:
     return rows
 
 
+def strength_rows(sc, u) -> list[Row]:
+    """A unit's people in the unit panel. One's own: those fit to fight of its whole strength,
+    the wounded and shaken out of the fight, its dead so far. Another side's: about how many
+    fit of about how many, as far as can be judged from outside."""
+    f = sc.fonts
+    whole, full = whole_strength(u), sc.full_strength(u)
+    most = f" ({full:,} at its most)" if full > whole else ""
+    if u.wounded is None:  # not the viewer's: no count of its wounded, shaken or dead
+        fit = (f"about {u.personnel:,} fit of about {whole:,}" if whole > u.personnel
+               else f"about {whole:,}")
+        return [(f"Strength: {fit}{most}", f.body, INK)]
+    fit = f"{u.personnel:,} of {whole:,}" if whole > u.personnel else f"all {whole:,}"
+    rows: list[Row] = [(f"Fit to fight: {fit}{most}", f.body, INK)]
+    if u.wounded or u.shaken:
+        rows.append((f"Out of the fight: {u.wounded:,} wounded, {u.shaken:,} shaken",
+                     f.body, BRASS))
+        rows.append(("The shaken rally in a turn or two, faster out of contact; most "
+                     "wounded return over weeks while in supply.", f.small, MUTED))
+    if u.killed:
+        rows.append((f"Killed so far: {u.killed:,}", f.body, INK))
+    return rows
+
+
+def people_words(u, enemy: bool) -> str:
+    """A unit's people in a line of the tooltip: those fit to fight, and of how many when
+    some are wounded or shaken (another side's rounded, as it is seen)."""
+    about = "~" if enemy else ""
+    whole = whole_strength(u)
+    if whole > u.personnel:
+        return f"{about}{u.personnel:,} fit of {about}{whole:,}"
+    return f"{about}{whole:,}"
+
+
 def overview_rows(sc) -> list[Row]:
     """With nothing selected or pointed at: the side's forces and the aims of the game."""
     from game.victory import describe
@@ -82,8 +114,10 @@ def overview_rows(sc) -> list[Row]:
         towns = sum(1 for c, o in known.city_owner.items()
                     if o is not None and known.side_of(o) == side)
         rows.append((sc.session.side_name(side), f.head, sc.side_colour(side)))
-        rows.append((f"{len(units)} units, {sum(u.personnel for u in units):,} personnel, "
-                     f"{towns} towns", f.body, INK))
+        fit, whole = sum(u.personnel for u in units), sum(whole_strength(u) for u in units)
+        rows.append((f"{len(units)} units, {whole:,} personnel"
+                     + (f" ({fit:,} fit to fight)" if whole > fit else "")
+                     + f", {towns} towns", f.body, INK))
         for cond in known.victory:
             if cond.get("side") == side:
                 rows.append((f"Aim: {describe(known, cond, known.side_names)}", f.small, MUTED))
@@ -110,21 +144,24 @@ def preview_rows(sc) -> list[Row]:
     elif p.outcomes.get("repulsed", 0) >= 0.75:
         rows.append(("Most likely thrown back: add units (Shift+click), artillery or air "
                      "support first.", f.body, BAD))
-    rows.append((f"Your losses: ~{p.attacker_loss.mean:,.0f} "
-                 f"({p.attacker_loss.p10:,.0f}-{p.attacker_loss.p90:,.0f})", f.body, INK))
-    rows.append((f"Their losses: ~{p.defender_loss.mean:,.0f} "
-                 f"({p.defender_loss.p10:,.0f}-{p.defender_loss.p90:,.0f})", f.body, INK))
+    rows.append(("Out of the fight (killed, wounded or shaken):", f.small, MUTED))
+    rows.append((f"Yours {_spread(p.attacker_loss)}, of them ~{_round(p.attacker_killed.mean)} "
+                 f"killed", f.body, INK))
+    rows.append((f"Theirs {_spread(p.defender_loss)}, of them ~{_round(p.defender_killed.mean)} "
+                 f"killed", f.body, INK))
     if p.civilians.mean >= 1:
-        rows.append((f"Civilians: ~{p.civilians.mean:,.0f}", f.body, INK))
+        rows.append((f"Civilians: ~{_round(p.civilians.mean)}", f.body, INK))
     if p.outcomes:
         from game.ui.battle_ai import RESULT_WORDS
 
-        rows.append((", ".join(f"{RESULT_WORDS.get(k, k).lower()} {v:.0%}"
+        rows.append((", ".join(f"{RESULT_WORDS.get(k, k).lower()} {_chance(v)}"
                                for k, v in p.outcomes.items() if v > 0), f.small, MUTED))
+    if p.stood > 0:  # the siege goes on: where they would fall back they stand, battered
+        rows.append((f"Held includes {_chance(p.stood)} where they hold on but lose a level "
+                     f"of their works.", f.small, BRASS))
     if p.stands:
-        rows.append(("Dug in in a town with a way back: they will not fall back, only a rout "
-                     "drives them out. Grind them down, cut them off or break their morale.",
-                     f.small, MUTED))
+        rows.append(("Dug in in a town with a way back: only a rout drives them out. Grind "
+                     "them down, cut them off or break their morale.", f.small, MUTED))
     for fac in p.factors[:8]:
         whose = "yours" if fac.side == "attacker" else "theirs"
         rows.append((f"   {fac.label}: x{fac.multiplier:.2f} ({whose}, "
@@ -134,6 +171,23 @@ def preview_rows(sc) -> list[Row]:
                      f.body, GOOD))
     rows.append(("", None, None))
     return rows
+
+
+def _round(x: float) -> str:
+    """An estimate to two figures (1,022 as 1,000, 179 as 180): no more is known."""
+    n = int(round(x))
+    if n >= 100:
+        n = int(round(n, 2 - len(str(n))))
+    return f"{n:,}"
+
+
+def _spread(s) -> str:
+    """An estimate as the odds sheet gives it: ~mean (p10-p90)."""
+    return f"~{_round(s.mean)} ({_round(s.p10)}-{_round(s.p90)})"
+
+
+def _chance(x: float) -> str:
+    return "under 1%" if 0 < x < 0.005 else f"{x:.0%}"
 
 
 def mission_rows(sc, cmd) -> list[Row]:
@@ -157,7 +211,8 @@ def mission_rows(sc, cmd) -> list[Row]:
         if st.side_of(u.faction) != sc.viewer:
             ut = sc.rules.unit_type(u.type)
             rows.append((f"Target: {unit_name(u, st)}, {ut.name.lower()}, "
-                         f"{st.factions[u.faction].name}, ~{u.personnel:,}", f.body, INK))
+                         f"{st.factions[u.faction].name}, {people_words(u, True)}",
+                         f.body, INK))
     if unit is not None:
         guns = []
         for u in sc.seen:
@@ -205,8 +260,8 @@ def _holder_and_units(sc, h, fnt) -> list[Row]:
         ut = sc.rules.unit_type(u.type)
         fac = st.factions[u.faction].name
         enemy = sc.viewer is not None and st.side_of(u.faction) != sc.viewer
-        rows.append((f"{unit_name(u, st)}: {ut.name.lower()}, {fac}, {'~' if enemy else ''}"
-                     f"{u.personnel:,}", fnt, BAD if enemy else INK))
+        rows.append((f"{unit_name(u, st)}: {ut.name.lower()}, {fac}, "
+                     f"{people_words(u, not u.own)}", fnt, BAD if enemy else INK))
     return rows
 
 
@@ -246,5 +301,5 @@ def tooltip_rows(sc, h) -> list[Row]:
     return rows
 
 
-__all__ = ["hex_rows", "info_rows", "mission_rows", "overview_rows", "preview_rows",
-           "tooltip_rows"]
+__all__ = ["hex_rows", "info_rows", "mission_rows", "overview_rows", "people_words",
+           "preview_rows", "strength_rows", "tooltip_rows"]

@@ -12,8 +12,10 @@ UI layer (pygame). A counter tells friend from foe first and the rest after, as
   war with it pointed at both ends (the hostile diamond, flattened to leave the symbol room), a
   side at peace with it a square. With no viewer (a watched game) every frame is a rectangle.
 - The faction is the second cue: a tag in the faction's own colour with its abbreviation.
-- The strength in figures below it, and on the bottom edge a bar of personnel against the
-  unit's full strength, the part not fit to fight (``fit``) greyed.
+- The people fit to fight in figures below it, and on the bottom edge a bar of the unit's
+  whole strength (fit, wounded and shaken) against the most it has had, the part not fit to
+  fight (``fit``) greyed: a unit just in a fight shows a shorter bright part, which grows back
+  as its shaken rally and its wounded return.
 - Markers: out of supply a red no-entry disc at the top right, dug in a bracket under the frame
   (its arms higher with each level), moves left a green pip, spent a greyed frame, and a
   stack's count on a badge beyond its corner.
@@ -198,6 +200,20 @@ def abbreviation(faction_id: str, name: str = "") -> str:
     return "".join(w[0] for w in words[:3]).upper() or faction_id[:3].upper()
 
 
+def whole_strength(unit) -> int:
+    """A unit's whole strength: its people fit to fight, wounded and shaken (a ``Unit``'s or a
+    ``UnitView``'s ``strength``; of a thing with only ``personnel``, that)."""
+    return max(int(getattr(unit, "strength", 0) or 0), int(unit.personnel))
+
+
+def fit_share(unit) -> float | None:
+    """The share of a unit's whole strength fit to fight (None: all of it, or nothing known)."""
+    whole = whole_strength(unit)
+    if whole <= 0 or unit.personnel >= whole:
+        return None
+    return max(0.0, unit.personnel / whole)
+
+
 def strength_text(personnel: int) -> str:
     """Strength as a counter shows it: 800, 4.5k, 12k."""
     p = int(personnel)
@@ -336,9 +352,9 @@ class CounterStatus:
     ``supplied``: False draws the out-of-supply mark. ``entrenched``: the level dug in (0-3),
     a bracket under the frame. ``spent``: no moves left (the frame greyed). ``can_move``: moves
     left (a green pip); leave both False where they do not apply (another side's unit, another
-    side's turn). ``strength``: personnel against the unit's full strength, 0-1 (None: no
-    bar). ``fit``: the share of that personnel fit to fight, 0-1 (None: all of it); the rest
-    of the bar is greyed."""
+    side's turn). ``strength``: the whole strength against the unit's full strength, 0-1
+    (None: no bar). ``fit``: the share of that strength fit to fight, 0-1 (None: all of it);
+    the rest of the bar (the wounded and shaken) is greyed."""
 
     supplied: bool = True
     entrenched: int = 0
@@ -351,14 +367,16 @@ class CounterStatus:
     def of(cls, unit, full: int | None = None, own_turn: bool = False,
            fit: float | None = None) -> "CounterStatus":
         """The status of a ``Unit`` (or a ``UnitView``) whose full strength is ``full``
-        personnel; ``own_turn``: the viewer's own unit in the viewer's turn, whose moves show.
+        people; ``own_turn``: the viewer's own unit in the viewer's turn, whose moves show;
+        ``fit`` by default the share of its strength fit to fight (``fit_share``).
         A supply the unit does not show (an enemy's ``UnitView``: None) is not marked."""
         moves = getattr(unit, "moves_left", None)
         can_move = own_turn and moves is not None and moves > 0
         return cls(supplied=getattr(unit, "supplied", True) is not False,
                    entrenched=int(getattr(unit, "entrenchment", 0) or 0),
                    spent=own_turn and not can_move, can_move=can_move,
-                   strength=min(1.0, unit.personnel / full) if full else None, fit=fit)
+                   strength=min(1.0, whole_strength(unit) / full) if full else None,
+                   fit=fit_share(unit) if fit is None else fit)
 
 
 def _clamp01(x: float) -> float:
@@ -526,15 +544,16 @@ def _frame_shape(frame: pygame.Rect, affiliation: str, line: int):
 class CounterArt:
     """Makes and caches counter surfaces.
 
-    It also keeps each unit's full strength, the most personnel it has been seen with
-    (``remember``; personnel only falls in this game, so from a game's first turn that is its
-    strength on arrival), for the strength bar of counters drawn without a status."""
+    It also keeps each unit's full strength, the most people it has been seen with, fit or not
+    (``remember``; a unit's whole strength only falls in this game, its shaken and wounded
+    counted in it, so from a game's first turn that is its strength on arrival), for the
+    strength bar of counters drawn without a status."""
 
     def __init__(self, palette: Palette, symbols: dict[str, str], abbreviations: dict[str, str]):
         self.palette = palette
         self.symbols = symbols  # unit type id -> symbol
         self.abbrevs = abbreviations  # faction id -> abbreviation
-        self.full: dict[str, int] = {}  # unit id -> full strength (personnel)
+        self.full: dict[str, int] = {}  # unit id -> full strength (people, fit or not)
         self._cache: dict[tuple, pygame.Surface] = {}
         self._fonts: dict[int, pygame.font.Font] = {}
 
@@ -556,14 +575,14 @@ class CounterArt:
     # -- strength --------------------------------------------------------------------------
 
     def remember(self, units) -> None:
-        """Note the units' personnel as their full strength where it is the most seen yet (the
-        battle screen may call it with a game's starting units to know the full strength of
-        units first seen later worn down)."""
+        """Note the units' whole strength as their full strength where it is the most seen
+        yet (the battle screen may call it with a game's starting units to know the full
+        strength of units first seen later worn down)."""
         full = self.full
         for u in units:
             uid = getattr(u, "id", None)
-            if uid is not None and u.personnel > full.get(uid, 0):
-                full[uid] = int(u.personnel)
+            if uid is not None and whole_strength(u) > full.get(uid, 0):
+                full[uid] = whole_strength(u)
 
     def status_of(self, unit, mark: str = "", own_turn: bool = False,
                   fit: float | None = None) -> CounterStatus:
@@ -609,6 +628,8 @@ class CounterArt:
             # The bar in whole pixels, so that the cache holds one surface a length.
             n = round(_bar_fill(lay).w * _clamp01(status.strength))
             fit = n if status.fit is None else round(n * _clamp01(status.fit))
+            if fit == n > 1 and status.fit is not None and status.fit < 1.0:
+                fit = n - 1  # some out of the fight: never lost in the rounding
             bars = (n, fit)
         text = strength_text(personnel) if lay.strength else ""
         key = ("c", faction, body, aff, type_id, text, size, status.supplied,
@@ -760,5 +781,5 @@ class CounterArt:
 
 __all__ = ["ABBREVIATIONS", "CounterArt", "CounterLayout", "CounterStatus", "FACTION_COLOURS",
            "MIN_SIDE_DISTANCE", "Palette", "abbreviation", "colour_distance", "counter_layout",
-           "on_dark", "seen_with", "side_colour", "side_distance", "strength_text",
-           "swatch_edge"]
+           "fit_share", "on_dark", "seen_with", "side_colour", "side_distance", "strength_text",
+           "swatch_edge", "whole_strength"]

@@ -63,7 +63,8 @@ def legend_surface(scale: float, art=None, faction: str | None = None,
         big = sz(34, scale)
         t0 = "infantry" if "infantry" in unit_types else unit_types[0]
         for status, text in (
-                (CounterStatus(strength=0.6), "strength above; the bar: of its most"),
+                (CounterStatus(strength=0.8, fit=0.6),
+                 "fit to fight; bar: of its most, grey: unfit"),
                 (CounterStatus(strength=1.0, can_move=True), "green pip: can still move"),
                 (CounterStatus(strength=1.0, spent=True), "grey frame: has done all it can"),
                 (CounterStatus(strength=1.0, supplied=False), "red disc: out of supply"),
@@ -73,7 +74,7 @@ def legend_surface(scale: float, art=None, faction: str | None = None,
         icon = max(icon, big)
         line = max(icon, f.small.get_linesize()) + sz(4, scale)
     else:
-        markers = [(("text", "5.0k"), "strength in personnel"),
+        markers = [(("text", "5.0k"), "people fit to fight"),
                    (("mark", "stack"), "badge: units in the stack")]
     sections.append(("Counters", markers))
     sections.append(("Orders and overlays", [
