@@ -61,6 +61,7 @@ _NEEDED = {
     "range": ("tanker_factor", "tanker_share_cap", "patrol_radius", "naval_strike",
               "max_zone_radius"),
     "strike": ("lethality", "density_half", "entrenchment_cover", "max_share", "noise_sigma",
+               "shaken_per_sortie", "max_shaken_share",
                "equipment_per_sortie", "equipment_half", "civilians_per_sortie",
                "civilians_population", "population_min", "population_max",
                "naval_sorties_per_ship"),
@@ -304,6 +305,7 @@ def _lose_aircraft(state: GameState, rules: Rules, wing: Unit, n: int) -> int:
     killed = min(int(state.rng.binomial(aboard, fig["crew_killed"])) if aboard else 0,
                  wing.personnel)
     wing.personnel -= killed
+    wing.killed += killed
     state.record_loss(wing.faction, CREW_CAUSE, killed)
     task = state.air_tasks.get(wing.id)
     if task is not None:
@@ -318,6 +320,7 @@ def _withdraw_spent_wings(state: GameState, ctx: Context, wing_ids) -> list[Even
         if wing is None or combat_aircraft(wing) > 0:
             continue
         del state.units[wid]
+        state.record_manpower(wing.faction, "withdrawn", wing.strength)
         state.air_tasks.pop(wid, None)
         name = state.factions[wing.faction].name
         state.log.append(f"Turn {state.turn}: {name} lost the last aircraft of {wid}")
@@ -350,22 +353,39 @@ class StrikeResult:
     equipment: dict[str, int] = field(default_factory=dict)  # item -> destroyed
     civilians: int = 0
     dissolved: list[str] = field(default_factory=list)
+    wounded: dict[str, int] = field(default_factory=dict)  # unit id -> people
+    shaken: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_killed(self) -> int:
         return sum(self.killed.values())
 
+    @property
+    def total_wounded(self) -> int:
+        return sum(self.wounded.values())
+
+    @property
+    def total_shaken(self) -> int:
+        return sum(self.shaken.values())
+
+    @property
+    def out_of_fight(self) -> int:
+        return self.total_killed + self.total_wounded + self.total_shaken
+
     def to_dict(self) -> dict:
-        return {"killed": self.total_killed, "units": dict(self.killed),
-                "equipment": dict(sorted(self.equipment.items())), "civilians": self.civilians,
-                "dissolved": list(self.dissolved)}
+        return {"killed": self.total_killed, "wounded": self.total_wounded,
+                "shaken": self.total_shaken, "out_of_fight": self.out_of_fight,
+                "units": dict(self.killed), "equipment": dict(sorted(self.equipment.items())),
+                "civilians": self.civilians, "dissolved": list(self.dissolved)}
 
 
 def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties: float,
            h: Hex, cause: str = STRIKE_CAUSE) -> StrikeResult:
     """Bombs (or naval missiles) of a faction on the enemy ground units in a hex.
 
-    Kills soldiers, destroys equipment and, in an urban hex, civilians; counts them all in the
+    Pins and disorganises more than it kills: soldiers shaken (back with rest and supply),
+    killed and wounded (as in ground combat, ``wounded_per_killed`` of them for each killed),
+    equipment destroyed and, in an urban hex, civilians killed; the dead are counted in the
     ledger under ``cause``. A unit left below its type's minimum strength melts away (its
     people counted as "dissolved", its equipment as lost).
     """
@@ -383,15 +403,22 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
     density = people / (people + s["density_half"]) if people > 0 else 0.0
     noise = _noise(state, s["noise_sigma"])
     base = sorties * s["lethality"] * quality * cover * density * noise
+    per_killed = rules.combat["losses"]["wounded_per_killed"]
+    pinned = sorties * s["shaken_per_sortie"] * quality * cover * density * noise
     for u in victims:
         dug = 1.0 + s["entrenchment_cover"] * u.entrenchment
-        want = base * (u.personnel / people if people else 0.0) / dug
+        share = u.personnel / people if people else 0.0
+        want = base * share / dug
         cap = int(math.floor(u.personnel * s["max_share"]))
         k = min(int(math.floor(want + 0.5)), cap, u.personnel)
-        if k > 0:
-            u.personnel -= k
-            state.record_loss(u.faction, cause, k)
-            res.killed[u.id] = k
+        w = min(int(math.floor(k * per_killed + 0.5)), u.personnel - k)
+        left = u.personnel - k - w
+        sh = min(int(math.floor(pinned * share / dug + 0.5)),
+                 int(math.floor(left * s["max_shaken_share"])))
+        k, w, sh = state.hurt(u, k, w, sh, cause)
+        for book, n in ((res.killed, k), (res.wounded, w), (res.shaken, sh)):
+            if n > 0:
+                book[u.id] = n
     # Equipment: the expected count for the hex, split over units by their holdings and
     # entrenchment, then over each unit's items by a hypergeometric draw.
     holdings = {u.id: sum(max(0, int(v)) for v in u.equipment.values()) for u in victims}
@@ -426,19 +453,17 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
         state.record_civilians(cause, res.civilians)
     for u in victims:
         ut = rules.unit_type(u.type)
-        if u.personnel < ut.min_personnel:
+        if u.personnel + u.shaken < ut.min_personnel:
             # as in game.combat: the people and the equipment left are lost with the unit
-            state.record_loss(u.faction, DISSOLVED_CAUSE, u.personnel)
-            for item, count in sorted(u.equipment.items()):
-                state.record_equipment_loss(u.faction, item, count)
-            del state.units[u.id]
+            state.remove_unit(u, DISSOLVED_CAUSE)
             res.dissolved.append(u.id)
     return res
 
 
 def _strike_text(res: StrikeResult, names: dict[str, str]) -> str:
     """What a strike did; ``names`` are the units' names from before it (some are gone)."""
-    parts = [f"{res.total_killed:,} killed"]
+    parts = [f"{res.out_of_fight:,} out of the fight ({res.total_killed:,} killed, "
+             f"{res.total_wounded:,} wounded, {res.total_shaken:,} shaken)"]
     parts += [f"{n} {item} destroyed" for item, n in sorted(res.equipment.items())]
     if res.civilians:
         parts.append(f"{res.civilians:,} civilians killed")

@@ -42,8 +42,6 @@ from game.state import GameState
 
 OUTCOMES = ("repulsed", "held", "retreat", "rout")
 REPULSED, HELD, RETREAT, ROUT = range(4)
-# Share of a defender that surrenders when it must fall back but has no way out, by outcome.
-TRAPPED_SHARE = {RETREAT: 0.25, ROUT: 0.5}
 _LN3 = math.log(3.0)
 
 _TERRAIN_LABELS = {"urban": "Urban terrain", "mountains": "Mountains", "hills": "Hills",
@@ -99,6 +97,7 @@ class CombatParams:
     morale_repulsed_attacker: float
     morale_retreat_defender: float
     morale_rout_defender: float
+    morale_trapped: float
     exp_winner: float
     exp_loser: float
     civ_per_casualty: float
@@ -108,6 +107,25 @@ class CombatParams:
     preview_draws: int
     defence_per_level: float
     weakness: float
+    wounded_per_killed: float = 3.0
+    dis_att: float = 0.0
+    dis_att_exp: float = 0.5
+    dis_def: float = 0.0
+    dis_def_exp: float = 1.0
+    dis_repulsed: float = 0.0
+    dis_retreat: float = 0.0
+    dis_rout: float = 0.0
+    dis_entrenched: float = 1.0
+    dis_max: float = 0.6
+    siege_entrenchment: int = 1
+    siege_morale: float = -8.0
+    capture_retreat: float = 0.1
+    capture_rout: float = 0.3
+    rally: float = 0.6
+    rally_contact: float = 0.35
+    rally_unsupplied: float = 0.1
+    wounded_return_week: float = 0.2
+    wounded_lost_week: float = 0.04
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -126,6 +144,19 @@ class CombatParams:
         return self._arrays[3]
 
     @property
+    def attacker_shaken_extra(self) -> np.ndarray:
+        return self._arrays[4]
+
+    @property
+    def defender_shaken_extra(self) -> np.ndarray:
+        return self._arrays[5]
+
+    @property
+    def capture_share(self) -> dict[int, float]:
+        """Share of a defender that surrenders when it must fall back and cannot, by outcome."""
+        return {RETREAT: self.capture_retreat, ROUT: self.capture_rout}
+
+    @property
     def noise_shift(self) -> float:
         return -0.5 * self.loss_noise ** 2
 
@@ -133,7 +164,9 @@ class CombatParams:
         arrays = (np.array([self.repulsed_below, self.retreat_from, self.rout_from]),
                   np.array([self.repulsed_attacker, 1.0, 1.0, 1.0]),
                   np.array([0.0, 0.0, self.retreat_extra, self.rout_extra]),
-                  np.array([self.outcome_noise, self.loss_noise, self.loss_noise]))
+                  np.array([self.outcome_noise, self.loss_noise, self.loss_noise]),
+                  np.array([self.dis_repulsed, 0.0, 0.0, 0.0]),
+                  np.array([0.0, 0.0, self.dis_retreat, self.dis_rout]))
         object.__setattr__(self, "_arrays", arrays)
 
 
@@ -142,18 +175,25 @@ _PARAMS: dict[int, tuple[Rules, CombatParams]] = {}
 # table -> keys that must be in it ("" is the top level)
 _NEEDED = {
     "": ("battle_days", "power", "equipment", "equipment_typical", "support", "outcome", "losses",
-         "morale", "experience", "civilians", "preview"),
+         "disruption", "siege", "capture", "recovery", "morale", "experience", "civilians",
+         "preview"),
     "power": ("morale_reference", "morale_weight", "morale_low", "broken_morale",
               "experience_reference", "experience_weight", "veteran", "green", "river",
               "river_bridge"),
     "support": ("range", "attack_share", "defence_share", "air_per_aircraft", "air_max", "types"),
     "outcome": ("noise", "repulsed_below", "retreat_from", "rout_from"),
-    "losses": ("attacker_daily", "defender_daily", "attacker_ratio_exponent",
+    "losses": ("attacker_daily", "defender_daily", "wounded_per_killed", "attacker_ratio_exponent",
                "defender_ratio_exponent", "ratio_min", "ratio_max",
                "noise", "max_share", "entrenched_defender", "repulsed_attacker", "retreat_extra",
                "rout_extra", "terrain"),
+    "disruption": ("attacker", "attacker_ratio_exponent", "defender", "defender_ratio_exponent",
+                   "repulsed", "retreat", "rout", "entrenched", "max_share"),
+    "siege": ("entrenchment_lost", "morale"),
+    "capture": ("retreat", "rout"),
+    "recovery": ("rally", "rally_contact", "rally_unsupplied", "wounded_return_week",
+                 "wounded_lost_week"),
     "morale": ("winner", "held_attacker", "held_defender", "repulsed_attacker",
-               "retreat_defender", "rout_defender"),
+               "retreat_defender", "rout_defender", "trapped_defender"),
     "experience": ("winner", "loser"),
     "civilians": ("per_casualty", "population_reference", "population_exponent",
                   "max_per_casualty"),
@@ -179,6 +219,7 @@ def combat_params(rules: Rules) -> CombatParams:
         raise RulesError(missing)
     pw, sp, oc, ls = c["power"], c["support"], c["outcome"], c["losses"]
     mo, ex, cv = c["morale"], c["experience"], c["civilians"]
+    ds, sg, cp, rc = c["disruption"], c["siege"], c["capture"], c["recovery"]
     params = CombatParams(
         battle_days=c["battle_days"],
         morale_ref=pw["morale_reference"], morale_weight=pw["morale_weight"],
@@ -203,12 +244,23 @@ def combat_params(rules: Rules) -> CombatParams:
         morale_held_defender=mo["held_defender"],
         morale_repulsed_attacker=mo["repulsed_attacker"],
         morale_retreat_defender=mo["retreat_defender"], morale_rout_defender=mo["rout_defender"],
+        morale_trapped=mo["trapped_defender"],
         exp_winner=ex["winner"], exp_loser=ex["loser"],
         civ_per_casualty=cv["per_casualty"], civ_reference=cv["population_reference"],
         civ_exponent=cv["population_exponent"], civ_max=cv["max_per_casualty"],
         preview_draws=max(10, int(c["preview"]["draws"])),
         defence_per_level=rules.entrenchment["defence_per_level"],
         weakness=rules.supply["weakness"],
+        wounded_per_killed=ls["wounded_per_killed"],
+        dis_att=ds["attacker"], dis_att_exp=ds["attacker_ratio_exponent"],
+        dis_def=ds["defender"], dis_def_exp=ds["defender_ratio_exponent"],
+        dis_repulsed=ds["repulsed"], dis_retreat=ds["retreat"], dis_rout=ds["rout"],
+        dis_entrenched=ds["entrenched"], dis_max=ds["max_share"],
+        siege_entrenchment=int(sg["entrenchment_lost"]), siege_morale=sg["morale"],
+        capture_retreat=cp["retreat"], capture_rout=cp["rout"],
+        rally=rc["rally"], rally_contact=rc["rally_contact"],
+        rally_unsupplied=rc["rally_unsupplied"], wounded_return_week=rc["wounded_return_week"],
+        wounded_lost_week=rc["wounded_lost_week"],
     )
     _PARAMS[id(rules)] = (rules, params)
     return params
@@ -283,7 +335,11 @@ def _unit_steps(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap,
         if not value:
             continue
         if known:
+            # Crews shaken or wounded leave their vehicles and guns idle.
+            whole = getattr(unit, "strength", 0) or unit.personnel
             count = unit.equipment.get(item, 0)
+            if whole > unit.personnel:
+                count = int(count * unit.personnel / whole + 0.5)
         else:
             count = round(p.equipment_typical.get(item, 0.0) * per)
         if count > 0:
@@ -429,6 +485,7 @@ class _Setting:
     days: float
     terrain_loss: float
     posture: float  # the defender's losses x this (entrenchment)
+    shaken_posture: float  # the defender's shaken x this (entrenchment)
     civ_factor: float  # civilians killed per military casualty here
     broken: bool  # the defenders' morale is broken: a retreat becomes a rout
     stands: bool = False  # dug in in a town: they fight on where they stand instead of falling back
@@ -439,7 +496,10 @@ def _battle(p: CombatParams, ratio: float, att_personnel: float, def_personnel: 
     """The battle for each row of standard normals ``z`` (n, 3); vectorised over the rows.
 
     Column 0 rolls the outcome (and moves the losses with it), 1 and 2 the two sides' losses.
-    Written in few numpy calls: a real attack runs it for one row, the preview for a thousand.
+    Each side's people out of the fight come back as killed, wounded and shaken, and their sum
+    (``attacker``, ``defender``). ``stood`` marks the rolls where a garrison that stands held
+    on where it would have fallen back. Written in few numpy calls: a real attack runs it for
+    one row, the preview for a thousand.
     """
     # One exp for the three columns: the rolled ratio, and each side's lognormal noise (mean 1).
     e = np.exp(z * p.noise_scale + np.array([math.log(ratio), p.noise_shift, p.noise_shift]))
@@ -449,21 +509,39 @@ def _battle(p: CombatParams, ratio: float, att_personnel: float, def_personnel: 
         outcome = _BROKEN[outcome]
     r = np.clip(eff, p.ratio_min, p.ratio_max)
     common = s.days * s.terrain_loss
+    casualty = 1.0 + p.wounded_per_killed
+    # Killed, as shares of each side's fit people: the attacker's x ratio^-1, the defender's
+    # x ratio^0.5; killed and wounded together never above max_share.
     att = e[:, 1] * p.attacker_by_outcome[outcome]
     att *= r ** -p.att_ratio_exp
     att *= p.att_daily * common
-    np.minimum(att, p.max_share, out=att)
+    np.minimum(att, p.max_share / casualty, out=att)
     dfn = e[:, 2] * r ** p.def_ratio_exp
     dfn *= p.def_daily * common * s.posture
-    np.minimum(dfn, p.max_share, out=dfn)
-    dfn += (1.0 - dfn) * p.defender_extra[outcome]
-    att *= att_personnel
-    dfn *= def_personnel
+    np.minimum(dfn, p.max_share / casualty, out=dfn)
+    dfn += (1.0 - dfn * casualty) * p.defender_extra[outcome]
+    # Shaken: a share of those left, from the same roll and noise.
+    att_s = (p.dis_att * r ** -p.dis_att_exp + p.attacker_shaken_extra[outcome]) * e[:, 1]
+    np.minimum(att_s, p.dis_max, out=att_s)
+    att_s *= 1.0 - att * casualty
+    def_s = (p.dis_def * r ** p.dis_def_exp + p.defender_shaken_extra[outcome]) * e[:, 2]
+    def_s *= s.shaken_posture
+    np.minimum(def_s, p.dis_max, out=def_s)
+    def_s *= 1.0 - dfn * casualty
+    att_k, def_k = att * att_personnel, dfn * def_personnel
+    att_w, def_w = att_k * p.wounded_per_killed, def_k * p.wounded_per_killed
+    att_s *= att_personnel
+    def_s *= def_personnel
+    stood = np.zeros(len(outcome), dtype=bool)
     if s.stands:
         # Losses as the roll had them; the garrison stays and the street fighting goes on.
+        stood = outcome == RETREAT
         outcome = _STAND[outcome]
-    return {"outcome": outcome, "roll": eff, "attacker": att, "defender": dfn,
-            "civilians": (att + dfn) * s.civ_factor}
+    return {"outcome": outcome, "roll": eff, "stood": stood,
+            "attacker": att_k + att_w + att_s, "defender": def_k + def_w + def_s,
+            "attacker_killed": att_k, "attacker_wounded": att_w, "attacker_shaken": att_s,
+            "defender_killed": def_k, "defender_wounded": def_w, "defender_shaken": def_s,
+            "civilians": (att_k + def_k) * s.civ_factor}
 
 
 _BROKEN = np.array([REPULSED, HELD, ROUT, ROUT])  # broken defenders run instead of falling back
@@ -486,7 +564,8 @@ def _setting(p: CombatParams, state: GameState, hexmap: HexMap, terrain, target:
                       * (city.population / p.civ_reference) ** p.civ_exponent)
     return _Setting(days=min(p.battle_days, float(state.turn_days)),
                     terrain_loss=p.terrain_loss.get(terrain.id, 1.0),
-                    posture=p.entrenched_defender ** level, civ_factor=civ,
+                    posture=p.entrenched_defender ** level,
+                    shaken_posture=p.dis_entrenched ** level, civ_factor=civ,
                     broken=morale < p.broken_morale,
                     stands=terrain.id == "urban" and level >= 1.0 and morale >= p.broken_morale)
 
@@ -563,8 +642,11 @@ def _grid(hexmap: HexMap) -> _Grid:
 
 
 def _retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: int,
-                  attacker_hexes: list[Hex], near: list, moved: dict) -> list[Hex] | None:
+                  attacker_hexes: list[Hex], near: list, moved: dict,
+                  through_zoc: bool = False) -> list[Hex] | None:
     """Where a defender falls back: up to ``steps`` hexes, each further from every attacker.
+
+    ``through_zoc``: a rout, whose men stream away through any gap, ignores zones of control.
 
     Never into an enemy's hex or zone of control (unless a unit of its own side stands there, as
     for supply), impassable terrain, a country its faction may not enter, a hex of a third side,
@@ -611,7 +693,7 @@ def _retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: i
         for d, j in enumerate(grid.nbr[cur]):
             if j < 0 or j == start or j in path or j in enemy or j in blocked:
                 continue
-            if j in zoc and not stack.get(j, 0):
+            if j in zoc and not stack.get(j, 0) and not through_zoc:
                 continue  # friends standing in it hold an enemy zone of control open
             if stack.get(j, 0) >= limit:
                 continue
@@ -650,9 +732,11 @@ class AttackResult:
     factors: list[Factor]
     roll: float  # the ratio as rolled
     outcome: str
-    attacker_losses: dict[str, int]
+    attacker_losses: dict[str, int]  # killed, by unit
     defender_losses: dict[str, int]
     equipment_losses: dict[str, dict[str, int]]
+    out_of_fight: dict[str, list[int]]  # unit id -> [killed, wounded, shaken]
+    stood: bool  # a dug-in garrison held on where it would have fallen back, and lost ground
     retreats: dict[str, list[Hex]]
     captured: dict[str, int]
     dissolved: dict[str, int]
@@ -671,6 +755,11 @@ class AttackResult:
     def defender_loss(self) -> int:
         return sum(self.defender_losses.values())
 
+    def side_out(self, ids) -> list[int]:
+        """[killed, wounded, shaken] of the given units together."""
+        rows = [self.out_of_fight.get(u, [0, 0, 0]) for u in ids]
+        return [sum(r[i] for r in rows) for i in range(3)]
+
     def to_dict(self) -> dict:
         return {
             "target": [self.target.q, self.target.r], "attackers": list(self.attackers),
@@ -682,6 +771,9 @@ class AttackResult:
             "defender_loss": self.defender_loss, "attacker_losses": dict(self.attacker_losses),
             "defender_losses": dict(self.defender_losses),
             "equipment_losses": {k: dict(v) for k, v in self.equipment_losses.items()},
+            "out_of_fight": {k: list(v) for k, v in self.out_of_fight.items()},
+            "attacker_out": self.side_out(self.attackers),
+            "defender_out": self.side_out(self.defenders), "stood": self.stood,
             "retreats": {k: [[h.q, h.r] for h in v] for k, v in self.retreats.items()},
             "captured": dict(self.captured), "dissolved": dict(self.dissolved),
             "advanced": self.advanced, "civilians": self.civilians,
@@ -705,38 +797,22 @@ def _apportion(total: int, units: list) -> list[int]:
     return out
 
 
-def _lose(state: GameState, unit, n: int, equipment: dict) -> None:
-    """Take ``n`` people from a unit, and its equipment in proportion."""
-    if n <= 0:
-        return
-    before = unit.personnel
-    unit.personnel = before - n
-    if unit.equipment:
-        lost = {}
-        for item, count in unit.equipment.items():
-            k = min(count, int(count * n / before + 0.5))
-            if k > 0:
-                lost[item] = k
-        for item, k in lost.items():
-            unit.equipment[item] -= k
-            state.record_equipment_loss(unit.faction, item, k)
-        if lost:
-            mine = equipment.setdefault(unit.id, {})
-            for item, k in lost.items():
-                mine[item] = mine.get(item, 0) + k
-
-
-def _remove(state: GameState, unit, cause: str, equipment: dict) -> int:
-    """The unit is gone: count its people under ``cause`` and its equipment as lost."""
-    n = unit.personnel
-    state.record_loss(unit.faction, cause, n)
-    for item, count in unit.equipment.items():
-        if count > 0:
-            state.record_equipment_loss(unit.faction, item, count)
-            mine = equipment.setdefault(unit.id, {})
-            mine[item] = mine.get(item, 0) + count
-    del state.units[unit.id]
-    return n
+def _split_hurt(b: dict, who: str, units: list) -> dict[str, tuple[int, int, int]]:
+    """A side's killed, wounded and shaken of one roll, in whole people, over its units in
+    proportion to their fit people: unit id -> (killed, wounded, shaken)."""
+    k = float(b[f"{who}_killed"][0])
+    w = float(b[f"{who}_wounded"][0])
+    sh = float(b[f"{who}_shaken"][0])
+    totals = _apportion(int(round(k + w + sh)), units)
+    out = {}
+    for u, t in zip(units, totals):
+        if t <= 0 or k + w + sh <= 0:
+            out[u.id] = (0, 0, 0)
+            continue
+        uk = int(round(t * k / (k + w + sh)))
+        uw = min(t - uk, int(round(t * w / (k + w + sh))))
+        out[u.id] = (uk, uw, t - uk - uw)
+    return out
 
 
 def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
@@ -772,20 +848,18 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     events: list[Event] = []
     equipment: dict[str, dict[str, int]] = {}
 
-    # Losses, split over the units in proportion to their people.
-    att_losses = dict(zip(attacker_ids, _apportion(int(round(float(b["attacker"][0]))), attackers)))
-    def_ids = [u.id for u in defenders]
-    def_losses = dict(zip(def_ids, _apportion(int(round(float(b["defender"][0]))), defenders)))
-    by_faction: dict[str, int] = {}
+    # Out of the fight: killed, wounded and shaken, split over the units by their fit people.
+    split = {**_split_hurt(b, "attacker", attackers), **_split_hurt(b, "defender", defenders)}
+    att_losses, def_losses, out_of_fight = {}, {}, {}
     for u in attackers + defenders:
-        n = att_losses.get(u.id, 0) + def_losses.get(u.id, 0)
-        _lose(state, u, n, equipment)
-        by_faction[u.faction] = by_faction.get(u.faction, 0) + n
-    for f in sorted(by_faction):
-        state.record_loss(f, "combat", by_faction[f])
+        taken = state.hurt(u, *split[u.id], "combat", equipment)
+        out_of_fight[u.id] = list(taken)
+        (att_losses if u in attackers else def_losses)[u.id] = taken[0]
+    def_ids = [u.id for u in defenders]
 
     # Morale and experience.
     broken_before = {u.id for u in defenders if u.morale < p.broken_morale}
+    stood = bool(b["stood"][0])
     attackers_won = outcome >= RETREAT
     for u in attackers:
         u.experience = min(100.0, u.experience + (p.exp_winner if attackers_won else p.exp_loser))
@@ -797,19 +871,21 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     for u in defenders:
         u.experience = min(100.0, u.experience + (p.exp_loser if attackers_won else p.exp_winner))
         dm = (p.morale_rout_defender if outcome == ROUT else p.morale_retreat_defender
-              if outcome == RETREAT else p.morale_held_defender if outcome == HELD
-              else p.morale_winner)
+              if outcome == RETREAT else p.siege_morale if stood
+              else p.morale_held_defender if outcome == HELD else p.morale_winner)
         u.morale = min(100.0, max(0.0, u.morale + dm))
+        if stood:  # the siege goes on: the garrison held, and its works are battered
+            u.entrenchment = max(0, u.entrenchment - p.siege_entrenchment)
     for u in support:
         u.moves_left = 0.0  # the guns fired: they do not move again this turn
 
-    # Units too weak to go on melt away.
+    # Units too weak to go on melt away: too few left in the line, fit or shaken.
     dissolved = {}
     for u in attackers + defenders:
-        if u.personnel < rules.unit_types[u.type].min_personnel:
-            dissolved[u.id] = _remove(state, u, "dissolved", equipment)
+        if u.personnel + u.shaken < rules.unit_types[u.type].min_personnel:
+            dissolved[u.id] = state.remove_unit(u, "dissolved", equipment)
 
-    # The defenders fall back, or are taken if they cannot.
+    # The defenders fall back, or are taken in part if they cannot.
     retreats: dict[str, list[Hex]] = {}
     captured: dict[str, int] = {}
     if outcome >= RETREAT:
@@ -820,19 +896,35 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
         for u in defenders:
             if u.id in dissolved:
                 continue
-            path = _retreat_path(state, hexmap, rules, u, steps, attacker_hexes, near, {})
+            path = _retreat_path(state, hexmap, rules, u, steps, attacker_hexes, near, {},
+                                 through_zoc=outcome == ROUT)
             if path is None:
-                # No way out: part of the unit surrenders and the rest stands, shaken; a remnant
-                # too small to fight on, or one whose morale was already broken, is taken whole.
-                share = TRAPPED_SHARE[outcome]
-                taken = int(round(u.personnel * share))
-                if u.personnel - taken < rules.unit_types[u.type].min_personnel \
-                        or u.id in broken_before:
-                    captured[u.id] = _remove(state, u, "captured", equipment)
+                u.morale = max(0.0, u.morale + p.morale_trapped)
+                min_people = rules.unit_types[u.type].min_personnel
+                if outcome == ROUT:
+                    # Broken and ringed in: the disorganised are rounded up; a unit with no
+                    # fighting core left, or cut off, gives up whole.
+                    if u.personnel < min_people or not u.supplied:
+                        captured[u.id] = state.remove_unit(u, "captured", equipment)
+                    else:
+                        taken = int(round(u.shaken * p.capture_rout))
+                        u.shaken -= taken
+                        state.record_loss(u.faction, "captured", taken)
+                        if taken:
+                            captured[u.id] = taken
+                    continue
+                if u.supplied:
+                    continue  # hemmed in, not cut off: it stands where it is, shaken
+                # Cut off, with no way out: part of the unit surrenders, the shaken first, and
+                # the rest stands; a remnant too small to fight on is taken whole.
+                taken = int(round((u.personnel + u.shaken) * p.capture_retreat))
+                if u.personnel + u.shaken - taken < min_people:
+                    captured[u.id] = state.remove_unit(u, "captured", equipment)
                 else:
-                    _lose(state, u, taken, equipment)
+                    from_shaken = min(taken, u.shaken)
+                    u.shaken -= from_shaken
+                    state.lose_people(u, taken - from_shaken, equipment)
                     state.record_loss(u.faction, "captured", taken)
-                    u.morale = max(0.0, u.morale - 15.0)
                     captured[u.id] = taken
             else:
                 u.hex = path[-1]
@@ -866,12 +958,17 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
         column=column_of(ratio), ratio=ratio, attacker_power=att.power, defender_power=dfn.power,
         factors=att.factors + dfn.factors, roll=float(b["roll"][0]), outcome=OUTCOMES[outcome],
         attacker_losses=att_losses, defender_losses=def_losses, equipment_losses=equipment,
-        retreats=retreats, captured=captured, dissolved=dissolved, advanced=advanced,
+        out_of_fight=out_of_fight, stood=stood, retreats=retreats, captured=captured, dissolved=dissolved, advanced=advanced,
         civilians=civilians, support=att.support, aircraft=att.aircraft,
         enemy_support=dfn.support, enemy_aircraft=dfn.aircraft)
     names = {u.id: unit_name(u, state) for u in attackers + defenders}
     events.insert(0, Event("attack", _describe(result, ctx, names), result.to_dict(), reveals=True))
     return result, events
+
+
+def _out_text(out: list[int]) -> str:
+    k, w, sh = out
+    return f"{k + w + sh:,} ({k:,} killed, {w:,} wounded, {sh:,} shaken)"
 
 
 _OUTCOME_TEXT = {"repulsed": "the attack was thrown back", "held": "the defenders held",
@@ -880,8 +977,11 @@ _OUTCOME_TEXT = {"repulsed": "the attack was thrown back", "held": "the defender
 
 def _describe(r: AttackResult, ctx: Context, names: dict[str, str]) -> str:
     """The attack in the log's words; ``names`` of the units in it, some now gone."""
-    text = (f"Attack {place(ctx.hexmap, r.target, 'on')} at {r.odds}: {_OUTCOME_TEXT[r.outcome]}. "
-            f"Losses: attackers {r.attacker_loss:,}, defenders {r.defender_loss:,}")
+    outcome = ("the garrison held on, its works battered" if r.stood
+               else _OUTCOME_TEXT[r.outcome])
+    text = (f"Attack {place(ctx.hexmap, r.target, 'on')} at {r.odds}: {outcome}. "
+            f"Out of the fight: attackers {_out_text(r.side_out(r.attackers))}; "
+            f"defenders {_out_text(r.side_out(r.defenders))}")
     if r.captured:
         text += f"; {sum(r.captured.values()):,} surrounded and taken prisoner"
     if r.dissolved:
@@ -921,13 +1021,17 @@ class Preview:
     factors: list[Factor] = field(default_factory=list)
     attacker_personnel: int = 0
     defender_personnel: int = 0  # as seen: to the nearest hundred
+    # People out of the fight (killed, wounded and shaken), and of them the killed.
     attacker_loss: Spread = Spread(0.0, 0.0, 0.0)
     defender_loss: Spread = Spread(0.0, 0.0, 0.0)
+    attacker_killed: Spread = Spread(0.0, 0.0, 0.0)
+    defender_killed: Spread = Spread(0.0, 0.0, 0.0)
     civilians: Spread = Spread(0.0, 0.0, 0.0)
     captured: float = 0.0  # expected defenders taken prisoner, if they are surrounded
     outcomes: dict[str, float] = field(default_factory=dict)  # probability of each outcome
     draws: int = 0
     stands: bool = False  # a dug-in town garrison with a way back: it holds where it would fall back
+    stood: float = 0.0  # the chance it holds on so, its works battered (among "held")
 
     @property
     def ok(self) -> bool:
@@ -945,9 +1049,11 @@ class Preview:
             "defender_personnel": self.defender_personnel,
             "attacker_loss": self.attacker_loss.to_dict(),
             "defender_loss": self.defender_loss.to_dict(),
+            "attacker_killed": self.attacker_killed.to_dict(),
+            "defender_killed": self.defender_killed.to_dict(),
             "civilians": self.civilians.to_dict(), "captured": round(self.captured, 1),
             "outcomes": {k: round(v, 4) for k, v in self.outcomes.items()}, "draws": self.draws,
-            "stands": self.stands,
+            "stands": self.stands, "stood": round(self.stood, 4),
         }
 
 
@@ -1023,9 +1129,11 @@ def _seen_near(state: GameState, hexmap: HexMap, rules: Rules, side: str, target
         concealment = rules.terrain[graph.terrain[graph.index(u.hex)]].concealment
         if concealment and min(seen) > concealment:
             continue
+        seen = int(round(u.personnel, -2))
         out.append(UnitView(id=u.id, type=u.type, faction=u.faction, hex=u.hex,
-                            personnel=int(round(u.personnel, -2)), own=False, name=u.name,
-                            entrenchment=u.entrenchment))
+                            personnel=seen, own=False, name=u.name,
+                            entrenchment=u.entrenchment,
+                            strength=max(seen, int(round(u.strength, -2)))))
     return out
 
 
@@ -1068,11 +1176,15 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
     # Which defenders could not fall back, as far as the side can tell.
     attacker_hexes = [u.hex for u in units]
     moved: dict[Hex, int] = {}
-    trapped = 0
+    trapped = cut = 0
     for u in defenders:
         path = _retreat_path(state, hexmap, rules, u, 1, attacker_hexes, near, moved)
         if path is None:
             trapped += u.personnel
+            # Only a unit cut off from supply gives up; an enemy's supply cannot be seen, and
+            # is feared the worst.
+            if u.supplied is not True:
+                cut += u.personnel
         else:
             moved[path[-1]] = moved.get(path[-1], 0) + 1
     setting = _setting(p, state, hexmap, terrain, target, defenders)
@@ -1087,10 +1199,14 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
     probs["trapped"] = 0.0
     captured = 0.0
     if trapped:
-        share = trapped / max(dfn.personnel, 1)
-        give_up = np.select([outcome == RETREAT, outcome == ROUT],
-                            [TRAPPED_SHARE[RETREAT], TRAPPED_SHARE[ROUT]], 0.0)
-        captured = float(((dfn.personnel - b["defender"]) * share * give_up).mean())
+        # Ringed in on a rout, a share of the shaken is rounded up; cut off on a retreat, a
+        # share of those left.
+        people = max(dfn.personnel, 1)
+        left = dfn.personnel - b["defender_killed"] - b["defender_wounded"]
+        taken = np.where(outcome == ROUT, trapped / people * p.capture_rout * b["defender_shaken"],
+                         np.where(outcome == RETREAT, cut / people * p.capture_retreat * left, 0.0))
+        captured = float(taken.mean())
+    if trapped:
         if trapped >= dfn.personnel:  # no way out: a retreat becomes a partial surrender
             probs["trapped"] = probs["retreat"] + probs["rout"]
             probs["retreat"] = probs["rout"] = 0.0
@@ -1100,8 +1216,9 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
         attacker_power=att.power, defender_power=dfn.power, factors=att.factors + dfn.factors,
         attacker_personnel=att.personnel, defender_personnel=dfn.personnel,
         attacker_loss=_spread(b["attacker"]), defender_loss=_spread(b["defender"]),
+        attacker_killed=_spread(b["attacker_killed"]), defender_killed=_spread(b["defender_killed"]),
         civilians=_spread(b["civilians"]), captured=captured, outcomes=probs, draws=n,
-        stands=setting.stands)
+        stands=setting.stands, stood=float(b["stood"].mean()))
 
 
 # -- the command -----------------------------------------------------------------------------------
@@ -1135,6 +1252,9 @@ def attack_problems(state: GameState, ctx: Context, side: str, attackers: list[s
         if unit.attacked:
             problems.append(f"{unit_name(unit, state)} has already attacked this turn (a unit attacks "
                             f"once a turn)")
+        elif unit.personnel <= 0:
+            problems.append(f"{unit_name(unit, state)} has no one fit to fight: its people are "
+                            f"shaken or wounded")
         if unit.hex.distance(target) != 1:
             problems.append(f"{unit_name(unit, state)} is not adjacent to {place_name(hexmap, target)}")
         units.append(unit)

@@ -157,6 +157,7 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
                 unit.id = state.new_unit_id(unit.faction)
             unit.moves_left = ctx.rules.unit_type(unit.type).movement
             state.units[unit.id] = unit
+            state.record_manpower(unit.faction, "arrived", unit.strength)
             placed.append(unit.id)
         state.units = dict(sorted(state.units.items()))
         n = len(placed)
@@ -172,11 +173,13 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
             ut = ctx.rules.unit_type(unit.type)
             leave = int(round(unit.personnel * share))
             if share >= 1.0 or unit.personnel - leave < ut.min_personnel:
-                gone += unit.personnel
+                leave = unit.strength  # the whole unit goes home, its wounded and shaken too
                 del state.units[unit.id]
             else:
                 unit.personnel -= leave
-                gone += leave
+            gone += leave
+            state.record_manpower(fac.id, "withdrawn", leave)
+            if unit.id in state.units:
                 for item, n in list(unit.equipment.items()):
                     unit.equipment[item] = n - int(round(n * share))
         text = a.get("message") or f"{fac.name} withdraws {gone:,} troops"
@@ -197,6 +200,8 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
             if unit.faction == src:
                 unit.faction = dst
                 n += 1
+                state.record_manpower(src, "transferred_out", unit.strength)
+                state.record_manpower(dst, "transferred_in", unit.strength)
         towns = 0
         for city, owner in state.city_owner.items():
             if owner == src:

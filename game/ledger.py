@@ -25,8 +25,11 @@ of a game saved before it did) counts under the faction's *current* category. So
 tally a category change moves the faction's whole past into its new category; with it, the
 past stays where it happened. The tally is filled by ``GameState.record_loss``.
 
-The source counts the dead. Prisoners and deserters (``ALIVE_CAUSES``) are lost to their army
-but alive: the table sets the game's dead against the source and gives them beside it.
+The source counts the dead. Prisoners and deserters (``MISSING_CAUSES``) are lost to their
+army but alive, and so are the wounded who never come back (cause "wounded"): the table sets
+the game's dead against the source and gives the prisoners and deserters beside it. The
+wounded who come back, and the shaken who rally, are no loss at all: ``GameState.manpower``
+counts them, and the ledger reports them by faction (``FactionLosses.manpower``).
 """
 
 from __future__ import annotations
@@ -50,7 +53,8 @@ SHIPS = ("warships",)
 COALITION = "coalition"  # the category whose losses the source splits by nation
 # Causes of loss that leave the people alive: lost to their army, but not among the dead the
 # source counts. The table sets the game's dead against the source and shows these beside.
-ALIVE_CAUSES = ("captured", "deserted")
+MISSING_CAUSES = ("captured", "deserted")  # taken prisoner or fled
+ALIVE_CAUSES = MISSING_CAUSES + ("wounded",)  # ... and the wounded who never come back
 CIVILIANS = "civilians"  # the category of the civilians killed (not a faction's)
 OTHER_NATION = "other"  # the nations' row for everyone the source does not name
 
@@ -408,6 +412,10 @@ class FactionLosses:
     nation: str | None  # the coalition nation (id), for coalition factions
     by_cause: dict[str, int]
     equipment: dict[str, int]  # item -> count lost
+    # GameState.manpower's flows (wounded, returned, shaken, rallied...), and the people its
+    # units have now: fit to fight, wounded and shaken.
+    manpower: dict[str, int] = field(default_factory=dict)
+    now: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -416,11 +424,16 @@ class FactionLosses:
     @property
     def missing(self) -> int:
         """Taken prisoner or deserted: lost to the faction, alive."""
-        return sum(n for c, n in self.by_cause.items() if c in ALIVE_CAUSES)
+        return sum(n for c, n in self.by_cause.items() if c in MISSING_CAUSES)
+
+    @property
+    def invalided(self) -> int:
+        """Wounded who will not come back: lost to the faction, alive."""
+        return self.by_cause.get("wounded", 0)
 
     @property
     def killed(self) -> int:
-        return self.total - self.missing
+        return self.total - self.missing - self.invalided
 
     @property
     def aircraft(self) -> dict[str, int]:
@@ -454,6 +467,12 @@ class Ledger:
         other_missing: dict[str, int] = {}
         other_labels: dict[str, str] = {}
         tallies = getattr(state, "category_losses", None) or {}
+        now: dict[str, dict[str, int]] = {}
+        for u in state.units.values():
+            book = now.setdefault(u.faction, {"fit": 0, "wounded": 0, "shaken": 0})
+            book["fit"] += u.personnel
+            book["wounded"] += getattr(u, "wounded", 0)
+            book["shaken"] += getattr(u, "shaken", 0)
         factions = {}
         for fid in sorted(set(state.factions) | set(state.losses) | set(state.equipment_lost)):
             fac = state.factions.get(fid)
@@ -466,11 +485,15 @@ class Ledger:
                 category=cid, nation=coalition_nation if cid == COALITION else None,
                 by_cause=dict(sorted(state.losses.get(fid, {}).items())),
                 equipment=dict(sorted(state.equipment_lost.get(fid, {}).items())),
+                manpower=dict(sorted((getattr(state, "manpower", None) or {}).get(fid, {})
+                                     .items())),
+                now=now.get(fid, {"fit": 0, "wounded": 0, "shaken": 0}),
             )
             factions[fid] = row
             parts = _split_by_category(row.total, current, tallies.get(fid, {}))
-            for (text, people), dead in zip(parts, _apportion_int(row.killed, [n for _, n in parts])):
-                alive = people - dead
+            weights = [n for _, n in parts]
+            for (text, people), dead, alive in zip(parts, _apportion_int(row.killed, weights),
+                                                   _apportion_int(row.missing, weights)):
                 cat = src.category_id(text)
                 if cat is None or not src.category(cat).military:
                     other[fid] = other.get(fid, 0) + dead
@@ -529,6 +552,24 @@ class Ledger:
     @property
     def military_missing(self) -> int:
         return sum(f.missing for f in self.factions.values())
+
+    @property
+    def manpower(self) -> dict[str, int]:
+        """Every faction's flows added up: wounded, returned, shaken, rallied..."""
+        out: dict[str, int] = {}
+        for f in self.factions.values():
+            for k, n in f.manpower.items():
+                out[k] = out.get(k, 0) + n
+        return dict(sorted(out.items()))
+
+    @property
+    def out_of_fight_now(self) -> dict[str, int]:
+        """The people every faction's units have now: fit, wounded and shaken."""
+        out = {"fit": 0, "wounded": 0, "shaken": 0}
+        for f in self.factions.values():
+            for k in out:
+                out[k] += f.now.get(k, 0)
+        return out
 
     @property
     def civilians_total(self) -> int:
@@ -726,6 +767,14 @@ def format_ledger(table: LedgerTable) -> str:
     if causes:
         lines += ["", "Military losses by cause: "
                   + ", ".join(f"{c} {n:,}" for c, n in causes.items())]
+    flows = led.manpower
+    if flows.get("wounded") or flows.get("shaken"):
+        now = led.out_of_fight_now
+        lines.append(f"Out of the fight and back: {flows.get('wounded', 0):,} wounded "
+                     f"({flows.get('returned', 0):,} back in the line, "
+                     f"{causes.get('wounded', 0):,} lost to the war, {now['wounded']:,} "
+                     f"still out); {flows.get('shaken', 0):,} shaken "
+                     f"({flows.get('rallied', 0):,} rallied, {now['shaken']:,} still out)")
     if led.civilians_by_cause:
         lines.append("Civilians killed by cause: "
                      + ", ".join(f"{c} {n:,}" for c, n in led.civilians_by_cause.items()))
@@ -760,10 +809,14 @@ def ledger_json(table: LedgerTable) -> dict:
         "civilians": {**table.civilians.to_json(), "by_cause": dict(led.civilians_by_cause)},
         "total": table.total.to_json(),
         "by_cause": led.by_cause,
+        "manpower": led.manpower,
+        "now": led.out_of_fight_now,
         "factions": {
             f.id: {"name": f.name, "side": f.side, "category": f.category, "nation": f.nation,
                    "total": f.total, "killed": f.killed,
-                   "prisoners_and_deserters": f.missing, "by_cause": dict(f.by_cause),
+                   "prisoners_and_deserters": f.missing, "invalided": f.invalided,
+                   "by_cause": dict(f.by_cause), "manpower": dict(f.manpower),
+                   "now": dict(f.now),
                    "by_category": {cid: book[f.id] for cid, book in led.by_category.items()
                                    if f.id in book},
                    "equipment": dict(f.equipment)}
@@ -779,7 +832,7 @@ def ledger_json(table: LedgerTable) -> dict:
     }
 
 
-__all__ = ["AIRCRAFT", "ALIVE_CAUSES", "CIVILIANS", "COALITION", "Category", "FactionLosses", "Figures",
+__all__ = ["AIRCRAFT", "ALIVE_CAUSES", "MISSING_CAUSES", "CIVILIANS", "COALITION", "Category", "FactionLosses", "Figures",
            "HISTORY_FILE", "HistoryError", "Ledger", "LedgerTable", "Nation", "Row", "SHIPS",
            "Source", "check_category", "format_ledger", "historical_figures", "ledger_json",
            "ledger_table", "load_history", "read_figures", "source", "war_share", "whole_war"]

@@ -682,7 +682,9 @@ class Session:
                 if u is not None and path:
                     out[uid] = UnitView(id=u.id, type=u.type, faction=u.faction,
                                         hex=Hex(*path[-1]), personnel=int(round(u.personnel, -2)),
-                                        own=False, name=u.name, entrenchment=u.entrenchment)
+                                        own=False, name=u.name, entrenchment=u.entrenchment,
+                                        strength=max(int(round(u.personnel, -2)),
+                                                     int(round(u.strength, -2))))
         return out
 
     # -- the AI --------------------------------------------------------------------------------

@@ -171,9 +171,20 @@ def summarise(results: list[dict], history: dict) -> str:
     fig = None if fig is None else round(fig)
     lines.append(f"  {'Military dead':44s} {statistics.median(mil):>9,.0f}  ({mil[0]:,}-{mil[-1]:,})"
                  + (f"   source {fig:,}" if fig is not None else ""))
-    gone = sorted(r["casualties"]["military"].get("prisoners_and_deserters", 0) for r in results)
-    lines.append(f"  {'Prisoners and deserters (alive, not above)':44s} {statistics.median(gone):>9,.0f}"
-                 f"  ({gone[0]:,}-{gone[-1]:,})")
+    def row(label: str, values) -> None:
+        vals = sorted(values)
+        lines.append(f"  {label:44s} {statistics.median(vals):>9,.0f}  ({vals[0]:,}-{vals[-1]:,})")
+
+    causes = [r["casualties"].get("by_cause", {}) for r in results]
+    flows = [r["casualties"].get("manpower", {}) for r in results]
+    row("Captured (alive, not above)", (c.get("captured", 0) for c in causes))
+    row("Deserted (alive, not above)", (c.get("deserted", 0) for c in causes))
+    row("Wounded", (f.get("wounded", 0) for f in flows))
+    row("  back in the line", (f.get("returned", 0) for f in flows))
+    row("  lost to the war (alive, not above)", (c.get("wounded", 0) for c in causes))
+    row("Shaken (out of the fight for a turn or two)", (f.get("shaken", 0) for f in flows))
+    row("Killed by air and naval strikes", (c.get("air strikes", 0) + c.get("naval strikes", 0)
+                                            for c in causes))
     civ = sorted(r["civilians"] for r in results)
     lines.append(f"  {'Civilians':44s} {statistics.median(civ):>9,.0f}  ({civ[0]:,}-{civ[-1]:,})")
     secs = [r["ai_seconds_per_turn"]["median"] for r in results]

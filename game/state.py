@@ -25,6 +25,9 @@ from game.hexmap import HexMap
 from game.rules import Rules
 
 STATE_VERSION = 1
+# The flows of ``GameState.manpower``.
+MANPOWER = ("start", "arrived", "withdrawn", "transferred_in", "transferred_out",
+            "wounded", "returned", "shaken", "rallied")
 
 
 class SetupError(Exception):
@@ -51,12 +54,24 @@ class Unit:
     entrenchment: int = 0
     moves_left: float = 0.0
     attacked: bool = False  # attacked this turn: a unit attacks once a turn, moving or not
+    # Out of the fight, not out of the unit (``personnel`` counts only those fit to fight):
+    wounded: int = 0  # in the aid posts and hospitals; most come back while the unit is supplied
+    shaken: int = 0  # disorganised by a fight or a strike; back with rest and supply
+    killed: int = 0  # the unit's dead so far (the ledger counts them by faction and cause)
+
+    @property
+    def strength(self) -> int:
+        """The unit's whole strength: fit to fight, wounded and shaken."""
+        return self.personnel + self.wounded + self.shaken
 
     def to_dict(self) -> dict:
         # By hand rather than dataclasses.asdict: this runs for every unit at every checksum.
         d = dict(self.__dict__)
         d["hex"] = [self.hex.q, self.hex.r]
         d["equipment"] = dict(sorted(self.equipment.items()))
+        for key in _UNIT_COUNTS:  # absent while nil: saves from before they existed read alike
+            if not d[key]:
+                del d[key]
         return d
 
     def copy(self) -> "Unit":
@@ -70,6 +85,9 @@ class Unit:
         d = dict(d)
         q, r = d.pop("hex")
         return cls(hex=Hex(int(q), int(r)), **d)
+
+
+_UNIT_COUNTS = ("wounded", "shaken", "killed")
 
 
 @dataclass
@@ -132,6 +150,11 @@ class GameState:
     air_tasks: dict[str, dict] = field(default_factory=dict)  # wing id -> {kind, hex, turn}
     # Depots a scenario adds to a faction's or a side's towns: {hex: [q, r], faction or side}.
     supply_sources: list[dict] = field(default_factory=list)
+    # faction -> flow -> people: what moves a faction's strength besides its losses, so that
+    # start + arrived + transferred in = fit + wounded + shaken + losses + withdrawn +
+    # transferred out. "wounded" and "shaken" count everyone ever put out of the fight that
+    # way, "returned" and "rallied" those who came back (see ``MANPOWER``).
+    manpower: dict[str, dict[str, int]] = field(default_factory=dict)
     next_unit: int = 1
     over: bool = False
     winner: str | None = None
@@ -225,6 +248,7 @@ class GameState:
         state.units = dict(sorted(state.units.items()))
         for unit in state.units.values():
             unit.moves_left = rules.unit_type(unit.type).movement
+            state.record_manpower(unit.faction, "start", unit.strength)
         return state
 
     def make_unit(self, u: dict, hexmap: HexMap, rules: Rules) -> Unit:
@@ -310,6 +334,13 @@ class GameState:
         category = fac.category if fac is not None else ""
         tally[category] = tally.get(category, 0) + int(people)
 
+    def record_manpower(self, faction: str, flow: str, people: int) -> None:
+        """Count people arriving, leaving, put out of the fight or back in it (``MANPOWER``)."""
+        if people <= 0:
+            return
+        book = self.manpower.setdefault(faction, {})
+        book[flow] = book.get(flow, 0) + int(people)
+
     def record_equipment_loss(self, faction: str, item: str, count: int) -> None:
         if count <= 0:
             return
@@ -319,6 +350,70 @@ class GameState:
     def record_civilians(self, cause: str, people: int) -> None:
         if people > 0:
             self.civilians[cause] = self.civilians.get(cause, 0) + int(people)
+
+    # -- people out of the fight and out of the game ------------------------------------------
+
+    def lose_people(self, unit: Unit, n: int, equipment: dict | None = None) -> int:
+        """Take ``n`` people from a unit's fit (the caller counts them), and its equipment in
+        proportion, counted as lost; ``equipment`` (unit id -> item -> n) hears of it."""
+        n = max(0, min(n, unit.personnel))
+        if n <= 0:
+            return 0
+        before = unit.personnel + unit.shaken
+        unit.personnel -= n
+        if unit.equipment and before > 0:
+            lost = {}
+            for item, count in unit.equipment.items():
+                k = min(count, int(count * n / before + 0.5))
+                if k > 0:
+                    lost[item] = k
+            for item, k in lost.items():
+                unit.equipment[item] -= k
+                self.record_equipment_loss(unit.faction, item, k)
+            if lost and equipment is not None:
+                mine = equipment.setdefault(unit.id, {})
+                for item, k in lost.items():
+                    mine[item] = mine.get(item, 0) + k
+        return n
+
+    def hurt(self, unit: Unit, killed: int, wounded: int, shaken: int, cause: str,
+             equipment: dict | None = None) -> tuple[int, int, int]:
+        """Put people of a unit out of the fight: ``killed`` dead (counted in the ledger under
+        ``cause``), ``wounded`` and ``shaken`` (counted as such in ``manpower`` and kept with
+        the unit till they come back). Equipment is lost in proportion to the killed and
+        wounded. Never more than the unit has fit; returns what was taken."""
+        killed = max(0, min(killed, unit.personnel))
+        wounded = max(0, min(wounded, unit.personnel - killed))
+        self.lose_people(unit, killed + wounded, equipment)
+        shaken = max(0, min(shaken, unit.personnel))
+        unit.personnel -= shaken
+        unit.killed += killed
+        unit.wounded += wounded
+        unit.shaken += shaken
+        self.record_loss(unit.faction, cause, killed)
+        self.record_manpower(unit.faction, "wounded", wounded)
+        self.record_manpower(unit.faction, "shaken", shaken)
+        return killed, wounded, shaken
+
+    def remove_unit(self, unit: Unit, cause: str, equipment: dict | None = None) -> int:
+        """The unit is gone: its people counted under ``cause``, its equipment as lost.
+
+        Its wounded share its fate if it is taken; otherwise they are out of the war, alive
+        (cause "wounded"). Returns the people counted under ``cause``."""
+        n = unit.personnel + unit.shaken
+        if cause == "captured":
+            n += unit.wounded
+        else:
+            self.record_loss(unit.faction, "wounded", unit.wounded)
+        self.record_loss(unit.faction, cause, n)
+        for item, count in unit.equipment.items():
+            if count > 0:
+                self.record_equipment_loss(unit.faction, item, count)
+                if equipment is not None:
+                    mine = equipment.setdefault(unit.id, {})
+                    mine[item] = mine.get(item, 0) + count
+        del self.units[unit.id]
+        return n
 
     # -- persistence ------------------------------------------------------------------------
 
@@ -349,6 +444,8 @@ class GameState:
             "air_tasks": {k: dict(v) for k, v in sorted(self.air_tasks.items())},
             **({"supply_sources": [dict(s) for s in self.supply_sources]}
                if self.supply_sources else {}),  # absent when none: older saves stay valid
+            **({"manpower": {f: dict(sorted(c.items())) for f, c in sorted(self.manpower.items())}}
+               if self.manpower else {}),
             "next_unit": self.next_unit,
             "over": self.over,
             "winner": self.winner,
@@ -380,6 +477,8 @@ class GameState:
             no_fly_zones=[dict(z) for z in d["no_fly_zones"]],
             air_tasks={k: dict(v) for k, v in d["air_tasks"].items()},
             supply_sources=[dict(s) for s in d.get("supply_sources", [])],
+            manpower={f: {k: int(v) for k, v in c.items()}
+                      for f, c in d.get("manpower", {}).items()},
             next_unit=int(d["next_unit"]), over=bool(d["over"]), winner=d["winner"],
             result=str(d["result"]), fired=list(d["fired"]), log=list(d["log"]),
         )
@@ -399,7 +498,7 @@ class GameState:
             losses=nested(self.losses), equipment_lost=nested(self.equipment_lost),
             civilians=dict(self.civilians), category_losses=nested(self.category_losses),
             no_fly_zones=copy.deepcopy(self.no_fly_zones), air_tasks=copy.deepcopy(self.air_tasks),
-            supply_sources=copy.deepcopy(self.supply_sources),
+            supply_sources=copy.deepcopy(self.supply_sources), manpower=nested(self.manpower),
             fired=list(self.fired), log=list(self.log),
         )
 

@@ -5,12 +5,17 @@ first side when a game starts). Supply is traced for all the side's factions at 
 (``game.supply``); a unit in supply recovers morale, less when it stands next to the enemy;
 a unit out of supply recovers nothing, loses morale, and after
 ``attrition_after`` turns starts to lose people, counted in the casualty ledger as attrition.
+People a fight or a strike put out of the fight come back here (``combat.toml [recovery]``):
+the shaken rally, most of them in supply out of contact, fewer under fire, few cut off; the
+wounded return week by week while the unit is supplied, and some are lost to the war.
 A ground unit whose morale is broken and which stands next to an enemy panics before it can
 recover: a share of its people desert (counted as deserted) and the rest fall back a hex, away
 from the enemy, if there is a way; it recovers no morale that turn.
 """
 
 from __future__ import annotations
+
+import math
 
 from game.hexmap import HexMap
 from game.rules import Rules
@@ -33,8 +38,14 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
     from game.movement import map_graph
     from game.supply import supply_maps
 
+    from game.combat import combat_params
+
     expire_air_tasks(state, side)
     graph = map_graph(hexmap)
+    p = combat_params(rules)
+    weeks = state.turn_days / 7.0
+    back_share = 1.0 - (1.0 - p.wounded_return_week) ** weeks
+    lost_share = 1.0 - (1.0 - p.wounded_lost_week) ** weeks
     sup = rules.supply
     factions = sorted(f for f, fac in state.factions.items() if fac.side == side)
     supplied = supply_maps(state, hexmap, rules, factions)
@@ -53,6 +64,9 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
             unit.turns_unsupplied = 0
             continue
         unit.supplied = bool(supplied[unit.faction][graph.index(unit.hex)])
+        if unit.shaken or unit.wounded:
+            _recover(state, unit, p, unit.hex in contact, unit.id in panicked, back_share,
+                     lost_share)
         if unit.supplied:
             unit.turns_unsupplied = 0
             if unit.id not in panicked:
@@ -71,9 +85,8 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
             lost = min(lost, unit.personnel)
             unit.personnel -= lost
             state.record_loss(unit.faction, "attrition", lost)
-            if unit.personnel < ut.min_personnel:
-                state.record_loss(unit.faction, "dissolved", unit.personnel)
-                del state.units[unit.id]
+            if unit.personnel + unit.shaken < ut.min_personnel:
+                state.remove_unit(unit, "dissolved")
                 events.append(Event("dissolved", f"{unit_name(unit, state)}, cut off, has melted away",
                                     {"unit": unit.id}, reveals=True))
     if cut_off:
@@ -82,9 +95,30 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
     return events
 
 
+def _recover(state: GameState, unit, p, contact: bool, panicked: bool, back_share: float,
+             lost_share: float) -> None:
+    """The shaken rally and the wounded come back (or are lost to the war) at the start of the
+    unit's turn; ``unit.supplied`` is already traced."""
+    if unit.shaken:
+        rate = (0.0 if panicked else p.rally_unsupplied if not unit.supplied
+                else p.rally_contact if contact else p.rally)
+        back = min(unit.shaken, math.ceil(unit.shaken * rate - 1e-9))
+        unit.shaken -= back
+        unit.personnel += back
+        state.record_manpower(unit.faction, "rallied", back)
+    if unit.wounded:
+        lost = int(unit.wounded * lost_share)
+        back = min(unit.wounded - lost, math.ceil(unit.wounded * back_share - 1e-9)) \
+            if unit.supplied else 0
+        unit.wounded -= lost + back
+        unit.personnel += back
+        state.record_loss(unit.faction, "wounded", lost)
+        state.record_manpower(unit.faction, "returned", back)
+
+
 def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
     """Broken ground units of ``side`` in contact with the enemy desert in part and fall back."""
-    from game.combat import _lose, _remove, _retreat_path, combat_params
+    from game.combat import _retreat_path, combat_params
     from game.commands import Event, unit_name
 
     share = rules.supply["panic_desertion"]
@@ -103,14 +137,15 @@ def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
                 and state.at_war_with(unit.faction, u.faction)]
         if not foes:
             continue
-        gone = min(unit.personnel, max(1, int(round(unit.personnel * share))))
+        rate = share if not unit.supplied else rules.supply["panic_desertion_supplied"]
+        gone = min(unit.personnel, max(1, int(round(unit.personnel * rate))))
         ut = units[unit.type]
         if unit.personnel - gone < ut.min_personnel:
-            gone = _remove(state, unit, "deserted", {})
+            gone = state.remove_unit(unit, "deserted")
             lines.append(f"{unit_name(unit, state)} breaks up: {gone:,} desert")
             panicked.append(unit.id)
             continue
-        _lose(state, unit, gone, {})
+        state.lose_people(unit, gone)
         state.record_loss(unit.faction, "deserted", gone)
         near = [u for u in ground if u.id in state.units and u.hex.distance(unit.hex) <= 3]
         path = _retreat_path(state, hexmap, rules, unit, 1, foes, near, {})

@@ -126,6 +126,12 @@ class UnitView:
     moves_left: float | None = None
     attacked: bool | None = None
     turns_unsupplied: int | None = None
+    # The whole strength (fit, wounded and shaken): of others, as far as can be judged from
+    # outside (rounded), which shows how far a fight has disorganised them.
+    strength: int = 0
+    wounded: int | None = None  # own units only
+    shaken: int | None = None
+    killed: int | None = None
 
 
 class FactionView(NamedTuple):
@@ -233,13 +239,15 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str | None,
                 own=True, name=u.name, equipment=MappingProxyType(dict(u.equipment)),
                 morale=u.morale, experience=u.experience, supplied=u.supplied,
                 entrenchment=u.entrenchment, moves_left=u.moves_left, attacked=u.attacked,
-                turns_unsupplied=u.turns_unsupplied))
+                turns_unsupplied=u.turns_unsupplied, strength=u.strength, wounded=u.wounded,
+                shaken=u.shaken, killed=u.killed))
         else:
             # Seen from outside: type, flag, place and a rounded strength; no morale or orders.
             units.append(UnitView(
                 id=u.id, type=u.type, faction=u.faction, hex=u.hex,
                 personnel=int(round(u.personnel, -2)), own=False, name=u.name,
-                entrenchment=u.entrenchment))
+                entrenchment=u.entrenchment,
+                strength=max(int(round(u.personnel, -2)), int(round(u.strength, -2)))))
     mine = {f for f, fac in state.factions.items() if every or fac.side == side}
     vis = (sight >= 0).reshape(graph.rows, graph.cols)
     vis.setflags(write=False)

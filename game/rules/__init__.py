@@ -80,7 +80,7 @@ class Rules:
     vision: MappingProxyType
     combat: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     air: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    version: str = field(default="1")
+    version: str = field(default="2")
 
     def need(self, section: str, *keys: str) -> None:
         """Raise RulesError unless every key is in the section (the warfare files' check)."""
@@ -237,7 +237,8 @@ _SECTIONS = {
     "supply": {"range": (_NUMBER, 1), "road_cost": (_NUMBER, 0), "weakness": (_NUMBER, 0),
                "attrition_after": (int, 0), "attrition_rate": (_NUMBER, 0),
                "recovery_morale": (_NUMBER, 0), "morale_loss": (_NUMBER, 0),
-               "recovery_contact": (_NUMBER, 0), "panic_desertion": (_NUMBER, 0)},
+               "recovery_contact": (_NUMBER, 0), "panic_desertion": (_NUMBER, 0),
+               "panic_desertion_supplied": (_NUMBER, 0)},
     "vision": {"hill_bonus_elevation": (int, 0)},
 }
 
