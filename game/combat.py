@@ -646,7 +646,9 @@ def _retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: i
                   through_zoc: bool = False) -> list[Hex] | None:
     """Where a defender falls back: up to ``steps`` hexes, each further from every attacker.
 
-    ``through_zoc``: a rout, whose men stream away through any gap, ignores zones of control.
+    ``through_zoc``: a rout, whose men stream away through any gap, ignores zones of control
+    and may slip sideways between its attackers (no nearer to any of them) where no hex leads
+    away.
 
     Never into an enemy's hex or zone of control (unless a unit of its own side stands there, as
     for supply), impassable terrain, a country its faction may not enter, a hex of a third side,
@@ -703,7 +705,7 @@ def _retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: i
             q, r = grid.q[j], grid.r[j]
             ds = [max(abs(q - fq), abs(r - fr), abs(q - fq + r - fr)) for fq, fr in foes]
             low = min(ds)
-            if low <= cur_d:
+            if low < cur_d or (low == cur_d and not through_zoc):
                 continue
             key = (low, sum(ds), t.defence, -d)
             if best is None or key > best[0]:

@@ -183,9 +183,14 @@ def test_strike_losses_light_and_counted_exactly():
         target = st.units["isis-3"]
         events = ok(game, AirMission("coalition", "us-air", "strike", target.hex))
         mission = next(e for e in events if e.kind == "air_mission")
-        assert mission.reveals and mission.data["killed"] == 800 - target.personnel
+        d = mission.data
+        assert mission.reveals
+        assert d["killed"] + d["wounded"] + d["shaken"] == d["out_of_fight"] == 800 - target.personnel
+        assert (target.killed, target.wounded, target.shaken) == (d["killed"], d["wounded"],
+                                                                  d["shaken"])
         # the ledger matches what the units lost, person for person and vehicle for vehicle
-        assert st.losses.get("isis", {}).get("air strikes", 0) == 800 - target.personnel
+        assert st.losses.get("isis", {}).get("air strikes", 0) == d["killed"]
+        assert st.manpower["isis"].get("shaken", 0) == d["shaken"]
         lost_av = st.equipment_lost.get("isis", {}).get("armoured vehicles", 0)
         assert lost_av == 40 - target.equipment["armoured vehicles"]
         wing = st.units["us-air"]
@@ -193,10 +198,14 @@ def test_strike_losses_light_and_counted_exactly():
             "combat aircraft", 0) == 40
         assert wing.personnel + st.losses.get("us", {}).get("air", 0) == 2000
         assert st.civilians == {}  # the steppe: no town
-        shares.append((800 - target.personnel) / 800)
-    # light, as the source says: a few per cent of a unit in the open, never more than 10%
-    assert 0.005 < np.mean(shares) < 0.05
-    assert max(shares) <= 0.10
+        shares.append((target.killed / 800, (800 - target.personnel) / 800))
+    # light in dead, as the source says: a few per cent of a unit in the open, never more
+    # than 10%; many more pinned down and disorganised
+    killed = [k for k, _ in shares]
+    out = [o for _, o in shares]
+    assert 0.005 < np.mean(killed) < 0.05
+    assert max(killed) <= 0.10
+    assert np.mean(out) > 2 * np.mean(killed)
 
 
 def test_cover_and_entrenchment_reduce_strike_losses():
@@ -275,7 +284,7 @@ def test_unit_broken_up_when_below_its_minimum():
         AirMission("coalition", "us-air", "strike", target).apply(s, game.ctx)
         if "isis-3" not in s.units:
             book = s.losses["isis"]
-            assert book["air strikes"] + book["dissolved"] == 305
+            assert book["air strikes"] + book["dissolved"] + book.get("wounded", 0) == 305
             assert s.equipment_lost["isis"]["armoured vehicles"] == 40  # lost with the unit
             return
     pytest.fail("no strike broke up a unit just above its minimum strength")
@@ -514,7 +523,8 @@ def test_naval_strike_in_range():
     e = events[0]
     assert e.kind == "naval_strike" and e.reveals and e.data["warships"] == 6
     isis4 = st.units["isis-4"]
-    assert st.losses["isis"]["naval strikes"] == 2000 - isis4.personnel > 0
+    assert st.losses["isis"]["naval strikes"] == isis4.killed > 0
+    assert 2000 - isis4.personnel == isis4.killed + isis4.wounded + isis4.shaken
     assert st.civilians.get("naval strikes", 0) > 0  # Umm Qasr is a town
     refused(game, NavalStrike("coalition", "us-navy", UMM_QASR), "already fired")
 

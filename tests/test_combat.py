@@ -313,15 +313,20 @@ def test_quality_and_air_give_the_coalition_its_exchange_ratio(game):
     assert pv.defender_loss.mean > 4 * pv.attacker_loss.mean
 
 
-def test_a_3_to_1_attack_costs_a_few_percent(game):
-    """Light against the strengths, as the source's casualty table is: under 1% of the
-    attackers and a few percent of the defenders."""
+def test_a_3_to_1_attack_kills_few_and_disorganises_many(game):
+    """Light in dead against the strengths, as the source's casualty table is, but a blow a
+    player sees: under 1% of the attackers and a few percent of the defenders killed, and a
+    tenth or more of the defenders out of the fight (killed, wounded or shaken)."""
     ids, h = battle(game, attacker=("infantry", 6000))
     pv = forecast(game, ids, h)
     assert pv.odds == "3:1"
-    assert 0.001 < share(pv, "attacker") < 0.01
-    assert 0.004 < share(pv, "defender") < 0.04
-    assert share(pv, "defender") > 2 * share(pv, "attacker")
+    killed_a = pv.attacker_killed.mean / pv.attacker_personnel
+    killed_d = pv.defender_killed.mean / pv.defender_personnel
+    assert 0.0005 < killed_a < 0.01
+    assert 0.002 < killed_d < 0.03
+    assert share(pv, "defender") > 0.1
+    assert share(pv, "attacker") < share(pv, "defender") / 3
+    assert pv.attacker_killed.mean < pv.attacker_loss.mean
     assert pv.attacker_loss.p10 < pv.attacker_loss.mean < pv.attacker_loss.p90
 
 
@@ -330,14 +335,18 @@ def test_a_3_to_1_attack_costs_a_few_percent(game):
 def test_preview_agrees_with_the_real_rolls(game):
     ids, h = battle(game, attackers=2, defender=("infantry", 4000))
     pv = preview_attack(game.state, game.hexmap, game.rules, "coalition", ids, h)
-    att, dfn, outcomes = [], [], []
+    att, dfn, outcomes, att_k, dfn_k = [], [], [], [], []
     for seed in range(2000):
         _, r, _ = roll(game, ids, h, seed)
-        att.append(r.attacker_loss)
-        dfn.append(r.defender_loss)
+        att.append(sum(r.side_out(r.attackers)))
+        dfn.append(sum(r.side_out(r.defenders)))
+        att_k.append(r.attacker_loss)
+        dfn_k.append(r.defender_loss)
         outcomes.append(r.outcome)
     assert np.mean(att) == pytest.approx(pv.attacker_loss.mean, rel=0.04)
     assert np.mean(dfn) == pytest.approx(pv.defender_loss.mean, rel=0.04)
+    assert np.mean(att_k) == pytest.approx(pv.attacker_killed.mean, rel=0.05)
+    assert np.mean(dfn_k) == pytest.approx(pv.defender_killed.mean, rel=0.05)
     for name in ("repulsed", "held", "retreat", "rout"):
         assert outcomes.count(name) / len(outcomes) == pytest.approx(pv.outcomes[name], abs=0.03)
     assert np.percentile(att, 10) == pytest.approx(pv.attacker_loss.p10, rel=0.1)
@@ -383,13 +392,18 @@ def test_losses_never_exceed_what_a_unit_has(game):
         before = {u.id: (u.personnel, dict(u.equipment)) for u in st.units.values()}
         c, r, _ = roll(game, ids, h, seed)
         for uid, (people, kit) in before.items():
-            lost = r.attacker_losses.get(uid, 0) + r.defender_losses.get(uid, 0)
-            assert 0 <= lost <= people
+            out = r.out_of_fight.get(uid, [0, 0, 0])
+            assert all(n >= 0 for n in out) and sum(out) <= people
+            assert out[0] == r.attacker_losses.get(uid, 0) + r.defender_losses.get(uid, 0)
             if uid in c.units:
-                assert c.units[uid].personnel == people - lost >= 0
-                assert all(0 <= c.units[uid].equipment[k] <= n for k, n in kit.items())
-        # Every person gone is in the ledger, under one cause or another.
-        gone = sum(p for p, _ in before.values()) - sum(u.personnel for u in c.units.values())
+                u = c.units[uid]
+                taken = r.captured.get(uid, 0)
+                assert u.personnel + u.shaken == people - out[0] - out[1] - taken
+                assert (u.wounded, u.killed) == (out[1], out[0])
+                assert all(0 <= u.equipment[k] <= n for k, n in kit.items())
+        # Every person gone is in the ledger, under one cause or another; the wounded and
+        # shaken are still with their units.
+        gone = sum(p for p, _ in before.values()) - sum(u.strength for u in c.units.values())
         booked = sum(n for book in c.losses.values() for n in book.values())
         assert booked == gone
 
@@ -526,27 +540,43 @@ def test_retreats_keep_out_of_enemy_hexes_zones_and_impassable_ground(game):
     assert retreated > 10
 
 
-def test_a_surrounded_defender_partly_surrenders(game):
-    """With no way out, a beaten defender stands: a share of it is taken prisoner."""
+def test_a_ringed_defender_stands_in_supply_and_partly_surrenders_cut_off(game):
+    """With no way out, a beaten defender stands where it is. In supply it gives up no one
+    on a retreat; cut off from supply, a share of it is taken prisoner, the shaken first."""
     st = game.state
-    ids, h = battle(game, defender=("militia", 1500), attackers=3, dirs=(0, 2, 4),
-                    attacker=("armour", 6000))
+    ids, h = battle(game, defender=("militia", 1500), attackers=6,
+                    attacker=("infantry", 1500))
     pv = forecast(game, ids, h)
     assert pv.outcomes["trapped"] > 0.5
     assert pv.outcomes["retreat"] == pv.outcomes["rout"] == 0
-    assert pv.captured > 0
-    for seed in range(40):
+    share = combat_params(game.rules).capture_rout
+    seen = set()
+    for seed in range(80):
         c, r, events = roll(game, ids, h, seed)
-        if r.outcome in ("retreat", "rout"):
+        seen.add(r.outcome)
+        assert not r.retreats and c.units["isis-d"].hex == h
+        if r.outcome == "retreat":
+            assert not r.captured
+        elif r.outcome == "rout":  # the disorganised are rounded up
+            u = c.units["isis-d"]
+            assert r.captured["isis-d"] == round((u.shaken + r.captured["isis-d"]) * share) > 0
+    assert {"retreat", "rout"} <= seen
+    st.units["isis-d"].supplied = False
+    assert forecast(game, ids, h).captured > 0
+    for seed in range(200):
+        c, r, events = roll(game, ids, h, seed)
+        if r.outcome == "rout":  # cut off and broken: taken whole
+            assert "isis-d" not in c.units and r.captured["isis-d"] > 0
+        if r.outcome == "retreat":
             break
     else:
-        raise AssertionError("no retreat in 40 rolls at these odds")
-    share = {"retreat": 0.25, "rout": 0.5}[r.outcome]
-    assert r.captured["isis-d"] == round(share * (1500 - r.defender_loss))
-    assert c.units["isis-d"].hex == h
-    assert c.units["isis-d"].personnel == 1500 - r.defender_loss - r.captured["isis-d"]
+        raise AssertionError("no retreat in 200 rolls at these odds")
+    share = combat_params(game.rules).capture_retreat
+    k, w, _ = r.side_out(["isis-d"])
+    assert r.captured["isis-d"] == round(share * (1500 - k - w))
+    u = c.units["isis-d"]
+    assert u.hex == h and u.strength == 1500 - k - r.captured["isis-d"]
     assert c.losses["isis"]["captured"] == r.captured["isis-d"]
-    assert not r.retreats
     assert "taken prisoner" in events[0].text
     assert st.units["isis-d"].personnel == 1500
 
@@ -570,8 +600,10 @@ def test_no_retreat_into_a_full_stack(game):
     assert forecast(game, ids, h).outcomes["trapped"] > 0.5
     for seed in range(30):
         c, r, _ = roll(game, ids, h, seed)
-        assert not r.retreats
-        assert r.outcome in ("held", "repulsed") or r.captured.get("isis-d", 0) > 0
+        if r.outcome == "retreat":  # hemmed in, in supply: it stands
+            assert not r.retreats and not r.captured and c.units["isis-d"].hex == h
+        # a rout streams away sideways between the attackers, never into the full stack
+        assert way_out not in r.retreats.get("isis-d", [])
     assert len(st.units_at(way_out)) == 3
 
 
@@ -715,19 +747,35 @@ def test_the_fast_preview_sees_what_the_side_view_shows():
     assert a.to_dict() == b.to_dict()
 
 
-def test_a_broken_surrounded_defender_surrenders_whole(game):
-    """Trapped, a unit whose morale was broken before the battle gives up to the last man."""
+def test_a_broken_defender_ringed_in_and_cut_off_surrenders_whole(game):
+    """Ringed on every side and cut off from supply, a unit whose morale was broken before the
+    battle runs, finds no way out, and gives up to the last man, its wounded with it."""
+    ids, h = battle(game, defender=("militia", 1500), attackers=6,
+                    attacker=("armour", 6000), morale=20.0, supplied=False)
+    for seed in range(40):
+        c, r, events = roll(game, ids, h, seed)
+        if r.outcome == "rout":
+            break
+    else:
+        raise AssertionError("no rout in 40 rolls at these odds")
+    assert "isis-d" not in c.units
+    assert r.captured["isis-d"] == 1500 - r.defender_loss
+    assert c.losses["isis"]["captured"] == r.captured["isis-d"]
+
+
+def test_a_broken_defender_with_a_gap_runs_through_it(game):
+    """Attacked from three sides, a routed unit slips away between its attackers rather than
+    surrender: a rout ignores zones of control."""
     ids, h = battle(game, defender=("militia", 1500), attackers=3, dirs=(0, 2, 4),
                     attacker=("armour", 6000), morale=20.0)
     for seed in range(40):
         c, r, events = roll(game, ids, h, seed)
-        if r.outcome in ("retreat", "rout"):
+        if r.outcome == "rout":
             break
     else:
-        raise AssertionError("no retreat in 40 rolls at these odds")
-    assert "isis-d" not in c.units
-    assert r.captured["isis-d"] == 1500 - r.defender_loss
-    assert c.losses["isis"]["captured"] == r.captured["isis-d"]
+        raise AssertionError("no rout in 40 rolls at these odds")
+    assert "isis-d" in c.units and r.retreats["isis-d"]
+    assert c.units["isis-d"].hex != h
 
 
 def test_a_defender_that_holds_is_worn_down(game):
@@ -771,10 +819,11 @@ def test_a_dug_in_town_garrison_fights_on_where_a_field_force_would_fall_back(ga
 
 
 def test_a_garrison_with_no_way_out_is_not_helped_by_standing(game):
-    """Ringed on every side, a dug-in garrison beaten in its town gives up a share as
-    prisoners, as any trapped defender does: standing fast needs a line back."""
+    """Ringed on every side and cut off, a dug-in garrison beaten in its town gives up a share
+    as prisoners, as any trapped defender does: standing fast needs a line back."""
     h, _ = hex_of_terrain("urban")
     ids, _ = battle(game, defender=("militia", 3000), where=h, attackers=6,
-                    attacker=("infantry", 9000), entrenchment=2, morale=80.0)
+                    attacker=("infantry", 9000), entrenchment=2, morale=80.0, supplied=False)
     pv = forecast(game, ids, h)
+    assert not pv.stands
     assert pv.outcomes["trapped"] > 0.3 and pv.captured > 0

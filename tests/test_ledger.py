@@ -400,8 +400,10 @@ def test_json_round_trip():
     assert data["civilians"]["source"] == 260_000
     assert data["factions"]["iraq"] == {"name": "Iraq", "side": "baathist", "category": "iraq",
                                         "nation": None, "total": 580, "killed": 580,
-                                        "prisoners_and_deserters": 0,
+                                        "prisoners_and_deserters": 0, "invalided": 0,
                                         "by_cause": {"combat": 580},
+                                        "manpower": data["factions"]["iraq"]["manpower"],
+                                        "now": data["factions"]["iraq"]["now"],
                                         "by_category": {"iraq": 580}, "equipment": {}}
     assert data["factions"]["us"]["nation"] == "US"
     assert data["aircraft_lost"]["combat"] == 1

@@ -25,9 +25,9 @@ def start(game, side="coalition"):
 
 def test_a_broken_unit_next_to_the_enemy_panics_and_falls_back(game):
     h = open_hex()
-    add(game, "kurds-1", "infantry", "kurds", h, 4000, morale=15.0)
+    add(game, "kurds-1", "infantry", "kurds", h, 4000, morale=15.0, supplied=False)
     add(game, "isis-1", "militia", "isis", h + DIRECTIONS[0], 2000)
-    share = game.rules.supply["panic_desertion"]
+    share = game.rules.supply["panic_desertion"]  # cut off: the larger share deserts
     events = start(game)
     st = game.state
     u = st.units["kurds-1"]
