@@ -29,13 +29,14 @@ BUNDLED = sorted((ROOT / "scenarios").glob("*.toml")) + [EXAMPLE]
 
 # A hex written as numbers: "(34, 12)" as a Hex prints itself, "hex 3,-4", or a bare "123,45".
 # A bare pair that reads as a number with thousands separators ("12,000", "1,250,000") is a
-# number, not a place: so "34,120" passes, and only the other two forms catch it.
+# number, not a place, with its sign too (a change floating up: "-1,891"): so "34,120" passes,
+# and only the other two forms catch it.
 COORDINATE = re.compile(r"""
     (?P<paren>\(\s*-?\d+\s*,\s*-?\d+\s*\))
   | (?P<hex>\bhex(?:es)?\s+-?\d+\s*,\s*-?\d+)
   | (?P<bare>(?<![\w.,-])-?\d+,-?\d+(?!\w))
 """, re.VERBOSE | re.IGNORECASE)
-THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+")
 
 
 def coordinates(text: str) -> list[str]:
@@ -46,7 +47,8 @@ def coordinates(text: str) -> list[str]:
 
 @pytest.mark.parametrize("text", [
     "(34,12)", "(34, 12)", "at (3, -4)", "hex 3,-4", "hex 3, -4", "Hexes 12,7", "Mosul (123,45)",
-    "moved to 123,45", "123,45", "-3,4 is off the map", "3,-4", "12,0000", "7,1",
+    "moved to 123,45", "123,45", "-3,4 is off the map", "3,-4", "12,0000", "7,1", "36,58",
+    "-36,58", "at -1,89",
 ])
 def test_the_pattern_finds_coordinates(text):
     assert coordinates(text), text
@@ -56,7 +58,7 @@ def test_the_pattern_finds_coordinates(text):
     "12,000 troops", "1,250 desert", "1,250,000 people", "Losses: attackers 8, defenders 59",
     "killed 1,250, 30 civilians", "Attack at 2:1", "Turn 2: 2014-06-23", "33.31,44.36",
     "Su-25 jets", "the desert 40 km east of Palmyra", "Iraq infantry no. 2", "at 1.5:1",
-    "16 June 2014, 275 troops",
+    "16 June 2014, 275 troops", "-1,891", "strength -1,891", "+12,000 arrive",
 ])
 def test_the_pattern_lets_numbers_be(text):
     assert coordinates(text) == [], text
