@@ -775,6 +775,17 @@ def format_ledger(table: LedgerTable) -> str:
                      f"{causes.get('wounded', 0):,} lost to the war, {now['wounded']:,} "
                      f"still out); {flows.get('shaken', 0):,} shaken "
                      f"({flows.get('rallied', 0):,} rallied, {now['shaken']:,} still out)")
+    rows = [f for f in led.factions.values() if f.total or f.manpower.get("shaken")
+            or f.manpower.get("wounded")]
+    if rows:
+        lines += ["", "By faction: killed; wounded (back in the line); shaken (rallied); "
+                  "taken prisoner; deserted"]
+        for f in rows:
+            m = f.manpower
+            lines.append(f"  {f.name}: {f.killed:,} killed; {m.get('wounded', 0):,} wounded "
+                         f"({m.get('returned', 0):,}); {m.get('shaken', 0):,} shaken "
+                         f"({m.get('rallied', 0):,}); {f.by_cause.get('captured', 0):,} "
+                         f"taken; {f.by_cause.get('deserted', 0):,} deserted")
     if led.civilians_by_cause:
         lines.append("Civilians killed by cause: "
                      + ", ".join(f"{c} {n:,}" for c, n in led.civilians_by_cause.items()))

@@ -185,6 +185,28 @@ def summarise(results: list[dict], history: dict) -> str:
     row("Shaken (out of the fight for a turn or two)", (f.get("shaken", 0) for f in flows))
     row("Killed by air and naval strikes", (c.get("air strikes", 0) + c.get("naval strikes", 0)
                                             for c in causes))
+    lines.append("by faction (median over runs): killed; wounded (back in the line); shaken "
+                 "(rallied); taken prisoner; deserted")
+    names = {}
+    for r in results:
+        for fid, f in r["casualties"]["factions"].items():
+            names.setdefault(fid, f["name"])
+    for fid, name in names.items():
+        books = [r["casualties"]["factions"].get(fid, {}) for r in results]
+
+        def med(get) -> int:
+            return int(statistics.median(get(b) for b in books))
+
+        k = med(lambda b: b.get("killed", 0))
+        w = med(lambda b: b.get("manpower", {}).get("wounded", 0))
+        back = med(lambda b: b.get("manpower", {}).get("returned", 0))
+        sh = med(lambda b: b.get("manpower", {}).get("shaken", 0))
+        rallied = med(lambda b: b.get("manpower", {}).get("rallied", 0))
+        taken = med(lambda b: b.get("by_cause", {}).get("captured", 0))
+        fled = med(lambda b: b.get("by_cause", {}).get("deserted", 0))
+        if k or w or sh or taken or fled:
+            lines.append(f"  {name[:30]:30s} {k:>8,}; {w:>8,} ({back:,}); {sh:>9,} ({rallied:,}); "
+                         f"{taken:,}; {fled:,}")
     civ = sorted(r["civilians"] for r in results)
     lines.append(f"  {'Civilians':44s} {statistics.median(civ):>9,.0f}  ({civ[0]:,}-{civ[-1]:,})")
     secs = [r["ai_seconds_per_turn"]["median"] for r in results]
