@@ -302,11 +302,15 @@ _TURN_PREFIX = re.compile(r"^Turn \d+: ")
 # -- the session ---------------------------------------------------------------------------------
 
 class _OwnLosses:
-    """A game's state as the ledger reads it, with only ``side``'s own factions' losses."""
+    """A game's state as the ledger reads it, with only ``side``'s own factions: their losses,
+    their wounded and shaken (the flows and what their units hold now), and no other faction."""
 
     def __init__(self, state, side: str):
         own = {f for f, fac in state.factions.items() if fac.side == side}
         self._state = state
+        self.factions = {f: fac for f, fac in state.factions.items() if f in own}
+        self.units = {uid: u for uid, u in state.units.items() if u.faction in own}
+        self.manpower = {f: c for f, c in state.manpower.items() if f in own}
         self.losses = {f: c for f, c in state.losses.items() if f in own}
         self.category_losses = {f: c for f, c in state.category_losses.items() if f in own}
         self.equipment_lost = {f: c for f, c in state.equipment_lost.items() if f in own}
