@@ -443,13 +443,8 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
                     state.record_equipment_loss(u.faction, item, int(k))
                     res.equipment[item] = res.equipment.get(item, 0) + int(k)
     if terrain == "urban":
-        city = hexmap.city_at(h)
-        pop = city.population if city is not None else 0
-        factor = min(s["population_max"],
-                     max(s["population_min"], math.sqrt(pop / s["civilians_population"])))
-        c_noise = _noise(state, s["noise_sigma"])
-        res.civilians = int(math.floor(sorties * s["civilians_per_sortie"] * factor
-                                       / max(quality, 0.1) * c_noise + 0.5))
+        res.civilians = int(math.floor(bombed_civilians(hexmap, rules, quality, sorties, h)
+                                       * _noise(state, s["noise_sigma"]) + 0.5))
         state.record_civilians(cause, res.civilians)
     for u in victims:
         ut = rules.unit_type(u.type)
@@ -458,6 +453,20 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
             state.remove_unit(u, DISSOLVED_CAUSE)
             res.dissolved.append(u.id)
     return res
+
+
+def bombed_civilians(hexmap: HexMap, rules: Rules, quality: float, sorties: float,
+                     h: Hex) -> float:
+    """The civilians expected to die where ``sorties`` of an air force of that quality bomb an
+    urban hex: by the town's population, fewer for precise weapons (0 outside towns)."""
+    if hexmap.terrain_at(h) != "urban" or sorties <= 0:
+        return 0.0
+    s = air_figures(rules)["strike"]
+    city = hexmap.city_at(h)
+    pop = city.population if city is not None else 0
+    factor = min(s["population_max"],
+                 max(s["population_min"], math.sqrt(pop / s["civilians_population"])))
+    return sorties * s["civilians_per_sortie"] * factor / max(quality, 0.1)
 
 
 def _strike_text(res: StrikeResult, names: dict[str, str]) -> str:

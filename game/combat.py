@@ -359,7 +359,7 @@ def _unit_steps(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap,
     if morale != p.morale_ref:
         f = max(0.1, 1.0 + p.morale_weight * (morale - p.morale_ref) / 100.0)
         label = ("Broken morale" if morale < p.broken_morale else "Low morale"
-                 if morale < p.morale_low else "Shaken" if morale < p.morale_ref
+                 if morale < p.morale_low else "Wavering" if morale < p.morale_ref
                  else "High morale")
         steps[(4, label)] = ("mul", f, 0)
     if unit.supplied is False:
@@ -443,19 +443,36 @@ def _force(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap, unit
 
 def _cas_aircraft(state: GameState, side: str, target: Hex) -> int:
     """Combat aircraft of the side flying close air support over the target this turn."""
-    n = 0
+    return sum(_cas_wings(state, side, target).values())
+
+
+def _air_civilians(state: GameState, hexmap: HexMap, rules: Rules, side: str,
+                   target: Hex) -> float:
+    """Civilians the side's close air support over an urban target is expected to kill: the
+    bombs that back an assault on a town fall among its people as a strike's do."""
+    from game.air import bombed_civilians
+
+    return sum(bombed_civilians(hexmap, rules, state.factions[f].quality if f else 1.0, n,
+                                target)
+               for f, n in _cas_wings(state, side, target).items())
+
+
+def _cas_wings(state: GameState, side: str, target: Hex) -> dict[str, int]:
+    """Faction -> combat aircraft of the side flying close air support over the target."""
+    out: dict[str, int] = {}
     for wing, task in state.air_tasks.items():
         if task.get("kind") != "cas" or task.get("turn") != state.turn:
             continue
         h = task.get("hex")
         if h is None or h[0] != target.q or h[1] != target.r:
             continue
+        faction = state.units[wing].faction if wing in state.units else ""
         who = task.get("side")
-        if who is None and wing in state.units:
-            who = state.side_of(state.units[wing].faction)
+        if who is None and faction:
+            who = state.side_of(faction)
         if who == side:
-            n += int(task.get("aircraft", 0))
-    return n
+            out[faction] = out.get(faction, 0) + int(task.get("aircraft", 0))
+    return out
 
 
 def _near(units, target: Hex, radius: int) -> tuple[list, list[int]]:
@@ -955,6 +972,12 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
 
     civilians = int(round(float(b["civilians"][0])))
     state.record_civilians("ground combat", civilians)
+    bombed = int(round(_air_civilians(state, hexmap, rules, side, target))) if att.aircraft else 0
+    if bombed:
+        from game.air import STRIKE_CAUSE
+
+        state.record_civilians(STRIKE_CAUSE, bombed)
+        civilians += bombed
     result = AttackResult(
         target=target, attackers=list(attacker_ids), defenders=def_ids, odds=odds_label(ratio),
         column=column_of(ratio), ratio=ratio, attacker_power=att.power, defender_power=dfn.power,
@@ -1219,7 +1242,8 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
         attacker_personnel=att.personnel, defender_personnel=dfn.personnel,
         attacker_loss=_spread(b["attacker"]), defender_loss=_spread(b["defender"]),
         attacker_killed=_spread(b["attacker_killed"]), defender_killed=_spread(b["defender_killed"]),
-        civilians=_spread(b["civilians"]), captured=captured, outcomes=probs, draws=n,
+        civilians=_spread(b["civilians"] + (_air_civilians(state, hexmap, rules, side, target)
+                                            if att.aircraft else 0.0)), captured=captured, outcomes=probs, draws=n,
         stands=setting.stands, stood=float(b["stood"].mean()))
 
 

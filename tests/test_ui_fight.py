@@ -172,7 +172,7 @@ def test_the_odds_sheet_says_a_garrison_may_hold_on_and_lose_its_works(app):
     p = session.preview("baathist", scene.orders.attackers, target)
     assert p.stands and p.stood > 0.05
     rows = [t for t, _, _ in preview_rows(scene)]
-    assert f"Held includes {p.stood:.0%} where they hold on but lose a level of their works." \
+    assert f"Held includes {p.stood:.0%} where they hold on but their works are battered." \
         in rows
     assert any(t.startswith("Dug in in a town with a way back") for t in rows)
 

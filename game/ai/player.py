@@ -718,7 +718,7 @@ class AIPlayer:
         return Move(self.side, wing.id, path)
 
     def _air_mission(self, view, maps, wing, doctrine, patrols: dict):
-        from game.air import air_range
+        from game.air import air_figures, air_range
 
         if doctrine.air_use <= 0:
             return None
@@ -728,6 +728,7 @@ class AIPlayer:
         if patrol is not None:
             return patrol
         reach = air_range(self.rules, wing)
+        strike = air_figures(self.rules)
         banned = self._banned_sky(view, doctrine)
         best, best_value = None, 0.0
         for i, units in maps.enemy_hexes.items():
@@ -742,7 +743,12 @@ class AIPlayer:
             if not units:
                 continue
             ad = sum(1 for u in units if self.rules.unit_type(u.type).air_defence >= 1.0)
-            value = sum(unit_power(self.rules, u) for u in units) * doctrine.air_use / (1.0 + ad)
+            # What the bombs would do: the power they find, less where it is under cover or
+            # dug in (troops in the open are the ones a strike hurts most).
+            cover = strike["cover"].get(self.map.terrain_at(h), 1.0)
+            value = sum(unit_power(self.rules, u)
+                        / (1.0 + strike["strike"]["entrenchment_cover"] * (u.entrenchment or 0))
+                        for u in units) * cover * doctrine.air_use / (1.0 + ad)
             value -= 0.02 * d
             if value > best_value:
                 best, best_value = h, value

@@ -68,7 +68,7 @@ SHORTCUTS = [
     ("+ / - or wheel", "zoom at the pointer"),
     ("Arrows, drag, edges", "pan the map"),
     ("Home", "the whole map"),
-    ("L", "casualty ledger"),
+    ("L", "casualty ledger; Tab: its other page"),
     ("O", "event log on or off"),
     ("M", "minimap on or off"),
     ("V", "watching: whose view"),
@@ -902,6 +902,8 @@ class BattleScene(Scene):
                 self._show_results()
             else:
                 self._end_turn()
+        elif k == pygame.K_TAB and self.show_ledger:
+            self.panels.turn_ledger_page()
         elif k in (pygame.K_TAB, pygame.K_n):
             self._next_unit()
         elif k == pygame.K_h:

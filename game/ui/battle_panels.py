@@ -1,5 +1,6 @@
-"""The battle screen's panels: top bar, unit and hex panel, event log, tooltip, ledger chart,
-boxes and menus, and the layout that keeps them apart.
+"""The battle screen's panels: top bar, unit and hex panel, event log, tooltip, the casualty
+ledger (its chart and its table of the people out of the fight), boxes and menus, and the
+layout that keeps them apart.
 
 UI layer (pygame). ``Panels.layout`` gives every panel its own rectangle for the window's size
 and the UI scale, and no two overlap: the top and bottom bars, the map, and on the right the
@@ -143,6 +144,10 @@ class Panels:
         self.info_scroll = 0  # pixels the unit panel is scrolled by
         self.info_full = 0  # height its rows need
         self.log_scroll = 0
+        # The ledger's page where chart and table take one each, and what it showed last.
+        self.ledger_page = "chart"
+        self.ledger_shown: tuple[str, ...] = ()
+        self.ledger_people: list = []
         self.rects: dict[str, pygame.Rect] = {}
         self.buttons = [Button("Undo", "undo"), Button("Ledger", "ledger"),
                         Button("Menu", "menu"), Button("End turn", "end_turn")]
@@ -433,40 +438,67 @@ class Panels:
 
     def draw_ledger(self, screen) -> None:
         """The casualty ledger as the results screen draws it: bars per category, the game's
-        beside the source's."""
+        killed beside the source's, and the table of the people out of the fight by faction
+        (only the viewer's own while the game is on), beside or under the chart where the
+        map has room for both, else on a page of its own that Tab turns to."""
         sc = self.sc
         area = sc.map_rect.inflate(-40, -40)
         if area.w < 240 or area.h < 160:  # a small window: the chart takes the whole map
             area = pygame.Rect(sc.map_rect)
-        key = (sc.world_key, area.size, self.scale)
+        key = (sc.world_key, area.size, self.scale, self.ledger_page)
         f = self.fonts
 
         def render():
-            from game.ui.results import casualty_rows, draw_chart
+            from game.ui.results import (casualty_rows, draw_chart, draw_people_table,
+                                         ledger_arrangement, ledger_rects, people_rows)
 
             pad = sz(14, self.scale)
             own_only = sc.viewer is not None and not sc.known.over
+            rows, figures = casualty_rows(sc.session, sc.viewer)
+            people = people_rows(sc.session, sc.viewer)
+            head = f.big.get_height() + f.small.get_height()  # the title's and the hint's
+            content = pygame.Rect(pad, pad * 2 + head, area.w - 2 * pad, area.h - 3 * pad - head)
+            arrangement = ledger_arrangement(content.size, len(rows), people, self.scale)
+            self.ledger_shown = (self.ledger_page,) if arrangement == "page" else ("chart", "table")
+            self.ledger_people = people
             title = f.big.render("Casualty ledger: your side's losses beside the source"
                                  if own_only else "Casualty ledger: the game beside the source",
                                  True, BRASS)
-            hint = f.small.render(("the enemy's are counted at the end \u00b7 " if own_only else "")
-                                 + "L or click to close", True, MUTED)
-            surf = pygame.Surface(area.size, pygame.SRCALPHA)
+            turn = ""
+            if arrangement == "page":
+                turn = ("Tab: killed beside the source \u00b7 " if self.ledger_page == "table"
+                        else "Tab: out of the fight by faction \u00b7 ")
+            hint = f.small.render(turn + ("the enemy's are counted at the end \u00b7 "
+                                          if own_only else "") + "L or click to close",
+                                  True, BRASS if turn else MUTED)
+            chart_rect, table_rect = ledger_rects(content, arrangement, len(rows), people,
+                                                  self.scale)
+            # As tall as what it shows: the map stays in sight under a short ledger.
+            used = content.bottom if arrangement == "page" else \
+                max(chart_rect.bottom, table_rect.bottom)
+            surf = pygame.Surface((area.w, min(area.h, used + pad)), pygame.SRCALPHA)
             surf.fill((24, 28, 22, 252))
             pygame.draw.rect(surf, BRASS, surf.get_rect(), 2)
             surf.blit(title, (pad, pad))
             surf.blit(hint, (pad, pad + title.get_height()))  # under it: never over it
-            head = title.get_height() + hint.get_height()
-            rows, figures = casualty_rows(sc.session, sc.viewer)
-            chart_rect = pygame.Rect(pad, pad * 2 + head, area.w - 2 * pad, area.h - 3 * pad - head)
-            if chart_rect.w > 200 and chart_rect.h > 120:
+            if "chart" in self.ledger_shown and chart_rect.w > 200 and chart_rect.h > 120:
                 chart = draw_chart(chart_rect.size, rows, figures,
                                    f"turn {sc.known.turn} of {sc.known.end_turn}")
                 surf.blit(chart, chart_rect)
+            if "table" in self.ledger_shown and table_rect.w > 0 and table_rect.h > 0:
+                surf.blit(draw_people_table(
+                    table_rect.size, people, self.scale,
+                    "Out of the fight, by faction: yours" if own_only
+                    else "Out of the fight, by faction"), table_rect)
             return surf
 
         surf = self.ledger.get(key, render)
         screen.blit(surf, area)
+
+    def turn_ledger_page(self) -> None:
+        """The ledger's other page (the chart of the killed, the table of the people out of
+        the fight) where the map has no room for both at once."""
+        self.ledger_page = "table" if self.ledger_page == "chart" else "chart"
 
     # -- boxes -------------------------------------------------------------------------------------
 

@@ -157,8 +157,8 @@ def preview_rows(sc) -> list[Row]:
         rows.append((", ".join(f"{RESULT_WORDS.get(k, k).lower()} {_chance(v)}"
                                for k, v in p.outcomes.items() if v > 0), f.small, MUTED))
     if p.stood > 0:  # the siege goes on: where they would fall back they stand, battered
-        rows.append((f"Held includes {_chance(p.stood)} where they hold on but lose a level "
-                     f"of their works.", f.small, BRASS))
+        rows.append((f"Held includes {_chance(p.stood)} where they hold on but their works "
+                     f"are battered.", f.small, BRASS))
     if p.stands:
         rows.append(("Dug in in a town with a way back: only a rout drives them out. Grind "
                      "them down, cut them off or break their morale.", f.small, MUTED))

@@ -4,10 +4,17 @@ UI layer (pygame, pygame_gui). ``ResultsScene`` reads the finished game through 
 (``Session.view(None)``, the final position uncovered, and ``Session.ledger``): its result,
 winner, turn and date; says how each side stood against its victory conditions
 (``game.victory.describe``) and what happened in history, and draws the game's casualties
-beside the source's figures for the phase (``game.ledger`` and ``game.ui.charts``). It takes
+beside the source's figures for the phase (``game.ledger`` and ``game.ui.charts``), and under
+or beside the chart, or on a page of its own that a button turns to when the window has no
+room for both, the people each faction had put out of the fight (``people_rows``,
+``draw_people_table``). It takes
 the battle screen's place; pushed over it instead, it offers "View final map", which uncovers it.
 It keeps nothing that one showing uses up, so the battle screen may push it again (a new
 ``ResultsScene(app, session)``, or the same one) as often as the player asks.
+
+The battle screen's ledger (``game.ui.battle_panels``) draws the same chart and table of one
+side's own losses while the game is on, through ``casualty_rows``, ``people_rows``,
+``ledger_arrangement`` and ``ledger_rects``.
 
 ``aim_text`` says a victory condition in words, naming towns and forces by their names; the
 new-game screen uses it for each side's aims before a game starts.
@@ -15,11 +22,14 @@ new-game screen uses it for each side's aims before a game starts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pygame
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.ui import widgets as W
 from game.ui.navigator import Navigator
+from game.ui.style import BG, BRASS, EDGE, INK, MUTED, Fonts, sz
 
 
 def aim_text(state, cond: dict, hexmap=None) -> str:
@@ -60,9 +70,15 @@ class ResultsScene(W.GuiScene):
         super().__init__(app)
         self.session = session
         self._chart: pygame.Surface | None = None
+        self._table: pygame.Surface | None = None
         self.chart_rect = pygame.Rect(0, 0, 0, 0)
+        self.table_rect = pygame.Rect(0, 0, 0, 0)
         self.rows, self.figures_title = casualty_rows(session)
+        self.people = people_rows(session)
+        self.arrangement = "above"  # of the chart and the table: "beside", "above" or "page"
+        self.page = "chart"  # the one shown when they take a page each: "chart" or "table"
         self.map_button = None
+        self.page_button = None
 
     def over_the_battle(self) -> bool:
         """True when the battle of this game lies just beneath: "View final map" uncovers it."""
@@ -133,6 +149,7 @@ class ResultsScene(W.GuiScene):
                                        "View final map", m)
         self.focusable = [b for b in (self.menu_button, self.map_button, self.quit_button) if b]
         self.focus = 0
+        buttons_left = min(b.rect.left for b in self.focusable)  # the row left of it is free
         style, headline = W.title_style(self.headline(), w - 2 * margin - px(8), self.scale)
         UILabel(pygame.Rect(margin, margin, w - 2 * margin, px(70)), headline, m,
                 object_id=style)
@@ -149,15 +166,55 @@ class ResultsScene(W.GuiScene):
         # shrunk: its small print is small enough), so its heights grow with the scale too.
         self.chart_zoom = max(1.0, self.scale)
         zoom = self.chart_zoom
-        chart_min = int((92 + 22 * max(1, len(self.rows))) * zoom)  # its smallest readable rows
-        text_h = max(px(100), min(text_h, by - px(16) - top - chart_min - px(12)))
+        # The table of the people out of the fight goes beside the chart or under it when the
+        # text, at its smallest, leaves room; else each has a page, and a button turns them.
+        n_rows = len(self.rows)
+        room = (width, by - px(16) - top - px(100) - px(12))
+        self.arrangement = ledger_arrangement(room, n_rows, self.people, zoom, zoom)
+        chart_min = int((92 + 22 * max(1, n_rows)) * zoom)  # its smallest readable rows
+        chart_want = int((48 + 44 + 30 * max(1, n_rows)) * zoom)
+        table_h = people_table_height(self.people, zoom,
+                                      None if self.arrangement == "beside" else width)
+        gap = sz(10, zoom)
+        need, want = {"beside": (max(chart_min, table_h), max(chart_want, table_h)),
+                      "above": (chart_min + gap + table_h, chart_want + gap + table_h),
+                      "page": (chart_min, max(chart_want, table_h))}[self.arrangement]
+        text_h = max(px(100), min(text_h, by - px(16) - top - need - px(12)))
         html = "<br>".join(f'<font color="{W.hex_colour(c)}">{W.escape(t)}</font>' for t, c in lines)
         self.text = UITextBox(html, pygame.Rect(margin, top, width, text_h), m, object_id="#plain")
-        chart_top = top + text_h + px(12)
-        want = int((48 + 44 + 30 * max(1, len(self.rows))) * zoom)
-        chart_h = max(px(140), min(by - px(16) - chart_top, want))
-        self.chart_rect = pygame.Rect(margin, chart_top, width, chart_h)
+        figures_top = top + text_h + px(12)
+        figures = pygame.Rect(margin, figures_top, width,
+                              max(px(140), min(by - px(16) - figures_top, want)))
+        self.chart_rect, self.table_rect = ledger_rects(figures, self.arrangement, n_rows,
+                                                        self.people, zoom, zoom)
+        self.page_button = None
+        if self.arrangement == "page":
+            # The table's page is the whole screen under the headline: the words and the
+            # chart are the other page.
+            self.table_rect = pygame.Rect(margin, top, width, min(
+                by - px(16) - top, people_table_height(self.people, zoom, width)))
+            bw = min(px(240), buttons_left - px(12) - margin)
+            self.page_button = UIButton(pygame.Rect(margin, by, bw, bh), self._page_label(), m)
+            self.focusable.insert(0, self.page_button)
+            self.focus = 1
+            if self.page == "table":
+                self.text.hide()
         self._chart = None
+        self._table = None
+
+    def _page_label(self) -> str:
+        return "Killed beside the source" if self.page == "table" else "Out of the fight"
+
+    def turn_page(self) -> None:
+        """Show the other of the chart and the table, when they take a page each."""
+        self.page = "table" if self.page == "chart" else "chart"
+        if self.page_button is not None:
+            self.page_button.set_text(self._page_label())
+            (self.text.show if self.page == "chart" else self.text.hide)()
+
+    def shown(self) -> tuple[str, ...]:
+        """What the figures' place shows now: "chart", "table" or both."""
+        return (self.page,) if self.arrangement == "page" else ("chart", "table")
 
     def chart(self) -> pygame.Surface:
         if self._chart is None:
@@ -168,10 +225,19 @@ class ResultsScene(W.GuiScene):
             self._chart = chart if size == (w, h) else pygame.transform.smoothscale(chart, (w, h))
         return self._chart
 
+    def table(self) -> pygame.Surface:
+        if self._table is None:
+            self._table = draw_people_table(self.table_rect.size, self.people, self.chart_zoom,
+                                            "Out of the fight, by faction: every side")
+        return self._table
+
     def draw(self, screen):
         W.draw_backdrop(screen)
-        if self.chart_rect.h > 0 and self.chart_rect.w > 0:
+        shown = self.shown()
+        if "chart" in shown and self.chart_rect.h > 0 and self.chart_rect.w > 0:
             screen.blit(self.chart(), self.chart_rect)
+        if "table" in shown and self.table_rect.h > 0 and self.table_rect.w > 0:
+            screen.blit(self.table(), self.table_rect)
         self.manager.draw_ui(screen)
         self.draw_focus(screen)
 
@@ -184,6 +250,8 @@ class ResultsScene(W.GuiScene):
             self.app.quit(0)
         elif button is self.map_button:
             self.app.pop()
+        elif button is self.page_button:
+            self.turn_page()
 
     def to_menu(self):
         Navigator(self.app).main_menu(reset=True)
@@ -256,3 +324,229 @@ def draw_chart(size, rows, figures_title: str, game_title: str) -> pygame.Surfac
         r = W.blit_text(surf, name, f, INK, (x + 20, strip.y))
         x = r.right + 32
     return surf
+
+
+# -- out of the fight: the people each faction lost, for good or for a while ---------------------
+
+@dataclass(frozen=True)
+class FactionFigures:
+    """One faction's people put out of the fight, as the ledger counts them
+    (``game.ledger.FactionLosses``): the dead, the wounded and how many of them came back to
+    the line, the shaken and how many rallied, the prisoners and the deserters."""
+
+    faction: str
+    name: str
+    side: str
+    side_name: str
+    killed: int
+    wounded: int
+    returned: int
+    shaken: int
+    rallied: int
+    captured: int
+    deserted: int
+
+    @property
+    def out_of_fight(self) -> int:
+        return self.killed + self.wounded + self.shaken + self.captured + self.deserted
+
+
+# The table's columns after the faction: (heading, field, a figure of the one before it).
+PEOPLE_COLUMNS = (("Killed", "killed", False), ("Wounded", "wounded", False),
+                  ("back", "returned", True), ("Shaken", "shaken", False),
+                  ("rallied", "rallied", True), ("Captured", "captured", False),
+                  ("Deserted", "deserted", False))
+
+
+def people_rows(session, side: str | None = None) -> list[FactionFigures]:
+    """Each faction's people out of the fight, side by side in the game's order and the
+    hardest hit first. With ``side``, while the game is on, only that side's own factions
+    (those with units or with anyone out of the fight): it does not know the enemy's. Else,
+    and at the end, every faction that has had anyone out of the fight."""
+    from game.ledger import HistoryError
+
+    st = session.view(None)
+    try:
+        ledger = session.ledger(side).ledger
+    except (HistoryError, ValueError, KeyError):
+        return []
+    own_only = side is not None and not st.over
+    rows = []
+    for f in ledger.factions.values():
+        if own_only and f.side != side:
+            continue  # the session's ledger holds none of them; this says so twice
+        m, c = f.manpower, f.by_cause
+        row = FactionFigures(f.id, f.name, f.side, st.side_names.get(f.side, f.side) or "Others",
+                             f.killed, m.get("wounded", 0), m.get("returned", 0),
+                             m.get("shaken", 0), m.get("rallied", 0), c.get("captured", 0),
+                             c.get("deserted", 0))
+        fielded = own_only and f.id in st.factions and sum(f.now.values()) > 0
+        if row.out_of_fight or f.total or fielded:
+            rows.append(row)
+    order = {s: i for i, s in enumerate(st.sides)}
+    rows.sort(key=lambda r: (order.get(r.side, len(order)), -r.out_of_fight, r.name))
+    return rows
+
+
+def _table_lines(rows: list[FactionFigures]) -> list[tuple[str, tuple, bool, bool]]:
+    """(label, figures, is a side's total, indented) for each line of the table: a side's
+    total over its factions where there is more than one side or faction to add up."""
+    sides: dict[str, list[FactionFigures]] = {}
+    for r in rows:
+        sides.setdefault(r.side, []).append(r)
+    lines = []
+    for members in sides.values():
+        figures = [tuple(getattr(r, f) for _, f, _ in PEOPLE_COLUMNS) for r in members]
+        totalled = len(sides) > 1 or len(members) > 1
+        if totalled:
+            lines.append((members[0].side_name, tuple(map(sum, zip(*figures))), True, False))
+        lines += [(r.name, fig, False, totalled) for r, fig in zip(members, figures)]
+    return lines
+
+
+def _row_height(f: Fonts, scale: float) -> int:
+    return f.body.get_linesize() + sz(3, scale)
+
+
+def _figure(n: int) -> str:
+    return f"{n:,}" if n else "\u2013"
+
+
+def _columns(lines, f: Fonts, scale: float) -> tuple[int, list[int]]:
+    """The width the faction's names need, and each column's: as wide as its widest figure."""
+    gap = sz(10, scale)
+    cols = []
+    for i, (head, _, _) in enumerate(PEOPLE_COLUMNS):
+        widest = max([f.small.size(head)[0]]
+                     + [(f.bold if total else f.body).size(_figure(fig[i]))[0]
+                        for _, fig, total, _ in lines])
+        cols.append(widest + gap)
+    names = max([(f.bold if total else f.body).size(label)[0] + (sz(14, scale) if ind else 0)
+                 for label, _, total, ind in lines] + [f.small.size("Faction")[0]]) + sz(14, scale)
+    return names, cols
+
+
+def people_table_height(rows: list[FactionFigures], scale: float, width: int | None = None) -> int:
+    """The pixels ``draw_people_table`` needs for every line of ``rows`` at ``scale``, its note
+    wrapped to ``width`` (its natural width, ``people_table_width``, by default)."""
+    f = Fonts(scale)
+    n = max(1, len(_table_lines(rows)))
+    width = width or people_table_width(rows, scale)
+    note = len(W.wrap(_NOTE, f.small, width - 2 * sz(10, scale)))
+    return (2 * sz(10, scale) + f.head.get_linesize() + (1 + note) * f.small.get_linesize()
+            + sz(11, scale) + n * _row_height(f, scale))
+
+
+def people_table_width(rows: list[FactionFigures], scale: float) -> int:
+    """The pixels the table's columns and names need at ``scale``, its note cut short."""
+    f = Fonts(scale)
+    names, cols = _columns(_table_lines(rows), f, scale)
+    return 2 * sz(10, scale) + names + sum(cols)
+
+
+_NOTE = ("Only the killed are set against the source. back: the wounded back in the line; "
+         "rallied: the shaken back in the fight.")
+
+
+def draw_people_table(size, rows: list[FactionFigures], scale: float,
+                      title: str = "Out of the fight, by faction") -> pygame.Surface:
+    """The table of ``rows`` on a dark panel of ``size``: a faction a line, under its side's
+    total; killed, wounded (and back in the line), shaken (and rallied), captured, deserted.
+    Lines that find no room are counted at the foot."""
+    f = Fonts(scale)
+    pad = sz(10, scale)
+    surf = pygame.Surface(size, pygame.SRCALPHA)
+    surf.fill(BG)
+    pygame.draw.rect(surf, EDGE, surf.get_rect(), 1)
+    w, h = size
+    y = pad
+    y = W.blit_text(surf, W.fit_text(title, f.head, w - 2 * pad), f.head, BRASS, (pad, y)).bottom
+    lines = _table_lines(rows)
+    if not lines:
+        W.blit_text(surf, "No one has been out of the fight yet.", f.body, INK,
+                    (pad, y + sz(6, scale)))
+        return surf
+    # The faction's names take what the longest needs, and the figures spread a little into a
+    # wide window's spare room (not all of it: a figure far from its name is hard to follow).
+    names_w, cols = _columns(lines, f, scale)
+    room = w - 2 * pad - sum(cols)
+    names_w = max(sz(90, scale), min(names_w, room))
+    spare = room - names_w
+    if spare > 0:
+        grow = min(sz(36, scale), spare // len(cols))
+        cols = [c + grow for c in cols]
+    x_right = []
+    x = pad + names_w
+    for c in cols:
+        x += c
+        x_right.append(x)
+    y += sz(6, scale)
+    W.blit_text(surf, "Faction", f.small, MUTED, (pad, y))
+    for (head, _, _), right in zip(PEOPLE_COLUMNS, x_right):
+        W.blit_text(surf, head, f.small, MUTED, (right, y), "topright")
+    y += f.small.get_linesize() + sz(2, scale)
+    pygame.draw.line(surf, EDGE, (pad, y), (x_right[-1], y))
+    y += sz(3, scale)
+    row_h = _row_height(f, scale)
+    foot = f.small.get_linesize()
+    for k, (label, fig, total, ind) in enumerate(lines):
+        left = len(lines) - k
+        if y + row_h + foot > h - pad and left > 1:
+            W.blit_text(surf, f"\u2026 and {left} more lines: a larger window shows them",
+                        f.small, MUTED, (pad, y))
+            return surf
+        fnt = f.bold if total else f.body
+        lx = pad + (sz(14, scale) if ind else 0)
+        W.blit_text(surf, W.fit_text(label, fnt, names_w - sz(14, scale) - (lx - pad)), fnt,
+                    INK, (lx, y))
+        for (_, _, part), right, n in zip(PEOPLE_COLUMNS, x_right, fig):
+            W.blit_text(surf, _figure(n), fnt, MUTED if part or not n else INK,
+                        (right, y + 1), "topright")
+        y += row_h
+    y += sz(2, scale)
+    for line in W.wrap(_NOTE, f.small, w - 2 * pad):
+        y = W.blit_text(surf, line, f.small, MUTED, (pad, y)).y + f.small.get_linesize()
+    return surf
+
+
+CHART_MIN_W = 720  # pixels the chart needs at its own scale: its names, bars and figures
+
+
+def ledger_arrangement(size, chart_rows: int, people: list[FactionFigures], scale: float,
+                       chart_scale: float = 1.0) -> str:
+    """How the chart of ``chart_rows`` and the table of ``people`` share ``size`` pixels:
+    "beside" each other where the window is wide enough, one "above" the other where it is
+    tall enough, else a "page" each. The chart counts at its smallest readable rows."""
+    w, h = size
+    chart_h = int((92 + 22 * max(1, chart_rows)) * chart_scale)
+    table_w = people_table_width(people, scale)
+    gap = sz(10, scale)
+    if (int(CHART_MIN_W * chart_scale) + gap + table_w <= w
+            and max(chart_h, people_table_height(people, scale, table_w)) <= h):
+        return "beside"
+    if chart_h + gap + people_table_height(people, scale, w) <= h:
+        return "above"
+    return "page"
+
+
+def ledger_rects(rect: pygame.Rect, arrangement: str, chart_rows: int,
+                 people: list[FactionFigures], scale: float,
+                 chart_scale: float = 1.0) -> tuple[pygame.Rect, pygame.Rect]:
+    """The chart's and the table's rectangles in ``rect`` for ``arrangement`` (for "page",
+    each from its top: the chart the whole of it, the table as much as it needs)."""
+    gap = sz(10, scale)
+    if arrangement == "beside":
+        # Its natural width and a little air between the figures, if the chart can spare it.
+        table_w = min(people_table_width(people, scale) + len(PEOPLE_COLUMNS) * sz(8, scale),
+                      rect.w - int(CHART_MIN_W * chart_scale) - gap)
+        table_h = min(rect.h, people_table_height(people, scale, table_w))
+        chart_h = min(rect.h, max(table_h, int((92 + 30 * max(1, chart_rows)) * chart_scale)))
+        chart = pygame.Rect(rect.x, rect.y, rect.w - table_w - gap, chart_h)
+        return chart, pygame.Rect(chart.right + gap, rect.y, table_w, table_h)
+    if arrangement == "above":
+        table_h = people_table_height(people, scale, rect.w)
+        chart_h = min(rect.h - table_h - gap, int((92 + 30 * max(1, chart_rows)) * chart_scale))
+        chart = pygame.Rect(rect.x, rect.y, rect.w, chart_h)
+        return chart, pygame.Rect(rect.x, chart.bottom + gap, rect.w, table_h)
+    return pygame.Rect(rect), pygame.Rect(rect.x, rect.y, rect.w,
+                                          min(rect.h, people_table_height(people, scale, rect.w)))
