@@ -132,7 +132,8 @@ class CombatParams:
         return self._arrays[0]
 
     @property
-    def attacker_by_outcome(self) -> np.ndarray:
+    def killed_by_outcome(self) -> np.ndarray:
+        """(4, 2): the attacker's and the defender's killed x this, by outcome."""
         return self._arrays[1]
 
     @property
@@ -144,11 +145,13 @@ class CombatParams:
         return self._arrays[3]
 
     @property
-    def attacker_shaken_extra(self) -> np.ndarray:
+    def shaken_by_outcome(self) -> np.ndarray:
+        """(4, 2): the attacker's and the defender's extra shaken share, by outcome."""
         return self._arrays[4]
 
     @property
-    def defender_shaken_extra(self) -> np.ndarray:
+    def ratio_exponents(self) -> np.ndarray:
+        """The rolled ratio's exponents: killed (attacker, defender), shaken (the same)."""
         return self._arrays[5]
 
     @property
@@ -162,11 +165,13 @@ class CombatParams:
 
     def __post_init__(self):
         arrays = (np.array([self.repulsed_below, self.retreat_from, self.rout_from]),
-                  np.array([self.repulsed_attacker, 1.0, 1.0, 1.0]),
+                  np.array([[self.repulsed_attacker, 1.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0]]),
                   np.array([0.0, 0.0, self.retreat_extra, self.rout_extra]),
                   np.array([self.outcome_noise, self.loss_noise, self.loss_noise]),
-                  np.array([self.dis_repulsed, 0.0, 0.0, 0.0]),
-                  np.array([0.0, 0.0, self.dis_retreat, self.dis_rout]))
+                  np.array([[self.dis_repulsed, 0.0], [0.0, 0.0], [0.0, self.dis_retreat],
+                            [0.0, self.dis_rout]]),
+                  np.array([-self.att_ratio_exp, self.def_ratio_exp, -self.dis_att_exp,
+                            self.dis_def_exp]))
         object.__setattr__(self, "_arrays", arrays)
 
 
@@ -521,44 +526,45 @@ def _battle(p: CombatParams, ratio: float, att_personnel: float, def_personnel: 
     # One exp for the three columns: the rolled ratio, and each side's lognormal noise (mean 1).
     e = np.exp(z * p.noise_scale + np.array([math.log(ratio), p.noise_shift, p.noise_shift]))
     eff = e[:, 0]
+    noise = e[:, 1:]  # (n, 2): the attacker's and the defender's
     outcome = np.searchsorted(p.thresholds, eff, side="right")
     if s.broken:
         outcome = _BROKEN[outcome]
-    r = np.clip(eff, p.ratio_min, p.ratio_max)
-    common = s.days * s.terrain_loss
+    # The ratio's four powers at once: killed (attacker ^-1, defender ^0.5) and shaken.
+    powers = np.exp(np.log(np.clip(eff, p.ratio_min, p.ratio_max))[:, None] * p.ratio_exponents)
     casualty = 1.0 + p.wounded_per_killed
-    # Killed, as shares of each side's fit people: the attacker's x ratio^-1, the defender's
-    # x ratio^0.5; killed and wounded together never above max_share.
-    att = e[:, 1] * p.attacker_by_outcome[outcome]
-    att *= r ** -p.att_ratio_exp
-    att *= p.att_daily * common
-    np.minimum(att, p.max_share / casualty, out=att)
-    dfn = e[:, 2] * r ** p.def_ratio_exp
-    dfn *= p.def_daily * common * s.posture
-    np.minimum(dfn, p.max_share / casualty, out=dfn)
+    common = s.days * s.terrain_loss
+    # Killed, as shares of each side's fit people; killed and wounded together never above
+    # max_share. The defenders lose some more on the move when they fall back or run.
+    killed = noise * powers[:, :2]
+    killed *= p.killed_by_outcome[outcome]
+    killed *= (p.att_daily * common, p.def_daily * common * s.posture)
+    np.minimum(killed, p.max_share / casualty, out=killed)
+    dfn = killed[:, 1]
     dfn += (1.0 - dfn * casualty) * p.defender_extra[outcome]
     # Shaken: a share of those left, from the same roll and noise.
-    att_s = (p.dis_att * r ** -p.dis_att_exp + p.attacker_shaken_extra[outcome]) * e[:, 1]
-    np.minimum(att_s, p.dis_max, out=att_s)
-    att_s *= 1.0 - att * casualty
-    def_s = (p.dis_def * r ** p.dis_def_exp + p.defender_shaken_extra[outcome]) * e[:, 2]
-    def_s *= s.shaken_posture
-    np.minimum(def_s, p.dis_max, out=def_s)
-    def_s *= 1.0 - dfn * casualty
-    att_k, def_k = att * att_personnel, dfn * def_personnel
-    att_w, def_w = att_k * p.wounded_per_killed, def_k * p.wounded_per_killed
-    att_s *= att_personnel
-    def_s *= def_personnel
+    shaken = powers[:, 2:] * (p.dis_att, p.dis_def)
+    shaken += p.shaken_by_outcome[outcome]
+    shaken *= noise
+    shaken *= (1.0, s.shaken_posture)
+    np.minimum(shaken, p.dis_max, out=shaken)
+    shaken *= 1.0 - killed * casualty
+    people = (att_personnel, def_personnel)
+    killed *= people
+    shaken *= people
+    wounded = killed * p.wounded_per_killed
+    out = killed + wounded + shaken
     stood = np.zeros(len(outcome), dtype=bool)
     if s.stands:
         # Losses as the roll had them; the garrison stays and the street fighting goes on.
         stood = outcome == RETREAT
         outcome = _STAND[outcome]
     return {"outcome": outcome, "roll": eff, "stood": stood,
-            "attacker": att_k + att_w + att_s, "defender": def_k + def_w + def_s,
-            "attacker_killed": att_k, "attacker_wounded": att_w, "attacker_shaken": att_s,
-            "defender_killed": def_k, "defender_wounded": def_w, "defender_shaken": def_s,
-            "civilians": (att_k + def_k) * s.civ_factor}
+            "attacker": out[:, 0], "defender": out[:, 1],
+            "attacker_killed": killed[:, 0], "attacker_wounded": wounded[:, 0],
+            "attacker_shaken": shaken[:, 0], "defender_killed": killed[:, 1],
+            "defender_wounded": wounded[:, 1], "defender_shaken": shaken[:, 1],
+            "civilians": killed.sum(axis=1) * s.civ_factor}
 
 
 _BROKEN = np.array([REPULSED, HELD, ROUT, ROUT])  # broken defenders run instead of falling back
