@@ -1135,7 +1135,7 @@ def _seen_near(state: GameState, hexmap: HexMap, rules: Rules, side: str, target
     others it can see as ``side_view`` shows them (rounded strength, nothing else), others not
     at all. The same answer as ``game.visibility`` gives, worked out for a few hexes only: a
     SideView of a big game costs milliseconds, this a fraction of one."""
-    from game.visibility import UnitView, _vision_radius
+    from game.visibility import _vision_radius, seen_from_outside
 
     graph = map_graph(hexmap)
     factions = state.factions
@@ -1160,11 +1160,7 @@ def _seen_near(state: GameState, hexmap: HexMap, rules: Rules, side: str, target
         concealment = rules.terrain[graph.terrain[graph.index(u.hex)]].concealment
         if concealment and min(seen) > concealment:
             continue
-        seen = int(round(u.personnel, -2))
-        out.append(UnitView(id=u.id, type=u.type, faction=u.faction, hex=u.hex,
-                            personnel=seen, own=False, name=u.name,
-                            entrenchment=u.entrenchment,
-                            strength=max(seen, int(round(u.strength, -2)))))
+        out.append(seen_from_outside(u))
     return out
 
 

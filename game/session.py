@@ -39,7 +39,7 @@ from game.hexgrid import Hex
 from game.ledger import phase_table
 from game.movement import map_graph, obstacles_for, reachable
 from game.supply import supply_maps
-from game.visibility import SideView, UnitView, side_view
+from game.visibility import SideView, UnitView, seen_from_outside, side_view
 
 HUMAN = "human"
 AI = "ai"
@@ -684,11 +684,7 @@ class Session:
                 u = st.units.get(uid)
                 path = d.get("path") if e.kind == "moved" and d.get("unit") == uid else None
                 if u is not None and path:
-                    out[uid] = UnitView(id=u.id, type=u.type, faction=u.faction,
-                                        hex=Hex(*path[-1]), personnel=int(round(u.personnel, -2)),
-                                        own=False, name=u.name, entrenchment=u.entrenchment,
-                                        strength=max(int(round(u.personnel, -2)),
-                                                     int(round(u.strength, -2))))
+                    out[uid] = seen_from_outside(u, Hex(*path[-1]))
         return out
 
     # -- the AI --------------------------------------------------------------------------------

@@ -34,11 +34,10 @@ def _in_contact(state: GameState, rules: Rules, side: str) -> set:
 
 def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
     from game.air import expire_air_tasks
+    from game.combat import combat_params
     from game.commands import Event, unit_name
     from game.movement import map_graph
     from game.supply import supply_maps
-
-    from game.combat import combat_params
 
     expire_air_tasks(state, side)
     graph = map_graph(hexmap)

@@ -134,6 +134,15 @@ class UnitView:
     killed: int | None = None
 
 
+def seen_from_outside(u, at: Hex | None = None) -> UnitView:
+    """A unit of another side as it is seen: type, flag, place (``at``, else where it stands),
+    works, and its fit and whole strength to the nearest hundred; no morale or orders."""
+    fit = int(round(u.personnel, -2))
+    return UnitView(id=u.id, type=u.type, faction=u.faction, hex=at or u.hex, personnel=fit,
+                    own=False, name=u.name, entrenchment=u.entrenchment,
+                    strength=max(fit, int(round(u.strength, -2))))
+
+
 class FactionView(NamedTuple):
     """A faction as every side knows it: its name and the side it is on (a pair, as before)."""
 
@@ -242,12 +251,7 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str | None,
                 turns_unsupplied=u.turns_unsupplied, strength=u.strength, wounded=u.wounded,
                 shaken=u.shaken, killed=u.killed))
         else:
-            # Seen from outside: type, flag, place and a rounded strength; no morale or orders.
-            units.append(UnitView(
-                id=u.id, type=u.type, faction=u.faction, hex=u.hex,
-                personnel=int(round(u.personnel, -2)), own=False, name=u.name,
-                entrenchment=u.entrenchment,
-                strength=max(int(round(u.personnel, -2)), int(round(u.strength, -2)))))
+            units.append(seen_from_outside(u))
     mine = {f for f, fac in state.factions.items() if every or fac.side == side}
     vis = (sight >= 0).reshape(graph.rows, graph.cols)
     vis.setflags(write=False)
