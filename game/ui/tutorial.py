@@ -218,8 +218,8 @@ STEPS: tuple[Step, ...] = (
          done=_did("move"), focus=_unit_then(_approach)),
     Step("Look at the odds",
          "Enemies your unit can attack are ringed in red. Click the enemy at the dam once: the "
-         "panel shows the odds, what made them, the losses to expect on both sides and the "
-         "chance of each outcome. Nothing is fought yet; right click or Esc takes it back.",
+         "panel shows the odds, what made them, the people each side is likely to have put out "
+         "of the fight (killed, wounded or shaken) and the chance of each outcome. Nothing is fought yet; right click or Esc takes it back.",
          done=_odds_shown, focus=_attack_focus, stuck=_no_attack_hint),
     Step("Call in the aircraft",
          "Support first, then attack. Click Erbil, ringed, until the US air wing is selected (a "
@@ -231,7 +231,8 @@ STEPS: tuple[Step, ...] = (
     Step("Attack",
          "Click the Zeravani brigade, then the enemy: the odds are better with the aircraft "
          "overhead. Click the enemy again (or Enter) to attack. What came of it is written at "
-         "the bottom of the window and in the event log.",
+         "the bottom of the window and in the event log; the grey end of a counter's bar is "
+         "its wounded and shaken, who come back over the next turns.",
          done=_did("attack"), focus=_attack_focus, stuck=_no_attack_hint),
     Step("Supply",
          "Press S to show your side's supply. Green hexes are in supply: a line runs from them "
