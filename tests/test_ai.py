@@ -308,11 +308,12 @@ def _attacks_on(game, h: Hex) -> int:
 
 
 def test_the_ai_does_not_bleed_itself_on_a_garrison_it_cannot_shift():
-    """A costly assault (1.1:1, under the Kurds' own 1.5:1) on a dug-in garrison that would
-    hold every time and lose a smaller share of its men than the attackers: not ordered, though
-    the town is the coalition's goal. Dug in one level less and a little stronger, the same
-    garrison falls back one time in four at 1.3:1: that assault is ordered."""
-    game, mosul = _assault_on_mosul("normal", air=False, garrison=2000, dug_in=2)
+    """A costly assault (1:1, under the Kurds' own 1.5:1) on a dug-in garrison that would
+    hold every time and have a smaller share of its men put out of the fight than the
+    attackers: not ordered, though the town is the coalition's goal. Not dug in and a little
+    stronger, the same garrison falls back one time in four at 1.3:1: that assault is
+    ordered."""
+    game, mosul = _assault_on_mosul("normal", air=False, garrison=2200, dug_in=2)
     assert _attacks_on(game, mosul) == 0
     game, mosul = _assault_on_mosul("normal", air=False, garrison=2500, dug_in=0)
     assert _attacks_on(game, mosul) == 1
