@@ -296,8 +296,11 @@ def _state_problems(state: GameState, hexmap: HexMap, rules: Rules) -> list[str]
             problems.append(f"unit {u.id}: unknown faction {u.faction!r}")
         if not hexmap.in_bounds(u.hex):
             problems.append(f"unit {u.id}: {u.hex.q},{u.hex.r} is off the map")
-        if u.personnel < 0:
-            problems.append(f"unit {u.id}: negative personnel {u.personnel}")
+        for what in ("personnel", "wounded", "shaken", "killed"):
+            n = getattr(u, what)
+            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                problems.append(f"unit {u.id}: {what} should be a whole number of people, 0 or "
+                                f"more, not {n!r}")
     for pair in state.at_war:
         for fid in pair:
             if fid not in state.factions:

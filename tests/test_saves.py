@@ -373,7 +373,9 @@ def test_bench_game_is_big_and_legal():
 @pytest.mark.parametrize("edit,fragment", [
     (lambda u: u.update(type="flying_carpet"), "unknown unit type 'flying_carpet'"),
     (lambda u: u.update(hex=[-500, 3]), "off the map"),
-    (lambda u: u.update(personnel="lots"), "the game state is damaged"),
+    (lambda u: u.update(personnel="lots"), "personnel should be a whole number of people"),
+    (lambda u: u.update(wounded=-3), "wounded should be a whole number of people"),
+    (lambda u: u.update(shaken=1.5), "shaken should be a whole number of people"),
     (lambda u: u.pop("faction"), "the game state is damaged"),
 ])
 def test_hand_made_state_with_recomputed_checksum_is_refused(good_save, edit, fragment):
