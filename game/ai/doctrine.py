@@ -29,9 +29,12 @@ class Doctrine:
     spare_troops: float = 1.0
     home: tuple[str, ...] = ()
     desert: float = 0.0
+    strike_first: tuple[str, ...] = ()
+    strike_first_weight: float = 1.0
 
 
-_NUMERIC = {f.name for f in fields(Doctrine) if f.name != "home"}
+_LISTS = {"home": "a list of towns", "strike_first": "a list of faction ids"}
+_NUMERIC = {f.name for f in fields(Doctrine) if f.name not in _LISTS}
 
 
 @lru_cache(maxsize=2)
@@ -45,11 +48,11 @@ def _load(path: Path = PATH) -> dict[str, Doctrine]:
     def parse(name: str, table: dict, base: Doctrine) -> Doctrine:
         values = {}
         for key, v in table.items():
-            if key == "home":
+            if key in _LISTS:
                 if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-                    problems.append(f"{path.name}: [{name}.home]: expected a list of towns")
+                    problems.append(f"{path.name}: [{name}.{key}]: expected {_LISTS[key]}")
                 else:
-                    values["home"] = tuple(v)
+                    values[key] = tuple(v)
             elif key in _NUMERIC:
                 if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
                     problems.append(f"{path.name}: [{name}.{key}]: expected a number >= 0, got {v!r}")

@@ -747,6 +747,8 @@ class AIPlayer:
             # dug in (troops in the open are the ones a strike hurts most).
             cover = strike["cover"].get(self.map.terrain_at(h), 1.0)
             value = sum(unit_power(self.rules, u)
+                        * (doctrine.strike_first_weight if u.faction in doctrine.strike_first
+                           else 1.0)
                         / (1.0 + strike["strike"]["entrenchment_cover"] * (u.entrenchment or 0))
                         for u in units) * cover * doctrine.air_use / (1.0 + ad)
             value -= 0.02 * d
@@ -831,6 +833,7 @@ class AIPlayer:
         return chosen
 
     def _naval_strike(self, view, maps, group):
+        doctrine = doctrine_for(group.faction)
         best, best_value = None, 0.0
         for i, units in maps.enemy_hexes.items():
             h = self.graph.hex(i)
@@ -839,7 +842,9 @@ class AIPlayer:
             units = [u for u in units if self._at_war(group.faction, u.faction)]
             if not units:
                 continue
-            value = sum(unit_power(self.rules, u) for u in units)
+            value = sum(unit_power(self.rules, u)
+                        * (doctrine.strike_first_weight if u.faction in doctrine.strike_first
+                           else 1.0) for u in units)
             if value > best_value:
                 best, best_value = h, value
         if best is None:
