@@ -782,10 +782,17 @@ class AttackResult:
 
     def side_out(self, ids) -> list[int]:
         """[killed, wounded, shaken] of the given units together."""
-        rows = [self.out_of_fight.get(u, [0, 0, 0]) for u in ids]
-        return [sum(r[i] for r in rows) for i in range(3)]
+        k = w = sh = 0
+        for u in ids:
+            row = self.out_of_fight.get(u)
+            if row is not None:
+                k += row[0]
+                w += row[1]
+                sh += row[2]
+        return [k, w, sh]
 
     def to_dict(self) -> dict:
+        att_out, def_out = self.side_out(self.attackers), self.side_out(self.defenders)
         return {
             "target": [self.target.q, self.target.r], "attackers": list(self.attackers),
             "defenders": list(self.defenders), "odds": self.odds, "column": self.column,
@@ -797,8 +804,7 @@ class AttackResult:
             "defender_losses": dict(self.defender_losses),
             "equipment_losses": {k: dict(v) for k, v in self.equipment_losses.items()},
             "out_of_fight": {k: list(v) for k, v in self.out_of_fight.items()},
-            "attacker_out": self.side_out(self.attackers),
-            "defender_out": self.side_out(self.defenders), "stood": self.stood,
+            "attacker_out": att_out, "defender_out": def_out, "stood": self.stood,
             "retreats": {k: [[h.q, h.r] for h in v] for k, v in self.retreats.items()},
             "captured": dict(self.captured), "dissolved": dict(self.dissolved),
             "advanced": self.advanced, "civilians": self.civilians,
@@ -1069,6 +1075,7 @@ class Preview:
         return not self.problems
 
     def to_dict(self) -> dict:
+        att_out, def_out = self.side_out(self.attackers), self.side_out(self.defenders)
         return {
             "target": [self.target.q, self.target.r], "attackers": list(self.attackers),
             "defenders": list(self.defenders), "problems": list(self.problems),
@@ -1088,9 +1095,12 @@ class Preview:
         }
 
 
-def _spread(x: np.ndarray) -> Spread:
-    lo, hi = np.percentile(x, (10.0, 90.0))
-    return Spread(float(x.mean()), float(lo), float(hi))
+def _spreads(*xs: np.ndarray) -> list[Spread]:
+    """The mean and 10th-90th percentiles of each array, in one pass over them all."""
+    stack = np.stack(xs)
+    means = stack.mean(axis=1)
+    lo, hi = np.percentile(stack, (10.0, 90.0), axis=1)
+    return [Spread(float(m), float(a), float(b)) for m, a, b in zip(means, lo, hi)]
 
 
 _QUANTILES: dict[int, np.ndarray] = {}
@@ -1237,15 +1247,16 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
         if trapped >= dfn.personnel:  # no way out: a retreat becomes a partial surrender
             probs["trapped"] = probs["retreat"] + probs["rout"]
             probs["retreat"] = probs["rout"] = 0.0
+    bombed = _air_civilians(state, hexmap, rules, side, target) if att.aircraft else 0.0
+    spreads = _spreads(b["attacker"], b["defender"], b["attacker_killed"], b["defender_killed"],
+                       b["civilians"] + bombed)
     return Preview(
         target=target, attackers=[u.id for u in units], defenders=[u.id for u in defenders],
         problems=problems, odds=odds_label(ratio), column=column_of(ratio), ratio=ratio,
         attacker_power=att.power, defender_power=dfn.power, factors=att.factors + dfn.factors,
         attacker_personnel=att.personnel, defender_personnel=dfn.personnel,
-        attacker_loss=_spread(b["attacker"]), defender_loss=_spread(b["defender"]),
-        attacker_killed=_spread(b["attacker_killed"]), defender_killed=_spread(b["defender_killed"]),
-        civilians=_spread(b["civilians"] + (_air_civilians(state, hexmap, rules, side, target)
-                                            if att.aircraft else 0.0)), captured=captured, outcomes=probs, draws=n,
+        attacker_loss=spreads[0], defender_loss=spreads[1], attacker_killed=spreads[2],
+        defender_killed=spreads[3], civilians=spreads[4], captured=captured, outcomes=probs, draws=n,
         stands=setting.stands, stood=float(b["stood"].mean()))
 
 
