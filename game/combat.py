@@ -1075,7 +1075,6 @@ class Preview:
         return not self.problems
 
     def to_dict(self) -> dict:
-        att_out, def_out = self.side_out(self.attackers), self.side_out(self.defenders)
         return {
             "target": [self.target.q, self.target.r], "attackers": list(self.attackers),
             "defenders": list(self.defenders), "problems": list(self.problems),
