@@ -107,25 +107,25 @@ class CombatParams:
     preview_draws: int
     defence_per_level: float
     weakness: float
-    wounded_per_killed: float = 3.0
-    dis_att: float = 0.0
-    dis_att_exp: float = 0.5
-    dis_def: float = 0.0
-    dis_def_exp: float = 1.0
-    dis_repulsed: float = 0.0
-    dis_retreat: float = 0.0
-    dis_rout: float = 0.0
-    dis_entrenched: float = 1.0
-    dis_max: float = 0.6
-    siege_entrenchment: int = 1
-    siege_morale: float = -8.0
-    capture_retreat: float = 0.1
-    capture_rout: float = 0.3
-    rally: float = 0.6
-    rally_contact: float = 0.35
-    rally_unsupplied: float = 0.1
-    wounded_return_week: float = 0.2
-    wounded_lost_week: float = 0.04
+    wounded_per_killed: float
+    dis_att: float  # shaken ([disruption]): the attacker's share at 1:1 ...
+    dis_att_exp: float
+    dis_def: float
+    dis_def_exp: float
+    dis_repulsed: float
+    dis_retreat: float
+    dis_rout: float
+    dis_entrenched: float
+    dis_max: float
+    siege_entrenchment: int
+    siege_morale: float
+    capture_retreat: float
+    capture_rout: float
+    rally: float  # [recovery]
+    rally_contact: float
+    rally_unsupplied: float
+    wounded_return_week: float
+    wounded_lost_week: float
 
     @property
     def thresholds(self) -> np.ndarray:
