@@ -889,7 +889,6 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     def_ids = [u.id for u in defenders]
 
     # Morale and experience.
-    broken_before = {u.id for u in defenders if u.morale < p.broken_morale}
     stood = bool(b["stood"][0])
     attackers_won = outcome >= RETREAT
     for u in attackers:

@@ -38,3 +38,22 @@ def app(home):
     pygame.event.clear()
     yield a
     a.close()
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """Every string drawn in the window's typeface, in the order drawn."""
+    import pygame
+
+    from game.ui import style
+
+    drawn: list[str] = []
+
+    class Recording(pygame.font.Font):
+        def render(self, text, *a, **k):
+            drawn.append(str(text))
+            return super().render(text, *a, **k)
+
+    monkeypatch.setattr(pygame.font, "Font", Recording)
+    monkeypatch.setattr(style, "_fonts", {})
+    return drawn

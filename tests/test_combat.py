@@ -141,6 +141,18 @@ def share(pv, who):
     return loss.mean / people
 
 
+def roll_until(game, ids, target, outcome: str, tries: int, check=None):
+    """The first real attack of seeds 0, 1, ... that ends in ``outcome``; ``check(copy, result)``
+    is called on every roll on the way. Fails if none does in ``tries``."""
+    for seed in range(tries):
+        c, r, events = roll(game, ids, target, seed)
+        if check is not None:
+            check(c, r)
+        if r.outcome == outcome:
+            return c, r, events
+    raise AssertionError(f"no {outcome} in {tries} rolls at these odds")
+
+
 def roll(game, ids, target, seed):
     """One real attack on a copy of the state with its own seed."""
     st = game.state.copy()
@@ -563,14 +575,11 @@ def test_a_ringed_defender_stands_in_supply_and_partly_surrenders_cut_off(game):
     assert {"retreat", "rout"} <= seen
     st.units["isis-d"].supplied = False
     assert forecast(game, ids, h).captured > 0
-    for seed in range(200):
-        c, r, events = roll(game, ids, h, seed)
-        if r.outcome == "rout":  # cut off and broken: taken whole
+    def taken_whole_on_a_rout(c, r):  # cut off and broken: taken whole
+        if r.outcome == "rout":
             assert "isis-d" not in c.units and r.captured["isis-d"] > 0
-        if r.outcome == "retreat":
-            break
-    else:
-        raise AssertionError("no retreat in 200 rolls at these odds")
+
+    c, r, events = roll_until(game, ids, h, "retreat", 200, taken_whole_on_a_rout)
     share = combat_params(game.rules).capture_retreat
     k, w, _ = r.side_out(["isis-d"])
     assert r.captured["isis-d"] == round(share * (1500 - k - w))
@@ -752,12 +761,7 @@ def test_a_broken_defender_ringed_in_and_cut_off_surrenders_whole(game):
     battle runs, finds no way out, and gives up to the last man, its wounded with it."""
     ids, h = battle(game, defender=("militia", 1500), attackers=6,
                     attacker=("armour", 6000), morale=20.0, supplied=False)
-    for seed in range(40):
-        c, r, events = roll(game, ids, h, seed)
-        if r.outcome == "rout":
-            break
-    else:
-        raise AssertionError("no rout in 40 rolls at these odds")
+    c, r, events = roll_until(game, ids, h, "rout", 40)
     assert "isis-d" not in c.units
     assert r.captured["isis-d"] == 1500 - r.defender_loss
     assert c.losses["isis"]["captured"] == r.captured["isis-d"]
@@ -768,12 +772,7 @@ def test_a_broken_defender_with_a_gap_runs_through_it(game):
     surrender: a rout ignores zones of control."""
     ids, h = battle(game, defender=("militia", 1500), attackers=3, dirs=(0, 2, 4),
                     attacker=("armour", 6000), morale=20.0)
-    for seed in range(40):
-        c, r, events = roll(game, ids, h, seed)
-        if r.outcome == "rout":
-            break
-    else:
-        raise AssertionError("no rout in 40 rolls at these odds")
+    c, r, events = roll_until(game, ids, h, "rout", 40)
     assert "isis-d" in c.units and r.retreats["isis-d"]
     assert c.units["isis-d"].hex != h
 

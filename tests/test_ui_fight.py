@@ -9,24 +9,13 @@ from types import SimpleNamespace
 import pygame
 
 from game.hexgrid import Hex
-from game.session import Seat, Session
+from game.session import Seat
 from game.ui.battle_ai import Effects
 from game.ui.battle_text import _round, info_rows, preview_rows
 from game.ui.counters import BAR_UNFIT, counter_layout
 from test_ui_battle import (  # noqa: F401
     _attack_pair, _click, _key, _look_at, _play_ai_until, _select, app)
-
-
-def _battle(app, seats, seed=3, scenario="2014-isis-offensive"):
-    from game.ui.battle import BattleScene
-
-    session = Session.new(scenario, seats, seed=seed)
-    scene = BattleScene(app, session)
-    app.push(scene)
-    app.step([], dt=0.016)
-    while scene.messages:
-        app.step([_key(pygame.K_RETURN)], dt=0.016)
-    return session, scene
+from test_ui_play import _battle
 
 
 def _aim(app, scene, uid, target):
@@ -65,7 +54,7 @@ def _bar_pixels(scene, unit, size=64) -> tuple[int, int]:
 
 
 def test_an_attack_greys_part_of_the_attackers_bar_and_keeps_its_length(app):
-    session, scene = _battle(app, {"jihadist": Seat("human")})
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
     uid, target = _attack_pair(session, "jihadist")
     before = scene.known.unit(uid)
     assert before.wounded == before.shaken == 0 and before.personnel == before.strength
@@ -102,7 +91,7 @@ def test_an_attack_greys_part_of_the_attackers_bar_and_keeps_its_length(app):
 
 
 def test_the_unit_panel_counts_ones_own_people_and_only_guesses_at_an_enemys(app):
-    session, scene = _battle(app, {"jihadist": Seat("human")})
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
     uid, target, _ = _attack(app, scene, session)
     if scene.selected != uid:
         _select(app, scene, uid)
@@ -136,7 +125,7 @@ def test_the_unit_panel_counts_ones_own_people_and_only_guesses_at_an_enemys(app
 
 
 def test_the_odds_sheet_gives_the_sessions_spreads_of_people_out_of_the_fight(app):
-    session, scene = _battle(app, {"jihadist": Seat("human")})
+    session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
     uid, target = _attack_pair(session, "jihadist")
     _aim(app, scene, uid, target)
     p = session.preview("jihadist", [uid], target)

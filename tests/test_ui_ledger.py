@@ -41,23 +41,6 @@ def _window(size, home):
     return App(size=size, settings=settings)
 
 
-@pytest.fixture
-def recorded(monkeypatch):
-    """Every string drawn in the window's typeface, in the order drawn."""
-    from game.ui import style
-
-    drawn: list[str] = []
-
-    class Recording(pygame.font.Font):
-        def render(self, text, *a, **k):
-            drawn.append(str(text))
-            return super().render(text, *a, **k)
-
-    monkeypatch.setattr(pygame.font, "Font", Recording)
-    monkeypatch.setattr(style, "_fonts", {})
-    return drawn
-
-
 def _figures(f) -> list[str]:
     """A faction's line of the table as the ledger has it, a dash for none."""
     m, c = f.manpower, f.by_cause

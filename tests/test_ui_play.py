@@ -223,20 +223,12 @@ def test_an_attacks_odds_are_never_hidden_by_the_log(app):
     assert "log" in p.rects and p.rects["log"].h > 0
 
 
-def test_no_text_on_screen_holds_an_event_id_or_a_coordinate(app, monkeypatch):
+def test_no_text_on_screen_holds_an_event_id_or_a_coordinate(app, recorded):
     """Every string the battle screen draws, through a solo turn, a hover, an attack's odds,
     the ledger, the help and the computer's turn watched: no event id, no 'q,r'."""
-    from game.ui import mapdraw, style
+    from game.ui import mapdraw
 
-    drawn: list[str] = []
-
-    class Recording(pygame.font.Font):
-        def render(self, text, *a, **k):
-            drawn.append(str(text))
-            return super().render(text, *a, **k)
-
-    monkeypatch.setattr(pygame.font, "Font", Recording)
-    monkeypatch.setattr(style, "_fonts", {})
+    drawn = recorded
     del mapdraw  # labels are city names; their fonts are made with the patched class too
     app.settings.ai_speed = "fast"
     session, scene = _battle(app, {"jihadist": Seat("human")}, seed=3)
