@@ -37,6 +37,8 @@ form should offer:
 ``triggers``         a list of triggers (``TRIGGERS``); an event's ``trigger`` is one
 ``actions``          a list of actions (``ACTIONS``)
 ``casualties``       a table of casualty categories (and ``civilians``) to people
+``dates``            two dates, from and to (both counted)
+``history_events``   a list of the source's dated events (``HISTORY_EVENT``)
 ===================  =============================================================
 
 Choices that depend on the scenario (its factions, sides, events, zones, units), on the map
@@ -55,7 +57,8 @@ NATIONS = ("US", "UK", "TR", "FR", "CA", "AU", "SA", "other")
 TYPES = ("text", "integer", "number", "date", "bool", "place", "places", "city", "cities",
          "side", "faction", "faction_or_side", "factions", "faction_pair", "faction_pairs", "sides", "unit",
          "event", "zone", "unit_type", "unit_types", "terrain", "category", "nation",
-         "countries", "names", "equipment", "units", "triggers", "actions", "casualties")
+         "countries", "names", "equipment", "units", "triggers", "actions", "casualties", "dates",
+         "history_events")
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,22 @@ HISTORY = Kind("history", "what really happened, shown beside the game's result"
     F("outcome", "text", False, "in words"),
     F("winner", "side", False, "the side that won, if one did"),
     F("casualties", "casualties", False, "losses by casualty category"),
+    F("events", "history_events", False, "the source's dated events, set beside the game's "
+      "([[history.events]])"),
+))
+# One of ``[[history.events]]``: a town taken (``taken`` and ``by``) or a scenario event fired
+# (``event``), with the source's date; a run is historical only if each defining one happens in
+# its window (``game.history``).
+HISTORY_EVENT = Kind("history.events", "a dated event of the source, set beside the game", (
+    F("id", "text", False, "short name, for another event's after"),
+    F("what", "text", True, "the words shown"),
+    F("date", "date", True, "the source's date"),
+    F("taken", "city", False, "a town that passes to by (or give an event)"),
+    F("by", "faction_or_side", False, "who takes the town"),
+    F("event", "event", False, "a scenario event that fires (or give taken and by)"),
+    F("window", "dates", False, "the game's dates counted as on time (the whole game if absent)"),
+    F("after", "text", False, "the id of a history event that must happen first"),
+    F("defining", "bool", False, "a run is historical only if it happens on time (true if absent)"),
 ))
 
 # Every part a file may have, in the order the editor writes a new file.
@@ -303,6 +322,7 @@ def describe() -> dict:
     return {
         "types": list(TYPES),
         "tables": {k: v.to_dict() for k, v in TABLES.items()},
+        "history_events": HISTORY_EVENT.to_dict(),
         "triggers": {k: v.to_dict() for k, v in TRIGGERS.items()},
         "actions": {k: v.to_dict() for k, v in ACTIONS.items()},
         "victory": {k: v.to_dict() for k, v in VICTORY.items()},

@@ -783,7 +783,111 @@ class Builder:
                 self.bad(f"history.casualties.{k}", f"expected a number of people, got {n!r}")
             else:
                 out["casualties"][k] = n
+        out["events"] = self.read_history_events(t)
         return out
+
+    def read_history_events(self, history: dict) -> list[dict]:
+        """``[[history.events]]``: the source's dated events, town ids resolved, dates as ISO
+        text (``game.history`` judges a game by them)."""
+        raw = history.get("events", [])
+        if not isinstance(raw, list):
+            self.bad("history.events", f"expected a list of tables ([[history.events]]), got {_kind(raw)}")
+            return []
+        out: list[dict] = []
+        paths: dict[str, str] = {}  # id -> the path of the event that has it
+        afters: list[tuple[str | None, str, str]] = []  # (id, the id it comes after, path)
+        for i, e in enumerate(raw):
+            p = f"history.events[{i}]"
+            if not isinstance(e, dict):
+                self.bad(p, f"expected a table, got {_kind(e)}")
+                continue
+            self.fields(e, schema.HISTORY_EVENT.names, p)
+            ok = True
+            hid = self.get(e, "id", p, str, required=False)
+            if hid is not None:
+                if hid in paths:
+                    self.bad(f"{p}.id", f"history event {hid!r} is defined twice")
+                    ok = False
+                paths.setdefault(hid, p)
+            what = self.get(e, "what", p, str)
+            if what is not None and not what.strip():
+                self.bad(f"{p}.what", "is empty", 'what = "Raqqa taken from the Islamic State"')
+                what = None
+            date = self.get(e, "date", p, dt.date)
+            entry = {"id": hid, "what": " ".join((what or "").split()),
+                     "date": date.isoformat() if date else None}
+            if "taken" in e and "event" in e:
+                self.bad(p, "give taken (with by) or event, not both",
+                         'taken = "Raqqa", by = "coalition" or event = "assad-falls"')
+                ok = False
+            elif "taken" in e:
+                cid = self.city(e["taken"], f"{p}.taken")
+                by = e.get("by")
+                if "by" not in e:
+                    self.bad(f"{p}.by", "missing: who takes the town", 'by = "coalition" (a faction or a side)')
+                    ok = False
+                elif not _in(by, self.factions) and not _in(by, self.sides):
+                    self.bad(f"{p}.by", f"unknown faction or side {by!r}",
+                             _suggest(by, list(self.factions) + list(self.sides))
+                             or _one_of(list(self.sides) + list(self.factions)))
+                    ok = False
+                ok = ok and cid is not None
+                entry.update(taken=cid, by=by)
+            elif "event" in e:
+                if "by" in e:
+                    self.bad(f"{p}.by", "goes with taken, not with event", "leave it out")
+                    ok = False
+                ok = self.ref(e["event"], self.event_ids, f"{p}.event", "event") and ok
+                entry["event"] = e["event"]
+            else:
+                self.bad(p, "says neither what town is taken nor what event fires",
+                         'taken = "Raqqa", by = "coalition" or event = "assad-falls"')
+                ok = False
+            entry["window"] = self.window(e, p)
+            entry["after"] = self.get(e, "after", p, str, required=False)
+            if entry["after"] is not None:
+                afters.append((hid, entry["after"], p))
+            entry["defining"] = bool(self.get(e, "defining", p, bool, required=False, default=True))
+            if ok and what and date and entry["window"]:
+                out.append(entry)
+        waits = {hid: after for hid, after, _ in afters if hid is not None}
+        for hid, after, p in afters:
+            if after == hid:
+                self.bad(f"{p}.after", f"the event {hid!r} cannot come after itself",
+                         "name another history event's id")
+            elif after not in paths:
+                self.bad(f"{p}.after", f"unknown history event {after!r}",
+                         _suggest(after, paths) or (_one_of(sorted(paths)) if paths else
+                                                    "give that event an id"))
+            else:
+                seen, step = {hid}, after
+                while step in waits and step not in seen:
+                    seen.add(step)
+                    step = waits[step]
+                if hid is not None and step == hid:
+                    self.bad(f"{p}.after", f"{hid!r} comes after {after!r}, which waits for "
+                             f"{hid!r} in its turn", "none of them could ever happen")
+        return out
+
+    def window(self, e: dict, p: str) -> list[str] | None:
+        """A history event's window as ISO dates: the whole game when it gives none."""
+        if "window" not in e:
+            return [self.start.isoformat(), self.end.isoformat()]
+        w = e["window"]
+        example = "window = [2017-01-01, 2017-07-31]"
+        if not (isinstance(w, list) and len(w) == 2
+                and all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in w)):
+            self.bad(f"{p}.window", f"expected two dates, from and to, got {_kind(w)}",
+                     f"like {example}, dates without quotes")
+            return None
+        if w[1] < w[0]:
+            self.bad(f"{p}.window", f"ends {w[1]} before it starts {w[0]}", "from the earlier date to the later")
+            return None
+        if w[1] < self.start or w[0] > self.end:
+            self.bad(f"{p}.window", f"{w[0]} to {w[1]} lies outside the game ({self.start} to "
+                     f"{self.end})", "it could never be on time")
+            return None
+        return [w[0].isoformat(), w[1].isoformat()]
 
     def all_unit_ids_scan(self) -> set[str]:
         """Every unit id the file gives, wherever the unit appears (for unit_destroyed)."""
