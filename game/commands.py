@@ -288,6 +288,7 @@ def _capture(state: GameState, ctx: Context, unit, h: Hex) -> list[Event]:
     if city.country not in WAR_ZONE and city.country not in state.factions[unit.faction].bases:
         return []
     state.city_owner[city.id] = unit.faction
+    state.record_taken(city.id, unit.faction, owner)
     who = state.factions[unit.faction].name
     was = f" from {state.factions[owner].name}" if owner else ""
     state.log.append(f"Turn {state.turn}: {who} took {city.name}{was}")

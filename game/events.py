@@ -92,6 +92,7 @@ def process_events(state, ctx, setup: dict, phase: str = "command") -> list:
             if not trigger_holds(state, setup, e["trigger"], phase):
                 continue
             state.fired.append(e["id"])
+            state.timeline.append([state.turn, "event", e["id"]])
             changed = True
             # The log's line for the event is its title; an event without one says nothing
             # itself (its actions' news, a message or a war, are its words). Code finds it by id.
@@ -206,6 +207,7 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         for city, owner in state.city_owner.items():
             if owner == src:
                 state.city_owner[city] = dst
+                state.record_taken(city, dst, src)
                 towns += 1
         parts = [f"{k} {what}{'s' if k != 1 else ''}" for k, what in ((n, "unit"), (towns, "town")) if k]
         if not parts:
@@ -258,6 +260,8 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
             fac.supply_crossings = list(a["supply_crossings"])
         return []
     if kind == "set_control":
+        if state.city_owner.get(a["city"]) != a["faction"]:
+            state.record_taken(a["city"], a["faction"], state.city_owner.get(a["city"]))
         state.city_owner[a["city"]] = a["faction"]
         return [Event("city_taken", f"{state.factions[a['faction']].name} takes over "
                       f"{ctx.hexmap.city_by_id(a['city']).name}", {"city": a["city"],

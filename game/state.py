@@ -161,6 +161,10 @@ class GameState:
     result: str = ""  # how the game ended, in words
     fired: list[str] = field(default_factory=list)  # ids of scenario events that have fired
     log: list[str] = field(default_factory=list)
+    # What happened when, for setting the game beside the source's dated events
+    # (``game.history``): [turn, "taken", city, new holder, old holder or None] each time a town
+    # changes hands, [turn, "event", event id] each time a scenario event fires.
+    timeline: list[list] = field(default_factory=list)
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -347,6 +351,10 @@ class GameState:
         book = self.equipment_lost.setdefault(faction, {})
         book[item] = book.get(item, 0) + int(count)
 
+    def record_taken(self, city: str, faction: str, previous: str | None) -> None:
+        """A town changed hands this turn (``timeline``)."""
+        self.timeline.append([self.turn, "taken", city, faction, previous])
+
     def record_civilians(self, cause: str, people: int) -> None:
         if people > 0:
             self.civilians[cause] = self.civilians.get(cause, 0) + int(people)
@@ -452,6 +460,8 @@ class GameState:
             "result": self.result,
             "fired": list(self.fired),
             "log": list(self.log),
+            **({"timeline": [list(e) for e in self.timeline]}
+               if self.timeline else {}),  # absent when empty: older saves stay valid
         }
 
     @classmethod
@@ -481,6 +491,7 @@ class GameState:
                       for f, c in d.get("manpower", {}).items()},
             next_unit=int(d["next_unit"]), over=bool(d["over"]), winner=d["winner"],
             result=str(d["result"]), fired=list(d["fired"]), log=list(d["log"]),
+            timeline=[list(e) for e in d.get("timeline", [])],
         )
 
     def copy(self) -> "GameState":
@@ -500,6 +511,7 @@ class GameState:
             no_fly_zones=copy.deepcopy(self.no_fly_zones), air_tasks=copy.deepcopy(self.air_tasks),
             supply_sources=copy.deepcopy(self.supply_sources), manpower=nested(self.manpower),
             fired=list(self.fired), log=list(self.log),
+            timeline=list(self.timeline),  # its entries are never changed once written
         )
 
     def checksum(self) -> str:
