@@ -8,7 +8,9 @@ Prints figures; asserts nothing. Usage:
 For each scenario (the eight phases by default; add ``campaign`` for the whole war), N seeded
 games from seed S, and per scenario:
 
-* how often the game ends with the winner the source gives;
+* how often a game is historical: it ends with the winner the source gives AND each of the
+  source's defining dated events (``[[history.events]]``) happens within its window; how often
+  the winner alone is the source's; and, for each defining event, how often it is on time;
 * the dead against the scenario's ``[history]`` figures (median of the runs, and their ratio:
   the target is within x2), and how many categories are within x2;
 * the prisoners and deserters against the dead (the target: no more than the dead, but for the
@@ -39,10 +41,9 @@ STRIKES = ("air strikes", "naval strikes")
 
 
 def _history(path) -> dict:
-    import tomllib
+    from game.scenario import load_scenario
 
-    with open(path, "rb") as fh:
-        return tomllib.load(fh).get("history", {})
+    return load_scenario(path).history
 
 
 def figures(results: list[dict], history: dict) -> dict:
@@ -51,6 +52,10 @@ def figures(results: list[dict], history: dict) -> dict:
     out = {"runs": len(results)}
     out["historical_winner"] = sum(str(r["winner"]) == str(history.get("winner"))
                                    for r in results) / len(results)
+    out["historical"] = sum(bool(r["historical"]) for r in results) / len(results)
+    out["events_on_time"] = [
+        (row["what"], sum(r["history"][i]["on_time"] for r in results) / len(results))
+        for i, row in enumerate(results[0]["history"]) if row["defining"]]
     mil = results[0]["casualties"]["military"]
     out["killed"] = med(r["casualties"]["military"]["game"] for r in results)
     out["killed_source"] = mil.get("expected")
@@ -107,7 +112,10 @@ def main(argv=None) -> int:
         path = find_scenario(sid)
         results = simulate_many(path, seeds, jobs=args.jobs)
         f = figures(results, _history(path))
-        print(f"\n{sid}: historical winner {_fmt(f['historical_winner'], True)}")
+        print(f"\n{sid}: historical (winner and events on time) {_fmt(f['historical'], True)}; "
+              f"the source's winner {_fmt(f['historical_winner'], True)}")
+        for what, share in f["events_on_time"]:
+            print(f"  on time {_fmt(share, True)}: {what}")
         print(f"  killed {_fmt(f['killed'])} against {_fmt(f['killed_source'])}: "
               f"x{_fmt(f['killed_ratio'])}; categories within x2: "
               f"{_fmt(f['categories_within_x2'], True)} of {f['categories']}")

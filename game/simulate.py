@@ -3,11 +3,14 @@
 Engine layer. ``simulate_one`` plays one seeded game and returns a JSON-ready summary: the
 winner, turns, who holds the objectives, the casualties in the source's categories and by
 coalition nation, civilians, aircraft and ships lost, the AI's thinking time per turn and the
-final checksum. ``summarise`` sets several runs beside the historical outcome.
+final checksum, and the source's dated events set beside the game's (``game.history``) with
+whether the run was historical: the source's winner, and every defining event on time.
+``summarise`` sets several runs beside the historical outcome.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 import time
 from pathlib import Path
@@ -15,6 +18,7 @@ from pathlib import Path
 from game.ai import AIPlayer, play_turn
 from game.commands import Game
 from game.hexmap import HexMap
+from game.history import date_words, historical, judge
 from game.ledger import ledger_json, phase_table
 from game.rules import default_rules
 from game.scenario import load_scenario
@@ -90,6 +94,8 @@ def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: in
         "seconds": round(wall, 2),
         "refused": len(refused),
         "events": list(st.fired),
+        "history": judge(sc.setup, st),
+        "historical": historical(sc.setup, st),
         "checksum": game.checksum(),
     }
 
@@ -139,6 +145,8 @@ def summarise(results: list[dict], history: dict) -> str:
     lines.append(f"{n} run{'s' if n != 1 else ''} of {results[0]['scenario']}")
     lines.append("winners: " + ", ".join(f"{w} {c}/{n}" for w, c in sorted(winners.items(), key=lambda x: -x[1]))
                  + f"   (history: {history.get('winner') or 'no winner'})")
+    if "historical" in results[0]:
+        lines += history_lines(results)
     if history.get("outcome"):
         lines.append(f"history: {history['outcome'].strip()}")
     objs = results[0]["objectives"]
@@ -214,3 +222,31 @@ def summarise(results: list[dict], history: dict) -> str:
     lines.append(f"AI thinking per turn: median {statistics.median(secs):.3f} s, worst {worst:.3f} s; "
                  f"a game took {statistics.median([r['seconds'] for r in results]):.1f} s")
     return "\n".join(lines)
+
+
+def history_lines(results: list[dict]) -> list[str]:
+    """How many runs were historical, and each of the source's dated events beside the runs':
+    how often on time, the game's median date with its 10th-90th percentile spread, and the
+    source's date."""
+    n = len(results)
+    k = sum(bool(r["historical"]) for r in results)
+    lines = [f"historical (winner and defining events on time): {k}/{n}"]
+    width = min(56, max([len(row["what"]) for row in results[0]["history"]] + [10]))
+    for i, row in enumerate(results[0]["history"]):
+        rows = [r["history"][i] for r in results]
+        on_time = sum(x["on_time"] for x in rows)
+        seen = sorted(dt.date.fromisoformat(x["game"]).toordinal() for x in rows if x["game"])
+        never = n - len(seen)
+        if seen:
+            m = len(seen)
+            day = lambda o: date_words(dt.date.fromordinal(int(o)).isoformat())  # noqa: E731
+            lo, hi = seen[int(0.1 * (m - 1))], seen[int(0.9 * (m - 1))]
+            when = f"game {day(statistics.median_low(seen))}" + (
+                f" ({day(lo)} - {day(hi)})" if hi > lo else "")
+            if never:
+                when += f", never in {never}/{n}"
+        else:
+            when = "never in the game"
+        lines.append(f"  {row['what'][:width]:{width}s}  on time {on_time}/{n}; {when}; source "
+                     f"{date_words(row['source'])}" + ("" if row["defining"] else " (not defining)"))
+    return lines
