@@ -380,7 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--difficulty", default="normal", help="easy, normal or hard (normal)")
     p.add_argument("--turns", type=int, help="stop after this many turns")
     p.add_argument("--save", metavar="FILE", help="save the finished game (one file per run)")
-    p.add_argument("--plot", metavar="PNG", help="draw the casualties beside the source to a PNG")
+    p.add_argument("--plot", metavar="PNG",
+                   help="draw the casualties and the dated events beside the source's to a PNG")
     p.add_argument("--json", action="store_true", help="one JSON object per run, a line each")
     p.set_defaults(func=cmd_simulate)
 

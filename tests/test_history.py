@@ -290,9 +290,15 @@ def test_the_timeline_is_saved_and_an_old_save_loads_without_one(tmp_path):
 
 # -- simulate's report --------------------------------------------------------------------------
 
-def test_simulate_reports_the_events_and_whether_the_run_was_historical(tmp_path):
-    path = with_events(tmp_path, EVENTS)
-    result = simulate_one(path, seed=1, turns=2)
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory):
+    """Two turns of the example with its history's events, and what simulate made of them."""
+    path = with_events(tmp_path_factory.mktemp("simulated"), EVENTS)
+    return path, simulate_one(path, seed=1, turns=2)
+
+
+def test_simulate_reports_the_events_and_whether_the_run_was_historical(simulated):
+    path, result = simulated
     assert [r["what"] for r in result["history"]] == ["Mosul falls to the Islamic State", "The news of Mosul"]
     # The example's jihadists win at once if they take Mosul; else two turns of five are no end.
     mosul = result["history"][0]
@@ -309,3 +315,32 @@ def test_simulate_reports_the_events_and_whether_the_run_was_historical(tmp_path
     if mosul["game"] is None:
         assert "game 11 June 2014, never in 1/2" in lines[3]
     assert second.strip().startswith("The news of Mosul") and second.endswith("(not defining)")
+
+
+def test_the_plot_draws_each_event_under_the_casualties(simulated, tmp_path):
+    import pygame
+
+    from game.ui.charts import GAME_COLOUR, SOURCE_COLOUR, WINDOW_COLOUR, casualty_chart, events_height
+
+    path, result = simulated
+    sc = load_scenario(path, hexmap())
+    # One run saw Mosul fall on 11 June, one never did; both heard the news on 18 June.
+    news = dict(result["history"][1], game="2014-06-18", on_time=True)
+    runs = [dict(result, history=[dict(result["history"][0], game=g, on_time=g is not None), news])
+            for g in ("2014-06-11", None)]
+    png = tmp_path / "plot.png"
+    casualty_chart(runs, sc, png)
+    image = pygame.image.load(str(png))
+    below = image.get_height() - events_height([0, 1])
+    assert below > 100  # the casualties above, the events' two rows under them
+
+    def colours(y0, y1, x0=0, x1=None):
+        return {tuple(image.get_at((x, y)))[:3] for y in range(y0, y1)
+                for x in range(x0, x1 or image.get_width())}
+
+    row = (below + 48, below + 48 + 34)
+    margin = image.get_width() - 16 - 90  # where the runs that never saw it are crossed
+    assert {WINDOW_COLOUR, SOURCE_COLOUR, GAME_COLOUR} <= colours(*row, 0, margin)  # band, mark, dot
+    assert GAME_COLOUR in colours(*row, margin)  # the cross of the run that never saw it
+    assert GAME_COLOUR not in colours(row[1], row[1] + 34, margin)  # every run heard the news
+    assert WINDOW_COLOUR not in colours(0, below)

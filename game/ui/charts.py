@@ -1,13 +1,16 @@
-"""Charts: the game's casualties beside the source's table, drawn with pygame.
+"""Charts: the game's casualties and dated events beside the source's, drawn with pygame.
 
 UI layer. ``draw_casualties`` draws paired bars (the game, the source) for each casualty
 category onto a surface, on a logarithmic scale because the figures run from hundreds to
-hundreds of thousands; ``casualty_chart`` writes the chart of one or more simulated runs to a
-PNG with no display. The victory screen draws the same chart in the window.
+hundreds of thousands; ``draw_events`` draws the source's dated events on a time line, each
+with the window of dates counted as on time, the source's date and each run's date;
+``casualty_chart`` writes both for one or more simulated runs to a PNG with no display. The
+victory screen draws the same casualty chart in the window.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import statistics
@@ -19,6 +22,8 @@ SOURCE_COLOUR = (70, 110, 160)
 INK = (34, 34, 38)
 PAPER = (246, 242, 232)
 GRID = (214, 208, 196)
+WINDOW_COLOUR = (214, 226, 204)  # the dates counted as on time
+OUTSIDE_COLOUR = (236, 231, 219)  # the axis beyond the game's own dates
 
 
 def _font(size: int, bold: bool = False) -> pygame.font.Font:
@@ -90,7 +95,135 @@ def draw_casualties(surface: pygame.Surface, rect: pygame.Rect, rows, title: str
         surface.blit(f_small.render(name, True, INK), (x + 20, ly))
 
 
+def event_rows_from_results(results: list[dict]) -> list[tuple[str, str, list[str], list, bool]]:
+    """(what, source date, window, each run's game date or None, defining) for each of the
+    source's dated events (``game.history.judge`` rows in ``results``)."""
+    first = results[0].get("history") or []
+    return [(row["what"], row["source"], list(row["window"]),
+             [r["history"][i]["game"] for r in results], row["defining"])
+            for i, row in enumerate(first)]
+
+
+def events_height(rows) -> int:
+    return 96 + 34 * len(rows) if rows else 0
+
+
+def draw_events(surface: pygame.Surface, rect: pygame.Rect, rows, start: dt.date, end: dt.date,
+                title: str) -> None:
+    """Each event a row on one time line: its window a band, the source's date a mark, each
+    run's date a dot, and a cross at the right margin with the count of runs that never saw it.
+    The time line runs over the game's dates and any window or source date beyond them."""
+    pygame.draw.rect(surface, PAPER, rect)
+    f_title, f_label, f_small = _font(20, True), _font(14), _font(12)
+    surface.blit(f_title.render(title, True, INK), (rect.x + 16, rect.y + 12))
+    if not rows:
+        return
+    day = dt.date.fromisoformat
+    dates = [start, end] + [day(d) for _, src, window, _, _ in rows for d in [src, *window]]
+    lo, hi = min(dates), max(dates)
+    span = max(1, (hi - lo).days)
+    label_w = 380
+    never_w = 90  # the right margin: the crosses of the runs that never saw the event
+    x0 = rect.x + 16 + label_w
+    width = max(60, rect.right - 16 - never_w - x0)
+    top = rect.y + 48
+    row_h = 34
+
+    def xpos(d: dt.date) -> int:
+        return x0 + round(width * (d - lo).days / span)
+
+    bottom = top + row_h * len(rows)
+    # The axis beyond the game's own dates is shaded: a window may reach past them.
+    for a, b in ((lo, start), (end, hi)):
+        if b > a:
+            pygame.draw.rect(surface, OUTSIDE_COLOUR, (xpos(a), top - 4, xpos(b) - xpos(a), bottom - top + 4))
+    for d in _ticks(lo, hi):
+        x = xpos(d)
+        pygame.draw.line(surface, GRID, (x, top - 4), (x, bottom))
+        text = f"{d.year}" if (hi - lo).days > 3 * 365 else f"{d:%b %Y}"
+        txt = f_small.render(text, True, INK)
+        surface.blit(txt, (x - txt.get_width() // 2, bottom + 4))
+    for d, name, side in ((start, "start", 0), (end, "end", 1)):
+        x = xpos(d)
+        pygame.draw.line(surface, INK, (x, top - 4), (x, bottom))
+        txt = f_small.render(name, True, INK)
+        # Each word on the inner side of its line, clear of the margin's "never".
+        surface.blit(txt, (x + 3 if side == 0 else x - 3 - txt.get_width(), top - 6 - txt.get_height()))
+    never_x = rect.right - 16 - never_w // 2
+    word = f_small.render("never", True, INK)
+    surface.blit(word, (never_x - word.get_width() // 2, top - 6 - word.get_height()))
+    for k, (what, src, window, games, defining) in enumerate(rows):
+        y = top + k * row_h
+        mid = y + row_h // 2
+        label = what if defining else f"{what} (not defining)"
+        surface.blit(f_label.render(_fit(label, f_label, label_w - 8), True, INK), (rect.x + 16, mid - 9))
+        a, b = xpos(day(window[0])), xpos(day(window[1]))
+        pygame.draw.rect(surface, WINDOW_COLOUR, (a, y + 5, max(2, b - a), row_h - 10))
+        pygame.draw.line(surface, GRID, (x0, mid), (x0 + width, mid))
+        sx = xpos(day(src))
+        pygame.draw.polygon(surface, SOURCE_COLOUR, [(sx, y + 3), (sx + 6, mid), (sx, y + row_h - 3), (sx - 6, mid)])
+        never = 0
+        for i, g in enumerate(games):
+            if g is None:
+                never += 1
+                continue
+            # Spread over a few lines so that runs on the same date stay countable.
+            yy = mid + ((i * 3) % 5 - 2) * 3
+            pygame.draw.circle(surface, GAME_COLOUR, (xpos(day(g)), yy), 4)
+            pygame.draw.circle(surface, INK, (xpos(day(g)), yy), 4, 1)
+        if never:
+            pygame.draw.line(surface, GAME_COLOUR, (never_x - 5, mid - 5), (never_x + 5, mid + 5), 3)
+            pygame.draw.line(surface, GAME_COLOUR, (never_x - 5, mid + 5), (never_x + 5, mid - 5), 3)
+            surface.blit(f_small.render(f"{never}", True, INK), (never_x + 9, mid - 7))
+    ly = rect.bottom - 24
+    x = rect.x + 16
+    for name, draw in (("window counted as on time", "band"), ("the source's date", "mark"),
+                       ("a game's date", "dot"), ("games where it never happened", "cross")):
+        if draw == "band":
+            pygame.draw.rect(surface, WINDOW_COLOUR, (x, ly, 22, 14))
+        elif draw == "mark":
+            pygame.draw.polygon(surface, SOURCE_COLOUR, [(x + 7, ly), (x + 13, ly + 7), (x + 7, ly + 14), (x + 1, ly + 7)])
+        elif draw == "dot":
+            pygame.draw.circle(surface, GAME_COLOUR, (x + 7, ly + 7), 4)
+            pygame.draw.circle(surface, INK, (x + 7, ly + 7), 4, 1)
+        else:
+            pygame.draw.line(surface, GAME_COLOUR, (x + 2, ly + 2), (x + 12, ly + 12), 3)
+            pygame.draw.line(surface, GAME_COLOUR, (x + 2, ly + 12), (x + 12, ly + 2), 3)
+        txt = f_small.render(name, True, INK)
+        surface.blit(txt, (x + 28, ly))
+        x += 28 + txt.get_width() + 28
+
+
+def _fit(text: str, font: pygame.font.Font, width: int) -> str:
+    if font.size(text)[0] <= width:
+        return text
+    while text and font.size(text + "\u2026")[0] > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
+def _ticks(lo: dt.date, hi: dt.date) -> list[dt.date]:
+    """First days of years over a long time line, of months (every few) over a short one."""
+    days = (hi - lo).days
+    if days > 3 * 365:
+        return [dt.date(y, 1, 1) for y in range(lo.year + 1, hi.year + 1)]
+    step = 1 if days <= 200 else 2 if days <= 420 else 3
+    out = []
+    y, m = lo.year, lo.month
+    while True:
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+        d = dt.date(y, m, 1)
+        if d > hi:
+            return out
+        if (m - 1) % step == 0:
+            out.append(d)
+
+
 def casualty_chart(results: list[dict], scenario, path) -> None:
+    """The casualties of ``results`` beside the source's, and under them the source's dated
+    events beside the games' (if the scenario has any), to a PNG."""
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     if not pygame.display.get_init():
@@ -98,8 +231,15 @@ def casualty_chart(results: list[dict], scenario, path) -> None:
     if not pygame.font.get_init():
         pygame.font.init()
     rows = rows_from_results(results)
-    surf = pygame.Surface((1200, 110 + 30 * len(rows)))
+    events = event_rows_from_results(results)
+    high = 110 + 30 * len(rows)
+    surf = pygame.Surface((1200, high + events_height(events)))
     n = len(results)
     title = f"{scenario.title}: casualties in {n} game{'s' if n != 1 else ''} beside the source"
-    draw_casualties(surf, surf.get_rect(), rows, title)
+    draw_casualties(surf, pygame.Rect(0, 0, 1200, high), rows, title)
+    if events:
+        on_time = sum(bool(r.get("historical")) for r in results)
+        draw_events(surf, pygame.Rect(0, high, 1200, events_height(events)), events, scenario.start,
+                    scenario.end, f"The source's dated events beside the games' (historical: "
+                    f"{on_time} of {n})")
     pygame.image.save(surf, str(path))
