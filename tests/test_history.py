@@ -344,3 +344,28 @@ def test_the_plot_draws_each_event_under_the_casualties(simulated, tmp_path):
     assert GAME_COLOUR in colours(*row, margin)  # the cross of the run that never saw it
     assert GAME_COLOUR not in colours(row[1], row[1] + 34, margin)  # every run heard the news
     assert WINDOW_COLOUR not in colours(0, below)
+
+
+# -- the results screen ---------------------------------------------------------------------------
+
+def test_the_results_list_each_event_on_time_or_not(app):
+    from game.session import Session
+    from game.ui.results import ResultsScene
+    from game.ui.style import BAD, GOOD
+
+    session = Session.new("2017-pro-assad-offensive", None, seed=1)
+    st = session.game.state
+    # Iran's men in Douma on turn 3 (29 July 2017); never thrown out again.
+    st.timeline = [[3, "taken", "douma", "iran", "syrian_opposition"]]
+    st.over, st.winner, st.result = True, "baathist", "Ba'athists win"
+    res = app.push(ResultsScene(app, session))
+    for _ in range(3):
+        app.step([], dt=0.016)
+    suburbs = ("\u2022 The loyalists take the suburbs of Damascus (Douma): game July 2017 (on time), "
+               "source July 2017", GOOD)
+    pushed = ("\u2022 The loyalists pushed back from Douma: not in the game, source February 2018", BAD)
+    lines = res.lines()
+    at = next(i for i, (t, _) in enumerate(lines) if t.startswith("In history, the Coalition won."))
+    assert lines[at + 1:at + 3] == [suburbs, pushed]
+    # The window shows them among the words under the headline.
+    assert "pushed back from Douma: not in the game" in res.text.html_text

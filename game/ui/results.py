@@ -3,7 +3,8 @@
 UI layer (pygame, pygame_gui). ``ResultsScene`` reads the finished game through the session
 (``Session.view(None)``, the final position uncovered, and ``Session.ledger``): its result,
 winner, turn and date; says how each side stood against its victory conditions
-(``game.victory.describe``) and what happened in history, and draws the game's casualties
+(``game.victory.describe``) and what happened in history, each of the source's dated events
+beside the game's (``game.history``), and draws the game's casualties
 beside the source's figures for the phase (``game.ledger`` and ``game.ui.charts``), and under
 or beside the chart, or on a page of its own that a button turns to when the window has no
 room for both, the people each faction had put out of the fight (``people_rows``,
@@ -27,9 +28,10 @@ from dataclasses import dataclass
 import pygame
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
+from game.history import event_line, judge
 from game.ui import widgets as W
 from game.ui.navigator import Navigator
-from game.ui.style import BG, BRASS, EDGE, INK, MUTED, Fonts, sz
+from game.ui.style import BAD, BG, BRASS, EDGE, INK, MUTED, Fonts, sz
 
 
 def aim_text(state, cond: dict, hexmap=None) -> str:
@@ -110,6 +112,16 @@ class ResultsScene(W.GuiScene):
         out.append((f"The game ended on turn {st.turn} of {st.end_turn}, {st.date.day} "
                     f"{st.date:%B %Y}." if st.over else
                     f"Turn {st.turn} of {st.end_turn}, {st.date.day} {st.date:%B %Y}.", W.MUTED))
+        # History and its dated events before the aims: the result's line names the aim that
+        # decided the game already, and a small window shows the first lines without scrolling.
+        history = setup.get("history") or {}
+        said = " ".join((history.get("outcome") or "").split())
+        won = history.get("winner")
+        if won:
+            said = f"the {st.side_names.get(won, won)} won. {said}".strip()
+        if said:
+            out.append((f"In history, {said}" if won else f"In history: {said}", W.MUTED))
+        out += self.event_lines()
         conds = setup.get("victory", [])
         # The condition that decided the game: the winner's whose words the result quotes.
         winning = next((c for c in conds if c["side"] == st.winner
@@ -120,13 +132,16 @@ class ResultsScene(W.GuiScene):
             won = cond is winning
             out.append((f"\u2022 {st.side_names.get(side, side)}: {text}"
                         + ("  \u2014 met" if won else ""), W.GOOD if won else W.INK))
-        history = setup.get("history") or {}
-        said = " ".join((history.get("outcome") or "").split())
-        won = history.get("winner")
-        if won:
-            said = f"the {st.side_names.get(won, won)} won. {said}".strip()
-        if said:
-            out.append((f"In history, {said}" if won else f"In history: {said}", W.MUTED))
+        return out
+
+    def event_lines(self) -> list[tuple[str, tuple]]:
+        """The source's dated events beside this game's, a line each (``game.history``): green
+        when a defining one came on time, red when it did not; the others, shown for what they
+        are, quieter. The whole timeline is read: at the end nothing of it is hidden."""
+        out = []
+        for row in judge(self.session.game.setup, self.session.game.state):
+            colour = (W.GOOD if row["on_time"] else BAD) if row["defining"] else W.MUTED
+            out.append((f"\u2022 {event_line(row, days=False)}", colour))
         return out
 
     # -- layout ----------------------------------------------------------------------------
