@@ -145,7 +145,7 @@ def summarise(results: list[dict], history: dict) -> str:
     lines.append(f"{n} run{'s' if n != 1 else ''} of {results[0]['scenario']}")
     lines.append("winners: " + ", ".join(f"{w} {c}/{n}" for w, c in sorted(winners.items(), key=lambda x: -x[1]))
                  + f"   (history: {history.get('winner') or 'no winner'})")
-    if "historical" in results[0]:
+    if "historical" in results[0] and (history.get("winner") or history.get("events")):
         lines += history_lines(results)
     if history.get("outcome"):
         lines.append(f"history: {history['outcome'].strip()}")

@@ -315,6 +315,8 @@ def test_simulate_reports_the_events_and_whether_the_run_was_historical(simulate
     if mosul["game"] is None:
         assert "game 11 June 2014, never in 1/2" in lines[3]
     assert second.strip().startswith("The news of Mosul") and second.endswith("(not defining)")
+    # A scenario that gives no history has nothing to be historical by.
+    assert "historical" not in summarise([result], {})
 
 
 def test_the_plot_draws_each_event_under_the_casualties(simulated, tmp_path):
