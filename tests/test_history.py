@@ -371,3 +371,25 @@ def test_the_results_list_each_event_on_time_or_not(app):
     assert lines[at + 1:at + 3] == [suburbs, pushed]
     # The window shows them among the words under the headline.
     assert "pushed back from Douma: not in the game" in res.text.html_text
+
+
+def test_the_editor_renames_what_history_events_name(tmp_path):
+    """A faction, a side or a scenario event renamed in the editor is renamed in the history's
+    events too, and the file stays valid."""
+    from game.commands import Context
+    from game.editor import Editor
+
+    events = EVENTS.replace('by = "jihadist"', 'by = "isis"') + '''
+[[history.events]]
+what = "Tikrit falls to the jihadists"
+date = 2014-06-11
+taken = "Tikrit"
+by = "jihadist"
+'''
+    ed = Editor.open(with_events(tmp_path, events), Context(hexmap(), default_rules()))
+    assert ed.apply("set_faction", faction="isis", id="daesh").ok
+    assert ed.apply("set_side", side="jihadist", id="caliphate").ok
+    assert ed.apply("set_event", event="mosul-falls", id="mosul-fell").ok
+    mosul, news, tikrit = ed.doc["history"]["events"]
+    assert (mosul["by"], news["event"], tikrit["by"]) == ("daesh", "mosul-fell", "caliphate")
+    assert ed.check() == []

@@ -309,6 +309,10 @@ def _field_refs(kind: schema.Kind, t: dict, path: tuple):
             for i, a in enumerate(v):
                 if isinstance(a, dict) and a.get("do") in schema.ACTIONS:
                     yield from _field_refs(schema.ACTIONS[a["do"]], a, p + (i,))
+        elif f.type == "history_events" and isinstance(v, list):
+            for i, e in enumerate(v):
+                if isinstance(e, dict):
+                    yield from _field_refs(schema.HISTORY_EVENT, e, p + (i,))
         elif f.type == "triggers":
             yield from _trigger_refs(v, p) if isinstance(v, dict) else \
                 (r for i, x in enumerate(v if isinstance(v, list) else []) for r in _trigger_refs(x, p + (i,)))
