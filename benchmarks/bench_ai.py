@@ -72,7 +72,8 @@ def players_for(sc, seed: int, seats: dict[str, str]) -> dict:
         if level == "random":
             players[sid] = RandomPlayer(sid, MAP, RULES, seed)
         else:
-            players[sid] = AIPlayer(sid, MAP, RULES, sc.setup["victory"], level, budget_s=None)
+            players[sid] = AIPlayer(sid, MAP, RULES, sc.setup["victory"], level, budget_s=None,
+                                    plans=sc.setup.get("plans"))
     return players
 
 
@@ -147,7 +148,8 @@ def paired(pool, path, seeds: int, rival: str, base: list):
 def whole_game(path, seed):
     sc = load_scenario(path, MAP, RULES)
     game = Game(sc.setup, MAP, RULES, seed)
-    players = {s["id"]: AIPlayer(s["id"], MAP, RULES, sc.setup["victory"], budget_s=None)
+    players = {s["id"]: AIPlayer(s["id"], MAP, RULES, sc.setup["victory"], budget_s=None,
+                                 plans=sc.setup.get("plans"))
                for s in sc.sides}
     per_turn: dict[int, float] = {}
     t0 = time.perf_counter()

@@ -366,7 +366,8 @@ def _figure_ai_turn(ctx: _Context, quick: bool) -> dict:
         return _figure(None, 1000.0, "no bundled scenario")
     sc = max(scenarios, key=lambda s: len(s.setup["units"]))
     game = Game(sc.setup, ctx.hexmap, ctx.rules, 1)
-    players = {s["id"]: AIPlayer(s["id"], ctx.hexmap, ctx.rules, sc.setup["victory"]) for s in sc.sides}
+    players = {s["id"]: AIPlayer(s["id"], ctx.hexmap, ctx.rules, sc.setup["victory"],
+                                 plans=sc.setup.get("plans")) for s in sc.sides}
     per_turn = []
     for _ in range(1 if quick else 4):
         total = 0.0

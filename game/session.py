@@ -697,7 +697,7 @@ class Session:
         if player is None or getattr(player, "_difficulty", None) != seat.difficulty:
             hexmap, rules = self.game.hexmap, self.game.rules
             player = AIPlayer(side, hexmap, rules, self.game.setup.get("victory", []),
-                              seat.difficulty)
+                              seat.difficulty, plans=self.game.setup.get("plans"))
             player._difficulty = seat.difficulty
             self._players[side] = player
         return player

@@ -51,7 +51,7 @@ def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: in
     # thinks each turn through with no clock: a time limit would make the game depend on how
     # fast and how busy the machine is, and the same seed must give the same game anywhere.
     players = {s["id"]: AIPlayer(s["id"], game.hexmap, rules, sc.setup["victory"], difficulty,
-                                 budget_s=None)
+                                 budget_s=None, plans=sc.setup.get("plans"))
                for s in sc.sides}
     last_turn = sc.turns if turns is None else min(turns, sc.turns)
     per_turn: dict[int, float] = {}

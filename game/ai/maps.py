@@ -118,7 +118,10 @@ def update_forces(maps: "Maps", view, hexmap, rules) -> None:
      maps.exits, maps.zoc) = _forces(view, map_graph(hexmap), rules)
 
 
-def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict) -> Maps:
+def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict,
+               avoid: frozenset = frozenset()) -> Maps:
+    """The side's maps. ``goals`` are victory conditions and plans in force (a plan's
+    ``weight`` scales its towns' pull); towns in ``avoid`` hexes are no target at all."""
     graph = map_graph(hexmap)
     own_factions = set(view.own_factions)
 
@@ -133,7 +136,8 @@ def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict) -> Maps:
     for g in goals:
         if g["side"] == side and g["kind"] in ("take", "hold"):
             for c in g["cities"]:
-                goal_value[c] = goal_value.get(c, 0.0) + (12.0 if g["kind"] == "take" else 9.0)
+                goal_value[c] = goal_value.get(c, 0.0) + (12.0 if g["kind"] == "take" else 9.0) \
+                    * g.get("weight", 1.0)
     home = set()
     for f in own_factions:
         for name in doctrines[f].home:
@@ -151,7 +155,7 @@ def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict) -> Maps:
         i = graph.index(c.hex)
         if owner is not None and view.factions[owner][1] == side:
             holds.append((i, value, c.id))
-        elif owner is None or hostile(owner):
+        elif (owner is None or hostile(owner)) and c.hex not in avoid:
             targets.append((i, value, c.id))
     targets.sort(key=lambda t: -t[1])
     holds.sort(key=lambda t: -t[1])

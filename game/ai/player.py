@@ -36,6 +36,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from game.ai.aims import ALL, Aims, aims_for
 from game.ai.doctrine import doctrine_for
 from game.ai.maps import build_maps, unit_power, update_forces
 from game.commands import Command, EndTurn, Entrench, Move
@@ -99,17 +100,21 @@ def _rng_for(view, side: str) -> np.random.Generator:
 
 class AIPlayer:
     def __init__(self, side: str, hexmap, rules, goals: list[dict], difficulty: str = "normal",
-                 budget_s: float | None = 2.5):
+                 budget_s: float | None = 2.5, plans: list[dict] | None = None):
         if difficulty not in LEVELS:
             raise ValueError(f"unknown difficulty {difficulty!r}; choose {', '.join(LEVELS)}")
         self.side = side
         self.map = hexmap
         self.rules = rules
         self.graph = map_graph(hexmap)
-        self.goals = goals
-        # The towns the side's own take and hold conditions name: they do not change in a game.
+        self.victory = list(goals)
+        self.plans = list(plans or [])
+        self.goals = self.victory
+        # The towns the side's own take and hold conditions name (and its plans, once the turn
+        # says which are in force: ``_take_aims``).
         self.own_goals = frozenset(c for g in goals if g["side"] == side
                                    and g["kind"] in ("take", "hold") for c in g["cities"])
+        self.aims = Aims(goals=self.goals)
         self.level = LEVELS[difficulty]
         self.budget = budget_s
 
@@ -136,8 +141,10 @@ class AIPlayer:
     def _think(self, view_fn, preview_fn, clock):
         view = view_fn()
         self.bind(view)
+        self._take_aims(view)
         doctrines = {f: doctrine_for(f) for f in view.factions}
-        maps = build_maps(view, self.map, self.rules, self.goals, doctrines)
+        maps = build_maps(view, self.map, self.rules, self.goals, doctrines,
+                          avoid=self._side_avoids(view))
         rng = _rng_for(view, self.side)
         own = {u.id: SimpleNamespace(id=u.id, type=u.type, faction=u.faction, hex=u.hex,
                                      personnel=u.personnel, moves_left=u.moves_left,
@@ -210,6 +217,8 @@ class AIPlayer:
                             or u.id not in own or not self.rules.unit_type(u.type).zoc:
                         continue
                     if theirs and not self._at_war(u.faction, owner):
+                        continue
+                    if self.aims.avoids(u.faction, town):
                         continue
                     if u.morale is not None and u.morale < doctrines[u.faction].retreat_morale:
                         continue  # a broken unit would only panic again: it falls back instead
@@ -286,10 +295,15 @@ class AIPlayer:
             target = self.graph.hex(hex_i)
             if not any(self.rules.unit_type(d.type).is_ground for d in defenders):
                 continue
+            if self.aims.avoids(ALL, target):
+                continue  # a plan keeps the whole side out of it, or leaves it for later
             attackers = [u for u in ground if u.hex.distance(target) == 1 and u.id not in acted
-                         and u.id not in garrison and self.rules.unit_type(u.type).zoc]
+                         and u.id not in garrison and self.rules.unit_type(u.type).zoc
+                         and not self.aims.avoids(u.faction, target)]
             if self.level.close_in:
                 for u in self._movers_for(target, ground, acted | garrison, known()):
+                    if self.aims.avoids(u.faction, target):
+                        continue
                     spot = self._free_neighbour(target, u, known())
                     if spot is None:
                         continue
@@ -413,6 +427,28 @@ class AIPlayer:
 
     # -- pieces ------------------------------------------------------------------------------
 
+    def _take_aims(self, view) -> None:
+        """What the side is after this turn: its victory conditions as its plans shape them."""
+        if not self.plans:
+            return
+        self.aims = aims_for(self.side, self.victory, self.plans, view, self.map)
+        self.goals = self.aims.goals
+        self.own_goals = frozenset(c for g in self.goals if g["side"] == self.side
+                                   and g["kind"] in ("take", "hold") for c in g["cities"])
+
+    def _side_avoids(self, view) -> frozenset:
+        """Hexes no faction of the side may go into: they are no target for the side."""
+        sets = [self.aims.avoid.get(f, frozenset()) for f in view.own_factions]
+        common = frozenset.intersection(*sets) if sets else frozenset()
+        return self.aims.avoid.get(ALL, frozenset()) | common
+
+    def _avoided(self, faction: str) -> np.ndarray:
+        """Flat indices of the hexes a faction's units keep out of."""
+        hexes = self.aims.hold_off | self.aims.avoid.get(ALL, frozenset()) \
+            | self.aims.avoid.get(faction, frozenset())
+        return np.fromiter((self.graph.index(h) for h in hexes if self.map.in_bounds(h)),
+                           dtype=np.int64)
+
     def _target_value(self, hex_i: int, defenders, maps) -> float:
         city = self.map.city_at(self.graph.hex(hex_i))
         value = 1.0 + sum(unit_power(self.rules, d) for d in defenders) * 0.1
@@ -525,6 +561,10 @@ class AIPlayer:
             score = score + hold_value
         if self.level.noise:
             score = score + rng.normal(0.0, self.level.noise, size=score.size) * (np.abs(score) + 1.0)
+        if self.aims.avoid or self.aims.hold_off:
+            # Where a plan keeps the faction out, it does not go (it may leave, if it is there).
+            score = np.where(np.isin(cand, self._avoided(u.faction)) & (cand != start),
+                             -np.inf, score)
         best = int(np.argmax(score))
         if cand[best] == start or score[best] <= score[-1] + 0.05:
             return None

@@ -215,9 +215,26 @@ HISTORY_EVENT = Kind("history.events", "a dated event of the source, set beside 
     F("defining", "bool", False, "a run is historical only if it happens on time (true if absent)"),
 ))
 
+# One of ``[[plans]]``: an aim the computer player pursues over some dates, beside the victory
+# conditions (``game.ai.aims``). Exactly one of take, hold and avoid.
+PLAN = Kind("plans", "an aim the computer player pursues over some dates", (
+    F("faction", "faction", False, "whose aim it is (or give a side)"),
+    F("side", "side", False, "the side whose aim it is (or give a faction)"),
+    F("take", "cities", False, "towns to take (before from, they are left alone)"),
+    F("hold", "cities", False, "towns to hold"),
+    F("avoid", "cities", False, "towns to keep out of and not to attack"),
+    F("radius", "integer", False, "with avoid: the hexes this close to the towns too (0)",
+      low=0, high=20),
+    F("from", "date", False, "the aim begins (the start if absent)"),
+    F("until", "date", False, "the aim ends (the end if absent)"),
+    F("weight", "number", False, "how much it counts beside a victory condition's towns (1)",
+      low=0, high=5),
+    F("text", "text", False, "the aim in words"),
+))
+
 # Every part a file may have, in the order the editor writes a new file.
 TOP = ("scenario", "sides", "factions", "war", "control", "terrain", "supply_sources", "units",
-       "reinforcements", "no_fly_zones", "events", "victory", "history")
+       "reinforcements", "no_fly_zones", "events", "victory", "plans", "history")
 
 # -- triggers: the first field is the trigger's own key ------------------------------------
 
@@ -314,7 +331,7 @@ VICTORY = _kinds(
 )
 
 TABLES = _kinds(SCENARIO, SIDE, FACTION, WAR, UNIT, REINFORCEMENT, NO_FLY_ZONE, TERRAIN,
-                SUPPLY_SOURCE, EVENT, HISTORY)
+                SUPPLY_SOURCE, EVENT, PLAN, HISTORY)
 
 
 def describe() -> dict:

@@ -16,6 +16,7 @@ from game.hexmap import TERRAINS, HexMap, MapError
 from game.movement import WAR_ZONE
 from game.rules import Rules, default_rules
 from game.scenario import Problem, Scenario, schema
+from game.scenario.plans import read_plans
 from game.scenario.schema import CATEGORIES, NATIONS
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -924,6 +925,7 @@ class Builder:
         zones = self.read_zones()
         events = self.read_reinforcements() + self.read_events()
         victory = self.read_victory(control)
+        plans = read_plans(self)
         history = self.read_history()
         if self.problems:
             return None
@@ -933,7 +935,7 @@ class Builder:
             "start_date": self.start.isoformat(), "end_date": self.end.isoformat(),
             "turn_days": head["turn_days"], "turns": turns,
             "sides": sides, "factions": factions, "at_war": at_war, "cities": control,
-            "units": units, "events": events, "victory": victory,
+            "units": units, "events": events, "victory": victory, "plans": plans,
             "no_fly_zones": [{k: z[k] for k in ("id", "name", "side", "hexes")}
                              for z in zones if z["declared"]],
             "zones": zones,
