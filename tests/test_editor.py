@@ -88,13 +88,21 @@ EDITS = [
     ("toggle_objective", {"index": 1, "city": "Tikrit"}),
     ("set_history", {"outcome": "It fell.", "casualties": {"iraq": 1000}}),
     ("set_history", {"outcome": None, "winner": None}),
+    ("add_plan", {"kind": "take", "cities": ["Tikrit"], "side": "jihadist", "until": "2014-06-20",
+                  "weight": 1.5, "text": "Tikrit before the month is out"}),
+    ("add_plan", {"kind": "avoid", "cities": ["Erbil"], "faction": "iraq", "radius": 2}),
+    ("add_history_event", {"what": "Tikrit falls", "date": dt.date(2014, 6, 11), "taken": "Tikrit",
+                           "by": "isis", "window": ["2014-06-04", "2014-06-25"]}),
+    ("add_history_event", {"what": "The news of Mosul", "date": "2014-06-10", "event": "mosul-falls",
+                           "defining": False}),
 ]
 
 
 def test_every_operation_is_exercised():
     assert {name for name, _ in EDITS} | {"toggle_no_fly_hex", "set_no_fly_zone", "delete_no_fly_zone",
                                           "set_supply_source", "delete_supply_source",
-                                          "delete_side", "delete_terrain"} == set(OPS)
+                                          "delete_side", "delete_terrain", "set_plan", "delete_plan",
+                                          "set_history_event", "delete_history_event"} == set(OPS)
 
 
 @pytest.mark.parametrize("name,args", EDITS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(EDITS)])
@@ -164,6 +172,104 @@ def test_renames_follow_references(ctx):
     assert ed.check() == []
 
 
+
+def test_plans_are_written_changed_and_deleted_field_by_field(ctx, tmp_path):
+    """A plan's kind carries its towns with it (and an avoid plan's radius goes when it stops
+    being one); whose it is swaps faction for side; the file keeps [[plans]] after the victory
+    conditions, and the game's setup reads what the editor wrote."""
+    ed = example(ctx)
+    assert ed.apply("add_plan", kind="avoid", cities=["Erbil", "Duhok"], faction="iraq", radius=2,
+                    text="Stay out of Kurdistan").ok
+    assert ed.apply("add_plan", kind="take", cities=["Tikrit"], side="jihadist",
+                    **{"from": "2014-06-11"}).ok
+    assert ed.doc["plans"][0] == {"faction": "iraq", "avoid": ["Erbil", "Duhok"], "radius": 2,
+                                  "text": "Stay out of Kurdistan"}
+    assert ed.apply("set_plan", index=0, kind="hold").ok
+    assert ed.doc["plans"][0] == {"faction": "iraq", "hold": ["Erbil", "Duhok"], "text": "Stay out of Kurdistan"}
+    assert ed.apply("set_plan", index=0, side="baathist", cities=["Baghdad"], until=dt.date(2014, 6, 30),
+                    weight=2.5, text=None).ok
+    assert ed.doc["plans"][0] == {"side": "baathist", "hold": ["Baghdad"], "until": dt.date(2014, 6, 30),
+                                  "weight": 2.5}
+    before = ed.doc
+    for bad, reason in ((dict(radius=1), "only an avoid plan"), (dict(cities=None), "needs a town"),
+                        (dict(until="2014-06-01"), "outside the scenario"),
+                        (dict(faction="isis", side="jihadist"), "not both")):
+        res = ed.apply("set_plan", index=0, **bad)
+        assert not res.ok and reason in res.reason and ed.doc is before, res.reason
+    assert ed.apply("set_plan", index=1, until="2014-06-10").ok is False  # before its own from
+    assert ed.check() == []
+    ed.save(tmp_path / "mosul.toml")
+    text = (tmp_path / "mosul.toml").read_text()
+    assert text.index("[[victory]]") < text.index("[[plans]]") < text.index("[history]")
+    assert "# in the desert west of Mosul" in text
+    sc = load_scenario(tmp_path / "mosul.toml", hexmap())
+    assert sc.setup["plans"] == [
+        {"side": "baathist", "kind": "hold", "cities": ["baghdad"], "radius": 0, "from": None,
+         "until": "2014-06-30", "weight": 2.5, "text": ""},
+        {"side": "jihadist", "kind": "take", "cities": ["tikrit"], "radius": 0, "from": "2014-06-11",
+         "until": None, "weight": 1.0, "text": ""}]
+    assert ed.apply("delete_plan", index=0).ok and ed.apply("delete_plan", index=0).ok
+    assert "plans" not in ed.doc and "[[plans]]" not in ed.text()
+
+
+def test_renames_and_deletions_follow_plans_and_history_events(ctx):
+    """A plan and a dated event name factions, sides, towns and events: renaming one renames
+    it in them; deleting a faction or side takes its plans with it."""
+    ed = example(ctx)
+    assert ed.apply("add_side", id="coalition").ok
+    assert ed.apply("add_faction", id="us", side="coalition").ok
+    assert ed.apply("add_victory", kind="survive", side="coalition").ok
+    for args in (dict(kind="take", cities=["Mosul"], faction="isis"),
+                 dict(kind="hold", cities=["Baghdad"], side="baathist"),
+                 dict(kind="hold", cities=["Erbil"], faction="us"),
+                 dict(kind="avoid", cities=["Raqqa"], side="coalition")):
+        assert ed.apply("add_plan", **args).ok, args
+    assert ed.apply("add_history_event", what="Mosul falls", date="2014-06-10", taken="Mosul", by="isis",
+                    id="mosul").ok
+    assert ed.apply("add_history_event", what="Tikrit falls", date="2014-06-11", taken="Tikrit",
+                    by="jihadist", after="mosul").ok
+    assert ed.apply("set_faction", faction="isis", id="daesh").ok
+    assert ed.apply("set_side", side="baathist", id="government").ok
+    assert ed.apply("set_history_event", index=0, id="mosul-fell").ok
+    plans, events = ed.doc["plans"], ed.doc["history"]["events"]
+    assert (plans[0]["faction"], plans[1]["side"]) == ("daesh", "government")
+    assert (events[0]["by"], events[1]["after"]) == ("daesh", "mosul-fell")
+    assert ed.check() == []
+    assert ed.apply("delete_faction", faction="us").ok
+    assert [p.get("faction") or p.get("side") for p in ed.doc["plans"]] == ["daesh", "government", "coalition"]
+    assert ed.apply("delete_side", side="coalition").ok
+    assert [p.get("faction") or p.get("side") for p in ed.doc["plans"]] == ["daesh", "government"]
+    assert ed.check() == []
+
+
+def test_history_events_are_written_changed_and_deleted(ctx, tmp_path):
+    """A dated event is a town taken or a scenario event fired: giving one drops the other; its
+    window is two dates; the file writes [[history.events]] and the game reads them back."""
+    ed = example(ctx)
+    assert ed.apply("add_history_event", what="Mosul falls", date="2014-06-10", event="mosul-falls",
+                    defining=False).ok
+    assert ed.apply("set_history_event", index=0, taken="Tikrit", by="isis",
+                    window=["2014-06-04", "2014-06-18"], what="Tikrit falls", date="2014-06-11").ok
+    e = ed.doc["history"]["events"][0]
+    assert "event" not in e and (e["taken"], e["by"]) == ("Tikrit", "isis")
+    assert e["window"] == [dt.date(2014, 6, 4), dt.date(2014, 6, 18)]
+    assert ed.apply("set_history_event", index=0, defining=None, window=None).ok
+    assert "defining" not in ed.doc["history"]["events"][0] and "window" not in ed.doc["history"]["events"][0]
+    before = ed.doc
+    for bad, reason in ((dict(window=["2014-06-18", "2014-06-04"]), "before it starts"),
+                        (dict(what=None), "what is needed"), (dict(by="kurds"), "unknown faction or side"),
+                        (dict(after="mosul"), "unknown history event 'mosul'")):
+        res = ed.apply("set_history_event", index=0, **bad)
+        assert not res.ok and reason in res.reason and ed.doc is before, res.reason
+    ed.save(tmp_path / "mosul.toml")
+    text = (tmp_path / "mosul.toml").read_text()
+    assert "\n[[history.events]]\nwhat = \"Tikrit falls\"\ndate = 2014-06-11\n" in text
+    sc = load_scenario(tmp_path / "mosul.toml", hexmap())
+    assert [(x["what"], x["taken"], x["by"], x["defining"]) for x in sc.setup["history"]["events"]] == \
+        [("Tikrit falls", "tikrit", "isis", True)]
+    assert ed.apply("delete_history_event", index=0).ok
+    assert "events" not in ed.doc["history"] and ed.doc["history"]["winner"] == "jihadist"
+
 REFUSED = [
     ("add_unit", {"faction": "isis", "type": "militia", "place": [500, 500]}, "off the map"),
     ("add_unit", {"faction": "daesh", "type": "militia", "place": "Mosul"}, "unknown faction 'daesh'"),
@@ -211,6 +317,30 @@ REFUSED = [
     ("set_victory", {"index": 9, "text": "x"}, "no victory condition 9"),
     ("toggle_objective", {"index": 0, "city": "Mosul"}, "only town"),
     ("set_history", {"winner": "nobody"}, "unknown side 'nobody'"),
+    ("add_plan", {"kind": "take", "cities": ["Tikrit"]}, "give one of them"),
+    ("add_plan", {"kind": "take", "cities": ["Tikrit"], "faction": "isis", "side": "jihadist"}, "give one of them"),
+    ("add_plan", {"kind": "conquer", "cities": ["Tikrit"], "side": "jihadist"}, "unknown kind of plan 'conquer'"),
+    ("add_plan", {"kind": "take", "cities": ["Tikrit"], "side": "kurdistan"}, "unknown side 'kurdistan'"),
+    ("add_plan", {"kind": "take", "cities": ["Tikrit"], "side": "jihadist", "radius": 2}, "only an avoid plan"),
+    ("add_plan", {"kind": "take", "cities": ["Tikrt"], "side": "jihadist"}, "plans[0].take[0]: unknown town 'Tikrt'"),
+    ("add_plan", {"kind": "take", "cities": [], "side": "jihadist"}, "needs a town"),
+    ("add_plan", {"kind": "hold", "cities": ["Tikrit"], "side": "baathist", "from": "2015-01-01"},
+     "plans[0].from: 2015-01-01 is outside the scenario"),
+    ("add_plan", {"kind": "hold", "cities": ["Tikrit"], "side": "baathist", "weight": 7}, "out of range"),
+    ("add_plan", {"kind": "hold", "cities": ["Tikrit"], "side": "baathist", "until": "June"}, "not a date"),
+    ("set_plan", {"index": 0, "weight": 2}, "no plan 0 (none yet)"),
+    ("add_history_event", {"what": "Tikrit falls", "date": "2014-06-11", "taken": "Tikrit"},
+     "history.events[0].by: missing"),
+    ("add_history_event", {"what": "Tikrit falls", "date": "2014-06-11"}, "neither what town"),
+    ("add_history_event", {"what": "Baghdad falls", "date": "2014-06-11", "event": "baghdad-falls"},
+     "unknown event 'baghdad-falls'"),
+    ("add_history_event", {"what": "x", "date": "2014-06-11", "event": "mosul-falls", "window": ["2015-01-01"]},
+     "expected two dates"),
+    ("add_history_event", {"what": "x", "date": "2014-06-11", "event": "mosul-falls",
+                           "window": ["2015-01-01", "2015-02-01"]}, "lies outside the game"),
+    ("add_history_event", {"what": "x", "date": "2014-06-11", "event": "mosul-falls", "after": "y"},
+     "unknown history event 'y'"),
+    ("set_history_event", {"index": 0, "what": "x"}, "no history event 0 (none yet)"),
     ("no_such_op", {}, "unknown operation"),
     ("move_unit", {"place": "Mosul"}, "move_unit:"),
 ]
@@ -518,7 +648,7 @@ ODD_VALUES = [None, 0, -1, 5, 3.5, True, "", "isis", "iraq", "jihadist", "baathi
 ODD_NAMES = ["unit", "place", "faction", "type", "personnel", "id", "name", "side", "city", "terrain",
              "index", "zone", "date", "turn", "message", "trigger", "action", "kind", "cities", "count",
              "text", "winner", "casualties", "title", "start", "end", "turn_days", "side_order", "morale",
-             "equipment", "quality", "leaders", "bases"]
+             "equipment", "quality", "leaders", "bases", "weight", "radius", "what", "taken", "by", "window"]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -22,7 +22,7 @@ from game.editor.writer import WriteError, render
 _KINDS = {"scenario": "scenario", "sides": "side", "factions": "faction", "war": "war",
           "control": "city", "terrain": "terrain", "supply_sources": "supply_source",
           "units": "unit", "reinforcements": "reinforcement", "no_fly_zones": "no_fly_zone",
-          "events": "event", "victory": "victory", "history": "history"}
+          "events": "event", "victory": "victory", "plans": "plan", "history": "history"}
 
 
 @dataclass
@@ -76,6 +76,18 @@ def target(doc, ctx, path: str) -> dict:
             if rest:
                 out["field"] = path_text(rest)
             return out
+    if top == "history" and len(steps) > 2 and steps[1] == "events" and isinstance(steps[2], int):
+        e = get(doc, steps[:3])
+        out = {"kind": "history_event", "path": path_text(steps[:3]), "index": steps[2]}
+        if isinstance(e, dict):
+            if isinstance(e.get("id"), str):
+                out["id"] = e["id"]
+            h = hex_of(ctx, e.get("taken"))
+            if h:
+                out["hex"] = h
+        if len(steps) > 3:
+            out["field"] = path_text(steps[3:])
+        return out
     if top == "control" and len(steps) > 1:
         c = ctx.hexmap.find_city(str(steps[1]))
         out.update(path=path_text(steps[:2]), city=c.id if c else steps[1])
@@ -90,7 +102,8 @@ def target(doc, ctx, path: str) -> dict:
             if isinstance(t.get("id"), str):
                 out["id"] = t["id"]
             place = None
-            if len(steps) > 3 and steps[2] in ("hexes", "cities") and isinstance(steps[3], int):
+            if len(steps) > 3 and steps[2] in ("hexes", "cities", "take", "hold", "avoid") \
+                    and isinstance(steps[3], int):
                 place = get(t, steps[2:4])
             elif "place" in t:
                 place = t["place"]

@@ -11,8 +11,8 @@ unfinished (an event with no action yet, a side with no victory condition) is al
 Units are named by their id, or by their place in the document as the validator names it
 (``units[3]``, ``reinforcements[0].units[1]``, ``events[2].actions[0].units[0]``): units of
 hand-written files often have no id. Events, no-fly zones, factions and sides are named by
-id; victory conditions, reinforcements, terrain changes and supply sources by their index.
-New tables go at the end of their list.
+id; victory conditions, plans, reinforcements, terrain changes, supply sources and the
+history's dated events by their index. New tables go at the end of their list.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import difflib
 from game.hexgrid import Hex, hex_range
 from game.hexmap import TERRAINS, MapError
 from game.scenario import schema
+from game.scenario.plans import KINDS as PLAN_KINDS, read_plans
 from game.scenario.validate import ID, Builder
 from game.victory import condition_text
 from game.editor.document import append, drop, get, parse_path, path_text, put, tables
@@ -249,17 +250,21 @@ def _typed(kind: schema.Kind, name: str, value, ctx=None):
         if f.choices and value not in f.choices:
             raise _unknown(name, value, f.choices)
         return value
+    if t == "dates":
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
+            raise Refused(f"{name}: expected two dates, from and to, got {value!r}")
+        return [_date(d, name) for d in value]
     if t == "place":
         if ctx is None:
             return value
         return place_value(ctx, value)
     if t in ("places", "cities", "factions", "sides", "unit_types", "countries", "names",
-             "faction_pair", "faction_pairs", "units", "triggers", "actions"):
+             "faction_pair", "faction_pairs", "units", "triggers", "actions", "history_events"):
         if not isinstance(value, (list, tuple)):
             raise Refused(f"{name}: expected a list, got {value!r}")
         if t == "places" and ctx is not None:
             return [place_value(ctx, p) for p in value]
-        if t in ("units", "triggers", "actions"):
+        if t in ("units", "triggers", "actions", "history_events"):
             return [dict(x) if isinstance(x, dict) else x for x in value]
         return [list(x) if isinstance(x, (list, tuple)) else x for x in value]
     if t in ("equipment", "casualties"):
@@ -402,7 +407,7 @@ def set_side(doc, ctx, side, id=None, name=None):
 
 @op
 def delete_side(doc, ctx, side):
-    """Delete a side with no factions; its victory conditions, zones and depots go with it."""
+    """Delete a side with no factions; its victory conditions, plans, zones and depots go with it."""
     i = _by_id(doc, "sides", side, "side")
     left = [str(f.get("id")) for f in tables(doc, "factions") if isinstance(f, dict) and f.get("side") == side]
     if left:
@@ -411,7 +416,7 @@ def delete_side(doc, ctx, side):
     order = get(doc, "scenario.side_order")
     if isinstance(order, list):
         doc = put(doc, "scenario.side_order", [s for s in order if s != side])
-    for part in ("victory", "no_fly_zones", "supply_sources"):
+    for part in ("victory", "plans", "no_fly_zones", "supply_sources"):
         kept = [t for t in tables(doc, part) if not (isinstance(t, dict) and t.get("side") == side)]
         if part in doc and len(kept) != len(tables(doc, part)):
             doc = put(doc, part, kept) if kept else drop(doc, part)
@@ -458,8 +463,9 @@ def set_faction(doc, ctx, faction, **fields):
 
 @op
 def delete_faction(doc, ctx, faction):
-    """Delete a faction with its units, wars, towns and depots. Events and victory conditions
-    that name it stay, for the author to change: the check lists them."""
+    """Delete a faction with its units, wars, towns, depots and plans. Events, victory
+    conditions and the history's dated events that name it stay, for the author to change: the
+    check lists them."""
     i = _by_id(doc, "factions", faction, "faction")
     doc = _drop_item(doc, ("factions", i))
     for p in reversed(unit_paths(doc)):
@@ -471,9 +477,10 @@ def delete_faction(doc, ctx, faction):
     control = get(doc, "control")
     if isinstance(control, dict):
         doc = put(doc, "control", {k: v for k, v in control.items() if v != faction})
-    if "supply_sources" in doc:
-        kept = [s for s in tables(doc, "supply_sources") if not (isinstance(s, dict) and s.get("faction") == faction)]
-        doc = put(doc, "supply_sources", kept) if kept else drop(doc, "supply_sources")
+    for part in ("supply_sources", "plans"):
+        if part in doc:
+            kept = [t for t in tables(doc, part) if not (isinstance(t, dict) and t.get("faction") == faction)]
+            doc = put(doc, part, kept) if kept else drop(doc, part)
     return doc
 
 
@@ -962,10 +969,15 @@ def _check_victory(doc, ctx, i):
         _typed(kind, name, v[name])
     b = builder(doc, ctx)
     b.read_victory(b.read_control())
-    mine = [p for p in b.problems if p.path.startswith(f"victory[{i}]")]
-    b.problems = mine
+    b.problems = _mine(b.problems, f"victory[{i}]")
     _refuse_problems(b)
     return doc
+
+
+def _mine(problems, path: str) -> list:
+    """The problems of one table and its fields: ``plans[1]`` and ``plans[1].take[0]``, not
+    ``plans[10]``."""
+    return [p for p in problems if p.path == path or p.path.startswith((path + ".", path + "["))]
 
 
 @op
@@ -1041,6 +1053,102 @@ def toggle_objective(doc, ctx, index, city):
     return _check_victory(put(doc, ("victory", i), v), ctx, i)
 
 
+# -- plans -----------------------------------------------------------------------------------
+
+def _check_plan(doc, ctx, i):
+    p = doc["plans"][i]
+    for name in schema.PLAN.names & set(p):
+        _typed(schema.PLAN, name, p[name])
+    b = builder(doc, ctx)
+    read_plans(b)
+    b.problems = _mine(b.problems, f"plans[{i}]")
+    _refuse_problems(b)
+    return doc
+
+
+def _plan_with(plan: dict, fields: dict) -> dict:
+    """``plan`` with ``fields`` set, each where the table has it already (a file's order stays):
+    ``kind`` moves its towns to take, hold or avoid, ``cities`` are the towns of its kind,
+    ``faction`` takes the place of ``side`` and the other way round; None removes a field
+    (but a plan keeps its towns and whose it is)."""
+    fields = dict(fields)
+    kind = fields.pop("kind", None)
+    if kind is not None and kind not in PLAN_KINDS:
+        raise _unknown("kind of plan", kind, PLAN_KINDS)
+    for k in PLAN_KINDS:  # ``hold=[...]``, as the file writes it, is a kind and its towns at once
+        v = fields.pop(k, None)
+        if v is not None:
+            kind, fields["cities"] = k, v
+    now = next((k for k in PLAN_KINDS if k in plan), None)
+    kind = kind or now or "take"
+    if fields.get("radius") is not None and kind != "avoid":
+        raise Refused("only an avoid plan has a radius (the hexes around the towns it keeps out of)")
+    towns = fields.pop("cities") if "cities" in fields else plan.get(now)
+    towns = _typed(schema.PLAN, kind, towns) if towns is not None else None
+    if not towns:
+        raise Refused("a plan needs a town at least: delete the plan instead")
+    owner = None
+    for k in ("faction", "side"):
+        v = fields.pop(k, None)  # a plan is always someone's: None leaves it so
+        if v is not None:
+            if owner is not None:
+                raise Refused("a plan is a faction's or a side's: give one of them, not both")
+            owner = (k, _typed(schema.PLAN, k, v))
+    out = {}
+    for k, v in plan.items():
+        if k in PLAN_KINDS:
+            out[kind] = towns
+        elif k in ("faction", "side") and owner is not None:
+            out[owner[0]] = owner[1]
+        else:
+            out[k] = v
+    if owner is not None and owner[0] not in out:
+        out = {owner[0]: owner[1], **out}
+    out.setdefault(kind, towns)
+    for k, v in fields.items():
+        x = _typed(schema.PLAN, k, v)
+        if x is None:
+            out.pop(k, None)
+        else:
+            out[k] = x
+    if kind != "avoid":
+        out.pop("radius", None)  # only an avoid plan keeps out of the hexes around its towns
+    return out
+
+
+@op
+def add_plan(doc, ctx, kind, cities, faction=None, side=None, **fields):
+    """A computer player's aim: ``kind`` take, hold or avoid, its ``cities``, whose it is (a
+    ``faction`` or a ``side``), and ``from``, ``until``, ``weight``, ``radius`` (avoid only)
+    and ``text`` as ``[[plans]]`` writes them."""
+    if (faction is None) == (side is None):
+        raise Refused("a plan is a faction's or a side's: give one of them")
+    if faction is not None and faction not in faction_ids(doc):
+        raise _unknown("faction", faction, faction_ids(doc))
+    if side is not None and side not in side_ids(doc):
+        raise _unknown("side", side, side_ids(doc))
+    if kind not in PLAN_KINDS:
+        raise _unknown("kind of plan", kind, PLAN_KINDS)
+    owner = {"faction": faction} if faction is not None else {"side": side}
+    plan = _plan_with(owner, {"kind": kind, "cities": cities, **fields})
+    doc = append(doc, "plans", plan)
+    return _check_plan(doc, ctx, len(doc["plans"]) - 1)
+
+
+@op
+def set_plan(doc, ctx, index, **fields):
+    """Any field of a plan: ``kind`` (its towns go with it; a radius goes unless it is avoid),
+    ``cities``, ``faction`` or ``side`` (either takes the other's place), ``from``, ``until``,
+    ``weight``, ``radius``, ``text``; None removes a field."""
+    i = _index(doc, "plans", index, "plan")
+    return _check_plan(put(doc, ("plans", i), _plan_with(doc["plans"][i], fields)), ctx, i)
+
+
+@op
+def delete_plan(doc, ctx, index):
+    return _drop_item(doc, ("plans", _index(doc, "plans", index, "plan")))
+
+
 @op
 def set_history(doc, ctx, **fields):
     """What really happened: ``outcome``, ``winner`` (a side or None), ``casualties``."""
@@ -1056,6 +1164,95 @@ def set_history(doc, ctx, **fields):
             if not isinstance(n, int) or isinstance(n, bool) or n < 0:
                 raise Refused(f"casualties.{k}: expected a number of people, got {n!r}")
     doc = _set_fields(doc, "history", schema.HISTORY, fields, ctx)
+    return doc if get(doc, "history") else drop(doc, "history")
+
+
+# -- the history's dated events --------------------------------------------------------------
+
+_HISTORY_EVENTS = ("history", "events")
+
+
+def _history_index(doc, index) -> int:
+    items = tables(doc, _HISTORY_EVENTS)
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(items):
+        raise Refused(f"there is no history event {index!r}"
+                      + (f" (0 to {len(items) - 1})" if items else " (none yet)"))
+    if not isinstance(items[index], dict):
+        raise Refused(f"history.events[{index}] is not a table: fix it in the file first")
+    return index
+
+
+def _check_history_event(doc, ctx, i):
+    e = doc["history"]["events"][i]
+    for name in schema.HISTORY_EVENT.names & set(e):
+        _typed(schema.HISTORY_EVENT, name, e[name])
+    hid = e.get("id")
+    if hid is not None and any(isinstance(x, dict) and x.get("id") == hid
+                               for j, x in enumerate(doc["history"]["events"]) if j != i):
+        raise Refused(f"there is already a history event {hid!r}")
+    b = builder(doc, ctx)
+    b.read_history()
+    b.problems = _mine(b.problems, f"history.events[{i}]")
+    _refuse_problems(b)
+    return doc
+
+
+def _history_event_with(e: dict, fields: dict) -> dict:
+    """``e`` with ``fields`` set (None removes one): a town ``taken`` (with ``by``) takes the
+    place of an ``event``, and an event the place of a town and who takes it."""
+    e = dict(e)
+    if fields.get("taken") is not None:
+        e.pop("event", None)
+    elif fields.get("event") is not None:
+        e.pop("taken", None)
+        e.pop("by", None)
+    for name, value in fields.items():
+        x = _typed(schema.HISTORY_EVENT, name, value)
+        if x is None:
+            e.pop(name, None)
+        else:
+            e[name] = x
+    return e
+
+
+@op
+def add_history_event(doc, ctx, what, date, **fields):
+    """One of the source's dated events: ``what`` in words, the source's ``date``, and either
+    a town ``taken`` with who took it (``by``, a faction or a side) or a scenario ``event``;
+    ``window`` (two dates), ``after`` (another one's ``id``), ``id`` and ``defining`` as
+    ``[[history.events]]`` writes them."""
+    if fields.get("taken") is not None and fields.get("event") is not None:
+        raise Refused("a history event is a town taken or a scenario event: give one of them")
+    order = [f.name for f in schema.HISTORY_EVENT.fields]
+    e = _history_event_with({}, {"what": what, "date": date, **fields})
+    e = {k: e[k] for k in sorted(e, key=lambda k: order.index(k) if k in order else len(order))}
+    doc = append(doc, _HISTORY_EVENTS, e)
+    return _check_history_event(doc, ctx, len(doc["history"]["events"]) - 1)
+
+
+@op
+def set_history_event(doc, ctx, index, **fields):
+    """Any field of a dated event (``taken`` or ``event`` takes the other's place); a new
+    ``id`` is changed in the ``after`` of the events that wait for it."""
+    i = _history_index(doc, index)
+    events = doc["history"]["events"]
+    old = events[i].get("id")
+    doc = put(doc, _HISTORY_EVENTS + (i,), _history_event_with(events[i], fields))
+    new = doc["history"]["events"][i].get("id")
+    if old is not None and new is not None and new != old:
+        for j, x in enumerate(doc["history"]["events"]):
+            if isinstance(x, dict) and x.get("after") == old:
+                doc = put(doc, _HISTORY_EVENTS + (j, "after"), new)
+    return _check_history_event(doc, ctx, i)
+
+
+@op
+def delete_history_event(doc, ctx, index):
+    """Delete a dated event; one that came after it keeps its ``after`` for the author to
+    change (the check lists it). A history left with nothing goes."""
+    doc = drop(doc, _HISTORY_EVENTS + (_history_index(doc, index),))
+    if get(doc, _HISTORY_EVENTS) == []:
+        doc = drop(doc, _HISTORY_EVENTS)
     return doc if get(doc, "history") else drop(doc, "history")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tomlkit
 from tomlkit.container import Container
-from tomlkit.items import AoT, Array, InlineTable, Table, Whitespace
+from tomlkit.items import AoT, Array, Comment, InlineTable, Table, Whitespace
 
 from game.scenario.schema import TOP
 
@@ -88,17 +88,23 @@ def _is_tables(v) -> bool:
 
 
 def _table_text(header: str, t: dict) -> str:
+    """A table under its header; in a part that is one table (``[history]``), its casualties
+    follow as ``[history.casualties]`` and a list of tables as ``[[history.events]]``."""
     lines = [header]
     subs = []
+    single = header.startswith("[") and not header.startswith("[[")
     for k, v in t.items():
-        if isinstance(v, dict) and header.startswith("[") and not header.startswith("[[") \
-                and k == "casualties":
+        if single and ((isinstance(v, dict) and k == "casualties") or _is_tables(v)):
             subs.append((k, v))
             continue
         lines.append(f"{_key(k)} = {value_text(v)}")
     text = "\n".join(lines) + "\n"
+    name = header.strip("[]")
     for k, v in subs:
-        text += "\n" + _table_text(f"[{header.strip('[]')}.{_key(k)}]", v)
+        if isinstance(v, dict):
+            text += "\n" + _table_text(f"[{name}.{_key(k)}]", v)
+        else:
+            text += "".join("\n" + _table_text(f"[[{name}.{_key(k)}]]", x) for x in v)
     return text
 
 
@@ -135,6 +141,58 @@ def _new_table(part: str, t: dict) -> Table:
     return item
 
 
+def _new_aot(path: tuple[str, ...], tables: list[dict]) -> AoT:
+    """``[[path]]`` tables, a blank line between them and after the last."""
+    header = ".".join(_key(p) for p in path)
+    item = tomlkit.parse("\n".join(_table_text(f"[[{header}]]", t) for t in tables))
+    for p in path:
+        item = item[p]
+    item.body[-1].add(tomlkit.nl())
+    return item
+
+
+def _insert_part(tk, key: str, item) -> None:
+    """Add a part of a file where the format's order puts it: before the first part of the
+    file that comes after it in ``TOP``, or else at the end. The comments over that part's
+    header (tomlkit keeps them at the end of the part above) stay over it."""
+    later = TOP[TOP.index(key) + 1:] if key in TOP else ()
+    keys = [k.key if k is not None else None for k, _ in tk.body]
+    at = next((keys.index(k) for k in keys if k in later), None)
+    if at is None or at == 0:
+        if isinstance(item, Table):
+            tk.add(tomlkit.nl())
+        tk[key] = item
+        return
+    if isinstance(item, Table):
+        item.add(tomlkit.nl())
+    _hand_over_comments(_tail(tk.body[at - 1][1]), _tail(item))
+    tk._insert_at(at, key, item)
+
+
+def _hand_over_comments(above: list | None, below: list | None) -> None:
+    """The comments that end ``above``, after its last value, go to the end of ``below``, which
+    now comes between them and what they are written over."""
+    if above is None or below is None:
+        return
+    last = max((n for n, (k, _) in enumerate(above) if k is not None), default=-1)
+    first = next((n for n in range(last + 1, len(above)) if isinstance(above[n][1], Comment)), None)
+    if first is not None:
+        below.extend(above[first:])
+        del above[first:]
+
+
+def _tail(item) -> list | None:
+    """The list of (key, item) that ends a part's text: its last table's, or its own."""
+    if isinstance(item, AoT):
+        return _tail(item.body[-1]) if item.body else None
+    if isinstance(item, Table):
+        body = item.value.body
+        if body and body[-1][0] is not None and isinstance(body[-1][1], (Table, AoT)):
+            return _tail(body[-1][1])
+        return body
+    return None
+
+
 def _repair(item) -> None:
     """tomlkit (0.13-0.15) reads ``{ date = 2014-06-16 }`` and writes it back without the space
     before ``}``; put the space back so untouched lines stay as the author wrote them."""
@@ -158,28 +216,30 @@ def _fingerprint(v) -> str:
     return json.dumps(v, sort_keys=True, default=str)
 
 
-def _merge_table(tk, old: dict, new: dict, top: bool = False) -> None:
+def _merge_table(tk, old: dict, new: dict, top: bool = False, name: str | None = None) -> None:
+    """Change a table in place (``top``: the whole file; ``name``: a part that is one table,
+    whose lists of tables are written ``[[name.key]]``)."""
     for k in [k for k in old if k not in new]:
         del tk[k]
     for k, v in new.items():
         if k not in old:
             if top and _is_tables(v):
-                aot = tomlkit.aot()
-                for t in v:
-                    aot.append(_new_table(k, t))
-                tk[k] = aot
+                _insert_part(tk, k, _new_aot((k,), v))
             elif top and isinstance(v, dict):
-                tk.add(tomlkit.nl())
-                tk[k] = tomlkit.parse(_table_text(f"[{_key(k)}]", v))[k]
+                item = tomlkit.parse(_table_text(f"[{_key(k)}]", v))[k]
+                _insert_part(tk, k, item)
+            elif name is not None and _is_tables(v):
+                tk[k] = _new_aot((name, k), v)
             else:
                 tk[k] = _new_item(v)
         elif old[k] != v or type(old[k]) is not type(v):
-            tk[k] = _merge_value(tk[k], old[k], v, k if top else None)
+            part = k if top else (f"{name}.{k}" if name is not None else None)
+            tk[k] = _merge_value(tk[k], old[k], v, part, single=top)
 
 
-def _merge_value(item, old, new, part: str | None):
+def _merge_value(item, old, new, part: str | None, single: bool = False):
     if isinstance(old, dict) and isinstance(new, dict) and isinstance(item, (Table, InlineTable)):
-        _merge_table(item, old, new)
+        _merge_table(item, old, new, name=part if single and isinstance(item, Table) else None)
         return item
     if isinstance(old, list) and isinstance(new, list) and isinstance(item, (AoT, Array)) \
             and (_is_tables(old) or _is_tables(new)) and not (isinstance(item, Array) and not old):
@@ -218,7 +278,16 @@ def _merge_list(item, old: list, new: list, part: str | None) -> None:
         for n in range(i2 - 1, i1 + pairs - 1, -1):
             del item[n]
         for n, v in enumerate(new[j1 + pairs:j2]):
-            item.insert(i1 + pairs + n, make(v))
+            at = i1 + pairs + n
+            made = make(v)
+            if is_aot and at == len(item) and at > 0:
+                # After the last table: what was written over the next part stays over it,
+                # and a blank line comes between the two tables.
+                above = _tail(item[at - 1])
+                _hand_over_comments(above, _tail(made))
+                if above is not None and not (above and isinstance(above[-1][1], Whitespace)):
+                    item[at - 1].add(tomlkit.nl())
+            item.insert(at, made)
 
 
 def render(doc: dict, base_text: str | None = None) -> str:
