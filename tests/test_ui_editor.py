@@ -4,7 +4,10 @@ playtest and the way back, leaving with unsaved changes."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pygame
+from pygame_gui.elements import UILabel
 
 from game.editor.document import get
 from game.hexgrid import Hex
@@ -14,6 +17,7 @@ from game.ui import widgets as W
 from game.ui.help import HelpOverlay
 
 EXAMPLE = SCENARIOS_DIR / "examples" / "fall-of-mosul.toml"
+NONE_TOWN = "(none)"  # the "add a town" drop-down before a town is picked
 
 
 def frame(app, events=()):
@@ -620,3 +624,137 @@ def test_the_editor_colours_a_side_as_the_game_does_whatever_its_place_in_the_li
     for s in sides:
         assert scene.map.side_colour(doc, s) == side_colour(s, "standard", sides)
     assert scene.map.side_colour(doc, sides[0]) != side_colour("coalition")
+
+
+def labels(scene) -> str:
+    """The words of the page's labels, one line each."""
+    return "\n".join(w.text for w in scene.form.widgets if isinstance(w, UILabel))
+
+
+def entry_hinted(app, scene, hint):
+    """The page's empty text field whose grey hint starts with ``hint``."""
+    return find(app, scene, "on_text", lambda w: w.placeholder_text.startswith(f"not set \u00b7 {hint}"))
+
+
+def type_into(app, field, text):
+    click(app, field)
+    for _ in field.get_text():
+        key(app, pygame.K_BACKSPACE)
+    type_text(app, text)
+    key(app, pygame.K_RETURN)
+
+
+def test_a_plan_added_changed_and_saved_on_the_plans_page(app, tmp_path):
+    """The Plans page: a plan added for a side aims at its victory condition's town; its
+    owner, kind, towns, end date and weight changed in the form; the list says it in words;
+    saved, the file gives the game that plan."""
+    from game.scenario import load_scenario
+    from game.ui.editor_pages import plan_words
+
+    path = tmp_path / "mosul.toml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    scene = E.EditorScene(app, path)
+    app.push(scene)
+    frame(app)
+    ed = scene.ed
+    click(app, scene.page_buttons["plans"])
+    assert "None yet" in labels(scene)
+    click(app, button(scene, "Jihadists"))  # "add a plan for"
+    assert ed.doc["plans"] == [{"side": "jihadist", "take": ["Mosul"]}] and scene.plan_index == 0
+    pick(app, dropdown(scene, "side: Jihadists"), "Islamic State")
+    pick(app, dropdown(scene, "take:"), "hold")
+    pick(app, dropdown(scene, NONE_TOWN), "Tikrit")
+    click(app, button(scene, "Mosul \u00d7"))
+    assert ed.doc["plans"] == [{"faction": "isis", "hold": ["Tikrit"]}]
+    type_into(app, entry_hinted(app, scene, "the aim ends"), "2014-06-25")
+    type_into(app, entry_hinted(app, scene, "how much it counts"), "1.5")
+    words = "Islamic State: hold Tikrit, until 25 June 2014, weight 1.5"
+    assert plan_words(ed.doc, ed.doc["plans"][0]) == words
+    frame(app, [pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=40, flipped=False)])  # back to the top
+    assert words in " ".join(labels(scene).split("\n")), labels(scene)
+    # a wrong date is refused with the validator's words, and the plan stays as it was
+    doc = ed.doc
+    type_into(app, find(app, scene, "on_text", lambda w: w.get_text() == "2014-06-25"), "2015-01-01")
+    assert ed.doc is doc and "outside the scenario" in scene.status[0]
+    # an avoid plan has a radius; the others have none
+    pick(app, dropdown(scene, "hold:"), "avoid")
+    type_into(app, entry_hinted(app, scene, "with avoid"), "2")
+    assert ed.doc["plans"][0]["radius"] == 2
+    pick(app, dropdown(scene, "avoid:"), "take")
+    assert "radius" not in ed.doc["plans"][0] and ed.doc["plans"][0]["take"] == ["Tikrit"]
+    assert scene.problems_label.text.startswith("No problems")
+    key(app, pygame.K_s, pygame.KMOD_CTRL)
+    assert not ed.dirty
+    text = path.read_text(encoding="utf-8")
+    assert text.index("[[victory]]") < text.index("[[plans]]") < text.index("[history]")
+    assert check_file(path) == []
+    plans = load_scenario(path).setup["plans"]
+    assert [(p["faction"], p["kind"], p["cities"], p["until"], p["weight"]) for p in plans] == \
+        [("isis", "take", ["tikrit"], "2014-06-25", 1.5)]
+    # deleted, and back with undo
+    click(app, find(app, scene, "on_click", lambda w: w.text == "Delete plan"))
+    assert "plans" not in ed.doc and scene.plan_index is None
+    key(app, pygame.K_z, pygame.KMOD_CTRL)
+    assert len(ed.doc["plans"]) == 1 and scene.plan_index == 0
+
+
+def test_a_dated_event_added_changed_and_saved_on_the_history_page(app, tmp_path):
+    """The History page: the outcome and winner, then the source's dated events, each added,
+    made a town taken or a scenario event fired, given a window and set not to define a
+    historical game; saved, the game reads it as written."""
+    from game.scenario import load_scenario
+
+    path = tmp_path / "mosul.toml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    scene = E.EditorScene(app, path)
+    app.push(scene)
+    frame(app)
+    ed = scene.ed
+    click(app, scene.page_buttons["history"])
+    assert find(app, scene, "on_text", lambda w: w.get_text().startswith("Mosul fell on 10 June"))
+    click(app, find(app, scene, "on_click", lambda w: w.text == "Add: a town taken"))
+    e = ed.doc["history"]["events"][0]
+    assert e["date"] == ed.doc["scenario"]["end"] and "taken" in e and "by" in e
+    pick(app, find(app, scene, "on_pick", lambda d: d.selected_option[0] == "a town is taken"),
+         "a scenario event fires")
+    e = ed.doc["history"]["events"][0]
+    assert e["event"] == "mosul-falls" and "taken" not in e and "by" not in e
+    type_into(app, find(app, scene, "on_text", lambda w: w.get_text() == e["what"]), "Mosul falls")
+    type_into(app, find(app, scene, "on_text", lambda w: w.get_text() == "2014-07-02"), "2014-06-10")
+    type_into(app, entry_hinted(app, scene, "the last of the dates"), "2014-06-18")
+    assert ed.doc["history"]["events"][0]["window"] == [dt.date(2014, 6, 4), dt.date(2014, 6, 18)]
+    click(app, find(app, scene, "on_click", lambda w: w.text == "no"))  # defining
+    assert ed.doc["history"]["events"][0]["defining"] is False
+    frame(app, [pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=40, flipped=False)])  # back to the top
+    assert "10 June 2014: Mosul falls (shown, not judged)" in " ".join(labels(scene).split("\n"))
+    assert scene.problems_label.text.startswith("No problems"), [str(i) for i in scene.issues]
+    key(app, pygame.K_s, pygame.KMOD_CTRL)
+    text = path.read_text(encoding="utf-8")
+    assert '[[history.events]]\nwhat = "Mosul falls"\ndate = 2014-06-10\nevent = "mosul-falls"\n' in text
+    events = load_scenario(path).setup["history"]["events"]
+    assert [(x["what"], x["event"], x["window"], x["defining"]) for x in events] == \
+        [("Mosul falls", "mosul-falls", ["2014-06-04", "2014-06-18"], False)]
+    click(app, find(app, scene, "on_click", lambda w: w.text == "Delete dated event"))
+    assert "events" not in ed.doc["history"] and scene.history_index is None
+
+
+def test_a_problem_in_a_plan_or_a_dated_event_opens_its_form(app, tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace("[history]", '[[plans]]\nside = "jihadist"\ntake = ["Tikrit"]\n\n'
+                                      '[[plans]]\nfaction = "isis"\ntake = ["Baghdad"]\nweight = 9\n\n[history]')
+    text += '\n[[history.events]]\nwhat = "Tikrit falls"\ndate = 2014-06-11\ntaken = "Tikrit"\n'
+    bad = tmp_path / "broken.toml"
+    bad.write_text(text, encoding="utf-8")
+    scene = E.EditorScene(app, bad)
+    app.push(scene)
+    frame(app)
+    weight = next(i for i in scene.issues if i.path == "plans[1].weight")
+    scene.show_issue(weight)
+    frame(app)
+    assert scene.page == "plans" and scene.plan_index == 1
+    assert find(app, scene, "on_text", lambda w: w.get_text() == "9")
+    by = next(i for i in scene.issues if i.path == "history.events[0].by")
+    scene.show_issue(by)
+    frame(app)
+    assert scene.page == "history" and scene.history_index == 0
+    assert find(app, scene, "on_text", lambda w: w.get_text() == "Tikrit falls")

@@ -9,9 +9,10 @@ The window: a column of map tools on the left (select and move, place units, era
 terrain, mark objective towns, paint no-fly zones, set depots, give towns to a faction), the
 map in the middle (the battle screen's camera and counters), and on the right the pages of
 forms (Map: the tool's options and the unit, town or depot chosen; Scenario; Sides and
-factions; War; Victory; Events; Reinforcements), with the problems ``mesopotamia validate``
-would list under them, checked again after every edit. Choosing a problem shows its place.
-The top bar holds undo and redo (with what they undo), saving, opening, the playtest and help.
+factions; War; Victory; Plans; Events; Reinforcements; History), with the problems
+``mesopotamia validate`` would list under them, checked again after every edit. Choosing a
+problem shows its place. The top bar holds undo and redo (with what they undo), saving,
+opening, the playtest and help.
 
 ``run_editor`` is the frame loop behind ``mesopotamia edit [FILE]``.
 """
@@ -45,7 +46,8 @@ PAN_SPEED = 900
 STATUS_MS = 4000  # how long what an edit says stays in the status bar over the hover line
 
 PAGES = [("map", "Map"), ("scenario", "Scenario"), ("forces", "Sides"), ("war", "War"),
-         ("victory", "Victory"), ("events", "Events"), ("reinf", "Reinforcements")]
+         ("victory", "Victory"), ("plans", "Plans"), ("events", "Events"), ("reinf", "Reinforcements"),
+         ("history", "History")]
 
 SHORTCUTS = [
     ("V U X T O Z D C", "tools: select, unit, erase, terrain, objective, no-fly, depot, towns"),
@@ -131,6 +133,9 @@ OP_WORDS = {
     "add_action": "new action", "set_action": "edit action", "delete_action": "delete action",
     "add_reinforcement": "new reinforcement", "set_reinforcement": "edit reinforcement",
     "delete_reinforcement": "delete reinforcement", "set_history": "history",
+    "add_plan": "new plan", "set_plan": "edit plan", "delete_plan": "delete plan",
+    "add_history_event": "new dated event", "set_history_event": "edit dated event",
+    "delete_history_event": "delete dated event",
 }
 
 
@@ -172,6 +177,8 @@ class EditorScene(EditorPages, W.GuiScene):
         self.control_faction: str | None = None
         self.faction_id: str | None = None  # the faction shown on the Sides page
         self.event_id: str | None = None  # the event shown on the Events page
+        self.plan_index: int | None = None  # the plan whose form the Plans page shows
+        self.history_index: int | None = None  # the dated event whose form the History page shows
         self.scroll: dict[str, int] = {}
         # what the widgets do
         self.on_click: dict = {}
@@ -249,6 +256,10 @@ class EditorScene(EditorPages, W.GuiScene):
             self.obj_index = conds[0] if conds else None
         if self.place_into not in self.ed.choices("into"):
             self.place_into = "units"
+        for name, part in (("plan_index", "plans"), ("history_index", ("history", "events"))):
+            n, i = len(tables(doc, part)), getattr(self, name)
+            if i is None or not 0 <= i < n:  # the first, or the last after a deletion
+                setattr(self, name, min(i or 0, n - 1) if n else None)
         self.place_personnel: int | None = None  # None: the type's usual strength
 
     def _town_conditions(self) -> list[int]:
@@ -773,6 +784,7 @@ class EditorScene(EditorPages, W.GuiScene):
         self.selected = self.sel_town = self.sel_depot = None
         self.scroll = {}
         self.event_id = self.faction_id = None
+        self.plan_index = self.history_index = None
         self._checked_doc = None
         self.changed()
         self._start_view()
@@ -886,8 +898,16 @@ class EditorScene(EditorPages, W.GuiScene):
             self.set_page("forces")
         elif kind == "war":
             self.set_page("war")
-        elif kind in ("scenario", "history"):
+        elif kind == "scenario":
             self.set_page("scenario")
+        elif kind == "plan":
+            if isinstance(tg.get("index"), int):
+                self.plan_index = tg["index"]
+            self.set_page("plans")
+        elif kind in ("history", "history_event"):
+            if kind == "history_event":
+                self.history_index = tg.get("index")
+            self.set_page("history")
         elif kind == "reinforcement":
             self.set_page("reinf")
         elif kind == "no_fly_zone":

@@ -36,6 +36,7 @@ class _Schema:
         self.SCENARIO, self.FACTION, self.UNIT = tables["scenario"], tables["factions"], tables["units"]
         self.REINFORCEMENT, self.HISTORY = tables["reinforcements"], tables["history"]
         self.NO_FLY_ZONE, self.SUPPLY_SOURCE = tables["no_fly_zones"], tables["supply_sources"]
+        self.PLAN, self.HISTORY_EVENT = tables["plans"], self._kind(d["history_events"])
         self.TRIGGERS = {k: self._kind(v) for k, v in d["triggers"].items()}
         self.ACTIONS = {k: self._kind(v) for k, v in d["actions"].items()}
         self.VICTORY = {k: self._kind(v) for k, v in d["victory"].items()}
@@ -186,6 +187,33 @@ class Form:
             self._next()
         return made
 
+    def item(self, key: str, text: str, fn, selected: bool = False, tip: str = "") -> UIButton | None:
+        """One of a list: a small button (``key``, drawn chosen when ``selected``) that calls
+        ``fn``, and the item's words beside it, wrapped to as many lines as they need."""
+        fnt = W.font(W.scaled(W.BODY, self.scene.scale))
+        bw = max(self.px(34), fnt.size(key)[0] + self.px(16))
+        x = self.rect.x + self.pad + bw + self.px(8)
+        width = self.rect.right - self.pad - x
+        lines = W.wrap(text, fnt, width - self.px(4))
+        lh = fnt.get_linesize()
+        h = max(self.row_h, len(lines) * lh + self.px(4))
+        b = None
+        if self._shown(h):
+            b = self._keep(UIButton(pygame.Rect(self.rect.x + self.pad, self.y, bw, self.row_h), key,
+                                    self.manager))
+            if selected:
+                b.select()
+            if tip:
+                b.set_tooltip(tip)
+            self.scene.on_click[b] = fn
+            # one line sits level with the button; more start at its top
+            ty = self.y + (self.row_h - lh) // 2 if len(lines) == 1 else self.y + self.px(2)
+            for line in lines:
+                self._keep(UILabel(pygame.Rect(x, ty, width, lh), line, self.manager))
+                ty += lh
+        self.y += h + self.gap
+        return b
+
     def button(self, text: str, fn, object_id=None, label: str = ""):
         got = self.buttons([(text, fn)], label=label, object_id=object_id)
         return got[0] if got else None
@@ -239,6 +267,9 @@ def default_value(ed, ftype: str, exclude=()):
                  "personnel": usual_personnel(ed.ctx, "infantry")}] if f else None
     if ftype == "triggers":
         return [{"turn": 2}]
+    if ftype == "dates":
+        start, end = sc.get("start"), sc.get("end")
+        return [start, end] if isinstance(start, dt.date) and isinstance(end, dt.date) else None
     return None
 
 

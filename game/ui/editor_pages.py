@@ -2,19 +2,26 @@
 
 UI layer (pygame, pygame_gui). ``EditorPages`` holds the pages of ``game.ui.editor.EditorScene``
 (which it is mixed into): the Map page with the tool's options and the unit, town or depot
-chosen; Scenario; Sides and factions; War; Victory; Events; Reinforcements. Each page lays its
-rows out on a ``Form`` and gives every widget the edit it makes, always one of the editor's
-operations through ``EditorScene.apply``: nothing here changes the document itself. Fields are
-offered from the editor engine's ``schema()`` and values from ``Editor.choices``.
+chosen; Scenario; Sides and factions; War; Victory; Plans (the computer players' aims);
+Events; Reinforcements; History (what really happened, and the source's dated events). Each
+page lays its rows out on a ``Form`` and gives every widget the edit it makes, always one of
+the editor's operations through ``EditorScene.apply``: nothing here changes the document
+itself. Fields are offered from the editor engine's ``schema()`` and values from
+``Editor.choices``; ``plan_words`` and ``history_event_words`` say a plan and a dated event in
+the words the pages list them by.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pygame
 from pygame_gui.elements import UIButton, UILabel
 
 from game.editor.document import get, parse_path, tables
 from game.hexgrid import Hex
+from game.history import date_words
+from game.scenario.plans import KINDS as PLAN_KINDS
 from game.ui import widgets as W
 from game.ui.counters import abbreviation
 from game.editor.ops import usual_personnel
@@ -117,6 +124,25 @@ class EditorPages:
         elif t == "names":
             f.entry(label, ", ".join(map(str, value)) if isinstance(value, list) else value,
                     lambda s: setter(parse_names(s) or None), fld.doc + " (commas between names)")
+        elif t == "dates":
+            pair = list(value) if isinstance(value, list) and len(value) == 2 else None
+            whole = default_value(self.ed, "dates") or [None, None]
+
+            def set_end(s, n):
+                d = parse_date(s)
+                if d is None:
+                    setter(None)  # one end gone: no window, the whole game
+                    return
+                new = list(pair or whole)
+                new[n] = d
+                setter(new)
+
+            for n, end in enumerate(("from", "to")):
+                f.entry(f"{label} {end}", pair[n] if pair else None, lambda s, n=n: set_end(s, n),
+                        (fld.doc if n == 0 else "the last of the dates") + " (like 2014-06-16)")
+        elif t == "history_events":
+            n = len(value) if isinstance(value, list) else 0
+            f.note(f"{label}: {n} dated event{'' if n == 1 else 's'} (the History page)")
         elif t == "units":
             units = value if isinstance(value, list) else []
             f.note(f"{label}: " + ("; ".join(
@@ -383,25 +409,6 @@ class EditorPages:
                 new[k - 1], new[k] = new[k], new[k - 1]
                 items.append(("move up", lambda new=new: self.apply("set_scenario", side_order=new)))
             f.buttons(items)
-        f.space()
-        f.heading("History")
-        hist = self.doc.get("history") if isinstance(self.doc.get("history"), dict) else {}
-        for fld in S.HISTORY.fields:
-            if fld.name == "casualties":
-                continue
-            self.field_row(f, fld, hist.get(fld.name),
-                           lambda v, n=fld.name: self.apply("set_history", **{n: v}))
-        f.note("Casualties in the source, by category (people):")
-        cas = hist.get("casualties") if isinstance(hist.get("casualties"), dict) else {}
-        for cat in list(S.CATEGORIES) + ["civilians"]:
-            def set_cat(t, cat=cat):
-                n = parse_number(t, "integer")
-                new = {k: v for k, v in cas.items() if k != cat}
-                if n is not None:
-                    new[cat] = n
-                self.apply("set_history", casualties=new or None)
-
-            f.entry(cat.replace("_", " "), cas.get(cat), set_cat)
 
     # -- Sides and factions ----------------------------------------------------------------
 
@@ -532,6 +539,59 @@ class EditorPages:
                 fields[fld.name] = default_value(self.ed, fld.type, exclude=own)
         self.apply("set_victory", index=i, kind=kind, **fields)
 
+    # -- Plans ---------------------------------------------------------------------------
+
+    def page_plans(self, f: Form) -> None:
+        f.heading("Plans: the computer players' aims")
+        f.note("What a side means to do, and when: the computer player weighs a plan's towns beside "
+               "its victory conditions' over the plan's dates. No other side knows it. A plan's "
+               "number chooses it, to change it below.")
+        plans = tables(self.doc, "plans")
+        if not plans:
+            f.note("None yet: the computer players aim at their victory conditions' towns alone.",
+                   "#info")
+        for i, p in enumerate(plans):
+            if isinstance(p, dict):
+                f.item(str(i + 1), plan_words(self.doc, p), lambda i=i: self._set("plan_index", i),
+                       i == self.plan_index, f"Change plan {i + 1} below")
+        f.buttons([(short_name(self.doc, "sides", s), (lambda s=s: self.add_plan(s)))
+                   for s in self.ed.choices("side")], "add a plan for")
+        i = self.plan_index
+        if i is None or not 0 <= i < len(plans) or not isinstance(plans[i], dict):
+            return
+        p = plans[i]
+        f.space()
+        f.heading(f"Plan {i + 1}")
+
+        def setter(name):
+            return lambda v: self.apply("set_plan", index=i, **{name: v})
+
+        whose = [(f"side: {t}", ("side", v)) for t, v in self._options("side")] + \
+            [(t, ("faction", v)) for t, v in self._options("faction")]
+        now = ("faction", p["faction"]) if "faction" in p else ("side", p.get("side"))
+        f.choice("whose", whose, now, lambda w: self.apply("set_plan", index=i, **{w[0]: w[1]}))
+        kind = next((k for k in PLAN_KINDS if k in p), None)
+        fields = {fl.name: fl for fl in S.PLAN.fields}
+        f.choice("kind", [(f"{k}: {fields[k].doc}", k) for k in PLAN_KINDS], kind, setter("kind"))
+        if kind is not None:
+            self.field_row(f, fields[kind], p.get(kind), setter("cities"))
+        for name in (("radius",) if kind == "avoid" else ()) + ("from", "until", "weight", "text"):
+            self.field_row(f, fields[name], p.get(name), setter(name))
+        towns = p.get(kind) if isinstance(p.get(kind), list) else []
+        items = [("Delete plan", lambda: self.apply("delete_plan", index=i))]
+        if towns:
+            items.insert(0, ("Show on the map", lambda: self._show_place(towns[0])))
+        f.buttons(items)
+
+    def add_plan(self, side: str) -> None:
+        """A new plan for the side: to take the first town its victory conditions name (or
+        any town), from the start to the end."""
+        conds = [v for v in tables(self.doc, "victory") if isinstance(v, dict) and v.get("side") == side
+                 and isinstance(v.get("cities"), list) and v["cities"]]
+        town = conds[0]["cities"][0] if conds else default_value(self.ed, "city")
+        if self.apply("add_plan", kind="take", cities=[town], side=side):
+            self.plan_index = len(tables(self.doc, "plans")) - 1
+
     # -- Events ----------------------------------------------------------------------------
 
     def page_events(self, f: Form) -> None:
@@ -649,5 +709,150 @@ class EditorPages:
         f.button("Add a reinforcement",
                  lambda: self.apply("add_reinforcement", date=default_value(self.ed, "date")))
 
+    # -- History ---------------------------------------------------------------------------
 
-__all__ = ["EditorPages"]
+    def page_history(self, f: Form) -> None:
+        f.heading("What really happened")
+        hist = self.doc.get("history") if isinstance(self.doc.get("history"), dict) else {}
+        for fld in S.HISTORY.fields:
+            if fld.name in ("outcome", "winner"):
+                self.field_row(f, fld, hist.get(fld.name),
+                               lambda v, n=fld.name: self.apply("set_history", **{n: v}))
+        f.space()
+        f.heading("Dated events")
+        f.note("The source's events, each set beside the game's on the results screen: a town taken "
+               "or a scenario event fired. A game is historical when it ends with the source's "
+               "winner and every defining event comes within its window. An event's number chooses "
+               "it, to change it below.")
+        events = tables(self.doc, ("history", "events"))
+        if not events:
+            f.note("None yet: a game is judged historical by its winner alone.", "#info")
+        for i, e in enumerate(events):
+            if isinstance(e, dict):
+                f.item(str(i + 1), history_event_words(e), lambda i=i: self._set("history_index", i),
+                       i == self.history_index, f"Change dated event {i + 1} below")
+        adds = [("Add: a town taken", lambda: self.add_history_event("taken"))]
+        if self.ed.choices("event"):
+            adds.append(("Add: an event fired", lambda: self.add_history_event("event")))
+        f.buttons(adds)
+        i = self.history_index
+        if i is not None and 0 <= i < len(events) and isinstance(events[i], dict):
+            self._history_event_form(f, i, events[i])
+        f.space()
+        f.heading("Casualties in the source")
+        f.note("People, by casualty category:")
+        cas = hist.get("casualties") if isinstance(hist.get("casualties"), dict) else {}
+        for cat in list(S.CATEGORIES) + ["civilians"]:
+            def set_cat(t, cat=cat):
+                n = parse_number(t, "integer")
+                new = {k: v for k, v in cas.items() if k != cat}
+                if n is not None:
+                    new[cat] = n
+                self.apply("set_history", casualties=new or None)
+
+            f.entry(cat.replace("_", " "), cas.get(cat), set_cat)
+
+    def _history_event_form(self, f: Form, i: int, e: dict) -> None:
+        f.space(4)
+        f.heading(f"Dated event {i + 1}")
+
+        def setter(name):
+            return lambda v: self.apply("set_history_event", index=i, **{name: v})
+
+        fields = {fl.name: fl for fl in S.HISTORY_EVENT.fields}
+        for name in ("what", "date"):
+            self.field_row(f, fields[name], e.get(name), setter(name))
+        kinds = [("a town is taken", "taken"), ("a scenario event fires", "event")]
+        now = "event" if "event" in e else "taken"
+        f.choice("happens when", kinds, now, lambda k: self._history_event_kind(i, e, k))
+        for name in (("event",) if now == "event" else ("taken", "by")):
+            self.field_row(f, fields[name], e.get(name), setter(name))
+        self.field_row(f, fields["window"], e.get("window"), setter("window"))
+        others = [x.get("id") for n, x in enumerate(tables(self.doc, ("history", "events")))
+                  if n != i and isinstance(x, dict) and isinstance(x.get("id"), str)]
+        f.choice("after", [(NONE, None)] + [(x, x) for x in others], e.get("after"), setter("after"))
+        if not others:
+            f.note("after: give another event an id to make this one wait for it", "#muted")
+        self.field_row(f, fields["id"], e.get("id"), setter("id"))
+        self.field_row(f, fields["defining"], e.get("defining"), setter("defining"))
+        items = [("Delete dated event", lambda: self.apply("delete_history_event", index=i))]
+        if now == "taken" and isinstance(e.get("taken"), str):
+            items.insert(0, ("Show on the map", lambda: self._show_place(e["taken"])))
+        f.buttons(items)
+
+    def _history_event_kind(self, i: int, e: dict, kind: str) -> None:
+        if kind == ("event" if "event" in e else "taken"):
+            return
+        if kind == "event":
+            if not self.ed.choices("event"):
+                self.say("The scenario has no event yet (the Events page)", W.ERROR)
+                return
+            self.apply("set_history_event", index=i, event=self.ed.choices("event")[0])
+        else:
+            self.apply("set_history_event", index=i, taken=default_value(self.ed, "city"),
+                       by=default_value(self.ed, "side"))
+
+    def add_history_event(self, kind: str) -> None:
+        """A new dated event on the scenario's last day: a town taken by the first side, or
+        the first scenario event fired."""
+        sc = self.doc.get("scenario") if isinstance(self.doc.get("scenario"), dict) else {}
+        date = sc.get("end") if isinstance(sc.get("end"), dt.date) else default_value(self.ed, "date")
+        what = {"taken": {"taken": default_value(self.ed, "city"), "by": default_value(self.ed, "side")},
+                "event": {"event": (self.ed.choices("event") or [None])[0]}}[kind]
+        words = (f"{what['taken']} taken" if kind == "taken" else f"Event {what['event']}")
+        if self.apply("add_history_event", what=words, date=date, **what):
+            self.history_index = len(tables(self.doc, ("history", "events"))) - 1
+
+
+# -- in words ----------------------------------------------------------------------------------
+
+_PLAN_VERBS = {"take": "take", "hold": "hold", "avoid": "keep out of"}
+
+
+def _and(items: list[str]) -> str:
+    """"Erbil", "Erbil and Duhok", "Erbil, Duhok and Sulaymaniyah"."""
+    if len(items) < 2:
+        return items[0] if items else "no town"
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _date_text(d) -> str:
+    return date_words(d.isoformat()) if isinstance(d, dt.date) else str(d)
+
+
+def short_name(doc: dict, part: str, ident) -> str:
+    """A faction's or side's name without what it says in brackets: "Ba'athists" for
+    "Ba'athists (Ba'athist Syria and its allies)"; its id if it has no name."""
+    name = next((x.get("name") for x in tables(doc, part)
+                 if isinstance(x, dict) and x.get("id") == ident), None)
+    return str(name).split(" (")[0] if isinstance(name, str) and name.strip() else str(ident)
+
+
+def plan_words(doc: dict, plan: dict) -> str:
+    """A plan in words: "Ba'athists: take Douma, until 30 April 2021, weight 1.5"."""
+    if "faction" in plan:
+        name = short_name(doc, "factions", plan["faction"])
+    else:
+        name = short_name(doc, "sides", plan.get("side"))
+    kind = next((k for k in PLAN_KINDS if k in plan), None)
+    towns = plan.get(kind) if isinstance(plan.get(kind), list) else []
+    text = f"{name}: {_PLAN_VERBS.get(kind, 'aim at')} {_and([str(t) for t in towns])}"
+    if kind == "avoid" and plan.get("radius"):
+        r = plan["radius"]
+        text += f" and {r} hex{'' if r == 1 else 'es'} around"
+    if "from" in plan:
+        text += f", from {_date_text(plan['from'])}"
+    if "until" in plan:
+        text += f", until {_date_text(plan['until'])}"
+    if isinstance(plan.get("weight"), (int, float)):
+        text += f", weight {plan['weight']:g}"
+    return text
+
+
+def history_event_words(e: dict) -> str:
+    """A dated event in words: "15 July 2017: The loyalists take the suburbs of Damascus"."""
+    text = f"{_date_text(e.get('date'))}: {e.get('what') or '(no words yet)'}"
+    return text + ("" if e.get("defining", True) else " (shown, not judged)")
+
+
+__all__ = ["EditorPages", "history_event_words", "plan_words", "short_name"]
