@@ -88,12 +88,14 @@ def test_aims_follow_the_calendar():
                      _View(dt.date(2017, 9, 11), owners), m)
     # Before its date the town keeps its pull (the victory condition) but is not to be assaulted.
     assert early.later == {"mayadin"} and early.avoids("assad", mayadin)
-    assert any(g["kind"] == "hold" and g.get("weight") == 2 for g in early.goals)
+    # A faction's plan draws that faction's units, not the whole side's.
+    assert [g["weight"] for g in early.pulls["assad"] if g["kind"] == "hold"] == [2]
+    assert not any(g.get("plan") for g in early.goals)
     late = aims_for("baathist", sc.setup["victory"], sc.setup["plans"],
                     _View(dt.date(2017, 10, 2), owners), m)
     assert not late.avoids("assad", mayadin) and not late.later
     assert any(g["kind"] == "take" and g.get("plan") for g in late.goals)
-    assert not any(g["kind"] == "hold" for g in late.goals)  # the hold plan ended
+    assert "assad" not in late.pulls  # the hold plan ended
     # Another side's plan is its own: the Islamic State's avoid binds only its units.
     theirs = aims_for("jihadist", sc.setup["victory"], sc.setup["plans"],
                       _View(dt.date(2017, 9, 11), owners), m)

@@ -2,7 +2,8 @@
 
 Engine layer, pure. The AI player asks each turn what its side is after: the towns its victory
 conditions name, plus the towns its scenario's ``[[plans]]`` (``game.scenario.plans``) ask it to
-take or hold now, each worth its plan's weight; the towns a plan asks it to take only later,
+take or hold now, each worth its plan's weight (a faction's plan draws only that faction's
+units); the towns a plan asks it to take only later,
 which it closes on but does not assault until then; and, for each of its factions, the hexes a
 plan asks that faction to keep out of (it neither enters nor attacks them, nor makes for them). Plans are the side's own
 intentions: another side's plans are not known to it, only its victory conditions, which are
@@ -26,6 +27,8 @@ class Aims:
     later: frozenset = frozenset()  # town ids a plan asks the side to take only later
     hold_off: frozenset = frozenset()  # their hexes, while another side holds them
     plans: list[dict] = field(default_factory=list)  # the side's plans in force
+    # A faction's own take and hold plans: they draw its units only, not the whole side's.
+    pulls: dict[str, list] = field(default_factory=dict)
 
     def avoids(self, faction: str, h) -> bool:
         """Whether a unit of ``faction`` should keep out of hex ``h`` (and not attack it)."""
@@ -55,10 +58,15 @@ def aims_for(side: str, victory: list[dict], plans: list[dict], view, hexmap) ->
                       and dt.date.fromisoformat(p["from"]) > view.date for c in p["cities"])
     # A town to take only later keeps its pull (the side closes on it) but is not assaulted.
     goals = list(victory)
+    pulls: dict[str, list] = {}
     for p in now:
         if p["kind"] in ("take", "hold") and p["weight"] > 0:
-            goals.append({"side": side, "kind": p["kind"], "cities": list(p["cities"]),
-                          "weight": p["weight"], "plan": True})
+            goal = {"side": side, "kind": p["kind"], "cities": list(p["cities"]),
+                    "weight": p["weight"], "plan": True}
+            if p.get("faction") is not None:
+                pulls.setdefault(p["faction"], []).append(goal)  # that faction's units only
+            else:
+                goals.append(goal)
     avoid: dict[str, set] = {}
     for p in now:
         if p["kind"] != "avoid":
@@ -73,4 +81,4 @@ def aims_for(side: str, victory: list[dict], plans: list[dict], view, hexmap) ->
                          if view.city_owner.get(c) is None
                          or view.side_of(view.city_owner[c]) != side)
     return Aims(goals=goals, avoid={k: frozenset(v) for k, v in avoid.items()}, later=later,
-                hold_off=hold_off, plans=now)
+                hold_off=hold_off, plans=now, pulls=pulls)

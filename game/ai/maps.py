@@ -57,7 +57,7 @@ def _spread(graph, where: np.ndarray, power: np.ndarray, radius: float) -> np.nd
     return out
 
 
-def _distances(hexmap, rules, sources: list[int], limit: float) -> np.ndarray:
+def road_distances(hexmap, rules, sources: list[int], limit: float) -> np.ndarray:
     """Foot-and-road distance from each source (rows) to every hex, inf beyond ``limit``."""
     sg = supply_graph(hexmap, rules)
     if not sources:
@@ -162,20 +162,20 @@ def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict,
     objective = np.zeros(graph.n)
     top = targets[:14]
     if top:
-        dist = _distances(hexmap, rules, [t[0] for t in top], 80.0)
+        dist = road_distances(hexmap, rules, [t[0] for t in top], 80.0)
         for k, (_, value, _) in enumerate(top):
             np.maximum(objective, value / (1.0 + dist[k] / 6.0), out=objective)
     # The towns the scenario asks for draw the whole army, from across the map: that is where
     # the phase is won, and a siege needs every unit that can be spared.
     wanted = [t for t in targets if t[2] in goal_value][:4]
     if wanted:
-        dist = _distances(hexmap, rules, [t[0] for t in wanted], 240.0)
+        dist = road_distances(hexmap, rules, [t[0] for t in wanted], 240.0)
         for k, (_, value, _) in enumerate(wanted):
             np.maximum(objective, value / (1.0 + dist[k] / 20.0), out=objective)
     # Threatened towns of one's own pull defenders.
     weak_holds = [h for h in holds if threat[h[0]] > 0.5 * strength[h[0]]][:8]
     if weak_holds:
-        dist = _distances(hexmap, rules, [h[0] for h in weak_holds], 40.0)
+        dist = road_distances(hexmap, rules, [h[0] for h in weak_holds], 40.0)
         for k, (i, value, _) in enumerate(weak_holds):
             np.maximum(objective, 0.8 * value / (1.0 + dist[k] / 4.0), out=objective)
 

@@ -38,7 +38,7 @@ import numpy as np
 
 from game.ai.aims import ALL, Aims, aims_for
 from game.ai.doctrine import doctrine_for
-from game.ai.maps import build_maps, unit_power, update_forces
+from game.ai.maps import road_distances, build_maps, unit_power, update_forces
 from game.commands import Command, EndTurn, Entrench, Move
 from game.hexgrid import Hex
 from game.movement import find_path, map_graph, movement_range, obstacles_for
@@ -115,6 +115,7 @@ class AIPlayer:
         self.own_goals = frozenset(c for g in goals if g["side"] == side
                                    and g["kind"] in ("take", "hold") for c in g["cities"])
         self.aims = Aims(goals=self.goals)
+        self._pulls: dict[str, np.ndarray] = {}
         self.level = LEVELS[difficulty]
         self.budget = budget_s
 
@@ -287,6 +288,8 @@ class AIPlayer:
                 yield from self._hold_door(town, near, garrison, known, maps, refresh)
         goal_towns = self.own_goals | {c for g in self.goals if g["kind"] == "hold"
                                        and g["side"] != self.side for c in g["cities"]}
+        goal_towns |= {c for gs in self.aims.pulls.values() for g in gs for c in g["cities"]}
+        urgency = self._urgency(view)
         targets = sorted(maps.enemy_hexes.items(),
                          key=lambda kv: -self._target_value(kv[0], kv[1], maps))
         for hex_i, defenders in targets:
@@ -332,8 +335,9 @@ class AIPlayer:
             costly = need * judgement
             if city is not None and city.id in goal_towns:
                 # A town the scenario asks for is worth a costlier assault: a siege is won by
-                # attacking it, not by waiting for odds an entrenched garrison never gives.
-                need = max(0.8, need * 0.6)
+                # attacking it, not by waiting for odds an entrenched garrison never gives; and
+                # costlier still as time runs out for a side that can only win by taking it.
+                need = max(0.8 - 0.3 * urgency, need * 0.6 * (1.0 - 0.4 * urgency))
             need *= judgement
             # Close air support where the odds are short, or where they are only just enough:
             # aim at half as good again, or at the doctrine's own odds for a town's assault.
@@ -354,7 +358,7 @@ class AIPlayer:
                         continue
             if preview.ratio < need:
                 continue
-            if preview.ratio < costly and self.level.weighs_losses \
+            if preview.ratio < costly and self.level.weighs_losses and urgency < 0.5 \
                     and not _assault_pays(preview):
                 continue  # a costly assault that neither takes the town nor bleeds it more
             res = yield Command.from_dict({"kind": "attack", "side": self.side,
@@ -427,14 +431,45 @@ class AIPlayer:
 
     # -- pieces ------------------------------------------------------------------------------
 
+    def _urgency(self, view) -> float:
+        """How pressed the side is for time: 0 through the first half of the game, rising to
+        1 on its last turn, for a side that can win only by taking towns (a draw is no better
+        to it than a defeat); always 0 for a side with something to hold or survive."""
+        mine = [g for g in self.victory if g["side"] == self.side]
+        if not mine or any(g["kind"] != "take" for g in mine) or view.end_turn <= 1:
+            return 0.0
+        left = (view.end_turn - view.turn) / (view.end_turn - 1)
+        return float(min(1.0, max(0.0, 2.0 * (0.5 - left))))
+
     def _take_aims(self, view) -> None:
         """What the side is after this turn: its victory conditions as its plans shape them."""
         if not self.plans:
             return
         self.aims = aims_for(self.side, self.victory, self.plans, view, self.map)
+        self._pulls = {}
         self.goals = self.aims.goals
         self.own_goals = frozenset(c for g in self.goals if g["side"] == self.side
                                    and g["kind"] in ("take", "hold") for c in g["cities"])
+
+    def _pull(self, faction: str, view_owner) -> np.ndarray:
+        """The draw of a faction's own plans' towns (the side's objective map for it alone):
+        a town to take while another side holds it, one to hold while the side does."""
+        cache = self._pulls
+        if faction not in cache:
+            towns = []
+            for g in self.aims.pulls[faction]:
+                for cid in g["cities"]:
+                    i = self.graph.index(self.map.city_by_id(cid).hex)
+                    ours = any(h[0] == i for h in view_owner.holds)
+                    if (g["kind"] == "take") != ours:
+                        towns.append((i, (12.0 if g["kind"] == "take" else 9.0) * g["weight"]))
+            out = np.zeros(self.graph.n)
+            if towns:
+                dist = road_distances(self.map, self.rules, [t[0] for t in towns], 240.0)
+                for k, (_, value) in enumerate(towns):
+                    np.maximum(out, value / (1.0 + dist[k] / 20.0), out=out)
+            cache[faction] = out
+        return cache[faction]
 
     def _side_avoids(self, view) -> frozenset:
         """Hexes no faction of the side may go into: they are no target for the side."""
@@ -471,7 +506,12 @@ class AIPlayer:
         return out[:3]
 
     def _obstacles(self, u, known):
-        return obstacles_for(self.graph, self.rules, u, known, self._at_war, self._side_of)
+        obs = obstacles_for(self.graph, self.rules, u, known, self._at_war, self._side_of)
+        if self.aims.avoid or self.aims.hold_off:
+            # Where a plan keeps the unit out, no path of its runs (a town on the way would be
+            # taken in passing); the hex it stands in it may leave.
+            obs.enemy |= set(self._avoided(u.faction).tolist()) - {self.graph.index(u.hex)}
+        return obs
 
     def _hold_door(self, town: Hex, near, garrison, known, maps, refresh):
         ground = self.rules.unit_type
@@ -522,6 +562,9 @@ class AIPlayer:
         cand = np.append(idx, start)
         power = max(unit_power(self.rules, u), 0.5)
         score = maps.objective[cand] * doctrine.aggression
+        if u.faction in self.aims.pulls:
+            score = np.maximum(score, self._pull(u.faction, view_owner=maps)[cand]
+                               * doctrine.aggression)
         broken = force_back or (u.morale is not None and u.morale < doctrine.retreat_morale) \
             or u.supplied is False
         if self.level.threat_aware:
@@ -599,7 +642,10 @@ class AIPlayer:
                 chosen = fighters if threatened else fighters[:2]
             else:
                 chosen = [u for u in fighters if budget[u.faction] > 0][:1 + int(threatened)]
-            keep.update(u.id for u in chosen + support)
+            # Guns stay to stiffen a threatened garrison; otherwise they go with the army,
+            # whose attacks they support from two hexes away.
+            keep.update(u.id for u in chosen + (support if threatened or cid in self.own_goals
+                                                else []))
             if cid not in self.own_goals:
                 for u in chosen:
                     budget[u.faction] -= 1
