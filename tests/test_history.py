@@ -368,9 +368,16 @@ def test_the_results_list_each_event_on_time_or_not(app):
     pushed = ("\u2022 The loyalists pushed back from Douma: not in the game, source February 2018", BAD)
     lines = res.lines()
     at = next(i for i, (t, _) in enumerate(lines) if t.startswith("In history, the Coalition won."))
-    assert lines[at + 1:at + 3] == [suburbs, pushed]
+    # First the verdict: the Ba'athists won where the coalition did, and the push back never came.
+    assert lines[at + 1] == ("Not as history went: another outcome, 1 event that never came.", BAD)
+    assert lines[at + 2:at + 4] == [suburbs, pushed]
     # The window shows them among the words under the headline.
     assert "pushed back from Douma: not in the game" in res.text.html_text
+    # Thrown out of Douma in February 2018 and the coalition's win: as history went.
+    st.timeline.append([15, "taken", "douma", "syrian_opposition", "iran"])
+    st.winner, st.result = "coalition", "Coalition win"
+    assert res.verdict(judge(session.game.setup, st)) == (
+        "As in history: the same winner, and every event that marks the phase on time.", GOOD)
 
 
 def test_the_editor_renames_what_history_events_name(tmp_path):
