@@ -20,7 +20,8 @@ The model, in the order a mission is flown (``AirMission``):
    advantage, drawn as two binomials (``air_combat``).
 3. **Air defence.** Every enemy ground unit and naval group whose ``air_defence_range``
    reaches the target fires at the aircraft that got through (``air_defence_in_reach``); each
-   is shot down with a capped probability from the strength in reach (a binomial draw).
+   is shot down with a capped probability from the strength in reach (``shot_down_chance``,
+   a binomial draw), which the log shows beside the aircraft lost.
 4. **The mission.** A strike kills soldiers, destroys equipment and, in towns, civilians
    (``strike``); close air support is left as a task the side's attacks on that hex use this
    turn; a patrol is left as a task that intercepts hostile missions until the side's next turn.
@@ -217,23 +218,46 @@ def hostile_to_side(state: GameState, faction: str, side: str) -> bool:
     return any(f.side == side and state.at_war_with(f.id, faction) for f in state.factions.values())
 
 
-def air_defence_in_reach(state: GameState, rules: Rules, faction: str, h: Hex
-                         ) -> tuple[float, list[str]]:
-    """Strength of the air defence that fires at the faction's aircraft over a hex, and who.
+def air_defence_of(rules: Rules, units, h: Hex, quality=None) -> tuple[float, list[str]]:
+    """Strength of the fire of ``units`` that reaches a hex, and whose fire it is.
 
-    Every ground unit and naval group at war with the faction whose ``air_defence_range``
-    reaches the hex (0: its own hex only): air_defence x personnel / 1,000 x quality.
+    ``units`` are the aircraft's enemies: the game's own units, or those a side sees when it
+    weighs a mission (anything with ``id``, ``type``, ``faction``, ``hex`` and ``personnel``).
+    Each ground unit and naval group whose ``air_defence_range`` reaches the hex (0: its own
+    hex only) adds air_defence x personnel / 1,000 x ``quality(faction)`` (1 without it: a
+    side does not know its enemies' quality).
     """
     strength, who = 0.0, []
-    for u in state.units.values():
+    for u in units:
         ut = rules.unit_type(u.type)
         if ut.category == "air" or ut.air_defence <= 0 or u.personnel <= 0:
             continue
-        if not state.at_war_with(u.faction, faction) or u.hex.distance(h) > ut.air_defence_range:
+        if u.hex.distance(h) > ut.air_defence_range:
             continue
-        strength += ut.air_defence * u.personnel / 1000.0 * state.factions[u.faction].quality
+        strength += (ut.air_defence * u.personnel / 1000.0
+                     * (quality(u.faction) if quality is not None else 1.0))
         who.append(u.id)
     return strength, who
+
+
+def air_defence_in_reach(state: GameState, rules: Rules, faction: str, h: Hex
+                         ) -> tuple[float, list[str]]:
+    """Strength of the air defence that fires at the faction's aircraft over a hex, and who:
+    every ground unit and naval group at war with the faction that reaches it (``air_defence_of``)."""
+    enemies = [u for u in state.units.values() if state.at_war_with(u.faction, faction)]
+    return air_defence_of(rules, enemies, h, lambda f: state.factions[f].quality)
+
+
+def shot_down_chance(rules: Rules, strength: float, quality: float) -> float:
+    """The chance each aircraft of an air force of ``quality`` has of being shot down by air
+    defence of ``strength`` over its target: min(kill_cap, kill_per_point x strength / quality)."""
+    ad = air_figures(rules)["air_defence"]
+    return min(ad["kill_cap"], ad["kill_per_point"] * strength / max(quality, 0.1))
+
+
+def chance_words(p: float) -> str:
+    """A small chance as a player reads it: "2.7%", "0.4%", "under 0.1%"."""
+    return "under 0.1%" if p < 0.001 else f"{100 * p:.1f}%"
 
 
 @dataclass(frozen=True)
@@ -604,18 +628,19 @@ class AirMission(Command):
         arriving = combat_aircraft(wing)
         strength, firing = air_defence_in_reach(state, rules, wing.faction, t)
         if arriving > 0 and strength > 0:
-            ad = fig["air_defence"]
-            quality = max(state.factions[wing.faction].quality, 0.1)
-            p = min(ad["kill_cap"], ad["kill_per_point"] * strength / quality)
+            p = shot_down_chance(rules, strength, state.factions[wing.faction].quality)
             down = int(state.rng.binomial(arriving, p))
             crew = _lose_aircraft(state, rules, wing, down)
+            # The odds go into the log: a player learns where the guns are thick from it.
             events.append(Event(
                 "shot_down",
                 f"air defence {place(hexmap, t, 'over')} shot down {down} of the {arriving} "
                 f"aircraft of {unit_name(wing, state)}"
-                + (f" ({crew} aircrew killed)" if crew else ""),
+                + (f" ({crew} aircrew killed)" if crew else "")
+                + f"; each ran a risk of {chance_words(p)}",
                 {"wing": wing.id, "hex": [t.q, t.r], "aircraft": arriving, "lost": down,
-                 "crew_killed": crew, "strength": round(strength, 3), "units": firing},
+                 "crew_killed": crew, "strength": round(strength, 3), "chance": round(p, 5),
+                 "units": firing},
                 reveals=True))
         # 3. the mission itself
         reached = combat_aircraft(wing)
@@ -816,7 +841,8 @@ class LiftNoFlyZone(Command):
 
 
 __all__ = ["AirMission", "DeclareNoFlyZone", "Interceptor", "LiftNoFlyZone", "MISSIONS",
-           "NavalStrike", "StrikeResult", "air_combat", "air_defence_in_reach", "air_figures",
-           "air_range", "base_problem", "cas_aircraft", "declare_zone", "expand_zone",
-           "expire_air_tasks", "hostile_to_side", "interceptors", "is_air_base", "is_air_wing",
-           "is_naval", "lift_zone", "strike", "zone_from_setup", "zones_at"]
+           "NavalStrike", "StrikeResult", "air_combat", "air_defence_in_reach", "air_defence_of",
+           "air_figures", "air_range", "base_problem", "cas_aircraft", "chance_words",
+           "declare_zone", "expand_zone", "expire_air_tasks", "hostile_to_side", "interceptors",
+           "is_air_base", "is_air_wing", "is_naval", "lift_zone", "shot_down_chance", "strike",
+           "zone_from_setup", "zones_at"]

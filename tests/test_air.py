@@ -326,6 +326,111 @@ def test_better_quality_loses_fewer_aircraft():
     assert mean_lost(game, "us-air", target, range(150)) < plain * 0.7
 
 
+def belt_game(battalions: int):
+    """strike_game with the US also at war with Assad, its aircraft of the scenarios' quality
+    (1.6), and ``battalions`` of Assad's air defence battalions of 2,000 (as in the 2014
+    scenarios) reaching isis-3 from two and three hexes off, where the US special forces by
+    it see them."""
+    from game.commands import Game
+    from game.rules import default_rules
+
+    setup = mosul_setup()
+    setup["at_war"].append(["assad", "us"])
+    game = Game(setup, hexmap(), default_rules(), 1)
+    side_to_move(game, "coalition")
+    st = game.state
+    st.units["us-1"].hex = STEPPE_NEAR_MOSUL + Hex(1, 0)
+    st.factions["us"].quality = 1.6
+    for k, h in enumerate((Hex(-2, 0), Hex(0, 2), Hex(2, -2))[:battalions]):
+        spot = STEPPE_NEAR_MOSUL + h
+        add(game, id=f"assad-sam{k}", type="air_defence", faction="assad",
+            hex=[spot.q, spot.r], personnel=2000)
+    return game
+
+
+def test_a_dense_air_defence_belt_is_a_real_risk_and_the_log_gives_the_odds():
+    game = belt_game(2)
+    rules, st = game.rules, game.state
+    fig = rules.air["air_defence"]
+    # the strength in reach from the unit types: two battalions and the target's own guns
+    strength = (2 * rules.unit_type("air_defence").air_defence * 2.0 * st.factions["assad"].quality
+                + rules.unit_type("mechanized").air_defence * 0.8 * st.factions["isis"].quality)
+    chance = min(fig["kill_cap"], fig["kill_per_point"] * strength / 1.6)
+    # a real risk, not a massacre: a wing of 40 expects to lose one or two aircraft
+    assert 0.02 <= chance <= 0.05
+    assert mean_lost(game, "us-air", STEPPE_NEAR_MOSUL, range(200)) == pytest.approx(
+        40 * chance, rel=0.3)
+    events = ok(game, AirMission("coalition", "us-air", "strike", STEPPE_NEAR_MOSUL))
+    shot = next(e for e in events if e.kind == "shot_down")
+    assert shot.data["chance"] == pytest.approx(chance, abs=1e-5)
+    assert shot.text.endswith(f"each ran a risk of {100 * chance:.1f}%")
+    assert {"assad-sam0", "assad-sam1"} <= set(shot.data["units"])
+    # over the Islamic State's column alone the guns are slight
+    events = ok(belt_game(0), AirMission("coalition", "us-air", "strike", STEPPE_NEAR_MOSUL))
+    shot = next(e for e in events if e.kind == "shot_down")
+    assert shot.data["chance"] < 0.001 and shot.text.endswith("each ran a risk of under 0.1%")
+
+
+def test_the_computer_keeps_its_strikes_out_of_a_dense_belt_it_sees():
+    """The US wing strikes the column in the open, still does under one battalion's guns, and
+    stays home rather than fly into two that overlap (its only target lies under them)."""
+    from game.ai import AIPlayer, play_turn
+
+    def strikes(game):
+        play_turn(game, AIPlayer("coalition", game.hexmap, game.rules, [], "normal"))
+        return [c["target"] for c in game.journal
+                if c["kind"] == "air_mission" and c["mission"] == "strike"]
+
+    target = [STEPPE_NEAR_MOSUL.q, STEPPE_NEAR_MOSUL.r]
+    assert strikes(belt_game(0)) == [target]
+    assert strikes(belt_game(1)) == [target]
+    assert strikes(belt_game(2)) == []
+
+
+def test_the_computer_flies_no_close_air_support_into_a_dense_belt():
+    """Kurds at the gates of a dug-in Mosul, the US wing at Erbil: the wing flies close air
+    support over the assault, under one of Assad's battalions too, but not where two it sees
+    cover the town."""
+    from game.ai import AIPlayer, play_turn
+    from game.commands import Game
+    from game.rules import default_rules
+
+    mosul = hexmap().find_city("Mosul").hex
+
+    def support(battalions: int) -> list:
+        setup = mosul_setup()
+        setup["at_war"].append(["assad", "us"])
+        setup["cities"]["mosul"] = "isis"
+        setup["victory"] = [{"kind": "take", "side": "coalition", "cities": ["mosul"],
+                             "count": 1}]
+        setup["units"] = [u for u in setup["units"] if u["id"] != "iraq-1"]
+        game = Game(setup, hexmap(), default_rules(), 5)
+        st = game.state
+        side_to_move(game, "coalition")
+        st.factions["us"].quality = 1.6
+        st.units["isis-1"].hex, st.units["isis-1"].entrenchment = mosul, 2
+        st.units["us-air"].hex = ERBIL
+        gates = [h for h in mosul.neighbors() if not st.units_at(h)
+                 and hexmap().city_at(h) is None and hexmap().terrain_at(h) == "steppe"]
+        for uid, h in zip(("kurds-1", "kurds-2"), gates):
+            st.units[uid].hex = h
+        st.units["kurds-1"].personnel = 7000
+        # two hexes from the town, next to the Kurds, who see them
+        spots = [h for h in hex_range(mosul, 2) if h.distance(mosul) == 2 and not st.units_at(h)
+                 and any(h.distance(g) == 1 for g in gates[:2])]
+        for k, h in enumerate(spots[:battalions]):
+            add(game, id=f"assad-sam{k}", type="air_defence", faction="assad",
+                hex=[h.q, h.r], personnel=2000)
+        for u in st.units.values():
+            u.moves_left = game.rules.unit_type(u.type).movement
+        play_turn(game, AIPlayer("coalition", hexmap(), game.rules, setup["victory"], "normal"))
+        return [c["target"] for c in game.journal
+                if c["kind"] == "air_mission" and c["mission"] == "cas"]
+
+    assert support(0) == support(1) == [[mosul.q, mosul.r]]  # one battalion: worth the risk
+    assert support(2) == []
+
+
 def test_a_wing_that_loses_its_last_aircraft_is_withdrawn():
     game = strike_game()
     st = game.state
