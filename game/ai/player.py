@@ -804,7 +804,7 @@ class AIPlayer:
         return Move(self.side, wing.id, path)
 
     def _air_mission(self, view, maps, wing, doctrine, patrols: dict):
-        from game.air import air_figures, air_range
+        from game.air import air_defence_of, air_figures, air_range, shot_down_chance
 
         if doctrine.air_use <= 0:
             return None
@@ -816,6 +816,20 @@ class AIPlayer:
         reach = air_range(self.rules, wing)
         strike = air_figures(self.rules)
         banned = self._banned_sky(view, doctrine)
+        # Aircraft are few and not replaced: an air force weighs the chance of losing them
+        # over a target as it weighs its soldiers' lives (doctrine ``spare_troops``). A
+        # strike's worth falls in proportion to that chance and is gone where it reaches
+        # risk_limit / (1 + spare_troops): 2% an aircraft for the coalition's Western air
+        # forces, which lost few aircraft in tens of thousands of sorties, 4% for one sparing
+        # its people as most do. The US still strikes under one air defence battalion, not
+        # under two that overlap (a dense belt).
+        risk_limit = 0.08
+        quality = view.own_factions[wing.faction]["quality"]
+        aversion = (1.0 + doctrine.spare_troops) / risk_limit
+        # The guns seen that reach beyond their own hex (air defence units, warships); the
+        # others fire only over the hex they stand on.
+        guns = [u for u in view.other_units() if self._at_war(wing.faction, u.faction)
+                and self.rules.unit_type(u.type).air_defence_range > 0]
         best, best_value = None, 0.0
         for i, units in maps.enemy_hexes.items():
             h = self.graph.hex(i)
@@ -828,7 +842,12 @@ class AIPlayer:
                      and self.rules.unit_type(u.type).is_ground]
             if not units:
                 continue
-            ad = sum(1 for u in units if self.rules.unit_type(u.type).air_defence >= 1.0)
+            strength, _ = air_defence_of(
+                self.rules, guns + [u for u in units
+                                    if self.rules.unit_type(u.type).air_defence_range == 0], h)
+            keep = 1.0 - shot_down_chance(self.rules, strength, quality) * aversion
+            if keep <= 0:
+                continue
             # What the bombs would do: the power they find, less where it is under cover or
             # dug in (troops in the open are the ones a strike hurts most).
             cover = strike["cover"].get(self.map.terrain_at(h), 1.0)
@@ -836,7 +855,7 @@ class AIPlayer:
                         * (doctrine.strike_first_weight if u.faction in doctrine.strike_first
                            else 1.0)
                         / (1.0 + strike["strike"]["entrenchment_cover"] * (u.entrenchment or 0))
-                        for u in units) * cover * doctrine.air_use / (1.0 + ad)
+                        for u in units) * cover * doctrine.air_use * keep
             value -= 0.02 * d
             if value > best_value:
                 best, best_value = h, value
@@ -894,19 +913,31 @@ class AIPlayer:
         """The wings to send as close air support over ``target`` for an attack at ``ratio``:
         the nearest wings in range that are at war with its ``defenders``, as many as lift it to
         the odds ``want`` (with a margin for aircraft lost on the way), and none at all if every
-        one of them could not lift it to the odds ``need`` it must have."""
-        from game.air import air_range, combat_aircraft
+        one of them could not lift it to the odds ``need`` it must have. A wing stays home where
+        the air defence it sees over the target would shoot down more than its air force
+        risks (the limit of ``_air_mission``)."""
+        from game.air import air_defence_of, air_range, combat_aircraft, shot_down_chance
         from game.combat import combat_params
 
         if ratio <= 0 or need / ratio > (p := combat_params(self.rules)).air_max:
             return []
         lift = min(p.air_max, max(want / ratio * 1.1, 1.0))
         aircraft_needed = (lift - 1.0) / p.air_per_aircraft
+        risk_limit = 0.08  # as in _air_mission
+
+        def too_costly(w) -> bool:
+            enemies = [u for u in view.other_units() if self._at_war(w.faction, u.faction)]
+            strength, _ = air_defence_of(self.rules, enemies, target)
+            risk = shot_down_chance(self.rules, strength,
+                                    view.own_factions[w.faction]["quality"])
+            return risk * (1.0 + doctrines[w.faction].spare_troops) >= risk_limit
+
         able = sorted((w for w in on_call
                        if w.moves_left > 0 and combat_aircraft(w) > 0
                        and any(self._at_war(w.faction, d.faction) for d in defenders)
                        and target.distance(w.hex) <= air_range(self.rules, w)
-                       and (target.q, target.r) not in self._banned_sky(view, doctrines[w.faction])),
+                       and (target.q, target.r) not in self._banned_sky(view, doctrines[w.faction])
+                       and not too_costly(w)),
                       key=lambda w: (target.distance(w.hex), w.id))
         chosen, n = [], 0
         for w in able:
