@@ -664,6 +664,15 @@ class Session:
             st = _OwnLosses(st, side)
         return phase_table(st, self.game.setup)
 
+    def history(self) -> tuple[list[dict], bool]:
+        """The source's dated events beside this game's (``game.history.judge``: which towns
+        changed hands when is known to every side) and whether the game went as history did
+        (``game.history.historical``: only a finished game can have)."""
+        from game.history import historical, judge
+
+        st = self.game.state
+        return judge(self.game.setup, st), historical(self.game.setup, st)
+
     def glimpse(self, side: str | None, events) -> dict[str, UnitView]:
         """The units named by ``events`` that ``side`` saw (as ``last_seen`` gives them), as it
         saw them: those in its view as the view has them; another side's unit that moved out

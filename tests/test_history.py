@@ -376,7 +376,7 @@ def test_the_results_list_each_event_on_time_or_not(app):
     # Thrown out of Douma in February 2018 and the coalition's win: as history went.
     st.timeline.append([15, "taken", "douma", "syrian_opposition", "iran"])
     st.winner, st.result = "coalition", "Coalition win"
-    assert res.verdict(judge(session.game.setup, st)) == (
+    assert res.verdict(*session.history()) == (
         "As in history: the same winner, and every event that marks the phase on time.", GOOD)
 
 

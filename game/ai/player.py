@@ -246,7 +246,16 @@ class AIPlayer:
         # town the scenario does not ask for comes too (the objective is where the phase is won).
         spare = self._spare_garrisons(own, garrison)
         besieged = []
+        # A town the side holds only because an enemy wins by taking it keeps its garrison, but
+        # the army does not shut itself in with it: a side that must take the enemy's town to
+        # win sends its army there, and stops the enemy's in the field.
+        urgency = self._urgency(view)
+        implied = {c for g in self.goals if g.get("implied") for c in g["cities"]}
+        explicit = {c for g in self.goals if g["side"] == self.side and not g.get("implied")
+                    and g["kind"] in ("take", "hold") for c in g["cities"]}
         for cid in self._threatened_holds(view, maps, own):
+            if cid in implied and cid not in explicit:
+                continue
             if out_of_time():
                 break
             town = self.map.city_by_id(cid).hex
@@ -289,7 +298,6 @@ class AIPlayer:
         goal_towns = self.own_goals | {c for g in self.goals if g["kind"] == "hold"
                                        and g["side"] != self.side for c in g["cities"]}
         goal_towns |= {c for gs in self.aims.pulls.values() for g in gs for c in g["cities"]}
-        urgency = self._urgency(view)
         targets = sorted(maps.enemy_hexes.items(),
                          key=lambda kv: -self._target_value(kv[0], kv[1], maps))
         for hex_i, defenders in targets:
@@ -442,12 +450,20 @@ class AIPlayer:
         return float(min(1.0, max(0.0, 2.0 * (0.5 - left))))
 
     def _take_aims(self, view) -> None:
-        """What the side is after this turn: its victory conditions as its plans shape them."""
-        if not self.plans:
-            return
-        self.aims = aims_for(self.side, self.victory, self.plans, view, self.map)
-        self._pulls = {}
-        self.goals = self.aims.goals
+        """What the side is after this turn: its victory conditions as its plans shape them,
+        and the towns it holds that another side wins by taking: those it must hold, whatever
+        its own conditions say (an enemy's "take" ends the game the moment it is met)."""
+        if self.plans:
+            self.aims = aims_for(self.side, self.victory, self.plans, view, self.map)
+            self._pulls = {}
+        goals = list(self.aims.goals)
+        theirs = [c for g in self.victory if g["side"] != self.side and g["kind"] == "take"
+                  for c in g["cities"]]
+        mine = [c for c in dict.fromkeys(theirs) if view.city_owner.get(c) is not None
+                and view.side_of(view.city_owner[c]) == self.side]
+        if mine:
+            goals.append({"side": self.side, "kind": "hold", "cities": mine, "implied": True})
+        self.goals = goals
         self.own_goals = frozenset(c for g in self.goals if g["side"] == self.side
                                    and g["kind"] in ("take", "hold") for c in g["cities"])
 

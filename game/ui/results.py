@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pygame
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
-from game.history import event_line, historical, judge, timing
+from game.history import event_line, timing
 from game.ui import widgets as W
 from game.ui.navigator import Navigator
 from game.ui.style import BAD, BG, BRASS, EDGE, INK, MUTED, Fonts, sz
@@ -138,10 +138,9 @@ class ResultsScene(W.GuiScene):
         """The source's dated events beside this game's, a line each (``game.history``): green
         when a defining one came on time, red when it did not; the others, shown for what they
         are, quieter. The whole timeline is read: at the end nothing of it is hidden."""
-        setup, state = self.session.game.setup, self.session.game.state
-        rows = judge(setup, state)
+        rows, as_history = self.session.history()
         out = []
-        verdict = self.verdict(rows)
+        verdict = self.verdict(rows, as_history)
         if verdict:
             out.append(verdict)
         for row in rows:
@@ -149,19 +148,19 @@ class ResultsScene(W.GuiScene):
             out.append((f"\u2022 {event_line(row, days=False)}", colour))
         return out
 
-    def verdict(self, rows) -> tuple[str, tuple] | None:
-        """Whether the finished game went as history did (``game.history.historical``), and if
-        not, why: the other winner, the defining events that came early, late or never."""
-        setup, state = self.session.game.setup, self.session.game.state
-        history = setup.get("history") or {}
+    def verdict(self, rows, as_history: bool) -> tuple[str, tuple] | None:
+        """Whether the finished game went as history did, and if not, why: the other winner,
+        the defining events that came early, late or never."""
+        st = self.session.view(None)
+        history = self.session.game.setup.get("history") or {}
         defining = [r for r in rows if r["defining"]]
-        if not state.over or not (history.get("winner") or defining):
+        if not st.over or not (history.get("winner") or defining):
             return None
-        if historical(setup, state):
+        if as_history:
             return ("As in history: the same winner, and every event that marks the phase on "
                     "time.", W.GOOD)
         why = []
-        if state.winner != history.get("winner"):
+        if st.winner != history.get("winner"):
             why.append("another outcome")
         counts = {}
         for r in defining:
