@@ -193,7 +193,8 @@ def _chance(x: float) -> str:
 def mission_rows(sc, cmd) -> list[Row]:
     """An air or naval mission before it flies: who, how many aircraft or ships, what is seen
     on the target, and the air defence and no-fly zones the side knows of there."""
-    from game.air import MISSION_NAMES, AirMission, combat_aircraft, zones_at
+    from game.air import (MISSION_NAMES, AirMission, air_defence_of, chance_words,
+                          combat_aircraft, shot_down_chance, zones_at)
 
     f, st, h = sc.fonts, sc.known, sc.orders.target
     problems = sc.session.check(cmd)
@@ -225,6 +226,14 @@ def mission_rows(sc, cmd) -> list[Row]:
                       + (f" and {len(guns) - 4} more" if len(guns) > 4 else ""))
                      if guns else "No air defence seen in reach (there may be some unseen)",
                      f.small, BAD if guns else MUTED))
+        if guns and isinstance(cmd, AirMission):
+            # the rule's own odds, from the guns seen (their quality unknown: taken as 1)
+            strength, _ = air_defence_of(sc.rules, [u for u in sc.seen if st.at_war_with(
+                u.faction, unit.faction)], h)
+            p = shot_down_chance(sc.rules, strength, st.own_factions[unit.faction]["quality"])
+            lost = f" (about {n * p:.1f} of the {n} lost)" if n * p >= 0.05 else ""
+            rows.append((f"Each aircraft risks being shot down: {chance_words(p)}{lost}",
+                         f.small, BAD if p >= 0.01 else MUTED))
         for z in zones_at(st, h):
             if st.side_of(unit.faction) != z["side"]:
                 rows.append((f"Inside the no-fly zone {z['name']}, enforced by "
