@@ -71,6 +71,13 @@ LEVELS = {
 }
 DIFFICULTIES = tuple(LEVELS)
 
+# The chance of losing each aircraft at which a mission is not worth flying, for an air force
+# with doctrine spare_troops 0; one that spares its people more divides it by (1 + spare_troops):
+# 2% an aircraft for the coalition's Western air forces, which lost few aircraft in tens of
+# thousands of sorties, 4% for one sparing its people as most do. So the US still strikes
+# under one air defence battalion, not under two that overlap (a dense belt).
+AIR_RISK_LIMIT = 0.08
+
 
 class _ThinkingClock:
     """The processor time one thread spends thinking, between ``stop`` and ``start``."""
@@ -835,13 +842,9 @@ class AIPlayer:
         # Aircraft are few and not replaced: an air force weighs the chance of losing them
         # over a target as it weighs its soldiers' lives (doctrine ``spare_troops``). A
         # strike's worth falls in proportion to that chance and is gone where it reaches
-        # risk_limit / (1 + spare_troops): 2% an aircraft for the coalition's Western air
-        # forces, which lost few aircraft in tens of thousands of sorties, 4% for one sparing
-        # its people as most do. The US still strikes under one air defence battalion, not
-        # under two that overlap (a dense belt).
-        risk_limit = 0.08
+        # AIR_RISK_LIMIT / (1 + spare_troops).
         quality = view.own_factions[wing.faction]["quality"]
-        aversion = (1.0 + doctrine.spare_troops) / risk_limit
+        aversion = (1.0 + doctrine.spare_troops) / AIR_RISK_LIMIT
         # The guns seen that reach beyond their own hex (air defence units, warships); the
         # others fire only over the hex they stand on.
         guns = [u for u in view.other_units() if self._at_war(wing.faction, u.faction)
@@ -939,14 +942,13 @@ class AIPlayer:
             return []
         lift = min(p.air_max, max(want / ratio * 1.1, 1.0))
         aircraft_needed = (lift - 1.0) / p.air_per_aircraft
-        risk_limit = 0.08  # as in _air_mission
 
         def too_costly(w) -> bool:
             enemies = [u for u in view.other_units() if self._at_war(w.faction, u.faction)]
             strength, _ = air_defence_of(self.rules, enemies, target)
             risk = shot_down_chance(self.rules, strength,
                                     view.own_factions[w.faction]["quality"])
-            return risk * (1.0 + doctrines[w.faction].spare_troops) >= risk_limit
+            return risk * (1.0 + doctrines[w.faction].spare_troops) >= AIR_RISK_LIMIT
 
         able = sorted((w for w in on_call
                        if w.moves_left > 0 and combat_aircraft(w) > 0
