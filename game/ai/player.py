@@ -38,7 +38,7 @@ import numpy as np
 
 from game.ai.aims import ALL, Aims, aims_for
 from game.ai.doctrine import doctrine_for
-from game.ai.maps import road_distances, build_maps, unit_power, update_forces
+from game.ai.maps import build_maps, road_distances, unit_power, update_forces
 from game.commands import Command, EndTurn, Entrench, Move
 from game.hexgrid import Hex
 from game.movement import find_path, map_graph, movement_range, obstacles_for
@@ -474,7 +474,7 @@ class AIPlayer:
         self.own_goals = frozenset(c for g in self.goals if g["side"] == self.side
                                    and g["kind"] in ("take", "hold") for c in g["cities"])
 
-    def _pull(self, faction: str, view_owner) -> np.ndarray:
+    def _pull(self, faction: str, maps) -> np.ndarray:
         """The draw of a faction's own plans' towns (the side's objective map for it alone):
         a town to take while another side holds it, one to hold while the side does."""
         cache = self._pulls
@@ -483,7 +483,7 @@ class AIPlayer:
             for g in self.aims.pulls[faction]:
                 for cid in g["cities"]:
                     i = self.graph.index(self.map.city_by_id(cid).hex)
-                    ours = any(h[0] == i for h in view_owner.holds)
+                    ours = any(h[0] == i for h in maps.holds)
                     if (g["kind"] == "take") != ours:
                         towns.append((i, (12.0 if g["kind"] == "take" else 9.0) * g["weight"]))
             out = np.zeros(self.graph.n)
@@ -586,7 +586,7 @@ class AIPlayer:
         power = max(unit_power(self.rules, u), 0.5)
         score = maps.objective[cand] * doctrine.aggression
         if u.faction in self.aims.pulls:
-            score = np.maximum(score, self._pull(u.faction, view_owner=maps)[cand]
+            score = np.maximum(score, self._pull(u.faction, maps)[cand]
                                * doctrine.aggression)
         broken = force_back or (u.morale is not None and u.morale < doctrine.retreat_morale) \
             or u.supplied is False
