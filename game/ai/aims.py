@@ -1,13 +1,17 @@
 """A side's aims on a given date: its victory conditions as its plans shape them.
 
-Engine layer, pure. The AI player asks each turn what its side is after: the towns its victory
-conditions name, plus the towns its scenario's ``[[plans]]`` (``game.scenario.plans``) ask it to
-take or hold now, each worth its plan's weight (a faction's plan draws only that faction's
-units); the towns a plan asks it to take only later,
-which it closes on but does not assault until then; and, for each of its factions, the hexes a
-plan asks that faction to keep out of (it neither enters nor attacks them, nor makes for them). Plans are the side's own
-intentions: another side's plans are not known to it, only its victory conditions, which are
-public.
+Engine layer, pure. The AI player asks each turn what its side is after:
+
+* the towns its victory conditions name;
+* the towns its scenario's ``[[plans]]`` (``game.scenario.plans``) ask it to take or hold now,
+  each worth its plan's weight (a faction's own plan draws only that faction's units);
+* the towns a plan asks it to take only later: it closes on them but does not assault them
+  until then;
+* for each of its factions, the hexes a plan asks that faction to keep out of: it neither
+  enters nor attacks them, nor makes for them.
+
+Plans are the side's own intentions: no other side knows them, only its victory conditions,
+which are public.
 """
 
 from __future__ import annotations
