@@ -51,14 +51,17 @@ def judge(setup: dict, state) -> list[dict]:
     return rows
 
 
-def historical(setup: dict, state) -> bool:
+def historical(setup: dict, state, rows: list[dict] | None = None) -> bool:
     """True when the game is over with the source's winner (a draw if the source names none)
-    and every defining history event happened within its window."""
+    and every defining history event happened within its window. ``rows``: the game's events
+    as ``judge`` gave them already, if the caller has them."""
     if not state.over:
         return False
     if state.winner != (setup.get("history") or {}).get("winner"):
         return False
-    return all(row["on_time"] for row in judge(setup, state) if row["defining"])
+    if rows is None:
+        rows = judge(setup, state)
+    return all(row["on_time"] for row in rows if row["defining"])
 
 
 def turn_date(state, turn: int) -> dt.date:

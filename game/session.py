@@ -36,6 +36,7 @@ from game.air import is_air_base
 from game.commands import Command, EndTurn, Event, Game, Result, unit_name
 from game.combat import Preview, preview_attack
 from game.hexgrid import Hex
+from game.history import historical, judge
 from game.ledger import phase_table
 from game.movement import map_graph, obstacles_for, reachable
 from game.supply import supply_maps
@@ -668,10 +669,9 @@ class Session:
         """The source's dated events beside this game's (``game.history.judge``: which towns
         changed hands when is known to every side) and whether the game went as history did
         (``game.history.historical``: only a finished game can have)."""
-        from game.history import historical, judge
-
-        st = self.game.state
-        return judge(self.game.setup, st), historical(self.game.setup, st)
+        setup, st = self.game.setup, self.game.state
+        rows = judge(setup, st)
+        return rows, historical(setup, st, rows)
 
     def glimpse(self, side: str | None, events) -> dict[str, UnitView]:
         """The units named by ``events`` that ``side`` saw (as ``last_seen`` gives them), as it

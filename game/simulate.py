@@ -75,6 +75,7 @@ def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: in
 
         save_game(game, save)
     times = list(per_turn.values()) or [0.0]
+    events = judge(sc.setup, st)
     return {
         "scenario": sc.id,
         "seed": seed,
@@ -94,8 +95,8 @@ def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: in
         "seconds": round(wall, 2),
         "refused": len(refused),
         "events": list(st.fired),
-        "history": judge(sc.setup, st),
-        "historical": historical(sc.setup, st),
+        "history": events,
+        "historical": historical(sc.setup, st, events),
         "checksum": game.checksum(),
     }
 

@@ -644,6 +644,16 @@ def type_into(app, field, text):
     key(app, pygame.K_RETURN)
 
 
+def _example_open(app, tmp_path):
+    """A copy of the example scenario, open in the editor's window: its path and the scene."""
+    path = tmp_path / "mosul.toml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    scene = E.EditorScene(app, path)
+    app.push(scene)
+    frame(app)
+    return path, scene
+
+
 def test_a_plan_added_changed_and_saved_on_the_plans_page(app, tmp_path):
     """The Plans page: a plan added for a side aims at its victory condition's town; its
     owner, kind, towns, end date and weight changed in the form; the list says it in words;
@@ -651,11 +661,7 @@ def test_a_plan_added_changed_and_saved_on_the_plans_page(app, tmp_path):
     from game.scenario import load_scenario
     from game.ui.editor_pages import plan_words
 
-    path = tmp_path / "mosul.toml"
-    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
-    scene = E.EditorScene(app, path)
-    app.push(scene)
-    frame(app)
+    path, scene = _example_open(app, tmp_path)
     ed = scene.ed
     click(app, scene.page_buttons["plans"])
     assert "None yet" in labels(scene)
@@ -704,11 +710,7 @@ def test_a_dated_event_added_changed_and_saved_on_the_history_page(app, tmp_path
     historical game; saved, the game reads it as written."""
     from game.scenario import load_scenario
 
-    path = tmp_path / "mosul.toml"
-    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
-    scene = E.EditorScene(app, path)
-    app.push(scene)
-    frame(app)
+    path, scene = _example_open(app, tmp_path)
     ed = scene.ed
     click(app, scene.page_buttons["history"])
     assert find(app, scene, "on_text", lambda w: w.get_text().startswith("Mosul fell on 10 June"))

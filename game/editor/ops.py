@@ -274,9 +274,8 @@ def _typed(kind: schema.Kind, name: str, value, ctx=None):
     return value
 
 
-def _set_fields(doc, path, kind: schema.Kind, fields: dict, ctx=None, skip=()):
-    t = get(doc, path)
-    t = dict(t) if isinstance(t, dict) else {}
+def _typed_into(t: dict, kind: schema.Kind, fields: dict, ctx=None, skip=()) -> dict:
+    """``t`` with each of ``fields`` checked and set in it (None removes the field)."""
     for name, value in fields.items():
         if name in skip:
             continue
@@ -285,7 +284,13 @@ def _set_fields(doc, path, kind: schema.Kind, fields: dict, ctx=None, skip=()):
             t.pop(name, None)
         else:
             t[name] = v
-    return put(doc, path, t)
+    return t
+
+
+def _set_fields(doc, path, kind: schema.Kind, fields: dict, ctx=None, skip=()):
+    t = get(doc, path)
+    t = dict(t) if isinstance(t, dict) else {}
+    return put(doc, path, _typed_into(t, kind, fields, ctx, skip))
 
 
 # -- references between parts: renames and what a deletion leaves behind ----------------------
@@ -1007,12 +1012,7 @@ def set_victory(doc, ctx, index, **fields):
         raise _unknown("victory condition", kind, schema.VICTORY)
     v["kind"] = kind
     v = {k: x for k, x in v.items() if k == "kind" or k in schema.VICTORY[kind].names}
-    for name, value in fields.items():
-        x = _typed(schema.VICTORY[kind], name, value)
-        if x is None:
-            v.pop(name, None)
-        else:
-            v[name] = x
+    _typed_into(v, schema.VICTORY[kind], fields)
     missing = [f for f in schema.VICTORY[kind].required if f not in v]
     if missing:
         raise Refused(f"{kind} needs {', '.join(missing)}")
@@ -1105,12 +1105,7 @@ def _plan_with(plan: dict, fields: dict) -> dict:
     if owner is not None and owner[0] not in out:
         out = {owner[0]: owner[1], **out}
     out.setdefault(kind, towns)
-    for k, v in fields.items():
-        x = _typed(schema.PLAN, k, v)
-        if x is None:
-            out.pop(k, None)
-        else:
-            out[k] = x
+    _typed_into(out, schema.PLAN, fields)
     if kind != "avoid":
         out.pop("radius", None)  # only an avoid plan keeps out of the hexes around its towns
     return out
@@ -1206,13 +1201,7 @@ def _history_event_with(e: dict, fields: dict) -> dict:
     elif fields.get("event") is not None:
         e.pop("taken", None)
         e.pop("by", None)
-    for name, value in fields.items():
-        x = _typed(schema.HISTORY_EVENT, name, value)
-        if x is None:
-            e.pop(name, None)
-        else:
-            e[name] = x
-    return e
+    return _typed_into(e, schema.HISTORY_EVENT, fields)
 
 
 @op
