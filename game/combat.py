@@ -932,9 +932,10 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
                 u.morale = max(0.0, u.morale + p.morale_trapped)
                 min_people = rules.unit_types[u.type].min_personnel
                 if outcome == ROUT:
-                    # Broken and ringed in: the disorganised are rounded up; a unit with no
-                    # fighting core left, or cut off, gives up whole.
-                    if u.personnel < min_people or not u.supplied:
+                    # Routed and ringed in: the disorganised are rounded up; a unit with no
+                    # fighting core left, cut off, or whose morale was broken before the
+                    # battle (nothing holds it together any more) gives up whole.
+                    if u.personnel < min_people or not u.supplied or setting.broken:
                         captured[u.id] = state.remove_unit(u, "captured", equipment)
                     else:
                         taken = int(round(u.shaken * p.capture_rout))
@@ -1238,7 +1239,10 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
         # share of those left.
         people = max(dfn.personnel, 1)
         left = dfn.personnel - b["defender_killed"] - b["defender_wounded"]
-        taken = np.where(outcome == ROUT, trapped / people * p.capture_rout * b["defender_shaken"],
+        # A broken garrison ringed in on a rout gives up whole, its wounded with it.
+        routed = trapped / people * (left + b["defender_wounded"] if setting.broken
+                                     else p.capture_rout * b["defender_shaken"])
+        taken = np.where(outcome == ROUT, routed,
                          np.where(outcome == RETREAT, cut / people * p.capture_retreat * left, 0.0))
         captured = float(taken.mean())
     if trapped:

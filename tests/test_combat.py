@@ -590,6 +590,30 @@ def test_a_ringed_defender_stands_in_supply_and_partly_surrenders_cut_off(game):
     assert st.units["isis-d"].personnel == 1500
 
 
+def test_a_broken_ringed_garrison_gives_up_whole_on_a_rout(game):
+    """In supply and ringed in, a defender whose morale was already broken does not hold on
+    with a fifth of its shaken taken: routed, it surrenders whole, its wounded with it, and the
+    hex falls to the attackers. The odds sheet counts the whole unit among the prisoners."""
+    st = game.state
+    ids, h = battle(game, defender=("militia", 1500), attackers=6,
+                    attacker=("infantry", 1500), morale=15.0)
+    whole = forecast(game, ids, h)
+    st.units["isis-d"].morale = 60.0
+    steady = forecast(game, ids, h)
+    st.units["isis-d"].morale = 15.0
+    assert whole.outcomes["trapped"] > 0.5
+    assert whole.captured > 3 * steady.captured > 0
+
+    def check(c, r):
+        if r.outcome == "rout":
+            assert "isis-d" not in c.units
+            assert r.captured["isis-d"] >= 1500 - r.side_out(["isis-d"])[0] - 1
+            assert c.losses["isis"]["captured"] == r.captured["isis-d"]
+            assert any(u.hex == h for u in c.units.values() if u.faction == "kurds")
+
+    roll_until(game, ids, h, "rout", 200, check)
+
+
 def test_no_retreat_into_a_full_stack(game):
     """Attackers on two sides close every way out but one; three friends there fill it."""
     st = game.state

@@ -152,3 +152,33 @@ def test_an_avoided_town_is_neither_attacked_nor_entered():
     assert not problems
     taken, attacked, _ = _first_capture(sc, turns=5)
     assert taken is None and attacked == []
+
+
+def test_garrisons_beside_a_town_to_take_storm_it_and_the_strongest_stays():
+    """The Syrian Army holds Douma, which the Islamic State wins by taking, with two units and
+    nothing else; next door the Islamic State holds Damascus, which the Syrian Army wins by
+    taking. Both units are Douma's garrison, yet the weaker one storms Damascus from where it
+    stands while the stronger stays at home."""
+    data = tomllib.loads(DUEL)
+    data["control"] = {"douma": "assad", "damascus": "isis"}
+    data["units"] = [
+        {"id": "saa-big", "name": "Big", "type": "infantry", "faction": "assad",
+         "place": "Douma", "personnel": 6000, "entrenchment": 1},
+        {"id": "saa-small", "name": "Small", "type": "infantry", "faction": "assad",
+         "place": "Douma", "personnel": 4000, "entrenchment": 1},
+        {"id": "is-dam", "name": "Damascus", "type": "militia", "faction": "isis",
+         "place": "Damascus", "personnel": 600},
+    ]
+    data["victory"] = [
+        {"kind": "take", "side": "baathist", "cities": ["Damascus"], "text": "Take Damascus"},
+        {"kind": "take", "side": "jihadist", "cities": ["Douma"], "text": "Take Douma"},
+    ]
+    sc, problems = build(data, hexmap(), RULES)
+    assert sc is not None, problems
+    m = hexmap()
+    game = Game(sc.setup, m, RULES, 3)
+    player = AIPlayer("baathist", m, RULES, sc.setup["victory"], "normal", budget_s=None)
+    play_turn(game, player)
+    attacks = [c for c in game.journal if c["kind"] == "attack"]
+    assert attacks and all(c["attackers"] == ["saa-small"] for c in attacks), attacks
+    assert game.state.units["saa-big"].hex == m.city_by_id("douma").hex

@@ -315,8 +315,16 @@ class AIPlayer:
                 continue
             if self.aims.avoids(ALL, target):
                 continue  # a plan keeps the whole side out of it, or leaves it for later
+            city = self.map.city_at(target)
+            # A town the side must take is stormed by the garrisons beside it too: they fight
+            # from their own town, and all but one stay there whatever the outcome.
+            storming = city is not None and any(
+                g["side"] == self.side and g["kind"] == "take" and city.id in g["cities"]
+                for g in self.goals)
+            sally = self._sally(ground, garrison, target) if storming else set()
             attackers = [u for u in ground if u.hex.distance(target) == 1 and u.id not in acted
-                         and u.id not in garrison and self.rules.unit_type(u.type).zoc
+                         and (u.id not in garrison or u.id in sally)
+                         and self.rules.unit_type(u.type).zoc
                          and not self.aims.avoids(u.faction, target)]
             if self.level.close_in:
                 for u in self._movers_for(target, ground, acted | garrison, known()):
@@ -344,7 +352,6 @@ class AIPlayer:
                 continue
             doctrine = doctrines[attackers[0].faction]
             need = max(0.8, doctrine.attack_odds + self.level.odds_shift)
-            city = self.map.city_at(target)
             judgement = 1.0 + rng.normal(0, self.level.noise) * 0.3
             # Below these odds an assault is a costly one.
             costly = need * judgement
@@ -513,6 +520,21 @@ class AIPlayer:
         if city is not None:
             value += next((v for i, v, _ in maps.targets if i == hex_i), 1.0)
         return value - 0.2 * sum(unit_power(self.rules, d) for d in defenders)
+
+    def _sally(self, ground, garrison, target: Hex) -> set[str]:
+        """Garrison units beside ``target`` that may join an assault on it: in each town next
+        to it, every fighting unit but the strongest, which stays whatever happens (the
+        advance after a won assault takes the strongest attacker into the town taken)."""
+        by_hex: dict[Hex, list] = {}
+        for u in ground:
+            if u.id in garrison and u.hex.distance(target) == 1 \
+                    and self.rules.unit_type(u.type).zoc:
+                by_hex.setdefault(u.hex, []).append(u)
+        out = set()
+        for units in by_hex.values():
+            units.sort(key=lambda u: (-u.personnel, u.id))
+            out.update(u.id for u in units[1:])
+        return out
 
     def _movers_for(self, target: Hex, ground, acted, known) -> list:
         out = []
