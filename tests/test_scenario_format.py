@@ -112,6 +112,26 @@ def test_validate_command(tmp_path, capsys):
     assert "file not found" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("insert, words", [
+    ("x = " + "[" * 1000 + "]" * 1000, "nested more than 32 deep"),
+    ("x = " + "{a = " * 700 + "1" + "}" * 700, "nested more than 32 deep"),
+    ("personnel_note = " + "9" * 5000, "a number of 5,000 digits"),
+])
+def test_absurd_values_are_one_line_not_a_traceback(tmp_path, capsys, insert, words):
+    """Arrays nested a thousand deep or a number of thousands of digits (which Python will not
+    read) are refused by validate in one line naming the file and the line, not a traceback."""
+    lines = TEXT.splitlines()
+    at = next(i for i, t in enumerate(lines) if t.startswith("[scenario]")) + 1
+    bad = tmp_path / "absurd.toml"
+    bad.write_text("\n".join(lines[:at] + [insert] + lines[at:]) + "\n")
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err, err
+    assert err.startswith(f"{bad}:{at + 1}:"), err
+    with pytest.raises(ScenarioError):
+        load_scenario(bad, hexmap())
+
+
 def test_scenarios_command_for_a_file(capsys):
     assert main(["scenarios", str(EXAMPLE), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)

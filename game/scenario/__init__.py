@@ -9,6 +9,7 @@ the bytes in the file. Bundled scenarios live in ``scenarios/``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,52 @@ def read_text(path: Path) -> tuple[str | None, list[str]]:
         return None, [f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"]
 
 
+# Files the TOML reader gives up on without a line: arrays or inline tables nested so deep that
+# it runs out of stack (nothing in the format nests deeper than an event's action's unit's
+# equipment, 6 levels; a file is located at the first bracket past MAX_NESTING), and integers of
+# more than 4,300 digits, which Python refuses to read.
+MAX_NESTING = 32
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{4299,}")
+
+
+def _line_at(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _too_deep(text: str) -> int | None:
+    """Where arrays or inline tables first nest deeper than ``MAX_NESTING``: the offset, or
+    None. Brackets inside quoted strings and comments are passed over."""
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return i
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        elif c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            j = i + len(quote)
+            while j < n:
+                if c == '"' and text[j] == "\\":
+                    j += 2
+                    continue
+                if text.startswith(quote, j):
+                    break
+                if len(quote) == 1 and text[j] == "\n":
+                    break
+                j += 1
+            i = j + len(quote)
+            continue
+        i += 1
+    return None
+
+
 def parse(path: Path | str, text: str) -> tuple[dict | None, list[str]]:
     try:
         return tomllib.loads(text), []
@@ -89,6 +136,18 @@ def parse(path: Path | str, text: str) -> tuple[dict | None, list[str]]:
                 line = None
         where = f"{path}:{line}" if line else f"{path}"
         return None, [f"{where}: TOML syntax: {msg}"]
+    except RecursionError:  # arrays or inline tables nested hundreds deep
+        deep = _too_deep(text)
+        where = f"{path}:{_line_at(text, deep)}" if deep is not None else f"{path}"
+        return None, [f"{where}: arrays or tables nested more than {MAX_NESTING} deep "
+                      f"(nothing in a scenario nests deeper than 6)"]
+    except ValueError as exc:  # Python reads no integer of more than 4,300 digits
+        long = _LONG_NUMBER.search(text)
+        if long is None:
+            return None, [f"{path}: cannot be read as TOML ({exc})"]
+        return None, [f"{path}:{_line_at(text, long.start())}: a number of "
+                      f"{len(long.group()):,} digits (no figure of a scenario has more than "
+                      f"a dozen)"]
 
 
 def check_text(text: str, path: Path | str = "<scenario>", hexmap=None, rules=None
