@@ -99,7 +99,7 @@ def find_file(path):
     for p in sorted(SCENARIOS_DIR.glob("*/*.toml")):
         try:
             head = tomllib.loads(p.read_text(encoding="utf-8")).get("scenario", {})
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             continue
         if p.stem == str(path) or (isinstance(head, dict) and head.get("id") == str(path)):
             return p
@@ -112,7 +112,7 @@ def scenario_title(path: Path) -> str:
 
     try:
         title = tomllib.loads(path.read_text(encoding="utf-8")).get("scenario", {}).get("title")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         title = None
     return title if isinstance(title, str) and title else path.stem
 
