@@ -305,6 +305,8 @@ class AIPlayer:
         goal_towns = self.own_goals | {c for g in self.goals if g["kind"] == "hold"
                                        and g["side"] != self.side for c in g["cities"]}
         goal_towns |= {c for gs in self.aims.pulls.values() for g in gs for c in g["cities"]}
+        to_take = {c for g in self.goals if g["side"] == self.side and g["kind"] == "take"
+                   for c in g["cities"]}
         targets = sorted(maps.enemy_hexes.items(),
                          key=lambda kv: -self._target_value(kv[0], kv[1], maps))
         for hex_i, defenders in targets:
@@ -318,10 +320,8 @@ class AIPlayer:
             city = self.map.city_at(target)
             # A town the side must take is stormed by the garrisons beside it too: they fight
             # from their own town, and all but one stay there whatever the outcome.
-            storming = city is not None and any(
-                g["side"] == self.side and g["kind"] == "take" and city.id in g["cities"]
-                for g in self.goals)
-            sally = self._sally(ground, garrison, target) if storming else set()
+            sally = self._sally(ground, garrison, target) \
+                if city is not None and city.id in to_take else set()
             attackers = [u for u in ground if u.hex.distance(target) == 1 and u.id not in acted
                          and (u.id not in garrison or u.id in sally)
                          and self.rules.unit_type(u.type).zoc
