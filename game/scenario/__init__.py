@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game import SCENARIOS_DIR
-from game.scenario.locate import Locator
+from game.scenario.locate import Locator, scan
 
 
 class ScenarioError(Exception):
@@ -31,6 +31,7 @@ class Problem:
     path: str
     text: str
     hint: str = ""
+    line: int | None = None  # where the path alone does not say (a part missing from the file)
 
 
 @dataclass
@@ -54,16 +55,32 @@ class Scenario:
 
 
 def _format(path: Path | str, locator: Locator | None, p: Problem) -> str:
-    line = locator.line(p.path) if (locator and p.path) else None
+    line = p.line or (locator.line(p.path) if (locator and p.path) else None)
+    if line is None and locator is not None:
+        line = 1  # a part the file lacks: the top of the file is where to add it
     where = f"{path}:{line}" if line else f"{path}"
     field_ = f" [{p.path}]" if p.path else ""
     hint = f" ({p.hint})" if p.hint else ""
     return f"{where}:{field_} {p.text}{hint}"
 
 
+# The largest file the checker reads: three times the campaign, the largest bundled scenario
+# (83 KB). Any file up to it is checked in well under a second; a larger one is refused unread.
+MAX_FILE_BYTES = 256 * 1024
+
+
+def _too_big(path, size: int) -> list[str]:
+    return [f"{path}: {size:,} bytes is more than a scenario file may hold "
+            f"(at most {MAX_FILE_BYTES:,} bytes)"]
+
+
 def read_text(path: Path) -> tuple[str | None, list[str]]:
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                f.seek(0, 2)
+                return None, _too_big(path, f.tell())
     except FileNotFoundError:
         return None, [f"{path}: file not found"]
     except IsADirectoryError:
@@ -80,8 +97,11 @@ def read_text(path: Path) -> tuple[str | None, list[str]]:
 # Files the TOML reader gives up on without a line: arrays or inline tables nested so deep that
 # it runs out of stack (nothing in the format nests deeper than an event's action's unit's
 # equipment, 6 levels; a file is located at the first bracket past MAX_NESTING), and integers of
-# more than 4,300 digits, which Python refuses to read.
+# more than 4,300 digits, which Python refuses to read. Dotted keys of thousands of parts it
+# reads in time growing with the square of their parts: a key or header of more than
+# MAX_KEY_PARTS parts is refused before reading (nothing in the format has more than 2).
 MAX_NESTING = 32
+MAX_KEY_PARTS = 8
 _LONG_NUMBER = re.compile(r"[0-9][0-9_]{4299,}")
 
 
@@ -124,6 +144,25 @@ def _too_deep(text: str) -> int | None:
 
 
 def parse(path: Path | str, text: str) -> tuple[dict | None, list[str]]:
+    data, problems, _ = _parse(path, text)
+    return data, problems
+
+
+def _parse(path: Path | str, text: str) -> tuple[dict | None, list[str], list]:
+    """The file's data (or None) with its problems, and its keys' lines (for a Locator)."""
+    data, problems = None, []
+    if len(text) > MAX_FILE_BYTES and len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        return None, _too_big(path, len(text.encode("utf-8"))), []
+    keys = scan(text)
+    long = next((k for k in keys if len(k.parts) > MAX_KEY_PARTS), None)
+    if long is not None:
+        shown = ".".join(long.parts[:3])
+        return None, [f"{path}:{long.line}: a key of {len(long.parts):,} parts ({shown}...) "
+                      f"(no key of a scenario has more than {MAX_KEY_PARTS})"], keys
+    return (*_read_toml(path, text), keys)
+
+
+def _read_toml(path: Path | str, text: str) -> tuple[dict | None, list[str]]:
     try:
         return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as exc:
@@ -154,10 +193,10 @@ def check_text(text: str, path: Path | str = "<scenario>", hexmap=None, rules=No
                ) -> tuple[Scenario | None, list[str]]:
     from game.scenario.validate import build
 
-    data, problems = parse(path, text)
+    data, problems, keys = _parse(path, text)
     if data is None:
         return None, problems
-    locator = Locator(text)
+    locator = Locator(text, keys)
     scenario, found = build(data, hexmap, rules)
     lines = [_format(path, locator, p) for p in found]
     if scenario is not None and not lines:
