@@ -80,7 +80,7 @@ def read_text(path: Path) -> tuple[str | None, list[str]]:
             raw = f.read(MAX_FILE_BYTES + 1)
             if len(raw) > MAX_FILE_BYTES:
                 f.seek(0, 2)
-                return None, _too_big(path, f.tell())
+                return None, _too_big(path, max(f.tell(), len(raw)))
     except FileNotFoundError:
         return None, [f"{path}: file not found"]
     except IsADirectoryError:

@@ -49,10 +49,7 @@ def read_plans(b) -> list[dict]:
             b.bad(f"{p}.{kind}", "lists no towns", f'{kind} = ["Mosul"]')
         if len(cities) != len(towns):
             continue
-        radius = b.get(t, "radius", p, int, required=False, default=0)
-        if radius is not None and not 0 <= radius <= 20:
-            b.bad(f"{p}.radius", f"{radius} is out of range", "between 0 and 20 hexes")
-            radius = 0
+        radius = b.number(t, schema.PLAN, "radius", p, default=0)
         if "radius" in t and kind != "avoid":
             b.bad(f"{p}.radius", "only an avoid plan has a radius", "drop it, or make the plan avoid")
         start = b.get(t, "from", p, dt.date, required=False)
@@ -63,10 +60,7 @@ def read_plans(b) -> list[dict]:
                       "a date the game reaches")
         if start is not None and until is not None and until < start:
             b.bad(f"{p}.until", f"ends {until} before it begins {start}", "until must be after from")
-        weight = b.get(t, "weight", p, float, required=False, default=1.0)
-        if weight is not None and not 0 <= weight <= 5:
-            b.bad(f"{p}.weight", f"{weight} is out of range", "between 0 and 5")
-            weight = 1.0
+        weight = b.number(t, schema.PLAN, "weight", p, default=1.0)
         text = b.get(t, "text", p, str, required=False, default="")
         plan.update(kind=kind, cities=cities, radius=int(radius or 0),
                     **{"from": start.isoformat() if start else None,

@@ -21,6 +21,10 @@ from game.scenario.schema import CATEGORIES, NATIONS
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
+# What a unit of each category needs to do anything: an air wing flies its combat aircraft, a
+# naval group fights with its warships (game.air).
+NEEDS = {"air": "combat aircraft", "naval": "warships"}
+
 TITLE_MAX = 100  # an event's title is a line of the event log
 
 # The format's parts, fields, triggers, actions and victory conditions: game.scenario.schema.
@@ -55,6 +59,8 @@ class Builder:
         self.event_ids: set[str] = set()
         self.start = dt.date(2014, 6, 16)
         self.end = dt.date(2014, 9, 30)
+        self.turns: int | None = None  # the game's number of turns, once the dates make sense
+        self.side_paths: dict[str, str] = {}  # side id -> the path of its [[sides]] table
 
     # -- primitives --------------------------------------------------------------------------
 
@@ -111,6 +117,18 @@ class Builder:
             return default
         return v
 
+    def number(self, t: dict, kind: schema.Kind, key: str, path: str, required: bool | None = None,
+               default=None):
+        """A number field of the schema, its type and range checked (the range is the schema's
+        field's): the value, or ``default`` when it is absent or wrong."""
+        f = kind.field(key)
+        v = self.get(t, key, path, int if f.type == "integer" else float,
+                     required=f.required if required is None else required, default=default)
+        if key in t and v is not default and not f.in_range(v):
+            self.bad(f"{path}.{key}", f"{key} {_figure(v)} is out of range", f.range_text)
+            return default
+        return v
+
     def ref(self, value, choices: dict | set, path: str, what: str) -> bool:
         if not isinstance(value, str):
             self.bad(path, f"expected a {what} id, got {_kind(value)}")
@@ -160,12 +178,18 @@ class Builder:
         desc = self.get(t, "description", "scenario", str, required=False, default="")
         start = self.get(t, "start", "scenario", dt.date)
         end = self.get(t, "end", "scenario", dt.date)
-        days = self.get(t, "turn_days", "scenario", int, default=7)
-        if isinstance(days, int) and not 1 <= days <= 92:
-            self.bad("scenario.turn_days", f"{days} days is not a turn length", "between 1 and 92")
-            days = 7
+        days = self.number(t, schema.SCENARIO, "turn_days", "scenario", default=None)
         if start and end and end <= start:
             self.bad("scenario.end", f"ends {end} before it starts {start}", "end must be after start")
+        elif start and end and days:
+            turns = (end - start).days // days + 1
+            if turns > schema.MAX_TURNS:
+                self.bad("scenario.end", f"{start} to {end} in turns of {days} days makes "
+                         f"{turns:,} turns", f"at most {schema.MAX_TURNS}: an earlier end or "
+                         "longer turns")
+            else:
+                self.turns = turns
+        days = days or 7
         if start:
             self.start = start
         if end:
@@ -188,6 +212,7 @@ class Builder:
                 self.bad(f"{p}.id", f"side {sid!r} is defined twice")
             elif sid:
                 self.sides[sid] = {"id": sid, "name": name}
+                self.side_paths[sid] = p
                 sides.append(self.sides[sid])
         if len(self.sides) < 2:
             self.bad("sides", "a scenario needs at least two sides", "add [[sides]] tables")
@@ -222,15 +247,9 @@ class Builder:
             if category and category not in CATEGORIES:
                 self.bad(f"{p}.category", f"unknown casualty category {category!r}",
                          _suggest(category, CATEGORIES) or _one_of(CATEGORIES))
-            quality = self.get(f, "quality", p, float, required=False, default=1.0)
-            if quality is not None and not 0.1 <= quality <= 5:
-                self.bad(f"{p}.quality", f"quality {quality} is out of range", "between 0.1 and 5")
-            bonus = self.get(f, "leader_bonus", p, float, required=False, default=0.0)
-            if bonus is not None and not -0.5 <= bonus <= 1:
-                self.bad(f"{p}.leader_bonus", f"{bonus} is out of range", "between -0.5 and 1")
-            resolve = self.get(f, "resolve", p, float, required=False, default=100.0)
-            if resolve is not None and not 0 <= resolve <= 100:
-                self.bad(f"{p}.resolve", f"resolve {resolve} is out of range", "between 0 and 100")
+            quality = self.number(f, schema.FACTION, "quality", p, default=1.0)
+            bonus = self.number(f, schema.FACTION, "leader_bonus", p, default=0.0)
+            resolve = self.number(f, schema.FACTION, "resolve", p, default=100.0)
             for key in ("bases", "supply_crossings"):
                 vals = self.get(f, key, p, list, required=False, default=[])
                 for j, c in enumerate(vals or []):
@@ -254,7 +273,8 @@ class Builder:
             self.bad("factions", "a scenario needs factions", "add [[factions]] tables")
         for sid in self.sides:
             if not any(f["side"] == sid for f in self.factions.values()):
-                self.bad("sides", f"side {sid!r} has no faction", "give it a [[factions]] table")
+                self.bad(self.side_paths[sid], f"side {sid!r} has no faction",
+                         "every side starts with a faction: give it a [[factions]] table")
         return out
 
     def pair(self, value, path: str) -> list[str] | None:
@@ -299,10 +319,7 @@ class Builder:
         f = self.get(u, "faction", path, str)
         if f is not None and not self.ref(f, self.factions, f"{path}.faction", "faction"):
             ok = False
-        personnel = self.get(u, "personnel", path, int)
-        if personnel is not None and personnel < 0:
-            self.bad(f"{path}.personnel", "cannot be negative")
-            ok = False
+        personnel = self.number(u, schema.UNIT, "personnel", path)
         h = self.place(u.get("place"), f"{path}.place") if "place" in u else None
         if "place" not in u:
             self.bad(f"{path}.place", "missing", 'place = "Mosul", "36.34,43.13" or [q, r]')
@@ -311,21 +328,34 @@ class Builder:
             if uid in unit_ids:
                 self.bad(f"{path}.id", f"unit id {uid!r} is used twice")
             unit_ids.add(uid)
-        for key, lo, hi in (("morale", 0, 100), ("experience", 0, 100)):
-            v = self.get(u, key, path, float, required=False)
-            if v is not None and not lo <= v <= hi:
-                self.bad(f"{path}.{key}", f"{v} is out of range", f"between {lo} and {hi}")
-        ent = self.get(u, "entrenchment", path, int, required=False, default=0)
+        for key in ("morale", "experience"):
+            self.number(u, schema.UNIT, key, path)
+        ent = self.number(u, schema.UNIT, "entrenchment", path, default=0)
         equipment = self.get(u, "equipment", path, dict, required=False, default={}) or {}
+        if t is not None and t in self.rules.unit_types:
+            ut = self.rules.unit_type(t)
+            counts = schema.UNIT.field("equipment")
+            for item, n in equipment.items():
+                if item not in ut.equipment:
+                    self.bad(f"{path}.equipment.{item}", f"{ut.a_name} has no {item!r}",
+                             f"its equipment: {', '.join(ut.equipment) or 'none'}")
+                elif not isinstance(n, int) or isinstance(n, bool):
+                    self.bad(f"{path}.equipment.{item}", f"expected a count, got {_kind(n)}")
+                elif not counts.in_range(n):
+                    self.bad(f"{path}.equipment.{item}", f"{_figure(n)} {item} is out of range",
+                             counts.range_text)
+            need = NEEDS.get(ut.category)
+            if need and not (isinstance(equipment.get(need), int) and equipment[need] > 0):
+                self.bad(f"{path}.equipment", f"{ut.a_name} without {need} can do nothing",
+                         f'give it some: equipment = {{ "{need}" = 10 }}')
+                ok = False
+            if personnel is not None and personnel < ut.min_personnel:
+                self.bad(f"{path}.personnel", f"{personnel} people: {ut.a_name} of fewer than "
+                         f"{ut.min_personnel} melts away", f"at least {ut.min_personnel}")
+                ok = False
         if None in (t, f, personnel, h) or not ok:
             return None
         ut = self.rules.unit_type(t)
-        for item, n in equipment.items():
-            if item not in ut.equipment:
-                self.bad(f"{path}.equipment.{item}", f"{ut.a_name} has no {item!r}",
-                         f"its equipment: {', '.join(ut.equipment) or 'none'}")
-            elif not isinstance(n, int) or isinstance(n, bool) or n < 0:
-                self.bad(f"{path}.equipment.{item}", f"expected a count, got {n!r}")
         terrain = self.map.terrain_at(h)
         if terrain not in ut.enters:
             self.bad(f"{path}.place", f"{ut.a_name} cannot stand on {terrain} at {h.q},{h.r}",
@@ -369,6 +399,15 @@ class Builder:
                              "is given at the start", "choose another id, or give that unit one")
         return units
 
+    def turn(self, t: dict, kind: schema.Kind, key: str, path: str, default=None) -> int | None:
+        """A turn number: in the schema's range, and no later than the scenario's last turn."""
+        n = self.number(t, kind, key, path, default=default)
+        if key in t and n is not None and self.turns is not None and n > self.turns:
+            self.bad(f"{path}.{key}", f"turn {n} is after the last turn ({self.turns})",
+                     f"between 1 and {self.turns}: it would never come")
+            return None
+        return n
+
     def when(self, t: dict, path: str) -> dict | None:
         """A date or turn for reinforcements."""
         if "date" in t:
@@ -380,7 +419,7 @@ class Builder:
                          "it would never happen")
             return {"date": d.isoformat()}
         if "turn" in t:
-            n = self.get(t, "turn", path, int)
+            n = self.turn(t, schema.REINFORCEMENT, "turn", path)
             return {"turn": n} if n is not None else None
         self.bad(path, "needs a date or a turn", "date = 2015-02-15")
         return None
@@ -404,7 +443,7 @@ class Builder:
                 events.append({"id": f"reinforcements-{i + 1}", "trigger": trig, "actions": actions})
         return events
 
-    def area(self, t: dict, p: str, example: str) -> list[Hex]:
+    def area(self, t: dict, p: str, example: str, kind: schema.Kind = schema.TERRAIN) -> list[Hex]:
         """The hexes of a table that gives ``hexes``, or a ``centre`` and a ``radius``."""
         hexes: list[Hex] = []
         if "hexes" in t:
@@ -414,12 +453,9 @@ class Builder:
                     hexes.append(h)
         elif "centre" in t:
             c = self.place(t["centre"], f"{p}.centre")
-            r = self.get(t, "radius", p, int)
+            r = self.number(t, kind, "radius", p, required=True)
             if c and r is not None:
-                if not 0 <= r <= 40:
-                    self.bad(f"{p}.radius", f"{r} hexes is out of range", "between 0 and 40")
-                else:
-                    hexes = [h for h in hex_range(c, r) if self.map.in_bounds(h)]
+                hexes = [h for h in hex_range(c, r) if self.map.in_bounds(h)]
         else:
             self.bad(p, "needs hexes, or a centre and a radius", example)
         return hexes
@@ -499,7 +535,7 @@ class Builder:
             side = self.get(z, "side", p, str)
             if side is not None:
                 self.ref(side, self.sides, f"{p}.side", "side")
-            hexes = self.area(z, p, 'centre = "Aleppo", radius = 10')
+            hexes = self.area(z, p, 'centre = "Aleppo", radius = 10', schema.NO_FLY_ZONE)
             if zid in self.zones:
                 self.bad(f"{p}.id", f"zone {zid!r} is defined twice")
             elif zid:
@@ -532,7 +568,7 @@ class Builder:
                 self.bad(f"{path}.date", f"{d} is after the scenario ends ({self.end})", "it would never fire")
             return {"date": d.isoformat()}
         if k == "turn":
-            n = self.get(t, "turn", path, int)
+            n = self.turn(t, schema.TRIGGERS["turn"], "turn", path)
             return {"turn": n} if n is not None else None
         if k == "city_taken":
             cid = self.city(v, f"{path}.city_taken")
@@ -553,15 +589,14 @@ class Builder:
             if not _in(v, self.factions) and not _in(v, self.sides):
                 self.bad(f"{path}.losses", f"unknown faction or side {v!r}")
                 return None
-            above = self.get(t, "above", path, int)
+            above = self.number(t, schema.TRIGGERS["losses"], "above", path)
             return {"losses": v, "above": above} if above is not None else None
         if k == "chance":
-            p = self.get(t, "chance", path, float)
-            if p is None or not 0 < p <= 1:
-                if p is not None:
-                    self.bad(f"{path}.chance", f"{p} is not a probability", "between 0 and 1")
+            p = self.number(t, schema.TRIGGERS["chance"], "chance", path)
+            start = self.turn(t, schema.TRIGGERS["chance"], "from_turn", path, default=1)
+            if p is None or start is None:
                 return None
-            return {"chance": float(p), "from_turn": int(t.get("from_turn", 1))}
+            return {"chance": float(p), "from_turn": start}
         if k == "event":
             return {"event": v} if self.ref(v, self.event_ids, f"{path}.event", "event") else None
         parts = []
@@ -603,9 +638,7 @@ class Builder:
         if kind == "withdraw":
             if not fac("faction"):
                 return None
-            share = self.get(a, "share", path, float, required=False, default=1.0)
-            if share is not None and not 0 < share <= 1:
-                self.bad(f"{path}.share", f"{share} is not a share", "between 0 and 1")
+            share = self.number(a, schema.ACTIONS["withdraw"], "share", path, default=1.0)
             types = self.get(a, "types", path, list, required=False, default=[]) or []
             for j, t in enumerate(types):
                 self.ref(t, self.rules.unit_types, f"{path}.types[{j}]", "unit type")
@@ -625,22 +658,18 @@ class Builder:
                 return None
             leaders = self.get(a, "leaders", path, list, default=[])
             res = {**out, "faction": a["faction"], "leaders": leaders or []}
-            for key, low, high in (("leader_bonus", -0.5, 1), ("quality", 0.1, 5), ("resolve", 0, 100)):
-                v = self.get(a, key, path, float, required=False)
-                if v is not None and not low <= v <= high:
-                    self.bad(f"{path}.{key}", f"{key} {v} is out of range", f"between {low} and {high}")
-                elif v is not None:
+            for key in ("leader_bonus", "quality", "resolve"):
+                v = self.number(a, schema.ACTIONS["set_leaders"], key, path)
+                if v is not None:
                     res[key] = v
             return res
         if kind == "set_morale":
             if not fac("faction"):
                 return None
             res = {**out, "faction": a["faction"]}
-            for key, required in (("morale", True), ("resolve", False)):
-                v = self.get(a, key, path, float, required=required)
-                if v is not None and not 0 <= v <= 100:
-                    self.bad(f"{path}.{key}", f"{key} {v} is out of range", "between 0 and 100")
-                elif v is not None:
+            for key in ("morale", "resolve"):
+                v = self.number(a, schema.ACTIONS["set_morale"], key, path)
+                if v is not None:
                     res[key] = v
             return res if "morale" in res else None
         if kind == "set_category":
@@ -776,12 +805,16 @@ class Builder:
         if out["winner"] is not None and not _in(out["winner"], self.sides):
             self.bad("history.winner", f"unknown side {out['winner']!r}", _one_of(self.sides))
         cas = self.get(t, "casualties", "history", dict, required=False, default={}) or {}
+        people = schema.HISTORY.field("casualties")
         for k, n in cas.items():
             if k not in CATEGORIES and k != "civilians":
                 self.bad(f"history.casualties.{k}", f"unknown casualty category {k!r}",
                          _suggest(k, CATEGORIES) or _one_of(CATEGORIES + ("civilians",)))
-            elif not isinstance(n, int) or isinstance(n, bool) or n < 0:
-                self.bad(f"history.casualties.{k}", f"expected a number of people, got {n!r}")
+            elif not isinstance(n, int) or isinstance(n, bool):
+                self.bad(f"history.casualties.{k}", f"expected a number of people, got {_kind(n)}")
+            elif not people.in_range(n):
+                self.bad(f"history.casualties.{k}", f"{_figure(n)} people is out of range",
+                         people.range_text)
             else:
                 out["casualties"][k] = n
         out["events"] = self.read_history_events(t)
@@ -974,6 +1007,15 @@ def _kind(v) -> str:
     if isinstance(v, dict):
         return "a table"
     return type(v).__name__
+
+
+def _figure(v) -> str:
+    """A number as a problem line shows it: a figure of a hundred digits is not written out."""
+    if isinstance(v, int) and abs(v) >= 10**15:
+        return f"of {len(str(abs(v))):,} digits"
+    if isinstance(v, int) and abs(v) >= 10_000:
+        return f"{v:,}"
+    return str(v)
 
 
 def _kind_name(kind) -> str:
