@@ -24,6 +24,8 @@ ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 # What a unit of each category needs to do anything: an air wing flies its combat aircraft, a
 # naval group fights with its warships (game.air).
 NEEDS = {"air": "combat aircraft", "naval": "warships"}
+_AIR_BASE = ("an air wing stands at an air base: a town its side holds, a country in its "
+             "faction's bases, or the sea with a naval group of its side")
 
 TITLE_MAX = 100  # an event's title is a line of the event log
 
@@ -59,13 +61,15 @@ class Builder:
         self.event_ids: set[str] = set()
         self.start = dt.date(2014, 6, 16)
         self.end = dt.date(2014, 9, 30)
+        self.bad_quietly = False  # a missing part's fields are not named one by one
         self.turns: int | None = None  # the game's number of turns, once the dates make sense
         self.side_paths: dict[str, str] = {}  # side id -> the path of its [[sides]] table
 
     # -- primitives --------------------------------------------------------------------------
 
     def bad(self, path: str, text: str, hint: str = "") -> None:
-        self.problems.append(Problem(path, text, hint))
+        if not self.bad_quietly:
+            self.problems.append(Problem(path, text, hint))
 
     def table(self, parent: dict, key: str, path: str, required: bool = True) -> dict | None:
         v = parent.get(key)
@@ -125,7 +129,7 @@ class Builder:
         v = self.get(t, key, path, int if f.type == "integer" else float,
                      required=f.required if required is None else required, default=default)
         if key in t and v is not default and not f.in_range(v):
-            self.bad(f"{path}.{key}", f"{key} {_figure(v)} is out of range", f.range_text)
+            self.bad(f"{path}.{key}", _out_of_range(key, v), f.range_text)
             return default
         return v
 
@@ -169,7 +173,10 @@ class Builder:
     # -- parts -------------------------------------------------------------------------------
 
     def scenario(self) -> dict:
-        t = self.table(self.data, "scenario", "scenario") or {}
+        t = self.table(self.data, "scenario", "scenario")
+        if t is None:  # named once, not again for each of its fields
+            self.bad_quietly = True
+            t = {}
         self.fields(t, schema.SCENARIO.names, "scenario")
         sid = self.get(t, "id", "scenario", str, default="custom")
         if isinstance(sid, str) and not ID.match(sid):
@@ -194,6 +201,7 @@ class Builder:
             self.start = start
         if end:
             self.end = end
+        self.bad_quietly = False
         m = t.get("map", "mesopotamia")
         if m != self.map.name:
             self.bad("scenario.map", f"unknown map {m!r}", f"the map is {self.map.name!r}")
@@ -207,7 +215,7 @@ class Builder:
             p = f"sides[{i}]"
             self.fields(s, schema.SIDE.names, p)
             sid = self.get(s, "id", p, str)
-            name = self.get(s, "name", p, str, default=sid)
+            name = self.get(s, "name", p, str, required=False, default=sid)
             if sid in self.sides:
                 self.bad(f"{p}.id", f"side {sid!r} is defined twice")
             elif sid:
@@ -342,8 +350,7 @@ class Builder:
                 elif not isinstance(n, int) or isinstance(n, bool):
                     self.bad(f"{path}.equipment.{item}", f"expected a count, got {_kind(n)}")
                 elif not counts.in_range(n):
-                    self.bad(f"{path}.equipment.{item}", f"{_figure(n)} {item} is out of range",
-                             counts.range_text)
+                    self.bad(f"{path}.equipment.{item}", _out_of_range(item, n), counts.range_text)
             need = NEEDS.get(ut.category)
             if need and not (isinstance(equipment.get(need), int) and equipment[need] > 0):
                 self.bad(f"{path}.equipment", f"{ut.a_name} without {need} can do nothing",
@@ -367,6 +374,15 @@ class Builder:
             name = self.map.country_names.get(country, "the sea") if country else "the sea"
             self.bad(f"{path}.place", f"{fac['name']} may not stand in {name}",
                      f"add {country!r} to the faction's bases, or place it in Iraq or Syria")
+            return None
+        if ut.category == "air" and not path.startswith("units[") and terrain != "sea" \
+                and country not in self.later_bases(f) \
+                and (self.map.city_at(h) is None or country not in WAR_ZONE):
+            # Who holds a town when the wing arrives is the game's to say: any town of Iraq or
+            # Syria may be a base then, a hex abroad only in a country of the faction's bases.
+            name = self.map.country_names.get(country, "the sea") if country else "the sea"
+            self.bad(f"{path}.place", f"hex {h.q},{h.r} in {name} is no air base of {fac['name']}",
+                     _AIR_BASE)
             return None
         if ent and ent > self.rules.terrain_named(terrain).entrench_max:
             self.bad(f"{path}.entrenchment", f"level {ent} is deeper than {terrain} allows",
@@ -397,7 +413,82 @@ class Builder:
                 if made in explicit:
                     self.bad(f"{explicit[made]}.id", f"unit id {made!r} is the one {p}, which has none, "
                              "is given at the start", "choose another id, or give that unit one")
+        self.start_paths = paths
         return units
+
+    def check_start_positions(self, units: list[dict], control: dict[str, str]) -> None:
+        """Where the units stand at the start, as the rules allow: no more than the stacking
+        limit of a side's ground units in a hex, no hex shared by two sides, and every air wing
+        at an air base (a town its side holds, a country its faction has bases in, or the sea
+        with a naval group of its side: ``game.air.is_air_base``)."""
+        limit = self.rules.movement["stack_limit"]
+        side_of = {fid: f["side"] for fid, f in self.factions.items()}
+        ground: dict[tuple, int] = {}
+        first: dict[tuple, tuple[str, str]] = {}  # hex -> (side, path) of its first unit
+        carriers = {(tuple(u["hex"]), side_of[u["faction"]]) for u in units
+                    if self.rules.unit_type(u["type"]).category == "naval"}
+        for u, p in zip(units, self.start_paths):
+            ut = self.rules.unit_type(u["type"])
+            h, side = tuple(u["hex"]), side_of[u["faction"]]
+            where = f"{h[0]},{h[1]}"
+            there = first.setdefault(h, (side, p))
+            if there[0] != side:
+                self.bad(f"{p}.place", f"{self.factions[u['faction']]['name']} stands in hex {where} "
+                         f"with {there[0]}'s {there[1]}: two sides never share a hex",
+                         "place it in another hex")
+                continue
+            if ut.is_ground:
+                ground[h] = ground.get(h, 0) + 1
+                if ground[h] > limit:
+                    self.bad(f"{p}.place", f"{side} stacks {ground[h]} ground units in hex {where}",
+                             f"at most {limit} of a side share a hex (the rules' stack_limit): "
+                             "place it in another hex")
+            if ut.category == "air":
+                fac = self.factions[u["faction"]]
+                city = self.map.city_at(Hex(*h))
+                held = city is not None and side_of.get(control.get(city.id)) == side
+                if not (held or self.map.country_at(Hex(*h)) in fac.get("bases", [])
+                        or (self.map.terrain_at(Hex(*h)) == "sea" and (h, side) in carriers)):
+                    self.bad(f"{p}.place", f"hex {where} is no air base of {fac['name']}",
+                             _AIR_BASE)
+
+    def check_sides_have_units(self) -> None:
+        """A side with nothing to play with, at the start or later, is a problem: every unit
+        table of the file counts (with problems of its own or not), and so does a faction that
+        joins the side or units handed to one of its factions."""
+        armed: set[str] = set()
+
+        def count(units) -> None:
+            for u in _tables(units):
+                f = self.factions.get(u.get("faction")) if isinstance(u.get("faction"), str) else None
+                if f is not None:
+                    armed.add(f["side"])
+
+        count(self.data.get("units"))
+        for t in _tables(self.data.get("reinforcements")):
+            count(t.get("units"))
+        for e in _tables(self.data.get("events")):
+            for a in _tables(e.get("actions")):
+                if a.get("do") == "add_units":
+                    count(a.get("units"))
+                elif a.get("do") == "change_side" and isinstance(a.get("side"), str):
+                    armed.add(a["side"])
+                elif a.get("do") == "transfer_units" and _in(a.get("to"), self.factions):
+                    armed.add(self.factions[a["to"]]["side"])
+        for sid, p in self.side_paths.items():
+            if sid not in armed and any(f["side"] == sid for f in self.factions.values()):
+                self.bad(p, f"side {sid!r} has no units, at the start or later: there is "
+                         "nothing to play", "give its factions [[units]] or [[reinforcements]]")
+
+    def later_bases(self, faction: str) -> set[str]:
+        """The countries a faction has bases in at the start or gets by a set_supply action."""
+        out = set(self.factions[faction].get("bases", []))
+        for e in _tables(self.data.get("events")):
+            for a in _tables(e.get("actions")):
+                if a.get("do") == "set_supply" and a.get("faction") == faction \
+                        and isinstance(a.get("bases"), list):
+                    out |= {c for c in a["bases"] if isinstance(c, str)}
+        return out
 
     def turn(self, t: dict, kind: schema.Kind, key: str, path: str, default=None) -> int | None:
         """A turn number: in the schema's range, and no later than the scenario's last turn."""
@@ -708,6 +799,7 @@ class Builder:
                 self.event_ids.add(e["id"])
         events = []
         seen = set()
+        paths: dict[str, str] = {}
         for i, e in enumerate(raw):
             p = f"events[{i}]"
             self.fields(e, schema.EVENT.names, p)
@@ -737,10 +829,59 @@ class Builder:
                 if title:
                     event["title"] = title.strip()
                 events.append(event)
+                paths.setdefault(eid, p)
+        self.check_events_can_fire(events, paths)
         return events
+
+    def check_events_can_fire(self, events: list[dict], paths: dict[str, str]) -> None:
+        """An event whose trigger waits only for events that can never fire (itself, or a
+        circle of events each waiting for the next) can never fire: each is named."""
+        built = {e["id"]: e for e in events}
+        can = set(self.event_ids) - set(built)  # events with problems of their own: not blamed
+        waits: dict[str, set[str]] = {}  # event -> the events its trigger names
+
+        def named(t: dict, into: set[str]) -> set[str]:
+            if "event" in t:
+                into.add(t["event"])
+            for sub in t.get("all", []) + t.get("any", []):
+                named(sub, into)
+            return into
+
+        def holds(t: dict) -> bool:
+            if "event" in t:
+                return t["event"] in can
+            if "all" in t:
+                return all(holds(x) for x in t["all"])
+            if "any" in t:
+                return any(holds(x) for x in t["any"])
+            return True
+
+        dependents: dict[str, list[str]] = {}
+        for eid, e in built.items():
+            waits[eid] = named(e["trigger"], set())
+            for other in waits[eid]:
+                dependents.setdefault(other, []).append(eid)
+        todo = list(built)
+        while todo:
+            eid = todo.pop()
+            if eid in can or not holds(built[eid]["trigger"]):
+                continue
+            can.add(eid)
+            todo.extend(dependents.get(eid, []))
+        for eid in built:
+            if eid in can:
+                continue
+            if eid in waits[eid]:
+                self.bad(f"{paths[eid]}.trigger", f"event {eid!r} waits for its own firing: it "
+                         "can never fire", "name an event that fires before it, or another trigger")
+            else:
+                never = ", ".join(sorted(repr(x) for x in waits[eid] if x not in can))
+                self.bad(f"{paths[eid]}.trigger", f"event {eid!r} waits for {never}, which can "
+                         "never fire first", "break the circle: one of them needs another trigger")
 
     def read_victory(self, control: dict[str, str]) -> list[dict]:
         out = []
+        named: set[str] = set()  # the sides that have a condition
         for i, v in enumerate(self.array(self.data, "victory", "victory")):
             p = f"victory[{i}]"
             kind = v.get("kind")
@@ -752,9 +893,11 @@ class Builder:
             if not self.ref(side, self.sides, f"{p}.side", "side"):
                 continue
             cond = {"kind": kind, "side": side, "text": v.get("text", "")}
+            named.add(side)  # a condition with problems of its own is still the side's
             if kind in ("hold", "take"):
                 cities = []
-                for j, c in enumerate(self.get(v, "cities", p, list, default=[]) or []):
+                listed = self.get(v, "cities", p, list, default=None)
+                for j, c in enumerate(listed or []):
                     cid = self.city(c, f"{p}.cities[{j}]")
                     if cid:
                         cities.append(cid)
@@ -766,8 +909,9 @@ class Builder:
                         if country not in allowed:
                             self.bad(f"{p}.cities[{j}]", f"{c} lies in {self.map.country_names[country]}, "
                                      f"where no faction of {side} may go", "this condition cannot be met")
-                if not cities:
+                if listed == []:
                     self.bad(f"{p}.cities", "lists no towns", 'cities = ["Mosul", "Tikrit"]')
+                if not cities:
                     continue
                 count = self.get(v, "count", p, int, required=False, default=len(cities))
                 if count is not None and not 1 <= count <= len(cities):
@@ -793,7 +937,7 @@ class Builder:
                 cond["factions"] = good
             out.append(cond)
         for sid in self.sides:
-            if not any(c["side"] == sid for c in out):
+            if sid not in named:
                 self.bad("victory", f"side {sid!r} has no victory condition", "add a [[victory]] table for it")
         return out
 
@@ -813,8 +957,7 @@ class Builder:
             elif not isinstance(n, int) or isinstance(n, bool):
                 self.bad(f"history.casualties.{k}", f"expected a number of people, got {_kind(n)}")
             elif not people.in_range(n):
-                self.bad(f"history.casualties.{k}", f"{_figure(n)} people is out of range",
-                         people.range_text)
+                self.bad(f"history.casualties.{k}", _out_of_range(k, n), people.range_text)
             else:
                 out["casualties"][k] = n
         out["events"] = self.read_history_events(t)
@@ -955,9 +1098,11 @@ class Builder:
         control = self.read_control()
         self.all_unit_ids = self.all_unit_ids_scan()
         units = self.read_units()
+        self.check_start_positions(units, control)
         zones = self.read_zones()
         events = self.read_reinforcements() + self.read_events()
         victory = self.read_victory(control)
+        self.check_sides_have_units()
         plans = read_plans(self)
         history = self.read_history()
         if self.problems:
@@ -1009,13 +1154,11 @@ def _kind(v) -> str:
     return type(v).__name__
 
 
-def _figure(v) -> str:
-    """A number as a problem line shows it: a figure of a hundred digits is not written out."""
+def _out_of_range(what: str, v) -> str:
+    """"personnel 0 is out of range"; a figure of a hundred digits is not written out."""
     if isinstance(v, int) and abs(v) >= 10**15:
-        return f"of {len(str(abs(v))):,} digits"
-    if isinstance(v, int) and abs(v) >= 10_000:
-        return f"{v:,}"
-    return str(v)
+        return f"{what} is a number of {len(str(abs(v))):,} digits, out of range"
+    return f"{what} {v:,} is out of range" if isinstance(v, int) else f"{what} {v} is out of range"
 
 
 def _kind_name(kind) -> str:
