@@ -56,7 +56,7 @@ BROKEN = [
     ("impassable", 'place = "Tikrit"', 'place = "33.98,43.2"', "[units[3].place] an infantry unit cannot stand on lake"),
     ("foreign country", 'place = "Tikrit"', 'place = "Gaziantep"', "[units[3].place] Iraq may not stand in Turkey"),
     ("wrong equipment", '"armoured vehicles" = 30', 'tanks = 30', "[units[1].equipment.tanks] a mechanized infantry unit has no 'tanks'"),
-    ("negative strength", 'personnel = 4000', 'personnel = -4000', "[units[3].personnel] personnel -4000 is out of range (between 1 and 200,000)"),
+    ("negative strength", 'personnel = 4000', 'personnel = -4000', "[units[3].personnel] personnel -4,000 is out of range (between 1 and 200,000)"),
     ("duplicate id", 'id = "iraq-2div"', 'id = "isis-mosul"', "[units[2].id] unit id 'isis-mosul' is used twice"),
     ("unknown side", 'side = "baathist"\ncategory = "iraq"', 'side = "government"\ncategory = "iraq"',
      "[factions[1].side] unknown side 'government'"),
