@@ -219,6 +219,7 @@ def test_renames_and_deletions_follow_plans_and_history_events(ctx):
     assert ed.apply("add_side", id="coalition").ok
     assert ed.apply("add_faction", id="us", side="coalition").ok
     assert ed.apply("add_victory", kind="survive", side="coalition").ok
+    assert ed.apply("add_unit", faction="us", type="infantry", place="Baghdad", into="reinforcements[0]").ok
     for args in (dict(kind="take", cities=["Mosul"], faction="isis"),
                  dict(kind="hold", cities=["Baghdad"], side="baathist"),
                  dict(kind="hold", cities=["Erbil"], faction="us"),
@@ -572,7 +573,11 @@ def test_scripted_session_builds_a_playable_scenario(ctx, tmp_path):
     from game.simulate import simulate_one
 
     ed = Editor.new(ctx)
-    assert ed.check() == [] and ed.scenario() is not None
+    # A new scenario has sides, factions and victory conditions but no units: not ready to play.
+    assert [(i.path, i.text.split(":")[0]) for i in ed.check()] == [
+        ("sides[0]", "side 'jihadist' has no units, at the start or later"),
+        ("sides[1]", "side 'baathist' has no units, at the start or later")]
+    assert ed.scenario() is None
     steps = [
         ("set_scenario", {"id": "anbar-2014", "title": "Anbar, summer 2014", "start": dt.date(2014, 6, 16),
                           "end": dt.date(2014, 7, 28), "description": "ISIS pushes down the Euphrates."}),
@@ -700,11 +705,14 @@ def test_map_view_shows_the_document_even_with_mistakes(ctx):
 
 def test_a_new_scenario_is_unsaved_until_saved(ctx, tmp_path):
     ed = Editor.new(ctx, title="From nothing")
-    assert ed.dirty and not ed.can_undo and ed.check() == []
+    assert ed.dirty and not ed.can_undo
+    assert [i.text.split(":")[0] for i in ed.check()] == [
+        "side 'jihadist' has no units, at the start or later",
+        "side 'baathist' has no units, at the start or later"]
     with pytest.raises(ValueError):
         ed.save()
     path = ed.save(tmp_path / "new.toml")
-    assert not ed.dirty and load_scenario(path, hexmap()).title == "From nothing"
+    assert not ed.dirty and "From nothing" in path.read_text()
 
 
 def test_a_saved_file_is_readable_like_any_other_and_keeps_its_permissions(ctx, tmp_path):

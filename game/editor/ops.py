@@ -24,7 +24,7 @@ from game.hexgrid import Hex, hex_range
 from game.hexmap import TERRAINS, MapError
 from game.scenario import schema
 from game.scenario.plans import KINDS as PLAN_KINDS, read_plans
-from game.scenario.validate import ID, Builder
+from game.scenario.validate import ID, NEEDS, Builder
 from game.victory import condition_text
 from game.editor.document import append, drop, get, parse_path, path_text, put, tables
 
@@ -573,6 +573,13 @@ def usual_personnel(ctx, type: str) -> int:
     return max(10 * ctx.rules.unit_type(type).min_personnel, 500)
 
 
+def usual_equipment(ctx, type: str) -> dict:
+    """Equipment for a new unit of ``type`` when none is given: what it cannot do without (an
+    air wing's combat aircraft, a naval group's warships), as many as a bundled one has."""
+    need = NEEDS.get(ctx.rules.unit_type(type).category)
+    return {need: {"combat aircraft": 20, "warships": 4}.get(need, 10)} if need else {}
+
+
 @op
 def add_unit(doc, ctx, faction, type, place, personnel=None, into="units", **fields):
     """Place a new unit: on the map at the start (``into="units"``), or in a reinforcement
@@ -591,6 +598,8 @@ def add_unit(doc, ctx, faction, type, place, personnel=None, into="units", **fie
         fields["id"] = f"{faction}-{type}-{n}"
     if personnel is None:
         personnel = usual_personnel(ctx, type)
+    if "equipment" not in fields and usual_equipment(ctx, type):
+        fields["equipment"] = usual_equipment(ctx, type)
     unit = {"id": fields.pop("id"), "type": type, "faction": faction, "place": place_value(ctx, place),
             "personnel": personnel}
     doc = append(doc, where, unit)
@@ -616,6 +625,8 @@ def set_unit(doc, ctx, unit, **fields):
         # Equipment the new type does not have would only be refused: keep what it shares.
         kept = {k: v for k, v in (get(doc, path + ("equipment",)) or {}).items()
                 if k in ctx.rules.unit_types.get(fields["type"], ctx.rules.unit_type("infantry")).equipment}
+        if fields["type"] in ctx.rules.unit_types:
+            kept = {**usual_equipment(ctx, fields["type"]), **kept}
         doc = put(doc, path + ("equipment",), kept) if kept else drop(doc, path + ("equipment",))
     new_id = get(doc, path + ("id",))
     if "id" in fields and new_id is not None and new_id != old_id:
