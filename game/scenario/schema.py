@@ -64,6 +64,10 @@ MAX_PERSONNEL = 200_000  # people in one unit
 MAX_EQUIPMENT = 2_000  # of one item of equipment (aircraft, tanks...) in one unit
 MAX_PEOPLE = 10_000_000  # a figure of people lost or killed
 
+# What a unit of each category needs to do anything, at least one of: an air wing flies its
+# combat aircraft, a naval group fights with its warships (game.air).
+NEEDS = {"air": "combat aircraft", "naval": "warships"}
+
 TYPES = ("text", "integer", "number", "date", "bool", "place", "places", "city", "cities",
          "side", "faction", "faction_or_side", "factions", "faction_pair", "faction_pairs", "sides", "unit",
          "event", "zone", "unit_type", "unit_types", "terrain", "category", "nation",
@@ -404,3 +408,66 @@ def describe() -> dict:
         "categories": list(CATEGORIES),
         "nations": list(NATIONS),
     }
+
+
+# -- the reference of docs/scenario-format.md -----------------------------------------------
+
+TYPE_WORDS = {
+    "text": "text", "integer": "whole number", "number": "number", "date": "date",
+    "bool": "true or false", "place": "place", "places": "list of places", "city": "town",
+    "cities": "list of towns", "side": "side id", "faction": "faction id",
+    "faction_or_side": "faction or side id", "factions": "list of faction ids",
+    "faction_pair": "two faction ids", "faction_pairs": "list of pairs of faction ids",
+    "sides": "list of side ids", "unit": "unit id", "event": "event id", "zone": "zone id",
+    "unit_type": "unit type", "unit_types": "list of unit types", "terrain": "terrain",
+    "category": "casualty category", "nation": "nation", "countries": "list of country codes",
+    "names": "list of text", "equipment": "table of counts", "units": "list of unit tables",
+    "triggers": "trigger table", "actions": "list of action tables",
+    "casualties": "table of people", "dates": "two dates", "history_events": "tables",
+}
+
+
+def _cells(f: Field) -> list[str]:
+    need = "yes" if f.required else f"no; if absent: {f.default or 'none'}"
+    if f.choices:
+        limits = ", ".join(f"`{c}`" for c in f.choices)
+    else:
+        limits = f.range_text
+    return [f"`{f.name}`", TYPE_WORDS[f.type], need, limits, f.doc]
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    return (["| " + " | ".join(head) + " |", "| " + " | ".join("---" for _ in head) + " |"]
+            + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def reference(rules) -> str:
+    """The fields of every table, trigger, action and victory condition, with their types,
+    whether each is required (or its default), and its range; then each unit type's equipment.
+    docs/scenario-format.md holds this text as it is (a test compares them)."""
+    head = ["field", "type", "required", "range", "meaning"]
+    out: list[str] = []
+    for name, header in (("scenario", "[scenario]"), ("sides", "[[sides]]"),
+                         ("factions", "[[factions]]"), ("war", "[war]"), ("units", "[[units]]"),
+                         ("reinforcements", "[[reinforcements]]"), ("terrain", "[[terrain]]"),
+                         ("supply_sources", "[[supply_sources]]"),
+                         ("no_fly_zones", "[[no_fly_zones]]"), ("events", "[[events]]"),
+                         ("plans", "[[plans]]"), ("history", "[history]")):
+        kind = TABLES[name]
+        out += [f"#### `{header}`", "", *_table(head, [_cells(f) for f in kind.fields]), ""]
+    out += ["#### `[[history.events]]`", "",
+            *_table(head, [_cells(f) for f in HISTORY_EVENT.fields]), ""]
+    for title, kinds, key in (("Triggers", TRIGGERS, "trigger"), ("Actions (`do = ...`)", ACTIONS, "do"),
+                              ("Victory conditions (`kind = ...`)", VICTORY, "kind")):
+        rows = [[f"`{k}`", *_cells(f)] for k, kind in kinds.items() for f in kind.fields]
+        out += [f"#### {title}", "", *_table([key, *head], rows), ""]
+    rows = []
+    for tid, ut in rules.unit_types.items():
+        kit = ", ".join(f"`{e}`" for e in ut.equipment) or "none"
+        need = f"at least 1 `{NEEDS[ut.category]}`" if ut.category in NEEDS else ""
+        rows.append([f"`{tid}`", ut.category, kit, need, f"{max(1, ut.min_personnel):,}",
+                     ", ".join(sorted(ut.enters))])
+    out += ["#### Unit types", "",
+            *_table(["type", "category", "equipment", "needs", "least personnel", "stands on"],
+                    rows)]
+    return "\n".join(out) + "\n"

@@ -21,9 +21,7 @@ from game.scenario.schema import CATEGORIES, NATIONS
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
-# What a unit of each category needs to do anything: an air wing flies its combat aircraft, a
-# naval group fights with its warships (game.air).
-NEEDS = {"air": "combat aircraft", "naval": "warships"}
+NEEDS = schema.NEEDS
 _AIR_BASE = ("an air wing stands at an air base: a town its side holds, a country in its "
              "faction's bases, or the sea with a naval group of its side")
 
