@@ -253,3 +253,82 @@ type = "militia" # [[units]]
     assert loc.line("units[0].place") == 9 and loc.line("units[0].type") == 11
     assert loc.line("units") == 8
     assert [k.parts for k in scan(text) if k.kind == "inline"] == [("a",), ("b",)]
+
+
+# -- the guide says what the checker does ------------------------------------------------------
+
+GUIDE = ROOT / "docs/scenario-format.md"
+MARK = "<!-- reference: generated from game/scenario/schema.py and game/rules/units.toml -->\n"
+
+
+def test_the_guides_reference_is_the_checkers_schema():
+    """Each field's type, required or default, and range in the guide are the schema's, which
+    the validator checks by; and so is each unit type's equipment, from the rules."""
+    from game.rules import default_rules
+
+    guide = GUIDE.read_text()
+    shown = guide.split(MARK, 1)[1].split("<!-- end of reference -->", 1)[0].strip()
+    assert shown == schema.reference(default_rules()).strip(), \
+        "regenerate the reference: game.scenario.schema.reference(default_rules())"
+
+
+def test_the_guide_states_the_checkers_limits():
+    from game.rules import default_rules
+    from game.scenario import MAX_KEY_PARTS, MAX_NESTING
+
+    words = " ".join(GUIDE.read_text().split())
+    limit = default_rules().movement["stack_limit"]
+    for said in (f"at most {MAX_FILE_BYTES:,} bytes", f"nested more than {MAX_NESTING} deep",
+                 f"more than {MAX_KEY_PARTS} parts", f"at most {schema.MAX_TURNS} (the campaign",
+                 f"At most {limit} ground units of a side share a hex",
+                 f"1 to {schema.MAX_PERSONNEL:,}", f"0 to {schema.MAX_EQUIPMENT:,} of each item"):
+        assert said in words, said
+
+
+def guide_commands(text: str) -> list[tuple[list[str], list[str]]]:
+    """Each ``$ mesopotamia ...`` command of the guide's blocks, with the lines shown after it."""
+    import shlex
+
+    out = []
+    for block in re.findall(r"^```\n(\$ .*?)^```", text, re.S | re.M):
+        for part in block.split("$ mesopotamia ")[1:]:
+            cmd, *shown = part.rstrip("\n").split("\n")
+            out.append((shlex.split(cmd), shown))
+    return out
+
+
+def tutorial_files(tmp_path: Path, expected: list[str]) -> None:
+    """The files the guide's commands read, as the guide makes them."""
+    guide = GUIDE.read_text()
+    tutorial = guide.split("## Tutorial", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    if any(re.match(r"ramadi\.toml:\d", line) for line in expected):  # the guide's mistakes
+        tutorial = tutorial.replace('terrain = "marsh"', 'terrain = "marshes"').replace(
+            'faction = "isis"\nname = "Anbar', 'faction = "daesh"\nname = "Anbar')
+    (tmp_path / "ramadi.toml").write_text(tutorial)
+    mosul = TEXT.replace('type = "mechanized"', 'type = "tank"').replace("quality = 0.7", 'quality = "low"')
+    (tmp_path / "my-mosul.toml").write_text(mosul)
+    y2017 = (ROOT / "scenarios/2017-pro-assad-offensive.toml").read_text()
+    (tmp_path / "my-2017.toml").write_text(y2017.replace('after = "suburbs"', 'after = "suburb"'))
+    if not (tmp_path / "scenarios").exists():
+        (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+
+
+def test_the_guides_commands_print_what_it_shows(tmp_path, monkeypatch, capsys):
+    """Every command the guide shows the output of (all but play and edit, which open the
+    window) prints what the guide shows: all of it, or its first lines where the guide goes on
+    with "..."."""
+    monkeypatch.chdir(tmp_path)
+    commands = guide_commands(GUIDE.read_text())
+    assert len(commands) >= 10
+    for args, shown in commands:
+        if args[0] in ("play", "edit"):
+            continue
+        tutorial_files(tmp_path, shown)
+        capsys.readouterr()
+        main(args)
+        printed = capsys.readouterr()
+        lines = (printed.out + printed.err).rstrip("\n").split("\n")
+        if shown and shown[-1] == "...":
+            assert lines[:len(shown) - 1] == shown[:-1], (args, lines)
+        else:
+            assert lines == shown, (args, lines)

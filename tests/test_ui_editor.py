@@ -121,7 +121,8 @@ def test_draws_a_bundled_scenario_and_a_new_one_on_every_page(app):
             key(app, k)
             assert scene.tool == tool and scene.page == "map"
         assert scene.map.drawn_units if path else not scene.map.drawn_units
-        assert scene.problems_label.text.startswith("No problems")
+        # A new scenario's two sides have no units yet: it is not ready to play.
+        assert scene.problems_label.text == ("No problems: ready to play" if path else "Problems: 2")
     # a bigger window: the layout follows, every page's rows still inside it
     pygame.display.set_mode((1600, 900), pygame.RESIZABLE)
     frame(app, [pygame.event.Event(pygame.VIDEORESIZE, size=(1600, 900), w=1600, h=900)])
