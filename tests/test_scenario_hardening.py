@@ -211,8 +211,9 @@ def insert_after_scenario(text: str, insert: str) -> tuple[str, int]:
 
 @pytest.mark.parametrize("insert, words", [
     # Each took from 14 seconds to over a minute: a generous bound cannot fail on a slow machine.
-    ("a" + ".a" * 10000 + " = 1", "a key of 10,001 parts (a.a.a...) (no key of a scenario has more than 8)"),
+    ("a" + ".a" * 10000 + " = 1", "a key of 10,001 parts (a.a.a...) (no key of a scenario has more than 3)"),
     ("[" + "a" + ".a" * 20 + "]", "a key of 21 parts"),
+    ('x = { a.b.c.d.e = 1 }', "a key of 5 parts (a.b.c...)"),
     ('note = """\n[' + " " * 3000 + 'x\n"""', "[scenario.note] unknown field"),
     ('note = [\n  ["' + " " * 20000 + '", 1]]', "[scenario.note] unknown field"),
 ])
@@ -223,6 +224,16 @@ def test_files_that_took_minutes_are_checked_at_once(tmp_path, insert, words):
     problems, seconds = timed_check(path)
     assert seconds < 5.0
     assert any(p.startswith(f"{path}:{line}: ") and words in p for p in problems), problems
+
+
+def test_dotted_keys_by_the_thousand_are_refused_at_the_first_too_many(tmp_path):
+    """The TOML reader slows down more than in proportion to their number."""
+    text, line = insert_after_scenario(TEXT, "\n".join(f"k{i}.a = 1" for i in range(5000)))
+    path = tmp_path / "dotted.toml"
+    path.write_text(text)
+    assert check_file(path, hexmap()) == [
+        f"{path}:{line + 1000}: more than 1,000 dotted keys like k1000.a = ... (write tables: "
+        "[k1000] and a = ...)"]
 
 
 def test_the_scanner_is_linear_on_any_text():
@@ -274,12 +285,12 @@ def test_the_guides_reference_is_the_checkers_schema():
 
 def test_the_guide_states_the_checkers_limits():
     from game.rules import default_rules
-    from game.scenario import MAX_KEY_PARTS, MAX_NESTING
+    from game.scenario import MAX_DOTTED_KEYS, MAX_KEY_PARTS, MAX_NESTING
 
     words = " ".join(GUIDE.read_text().split())
     limit = default_rules().movement["stack_limit"]
     for said in (f"at most {MAX_FILE_BYTES:,} bytes", f"nested more than {MAX_NESTING} deep",
-                 f"more than {MAX_KEY_PARTS} parts", f"at most {schema.MAX_TURNS} (the campaign",
+                 f"more than {MAX_KEY_PARTS} parts", f"more than {MAX_DOTTED_KEYS:,} dotted keys", f"at most {schema.MAX_TURNS} (the campaign",
                  f"At most {limit} ground units of a side share a hex",
                  f"1 to {schema.MAX_PERSONNEL:,}", f"0 to {schema.MAX_EQUIPMENT:,} of each item"):
         assert said in words, said

@@ -64,9 +64,10 @@ def _format(path: Path | str, locator: Locator | None, p: Problem) -> str:
     return f"{where}:{field_} {p.text}{hint}"
 
 
-# The largest file the checker reads: three times the campaign, the largest bundled scenario
-# (83 KB). Any file up to it is checked in well under a second; a larger one is refused unread.
-MAX_FILE_BYTES = 256 * 1024
+# The largest file the checker reads: well over twice the campaign, the largest bundled scenario
+# (83 KB). Any file up to it is checked in under a second (the TOML reader alone takes half of
+# that for the worst 200 KB); a larger one is refused unread.
+MAX_FILE_BYTES = 200_000
 
 
 def _too_big(path, size: int) -> list[str]:
@@ -97,11 +98,13 @@ def read_text(path: Path) -> tuple[str | None, list[str]]:
 # Files the TOML reader gives up on without a line: arrays or inline tables nested so deep that
 # it runs out of stack (nothing in the format nests deeper than an event's action's unit's
 # equipment, 6 levels; a file is located at the first bracket past MAX_NESTING), and integers of
-# more than 4,300 digits, which Python refuses to read. Dotted keys of thousands of parts it
-# reads in time growing with the square of their parts: a key or header of more than
-# MAX_KEY_PARTS parts is refused before reading (nothing in the format has more than 2).
+# more than 4,300 digits, which Python refuses to read. Dotted keys (a.b = 1) it reads in time
+# growing faster than their number and the square of their parts: a key or header of more than
+# MAX_KEY_PARTS parts, or a file of more than MAX_DOTTED_KEYS dotted keys, is refused before
+# reading (nothing in the format has more than 2 parts; no bundled scenario has a dotted key).
 MAX_NESTING = 32
-MAX_KEY_PARTS = 8
+MAX_KEY_PARTS = 3
+MAX_DOTTED_KEYS = 1000
 _LONG_NUMBER = re.compile(r"[0-9][0-9_]{4299,}")
 
 
@@ -159,6 +162,12 @@ def _parse(path: Path | str, text: str) -> tuple[dict | None, list[str], list]:
         shown = ".".join(long.parts[:3])
         return None, [f"{path}:{long.line}: a key of {len(long.parts):,} parts ({shown}...) "
                       f"(no key of a scenario has more than {MAX_KEY_PARTS})"], keys
+    dotted = [k for k in keys if len(k.parts) > 1 and k.kind in ("key", "inline")]
+    if len(dotted) > MAX_DOTTED_KEYS:
+        k = dotted[MAX_DOTTED_KEYS]
+        return None, [f"{path}:{k.line}: more than {MAX_DOTTED_KEYS:,} dotted keys like "
+                      f"{'.'.join(k.parts)} = ... (write tables: [{k.parts[0]}] and "
+                      f"{'.'.join(k.parts[1:])} = ...)"], keys
     return (*_read_toml(path, text), keys)
 
 

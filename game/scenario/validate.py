@@ -22,6 +22,14 @@ from game.scenario.schema import CATEGORIES, NATIONS
 ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 NEEDS = schema.NEEDS
+
+# A file with more problems than this is not read further: a careless or hostile file of
+# thousands of mistakes gets its first hundred named, each with its hint, in well under a second.
+MAX_PROBLEMS = 100
+
+
+class _TooMany(Exception):
+    """Raised by Builder.bad past MAX_PROBLEMS, to stop reading the file."""
 _AIR_BASE = ("an air wing stands at an air base: a town its side holds, a country in its "
              "faction's bases, or the sea with a naval group of its side")
 
@@ -60,14 +68,21 @@ class Builder:
         self.start = dt.date(2014, 6, 16)
         self.end = dt.date(2014, 9, 30)
         self.bad_quietly = False  # a missing part's fields are not named one by one
+        self.limit: int | None = None  # build() stops after this many problems
+        self._later_bases: dict[str, set[str]] = {}
         self.turns: int | None = None  # the game's number of turns, once the dates make sense
         self.side_paths: dict[str, str] = {}  # side id -> the path of its [[sides]] table
 
     # -- primitives --------------------------------------------------------------------------
 
     def bad(self, path: str, text: str, hint: str = "") -> None:
-        if not self.bad_quietly:
-            self.problems.append(Problem(path, text, hint))
+        if self.bad_quietly:
+            return
+        if self.limit is not None and len(self.problems) >= self.limit:
+            self.problems.append(Problem("", f"more than {self.limit} problems: the rest are not "
+                                         "listed", "mend these first"))
+            raise _TooMany
+        self.problems.append(Problem(path, text, hint))
 
     def table(self, parent: dict, key: str, path: str, required: bool = True) -> dict | None:
         v = parent.get(key)
@@ -124,9 +139,10 @@ class Builder:
         """A number field of the schema, its type and range checked (the range is the schema's
         field's): the value, or ``default`` when it is absent or wrong."""
         f = kind.field(key)
+        before = len(self.problems)
         v = self.get(t, key, path, int if f.type == "integer" else float,
                      required=f.required if required is None else required, default=default)
-        if key in t and v is not default and not f.in_range(v):
+        if key in t and len(self.problems) == before and not f.in_range(v):
             self.bad(f"{path}.{key}", _out_of_range(key, v), f.range_text)
             return default
         return v
@@ -480,7 +496,9 @@ class Builder:
 
     def later_bases(self, faction: str) -> set[str]:
         """The countries a faction has bases in at the start or gets by a set_supply action."""
-        out = set(self.factions[faction].get("bases", []))
+        if faction in self._later_bases:
+            return self._later_bases[faction]
+        out = self._later_bases[faction] = set(self.factions[faction].get("bases", []))
         for e in _tables(self.data.get("events")):
             for a in _tables(e.get("actions")):
                 if a.get("do") == "set_supply" and a.get("faction") == faction \
@@ -1170,5 +1188,9 @@ def build(data: dict, hexmap: HexMap | None = None, rules: Rules | None = None):
     if rules is None:
         rules = default_rules()
     b = Builder(data, hexmap, rules)
-    scenario = b.build()
+    b.limit = MAX_PROBLEMS
+    try:
+        scenario = b.build()
+    except _TooMany:
+        return None, b.problems
     return scenario, b.problems
