@@ -391,10 +391,10 @@ def test_open_dialog_and_help(app, home):
 def test_run_editor_reports_a_file_it_cannot_open(home, tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text("[scenario\nid = 1\n", encoding="utf-8")
-    assert E.run_editor(str(bad), size=(1024, 700), max_frames=1) == 2
+    assert E.run_editor(str(bad), size=(1024, 700), max_frames=1) == 1
     err = capsys.readouterr().err
     assert str(bad) in err
-    assert E.run_editor(str(tmp_path / "missing.toml"), size=(1024, 700), max_frames=1) == 2
+    assert E.run_editor(str(tmp_path / "missing.toml"), size=(1024, 700), max_frames=1) == 1
     assert "file not found" in capsys.readouterr().err
     assert E.find_file("2015-raqqa").name == "2015-raqqa.toml"  # a bundled scenario by its id
     assert E.find_file("example-fall-of-mosul") == EXAMPLE

@@ -85,25 +85,14 @@ def is_bundled(path) -> bool:
 
 
 def find_file(path):
-    """A scenario file given by its path, or a bundled one (examples too) by its id or name
-    (``2015-raqqa``, ``example-fall-of-mosul``)."""
+    """A scenario file given by its path, or a scenario by its id or file name, found as every
+    command finds it: bundled (examples too), then the player's own folder."""
     if path is None or Path(path).exists():
         return path
     from game.scenario import find_scenario
 
     found = find_scenario(str(path))
-    if found is not None:
-        return found
-    import tomllib
-
-    for p in sorted(SCENARIOS_DIR.glob("*/*.toml")):
-        try:
-            head = tomllib.loads(p.read_text(encoding="utf-8")).get("scenario", {})
-        except (OSError, ValueError, RecursionError):
-            continue
-        if p.stem == str(path) or (isinstance(head, dict) and head.get("id") == str(path)):
-            return p
-    return path
+    return found if found is not None else path
 
 
 def scenario_title(path: Path) -> str:
@@ -1256,7 +1245,7 @@ class PlaytestResults(ResultsScene):
 def run_editor(path: str | None = None, *, size=None, max_frames=None, screenshot=None) -> int:
     """Open the editor window on ``path`` (a file, a bundled scenario's id, or None for a new
     scenario) and run it until it is left; returns the exit status: 0, 1 if no window can be
-    opened, 2 for a file that cannot be opened at all (the problem is printed on stderr)."""
+    opened or the file cannot be opened at all (the problem is printed on stderr)."""
     from game.ui.scene import App, _env_int
 
     app = App.open(size)
@@ -1268,7 +1257,7 @@ def run_editor(path: str | None = None, *, size=None, max_frames=None, screensho
         except ScenarioError as exc:
             for line in exc.problems:
                 print(f"mesopotamia: {line if str(path) in line else f'{path}: {line}'}", file=sys.stderr)
-            return 2
+            return 1
         app.push(scene)
         if max_frames is None:
             max_frames = _env_int("MESOPOTAMIA_MAX_FRAMES")
