@@ -37,7 +37,9 @@ def click(app, widget):
 
 
 def key(app, k, mod=0, unicode=""):
-    frame(app, [pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode, scancode=0)])
+    """Press and let go of a key (a text field takes Enter again only once it was let go)."""
+    frame(app, [pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode, scancode=0),
+                pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode=unicode, scancode=0)])
 
 
 def type_text(app, text):
@@ -121,7 +123,12 @@ def test_draws_a_bundled_scenario_and_a_new_one_on_every_page(app):
             key(app, k)
             assert scene.tool == tool and scene.page == "map"
         assert scene.map.drawn_units if path else not scene.map.drawn_units
-        assert scene.problems_label.text.startswith("No problems")
+        if path:
+            assert scene.problems_label.text == "No problems: ready to play"
+        else:  # a new scenario has no units yet: not ready to play
+            assert scene.problems_label.text == "Problems: 2"
+            assert [i.target for i in scene.issues] == [{"kind": "side", "id": "jihadist"},
+                                                        {"kind": "side", "id": "baathist"}]
     # a bigger window: the layout follows, every page's rows still inside it
     pygame.display.set_mode((1600, 900), pygame.RESIZABLE)
     frame(app, [pygame.event.Event(pygame.VIDEORESIZE, size=(1600, 900), w=1600, h=900)])
@@ -211,7 +218,7 @@ def test_a_scenario_built_from_new_by_clicks_and_keys(app, home):
     click(app, scene.page_buttons["events"])
     click(app, button(scene, "Add an event"))
     assert ed.choices("event") == ["event-1"]
-    pick(app, dropdown(scene, "turn:"), "city_taken")
+    pick(app, dropdown(scene, "turn"), "city_taken")
     assert "city_taken" in ed.doc["events"][0]["trigger"]
     pick(app, dropdown(scene, ed.doc["events"][0]["trigger"]["city_taken"]), "Fallujah")
     assert ed.doc["events"][0]["trigger"] == {"city_taken": "Fallujah"}
@@ -551,7 +558,7 @@ def test_a_place_typed_in_the_unit_and_depot_forms(app, tmp_path):
     scene.show_issue(lost)
     frame(app)
     shown = " ".join(getattr(w, "text", "") for w in scene.form.widgets)
-    assert "Its place is not on the map: type one" in shown
+    assert "Its place is not on the map: pick a hex or type one" in shown
 
     def clear_place(old):
         """Empty the place field that shows ``old``, as a person would with the keys."""
@@ -565,23 +572,37 @@ def test_a_place_typed_in_the_unit_and_depot_forms(app, tmp_path):
     key(app, pygame.K_RETURN)
     assert get(scene.ed.doc, lost.target["path"] + ".place") == "Samarra"
     assert not scene.issues
-    # a hex typed as q,r, and an empty field refused with a reason, changing nothing
+    # an empty field refused with a reason, changing nothing
     clear_place("Samarra")
     key(app, pygame.K_RETURN)
     assert get(scene.ed.doc, lost.target["path"] + ".place") == "Samarra"
     assert "place is needed" in scene.status[0]
+    # two numbers are latitude and longitude, as in a file: 35,40 lies in Syria, 60,40 nowhere
+    # on the map, and a hex is written in brackets
     clear_place("Samarra")  # shown again
-    type_text(app, "60, 40")
+    type_text(app, "35,40")
+    key(app, pygame.K_RETURN)
+    assert get(scene.ed.doc, lost.target["path"] + ".place") == "35,40"
+    h = scene.ctx.hexmap.resolve_place("35,40")
+    assert f"latitude 35, longitude 40: hex [{h.q}, {h.r}]" in labels(scene)
+    clear_place("35,40")
+    type_text(app, "60,40")
+    key(app, pygame.K_RETURN)
+    assert get(scene.ed.doc, lost.target["path"] + ".place") == "35,40"
+    assert "latitude 60 and longitude 40" in scene.status[0] and "[60, 40]" in scene.status[0]
+    clear_place("60,40")
+    type_text(app, "[60, 40]")
     key(app, pygame.K_RETURN)
     assert get(scene.ed.doc, lost.target["path"] + ".place") == [60, 40]
+    find(app, scene, "on_text", lambda w: w.get_text() == "[60, 40]")  # shown as a hex
     # a depot moved by its form
     key(app, pygame.K_d)
     h, pos = near(scene, "Mosul", -2, 1)
     click_at(app, pos)
-    entry = find(app, scene, "on_text", lambda w: w.get_text() == f"{h.q}, {h.r}")
+    entry = find(app, scene, "on_text", lambda w: w.get_text() == f"[{h.q}, {h.r}]")
     click(app, entry)
     key(app, pygame.K_END)
-    for _ in f"{h.q}, {h.r}":
+    for _ in f"[{h.q}, {h.r}]":
         key(app, pygame.K_BACKSPACE)
     type_text(app, "Tal Afar")
     key(app, pygame.K_RETURN)
@@ -668,7 +689,7 @@ def test_a_plan_added_changed_and_saved_on_the_plans_page(app, tmp_path):
     click(app, button(scene, "Jihadists"))  # "add a plan for"
     assert ed.doc["plans"] == [{"side": "jihadist", "take": ["Mosul"]}] and scene.plan_index == 0
     pick(app, dropdown(scene, "side: Jihadists"), "Islamic State")
-    pick(app, dropdown(scene, "take:"), "hold")
+    pick(app, dropdown(scene, "take"), "hold")
     pick(app, dropdown(scene, NONE_TOWN), "Tikrit")
     click(app, button(scene, "Mosul \u00d7"))
     assert ed.doc["plans"] == [{"faction": "isis", "hold": ["Tikrit"]}]
@@ -683,10 +704,10 @@ def test_a_plan_added_changed_and_saved_on_the_plans_page(app, tmp_path):
     type_into(app, find(app, scene, "on_text", lambda w: w.get_text() == "2014-06-25"), "2015-01-01")
     assert ed.doc is doc and "outside the scenario" in scene.status[0]
     # an avoid plan has a radius; the others have none
-    pick(app, dropdown(scene, "hold:"), "avoid")
+    pick(app, dropdown(scene, "hold"), "avoid")
     type_into(app, entry_hinted(app, scene, "with avoid"), "2")
     assert ed.doc["plans"][0]["radius"] == 2
-    pick(app, dropdown(scene, "avoid:"), "take")
+    pick(app, dropdown(scene, "avoid"), "take")
     assert "radius" not in ed.doc["plans"][0] and ed.doc["plans"][0]["take"] == ["Tikrit"]
     assert scene.problems_label.text.startswith("No problems")
     key(app, pygame.K_s, pygame.KMOD_CTRL)
