@@ -781,3 +781,118 @@ def test_a_problem_in_a_plan_or_a_dated_event_opens_its_form(app, tmp_path):
     frame(app)
     assert scene.page == "history" and scene.history_index == 0
     assert find(app, scene, "on_text", lambda w: w.get_text() == "Tikrit falls")
+
+
+def pick_button(app, scene, n=0):
+    """The page's ``n``-th Pick button (scrolling to it), the one beside a town or place field."""
+    found = find(app, scene, "on_click",
+                 lambda b: b.text == E.PICK and len([x for x in scene.on_click if x.alive() and x.text == E.PICK]) > n)
+    return [b for b in scene.on_click if b.alive() and b.text == E.PICK][n] if found else None
+
+
+def test_towns_and_places_are_picked_on_the_map(app):
+    scene = E.EditorScene(app, EXAMPLE)
+    app.reset(scene)
+    frame(app)
+    ed = scene.ed
+    # an event's town: Pick, then a click on Tal Afar
+    click(app, scene.page_buttons["events"])
+    click(app, pick_button(app, scene))
+    assert scene.picking is not None and scene.picking.kind == "town"
+    assert "city taken" in scene.pick_prompt() and "Esc" in scene.pick_prompt()
+    assert [b for b in scene.on_click if b.alive() and b.text == E.PICK][0].is_selected
+    h, pos = near(scene, "Mosul", 0, 3)  # a hex with no town: refused, still waiting
+    assert scene.ctx.hexmap.city_at(h) is None
+    doc = ed.doc
+    click_at(app, pos)
+    assert ed.doc is doc and scene.picking is not None and "has no town" in scene.status[0]
+    click_at(app, hex_on_screen(scene, "Tal Afar"))
+    assert ed.doc["events"][0]["trigger"] == {"city_taken": "Tal Afar", "by": "isis"}
+    assert scene.picking is None and scene.page == "events"
+    dropdown(scene, "Tal Afar")  # the drop-down shows the town picked
+    # Esc and a right click stop waiting, and change nothing (nor leave the editor)
+    for stop in (lambda: key(app, pygame.K_ESCAPE), lambda: click_at(app, scene.map_rect.center, button=3)):
+        click(app, pick_button(app, scene))
+        assert scene.picking is not None
+        doc = ed.doc
+        stop()
+        assert scene.picking is None and ed.doc is doc and scene in app.stack
+        click_at(app, hex_on_screen(scene, "Mosul"))  # a click now is the tool's, not a pick
+        assert ed.doc["events"][0]["trigger"]["city_taken"] == "Tal Afar"
+    # a victory condition's towns: Pick beside "add a town" adds the town clicked
+    click(app, scene.page_buttons["victory"])
+    click(app, pick_button(app, scene))
+    click_at(app, hex_on_screen(scene, "Duhok"))
+    assert ed.doc["victory"][0]["cities"] == ["Mosul", "Duhok"]
+    click(app, pick_button(app, scene))
+    click_at(app, hex_on_screen(scene, "Duhok"))  # a town it has already: said, not added twice
+    assert ed.doc["victory"][0]["cities"] == ["Mosul", "Duhok"] and "already" in scene.status[0]
+    # another page ends the wait
+    click(app, pick_button(app, scene))
+    click(app, scene.page_buttons["plans"])
+    assert scene.picking is None
+    # a unit's place: a hex, or the town standing on the hex clicked
+    key(app, pygame.K_v)
+    click_at(app, hex_on_screen(scene, "Mosul"))
+    path = scene.selected
+    assert get(ed.doc, path + ".place") == "Mosul"
+    click(app, pick_button(app, scene))
+    assert scene.picking.kind == "place"
+    h, pos = near(scene, "Mosul", 1, 1)
+    click_at(app, pos)
+    assert get(ed.doc, path + ".place") == [h.q, h.r] and scene.selected == path
+    find(app, scene, "on_text", lambda w: w.get_text() == f"[{h.q}, {h.r}]")
+    click(app, pick_button(app, scene))
+    click_at(app, hex_on_screen(scene, "Tal Afar"))
+    assert get(ed.doc, path + ".place") == "Tal Afar"
+    key(app, pygame.K_z, pygame.KMOD_CTRL)  # each pick is one edit, undone as any other
+    assert get(ed.doc, path + ".place") == [h.q, h.r]
+
+
+def test_every_drop_down_shows_its_texts_whole(app):
+    """On every page of the biggest scenario, each drop-down's chosen text and every one of its
+    options fit in the box and in the list it opens (a long list's scroll bar too)."""
+    scene = E.EditorScene(app, SCENARIOS_DIR / "campaign.toml")
+    app.reset(scene)
+    frame(app)
+    fnt = W.font(W.scaled(W.BODY, scene.scale))
+    seen = 0
+
+    def check(d):
+        texts = [o[0] if isinstance(o, tuple) else o for o in d.options_list]
+        box = d.current_state.selected_option_button
+        assert fnt.size(d.selected_option[0])[0] <= box.rect.w - scene.px(8), d.selected_option[0]
+        click(app, d)
+        lst = d.current_state.options_selection_list
+        shown = [i["button_element"] for i in lst.item_list if i.get("button_element") is not None]
+        room = min(b.rect.w for b in shown) - scene.px(8)
+        assert all(fnt.size(t)[0] <= room for t in texts), [t for t in texts if fnt.size(t)[0] > room]
+        assert not any(t.endswith("\u2026") for t in texts), texts  # none had to be shortened
+        click(app, d)  # closed again
+        assert getattr(d.current_state, "options_selection_list", None) is None
+
+    def check_page():
+        nonlocal seen
+        done = set()
+        over = scene.page_rect.center
+        frame(app, [pygame.event.Event(pygame.MOUSEMOTION, pos=over, rel=(0, 0), buttons=(0, 0, 0))])
+        for _ in range(60):
+            for d in [d for d in scene.on_pick if d.alive()]:
+                k = (d.rect.y + scene.scroll.get(scene.page, 0), d.selected_option[0])
+                if k not in done:
+                    done.add(k)
+                    check(d)
+                    seen += 1
+            top = scene.scroll.get(scene.page, 0)
+            frame(app, [pygame.event.Event(pygame.MOUSEMOTION, pos=over, rel=(0, 0), buttons=(0, 0, 0)),
+                        pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-3, flipped=False)])
+            if scene.scroll.get(scene.page, 0) == top:
+                return
+
+    for page in ("forces", "victory", "plans", "events", "history"):
+        click(app, scene.page_buttons[page])
+        check_page()
+    for tool in (pygame.K_u, pygame.K_o, pygame.K_d, pygame.K_c):
+        key(app, tool)
+        check_page()
+    assert seen > 20

@@ -37,7 +37,7 @@ from game.ui import widgets as W
 from game.ui.app import describe_line
 from game.ui.battle import BattleScene
 from game.ui.navigator import Navigator
-from game.ui.editor_forms import Form
+from game.ui.editor_forms import PICK, Form
 from game.ui.editor_map import EditorMap
 from game.ui.editor_pages import TOOL_HELP, TOOLS, EditorPages
 from game.ui.results import ResultsScene
@@ -710,7 +710,7 @@ class EditorScene(EditorPages, W.GuiScene):
 
     def _set_cursor(self, picking: bool) -> None:
         try:
-            pygame.mouse.set_system_cursor(pygame.SYSTEM_CURSOR_CROSSHAIR if picking
+            pygame.mouse.set_cursor(pygame.SYSTEM_CURSOR_CROSSHAIR if picking
                                            else pygame.SYSTEM_CURSOR_ARROW)
         except pygame.error:  # no mouse cursor to change (a window without one, headless)
             pass
@@ -1422,4 +1422,4 @@ def run_until_left(app, scene: EditorScene, max_frames=None, screenshot=None) ->
         scene.leave_then(quit_now)
 
 
-__all__ = ["EditorScene", "PlaytestBattle", "PlaytestResults", "SHORTCUTS", "run_editor", "run_until_left"]
+__all__ = ["PICK", "EditorScene", "PlaytestBattle", "PlaytestResults", "SHORTCUTS", "run_editor", "run_until_left"]

@@ -253,8 +253,7 @@ class EditorPages:
 
     def _tool_objective(self, f: Form) -> None:
         conds = tables(self.doc, "victory")
-        opts = [(f"{i + 1}. {conds[i].get('kind')}: {conds[i].get('side')}"
-                 + (f" ({conds[i].get('text')})" if conds[i].get("text") else ""), i)
+        opts = [(f"{i + 1}. {conds[i].get('kind')} for {conds[i].get('side')}", i)
                 for i in self._town_conditions()]
         if opts:
             f.choice("condition", opts, self.obj_index, lambda v: self._set("obj_index", v))
@@ -262,6 +261,8 @@ class EditorPages:
             towns = cond.get("cities", [])
             f.note("Towns: " + (", ".join(map(str, towns)) or "none"))
             text = cond.get("text") or ""
+            if text:
+                f.note(f"\u201c{text}\u201d", "#info")
             if text and text != condition_text(cond):
                 f.note(f"Its words are yours: \"{text}\". Check they still fit the towns (Victory "
                        "page).", "#muted")
