@@ -690,8 +690,7 @@ class EditorScene(EditorPages, W.GuiScene):
 
     def pick_prompt(self) -> str:
         p = self.picking
-        return f"Pick {p.what}: click {'a town' if p.kind == 'town' else 'a hex'} on the map " \
-               "(Esc or right click: not now)" if p else ""
+        return f"Pick {p.what}: click it on the map (Esc or right click: not now)" if p else ""
 
     def pick_at(self, h: Hex) -> None:
         """The click that fills the field waiting: the town in hex ``h`` for a town's field
@@ -700,18 +699,19 @@ class EditorScene(EditorPages, W.GuiScene):
         city = self.ctx.hexmap.city_at(h)
         if p.kind == "town":
             if city is None:
-                self.say(f"Hex [{h.q}, {h.r}] has no town: click a town for {p.what}, or Esc", W.ERROR)
+                self.say(f"Hex [{h.q}, {h.r}] has no town: click a town, or Esc not to pick", W.ERROR)
                 return
             value = city.name
         else:
             value = [h.q, h.r]  # the editor's operations write a town's hex as the town's name
         self.cancel_pick()
         p.fill(value)
+        if self.status[1] == W.GOOD:  # the edit was made: say what was picked
+            self.say(f"{self.status[0]} ({city.name if city else f'hex [{h.q}, {h.r}]'})", W.GOOD)
 
     def _set_cursor(self, picking: bool) -> None:
         try:
-            pygame.mouse.set_cursor(pygame.SYSTEM_CURSOR_CROSSHAIR if picking
-                                           else pygame.SYSTEM_CURSOR_ARROW)
+            pygame.mouse.set_cursor(pygame.SYSTEM_CURSOR_CROSSHAIR if picking else pygame.SYSTEM_CURSOR_ARROW)
         except pygame.error:  # no mouse cursor to change (a window without one, headless)
             pass
 
