@@ -166,13 +166,23 @@ def test_a_scenario_built_from_new_by_clicks_and_keys(app, home):
     # units of both sides on the map, with the Unit tool
     key(app, pygame.K_u)
     assert scene.tool == "unit"
+    # with no units it is not ready to play: a problem for each side, and no playtest
+    assert scene.problems_label.text == "Problems: 2"
+    key(app, pygame.K_F5)
+    assert isinstance(app.top, E.Dialog) and app.top.title == "Not ready to play"
+    assert "side 'jihadist' has no units" in app.top.text and "side 'baathist'" in app.top.text
+    app.pop()
+    frame(app)
     click_at(app, hex_on_screen(scene, "Baghdad"))
     assert get(ed.doc, "units[0].faction") == "isis"  # the first faction is the tool's first
+    assert scene.problems_label.text == "Problems: 1"
+    assert "side 'baathist' has no units" in str(scene.issues[0])
     pick(app, dropdown(scene, "Islamic State"), "Iraq (iraq)")
     assert scene.place_faction == "iraq"
     pick(app, dropdown(scene, "Infantry"), "Armour")
     click_at(app, hex_on_screen(scene, "Baghdad"))
     assert get(ed.doc, "units[1]")["type"] == "armour" and get(ed.doc, "units[1]")["faction"] == "iraq"
+    assert scene.problems_label.text == "No problems: ready to play"
     h_isis, pos = near(scene, "Fallujah", 0, 0)
     pick(app, dropdown(scene, "Iraq"), "Islamic State")
     pick(app, dropdown(scene, "Armour"), "Militia")
