@@ -190,16 +190,27 @@ def bundled_paths() -> list[Path]:
 _PEEK_BYTES = 4_000_000  # a file larger than this is not read for its id
 
 
+_ids: dict[tuple[str, int, int], str | None] = {}
+
+
 def _scenario_id(path: Path) -> str | None:
-    """The ``[scenario] id`` of a file, read without checking the rest."""
+    """The ``[scenario] id`` of a file, read without checking the rest (once per version of
+    the file: a look-up by id reads every scenario's file)."""
     try:
-        if path.stat().st_size > _PEEK_BYTES:
+        st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size)
+        if key in _ids:
+            return _ids[key]
+        _ids[key] = None
+        if st.st_size > _PEEK_BYTES:
             return None
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError, ValueError):
         return None
     head = data.get("scenario")
-    return head.get("id") if isinstance(head, dict) and isinstance(head.get("id"), str) else None
+    found = head.get("id") if isinstance(head, dict) and isinstance(head.get("id"), str) else None
+    _ids[key] = found
+    return found
 
 
 def player_paths() -> list[Path]:
