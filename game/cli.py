@@ -142,8 +142,8 @@ def cmd_edit(args) -> int:
 
         found = find_scenario(path)  # a bundled scenario by its id
         if found is None:
-            raise CommandError(f"edit: {path}: no such file or bundled scenario "
-                               "(see: mesopotamia scenarios)", status=2)
+            raise CommandError(f"edit: {path}: no such file or scenario "
+                               "(see: mesopotamia scenarios)")
         path = str(found)
     return run_editor(path)
 
@@ -222,21 +222,32 @@ def _strengths(units: list[dict]) -> dict[str, dict[str, int]]:
 
 
 def cmd_scenarios(args) -> int:
-    from game.scenario import ScenarioError, bundled_paths, find_scenario, load_scenario
+    from game.scenario import (ScenarioError, bundled_paths, find_scenario, load_scenario,
+                               player_paths)
 
     hexmap = _load_map()
     if args.id is None:
         rows = []
         for path in bundled_paths():
             try:
-                rows.append(_scenario_summary(load_scenario(path, hexmap)))
+                rows.append(_scenario_summary(load_scenario(path, hexmap)) | {"where": "bundled"})
             except ScenarioError as exc:
                 raise CommandError(f"scenarios: {exc.problems[0]}") from None
+        # The player's own (``$MESOPOTAMIA_HOME/scenarios/``): one that cannot be played is
+        # named on stderr with its first problem, and the rest are listed.
+        for path in player_paths():
+            try:
+                rows.append(_scenario_summary(load_scenario(path, hexmap)) | {"where": "player"})
+            except ScenarioError as exc:
+                more = len(exc.problems) - 1
+                print(f"mesopotamia: scenarios: {exc.problems[0]}"
+                      + (f" (and {more} more)" if more > 0 else ""), file=sys.stderr)
         if args.json:
             _print_json(rows)
         else:
             for r in rows:
-                print(f"{r['id']:28s} {r['start']} to {r['end']}  {r['title']}")
+                mine = "  (yours)" if r["where"] == "player" else ""
+                print(f"{r['id']:28s} {r['start']} to {r['end']}  {r['title']}{mine}")
         return 0
     path = find_scenario(args.id)
     if path is None:
@@ -357,7 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("map", help="draw the map, or look up a hex or the whole map")
     p.add_argument("--png", metavar="FILE", help="draw the whole map to a PNG file")
     p.add_argument("--width", type=int, metavar="PX", help="width of the PNG in pixels (2400)")
-    p.add_argument("--at", metavar="PLACE", help="the hex at LAT,LON or at a named city")
+    p.add_argument("--at", metavar="PLACE",
+                   help="the hex at a named city, at LAT,LON or at [Q, R] as a scenario writes it")
     p.add_argument("--info", action="store_true", help="scale, size, terrain, cities, rivers, roads")
     p.add_argument("--view", action="store_true", help="open the map alone in a window to explore")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -367,7 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario files (.toml)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("scenarios", help="list the bundled scenarios, or describe one")
+    p = sub.add_parser("scenarios", help="list the bundled scenarios and your own, or describe one")
     p.add_argument("id", nargs="?", metavar="ID", help="a scenario id")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_scenarios)

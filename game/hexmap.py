@@ -356,8 +356,20 @@ class HexMap:
         return found
 
     def resolve_place(self, place: str) -> Hex:
-        """A hex from a city name or "LAT,LON"; raises MapError with a readable reason."""
+        """A hex from a city name, "LAT,LON" or "[Q, R]" (a hex as a scenario file writes it);
+        raises MapError with a readable reason."""
         text = place.strip()
+        if text.startswith("[") or text.endswith("]"):
+            parts = text.strip("[]").split(",")
+            try:
+                q, r = (int(p) for p in parts)
+            except ValueError:
+                raise MapError(f"{place!r} is not a hex [Q, R] of two whole numbers "
+                               "(for example [40, 35])") from None
+            h = Hex(q, r)
+            if not self.in_bounds(h):
+                raise MapError(f"hex {[q, r]} is off the map")
+            return h
         if "," in text:
             parts = text.split(",")
             try:

@@ -395,19 +395,22 @@ class Session:
                      for s, v in (meta.get("inbox") or {}).items()}
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise SaveError(f"{path}: the players' part of the save is damaged ({exc})") from None
-        sc_path = None
+        # The scenario's file, for its titles and history (the game itself is in the save):
+        # looked up by name among the bundled scenarios and the player's own, never at a path
+        # a save names, and used only if it is the scenario the game was started from.
+        sc_path, scenario = None, None
         for cand in (meta.get("scenario_path"), game.state.scenario_id):
-            if isinstance(cand, str) and cand:
-                found = find_scenario(cand)
-                if found is not None and found.exists():
-                    sc_path = found
-                    break
-        scenario = None
-        if sc_path is not None:
+            if not (isinstance(cand, str) and cand) or scenario is not None:
+                continue
+            found = find_scenario(cand, paths=False)
+            if found is None:
+                continue
             try:
-                scenario = load_scenario(sc_path, hexmap, rules)
+                sc = load_scenario(found, hexmap, rules)
             except ScenarioError:
-                scenario, sc_path = None, None
+                continue
+            if sc.id == game.state.scenario_id:
+                sc_path, scenario = found, sc
         return cls(game, scenario, sc_path, seats, str(meta.get("name") or ""), logs, inbox)
 
     def save(self, path) -> Path:
@@ -431,17 +434,10 @@ class Session:
         return len(self.game.journal) != self.saved_moves
 
     def _scenario_ref(self) -> str:
-        """How the save names its scenario: a bundled one by id, another by its path."""
-        from game import SCENARIOS_DIR
-
+        """How the save names its scenario: by its file's name (a bundled one, or one in the
+        player's own folder), never by a path on this machine."""
         p = self.scenario_path
-        if p is None:
-            return ""
-        try:
-            p.resolve().relative_to(SCENARIOS_DIR.resolve())
-            return p.stem
-        except ValueError:
-            return str(p.resolve())
+        return "" if p is None else p.stem
 
     def autosave_path(self, directory) -> Path:
         """Where this game's automatic save goes in ``directory``: one file per scenario."""

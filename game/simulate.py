@@ -82,7 +82,8 @@ def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: in
         "difficulty": difficulty,
         "winner": st.winner,
         "result": st.result or ("unfinished" if not st.over else ""),
-        "turns": st.turn,
+        # Turns played: a game stopped by --turns stands at the start of the next one.
+        "turns": st.turn if st.over else st.turn - 1,
         "date": st.date.isoformat(),
         "objectives": {c: st.city_owner.get(c) for c in objectives(sc.setup)},
         "casualties": led,

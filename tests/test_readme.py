@@ -19,10 +19,13 @@ def test_two_setup_commands():
     readme = (ROOT / "README.md").read_text()
     setup = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
     commands = code_lines(setup)
-    assert commands == ["pip install -e . && mesopotamia play",
-                        "pip install -e '.[test]' && pytest"]
+    venv = "python3 -m venv .venv && . .venv/bin/activate && "
+    assert commands[0] == venv + "pip install -e . && mesopotamia play"
+    assert commands[1] == venv + "pip install -e '.[test]' && pytest"
+    assert commands[2:] == []
 
 
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci/run").read_text().splitlines()
-    assert "pip install -e '.[test]' && pytest" in [line.strip() for line in ci]
+    assert ("python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && pytest"
+            in [line.strip() for line in ci])

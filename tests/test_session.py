@@ -535,3 +535,38 @@ def test_a_battle_played_in_the_window_reads_the_game_only_through_the_session(a
         app.step(key(pygame.K_v) if i in (10, 25) else [], dt=0.05)
     assert len(session.game.journal) > 3
     assert not offenders, offenders[:12]
+
+
+def test_a_save_names_its_scenario_without_a_path_and_opens_none_a_save_names(tmp_path):
+    """A scenario played from a file anywhere is recorded by its name alone; a save that names
+    a file outside the bundled scenarios and the player's folder opens no file."""
+    import json
+
+    from game import SCENARIOS_DIR
+    from game.saves import encode_save
+
+    mine = tmp_path / "anywhere" / "duel.toml"
+    mine.parent.mkdir()
+    text = (SCENARIOS_DIR / "examples" / "duel-deir-ez-zor.toml").read_text(encoding="utf-8")
+    mine.write_text(text.replace('id = "example-duel-deir-ez-zor"', 'id = "my-duel"', 1),
+                    encoding="utf-8")
+    s = Session.new(str(mine), seed=1)
+    assert s.scenario_path == mine
+    out = s.save(tmp_path / "duel.save")
+    doc = read_save(out)
+    assert doc["extra"]["session"]["scenario_path"] == "duel"
+    assert str(tmp_path) not in gzip.decompress(out.read_bytes()).decode("utf-8")
+    # Loaded again, the game is whole; its file is not where a name could find it.
+    again = Session.load(out)
+    assert again.scenario is None and again.game.checksum() == s.game.checksum()
+    # A save made to name any file on the disk opens none.
+    bait = tmp_path / "bait.toml"
+    bait.write_bytes(mine.read_bytes())
+    doc["extra"]["session"]["scenario_path"] = str(bait)
+    tampered = tmp_path / "tampered.save"
+    tampered.write_bytes(encode_save(doc))
+    assert Session.load(tampered).scenario_path is None
+    # A bundled one is found by its name.
+    raqqa = Session.new(SCENARIO, seed=2).save(tmp_path / "b.save")
+    assert json.loads(gzip.decompress(raqqa.read_bytes()))["extra"]["session"]["scenario_path"] == SCENARIO
+    assert Session.load(raqqa).scenario.id == SCENARIO

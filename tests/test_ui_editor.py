@@ -37,7 +37,9 @@ def click(app, widget):
 
 
 def key(app, k, mod=0, unicode=""):
-    frame(app, [pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode, scancode=0)])
+    """Press and let go of a key (a text field takes Enter again only once it was let go)."""
+    frame(app, [pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode=unicode, scancode=0),
+                pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode=unicode, scancode=0)])
 
 
 def type_text(app, text):
@@ -121,8 +123,12 @@ def test_draws_a_bundled_scenario_and_a_new_one_on_every_page(app):
             key(app, k)
             assert scene.tool == tool and scene.page == "map"
         assert scene.map.drawn_units if path else not scene.map.drawn_units
-        # A new scenario's two sides have no units yet: it is not ready to play.
-        assert scene.problems_label.text == ("No problems: ready to play" if path else "Problems: 2")
+        if path:
+            assert scene.problems_label.text == "No problems: ready to play"
+        else:  # a new scenario has no units yet: not ready to play
+            assert scene.problems_label.text == "Problems: 2"
+            assert [(i.target["kind"], i.target["id"]) for i in scene.issues] == [
+                ("side", "jihadist"), ("side", "baathist")]
     # a bigger window: the layout follows, every page's rows still inside it
     pygame.display.set_mode((1600, 900), pygame.RESIZABLE)
     frame(app, [pygame.event.Event(pygame.VIDEORESIZE, size=(1600, 900), w=1600, h=900)])
@@ -160,13 +166,25 @@ def test_a_scenario_built_from_new_by_clicks_and_keys(app, home):
     # units of both sides on the map, with the Unit tool
     key(app, pygame.K_u)
     assert scene.tool == "unit"
+    # with no units it is not ready to play: a problem for each side, and no playtest
+    assert scene.problems_label.text == "Problems: 2"
+    key(app, pygame.K_F5)
+    assert isinstance(app.top, E.Dialog) and app.top.title == "Not ready to play"
+    assert "side 'jihadist' has no units" in app.top.text and "side 'baathist'" in app.top.text
+    app.pop()
+    frame(app)
     click_at(app, hex_on_screen(scene, "Baghdad"))
     assert get(ed.doc, "units[0].faction") == "isis"  # the first faction is the tool's first
+    assert scene.problems_label.text == "Problems: 1"
+    assert "side 'baathist' has no units" in str(scene.issues[0])
     pick(app, dropdown(scene, "Islamic State"), "Iraq (iraq)")
     assert scene.place_faction == "iraq"
     pick(app, dropdown(scene, "Infantry"), "Armour")
     click_at(app, hex_on_screen(scene, "Baghdad"))
     assert get(ed.doc, "units[1]")["type"] == "armour" and get(ed.doc, "units[1]")["faction"] == "iraq"
+    # Iraq's armour stands in the Islamic State's hex: two sides never share one
+    assert scene.problems_label.text == "Problems: 1"
+    assert "two sides never share a hex" in str(scene.issues[0])
     h_isis, pos = near(scene, "Fallujah", 0, 0)
     pick(app, dropdown(scene, "Iraq"), "Islamic State")
     pick(app, dropdown(scene, "Armour"), "Militia")
@@ -179,6 +197,7 @@ def test_a_scenario_built_from_new_by_clicks_and_keys(app, home):
     click_at(app, hex_on_screen(scene, "Baghdad"))
     assert len(ed.doc["units"]) == 3 and ed.doc["units"][0]["type"] == "armour"
     assert ed.doc["units"][0]["faction"] == "iraq"
+    assert scene.problems_label.text == "No problems: ready to play"
     # drag the Iraqi armour one hex with the Select tool
     key(app, pygame.K_v)
     start = hex_on_screen(scene, "Baghdad")
@@ -212,7 +231,7 @@ def test_a_scenario_built_from_new_by_clicks_and_keys(app, home):
     click(app, scene.page_buttons["events"])
     click(app, button(scene, "Add an event"))
     assert ed.choices("event") == ["event-1"]
-    pick(app, dropdown(scene, "turn:"), "city_taken")
+    pick(app, dropdown(scene, "turn"), "city_taken")
     assert "city_taken" in ed.doc["events"][0]["trigger"]
     pick(app, dropdown(scene, ed.doc["events"][0]["trigger"]["city_taken"]), "Fallujah")
     assert ed.doc["events"][0]["trigger"] == {"city_taken": "Fallujah"}
@@ -392,10 +411,10 @@ def test_open_dialog_and_help(app, home):
 def test_run_editor_reports_a_file_it_cannot_open(home, tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text("[scenario\nid = 1\n", encoding="utf-8")
-    assert E.run_editor(str(bad), size=(1024, 700), max_frames=1) == 2
+    assert E.run_editor(str(bad), size=(1024, 700), max_frames=1) == 1
     err = capsys.readouterr().err
     assert str(bad) in err
-    assert E.run_editor(str(tmp_path / "missing.toml"), size=(1024, 700), max_frames=1) == 2
+    assert E.run_editor(str(tmp_path / "missing.toml"), size=(1024, 700), max_frames=1) == 1
     assert "file not found" in capsys.readouterr().err
     assert E.find_file("2015-raqqa").name == "2015-raqqa.toml"  # a bundled scenario by its id
     assert E.find_file("example-fall-of-mosul") == EXAMPLE
@@ -552,7 +571,7 @@ def test_a_place_typed_in_the_unit_and_depot_forms(app, tmp_path):
     scene.show_issue(lost)
     frame(app)
     shown = " ".join(getattr(w, "text", "") for w in scene.form.widgets)
-    assert "Its place is not on the map: type one" in shown
+    assert "Its place is not on the map: pick a hex or type one" in shown
 
     def clear_place(old):
         """Empty the place field that shows ``old``, as a person would with the keys."""
@@ -566,23 +585,37 @@ def test_a_place_typed_in_the_unit_and_depot_forms(app, tmp_path):
     key(app, pygame.K_RETURN)
     assert get(scene.ed.doc, lost.target["path"] + ".place") == "Samarra"
     assert not scene.issues
-    # a hex typed as q,r, and an empty field refused with a reason, changing nothing
+    # an empty field refused with a reason, changing nothing
     clear_place("Samarra")
     key(app, pygame.K_RETURN)
     assert get(scene.ed.doc, lost.target["path"] + ".place") == "Samarra"
     assert "place is needed" in scene.status[0]
+    # two numbers are latitude and longitude, as in a file: 35,40 lies in Syria, 60,40 nowhere
+    # on the map, and a hex is written in brackets
     clear_place("Samarra")  # shown again
-    type_text(app, "60, 40")
+    type_text(app, "35,40")
+    key(app, pygame.K_RETURN)
+    assert get(scene.ed.doc, lost.target["path"] + ".place") == "35,40"
+    h = scene.ctx.hexmap.resolve_place("35,40")
+    assert f"latitude 35, longitude 40: hex [{h.q}, {h.r}]" in labels(scene)
+    clear_place("35,40")
+    type_text(app, "60,40")
+    key(app, pygame.K_RETURN)
+    assert get(scene.ed.doc, lost.target["path"] + ".place") == "35,40"
+    assert "latitude 60 and longitude 40" in scene.status[0] and "[60, 40]" in scene.status[0]
+    clear_place("60,40")
+    type_text(app, "[60, 40]")
     key(app, pygame.K_RETURN)
     assert get(scene.ed.doc, lost.target["path"] + ".place") == [60, 40]
+    find(app, scene, "on_text", lambda w: w.get_text() == "[60, 40]")  # shown as a hex
     # a depot moved by its form
     key(app, pygame.K_d)
     h, pos = near(scene, "Mosul", -2, 1)
     click_at(app, pos)
-    entry = find(app, scene, "on_text", lambda w: w.get_text() == f"{h.q}, {h.r}")
+    entry = find(app, scene, "on_text", lambda w: w.get_text() == f"[{h.q}, {h.r}]")
     click(app, entry)
     key(app, pygame.K_END)
-    for _ in f"{h.q}, {h.r}":
+    for _ in f"[{h.q}, {h.r}]":
         key(app, pygame.K_BACKSPACE)
     type_text(app, "Tal Afar")
     key(app, pygame.K_RETURN)
@@ -669,7 +702,7 @@ def test_a_plan_added_changed_and_saved_on_the_plans_page(app, tmp_path):
     click(app, button(scene, "Jihadists"))  # "add a plan for"
     assert ed.doc["plans"] == [{"side": "jihadist", "take": ["Mosul"]}] and scene.plan_index == 0
     pick(app, dropdown(scene, "side: Jihadists"), "Islamic State")
-    pick(app, dropdown(scene, "take:"), "hold")
+    pick(app, dropdown(scene, "take"), "hold")
     pick(app, dropdown(scene, NONE_TOWN), "Tikrit")
     click(app, button(scene, "Mosul \u00d7"))
     assert ed.doc["plans"] == [{"faction": "isis", "hold": ["Tikrit"]}]
@@ -684,10 +717,10 @@ def test_a_plan_added_changed_and_saved_on_the_plans_page(app, tmp_path):
     type_into(app, find(app, scene, "on_text", lambda w: w.get_text() == "2014-06-25"), "2015-01-01")
     assert ed.doc is doc and "outside the scenario" in scene.status[0]
     # an avoid plan has a radius; the others have none
-    pick(app, dropdown(scene, "hold:"), "avoid")
+    pick(app, dropdown(scene, "hold"), "avoid")
     type_into(app, entry_hinted(app, scene, "with avoid"), "2")
     assert ed.doc["plans"][0]["radius"] == 2
-    pick(app, dropdown(scene, "avoid:"), "take")
+    pick(app, dropdown(scene, "avoid"), "take")
     assert "radius" not in ed.doc["plans"][0] and ed.doc["plans"][0]["take"] == ["Tikrit"]
     assert scene.problems_label.text.startswith("No problems")
     key(app, pygame.K_s, pygame.KMOD_CTRL)
@@ -761,3 +794,118 @@ def test_a_problem_in_a_plan_or_a_dated_event_opens_its_form(app, tmp_path):
     frame(app)
     assert scene.page == "history" and scene.history_index == 0
     assert find(app, scene, "on_text", lambda w: w.get_text() == "Tikrit falls")
+
+
+def pick_button(app, scene, n=0):
+    """The page's ``n``-th Pick button (scrolling to it), the one beside a town or place field."""
+    found = find(app, scene, "on_click",
+                 lambda b: b.text == E.PICK and len([x for x in scene.on_click if x.alive() and x.text == E.PICK]) > n)
+    return [b for b in scene.on_click if b.alive() and b.text == E.PICK][n] if found else None
+
+
+def test_towns_and_places_are_picked_on_the_map(app):
+    scene = E.EditorScene(app, EXAMPLE)
+    app.reset(scene)
+    frame(app)
+    ed = scene.ed
+    # an event's town: Pick, then a click on Tal Afar
+    click(app, scene.page_buttons["events"])
+    click(app, pick_button(app, scene))
+    assert scene.picking is not None and scene.picking.kind == "town"
+    assert "city taken" in scene.pick_prompt() and "Esc" in scene.pick_prompt()
+    assert [b for b in scene.on_click if b.alive() and b.text == E.PICK][0].is_selected
+    h, pos = near(scene, "Mosul", 0, 3)  # a hex with no town: refused, still waiting
+    assert scene.ctx.hexmap.city_at(h) is None
+    doc = ed.doc
+    click_at(app, pos)
+    assert ed.doc is doc and scene.picking is not None and "has no town" in scene.status[0]
+    click_at(app, hex_on_screen(scene, "Tal Afar"))
+    assert ed.doc["events"][0]["trigger"] == {"city_taken": "Tal Afar", "by": "isis"}
+    assert scene.picking is None and scene.page == "events"
+    dropdown(scene, "Tal Afar")  # the drop-down shows the town picked
+    # Esc and a right click stop waiting, and change nothing (nor leave the editor)
+    for stop in (lambda: key(app, pygame.K_ESCAPE), lambda: click_at(app, scene.map_rect.center, button=3)):
+        click(app, pick_button(app, scene))
+        assert scene.picking is not None
+        doc = ed.doc
+        stop()
+        assert scene.picking is None and ed.doc is doc and scene in app.stack
+        click_at(app, hex_on_screen(scene, "Mosul"))  # a click now is the tool's, not a pick
+        assert ed.doc["events"][0]["trigger"]["city_taken"] == "Tal Afar"
+    # a victory condition's towns: Pick beside "add a town" adds the town clicked
+    click(app, scene.page_buttons["victory"])
+    click(app, pick_button(app, scene))
+    click_at(app, hex_on_screen(scene, "Duhok"))
+    assert ed.doc["victory"][0]["cities"] == ["Mosul", "Duhok"]
+    click(app, pick_button(app, scene))
+    click_at(app, hex_on_screen(scene, "Duhok"))  # a town it has already: said, not added twice
+    assert ed.doc["victory"][0]["cities"] == ["Mosul", "Duhok"] and "already" in scene.status[0]
+    # another page ends the wait
+    click(app, pick_button(app, scene))
+    click(app, scene.page_buttons["plans"])
+    assert scene.picking is None
+    # a unit's place: a hex, or the town standing on the hex clicked
+    key(app, pygame.K_v)
+    click_at(app, hex_on_screen(scene, "Mosul"))
+    path = scene.selected
+    assert get(ed.doc, path + ".place") == "Mosul"
+    click(app, pick_button(app, scene))
+    assert scene.picking.kind == "place"
+    h, pos = near(scene, "Mosul", 1, 1)
+    click_at(app, pos)
+    assert get(ed.doc, path + ".place") == [h.q, h.r] and scene.selected == path
+    find(app, scene, "on_text", lambda w: w.get_text() == f"[{h.q}, {h.r}]")
+    click(app, pick_button(app, scene))
+    click_at(app, hex_on_screen(scene, "Tal Afar"))
+    assert get(ed.doc, path + ".place") == "Tal Afar"
+    key(app, pygame.K_z, pygame.KMOD_CTRL)  # each pick is one edit, undone as any other
+    assert get(ed.doc, path + ".place") == [h.q, h.r]
+
+
+def test_every_drop_down_shows_its_texts_whole(app):
+    """On every page of the biggest scenario, each drop-down's chosen text and every one of its
+    options fit in the box and in the list it opens (a long list's scroll bar too)."""
+    scene = E.EditorScene(app, SCENARIOS_DIR / "campaign.toml")
+    app.reset(scene)
+    frame(app)
+    fnt = W.font(W.scaled(W.BODY, scene.scale))
+    seen = 0
+
+    def check(d):
+        texts = [o[0] if isinstance(o, tuple) else o for o in d.options_list]
+        box = d.current_state.selected_option_button
+        assert fnt.size(d.selected_option[0])[0] <= box.rect.w - scene.px(8), d.selected_option[0]
+        click(app, d)
+        lst = d.current_state.options_selection_list
+        shown = [i["button_element"] for i in lst.item_list if i.get("button_element") is not None]
+        room = min(b.rect.w for b in shown) - scene.px(8)
+        assert all(fnt.size(t)[0] <= room for t in texts), [t for t in texts if fnt.size(t)[0] > room]
+        assert not any(t.endswith("\u2026") for t in texts), texts  # none had to be shortened
+        click(app, d)  # closed again
+        assert getattr(d.current_state, "options_selection_list", None) is None
+
+    def check_page():
+        nonlocal seen
+        done = set()
+        over = scene.page_rect.center
+        frame(app, [pygame.event.Event(pygame.MOUSEMOTION, pos=over, rel=(0, 0), buttons=(0, 0, 0))])
+        for _ in range(60):
+            for d in [d for d in scene.on_pick if d.alive()]:
+                k = (d.rect.y + scene.scroll.get(scene.page, 0), d.selected_option[0])
+                if k not in done:
+                    done.add(k)
+                    check(d)
+                    seen += 1
+            top = scene.scroll.get(scene.page, 0)
+            frame(app, [pygame.event.Event(pygame.MOUSEMOTION, pos=over, rel=(0, 0), buttons=(0, 0, 0)),
+                        pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-3, flipped=False)])
+            if scene.scroll.get(scene.page, 0) == top:
+                return
+
+    for page in ("forces", "victory", "plans", "events", "history"):
+        click(app, scene.page_buttons[page])
+        check_page()
+    for tool in (pygame.K_u, pygame.K_o, pygame.K_d, pygame.K_c):
+        key(app, tool)
+        check_page()
+    assert seen > 20

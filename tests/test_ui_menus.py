@@ -714,10 +714,10 @@ def test_results_set_against_the_whole_war_draw_only_the_forces_in_the_game(home
 
 # -- the command line --------------------------------------------------------------------------
 
-def test_play_argument_errors_exit_2_with_a_message(home, capsys, tmp_path):
+def test_play_errors_exit_with_a_message_1_for_input_2_for_the_command_line(home, capsys, tmp_path):
     from game.cli import main
 
-    assert main(["play", "no-such-war"]) == 2
+    assert main(["play", "no-such-war"]) == 1
     assert "no-such-war" in capsys.readouterr().err
     assert main(["play", SCENARIO, "--side", "martians=human"]) == 2
     err = capsys.readouterr().err
@@ -726,7 +726,7 @@ def test_play_argument_errors_exit_2_with_a_message(home, capsys, tmp_path):
     assert "robot" in capsys.readouterr().err
     bad = tmp_path / "broken.save"
     bad.write_bytes(b"\x1f\x8b not really")
-    assert main(["play", "--load", str(bad)]) == 2
+    assert main(["play", "--load", str(bad)]) == 1
     err = capsys.readouterr().err
     assert str(bad) in err and "gzip" in err
     assert main(["play", "--side", "isis=ai"]) == 2

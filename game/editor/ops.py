@@ -175,6 +175,11 @@ def place_value(ctx, place):
         try:
             ctx.hexmap.resolve_place(place)
         except MapError as exc:
+            parts = place.split(",")
+            if len(parts) == 2 and all(p.strip().lstrip("-").isdigit() for p in parts):
+                q, r = (int(p) for p in parts)
+                raise Refused(f"{place!r} is read as latitude {q} and longitude {r}, as in a file, "
+                              f"and is off the map; a hex is written [{q}, {r}]") from None
             raise Refused(str(exc)) from None
         return place
     if isinstance(place, Hex):

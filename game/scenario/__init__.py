@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game import SCENARIOS_DIR
+from game import SCENARIOS_DIR, player_scenarios_dir
 from game.scenario.locate import Locator, scan
 
 
@@ -235,18 +235,66 @@ def bundled_paths() -> list[Path]:
     return sorted(p for p in SCENARIOS_DIR.glob("*.toml"))
 
 
-def find_scenario(name: str) -> Path | None:
-    """A bundled scenario by id or file name, or a path to any file."""
-    p = Path(name)
-    if p.suffix == ".toml" and p.exists():
-        return p
-    for path in bundled_paths():
-        if path.stem == name:
-            return path
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-            continue
-        if isinstance(data.get("scenario"), dict) and data["scenario"].get("id") == name:
-            return path
+_PEEK_BYTES = 4_000_000  # a file larger than this is not read for its id
+
+
+_ids: dict[tuple[str, int, int], str | None] = {}
+
+
+def _scenario_id(path: Path) -> str | None:
+    """The ``[scenario] id`` of a file, read without checking the rest (once per version of
+    the file: a look-up by id reads every scenario's file)."""
+    try:
+        st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size)
+        if key in _ids:
+            return _ids[key]
+        _ids[key] = None
+        if st.st_size > _PEEK_BYTES:
+            return None
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError, ValueError):
+        return None
+    head = data.get("scenario")
+    found = head.get("id") if isinstance(head, dict) and isinstance(head.get("id"), str) else None
+    _ids[key] = found
+    return found
+
+
+def player_paths() -> list[Path]:
+    """The scenario files in the player's own folder (``$MESOPOTAMIA_HOME/scenarios/``)."""
+    folder = player_scenarios_dir()
+    try:
+        return sorted(p for p in folder.glob("*.toml") if p.is_file())
+    except OSError:
+        return []
+
+
+def find_scenario(name: str, paths: bool = True) -> Path | None:
+    """A scenario the same way in every command and screen. A name that is a file's path
+    (it ends in ``.toml`` or holds a folder, and the file is there) is that file; otherwise a
+    bundled scenario (the phases, the campaign, the examples) by id or file name, then one in
+    the player's own folder (``$MESOPOTAMIA_HOME/scenarios/``) by id or file name. With
+    ``paths`` false, as for a name read from a save, only the last two. None if there is no
+    such scenario."""
+    name = str(name)
+    if paths and (name.endswith(".toml") or "/" in name or "\\" in name):
+        p = Path(name)
+        if p.is_file():
+            return p
+    stem = name[:-5] if name.endswith(".toml") else name
+    if not stem or "/" in stem or "\\" in stem:
+        return None
+    for group in (bundled_paths() + example_paths(), player_paths()):
+        for path in group:
+            if path.stem == stem:
+                return path
+        for path in group:
+            if _scenario_id(path) == stem:
+                return path
     return None
+
+
+def example_paths() -> list[Path]:
+    """The small scenarios shipped as examples for authors."""
+    return sorted((SCENARIOS_DIR / "examples").glob("*.toml"))

@@ -20,6 +20,7 @@ opening, the playtest and help.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
@@ -27,6 +28,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine
 
 from game.editor import Editor
+from game.editor.check import Issue
 from game.editor.document import get, path_text, tables
 from game.editor.ops import unit_paths
 from game.hexgrid import Hex
@@ -35,7 +37,7 @@ from game.ui import widgets as W
 from game.ui.app import describe_line
 from game.ui.battle import BattleScene
 from game.ui.navigator import Navigator
-from game.ui.editor_forms import Form
+from game.ui.editor_forms import PICK, Form
 from game.ui.editor_map import EditorMap
 from game.ui.editor_pages import TOOL_HELP, TOOLS, EditorPages
 from game.ui.results import ResultsScene
@@ -67,8 +69,32 @@ SHORTCUTS = [
     ("F5", "playtest: you play the first side, the AI the rest"),
     ("Enter", "in a text field: take the text"),
     ("F1", "this help"),
-    ("Esc", "let go of the selection; leave the editor"),
+    ("Pick, beside a town or place", "then click the town or hex on the map to fill the field"),
+    ("Esc", "stop picking; let go of the selection; leave the editor"),
 ]
+
+
+@dataclass
+class Pick:
+    """A field waiting for a click on the map: a town's name (``kind`` "town") or a hex
+    (``kind`` "place") goes to ``fill``; ``what`` the prompt asks for; ``key`` the Pick
+    button's place on its page."""
+
+    kind: str
+    what: str
+    fill: object
+    key: tuple
+
+
+def sides_without_units(doc: dict) -> list[Issue]:
+    """A problem for each side none of whose factions has a unit on the map at the start: the
+    game cannot be played with it, whether or not the scenario check says so yet."""
+    side_of = {f.get("id"): f.get("side") for f in tables(doc, "factions") if isinstance(f, dict)}
+    armed = {side_of.get(u.get("faction")) for u in tables(doc, "units") if isinstance(u, dict)}
+    return [Issue(f"sides[{i}]", f"side {s.get('id')!r} has no units",
+                  "place some with the Unit tool", target={"kind": "side", "id": s.get("id")})
+            for i, s in enumerate(tables(doc, "sides"))
+            if isinstance(s, dict) and s.get("id") not in armed]
 
 
 
@@ -85,25 +111,14 @@ def is_bundled(path) -> bool:
 
 
 def find_file(path):
-    """A scenario file given by its path, or a bundled one (examples too) by its id or name
-    (``2015-raqqa``, ``example-fall-of-mosul``)."""
+    """A scenario file given by its path, or a scenario by its id or file name, found as every
+    command finds it: bundled (examples too), then the player's own folder."""
     if path is None or Path(path).exists():
         return path
     from game.scenario import find_scenario
 
     found = find_scenario(str(path))
-    if found is not None:
-        return found
-    import tomllib
-
-    for p in sorted(SCENARIOS_DIR.glob("*/*.toml")):
-        try:
-            head = tomllib.loads(p.read_text(encoding="utf-8")).get("scenario", {})
-        except (OSError, ValueError, RecursionError):
-            continue
-        if p.stem == str(path) or (isinstance(head, dict) and head.get("id") == str(path)):
-            return p
-    return path
+    return found if found is not None else path
 
 
 def scenario_title(path: Path) -> str:
@@ -191,6 +206,7 @@ class EditorScene(EditorPages, W.GuiScene):
         self.issues: list = []
         self.status: tuple[str, tuple] = ("", W.MUTED)
         self.shown_issue: str | None = None  # the problem last chosen, shown over the page
+        self.picking: Pick | None = None  # a field waiting for a town or hex picked on the map
         self.mouse = (-1, -1)
         self.hover: Hex | None = None
         self._down = None  # (pos, button, hex) of a press not yet a click or a drag
@@ -209,6 +225,14 @@ class EditorScene(EditorPages, W.GuiScene):
     def doc(self) -> dict:
         return self.ed.doc
 
+    def problems(self) -> list[Issue]:
+        """What stands between the scenario and a game: the check's problems, and a side with
+        no units at the start if the check does not list that itself."""
+        issues = self.ed.check()
+        if any("no unit" in i.text for i in issues):
+            return issues
+        return issues + sides_without_units(self.doc)
+
     @property
     def unsaved(self) -> bool:
         """Changes that saving would keep (a new scenario left as it came is not one)."""
@@ -225,6 +249,7 @@ class EditorScene(EditorPages, W.GuiScene):
 
     def changed(self) -> None:
         self._stale = True
+        self.cancel_pick()
         self._fix_choices()
         self.pending.clear()
 
@@ -372,7 +397,7 @@ class EditorScene(EditorPages, W.GuiScene):
             b.select() if page == self.page else b.unselect()
         if self._checked_doc is not self.doc:
             self._checked_doc = self.doc
-            self.issues = self.ed.check()
+            self.issues = self.problems()
             n = len(self.issues)
             self.problems_label.set_text(f"Problems: {n}" if n else "No problems: ready to play")
             self.problems_list.set_item_list([W.fit_text(str(i), fnt, self.problems_list.rect.w - px(30))
@@ -396,10 +421,13 @@ class EditorScene(EditorPages, W.GuiScene):
         self._stale = False
 
     def set_page(self, page: str) -> None:
+        if page != self.page:
+            self.cancel_pick()
         self.page = page
         self._stale = True
 
     def set_tool(self, tool: str) -> None:
+        self.cancel_pick()
         self.tool = tool
         self.stroke = []
         self.page = "map"
@@ -523,7 +551,10 @@ class EditorScene(EditorPages, W.GuiScene):
         elif k == pygame.K_F5:
             self.do_playtest()
         elif k == pygame.K_ESCAPE:
-            if self.stroke or self._down:
+            if self.picking is not None:
+                self.cancel_pick()
+                self.say("Not picked", W.MUTED)
+            elif self.stroke or self._down:
                 self.stroke, self._down = [], None
             elif self.selected is not None or self.sel_town is not None or self.sel_depot is not None:
                 self.deselect()
@@ -556,7 +587,8 @@ class EditorScene(EditorPages, W.GuiScene):
             h = self.map.hex_at(event.pos)
             self._down = (event.pos, event.button, h)
             self._dragging = False
-            if event.button == 1 and self.tool in ("terrain", "nofly") and h is not None:
+            if event.button == 1 and self.tool in ("terrain", "nofly") and h is not None \
+                    and self.picking is None:
                 self.stroke = []
                 self._brush_at(h)
         elif t == pygame.MOUSEMOTION:
@@ -568,6 +600,8 @@ class EditorScene(EditorPages, W.GuiScene):
                 if self._dragging or moved:
                     self._dragging = True
                     self.map.view.pan_pixels(*event.rel)
+            elif self.picking is not None:
+                self._dragging = self._dragging or moved
             elif self.tool in ("terrain", "nofly"):
                 h = self.map.hex_at(event.pos)
                 if h is not None:
@@ -585,10 +619,18 @@ class EditorScene(EditorPages, W.GuiScene):
             h = self.map.hex_at(event.pos)
             if button in (2, 3):
                 if not self._dragging and button == 3:
-                    self.deselect()
+                    if self.picking is not None:
+                        self.cancel_pick()
+                        self.say("Not picked", W.MUTED)
+                    else:
+                        self.deselect()
                 self._dragging = False
                 return
             dragged, self._dragging = self._dragging, False
+            if self.picking is not None:
+                if h is not None and not dragged:
+                    self._guard(self.pick_at, h)
+                return
             if self.tool in ("terrain", "nofly"):
                 stroke, self.stroke = self.stroke, []
                 if stroke:
@@ -614,6 +656,53 @@ class EditorScene(EditorPages, W.GuiScene):
         sizes = [(0, "1 hex"), (1, "7 hexes"), (2, "19 hexes")]
         f.buttons([(text, (lambda r=r: self._set("brush", r))) for r, text in sizes], "brush  [ ]",
                   selected=[text for r, text in sizes if r == self.brush])
+
+    # -- picking a town or a hex on the map for a field ---------------------------------------
+
+    def start_pick(self, kind: str, what: str, fill, key: tuple = ()) -> None:
+        """Wait for a click on the map that fills a field (its Pick button again: stop)."""
+        if self.picking is not None and self.picking.key == key:
+            self.cancel_pick()
+            self.say("Not picked", W.MUTED)
+            return
+        self._commit_pending((-1, -1))
+        self.picking = Pick(kind, what, fill, key)
+        self._set_cursor(True)
+        self.say(self.pick_prompt(), W.BRASS)
+        self._stale = True
+
+    def cancel_pick(self) -> None:
+        if self.picking is not None:
+            self.picking = None
+            self._set_cursor(False)
+            self._stale = True
+
+    def pick_prompt(self) -> str:
+        p = self.picking
+        return f"Pick {p.what}: click it on the map (Esc or right click: not now)" if p else ""
+
+    def pick_at(self, h: Hex) -> None:
+        """The click that fills the field waiting: the town in hex ``h`` for a town's field
+        (a hex with none is refused, and the field still waits), the hex for a place's."""
+        p = self.picking
+        city = self.ctx.hexmap.city_at(h)
+        if p.kind == "town":
+            if city is None:
+                self.say(f"Hex [{h.q}, {h.r}] has no town: click a town, or Esc not to pick", W.ERROR)
+                return
+            value = city.name
+        else:
+            value = [h.q, h.r]  # the editor's operations write a town's hex as the town's name
+        self.cancel_pick()
+        p.fill(value)
+        if self.status[1] == W.GOOD:  # the edit was made: say what was picked
+            self.say(f"{self.status[0]} ({city.name if city else f'hex [{h.q}, {h.r}]'})", W.GOOD)
+
+    def _set_cursor(self, picking: bool) -> None:
+        try:
+            pygame.mouse.set_cursor(pygame.SYSTEM_CURSOR_CROSSHAIR if picking else pygame.SYSTEM_CURSOR_ARROW)
+        except pygame.error:  # no mouse cursor to change (a window without one, headless)
+            pass
 
     def deselect(self) -> None:
         self.selected, self.sel_town, self.sel_depot = None, None, None
@@ -652,7 +741,7 @@ class EditorScene(EditorPages, W.GuiScene):
                 self.page = "map"
             else:
                 self.deselect()
-                self.say(f"Hex {h.q},{h.r}: nothing of the scenario here", W.MUTED)
+                self.say(f"Hex [{h.q}, {h.r}]: nothing of the scenario here", W.MUTED)
         elif tool == "unit":
             if self.place_faction is None:
                 self.say("Add a faction first (the Sides page)", W.ERROR)
@@ -676,7 +765,7 @@ class EditorScene(EditorPages, W.GuiScene):
                 self.say("Nothing of the scenario to erase here", W.MUTED)
         elif tool == "objective":
             if city is None:
-                self.say(f"Hex {h.q},{h.r} has no town: objectives are towns", W.ERROR)
+                self.say(f"Hex [{h.q}, {h.r}] has no town: objectives are towns", W.ERROR)
             elif self.obj_index is None:
                 self.say("Add a hold or take condition first (below, or the Victory page)", W.ERROR)
             else:
@@ -693,7 +782,7 @@ class EditorScene(EditorPages, W.GuiScene):
                 self.sel_depot = len(tables(self.doc, "supply_sources")) - 1
         elif tool == "control":
             if city is None:
-                self.say(f"Hex {h.q},{h.r} has no town", W.ERROR)
+                self.say(f"Hex [{h.q}, {h.r}] has no town", W.ERROR)
             else:
                 self.apply("set_control", city=city.name, faction=self.control_faction)
         self._stale = True
@@ -762,7 +851,7 @@ class EditorScene(EditorPages, W.GuiScene):
         except (OSError, ValueError) as exc:
             self.say(f"Not saved: {exc}", W.ERROR)
             return False
-        n = len(self.ed.check())
+        n = len(self.problems())
         self.say(f"Saved {target}" + (f" ({n} problems still to fix)" if n else ""), W.GOOD)
         self._stale = True
         return True
@@ -845,7 +934,7 @@ class EditorScene(EditorPages, W.GuiScene):
 
     def do_playtest(self) -> None:
         """Play the scenario as it is now: the first side a person, the others the AI."""
-        issues = self.ed.check()
+        issues = self.problems()
         if issues:
             more = f"\n... and {len(issues) - 12} more" if len(issues) > 12 else ""
             self.app.push(Dialog(self.app, "Not ready to play",
@@ -964,6 +1053,7 @@ class EditorScene(EditorPages, W.GuiScene):
                       zone=self.zone_id if self.tool == "nofly" else None,
                       objective=self.obj_index if self.tool == "objective" else None)
         self._draw_dragged(screen)
+        self._draw_pick_banner(screen)
         w, h = screen.get_size()
         screen.fill(W.PANEL, (0, 0, w, self.top_h))
         screen.fill(W.PANEL, (0, self.top_h, self.tools_w, self.map_rect.h))
@@ -1007,6 +1097,32 @@ class EditorScene(EditorPages, W.GuiScene):
         surf.set_alpha(190)
         screen.blit(surf, (self.mouse[0] - size // 2, self.mouse[1] - size // 2))
 
+    def _draw_pick_banner(self, screen) -> None:
+        """While a field waits for a pick: what to click, across the top of the map, and what
+        the hex under the mouse would give."""
+        if self.picking is None:
+            return
+        r = self.map_rect
+        fnt = W.font(W.scaled(W.BODY, self.scale))
+        text = self.pick_prompt()
+        if self.hover is not None:
+            city = self.ctx.hexmap.city_at(self.hover)
+            if self.picking.kind == "town":
+                text += f"  \u00b7  here: {city.name if city else 'no town'}"
+            else:
+                text += f"  \u00b7  here: {city.name if city else f'hex [{self.hover.q}, {self.hover.r}]'}"
+        lines = W.wrap(text, fnt, r.w - self.px(24))
+        lh = fnt.get_linesize()
+        band = pygame.Rect(r.x, r.y, r.w, len(lines) * lh + self.px(12))
+        shade = pygame.Surface(band.size, pygame.SRCALPHA)
+        shade.fill((*W.PANEL[:3], 225))
+        screen.blit(shade, band.topleft)
+        pygame.draw.line(screen, W.BRASS, band.bottomleft, band.bottomright, 2)
+        y = band.y + self.px(6)
+        for line in lines:
+            W.blit_text(screen, line, fnt, W.BRASS, (band.x + self.px(12), y), "topleft")
+            y += lh
+
     def _draw_status(self, screen) -> None:
         r = self.status_rect
         screen.fill(W.PANEL, r)
@@ -1018,7 +1134,7 @@ class EditorScene(EditorPages, W.GuiScene):
         if self.hover is not None and not fresh:
             mv = self.ed.map_view()
             text, _ = describe_line(mv.hexmap, self.hover)
-            text = f"hex {self.hover.q},{self.hover.r}  \u00b7  {text}"
+            text = f"hex [{self.hover.q}, {self.hover.r}]  \u00b7  {text}"
             here = [u for u in mv.units if u.get("hex") == [self.hover.q, self.hover.r]]
             if here:
                 text += "  \u00b7  " + ", ".join(f"{u.get('id') or u['path']}" for u in here[:3])
@@ -1256,7 +1372,7 @@ class PlaytestResults(ResultsScene):
 def run_editor(path: str | None = None, *, size=None, max_frames=None, screenshot=None) -> int:
     """Open the editor window on ``path`` (a file, a bundled scenario's id, or None for a new
     scenario) and run it until it is left; returns the exit status: 0, 1 if no window can be
-    opened, 2 for a file that cannot be opened at all (the problem is printed on stderr)."""
+    opened or the file cannot be opened at all (the problem is printed on stderr)."""
     from game.ui.scene import App, _env_int
 
     app = App.open(size)
@@ -1268,7 +1384,7 @@ def run_editor(path: str | None = None, *, size=None, max_frames=None, screensho
         except ScenarioError as exc:
             for line in exc.problems:
                 print(f"mesopotamia: {line if str(path) in line else f'{path}: {line}'}", file=sys.stderr)
-            return 2
+            return 1
         app.push(scene)
         if max_frames is None:
             max_frames = _env_int("MESOPOTAMIA_MAX_FRAMES")
@@ -1295,4 +1411,4 @@ def run_until_left(app, scene: EditorScene, max_frames=None, screenshot=None) ->
         scene.leave_then(quit_now)
 
 
-__all__ = ["EditorScene", "PlaytestBattle", "PlaytestResults", "SHORTCUTS", "run_editor", "run_until_left"]
+__all__ = ["PICK", "EditorScene", "PlaytestBattle", "PlaytestResults", "SHORTCUTS", "run_editor", "run_until_left"]

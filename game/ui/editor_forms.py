@@ -25,6 +25,22 @@ from game.editor.ops import usual_personnel
 from game.ui import widgets as W
 
 NONE = "(none)"
+PICK = "Pick"  # the button beside a town or place field that picks it on the map
+DROP_CHROME = 44  # what a drop-down's border, arrow and list's scroll bar take of its width
+_SHOWN_ONLY = object()  # a drop-down's value that is shown, not offered
+
+
+def short_texts(texts: list[str], fnt, width: int) -> list[str]:
+    """``texts`` each shortened to ``width`` pixels where it is wider, kept apart: a text
+    that would read the same as another once shortened keeps its end instead of its middle."""
+    out = [W.fit_text(t, fnt, width) for t in texts]
+    for i, t in enumerate(out):
+        if t != texts[i] and out.count(t) > 1:
+            tail = texts[i]
+            while len(tail) > 1 and fnt.size("\u2026" + tail)[0] > width:
+                tail = tail[1:]
+            out[i] = "\u2026" + tail
+    return out
 
 
 class _Schema:
@@ -65,6 +81,7 @@ class Form:
         self.gap = self.px(6)
         self.label_w = int(self.rect.w * 0.34)
         self.widgets: list = []
+        self.picks = 0  # Pick buttons laid out so far
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -122,13 +139,16 @@ class Form:
 
     # -- fields ----------------------------------------------------------------------------
 
-    def entry(self, label: str, value, commit, hint: str = "") -> UITextEntryLine | None:
+    def entry(self, label: str, value, commit, hint: str = "", on_map=None) -> UITextEntryLine | None:
         """A text field: ``commit(text)`` when Enter is pressed or the field is left; an empty
-        one shows ``hint`` in grey."""
+        one shows ``hint`` in grey. ``on_map`` (kind, fill): a Pick button beside it that
+        lets the person click the place on the map instead (``EditorScene.start_pick``)."""
         w = None
+        self._count_pick(on_map)
         if self._shown(self.row_h):
             self._label(label)
-            w = self._keep(UITextEntryLine(self._field_rect(), self.manager,
+            rect = self._map_button(self._field_rect(), label, on_map)
+            w = self._keep(UITextEntryLine(rect, self.manager,
                                            placeholder_text=f"not set \u00b7 {hint}" if hint else "not set"))
             w.set_text("" if value is None else str(value))
             if hint:
@@ -137,21 +157,63 @@ class Form:
         self._next()
         return w
 
-    def choice(self, label: str, options: list[tuple[str, object]], current, pick) -> UIDropDownMenu | None:
-        """A drop-down of (text, value) options; ``pick(value)`` when one is chosen."""
+    def _count_pick(self, on_map) -> None:
+        """One more Pick button on the page, whether it is shown or scrolled away."""
+        if on_map is not None:
+            self.picks += 1
+
+    def _map_button(self, rect: pygame.Rect, label: str, on_map) -> pygame.Rect:
+        """The Pick button at the right of a field's ``rect`` (when ``on_map``, (kind, fill) or
+        (kind, fill, what the prompt asks for), is given); the rect left for the field."""
+        if on_map is None:
+            return rect
+        kind, fill = on_map[:2]
+        what = on_map[2] if len(on_map) > 2 else f"the {'town' if kind == 'town' else 'place'} for {label}"
+        key = (self.scene.page, self.picks)  # the same button when the page is laid out again
+        fnt = W.font(W.scaled(W.BODY, self.scene.scale))
+        bw = fnt.size(PICK)[0] + self.px(20)
+        b = self._keep(UIButton(pygame.Rect(rect.right - bw, rect.y, bw, rect.h), PICK, self.manager))
+        b.set_tooltip(f"Click {what} on the map")
+        if self.scene.picking is not None and self.scene.picking.key == key:
+            b.select()
+        self.scene.on_click[b] = lambda: self.scene.start_pick(kind, what, fill, key)
+        return pygame.Rect(rect.x, rect.y, rect.w - bw - self.px(4), rect.h)
+
+    def choice(self, label: str, options: list[tuple[str, object]], current, pick,
+               on_map=None) -> UIDropDownMenu | None:
+        """A drop-down of (text, value) options; ``pick(value)`` when one is chosen. When its
+        longest text does not fit beside the label, the drop-down takes a row of its own
+        across the panel under the label; a text wider still is shortened, never cut off.
+        ``on_map`` (kind, fill): a Pick button beside it, as for ``entry``."""
         w = None
-        texts = [t for t, _ in options]
+        fnt = W.font(W.scaled(W.BODY, self.scene.scale))
+        options = list(options)
+        start = next((t for t, v in options if v == current), None)
+        if start is None:  # a value the list does not offer: shown, and choosing it does nothing
+            options.insert(0, (f"{current}" if current is not None else NONE, _SHOWN_ONLY))
+            start = options[0][0]
+        pick_w = fnt.size(PICK)[0] + self.px(24) if on_map is not None else 0
+        chrome = self.px(DROP_CHROME)
+        rect = self._field_rect()
+        wide = bool(label) and max(fnt.size(t)[0] for t, _ in options) > rect.w - pick_w - chrome
+        if wide:
+            lh = fnt.get_linesize() + self.px(4)
+            if self._shown(lh + self.row_h):
+                self._keep(UILabel(pygame.Rect(self.rect.x + self.pad, self.y, self.rect.w - 2 * self.pad, lh),
+                                   label, self.manager))
+            self.y += lh
+            rect = self._full()
+        self._count_pick(on_map)
+        short = short_texts([t for t, _ in options], fnt, rect.w - pick_w - chrome)
+        start = short[[t for t, _ in options].index(start)]
         if self._shown(self.row_h):
-            self._label(label)
-            start = next((t for t, v in options if v == current), None)
-            if start is None:
-                start = f"{current}" if current is not None else NONE
-                texts = [start] + texts
-            room = self.scene.app.screen.get_height() - self.y - self.row_h - 8
-            limit = max(self.px(120), min(self.px(320), room))
-            w = self._keep(UIDropDownMenu(texts, start, self._field_rect(), self.manager,
-                                          expansion_height_limit=limit))
-            values = dict(options)
+            if not wide:
+                self._label(label)
+            rect = self._map_button(rect, label, on_map)
+            space = self.scene.app.screen.get_height() - self.y - self.row_h - 8
+            limit = max(self.px(120), min(self.px(320), space))
+            w = self._keep(UIDropDownMenu(short, start, rect, self.manager, expansion_height_limit=limit))
+            values = {t: v for t, (_, v) in zip(short, options) if v is not _SHOWN_ONLY}
             self.scene.on_pick[w] = lambda text, values=values: pick(values[text]) if text in values else None
         self._next()
         return w
@@ -324,20 +386,30 @@ def parse_date(text: str):
 
 
 def parse_place(text: str):
-    """A place typed in a field: ``57, 40`` or ``[57, 40]`` is a hex, anything else a town's
-    name or ``"LAT,LON"`` as the file would have it (None for an empty field)."""
+    """A place typed in a field, read as a file reads it: ``[57, 40]`` (in brackets) is a hex,
+    anything else a town's name or ``LAT,LON`` (``35,40`` is latitude 35, longitude 40, as
+    ``place = "35,40"`` in a file); None for an empty field."""
     t = text.strip()
     if t == "":
         return None
-    parts = t.strip("[]").split(",")
-    if len(parts) == 2 and all(x.strip().lstrip("-").isdigit() for x in parts):
-        return [int(x) for x in parts]
+    if t.startswith("[") or t.endswith("]"):
+        parts = t.strip("[]").split(",")
+        if len(parts) == 2 and all(x.strip().lstrip("-").isdigit() for x in parts):
+            return [int(x) for x in parts]
+        raise ValueError(f"{text!r} is not a hex: write one in brackets, like [57, 40]")
     return t
+
+
+def place_text(place) -> str | None:
+    """A place as a field shows it: a hex in brackets, ``[57, 40]``, apart from ``LAT,LON``."""
+    if isinstance(place, (list, tuple)):
+        return "[" + ", ".join(map(str, place)) + "]"
+    return place
 
 
 def parse_names(text: str) -> list[str]:
     return [x.strip() for x in text.split(",") if x.strip()]
 
 
-__all__ = ["Form", "NONE", "S", "default_table", "default_value", "parse_date", "parse_names",
-           "parse_number", "parse_place"]
+__all__ = ["Form", "NONE", "PICK", "S", "default_table", "default_value", "parse_date", "parse_names",
+           "parse_number", "parse_place", "place_text", "short_texts"]

@@ -20,13 +20,14 @@ from pygame_gui.elements import UIButton, UILabel
 
 from game.editor.document import get, parse_path, tables
 from game.hexgrid import Hex
+from game.hexmap import MapError
 from game.history import date_words
 from game.scenario.plans import KINDS as PLAN_KINDS
 from game.ui import widgets as W
 from game.ui.counters import abbreviation
 from game.editor.ops import usual_personnel
 from game.ui.editor_forms import (NONE, S, Form, default_table, default_value, parse_date,
-                                  parse_names, parse_number, parse_place)
+                                  parse_names, parse_number, parse_place, place_text)
 from game.victory import condition_text
 
 # (tool, name on its button, key)
@@ -48,9 +49,12 @@ TOOL_HELP = {
 }
 
 
+PLACE_HINT = "a town, LAT,LON or a hex [q, r]"
+
+
 def _needed(place):
     if place is None:
-        raise ValueError("a place is needed: a town, LAT,LON or q,r")
+        raise ValueError(f"a place is needed: {PLACE_HINT}")
     return place
 
 
@@ -62,11 +66,9 @@ class EditorPages:
         doc = self.doc
         out = []
         if ftype in ("faction", "factions"):
-            names = {f.get("id"): f.get("name") for f in tables(doc, "factions") if isinstance(f, dict)}
-            out = [(f"{names.get(x) or x} ({x})", x) for x in self.ed.choices("faction")]
+            out = [(f"{short_name(doc, 'factions', x)} ({x})", x) for x in self.ed.choices("faction")]
         elif ftype == "side":
-            names = {s.get("id"): s.get("name") for s in tables(doc, "sides") if isinstance(s, dict)}
-            out = [(f"{names.get(x) or x} ({x})", x) for x in self.ed.choices("side")]
+            out = [(f"{short_name(doc, 'sides', x)} ({x})", x) for x in self.ed.choices("side")]
         elif ftype == "faction_or_side":
             out = self._options("faction") + [(f"side: {t}", v) for t, v in self._options("side")
                                               if v not in self.ed.choices("faction")]
@@ -79,6 +81,13 @@ class EditorPages:
         if optional:
             out = [(NONE, None)] + out
         return out
+
+    def kind_choice(self, f: Form, label: str, kinds: dict[str, str], current, pick) -> None:
+        """A drop-down of kinds by the names a file gives them (``take``, ``city_taken``), and
+        under it what the kind chosen does, in words that wrap instead of being cut off."""
+        f.choice(label, [(k, k) for k in kinds], current, pick)
+        if current in kinds:
+            f.note(f"{current}: {kinds[current]}")
 
     def field_row(self, f: Form, fld, value, setter) -> None:
         """A form row for a schema field: ``setter(value)`` makes the edit."""
@@ -93,8 +102,11 @@ class EditorPages:
         elif t == "bool":
             f.buttons([("yes", lambda: setter(True)), ("no", lambda: setter(False))], label,
                       selected=("yes",) if value is not False else ("no",))
+        elif t == "city":
+            f.choice(label, self._options(t, optional=not fld.required), value, setter,
+                     on_map=("town", setter))
         elif t in ("side", "faction", "faction_or_side", "unit", "event", "zone", "unit_type",
-                   "terrain", "city", "category", "nation"):
+                   "terrain", "category", "nation"):
             f.choice(label, self._options(t, optional=not fld.required), value, setter)
         elif t == "faction_pair":
             pair = list(value) if isinstance(value, list) and len(value) == 2 else [None, None]
@@ -119,8 +131,14 @@ class EditorPages:
 
             f.buttons([(f"{c} \u00d7", (lambda c=c: drop(c))) for c in have] or [("(none)", lambda: None)],
                       label)
+            def add(c, have=have):
+                if c in have:
+                    self.say(f"{c} is already one of the {label}", W.MUTED)
+                else:
+                    setter(have + [c])
+
             f.choice("add a town", [(c, c) for c in sorted(self.ed.choices("city")) if c not in have], None,
-                     lambda c: setter(have + [c]))
+                     add, on_map=("town", add, f"a town to add to {label}"))
         elif t == "names":
             f.entry(label, ", ".join(map(str, value)) if isinstance(value, list) else value,
                     lambda s: setter(parse_names(s) or None), fld.doc + " (commas between names)")
@@ -235,8 +253,7 @@ class EditorPages:
 
     def _tool_objective(self, f: Form) -> None:
         conds = tables(self.doc, "victory")
-        opts = [(f"{i + 1}. {conds[i].get('kind')}: {conds[i].get('side')}"
-                 + (f" ({conds[i].get('text')})" if conds[i].get("text") else ""), i)
+        opts = [(f"{i + 1}. {conds[i].get('kind')} for {conds[i].get('side')}", i)
                 for i in self._town_conditions()]
         if opts:
             f.choice("condition", opts, self.obj_index, lambda v: self._set("obj_index", v))
@@ -244,6 +261,8 @@ class EditorPages:
             towns = cond.get("cities", [])
             f.note("Towns: " + (", ".join(map(str, towns)) or "none"))
             text = cond.get("text") or ""
+            if text:
+                f.note(f"\u201c{text}\u201d", "#info")
             if text and text != condition_text(cond):
                 f.note(f"Its words are yours: \"{text}\". Check they still fit the towns (Victory "
                        "page).", "#muted")
@@ -290,7 +309,7 @@ class EditorPages:
         if self.apply("add_no_fly_zone", id=f"no-fly-{n}", side=side, name=f"No-fly zone {n}",
                       hexes=[[h.q, h.r]]):
             self.zone_id = f"no-fly-{n}"
-            self.say(f"New zone no-fly-{n} at {h.q},{h.r}: click or drag on the map to add hexes", W.GOOD)
+            self.say(f"New zone no-fly-{n} at [{h.q}, {h.r}]: click or drag on the map to add hexes", W.GOOD)
 
     def _tool_depot(self, f: Form) -> None:
         f.choice("supplies", self._options("faction"), self.depot_faction,
@@ -317,18 +336,15 @@ class EditorPages:
                  "events": f"arrives by event {get(self.doc, ('events', p[1], 'id')) if len(p) > 1 else ''}"}[p[0]]
         f.heading(f"Unit {u.get('id') or path}")
         on_map = any(x["path"] == path and x.get("hex") for x in self.ed.map_view().units)
-        f.note(f"{where}. Drag it on the map to move it, or type its place: a town, "
-               "LAT,LON or q,r." if on_map else
-               f"{where}. Its place is not on the map: type one (a town, LAT,LON or q,r).",
+        f.note(f"{where}. Drag it on the map to move it, pick its hex, or type its place: "
+               f"{PLACE_HINT}." if on_map else
+               f"{where}. Its place is not on the map: pick a hex or type one ({PLACE_HINT}).",
                "#muted" if on_map else "#error")
 
         def setter(name):
             return lambda v: self.apply("set_unit", unit=path, **{name: v})
 
-        place = u.get("place")
-        f.entry("place", ", ".join(map(str, place)) if isinstance(place, list) else place,
-                lambda s: self.apply("move_unit", unit=path, place=_needed(parse_place(s))),
-                "a town, LAT,LON or q,r")
+        self.place_row(f, u.get("place"), lambda v: self.apply("move_unit", unit=path, place=v))
 
         for fld in S.UNIT.fields:
             if fld.name in ("place", "equipment"):
@@ -347,6 +363,19 @@ class EditorPages:
             f.entry(item, equipment.get(item), set_item, f"how many {item}")
         f.buttons([("Delete unit", lambda: self.apply("delete_unit", unit=path)),
                    ("Centre the map", lambda: self._centre_unit(path))])
+
+    def place_row(self, f: Form, place, move) -> None:
+        """A place's field, read as the file reads it (``place_text``, ``parse_place``), with a
+        Pick button; ``move(place)`` makes the edit. Under a ``LAT,LON`` the hex it falls in."""
+        f.entry("place", place_text(place), lambda s: move(_needed(parse_place(s))), PLACE_HINT,
+                on_map=("place", move))
+        if isinstance(place, str) and "," in place:
+            try:
+                h = self.ctx.hexmap.resolve_place(place)
+            except (MapError, ValueError):
+                return
+            lat, lon = (x.strip() for x in place.split(",", 1))
+            f.note(f"latitude {lat}, longitude {lon}: hex [{h.q}, {h.r}]")
 
     def _show_place(self, place) -> None:
         from game.editor.check import hex_of
@@ -369,10 +398,8 @@ class EditorPages:
 
         for fld in S.SUPPLY_SOURCE.fields:
             if fld.name == "place":
-                place = d.get("place")
-                f.entry("place", ", ".join(map(str, place)) if isinstance(place, list) else place,
-                        lambda s: self.apply("set_supply_source", index=i, place=_needed(parse_place(s))),
-                        "a town, LAT,LON or q,r")
+                self.place_row(f, d.get("place"),
+                               lambda v: self.apply("set_supply_source", index=i, place=v))
                 continue
             self.field_row(f, fld, d.get(fld.name), setter(fld.name))
         f.button("Delete depot", lambda: self.apply("delete_supply_source", index=i), "#danger")
@@ -512,8 +539,8 @@ class EditorPages:
                 continue
             f.space(4)
             f.heading(f"{i + 1}. {v.get('kind')} for {v.get('side')}")
-            kinds = [(f"{k}: {S.VICTORY[k].doc}", k) for k in S.VICTORY]
-            f.choice("kind", kinds, v.get("kind"), lambda k, i=i, v=v: self.set_victory_kind(i, v, k))
+            self.kind_choice(f, "kind", {k: S.VICTORY[k].doc for k in S.VICTORY}, v.get("kind"),
+                             lambda k, i=i, v=v: self.set_victory_kind(i, v, k))
             kind = S.VICTORY.get(v.get("kind"))
             for fld in (kind.fields if kind else ()):
                 self.field_row(f, fld, v.get(fld.name),
@@ -572,7 +599,7 @@ class EditorPages:
         f.choice("whose", whose, now, lambda w: self.apply("set_plan", index=i, **{w[0]: w[1]}))
         kind = next((k for k in PLAN_KINDS if k in p), None)
         fields = {fl.name: fl for fl in S.PLAN.fields}
-        f.choice("kind", [(f"{k}: {fields[k].doc}", k) for k in PLAN_KINDS], kind, setter("kind"))
+        self.kind_choice(f, "kind", {k: fields[k].doc for k in PLAN_KINDS}, kind, setter("kind"))
         if kind is not None:
             self.field_row(f, fields[kind], p.get(kind), setter("cities"))
         for name in (("radius",) if kind == "avoid" else ()) + ("from", "until", "weight", "text"):
@@ -621,8 +648,8 @@ class EditorPages:
             if not isinstance(a, dict):
                 continue
             f.note(f"Action {j + 1}", "#info")
-            kinds = [(f"{k}: {S.ACTIONS[k].doc}", k) for k in S.ACTIONS]
-            f.choice("do", kinds, a.get("do"), lambda k, j=j: self.set_action_kind(eid, j, k))
+            self.kind_choice(f, "do", {k: S.ACTIONS[k].doc for k in S.ACTIONS}, a.get("do"),
+                             lambda k, j=j: self.set_action_kind(eid, j, k))
             kind = S.ACTIONS.get(a.get("do"))
 
             def set_field(val, j=j, a=a, name=None):
@@ -662,13 +689,13 @@ class EditorPages:
 
     def trigger_form(self, f: Form, trig: dict, set_trig, depth: int) -> None:
         key = next((k for k in trig if k in S.TRIGGERS), None)
-        kinds = [(f"{k}: {S.TRIGGERS[k].doc}", k) for k in S.TRIGGERS if depth == 0 or k not in ("all", "any")]
+        kinds = {k: S.TRIGGERS[k].doc for k in S.TRIGGERS if depth == 0 or k not in ("all", "any")}
 
         def new_kind(k):
             t = default_table(self.ed, S.TRIGGERS[k])
             set_trig(t)
 
-        f.choice("trigger" if depth == 0 else "condition", kinds, key, new_kind)
+        self.kind_choice(f, "trigger" if depth == 0 else "condition", kinds, key, new_kind)
         if key is None:
             return
         for fld in S.TRIGGERS[key].fields:

@@ -2,7 +2,7 @@
 
 UI layer (pygame). ``run_game`` checks what it was asked for before it opens a window (an
 unknown scenario, a bad ``--side``, a save that cannot be read are each one line on stderr and
-exit status 2), then runs the scene stack: the main menu, with the battle on top of it when a
+exit status 1; a malformed request, 2), then runs the scene stack: the main menu, with the battle on top of it when a
 scenario or a save was given.
 """
 
@@ -11,9 +11,11 @@ from __future__ import annotations
 import sys
 
 
-def _error(message: str) -> int:
+def _error(message: str, status: int = 1) -> int:
+    """One line on stderr; the status is 1 for a problem with the input (a scenario or a save
+    that is not there or cannot be used), 2 for a malformed command line."""
     print(f"mesopotamia: play: {message}", file=sys.stderr)
-    return 2
+    return status
 
 
 def _one_line(exc) -> str:
@@ -24,8 +26,8 @@ def _find_save(name: str):
     """A save by its path, or by its name in the saves folder (with or without the suffix)."""
     from pathlib import Path
 
+    from game import saves_dir
     from game.saves import SAVE_SUFFIX
-    from game.ui.settings import saves_dir
 
     path = Path(name)
     if path.exists() or path.parent != Path("."):
@@ -47,9 +49,9 @@ def run_game(scenario: str | None = None, sides: list[str] | None = None, load: 
     from game.state import SetupError
 
     if scenario and load:
-        return _error("give a scenario or --load SAVE, not both")
+        return _error("give a scenario or --load SAVE, not both", 2)
     if sides and not scenario:
-        return _error("--side goes with a scenario: mesopotamia play SCENARIO --side SIDE=human")
+        return _error("--side goes with a scenario: mesopotamia play SCENARIO --side SIDE=human", 2)
     session = None
     try:
         if load:
@@ -65,7 +67,7 @@ def run_game(scenario: str | None = None, sides: list[str] | None = None, load: 
             try:
                 seats = parse_side_args(sides or [], sc)
             except ValueError as exc:
-                return _error(f"--side {_one_line(exc)}")
+                return _error(f"--side {_one_line(exc)}", 2)
             session = Session.new(path, seats)
     except SaveError as exc:
         return _error(_one_line(exc))

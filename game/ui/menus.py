@@ -257,14 +257,16 @@ _entries: dict[tuple[str, float], ScenarioEntry] = {}
 
 def custom_scenarios_dir() -> Path:
     """Where the player's own scenario files are looked for (beside the saves folder)."""
-    return saves_dir().parent / "scenarios"
+    from game import player_scenarios_dir
+
+    return player_scenarios_dir()
 
 
 def example_paths() -> list[Path]:
     """The small scenarios shipped as examples for authors, which make good first games."""
-    from game import SCENARIOS_DIR
+    from game.scenario import example_paths as examples
 
-    return sorted((SCENARIOS_DIR / "examples").glob("*.toml"))
+    return examples()
 
 
 def scenario_entries() -> list[ScenarioEntry]:

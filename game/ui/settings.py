@@ -20,16 +20,7 @@ PALETTES = ("standard", "colour-blind")
 UI_SCALES = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5)
 
 
-def home() -> Path:
-    env = os.environ.get("MESOPOTAMIA_HOME")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "mesopotamia"
-
-
-def saves_dir() -> Path:
-    return home() / "saves"
+from game import home, saves_dir  # noqa: F401  (where the game keeps its files)
 
 
 @dataclass
