@@ -86,21 +86,10 @@ class Pick:
     key: tuple
 
 
-def sides_without_units(doc: dict) -> list[Issue]:
-    """A problem for each side none of whose factions has a unit on the map at the start: the
-    game cannot be played with it, whether or not the scenario check says so yet."""
-    side_of = {f.get("id"): f.get("side") for f in tables(doc, "factions") if isinstance(f, dict)}
-    armed = {side_of.get(u.get("faction")) for u in tables(doc, "units") if isinstance(u, dict)}
-    return [Issue(f"sides[{i}]", f"side {s.get('id')!r} has no units",
-                  "place some with the Unit tool", target={"kind": "side", "id": s.get("id")})
-            for i, s in enumerate(tables(doc, "sides"))
-            if isinstance(s, dict) and s.get("id") not in armed]
-
-
-
-
 def custom_dir() -> Path:
-    return home() / "scenarios"
+    from game import player_scenarios_dir
+
+    return player_scenarios_dir()
 
 
 def is_bundled(path) -> bool:
@@ -226,12 +215,9 @@ class EditorScene(EditorPages, W.GuiScene):
         return self.ed.doc
 
     def problems(self) -> list[Issue]:
-        """What stands between the scenario and a game: the check's problems, and a side with
-        no units at the start if the check does not list that itself."""
-        issues = self.ed.check()
-        if any("no unit" in i.text for i in issues):
-            return issues
-        return issues + sides_without_units(self.doc)
+        """What stands between the scenario and a game: the check's problems (a side with no
+        units among them), the same lines `mesopotamia validate` gives."""
+        return self.ed.check()
 
     @property
     def unsaved(self) -> bool:
