@@ -235,7 +235,7 @@ def bundled_paths() -> list[Path]:
     return sorted(p for p in SCENARIOS_DIR.glob("*.toml"))
 
 
-_PEEK_BYTES = 4_000_000  # a file larger than this is not read for its id
+_PEEK_BYTES = MAX_FILE_BYTES  # a file larger than a scenario may be is not read for its id
 
 
 _ids: dict[tuple[str, int, int], str | None] = {}
