@@ -1157,12 +1157,18 @@ def _tables(v) -> list[dict]:
 def _kind(v) -> str:
     if isinstance(v, bool):
         return f"true/false ({str(v).lower()})"
+    if isinstance(v, int) and abs(v) >= 10**15:
+        return f"a number of {len(str(abs(v))):,} digits"
     if isinstance(v, (int, float)):
         return f"a number ({v})"
     if isinstance(v, str):
         return f"text ({v!r})" if len(v) < 40 else "text"
+    if isinstance(v, dt.datetime):
+        return f"a date with a time of day ({v})"
     if isinstance(v, dt.date):
         return f"a date ({v})"
+    if isinstance(v, dt.time):
+        return f"a time of day ({v})"
     if isinstance(v, list):
         return "a list"
     if isinstance(v, dict):
