@@ -713,9 +713,17 @@ def _as_date(v):
     return v
 
 
-def _unit_data(u):
+def _unit_data(u, where: str):
+    """A unit (or a depot) of a setup as a file gives it: its hex, already found on the map,
+    as its place. A setup made by hand may give a place itself (a town, LAT,LON), but what
+    the engine reads as a hex must be one."""
+    if isinstance(u, dict) and "name" in u and not (isinstance(u["name"], str)
+                                                    and len(u["name"]) <= MAX_NAME):
+        raise _Bad(f"{where}.name should be a line of text, not {_shown(u['name'])}")
     if not isinstance(u, dict) or "hex" not in u or "place" in u:
         return u
+    if not (isinstance(u["hex"], list) and len(u["hex"]) == 2):
+        raise _Bad(f"{where}.hex should be a hex [q, r], not {_shown(u['hex'])}")
     u = dict(u)
     u["place"] = u.pop("hex")
     return u
@@ -735,21 +743,25 @@ def _trigger_data(t):
     return t
 
 
-def _action_data(a):
+def _action_data(a, where: str):
     if isinstance(a, dict) and a.get("do") == "add_units" and isinstance(a.get("units"), list):
         a = dict(a)
-        a["units"] = [_unit_data(u) for u in a["units"]]
+        a["units"] = [_unit_data(u, f"{where}.units[{i}]") for i, u in enumerate(a["units"])]
+        for i, u in enumerate(a["units"]):
+            if isinstance(u, dict) and "place" in u and not isinstance(u["place"], list):
+                raise _Bad(f"{where}.units[{i}] should stand on a hex [q, r]")
     return a
 
 
-def _event_data(e):
+def _event_data(e, where: str):
     if not isinstance(e, dict):
         return e
     e = dict(e)
     if "trigger" in e:
         e["trigger"] = _trigger_data(e["trigger"])
     if isinstance(e.get("actions"), list):
-        e["actions"] = [_action_data(a) for a in e["actions"]]
+        e["actions"] = [_action_data(a, f"{where}.actions[{i}]")
+                        for i, a in enumerate(e["actions"])]
     return e
 
 
@@ -808,18 +820,31 @@ def _scenario_data(setup: dict, map_name: str) -> dict:
     data = {"scenario": head, "sides": setup.get("sides", []),
             "factions": setup.get("factions", []), "war": {"at_war": setup.get("at_war", [])},
             "control": setup.get("cities", {}),
-            "units": [_unit_data(u) for u in _seq(setup, "units")],
-            "events": [_event_data(e) for e in _seq(setup, "events")],
+            "units": [_unit_data(u, f"units[{i}]") for i, u in enumerate(_seq(setup, "units"))],
+            "events": [_event_data(e, f"events[{i}]") for i, e in enumerate(_seq(setup, "events"))],
             "victory": setup.get("victory", []),
             "plans": [_plan_data(p) for p in _seq(setup, "plans")],
-            "terrain": [{"terrain": t["terrain"], "hexes": [t["hex"]]}
-                        if isinstance(t, dict) and set(t) == {"hex", "terrain"} else t
-                        for t in _seq(setup, "terrain")],
-            "supply_sources": [_unit_data(x) for x in _seq(setup, "supply_sources")],
+            "terrain": [_terrain_data(t, f"terrain[{i}]")
+                        for i, t in enumerate(_seq(setup, "terrain"))],
+            "supply_sources": [_unit_data(_with_hex(x, f"supply_sources[{i}]"),
+                                          f"supply_sources[{i}]")
+                               for i, x in enumerate(_seq(setup, "supply_sources"))],
             "no_fly_zones": setup.get("zones", setup.get("no_fly_zones", []))}
     if "history" in setup:
         data["history"] = _history_data(setup["history"])
-    return {k: v for k, v in data.items() if v is not None}
+    return data
+
+
+def _terrain_data(t, where: str):
+    if not (isinstance(t, dict) and set(t) == {"hex", "terrain"} and isinstance(t["hex"], list)):
+        raise _Bad(f"{where} should be a table of a hex [q, r] and its terrain, not {_shown(t)}")
+    return {"terrain": t["terrain"], "hexes": [t["hex"]]}
+
+
+def _with_hex(x, where: str):
+    if isinstance(x, dict) and "hex" not in x:
+        raise _Bad(f"{where} should give its hex [q, r]")
+    return x
 
 
 def _seq(setup: dict, key: str) -> list:
@@ -827,6 +852,29 @@ def _seq(setup: dict, key: str) -> list:
     if not isinstance(v, list):
         raise _Bad(f"{key} should be a list, not {_type_name(v)}")
     return v
+
+
+# Parts of a setup the engine reads only in the shape the scenario checker makes them: towns by
+# id, hexes as [q, r], every field there. (Sides, factions, units and towns held may be given
+# more loosely, as a setup made by hand does: the engine fills in what they leave out.)
+_AS_BUILT = ("events", "victory", "plans", "terrain", "supply_sources", "zones", "no_fly_zones",
+             "history")
+
+
+def _as_built(part):
+    """A part of a setup compared as JSON data; an arrival of units says no message as an
+    empty one (reinforcements have none, an event's ``add_units`` an empty one)."""
+    part = json.loads(json.dumps(part))
+    stack = [part]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            if x.get("do") == "add_units" and x.get("message") == "":
+                del x["message"]
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+    return part
 
 
 # The scenario checker's complaint a hand-made setup may deserve and still play: a game whose
@@ -856,6 +904,10 @@ def _check_setup(path: Path, setup: dict, hexmap: HexMap, rules: Rules) -> None:
                                   f"play: [setup: {p.path}] {p.text}{hint}{more}"))
     if scenario is not None:
         built = scenario.setup
+        for key in _AS_BUILT:
+            if key in setup and _as_built(setup[key]) != _as_built(built[key]):
+                raise SaveError(f"{path}: the game's setup is damaged: its {key.replace('_', ' ')} "
+                                f"are not as the scenario checker makes them")
         if "end_date" in setup and built["turns"] != setup.get("turns", 20):
             raise SaveError(f"{path}: the game's setup is damaged: {setup.get('turns')} turns "
                             f"do not fit its dates ({built['turns']} do)")
