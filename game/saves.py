@@ -675,8 +675,9 @@ def _check_state(d, setup: dict, hexmap: HexMap, rules: Rules) -> None:
         ok = isinstance(e, list) and len(e) in (3, 5) and isinstance(e[0], int) \
             and not isinstance(e[0], bool) and 1 <= e[0] <= MAX_TURNS
         if ok and len(e) == 5:
-            ok = e[1] == "taken" and e[2] in cities and e[3] in factions \
-                and (e[4] is None or e[4] in factions)
+            ok = e[1] == "taken" and isinstance(e[2], str) and e[2] in cities \
+                and isinstance(e[3], str) and e[3] in factions \
+                and (e[4] is None or (isinstance(e[4], str) and e[4] in factions))
         elif ok:
             ok = e[1] == "event" and isinstance(e[2], str) and len(e[2]) <= MAX_NAME
         if not ok:
