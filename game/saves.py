@@ -1023,8 +1023,12 @@ def describe_save(game: Game, doc: dict | None = None) -> list[str]:
     lines.append(f"seed: {game.seed}")
     lines.append(f"checksum: {game.checksum()}")
     if doc is not None:
-        lines.append(f"made by: mesopotamia {doc['game_version']}, rules version "
-                     f"{doc['rules_version']}, map {doc['map']}")
+        lines.append(f"made by: mesopotamia {_shown(doc['game_version']).strip(chr(39))}, "
+                     f"rules version {_shown(doc['rules_version']).strip(chr(39))}, map "
+                     f"{_shown(doc['map']).strip(chr(39))}")
+        if doc.get("version", SAVE_VERSION) < SAVE_VERSION:
+            lines.append(f"save format: version {doc['version']}, from before saves had a "
+                         f"digest (saving the game again writes version {SAVE_VERSION})")
     return lines
 
 

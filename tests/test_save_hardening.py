@@ -279,12 +279,14 @@ def _version_1(doc: dict) -> dict:
     return old
 
 
-def test_a_save_from_before_the_digest_loads_checked_the_old_way(played_doc, tmp_path):
+def test_a_save_from_before_the_digest_loads_checked_the_old_way(played_doc, tmp_path, capsys):
     path = _write(tmp_path / "old.save", _version_1(played_doc))
     session = Session.load(path)
     assert session.game.checksum() == played_doc["checksum"]
     ok, why = verify_save(path, *shared_context())
     assert ok, why
+    assert main(["replay", str(path)]) == 0
+    assert "save format: version 1, from before saves had a digest" in capsys.readouterr().out
     resaved = session.save(tmp_path / "again.save")
     assert read_save(resaved)["version"] == saves.SAVE_VERSION
 
