@@ -41,7 +41,7 @@ from pathlib import Path
 from game import __version__
 from game.commands import Command, CommandError, Game, replay_journal
 from game.hexgrid import Hex
-from game.hexmap import HexMap
+from game.hexmap import HexMap, game_map
 from game.rules import Rules
 from game.scenario import schema as scenario_schema
 from game.scenario.plans import KINDS as PLAN_KINDS
@@ -602,7 +602,9 @@ def _check_state(d, setup: dict, hexmap: HexMap, rules: Rules) -> None:
         if ut is None:
             raise _Bad(f"{w}: unknown unit type {_shown(u['type'])}")
         _one_of(u["faction"], factions, f"{w}.faction", "faction")
-        _hex(u["hex"], f"{w}.hex", hexmap)
+        h = _hex(u["hex"], f"{w}.hex", hexmap)
+        if hexmap.terrain_at(h) not in ut.enters:
+            raise _Bad(f"{w}: {ut.a_name} cannot stand on {hexmap.terrain_at(h)} at {h.q},{h.r}")
         for key in ("personnel", "wounded", "shaken", "killed"):
             _int(u.get(key, 0), f"{w}.{key}", 0, MAX_PEOPLE)
         _text(u.get("name", ""), f"{w}.name")
@@ -619,6 +621,10 @@ def _check_state(d, setup: dict, hexmap: HexMap, rules: Rules) -> None:
         _one_of(cid, cities, "city_owner", "town")
         if fid is not None:
             _one_of(fid, factions, f"city_owner.{cid}", "faction")
+    if len(d["city_owner"]) != len(cities):
+        missing = sorted(cities - set(d["city_owner"]))
+        raise _Bad(f"city_owner should say who holds each town, held or not ({missing[0]} "
+                   f"is missing)")
     rng = _table(d["rng"], "rng", ("bit_generator", "state", "has_uint32", "uinteger"))
     if rng["bit_generator"] != "PCG64":
         raise _Bad(f"rng: unknown random generator {_shown(rng['bit_generator'])}")
@@ -927,7 +933,9 @@ def _restore_state(path: Path, doc: dict, hexmap: HexMap, rules: Rules) -> GameS
                         f"this game has {hexmap.name!r}")
     _check_setup(path, doc["setup"], hexmap, rules)
     try:
-        _check_state(doc["state"], doc["setup"], hexmap, rules)
+        # Units stand on the map as the scenario's terrain changes left it.
+        played_on = game_map(hexmap, doc["setup"].get("terrain"))
+        _check_state(doc["state"], doc["setup"], played_on, rules)
     except _Bad as exc:
         raise SaveError(_one_line(f"{path}: the game state does not fit this game: {exc}")) \
             from None

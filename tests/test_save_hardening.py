@@ -155,6 +155,15 @@ def _event_units_placed_by_name(doc):
     arrival["units"][0]["hex"] = "Baghdad"
 
 
+def _a_town_left_out_of_who_holds_what(doc):
+    doc["state"]["city_owner"].pop("tikrit")
+
+
+def _a_ground_unit_at_sea(doc):
+    unit = next(u for u in doc["state"]["units"] if u["type"] == "infantry")
+    unit["hex"] = [0, 12]  # the Mediterranean
+
+
 def _unknown_command_field(doc):
     _first_move(doc)["teleport"] = True
 
@@ -180,6 +189,8 @@ RESEALED = [
     (_unknown_setup_field, "unknown field 'cheats'"),
     (_event_units_placed_by_name, "should be a hex [q, r]"),
     (_unknown_command_field, "unknown field 'teleport'"),
+    (_a_town_left_out_of_who_holds_what, "city_owner should say who holds each town"),
+    (_a_ground_unit_at_sea, "cannot stand on sea at 0,12"),
 ]
 
 
