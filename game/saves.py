@@ -42,6 +42,7 @@ from game import __version__
 from game.commands import Command, CommandError, Game, replay_journal
 from game.hexgrid import Hex
 from game.hexmap import HexMap, game_map
+from game.ledger import check_category, source as casualty_source
 from game.rules import Rules
 from game.scenario import schema as scenario_schema
 from game.scenario.plans import KINDS as PLAN_KINDS
@@ -575,9 +576,9 @@ def _check_state(d, setup: dict, hexmap: HexMap, rules: Rules) -> None:
         for j, x in enumerate(_list(f.get("leaders", []), f"{w}.leaders", 100)):
             _text(x, f"{w}.leaders[{j}]")
         _text(f.get("nation", ""), f"{w}.nation")
-        if f.get("category", ""):
-            _one_of(f["category"], scenario_schema.CATEGORIES, f"{w}.category",
-                    "casualty category")
+        category = _text(f.get("category", ""), f"{w}.category")
+        if category and category not in scenario_schema.CATEGORIES and check_category(category):
+            raise _Bad(f"{w}: unknown casualty category {_shown(category)}")
         _flag(f.get("active", True), f"{w}.active")
         _num(f.get("quality", 1.0), f"{w}.quality", 0.1, 5)
         _num(f.get("leader_bonus", 0.0), f"{w}.leader_bonus", -0.5, 1)
@@ -825,7 +826,8 @@ def _scenario_data(setup: dict, map_name: str) -> dict:
     if "description" in setup:
         head["description"] = setup["description"]
     data = {"scenario": head, "sides": setup.get("sides", []),
-            "factions": setup.get("factions", []), "war": {"at_war": setup.get("at_war", [])},
+            "factions": [_faction_data(f) for f in _seq(setup, "factions")],
+            "war": {"at_war": setup.get("at_war", [])},
             "control": setup.get("cities", {}),
             "units": [_unit_data(u, f"units[{i}]") for i, u in enumerate(_seq(setup, "units"))],
             "events": [_event_data(e, f"events[{i}]") for i, e in enumerate(_seq(setup, "events"))],
@@ -840,6 +842,16 @@ def _scenario_data(setup: dict, map_name: str) -> dict:
     if "history" in setup:
         data["history"] = _history_data(setup["history"])
     return data
+
+
+def _faction_data(f):
+    """A faction may name its casualty category as the source does ("Iraqi forces"), which
+    the ledger reads as well as the id a scenario file gives ("iraq")."""
+    category = f.get("category") if isinstance(f, dict) else None
+    if isinstance(category, str) and category not in scenario_schema.CATEGORIES \
+            and not check_category(category):
+        f = {**f, "category": casualty_source().category_id(category)}
+    return f
 
 
 def _terrain_data(t, where: str):
