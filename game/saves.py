@@ -848,7 +848,7 @@ def _faction_data(f):
     """A faction may name its casualty category as the source does ("Iraqi forces"), which
     the ledger reads as well as the id a scenario file gives ("iraq")."""
     category = f.get("category") if isinstance(f, dict) else None
-    if isinstance(category, str) and category not in scenario_schema.CATEGORIES \
+    if isinstance(category, str) and category and category not in scenario_schema.CATEGORIES \
             and not check_category(category):
         f = {**f, "category": casualty_source().category_id(category)}
     return f
