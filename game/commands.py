@@ -11,6 +11,7 @@ revealed: an enemy uncovered, a random roll, an event fired, the turn ended.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from dataclasses import asdict, dataclass, field
 from typing import ClassVar
@@ -101,18 +102,74 @@ class Command:
 
     @staticmethod
     def from_dict(d: dict) -> "Command":
-        if not isinstance(d, dict) or d.get("kind") not in _REGISTRY:
-            raise CommandError(f"unknown command {d.get('kind') if isinstance(d, dict) else d!r}")
-        cls = _REGISTRY[d["kind"]]
+        kind = d.get("kind") if isinstance(d, dict) else None
+        if not isinstance(kind, str) or kind not in _REGISTRY:
+            what = kind if isinstance(d, dict) else d
+            raise CommandError(f"unknown command {_short(what)}")
+        cls = _REGISTRY[kind]
         body = {k: v for k, v in d.items() if k != "kind"}
+        problem = _body_problem(cls, body)
+        if problem:
+            raise CommandError(f"bad {kind} command: {problem}")
         try:
             return cls._from_body(body)
         except (TypeError, ValueError, KeyError) as exc:
-            raise CommandError(f"bad {d['kind']} command: {exc}") from None
+            raise CommandError(f"bad {kind} command: {_short(exc)}") from None
 
     @classmethod
     def _from_body(cls, body: dict) -> "Command":
         return cls(**body)
+
+
+# What a command's fields may hold, by the type its class declares: a journal read from a file
+# is checked against these before a command is made of it (hexes within this of the origin).
+_MAX_COORD = 10_000
+_MAX_ITEMS = 10_000  # hexes in a path or a zone, units in an attack
+_MAX_TEXT = 1_000
+
+
+def _short(value) -> str:
+    """A value for a one-line message, cut short (it may come from a damaged file)."""
+    text = value if isinstance(value, str) else (
+        f"a {type(value).__name__}" if isinstance(value, (list, dict)) else str(value))
+    text = " ".join(repr(text).split()) if isinstance(value, str) else " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_hex(v) -> bool:
+    return (isinstance(v, (list, tuple)) and len(v) == 2
+            and all(_is_int(x) and -_MAX_COORD <= x <= _MAX_COORD for x in v))
+
+
+_FIELD_CHECKS = {
+    "str": (lambda v: isinstance(v, str) and len(v) <= _MAX_TEXT, "text"),
+    "int": (lambda v: _is_int(v) and -_MAX_COORD <= v <= _MAX_COORD, "a whole number"),
+    "Hex": (_is_hex, "a hex [q, r]"),
+    "list[Hex]": (lambda v: isinstance(v, list) and len(v) <= _MAX_ITEMS and all(map(_is_hex, v)),
+                  "a list of hexes [q, r]"),
+    "list[str]": (lambda v: isinstance(v, list) and len(v) <= _MAX_ITEMS
+                  and all(isinstance(x, str) and len(x) <= _MAX_TEXT for x in v), "a list of ids"),
+}
+
+
+def _body_problem(cls, body: dict) -> str:
+    """What is wrong with the fields of a command read from a file, in words, or ""."""
+    declared = {f.name: f.type for f in dataclasses.fields(cls)}
+    for key, value in body.items():
+        if key not in declared:
+            return f"unknown field {_short(key)}"
+        check = _FIELD_CHECKS.get(str(declared[key]))
+        if check is None:
+            return f"the field {key!r} cannot be read from a file"
+        if not check[0](value):
+            return f"{key} should be {check[1]}, not {_short(value)}"
+    if "side" not in body:
+        return "no side"
+    return ""
 
 
 def unit_name(unit, state: GameState | None = None, rules: Rules | None = None) -> str:

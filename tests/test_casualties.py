@@ -574,8 +574,11 @@ def test_a_save_file_from_before_wounded_and_shaken_loads_and_plays_on(tmp_path)
     game = played_game()
     doc = save_document(game)
     doc["state"] = old_state_dict(game.state)
-    # The checksum the old game wrote: of the state as it was then (no field of it recomputed).
+    # The checksum the old game wrote: of the state as it was then (no field of it recomputed);
+    # saves of then were of format version 1, with no digest.
     doc["checksum"] = state_checksum(doc["state"])
+    doc["version"] = 1
+    del doc["digest"]
     path = tmp_path / "old.save"
     path.write_bytes(encode_save(doc))
     loaded = load_game(path, hexmap(), RULES)

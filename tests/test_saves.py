@@ -17,11 +17,12 @@ from game.commands import EndTurn, Entrench, Move
 from game.movement import find_path, map_graph, movement_range, obstacles_for
 from game.rules import default_rules
 from game.saves import SaveError, load_game, save_game, verify_save
+from game.state import state_checksum
 from game.visibility import visible_units
 from games import hexmap, mosul_game
 
 FIELDS = {"format", "version", "game_version", "rules_version", "map", "setup", "seed",
-          "journal", "state", "checksum", "saved_at_turn"}
+          "journal", "state", "checksum", "saved_at_turn", "digest"}
 
 
 def _advance(game, moves_per_side: int = 2) -> None:
@@ -69,6 +70,14 @@ def _write_doc(path: Path, doc: dict) -> None:
     path.write_bytes(gzip.compress(json.dumps(doc).encode(), mtime=0))
 
 
+def _reseal(doc: dict) -> dict:
+    """What a tamperer who knows the format does after an edit: the state's checksum and the
+    document's digest computed again."""
+    doc["checksum"] = state_checksum(doc["state"])
+    doc["digest"] = saves.save_digest(doc)
+    return doc
+
+
 def _snapshot(directory: Path) -> dict:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(directory.iterdir())}
 
@@ -97,7 +106,7 @@ def test_save_file_is_gzip_json_with_the_fields(played, good_save, tmp_path):
     assert raw[4:8] == b"\0\0\0\0", "no time stamp in the gzip header"
     doc = _doc(good_save)
     assert FIELDS <= set(doc)
-    assert doc["format"] == "mesopotamia-save" and doc["version"] == 1
+    assert doc["format"] == "mesopotamia-save" and doc["version"] == saves.SAVE_VERSION
     assert doc["map"] == hexmap().name and doc["rules_version"] == default_rules().version
     assert doc["seed"] == played.seed and doc["journal"] == played.journal
     assert doc["setup"] == played.setup
@@ -228,7 +237,7 @@ def _string_journal(path: Path, data: bytes) -> None:
 def _bad_command(path: Path, data: bytes) -> None:
     doc = json.loads(gzip.decompress(data))
     doc["journal"][0] = {"kind": "nuke", "side": "jihadist"}
-    _write_doc(path, doc)
+    _write_doc(path, _reseal(doc))
 
 
 BAD_FILES = [
@@ -274,7 +283,7 @@ def test_missing_file_is_named(tmp_path):
 def test_save_for_another_map_is_refused(good_save):
     doc = _doc(good_save)
     doc["map"] = "atlantis"
-    _write_doc(good_save, doc)
+    _write_doc(good_save, _reseal(doc))
     with pytest.raises(SaveError, match="for the map 'atlantis'"):
         load_game(good_save, hexmap(), default_rules())
 
@@ -283,7 +292,7 @@ def test_verify_names_a_refused_command(good_save):
     doc = _doc(good_save)
     k = next(i for i, c in enumerate(doc["journal"]) if c["kind"] == "move")
     doc["journal"][k]["unit"] = "nobody"
-    _write_doc(good_save, doc)
+    _write_doc(good_save, _reseal(doc))
     ok, why = verify_save(good_save, hexmap(), default_rules())
     assert not ok
     assert f"command {k + 1} (move) was refused: no unit 'nobody'" in why
@@ -313,7 +322,7 @@ def test_replay_verify_tampered_journal_fails_in_one_line(capsys, good_save, whi
         del doc["journal"][-1]
     else:
         del doc["journal"][next(i for i, c in enumerate(doc["journal"]) if c["kind"] == "move")]
-    _write_doc(good_save, doc)
+    _write_doc(good_save, _reseal(doc))
     status, out, err = run(capsys, "replay", good_save, "--verify")
     assert status == 1 and out == ""
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
@@ -373,19 +382,16 @@ def test_bench_game_is_big_and_legal():
 @pytest.mark.parametrize("edit,fragment", [
     (lambda u: u.update(type="flying_carpet"), "unknown unit type 'flying_carpet'"),
     (lambda u: u.update(hex=[-500, 3]), "off the map"),
-    (lambda u: u.update(personnel="lots"), "personnel should be a whole number of people"),
-    (lambda u: u.update(wounded=-3), "wounded should be a whole number of people"),
-    (lambda u: u.update(shaken=1.5), "shaken should be a whole number of people"),
-    (lambda u: u.pop("faction"), "the game state is damaged"),
+    (lambda u: u.update(personnel="lots"), "personnel should be a whole number, not a string"),
+    (lambda u: u.update(wounded=-3), "wounded is -3, out of range"),
+    (lambda u: u.update(shaken=1.5), "shaken should be a whole number, not a number"),
+    (lambda u: u.pop("faction"), 'is missing "faction"'),
 ])
 def test_hand_made_state_with_recomputed_checksum_is_refused(good_save, edit, fragment):
-    """A checksum proves no accident, not good faith: what would break the engine is checked."""
-    from game.state import state_checksum
-
+    """A digest proves no accident, not good faith: what would break the engine is checked."""
     doc = _doc(good_save)
     edit(doc["state"]["units"][0])
-    doc["checksum"] = state_checksum(doc["state"])
-    _write_doc(good_save, doc)
+    _write_doc(good_save, _reseal(doc))
     with pytest.raises(SaveError) as info:
         load_game(good_save, hexmap(), default_rules())
     assert fragment in str(info.value) and str(good_save) in str(info.value)

@@ -543,7 +543,7 @@ def test_a_save_names_its_scenario_without_a_path_and_opens_none_a_save_names(tm
     import json
 
     from game import SCENARIOS_DIR
-    from game.saves import encode_save
+    from game.saves import encode_save, save_digest
 
     mine = tmp_path / "anywhere" / "duel.toml"
     mine.parent.mkdir()
@@ -563,6 +563,7 @@ def test_a_save_names_its_scenario_without_a_path_and_opens_none_a_save_names(tm
     bait = tmp_path / "bait.toml"
     bait.write_bytes(mine.read_bytes())
     doc["extra"]["session"]["scenario_path"] = str(bait)
+    doc["digest"] = save_digest(doc)  # as a tamperer who knows the format would
     tampered = tmp_path / "tampered.save"
     tampered.write_bytes(encode_save(doc))
     assert Session.load(tampered).scenario_path is None

@@ -461,7 +461,7 @@ def test_a_corrupt_save_is_reported_and_left_alone(app, session):
     session.save(folder / f"good{menus.save_suffix()}")
     bad = folder / f"bad{menus.save_suffix()}"
     doc = json.loads(gzip.decompress((folder / f"good{menus.save_suffix()}").read_bytes()))
-    doc["state"]["turn"] = 99  # edited by hand: the checksum no longer matches
+    doc["state"]["turn"] = 99  # edited by hand: the digest no longer matches
     blob = gzip.compress(json.dumps(doc).encode())
     bad.write_bytes(blob)
     menu = app.push(menus.MainMenuScene(app))
@@ -472,11 +472,11 @@ def test_a_corrupt_save_is_reported_and_left_alone(app, session):
     assert sorted(names) == ["bad", "good"]
     dialog.select(names.index("bad"))
     frame(app)
-    assert "bad" in dialog.details.html_text and "checksum" in dialog.details.html_text
+    assert "bad" in dialog.details.html_text and "edited or damaged" in dialog.details.html_text
     assert not dialog.load_button.is_enabled
     dialog.focus = -1
     key(app, pygame.K_RETURN)  # Enter tries anyway
-    assert app.top is dialog and "bad" in dialog.error and "checksum" in dialog.error
+    assert app.top is dialog and "bad" in dialog.error and "edited or damaged" in dialog.error
     assert bad.read_bytes() == blob
     dialog.select(names.index("good"))
     frame(app)

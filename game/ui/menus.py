@@ -823,12 +823,14 @@ class SaveEntry:
 
 def list_saves(directory: Path | None = None) -> list[SaveEntry]:
     """The save files in ``directory`` (the saves folder), newest first; a file that cannot
-    be read is listed with the reason."""
-    from game.saves import SaveError, read_save
+    be read is listed with the reason. Temporary files that interrupted saves left behind
+    are removed on the way."""
+    from game.saves import SaveError, read_save, remove_stale_temp_files
 
     directory = saves_dir() if directory is None else Path(directory)
     if not directory.is_dir():
         return []
+    remove_stale_temp_files(directory)
     out = []
     for p in directory.glob(f"*{save_suffix()}"):
         if not p.is_file():
