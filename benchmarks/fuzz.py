@@ -122,6 +122,7 @@ def work(task, report) -> dict:
             fuzzing.check_save(path, hexmap, rules)
         res = {"kind": kind, "index": index, "base": base, "what": what, "bytes": len(raw),
                "status": out.status, "seconds": out.seconds, "verify_seconds": out.verify_seconds,
+               "steps": out.steps,
                "problems": len(out.problems), "first": _first_line(out.problems)[:300],
                "bad_lines": out.bad_lines[:3], "no_line": out.no_line[:3],
                "n_no_line": len(out.no_line), "error": out.error, "where": out.where,
@@ -208,6 +209,8 @@ def write_findings(out: Path, groups: dict, results: list[dict]) -> None:
             (folder / (name + SUFFIX[r["kind"]])).write_bytes(raw)
             p = r.get("play") or {}
             text = [_describe(r), f"status: {r['status']}, {r['seconds']:.2f} s",
+                    f"steps: {json.dumps({k: round(v, 3) for k, v in r['steps'].items()})}"
+                    if r.get("steps") else "",
                     f"error: {r['error']} at {r['where']}" if r["error"] else "",
                     f"first problem: {r['first']}" if r["first"] else "",
                     "lines that break the format: " + " | ".join(r["bad_lines"])
@@ -251,9 +254,15 @@ def summary(kind: str, rs: list[dict]) -> list[str]:
         lines.append(f"  loaded although replay --verify refuses them (setup, seed or journal "
                      f"changed): {loose}; loaded by replay but refused by play --load: "
                      f"{play_refuses}")
+        steps: dict[str, list[float]] = defaultdict(list)
+        for r in rs:
+            for name, secs in (r.get("steps") or {}).items():
+                steps[name].append(secs)
         verify = [r["verify_seconds"] for r in rs if r["verify_seconds"]]
         if verify:
-            lines.append(f"  replay --verify: slowest {max(verify):.2f} s")
+            steps["verify_save"] = verify
+        lines.append("  seconds a step took, median and slowest: " + "; ".join(
+            f"{name} {sorted(v)[len(v) // 2]:.3f} and {max(v):.2f}" for name, v in steps.items()))
     plays = [r["play"] for r in rs if r.get("play")]
     played = [p for p in plays if p["status"] in ("played", "crash")]
     if plays:

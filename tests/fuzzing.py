@@ -353,7 +353,8 @@ def _op_stack(data, rnd) -> str:
         how = "of the enemy" if enemy else "of its side"
     for u in moved:
         u["place"] = copy.deepcopy(target["place"])
-    return f"{len(moved)} unit(s) {how} placed with {target.get('id')!r} at {_short(target['place'])}"
+    return (f"{len(moved)} unit(s) {how} placed with {target.get('id')!r} at "
+            f"{_short(target['place'])}")
 
 
 def _op_place(data, rnd) -> str:
@@ -679,6 +680,7 @@ class Outcome:
     status: str
     seconds: float = 0.0
     verify_seconds: float = 0.0
+    steps: dict = field(default_factory=dict)  # seconds each step of loading took
     problems: list[str] = field(default_factory=list)
     bad_lines: list[str] = field(default_factory=list)
     no_line: list[str] = field(default_factory=list)
@@ -753,21 +755,27 @@ def check_save(path: Path, hexmap, rules, verify: bool = True) -> Outcome:
     notes: list[str] = []
     outcome = Outcome(OK)
     try:
+        steps = {}
         try:
             read_save(path)
+            steps["read_save"] = time.perf_counter() - t
             game = load_game(path, hexmap, rules)
+            steps["load_game"] = time.perf_counter() - t - steps["read_save"]
         except SaveError as exc:
             lines = [str(exc)]
             outcome = Outcome(REFUSED, problems=lines, bad_lines=_line_problems(lines, path)[0])
             game = None
         if game is not None:
+            t1 = time.perf_counter()
             try:
                 Session.load(path)
             except SaveError as exc:
                 notes.append(f"loads, but play --load refuses it: {str(exc)[:160]}")
+            steps["Session.load"] = time.perf_counter() - t1
     except Exception as exc:  # noqa: BLE001 - what the fuzzer is for
         return _crash(exc, time.perf_counter() - t)
     outcome.seconds = time.perf_counter() - t
+    outcome.steps = steps
     if verify:
         t = time.perf_counter()
         try:
