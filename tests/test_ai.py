@@ -547,3 +547,18 @@ def test_a_ringed_garrison_of_a_town_nobody_asks_for_breaks_out():
     game, players, tal_afar = _tal_afar_closed_in(host=1000)
     _baathist_turn(game, players)
     assert game.state.units["iraq-tal-afar"].hex == tal_afar
+
+
+def test_a_town_no_one_holds_is_taken_not_a_crash(tmp_path):
+    """A scenario may leave a town it asks for unheld at the start: the computer players go
+    for it like any other."""
+    from game import SCENARIOS_DIR
+    from game.simulate import simulate_one
+
+    text = (SCENARIOS_DIR / "examples" / "fall-of-mosul.toml").read_text(encoding="utf-8")
+    assert 'tikrit = "iraq"\n' in text
+    path = tmp_path / "unheld.toml"
+    path.write_text(text.replace('tikrit = "iraq"\n', ""), encoding="utf-8")
+    res = simulate_one(path, seed=3, turns=3)
+    assert res["refused"] == 0 and res["turns"] >= 3 or res["result"]
+    assert res["objectives"]["tikrit"] is not None

@@ -217,7 +217,8 @@ class AIPlayer:
                     break
                 town = self.map.city_by_id(cid).hex
                 owner = view.city_owner.get(cid)
-                if (view.side_of(owner) != self.side) != theirs:
+                ours = owner is not None and view.side_of(owner) == self.side
+                if ours == theirs:  # a town no one holds is there to take
                     continue
                 best = None
                 for u in ground:
@@ -711,7 +712,8 @@ class AIPlayer:
             if out_of_time():
                 return
             town = self.map.city_by_id(cid).hex
-            if view.side_of(view.city_owner.get(cid)) != self.side:
+            owner = view.city_owner.get(cid)
+            if owner is None or view.side_of(owner) != self.side:  # a town no one holds too
                 continue
             here = [u for u in ground if u.hex == town and u.id in own]
             worn = sorted((u for u in here if u.morale is not None and self.rules.unit_type(u.type).zoc
