@@ -84,6 +84,10 @@ CASES = [
      "[factions[1].quality] quality inf is out of range (between 0.1 and 5)", "quality = inf"),
     ("a side without a faction", "[[factions]]", '[[sides]]\nid = "kurdish"\n\n[[factions]]',
      "[sides[2]] side 'kurdish' has no faction", "[[sides]]"),
+    ("a unit's name that is a list", 'id = "isis-mosul"\n', 'id = "isis-mosul"\nname = [1]\n',
+     "[units[0].name] expected text, got a list", "name = [1]"),
+    ("a side's name that is a number", 'name = "Jihadists"', "name = 7",
+     "[sides[0].name] expected text, got a number (7)", "name = 7"),
     ("no [scenario] table", "[scenario]\n", "[scenarioo]\n",
      "[scenario] missing table (add [scenario])", "# A small scenario"),
 ]

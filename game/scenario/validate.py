@@ -78,6 +78,8 @@ class Builder:
     def bad(self, path: str, text: str, hint: str = "") -> None:
         if self.bad_quietly:
             return
+        if any(p.path == path and p.text == text for p in self.problems):
+            return  # a field's type is checked by its table and by its reader: said once
         if self.limit is not None and len(self.problems) >= self.limit:
             self.problems.append(Problem("", f"more than {self.limit} problems: the rest are not "
                                          "listed", "mend these first"))
@@ -108,11 +110,25 @@ class Builder:
                 out.append(item)
         return out
 
-    def fields(self, t: dict, allowed: set[str], path: str) -> None:
+    def fields(self, t: dict, allowed: set[str], path: str, kind: schema.Kind | None = None) -> None:
+        """Every key of the table is one of ``allowed``; with the schema's ``kind``, its text
+        and true-or-false fields are of their type too (the other types are checked where
+        they are read)."""
         for key in t:
             if key not in allowed:
                 hint = _suggest(key, allowed) or f"known fields: {', '.join(sorted(allowed))}"
                 self.bad(f"{path}.{key}", "unknown field", hint)
+        if kind is None:
+            return
+        for f in kind.fields:
+            if f.name not in t or f.type not in ("text", "bool"):
+                continue
+            v = t[f.name]
+            if f.type == "text" and not isinstance(v, str):
+                self.bad(f"{path}.{f.name}", f"expected text, got {_kind(v)}",
+                         f'write it in quotes: {f.name} = "..."')
+            elif f.type == "bool" and not isinstance(v, bool):
+                self.bad(f"{path}.{f.name}", f"expected true or false, got {_kind(v)}")
 
     def get(self, t: dict, key: str, path: str, kind, required=True, default=None):
         if key not in t:
@@ -191,7 +207,7 @@ class Builder:
         if t is None:  # named once, not again for each of its fields
             self.bad_quietly = True
             t = {}
-        self.fields(t, schema.SCENARIO.names, "scenario")
+        self.fields(t, schema.SCENARIO.names, "scenario", schema.SCENARIO)
         sid = self.get(t, "id", "scenario", str, default="custom")
         if isinstance(sid, str) and not ID.match(sid):
             self.bad("scenario.id", f"{sid!r} is not a valid id", "lower case letters, digits and dashes")
@@ -227,7 +243,7 @@ class Builder:
         sides = []
         for i, s in enumerate(self.array(self.data, "sides", "sides")):
             p = f"sides[{i}]"
-            self.fields(s, schema.SIDE.names, p)
+            self.fields(s, schema.SIDE.names, p, schema.SIDE)
             sid = self.get(s, "id", p, str)
             name = self.get(s, "name", p, str, required=False, default=sid)
             if sid in self.sides:
@@ -254,7 +270,7 @@ class Builder:
         codes = [c for c in self.map.countries if c]
         for i, f in enumerate(self.array(self.data, "factions", "factions")):
             p = f"factions[{i}]"
-            self.fields(f, allowed, p)
+            self.fields(f, allowed, p, schema.FACTION)
             fid = self.get(f, "id", p, str)
             if fid and not ID.match(fid):
                 self.bad(f"{p}.id", f"{fid!r} is not a valid id", "lower case letters, digits, - and _")
@@ -312,7 +328,7 @@ class Builder:
 
     def read_war(self) -> list[list[str]]:
         t = self.table(self.data, "war", "war", required=False) or {}
-        self.fields(t, schema.WAR.names, "war")
+        self.fields(t, schema.WAR.names, "war", schema.WAR)
         pairs = []
         for i, v in enumerate(self.get(t, "at_war", "war", list, required=False, default=[]) or []):
             pr = self.pair(v, f"war.at_war[{i}]")
@@ -333,7 +349,7 @@ class Builder:
         if not isinstance(u, dict):
             self.bad(path, f"expected a unit table, got {_kind(u)}")
             return None
-        self.fields(u, schema.UNIT.names, path)
+        self.fields(u, schema.UNIT.names, path, schema.UNIT)
         ok = True
         t = self.get(u, "type", path, str)
         if t is not None and not self.ref(t, self.rules.unit_types, f"{path}.type", "unit type"):
@@ -535,7 +551,7 @@ class Builder:
         events = []
         for i, r in enumerate(self.array(self.data, "reinforcements", "reinforcements")):
             p = f"reinforcements[{i}]"
-            self.fields(r, schema.REINFORCEMENT.names, p)
+            self.fields(r, schema.REINFORCEMENT.names, p, schema.REINFORCEMENT)
             trig = self.when(r, p)
             units = []
             for j, u in enumerate(self.get(r, "units", p, list, default=[]) or []):
@@ -572,7 +588,7 @@ class Builder:
         changed: dict[Hex, str] = {}
         for i, t in enumerate(self.array(self.data, "terrain", "terrain")):
             p = f"terrain[{i}]"
-            self.fields(t, schema.TERRAIN.names, p)
+            self.fields(t, schema.TERRAIN.names, p, schema.TERRAIN)
             name = self.get(t, "terrain", p, str)
             if name is not None and name not in TERRAINS:
                 self.bad(f"{p}.terrain", f"unknown terrain {name!r}",
@@ -596,7 +612,7 @@ class Builder:
         out = []
         for i, t in enumerate(self.array(self.data, "supply_sources", "supply_sources")):
             p = f"supply_sources[{i}]"
-            self.fields(t, schema.SUPPLY_SOURCE.names, p)
+            self.fields(t, schema.SUPPLY_SOURCE.names, p, schema.SUPPLY_SOURCE)
             if "place" not in t:
                 self.bad(f"{p}.place", "missing", 'place = "Erbil", "36.19,44.01" or [q, r]')
                 continue
@@ -637,7 +653,7 @@ class Builder:
         zones = []
         for i, z in enumerate(self.array(self.data, "no_fly_zones", "no_fly_zones")):
             p = f"no_fly_zones[{i}]"
-            self.fields(z, schema.NO_FLY_ZONE.names, p)
+            self.fields(z, schema.NO_FLY_ZONE.names, p, schema.NO_FLY_ZONE)
             zid = self.get(z, "id", p, str)
             side = self.get(z, "side", p, str)
             if side is not None:
@@ -726,7 +742,7 @@ class Builder:
             self.bad(f"{path}.do", f"unknown action {kind!r}",
                      _suggest(kind, ACTIONS) or _one_of(sorted(ACTIONS)))
             return None
-        self.fields(a, ACTIONS[kind] | {"do"}, path)
+        self.fields(a, ACTIONS[kind] | {"do"}, path, schema.ACTIONS[kind])
         out = {"do": kind}
         fac = lambda key: self.ref(a.get(key), self.factions, f"{path}.{key}", "faction")  # noqa: E731
         if kind == "message":
@@ -818,7 +834,7 @@ class Builder:
         paths: dict[str, str] = {}
         for i, e in enumerate(raw):
             p = f"events[{i}]"
-            self.fields(e, schema.EVENT.names, p)
+            self.fields(e, schema.EVENT.names, p, schema.EVENT)
             eid = self.get(e, "id", p, str)
             if eid in seen:
                 self.bad(f"{p}.id", f"event {eid!r} is defined twice")
@@ -904,7 +920,7 @@ class Builder:
             if not _in(kind, VICTORY):
                 self.bad(f"{p}.kind", f"unknown victory condition {kind!r}", _one_of(VICTORY))
                 continue
-            self.fields(v, VICTORY[kind] | {"kind", "side", "text"}, p)
+            self.fields(v, VICTORY[kind] | {"kind", "side", "text"}, p, schema.VICTORY[kind])
             side = v.get("side")
             if not self.ref(side, self.sides, f"{p}.side", "side"):
                 continue
@@ -959,7 +975,7 @@ class Builder:
 
     def read_history(self) -> dict:
         t = self.table(self.data, "history", "history", required=False) or {}
-        self.fields(t, schema.HISTORY.names, "history")
+        self.fields(t, schema.HISTORY.names, "history", schema.HISTORY)
         out = {"outcome": self.get(t, "outcome", "history", str, required=False, default=""),
                "winner": t.get("winner"), "casualties": {}}
         if out["winner"] is not None and not _in(out["winner"], self.sides):
@@ -994,7 +1010,7 @@ class Builder:
             if not isinstance(e, dict):
                 self.bad(p, f"expected a table, got {_kind(e)}")
                 continue
-            self.fields(e, schema.HISTORY_EVENT.names, p)
+            self.fields(e, schema.HISTORY_EVENT.names, p, schema.HISTORY_EVENT)
             ok = True
             hid = self.get(e, "id", p, str, required=False)
             if hid is not None:
