@@ -347,3 +347,11 @@ def test_the_guides_commands_print_what_it_shows(tmp_path, monkeypatch, capsys):
             assert lines[:len(shown) - 1] == shown[:-1], (args, lines)
         else:
             assert lines == shown, (args, lines)
+
+
+def test_a_string_never_closed_is_named_at_a_line(tmp_path):
+    path = tmp_path / "open.toml"
+    path.write_text(TEXT + '\n[[events]]\nid = "late"\ntext = """the rest of the file\n')
+    problems = check_file(path, hexmap())
+    assert len(problems) == 1
+    assert re.match(rf"{re.escape(str(path))}:\d+: TOML syntax: .*never closed", problems[0]), problems

@@ -182,6 +182,11 @@ def _read_toml(path: Path | str, text: str) -> tuple[dict | None, list[str]]:
                 line = int(msg.split("(at line ", 1)[1].split(",", 1)[0])
             except ValueError:
                 line = None
+        elif "(at end of document)" in msg:
+            # Something left open (a string, a list, a table) runs to the end: the last line.
+            line = max(1, len(text.splitlines()))
+            msg = msg.replace("(at end of document)", "(at the end of the file: something opened "
+                              "earlier, a string, list or table, is never closed)")
         where = f"{path}:{line}" if line else f"{path}"
         return None, [f"{where}: TOML syntax: {msg}"]
     except RecursionError:  # arrays or inline tables nested hundreds deep
