@@ -179,7 +179,7 @@ RESEALED = [
     (_turn_as_text, "turn should be a whole number, not a string"),
     (_morale_as_text, "morale should be a number, not a string"),
     (_personnel_out_of_range, "personnel is 1000000000000, out of range"),
-    (_negative_personnel_in_setup, "personnel] cannot be negative"),
+    (_negative_personnel_in_setup, "personnel] personnel -5 is out of range"),
     (_lists_900_deep_in_setup, "name should be a line of text, not a list"),
     (_lists_900_deep_in_journal, "unit should be text, not a list"),
     (_lists_900_deep_in_extra, "is nested more than"),
