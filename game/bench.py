@@ -71,6 +71,8 @@ _SIDES = [("jihadist", "Jihadists"), ("baathist", "Ba'athists"), ("coalition", "
 _PERSONNEL = {"militia": 1500, "infantry": 4000, "mechanized": 2500, "armour": 2000,
               "artillery": 800, "headquarters": 300, "special_forces": 300, "air_defence": 500,
               "air_wing": 1500, "naval_group": 2000}
+# What an air wing or a naval group cannot do without.
+_EQUIPMENT = {"air_wing": {"combat aircraft": 20}, "naval_group": {"warships": 4}}
 
 
 def bench_setup(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SEED) -> dict:
@@ -89,17 +91,28 @@ def bench_setup(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SE
             if city is not None and city.id not in cities and city.country in WAR_ZONE:
                 cities[city.id] = fid
     taken: set[Hex] = set()
+    flying: set[Hex] = set()  # air wings stand at air bases, one to a hex, beside ground units
     units = []
-    for fid, (_, bases, count, mix, anchors) in _FACTIONS.items():
+    for fid, (side, bases, count, mix, anchors) in _FACTIONS.items():
         allowed = set(WAR_ZONE) | set(bases)
         centres = [hexmap.find_city(a).hex for a in anchors]
+        # An air wing's bases: the towns its side holds, and the countries it may base in.
+        towns = {hexmap.city_by_id(c).hex for c, f in cities.items() if _FACTIONS[f][0] == side}
         for k in range(count):
             type_id = mix[k % len(mix)]
             ut = rules.unit_type(type_id)
-            h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, taken, rng)
-            taken.add(h)
-            units.append({"id": f"{fid}-{k + 1:03d}", "type": type_id, "faction": fid,
-                          "hex": [h.q, h.r], "personnel": _PERSONNEL.get(type_id, 1000)})
+            if ut.category == "air":
+                h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, flying, rng,
+                              lambda h: h in towns or hexmap.country_at(h) in bases)
+                flying.add(h)
+            else:
+                h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, taken | flying, rng)
+                taken.add(h)
+            unit = {"id": f"{fid}-{k + 1:03d}", "type": type_id, "faction": fid,
+                    "hex": [h.q, h.r], "personnel": _PERSONNEL.get(type_id, 1000)}
+            if type_id in _EQUIPMENT:
+                unit["equipment"] = dict(_EQUIPMENT[type_id])
+            units.append(unit)
     return {
         "id": "bench-300", "title": "Benchmark: 300 units across Iraq and Syria",
         "start_date": "2016-01-01", "turn_days": 7, "turns": 50,
@@ -110,8 +123,9 @@ def bench_setup(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SE
     }
 
 
-def _free_hex(hexmap: HexMap, centre: Hex, ut, allowed, taken: set[Hex], rng) -> Hex:
-    """The nearest free hex around a town the unit may stand on, picked at random per ring."""
+def _free_hex(hexmap: HexMap, centre: Hex, ut, allowed, taken: set[Hex], rng, base=None) -> Hex:
+    """The nearest free hex around a town the unit may stand on (and, given ``base``, one it
+    may be based at), picked at random per ring."""
     for radius in range(0, 40):
         ring = [h for h in hex_range(centre, radius) if centre.distance(h) == radius]
         order = rng.permutation(len(ring))
@@ -124,6 +138,8 @@ def _free_hex(hexmap: HexMap, centre: Hex, ut, allowed, taken: set[Hex], rng) ->
             country = hexmap.country_at(h)
             if country is None or (ut.is_ground and country not in allowed):
                 continue  # every unit on land; ground units where their faction may go
+            if base is not None and not base(h):
+                continue
             return h
     raise ValueError(f"no free hex near {centre}")
 
