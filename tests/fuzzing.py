@@ -10,8 +10,8 @@ same bytes, so any input the long run finds can be made again from its seed and 
   2917, an end before the start), units stacked or placed with the enemy, events on a turn
   the game never reaches, deep nesting, long strings and keys, and flipped or cut bytes.
 * ``mutate_save(blob, rnd)`` changes a save file: the same kinds of change inside its JSON
-  (state, setup, journal, seed, the players' part), with the state's checksum made again as a
-  tamperer would (most of the time) or left as it was, NaN and Infinity, lists nested 900 deep,
+  (state, setup, journal, seed, the players' part), with the state's checksum and the save's
+  digest made again as a tamperer would (most of the time) or left as they were, NaN and Infinity, lists nested 900 deep,
   numbers of 5,000 digits, and flipped or cut bytes of the gzip stream or of the JSON text.
 * ``check_scenario(path)`` and ``check_save(path)`` feed a file to the checker or the loader the
   way ``mesopotamia validate``, ``play --load`` and ``replay --verify`` do, and say what came of
@@ -621,6 +621,7 @@ def _op_save_targeted(doc: dict, rnd: random.Random) -> str:
 def mutate_save(blob: bytes, rnd: random.Random) -> tuple[bytes, str]:
     """A mutated save file: its JSON changed, the state's checksum made again (as a tamperer
     would) three times in four; or the JSON text or the gzip bytes damaged."""
+    from game.saves import save_digest
     from game.state import state_checksum
 
     roll = rnd.random()
@@ -656,8 +657,10 @@ def mutate_save(blob: bytes, rnd: random.Random) -> tuple[bytes, str]:
         try:
             plain = json.loads(out)
             plain["checksum"] = state_checksum(plain["state"])
+            if "digest" in plain:  # the whole save's digest too, as a tamperer would
+                plain["digest"] = save_digest(plain)
             out = json.dumps(plain, ensure_ascii=False)
-            done.append("checksum made again")
+            done.append("checksum and digest made again")
         except (TypeError, ValueError, KeyError, RecursionError):
             pass
     for mark, token in raws.items():
