@@ -11,8 +11,9 @@ same bytes, so any input the long run finds can be made again from its seed and 
   the game never reaches, deep nesting, long strings and keys, and flipped or cut bytes.
 * ``mutate_save(blob, rnd)`` changes a save file: the same kinds of change inside its JSON
   (state, setup, journal, seed, the players' part), with the state's checksum and the save's
-  digest made again as a tamperer would (most of the time) or left as they were, NaN and Infinity, lists nested 900 deep,
-  numbers of 5,000 digits, and flipped or cut bytes of the gzip stream or of the JSON text.
+  digest made again as a tamperer would (most of the time) or left as they were, NaN and
+  Infinity, lists nested 900 deep, numbers of 5,000 digits, and flipped or cut bytes of the gzip
+  stream or of the JSON text.
 * ``check_scenario(path)`` and ``check_save(path)`` feed a file to the checker or the loader the
   way ``mesopotamia validate``, ``play --load`` and ``replay --verify`` do, and say what came of
   it: a clean refusal (one line a problem, each naming the file), a valid file, or a problem.
