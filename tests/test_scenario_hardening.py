@@ -355,3 +355,16 @@ def test_a_string_never_closed_is_named_at_a_line(tmp_path):
     problems = check_file(path, hexmap())
     assert len(problems) == 1
     assert re.match(rf"{re.escape(str(path))}:\d+: TOML syntax: .*never closed", problems[0]), problems
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ('id = "isis-mosul"', 'id = "' + " " * 20000 + 'isis-mosul"', "[units[0].id] an id of 20,010 characters (at most 64)"),
+    ('id = "isis-mosul"', 'id = "isis mosul"', "[units[0].id] 'isis mosul' is not a valid id"),
+    ('id = "jihadist"', 'id = "mosul\\n"', "[sides[0].id] 'mosul\\n' is not a valid id"),
+])
+def test_ids_are_short_plain_words_and_every_problem_is_one_line(tmp_path, old, new, expected):
+    """Ids travel in commands and saves: a long or odd one is refused where it is written, and
+    a line break in a value quoted by a problem is written out, not broken."""
+    _, problems = check_changed(tmp_path, old, new)
+    assert any(expected in p for p in problems), problems
+    assert all("\n" not in p for p in problems)

@@ -138,7 +138,7 @@ def _drop_item(doc, path):
 
 
 def _new_id(ident, taken, what: str) -> str:
-    if not isinstance(ident, str) or not ID.match(ident):
+    if not isinstance(ident, str) or not ID.fullmatch(ident):
         raise Refused(f"{ident!r} is not a valid {what} id: lower case letters, digits, - and _")
     if ident in taken:
         raise Refused(f"there is already {'an' if what[0] in 'aeio' else 'a'} {what} {ident!r}")
@@ -376,7 +376,7 @@ def _rename(doc, what: str, old: str, new: str):
 @op
 def set_scenario(doc, ctx, **fields):
     """Title, id, description, start and end dates, turn length, side order."""
-    if "id" in fields and (not isinstance(fields["id"], str) or not ID.match(fields["id"])):
+    if "id" in fields and (not isinstance(fields["id"], str) or not ID.fullmatch(fields["id"])):
         raise Refused(f"{fields['id']!r} is not a valid scenario id: lower case letters, digits and dashes")
     doc = _set_fields(doc, "scenario", schema.SCENARIO, fields, ctx)
     head = doc["scenario"]

@@ -54,14 +54,23 @@ class Scenario:
         return self.setup["turns"]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def _visible(text: str) -> str:
+    """Text with its line breaks and other control characters written out (``\\n``), so that
+    a problem quoting an author's value stays one line."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def _format(path: Path | str, locator: Locator | None, p: Problem) -> str:
     line = p.line or (locator.line(p.path) if (locator and p.path) else None)
     if line is None and locator is not None:
         line = 1  # a part the file lacks: the top of the file is where to add it
     where = f"{path}:{line}" if line else f"{path}"
-    field_ = f" [{p.path}]" if p.path else ""
-    hint = f" ({p.hint})" if p.hint else ""
-    return f"{where}:{field_} {p.text}{hint}"
+    field_ = f" [{_visible(p.path)}]" if p.path else ""
+    hint = f" ({_visible(p.hint)})" if p.hint else ""
+    return f"{where}:{field_} {_visible(p.text)}{hint}"
 
 
 # The largest file the checker reads: well over twice the campaign, the largest bundled scenario
@@ -153,7 +162,6 @@ def parse(path: Path | str, text: str) -> tuple[dict | None, list[str]]:
 
 def _parse(path: Path | str, text: str) -> tuple[dict | None, list[str], list]:
     """The file's data (or None) with its problems, and its keys' lines (for a Locator)."""
-    data, problems = None, []
     if len(text) > MAX_FILE_BYTES and len(text.encode("utf-8")) > MAX_FILE_BYTES:
         return None, _too_big(path, len(text.encode("utf-8"))), []
     keys = scan(text)

@@ -20,6 +20,7 @@ from game.scenario.plans import read_plans
 from game.scenario.schema import CATEGORIES, NATIONS
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+MAX_ID = 64  # characters in an id (the longest bundled one has 24)
 
 NEEDS = schema.NEEDS
 
@@ -130,6 +131,16 @@ class Builder:
             elif f.type == "bool" and not isinstance(v, bool):
                 self.bad(f"{path}.{f.name}", f"expected true or false, got {_kind(v)}")
 
+    def ident(self, v, path: str) -> None:
+        """An id (of the scenario, a side, a faction, a unit, a zone, an event): lower case
+        letters, digits, - and _, at most MAX_ID characters, as commands and saves carry it."""
+        if not isinstance(v, str):
+            return
+        if len(v) > MAX_ID:
+            self.bad(path, f"an id of {len(v):,} characters", f"at most {MAX_ID}")
+        elif not ID.fullmatch(v):
+            self.bad(path, f"{v!r} is not a valid id", "lower case letters, digits, - and _")
+
     def get(self, t: dict, key: str, path: str, kind, required=True, default=None):
         if key not in t:
             if required:
@@ -209,8 +220,7 @@ class Builder:
             t = {}
         self.fields(t, schema.SCENARIO.names, "scenario", schema.SCENARIO)
         sid = self.get(t, "id", "scenario", str, default="custom")
-        if isinstance(sid, str) and not ID.match(sid):
-            self.bad("scenario.id", f"{sid!r} is not a valid id", "lower case letters, digits and dashes")
+        self.ident(sid, "scenario.id")
         title = self.get(t, "title", "scenario", str, default=sid)
         desc = self.get(t, "description", "scenario", str, required=False, default="")
         start = self.get(t, "start", "scenario", dt.date)
@@ -245,6 +255,7 @@ class Builder:
             p = f"sides[{i}]"
             self.fields(s, schema.SIDE.names, p, schema.SIDE)
             sid = self.get(s, "id", p, str)
+            self.ident(sid, f"{p}.id")
             name = self.get(s, "name", p, str, required=False, default=sid)
             if sid in self.sides:
                 self.bad(f"{p}.id", f"side {sid!r} is defined twice")
@@ -272,8 +283,7 @@ class Builder:
             p = f"factions[{i}]"
             self.fields(f, allowed, p, schema.FACTION)
             fid = self.get(f, "id", p, str)
-            if fid and not ID.match(fid):
-                self.bad(f"{p}.id", f"{fid!r} is not a valid id", "lower case letters, digits, - and _")
+            self.ident(fid, f"{p}.id")
             side = self.get(f, "side", p, str)
             if side is not None:
                 self.ref(side, self.sides, f"{p}.side", "side")
@@ -362,6 +372,7 @@ class Builder:
         if "place" not in u:
             self.bad(f"{path}.place", "missing", 'place = "Mosul", "36.34,43.13" or [q, r]')
         uid = self.get(u, "id", path, str, required=False)
+        self.ident(uid, f"{path}.id")
         if uid is not None:
             if uid in unit_ids:
                 self.bad(f"{path}.id", f"unit id {uid!r} is used twice")
@@ -655,6 +666,7 @@ class Builder:
             p = f"no_fly_zones[{i}]"
             self.fields(z, schema.NO_FLY_ZONE.names, p, schema.NO_FLY_ZONE)
             zid = self.get(z, "id", p, str)
+            self.ident(zid, f"{p}.id")
             side = self.get(z, "side", p, str)
             if side is not None:
                 self.ref(side, self.sides, f"{p}.side", "side")
@@ -836,6 +848,7 @@ class Builder:
             p = f"events[{i}]"
             self.fields(e, schema.EVENT.names, p, schema.EVENT)
             eid = self.get(e, "id", p, str)
+            self.ident(eid, f"{p}.id")
             if eid in seen:
                 self.bad(f"{p}.id", f"event {eid!r} is defined twice")
             seen.add(eid)
