@@ -341,11 +341,16 @@ def _op_stack(data, rnd) -> str:
     units = [u for u in _units(data) if "place" in u]
     if len(units) < 2:
         return "too few units to stack"
-    sides = _faction_sides(data)
+    known = _faction_sides(data)
+
+    def side_of(u):  # an earlier change may have made a faction a list or a table
+        f = u.get("faction")
+        return known.get(f) if isinstance(f, str) else None
+
     target = rnd.choice(units)
-    side = sides.get(target.get("faction"))
-    same = [u for u in units if u is not target and sides.get(u.get("faction")) == side]
-    enemy = [u for u in units if u is not target and sides.get(u.get("faction")) != side]
+    side = side_of(target)
+    same = [u for u in units if u is not target and side_of(u) == side]
+    enemy = [u for u in units if u is not target and side_of(u) != side]
     if rnd.random() < 0.5 and same:
         moved = rnd.sample(same, min(len(same), rnd.choice([1, 3, 5, 20])))
         how = "of its side"
