@@ -960,7 +960,30 @@ def _restore_state(path: Path, doc: dict, hexmap: HexMap, rules: Rules) -> GameS
     except _DAMAGE as exc:
         what = f"missing {exc}" if isinstance(exc, KeyError) else _one_line(exc)
         raise SaveError(f"{path}: the game state is damaged ({what})") from None
+    unbalanced = _books_problem(state)
+    if unbalanced:
+        raise SaveError(f"{path}: the game state does not fit this game: {unbalanced}")
     return state
+
+
+def _books_problem(state: GameState) -> str:
+    """A faction whose casualty books do not balance, in words, or "": the people who came
+    (at the start, arrived, transferred in) are all in its units (fit, wounded, shaken), lost
+    by some cause, withdrawn or transferred out. (A save from before the books has none.)"""
+    if not state.manpower:
+        return ""
+    held: dict[str, int] = {}
+    for u in state.units.values():
+        held[u.faction] = held.get(u.faction, 0) + u.personnel + u.wounded + u.shaken
+    for f in sorted(set(state.factions) | set(state.manpower) | set(state.losses)):
+        book = state.manpower.get(f, {})
+        came = book.get("start", 0) + book.get("arrived", 0) + book.get("transferred_in", 0)
+        went = (held.get(f, 0) + sum(state.losses.get(f, {}).values())
+                + book.get("withdrawn", 0) + book.get("transferred_out", 0))
+        if came != went:
+            return (f"the casualty books of {_shown(f)} do not balance: {came:,} people came, "
+                    f"{went:,} are accounted for")
+    return ""
 
 
 def _check_journal(path: Path, journal: list[dict]) -> None:

@@ -506,6 +506,8 @@ def test_the_ledger_survives_save_and_load(tmp_path):
     # what other rules (combat, air) will record
     game.state.record_civilians("air", 12)
     game.state.record_equipment_loss("us", "combat aircraft", 1)
+    pilots = next(u for u in game.state.units.values() if u.faction == "us")
+    pilots.personnel -= 2  # the crew of the aircraft lost: out of a unit, into the books
     game.state.record_loss("us", "air", 2)
     before = ledger_json(ledger_table(game.state))
     assert before["factions"]["iraq"]["by_cause"]["attrition"] > 0

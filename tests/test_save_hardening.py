@@ -164,6 +164,16 @@ def _a_ground_unit_at_sea(doc):
     unit["hex"] = [0, 12]  # the Mediterranean
 
 
+def _a_unit_deleted(doc):
+    """People gone with no cause in the books: the casualty table would lie."""
+    del doc["state"]["units"][-1]
+
+
+def _wounded_healed_from_nothing(doc):
+    unit = doc["state"]["units"][0]
+    unit["wounded"] = unit.get("wounded", 0) + 100
+
+
 def _unknown_command_field(doc):
     _first_move(doc)["teleport"] = True
 
@@ -191,6 +201,8 @@ RESEALED = [
     (_unknown_command_field, "unknown field 'teleport'"),
     (_a_town_left_out_of_who_holds_what, "city_owner should say who holds each town"),
     (_a_ground_unit_at_sea, "cannot stand on sea at 0,12"),
+    (_a_unit_deleted, "do not balance"),
+    (_wounded_healed_from_nothing, "do not balance"),
 ]
 
 
