@@ -960,17 +960,18 @@ def _restore_state(path: Path, doc: dict, hexmap: HexMap, rules: Rules) -> GameS
     except _DAMAGE as exc:
         what = f"missing {exc}" if isinstance(exc, KeyError) else _one_line(exc)
         raise SaveError(f"{path}: the game state is damaged ({what})") from None
-    unbalanced = _books_problem(state)
+    unbalanced = _books_problem(state, doc.get("version", SAVE_VERSION) >= 2)
     if unbalanced:
         raise SaveError(f"{path}: the game state does not fit this game: {unbalanced}")
     return state
 
 
-def _books_problem(state: GameState) -> str:
+def _books_problem(state: GameState, kept: bool = True) -> str:
     """A faction whose casualty books do not balance, in words, or "": the people who came
     (at the start, arrived, transferred in) are all in its units (fit, wounded, shaken), lost
-    by some cause, withdrawn or transferred out. (A save from before the books has none.)"""
-    if not state.manpower:
+    by some cause, withdrawn or transferred out. Every save of this version keeps the books
+    (``kept``); one from before the digest may come from before the books."""
+    if not state.manpower and not kept:
         return ""
     held: dict[str, int] = {}
     for u in state.units.values():

@@ -285,8 +285,8 @@ def _units(data) -> list[dict]:
 def _faction_sides(data) -> dict:
     out = {}
     for f in data.get("factions", []) if isinstance(data.get("factions"), list) else []:
-        if isinstance(f, dict):
-            out[f.get("id")] = f.get("side")
+        if isinstance(f, dict) and isinstance(f.get("id"), str):
+            out[f["id"]] = f.get("side")
     return out
 
 
