@@ -610,8 +610,9 @@ def _op_save_targeted(doc: dict, rnd: random.Random) -> str:
     if choice == 4:
         setup = doc.get("setup") if isinstance(doc.get("setup"), dict) else {}
         vic = setup.get("victory")
-        if isinstance(vic, list) and vic and isinstance(vic[0], dict):
-            v = rnd.choice(vic)
+        tables = [v for v in vic if isinstance(v, dict) and v] if isinstance(vic, list) else []
+        if tables:  # an earlier change may have emptied a condition or made it something else
+            v = rnd.choice(tables)
             key = rnd.choice(sorted(v))
             v[key] = rnd.choice(["atlantis", [], 0, None, ["Mosul", "Nowhere"], 10**6])
             return f"setup victory {key} = {_short(v[key])}"
