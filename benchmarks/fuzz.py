@@ -244,7 +244,9 @@ def summary(kind: str, rs: list[dict]) -> list[str]:
     lines.append(f"  refusals: {broken} with a line that breaks the format (several lines in "
                  f"one, not naming the file); {len(no_line)} with a line that has no line number")
     if no_line:
-        seen = Counter(re.sub(r"^\S+?: ", "", r["no_line"][0])[:90] for r in no_line)
+        # Grouped by what they say, their figures left out (a size, a count).
+        seen = Counter(re.sub(r"\d[\d,]*", "N", re.sub(r"^\S+?: ", "", r["no_line"][0]))[:90]
+                       for r in no_line)
         for text, n in seen.most_common(5):
             lines.append(f"    {n:5d}x  {text}")
     if kind == "save":
