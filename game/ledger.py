@@ -843,7 +843,26 @@ def ledger_json(table: LedgerTable) -> dict:
     }
 
 
+def unbalanced_books(state) -> dict[str, tuple[int, int]]:
+    """The factions whose casualty books do not balance: faction -> (people who came, people
+    accounted for). Came: at the start, arrived and transferred in. Accounted for: fit, wounded
+    and shaken in its units, lost by every cause, withdrawn and transferred out."""
+    held: dict[str, int] = {}
+    for u in state.units.values():
+        held[u.faction] = held.get(u.faction, 0) + u.personnel + u.wounded + u.shaken
+    out = {}
+    for f in sorted(set(state.factions) | set(state.manpower) | set(state.losses)):
+        book = state.manpower.get(f, {})
+        came = book.get("start", 0) + book.get("arrived", 0) + book.get("transferred_in", 0)
+        went = (held.get(f, 0) + sum(state.losses.get(f, {}).values())
+                + book.get("withdrawn", 0) + book.get("transferred_out", 0))
+        if came != went:
+            out[f] = (came, went)
+    return out
+
+
 __all__ = ["AIRCRAFT", "ALIVE_CAUSES", "MISSING_CAUSES", "CIVILIANS", "COALITION", "Category", "FactionLosses", "Figures",
            "HISTORY_FILE", "HistoryError", "Ledger", "LedgerTable", "Nation", "Row", "SHIPS",
            "Source", "check_category", "format_ledger", "historical_figures", "ledger_json",
-           "ledger_table", "load_history", "read_figures", "source", "war_share", "whole_war"]
+           "ledger_table", "load_history", "read_figures", "source", "unbalanced_books", "war_share",
+           "whole_war"]

@@ -42,7 +42,7 @@ from game import __version__
 from game.commands import Command, CommandError, Game, replay_journal
 from game.hexgrid import Hex
 from game.hexmap import HexMap, game_map
-from game.ledger import check_category, source as casualty_source
+from game.ledger import check_category, source as casualty_source, unbalanced_books
 from game.rules import Rules
 from game.scenario import schema as scenario_schema
 from game.scenario.plans import KINDS as PLAN_KINDS
@@ -973,6 +973,10 @@ def _books_problem(state: GameState, kept: bool = True) -> str:
     (``kept``); one from before the digest may come from before the books."""
     if not state.manpower and not kept:
         return ""
+    for f, (came, went) in unbalanced_books(state).items():
+        return (f"the casualty books of {_shown(f)} do not balance: {came:,} people came, "
+                f"{went:,} are accounted for")
+    return ""
     held: dict[str, int] = {}
     for u in state.units.values():
         held[u.faction] = held.get(u.faction, 0) + u.personnel + u.wounded + u.shaken

@@ -28,6 +28,7 @@ from game.combat import (OUTCOMES, combat_params, forecast_attack, odds_label, p
                          resolve_attack)
 from game.commands import EndTurn, Game
 from game.events import apply_action
+from game.ledger import unbalanced_books
 from game.hexgrid import DIRECTIONS
 from game.movement import map_graph
 from game.rules import default_rules
@@ -51,22 +52,11 @@ ERBIL = hexmap().find_city("Erbil").hex  # a Kurdish town: a source of supply
 
 def balance(state) -> dict[str, tuple[int, int]]:
     """The factions whose books do not balance: faction -> (people who came, people accounted
-    for). Came: start + arrived + transferred in. Accounted for: fit, wounded and shaken in its
-    units, every cause of loss, withdrawn and transferred out."""
-    held: dict[str, int] = {}
+    for), as ``game.ledger.unbalanced_books`` counts them, with no unit below zero."""
     for u in state.units.values():
         assert min(u.personnel, u.wounded, u.shaken) >= 0, \
             f"{u.id}: {u.personnel} fit, {u.wounded} wounded, {u.shaken} shaken"
-        held[u.faction] = held.get(u.faction, 0) + u.personnel + u.wounded + u.shaken
-    out = {}
-    for f in sorted(set(state.factions) | set(state.manpower) | set(state.losses)):
-        book = state.manpower.get(f, {})
-        came = book.get("start", 0) + book.get("arrived", 0) + book.get("transferred_in", 0)
-        went = (held.get(f, 0) + sum(state.losses.get(f, {}).values())
-                + book.get("withdrawn", 0) + book.get("transferred_out", 0))
-        if came != went:
-            out[f] = (came, went)
-    return out
+    return unbalanced_books(state)
 
 
 def flows(state) -> dict[str, int]:
