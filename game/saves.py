@@ -977,18 +977,6 @@ def _books_problem(state: GameState, kept: bool = True) -> str:
         return (f"the casualty books of {_shown(f)} do not balance: {came:,} people came, "
                 f"{went:,} are accounted for")
     return ""
-    held: dict[str, int] = {}
-    for u in state.units.values():
-        held[u.faction] = held.get(u.faction, 0) + u.personnel + u.wounded + u.shaken
-    for f in sorted(set(state.factions) | set(state.manpower) | set(state.losses)):
-        book = state.manpower.get(f, {})
-        came = book.get("start", 0) + book.get("arrived", 0) + book.get("transferred_in", 0)
-        went = (held.get(f, 0) + sum(state.losses.get(f, {}).values())
-                + book.get("withdrawn", 0) + book.get("transferred_out", 0))
-        if came != went:
-            return (f"the casualty books of {_shown(f)} do not balance: {came:,} people came, "
-                    f"{went:,} are accounted for")
-    return ""
 
 
 def _check_journal(path: Path, journal: list[dict]) -> None:

@@ -604,7 +604,7 @@ def _op_save_targeted(doc: dict, rnd: random.Random) -> str:
         if isinstance(session, dict):
             session["scenario_path"] = rnd.choice([
                 str(ROOT / "scenarios/examples/tutorial.toml"), "/etc/hostname.toml",
-                "../../../tmp/x.toml", str(ROOT / "pyproject.toml"), 7, ["a"], "",
+                "../../../elsewhere/x.toml", str(ROOT / "pyproject.toml"), 7, ["a"], "",
                 "2014-no-fly-zone", "campaign"])
             return f"extra.session.scenario_path = {_short(session['scenario_path'])}"
     if choice == 4:
