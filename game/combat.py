@@ -33,12 +33,14 @@ from typing import ClassVar
 
 import numpy as np
 
-from game.commands import Command, Context, Event, _capture, _own_unit, place, unit_name
 from game.hexgrid import Hex
-from game.hexmap import HexMap, place_name
+from game.air import STRIKE_CAUSE, bombed_civilians
+from game.hexmap import HexMap, place, place_name
 from game.movement import allowed_countries, map_graph
+from game.orders import Command, Context, Event, capture, own_unit, unit_name
 from game.rules import Rules, RulesError
 from game.state import GameState
+from game.visibility import seen_from_outside, vision_radius, visible_units
 
 OUTCOMES = ("repulsed", "held", "retreat", "rout")
 REPULSED, HELD, RETREAT, ROUT = range(4)
@@ -455,8 +457,6 @@ def _air_civilians(state: GameState, hexmap: HexMap, rules: Rules, side: str,
                    target: Hex) -> float:
     """Civilians the side's close air support over an urban target is expected to kill: the
     bombs that back an assault on a town fall among its people as a strike's do."""
-    from game.air import bombed_civilians
-
     return sum(bombed_civilians(hexmap, rules, state.factions[f].quality if f else 1.0, n,
                                 target)
                for f, n in _cas_wings(state, side, target).items())
@@ -664,7 +664,7 @@ def _grid(hexmap: HexMap) -> _Grid:
     return hit[1]
 
 
-def _retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: int,
+def retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: int,
                   attacker_hexes: list[Hex], near: list, moved: dict,
                   through_zoc: bool = False) -> list[Hex] | None:
     """Where a defender falls back: up to ``steps`` hexes, each further from every attacker.
@@ -871,7 +871,7 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     setting = _setting(p, state, hexmap, terrain, target, defenders)
     if setting.stands:  # only a garrison that could stand needs its way back looked for
         attacker_hexes = [u.hex for u in attackers]
-        setting.stands = any(_retreat_path(state, hexmap, rules, u, 1, attacker_hexes, near, {})
+        setting.stands = any(retreat_path(state, hexmap, rules, u, 1, attacker_hexes, near, {})
                              is not None for u in defenders)
     z = state.rng.standard_normal((1, 3))
     b = _battle(p, ratio, att.personnel, dfn.personnel, setting, z)
@@ -926,7 +926,7 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
         for u in defenders:
             if u.id in dissolved:
                 continue
-            path = _retreat_path(state, hexmap, rules, u, steps, attacker_hexes, near, {},
+            path = retreat_path(state, hexmap, rules, u, steps, attacker_hexes, near, {},
                                  through_zoc=outcome == ROUT)
             if path is None:
                 u.morale = max(0.0, u.morale + p.morale_trapped)
@@ -980,14 +980,12 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
             unit.hex = target
             unit.entrenchment = 0
             advanced = unit.id
-            events += _capture(state, ctx, unit, target)
+            events += capture(state, ctx, unit, target)
 
     civilians = int(round(float(b["civilians"][0])))
     state.record_civilians("ground combat", civilians)
     bombed = int(round(_air_civilians(state, hexmap, rules, side, target))) if att.aircraft else 0
     if bombed:
-        from game.air import STRIKE_CAUSE
-
         state.record_civilians(STRIKE_CAUSE, bombed)
         civilians += bombed
     result = AttackResult(
@@ -1144,8 +1142,6 @@ def _seen_near(state: GameState, hexmap: HexMap, rules: Rules, side: str, target
     others it can see as ``side_view`` shows them (rounded strength, nothing else), others not
     at all. The same answer as ``game.visibility`` gives, worked out for a few hexes only: a
     SideView of a big game costs milliseconds, this a fraction of one."""
-    from game.visibility import _vision_radius, seen_from_outside
-
     graph = map_graph(hexmap)
     factions = state.factions
     near, _ = _near(state.units.values(), target, radius)
@@ -1157,7 +1153,7 @@ def _seen_near(state: GameState, hexmap: HexMap, rules: Rules, side: str, target
                + max(t.vision for t in rules.terrain) + 1)
     watchers, _ = _near((u for u in state.units.values() if factions[u.faction].side == side),
                         target, longest + radius)
-    eyes = [(w.hex, _vision_radius(graph, rules, w)) for w in watchers]
+    eyes = [(w.hex, vision_radius(graph, rules, w)) for w in watchers]
     out = []
     for u in near:
         if factions[u.faction].side == side:
@@ -1214,7 +1210,7 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
     moved: dict[Hex, int] = {}
     trapped = cut = 0
     for u in defenders:
-        path = _retreat_path(state, hexmap, rules, u, 1, attacker_hexes, near, moved)
+        path = retreat_path(state, hexmap, rules, u, 1, attacker_hexes, near, moved)
         if path is None:
             trapped += u.personnel
             # Only a unit cut off from supply gives up; an enemy's supply cannot be seen, and
@@ -1282,7 +1278,7 @@ def attack_problems(state: GameState, ctx: Context, side: str, attackers: list[s
         return problems + ["the target is off the map"]
     units = []
     for uid in dict.fromkeys(attackers):
-        unit = _own_unit(state, side, uid, problems)
+        unit = own_unit(state, side, uid, problems)
         if unit is None:
             continue
         ut = rules.unit_types[unit.type]
@@ -1331,8 +1327,6 @@ class Attack(Command):
                    target=Hex(int(q), int(r)))
 
     def validate(self, state: GameState, ctx: Context) -> list[str]:
-        from game.visibility import visible_units
-
         problems = super().validate(state, ctx)
         if problems:
             return problems

@@ -11,194 +11,22 @@ revealed: an enemy uncovered, a random roll, an event fired, the turn ended.
 from __future__ import annotations
 
 import copy
-import dataclasses
-import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import ClassVar
 
+# The rule modules that define orders of their own register them (Attack; the air and naval
+# missions) when imported; the journal reads commands of every kind through that registry.
+from game import air, combat  # noqa: F401  (combat: registers Attack)
+from game.events import process_events
 from game.hexgrid import Hex
 from game.hexmap import GROUND_NAMES, HexMap, game_map, place, place_name
-from game.movement import WAR_ZONE, allowed_countries, map_graph, obstacles_for, path_cost
-from game.rules import Rules, default_rules
+from game.movement import allowed_countries, obstacles_for, path_cost
+from game.orders import Command, CommandError, Context, Event, Result, capture, unit_name
+from game.rules import Rules
 from game.state import GameState
+from game.turns import begin_side_turn
+from game.victory import check_victory
 from game.visibility import visible_units
-
-
-class CommandError(Exception):
-    """A command file entry that is not a command at all (unknown kind, missing fields)."""
-
-
-@dataclass
-class Event:
-    kind: str
-    text: str
-    data: dict = field(default_factory=dict)
-    reveals: bool = False  # the player learned something: undo stops here
-
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "text": self.text, "data": self.data, "reveals": self.reveals}
-
-
-@dataclass
-class Result:
-    ok: bool
-    problems: list[str] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-
-    @property
-    def reason(self) -> str:
-        return "; ".join(self.problems)
-
-
-@dataclass
-class Context:
-    """What a command needs besides the state: the map and the rules."""
-
-    hexmap: HexMap
-    rules: Rules
-
-    @property
-    def graph(self):
-        return map_graph(self.hexmap)
-
-
-_REGISTRY: dict[str, type["Command"]] = {}
-
-
-@dataclass
-class Command:
-    kind: ClassVar[str] = ""
-    side: str
-
-    def __init_subclass__(cls, **kw):
-        super().__init_subclass__(**kw)
-        if cls.kind:
-            _REGISTRY[cls.kind] = cls
-
-    def validate(self, state: GameState, ctx: Context) -> list[str]:
-        problems = []
-        if state.over:
-            problems.append("the game is over")
-        elif self.side != state.active_side:
-            problems.append(f"not your turn: {state.side_names.get(state.active_side, state.active_side)} "
-                            f"is to move")
-        return problems
-
-    def apply(self, state: GameState, ctx: Context) -> list[Event]:
-        raise NotImplementedError
-
-    def _acting_unit(self, state: GameState, ctx: Context, uid: str):
-        """The turn and ownership checks every unit order starts with: (problems, unit)."""
-        problems = Command.validate(self, state, ctx)
-        if problems:
-            return problems, None
-        unit = _own_unit(state, self.side, uid, problems)
-        return problems, unit
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["kind"] = self.kind
-        return d
-
-    @staticmethod
-    def from_dict(d: dict) -> "Command":
-        kind = d.get("kind") if isinstance(d, dict) else None
-        if not isinstance(kind, str) or kind not in _REGISTRY:
-            what = kind if isinstance(d, dict) else d
-            raise CommandError(f"unknown command {_short(what)}")
-        cls = _REGISTRY[kind]
-        body = {k: v for k, v in d.items() if k != "kind"}
-        problem = _body_problem(cls, body)
-        if problem:
-            raise CommandError(f"bad {kind} command: {problem}")
-        try:
-            return cls._from_body(body)
-        except (TypeError, ValueError, KeyError) as exc:
-            raise CommandError(f"bad {kind} command: {_short(exc)}") from None
-
-    @classmethod
-    def _from_body(cls, body: dict) -> "Command":
-        return cls(**body)
-
-
-# What a command's fields may hold, by the type its class declares: a journal read from a file
-# is checked against these before a command is made of it (hexes within this of the origin).
-_MAX_COORD = 10_000
-_MAX_ITEMS = 10_000  # hexes in a path or a zone, units in an attack
-_MAX_TEXT = 1_000
-
-
-def _short(value) -> str:
-    """A value for a one-line message, cut short (it may come from a damaged file)."""
-    text = value if isinstance(value, str) else (
-        f"a {type(value).__name__}" if isinstance(value, (list, dict)) else str(value))
-    text = " ".join(repr(text).split()) if isinstance(value, str) else " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _is_int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_hex(v) -> bool:
-    return (isinstance(v, (list, tuple)) and len(v) == 2
-            and all(_is_int(x) and -_MAX_COORD <= x <= _MAX_COORD for x in v))
-
-
-_FIELD_CHECKS = {
-    "str": (lambda v: isinstance(v, str) and len(v) <= _MAX_TEXT, "text"),
-    "int": (lambda v: _is_int(v) and -_MAX_COORD <= v <= _MAX_COORD, "a whole number"),
-    "Hex": (_is_hex, "a hex [q, r]"),
-    "list[Hex]": (lambda v: isinstance(v, list) and len(v) <= _MAX_ITEMS and all(map(_is_hex, v)),
-                  "a list of hexes [q, r]"),
-    "list[str]": (lambda v: isinstance(v, list) and len(v) <= _MAX_ITEMS
-                  and all(isinstance(x, str) and len(x) <= _MAX_TEXT for x in v), "a list of ids"),
-}
-
-
-def _body_problem(cls, body: dict) -> str:
-    """What is wrong with the fields of a command read from a file, in words, or ""."""
-    declared = {f.name: f.type for f in dataclasses.fields(cls)}
-    for key, value in body.items():
-        if key not in declared:
-            return f"unknown field {_short(key)}"
-        check = _FIELD_CHECKS.get(str(declared[key]))
-        if check is None:
-            return f"the field {key!r} cannot be read from a file"
-        if not check[0](value):
-            return f"{key} should be {check[1]}, not {_short(value)}"
-    if "side" not in body:
-        return "no side"
-    return ""
-
-
-def unit_name(unit, state: GameState | None = None, rules: Rules | None = None) -> str:
-    """A unit as a player reads it: its name; a unit with none by its faction, its type and
-    what its id ends with, a number or words ("Iraq infantry no. 2", "Islamic State militia
-    and insurgents (Mosul)"). Without ``state`` the faction is left out."""
-    if unit.name:
-        return unit.name
-    ut = (rules or default_rules()).unit_types.get(unit.type)
-    kind = ut.name.lower() if ut is not None else unit.type.replace("_", " ")
-    faction = state.factions.get(unit.faction) if state is not None else None
-    base = f"{faction.name} {kind}" if faction is not None else kind[:1].upper() + kind[1:]
-    tail = unit.id[len(unit.faction) + 1:] if unit.id.startswith(f"{unit.faction}-") else unit.id
-    if tail.isdigit():
-        return f"{base} no. {int(tail)}"
-    words = " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_\s]+", tail) if w)
-    return f"{base} ({words})" if words else base
-
-
-def _own_unit(state: GameState, side: str, uid: str, problems: list[str]):
-    unit = state.units.get(uid)
-    if unit is None:
-        problems.append(f"no unit {uid!r}")
-        return None
-    if state.side_of(unit.faction) != side:
-        problems.append(f"not your unit: {unit_name(unit, state)} belongs to "
-                        f"{state.factions[unit.faction].name}")
-        return None
-    return unit
 
 
 # -- Move --------------------------------------------------------------------------------------
@@ -260,11 +88,9 @@ class Move(Command):
             if i in obs.zoc and k < len(self.path) - 1:
                 return [f"enemy zone of control {place(hexmap, h)}: the move must stop there"]
         if ut.category == "air":
-            from game.air import base_problem
-
             landing = copy.copy(unit)
             landing.hex = self.path[-1]
-            if base_problem(state, hexmap, rules, landing) is not None:
+            if air.base_problem(state, hexmap, rules, landing) is not None:
                 return [f"an air wing must land at a base: {place_name(hexmap, self.path[-1])} is not a town "
                         f"your side holds, a country {faction.name} has bases in, or a carrier"]
         costs = path_cost(graph, rules, ut, self.path, obs.zoc, faction.bases)
@@ -323,7 +149,7 @@ class Move(Command):
                                    {"unit": unit.id, "path": [[h.q, h.r] for h in walked]}))
             if ut.is_ground:
                 for h in walked[1:]:
-                    events += _capture(state, ctx, unit, h)
+                    events += capture(state, ctx, unit, h)
         elif not events:
             events.append(Event("blocked", f"{unit_name(unit, state)} could not move", {"unit": unit.id},
                                 reveals=True))
@@ -333,24 +159,6 @@ class Move(Command):
             events.append(Event("spotted", f"{len(new)} enemy unit{'s' if len(new) > 1 else ''} sighted",
                                 {"units": new}, reveals=True))
         return events
-
-
-def _capture(state: GameState, ctx: Context, unit, h: Hex) -> list[Event]:
-    city = ctx.hexmap.city_at(h)
-    if city is None:
-        return []
-    owner = state.city_owner.get(city.id)
-    if owner == unit.faction or (owner is not None and not state.at_war_with(owner, unit.faction)):
-        return []
-    if city.country not in WAR_ZONE and city.country not in state.factions[unit.faction].bases:
-        return []
-    state.city_owner[city.id] = unit.faction
-    state.record_taken(city.id, unit.faction, owner)
-    who = state.factions[unit.faction].name
-    was = f" from {state.factions[owner].name}" if owner else ""
-    state.log.append(f"Turn {state.turn}: {who} took {city.name}{was}")
-    return [Event("city_taken", f"{who} took {city.name}{was}",
-                  {"city": city.id, "faction": unit.faction, "from": owner}, reveals=True)]
 
 
 # -- Entrench ----------------------------------------------------------------------------------
@@ -395,8 +203,6 @@ class EndTurn(Command):
     kind: ClassVar[str] = "end_turn"
 
     def apply(self, state: GameState, ctx: Context) -> list[Event]:
-        from game.turns import begin_side_turn
-
         events = []
         state.active += 1
         if state.active >= len(state.sides):
@@ -428,8 +234,6 @@ class Game:
         hexmap = game_map(hexmap, setup.get("terrain"))
         self.ctx = Context(hexmap, rules)
         if state is None:
-            from game.turns import begin_side_turn
-
             state = GameState.new(setup, hexmap, rules, self.seed)
             begin_side_turn(state, hexmap, rules, state.active_side)
             self.state = state
@@ -465,9 +269,6 @@ class Game:
 
     def _after(self, new_turn: bool) -> list[Event]:
         """Scenario events and victory, after every command and at each new turn."""
-        from game.events import process_events
-        from game.victory import check_victory
-
         events = process_events(self.state, self.ctx, self.setup, "turn" if new_turn else "command")
         events += check_victory(self.state, self.setup, final=False)
         if self.state.over and not self.state.result:
@@ -504,5 +305,3 @@ def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal
 
 __all__ = ["Command", "CommandError", "Context", "EndTurn", "Entrench", "Event", "Game", "Move",
            "Result", "place", "place_name", "replay_journal", "unit_name"]
-from game import air as _air  # noqa: E402,F401  (registers air and naval commands)
-from game import combat as _combat  # noqa: E402,F401  (registers Attack)

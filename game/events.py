@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 
 from game.hexgrid import Hex, hex_ring
+from game.movement import allowed_countries
+from game.orders import Event
 
 
 def _spawned(state, setup: dict) -> set[str]:
@@ -78,8 +80,6 @@ def trigger_holds(state, setup: dict, trig: dict, phase: str) -> bool:
 
 def process_events(state, ctx, setup: dict, phase: str = "command") -> list:
     """Fire every event whose trigger holds now; events fired by others fire in the same pass."""
-    from game.commands import Event
-
     out = []
     if state.over:
         return out
@@ -106,8 +106,6 @@ def process_events(state, ctx, setup: dict, phase: str = "command") -> list:
 
 def _place_free(state, ctx, unit_def: dict) -> Hex | None:
     """The unit's own hex if it may stand there, else the nearest hex it may."""
-    from game.movement import allowed_countries
-
     rules, hexmap = ctx.rules, ctx.hexmap
     ut = rules.unit_type(unit_def["type"])
     faction = state.factions[unit_def["faction"]]
@@ -131,8 +129,6 @@ def _place_free(state, ctx, unit_def: dict) -> Hex | None:
 
 
 def apply_action(state, ctx, setup: dict, a: dict) -> list:
-    from game.commands import Event
-
     kind = a["do"]
     fac = state.factions.get(a.get("faction", ""))
     if kind == "message":

@@ -42,7 +42,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from game.rules import RULES_DIR, RulesError, _Checker, _read_toml
+from game.rules import RULES_DIR, RulesError, Checker, read_toml
 
 HISTORY_FILE = RULES_DIR / "history.toml"
 
@@ -165,10 +165,10 @@ def load_history(path: Path | None = None) -> Source:
     """Read and check the source's figures; raise HistoryError listing every problem."""
     path = Path(path) if path is not None else HISTORY_FILE
     problems: list[str] = []
-    data = _read_toml(path, problems)
+    data = read_toml(path, problems)
     if problems:
         raise HistoryError(problems)
-    c = _Checker(path)
+    c = Checker(path)
     for extra in sorted(set(data) - {"war", "categories", "nations"}):
         c.problem(extra, "unknown table; expected war, categories, nations")
 
@@ -218,7 +218,7 @@ def load_history(path: Path | None = None) -> Source:
     return Source(title=title, start=start, end=end, categories=categories, nations=nations)
 
 
-def _entries(data: dict, key: str, c: _Checker, make) -> list:
+def _entries(data: dict, key: str, c: Checker, make) -> list:
     items = data.get(key)
     if not isinstance(items, list) or not items:
         c.problem(key, f"missing: expected a list of [[{key}]] tables")
@@ -235,7 +235,7 @@ def _entries(data: dict, key: str, c: _Checker, make) -> list:
     return out
 
 
-def _common(entry: dict, where: str, c: _Checker):
+def _common(entry: dict, where: str, c: Checker):
     cid = c.get(entry, "id", where, str)
     if cid is not None and not _ID.match(cid):
         c.problem(f"{where}.id", f"{cid!r} is not a name (letters, digits and _, a letter first)")
@@ -250,7 +250,7 @@ def _common(entry: dict, where: str, c: _Checker):
     return cid, where, label, losses, tuple(aliases)
 
 
-def _category(entry: dict, where: str, c: _Checker) -> Category | None:
+def _category(entry: dict, where: str, c: Checker) -> Category | None:
     cid, where, label, losses, aliases = _common(entry, where, c)
     c.unknown(entry, _CATEGORY_FIELDS, where)
     approximate = c.get(entry, "approximate", where, bool, required=False, default=True)
@@ -261,7 +261,7 @@ def _category(entry: dict, where: str, c: _Checker) -> Category | None:
     return Category(cid, label, losses, approximate, military, aliases, note)
 
 
-def _nation(entry: dict, where: str, c: _Checker) -> Nation | None:
+def _nation(entry: dict, where: str, c: Checker) -> Nation | None:
     nid, where, label, losses, aliases = _common(entry, where, c)
     c.unknown(entry, _NATION_FIELDS, where)
     if None in (nid, label, losses):
@@ -269,7 +269,7 @@ def _nation(entry: dict, where: str, c: _Checker) -> Nation | None:
     return Nation(nid, label, losses, aliases)
 
 
-def _check_unique(items, key: str, c: _Checker) -> None:
+def _check_unique(items, key: str, c: Checker) -> None:
     seen: dict[str, str] = {}
     for item in items:
         for name in dict.fromkeys(n.strip().casefold() for n in (item.id, item.label, *item.aliases)):

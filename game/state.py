@@ -21,8 +21,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from game.hexgrid import Hex
-from game.hexmap import HexMap
+from game.hexmap import HexMap, MapError
 from game.rules import Rules
+from game.zones import zone_from_setup
 
 STATE_VERSION = 1
 # The flows of ``GameState.manpower``.
@@ -219,10 +220,8 @@ class GameState:
             if unit.id in state.units:
                 problems.append(f"{where}.id: {unit.id!r} is used twice")
             state.units[unit.id] = unit
-        # No-fly zones in force at the start: hexes, or a centre and a radius (game.air).
+        # No-fly zones in force at the start: hexes, or a centre and a radius (game.zones).
         # A zone the scenario keeps for an event (declared = false) is not in force yet.
-        from game.air import zone_from_setup
-
         for i, z in enumerate(setup.get("no_fly_zones", [])):
             if isinstance(z, dict) and z.get("declared", True) is False:
                 continue
@@ -257,8 +256,6 @@ class GameState:
 
     def make_unit(self, u: dict, hexmap: HexMap, rules: Rules) -> Unit:
         """A unit from its setup entry; the place may be a hex, a town or LAT,LON."""
-        from game.hexmap import MapError
-
         problems = []
         if u.get("type") not in rules.unit_types:
             problems.append(f"type: unknown unit type {u.get('type')!r}; expected one of "

@@ -17,9 +17,14 @@ from __future__ import annotations
 
 import math
 
+from game.air import expire_air_tasks
+from game.combat import combat_params, retreat_path
 from game.hexmap import HexMap
+from game.movement import map_graph
+from game.orders import Event, unit_name
 from game.rules import Rules
 from game.state import GameState
+from game.supply import supply_maps
 
 
 def _in_contact(state: GameState, rules: Rules, side: str) -> set:
@@ -33,12 +38,6 @@ def _in_contact(state: GameState, rules: Rules, side: str) -> set:
 
 
 def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
-    from game.air import expire_air_tasks
-    from game.combat import combat_params
-    from game.commands import Event, unit_name
-    from game.movement import map_graph
-    from game.supply import supply_maps
-
     expire_air_tasks(state, side)
     graph = map_graph(hexmap)
     p = combat_params(rules)
@@ -117,9 +116,6 @@ def _recover(state: GameState, unit, p, contact: bool, panicked: bool, back_shar
 
 def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
     """Broken ground units of ``side`` in contact with the enemy desert in part and fall back."""
-    from game.combat import _retreat_path, combat_params
-    from game.commands import Event, unit_name
-
     share = rules.supply["panic_desertion"]
     if share <= 0:
         return []
@@ -147,7 +143,7 @@ def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
         state.lose_people(unit, gone)
         state.record_loss(unit.faction, "deserted", gone)
         near = [u for u in ground if u.id in state.units and u.hex.distance(unit.hex) <= 3]
-        path = _retreat_path(state, hexmap, rules, unit, 1, foes, near, {})
+        path = retreat_path(state, hexmap, rules, unit, 1, foes, near, {})
         if path is not None:
             unit.hex = path[-1]
             unit.entrenchment = 0

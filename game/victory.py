@@ -9,6 +9,8 @@ end, the game is a draw.
 
 from __future__ import annotations
 
+from game.orders import Event
+
 
 def _held(state, side: str, cities: list[str]) -> int:
     n = 0
@@ -86,8 +88,6 @@ def _achieved(state, cond: dict) -> str:
 
 def check_victory(state, setup: dict, final: bool = False) -> list:
     """End the game if a side has won; returns the events that say so."""
-    from game.commands import Event
-
     if state.winner is not None or (state.over and state.result):
         return []
     met = [c for c in setup.get("victory", []) if _met(state, c, final)]

@@ -22,7 +22,7 @@ from game.movement import MapGraph, map_graph
 from game.rules import Rules
 
 
-def _vision_radius(graph: MapGraph, rules: Rules, unit) -> int:
+def vision_radius(graph: MapGraph, rules: Rules, unit) -> int:
     ut = rules.unit_type(unit.type)
     i = graph.index(unit.hex)
     t = rules.terrain[graph.terrain[i]]
@@ -51,7 +51,7 @@ def side_sight(state, hexmap: HexMap, rules: Rules, side: str) -> np.ndarray:
     for unit in state.units.values():
         if state.factions[unit.faction].side != side:
             continue
-        radius = _vision_radius(graph, rules, unit)
+        radius = vision_radius(graph, rules, unit)
         i = graph.index(unit.hex)
         row, col = divmod(i, cols)
         r0, r1 = max(0, row - radius), min(rows, row + radius + 1)

@@ -7,7 +7,7 @@ import pytest
 
 from game.hexgrid import Hex
 from game.movement import map_graph
-from game.visibility import _vision_radius, side_view, visible_mask, visible_units
+from game.visibility import side_view, vision_radius, visible_mask, visible_units
 
 from games import hexmap, mosul_game
 
@@ -76,7 +76,7 @@ def test_high_ground_sees_further(game):
                 and elev[i] - min(elev[j] for j in g.nbr[i] if j >= 0) >= 300)
     u.hex = g.hex(peak)
     base = rules.unit_type("militia").vision + rules.terrain_named("hills").vision
-    assert _vision_radius(g, rules, u) == base + 1
+    assert vision_radius(g, rules, u) == base + 1
 
 
 def test_view_is_read_only(game):

@@ -101,7 +101,11 @@ class Rules:
 _NUMBER = (int, float)
 
 
-class _Checker:
+class Checker:
+    """Reads the figures of one rules file, collecting a ``file: [table.field]: problem`` line
+    for each one missing, of the wrong type or out of its range (the rules and the casualty
+    tables of ``game.ledger`` are read through it)."""
+
     def __init__(self, path: Path):
         self.path = path
         self.problems: list[str] = []
@@ -145,7 +149,8 @@ def _kind_name(kind) -> str:
     return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
 
 
-def _read_toml(path: Path, problems: list[str]) -> dict:
+def read_toml(path: Path, problems: list[str]) -> dict:
+    """A rules file's tables, or an empty dict with the reason it cannot be read in ``problems``."""
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
@@ -162,7 +167,7 @@ _UNIT_FIELDS = {"name", "category", "symbol", "movement", "move_class", "attack"
 _TERRAIN_FIELDS = {"cost", "defence", "vision", "concealment", "entrench_max"}
 
 
-def _unit_types(data: dict, c: _Checker) -> dict[str, UnitType]:
+def _unit_types(data: dict, c: Checker) -> dict[str, UnitType]:
     out = {}
     for tid, t in data.items():
         if not isinstance(t, dict):
@@ -199,7 +204,7 @@ def _unit_types(data: dict, c: _Checker) -> dict[str, UnitType]:
     return out
 
 
-def _terrain(data: dict, c: _Checker) -> tuple[TerrainEffect, ...]:
+def _terrain(data: dict, c: Checker) -> tuple[TerrainEffect, ...]:
     out = []
     for code, name in enumerate(TERRAINS):
         t = data.get(name)
@@ -243,7 +248,7 @@ _SECTIONS = {
 }
 
 
-def _sections(data: dict, c: _Checker) -> dict[str, MappingProxyType]:
+def _sections(data: dict, c: Checker) -> dict[str, MappingProxyType]:
     out = {}
     for section, fields in _SECTIONS.items():
         table = data.get(section)
@@ -264,16 +269,16 @@ def load_rules(directory: Path | None = None) -> Rules:
     """Read and check the three rules files; raise RulesError listing every problem."""
     directory = Path(directory) if directory is not None else RULES_DIR
     problems: list[str] = []
-    units_c = _Checker(directory / "units.toml")
-    terrain_c = _Checker(directory / "terrain.toml")
-    rules_c = _Checker(directory / "rules.toml")
-    unit_types = _unit_types(_read_toml(units_c.path, problems), units_c)
-    terrain = _terrain(_read_toml(terrain_c.path, problems), terrain_c)
-    sections = _sections(_read_toml(rules_c.path, problems), rules_c)
+    units_c = Checker(directory / "units.toml")
+    terrain_c = Checker(directory / "terrain.toml")
+    rules_c = Checker(directory / "rules.toml")
+    unit_types = _unit_types(read_toml(units_c.path, problems), units_c)
+    terrain = _terrain(read_toml(terrain_c.path, problems), terrain_c)
+    sections = _sections(read_toml(rules_c.path, problems), rules_c)
     warfare = {}
     for name in ("combat", "air"):
-        checker = _Checker(directory / f"{name}.toml")
-        data = _read_toml(checker.path, problems) if checker.path.exists() else {}
+        checker = Checker(directory / f"{name}.toml")
+        data = read_toml(checker.path, problems) if checker.path.exists() else {}
         warfare[name] = MappingProxyType(_numbers(data, checker, name))
         problems += checker.problems
     problems += units_c.problems + terrain_c.problems + rules_c.problems
@@ -289,7 +294,7 @@ def load_rules(directory: Path | None = None) -> Rules:
     return Rules(unit_types=MappingProxyType(unit_types), terrain=terrain, **sections, **warfare)
 
 
-def _numbers(data: dict, c: _Checker, where: str) -> dict:
+def _numbers(data: dict, c: Checker, where: str) -> dict:
     """A table of numbers, or of tables of numbers (the warfare files are all figures)."""
     out = {}
     for key, value in data.items():

@@ -8,50 +8,14 @@ the bytes in the file. Bundled scenarios live in ``scenarios/``.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from game import SCENARIOS_DIR, player_scenarios_dir
 from game.scenario.locate import Locator, scan
-
-
-class ScenarioError(Exception):
-    """A scenario that cannot be used; ``problems`` holds one line each."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass
-class Problem:
-    path: str
-    text: str
-    hint: str = ""
-    line: int | None = None  # where the path alone does not say (a part missing from the file)
-
-
-@dataclass
-class Scenario:
-    id: str
-    title: str
-    description: str
-    start: dt.date
-    end: dt.date
-    turn_days: int
-    sides: list[dict]
-    factions: list[dict]
-    setup: dict
-    history: dict
-    path: Path | None = None
-    source: dict = field(default_factory=dict)  # the file's data as read, for the editor
-
-    @property
-    def turns(self) -> int:
-        return self.setup["turns"]
+from game.scenario.model import Problem, Scenario, ScenarioError
+from game.scenario.validate import build
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -213,8 +177,6 @@ def _read_toml(path: Path | str, text: str) -> tuple[dict | None, list[str]]:
 
 def check_text(text: str, path: Path | str = "<scenario>", hexmap=None, rules=None
                ) -> tuple[Scenario | None, list[str]]:
-    from game.scenario.validate import build
-
     data, problems, keys = _parse(path, text)
     if data is None:
         return None, problems
@@ -311,3 +273,8 @@ def find_scenario(name: str, paths: bool = True) -> Path | None:
 def example_paths() -> list[Path]:
     """The small scenarios shipped as examples for authors."""
     return sorted((SCENARIOS_DIR / "examples").glob("*.toml"))
+
+
+__all__ = ["MAX_FILE_BYTES", "Problem", "Scenario", "ScenarioError", "bundled_paths", "check_file",
+           "check_text", "example_paths", "find_scenario", "load_scenario", "parse",
+           "player_paths", "read_text"]

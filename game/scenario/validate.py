@@ -15,7 +15,8 @@ from game.hexgrid import Hex, hex_range
 from game.hexmap import TERRAINS, HexMap, MapError
 from game.movement import WAR_ZONE
 from game.rules import Rules, default_rules
-from game.scenario import Problem, Scenario, schema
+from game.scenario import schema
+from game.scenario.model import Problem, Scenario
 from game.scenario.plans import read_plans
 from game.scenario.schema import CATEGORIES, NATIONS
 
