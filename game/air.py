@@ -43,7 +43,7 @@ import numpy as np
 
 from game.hexgrid import Hex
 from game.hexmap import HexMap, MapError, place, place_name
-from game.orders import Command, Context, Event, own_unit, unit_name
+from game.orders import PUBLIC, Command, Context, Event, own_unit, unit_name
 from game.rules import Rules, RulesError
 from game.state import GameState, Unit
 from game.visibility import visible_units
@@ -302,7 +302,8 @@ def _withdraw_spent_wings(state: GameState, ctx: Context, wing_ids) -> list[Even
         name = state.factions[wing.faction].name
         state.log.append(f"Turn {state.turn}: {name} lost the last aircraft of {wid}")
         events.append(Event("wing_lost", f"{unit_name(wing, state)} ({name}) has no combat aircraft "
-                            f"left and is withdrawn", {"wing": wid, "faction": wing.faction}, reveals=True))
+                            f"left and is withdrawn", {"wing": wid, "faction": wing.faction}, reveals=True,
+                            units=(wid,), hexes=(wing.hex,), side=state.side_of(wing.faction)))
     return events
 
 
@@ -576,7 +577,7 @@ class AirMission(Command):
                  "interceptors": {f.wing: f.aircraft for f in fighters},
                  "why": {f.wing: f.why for f in fighters}, "zones": zones,
                  "attackers_lost": lost_a, "defenders_lost": dict(lost_d), "crew_killed": crew},
-                reveals=True))
+                reveals=True, units=(wing.id, *(f.wing for f in fighters)), hexes=(t,)))
         # 2. air defence over the target
         arriving = combat_aircraft(wing)
         strength, firing = air_defence_in_reach(state, rules, wing.faction, t)
@@ -594,7 +595,7 @@ class AirMission(Command):
                 {"wing": wing.id, "hex": [t.q, t.r], "aircraft": arriving, "lost": down,
                  "crew_killed": crew, "strength": round(strength, 3), "chance": round(p, 5),
                  "units": firing},
-                reveals=True))
+                reveals=True, units=(wing.id, *firing), hexes=(t,)))
         # 3. the mission itself
         reached = combat_aircraft(wing)
         data = {"wing": wing.id, "mission": self.mission, "hex": [t.q, t.r], "flown": flown,
@@ -603,14 +604,15 @@ class AirMission(Command):
         if reached <= 0:
             events.append(Event("air_mission", f"The {name} of {unit_name(wing, state)} "
                                 f"{place(hexmap, t, 'over')} failed: none of its {flown} "
-                                f"aircraft got through", data, reveals=True))
+                                f"aircraft got through", data, reveals=True, units=(wing.id,),
+                                hexes=(t,)))
         elif self.mission == "strike":
             names = {u.id: unit_name(u, state) for u in state.units_at(t)}
             res = strike(state, hexmap, rules, wing.faction, reached, t, STRIKE_CAUSE)
             data.update(res.to_dict())
             events.append(Event("air_mission", f"{unit_name(wing, state)} struck {place(hexmap, t, '')} "
                                 f"with {reached} aircraft: {_strike_text(res, names)}", data,
-                                reveals=True))
+                                reveals=True, units=(wing.id, *names), hexes=(t,)))
         else:
             task = {"kind": self.mission, "hex": [t.q, t.r], "turn": state.turn,
                     "side": self.side, "aircraft": reached}
@@ -624,7 +626,7 @@ class AirMission(Command):
             state.air_tasks[wing.id] = task
             data.update(task)
             # Even a quiet patrol tells the player where the enemy's fighters and guns are not.
-            events.append(Event("air_mission", text, data, reveals=True))
+            events.append(Event("air_mission", text, data, reveals=True, units=(wing.id,), hexes=(t,)))
         events += _withdraw_spent_wings(state, ctx, touched)
         return events
 
@@ -685,7 +687,7 @@ class NavalStrike(Command):
         data = {"group": group.id, "hex": [t.q, t.r], "warships": ships, **res.to_dict()}
         return [Event("naval_strike", f"{ships} warships of {unit_name(group, state)} struck "
                       f"{place(ctx.hexmap, t, '')}: {_strike_text(res, names)}", data,
-                      reveals=True)]
+                      reveals=True, units=(group.id, *names), hexes=(t,))]
 
 
 def _slug(text: str) -> str:
@@ -761,7 +763,8 @@ class DeclareNoFlyZone(Command):
         state.log.append(f"Turn {state.turn}: {who} declared the no-fly zone {self.name}")
         return [Event("no_fly_zone", f"{who} declared a no-fly zone: {self.name} "
                       f"({len(zone['hexes'])} hexes)",
-                      {"zone": zone["id"], "side": self.side, "hexes": len(zone["hexes"])})]
+                      {"zone": zone["id"], "side": self.side, "hexes": len(zone["hexes"])},
+                      news=PUBLIC)]
 
 
 @dataclass
@@ -790,7 +793,7 @@ class LiftNoFlyZone(Command):
         who = state.side_names.get(self.side, self.side)
         state.log.append(f"Turn {state.turn}: {who} lifted the no-fly zone {zone['name']}")
         return [Event("no_fly_zone_lifted", f"{who} lifted the no-fly zone {zone['name']}",
-                      {"zone": self.zone, "side": self.side})]
+                      {"zone": self.zone, "side": self.side}, news=PUBLIC)]
 
 
 __all__ = ["AirMission", "DeclareNoFlyZone", "Interceptor", "LiftNoFlyZone", "MISSIONS",

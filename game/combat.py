@@ -997,7 +997,9 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
         civilians=civilians, support=att.support, aircraft=att.aircraft,
         enemy_support=dfn.support, enemy_aircraft=dfn.aircraft)
     names = {u.id: unit_name(u, state) for u in attackers + defenders}
-    events.insert(0, Event("attack", _describe(result, ctx, names), result.to_dict(), reveals=True))
+    where = (target, *(h for path in retreats.values() for h in path))
+    events.insert(0, Event("attack", _describe(result, ctx, names), result.to_dict(), reveals=True,
+                           units=(*attacker_ids, *def_ids), hexes=where))
     return result, events
 
 

@@ -21,7 +21,7 @@ from game.events import process_events
 from game.hexgrid import Hex
 from game.hexmap import GROUND_NAMES, HexMap, game_map, place, place_name
 from game.movement import allowed_countries, obstacles_for, path_cost
-from game.orders import Command, CommandError, Context, Event, Result, capture, unit_name
+from game.orders import OWN, PUBLIC, Command, CommandError, Context, Event, Result, capture, unit_name
 from game.rules import Rules
 from game.state import GameState
 from game.turns import begin_side_turn
@@ -124,7 +124,8 @@ class Move(Command):
             if i in truth.enemy:
                 events.append(Event("contact", f"{unit_name(unit, state)} ran into the enemy "
                                     f"{place(hexmap, h)} and stopped",
-                                    {"unit": unit.id, "hex": [h.q, h.r]}, reveals=True))
+                                    {"unit": unit.id, "hex": [h.q, h.r]}, reveals=True,
+                                    units=(unit.id,), hexes=(h,)))
                 break
             if i in truth.blocked_end and h == self.path[-1]:
                 break
@@ -133,7 +134,7 @@ class Move(Command):
             if i in truth.zoc and h != self.path[-1]:
                 events.append(Event("zoc", f"{unit_name(unit, state)} was stopped by an enemy zone of "
                                     f"control {place(hexmap, h)}", {"unit": unit.id, "hex": [h.q, h.r]},
-                                    reveals=True))
+                                    reveals=True, units=(unit.id,), hexes=(h,)))
                 break
         # A unit cannot end in a hex it may only pass through; step back to the last one it may.
         while len(walked) > 1 and graph.index(walked[-1]) in truth.blocked_end:
@@ -146,18 +147,19 @@ class Move(Command):
                 unit.moves_left = 0.0
             events.insert(0, Event("moved", f"{unit_name(unit, state)} moved "
                                    f"{place(hexmap, unit.hex, 'to')}",
-                                   {"unit": unit.id, "path": [[h.q, h.r] for h in walked]}))
+                                   {"unit": unit.id, "path": [[h.q, h.r] for h in walked]},
+                                   units=(unit.id,), hexes=tuple(walked)))
             if ut.is_ground:
                 for h in walked[1:]:
                     events += capture(state, ctx, unit, h)
         elif not events:
             events.append(Event("blocked", f"{unit_name(unit, state)} could not move", {"unit": unit.id},
-                                reveals=True))
+                                reveals=True, units=(unit.id,), hexes=(unit.hex,)))
         seen_after = {u.id for u in visible_units(state, hexmap, rules, self.side)}
         new = sorted(seen_after - seen_before)
         if new:
             events.append(Event("spotted", f"{len(new)} enemy unit{'s' if len(new) > 1 else ''} sighted",
-                                {"units": new}, reveals=True))
+                                {"units": new}, reveals=True, units=tuple(new), news=OWN))
         return events
 
 
@@ -191,7 +193,8 @@ class Entrench(Command):
         unit.entrenchment += 1
         unit.moves_left = 0.0
         return [Event("entrenched", f"{unit_name(unit, state)} dug in to level {unit.entrenchment}",
-                      {"unit": unit.id, "level": unit.entrenchment})]
+                      {"unit": unit.id, "level": unit.entrenchment}, units=(unit.id,),
+                      hexes=(unit.hex,))]
 
 
 # -- EndTurn -----------------------------------------------------------------------------------
@@ -212,12 +215,14 @@ class EndTurn(Command):
                 state.over = True
                 state.turn = state.end_turn
                 state.active = len(state.sides) - 1
-                return [Event("game_over", "The last turn has been played", {}, reveals=True)]
+                return [Event("game_over", "The last turn has been played", {}, reveals=True,
+                              news=PUBLIC)]
             events.append(Event("new_turn", f"Turn {state.turn}: {state.date.isoformat()}",
-                                {"turn": state.turn, "date": state.date.isoformat()}, reveals=True))
+                                {"turn": state.turn, "date": state.date.isoformat()}, reveals=True,
+                                news=PUBLIC))
         events += begin_side_turn(state, ctx.hexmap, ctx.rules, state.active_side)
         events.append(Event("side_to_move", f"{state.side_names.get(state.active_side)} to move",
-                            {"side": state.active_side}, reveals=True))
+                            {"side": state.active_side}, reveals=True, news=PUBLIC))
         return events
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 
 from game.hexgrid import Hex, hex_ring
 from game.movement import allowed_countries
-from game.orders import Event
+from game.orders import PUBLIC, Event
 
 
 def _spawned(state, setup: dict) -> set[str]:
@@ -96,7 +96,7 @@ def process_events(state, ctx, setup: dict, phase: str = "command") -> list:
             changed = True
             # The log's line for the event is its title; an event without one says nothing
             # itself (its actions' news, a message or a war, are its words). Code finds it by id.
-            out.append(Event("event", e.get("title", ""), {"event": e["id"]}, reveals=True))
+            out.append(Event("event", e.get("title", ""), {"event": e["id"]}, reveals=True, news=PUBLIC))
             for a in e["actions"]:
                 out += apply_action(state, ctx, setup, a)
             if state.over:
@@ -133,15 +133,15 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
     fac = state.factions.get(a.get("faction", ""))
     if kind == "message":
         state.log.append(f"Turn {state.turn}: {a['text']}")
-        return [Event("message", a["text"], {}, reveals=True)]
+        return [Event("message", a["text"], {}, reveals=True, news=PUBLIC)]
     if kind in ("declare_war", "make_peace"):
         pair = frozenset(a["factions"])
         names = " and ".join(state.factions[f].name for f in a["factions"])
         if kind == "declare_war":
             state.at_war.add(pair)
-            return [Event("war", f"War: {names}", {"factions": a["factions"]}, reveals=True)]
+            return [Event("war", f"War: {names}", {"factions": a["factions"]}, reveals=True, news=PUBLIC)]
         state.at_war.discard(pair)
-        return [Event("peace", f"Peace: {names}", {"factions": a["factions"]}, reveals=True)]
+        return [Event("peace", f"Peace: {names}", {"factions": a["factions"]}, reveals=True, news=PUBLIC)]
     if kind == "add_units":
         placed = []
         for u in a["units"]:
@@ -159,7 +159,10 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         state.units = dict(sorted(state.units.items()))
         n = len(placed)
         text = a.get("message") or f"{n} unit{'s arrive' if n != 1 else ' arrives'}"
-        return [Event("reinforcements", text, {"units": placed}, reveals=True)]
+        # The arrival is the news of the side whose units they are, and of those who see them.
+        whose = state.side_of(state.units[placed[0]].faction) if placed else None
+        return [Event("reinforcements", text, {"units": placed}, reveals=True, units=tuple(placed),
+                      side=whose)]
     if kind == "withdraw":
         share = a.get("share", 1.0)
         types = set(a.get("types") or [])
@@ -181,15 +184,15 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
                     unit.equipment[item] = n - int(round(n * share))
         text = a.get("message") or f"{fac.name} withdraws {gone:,} troops"
         state.log.append(f"Turn {state.turn}: {text}")
-        return [Event("withdrawal", text, {"faction": fac.id, "personnel": gone}, reveals=True)]
+        return [Event("withdrawal", text, {"faction": fac.id, "personnel": gone}, reveals=True, news=PUBLIC)]
     if kind == "rename_faction":
         old = fac.name
         fac.name = a["name"]
-        return [Event("faction", f"{old} is now {fac.name}", {"faction": fac.id}, reveals=True)]
+        return [Event("faction", f"{old} is now {fac.name}", {"faction": fac.id}, reveals=True, news=PUBLIC)]
     if kind == "change_side":
         fac.side = a["side"]
         return [Event("faction", f"{fac.name} joins the {state.side_names.get(a['side'], a['side'])}",
-                      {"faction": fac.id, "side": a["side"]}, reveals=True)]
+                      {"faction": fac.id, "side": a["side"]}, reveals=True, news=PUBLIC)]
     if kind == "transfer_units":
         src, dst = a["from"], a["to"]
         n = 0
@@ -210,7 +213,7 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
             return []  # nothing left to hand over: no news of it
         verb = "passes" if n + towns == 1 else "pass"
         return [Event("faction", f"{' and '.join(parts)} of {state.factions[src].name} {verb} to "
-                      f"{state.factions[dst].name}", {"from": src, "to": dst}, reveals=True)]
+                      f"{state.factions[dst].name}", {"from": src, "to": dst}, reveals=True, news=PUBLIC)]
     if kind == "set_leaders":
         fac.leaders = list(a["leaders"])
         if "leader_bonus" in a:
@@ -220,7 +223,7 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         if "resolve" in a:
             fac.resolve = float(a["resolve"])
         return [Event("leaders", f"{fac.name}: {', '.join(fac.leaders)}", {"faction": fac.id},
-                      reveals=True)]
+                      reveals=True, news=PUBLIC)]
     if kind == "set_morale":
         ceiling = float(a["morale"])
         shaken = 0
@@ -232,7 +235,7 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
             fac.resolve = float(a["resolve"])
         return [Event("morale", f"{fac.name}: {shaken} unit{'s' if shaken != 1 else ''} shaken, "
                       f"morale {ceiling:.0f} at most", {"faction": fac.id, "units": shaken},
-                      reveals=True)]
+                      reveals=True, news=PUBLIC)]
     if kind == "set_category":
         fac.category = a["category"]
         return []
@@ -241,14 +244,14 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         if not any(z["id"] == zone["id"] for z in state.no_fly_zones):
             state.no_fly_zones.append({k: zone[k] for k in ("id", "name", "side", "hexes")})
         return [Event("no_fly_zone", f"No-fly zone declared: {zone['name']}", {"zone": zone["id"]},
-                      reveals=True)]
+                      reveals=True, news=PUBLIC)]
     if kind == "lift_no_fly_zone":
         lifted = next((z for z in state.no_fly_zones if z["id"] == a["zone"]), None) \
             or next((z for z in setup.get("zones", []) if z["id"] == a["zone"]), None)
         state.no_fly_zones = [z for z in state.no_fly_zones if z["id"] != a["zone"]]
         name = lifted["name"] if lifted else "a no-fly zone"
         return [Event("no_fly_zone", f"No-fly zone lifted: {name}", {"zone": a["zone"]},
-                      reveals=True)]
+                      reveals=True, news=PUBLIC)]
     if kind == "set_supply":
         if "bases" in a:
             fac.bases = list(a["bases"])
@@ -261,12 +264,12 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         state.city_owner[a["city"]] = a["faction"]
         return [Event("city_taken", f"{state.factions[a['faction']].name} takes over "
                       f"{ctx.hexmap.city_by_id(a['city']).name}", {"city": a["city"],
-                      "faction": a["faction"]}, reveals=True)]
+                      "faction": a["faction"]}, reveals=True, news=PUBLIC)]
     if kind == "victory":
         state.over = True
         state.winner = a["side"]
         state.result = a.get("text") or f"{state.side_names.get(a['side'])} win"
-        return [Event("game_over", state.result, {"winner": a["side"]}, reveals=True)]
+        return [Event("game_over", state.result, {"winner": a["side"]}, reveals=True, news=PUBLIC)]
     raise ValueError(f"unknown action {kind!r}")
 
 

@@ -28,15 +28,39 @@ class CommandError(Exception):
     """A command file entry that is not a command at all (unknown kind, missing fields)."""
 
 
+# Who learns of an event (``game.visibility.event_seen_by`` decides, for people and computer
+# players alike):
+PUBLIC = "public"  # every side: the calendar, the scenario's news, who holds the towns
+OWN = "own"  # only the side whose news it is (what it now sees; its own units cut off)
+LOCAL = "local"  # that side, the sides whose units it names, and any side that sees one of its
+# hexes or one of its units where it now stands
+
+
 @dataclass
 class Event:
+    """Something that happened, as the window shows it and the logs keep it.
+
+    ``text`` is the whole of it, in words; ``data`` the figures the window animates from (a
+    path walked, the losses of a fight). Who learns of it is in the typed fields: ``units`` it
+    concerns and the ``hexes`` it happened in (in order: a path's last hex is where it ended),
+    ``side`` whose doing or news it is (None: the side whose order brought it about), and
+    ``news``, one of PUBLIC, OWN and LOCAL. ``lines`` gives the words for each of ``units`` when
+    another side is to be told only of those it sees (the units of a side that panic)."""
+
     kind: str
     text: str
     data: dict = field(default_factory=dict)
     reveals: bool = False  # the player learned something: undo stops here
+    units: tuple[str, ...] = ()
+    hexes: tuple[Hex, ...] = ()
+    side: str | None = None
+    news: str = LOCAL
+    lines: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "text": self.text, "data": self.data, "reveals": self.reveals}
+        return {"kind": self.kind, "text": self.text, "data": self.data, "reveals": self.reveals,
+                "units": list(self.units), "hexes": [[h.q, h.r] for h in self.hexes],
+                "side": self.side, "news": self.news, "lines": list(self.lines)}
 
 
 @dataclass
@@ -218,7 +242,9 @@ def capture(state: GameState, ctx: Context, unit, h: Hex) -> list[Event]:
     was = f" from {state.factions[owner].name}" if owner else ""
     state.log.append(f"Turn {state.turn}: {who} took {city.name}{was}")
     return [Event("city_taken", f"{who} took {city.name}{was}",
-                  {"city": city.id, "faction": unit.faction, "from": owner}, reveals=True)]
+                  {"city": city.id, "faction": unit.faction, "from": owner}, reveals=True,
+                  units=(unit.id,), hexes=(h,), news=PUBLIC)]
 
 
-__all__ = ["Command", "CommandError", "Context", "Event", "Result", "capture", "own_unit", "unit_name"]
+__all__ = ["LOCAL", "OWN", "PUBLIC", "Command", "CommandError", "Context", "Event", "Result", "capture",
+           "own_unit", "unit_name"]

@@ -33,14 +33,15 @@ from types import SimpleNamespace
 import numpy as np
 
 from game.air import is_air_base
-from game.commands import Command, EndTurn, Event, Game, Result, unit_name
+from game.commands import Command, EndTurn, Event, Game, Result
 from game.combat import Preview, preview_attack
 from game.hexgrid import Hex
 from game.history import historical, judge
 from game.ledger import phase_table
 from game.movement import map_graph, obstacles_for, reachable
 from game.supply import supply_maps
-from game.visibility import SideView, UnitView, seen_from_outside, side_view
+from game.visibility import (SideView, UnitView, event_seen_by, events_seen, needs_sight,
+                             seen_from_outside, seen_text, side_view, visible_mask)
 
 HUMAN = "human"
 AI = "ai"
@@ -49,15 +50,6 @@ MAX_AI_COMMANDS = 2000  # an AI turn that runs longer than this is ended for it
 LOG_LIMIT = 400  # events kept in each side's log
 VIEWS_KEPT = 6  # side views kept at once (the window's viewer, the AI's side, the all-seeing)
 
-# Events every side learns of: the calendar, the scenario's news (an event's title among
-# them), who holds the towns.
-PUBLIC_EVENTS = frozenset({
-    "new_turn", "side_to_move", "event", "message", "war", "peace", "city_taken", "faction",
-    "leaders", "no_fly_zone", "no_fly_zone_lifted", "game_over", "withdrawal", "morale",
-})
-# What befalls the side to move as its turn begins (supply, panic): its own news, even to the
-# side whose end of turn brought it about.
-OWNERS_NEWS = frozenset({"out_of_supply", "panic", "dissolved"})
 # Scenario events a player is shown in a message box, not only in the log.
 NEWS_EVENTS = frozenset({"message", "war", "peace", "withdrawal", "faction", "no_fly_zone",
                          "no_fly_zone_lifted"})
@@ -199,103 +191,6 @@ def default_seats(side_ids: list[str], seats: dict[str, Seat] | None = None) -> 
 
 
 # -- who sees what -------------------------------------------------------------------------------
-
-def _event_hexes(event: Event, state) -> list[tuple[int, int]]:
-    d = event.data or {}
-    out = []
-    for key in ("hex", "target"):
-        v = d.get(key)
-        if isinstance(v, (list, tuple)) and len(v) == 2:
-            out.append((int(v[0]), int(v[1])))
-    for key in ("path",):
-        for v in d.get(key) or []:
-            out.append((int(v[0]), int(v[1])))
-    for path in (d.get("retreats") or {}).values():
-        out += [(int(v[0]), int(v[1])) for v in path]
-    for uid in _event_units(event):
-        u = state.units.get(uid)
-        if u is not None:
-            out.append((u.hex.q, u.hex.r))
-    return out
-
-
-def _event_units(event: Event) -> list[str]:
-    d = event.data or {}
-    out = []
-    for key in ("unit", "wing", "group"):
-        if isinstance(d.get(key), str):
-            out.append(d[key])
-    for key in ("units", "attackers", "defenders"):
-        v = d.get(key)
-        if isinstance(v, list):
-            out += [x for x in v if isinstance(x, str)]
-    return out
-
-
-def event_seen_by(event: Event, actor: str, side: str, state, hexmap, mask) -> bool:
-    """Whether ``side`` learns of an event of ``actor``'s command, ``mask`` being what the side
-    sees (rows, cols) after it: its own commands and public news always; another side's moves
-    and fights where they touch a hex it sees, or one of its units."""
-    if (side == actor and event.kind not in OWNERS_NEWS) or event.kind in PUBLIC_EVENTS:
-        return True
-    mine = {f for f, fac in state.factions.items() if fac.side == side}
-    if event.kind == "spotted":  # the mover's own news: what it now sees
-        return False
-    if event.kind == "out_of_supply":  # the owner's news
-        return any(state.units[u].faction in mine for u in (event.data or {}).get("units", [])
-                   if u in state.units)
-    d = event.data or {}
-    for key in ("attacker_losses", "defender_losses"):
-        if any(uid in state.units and state.units[uid].faction in mine
-               for uid in (d.get(key) or {})):
-            return True
-    for uid in _event_units(event):
-        u = state.units.get(uid)
-        if u is not None and u.faction in mine:
-            return True
-    from game.hexgrid import Hex
-
-    for q, r in _event_hexes(event, state):
-        h = Hex(q, r)
-        if not hexmap.in_bounds(h):
-            continue
-        col = h.q + (h.r - (h.r & 1)) // 2
-        if mask[h.r, col]:
-            return True
-    return False
-
-
-def _in_mask(hexmap, mask, q: int, r: int) -> bool:
-    from game.hexgrid import Hex
-
-    if not hexmap.in_bounds(Hex(q, r)):
-        return False
-    return bool(mask[r, q + (r - (r & 1)) // 2])
-
-
-def seen_text(event: Event, actor: str, side: str, hexmap, mask, state=None) -> str:
-    """The event's words as ``side`` may read them: another side's unit that moves out of
-    sight is seen going, not arriving; of another side's units that panic, only those in
-    sight are told of. ``state`` gives the units' factions for names of units that have none."""
-    if (side == actor and event.kind not in OWNERS_NEWS) or mask is None:
-        return event.text
-    d = event.data or {}
-    if event.kind == "moved":
-        path = d.get("path") or []
-        if path and not _in_mask(hexmap, mask, *path[-1]):
-            unit = state.units.get(d.get("unit")) if state is not None else None
-            return f"{unit_name(unit, state) if unit is not None else 'A unit'} moved out of sight"
-    if event.kind == "panic" and state is not None:
-        lines = d.get("lines") or []  # one a unit, in the order of data["units"]
-        units = [state.units.get(uid) for uid in d.get("units") or []]
-        if any(u is not None and state.side_of(u.faction) == side for u in units):
-            return event.text  # the side's own units (one side panics at a time)
-        seen = [u is not None and _in_mask(hexmap, mask, u.hex.q, u.hex.r) for u in units]
-        if len(lines) == len(units) and any(seen):
-            return "; ".join(line for line, s in zip(lines, seen) if s)
-        return "enemy units panic"
-    return event.text
-
 
 _TURN_PREFIX = re.compile(r"^Turn \d+: ")
 
@@ -484,27 +379,22 @@ class Session:
             return list(events)
         if side in self.last_seen:
             return self.last_seen[side]
-        from game.visibility import visible_mask
-
         g = self.game
-        mask = visible_mask(g.state, g.hexmap, g.rules, side)
-        return [e for e in events if event_seen_by(e, actor, side, g.state, g.hexmap, mask)]
+        return events_seen(events, actor, side, g.state, g.hexmap, g.rules)
 
     def check(self, cmd: Command) -> list[str]:
         """Why the engine would refuse ``cmd`` now, in its own words; [] if it would not."""
         return self.game.validate(cmd)
 
     def _file(self, events: list[Event], actor: str, turn: int) -> None:
-        from game.visibility import visible_mask
-
         game = self.game
         at = len(game.journal)
         self.last_seen = {}
-        # The actor sees all of its own command but what befalls the next side to move.
-        owners_news = any(e.kind in OWNERS_NEWS for e in events)
         for side in sorted(self.watchers | set(self.humans())):
-            mask = None if side == actor and not owners_news else \
-                visible_mask(game.state, game.hexmap, game.rules, side)
+            # What a side learns, and in which words, is game.visibility's to say; its fog is
+            # worked out only when one of the events depends on it.
+            mask = visible_mask(game.state, game.hexmap, game.rules, side) \
+                if any(needs_sight(e, actor, side) for e in events) else None
             # An event with no words (a scenario event without a title) is no line of a log.
             visible = [e for e in events if e.text
                        and event_seen_by(e, actor, side, game.state, game.hexmap, mask)]
@@ -678,8 +568,7 @@ class Session:
         st = self.game.state
         out: dict[str, UnitView] = {}
         for e in events:
-            d = e.data or {}
-            for uid in _event_units(e):
+            for uid in e.units:
                 if uid in out:
                     continue
                 seen = view.unit(uid)
@@ -687,9 +576,8 @@ class Session:
                     out[uid] = seen
                     continue
                 u = st.units.get(uid)
-                path = d.get("path") if e.kind == "moved" and d.get("unit") == uid else None
-                if u is not None and path:
-                    out[uid] = seen_from_outside(u, Hex(*path[-1]))
+                if u is not None and e.kind == "moved" and e.units[0] == uid and e.hexes:
+                    out[uid] = seen_from_outside(u, e.hexes[-1])
         return out
 
     # -- the AI --------------------------------------------------------------------------------
@@ -878,6 +766,6 @@ class AITurn:
         return self.threaded and self._started and not self.finished and self._commands.empty()
 
 
-__all__ = ["AI", "AITurn", "HUMAN", "NEWS_EVENTS", "PUBLIC_EVENTS", "Seat", "SeenEvent",
-           "Session", "default_seats", "event_seen_by", "parse_side_args", "seen_text",
+__all__ = ["AI", "AITurn", "HUMAN", "NEWS_EVENTS", "Seat", "SeenEvent",
+           "Session", "default_seats", "parse_side_args",
            "shared_context"]

@@ -21,7 +21,7 @@ from game.air import expire_air_tasks
 from game.combat import combat_params, retreat_path
 from game.hexmap import HexMap
 from game.movement import map_graph
-from game.orders import Event, unit_name
+from game.orders import OWN, Event, unit_name
 from game.rules import Rules
 from game.state import GameState
 from game.supply import supply_maps
@@ -86,10 +86,12 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
             if unit.personnel + unit.shaken < ut.min_personnel:
                 state.remove_unit(unit, "dissolved")
                 events.append(Event("dissolved", f"{unit_name(unit, state)}, cut off, has melted away",
-                                    {"unit": unit.id}, reveals=True))
+                                    {"unit": unit.id}, reveals=True, units=(unit.id,),
+                                    hexes=(unit.hex,), side=side))
     if cut_off:
         events.append(Event("out_of_supply", f"{len(cut_off)} unit{'s' if len(cut_off) > 1 else ''} "
-                            f"out of supply", {"units": cut_off}))
+                            f"out of supply", {"units": cut_off}, units=tuple(cut_off), side=side,
+                            news=OWN))
     return events
 
 
@@ -153,4 +155,6 @@ def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
         panicked.append(unit.id)
     if not panicked:
         return []
-    return [Event("panic", "; ".join(lines), {"units": panicked, "lines": lines}, reveals=True)]
+    # The side's own news; another side is told of the units it sees (``lines``, one a unit).
+    return [Event("panic", "; ".join(lines), {"units": panicked, "lines": lines}, reveals=True,
+                  units=tuple(panicked), side=side, lines=tuple(lines))]

@@ -9,7 +9,7 @@ end, the game is a draw.
 
 from __future__ import annotations
 
-from game.orders import Event
+from game.orders import PUBLIC, Event
 
 
 def _held(state, side: str, cities: list[str]) -> int:
@@ -107,9 +107,9 @@ def check_victory(state, setup: dict, final: bool = False) -> list:
             state.result += (f" (also met by {others}; {name} hold {held} of the towns the others"
                              " want)" if held else f" (also met by {others}; the condition written first wins)")
         state.log.append(f"Turn {state.turn}: {state.result}")
-        return [Event("game_over", state.result, {"winner": cond["side"]}, reveals=True)]
+        return [Event("game_over", state.result, {"winner": cond["side"]}, reveals=True, news=PUBLIC)]
     if final:
         state.over = True
         state.result = "Draw: no side met its conditions"
-        return [Event("game_over", state.result, {"winner": None}, reveals=True)]
+        return [Event("game_over", state.result, {"winner": None}, reveals=True, news=PUBLIC)]
     return []

@@ -19,6 +19,7 @@ import numpy as np
 from game.hexgrid import Hex
 from game.hexmap import HexMap
 from game.movement import MapGraph, map_graph
+from game.orders import OWN, PUBLIC, Event, unit_name
 from game.rules import Rules
 
 
@@ -279,3 +280,71 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str | None,
         victory=tuple(_frozen(dict(c)) for c in victory),
         sight=sight,
     )
+
+
+# -- what a side learns of an event --------------------------------------------------------------
+
+def _whose(event: Event, actor: str) -> str:
+    return event.side if event.side is not None else actor
+
+
+def _in_sight(hexmap: HexMap, mask: np.ndarray, h: Hex) -> bool:
+    return hexmap.in_bounds(h) and bool(mask[hexmap.index(h)])
+
+
+def needs_sight(event: Event, actor: str, side: str) -> bool:
+    """Whether what ``side`` learns of the event depends on what it sees (its fog mask)."""
+    return event.news != PUBLIC and side != _whose(event, actor)
+
+
+def event_seen_by(event: Event, actor: str, side: str, state, hexmap: HexMap,
+                  mask: np.ndarray | None) -> bool:
+    """Whether ``side`` learns of an event of ``actor``'s order, ``mask`` being what the side
+    sees (rows, cols) after it: public news always; the side's own doings and news (which the
+    turn's start brings it, whoever ended the turn before); another side's where they name one
+    of its units, or touch a hex it sees or a unit it sees where it now stands. Without a mask
+    (None), only what needs no sight."""
+    if not needs_sight(event, actor, side):
+        return True
+    if event.news == OWN:
+        return False
+    factions = state.factions
+    named = [state.units[uid] for uid in event.units if uid in state.units]
+    if any(factions[u.faction].side == side for u in named):
+        return True
+    if mask is None:
+        return False
+    return (any(_in_sight(hexmap, mask, h) for h in event.hexes)
+            or any(_in_sight(hexmap, mask, u.hex) for u in named))
+
+
+def seen_text(event: Event, actor: str, side: str, hexmap: HexMap, mask: np.ndarray | None,
+              state=None) -> str:
+    """The event's words as ``side`` may read them: another side's unit that moves out of
+    sight is seen going, not arriving; of another side's units named line by line (a panic),
+    only those in sight are told of. ``state`` gives the units' factions for names of units
+    that have none."""
+    if mask is None or not needs_sight(event, actor, side):
+        return event.text
+    if event.kind == "moved" and event.hexes and not _in_sight(hexmap, mask, event.hexes[-1]):
+        unit = state.units.get(event.units[0]) if state is not None and event.units else None
+        return f"{unit_name(unit, state) if unit is not None else 'A unit'} moved out of sight"
+    if event.lines and state is not None:
+        units = [state.units.get(uid) for uid in event.units]
+        if any(u is not None and state.side_of(u.faction) == side for u in units):
+            return event.text  # the side's own units
+        seen = [u is not None and _in_sight(hexmap, mask, u.hex) for u in units]
+        if len(event.lines) == len(units) and any(seen):
+            return "; ".join(line for line, s in zip(event.lines, seen) if s)
+        return "enemy units panic" if event.kind == "panic" else "enemy units are hit"
+    return event.text
+
+
+def events_seen(events: list[Event], actor: str, side: str, state, hexmap: HexMap,
+                rules: Rules) -> list[Event]:
+    """Of the events of ``actor``'s order, those ``side`` learns of, its fog worked out only
+    when one of them depends on it."""
+    mask = None
+    if any(needs_sight(e, actor, side) for e in events):
+        mask = visible_mask(state, hexmap, rules, side)
+    return [e for e in events if event_seen_by(e, actor, side, state, hexmap, mask)]

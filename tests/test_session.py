@@ -184,38 +184,43 @@ def test_ai_turn_refuses_a_side_not_to_move(fresh):
 def test_what_another_side_reads_of_a_move(fresh):
     import numpy as np
 
-    from game.commands import Event
-    from game.session import event_seen_by, seen_text
+    from game.hexgrid import Hex
+    from game.orders import OWN, PUBLIC, Event
+    from game.visibility import event_seen_by, seen_text
 
     g = fresh.game
     mover = next(u for u in g.state.units_of_side("jihadist") if u.type == "militia")
     a, b = mover.hex, next(n for n in mover.hex.neighbors() if g.hexmap.in_bounds(n))
     mask = np.zeros((g.hexmap.rows, g.hexmap.cols), dtype=bool)
     mask[a.r, a.q + (a.r - (a.r & 1)) // 2] = True  # the start is seen, the end is not
-    moved = Event("moved", f"{mover.id} moved to {b.q},{b.r}",
-                  {"unit": "nobody-here", "path": [[a.q, a.r], [b.q, b.r]]})
+    moved = Event("moved", f"{mover.id} moved to {b.q},{b.r}", units=("nobody-here",),
+                  hexes=(a, b))
     assert event_seen_by(moved, "jihadist", "coalition", g.state, g.hexmap, mask)
     assert seen_text(moved, "jihadist", "coalition", g.hexmap, mask) == "A unit moved out of sight"
     assert seen_text(moved, "jihadist", "jihadist", g.hexmap, mask) == moved.text
     # By the unit's name, where it has one: the name, not where it went.
-    named = Event("moved", f"{mover.name} moved to {b.q},{b.r}",
-                  {"unit": mover.id, "path": [[a.q, a.r], [b.q, b.r]]})
+    named = Event("moved", f"{mover.name} moved to {b.q},{b.r}", units=(mover.id,), hexes=(a, b))
     assert mover.name
     assert seen_text(named, "jihadist", "coalition", g.hexmap, mask, g.state) \
         == f"{mover.name} moved out of sight"
     nothing = np.zeros_like(mask)
     assert not event_seen_by(moved, "jihadist", "coalition", g.state, g.hexmap, nothing)
-    spotted = Event("spotted", "1 enemy unit sighted", {"units": [mover.id]})
+    # What the mover now sees is its own news, though it names the other side's unit.
+    spotted = Event("spotted", "1 enemy unit sighted", units=(mover.id,), news=OWN)
     assert not event_seen_by(spotted, "coalition", "jihadist", g.state, g.hexmap, mask)
-    news = Event("message", "Iraq orders the coalition out", {})
+    assert event_seen_by(spotted, "coalition", "coalition", g.state, g.hexmap, None)
+    news = Event("message", "Iraq orders the coalition out", news=PUBLIC)
     assert event_seen_by(news, "coalition", "jihadist", g.state, g.hexmap, nothing)
+    # A fight far off, naming none of the side's units, in no hex it sees: unknown to it.
+    far = Event("attack", "a fight", units=("nobody-here",), hexes=(Hex(0, 0),))
+    assert not event_seen_by(far, "coalition", "jihadist", g.state, g.hexmap, nothing)
 
 
 def test_another_side_reads_only_of_the_panics_it_sees(fresh):
     import numpy as np
 
-    from game.commands import Event
-    from game.session import seen_text
+    from game.orders import Event
+    from game.visibility import seen_text
 
     g = fresh.game
     one, two = [u for u in g.state.units_of_side("baathist") if u.type == "infantry"][:2]
@@ -224,7 +229,8 @@ def test_another_side_reads_only_of_the_panics_it_sees(fresh):
     mask[h.r, h.q + (h.r - (h.r & 1)) // 2] = True  # one is seen, two is not
     assert not mask[two.hex.r, two.hex.q + (two.hex.r - (two.hex.r & 1)) // 2]
     lines = [f"{one.name} panics: 300 desert", f"{two.name} panics: 200 desert"]
-    panic = Event("panic", "; ".join(lines), {"units": [one.id, two.id], "lines": lines})
+    panic = Event("panic", "; ".join(lines), units=(one.id, two.id), side="baathist",
+                  lines=tuple(lines))
     assert seen_text(panic, "coalition", "jihadist", g.hexmap, mask, g.state) \
         == f"{one.name} panics: 300 desert"
     assert seen_text(panic, "coalition", "jihadist", g.hexmap, np.zeros_like(mask), g.state) \
@@ -246,15 +252,16 @@ def test_the_side_ending_its_turn_reads_only_what_it_sees_of_the_next_sides_trou
     end of turn, but they are the new side's news: the previous side learns only what it sees."""
     import numpy as np
 
-    from game.commands import Event
-    from game.session import event_seen_by, seen_text
+    from game.orders import OWN, Event
+    from game.visibility import event_seen_by, seen_text
 
     g = fresh.game
     one, two = [u for u in g.state.units_of_side("baathist") if u.type == "infantry"][:2]
     nothing = np.zeros((g.hexmap.rows, g.hexmap.cols), dtype=bool)
-    cut = Event("out_of_supply", "2 units out of supply", {"units": [one.id, two.id]})
-    panic = Event("panic", f"{one.name} panics: 300 desert; {two.name} panics: 200 desert",
-                  {"units": [one.id, two.id]})
+    lines = (f"{one.name} panics: 300 desert", f"{two.name} panics: 200 desert")
+    cut = Event("out_of_supply", "2 units out of supply", units=(one.id, two.id), side="baathist",
+                news=OWN)
+    panic = Event("panic", "; ".join(lines), units=(one.id, two.id), side="baathist", lines=lines)
     # The jihadists ended the turn that brought these about; they see neither unit.
     assert not event_seen_by(cut, "jihadist", "jihadist", g.state, g.hexmap, nothing)
     assert not event_seen_by(panic, "jihadist", "jihadist", g.state, g.hexmap, nothing)
@@ -268,7 +275,7 @@ def test_the_log_of_the_side_ending_its_turn_keeps_out_the_next_sides_unseen_tro
     supply losses reads of them only where it sees the units."""
     import numpy as np
 
-    from game.commands import Event
+    from game.orders import OWN, Event
     from game.visibility import visible_mask
 
     g = fresh.game
@@ -277,7 +284,8 @@ def test_the_log_of_the_side_ending_its_turn_keeps_out_the_next_sides_unseen_tro
               if not seen[u.hex.r, u.hex.q + (u.hex.r - (u.hex.r & 1)) // 2]]
     assert hidden
     fresh.watchers.add("jihadist")
-    cut = Event("out_of_supply", "1 unit out of supply", {"units": [hidden[0].id]})
+    cut = Event("out_of_supply", "1 unit out of supply", units=(hidden[0].id,), side="baathist",
+                news=OWN)
     fresh._file([cut], "jihadist", g.state.turn)
     assert cut not in fresh.last_seen["jihadist"]
     assert all(e.text != cut.text for e in fresh.logs["jihadist"])
@@ -398,7 +406,8 @@ def test_the_supply_overlay_is_traced_from_the_enemies_the_side_sees(fresh):
 
 
 def test_the_window_glimpses_only_the_units_a_side_saw():
-    from game.commands import Event
+    from game.hexgrid import Hex
+    from game.orders import Event
 
     s = Session.new(SCENARIO, seed=6)
     side = s.game.state.active_side
@@ -411,12 +420,12 @@ def test_the_window_glimpses_only_the_units_a_side_saw():
     # of the path the event gives, with no more than a rounded strength.
     hidden = next(u for u in s.game.state.units_of_side(other)
                   if s.view(side).unit(u.id) is None)
-    path = [[hidden.hex.q, hidden.hex.r], [hidden.hex.q + 1, hidden.hex.r]]
-    moved = Event("moved", "it moved", {"unit": hidden.id, "path": path})
+    path = (hidden.hex, Hex(hidden.hex.q + 1, hidden.hex.r))
+    moved = Event("moved", "it moved", units=(hidden.id,), hexes=path)
     seen = s.glimpse(side, [moved])[hidden.id]
     assert not seen.own and seen.morale is None and seen.personnel % 100 == 0
-    assert (seen.hex.q, seen.hex.r) == tuple(path[-1])
-    fight = Event("attack", "a fight", {"attackers": [hidden.id], "target": path[0]})
+    assert seen.hex == path[-1]
+    fight = Event("attack", "a fight", units=(hidden.id,), hexes=path[:1])
     assert s.glimpse(side, [fight]) == {}  # not seen, not moving: nothing to draw
 
 
