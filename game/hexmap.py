@@ -16,6 +16,7 @@ in axial ``Hex`` coordinates. The conversion happens here and nowhere else.
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import math
 import unicodedata
@@ -319,8 +320,6 @@ class HexMap:
 
     def suggest_cities(self, name: str, limit: int = 3) -> list[str]:
         """Names close to an unknown one, for 'did you mean' messages."""
-        import difflib
-
         names = {c.name for c in self.cities}
         return difflib.get_close_matches(name, sorted(names), n=limit, cutoff=0.6)
 
