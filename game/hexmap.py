@@ -20,7 +20,7 @@ import json
 import math
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -536,6 +536,13 @@ def place(hexmap: HexMap, h: Hex, prep: str = "at") -> str:
     return f"{prep} {place_name(hexmap, h)}".strip()
 
 
+@lru_cache(maxsize=1)
+def default_map() -> HexMap:
+    """The game's map, read from disk once per process and shared by every game, the editor and
+    the tools alike (its layers are read-only); ``HexMap.load`` reads it afresh."""
+    return HexMap.load()
+
+
 _GAME_MAPS: dict[tuple[int, tuple], tuple[HexMap, HexMap]] = {}
 
 
@@ -558,5 +565,5 @@ def game_map(hexmap: HexMap, changes) -> HexMap:
 
 __all__ = [
     "City", "Crossing", "HexMap", "Lake", "MapError", "River", "Road", "TERRAINS", "game_map",
-    "TERRAIN_LABELS", "DIRECTIONS", "place", "place_name",
+    "TERRAIN_LABELS", "default_map", "DIRECTIONS", "place", "place_name",
 ]

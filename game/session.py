@@ -36,9 +36,11 @@ from game.air import is_air_base
 from game.commands import Command, EndTurn, Event, Game, Result, unit_name
 from game.combat import Preview, preview_attack
 from game.hexgrid import Hex
+from game.hexmap import default_map
 from game.history import historical, judge
 from game.ledger import phase_table
 from game.movement import map_graph, obstacles_for, reachable
+from game.rules import default_rules
 from game.supply import supply_maps
 from game.visibility import SideView, UnitView, seen_from_outside, side_view
 
@@ -110,18 +112,9 @@ class SeenEvent:
 
 # -- the map and rules, loaded once ------------------------------------------------------------
 
-_SHARED: dict = {}
-
-
 def shared_context():
-    """The map and the rules, read once per process."""
-    if "map" not in _SHARED:
-        from game.hexmap import HexMap
-        from game.rules import default_rules
-
-        _SHARED["map"] = HexMap.load()
-        _SHARED["rules"] = default_rules()
-    return _SHARED["map"], _SHARED["rules"]
+    """The map and the rules, read once per process (``default_map`` and ``default_rules``)."""
+    return default_map(), default_rules()
 
 
 # -- seats from the command line ---------------------------------------------------------------
