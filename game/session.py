@@ -350,12 +350,8 @@ class Session:
         """A new game of a bundled scenario (by id) or a scenario file."""
         from game.scenario import ScenarioError, find_scenario, load_scenario
 
-        from game.scenario import bundled_paths
-
         hexmap, rules = shared_context()
-        # A bundled scenario by its file's name is found without reading the others.
-        path = next((p for p in bundled_paths() if p.stem == str(scenario)), None) \
-            or find_scenario(str(scenario))
+        path = find_scenario(str(scenario))
         if path is None:
             raise ScenarioError([f"{scenario}: no such scenario (give a bundled scenario's id "
                                  f"or a .toml file)"])
