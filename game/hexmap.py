@@ -10,7 +10,8 @@ from real geography and read here with numpy and json alone:
   the LGPL-3 and so kept in a file of its own.
 
 Storage is an odd-r offset rectangle (``array[row, col]``, row 0 in the north); algorithms work
-in axial ``Hex`` coordinates. The conversion happens here and nowhere else.
+in axial ``Hex`` coordinates. The two meet here and nowhere else: ``HexMap.index`` and
+``indices`` (for numpy arrays of hexes), ``hex_at``, ``in_bounds``, with hexgrid's formulas.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from game.hexgrid import (
     POINTY,
     Hex,
     Layout,
+    axial_oddr_arrays,
     axial_to_oddr,
     opposite,
     oddr_to_axial,
@@ -203,6 +205,14 @@ class HexMap:
         """(row, col) of a hex in the layer arrays."""
         col, row = axial_to_oddr(h)
         return row, col
+
+    def indices(self, q: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``index`` for many hexes at once: the (row, col) arrays in the layer arrays of the
+        axial arrays ``q`` and ``r``, and a mask of those on the map (the others' rows and
+        columns are left off the map, for the caller to clip or drop)."""
+        col, row = axial_oddr_arrays(q, r)
+        inside = (row >= 0) & (row < self.rows) & (col >= 0) & (col < self.cols)
+        return row, col, inside
 
     def hex_at(self, row: int, col: int) -> Hex:
         return oddr_to_axial(col, row)

@@ -252,8 +252,7 @@ def event_seen_by(event: Event, actor: str, side: str, state, hexmap, mask) -> b
         h = Hex(q, r)
         if not hexmap.in_bounds(h):
             continue
-        col = h.q + (h.r - (h.r & 1)) // 2
-        if mask[h.r, col]:
+        if mask[hexmap.index(h)]:
             return True
     return False
 
@@ -261,9 +260,8 @@ def event_seen_by(event: Event, actor: str, side: str, state, hexmap, mask) -> b
 def _in_mask(hexmap, mask, q: int, r: int) -> bool:
     from game.hexgrid import Hex
 
-    if not hexmap.in_bounds(Hex(q, r)):
-        return False
-    return bool(mask[r, q + (r - (r & 1)) // 2])
+    h = Hex(q, r)
+    return hexmap.in_bounds(h) and bool(mask[hexmap.index(h)])
 
 
 def seen_text(event: Event, actor: str, side: str, hexmap, mask, state=None) -> str:
