@@ -44,7 +44,7 @@ import numpy as np
 from game.commands import Command, Context, Event, _own_unit, place, unit_name
 from game.hexgrid import Hex, hex_range
 from game.hexmap import HexMap, MapError, place_name
-from game.rules import Rules, RulesError
+from game.rules import Rules, RulesError, largest_remainders
 from game.state import GameState, Unit
 from game.visibility import visible_units
 
@@ -358,19 +358,6 @@ def _noise(state: GameState, sigma: float) -> float:
     return float(state.rng.lognormal(-sigma * sigma / 2.0, sigma)) if sigma > 0 else 1.0
 
 
-def _split(total: int, weights: list[float]) -> list[int]:
-    """Split a whole number in proportion to weights, largest remainders first (deterministic)."""
-    s = float(sum(weights))
-    if total <= 0 or s <= 0:
-        return [0] * len(weights)
-    exact = [total * w / s for w in weights]
-    out = [int(math.floor(x)) for x in exact]
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - out[i]), i))
-    for i in order[:total - sum(out)]:
-        out[i] += 1
-    return out
-
-
 @dataclass
 class StrikeResult:
     killed: dict[str, int] = field(default_factory=dict)  # unit id -> people
@@ -454,7 +441,7 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
         weights = [holdings[u.id] / (1.0 + s["entrenchment_cover"] * u.entrenchment)
                    for u in victims]
         wanted = min(int(math.floor(want_e + 0.5)), total_e)
-        for u, n in zip(victims, _split(wanted, weights)):
+        for u, n in zip(victims, largest_remainders(wanted, weights)):
             n = min(n, holdings[u.id])
             if n <= 0:
                 continue

@@ -37,7 +37,7 @@ from game.commands import Command, Context, Event, _capture, _own_unit, place, u
 from game.hexgrid import Hex
 from game.hexmap import HexMap, place_name
 from game.movement import allowed_countries, map_graph
-from game.rules import Rules, RulesError
+from game.rules import Rules, RulesError, largest_remainders
 from game.state import GameState
 
 OUTCOMES = ("repulsed", "held", "retreat", "rout")
@@ -813,28 +813,14 @@ class AttackResult:
         }
 
 
-def _apportion(total: int, units: list) -> list[int]:
-    """Split ``total`` over the units in proportion to their personnel, never more than each has."""
-    people = sum(u.personnel for u in units)
-    if people <= 0 or total <= 0:
-        return [0] * len(units)
-    total = min(total, people)
-    exact = [total * u.personnel / people for u in units]
-    out = [int(x) for x in exact]
-    left = total - sum(out)
-    order = sorted(range(len(units)), key=lambda i: (out[i] - exact[i], i))
-    for i in order[:left]:
-        out[i] += 1
-    return out
-
-
 def _split_hurt(b: dict, who: str, units: list) -> dict[str, tuple[int, int, int]]:
     """A side's killed, wounded and shaken of one roll, in whole people, over its units in
     proportion to their fit people: unit id -> (killed, wounded, shaken)."""
     k = float(b[f"{who}_killed"][0])
     w = float(b[f"{who}_wounded"][0])
     sh = float(b[f"{who}_shaken"][0])
-    totals = _apportion(int(round(k + w + sh)), units)
+    people = [u.personnel for u in units]
+    totals = largest_remainders(min(int(round(k + w + sh)), sum(people)), people)
     out = {}
     for u, t in zip(units, totals):
         if t <= 0 or k + w + sh <= 0:
