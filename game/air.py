@@ -24,7 +24,8 @@ The model, in the order a mission is flown (``AirMission``):
    a binomial draw), which the log shows beside the aircraft lost.
 4. **The mission.** A strike kills soldiers, destroys equipment and, in towns, civilians
    (``strike``); close air support is left as a task the side's attacks on that hex use this
-   turn; a patrol is left as a task that intercepts hostile missions until the side's next turn.
+   turn (``game.combat.cas_aircraft`` counts it); a patrol is left as a task that intercepts
+   hostile missions until the side's next turn.
 
 Every aircraft lost is counted: ``equipment_lost[faction]["combat aircraft"]``, aircrew killed
 as ``losses[faction]["air"]`` and taken from the wing's personnel. A wing left with no combat
@@ -202,13 +203,6 @@ def expire_air_tasks(state: GameState, side: str) -> None:
     """At the start of a side's turn its close air support and patrols of last turn end."""
     for wid in [w for w, t in state.air_tasks.items() if t.get("side") == side]:
         del state.air_tasks[wid]
-
-
-def cas_aircraft(state: GameState, side: str, h: Hex) -> int:
-    """Aircraft flying close air support for the side over a hex this turn (for combat)."""
-    return sum(int(t["aircraft"]) for t in state.air_tasks.values()
-               if t["kind"] == "cas" and t["side"] == side and t["turn"] == state.turn
-               and Hex(*t["hex"]) == h)
 
 
 # -- who fights the aircraft ------------------------------------------------------------------
@@ -829,7 +823,7 @@ class LiftNoFlyZone(Command):
 
 __all__ = ["AirMission", "DeclareNoFlyZone", "Interceptor", "LiftNoFlyZone", "MISSIONS",
            "NavalStrike", "StrikeResult", "air_combat", "air_defence_in_reach", "air_defence_of",
-           "air_figures", "air_range", "base_problem", "cas_aircraft", "chance_words",
+           "air_figures", "air_range", "base_problem", "chance_words",
            "declare_zone", "expand_zone", "expire_air_tasks", "hostile_to_side", "interceptors",
            "is_air_base", "is_air_wing", "is_naval", "lift_zone", "shot_down_chance", "strike",
            "zone_from_setup", "zones_at"]

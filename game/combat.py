@@ -446,8 +446,9 @@ def _force(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap, unit
                   unit_power=unit_power, factors=factors, support=fired, aircraft=aircraft)
 
 
-def _cas_aircraft(state: GameState, side: str, target: Hex) -> int:
-    """Combat aircraft of the side flying close air support over the target this turn."""
+def cas_aircraft(state: GameState, side: str, target: Hex) -> int:
+    """Combat aircraft of the side flying close air support over the target this turn (the
+    tasks ``game.air`` leaves)."""
     return sum(_cas_wings(state, side, target).values())
 
 
@@ -850,9 +851,9 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     terrain = rules.terrain_named(hexmap.terrain_at(target))
     def_side = state.side_of(defenders[0].faction)
     att = _force(p, rules, state, hexmap, attackers, True, target, terrain, support,
-                 _cas_aircraft(state, side, target))
+                 cas_aircraft(state, side, target))
     dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
-                 _cas_aircraft(state, def_side, target))
+                 cas_aircraft(state, def_side, target))
     ratio = att.power / max(dfn.power, 1e-3)
     setting = _setting(p, state, hexmap, terrain, target, defenders)
     if setting.stands:  # only a garrison that could stand needs its way back looked for
@@ -1189,9 +1190,9 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
         return empty
     terrain = rules.terrain_named(hexmap.terrain_at(target))
     att = _force(p, rules, state, hexmap, units, True, target, terrain, support,
-                 _cas_aircraft(state, side, target))
+                 cas_aircraft(state, side, target))
     their_side = state.side_of(defenders[0].faction)
-    their_air = _cas_aircraft(state, their_side, target) if enemy_air else 0
+    their_air = cas_aircraft(state, their_side, target) if enemy_air else 0
     dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
                  their_air)
     ratio = att.power / max(dfn.power, 1e-3)
@@ -1331,5 +1332,5 @@ class Attack(Command):
 
 
 __all__ = ["Attack", "AttackResult", "CombatParams", "Factor", "OUTCOMES", "Preview", "Spread",
-           "attack_problems", "column_of", "combat_params", "forecast_attack", "odds_label",
-           "preview_attack", "resolve_attack"]
+           "attack_problems", "cas_aircraft", "column_of", "combat_params", "forecast_attack",
+           "odds_label", "preview_attack", "resolve_attack"]
