@@ -24,7 +24,8 @@ The model, in the order a mission is flown (``AirMission``):
    a binomial draw), which the log shows beside the aircraft lost.
 4. **The mission.** A strike kills soldiers, destroys equipment and, in towns, civilians
    (``strike``); close air support is left as a task the side's attacks on that hex use this
-   turn; a patrol is left as a task that intercepts hostile missions until the side's next turn.
+   turn (``game.combat.cas_aircraft`` counts it); a patrol is left as a task that intercepts
+   hostile missions until the side's next turn.
 
 Every aircraft lost is counted: ``equipment_lost[faction]["combat aircraft"]``, aircrew killed
 as ``losses[faction]["air"]`` and taken from the wing's personnel. A wing left with no combat
@@ -44,7 +45,7 @@ import numpy as np
 from game.hexgrid import Hex
 from game.hexmap import HexMap, MapError, place, place_name
 from game.orders import PUBLIC, Command, Context, Event, own_unit, unit_name
-from game.rules import Rules, RulesError
+from game.rules import Rules, RulesError, largest_remainders
 from game.state import GameState, Unit
 from game.visibility import visible_units
 from game.zones import expand_zone, zone_from_setup
@@ -155,13 +156,6 @@ def expire_air_tasks(state: GameState, side: str) -> None:
     """At the start of a side's turn its close air support and patrols of last turn end."""
     for wid in [w for w, t in state.air_tasks.items() if t.get("side") == side]:
         del state.air_tasks[wid]
-
-
-def cas_aircraft(state: GameState, side: str, h: Hex) -> int:
-    """Aircraft flying close air support for the side over a hex this turn (for combat)."""
-    return sum(int(t["aircraft"]) for t in state.air_tasks.values()
-               if t["kind"] == "cas" and t["side"] == side and t["turn"] == state.turn
-               and Hex(*t["hex"]) == h)
 
 
 # -- who fights the aircraft ------------------------------------------------------------------
@@ -312,19 +306,6 @@ def _noise(state: GameState, sigma: float) -> float:
     return float(state.rng.lognormal(-sigma * sigma / 2.0, sigma)) if sigma > 0 else 1.0
 
 
-def _split(total: int, weights: list[float]) -> list[int]:
-    """Split a whole number in proportion to weights, largest remainders first (deterministic)."""
-    s = float(sum(weights))
-    if total <= 0 or s <= 0:
-        return [0] * len(weights)
-    exact = [total * w / s for w in weights]
-    out = [int(math.floor(x)) for x in exact]
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - out[i]), i))
-    for i in order[:total - sum(out)]:
-        out[i] += 1
-    return out
-
-
 @dataclass
 class StrikeResult:
     killed: dict[str, int] = field(default_factory=dict)  # unit id -> people
@@ -408,7 +389,7 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
         weights = [holdings[u.id] / (1.0 + s["entrenchment_cover"] * u.entrenchment)
                    for u in victims]
         wanted = min(int(math.floor(want_e + 0.5)), total_e)
-        for u, n in zip(victims, _split(wanted, weights)):
+        for u, n in zip(victims, largest_remainders(wanted, weights)):
             n = min(n, holdings[u.id])
             if n <= 0:
                 continue
@@ -798,7 +779,7 @@ class LiftNoFlyZone(Command):
 
 __all__ = ["AirMission", "DeclareNoFlyZone", "Interceptor", "LiftNoFlyZone", "MISSIONS",
            "NavalStrike", "StrikeResult", "air_combat", "air_defence_in_reach", "air_defence_of",
-           "air_figures", "air_range", "base_problem", "cas_aircraft", "chance_words",
+           "air_figures", "air_range", "base_problem", "chance_words",
            "declare_zone", "expand_zone", "expire_air_tasks", "hostile_to_side", "interceptors",
            "is_air_base", "is_air_wing", "is_naval", "lift_zone", "shot_down_chance", "strike",
            "zone_from_setup", "zones_at"]

@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 
 from game.hexgrid import Hex, hex_range
-from game.hexmap import DESERT, STEPPE, HexMap
+from game.hexmap import DESERT, STEPPE, HexMap, default_map
 from game.movement import WAR_ZONE
 from game.rules import Rules, default_rules
 from game.state import Unit
@@ -204,7 +204,7 @@ class _Context:
     """What the figures share: the map, rules and the 300-unit game, built once."""
 
     def __init__(self):
-        self.hexmap = HexMap.load()
+        self.hexmap = default_map()
         self.rules = default_rules()
         self.game = bench_game(self.hexmap, self.rules)
 

@@ -32,10 +32,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _load_map():
-    from game.hexmap import HexMap, MapError
+    from game.hexmap import MapError, default_map
 
     try:
-        return HexMap.load()
+        return default_map()
     except MapError as exc:
         raise CommandError(str(exc)) from None
 

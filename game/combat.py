@@ -38,7 +38,7 @@ from game.air import STRIKE_CAUSE, bombed_civilians
 from game.hexmap import HexMap, place, place_name
 from game.movement import allowed_countries, map_graph
 from game.orders import Command, Context, Event, capture, own_unit, unit_name
-from game.rules import Rules, RulesError
+from game.rules import Rules, RulesError, largest_remainders
 from game.state import GameState
 from game.visibility import seen_from_outside, vision_radius, visible_units
 
@@ -448,8 +448,9 @@ def _force(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap, unit
                   unit_power=unit_power, factors=factors, support=fired, aircraft=aircraft)
 
 
-def _cas_aircraft(state: GameState, side: str, target: Hex) -> int:
-    """Combat aircraft of the side flying close air support over the target this turn."""
+def cas_aircraft(state: GameState, side: str, target: Hex) -> int:
+    """Combat aircraft of the side flying close air support over the target this turn (the
+    tasks ``game.air`` leaves)."""
     return sum(_cas_wings(state, side, target).values())
 
 
@@ -813,28 +814,14 @@ class AttackResult:
         }
 
 
-def _apportion(total: int, units: list) -> list[int]:
-    """Split ``total`` over the units in proportion to their personnel, never more than each has."""
-    people = sum(u.personnel for u in units)
-    if people <= 0 or total <= 0:
-        return [0] * len(units)
-    total = min(total, people)
-    exact = [total * u.personnel / people for u in units]
-    out = [int(x) for x in exact]
-    left = total - sum(out)
-    order = sorted(range(len(units)), key=lambda i: (out[i] - exact[i], i))
-    for i in order[:left]:
-        out[i] += 1
-    return out
-
-
 def _split_hurt(b: dict, who: str, units: list) -> dict[str, tuple[int, int, int]]:
     """A side's killed, wounded and shaken of one roll, in whole people, over its units in
     proportion to their fit people: unit id -> (killed, wounded, shaken)."""
     k = float(b[f"{who}_killed"][0])
     w = float(b[f"{who}_wounded"][0])
     sh = float(b[f"{who}_shaken"][0])
-    totals = _apportion(int(round(k + w + sh)), units)
+    people = [u.personnel for u in units]
+    totals = largest_remainders(min(int(round(k + w + sh)), sum(people)), people)
     out = {}
     for u, t in zip(units, totals):
         if t <= 0 or k + w + sh <= 0:
@@ -864,9 +851,9 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     terrain = rules.terrain_named(hexmap.terrain_at(target))
     def_side = state.side_of(defenders[0].faction)
     att = _force(p, rules, state, hexmap, attackers, True, target, terrain, support,
-                 _cas_aircraft(state, side, target))
+                 cas_aircraft(state, side, target))
     dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
-                 _cas_aircraft(state, def_side, target))
+                 cas_aircraft(state, def_side, target))
     ratio = att.power / max(dfn.power, 1e-3)
     setting = _setting(p, state, hexmap, terrain, target, defenders)
     if setting.stands:  # only a garrison that could stand needs its way back looked for
@@ -1201,9 +1188,9 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
         return empty
     terrain = rules.terrain_named(hexmap.terrain_at(target))
     att = _force(p, rules, state, hexmap, units, True, target, terrain, support,
-                 _cas_aircraft(state, side, target))
+                 cas_aircraft(state, side, target))
     their_side = state.side_of(defenders[0].faction)
-    their_air = _cas_aircraft(state, their_side, target) if enemy_air else 0
+    their_air = cas_aircraft(state, their_side, target) if enemy_air else 0
     dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
                  their_air)
     ratio = att.power / max(dfn.power, 1e-3)
@@ -1341,5 +1328,5 @@ class Attack(Command):
 
 
 __all__ = ["Attack", "AttackResult", "CombatParams", "Factor", "OUTCOMES", "Preview", "Spread",
-           "attack_problems", "column_of", "combat_params", "forecast_attack", "odds_label",
-           "preview_attack", "resolve_attack"]
+           "attack_problems", "cas_aircraft", "column_of", "combat_params", "forecast_attack",
+           "odds_label", "preview_attack", "resolve_attack"]

@@ -26,6 +26,7 @@ __all__ = [
     "Hex",
     "Layout",
     "Orientation",
+    "axial_oddr_arrays",
     "axial_to_evenq",
     "axial_to_evenr",
     "axial_to_oddq",
@@ -234,6 +235,12 @@ def oddr_axial_arrays(cols: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
     row, col = np.indices((rows, cols), dtype=np.int64)
     q = col - (row - (row & 1)) // 2
     return q, row
+
+
+def axial_oddr_arrays(q: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Odd-r ``(col, row)`` arrays of axial integer arrays ``q`` and ``r``: ``axial_to_oddr``
+    for many hexes at once."""
+    return q + (r - (r & 1)) // 2, r
 
 
 # --- Pixel layout ---------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from real geography and read here with numpy and json alone:
   the LGPL-3 and so kept in a file of its own.
 
 Storage is an odd-r offset rectangle (``array[row, col]``, row 0 in the north); algorithms work
-in axial ``Hex`` coordinates. The conversion happens here and nowhere else.
+in axial ``Hex`` coordinates. The two meet here and nowhere else: ``HexMap.index`` and
+``indices`` (for numpy arrays of hexes), ``hex_at``, ``in_bounds``, with hexgrid's formulas.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import json
 import math
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,7 @@ from game.hexgrid import (
     POINTY,
     Hex,
     Layout,
+    axial_oddr_arrays,
     axial_to_oddr,
     opposite,
     oddr_to_axial,
@@ -204,6 +206,14 @@ class HexMap:
         """(row, col) of a hex in the layer arrays."""
         col, row = axial_to_oddr(h)
         return row, col
+
+    def indices(self, q: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``index`` for many hexes at once: the (row, col) arrays in the layer arrays of the
+        axial arrays ``q`` and ``r``, and a mask of those on the map (the others' rows and
+        columns are left off the map, for the caller to clip or drop)."""
+        col, row = axial_oddr_arrays(q, r)
+        inside = (row >= 0) & (row < self.rows) & (col >= 0) & (col < self.cols)
+        return row, col, inside
 
     def hex_at(self, row: int, col: int) -> Hex:
         return oddr_to_axial(col, row)
@@ -535,6 +545,13 @@ def place(hexmap: HexMap, h: Hex, prep: str = "at") -> str:
     return f"{prep} {place_name(hexmap, h)}".strip()
 
 
+@lru_cache(maxsize=1)
+def default_map() -> HexMap:
+    """The game's map, read from disk once per process and shared by every game, the editor and
+    the tools alike (its layers are read-only); ``HexMap.load`` reads it afresh."""
+    return HexMap.load()
+
+
 _GAME_MAPS: dict[tuple[int, tuple], tuple[HexMap, HexMap]] = {}
 
 
@@ -557,5 +574,5 @@ def game_map(hexmap: HexMap, changes) -> HexMap:
 
 __all__ = [
     "City", "Crossing", "HexMap", "Lake", "MapError", "River", "Road", "TERRAINS", "game_map",
-    "TERRAIN_LABELS", "DIRECTIONS", "place", "place_name",
+    "TERRAIN_LABELS", "default_map", "DIRECTIONS", "place", "place_name",
 ]

@@ -42,7 +42,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from game.rules import RULES_DIR, RulesError, Checker, read_toml
+from game.rules import RULES_DIR, Checker, RulesError, largest_remainders, read_toml
 
 HISTORY_FILE = RULES_DIR / "history.toml"
 
@@ -492,8 +492,9 @@ class Ledger:
             factions[fid] = row
             parts = _split_by_category(row.total, current, tallies.get(fid, {}))
             weights = [n for _, n in parts]
-            for (text, people), dead, alive in zip(parts, _apportion_int(row.killed, weights),
-                                                   _apportion_int(row.missing, weights)):
+            for (text, people), dead, alive in zip(
+                    parts, largest_remainders(row.killed, weights, exact=True),
+                    largest_remainders(row.missing, weights, exact=True)):
                 cat = src.category_id(text)
                 if cat is None or not src.category(cat).military:
                     other[fid] = other.get(fid, 0) + dead
@@ -609,19 +610,6 @@ def _split_by_category(total: int, current: str, tally: Mapping[str, int]) -> li
     if rest > 0:
         parts[current] = parts.get(current, 0) + rest
     return list(parts.items())
-
-
-def _apportion_int(total: int, weights: list[int]) -> list[int]:
-    """``total`` split in proportion to ``weights``, in whole people, adding up exactly."""
-    w = sum(weights)
-    if w <= 0 or total <= 0:
-        return [0] * len(weights)
-    out = [total * x // w for x in weights]
-    rest = total - sum(out)
-    order = sorted(range(len(weights)), key=lambda i: -(total * weights[i] % w))
-    for i in order[:rest]:
-        out[i] += 1
-    return out
 
 
 # -- the table: the game against history -------------------------------------------------------

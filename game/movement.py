@@ -41,9 +41,7 @@ class MapGraph:
         self.r = r.ravel()
         nbr = np.full((self.n, 6), -1, dtype=np.int64)
         for d, step in enumerate(DIRECTIONS):
-            nq, nr = self.q + step.q, self.r + step.r
-            ncol = nq + (nr - (nr & 1)) // 2
-            ok = (nr >= 0) & (nr < self.rows) & (ncol >= 0) & (ncol < self.cols)
+            nr, ncol, ok = hexmap.indices(self.q + step.q, self.r + step.r)
             nbr[ok, d] = (nr * self.cols + ncol)[ok]
         self.nbr = nbr
         self.nbr_list: list[list[int]] = nbr.tolist()
@@ -55,8 +53,8 @@ class MapGraph:
         self._hexes: list[Hex] | None = None
 
     def index(self, h: Hex) -> int:
-        col = h.q + (h.r - (h.r & 1)) // 2
-        return h.r * self.cols + col
+        row, col = self.map.index(h)
+        return row * self.cols + col
 
     def hex(self, i: int) -> Hex:
         return self.hexes[i]

@@ -36,9 +36,11 @@ from game.air import is_air_base
 from game.commands import Command, EndTurn, Event, Game, Result
 from game.combat import Preview, preview_attack
 from game.hexgrid import Hex
+from game.hexmap import default_map
 from game.history import historical, judge
 from game.ledger import phase_table
 from game.movement import map_graph, obstacles_for, reachable
+from game.rules import default_rules
 from game.supply import supply_maps
 from game.visibility import (SideView, UnitView, event_seen_by, events_seen, needs_sight,
                              seen_from_outside, seen_text, side_view, visible_mask)
@@ -102,18 +104,9 @@ class SeenEvent:
 
 # -- the map and rules, loaded once ------------------------------------------------------------
 
-_SHARED: dict = {}
-
-
 def shared_context():
-    """The map and the rules, read once per process."""
-    if "map" not in _SHARED:
-        from game.hexmap import HexMap
-        from game.rules import default_rules
-
-        _SHARED["map"] = HexMap.load()
-        _SHARED["rules"] = default_rules()
-    return _SHARED["map"], _SHARED["rules"]
+    """The map and the rules, read once per process (``default_map`` and ``default_rules``)."""
+    return default_map(), default_rules()
 
 
 # -- seats from the command line ---------------------------------------------------------------
@@ -190,8 +183,6 @@ def default_seats(side_ids: list[str], seats: dict[str, Seat] | None = None) -> 
     return out
 
 
-# -- who sees what -------------------------------------------------------------------------------
-
 _TURN_PREFIX = re.compile(r"^Turn \d+: ")
 
 
@@ -252,12 +243,8 @@ class Session:
         """A new game of a bundled scenario (by id) or a scenario file."""
         from game.scenario import ScenarioError, find_scenario, load_scenario
 
-        from game.scenario import bundled_paths
-
         hexmap, rules = shared_context()
-        # A bundled scenario by its file's name is found without reading the others.
-        path = next((p for p in bundled_paths() if p.stem == str(scenario)), None) \
-            or find_scenario(str(scenario))
+        path = find_scenario(str(scenario))
         if path is None:
             raise ScenarioError([f"{scenario}: no such scenario (give a bundled scenario's id "
                                  f"or a .toml file)"])

@@ -17,21 +17,11 @@ from pathlib import Path
 
 from game.ai import AIPlayer, play_turn
 from game.commands import Game
-from game.hexmap import HexMap
+from game.hexmap import default_map
 from game.history import date_words, historical, judge
 from game.ledger import ledger_json, phase_table
 from game.rules import default_rules
 from game.scenario import load_scenario
-
-_CACHE: dict = {}
-
-
-def _context():
-    if "map" not in _CACHE:
-        _CACHE["map"] = HexMap.load()
-        _CACHE["rules"] = default_rules()
-    return _CACHE["map"], _CACHE["rules"]
-
 
 def objectives(setup: dict) -> list[str]:
     out = []
@@ -44,7 +34,7 @@ def objectives(setup: dict) -> list[str]:
 
 def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: int | None = None,
                  save: str | Path | None = None, progress=None) -> dict:
-    hexmap, rules = _context()
+    hexmap, rules = default_map(), default_rules()
     sc = load_scenario(scenario_path, hexmap, rules)
     game = Game(sc.setup, hexmap, rules, seed)
     # The game's own map: the scenario's terrain changes are painted on it. Headless, the AI

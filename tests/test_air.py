@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from game.air import (AirMission, DeclareNoFlyZone, LiftNoFlyZone, NavalStrike, air_range,
-                      cas_aircraft, expire_air_tasks, zones_at)
+                      expire_air_tasks, zones_at)
+from game.combat import cas_aircraft
 from game.commands import Command, EndTurn, Move
 from game.hexgrid import Hex, hex_range
 from game.saves import load_game, save_game, verify_save

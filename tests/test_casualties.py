@@ -31,7 +31,7 @@ from game.events import apply_action
 from game.ledger import unbalanced_books
 from game.hexgrid import DIRECTIONS
 from game.movement import map_graph
-from game.rules import default_rules
+from game.rules import default_rules, largest_remainders
 from game.saves import encode_save, load_game, save_document
 from game.scenario import load_scenario
 from game.state import GameState, state_checksum
@@ -610,3 +610,23 @@ def test_at_three_to_one_in_the_open_the_defenders_rarely_stay():
     pv = target_preview("desert", 3.0, 0)
     stay = pv.outcomes["held"] + pv.outcomes["repulsed"]
     assert stay <= 0.40, f"the defenders hold or repel in {stay:.0%} at {pv.odds}: {pv.outcomes}"
+
+
+@given(st.integers(-5, 10**6), st.lists(st.integers(0, 10**5), max_size=8), st.booleans())
+def test_losses_are_shared_out_in_whole_people_adding_up_to_the_total(total, weights, exact):
+    """Every split of a fight's, a strike's or the books' losses over units or categories:
+    whole people, the total exactly, each share within one of its proportion."""
+    shares = largest_remainders(total, weights, exact=exact)
+    assert len(shares) == len(weights)
+    if total <= 0 or sum(weights) <= 0:
+        assert shares == [0] * len(weights)
+        return
+    assert sum(shares) == total
+    for n, w in zip(shares, weights):
+        assert abs(n - total * w / sum(weights)) < 1
+
+
+def test_equal_remainders_go_to_the_first_units():
+    assert largest_remainders(1, [1, 1, 1]) == [1, 0, 0]
+    assert largest_remainders(2, [1, 1, 1], exact=True) == [1, 1, 0]
+    assert largest_remainders(5, [2.0, 1.0]) == [3, 2]

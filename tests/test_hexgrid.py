@@ -16,6 +16,7 @@ from game.hexgrid import (
     POINTY,
     Hex,
     Layout,
+    axial_oddr_arrays,
     axial_to_evenq,
     axial_to_evenr,
     axial_to_oddq,
@@ -263,6 +264,14 @@ def test_oddr_axial_arrays() -> None:
         for col in range(7):
             assert Hex(int(q[row, col]), int(r[row, col])) == oddr_to_axial(col, row)
     assert np.issubdtype(q.dtype, np.integer)
+
+
+def test_axial_oddr_arrays_agree_with_axial_to_oddr_off_the_rectangle_too() -> None:
+    hexes = list(hex_range(Hex(0, 0), 4))
+    q = np.array([h.q for h in hexes], dtype=np.int64)
+    r = np.array([h.r for h in hexes], dtype=np.int64)
+    col, row = axial_oddr_arrays(q, r)
+    assert [(int(c), int(w)) for c, w in zip(col, row)] == [axial_to_oddr(h) for h in hexes]
 
 
 # --- Layout ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from game.geo import LambertConformal, great_circle_km
@@ -23,6 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def m() -> HexMap:
     return HexMap.load()
+
+
+def test_indices_of_many_hexes_are_their_index_and_whether_on_the_map(m):
+    corners = [m.hex_at(0, 0), m.hex_at(m.rows - 1, m.cols - 1), m.hex_at(1, m.cols - 1)]
+    hexes = [h + d for h in corners for d in hex_range(Hex(0, 0), 2)]
+    q = np.array([h.q for h in hexes], dtype=np.int64)
+    r = np.array([h.r for h in hexes], dtype=np.int64)
+    row, col, inside = m.indices(q, r)
+    assert [bool(x) for x in inside] == [m.in_bounds(h) for h in hexes]
+    assert not inside.all() and inside.any()
+    assert [(int(a), int(b)) for a, b in zip(row, col)] == [m.index(h) for h in hexes]
 
 
 def city(m: HexMap, name: str):

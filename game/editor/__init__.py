@@ -43,10 +43,10 @@ class EditResult:
 
 def _context():
     from game.commands import Context
-    from game.hexmap import HexMap
+    from game.hexmap import default_map
     from game.rules import default_rules
 
-    return Context(HexMap.load(), default_rules())
+    return Context(default_map(), default_rules())
 
 
 class Editor:

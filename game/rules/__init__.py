@@ -323,3 +323,26 @@ def move_cost_table(rules: Rules, unit_type: UnitType) -> list[float]:
         else:
             costs.append(t.cost.get(unit_type.move_class, math.inf))
     return costs
+
+
+def largest_remainders(total: int, weights, exact: bool = False) -> list[int]:
+    """``total`` split in whole numbers in proportion to ``weights`` (none negative), adding up
+    to it exactly: each share rounded down, then one more to the largest remainders, the first
+    of equal ones first. All zeros if ``total`` or the weights' sum is not positive.
+
+    Shares are divided in floating point, as the fights share out their losses, or with
+    ``exact`` (whole-number weights) in whole numbers, as the casualty books do; the two may
+    order remainders that are equal or nearly so differently, so neither may change."""
+    s = sum(weights)
+    if total <= 0 or s <= 0:
+        return [0] * len(weights)
+    if exact:
+        out = [total * w // s for w in weights]
+        order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % s), i))
+    else:
+        share = [total * w / s for w in weights]
+        out = [int(math.floor(x)) for x in share]
+        order = sorted(range(len(weights)), key=lambda i: (-(share[i] - out[i]), i))
+    for i in order[:total - sum(out)]:
+        out[i] += 1
+    return out

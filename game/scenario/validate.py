@@ -12,7 +12,7 @@ import difflib
 import re
 
 from game.hexgrid import Hex, hex_range
-from game.hexmap import TERRAINS, HexMap, MapError
+from game.hexmap import TERRAINS, HexMap, MapError, default_map
 from game.movement import WAR_ZONE
 from game.rules import Rules, default_rules
 from game.scenario import schema
@@ -1220,7 +1220,7 @@ def _kind_name(kind) -> str:
 
 def build(data: dict, hexmap: HexMap | None = None, rules: Rules | None = None):
     if hexmap is None:
-        hexmap = HexMap.load()
+        hexmap = default_map()
     if rules is None:
         rules = default_rules()
     b = Builder(data, hexmap, rules)

@@ -41,10 +41,11 @@ def _first_frame(scenario: str, settings) -> float:
     """Milliseconds from nothing (no map, rules or renderer in memory) to a drawn frame."""
     import game.session as session_mod
     import game.ui.battle as battle_mod
+    from game.hexmap import default_map
     from game.movement import map_graph
     from game.ui.scene import App
 
-    session_mod._SHARED.clear()
+    default_map.cache_clear()
     battle_mod._TOOLS.clear()
     map_graph.cache_clear()
     t0 = time.perf_counter()

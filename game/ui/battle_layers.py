@@ -165,9 +165,7 @@ class MapLayers:
         q = np.where(fix_q, -r - s3, q)
         r = np.where(fix_r, -q - s3, r)
         q, r = q.astype(np.int64), r.astype(np.int64)
-        col = q + (r - (r & 1)) // 2
-        rows, cols = self.sc.hexmap.rows, self.sc.hexmap.cols
-        inside = (r >= 0) & (r < rows) & (col >= 0) & (col < cols)
+        r, col, inside = self.sc.hexmap.indices(q, r)
         return r, col, inside, (bw, bh)
 
     def _shade(self, surf, rgba_of_block: np.ndarray, size) -> None:

@@ -102,8 +102,8 @@ def is_bundled(path) -> bool:
 def find_file(path):
     """A scenario file given by its path, or a scenario by its id or file name, found as every
     command finds it: bundled (examples too), then the player's own folder."""
-    if path is None or Path(path).exists():
-        return path
+    if path is None:
+        return None
     from game.scenario import find_scenario
 
     found = find_scenario(str(path))

@@ -26,11 +26,6 @@ HOVER = (255, 255, 255)
 STROKE = (255, 160, 40)
 
 
-def offset_hex(row: int, col: int) -> Hex:
-    """The hex at (row, col) of the map's offset arrays (odd rows shoved right)."""
-    return Hex(int(col - (row - (row & 1)) // 2), int(row))
-
-
 class EditorMap:
     """The map part of the editor window: camera, composed map, counters, marks."""
 
@@ -178,7 +173,7 @@ class EditorMap:
         if len(changed):
             layer = pygame.Surface((w, h), pygame.SRCALPHA)
             for row, col in changed:
-                hx = offset_hex(int(row), int(col))
+                hx = mv.hexmap.hex_at(int(row), int(col))
                 if on_view(hx):
                     pts = self._poly(hx, left, top)
                     pygame.draw.polygon(layer, (*TERRAIN_COLOURS[mv.hexmap.terrain_at(hx)], 205), pts)
@@ -280,4 +275,4 @@ class EditorMap:
         self.drawn_units = drawn
 
 
-__all__ = ["EditorMap", "offset_hex"]
+__all__ = ["EditorMap"]

@@ -390,9 +390,7 @@ class MapRenderer:
         # Neighbour (row, col) in each direction; `valid` is False off the map.
         self.nb_row, self.nb_col, self.nb_valid = [], [], []
         for d in DIRECTIONS:
-            nq, nr = q + d.q, r + d.r
-            ncol = nq + (nr - (nr & 1)) // 2
-            valid = (ncol >= 0) & (ncol < cols) & (nr >= 0) & (nr < rows)
+            nr, ncol, valid = hexmap.indices(q + d.q, r + d.r)
             self.nb_row.append(np.clip(nr, 0, rows - 1))
             self.nb_col.append(np.clip(ncol, 0, cols - 1))
             self.nb_valid.append(valid)
