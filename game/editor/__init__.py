@@ -29,7 +29,11 @@ from pathlib import Path
 from game.editor import ops as _ops
 from game.editor.check import Issue, check
 from game.editor.ops import OPS, Refused, new_document
+from game.editor.view import map_view
 from game.editor.writer import render, save
+from game.hexmap import TERRAINS, default_map
+from game.orders import Context
+from game.rules import default_rules
 from game.scenario import Scenario, ScenarioError, parse, read_text, schema as _schema
 from game.scenario.validate import build
 
@@ -42,10 +46,6 @@ class EditResult:
 
 
 def _context():
-    from game.commands import Context
-    from game.hexmap import default_map
-    from game.rules import default_rules
-
     return Context(default_map(), default_rules())
 
 
@@ -171,8 +171,6 @@ class Editor:
     def map_view(self):
         """What the map shows of the document: the changed terrain, towns held, units, zones,
         depots and objectives, each with its hex (``game.editor.view.MapView``)."""
-        from game.editor.view import map_view
-
         if self._view is None or self._view[0] is not self.doc:
             self._view = (self.doc, map_view(self.doc, self.ctx))
         return self._view[1]
@@ -238,8 +236,6 @@ def choices(doc: dict, ctx, type_: str) -> list:
     if type_ in ("unit_type", "unit_types"):
         return sorted(ctx.rules.unit_types)
     if type_ == "terrain":
-        from game.hexmap import TERRAINS
-
         return list(TERRAINS)
     if type_ == "category":
         return list(_schema.CATEGORIES)
