@@ -502,7 +502,7 @@ class AirMission(Command):
                 "target": [self.target.q, self.target.r]}
 
     @classmethod
-    def _from_body(cls, body: dict) -> "AirMission":
+    def _from_body(cls, body: dict) -> AirMission:
         q, r = body["target"]
         return cls(side=body["side"], wing=body["wing"], mission=body["mission"],
                    target=Hex(int(q), int(r)))
@@ -642,7 +642,7 @@ class NavalStrike(Command):
                 "target": [self.target.q, self.target.r]}
 
     @classmethod
-    def _from_body(cls, body: dict) -> "NavalStrike":
+    def _from_body(cls, body: dict) -> NavalStrike:
         q, r = body["target"]
         return cls(side=body["side"], group=body["group"], target=Hex(int(q), int(r)))
 
@@ -708,7 +708,7 @@ class DeclareNoFlyZone(Command):
                 "radius": self.radius}
 
     @classmethod
-    def _from_body(cls, body: dict) -> "DeclareNoFlyZone":
+    def _from_body(cls, body: dict) -> DeclareNoFlyZone:
         return cls(side=body["side"], name=body.get("name", ""),
                    hexes=[Hex(int(q), int(r)) for q, r in body.get("hexes", [])],
                    centre=str(body.get("centre", "")), radius=int(body.get("radius", 0)))

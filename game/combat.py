@@ -1321,7 +1321,7 @@ class Attack(Command):
                 "target": [self.target.q, self.target.r]}
 
     @classmethod
-    def _from_body(cls, body: dict) -> "Attack":
+    def _from_body(cls, body: dict) -> Attack:
         q, r = body["target"]
         return cls(side=body["side"], attackers=[str(a) for a in body["attackers"]],
                    target=Hex(int(q), int(r)))

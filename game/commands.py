@@ -44,7 +44,7 @@ class Move(Command):
                 "path": [[h.q, h.r] for h in self.path]}
 
     @classmethod
-    def _from_body(cls, body: dict) -> "Move":
+    def _from_body(cls, body: dict) -> Move:
         return cls(side=body["side"], unit=body["unit"],
                    path=[Hex(int(q), int(r)) for q, r in body["path"]])
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from collections.abc import Mapping
 
 from game.rules import RULES_DIR, RulesError, Checker, read_toml
 
@@ -300,7 +300,7 @@ def war_share(start: dt.date, end: dt.date, src: Source | None = None) -> float:
     return max(0.0, days / (src.end - src.start).days)
 
 
-def phase_table(state, setup: Mapping) -> "LedgerTable":
+def phase_table(state, setup: Mapping) -> LedgerTable:
     """The game's losses beside its own phase's figures: the scenario's ``[history]``
     casualties where it gives them, else the whole war's scaled by ``war_share`` to the days
     the scenario covers (a four-week custom scenario is not set against seven years of war).
@@ -458,7 +458,7 @@ class Ledger:
     other_missing: dict[str, int] = field(default_factory=dict)  # faction id -> alive, lost
 
     @classmethod
-    def from_state(cls, state, src: Source | None = None) -> "Ledger":
+    def from_state(cls, state, src: Source | None = None) -> Ledger:
         src = src or source()
         by_category = {c.id: {} for c in src.military}
         missing_by_category = {c.id: {} for c in src.military}

@@ -82,7 +82,7 @@ class Seat:
         return {"kind": self.kind, "difficulty": self.difficulty}
 
     @classmethod
-    def from_dict(cls, d) -> "Seat":
+    def from_dict(cls, d) -> Seat:
         if not isinstance(d, dict) or d.get("kind") not in (HUMAN, AI):
             raise ValueError(f"not a seat: {d!r}")
         diff = d.get("difficulty", "normal")
@@ -104,7 +104,7 @@ class SeenEvent:
                 "actor": self.actor}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "SeenEvent":
+    def from_dict(cls, d: dict) -> SeenEvent:
         return cls(int(d["at"]), int(d["turn"]), str(d["kind"]), str(d["text"]), str(d["actor"]))
 
 
@@ -353,7 +353,7 @@ class Session:
 
     @classmethod
     def new(cls, scenario: str | Path, seats: dict[str, Seat] | None = None,
-            seed: int = 1) -> "Session":
+            seed: int = 1) -> Session:
         """A new game of a bundled scenario (by id) or a scenario file."""
         from game.scenario import ScenarioError, find_scenario, load_scenario
 
@@ -376,7 +376,7 @@ class Session:
         return session
 
     @classmethod
-    def load(cls, path) -> "Session":
+    def load(cls, path) -> Session:
         """The session saved in ``path``; raises SaveError naming the file and the problem."""
         from game.saves import SaveError, load_game
         from game.scenario import ScenarioError, find_scenario, load_scenario
@@ -711,7 +711,7 @@ class Session:
         s = self.game.state
         return not s.over and not self.is_human(s.active_side)
 
-    def ai_turn(self, threaded: bool = True) -> "AITurn":
+    def ai_turn(self, threaded: bool = True) -> AITurn:
         """The AI turn of the side to move, ready to be stepped (see ``AITurn``)."""
         return AITurn(self, self.game.state.active_side, threaded)
 

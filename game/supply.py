@@ -82,7 +82,7 @@ class SupplyGraph:
     passable: np.ndarray  # bool (n,): land a unit on foot can cross (not sea or lake)
     city_hex: dict[str, int]  # city id -> hex index
     crossings: tuple[tuple[str, int], ...]  # (neighbour country, inside hex index), map order
-    _bases: dict[tuple[str, ...], "BaseView"] = field(default_factory=dict)
+    _bases: dict[tuple[str, ...], BaseView] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -92,7 +92,7 @@ class SupplyGraph:
     def nnz(self) -> int:
         return int(self.indices.size)
 
-    def base_view(self, bases: tuple[str, ...]) -> "BaseView":
+    def base_view(self, bases: tuple[str, ...]) -> BaseView:
         """What a faction's bases fix for the whole game: see ``BaseView``."""
         hit = self._bases.get(bases)
         if hit is None:

@@ -94,7 +94,7 @@ def _seen(state, graph: MapGraph, rules: Rules, side: str, sight: np.ndarray) ->
     return out
 
 
-def would_see(view: "SideView", graph: MapGraph, rules: Rules, h: Hex) -> bool:
+def would_see(view: SideView, graph: MapGraph, rules: Rules, h: Hex) -> bool:
     """Whether a unit of another side standing on ``h`` would be seen in ``view`` (sight and
     cover); every hex in the all-seeing view."""
     if view.side is None or view.sight is None:

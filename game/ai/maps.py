@@ -112,7 +112,7 @@ def _exits(graph, rules, enemy_hexes: dict, own_hexes: dict) -> tuple[np.ndarray
     return open_.sum(axis=1), zoc
 
 
-def update_forces(maps: "Maps", view, hexmap, rules) -> None:
+def update_forces(maps: Maps, view, hexmap, rules) -> None:
     """Refresh the parts that change within a turn (units seen, moved, lost); keep the goals."""
     (maps.threat, maps.strength, maps.enemy_hexes, maps.own_hexes,
      maps.exits, maps.zoc) = _forces(view, map_graph(hexmap), rules)
