@@ -222,8 +222,7 @@ def _strengths(units: list[dict]) -> dict[str, dict[str, int]]:
 
 
 def cmd_scenarios(args) -> int:
-    from game.scenario import (ScenarioError, bundled_paths, find_scenario, load_scenario,
-                               player_paths)
+    from game.scenario import ScenarioError, bundled_paths, find_scenario, load_scenario, player_paths
 
     hexmap = _load_map()
     if args.id is None:

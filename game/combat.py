@@ -27,20 +27,20 @@ from __future__ import annotations
 
 import hashlib
 import math
-from statistics import NormalDist
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import ClassVar
 
 import numpy as np
 
-from game.hexgrid import Hex
 from game.air import STRIKE_CAUSE, bombed_civilians
+from game.hexgrid import Hex
 from game.hexmap import HexMap, place, place_name
 from game.movement import allowed_countries, map_graph
 from game.orders import Command, Context, Event, capture, own_unit, unit_name
 from game.rules import Rules, RulesError
 from game.state import GameState
-from game.visibility import seen_from_outside, vision_radius, visible_units
+from game.visibility import seen_from_outside, visible_units, vision_radius
 
 OUTCOMES = ("repulsed", "held", "retreat", "rout")
 REPULSED, HELD, RETREAT, ROUT = range(4)

@@ -28,7 +28,6 @@ from game.turns import begin_side_turn
 from game.victory import check_victory
 from game.visibility import visible_units
 
-
 # -- Move --------------------------------------------------------------------------------------
 
 @dataclass

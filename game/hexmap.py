@@ -34,8 +34,8 @@ from game.hexgrid import (
     Hex,
     Layout,
     axial_to_oddr,
-    opposite,
     oddr_to_axial,
+    opposite,
 )
 
 DEFAULT_MAP = "mesopotamia"

@@ -36,13 +36,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from collections.abc import Mapping
 
-from game.rules import RULES_DIR, RulesError, Checker, read_toml
+from game.rules import RULES_DIR, Checker, RulesError, read_toml
 
 HISTORY_FILE = RULES_DIR / "history.toml"
 

@@ -33,8 +33,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from game.air import is_air_base
-from game.commands import Command, EndTurn, Event, Game, Result, unit_name
 from game.combat import Preview, preview_attack
+from game.commands import Command, EndTurn, Event, Game, Result, unit_name
 from game.hexgrid import Hex
 from game.history import historical, judge
 from game.ledger import phase_table
@@ -355,9 +355,7 @@ class Session:
     def new(cls, scenario: str | Path, seats: dict[str, Seat] | None = None,
             seed: int = 1) -> Session:
         """A new game of a bundled scenario (by id) or a scenario file."""
-        from game.scenario import ScenarioError, find_scenario, load_scenario
-
-        from game.scenario import bundled_paths
+        from game.scenario import ScenarioError, bundled_paths, find_scenario, load_scenario
 
         hexmap, rules = shared_context()
         # A bundled scenario by its file's name is found without reading the others.

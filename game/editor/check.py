@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from game.hexmap import MapError
-from game.hexgrid import Hex
-from game.scenario.locate import Locator
-from game.scenario.validate import build
 from game.editor.document import get, parse_path, path_text
 from game.editor.ops import unit_paths
 from game.editor.writer import WriteError, render
+from game.hexgrid import Hex
+from game.hexmap import MapError
+from game.scenario.locate import Locator
+from game.scenario.validate import build
 
 # The kind of thing each part of a file holds, for targets.
 _KINDS = {"scenario": "scenario", "sides": "side", "factions": "faction", "war": "war",

@@ -20,13 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 
+from game.editor.document import append, drop, get, parse_path, path_text, put, tables
 from game.hexgrid import Hex, hex_range
 from game.hexmap import TERRAINS, MapError
 from game.scenario import schema
 from game.scenario.plans import KINDS as PLAN_KINDS, read_plans
 from game.scenario.validate import ID, NEEDS, Builder
 from game.victory import condition_text
-from game.editor.document import append, drop, get, parse_path, path_text, put, tables
 
 OPS: dict[str, callable] = {}
 

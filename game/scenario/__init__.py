@@ -17,7 +17,6 @@ from game.scenario.locate import Locator, scan
 from game.scenario.model import Problem, Scenario, ScenarioError
 from game.scenario.validate import build
 
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
