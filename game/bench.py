@@ -103,7 +103,7 @@ def bench_setup(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SE
             ut = rules.unit_type(type_id)
             if ut.category == "air":
                 h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, flying, rng,
-                              lambda h: h in towns or hexmap.country_at(h) in bases)
+                              lambda h: h in towns or hexmap.country_at(h) in bases)  # noqa: B023 (used at once)
                 flying.add(h)
             else:
                 h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, taken | flying, rng)

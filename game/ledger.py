@@ -492,7 +492,7 @@ class Ledger:
             factions[fid] = row
             parts = _split_by_category(row.total, current, tallies.get(fid, {}))
             weights = [n for _, n in parts]
-            for (text, people), dead, alive in zip(parts, _apportion_int(row.killed, weights),
+            for (text, _), dead, alive in zip(parts, _apportion_int(row.killed, weights),
                                                    _apportion_int(row.missing, weights)):
                 cat = src.category_id(text)
                 if cat is None or not src.category(cat).military:

@@ -113,7 +113,7 @@ def simulate_many(scenario_path, seeds: list[int], difficulty: str = "normal",
     """Play the seeds; ``on_result`` hears of each finished game, ``on_turn`` of each turn
     played (in this process only: with several jobs, games report when they end)."""
     tasks = []
-    for k, seed in enumerate(seeds):
+    for seed in seeds:
         target = None
         if save is not None:
             target = Path(save) if len(seeds) == 1 else Path(save).with_name(
@@ -205,7 +205,7 @@ def summarise(results: list[dict], history: dict) -> str:
         books = [r["casualties"]["factions"].get(fid, {}) for r in results]
 
         def med(get) -> int:
-            return int(statistics.median(get(b) for b in books))
+            return int(statistics.median(get(b) for b in books))  # noqa: B023 (used in this pass)
 
         k = med(lambda b: b.get("killed", 0))
         w = med(lambda b: b.get("manpower", {}).get("wounded", 0))

@@ -643,7 +643,7 @@ class AIPlayer:
                 near = (np.maximum(np.maximum(np.abs(dq), np.abs(dr)), np.abs(dq + dr)) <= 1).any(axis=0)
                 score = score - 8.0 * near - maps.objective[cand] * doctrine.aggression
             hold_value = np.zeros_like(score)
-            for i, v, _ in maps.holds[:10]:
+            for i, _, _ in maps.holds[:10]:
                 d = np.maximum(np.abs(self.graph.q[cand] - self.graph.q[i]),
                                np.abs(self.graph.r[cand] - self.graph.r[i]))
                 hold_value = np.maximum(hold_value, 3.0 / (1.0 + d))
@@ -676,7 +676,7 @@ class AIPlayer:
             for u in v:
                 count[u.faction] = count.get(u.faction, 0) + 1
         budget = {f: max(1, int(doctrines[f].hold_cities * n)) for f, n in count.items()}
-        for i, value, cid in maps.holds:
+        for i, _, cid in maps.holds:
             here = by_hex.get(i, [])
             if not here:
                 continue
