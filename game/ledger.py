@@ -135,7 +135,7 @@ class Source:
 
 
 def _names(items) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for item in items:
         for name in (item.id, item.label, *item.aliases):
             out.setdefault(name.strip().casefold(), item.id)
@@ -384,6 +384,7 @@ def historical_figures(data: Mapping, where: str = "historical_casualties") -> F
     figures, problems = read_figures(data, where)
     if problems:
         raise HistoryError(problems)
+    assert figures is not None  # figures are missing only with a problem saying why
     return figures
 
 
@@ -460,9 +461,9 @@ class Ledger:
     @classmethod
     def from_state(cls, state, src: Source | None = None) -> Ledger:
         src = src or source()
-        by_category = {c.id: {} for c in src.military}
-        missing_by_category = {c.id: {} for c in src.military}
-        by_nation = {n.id: {} for n in src.nations}
+        by_category: dict[str, dict[str, int]] = {c.id: {} for c in src.military}
+        missing_by_category: dict[str, dict[str, int]] = {c.id: {} for c in src.military}
+        by_nation: dict[str, dict[str, int]] = {n.id: {} for n in src.nations}
         other: dict[str, int] = {}
         other_missing: dict[str, int] = {}
         other_labels: dict[str, str] = {}

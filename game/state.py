@@ -280,6 +280,7 @@ class GameState:
             problems.append(f"personnel: expected a whole number of people, got {personnel!r}")
         if problems:
             raise SetupError(problems)
+        assert h is not None  # a place that gives no hex is a problem above
         ut = rules.unit_type(u["type"])
         terrain = hexmap.terrain_at(h)
         if terrain not in ut.enters:
@@ -530,6 +531,7 @@ def _rng_from_dict(d: dict) -> np.random.Generator:
     if d.get("bit_generator") != "PCG64":
         raise ValueError(f"unknown random generator {d.get('bit_generator')!r}")
     bg = np.random.PCG64()
-    bg.state = {"bit_generator": "PCG64", "state": dict(d["state"]),
+    # numpy checks the inner state's keys when it is set; the stubs want them spelled out.
+    bg.state = {"bit_generator": "PCG64", "state": dict(d["state"]),  # type: ignore[typeddict-item]
                 "has_uint32": d["has_uint32"], "uinteger": d["uinteger"]}
     return np.random.Generator(bg)

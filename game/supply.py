@@ -195,16 +195,16 @@ def supply_maps(state: GameState, hexmap: HexMap, rules: Rules,
     code = {f: k for k, f in enumerate(ids)}
 
     # The ground units once, as arrays: where they stand, whose they are, whether they have a ZOC.
-    where, whose, zoc = [], [], []
+    unit_at, unit_code, unit_zoc = [], [], []
     for u in state.units.values():
         ut = rules.unit_type(u.type)
         if ut.is_ground:
-            where.append(graph.index(u.hex))
-            whose.append(code[u.faction])
-            zoc.append(ut.zoc)
-    where = np.array(where, dtype=np.int64)
-    whose = np.array(whose, dtype=np.int64)
-    zoc = np.array(zoc, dtype=bool)
+            unit_at.append(graph.index(u.hex))
+            unit_code.append(code[u.faction])
+            unit_zoc.append(ut.zoc)
+    where = np.array(unit_at, dtype=np.int64)
+    whose = np.array(unit_code, dtype=np.int64)
+    zoc = np.array(unit_zoc, dtype=bool)
     zoc_hexes = graph.nbr[where]  # (units, 6), -1 off the map
     side_ids = [state.factions[f].side for f in ids]
     unit_side = [side_ids[k] for k in whose.tolist()]

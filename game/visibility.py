@@ -233,7 +233,7 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str | None,
     (public: every side is told the aims of all)."""
     graph = map_graph(hexmap)
     every = side is None
-    if every:
+    if side is None:
         sight = np.zeros(graph.n, dtype=np.int64)
         seen_units = list(state.units.values())
     else:
