@@ -383,7 +383,7 @@ class Session:
         path = Path(path)
         extra: dict = {}
         game = load_game(path, hexmap, rules, extra=extra)
-        meta = extra.get("session") if isinstance(extra.get("session"), dict) else {}
+        meta = extra["session"] if isinstance(extra.get("session"), dict) else {}
         try:
             seats = {side: Seat.from_dict(d) for side, d in (meta.get("seats") or {}).items()
                      if side in game.state.sides}
@@ -579,10 +579,13 @@ class Session:
             return self._moves[1:]
         view = self.view(side)
         u = view.unit(unit_id)
+        assert u is not None  # a side sees its own units
         g = self.game
         graph = map_graph(g.hexmap)
-        cost, prev, rng = {}, {}, {}
-        if (u.moves_left or 0) > 0:
+        cost: dict[int, float] = {}
+        prev: dict[int, int] = {}
+        rng: dict[Hex, float] = {}
+        if u.moves_left is not None and u.moves_left > 0:
             bases = view.own_factions[u.faction]["bases"]
             obstacles = obstacles_for(graph, g.rules, u, view.units, view.at_war_with,
                                       view.side_of)
@@ -656,7 +659,7 @@ class Session:
         civilians killed, which the war's monitors report to all."""
         st = self.game.state
         if side is not None and not st.over:
-            st = _OwnLosses(st, side)
+            return phase_table(_OwnLosses(st, side), self.game.setup)
         return phase_table(st, self.game.setup)
 
     def history(self) -> tuple[list[dict], bool]:
@@ -697,11 +700,10 @@ class Session:
 
         seat = self.seats[side]
         player = self._players.get(side)
-        if player is None or getattr(player, "_difficulty", None) != seat.difficulty:
+        if player is None or getattr(player, "difficulty", None) != seat.difficulty:
             hexmap, rules = self.game.hexmap, self.game.rules
             player = AIPlayer(side, hexmap, rules, self.game.setup.get("victory", []),
                               seat.difficulty, plans=self.game.setup.get("plans"))
-            player._difficulty = seat.difficulty
             self._players[side] = player
         return player
 
@@ -765,7 +767,7 @@ class AITurn:
         self._results: queue.Queue = queue.Queue()
         self._cancelled = False
         self._gen = self._generator()
-        self._pending = None  # unthreaded: the result to send next
+        self._pending: Result | None = None  # unthreaded: the result to send next
         self._started = False
         self._thread = threading.Thread(target=self._work, name=f"ai-{side}", daemon=True) \
             if threaded else None
@@ -811,6 +813,7 @@ class AITurn:
             return cmd
         if not self._started:
             self._started = True
+            assert self._thread is not None  # threaded
             self._thread.start()
         try:
             return self._commands.get(timeout=timeout) if timeout > 0 else \

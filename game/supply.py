@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -181,11 +182,12 @@ def supply_graph(hexmap: HexMap, rules: Rules) -> SupplyGraph:
     return g
 
 
-def supply_maps(state: GameState, hexmap: HexMap, rules: Rules,
+def supply_maps(state: GameState | SimpleNamespace, hexmap: HexMap, rules: Rules,
                 factions=None) -> dict[str, np.ndarray]:
     """For each faction (all if None), where its ground units are in supply: bool of shape (n,).
 
-    Keys come in the order asked for (the state's order when ``factions`` is None).
+    Keys come in the order asked for (the state's order when ``factions`` is None). ``state``
+    may be a stand-in with the fields read here, built from what a side sees.
     """
     sg = supply_graph(hexmap, rules)
     graph = sg.graph

@@ -84,7 +84,7 @@ class _ThinkingClock:
 
     def __init__(self):
         self._spent = 0.0
-        self._since = time.thread_time()
+        self._since: float | None = time.thread_time()
 
     def stop(self) -> None:
         if self._since is not None:
@@ -123,6 +123,7 @@ class AIPlayer:
                                    and g["kind"] in ("take", "hold") for c in g["cities"])
         self.aims = Aims(goals=self.goals)
         self._pulls: dict[str, np.ndarray] = {}
+        self.difficulty = difficulty
         self.level = LEVELS[difficulty]
         self.budget = budget_s
 
@@ -161,7 +162,7 @@ class AIPlayer:
                                      entrenchment=u.entrenchment, done=False)
                for u in view.units if u.own}
         others = [u for u in view.units if not u.own]
-        acted = set()
+        acted: set[str] = set()  # ids of the units that have had their say
 
         def known():
             return list(own.values()) + others
@@ -531,7 +532,7 @@ class AIPlayer:
             if u.id in garrison and u.hex.distance(target) == 1 \
                     and self.rules.unit_type(u.type).zoc:
                 by_hex.setdefault(u.hex, []).append(u)
-        out = set()
+        out: set[str] = set()
         for units in by_hex.values():
             units.sort(key=lambda u: (-u.personnel, u.id))
             out.update(u.id for u in units[1:])
