@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -74,7 +75,7 @@ _NEEDED = {
 }
 
 
-def air_figures(rules: Rules) -> dict:
+def air_figures(rules: Rules) -> Mapping:
     """The air tables of the rules, checked: raises RulesError naming every missing figure."""
     rules.need("air", *_NEEDED)
     missing = [f"air.toml: [{table}.{key}]: missing"
@@ -713,7 +714,7 @@ class DeclareNoFlyZone(Command):
                    hexes=[Hex(int(q), int(r)) for q, r in body.get("hexes", [])],
                    centre=str(body.get("centre", "")), radius=int(body.get("radius", 0)))
 
-    def zone_hexes(self, ctx: Context) -> list[list[int]]:
+    def zone_hexes(self, ctx: Context) -> list[tuple[int, int]] | list[list[int]]:
         if self.hexes:
             return sorted({(h.q, h.r) for h in self.hexes})
         return expand_zone(ctx.hexmap, self.centre, self.radius)

@@ -128,6 +128,7 @@ class CombatParams:
     rally_unsupplied: float
     wounded_return_week: float
     wounded_lost_week: float
+    _arrays: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)  # __post_init__'s
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -881,11 +882,13 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
 
     # Out of the fight: killed, wounded and shaken, split over the units by their fit people.
     split = {**_split_hurt(b, "attacker", attackers), **_split_hurt(b, "defender", defenders)}
-    att_losses, def_losses, out_of_fight = {}, {}, {}
+    att_losses: dict[str, int] = {}
+    def_losses: dict[str, int] = {}
+    out_of_fight: dict[str, list[int]] = {}
     for u in attackers + defenders:
-        taken = state.hurt(u, *split[u.id], "combat", equipment)
-        out_of_fight[u.id] = list(taken)
-        (att_losses if u in attackers else def_losses)[u.id] = taken[0]
+        hurt = state.hurt(u, *split[u.id], "combat", equipment)
+        out_of_fight[u.id] = list(hurt)
+        (att_losses if u in attackers else def_losses)[u.id] = hurt[0]
     def_ids = [u.id for u in defenders]
 
     # Morale and experience.

@@ -202,6 +202,7 @@ def load_scenario(path: Path | str, hexmap=None, rules=None) -> Scenario:
     scenario, problems = check_text(text, path, hexmap, rules)
     if problems:
         raise ScenarioError(problems)
+    assert scenario is not None  # no scenario comes with a problem saying why
     return scenario
 
 
