@@ -166,16 +166,16 @@ def summarise(results: list[dict], history: dict) -> str:
                  + (f": {hist.get('title', 'its figures')} x{scale:.3g}, the share of the war's "
                     "days the scenario covers" if scale != 1.0 else "") + "):")
     rows = results[0]["casualties"]["categories"]
-    for i, row in enumerate(rows):
+    for i, cat in enumerate(rows):
         vals = sorted(r["casualties"]["categories"][i]["game"] for r in results)
         med = statistics.median(vals)
         lo = vals[int(0.1 * (n - 1))]
         hi = vals[int(0.9 * (n - 1))]
-        fig = row.get("expected")
+        fig = cat.get("expected")
         fig = None if fig is None else round(fig)
-        lines.append(f"  {row['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})   "
+        lines.append(f"  {cat['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})   "
                      f"source {fig:,}" if fig is not None else
-                     f"  {row['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})")
+                     f"  {cat['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})")
     mil = sorted(r["casualties"]["military"]["game"] for r in results)
     fig = results[0]["casualties"]["military"].get("expected")
     fig = None if fig is None else round(fig)
@@ -197,7 +197,7 @@ def summarise(results: list[dict], history: dict) -> str:
                                             for c in causes))
     lines.append("by faction (median over runs): killed; wounded (back in the line); shaken "
                  "(rallied); taken prisoner; deserted")
-    names = {}
+    names: dict[str, str] = {}
     for r in results:
         for fid, f in r["casualties"]["factions"].items():
             names.setdefault(fid, f["name"])

@@ -62,7 +62,7 @@ class Editor:
         self._future: list[tuple[dict, str]] = []
         self._saved = doc if base_text is not None else None
         self._checked: tuple[dict, list[Issue]] | None = None
-        self._view = None
+        self._view: tuple | None = None  # (the document, its map view)
 
     # -- opening -----------------------------------------------------------------------------
 

@@ -61,7 +61,7 @@ def target(doc, ctx, path: str) -> dict:
     if not steps or not isinstance(steps[0], str):
         return {}
     top = steps[0]
-    out = {"kind": _KINDS.get(top, top), "path": top}
+    out: dict = {"kind": _KINDS.get(top, top), "path": top}
     units = set(unit_paths(doc))
     for n in range(len(steps), 0, -1):
         if steps[:n] in units:
