@@ -98,12 +98,15 @@ def bench_setup(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SE
         centres = [hexmap.city_by_id(a).hex for a in anchors]
         # An air wing's bases: the towns its side holds, and the countries it may base in.
         towns = {hexmap.city_by_id(c).hex for c, f in cities.items() if _FACTIONS[f][0] == side}
+
+        def at_base(h: Hex, towns=towns, bases=bases) -> bool:
+            return h in towns or hexmap.country_at(h) in bases
+
         for k in range(count):
             type_id = mix[k % len(mix)]
             ut = rules.unit_type(type_id)
             if ut.category == "air":
-                h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, flying, rng,
-                              lambda h: h in towns or hexmap.country_at(h) in bases)  # noqa: B023 (used at once)
+                h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, flying, rng, at_base)
                 flying.add(h)
             else:
                 h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, taken | flying, rng)
