@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -75,7 +76,7 @@ _NEEDED = {
 }
 
 
-def air_figures(rules: Rules) -> dict:
+def air_figures(rules: Rules) -> Mapping:
     """The air tables of the rules, checked: raises RulesError naming every missing figure."""
     rules.need("air", *_NEEDED)
     missing = [f"air.toml: [{table}.{key}]: missing"
@@ -484,7 +485,7 @@ class AirMission(Command):
                 "target": [self.target.q, self.target.r]}
 
     @classmethod
-    def _from_body(cls, body: dict) -> "AirMission":
+    def _from_body(cls, body: dict) -> AirMission:
         q, r = body["target"]
         return cls(side=body["side"], wing=body["wing"], mission=body["mission"],
                    target=Hex(int(q), int(r)))
@@ -625,7 +626,7 @@ class NavalStrike(Command):
                 "target": [self.target.q, self.target.r]}
 
     @classmethod
-    def _from_body(cls, body: dict) -> "NavalStrike":
+    def _from_body(cls, body: dict) -> NavalStrike:
         q, r = body["target"]
         return cls(side=body["side"], group=body["group"], target=Hex(int(q), int(r)))
 
@@ -691,12 +692,12 @@ class DeclareNoFlyZone(Command):
                 "radius": self.radius}
 
     @classmethod
-    def _from_body(cls, body: dict) -> "DeclareNoFlyZone":
+    def _from_body(cls, body: dict) -> DeclareNoFlyZone:
         return cls(side=body["side"], name=body.get("name", ""),
                    hexes=[Hex(int(q), int(r)) for q, r in body.get("hexes", [])],
                    centre=str(body.get("centre", "")), radius=int(body.get("radius", 0)))
 
-    def zone_hexes(self, ctx: Context) -> list[list[int]]:
+    def zone_hexes(self, ctx: Context) -> list[tuple[int, int]] | list[list[int]]:
         if self.hexes:
             return sorted({(h.q, h.r) for h in self.hexes})
         return expand_zone(ctx.hexmap, self.centre, self.radius)

@@ -16,8 +16,8 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -95,15 +95,18 @@ def bench_setup(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SE
     units = []
     for fid, (side, bases, count, mix, anchors) in _FACTIONS.items():
         allowed = set(WAR_ZONE) | set(bases)
-        centres = [hexmap.find_city(a).hex for a in anchors]
+        centres = [hexmap.city_by_id(a).hex for a in anchors]
         # An air wing's bases: the towns its side holds, and the countries it may base in.
         towns = {hexmap.city_by_id(c).hex for c, f in cities.items() if _FACTIONS[f][0] == side}
+
+        def at_base(h: Hex, towns=towns, bases=bases) -> bool:
+            return h in towns or hexmap.country_at(h) in bases
+
         for k in range(count):
             type_id = mix[k % len(mix)]
             ut = rules.unit_type(type_id)
             if ut.category == "air":
-                h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, flying, rng,
-                              lambda h: h in towns or hexmap.country_at(h) in bases)
+                h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, flying, rng, at_base)
                 flying.add(h)
             else:
                 h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, taken | flying, rng)
@@ -190,7 +193,7 @@ def _time(fn: Callable[[], object], runs: int, warm: bool = True) -> dict:
 
 
 def _figure(timing: dict | None, target: float | None, what: str, **extra) -> dict:
-    out = {"median": None, "max": None, "first": None, "runs": 0}
+    out: dict = {"median": None, "max": None, "first": None, "runs": 0}
     if timing:
         out.update(timing)
     out["target"] = target
@@ -276,7 +279,7 @@ def _figure_air_strike(ctx: _Context, quick: bool) -> dict:
     state.active = state.sides.index("coalition")
     cctx = Context(ctx.hexmap, ctx.rules)
     wing = next(u for u in state.units.values() if u.faction == "us" and u.type == "air_wing")
-    wing.hex = ctx.hexmap.find_city("erbil").hex  # held by the Kurds: a coalition air base
+    wing.hex = ctx.hexmap.city_by_id("erbil").hex  # held by the Kurds: a coalition air base
     fleet = {"combat aircraft": 40, "other aircraft": 10}
     wing.equipment = dict(fleet)
     reach = air_range(ctx.rules, wing)

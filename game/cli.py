@@ -222,8 +222,7 @@ def _strengths(units: list[dict]) -> dict[str, dict[str, int]]:
 
 
 def cmd_scenarios(args) -> int:
-    from game.scenario import (ScenarioError, bundled_paths, find_scenario, load_scenario,
-                               player_paths)
+    from game.scenario import ScenarioError, bundled_paths, find_scenario, load_scenario, player_paths
 
     hexmap = _load_map()
     if args.id is None:
@@ -249,11 +248,11 @@ def cmd_scenarios(args) -> int:
                 mine = "  (yours)" if r["where"] == "player" else ""
                 print(f"{r['id']:28s} {r['start']} to {r['end']}  {r['title']}{mine}")
         return 0
-    path = find_scenario(args.id)
-    if path is None:
+    found = find_scenario(args.id)
+    if found is None:
         raise CommandError(f"scenarios: no scenario {args.id!r}; `mesopotamia scenarios` lists them")
     try:
-        sc = load_scenario(path, hexmap)
+        sc = load_scenario(found, hexmap)
     except ScenarioError as exc:
         raise CommandError(f"scenarios: {exc.problems[0]}") from None
     start = _strengths(sc.setup["units"])

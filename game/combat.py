@@ -27,20 +27,20 @@ from __future__ import annotations
 
 import hashlib
 import math
-from statistics import NormalDist
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import ClassVar
 
 import numpy as np
 
-from game.hexgrid import Hex
 from game.air import STRIKE_CAUSE, bombed_civilians
+from game.hexgrid import Hex
 from game.hexmap import HexMap, place, place_name
 from game.movement import allowed_countries, map_graph
 from game.orders import Command, Context, Event, capture, own_unit, unit_name
 from game.rules import Rules, RulesError, largest_remainders
 from game.state import GameState
-from game.visibility import seen_from_outside, vision_radius, visible_units
+from game.visibility import seen_from_outside, visible_units, vision_radius
 
 OUTCOMES = ("repulsed", "held", "retreat", "rout")
 REPULSED, HELD, RETREAT, ROUT = range(4)
@@ -128,6 +128,7 @@ class CombatParams:
     rally_unsupplied: float
     wounded_return_week: float
     wounded_lost_week: float
+    _arrays: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)  # __post_init__'s
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -868,11 +869,13 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
 
     # Out of the fight: killed, wounded and shaken, split over the units by their fit people.
     split = {**_split_hurt(b, "attacker", attackers), **_split_hurt(b, "defender", defenders)}
-    att_losses, def_losses, out_of_fight = {}, {}, {}
+    att_losses: dict[str, int] = {}
+    def_losses: dict[str, int] = {}
+    out_of_fight: dict[str, list[int]] = {}
     for u in attackers + defenders:
-        taken = state.hurt(u, *split[u.id], "combat", equipment)
-        out_of_fight[u.id] = list(taken)
-        (att_losses if u in attackers else def_losses)[u.id] = taken[0]
+        hurt = state.hurt(u, *split[u.id], "combat", equipment)
+        out_of_fight[u.id] = list(hurt)
+        (att_losses if u in attackers else def_losses)[u.id] = hurt[0]
     def_ids = [u.id for u in defenders]
 
     # Morale and experience.
@@ -1310,7 +1313,7 @@ class Attack(Command):
                 "target": [self.target.q, self.target.r]}
 
     @classmethod
-    def _from_body(cls, body: dict) -> "Attack":
+    def _from_body(cls, body: dict) -> Attack:
         q, r = body["target"]
         return cls(side=body["side"], attackers=[str(a) for a in body["attackers"]],
                    target=Hex(int(q), int(r)))

@@ -28,7 +28,6 @@ from game.turns import begin_side_turn
 from game.victory import check_victory
 from game.visibility import visible_units
 
-
 # -- Move --------------------------------------------------------------------------------------
 
 @dataclass
@@ -44,7 +43,7 @@ class Move(Command):
                 "path": [[h.q, h.r] for h in self.path]}
 
     @classmethod
-    def _from_body(cls, body: dict) -> "Move":
+    def _from_body(cls, body: dict) -> Move:
         return cls(side=body["side"], unit=body["unit"],
                    path=[Hex(int(q), int(r)) for q, r in body["path"]])
 

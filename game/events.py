@@ -80,7 +80,7 @@ def trigger_holds(state, setup: dict, trig: dict, phase: str) -> bool:
 
 def process_events(state, ctx, setup: dict, phase: str = "command") -> list:
     """Fire every event whose trigger holds now; events fired by others fire in the same pass."""
-    out = []
+    out: list[Event] = []
     if state.over:
         return out
     changed = True

@@ -76,5 +76,5 @@ class LambertConformal:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "LambertConformal":
+    def from_dict(cls, d: dict) -> LambertConformal:
         return cls(d["lat1"], d["lat2"], d["lat0"], d["lon0"], d["radius_km"])

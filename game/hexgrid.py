@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -279,7 +279,7 @@ FLAT = Orientation(
 )  # fmt: skip
 
 
-@lru_cache(maxsize=None)
+@cache
 def _edge_first_corners(o: Orientation) -> tuple[int, ...]:
     """For each direction, the lower-numbered-angle corner of that hexside.
 

@@ -37,8 +37,8 @@ from game.hexgrid import (
     Layout,
     axial_oddr_arrays,
     axial_to_oddr,
-    opposite,
     oddr_to_axial,
+    opposite,
 )
 
 DEFAULT_MAP = "mesopotamia"
@@ -177,7 +177,7 @@ class HexMap:
     # -- loading ---------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, name: str = DEFAULT_MAP, directory: Path | None = None) -> "HexMap":
+    def load(cls, name: str = DEFAULT_MAP, directory: Path | None = None) -> HexMap:
         directory = Path(directory) if directory is not None else MAPS_DIR
         meta_path = directory / f"{name}.json"
         try:
@@ -397,7 +397,7 @@ class HexMap:
 
     # -- edits ------------------------------------------------------------------------------
 
-    def with_terrain(self, changes) -> "HexMap":
+    def with_terrain(self, changes) -> HexMap:
         """A copy of this map with some hexes' terrain changed, the other layers shared.
 
         ``changes`` is a list of ``{"hex": [q, r], "terrain": name}`` (a scenario's

@@ -104,7 +104,7 @@ def _holders_by_side(setup: dict, timeline: list) -> list[tuple[str | None, str 
     changes = {e["id"]: [(a["faction"], a["side"]) for a in e.get("actions", [])
                          if a.get("do") == "change_side"]
                for e in setup.get("events", [])}
-    out = []
+    out: list[tuple[str | None, str | None]] = []
     for entry in timeline:
         if entry[1] == "event":
             for faction, side in changes.get(entry[2], []):

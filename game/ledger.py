@@ -36,11 +36,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from game.rules import RULES_DIR, Checker, RulesError, largest_remainders, read_toml
 
@@ -135,7 +135,7 @@ class Source:
 
 
 def _names(items) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for item in items:
         for name in (item.id, item.label, *item.aliases):
             out.setdefault(name.strip().casefold(), item.id)
@@ -300,7 +300,7 @@ def war_share(start: dt.date, end: dt.date, src: Source | None = None) -> float:
     return max(0.0, days / (src.end - src.start).days)
 
 
-def phase_table(state, setup: Mapping) -> "LedgerTable":
+def phase_table(state, setup: Mapping) -> LedgerTable:
     """The game's losses beside its own phase's figures: the scenario's ``[history]``
     casualties where it gives them, else the whole war's scaled by ``war_share`` to the days
     the scenario covers (a four-week custom scenario is not set against seven years of war).
@@ -384,6 +384,7 @@ def historical_figures(data: Mapping, where: str = "historical_casualties") -> F
     figures, problems = read_figures(data, where)
     if problems:
         raise HistoryError(problems)
+    assert figures is not None  # figures are missing only with a problem saying why
     return figures
 
 
@@ -458,11 +459,11 @@ class Ledger:
     other_missing: dict[str, int] = field(default_factory=dict)  # faction id -> alive, lost
 
     @classmethod
-    def from_state(cls, state, src: Source | None = None) -> "Ledger":
+    def from_state(cls, state, src: Source | None = None) -> Ledger:
         src = src or source()
-        by_category = {c.id: {} for c in src.military}
-        missing_by_category = {c.id: {} for c in src.military}
-        by_nation = {n.id: {} for n in src.nations}
+        by_category: dict[str, dict[str, int]] = {c.id: {} for c in src.military}
+        missing_by_category: dict[str, dict[str, int]] = {c.id: {} for c in src.military}
+        by_nation: dict[str, dict[str, int]] = {n.id: {} for n in src.nations}
         other: dict[str, int] = {}
         other_missing: dict[str, int] = {}
         other_labels: dict[str, str] = {}
@@ -492,7 +493,7 @@ class Ledger:
             factions[fid] = row
             parts = _split_by_category(row.total, current, tallies.get(fid, {}))
             weights = [n for _, n in parts]
-            for (text, people), dead, alive in zip(
+            for (text, _), dead, alive in zip(
                     parts, largest_remainders(row.killed, weights, exact=True),
                     largest_remainders(row.missing, weights, exact=True)):
                 cat = src.category_id(text)

@@ -88,7 +88,7 @@ def allowed_countries(bases) -> tuple[str, ...]:
 
 # graph -> key -> tables. Keyed on the graph itself, weakly: a game's own map (with a scenario's
 # terrain changes) has its own graph, and its tables go when it does.
-_EDGE_CACHE: "weakref.WeakKeyDictionary[MapGraph, dict]" = weakref.WeakKeyDictionary()
+_EDGE_CACHE: weakref.WeakKeyDictionary[MapGraph, dict] = weakref.WeakKeyDictionary()
 
 
 def edge_costs(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[list[float]]:

@@ -86,7 +86,7 @@ class Context:
         return map_graph(self.hexmap)
 
 
-_REGISTRY: dict[str, type["Command"]] = {}
+_REGISTRY: dict[str, type[Command]] = {}
 
 
 @dataclass
@@ -125,7 +125,7 @@ class Command:
         return d
 
     @staticmethod
-    def from_dict(d: dict) -> "Command":
+    def from_dict(d: dict) -> Command:
         kind = d.get("kind") if isinstance(d, dict) else None
         if not isinstance(kind, str) or kind not in _REGISTRY:
             what = kind if isinstance(d, dict) else d
@@ -141,7 +141,7 @@ class Command:
             raise CommandError(f"bad {kind} command: {_short(exc)}") from None
 
     @classmethod
-    def _from_body(cls, body: dict) -> "Command":
+    def _from_body(cls, body: dict) -> Command:
         return cls(**body)
 
 

@@ -139,7 +139,7 @@ def remove_stale_temp_files(directory, name: str | None = None,
     seconds ago (a younger one may be another game's save at work). Returns what was removed;
     a file that cannot be removed is left, silently."""
     pattern = _temp_pattern(name)
-    removed = []
+    removed: list[Path] = []
     now = time.time()
     try:
         entries = list(os.scandir(directory))

@@ -33,8 +33,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from game.air import is_air_base
-from game.commands import Command, EndTurn, Event, Game, Result
 from game.combat import Preview, preview_attack
+from game.commands import Command, EndTurn, Event, Game, Result
 from game.hexgrid import Hex
 from game.hexmap import default_map
 from game.history import historical, judge
@@ -42,8 +42,17 @@ from game.ledger import phase_table
 from game.movement import map_graph, obstacles_for, reachable
 from game.rules import default_rules
 from game.supply import supply_maps
-from game.visibility import (SideView, UnitView, event_seen_by, events_seen, needs_sight,
-                             seen_from_outside, seen_text, side_view, visible_mask)
+from game.visibility import (
+    SideView,
+    UnitView,
+    event_seen_by,
+    events_seen,
+    needs_sight,
+    seen_from_outside,
+    seen_text,
+    side_view,
+    visible_mask,
+)
 
 HUMAN = "human"
 AI = "ai"
@@ -76,7 +85,7 @@ class Seat:
         return {"kind": self.kind, "difficulty": self.difficulty}
 
     @classmethod
-    def from_dict(cls, d) -> "Seat":
+    def from_dict(cls, d) -> Seat:
         if not isinstance(d, dict) or d.get("kind") not in (HUMAN, AI):
             raise ValueError(f"not a seat: {d!r}")
         diff = d.get("difficulty", "normal")
@@ -98,7 +107,7 @@ class SeenEvent:
                 "actor": self.actor}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "SeenEvent":
+    def from_dict(cls, d: dict) -> SeenEvent:
         return cls(int(d["at"]), int(d["turn"]), str(d["kind"]), str(d["text"]), str(d["actor"]))
 
 
@@ -239,7 +248,7 @@ class Session:
 
     @classmethod
     def new(cls, scenario: str | Path, seats: dict[str, Seat] | None = None,
-            seed: int = 1) -> "Session":
+            seed: int = 1) -> Session:
         """A new game of a bundled scenario (by id) or a scenario file."""
         from game.scenario import ScenarioError, find_scenario, load_scenario
 
@@ -258,7 +267,7 @@ class Session:
         return session
 
     @classmethod
-    def load(cls, path) -> "Session":
+    def load(cls, path) -> Session:
         """The session saved in ``path``; raises SaveError naming the file and the problem."""
         from game.saves import SaveError, load_game
         from game.scenario import ScenarioError, find_scenario, load_scenario
@@ -267,7 +276,7 @@ class Session:
         path = Path(path)
         extra: dict = {}
         game = load_game(path, hexmap, rules, extra=extra)
-        meta = extra.get("session") if isinstance(extra.get("session"), dict) else {}
+        meta = extra["session"] if isinstance(extra.get("session"), dict) else {}
         try:
             seats = {side: Seat.from_dict(d) for side, d in (meta.get("seats") or {}).items()
                      if side in game.state.sides}
@@ -458,10 +467,13 @@ class Session:
             return self._moves[1:]
         view = self.view(side)
         u = view.unit(unit_id)
+        assert u is not None  # a side sees its own units
         g = self.game
         graph = map_graph(g.hexmap)
-        cost, prev, rng = {}, {}, {}
-        if (u.moves_left or 0) > 0:
+        cost: dict[int, float] = {}
+        prev: dict[int, int] = {}
+        rng: dict[Hex, float] = {}
+        if u.moves_left is not None and u.moves_left > 0:
             bases = view.own_factions[u.faction]["bases"]
             obstacles = obstacles_for(graph, g.rules, u, view.units, view.at_war_with,
                                       view.side_of)
@@ -535,7 +547,7 @@ class Session:
         civilians killed, which the war's monitors report to all."""
         st = self.game.state
         if side is not None and not st.over:
-            st = _OwnLosses(st, side)
+            return phase_table(_OwnLosses(st, side), self.game.setup)
         return phase_table(st, self.game.setup)
 
     def history(self) -> tuple[list[dict], bool]:
@@ -574,11 +586,10 @@ class Session:
 
         seat = self.seats[side]
         player = self._players.get(side)
-        if player is None or getattr(player, "_difficulty", None) != seat.difficulty:
+        if player is None or getattr(player, "difficulty", None) != seat.difficulty:
             hexmap, rules = self.game.hexmap, self.game.rules
             player = AIPlayer(side, hexmap, rules, self.game.setup.get("victory", []),
                               seat.difficulty, plans=self.game.setup.get("plans"))
-            player._difficulty = seat.difficulty
             self._players[side] = player
         return player
 
@@ -586,7 +597,7 @@ class Session:
         s = self.game.state
         return not s.over and not self.is_human(s.active_side)
 
-    def ai_turn(self, threaded: bool = True) -> "AITurn":
+    def ai_turn(self, threaded: bool = True) -> AITurn:
         """The AI turn of the side to move, ready to be stepped (see ``AITurn``)."""
         return AITurn(self, self.game.state.active_side, threaded)
 
@@ -642,7 +653,7 @@ class AITurn:
         self._results: queue.Queue = queue.Queue()
         self._cancelled = False
         self._gen = self._generator()
-        self._pending = None  # unthreaded: the result to send next
+        self._pending: Result | None = None  # unthreaded: the result to send next
         self._started = False
         self._thread = threading.Thread(target=self._work, name=f"ai-{side}", daemon=True) \
             if threaded else None
@@ -688,6 +699,7 @@ class AITurn:
             return cmd
         if not self._started:
             self._started = True
+            assert self._thread is not None  # threaded
             self._thread.start()
         try:
             return self._commands.get(timeout=timeout) if timeout > 0 else \

@@ -23,6 +23,7 @@ from game.ledger import ledger_json, phase_table
 from game.rules import default_rules
 from game.scenario import load_scenario
 
+
 def objectives(setup: dict) -> list[str]:
     out = []
     for cond in setup.get("victory", []):
@@ -103,7 +104,7 @@ def simulate_many(scenario_path, seeds: list[int], difficulty: str = "normal",
     """Play the seeds; ``on_result`` hears of each finished game, ``on_turn`` of each turn
     played (in this process only: with several jobs, games report when they end)."""
     tasks = []
-    for k, seed in enumerate(seeds):
+    for seed in seeds:
         target = None
         if save is not None:
             target = Path(save) if len(seeds) == 1 else Path(save).with_name(
@@ -156,16 +157,16 @@ def summarise(results: list[dict], history: dict) -> str:
                  + (f": {hist.get('title', 'its figures')} x{scale:.3g}, the share of the war's "
                     "days the scenario covers" if scale != 1.0 else "") + "):")
     rows = results[0]["casualties"]["categories"]
-    for i, row in enumerate(rows):
+    for i, cat in enumerate(rows):
         vals = sorted(r["casualties"]["categories"][i]["game"] for r in results)
         med = statistics.median(vals)
         lo = vals[int(0.1 * (n - 1))]
         hi = vals[int(0.9 * (n - 1))]
-        fig = row.get("expected")
+        fig = cat.get("expected")
         fig = None if fig is None else round(fig)
-        lines.append(f"  {row['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})   "
+        lines.append(f"  {cat['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})   "
                      f"source {fig:,}" if fig is not None else
-                     f"  {row['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})")
+                     f"  {cat['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})")
     mil = sorted(r["casualties"]["military"]["game"] for r in results)
     fig = results[0]["casualties"]["military"].get("expected")
     fig = None if fig is None else round(fig)
@@ -187,7 +188,7 @@ def summarise(results: list[dict], history: dict) -> str:
                                             for c in causes))
     lines.append("by faction (median over runs): killed; wounded (back in the line); shaken "
                  "(rallied); taken prisoner; deserted")
-    names = {}
+    names: dict[str, str] = {}
     for r in results:
         for fid, f in r["casualties"]["factions"].items():
             names.setdefault(fid, f["name"])
@@ -195,7 +196,7 @@ def summarise(results: list[dict], history: dict) -> str:
         books = [r["casualties"]["factions"].get(fid, {}) for r in results]
 
         def med(get) -> int:
-            return int(statistics.median(get(b) for b in books))
+            return int(statistics.median(get(b) for b in books))  # noqa: B023 (used in this pass)
 
         k = med(lambda b: b.get("killed", 0))
         w = med(lambda b: b.get("manpower", {}).get("wounded", 0))

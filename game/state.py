@@ -75,14 +75,14 @@ class Unit:
                 del d[key]
         return d
 
-    def copy(self) -> "Unit":
+    def copy(self) -> Unit:
         other = object.__new__(Unit)
         other.__dict__.update(self.__dict__)
         other.equipment = dict(self.equipment)
         return other
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Unit":
+    def from_dict(cls, d: dict) -> Unit:
         d = dict(d)
         q, r = d.pop("hex")
         return cls(hex=Hex(int(q), int(r)), **d)
@@ -112,12 +112,12 @@ class Faction:
             d[key] = list(d[key])
         return d
 
-    def copy(self) -> "Faction":
+    def copy(self) -> Faction:
         return replace(self, bases=list(self.bases), supply_crossings=list(self.supply_crossings),
                        leaders=list(self.leaders))
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Faction":
+    def from_dict(cls, d: dict) -> Faction:
         return cls(**d)
 
 
@@ -170,7 +170,7 @@ class GameState:
     # -- creation ---------------------------------------------------------------------------
 
     @classmethod
-    def new(cls, setup: dict, hexmap: HexMap, rules: Rules, seed: int) -> "GameState":
+    def new(cls, setup: dict, hexmap: HexMap, rules: Rules, seed: int) -> GameState:
         """Start a game from a setup dict; raise SetupError naming every problem."""
         problems: list[str] = []
         factions = {}
@@ -280,6 +280,7 @@ class GameState:
             problems.append(f"personnel: expected a whole number of people, got {personnel!r}")
         if problems:
             raise SetupError(problems)
+        assert h is not None  # a place that gives no hex is a problem above
         ut = rules.unit_type(u["type"])
         terrain = hexmap.terrain_at(h)
         if terrain not in ut.enters:
@@ -462,7 +463,7 @@ class GameState:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "GameState":
+    def from_dict(cls, d: dict) -> GameState:
         if d.get("version") != STATE_VERSION:
             raise ValueError(f"state version {d.get('version')!r}, this game reads {STATE_VERSION}")
         units = [Unit.from_dict(u) for u in d["units"]]
@@ -491,7 +492,7 @@ class GameState:
             timeline=[list(e) for e in d.get("timeline", [])],
         )
 
-    def copy(self) -> "GameState":
+    def copy(self) -> GameState:
         """An independent copy (for undo), made field by field: much faster than deepcopy."""
         rng = np.random.Generator(type(self.rng.bit_generator)())
         rng.bit_generator.state = self.rng.bit_generator.state
@@ -530,6 +531,7 @@ def _rng_from_dict(d: dict) -> np.random.Generator:
     if d.get("bit_generator") != "PCG64":
         raise ValueError(f"unknown random generator {d.get('bit_generator')!r}")
     bg = np.random.PCG64()
-    bg.state = {"bit_generator": "PCG64", "state": dict(d["state"]),
+    # numpy checks the inner state's keys when it is set; the stubs want them spelled out.
+    bg.state = {"bit_generator": "PCG64", "state": dict(d["state"]),  # type: ignore[typeddict-item]
                 "has_uint32": d["has_uint32"], "uinteger": d["uinteger"]}
     return np.random.Generator(bg)

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -82,7 +83,7 @@ class SupplyGraph:
     passable: np.ndarray  # bool (n,): land a unit on foot can cross (not sea or lake)
     city_hex: dict[str, int]  # city id -> hex index
     crossings: tuple[tuple[str, int], ...]  # (neighbour country, inside hex index), map order
-    _bases: dict[tuple[str, ...], "BaseView"] = field(default_factory=dict)
+    _bases: dict[tuple[str, ...], BaseView] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -92,7 +93,7 @@ class SupplyGraph:
     def nnz(self) -> int:
         return int(self.indices.size)
 
-    def base_view(self, bases: tuple[str, ...]) -> "BaseView":
+    def base_view(self, bases: tuple[str, ...]) -> BaseView:
         """What a faction's bases fix for the whole game: see ``BaseView``."""
         hit = self._bases.get(bases)
         if hit is None:
@@ -181,11 +182,12 @@ def supply_graph(hexmap: HexMap, rules: Rules) -> SupplyGraph:
     return g
 
 
-def supply_maps(state: GameState, hexmap: HexMap, rules: Rules,
+def supply_maps(state: GameState | SimpleNamespace, hexmap: HexMap, rules: Rules,
                 factions=None) -> dict[str, np.ndarray]:
     """For each faction (all if None), where its ground units are in supply: bool of shape (n,).
 
-    Keys come in the order asked for (the state's order when ``factions`` is None).
+    Keys come in the order asked for (the state's order when ``factions`` is None). ``state``
+    may be a stand-in with the fields read here, built from what a side sees.
     """
     sg = supply_graph(hexmap, rules)
     graph = sg.graph
@@ -195,16 +197,16 @@ def supply_maps(state: GameState, hexmap: HexMap, rules: Rules,
     code = {f: k for k, f in enumerate(ids)}
 
     # The ground units once, as arrays: where they stand, whose they are, whether they have a ZOC.
-    where, whose, zoc = [], [], []
+    unit_at, unit_code, unit_zoc = [], [], []
     for u in state.units.values():
         ut = rules.unit_type(u.type)
         if ut.is_ground:
-            where.append(graph.index(u.hex))
-            whose.append(code[u.faction])
-            zoc.append(ut.zoc)
-    where = np.array(where, dtype=np.int64)
-    whose = np.array(whose, dtype=np.int64)
-    zoc = np.array(zoc, dtype=bool)
+            unit_at.append(graph.index(u.hex))
+            unit_code.append(code[u.faction])
+            unit_zoc.append(ut.zoc)
+    where = np.array(unit_at, dtype=np.int64)
+    whose = np.array(unit_code, dtype=np.int64)
+    zoc = np.array(unit_zoc, dtype=bool)
     zoc_hexes = graph.nbr[where]  # (units, 6), -1 off the map
     side_ids = [state.factions[f].side for f in ids]
     unit_side = [side_ids[k] for k in whose.tolist()]

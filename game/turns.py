@@ -30,7 +30,7 @@ from game.supply import supply_maps
 def _in_contact(state: GameState, rules: Rules, side: str) -> set:
     """Hexes next to a ground unit at war with one of the side's factions."""
     mine = [f for f, fac in state.factions.items() if fac.side == side]
-    out = set()
+    out: set = set()
     for u in state.units.values():
         if rules.unit_types[u.type].is_ground and any(state.at_war_with(f, u.faction) for f in mine):
             out.update(u.hex.neighbors())

@@ -95,7 +95,7 @@ def _seen(state, graph: MapGraph, rules: Rules, side: str, sight: np.ndarray) ->
     return out
 
 
-def would_see(view: "SideView", graph: MapGraph, rules: Rules, h: Hex) -> bool:
+def would_see(view: SideView, graph: MapGraph, rules: Rules, h: Hex) -> bool:
     """Whether a unit of another side standing on ``h`` would be seen in ``view`` (sight and
     cover); every hex in the all-seeing view."""
     if view.side is None or view.sight is None:
@@ -234,7 +234,7 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str | None,
     (public: every side is told the aims of all)."""
     graph = map_graph(hexmap)
     every = side is None
-    if every:
+    if side is None:
         sight = np.zeros(graph.n, dtype=np.int64)
         seen_units = list(state.units.values())
     else:

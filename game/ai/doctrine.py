@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from game.rules import RulesError
 
@@ -46,7 +47,7 @@ def _load(path: Path = PATH) -> dict[str, Doctrine]:
     problems = []
 
     def parse(name: str, table: dict, base: Doctrine) -> Doctrine:
-        values = {}
+        values: dict[str, Any] = {}  # field -> number or tuple of names
         for key, v in table.items():
             if key in _LISTS:
                 if not isinstance(v, list) or not all(isinstance(x, str) for x in v):

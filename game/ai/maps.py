@@ -112,7 +112,7 @@ def _exits(graph, rules, enemy_hexes: dict, own_hexes: dict) -> tuple[np.ndarray
     return open_.sum(axis=1), zoc
 
 
-def update_forces(maps: "Maps", view, hexmap, rules) -> None:
+def update_forces(maps: Maps, view, hexmap, rules) -> None:
     """Refresh the parts that change within a turn (units seen, moved, lost); keep the goals."""
     (maps.threat, maps.strength, maps.enemy_hexes, maps.own_hexes,
      maps.exits, maps.zoc) = _forces(view, map_graph(hexmap), rules)
@@ -176,7 +176,7 @@ def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict,
     weak_holds = [h for h in holds if threat[h[0]] > 0.5 * strength[h[0]]][:8]
     if weak_holds:
         dist = road_distances(hexmap, rules, [h[0] for h in weak_holds], 40.0)
-        for k, (i, value, _) in enumerate(weak_holds):
+        for k, (_, value, _) in enumerate(weak_holds):
             np.maximum(objective, 0.8 * value / (1.0 + dist[k] / 4.0), out=objective)
 
     supply = _side_supply(view, hexmap, rules)
@@ -189,7 +189,7 @@ def _side_supply(view, hexmap, rules) -> np.ndarray:
     """Where the side's supply reaches, traced as the engine traces it but with only the enemy
     units the side can see."""
     factions = {}
-    for f, (name, side) in view.factions.items():
+    for f, (_, side) in view.factions.items():
         own = view.own_factions.get(f)
         factions[f] = SimpleNamespace(side=side, bases=list(own["bases"]) if own else [],
                                       supply_crossings=list(own["supply_crossings"]) if own else [])

@@ -84,7 +84,7 @@ class _ThinkingClock:
 
     def __init__(self):
         self._spent = 0.0
-        self._since = time.thread_time()
+        self._since: float | None = time.thread_time()
 
     def stop(self) -> None:
         if self._since is not None:
@@ -123,6 +123,7 @@ class AIPlayer:
                                    and g["kind"] in ("take", "hold") for c in g["cities"])
         self.aims = Aims(goals=self.goals)
         self._pulls: dict[str, np.ndarray] = {}
+        self.difficulty = difficulty
         self.level = LEVELS[difficulty]
         self.budget = budget_s
 
@@ -161,7 +162,7 @@ class AIPlayer:
                                      entrenchment=u.entrenchment, done=False)
                for u in view.units if u.own}
         others = [u for u in view.units if not u.own]
-        acted = set()
+        acted: set[str] = set()  # ids of the units that have had their say
 
         def known():
             return list(own.values()) + others
@@ -531,7 +532,7 @@ class AIPlayer:
             if u.id in garrison and u.hex.distance(target) == 1 \
                     and self.rules.unit_type(u.type).zoc:
                 by_hex.setdefault(u.hex, []).append(u)
-        out = set()
+        out: set[str] = set()
         for units in by_hex.values():
             units.sort(key=lambda u: (-u.personnel, u.id))
             out.update(u.id for u in units[1:])
@@ -643,7 +644,7 @@ class AIPlayer:
                 near = (np.maximum(np.maximum(np.abs(dq), np.abs(dr)), np.abs(dq + dr)) <= 1).any(axis=0)
                 score = score - 8.0 * near - maps.objective[cand] * doctrine.aggression
             hold_value = np.zeros_like(score)
-            for i, v, _ in maps.holds[:10]:
+            for i, _, _ in maps.holds[:10]:
                 d = np.maximum(np.abs(self.graph.q[cand] - self.graph.q[i]),
                                np.abs(self.graph.r[cand] - self.graph.r[i]))
                 hold_value = np.maximum(hold_value, 3.0 / (1.0 + d))
@@ -676,7 +677,7 @@ class AIPlayer:
             for u in v:
                 count[u.faction] = count.get(u.faction, 0) + 1
         budget = {f: max(1, int(doctrines[f].hold_cities * n)) for f, n in count.items()}
-        for i, value, cid in maps.holds:
+        for i, _, cid in maps.holds:
             here = by_hex.get(i, [])
             if not here:
                 continue

@@ -62,12 +62,12 @@ class Editor:
         self._future: list[tuple[dict, str]] = []
         self._saved = doc if base_text is not None else None
         self._checked: tuple[dict, list[Issue]] | None = None
-        self._view = None
+        self._view: tuple | None = None  # (the document, its map view)
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, ctx=None) -> "Editor":
+    def open(cls, path: str | Path, ctx=None) -> Editor:
         """A bundled or custom scenario file. Only a file that is not TOML at all (or not
         readable) is refused, with ScenarioError; any other problem is the check's to list."""
         text, problems = read_text(Path(path))
@@ -79,7 +79,7 @@ class Editor:
         return cls(data, ctx, path, text)
 
     @classmethod
-    def new(cls, ctx=None, **fields) -> "Editor":
+    def new(cls, ctx=None, **fields) -> Editor:
         """A new scenario on the real map, valid from the start (see ``ops.new_document``)."""
         return cls(new_document(**fields), ctx)
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from game.hexmap import MapError
-from game.hexgrid import Hex
-from game.scenario.locate import Locator
-from game.scenario.validate import build
 from game.editor.document import get, parse_path, path_text
 from game.editor.ops import unit_paths
 from game.editor.writer import WriteError, render
+from game.hexgrid import Hex
+from game.hexmap import MapError
+from game.scenario.locate import Locator
+from game.scenario.validate import build
 
 # The kind of thing each part of a file holds, for targets.
 _KINDS = {"scenario": "scenario", "sides": "side", "factions": "faction", "war": "war",
@@ -61,7 +61,7 @@ def target(doc, ctx, path: str) -> dict:
     if not steps or not isinstance(steps[0], str):
         return {}
     top = steps[0]
-    out = {"kind": _KINDS.get(top, top), "path": top}
+    out: dict = {"kind": _KINDS.get(top, top), "path": top}
     units = set(unit_paths(doc))
     for n in range(len(steps), 0, -1):
         if steps[:n] in units:

@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 
+from game.editor.document import append, drop, get, parse_path, path_text, put, tables
 from game.hexgrid import Hex, hex_range
 from game.hexmap import TERRAINS, MapError
 from game.scenario import schema
 from game.scenario.plans import KINDS as PLAN_KINDS, read_plans
 from game.scenario.validate import ID, NEEDS, Builder
 from game.victory import condition_text
-from game.editor.document import append, drop, get, parse_path, path_text, put, tables
 
-OPS: dict[str, callable] = {}
+OPS: dict[str, Callable] = {}
 
 
 class Refused(Exception):
@@ -74,7 +75,7 @@ def zone_ids(doc) -> list[str]:
 
 def unit_paths(doc) -> list[tuple]:
     """Where every unit table of the document is: at the start, in reinforcements, in events."""
-    out = [("units", i) for i, u in enumerate(tables(doc, "units")) if isinstance(u, dict)]
+    out: list[tuple] = [("units", i) for i, u in enumerate(tables(doc, "units")) if isinstance(u, dict)]
     for i, r in enumerate(tables(doc, "reinforcements")):
         if isinstance(r, dict):
             out += [("reinforcements", i, "units", j) for j, u in enumerate(tables(r, "units"))
@@ -842,7 +843,7 @@ def add_reinforcement(doc, ctx, date=None, turn=None, message=None):
     """Units that arrive on a date or at a turn; add its units with ``add_unit(into=...)``."""
     if (date is None) == (turn is None):
         raise Refused("a reinforcement arrives on a date or at a turn: give one of them")
-    r = {"date": _date(date, "date")} if date is not None else {"turn": _typed(schema.REINFORCEMENT, "turn", turn)}
+    r: dict = {"date": _date(date, "date")} if date is not None else {"turn": _typed(schema.REINFORCEMENT, "turn", turn)}
     if message:
         r["message"] = _typed(schema.REINFORCEMENT, "message", message)
     r["units"] = []

@@ -147,6 +147,7 @@ def _new_aot(path: tuple[str, ...], tables: list[dict]) -> AoT:
     item = tomlkit.parse("\n".join(_table_text(f"[[{header}]]", t) for t in tables))
     for p in path:
         item = item[p]
+    assert isinstance(item, AoT)  # the text is that array of tables and nothing else
     item.body[-1].add(tomlkit.nl())
     return item
 

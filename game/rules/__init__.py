@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from game.hexmap import TERRAINS
 
@@ -234,7 +235,7 @@ def _terrain(data: dict, c: Checker) -> tuple[TerrainEffect, ...]:
 
 
 # section -> field -> (kind, smallest value allowed)
-_SECTIONS = {
+_SECTIONS: dict[str, dict[str, tuple[Any, int]]] = {
     "movement": {"road_cost": (_NUMBER, 0), "river_cost": (_NUMBER, 0),
                  "bridge_cost": (_NUMBER, 0), "zoc_exit_cost": (_NUMBER, 0),
                  "stack_limit": (int, 1)},
@@ -248,7 +249,7 @@ _SECTIONS = {
 }
 
 
-def _sections(data: dict, c: Checker) -> dict[str, MappingProxyType]:
+def _sections(data: dict, c: Checker) -> dict[str, Any]:  # keyword arguments of Rules
     out = {}
     for section, fields in _SECTIONS.items():
         table = data.get(section)
@@ -275,7 +276,7 @@ def load_rules(directory: Path | None = None) -> Rules:
     unit_types = _unit_types(read_toml(units_c.path, problems), units_c)
     terrain = _terrain(read_toml(terrain_c.path, problems), terrain_c)
     sections = _sections(read_toml(rules_c.path, problems), rules_c)
-    warfare = {}
+    warfare: dict[str, Any] = {}  # keyword arguments of Rules
     for name in ("combat", "air"):
         checker = Checker(directory / f"{name}.toml")
         data = read_toml(checker.path, problems) if checker.path.exists() else {}
@@ -296,7 +297,7 @@ def load_rules(directory: Path | None = None) -> Rules:
 
 def _numbers(data: dict, c: Checker, where: str) -> dict:
     """A table of numbers, or of tables of numbers (the warfare files are all figures)."""
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, dict):
             out[key] = MappingProxyType(_numbers(value, c, f"{where}.{key}"))

@@ -17,7 +17,6 @@ from game.scenario.locate import Locator, scan
 from game.scenario.model import Problem, Scenario, ScenarioError
 from game.scenario.validate import build
 
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
@@ -203,6 +202,7 @@ def load_scenario(path: Path | str, hexmap=None, rules=None) -> Scenario:
     scenario, problems = check_text(text, path, hexmap, rules)
     if problems:
         raise ScenarioError(problems)
+    assert scenario is not None  # no scenario comes with a problem saying why
     return scenario
 
 

@@ -79,7 +79,9 @@ def scan(text: str) -> list[Key]:
                 want_key = True
             continue
         if c in " \t\r":
-            i = _SPACE.match(text, i).end()
+            space = _SPACE.match(text, i)
+            assert space is not None  # text[i] is one of its characters
+            i = space.end()
             continue
         if c == "#":
             j = text.find("\n", i)
@@ -136,7 +138,9 @@ def _end_of_line_string(text: str, i: int, quote: str) -> int:
     n = len(text)
     j = i + 1
     if quote == "'":
-        j = _LITERAL_BODY.match(text, j).end()
+        body = _LITERAL_BODY.match(text, j)
+        assert body is not None  # it matches the empty string too
+        j = body.end()
         return j + 1 if j < n and text[j] == "'" else j
     while j < n:
         m = _BASIC_BODY.match(text, j)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Collection
+from typing import TypeGuard, TypeVar
 
 from game.hexgrid import Hex, hex_range
 from game.hexmap import TERRAINS, HexMap, MapError, default_map
@@ -45,7 +47,7 @@ ACTIONS = {k: v.names for k, v in schema.ACTIONS.items()}
 VICTORY = {k: v.names - {"side", "text"} for k, v in schema.VICTORY.items()}
 
 
-def _suggest(word: str, choices) -> str:
+def _suggest(word: object, choices) -> str:
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else ""
 
@@ -167,6 +169,7 @@ class Builder:
         """A number field of the schema, its type and range checked (the range is the schema's
         field's): the value, or ``default`` when it is absent or wrong."""
         f = kind.field(key)
+        assert f is not None, key  # callers name fields of the kind
         before = len(self.problems)
         v = self.get(t, key, path, int if f.type == "integer" else float,
                      required=f.required if required is None else required, default=default)
@@ -175,7 +178,7 @@ class Builder:
             return default
         return v
 
-    def ref(self, value, choices: dict | set, path: str, what: str) -> bool:
+    def ref(self, value, choices: Collection[str], path: str, what: str) -> TypeGuard[str]:
         if not isinstance(value, str):
             self.bad(path, f"expected a {what} id, got {_kind(value)}")
             return False
@@ -385,6 +388,7 @@ class Builder:
         if t is not None and t in self.rules.unit_types:
             ut = self.rules.unit_type(t)
             counts = schema.UNIT.field("equipment")
+            assert counts is not None
             for item, n in equipment.items():
                 if item not in ut.equipment:
                     self.bad(f"{path}.equipment.{item}", f"{ut.a_name} has no {item!r}",
@@ -402,7 +406,7 @@ class Builder:
                 self.bad(f"{path}.personnel", f"{personnel} people: {ut.a_name} of fewer than "
                          f"{ut.min_personnel} melts away", f"at least {ut.min_personnel}")
                 ok = False
-        if None in (t, f, personnel, h) or not ok:
+        if t is None or f is None or personnel is None or h is None or not ok:
             return None
         ut = self.rules.unit_type(t)
         terrain = self.map.terrain_at(h)
@@ -464,7 +468,7 @@ class Builder:
         at an air base (a town its side holds, a country its faction has bases in, or the sea
         with a naval group of its side: ``game.air.is_air_base``)."""
         limit = self.rules.movement["stack_limit"]
-        side_of = {fid: f["side"] for fid, f in self.factions.items()}
+        side_of: dict[str | None, str] = {fid: f["side"] for fid, f in self.factions.items()}
         ground: dict[tuple, int] = {}
         first: dict[tuple, tuple[str, str]] = {}  # hex -> (side, path) of its first unit
         carriers = {(tuple(u["hex"]), side_of[u["faction"]]) for u in units
@@ -502,7 +506,8 @@ class Builder:
 
         def count(units) -> None:
             for u in _tables(units):
-                f = self.factions.get(u.get("faction")) if isinstance(u.get("faction"), str) else None
+                fid = u.get("faction")
+                f = self.factions.get(fid) if isinstance(fid, str) else None
                 if f is not None:
                     armed.add(f["side"])
 
@@ -975,9 +980,9 @@ class Builder:
             elif kind == "destroy":
                 facs = self.get(v, "factions", p, list, default=[]) or []
                 good = [f for j, f in enumerate(facs) if self.ref(f, self.factions, f"{p}.factions[{j}]", "faction")]
-                for f in good:
-                    if self.factions[f]["side"] == side:
-                        self.bad(f"{p}.factions", f"{f} is on side {side} itself", "this condition cannot be met")
+                for fid in good:
+                    if self.factions[fid]["side"] == side:
+                        self.bad(f"{p}.factions", f"{fid} is on side {side} itself", "this condition cannot be met")
                 if not good:
                     continue
                 cond["factions"] = good
@@ -996,6 +1001,7 @@ class Builder:
             self.bad("history.winner", f"unknown side {out['winner']!r}", _one_of(self.sides))
         cas = self.get(t, "casualties", "history", dict, required=False, default={}) or {}
         people = schema.HISTORY.field("casualties")
+        assert people is not None
         for k, n in cas.items():
             if k not in CATEGORIES and k != "civilians":
                 self.bad(f"history.casualties.{k}", f"unknown casualty category {k!r}",
@@ -1172,7 +1178,10 @@ class Builder:
                         factions=factions, setup=setup, history=history)
 
 
-def _in(value, container) -> bool:
+_T = TypeVar("_T")
+
+
+def _in(value: object, container: Collection[_T]) -> TypeGuard[_T]:
     """Membership that answers False, not TypeError, for values that cannot be keys."""
     try:
         return value in container
