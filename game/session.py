@@ -35,7 +35,7 @@ import numpy as np
 
 from game.ai.driver import TurnDriver
 from game.air import is_air_base
-from game.commands import Command, EndTurn, Event, Game, Result, unit_name
+from game.commands import Command, Event, Game, Result, unit_name
 from game.combat import Preview, preview_attack
 from game.hexgrid import Hex
 from game.history import historical, judge

@@ -34,5 +34,5 @@ def play_turn(game, player, max_commands: int = MAX_COMMANDS) -> TurnStats:
     return TurnStats(seconds=driver.thinking, commands=driver.commands, refused=driver.refused)
 
 
-__all__ = ["AIPlayer", "RandomPlayer", "DIFFICULTIES", "MAX_COMMANDS", "TurnDriver", "TurnStats",
+__all__ = ["DIFFICULTIES", "MAX_COMMANDS", "AIPlayer", "RandomPlayer", "TurnDriver", "TurnStats",
            "play_turn"]
