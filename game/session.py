@@ -13,7 +13,8 @@ by a client goes through the session too: ``view(side)``, the side's read-only `
 path, the odds of an attack, the engine's reasons for refusing a command, the supply lines
 as the side knows them, the units an event showed it.
 
-An AI side plays through an ``AITurn``: the AI player's generator is stepped in a worker
+An AI side plays through an ``AITurn``, which wraps the AI's one driver
+(``game.ai.driver.TurnDriver``, the same as headless play's): the AI player thinks in a worker
 thread, each command it yields is handed over through a queue, and the caller's thread
 executes it and hands the result back. So the AI thinks while the window draws, and the state
 only ever changes on the caller's thread, never while the AI is reading it. The AI reads the
@@ -32,9 +33,10 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from game.ai.driver import TurnDriver
 from game.air import is_air_base
 from game.combat import Preview, preview_attack
-from game.commands import Command, EndTurn, Event, Game, Result
+from game.commands import Command, Event, Game, Result
 from game.hexgrid import Hex
 from game.hexmap import default_map
 from game.history import historical, judge
@@ -57,7 +59,6 @@ from game.visibility import (
 HUMAN = "human"
 AI = "ai"
 DIFFICULTY_NAMES = ("easy", "normal", "hard")
-MAX_AI_COMMANDS = 2000  # an AI turn that runs longer than this is ended for it
 LOG_LIMIT = 400  # events kept in each side's log
 VIEWS_KEPT = 6  # side views kept at once (the window's viewer, the AI's side, the all-seeing)
 
@@ -631,7 +632,8 @@ _DONE = object()
 
 
 class AITurn:
-    """One AI side's turn, thought out in a worker thread and carried out by the caller.
+    """One AI side's turn for the window: a ``TurnDriver`` (``game.ai.driver``) whose player
+    thinks in a worker thread, its commands carried out by the caller.
 
     ``step()`` (called from the thread that owns the game, e.g. once a frame) executes the next
     command the AI has ready, if any, and returns ``(command, result)``; ``finished`` turns
@@ -646,57 +648,46 @@ class AITurn:
         self.session = session
         self.side = side
         self.threaded = threaded
-        self.count = 0
-        self.finished = False
         self.error: BaseException | None = None
         self._commands: queue.Queue = queue.Queue()
         self._results: queue.Queue = queue.Queue()
         self._cancelled = False
-        self._gen = self._generator()
-        self._pending: Result | None = None  # unthreaded: the result to send next
+        self._driver = TurnDriver(
+            session.game, session.ai_player(side),
+            view_fn=lambda: session.view(side),
+            preview_fn=lambda attackers, target: session.preview(side, attackers, target),
+            execute=session.execute)
         self._started = False
         self._thread = threading.Thread(target=self._work, name=f"ai-{side}", daemon=True) \
             if threaded else None
 
-    def _generator(self):
-        session, side = self.session, self.side
+    @property
+    def count(self) -> int:
+        """The commands carried out this turn."""
+        return self._driver.count
 
-        def view_fn():
-            return session.view(side)
-
-        def preview_fn(attackers, target):
-            return session.preview(side, attackers, target)
-
-        return session.ai_player(side).turn(view_fn, preview_fn)
+    @property
+    def finished(self) -> bool:
+        return self._driver.finished
 
     # the worker thread: thinks, hands over a command, waits for its result
     def _work(self) -> None:
-        gen = self._gen
+        driver = self._driver
         try:
-            cmd = next(gen)
-            while not self._cancelled:
+            cmd = driver.think()
+            while cmd is not None and not self._cancelled:
                 self._commands.put(cmd)
                 res = self._results.get()
                 if res is None:
                     break
-                cmd = gen.send(res)
-        except StopIteration:
-            pass
+                cmd = driver.think(res)
         except BaseException as exc:  # reported on the game's thread by step()
             self.error = exc
         finally:
-            gen.close()
+            driver.close()
             self._commands.put(_DONE)
 
     def _next_command(self, timeout: float):
-        if not self.threaded:
-            try:
-                cmd = next(self._gen) if not self._started else self._gen.send(self._pending)
-            except StopIteration:
-                return _DONE
-            finally:
-                self._started = True
-            return cmd
         if not self._started:
             self._started = True
             assert self._thread is not None  # threaded
@@ -709,48 +700,28 @@ class AITurn:
 
     def step(self, timeout: float = 0.0) -> tuple[Command, Result] | None:
         """Execute the AI's next command if it has one ready (waiting up to ``timeout``)."""
-        if self.finished:
+        driver = self._driver
+        if driver.finished:
             return None
-        game = self.session.game
+        if not self.threaded:
+            got = driver.step()
+            if driver.finished:
+                self.cancel()
+            return got
         item = self._next_command(timeout)
         if item is None:
             return None
         if item is _DONE:
             if self.error is not None:
-                self.finished = True
+                driver.finished = True
                 raise RuntimeError(f"the AI of {self.side} failed: {self.error}") from self.error
-            return self._end()
-        if game.state.over or game.state.active_side != self.side:
+            return driver.end()
+        res = driver.carry_out(item)
+        if driver.finished:
             self.cancel()
-            self.finished = True
-            return None
-        res = self.session.execute(item)
-        self.count += 1
-        ended = isinstance(item, EndTurn) and res.ok
-        if ended or game.state.over:
-            self._finish()
-        elif self.count >= MAX_AI_COMMANDS:
-            self._end()
-        elif self.threaded:
-            self._results.put(res)
         else:
-            self._pending = res
-        return item, res
-
-    def _end(self):
-        """The AI stopped without ending its turn: end it for the side."""
-        self._finish()
-        game = self.session.game
-        if not game.state.over and game.state.active_side == self.side:
-            cmd = EndTurn(self.side)
-            res = self.session.execute(cmd)
-            self.count += 1
-            return cmd, res
-        return None
-
-    def _finish(self) -> None:
-        self.finished = True
-        self.cancel()
+            self._results.put(res)
+        return None if res is None else (item, res)
 
     def cancel(self) -> None:
         """Abandon the turn: the worker stops at its next command."""
@@ -758,7 +729,7 @@ class AITurn:
         if self.threaded and self._started:
             self._results.put(None)
         elif not self.threaded:
-            self._gen.close()
+            self._driver.close()
 
     @property
     def thinking(self) -> bool:

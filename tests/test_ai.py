@@ -9,7 +9,7 @@ import pytest
 
 from game.ai import AIPlayer, RandomPlayer, play_turn
 from game.ai.doctrine import doctrine_for
-from game.commands import Game
+from game.commands import Entrench, Game
 from game.hexgrid import Hex, hex_ring
 from game.rules import default_rules
 from game.scenario import bundled_paths, load_scenario
@@ -562,3 +562,40 @@ def test_a_town_no_one_holds_is_taken_not_a_crash(tmp_path):
     res = simulate_one(path, seed=3, turns=3)
     assert res["refused"] == 0 and res["turns"] >= 3 or res["result"]
     assert res["objectives"]["tikrit"] is not None
+
+
+class _Stubborn:
+    """A player that gives an order the engine refuses, ``times`` times, then stops without
+    ending its turn (``times=None``: it never stops)."""
+
+    def __init__(self, side: str, times: int | None):
+        self.side = side
+        self.times = times
+        self.results = []
+
+    def turn(self, view_fn, preview_fn):
+        n = 0
+        while self.times is None or n < self.times:
+            self.results.append((yield Entrench(self.side, "no-such-unit")))
+            n += 1
+
+
+def test_a_player_that_stops_without_ending_its_turn_has_it_ended_for_it():
+    game = mosul_game(seed=1)
+    side = game.state.active_side
+    player = _Stubborn(side, 2)
+    stats = play_turn(game, player)
+    assert game.state.active_side != side
+    assert game.journal[-1] == {"kind": "end_turn", "side": side}
+    assert stats.commands == 2 and len(stats.refused) == 2
+    assert all(not r.ok for r in player.results)  # each result went back to the player
+    assert stats.refused[0].startswith("entrench: ")
+
+
+def test_a_player_that_never_ends_its_turn_is_stopped_at_the_cap():
+    game = mosul_game(seed=1)
+    side = game.state.active_side
+    stats = play_turn(game, _Stubborn(side, None), max_commands=7)
+    assert stats.commands == 7 and len(stats.refused) == 7
+    assert game.state.active_side != side
+

@@ -1,13 +1,19 @@
 """The AI player: candidate actions scored on influence maps, issued as ordinary commands.
 
 Engine layer. An ``AIPlayer`` plays one side. Each turn it reads that side's ``SideView``
-(never the game state), builds its maps (``game.ai.maps``), and then works through candidate
-actions in the manner of Wesnoth's RCA AI: air missions, attacks at good odds (several units
-together, with air support), garrisons for the towns it must hold (a besieged one keeps a
-unit beside it, its way back open), moves toward its goals that weigh threat, supply and the
-ways back out of a hex (it keeps out of pockets), walking into the empty towns an enemy must
-hold, pulling broken units back, digging in. Every action is a command sent through the same
-door as a player's; the AI learns what happened from the command's result.
+(never the game state), builds its maps (``game.ai.maps``) into a ``Situation`` (what it
+knows of the turn and has decided so far), and then plays its candidate actions in the manner
+of Wesnoth's RCA AI: each ``CandidateAction`` has a ``score`` and an ``execute`` that yields
+typed commands, and the best-scoring one is carried out until none scores above zero. They
+are (``CANDIDATE_ACTIONS``, in the order their scores give): air missions, naval strikes,
+garrisons for the towns it must hold, walking into the empty towns it wants, reinforcing
+besieged towns (each keeping a unit beside it, its way back open, and its worn garrison
+relieved), attacks at good odds (several units together, with close air support), strikes by
+the wings left over, garrisons breaking out of a closing ring, filling the empty towns it
+must hold and those an enemy must, moves toward its goals that weigh threat, supply and the
+ways back out of a hex (it keeps out of pockets, and broken units fall back), digging in.
+Every action is a command sent through the same door as a player's (``game.ai.driver``
+carries them out); the AI learns what happened from the command's result.
 
 Air power: wings patrol the side's no-fly zones, one patrol for each hostile wing that could
 reach a zone (the rest stand on alert there anyway). The others wait until the attacks are
@@ -39,7 +45,9 @@ import numpy as np
 from game.ai.aims import ALL, Aims, aims_for
 from game.ai.doctrine import doctrine_for
 from game.ai.maps import build_maps, road_distances, unit_power, update_forces
-from game.commands import Command, EndTurn, Entrench, Move
+from game.air import AirMission, NavalStrike
+from game.combat import Attack
+from game.commands import EndTurn, Entrench, Move
 from game.hexgrid import Hex
 from game.movement import find_path, map_graph, movement_range, obstacles_for
 
@@ -148,310 +156,56 @@ class AIPlayer:
             gen.close()
 
     def _think(self, view_fn, preview_fn, clock):
-        view = view_fn()
-        self.bind(view)
-        self._take_aims(view)
-        doctrines = {f: doctrine_for(f) for f in view.factions}
-        maps = build_maps(view, self.map, self.rules, self.goals, doctrines,
-                          avoid=self._side_avoids(view))
-        rng = _rng_for(view, self.side)
-        own = {u.id: SimpleNamespace(id=u.id, type=u.type, faction=u.faction, hex=u.hex,
-                                     personnel=u.personnel, moves_left=u.moves_left,
-                                     equipment=dict(u.equipment),
-                                     morale=u.morale, supplied=u.supplied,
-                                     entrenchment=u.entrenchment, done=False)
-               for u in view.units if u.own}
-        others = [u for u in view.units if not u.own]
-        acted: set[str] = set()  # ids of the units that have had their say
+        """The turn as Wesnoth's RCA AI plays one: of the candidate actions
+        (``CANDIDATE_ACTIONS``), the one that scores best is carried out, again and again,
+        until none scores above zero (or the time budget is spent); then the turn ends."""
+        s = Situation(self, view_fn, preview_fn, clock)
+        actions = [cls(self) for cls in CANDIDATE_ACTIONS]
+        while not s.out_of_time():
+            best = max(actions, key=lambda a: a.score(s))
+            if best.score(s) <= 0:
+                break
+            best.done = True
+            yield from best.execute(s)
+        yield EndTurn(self.side)
 
-        def known():
-            return list(own.values()) + others
-
-        def refresh():
-            """Look again after something was revealed: new enemies, retreats, losses."""
-            nonlocal view, others
-            view = view_fn()
-            self.bind(view)
-            others = [x for x in view.units if not x.own]
-            self._sync(view, own)
-            update_forces(maps, view, self.map, self.rules)
-
-        def out_of_time() -> bool:
-            return self.budget is not None and clock.seconds() > self.budget
-
-        # 1. Air wings: patrols over own no-fly zones first. A side that calls in close air
-        #    support keeps its other wings on the ground until its attacks are planned (step 3);
-        #    the rest strike where they hurt.
-        wings = [u for u in own.values() if self.rules.unit_type(u.type).category == "air"]
-        on_call = []
-        patrols = self._zone_threats(view)
-        for w in wings:
-            if out_of_time() or w.moves_left <= 0:
-                continue
-            doctrine = doctrines[w.faction]
-            if self.level.cas and doctrine.air_use > 0 and self._is_base(view, w, w.hex) \
-                    and self._patrol(view, w, patrols) is None:
-                on_call.append(w)
-                continue
-            cmd = self._air_mission(view, maps, w, doctrine, patrols)
-            if cmd is not None:
-                res = yield cmd
-                if res.ok:
-                    w.moves_left = 0
-                if getattr(cmd, "mission", None) == "strike":
-                    refresh()  # what it hit (or meant to) may be gone: the next wing looks again
-        # 2. Naval groups strike what they can reach.
-        for g in [u for u in own.values() if self.rules.unit_type(u.type).category == "naval"]:
-            cmd = self._naval_strike(view, maps, g)
-            if cmd is not None and not out_of_time():
-                yield cmd
-
-        # 3. Attacks, best targets first. Garrisons are chosen first and stay home.
-        ground = [u for u in own.values() if self.rules.unit_type(u.type).is_ground]
-        garrison = self._garrisons(view, maps, own, doctrines)
-
-        def fill(towns, theirs: bool):
-            """Send the nearest fit unit into each empty town: its side's own, to hold, or
-            (``theirs``) an enemy's, to take without a fight."""
-            for cid in towns:
-                if out_of_time():
-                    break
-                town = self.map.city_by_id(cid).hex
-                owner = view.city_owner.get(cid)
-                ours = owner is not None and view.side_of(owner) == self.side
-                if ours == theirs:  # a town no one holds is there to take
-                    continue
-                best = None
-                for u in ground:
-                    if u.done or u.id in acted or u.id in garrison or u.moves_left <= 0 \
-                            or u.id not in own or not self.rules.unit_type(u.type).zoc:
-                        continue
-                    if theirs and not self._at_war(u.faction, owner):
-                        continue
-                    if self.aims.avoids(u.faction, town):
-                        continue
-                    if u.morale is not None and u.morale < doctrines[u.faction].retreat_morale:
-                        continue  # a broken unit would only panic again: it falls back instead
-                    if u.hex.distance(town) > self.rules.unit_type(u.type).movement:
-                        continue
-                    found = find_path(self.graph, self.rules, u, town, self._obstacles(u, known()),
-                                      self._bases(u.faction))
-                    if found and (best is None or found[1] < best[1][1]):
-                        best = (u, found)
-                if best is None:
-                    continue
-                u, (path, _) = best
-                res = yield Move(self.side, u.id, path)
-                if _moved(u, res):
-                    u.done = True
-                    garrison.add(u.id)
-                    if any(e.reveals for e in res.events):
-                        refresh()
-
-        # Empty towns of the enemy that the side wants are walked into before any fight.
-        yield from fill(self._empty_goal_towns(view, own), theirs=True)
-        # Towns the side must hold that the enemy masses against are reinforced, up to the
-        # stacking limit, by the nearest fighters that can get in this turn: the garrison of a
-        # town the scenario does not ask for comes too (the objective is where the phase is won).
-        spare = self._spare_garrisons(own, garrison)
-        besieged = []
-        # A town the side holds only because an enemy wins by taking it keeps its garrison, but
-        # the army does not shut itself in with it: a side that must take the enemy's town to
-        # win sends its army there, and stops the enemy's in the field.
-        urgency = self._urgency(view)
-        implied = {c for g in self.goals if g.get("implied") for c in g["cities"]}
-        explicit = {c for g in self.goals if g["side"] == self.side and not g.get("implied")
-                    and g["kind"] in ("take", "hold") for c in g["cities"]}
-        for cid in self._threatened_holds(view, maps, own):
-            if cid in implied and cid not in explicit:
-                continue
-            if out_of_time():
+    def _fill(self, s: Situation, towns, theirs: bool):
+        """Send the nearest fit unit into each empty town: its side's own, to hold, or
+        (``theirs``) an enemy's, to take without a fight."""
+        for cid in towns:
+            if s.out_of_time():
                 break
             town = self.map.city_by_id(cid).hex
-            room = int(self.rules.movement["stack_limit"]) - sum(
-                1 for x in known() if x.hex == town and self.rules.unit_type(x.type).is_ground)
-            near = sorted((u for u in ground if u.hex != town
-                           and not u.done and u.id not in acted
-                           and (u.id not in garrison or u.id in spare)
-                           and u.moves_left > 0 and self.rules.unit_type(u.type).zoc
-                           and not (u.morale is not None
-                                    and u.morale < doctrines[u.faction].retreat_morale)
-                           and u.hex.distance(town) <= self.rules.unit_type(u.type).movement),
-                          key=lambda u: (u.hex.distance(town), -u.personnel, u.id))
-            for u in near:
-                if room <= 0 or out_of_time():
-                    break
-                found = find_path(self.graph, self.rules, u, town, self._obstacles(u, known()),
-                                  self._bases(u.faction))
-                if not found:
+            owner = s.view.city_owner.get(cid)
+            ours = owner is not None and s.view.side_of(owner) == self.side
+            if ours == theirs:  # a town no one holds is there to take
+                continue
+            best = None
+            for u in s.ground:
+                if u.done or u.id in s.acted or u.id in s.garrison or u.moves_left <= 0 \
+                        or u.id not in s.own or not self.rules.unit_type(u.type).zoc:
                     continue
-                res = yield Move(self.side, u.id, found[0])
-                if _moved(u, res) and u.hex == town:
-                    u.done = True
-                    garrison.add(u.id)
-                    room -= 1
-                if res.ok and any(e.reveals for e in res.events):
-                    refresh()
-            besieged.append((town, near))
-        # Worn garrisons of those towns are relieved by fresh units from close by.
-        if self.level.retreat:
-            yield from self._relieve(view, maps, own, ground, garrison, acted, doctrines, known,
-                                     rng, refresh, out_of_time)
-            # Their way back is kept open: with no unit of the side beside such a town, the
-            # nearest fit unit left holds the neighbouring hex the enemy threatens least, so that
-            # the garrison can stand when it is assaulted instead of being trapped in it.
-            for town, near in besieged:
-                if out_of_time():
-                    break
-                yield from self._hold_door(town, near, garrison, known, maps, refresh)
-        goal_towns = self.own_goals | {c for g in self.goals if g["kind"] == "hold"
-                                       and g["side"] != self.side for c in g["cities"]}
-        goal_towns |= {c for gs in self.aims.pulls.values() for g in gs for c in g["cities"]}
-        to_take = {c for g in self.goals if g["side"] == self.side and g["kind"] == "take"
-                   for c in g["cities"]}
-        targets = sorted(maps.enemy_hexes.items(),
-                         key=lambda kv: -self._target_value(kv[0], kv[1], maps))
-        for hex_i, defenders in targets:
-            if out_of_time():
-                break
-            target = self.graph.hex(hex_i)
-            if not any(self.rules.unit_type(d.type).is_ground for d in defenders):
+                if theirs and not self._at_war(u.faction, owner):
+                    continue
+                if self.aims.avoids(u.faction, town):
+                    continue
+                if u.morale is not None and u.morale < s.doctrines[u.faction].retreat_morale:
+                    continue  # a broken unit would only panic again: it falls back instead
+                if u.hex.distance(town) > self.rules.unit_type(u.type).movement:
+                    continue
+                found = find_path(self.graph, self.rules, u, town, self._obstacles(u, s.known()),
+                                  self._bases(u.faction))
+                if found and (best is None or found[1] < best[1][1]):
+                    best = (u, found)
+            if best is None:
                 continue
-            if self.aims.avoids(ALL, target):
-                continue  # a plan keeps the whole side out of it, or leaves it for later
-            city = self.map.city_at(target)
-            # A town the side must take is stormed by the garrisons beside it too: they fight
-            # from their own town, and all but one stay there whatever the outcome.
-            sally = self._sally(ground, garrison, target) \
-                if city is not None and city.id in to_take else set()
-            attackers = [u for u in ground if u.hex.distance(target) == 1 and u.id not in acted
-                         and (u.id not in garrison or u.id in sally)
-                         and self.rules.unit_type(u.type).zoc
-                         and not self.aims.avoids(u.faction, target)]
-            if self.level.close_in:
-                for u in self._movers_for(target, ground, acted | garrison, known()):
-                    if self.aims.avoids(u.faction, target):
-                        continue
-                    spot = self._free_neighbour(target, u, known())
-                    if spot is None:
-                        continue
-                    res = yield Move(self.side, u.id, spot)
-                    if _moved(u, res) and u.hex.distance(target) == 1:
-                        attackers.append(u)
-                    if any(e.reveals for e in res.events):
-                        refresh()
-                        break
-            ground_defenders = [d for d in defenders if self.rules.unit_type(d.type).is_ground]
-            attackers = [u for u in attackers
-                         if all(self._at_war(u.faction, d.faction) for d in ground_defenders)]
-            if not self.level.gather:
-                attackers = attackers[:1]
-            if not attackers:
-                continue
-            ids = [u.id for u in attackers]
-            preview = preview_fn(ids, target)
-            if not preview.ok:
-                continue
-            doctrine = doctrines[attackers[0].faction]
-            need = max(0.8, doctrine.attack_odds + self.level.odds_shift)
-            judgement = 1.0 + rng.normal(0, self.level.noise) * 0.3
-            # Below these odds an assault is a costly one.
-            costly = need * judgement
-            if city is not None and city.id in goal_towns:
-                # A town the scenario asks for is worth a costlier assault: a siege is won by
-                # attacking it, not by waiting for odds an entrenched garrison never gives; and
-                # costlier still as time runs out for a side that can only win by taking it.
-                need = max(0.8 - 0.3 * urgency, need * 0.6 * (1.0 - 0.4 * urgency))
-            need *= judgement
-            # Close air support where the odds are short, or where they are only just enough:
-            # aim at half as good again, or at the doctrine's own odds for a town's assault.
-            want = max(need * 1.5, doctrine.attack_odds)
-            if preview.ratio < want and on_call:
-                called = self._call_support(view, on_call, target, preview.ratio, need, want,
-                                            doctrines, ground_defenders)
-                for w in called:
-                    res = yield Command.from_dict({"kind": "air_mission", "side": self.side,
-                                                   "wing": w.id, "mission": "cas",
-                                                   "target": [target.q, target.r]})
-                    on_call.remove(w)
-                    if res.ok:
-                        w.moves_left = 0
-                if called:
-                    preview = preview_fn(ids, target)
-                    if not preview.ok:
-                        continue
-            if preview.ratio < need:
-                continue
-            if preview.ratio < costly and self.level.weighs_losses and urgency < 0.5 \
-                    and not _assault_pays(preview):
-                continue  # a costly assault that neither takes the town nor bleeds it more
-            res = yield Command.from_dict({"kind": "attack", "side": self.side,
-                                           "attackers": ids, "target": [target.q, target.r]})
-            for u in attackers:
-                acted.add(u.id)
-                u.done = True
-            if res.ok:
-                # Retreats, advances and losses move things: look again.
-                refresh()
-                ground = [u for u in own.values() if self.rules.unit_type(u.type).is_ground]
-
-        # The wings no attack called for strike where they hurt, at what the side sees now:
-        # the attacks moved units and may have lost sight of some.
-        if on_call:
-            refresh()
-        for w in on_call:
-            if out_of_time():
-                break
-            cmd = self._air_mission(view, maps, w, doctrines[w.faction], {})
-            if cmd is not None:
-                res = yield cmd
-                if res.ok:
-                    w.moves_left = 0
-                if getattr(cmd, "mission", None) == "strike":
-                    refresh()
-
-        # 4. Movement: garrisons stay, empty towns the side must hold get one, broken units fall
-        #    back, the rest go for the goals.
-        garrison = {g for g in garrison if g in own}
-        # A garrison ringed in a town the phase does not turn on, against more than it can hold,
-        # breaks out while a way is open: taken prisoner there, it would hold nothing.
-        breakout = self._breakouts(maps, own, garrison, goal_towns) if self.level.retreat \
-            else set()
-        garrison -= breakout
-        yield from fill(self._empty_goal_towns(view, own), theirs=False)
-        # Units the attacks did not need walk into the empty towns an enemy must hold.
-        yield from fill(self._empty_goal_towns(view, own, enemies=True), theirs=True)
-        for u in sorted(ground, key=lambda u: -maps.objective[self.graph.index(u.hex)]):
-            if out_of_time():
-                break
-            if u.done or u.id in acted or u.moves_left <= 0 or u.id not in own:
-                continue
-            if u.id in garrison:
-                continue
-            dest = self._choose_hex(u, maps, doctrines[u.faction], known(), rng,
-                                    force_back=u.id in breakout)
-            if dest is None:
-                continue
-            res = yield Move(self.side, u.id, dest)
+            u, (path, _) = best
+            res = yield Move(self.side, u.id, path)
             if _moved(u, res):
                 u.done = True
-            if res.ok and any(e.reveals for e in res.events):
-                refresh()
-
-        # 5. Dig in where it pays: garrisons and units facing the enemy that did not move.
-        for u in ground:
-            if out_of_time():
-                break
-            if u.id not in own or u.done or u.id in acted:
-                continue
-            ut = self.rules.unit_type(u.type)
-            i = self.graph.index(u.hex)
-            deepest = self.rules.terrain[self.graph.terrain[i]].entrench_max
-            if u.moves_left >= ut.movement - 1e-9 and u.entrenchment < deepest \
-                    and (u.id in garrison or maps.threat[i] > 0):
-                yield Entrench(self.side, u.id)
-
-        yield EndTurn(self.side)
+                s.garrison.add(u.id)
+                if any(e.reveals for e in res.events):
+                    s.refresh()
 
     # -- pieces ------------------------------------------------------------------------------
 
@@ -560,31 +314,33 @@ class AIPlayer:
             obs.enemy |= set(self._avoided(u.faction).tolist()) - {self.graph.index(u.hex)}
         return obs
 
-    def _hold_door(self, town: Hex, near, garrison, known, maps, refresh):
+    def _hold_door(self, s: Situation, town: Hex, near):
+        """Hold the hex beside a besieged ``town`` that the enemy threatens least with the first
+        of the units ``near`` it that can get there, unless a unit of the side is beside it."""
         ground = self.rules.unit_type
         beside = [n for n in town.neighbors() if self.map.in_bounds(n)]
-        units = known()
+        units = s.known()
         if any(x.hex in beside and self._side_of(x.faction) == self.side
                and ground(x.type).is_ground for x in units):
             return
         foes = {x.hex for x in units if self._side_of(x.faction) != self.side
                 and ground(x.type).is_ground}
         doors = sorted((n for n in beside if n not in foes),
-                       key=lambda n: (maps.threat[self.graph.index(n)], n.q, n.r))
+                       key=lambda n: (s.maps.threat[self.graph.index(n)], n.q, n.r))
         for u in near:
             if u.done or u.hex in beside:
                 continue
             for n in doors[:2]:
-                found = find_path(self.graph, self.rules, u, n, self._obstacles(u, known()),
+                found = find_path(self.graph, self.rules, u, n, self._obstacles(u, s.known()),
                                   self._bases(u.faction))
                 if not found or found[0][-1] != n:
                     continue
                 res = yield Move(self.side, u.id, found[0])
                 if res.ok and any(e.reveals for e in res.events):
-                    refresh()
+                    s.refresh()
                 if _moved(u, res) and u.hex == n:
                     u.done = True
-                    garrison.add(u.id)
+                    s.garrison.add(u.id)
                     return
                 break  # it went where it could: the next unit tries
 
@@ -698,8 +454,7 @@ class AIPlayer:
                     budget[u.faction] -= 1
         return keep
 
-    def _relieve(self, view, maps, own, ground, garrison, acted, doctrines, known, rng, refresh,
-                 out_of_time):
+    def _relieve(self, s: Situation):
         """Relief in place: in each town the side must hold, a garrison unit worn down near to
         breaking (its morale under the doctrine's retreat level plus 20) steps out to recover
         and the nearest fresh unit (morale 60 or more, and 30 above the worn one's) that can get
@@ -707,10 +462,13 @@ class AIPlayer:
         relieved in time stands. The garrison of a town the scenario does not ask for may be
         the relief."""
         wear = 20.0
+        # The towns' owners as the relief began; the rest as the side sees it at each order.
+        view, own, ground, garrison, acted, doctrines = s.view, s.own, s.ground, s.garrison, \
+            s.acted, s.doctrines
         spare = self._spare_garrisons(own, garrison)
         for cid in dict.fromkeys(c for g in self.goals if g["side"] == self.side
                                  and g["kind"] == "hold" for c in g["cities"]):
-            if out_of_time():
+            if s.out_of_time():
                 return
             town = self.map.city_by_id(cid).hex
             owner = view.city_owner.get(cid)
@@ -724,7 +482,7 @@ class AIPlayer:
                 if old.moves_left <= 0:
                     continue
                 fresh = None
-                others = [x for x in known() if x.id != old.id]  # its place is free
+                others = [x for x in s.known() if x.id != old.id]  # its place is free
                 for u in ground:
                     if u.hex == town or u.done or u.id in acted \
                             or (u.id in garrison and u.id not in spare) \
@@ -739,7 +497,7 @@ class AIPlayer:
                         fresh = (u, found)
                 if fresh is None:
                     continue
-                back = self._choose_hex(old, maps, doctrines[old.faction], known(), rng,
+                back = self._choose_hex(old, s.maps, doctrines[old.faction], s.known(), s.rng,
                                         force_back=True)
                 if back is None:
                     continue
@@ -755,7 +513,7 @@ class AIPlayer:
                     u.done = True
                     garrison.add(u.id)
                 if res.ok and any(e.reveals for e in res.events):
-                    refresh()
+                    s.refresh()
 
     def _breakouts(self, maps, own, garrison, goal_towns) -> set[str]:
         """Garrison units of towns no side's victory asks for that the enemy is closing round:
@@ -905,8 +663,7 @@ class AIPlayer:
                 best, best_value = h, value
         if best is None:
             return None
-        return Command.from_dict({"kind": "air_mission", "side": self.side, "wing": wing.id,
-                                  "mission": "strike", "target": [best.q, best.r]})
+        return AirMission(self.side, wing=wing.id, mission="strike", target=best)
 
     def _zone_threats(self, view) -> dict:
         """For each of the side's own no-fly zones, the hostile wings it can see that could fly
@@ -939,8 +696,7 @@ class AIPlayer:
             if spots:
                 patrols[zone["id"]] = patrols[zone["id"]][1:]
                 spot = spots[len(spots) // 2]
-                return Command.from_dict({"kind": "air_mission", "side": self.side, "wing": wing.id,
-                                          "mission": "patrol", "target": [spot.q, spot.r]})
+                return AirMission(self.side, wing=wing.id, mission="patrol", target=spot)
         return None
 
     def _banned_sky(self, view, doctrine) -> set:
@@ -1009,8 +765,7 @@ class AIPlayer:
                 best, best_value = h, value
         if best is None:
             return None
-        return Command.from_dict({"kind": "naval_strike", "side": self.side, "group": group.id,
-                                  "target": [best.q, best.r]})
+        return NavalStrike(self.side, group=group.id, target=best)
 
     @staticmethod
     def _sync(view, own) -> None:
@@ -1039,6 +794,448 @@ class AIPlayer:
     def _bases(self, faction: str):
         own = self._view.own_factions.get(faction)
         return tuple(own["bases"]) if own else ()
+
+
+class Situation:
+    """What an ``AIPlayer`` knows of its side's turn, and what it has decided so far: what its
+    candidate actions read, and hand on to those that come after them.
+
+    ``view`` is the side's view (looked at again by ``refresh`` after something was revealed:
+    new enemies, retreats, losses), ``maps`` the influence maps made from it, ``own`` the AI's
+    own records of its units (``done`` once ordered), ``acted`` the units that attacked,
+    ``garrison`` those that stay to hold a town, ``on_call`` the wings kept on the ground for
+    close air support, ``besieged`` the threatened towns reinforced (with the units near them),
+    ``breakout`` the garrisons that fall back out of a closing ring.
+    """
+
+    def __init__(self, ai: AIPlayer, view_fn, preview_fn, clock):
+        self.ai = ai
+        self.view_fn = view_fn
+        self.preview = preview_fn
+        self.clock = clock
+        view = view_fn()
+        ai.bind(view)
+        ai._take_aims(view)
+        self.view = view
+        self.doctrines = {f: doctrine_for(f) for f in view.factions}
+        self.maps = build_maps(view, ai.map, ai.rules, ai.goals, self.doctrines,
+                               avoid=ai._side_avoids(view))
+        self.rng = _rng_for(view, ai.side)
+        self.own = {u.id: SimpleNamespace(id=u.id, type=u.type, faction=u.faction, hex=u.hex,
+                                          personnel=u.personnel, moves_left=u.moves_left,
+                                          equipment=dict(u.equipment),
+                                          morale=u.morale, supplied=u.supplied,
+                                          entrenchment=u.entrenchment, done=False)
+                    for u in view.units if u.own}
+        self.others = [u for u in view.units if not u.own]
+        self.ground: list = []
+        self.acted: set[str] = set()
+        self.garrison: set[str] = set()
+        self.on_call: list = []
+        self.patrols: dict = {}
+        self.besieged: list = []
+        self.breakout: set[str] = set()
+        self.urgency = ai._urgency(view)
+        # The towns some side's victory turns on (its own plans' among them): worth a costlier
+        # assault, and no garrison of one breaks out.
+        self.goal_towns = ai.own_goals | {c for g in ai.goals if g["kind"] == "hold"
+                                          and g["side"] != ai.side for c in g["cities"]}
+        self.goal_towns |= {c for gs in ai.aims.pulls.values() for g in gs for c in g["cities"]}
+
+    def known(self) -> list:
+        return list(self.own.values()) + self.others
+
+    def refresh(self) -> None:
+        """Look again after something was revealed: new enemies, retreats, losses."""
+        ai = self.ai
+        self.view = self.view_fn()
+        ai.bind(self.view)
+        self.others = [x for x in self.view.units if not x.own]
+        ai._sync(self.view, self.own)
+        update_forces(self.maps, self.view, ai.map, ai.rules)
+
+    def out_of_time(self) -> bool:
+        budget = self.ai.budget
+        return budget is not None and self.clock.seconds() > budget
+
+
+class CandidateAction:
+    """One kind of thing the AI may do in its turn, in the manner of Wesnoth's RCA AI
+    ("register candidate actions"): ``score`` says what doing it is worth now (0: nothing to
+    do), ``execute`` does it, a generator of typed commands that is sent back their results.
+
+    Each is carried out once a turn, and scores its ``weight`` until then, so the weights are
+    the order in which the AI thinks its turn through: air missions, naval strikes, garrisons,
+    the towns to walk into or to hold, the attacks with their close air support, the wings
+    left over, the moves, digging in. ``applies`` leaves out an action a difficulty does not
+    take (``Level``) or that has nothing to work on.
+    """
+
+    weight = 0.0
+
+    def __init__(self, ai: AIPlayer):
+        self.ai = ai
+        self.done = False
+
+    def applies(self, s: Situation) -> bool:
+        return True
+
+    def score(self, s: Situation) -> float:
+        return 0.0 if self.done or not self.applies(s) else self.weight
+
+    def execute(self, s: Situation):
+        raise NotImplementedError
+
+
+class AirMissions(CandidateAction):
+    """Wings patrol over the side's own no-fly zones first. A side that calls in close air
+    support keeps its other wings on the ground until its attacks are planned (``on_call``,
+    flown by ``Attacks`` and ``WingsOnCall``); the rest strike where they hurt, or rebase."""
+
+    weight = 130.0
+
+    def execute(self, s):
+        ai = self.ai
+        wings = [u for u in s.own.values() if ai.rules.unit_type(u.type).category == "air"]
+        s.patrols = ai._zone_threats(s.view)
+        for w in wings:
+            if s.out_of_time() or w.moves_left <= 0:
+                continue
+            doctrine = s.doctrines[w.faction]
+            if ai.level.cas and doctrine.air_use > 0 and ai._is_base(s.view, w, w.hex) \
+                    and ai._patrol(s.view, w, s.patrols) is None:
+                s.on_call.append(w)
+                continue
+            cmd = ai._air_mission(s.view, s.maps, w, doctrine, s.patrols)
+            if cmd is not None:
+                res = yield cmd
+                if res.ok:
+                    w.moves_left = 0
+                if isinstance(cmd, AirMission) and cmd.mission == "strike":
+                    s.refresh()  # what it hit (or meant to) may be gone: the next wing looks again
+
+
+class NavalStrikes(CandidateAction):
+    """Naval groups strike what they can reach."""
+
+    weight = 120.0
+
+    def execute(self, s):
+        ai = self.ai
+        for g in [u for u in s.own.values() if ai.rules.unit_type(u.type).category == "naval"]:
+            cmd = ai._naval_strike(s.view, s.maps, g)
+            if cmd is not None and not s.out_of_time():
+                yield cmd
+
+
+class Garrisons(CandidateAction):
+    """Before any ground unit moves, the garrisons are chosen (``AIPlayer._garrisons``): they
+    stay home. No command: the actions after it leave them be."""
+
+    weight = 110.0
+
+    def execute(self, s):
+        ai = self.ai
+        s.ground = [u for u in s.own.values() if ai.rules.unit_type(u.type).is_ground]
+        s.garrison = ai._garrisons(s.view, s.maps, s.own, s.doctrines)
+        yield from ()
+
+
+class WalkIntoTowns(CandidateAction):
+    """Empty towns of the enemy that the side wants are walked into before any fight."""
+
+    weight = 100.0
+
+    def execute(self, s):
+        yield from self.ai._fill(s, self.ai._empty_goal_towns(s.view, s.own), theirs=True)
+
+
+class ReinforceBesieged(CandidateAction):
+    """Towns the side must hold that the enemy masses against are reinforced, up to the
+    stacking limit, by the nearest fighters that can get in this turn: the garrison of a town
+    the scenario does not ask for comes too (the objective is where the phase is won).
+
+    A town the side holds only because an enemy wins by taking it keeps its garrison, but the
+    army does not shut itself in with it: a side that must take the enemy's town to win sends
+    its army there, and stops the enemy's in the field."""
+
+    weight = 90.0
+
+    def execute(self, s):
+        ai = self.ai
+        spare = ai._spare_garrisons(s.own, s.garrison)
+        implied = {c for g in ai.goals if g.get("implied") for c in g["cities"]}
+        explicit = {c for g in ai.goals if g["side"] == ai.side and not g.get("implied")
+                    and g["kind"] in ("take", "hold") for c in g["cities"]}
+        for cid in ai._threatened_holds(s.view, s.maps, s.own):
+            if cid in implied and cid not in explicit:
+                continue
+            if s.out_of_time():
+                break
+            town = ai.map.city_by_id(cid).hex
+            room = int(ai.rules.movement["stack_limit"]) - sum(
+                1 for x in s.known() if x.hex == town and ai.rules.unit_type(x.type).is_ground)
+            near = sorted((u for u in s.ground if u.hex != town
+                           and not u.done and u.id not in s.acted
+                           and (u.id not in s.garrison or u.id in spare)
+                           and u.moves_left > 0 and ai.rules.unit_type(u.type).zoc
+                           and not (u.morale is not None
+                                    and u.morale < s.doctrines[u.faction].retreat_morale)
+                           and u.hex.distance(town) <= ai.rules.unit_type(u.type).movement),
+                          key=lambda u: (u.hex.distance(town), -u.personnel, u.id))
+            for u in near:
+                if room <= 0 or s.out_of_time():
+                    break
+                found = find_path(ai.graph, ai.rules, u, town, ai._obstacles(u, s.known()),
+                                  ai._bases(u.faction))
+                if not found:
+                    continue
+                res = yield Move(ai.side, u.id, found[0])
+                if _moved(u, res) and u.hex == town:
+                    u.done = True
+                    s.garrison.add(u.id)
+                    room -= 1
+                if res.ok and any(e.reveals for e in res.events):
+                    s.refresh()
+            s.besieged.append((town, near))
+
+
+class RelieveGarrisons(CandidateAction):
+    """Worn garrisons of the towns the side must hold are relieved by fresh units from close
+    by (``AIPlayer._relieve``). Not at a level that does not pull broken units back."""
+
+    weight = 80.0
+
+    def applies(self, s):
+        return self.ai.level.retreat
+
+    def execute(self, s):
+        yield from self.ai._relieve(s)
+
+
+class KeepWayBack(CandidateAction):
+    """The way back from a besieged town is kept open: with no unit of the side beside it, the
+    nearest fit unit left holds the neighbouring hex the enemy threatens least, so that the
+    garrison can stand when it is assaulted instead of being trapped in it."""
+
+    weight = 70.0
+
+    def applies(self, s):
+        return self.ai.level.retreat
+
+    def execute(self, s):
+        for town, near in s.besieged:
+            if s.out_of_time():
+                break
+            yield from self.ai._hold_door(s, town, near)
+
+
+class Attacks(CandidateAction):
+    """Attacks, best targets first, by the units beside each (and those that can move up to
+    join it, at a level that gathers), with close air support where the odds are short; the
+    garrisons stay home, but for those that sally against a town the side must take."""
+
+    weight = 60.0
+
+    def execute(self, s):
+        ai = self.ai
+        to_take = {c for g in ai.goals if g["side"] == ai.side and g["kind"] == "take"
+                   for c in g["cities"]}
+        targets = sorted(s.maps.enemy_hexes.items(),
+                         key=lambda kv: -ai._target_value(kv[0], kv[1], s.maps))
+        for hex_i, defenders in targets:
+            if s.out_of_time():
+                break
+            target = ai.graph.hex(hex_i)
+            if not any(ai.rules.unit_type(d.type).is_ground for d in defenders):
+                continue
+            if ai.aims.avoids(ALL, target):
+                continue  # a plan keeps the whole side out of it, or leaves it for later
+            city = ai.map.city_at(target)
+            # A town the side must take is stormed by the garrisons beside it too: they fight
+            # from their own town, and all but one stay there whatever the outcome.
+            sally = ai._sally(s.ground, s.garrison, target) \
+                if city is not None and city.id in to_take else set()
+            attackers = [u for u in s.ground if u.hex.distance(target) == 1
+                         and u.id not in s.acted
+                         and (u.id not in s.garrison or u.id in sally)
+                         and ai.rules.unit_type(u.type).zoc
+                         and not ai.aims.avoids(u.faction, target)]
+            if ai.level.close_in:
+                for u in ai._movers_for(target, s.ground, s.acted | s.garrison, s.known()):
+                    if ai.aims.avoids(u.faction, target):
+                        continue
+                    spot = ai._free_neighbour(target, u, s.known())
+                    if spot is None:
+                        continue
+                    res = yield Move(ai.side, u.id, spot)
+                    if _moved(u, res) and u.hex.distance(target) == 1:
+                        attackers.append(u)
+                    if any(e.reveals for e in res.events):
+                        s.refresh()
+                        break
+            ground_defenders = [d for d in defenders if ai.rules.unit_type(d.type).is_ground]
+            attackers = [u for u in attackers
+                         if all(ai._at_war(u.faction, d.faction) for d in ground_defenders)]
+            if not ai.level.gather:
+                attackers = attackers[:1]
+            if not attackers:
+                continue
+            ids = [u.id for u in attackers]
+            preview = s.preview(ids, target)
+            if not preview.ok:
+                continue
+            doctrine = s.doctrines[attackers[0].faction]
+            need = max(0.8, doctrine.attack_odds + ai.level.odds_shift)
+            judgement = 1.0 + s.rng.normal(0, ai.level.noise) * 0.3
+            # Below these odds an assault is a costly one.
+            costly = need * judgement
+            if city is not None and city.id in s.goal_towns:
+                # A town the scenario asks for is worth a costlier assault: a siege is won by
+                # attacking it, not by waiting for odds an entrenched garrison never gives; and
+                # costlier still as time runs out for a side that can only win by taking it.
+                need = max(0.8 - 0.3 * s.urgency, need * 0.6 * (1.0 - 0.4 * s.urgency))
+            need *= judgement
+            # Close air support where the odds are short, or where they are only just enough:
+            # aim at half as good again, or at the doctrine's own odds for a town's assault.
+            want = max(need * 1.5, doctrine.attack_odds)
+            if preview.ratio < want and s.on_call:
+                called = ai._call_support(s.view, s.on_call, target, preview.ratio, need, want,
+                                          s.doctrines, ground_defenders)
+                for w in called:
+                    res = yield AirMission(ai.side, wing=w.id, mission="cas", target=target)
+                    s.on_call.remove(w)
+                    if res.ok:
+                        w.moves_left = 0
+                if called:
+                    preview = s.preview(ids, target)
+                    if not preview.ok:
+                        continue
+            if preview.ratio < need:
+                continue
+            if preview.ratio < costly and ai.level.weighs_losses and s.urgency < 0.5 \
+                    and not _assault_pays(preview):
+                continue  # a costly assault that neither takes the town nor bleeds it more
+            res = yield Attack(ai.side, attackers=ids, target=target)
+            for u in attackers:
+                s.acted.add(u.id)
+                u.done = True
+            if res.ok:
+                # Retreats, advances and losses move things: look again.
+                s.refresh()
+                s.ground = [u for u in s.own.values() if ai.rules.unit_type(u.type).is_ground]
+
+
+class WingsOnCall(CandidateAction):
+    """The wings no attack called for strike where they hurt, at what the side sees now: the
+    attacks moved units and may have lost sight of some."""
+
+    weight = 50.0
+
+    def applies(self, s):
+        return bool(s.on_call)
+
+    def execute(self, s):
+        ai = self.ai
+        s.refresh()
+        for w in s.on_call:
+            if s.out_of_time():
+                break
+            cmd = ai._air_mission(s.view, s.maps, w, s.doctrines[w.faction], {})
+            if cmd is not None:
+                res = yield cmd
+                if res.ok:
+                    w.moves_left = 0
+                if isinstance(cmd, AirMission) and cmd.mission == "strike":
+                    s.refresh()
+
+
+class Breakouts(CandidateAction):
+    """After the fighting, the garrisons lost are struck off, and a garrison ringed in a town
+    the phase does not turn on, against more than it can hold, breaks out while a way is open
+    (``AIPlayer._breakouts``): taken prisoner there, it would hold nothing. No command: the
+    moves (``Advance``) take it back."""
+
+    weight = 40.0
+
+    def execute(self, s):
+        ai = self.ai
+        s.garrison = {g for g in s.garrison if g in s.own}
+        if ai.level.retreat:
+            s.breakout = ai._breakouts(s.maps, s.own, s.garrison, s.goal_towns)
+        s.garrison -= s.breakout
+        yield from ()
+
+
+class HoldEmptyTowns(CandidateAction):
+    """Empty towns the side must hold get a unit."""
+
+    weight = 30.0
+
+    def execute(self, s):
+        yield from self.ai._fill(s, self.ai._empty_goal_towns(s.view, s.own), theirs=False)
+
+
+class TakeAbandonedObjectives(CandidateAction):
+    """Units the attacks did not need walk into the empty towns an enemy must hold."""
+
+    weight = 25.0
+
+    def execute(self, s):
+        ai = self.ai
+        yield from ai._fill(s, ai._empty_goal_towns(s.view, s.own, enemies=True), theirs=True)
+
+
+class Advance(CandidateAction):
+    """The rest move, those nearest the goals first, to the best hex each can reach
+    (``AIPlayer._choose_hex``): broken units fall back, the others go for the goals."""
+
+    weight = 20.0
+
+    def execute(self, s):
+        ai = self.ai
+        for u in sorted(s.ground, key=lambda u: -s.maps.objective[ai.graph.index(u.hex)]):
+            if s.out_of_time():
+                break
+            if u.done or u.id in s.acted or u.moves_left <= 0 or u.id not in s.own:
+                continue
+            if u.id in s.garrison:
+                continue
+            dest = ai._choose_hex(u, s.maps, s.doctrines[u.faction], s.known(), s.rng,
+                                  force_back=u.id in s.breakout)
+            if dest is None:
+                continue
+            res = yield Move(ai.side, u.id, dest)
+            if _moved(u, res):
+                u.done = True
+            if res.ok and any(e.reveals for e in res.events):
+                s.refresh()
+
+
+class DigIn(CandidateAction):
+    """Dig in where it pays: garrisons and units facing the enemy that did not move."""
+
+    weight = 10.0
+
+    def execute(self, s):
+        ai = self.ai
+        for u in s.ground:
+            if s.out_of_time():
+                break
+            if u.id not in s.own or u.done or u.id in s.acted:
+                continue
+            ut = ai.rules.unit_type(u.type)
+            i = ai.graph.index(u.hex)
+            deepest = ai.rules.terrain[ai.graph.terrain[i]].entrench_max
+            if u.moves_left >= ut.movement - 1e-9 and u.entrenchment < deepest \
+                    and (u.id in s.garrison or s.maps.threat[i] > 0):
+                yield Entrench(ai.side, u.id)
+
+
+# What an AIPlayer may do in its turn; each scores its weight until it is done.
+CANDIDATE_ACTIONS = (AirMissions, NavalStrikes, Garrisons, WalkIntoTowns, ReinforceBesieged,
+                     RelieveGarrisons, KeepWayBack, Attacks, WingsOnCall, Breakouts,
+                     HoldEmptyTowns, TakeAbandonedObjectives, Advance, DigIn)
 
 
 def _assault_pays(preview) -> bool:
@@ -1094,8 +1291,7 @@ class RandomPlayer:
             near = [h for h in u.hex.neighbors() if h in enemy_hexes]
             if near and rng.random() < 0.5:
                 t = near[int(rng.integers(len(near)))]
-                yield Command.from_dict({"kind": "attack", "side": self.side, "attackers": [u.id],
-                                         "target": [t.q, t.r]})
+                yield Attack(self.side, attackers=[u.id], target=t)
                 continue
             obs = obstacles_for(self.graph, self.rules, u, known, view.at_war_with, view.side_of)
             bases = tuple(view.own_factions[u.faction]["bases"])
