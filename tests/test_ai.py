@@ -599,3 +599,27 @@ def test_a_player_that_never_ends_its_turn_is_stopped_at_the_cap():
     assert stats.commands == 7 and len(stats.refused) == 7
     assert game.state.active_side != side
 
+
+
+def test_the_computer_learns_of_its_commands_only_what_its_side_saw():
+    """The driver hands the player a result as a person at the window would read it: its own
+    doings and the public news, but not another side's news it could not see."""
+    from game.ai.driver import TurnDriver
+    from game.orders import OWN, PUBLIC, Event, Result
+
+    _, game, players = ai_game()
+    side = game.state.active_side
+    other = next(s for s in game.state.sides if s != side)
+    hidden = next(u for u in game.state.units_of_side(other)
+                  if u.id not in {v.id for v in visible_units(game.state, game.hexmap, game.rules,
+                                                              side)})
+    own = Event("moved", "ours moved", reveals=True)
+    news = Event("message", "war is declared", reveals=True, news=PUBLIC)
+    theirs = Event("out_of_supply", "1 unit out of supply", units=(hidden.id,), side=other,
+                   news=OWN)
+    afar = Event("reinforcements", "2 units arrive", reveals=True, units=(hidden.id,), side=other)
+    driver = TurnDriver(game, players[side])
+    told = driver.told(Result(True, [], [own, news, theirs, afar]))
+    assert told is not None and told.events == [own, news]
+    quiet = Result(True, [], [own])
+    assert driver.told(quiet) is quiet

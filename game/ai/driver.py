@@ -3,7 +3,8 @@
 Engine layer. A ``TurnDriver`` steps a player's ``turn`` generator (``AIPlayer``,
 ``RandomPlayer``) through a ``Game``: it hands the player fresh views of its own side and the
 odds of an attack, sends each command the player yields through the game's one door, and sends
-the result back. It holds what every client of the AI shares: the cap on commands in one turn,
+the result back, with the events of it that the side learned (``game.visibility``, as for a
+person at the window). It holds what every client of the AI shares: the cap on commands in one turn,
 the refusals counted, the thinking timed, and the turn ended for a player that stopped without
 ending it. Headless play (``play_turn``: ``simulate``, ``bench``, the tests) steps it on one
 thread; the window's ``game.session.AITurn`` thinks (``think``) in a worker thread and carries
@@ -16,7 +17,7 @@ import time
 
 from game.combat import preview_attack
 from game.commands import Command, EndTurn, Result
-from game.visibility import side_view
+from game.visibility import events_seen, side_view
 
 MAX_COMMANDS = 2000  # an AI turn that runs longer than this is ended for it
 
@@ -72,11 +73,22 @@ class TurnDriver:
             if not self._started:
                 self._started = True
                 return next(self._gen)
-            return self._gen.send(result)
+            return self._gen.send(self.told(result))
         except StopIteration:
             return None
         finally:
             self.thinking += time.perf_counter() - t
+
+    def told(self, result: Result | None) -> Result | None:
+        """A result as the player learns it: the events its side saw of its command, no more
+        (what the fog hides of their consequences, a person is not told either)."""
+        if result is None or not result.events:
+            return result
+        g = self.game
+        seen = events_seen(result.events, self.side, self.side, g.state, g.hexmap, g.rules)
+        if len(seen) == len(result.events):
+            return result
+        return Result(result.ok, result.problems, seen)
 
     def carry_out(self, cmd: Command) -> Result | None:
         """Send one command of the player's through the door (on the thread that owns the game).
