@@ -13,7 +13,12 @@ the same game: add a function ``_figure_xxx(ctx, quick) -> dict`` and list it in
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,11 +26,19 @@ from pathlib import Path
 
 import numpy as np
 
+from game.ai import AIPlayer, play_turn
+from game.air import AirMission, air_range
+from game.combat import preview_attack, resolve_attack
+from game.commands import Context, Game
 from game.hexgrid import Hex, hex_range
 from game.hexmap import DESERT, STEPPE, HexMap, default_map
-from game.movement import WAR_ZONE
+from game.movement import WAR_ZONE, allowed_countries, map_graph, movement_range, obstacles_for
 from game.rules import Rules, default_rules
+from game.saves import load_game, save_game
+from game.scenario import bundled_paths, load_scenario
 from game.state import Unit
+from game.supply import supply_maps
+from game.visibility import side_view, visible_units
 
 BENCH_SEED = 2014
 
@@ -149,8 +162,6 @@ def _free_hex(hexmap: HexMap, centre: Hex, ut, allowed, taken: set[Hex], rng, ba
 
 def bench_game(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SEED):
     """The benchmark game at its start: the first side to move, its supply traced."""
-    from game.commands import Game
-
     rules = rules or default_rules()
     return Game(bench_setup(hexmap, rules, seed), hexmap, rules, seed)
 
@@ -158,8 +169,6 @@ def bench_game(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SEE
 def open_country_hex(hexmap: HexMap, radius: int = 10) -> Hex:
     """A desert or steppe hex of Iraq or Syria with no road, river or rough ground within
     ``radius`` hexes (or as near to that as the map allows), nearest the middle of the war zone."""
-    from game.movement import map_graph
-
     g = map_graph(hexmap)
     zone = g.country_mask(WAR_ZONE)
     open_ = zone & np.isin(g.terrain, (DESERT, STEPPE)) & ~g.road.any(axis=1) & ~g.river.any(axis=1)
@@ -218,8 +227,6 @@ def _figure_map_load(ctx: _Context, quick: bool) -> dict:
 
 
 def _figure_movement_range(ctx: _Context, quick: bool) -> dict:
-    from game.movement import map_graph, movement_range, obstacles_for
-
     graph = map_graph(ctx.hexmap)
     state = ctx.game.state
     ut = ctx.rules.unit_type("mechanized")
@@ -240,17 +247,11 @@ def _figure_supply(ctx: _Context, quick: bool) -> dict:
     state = ctx.game.state
     what = (f"supply_maps for all {len(state.factions)} factions of a "
             f"{len(state.units)}-unit game")
-    try:
-        from game.supply import supply_maps
-    except ImportError:
-        return _figure(None, 20.0, what, note="game.supply is not written yet")
     t = _time(lambda: supply_maps(state, ctx.hexmap, ctx.rules), 3 if quick else 20)
     return _figure(t, 20.0, what)
 
 
 def _figure_save_load(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
-    from game.saves import load_game, save_game
-
     runs = 3 if quick else 20
     with tempfile.TemporaryDirectory(prefix="mesopotamia-bench-") as tmp:
         path = Path(tmp) / "bench.save"
@@ -267,13 +268,6 @@ def _figure_air_strike(ctx: _Context, quick: bool) -> dict:
     """One air strike through the command door: validation against the side's fog, then
     interception, air defence and losses, on a copy of the big game."""
     what = "one AirMission strike (validate with fog + apply) in a {n}-unit game"
-    try:
-        from game.air import AirMission, air_range
-    except ImportError:
-        return _figure(None, 20.0, what.format(n=len(ctx.game.state.units)),
-                       note="game.air is not written yet")
-    from game.commands import Context
-    from game.visibility import visible_units
 
     state = ctx.game.state.copy()
     state.active = state.sides.index("coalition")
@@ -304,8 +298,6 @@ def _figure_air_strike(ctx: _Context, quick: bool) -> dict:
 def _attack_setup(ctx: _Context):
     """A copy of the big game where two coalition infantry units stand beside an Islamic State
     unit in open country, with everything else where it was: a typical attack to time."""
-    from game.movement import allowed_countries
-
     state = ctx.game.state.copy()
     m, rules = ctx.hexmap, ctx.rules
     state.active = state.sides.index("coalition")
@@ -327,17 +319,12 @@ def _attack_setup(ctx: _Context):
 
 
 def _figure_attack(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
-    from game.combat import preview_attack, resolve_attack
-    from game.commands import Context
-    from game.visibility import side_view
 
     state, attackers, target = _attack_setup(ctx)
     cctx = Context(ctx.hexmap, ctx.rules)
     # Each attack on the same state, put back between runs (outside the timing) as it was
     # before, all but its generator: like the other figures, a warm loop over one state.
     import copy
-    import dataclasses
-
     units = dict(state.units)
     saved = {k: dataclasses.replace(u, equipment=dict(u.equipment)) for k, u in units.items()}
     books = copy.deepcopy((state.losses, state.equipment_lost, state.civilians, state.city_owner,
@@ -376,9 +363,6 @@ def _figure_attack(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
 
 def _figure_ai_turn(ctx: _Context, quick: bool) -> dict:
     """Every AI side's thinking in one turn of the bundled scenario with the most units."""
-    from game.ai import AIPlayer, play_turn
-    from game.commands import Game
-    from game.scenario import bundled_paths, load_scenario
 
     scenarios = [load_scenario(p, ctx.hexmap, ctx.rules) for p in bundled_paths()]
     if not scenarios:
@@ -407,10 +391,6 @@ def _figure_window(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
     """The battle screen's steady frame and first frame. They are measured in a child process
     (``game.ui.battle_bench``) under SDL's dummy video driver, which must be chosen before
     pygame starts, with a home folder of its own so no settings or saves are touched."""
-    import json
-    import os
-    import subprocess
-    import sys
 
     frame_what = ("a steady frame of the battle screen at 1600 x 900, every unit of the "
                   "biggest bundled scenario on screen and an animation running (SDL dummy "

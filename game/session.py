@@ -33,6 +33,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from game.ai import AIPlayer
 from game.ai.driver import TurnDriver
 from game.air import is_air_base
 from game.combat import Preview, preview_attack
@@ -43,6 +44,8 @@ from game.history import historical, judge
 from game.ledger import phase_table
 from game.movement import map_graph, obstacles_for, reachable
 from game.rules import default_rules
+from game.saves import SAVE_SUFFIX, SaveError, load_game, save_game
+from game.scenario import ScenarioError, find_scenario, load_scenario
 from game.supply import supply_maps
 from game.visibility import (
     SideView,
@@ -251,8 +254,6 @@ class Session:
     def new(cls, scenario: str | Path, seats: dict[str, Seat] | None = None,
             seed: int = 1) -> Session:
         """A new game of a bundled scenario (by id) or a scenario file."""
-        from game.scenario import ScenarioError, find_scenario, load_scenario
-
         hexmap, rules = shared_context()
         path = find_scenario(str(scenario))
         if path is None:
@@ -270,9 +271,6 @@ class Session:
     @classmethod
     def load(cls, path) -> Session:
         """The session saved in ``path``; raises SaveError naming the file and the problem."""
-        from game.saves import SaveError, load_game
-        from game.scenario import ScenarioError, find_scenario, load_scenario
-
         hexmap, rules = shared_context()
         path = Path(path)
         extra: dict = {}
@@ -307,8 +305,6 @@ class Session:
 
     def save(self, path) -> Path:
         """Write the game and the seats to ``path`` atomically; raises SaveError."""
-        from game.saves import save_game
-
         meta = {
             "seats": {s: seat.to_dict() for s, seat in self.seats.items()},
             "name": self.name,
@@ -333,8 +329,6 @@ class Session:
 
     def autosave_path(self, directory) -> Path:
         """Where this game's automatic save goes in ``directory``: one file per scenario."""
-        from game.saves import SAVE_SUFFIX
-
         sid = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.game.state.scenario_id or "game")
         return Path(directory) / f"autosave-{sid}{SAVE_SUFFIX}"
 
@@ -583,8 +577,6 @@ class Session:
     # -- the AI --------------------------------------------------------------------------------
 
     def ai_player(self, side: str):
-        from game.ai import AIPlayer
-
         seat = self.seats[side]
         player = self._players.get(side)
         if player is None or getattr(player, "difficulty", None) != seat.difficulty:

@@ -11,6 +11,7 @@ whether the run was historical: the source's winner, and every defining event on
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
 import statistics
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from game.hexmap import default_map
 from game.history import date_words, historical, judge
 from game.ledger import ledger_json, phase_table
 from game.rules import default_rules
+from game.saves import save_game
 from game.scenario import load_scenario
 
 
@@ -62,8 +64,6 @@ def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: in
     table = phase_table(st, sc.setup)
     led = ledger_json(table)
     if save is not None:
-        from game.saves import save_game
-
         save_game(game, save)
     times = list(per_turn.values()) or [0.0]
     events = judge(sc.setup, st)
@@ -112,8 +112,6 @@ def simulate_many(scenario_path, seeds: list[int], difficulty: str = "normal",
         tasks.append((str(scenario_path), seed, difficulty, turns, target))
     results = []
     if jobs > 1 and len(tasks) > 1:
-        import multiprocessing as mp
-
         with mp.get_context("fork").Pool(jobs) as pool:
             for res in pool.imap(_run, tasks):
                 results.append(res)

@@ -45,8 +45,16 @@ import numpy as np
 from game.ai.aims import ALL, Aims, aims_for
 from game.ai.doctrine import doctrine_for
 from game.ai.maps import build_maps, road_distances, unit_power, update_forces
-from game.air import AirMission, NavalStrike
-from game.combat import Attack
+from game.air import (
+    AirMission,
+    NavalStrike,
+    air_defence_of,
+    air_figures,
+    air_range,
+    combat_aircraft,
+    shot_down_chance,
+)
+from game.combat import Attack, combat_params
 from game.commands import EndTurn, Entrench, Move
 from game.hexgrid import Hex
 from game.movement import find_path, map_graph, movement_range, obstacles_for
@@ -610,8 +618,6 @@ class AIPlayer:
         return Move(self.side, wing.id, path)
 
     def _air_mission(self, view, maps, wing, doctrine, patrols: dict):
-        from game.air import air_defence_of, air_figures, air_range, shot_down_chance
-
         if doctrine.air_use <= 0:
             return None
         if not self._is_base(view, wing, wing.hex):
@@ -686,8 +692,6 @@ class AIPlayer:
         """A patrol over one of the side's own no-fly zones that a hostile wing could reach and
         that has not yet a patrol for each such wing (``patrols``, from ``_zone_threats``,
         counts down as patrols are flown)."""
-        from game.air import air_range
-
         reach = air_range(self.rules, wing)
         for zone in view.no_fly_zones:
             if zone["side"] != self.side or not patrols.get(zone["id"]):
@@ -716,9 +720,6 @@ class AIPlayer:
         one of them could not lift it to the odds ``need`` it must have. A wing stays home where
         the air defence it sees over the target would shoot down more than its air force
         risks (the limit of ``_air_mission``)."""
-        from game.air import air_defence_of, air_range, combat_aircraft, shot_down_chance
-        from game.combat import combat_params
-
         if ratio <= 0 or need / ratio > (p := combat_params(self.rules)).air_max:
             return []
         lift = min(p.air_max, max(want / ratio * 1.1, 1.0))
