@@ -63,6 +63,8 @@ MAX_TURNS = 200  # turns in a game: its dates and turn length must not make more
 MAX_PERSONNEL = 200_000  # people in one unit
 MAX_EQUIPMENT = 2_000  # of one item of equipment (aircraft, tanks...) in one unit
 MAX_PEOPLE = 10_000_000  # a figure of people lost or killed
+MAX_ID = 64  # characters in an id (the longest bundled one has 24)
+TITLE_MAX = 100  # characters in an event's title: a line of the event log
 
 # What a unit of each category needs to do anything, at least one of: an air wing flies its
 # combat aircraft, a naval group fights with its warships (game.air).
@@ -243,7 +245,8 @@ SUPPLY_SOURCE = Kind("supply_sources", "a depot that supplies a faction or a sid
 EVENT = Kind("events", "something that happens once, the first time its trigger holds", (
     F("id", "text", True, "short name"),
     F("title", "text", False, "its line in the event log, for an event whose actions show no "
-      "news of their own (one line of at most 100 characters, for every player)", default="none"),
+      f"news of their own (one line of at most {TITLE_MAX} characters, for every player)",
+      default="none"),
     F("trigger", "triggers", True, "when it fires (one trigger)"),
     F("actions", "actions", True, "what happens (a list of actions)"),
 ))
