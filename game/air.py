@@ -46,6 +46,7 @@ from game.commands import Command, Context, Event, _own_unit, place, unit_name
 from game.hexgrid import Hex, hex_range
 from game.hexmap import HexMap, MapError, place_name
 from game.rules import Rules
+from game.scenario.schema import NO_FLY_ZONE
 from game.state import GameState, Unit
 from game.visibility import visible_units
 
@@ -760,9 +761,10 @@ class DeclareNoFlyZone(Command):
             if off:
                 problems.append(f"the zone runs off the map ({len(off)} of its hexes)")
         else:
-            biggest = ctx.rules.air.range.max_zone_radius
-            if not 0 <= self.radius <= biggest:
-                problems.append(f"a radius of {self.radius} hexes is out of range: 0 to {biggest}")
+            radius = NO_FLY_ZONE.field("radius")  # the bounds of a scenario's zones
+            if not radius.in_range(self.radius):
+                problems.append(f"a radius of {self.radius} hexes is out of range: "
+                                f"{radius.low} to {radius.high}")
             try:
                 ctx.hexmap.resolve_place(self.centre)
             except MapError as exc:

@@ -246,7 +246,6 @@ class AirRange:
     tanker_share_cap: float = field(metadata=_number(**_SHARE))
     patrol_radius: int = field(metadata=_whole(0))
     naval_strike: int = field(metadata=_whole(0))
-    max_zone_radius: int = field(metadata=_whole(0))
 
 
 @dataclass(frozen=True)
