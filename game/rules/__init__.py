@@ -107,6 +107,8 @@ _MORALE = {"low": -100, "high": 100}  # a change of morale, on its scale of 0 to
 
 @dataclass(frozen=True)
 class CombatPower:
+    """``[power]`` of ``combat.toml``."""
+
     morale_reference: float = field(metadata=_number(0, 100))
     morale_weight: float = field(metadata=_number(0))
     morale_low: float = field(metadata=_number(0, 100))
@@ -121,6 +123,8 @@ class CombatPower:
 
 @dataclass(frozen=True)
 class CombatSupport:
+    """``[support]`` of ``combat.toml``."""
+
     range: int = field(metadata=_whole(0))
     attack_share: float = field(metadata=_number(0))
     defence_share: float = field(metadata=_number(0))
@@ -131,6 +135,8 @@ class CombatSupport:
 
 @dataclass(frozen=True)
 class CombatOutcome:
+    """``[outcome]`` of ``combat.toml``."""
+
     noise: float = field(metadata=_number(0))
     repulsed_below: float = field(metadata=_number(0))
     retreat_from: float = field(metadata=_number(0))
@@ -139,6 +145,8 @@ class CombatOutcome:
 
 @dataclass(frozen=True)
 class CombatLosses:
+    """``[losses]`` of ``combat.toml``."""
+
     attacker_daily: float = field(metadata=_number(**_SHARE))
     defender_daily: float = field(metadata=_number(**_SHARE))
     wounded_per_killed: float = field(metadata=_number(0))
@@ -157,6 +165,8 @@ class CombatLosses:
 
 @dataclass(frozen=True)
 class CombatDisruption:
+    """``[disruption]`` of ``combat.toml``."""
+
     attacker: float = field(metadata=_number(**_SHARE))
     attacker_ratio_exponent: float = field(metadata=_number(0))
     defender: float = field(metadata=_number(**_SHARE))
@@ -170,18 +180,24 @@ class CombatDisruption:
 
 @dataclass(frozen=True)
 class CombatSiege:
+    """``[siege]`` of ``combat.toml``."""
+
     entrenchment_lost: int = field(metadata=_whole(0))
     morale: float = field(metadata=_number(**_MORALE))
 
 
 @dataclass(frozen=True)
 class CombatCapture:
+    """``[capture]`` of ``combat.toml``."""
+
     retreat: float = field(metadata=_number(**_SHARE))
     rout: float = field(metadata=_number(**_SHARE))
 
 
 @dataclass(frozen=True)
 class CombatRecovery:
+    """``[recovery]`` of ``combat.toml``."""
+
     rally: float = field(metadata=_number(**_SHARE))
     rally_contact: float = field(metadata=_number(**_SHARE))
     rally_unsupplied: float = field(metadata=_number(**_SHARE))
@@ -191,6 +207,8 @@ class CombatRecovery:
 
 @dataclass(frozen=True)
 class CombatMorale:
+    """``[morale]`` of ``combat.toml``."""
+
     winner: float = field(metadata=_number(**_MORALE))
     held_attacker: float = field(metadata=_number(**_MORALE))
     held_defender: float = field(metadata=_number(**_MORALE))
@@ -202,12 +220,16 @@ class CombatMorale:
 
 @dataclass(frozen=True)
 class CombatExperience:
+    """``[experience]`` of ``combat.toml``."""
+
     winner: float = field(metadata=_number(0, 100))
     loser: float = field(metadata=_number(0, 100))
 
 
 @dataclass(frozen=True)
 class CombatCivilians:
+    """``[civilians]`` of ``combat.toml``."""
+
     per_casualty: float = field(metadata=_number(0))
     population_reference: float = field(metadata=_number(1))
     population_exponent: float = field(metadata=_number(0))
@@ -216,6 +238,8 @@ class CombatCivilians:
 
 @dataclass(frozen=True)
 class CombatPreview:
+    """``[preview]`` of ``combat.toml``."""
+
     draws: int = field(metadata=_whole(10))
 
 
@@ -242,6 +266,8 @@ class CombatRules:
 
 @dataclass(frozen=True)
 class AirRange:
+    """``[range]`` of ``air.toml``."""
+
     tanker_factor: float = field(metadata=_number(0))
     tanker_share_cap: float = field(metadata=_number(**_SHARE))
     patrol_radius: int = field(metadata=_whole(0))
@@ -250,6 +276,8 @@ class AirRange:
 
 @dataclass(frozen=True)
 class AirStrike:
+    """``[strike]`` of ``air.toml``."""
+
     lethality: float = field(metadata=_number(0))
     density_half: float = field(metadata=_number(0))
     entrenchment_cover: float = field(metadata=_number(0))
@@ -268,6 +296,8 @@ class AirStrike:
 
 @dataclass(frozen=True)
 class AirDefence:
+    """``[air_defence]`` of ``air.toml``."""
+
     kill_per_point: float = field(metadata=_number(0))
     kill_cap: float = field(metadata=_number(**_SHARE))
     crew_per_aircraft: float = field(metadata=_number(0))
@@ -276,6 +306,8 @@ class AirDefence:
 
 @dataclass(frozen=True)
 class AirCombat:
+    """``[air_combat]`` of ``air.toml``."""
+
     kill_rate: float = field(metadata=_number(0))
     defender_advantage: float = field(metadata=_number(0))
     bomb_load: float = field(metadata=_number(0))
