@@ -1,7 +1,8 @@
 """Air and naval warfare: bases and ranges, missions, air defence, interception, no-fly zones.
 
 Engine layer, pure and deterministic: state, map and rules in; the one random generator of the
-game (``state.rng``) for every roll; the figures in ``game/rules/air.toml`` (``rules.air``).
+game (``state.rng``) for every roll; the figures in ``game/rules/air.toml`` (``rules.air``,
+checked when the rules load).
 Importing this module registers its commands (``air_mission``, ``naval_strike``,
 ``declare_no_fly_zone``, ``lift_no_fly_zone``) with ``game.commands``.
 
@@ -37,7 +38,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -46,7 +46,8 @@ import numpy as np
 from game.hexgrid import Hex
 from game.hexmap import HexMap, MapError, place, place_name
 from game.orders import PUBLIC, Command, Context, Event, own_unit, unit_name
-from game.rules import Rules, RulesError, largest_remainders
+from game.rules import Rules, largest_remainders
+from game.scenario.schema import NO_FLY_ZONE
 from game.state import GameState, Unit
 from game.visibility import visible_units
 from game.zones import expand_zone, zone_from_setup
@@ -60,31 +61,6 @@ CREW_CAUSE = "air"  # aircrew killed when their aircraft is shot down
 STRIKE_CAUSE = "air strikes"
 NAVAL_CAUSE = "naval strikes"
 DISSOLVED_CAUSE = "dissolved"
-
-_NEEDED = {
-    "range": ("tanker_factor", "tanker_share_cap", "patrol_radius", "naval_strike",
-              "max_zone_radius"),
-    "strike": ("lethality", "density_half", "entrenchment_cover", "max_share", "noise_sigma",
-               "shaken_per_sortie", "max_shaken_share",
-               "equipment_per_sortie", "equipment_half", "civilians_per_sortie",
-               "civilians_population", "population_min", "population_max",
-               "naval_sorties_per_ship"),
-    "cover": ("sea", "lake", "marsh", "desert", "steppe", "hills", "mountains", "urban"),
-    "air_defence": ("kill_per_point", "kill_cap", "crew_per_aircraft", "crew_killed"),
-    "air_combat": ("kill_rate", "defender_advantage", "bomb_load", "sweep", "attacker_cap",
-                   "defender_cap", "alert_share"),
-}
-
-
-def air_figures(rules: Rules) -> Mapping:
-    """The air tables of the rules, checked: raises RulesError naming every missing figure."""
-    rules.need("air", *_NEEDED)
-    missing = [f"air.toml: [{table}.{key}]: missing"
-               for table, keys in _NEEDED.items() for key in keys if key not in rules.air[table]]
-    if missing:
-        raise RulesError(missing)
-    return rules.air
-
 
 # -- wings, bases and range -------------------------------------------------------------------
 
@@ -102,10 +78,10 @@ def combat_aircraft(unit: Unit) -> int:
 
 def air_range(rules: Rules, unit: Unit) -> int:
     """Hexes a wing reaches from its base: its type's movement, stretched by its tankers."""
-    fig = air_figures(rules)["range"]
+    fig = rules.air.range
     combat, other = combat_aircraft(unit), int(unit.equipment.get(OTHER, 0))
     share = other / (combat + other) if combat + other else 0.0
-    stretch = 1.0 + fig["tanker_factor"] * min(share, fig["tanker_share_cap"])
+    stretch = 1.0 + fig.tanker_factor * min(share, fig.tanker_share_cap)
     return int(math.floor(rules.unit_type(unit.type).movement * stretch + 1e-9))
 
 
@@ -199,8 +175,8 @@ def air_defence_in_reach(state: GameState, rules: Rules, faction: str, h: Hex
 def shot_down_chance(rules: Rules, strength: float, quality: float) -> float:
     """The chance each aircraft of an air force of ``quality`` has of being shot down by air
     defence of ``strength`` over its target: min(kill_cap, kill_per_point x strength / quality)."""
-    ad = air_figures(rules)["air_defence"]
-    return min(ad["kill_cap"], ad["kill_per_point"] * strength / max(quality, 0.1))
+    ad = rules.air.air_defence
+    return min(ad.kill_cap, ad.kill_per_point * strength / max(quality, 0.1))
 
 
 def chance_words(p: float) -> str:
@@ -226,7 +202,7 @@ def interceptors(state: GameState, hexmap: HexMap, rules: Rules, faction: str, h
       in their last turn (moves left), stand at a base and reach the hex, each with
       ``alert_share`` of its combat aircraft.
     """
-    fig = air_figures(rules)["air_combat"]
+    fig = rules.air.air_combat
     out: dict[str, Interceptor] = {}
 
     def patrol_aircraft(wid: str, task: dict) -> int:
@@ -255,7 +231,7 @@ def interceptors(state: GameState, hexmap: HexMap, rules: Rules, faction: str, h
             if (wing.id in out or not is_air_wing(rules, wing)
                     or state.side_of(wing.faction) != side or wing.moves_left <= 0):
                 continue
-            n = int(combat_aircraft(wing) * fig["alert_share"])
+            n = int(combat_aircraft(wing) * fig.alert_share)
             if n <= 0 or base_problem(state, hexmap, rules, wing) is not None:
                 continue
             if wing.hex.distance(h) <= air_range(rules, wing):
@@ -270,11 +246,11 @@ def _lose_aircraft(state: GameState, rules: Rules, wing: Unit, n: int) -> int:
     n = min(int(n), combat_aircraft(wing))
     if n <= 0:
         return 0
-    fig = air_figures(rules)["air_defence"]
+    fig = rules.air.air_defence
     wing.equipment[COMBAT] = combat_aircraft(wing) - n
     state.record_equipment_loss(wing.faction, COMBAT, n)
-    aboard = int(math.floor(n * fig["crew_per_aircraft"] + 0.5))
-    killed = min(int(state.rng.binomial(aboard, fig["crew_killed"])) if aboard else 0,
+    aboard = int(math.floor(n * fig.crew_per_aircraft + 0.5))
+    killed = min(int(state.rng.binomial(aboard, fig.crew_killed)) if aboard else 0,
                  wing.personnel)
     wing.personnel -= killed
     wing.killed += killed
@@ -349,8 +325,7 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
     ledger under ``cause``. A unit left below its type's minimum strength melts away (its
     people counted as "dissolved", its equipment as lost).
     """
-    fig = air_figures(rules)
-    s, cover_tab = fig["strike"], fig["cover"]
+    s, cover_tab = rules.air.strike, rules.air.cover
     res = StrikeResult()
     victims = [u for u in state.units_at(h)
                if rules.unit_type(u.type).is_ground and state.at_war_with(u.faction, faction)]
@@ -360,21 +335,21 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
     terrain = hexmap.terrain_at(h)
     cover = cover_tab[terrain]
     people = sum(u.personnel for u in victims)
-    density = people / (people + s["density_half"]) if people > 0 else 0.0
-    noise = _noise(state, s["noise_sigma"])
-    base = sorties * s["lethality"] * quality * cover * density * noise
-    per_killed = rules.combat["losses"]["wounded_per_killed"]
-    pinned = sorties * s["shaken_per_sortie"] * quality * cover * density * noise
+    density = people / (people + s.density_half) if people > 0 else 0.0
+    noise = _noise(state, s.noise_sigma)
+    base = sorties * s.lethality * quality * cover * density * noise
+    per_killed = rules.combat.losses.wounded_per_killed
+    pinned = sorties * s.shaken_per_sortie * quality * cover * density * noise
     for u in victims:
-        dug = 1.0 + s["entrenchment_cover"] * u.entrenchment
+        dug = 1.0 + s.entrenchment_cover * u.entrenchment
         share = u.personnel / people if people else 0.0
         want = base * share / dug
-        cap = int(math.floor(u.personnel * s["max_share"]))
+        cap = int(math.floor(u.personnel * s.max_share))
         k = min(int(math.floor(want + 0.5)), cap, u.personnel)
         w = min(int(math.floor(k * per_killed + 0.5)), u.personnel - k)
         left = u.personnel - k - w
         sh = min(int(math.floor(pinned * share / dug + 0.5)),
-                 int(math.floor(left * s["max_shaken_share"])))
+                 int(math.floor(left * s.max_shaken_share)))
         k, w, sh = state.hurt(u, k, w, sh, cause)
         for book, n in ((res.killed, k), (res.wounded, w), (res.shaken, sh)):
             if n > 0:
@@ -384,10 +359,10 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
     holdings = {u.id: sum(max(0, int(v)) for v in u.equipment.values()) for u in victims}
     total_e = sum(holdings.values())
     if total_e > 0:
-        e_noise = _noise(state, s["noise_sigma"])
-        want_e = (sorties * s["equipment_per_sortie"] * quality * cover
-                  * total_e / (total_e + s["equipment_half"]) * e_noise)
-        weights = [holdings[u.id] / (1.0 + s["entrenchment_cover"] * u.entrenchment)
+        e_noise = _noise(state, s.noise_sigma)
+        want_e = (sorties * s.equipment_per_sortie * quality * cover
+                  * total_e / (total_e + s.equipment_half) * e_noise)
+        weights = [holdings[u.id] / (1.0 + s.entrenchment_cover * u.entrenchment)
                    for u in victims]
         wanted = min(int(math.floor(want_e + 0.5)), total_e)
         for u, n in zip(victims, largest_remainders(wanted, weights)):
@@ -404,7 +379,7 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
                     res.equipment[item] = res.equipment.get(item, 0) + int(k)
     if terrain == "urban":
         res.civilians = int(math.floor(bombed_civilians(hexmap, rules, quality, sorties, h)
-                                       * _noise(state, s["noise_sigma"]) + 0.5))
+                                       * _noise(state, s.noise_sigma) + 0.5))
         state.record_civilians(cause, res.civilians)
     for u in victims:
         ut = rules.unit_type(u.type)
@@ -421,12 +396,12 @@ def bombed_civilians(hexmap: HexMap, rules: Rules, quality: float, sorties: floa
     urban hex: by the town's population, fewer for precise weapons (0 outside towns)."""
     if hexmap.terrain_at(h) != "urban" or sorties <= 0:
         return 0.0
-    s = air_figures(rules)["strike"]
+    s = rules.air.strike
     city = hexmap.city_at(h)
     pop = city.population if city is not None else 0
-    factor = min(s["population_max"],
-                 max(s["population_min"], math.sqrt(pop / s["civilians_population"])))
-    return sorties * s["civilians_per_sortie"] * factor / max(quality, 0.1)
+    factor = min(s.population_max,
+                 max(s.population_min, math.sqrt(pop / s.civilians_population)))
+    return sorties * s.civilians_per_sortie * factor / max(quality, 0.1)
 
 
 def _strike_text(res: StrikeResult, names: dict[str, str]) -> str:
@@ -444,7 +419,7 @@ def _strike_text(res: StrikeResult, names: dict[str, str]) -> str:
 def air_combat(state: GameState, rules: Rules, wing: Unit, mission: str,
                fighters: list[Interceptor]) -> tuple[int, dict[str, int]]:
     """Fighters meet a mission: (attackers lost, interceptor wing id -> aircraft lost)."""
-    fig = air_figures(rules)["air_combat"]
+    fig = rules.air.air_combat
     a = combat_aircraft(wing)
     d = sum(f.aircraft for f in fighters)
     if a <= 0 or d <= 0:
@@ -452,10 +427,10 @@ def air_combat(state: GameState, rules: Rules, wing: Unit, mission: str,
     q_d = sum(f.aircraft * state.factions[state.units[f.wing].faction].quality
               for f in fighters) / d
     q_a = state.factions[wing.faction].quality
-    fight = fig["sweep"] if mission == "patrol" else fig["bomb_load"]
-    relative = (q_d * fig["defender_advantage"]) / max(q_a * fight, 1e-6)
-    p_a = min(fig["attacker_cap"], fig["kill_rate"] * relative * d / a)
-    p_d = min(fig["defender_cap"], fig["kill_rate"] / relative * a / d)
+    fight = fig.sweep if mission == "patrol" else fig.bomb_load
+    relative = (q_d * fig.defender_advantage) / max(q_a * fight, 1e-6)
+    p_a = min(fig.attacker_cap, fig.kill_rate * relative * d / a)
+    p_d = min(fig.defender_cap, fig.kill_rate / relative * a / d)
     lost_a = int(state.rng.binomial(a, p_a))
     lost_d = int(state.rng.binomial(d, p_d))
     counts = np.array([f.aircraft for f in fighters], dtype=np.int64)
@@ -529,7 +504,6 @@ class AirMission(Command):
 
     def apply(self, state: GameState, ctx: Context) -> list[Event]:
         rules, hexmap = ctx.rules, ctx.hexmap
-        fig = air_figures(rules)
         wing = state.units[self.wing]
         t = self.target
         wing.moves_left = 0.0
@@ -599,7 +573,7 @@ class AirMission(Command):
             task = {"kind": self.mission, "hex": [t.q, t.r], "turn": state.turn,
                     "side": self.side, "aircraft": reached}
             if self.mission == "patrol":
-                task["radius"] = int(fig["range"]["patrol_radius"])
+                task["radius"] = rules.air.range.patrol_radius
                 text = (f"{unit_name(wing, state)} patrols {place(hexmap, t, 'over')} with {reached} "
                         f"aircraft, {task['radius']} hexes around, until your next turn")
             else:
@@ -648,7 +622,7 @@ class NavalStrike(Command):
         if hexmap.terrain_at(t) in ("sea", "lake"):
             return [f"{place_name(hexmap, t)} is {hexmap.terrain_at(t)}: naval strikes hit targets "
                     f"on land"]
-        reach = int(air_figures(rules)["range"]["naval_strike"])
+        reach = rules.air.range.naval_strike
         dist = group.hex.distance(t)
         if dist > reach:
             return [f"{place_name(hexmap, t)} is out of range: {dist} hexes from "
@@ -662,7 +636,7 @@ class NavalStrike(Command):
         group = state.units[self.group]
         group.moves_left = 0.0
         ships = int(group.equipment.get(WARSHIPS, 0))
-        sorties = ships * air_figures(rules)["strike"]["naval_sorties_per_ship"]
+        sorties = ships * rules.air.strike.naval_sorties_per_ship
         t = self.target
         names = {u.id: unit_name(u, state) for u in state.units_at(t)}
         res = strike(state, ctx.hexmap, rules, group.faction, sorties, t, NAVAL_CAUSE)
@@ -723,9 +697,10 @@ class DeclareNoFlyZone(Command):
             if off:
                 problems.append(f"the zone runs off the map ({len(off)} of its hexes)")
         else:
-            biggest = int(air_figures(ctx.rules)["range"]["max_zone_radius"])
-            if not 0 <= self.radius <= biggest:
-                problems.append(f"a radius of {self.radius} hexes is out of range: 0 to {biggest}")
+            radius = NO_FLY_ZONE.bounds("radius")  # the bounds of a scenario's zones
+            if not radius.in_range(self.radius):
+                problems.append(f"a radius of {self.radius} hexes is out of range: "
+                                f"{radius.low} to {radius.high}")
             try:
                 ctx.hexmap.resolve_place(self.centre)
             except MapError as exc:
@@ -780,7 +755,7 @@ class LiftNoFlyZone(Command):
 
 __all__ = ["AirMission", "DeclareNoFlyZone", "Interceptor", "LiftNoFlyZone", "MISSIONS",
            "NavalStrike", "StrikeResult", "air_combat", "air_defence_in_reach", "air_defence_of",
-           "air_figures", "air_range", "base_problem", "chance_words",
+           "air_range", "base_problem", "chance_words",
            "declare_zone", "expand_zone", "expire_air_tasks", "hostile_to_side", "interceptors",
            "is_air_base", "is_air_wing", "is_naval", "lift_zone", "shot_down_chance", "strike",
            "zone_from_setup", "zones_at"]

@@ -38,7 +38,7 @@ from game.hexgrid import Hex
 from game.hexmap import HexMap, place, place_name
 from game.movement import allowed_countries, map_graph
 from game.orders import Command, Context, Event, capture, own_unit, unit_name
-from game.rules import Rules, RulesError, largest_remainders
+from game.rules import Rules, largest_remainders
 from game.state import GameState
 from game.visibility import seen_from_outside, visible_units, vision_radius
 
@@ -55,7 +55,8 @@ _TERRAIN_LABELS = {"urban": "Urban terrain", "mountains": "Mountains", "hills": 
 
 @dataclass(frozen=True)
 class CombatParams:
-    """The numbers of ``combat.toml``, checked and flattened once per ruleset."""
+    """The numbers of ``combat.toml`` (``rules.combat``, checked when the rules load) and the
+    few of ``rules.toml`` a battle uses, flattened once per ruleset."""
 
     battle_days: float
     morale_ref: float
@@ -180,95 +181,57 @@ class CombatParams:
 
 _PARAMS: dict[int, tuple[Rules, CombatParams]] = {}
 
-# table -> keys that must be in it ("" is the top level)
-_NEEDED = {
-    "": ("battle_days", "power", "equipment", "equipment_typical", "support", "outcome", "losses",
-         "disruption", "siege", "capture", "recovery", "morale", "experience", "civilians",
-         "preview"),
-    "power": ("morale_reference", "morale_weight", "morale_low", "broken_morale",
-              "experience_reference", "experience_weight", "veteran", "green", "river",
-              "river_bridge"),
-    "support": ("range", "attack_share", "defence_share", "air_per_aircraft", "air_max", "types"),
-    "outcome": ("noise", "repulsed_below", "retreat_from", "rout_from"),
-    "losses": ("attacker_daily", "defender_daily", "wounded_per_killed", "attacker_ratio_exponent",
-               "defender_ratio_exponent", "ratio_min", "ratio_max",
-               "noise", "max_share", "entrenched_defender", "repulsed_attacker", "retreat_extra",
-               "rout_extra", "terrain"),
-    "disruption": ("attacker", "attacker_ratio_exponent", "defender", "defender_ratio_exponent",
-                   "repulsed", "retreat", "rout", "entrenched", "max_share"),
-    "siege": ("entrenchment_lost", "morale"),
-    "capture": ("retreat", "rout"),
-    "recovery": ("rally", "rally_contact", "rally_unsupplied", "wounded_return_week",
-                 "wounded_lost_week"),
-    "morale": ("winner", "held_attacker", "held_defender", "repulsed_attacker",
-               "retreat_defender", "rout_defender", "trapped_defender"),
-    "experience": ("winner", "loser"),
-    "civilians": ("per_casualty", "population_reference", "population_exponent",
-                  "max_per_casualty"),
-    "preview": ("draws",),
-}
-
 
 def combat_params(rules: Rules) -> CombatParams:
-    """The combat numbers of a ruleset; RulesError naming every missing one."""
+    """The combat numbers of a ruleset (checked when the rules loaded), flattened once."""
     hit = _PARAMS.get(id(rules))
     if hit is not None and hit[0] is rules:
         return hit[1]
     c = rules.combat
-    rules.need("combat", *_NEEDED[""])
-    missing = []
-    for table, keys in _NEEDED.items():
-        if table and isinstance(c.get(table), type(c)):
-            missing += [f"combat.toml: [combat.{table}.{k}]: missing" for k in keys
-                        if k not in c[table]]
-        elif table:
-            missing.append(f"combat.toml: [combat.{table}]: expected a table")
-    if missing:
-        raise RulesError(missing)
-    pw, sp, oc, ls = c["power"], c["support"], c["outcome"], c["losses"]
-    mo, ex, cv = c["morale"], c["experience"], c["civilians"]
-    ds, sg, cp, rc = c["disruption"], c["siege"], c["capture"], c["recovery"]
+    pw, sp, oc, ls = c.power, c.support, c.outcome, c.losses
+    mo, ex, cv = c.morale, c.experience, c.civilians
+    ds, sg, cp, rc = c.disruption, c.siege, c.capture, c.recovery
     params = CombatParams(
-        battle_days=c["battle_days"],
-        morale_ref=pw["morale_reference"], morale_weight=pw["morale_weight"],
-        morale_low=pw["morale_low"], broken_morale=pw["broken_morale"],
-        exp_ref=pw["experience_reference"], exp_weight=pw["experience_weight"],
-        veteran=pw["veteran"], green=pw["green"], river=pw["river"],
-        river_bridge=pw["river_bridge"],
-        equipment=dict(c["equipment"]), equipment_typical=dict(c["equipment_typical"]),
-        support_range=int(sp["range"]), support_attack=sp["attack_share"],
-        support_defence=sp["defence_share"], support_types=dict(sp["types"]),
-        air_per_aircraft=sp["air_per_aircraft"], air_max=sp["air_max"],
-        outcome_noise=oc["noise"], repulsed_below=oc["repulsed_below"],
-        retreat_from=oc["retreat_from"], rout_from=oc["rout_from"],
-        att_daily=ls["attacker_daily"], def_daily=ls["defender_daily"],
-        att_ratio_exp=ls["attacker_ratio_exponent"], def_ratio_exp=ls["defender_ratio_exponent"],
-        ratio_min=ls["ratio_min"], ratio_max=ls["ratio_max"],
-        loss_noise=ls["noise"], max_share=ls["max_share"],
-        entrenched_defender=ls["entrenched_defender"], repulsed_attacker=ls["repulsed_attacker"],
-        retreat_extra=ls["retreat_extra"], rout_extra=ls["rout_extra"],
-        terrain_loss=dict(ls["terrain"]),
-        morale_winner=mo["winner"], morale_held_attacker=mo["held_attacker"],
-        morale_held_defender=mo["held_defender"],
-        morale_repulsed_attacker=mo["repulsed_attacker"],
-        morale_retreat_defender=mo["retreat_defender"], morale_rout_defender=mo["rout_defender"],
-        morale_trapped=mo["trapped_defender"],
-        exp_winner=ex["winner"], exp_loser=ex["loser"],
-        civ_per_casualty=cv["per_casualty"], civ_reference=cv["population_reference"],
-        civ_exponent=cv["population_exponent"], civ_max=cv["max_per_casualty"],
-        preview_draws=max(10, int(c["preview"]["draws"])),
+        battle_days=c.battle_days,
+        morale_ref=pw.morale_reference, morale_weight=pw.morale_weight,
+        morale_low=pw.morale_low, broken_morale=pw.broken_morale,
+        exp_ref=pw.experience_reference, exp_weight=pw.experience_weight,
+        veteran=pw.veteran, green=pw.green, river=pw.river,
+        river_bridge=pw.river_bridge,
+        equipment=dict(c.equipment), equipment_typical=dict(c.equipment_typical),
+        support_range=sp.range, support_attack=sp.attack_share,
+        support_defence=sp.defence_share, support_types=dict(sp.types),
+        air_per_aircraft=sp.air_per_aircraft, air_max=sp.air_max,
+        outcome_noise=oc.noise, repulsed_below=oc.repulsed_below,
+        retreat_from=oc.retreat_from, rout_from=oc.rout_from,
+        att_daily=ls.attacker_daily, def_daily=ls.defender_daily,
+        att_ratio_exp=ls.attacker_ratio_exponent, def_ratio_exp=ls.defender_ratio_exponent,
+        ratio_min=ls.ratio_min, ratio_max=ls.ratio_max,
+        loss_noise=ls.noise, max_share=ls.max_share,
+        entrenched_defender=ls.entrenched_defender, repulsed_attacker=ls.repulsed_attacker,
+        retreat_extra=ls.retreat_extra, rout_extra=ls.rout_extra,
+        terrain_loss=dict(ls.terrain),
+        morale_winner=mo.winner, morale_held_attacker=mo.held_attacker,
+        morale_held_defender=mo.held_defender,
+        morale_repulsed_attacker=mo.repulsed_attacker,
+        morale_retreat_defender=mo.retreat_defender, morale_rout_defender=mo.rout_defender,
+        morale_trapped=mo.trapped_defender,
+        exp_winner=ex.winner, exp_loser=ex.loser,
+        civ_per_casualty=cv.per_casualty, civ_reference=cv.population_reference,
+        civ_exponent=cv.population_exponent, civ_max=cv.max_per_casualty,
+        preview_draws=c.preview.draws,
         defence_per_level=rules.entrenchment["defence_per_level"],
         weakness=rules.supply["weakness"],
-        wounded_per_killed=ls["wounded_per_killed"],
-        dis_att=ds["attacker"], dis_att_exp=ds["attacker_ratio_exponent"],
-        dis_def=ds["defender"], dis_def_exp=ds["defender_ratio_exponent"],
-        dis_repulsed=ds["repulsed"], dis_retreat=ds["retreat"], dis_rout=ds["rout"],
-        dis_entrenched=ds["entrenched"], dis_max=ds["max_share"],
-        siege_entrenchment=int(sg["entrenchment_lost"]), siege_morale=sg["morale"],
-        capture_retreat=cp["retreat"], capture_rout=cp["rout"],
-        rally=rc["rally"], rally_contact=rc["rally_contact"],
-        rally_unsupplied=rc["rally_unsupplied"], wounded_return_week=rc["wounded_return_week"],
-        wounded_lost_week=rc["wounded_lost_week"],
+        wounded_per_killed=ls.wounded_per_killed,
+        dis_att=ds.attacker, dis_att_exp=ds.attacker_ratio_exponent,
+        dis_def=ds.defender, dis_def_exp=ds.defender_ratio_exponent,
+        dis_repulsed=ds.repulsed, dis_retreat=ds.retreat, dis_rout=ds.rout,
+        dis_entrenched=ds.entrenched, dis_max=ds.max_share,
+        siege_entrenchment=sg.entrenchment_lost, siege_morale=sg.morale,
+        capture_retreat=cp.retreat, capture_rout=cp.rout,
+        rally=rc.rally, rally_contact=rc.rally_contact,
+        rally_unsupplied=rc.rally_unsupplied, wounded_return_week=rc.wounded_return_week,
+        wounded_lost_week=rc.wounded_lost_week,
     )
     _PARAMS[id(rules)] = (rules, params)
     return params

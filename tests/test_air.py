@@ -352,11 +352,11 @@ def belt_game(battalions: int):
 def test_a_dense_air_defence_belt_is_a_real_risk_and_the_log_gives_the_odds():
     game = belt_game(2)
     rules, st = game.rules, game.state
-    fig = rules.air["air_defence"]
+    fig = rules.air.air_defence
     # the strength in reach from the unit types: two battalions and the target's own guns
     strength = (2 * rules.unit_type("air_defence").air_defence * 2.0 * st.factions["assad"].quality
                 + rules.unit_type("mechanized").air_defence * 0.8 * st.factions["isis"].quality)
-    chance = min(fig["kill_cap"], fig["kill_per_point"] * strength / 1.6)
+    chance = min(fig.kill_cap, fig.kill_per_point * strength / 1.6)
     # a real risk, not a massacre: a wing of 40 expects to lose one or two aircraft
     assert 0.02 <= chance <= 0.05
     assert mean_lost(game, "us-air", STEPPE_NEAR_MOSUL, range(200)) == pytest.approx(

@@ -22,7 +22,7 @@ from game.combat import (
 from game.commands import Command, Context, Game
 from game.hexgrid import DIRECTIONS, Hex
 from game.movement import WAR_ZONE, allowed_countries
-from game.rules import RULES_DIR, RulesError, default_rules, load_rules
+from game.rules import default_rules
 
 from games import hexmap, mosul_game, mosul_setup, refused
 
@@ -731,19 +731,6 @@ def test_an_enemy_out_of_sight_cannot_be_attacked(game):
     add(game, "isis-d", "militia", "isis", h, 800)
     add(game, "kurds-0", "infantry", "kurds", h + DIRECTIONS[dirs[0]].scale(3), 3000)
     refused(game, Attack("coalition", ["kurds-0"], h), "no enemy you can see")
-
-
-def test_missing_combat_rules_are_named(tmp_path):
-    import shutil
-
-    for f in ("units.toml", "terrain.toml", "rules.toml"):
-        shutil.copy(RULES_DIR / f, tmp_path / f)
-    with pytest.raises(RulesError, match=r"combat.toml: \[combat.battle_days\]: missing"):
-        combat_params(load_rules(tmp_path))
-    (tmp_path / "combat.toml").write_text(
-        (RULES_DIR / "combat.toml").read_text().replace("rout_from = 4.5", ""))
-    with pytest.raises(RulesError, match=r"\[combat.outcome.rout_from\]: missing"):
-        combat_params(load_rules(tmp_path))
 
 
 def test_the_fast_preview_sees_what_the_side_view_shows():

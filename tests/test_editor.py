@@ -280,6 +280,10 @@ REFUSED = [
     ("add_unit", {"faction": "iraq", "type": "infantry", "place": "Gaziantep"}, "may not stand in Turkey"),
     ("move_unit", {"unit": "nobody", "place": "Mosul"}, "unknown unit 'nobody'"),
     ("set_unit", {"unit": "iraq-2div", "personnel": -5}, "out of range"),
+    # the bounds and their words are the scenario format's, as the check gives them
+    ("set_unit", {"unit": "iraq-2div", "personnel": 250_000}, "out of range (between 1 and 200,000)"),
+    ("add_action", {"event": "mosul-falls", "action": {"do": "withdraw", "faction": "isis", "share": 0}},
+     "out of range (more than 0 and at most 1)"),
     ("set_unit", {"unit": "iraq-2div", "speed": 3}, "no field 'speed'"),
     ("set_unit", {"unit": "iraq-2div", "id": "isis-mosul"}, "already a unit 'isis-mosul'"),
     ("add_faction", {"id": "isis", "side": "jihadist"}, "already a faction 'isis'"),

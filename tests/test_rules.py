@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def test_terrain_costs_make_sense():
 
 @pytest.fixture
 def rules_copy(tmp_path: Path) -> Path:
-    for f in ("units.toml", "terrain.toml", "rules.toml"):
+    for f in ("units.toml", "terrain.toml", "rules.toml", "combat.toml", "air.toml"):
         shutil.copy(RULES_DIR / f, tmp_path / f)
     return tmp_path
 
@@ -83,6 +84,69 @@ def test_broken_rules_are_reported(rules_copy, file, old, new, expected):
     edit(rules_copy / file, old, new)
     problems = problems_of(rules_copy)
     assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_combat_and_air_figures_are_typed_and_frozen():
+    rules = default_rules()
+    assert rules.combat.outcome.rout_from == 4.5
+    assert rules.combat.losses.terrain["urban"] == 1.3
+    assert rules.combat.support.types == {"artillery": 1.0}
+    assert rules.air.range.patrol_radius == 8 and isinstance(rules.air.range.patrol_radius, int)
+    assert rules.air.strike.civilians_population == 1_000_000.0
+    assert isinstance(rules.air.strike.civilians_population, float)  # written 1000000.0 or not
+    assert set(rules.air.cover) == set(TERRAINS)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rules.air.strike.lethality = 50.0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        rules.combat.equipment["tanks"] = 1.0  # type: ignore[index]
+
+
+# A wrong figure in combat.toml or air.toml is refused when the rules load, in one line.
+@pytest.mark.parametrize("file,old,new,expected", [
+    ("combat.toml", "rout_from = 4.5", "",
+     "combat.toml: [outcome.rout_from]: missing"),
+    ("combat.toml", "battle_days = 2.0", 'battle_days = "two"',
+     "combat.toml: [battle_days]: expected a number, got 'two'"),
+    ("combat.toml", "max_share = 0.25", "max_share = 1.5",
+     "combat.toml: [losses.max_share]: must be at most 1, got 1.5"),
+    ("combat.toml", "draws = 1000", "draws = 5",
+     "combat.toml: [preview.draws]: must be at least 10, got 5"),
+    ("combat.toml", "range = 2 ", "range = 2.5 ",
+     "combat.toml: [support.range]: expected a whole number, got 2.5"),
+    ("combat.toml", "entrenchment_lost = 2", "entrenchment_lost = 2\nwalls = 3",
+     "combat.toml: [siege.walls]: unknown field; expected one of entrenchment_lost, morale"),
+    ("combat.toml", "[preview]\ndraws = 1000", "",
+     "combat.toml: [preview]: missing"),
+    ("combat.toml", "[capture]", "[[capture]]",
+     "combat.toml: [capture]: expected a table, got [{"),
+    ("combat.toml", "artillery = 1.0", "catapult = 1.0",
+     "combat.toml: [support.types.catapult]: unknown unit type; the types are infantry, "),
+    ("combat.toml", "urban = 1.3", "suburb = 1.3",
+     "combat.toml: [losses.terrain.suburb]: unknown terrain; the map's terrains are "),
+    ("combat.toml", "rout_from = 4.5", "rout_from = 1.5",
+     "combat.toml: [outcome.rout_from]: must be at least retreat_from (1.8), got 1.5"),
+    ("air.toml", "kill_cap = 0.25\n", "",
+     "air.toml: [air_defence.kill_cap]: missing"),
+    ("air.toml", "lethality = 5.0", 'lethality = "high"',
+     "air.toml: [strike.lethality]: expected a number, got 'high'"),
+    ("air.toml", "crew_killed = 0.6", "crew_killed = -0.1",
+     "air.toml: [air_defence.crew_killed]: must be at least 0, got -0.1"),
+    ("air.toml", "patrol_radius = 8", "patrol_radius = 8.5",
+     "air.toml: [range.patrol_radius]: expected a whole number, got 8.5"),
+    ("air.toml", "urban = 0.4\n", "",
+     "air.toml: [cover.urban]: missing: every terrain of the map needs one"),
+    ("air.toml", "sweep = 1.0", "sweep = true",
+     "air.toml: [air_combat.sweep]: expected a number, got True"),
+])
+def test_broken_combat_and_air_figures_are_refused_at_load(rules_copy, file, old, new, expected):
+    edit(rules_copy / file, old, new)
+    problems = problems_of(rules_copy)
+    assert len(problems) == 1 and problems[0].startswith(expected), problems
+
+
+def test_a_missing_warfare_file_is_named_once(rules_copy):
+    (rules_copy / "combat.toml").unlink()
+    assert problems_of(rules_copy) == ["combat.toml: file not found"]
 
 
 def test_missing_file(rules_copy):

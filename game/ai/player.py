@@ -49,7 +49,6 @@ from game.air import (
     AirMission,
     NavalStrike,
     air_defence_of,
-    air_figures,
     air_range,
     combat_aircraft,
     shot_down_chance,
@@ -626,7 +625,7 @@ class AIPlayer:
         if patrol is not None:
             return patrol
         reach = air_range(self.rules, wing)
-        strike = air_figures(self.rules)
+        air = self.rules.air
         banned = self._banned_sky(view, doctrine)
         # Aircraft are few and not replaced: an air force weighs the chance of losing them
         # over a target as it weighs its soldiers' lives (doctrine ``spare_troops``). A
@@ -658,11 +657,11 @@ class AIPlayer:
                 continue
             # What the bombs would do: the power they find, less where it is under cover or
             # dug in (troops in the open are the ones a strike hurts most).
-            cover = strike["cover"].get(self.map.terrain_at(h), 1.0)
+            cover = air.cover.get(self.map.terrain_at(h), 1.0)
             value = sum(unit_power(self.rules, u)
                         * (doctrine.strike_first_weight if u.faction in doctrine.strike_first
                            else 1.0)
-                        / (1.0 + strike["strike"]["entrenchment_cover"] * (u.entrenchment or 0))
+                        / (1.0 + air.strike.entrenchment_cover * (u.entrenchment or 0))
                         for u in units) * cover * doctrine.air_use * keep
             value -= 0.02 * d
             if value > best_value:

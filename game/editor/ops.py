@@ -241,9 +241,8 @@ def _typed(kind: schema.Kind, name: str, value, ctx=None):
         ok = isinstance(value, int) if t == "integer" else isinstance(value, (int, float))
         if not ok or isinstance(value, bool):
             raise Refused(f"{name}: expected {'a whole number' if t == 'integer' else 'a number'}, got {value!r}")
-        if (f.low is not None and value < f.low) or (f.high is not None and value > f.high):
-            bounds = f"between {f.low} and {f.high}" if f.high is not None else f"at least {f.low}"
-            raise Refused(f"{name}: {value} is out of range ({bounds})")
+        if not f.in_range(value):
+            raise Refused(f"{name}: {value} is out of range ({f.range_text})")
         return value
     if t == "bool":
         if not isinstance(value, bool):

@@ -1,4 +1,5 @@
-"""The ruleset: unit types, terrain effects and the numbers of movement, supply and fog.
+"""The ruleset: unit types, terrain effects and the numbers of movement, supply, fog, ground
+combat and air warfare.
 
 Engine layer, data only. The rules live in TOML files beside this module; they are read and
 checked once, at load, into frozen dataclasses, and are never saved with a game (a save names
@@ -8,9 +9,10 @@ problem``, one line per problem.
 
 from __future__ import annotations
 
+import itertools
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields as dataclass_fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -21,6 +23,7 @@ from game.hexmap import TERRAINS
 RULES_DIR = Path(__file__).resolve().parent
 CATEGORIES = ("ground", "air", "naval")
 MOVE_CLASSES = ("foot", "wheeled", "tracked")
+_NUMBER = (int, float)
 
 
 class RulesError(Exception):
@@ -71,6 +74,261 @@ class TerrainEffect:
     entrench_max: int
 
 
+# -- ground combat and air warfare (combat.toml, air.toml) -------------------------------------
+# Each field's metadata says what its file may hold: a number or a whole number within bounds,
+# a table of named numbers, or a table of its own. The loader checks the files against these
+# fields, so a figure and its bounds are written once, here; the files say what each one does.
+
+def _number(low: float | None = None, high: float | None = None) -> dict:
+    """A number, at least ``low`` and at most ``high`` when given."""
+    return {"kind": _NUMBER, "low": low, "high": high}
+
+
+def _whole(low: int | None = None, high: int | None = None) -> dict:
+    """A whole number, at least ``low`` and at most ``high`` when given."""
+    return {"kind": int, "low": low, "high": high}
+
+
+def _figures(low: float | None = None, high: float | None = None, *, terrains: bool = False,
+             every: bool = False) -> dict:
+    """A table of named numbers (equipment items, unit types or, with ``terrains``, the map's
+    terrains: all of them when ``every``)."""
+    return {"kind": dict, "low": low, "high": high, "terrains": terrains, "every": every}
+
+
+def _table(cls) -> dict:
+    """A table of its own, with the fields of ``cls``."""
+    return {"kind": cls}
+
+
+_SHARE = {"low": 0, "high": 1}  # a share or a chance
+_MORALE = {"low": -100, "high": 100}  # a change of morale, on its scale of 0 to 100
+
+
+@dataclass(frozen=True)
+class CombatPower:
+    """``[power]`` of ``combat.toml``."""
+
+    morale_reference: float = field(metadata=_number(0, 100))
+    morale_weight: float = field(metadata=_number(0))
+    morale_low: float = field(metadata=_number(0, 100))
+    broken_morale: float = field(metadata=_number(0, 100))
+    experience_reference: float = field(metadata=_number(0, 100))
+    experience_weight: float = field(metadata=_number(0))
+    veteran: float = field(metadata=_number(0, 100))
+    green: float = field(metadata=_number(0, 100))
+    river: float = field(metadata=_number(0))
+    river_bridge: float = field(metadata=_number(0))
+
+
+@dataclass(frozen=True)
+class CombatSupport:
+    """``[support]`` of ``combat.toml``."""
+
+    range: int = field(metadata=_whole(0))
+    attack_share: float = field(metadata=_number(0))
+    defence_share: float = field(metadata=_number(0))
+    air_per_aircraft: float = field(metadata=_number(0))
+    air_max: float = field(metadata=_number(1))
+    types: MappingProxyType = field(metadata=_figures(0))  # unit type -> share of its attack power
+
+
+@dataclass(frozen=True)
+class CombatOutcome:
+    """``[outcome]`` of ``combat.toml``."""
+
+    noise: float = field(metadata=_number(0))
+    repulsed_below: float = field(metadata=_number(0))
+    retreat_from: float = field(metadata=_number(0))
+    rout_from: float = field(metadata=_number(0))
+
+
+@dataclass(frozen=True)
+class CombatLosses:
+    """``[losses]`` of ``combat.toml``."""
+
+    attacker_daily: float = field(metadata=_number(**_SHARE))
+    defender_daily: float = field(metadata=_number(**_SHARE))
+    wounded_per_killed: float = field(metadata=_number(0))
+    attacker_ratio_exponent: float = field(metadata=_number(0))
+    defender_ratio_exponent: float = field(metadata=_number(0))
+    ratio_min: float = field(metadata=_number(0))
+    ratio_max: float = field(metadata=_number(0))
+    noise: float = field(metadata=_number(0))
+    max_share: float = field(metadata=_number(**_SHARE))
+    entrenched_defender: float = field(metadata=_number(0))
+    repulsed_attacker: float = field(metadata=_number(0))
+    retreat_extra: float = field(metadata=_number(**_SHARE))
+    rout_extra: float = field(metadata=_number(**_SHARE))
+    terrain: MappingProxyType = field(metadata=_figures(0, terrains=True))  # missing terrains: 1
+
+
+@dataclass(frozen=True)
+class CombatDisruption:
+    """``[disruption]`` of ``combat.toml``."""
+
+    attacker: float = field(metadata=_number(**_SHARE))
+    attacker_ratio_exponent: float = field(metadata=_number(0))
+    defender: float = field(metadata=_number(**_SHARE))
+    defender_ratio_exponent: float = field(metadata=_number(0))
+    repulsed: float = field(metadata=_number(**_SHARE))
+    retreat: float = field(metadata=_number(**_SHARE))
+    rout: float = field(metadata=_number(**_SHARE))
+    entrenched: float = field(metadata=_number(0))
+    max_share: float = field(metadata=_number(**_SHARE))
+
+
+@dataclass(frozen=True)
+class CombatSiege:
+    """``[siege]`` of ``combat.toml``."""
+
+    entrenchment_lost: int = field(metadata=_whole(0))
+    morale: float = field(metadata=_number(**_MORALE))
+
+
+@dataclass(frozen=True)
+class CombatCapture:
+    """``[capture]`` of ``combat.toml``."""
+
+    retreat: float = field(metadata=_number(**_SHARE))
+    rout: float = field(metadata=_number(**_SHARE))
+
+
+@dataclass(frozen=True)
+class CombatRecovery:
+    """``[recovery]`` of ``combat.toml``."""
+
+    rally: float = field(metadata=_number(**_SHARE))
+    rally_contact: float = field(metadata=_number(**_SHARE))
+    rally_unsupplied: float = field(metadata=_number(**_SHARE))
+    wounded_return_week: float = field(metadata=_number(**_SHARE))
+    wounded_lost_week: float = field(metadata=_number(**_SHARE))
+
+
+@dataclass(frozen=True)
+class CombatMorale:
+    """``[morale]`` of ``combat.toml``."""
+
+    winner: float = field(metadata=_number(**_MORALE))
+    held_attacker: float = field(metadata=_number(**_MORALE))
+    held_defender: float = field(metadata=_number(**_MORALE))
+    repulsed_attacker: float = field(metadata=_number(**_MORALE))
+    retreat_defender: float = field(metadata=_number(**_MORALE))
+    rout_defender: float = field(metadata=_number(**_MORALE))
+    trapped_defender: float = field(metadata=_number(**_MORALE))
+
+
+@dataclass(frozen=True)
+class CombatExperience:
+    """``[experience]`` of ``combat.toml``."""
+
+    winner: float = field(metadata=_number(0, 100))
+    loser: float = field(metadata=_number(0, 100))
+
+
+@dataclass(frozen=True)
+class CombatCivilians:
+    """``[civilians]`` of ``combat.toml``."""
+
+    per_casualty: float = field(metadata=_number(0))
+    population_reference: float = field(metadata=_number(1))
+    population_exponent: float = field(metadata=_number(0))
+    max_per_casualty: float = field(metadata=_number(0))
+
+
+@dataclass(frozen=True)
+class CombatPreview:
+    """``[preview]`` of ``combat.toml``."""
+
+    draws: int = field(metadata=_whole(10))
+
+
+@dataclass(frozen=True)
+class CombatRules:
+    """The figures of ``combat.toml`` (``game.combat``)."""
+
+    battle_days: float = field(metadata=_number(0))
+    power: CombatPower = field(metadata=_table(CombatPower))
+    equipment: MappingProxyType = field(metadata=_figures(0))  # item -> power points per item
+    equipment_typical: MappingProxyType = field(metadata=_figures(0))  # item -> per 1,000 people
+    support: CombatSupport = field(metadata=_table(CombatSupport))
+    outcome: CombatOutcome = field(metadata=_table(CombatOutcome))
+    losses: CombatLosses = field(metadata=_table(CombatLosses))
+    disruption: CombatDisruption = field(metadata=_table(CombatDisruption))
+    siege: CombatSiege = field(metadata=_table(CombatSiege))
+    capture: CombatCapture = field(metadata=_table(CombatCapture))
+    recovery: CombatRecovery = field(metadata=_table(CombatRecovery))
+    morale: CombatMorale = field(metadata=_table(CombatMorale))
+    experience: CombatExperience = field(metadata=_table(CombatExperience))
+    civilians: CombatCivilians = field(metadata=_table(CombatCivilians))
+    preview: CombatPreview = field(metadata=_table(CombatPreview))
+
+
+@dataclass(frozen=True)
+class AirRange:
+    """``[range]`` of ``air.toml``."""
+
+    tanker_factor: float = field(metadata=_number(0))
+    tanker_share_cap: float = field(metadata=_number(**_SHARE))
+    patrol_radius: int = field(metadata=_whole(0))
+    naval_strike: int = field(metadata=_whole(0))
+
+
+@dataclass(frozen=True)
+class AirStrike:
+    """``[strike]`` of ``air.toml``."""
+
+    lethality: float = field(metadata=_number(0))
+    density_half: float = field(metadata=_number(0))
+    entrenchment_cover: float = field(metadata=_number(0))
+    max_share: float = field(metadata=_number(**_SHARE))
+    shaken_per_sortie: float = field(metadata=_number(0))
+    max_shaken_share: float = field(metadata=_number(**_SHARE))
+    noise_sigma: float = field(metadata=_number(0))
+    equipment_per_sortie: float = field(metadata=_number(0))
+    equipment_half: float = field(metadata=_number(0))
+    civilians_per_sortie: float = field(metadata=_number(0))
+    civilians_population: float = field(metadata=_number(1))
+    population_min: float = field(metadata=_number(0))
+    population_max: float = field(metadata=_number(0))
+    naval_sorties_per_ship: float = field(metadata=_number(0))
+
+
+@dataclass(frozen=True)
+class AirDefence:
+    """``[air_defence]`` of ``air.toml``."""
+
+    kill_per_point: float = field(metadata=_number(0))
+    kill_cap: float = field(metadata=_number(**_SHARE))
+    crew_per_aircraft: float = field(metadata=_number(0))
+    crew_killed: float = field(metadata=_number(**_SHARE))
+
+
+@dataclass(frozen=True)
+class AirCombat:
+    """``[air_combat]`` of ``air.toml``."""
+
+    kill_rate: float = field(metadata=_number(0))
+    defender_advantage: float = field(metadata=_number(0))
+    bomb_load: float = field(metadata=_number(0))
+    sweep: float = field(metadata=_number(0))
+    attacker_cap: float = field(metadata=_number(**_SHARE))
+    defender_cap: float = field(metadata=_number(**_SHARE))
+    alert_share: float = field(metadata=_number(**_SHARE))
+
+
+@dataclass(frozen=True)
+class AirRules:
+    """The figures of ``air.toml`` (``game.air``)."""
+
+    range: AirRange = field(metadata=_table(AirRange))
+    strike: AirStrike = field(metadata=_table(AirStrike))
+    # terrain -> share of a strike's full effect that reaches units there
+    cover: MappingProxyType = field(metadata=_figures(**_SHARE, terrains=True, every=True))
+    air_defence: AirDefence = field(metadata=_table(AirDefence))
+    air_combat: AirCombat = field(metadata=_table(AirCombat))
+
+
 @dataclass(frozen=True)
 class Rules:
     unit_types: MappingProxyType
@@ -79,16 +337,9 @@ class Rules:
     entrenchment: MappingProxyType
     supply: MappingProxyType
     vision: MappingProxyType
-    combat: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    air: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    combat: CombatRules
+    air: AirRules
     version: str = field(default="2")
-
-    def need(self, section: str, *keys: str) -> None:
-        """Raise RulesError unless every key is in the section (the warfare files' check)."""
-        table = getattr(self, section)
-        missing = [k for k in keys if k not in table]
-        if missing:
-            raise RulesError([f"{section}.toml: [{section}.{k}]: missing" for k in missing])
 
     def unit_type(self, type_id: str) -> UnitType:
         return self.unit_types[type_id]
@@ -98,8 +349,6 @@ class Rules:
 
 
 # -- checking ----------------------------------------------------------------------------------
-
-_NUMBER = (int, float)
 
 
 class Checker:
@@ -115,30 +364,40 @@ class Checker:
         self.problems.append(f"{self.path.name}: [{where}]: {text}")
 
     def get(self, table: dict, key: str, where: str, kind, *, default=None, required=True,
-            minimum=None, choices=None):
+            minimum=None, maximum=None, choices=None):
+        at = _at(where, key)
         if key not in table:
             if required:
-                self.problem(f"{where}.{key}", "missing")
+                self.problem(at, "missing")
             return default
         value = table[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
         if isinstance(value, bool) and bool not in kinds:
-            self.problem(f"{where}.{key}", f"expected a {_kind_name(kind)}, got {value!r}")
+            self.problem(at, f"expected a {_kind_name(kind)}, got {value!r}")
             return default
         if not isinstance(value, kinds):
-            self.problem(f"{where}.{key}", f"expected a {_kind_name(kind)}, got {value!r}")
+            self.problem(at, f"expected a {_kind_name(kind)}, got {value!r}")
             return default
         if minimum is not None and value < minimum:
-            self.problem(f"{where}.{key}", f"must be at least {minimum}, got {value!r}")
+            self.problem(at, f"must be at least {minimum}, got {value!r}")
+            return default
+        if maximum is not None and value > maximum:
+            self.problem(at, f"must be at most {maximum}, got {value!r}")
             return default
         if choices is not None and value not in choices:
-            self.problem(f"{where}.{key}", f"{value!r} is not one of {', '.join(choices)}")
+            self.problem(at, f"{value!r} is not one of {', '.join(choices)}")
             return default
         return value
 
     def unknown(self, table: dict, known: set[str], where: str) -> None:
         for key in sorted(set(table) - known):
-            self.problem(f"{where}.{key}", f"unknown field; expected one of {', '.join(sorted(known))}")
+            self.problem(_at(where, key),
+                         f"unknown field; expected one of {', '.join(sorted(known))}")
+
+
+def _at(where: str, key: str) -> str:
+    """The path of a field in its file: "outcome.noise", or "battle_days" at the top."""
+    return f"{where}.{key}" if where else key
 
 
 def _kind_name(kind) -> str:
@@ -267,7 +526,7 @@ def _sections(data: dict, c: Checker) -> dict[str, Any]:  # keyword arguments of
 
 
 def load_rules(directory: Path | None = None) -> Rules:
-    """Read and check the three rules files; raise RulesError listing every problem."""
+    """Read and check the five rules files; raise RulesError listing every problem."""
     directory = Path(directory) if directory is not None else RULES_DIR
     problems: list[str] = []
     units_c = Checker(directory / "units.toml")
@@ -276,13 +535,19 @@ def load_rules(directory: Path | None = None) -> Rules:
     unit_types = _unit_types(read_toml(units_c.path, problems), units_c)
     terrain = _terrain(read_toml(terrain_c.path, problems), terrain_c)
     sections = _sections(read_toml(rules_c.path, problems), rules_c)
-    warfare: dict[str, Any] = {}  # keyword arguments of Rules
-    for name in ("combat", "air"):
-        checker = Checker(directory / f"{name}.toml")
-        data = read_toml(checker.path, problems) if checker.path.exists() else {}
-        warfare[name] = MappingProxyType(_numbers(data, checker, name))
-        problems += checker.problems
-    problems += units_c.problems + terrain_c.problems + rules_c.problems
+    combat_c = Checker(directory / "combat.toml")
+    air_c = Checker(directory / "air.toml")
+    combat = _warfare(CombatRules, combat_c, problems)
+    air = _warfare(AirRules, air_c, problems)
+    for tid in combat.support.types:
+        if tid not in unit_types:
+            combat_c.problem(f"support.types.{tid}",
+                             f"unknown unit type; the types are {', '.join(unit_types)}")
+    _ascending(combat_c, "outcome", combat.outcome, ("repulsed_below", "retreat_from", "rout_from"))
+    _ascending(combat_c, "losses", combat.losses, ("ratio_min", "ratio_max"))
+    _ascending(air_c, "strike", air.strike, ("population_min", "population_max"))
+    problems += (units_c.problems + terrain_c.problems + rules_c.problems + combat_c.problems
+                 + air_c.problems)
     # Cross-checks: every ground type can move over some terrain it may enter.
     for ut in unit_types.values():
         if ut.is_ground:
@@ -292,20 +557,65 @@ def load_rules(directory: Path | None = None) -> Rules:
                                     f"{ut.move_class} movement in terrain.toml")
     if problems:
         raise RulesError(problems)
-    return Rules(unit_types=MappingProxyType(unit_types), terrain=terrain, **sections, **warfare)
+    return Rules(unit_types=MappingProxyType(unit_types), terrain=terrain, **sections,
+                 combat=combat, air=air)
 
 
-def _numbers(data: dict, c: Checker, where: str) -> dict:
-    """A table of numbers, or of tables of numbers (the warfare files are all figures)."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, dict):
-            out[key] = MappingProxyType(_numbers(value, c, f"{where}.{key}"))
-        elif isinstance(value, bool) or not isinstance(value, _NUMBER):
-            c.problem(f"{where}.{key}", f"expected a number, got {value!r}")
+def _ascending(c: Checker, where: str, table, names: tuple[str, ...]) -> None:
+    """Figures that must not fall from one to the next (thresholds, bounds of a range)."""
+    if c.problems:
+        return  # a figure already refused would be named again
+    for low, high in itertools.pairwise(names):
+        if getattr(table, high) < getattr(table, low):
+            c.problem(_at(where, high), f"must be at least {low} ({getattr(table, low)!r}), "
+                                        f"got {getattr(table, high)!r}")
+
+
+def _warfare(cls, c: Checker, problems: list[str]):
+    """combat.toml or air.toml, read and checked: a file that cannot be read is named once,
+    not with each of its figures."""
+    before = len(problems)
+    data = read_toml(c.path, problems)
+    return _typed(cls, data, c if len(problems) == before else Checker(c.path), "")
+
+
+def _typed(cls, table: dict, c: Checker, where: str):
+    """One of the warfare files' dataclasses from its table, each field checked as it says."""
+    c.unknown(table, {f.name for f in dataclass_fields(cls)}, where)
+    values = {}
+    for f in dataclass_fields(cls):
+        kind, at = f.metadata["kind"], _at(where, f.name)
+        if kind is dict or is_dataclass(kind):
+            sub = c.get(table, f.name, where, dict)
+            # a table missing or of the wrong type is named once, not with each of its fields
+            sub_c = c if sub is not None else Checker(c.path)
+            values[f.name] = (_named_figures(sub or {}, sub_c, at, f.metadata) if kind is dict
+                              else _typed(kind, sub or {}, sub_c, at))
         else:
-            out[key] = float(value)
-    return out
+            value = c.get(table, f.name, where, kind, minimum=f.metadata["low"],
+                          maximum=f.metadata["high"], default=0)
+            values[f.name] = float(value) if kind is _NUMBER else value
+    return cls(**values)
+
+
+def _named_figures(table: dict, c: Checker, where: str, spec) -> MappingProxyType:
+    """A table of named numbers, each within the field's bounds; terrains checked by name."""
+    out = {}
+    if spec["terrains"]:
+        for name in sorted(set(table) - set(TERRAINS)):
+            c.problem(_at(where, name),
+                      f"unknown terrain; the map's terrains are {', '.join(TERRAINS)}")
+        if spec["every"]:
+            for name in TERRAINS:
+                if name not in table:
+                    c.problem(_at(where, name), "missing: every terrain of the map needs one")
+    for name in table:
+        if spec["terrains"] and name not in TERRAINS:
+            continue
+        value = c.get(table, name, where, _NUMBER, minimum=spec["low"], maximum=spec["high"])
+        if value is not None:
+            out[name] = float(value)
+    return MappingProxyType(out)
 
 
 @lru_cache(maxsize=1)

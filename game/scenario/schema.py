@@ -63,6 +63,8 @@ MAX_TURNS = 200  # turns in a game: its dates and turn length must not make more
 MAX_PERSONNEL = 200_000  # people in one unit
 MAX_EQUIPMENT = 2_000  # of one item of equipment (aircraft, tanks...) in one unit
 MAX_PEOPLE = 10_000_000  # a figure of people lost or killed
+MAX_ID = 64  # characters in an id (the longest bundled one has 24)
+TITLE_MAX = 100  # characters in an event's title: a line of the event log
 
 # What a unit of each category needs to do anything, at least one of: an air wing flies its
 # combat aircraft, a naval group fights with its warships (game.air).
@@ -146,6 +148,14 @@ class Kind:
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def bounds(self, name: str) -> Field:
+        """The field whose range the checks read (the schema writes each bound once); a name
+        the kind lacks is a mistake in the program, not in a scenario."""
+        found = self.field(name)
+        if found is None:
+            raise KeyError(f"{self.name} has no field {name!r}")
+        return found
 
     def to_dict(self) -> dict:
         return {"name": self.name, "doc": self.doc, "fields": [f.to_dict() for f in self.fields]}
@@ -243,7 +253,8 @@ SUPPLY_SOURCE = Kind("supply_sources", "a depot that supplies a faction or a sid
 EVENT = Kind("events", "something that happens once, the first time its trigger holds", (
     F("id", "text", True, "short name"),
     F("title", "text", False, "its line in the event log, for an event whose actions show no "
-      "news of their own (one line of at most 100 characters, for every player)", default="none"),
+      f"news of their own (one line of at most {TITLE_MAX} characters, for every player)",
+      default="none"),
     F("trigger", "triggers", True, "when it fires (one trigger)"),
     F("actions", "actions", True, "what happens (a list of actions)"),
 ))

@@ -23,7 +23,6 @@ from game.scenario.plans import read_plans
 from game.scenario.schema import CATEGORIES, NATIONS
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-MAX_ID = 64  # characters in an id (the longest bundled one has 24)
 
 NEEDS = schema.NEEDS
 
@@ -36,8 +35,6 @@ class _TooMany(Exception):
     """Raised by Builder.bad past MAX_PROBLEMS, to stop reading the file."""
 _AIR_BASE = ("an air wing stands at an air base: a town its side holds, a country in its "
              "faction's bases, or the sea with a naval group of its side")
-
-TITLE_MAX = 100  # an event's title is a line of the event log
 
 # The format's parts, fields, triggers, actions and victory conditions: game.scenario.schema.
 TOP = set(schema.TOP)
@@ -136,11 +133,12 @@ class Builder:
 
     def ident(self, v, path: str) -> None:
         """An id (of the scenario, a side, a faction, a unit, a zone, an event): lower case
-        letters, digits, - and _, at most MAX_ID characters, as commands and saves carry it."""
+        letters, digits, - and _, at most ``schema.MAX_ID`` characters, as commands and saves
+        carry it."""
         if not isinstance(v, str):
             return
-        if len(v) > MAX_ID:
-            self.bad(path, f"an id of {len(v):,} characters", f"at most {MAX_ID}")
+        if len(v) > schema.MAX_ID:
+            self.bad(path, f"an id of {len(v):,} characters", f"at most {schema.MAX_ID}")
         elif not ID.fullmatch(v):
             self.bad(path, f"{v!r} is not a valid id", "lower case letters, digits, - and _")
 
@@ -543,8 +541,9 @@ class Builder:
         """A turn number: in the schema's range, and no later than the scenario's last turn."""
         n = self.number(t, kind, key, path, default=default)
         if key in t and n is not None and self.turns is not None and n > self.turns:
+            first = kind.bounds(key).low
             self.bad(f"{path}.{key}", f"turn {n} is after the last turn ({self.turns})",
-                     f"between 1 and {self.turns}: it would never come")
+                     f"between {first} and {self.turns}: it would never come")
             return None
         return n
 
@@ -870,8 +869,10 @@ class Builder:
                 if x:
                     actions.append(x)
             title = self.get(e, "title", p, str, required=False)
-            if title is not None and (not title.strip() or "\n" in title or len(title) > TITLE_MAX):
-                self.bad(f"{p}.title", f"a title is one line of text, at most {TITLE_MAX} characters",
+            if title is not None and (not title.strip() or "\n" in title
+                                      or len(title) > schema.TITLE_MAX):
+                self.bad(f"{p}.title",
+                         f"a title is one line of text, at most {schema.TITLE_MAX} characters",
                          'title = "Iran opens a supply line through Lebanon" (longer news: a '
                          'message action)')
                 title = None
@@ -965,9 +966,10 @@ class Builder:
                 if not cities:
                     continue
                 count = self.get(v, "count", p, int, required=False, default=len(cities))
-                if count is not None and not 1 <= count <= len(cities):
+                least = schema.VICTORY[kind].bounds("count").low
+                if count is not None and not least <= count <= len(cities):
                     self.bad(f"{p}.count", f"{count} of {len(cities)} towns cannot be met",
-                             f"between 1 and {len(cities)}")
+                             f"between {least} and {len(cities)}")
                     continue
                 cond.update(cities=cities, count=count or len(cities))
                 if kind == "take":

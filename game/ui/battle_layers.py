@@ -437,7 +437,7 @@ class MapLayers:
 
             reach, what = air_range(sc.rules, u), "mission range"
         elif kind == "naval":
-            reach, what = int(sc.rules.air["range"]["naval_strike"]), "strike range"
+            reach, what = sc.rules.air.range.naval_strike, "strike range"
         else:
             return
         if u.moves_left <= 0 or reach <= 0:

@@ -157,7 +157,7 @@ class Orders:
                 reach = air_range(rules, u)
                 self.targets = {h for h in enemies if h.distance(u.hex) <= reach}
         elif kind == "naval" and u.moves_left > 0:
-            reach = int(rules.air["range"]["naval_strike"])
+            reach = rules.air.range.naval_strike
             self.targets = {h for h in enemies if h.distance(u.hex) <= reach
                             and self.session.game.hexmap.terrain_at(h) not in ("sea", "lake")}
 
