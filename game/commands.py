@@ -514,9 +514,9 @@ class Diverged(Exception):
                  words: str, recorded: str, replayed: str):
         self.number, self.total, self.turn, self.date, self.side = number, total, turn, date, side
         self.kind, self.words, self.recorded, self.replayed = kind, words, recorded, replayed
-        super().__init__(f"command {number} of {total} (turn {turn}, {date}, {side}: {kind}, "
-                         f"{words}) does not give the recorded result: the checksum after it "
-                         f"is {replayed}, the journal says {recorded}")
+        super().__init__(f"command {number} of {total}: the checksum after it is {replayed}, "
+                         f"the journal says {recorded} (turn {turn}, {date}, {side}: {kind}, "
+                         f"{words})")
 
 
 def command_words(cmd: Command, state: GameState, hexmap: HexMap) -> str:
@@ -539,7 +539,7 @@ def command_words(cmd: Command, state: GameState, hexmap: HexMap) -> str:
         else:
             text = _named(state, value)
         words.append(f"{f.name.replace('_', ' ')} {text}")
-    line = "; ".join(words) or "no orders besides"
+    line = " ".join("; ".join(words).split()) or "no orders besides"
     return line if len(line) <= 160 else line[:157] + "..."
 
 

@@ -1064,7 +1064,7 @@ def verify_save(path, hexmap: HexMap, rules: Rules) -> tuple[bool, str]:
     try:
         game = replay_journal(doc["setup"], hexmap, rules, doc["seed"], journal, checksums)
     except Diverged as exc:
-        return False, _one_line(f"{path}: replay differs at {exc}{rules_note}")
+        return False, f"{path}: replay differs at {exc}{rules_note}"  # one line, whole
     except CommandError as exc:
         return False, f"{path}: replay failed: {_one_line(exc)}{rules_note}"
     except SetupError as exc:
