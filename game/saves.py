@@ -387,10 +387,6 @@ def _check_document(path: Path, doc) -> None:
     if not 0 <= doc["saved_at_turn"] <= MAX_TURNS:
         raise SaveError(f"{path}: the save's field \"saved_at_turn\" is "
                         f"{doc['saved_at_turn']}, not a turn (0 to {MAX_TURNS})")
-    if version >= 3:
-        problem = _checksums_problem(doc["journal_checksums"], len(doc["journal"]))
-        if problem:
-            raise SaveError(f"{path}: the save's field \"journal_checksums\" {problem}")
     if "extra" in doc:
         problem = _extra_problem(doc["extra"])
         if problem:
@@ -407,6 +403,10 @@ def _check_document(path: Path, doc) -> None:
             said = re.sub(r"[^0-9a-f]", "?", doc["digest"][:12])
             raise SaveError(f"{path}: the save was edited or damaged: its digest is "
                             f"{actual[:12]}..., the save says {said}...")
+        if version >= 3:
+            problem = _checksums_problem(doc["journal_checksums"], len(doc["journal"]))
+            if problem:
+                raise SaveError(f"{path}: the save's field \"journal_checksums\" {problem}")
         return
     # Version 1 saves had no digest: their state's checksum is all there is to compare.
     stored = doc["checksum"]
