@@ -224,11 +224,11 @@ def test_a_tampered_version_2_save_can_only_be_told_to_end_differently(played_do
     (lambda d: d["journal_checksums"].pop(),
      'field "journal_checksums" has {n1} checksums for {n} commands of the journal (one each)'),
     (lambda d: d["journal_checksums"].__setitem__(2, "nonsense"),
-     'field "journal_checksums" entry 3 should be a checksum of 32 hex digits or null, '
-     "not 'nonsense'"),
+     ('field "journal_checksums" entry 3 should be a checksum of 32 hex digits or null, '
+      "not 'nonsense'")),
     (lambda d: d["journal_checksums"].__setitem__(0, 12),
-     'field "journal_checksums" entry 1 should be a checksum of 32 hex digits or null, '
-     "not a whole number"),
+     ('field "journal_checksums" entry 1 should be a checksum of 32 hex digits or null, '
+      "not a whole number")),
 ], ids=["missing", "text", "one short", "not hex", "a number"])
 def test_checksums_of_the_wrong_shape_are_refused_in_one_line(played_doc, tmp_path, capsys,
                                                              edit, fragment):
