@@ -566,10 +566,10 @@ def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal
         res = game.execute(cmd)
         if not res.ok:
             raise CommandError(f"command {n} ({entry.get('kind')}) was refused: {res.reason}")
-        if recorded is not None and game.checksums[-1] != recorded:
+        got = game.checksums[-1]
+        if recorded is not None and got != recorded:
             turn, date, side, words = before
-            raise Diverged(n, total, turn, date, side, cmd.kind, words, recorded,
-                           game.checksums[-1])
+            raise Diverged(n, total, turn, date, side, cmd.kind, words, recorded, str(got))
     return game
 
 
