@@ -514,15 +514,15 @@ class Diverged(Exception):
                  words: str, recorded: str, replayed: str):
         self.number, self.total, self.turn, self.date, self.side = number, total, turn, date, side
         self.kind, self.words, self.recorded, self.replayed = kind, words, recorded, replayed
+        what = f"{kind}, {words}" if words else kind
         super().__init__(f"command {number} of {total}: the checksum after it is {replayed}, "
-                         f"the journal says {recorded} (turn {turn}, {date}, {side}: {kind}, "
-                         f"{words})")
+                         f"the journal says {recorded} (turn {turn}, {date}, {side}: {what})")
 
 
 def command_words(cmd: Command, state: GameState, hexmap: HexMap) -> str:
     """What a command orders, in a few words for a one-line message, read against the state
     it was given in: its fields but the side, a unit by its name, a hex by its place, a path
-    by where it starts and ends ("unit Iraq infantry no. 2, path Mosul to Tal Afar")."""
+    by where it starts and ends ("unit Iraq infantry no. 2; path Mosul to Tal Afar")."""
     words = []
     for f in dataclasses.fields(cmd):
         value = getattr(cmd, f.name)
@@ -539,7 +539,7 @@ def command_words(cmd: Command, state: GameState, hexmap: HexMap) -> str:
         else:
             text = _named(state, value)
         words.append(f"{f.name.replace('_', ' ')} {text}")
-    line = " ".join("; ".join(words).split()) or "no orders besides"
+    line = " ".join("; ".join(words).split())  # "" for a command of no fields but its side
     return line if len(line) <= 160 else line[:157] + "..."
 
 
