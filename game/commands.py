@@ -11,6 +11,7 @@ revealed: an enemy uncovered, a random roll, an event fired, the turn ended.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -21,9 +22,9 @@ from game.events import process_events
 from game.hexgrid import Hex
 from game.hexmap import GROUND_NAMES, HexMap, game_map, place, place_name
 from game.movement import allowed_countries, obstacles_for, path_cost
-from game.orders import OWN, PUBLIC, Command, CommandError, Context, Event, Result, capture, unit_name
+from game.orders import OWN, PUBLIC, Command, CommandError, Context, Event, Result, capture, short, unit_name
 from game.rules import Rules
-from game.state import GameState
+from game.state import GameState, RunningChecksum
 from game.turns import begin_side_turn
 from game.victory import check_victory
 from game.visibility import visible_units
@@ -228,10 +229,16 @@ class EndTurn(Command):
 # -- the game: journal and undo --------------------------------------------------------------
 
 class Game:
-    """A game in play: its state, the commands that made it, and what can be undone."""
+    """A game in play: its state, the commands that made it, and what can be undone.
+
+    ``journal`` holds the commands in the order they were done; ``checksums`` the state's
+    checksum (``RunningChecksum``) after each of them, taken when it was done (None for a
+    command from a save made before saves kept them), so that a replay can tell where it
+    first differs."""
 
     def __init__(self, setup: dict, hexmap: HexMap, rules: Rules, seed: int,
-                 state: GameState | None = None, journal: list[dict] | None = None):
+                 state: GameState | None = None, journal: list[dict] | None = None,
+                 checksums: list[str | None] | None = None):
         self.setup = setup
         self.seed = int(seed)
         # The scenario's terrain changes make a map of this game's own (game.hexmap.game_map).
@@ -244,6 +251,11 @@ class Game:
             self._after(new_turn=True)  # events of the first day
         self.state = state
         self.journal: list[dict] = list(journal or [])
+        if checksums is not None and len(checksums) != len(self.journal):
+            raise ValueError(f"{len(checksums)} checksums for {len(self.journal)} commands")
+        self.checksums: list[str | None] = (list(checksums) if checksums is not None
+                                            else [None] * len(self.journal))
+        self._running = RunningChecksum()
         self._undo: list[tuple[GameState, int]] = []
 
     @property
@@ -265,6 +277,7 @@ class Game:
         events = cmd.apply(self.state, self.ctx)
         events += self._after(any(e.kind == "new_turn" for e in events))
         self.journal.append(cmd.to_dict())
+        self.checksums.append(self._running(self.state))
         if any(e.reveals for e in events) or isinstance(cmd, EndTurn):
             self._undo.clear()
         else:
@@ -290,22 +303,81 @@ class Game:
         before, at = self._undo.pop()
         self.state = before
         del self.journal[at:]
+        del self.checksums[at:]
         return True
 
     def checksum(self) -> str:
         return self.state.checksum()
 
 
-def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal: list[dict]) -> Game:
-    """Play a journal again from the start; raises CommandError if a command no longer fits."""
+class Diverged(Exception):
+    """A replay whose result differs from the recorded one at a command: ``number`` (from 1)
+    of ``total``, given at ``turn`` on ``date`` by ``side`` (its name), ``kind`` and ``words``
+    (``command_words``) saying what it was, and the checksums after it, ``recorded`` and
+    ``replayed``."""
+
+    def __init__(self, number: int, total: int, turn: int, date: str, side: str, kind: str,
+                 words: str, recorded: str, replayed: str):
+        self.number, self.total, self.turn, self.date, self.side = number, total, turn, date, side
+        self.kind, self.words, self.recorded, self.replayed = kind, words, recorded, replayed
+        what = f"{kind}, {words}" if words else kind
+        super().__init__(f"command {number} of {total}: the checksum after it is {replayed}, "
+                         f"the journal says {recorded} (turn {turn}, {date}, {side}: {what})")
+
+
+def command_words(cmd: Command, state: GameState, hexmap: HexMap) -> str:
+    """What a command orders, in a few words for a one-line message, read against the state
+    it was given in: its fields but the side, a unit by its name, a hex by its place, a path
+    by where it starts and ends ("unit Iraq infantry no. 2; path Mosul to Tal Afar")."""
+    words = []
+    for f in dataclasses.fields(cmd):
+        value = getattr(cmd, f.name)
+        if f.name == "side" or value in ("", [], None):
+            continue
+        if isinstance(value, Hex):
+            text = place_name(hexmap, value)
+        elif isinstance(value, list) and all(isinstance(h, Hex) for h in value):
+            text = place_name(hexmap, value[0])
+            if len(value) > 1:
+                text += f" to {place_name(hexmap, value[-1])}"
+        elif isinstance(value, list):
+            text = ", ".join(_named(state, x) for x in value)
+        else:
+            text = _named(state, value)
+        words.append(f"{f.name.replace('_', ' ')} {text}")
+    line = " ".join("; ".join(words).split())  # "" for a command of no fields but its side
+    return line if len(line) <= 160 else line[:157] + "..."
+
+
+def _named(state: GameState, value) -> str:
+    unit = state.units.get(value) if isinstance(value, str) else None
+    return unit_name(unit, state) if unit is not None else short(value).strip("'")
+
+
+def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal: list[dict],
+                   checksums: list[str | None] | None = None) -> Game:
+    """Play a journal again from the start; raises CommandError if a command no longer fits.
+
+    With ``checksums`` (those the journal recorded after each command, None where it recorded
+    none), raises ``Diverged`` at the first command whose result differs."""
     game = Game(setup, hexmap, rules, seed)
+    total = len(journal)
     for n, entry in enumerate(journal, start=1):
         cmd = Command.from_dict(entry)
+        recorded = checksums[n - 1] if checksums is not None else None
+        if recorded is not None:
+            st = game.state
+            before = (st.turn, st.date.isoformat(), st.side_names.get(cmd.side, cmd.side),
+                      command_words(cmd, st, game.hexmap))
         res = game.execute(cmd)
         if not res.ok:
             raise CommandError(f"command {n} ({entry.get('kind')}) was refused: {res.reason}")
+        got = game.checksums[-1]
+        if recorded is not None and got != recorded:
+            turn, date, side, words = before
+            raise Diverged(n, total, turn, date, side, cmd.kind, words, recorded, str(got))
     return game
 
 
-__all__ = ["Command", "CommandError", "Context", "EndTurn", "Entrench", "Event", "Game", "Move",
-           "Result", "place", "place_name", "replay_journal", "unit_name"]
+__all__ = ["Command", "CommandError", "Context", "Diverged", "EndTurn", "Entrench", "Event", "Game",
+           "Move", "Result", "command_words", "place", "place_name", "replay_journal", "unit_name"]

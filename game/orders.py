@@ -129,7 +129,7 @@ class Command:
         kind = d.get("kind") if isinstance(d, dict) else None
         if not isinstance(kind, str) or kind not in _REGISTRY:
             what = kind if isinstance(d, dict) else d
-            raise CommandError(f"unknown command {_short(what)}")
+            raise CommandError(f"unknown command {short(what)}")
         cls = _REGISTRY[kind]
         body = {k: v for k, v in d.items() if k != "kind"}
         problem = _body_problem(cls, body)
@@ -138,7 +138,7 @@ class Command:
         try:
             return cls._from_body(body)
         except (TypeError, ValueError, KeyError) as exc:
-            raise CommandError(f"bad {kind} command: {_short(exc)}") from None
+            raise CommandError(f"bad {kind} command: {short(exc)}") from None
 
     @classmethod
     def _from_body(cls, body: dict) -> Command:
@@ -152,7 +152,7 @@ _MAX_ITEMS = 10_000  # hexes in a path or a zone, units in an attack
 _MAX_TEXT = 1_000
 
 
-def _short(value) -> str:
+def short(value) -> str:
     """A value for a one-line message, cut short (it may come from a damaged file)."""
     text = value if isinstance(value, str) else (
         f"a {type(value).__name__}" if isinstance(value, (list, dict)) else str(value))
@@ -185,12 +185,12 @@ def _body_problem(cls, body: dict) -> str:
     declared = {f.name: f.type for f in dataclasses.fields(cls)}
     for key, value in body.items():
         if key not in declared:
-            return f"unknown field {_short(key)}"
+            return f"unknown field {short(key)}"
         check = _FIELD_CHECKS.get(str(declared[key]))
         if check is None:
             return f"the field {key!r} cannot be read from a file"
         if not check[0](value):
-            return f"{key} should be {check[1]}, not {_short(value)}"
+            return f"{key} should be {check[1]}, not {short(value)}"
     if "side" not in body:
         return "no side"
     return ""
@@ -247,4 +247,4 @@ def capture(state: GameState, ctx: Context, unit, h: Hex) -> list[Event]:
 
 
 __all__ = ["LOCAL", "OWN", "PUBLIC", "Command", "CommandError", "Context", "Event", "Result", "capture",
-           "own_unit", "unit_name"]
+           "own_unit", "short", "unit_name"]

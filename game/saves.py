@@ -2,20 +2,24 @@
 
 Engine layer (no pygame). A save is gzip-compressed JSON, one document::
 
-    {"format": "mesopotamia-save", "version": 2, "game_version": "0.1.0", "rules_version": "1",
+    {"format": "mesopotamia-save", "version": 3, "game_version": "0.1.0", "rules_version": "1",
      "map": "mesopotamia", "setup": {...}, "seed": 7, "journal": [{command}, ...],
-     "state": {GameState.to_dict()}, "checksum": "...", "saved_at_turn": 3, ...,
-     "digest": "..."}
+     "journal_checksums": ["...", ...], "state": {GameState.to_dict()}, "checksum": "...",
+     "saved_at_turn": 3, ..., "digest": "..."}
 
 The setup, the seed and the journal are enough to play the game again from its start
 (``verify_save``); the state is what ``load_game`` restores. ``checksum`` is the state's own
-(``GameState.checksum``, what a replay is compared with); ``digest`` covers every other field of
+(``GameState.checksum``, what a replay ends with); ``journal_checksums`` holds, for each
+command of the journal, the state's checksum just after it was done (``RunningChecksum``; null
+for the commands of a game saved before saves kept them), so that a replay names the first
+command whose result differs. ``digest`` covers every other field of
 the document as well (the setup, the seed, the journal, the players' ``extra``), so a save that
 was edited or damaged anywhere is refused. A digest is no signature: whoever edits a save can
 compute it again. So loading also checks every field: the setup as strictly as a scenario file
 (it is read back through the scenario checker), the state's every field for its type and range
-and the names it refers to, and each journal entry against the commands. Version 1 saves, from
-before the digest, are still read: their state checksum is checked, and everything else as above.
+and the names it refers to, and each journal entry against the commands. Older saves are still
+read: those of version 2, from before the checksum per command, have none to compare; those of
+version 1, from before the digest, have their state checksum checked, everything else as above.
 The same game always gives the same bytes: keys sorted, gzip with no file name and no time stamp.
 
 Writing is atomic: the bytes go to a temporary file beside the target, are flushed to the disk,
@@ -39,7 +43,7 @@ import zlib
 from pathlib import Path
 
 from game import __version__
-from game.commands import Command, CommandError, Game, replay_journal
+from game.commands import Command, CommandError, Diverged, Game, replay_journal
 from game.hexgrid import Hex
 from game.hexmap import HexMap, game_map
 from game.ledger import check_category, source as casualty_source, unbalanced_books
@@ -50,8 +54,9 @@ from game.scenario.validate import build as build_scenario
 from game.state import MANPOWER, STATE_VERSION, GameState, SetupError, state_checksum
 
 SAVE_FORMAT = "mesopotamia-save"
-# 2: a digest of the whole document; 1: a checksum of the state only (still read).
-SAVE_VERSION = 2
+# 3: a checksum after each command of the journal; 2: a digest of the whole document; 1: a
+# checksum of the state only (all still read).
+SAVE_VERSION = 3
 SAVE_SUFFIX = ".save"
 # A save this large once decompressed is not one this game wrote (a long campaign is a few MB).
 MAX_SAVE_BYTES = 256 * 1024 * 1024
@@ -80,6 +85,7 @@ def save_document(game: Game, extra: dict | None = None) -> dict:
         "setup": game.setup,
         "seed": game.seed,
         "journal": list(game.journal),
+        "journal_checksums": list(game.checksums),
         "state": data,
         "checksum": state_checksum(data),
         "saved_at_turn": state.turn,
@@ -362,6 +368,8 @@ def _check_document(path: Path, doc) -> None:
     fields = dict(_FIELDS)
     if version >= 2:
         fields["digest"] = (str, "a string")
+    if version >= 3:
+        fields["journal_checksums"] = (list, "a list of checksums")
     for name, (kind, words) in fields.items():
         if name not in doc:
             raise SaveError(f"{path}: the save is missing the field \"{name}\"")
@@ -395,6 +403,10 @@ def _check_document(path: Path, doc) -> None:
             said = re.sub(r"[^0-9a-f]", "?", doc["digest"][:12])
             raise SaveError(f"{path}: the save was edited or damaged: its digest is "
                             f"{actual[:12]}..., the save says {said}...")
+        if version >= 3:
+            problem = _checksums_problem(doc["journal_checksums"], len(doc["journal"]))
+            if problem:
+                raise SaveError(f"{path}: the save's field \"journal_checksums\" {problem}")
         return
     # Version 1 saves had no digest: their state's checksum is all there is to compare.
     stored = doc["checksum"]
@@ -407,6 +419,22 @@ def _check_document(path: Path, doc) -> None:
     if actual != stored:
         raise SaveError(f"{path}: the save was edited or damaged: the game state's checksum is "
                         f"{actual[:12]}..., the save says {re.sub(r'[^0-9a-f]', '?', stored[:12])}...")
+
+
+_CHECKSUM = re.compile(r"[0-9a-f]{32}")
+
+
+def _checksums_problem(checksums: list, commands: int) -> str:
+    """What is wrong with the checksums kept after the journal's commands (one a command, each
+    32 hex digits or null), in words, or ""."""
+    if len(checksums) != commands:
+        return (f"has {len(checksums):,} checksum{'s' if len(checksums) != 1 else ''} for "
+                f"{commands:,} command{'s' if commands != 1 else ''} of the journal (one each)")
+    for n, value in enumerate(checksums, start=1):
+        if value is not None and not (isinstance(value, str) and _CHECKSUM.fullmatch(value)):
+            return (f"entry {n} should be a checksum of 32 hex digits or null, "
+                    f"not {_shown(value) if isinstance(value, str) else _type_name(value)}")
+    return ""
 
 
 def _extra_problem(extra) -> str:
@@ -988,6 +1016,11 @@ def _check_journal(path: Path, journal: list[dict]) -> None:
                                       f"knows ({exc})")) from None
 
 
+def _journal_checksums(doc: dict) -> list[str | None] | None:
+    """The checksums a save kept after each command of its journal; None before version 3."""
+    return doc["journal_checksums"] if doc["version"] >= 3 else None
+
+
 def load_game(path, hexmap: HexMap, rules: Rules, extra: dict | None = None) -> Game:
     """The game saved in ``path``: its state, journal, setup and seed; nothing to undo.
 
@@ -998,7 +1031,7 @@ def load_game(path, hexmap: HexMap, rules: Rules, extra: dict | None = None) -> 
     _check_journal(path, doc["journal"])
     try:
         game = Game(doc["setup"], hexmap, rules, doc["seed"], state=state,
-                    journal=doc["journal"])
+                    journal=doc["journal"], checksums=_journal_checksums(doc))
     except _DAMAGE as exc:
         raise SaveError(f"{path}: the game's setup is damaged ({_one_line(exc)})") from None
     if extra is not None:
@@ -1007,9 +1040,12 @@ def load_game(path, hexmap: HexMap, rules: Rules, extra: dict | None = None) -> 
 
 
 def verify_save(path, hexmap: HexMap, rules: Rules) -> tuple[bool, str]:
-    """Play the save's journal again from its setup and seed; compare the final checksum.
+    """Play the save's journal again from its setup and seed, comparing the state's checksum
+    after each command with the one the journal kept, then the final state's.
 
-    Returns (True, "replay verified: ...") or (False, a one-line reason naming the file).
+    Returns (True, "replay verified: ...") or (False, a one-line reason naming the file and,
+    when the journal kept checksums, the first command whose result differs). A save from
+    before the checksum per command (version 2 and older) can only be told to end differently.
     """
     path = Path(path)
     try:
@@ -1019,13 +1055,16 @@ def verify_save(path, hexmap: HexMap, rules: Rules) -> tuple[bool, str]:
     except SaveError as exc:
         return False, str(exc)
     journal = doc["journal"]
+    checksums = _journal_checksums(doc)
     n = len(journal)
     rules_note = ""
     if doc["rules_version"] != str(rules.version):
         rules_note = (f" (the save was made under rules version {_shown(doc['rules_version'])}, "
                       f"these are version {rules.version})")
     try:
-        game = replay_journal(doc["setup"], hexmap, rules, doc["seed"], journal)
+        game = replay_journal(doc["setup"], hexmap, rules, doc["seed"], journal, checksums)
+    except Diverged as exc:
+        return False, f"{path}: replay differs at {exc}{rules_note}"  # one line, whole
     except CommandError as exc:
         return False, f"{path}: replay failed: {_one_line(exc)}{rules_note}"
     except SetupError as exc:
@@ -1035,9 +1074,15 @@ def verify_save(path, hexmap: HexMap, rules: Rules) -> tuple[bool, str]:
                        f"({type(exc).__name__}: {_one_line(exc)})")
     got = game.checksum()
     if got != doc["checksum"]:
+        kept = sum(c is not None for c in checksums or ())
+        if not kept and n:
+            why = (" (the save keeps no checksum per command, being from before save format "
+                   "version 3: only the end can be told to differ)")
+        else:
+            why = ""
         return False, (f"{path}: replay does not match: after {n} command{'s' if n != 1 else ''} "
                        f"the checksum is {got[:12]}..., the save says {doc['checksum'][:12]}..."
-                       f"{rules_note}")
+                       f"{why}{rules_note}")
     return True, f"replay verified: {n} command{'s' if n != 1 else ''}, checksum {got}"
 
 
@@ -1062,9 +1107,11 @@ def describe_save(game: Game, doc: dict | None = None) -> list[str]:
         lines.append(f"made by: mesopotamia {_shown(doc['game_version']).strip(chr(39))}, "
                      f"rules version {_shown(doc['rules_version']).strip(chr(39))}, map "
                      f"{_shown(doc['map']).strip(chr(39))}")
-        if doc.get("version", SAVE_VERSION) < SAVE_VERSION:
-            lines.append(f"save format: version {doc['version']}, from before saves had a "
-                         f"digest (saving the game again writes version {SAVE_VERSION})")
+        version = doc.get("version", SAVE_VERSION)
+        if version < SAVE_VERSION:
+            before = "saves had a digest" if version < 2 else "saves kept a checksum per command"
+            lines.append(f"save format: version {version}, from before {before} (saving the "
+                         f"game again writes version {SAVE_VERSION})")
     return lines
 
 

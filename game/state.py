@@ -13,9 +13,12 @@ checked (see ``docs/scenario-format.md``). ``GameState.new`` places it on the ma
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import json
+import operator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -519,6 +522,170 @@ class GameState:
 def state_checksum(data: dict) -> str:
     blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+class RunningChecksum:
+    """The checksum of a whole state, cheap enough to take after every command: the journal
+    keeps one per command (``Game.checksums``), so that a replay can name the first command
+    whose result differs.
+
+    ``GameState.checksum`` writes the whole state out as JSON, milliseconds in a big game, and
+    the AI gives thousands of commands a game, most of which change a unit or two. This one
+    reads every field of the state and of each unit, but writes out only the parts that
+    changed since it last looked: a unit, a field of the state, and of a list (the log, the
+    timeline) only the entries added at its end. What it saw is kept as a copy and compared
+    with ``==``; the parts are written out in a form in which equal values read alike (1, 1.0
+    and true; a table's keys and a set's members in any order), so the checksum is that of the
+    state alone, never of what this object saw before: a game loaded from a save and the same
+    game replayed from its start give the same checksums. It is another number than
+    ``GameState.checksum``, of 32 hex digits too.
+    """
+
+    def __init__(self) -> None:
+        # The units as last seen, in the state's order: ids, copies of their fields, digests.
+        self._ids: tuple[str, ...] = ()
+        self._seen: list[dict] = []
+        self._digests: list[bytes] = []
+        self._parts: dict[str, tuple] = {}  # field -> (kind, as seen, digest, ...)
+
+    def __call__(self, state: GameState) -> str:
+        units = state.units
+        ids = tuple(units)
+        fields = list(map(vars, units.values()))
+        if ids != self._ids:  # units came or went: line up what was seen with them
+            was = dict(zip(self._ids, zip(self._seen, self._digests)))
+            kept = [was.get(uid, ({}, b"")) for uid in ids]
+            self._ids = ids
+            self._seen = [k[0] for k in kept]
+            self._digests = [k[1] for k in kept]
+        seen, digests = self._seen, self._digests
+        # The loop over every unit runs in C; only the units that changed are written out.
+        for i in itertools.compress(itertools.count(), map(operator.ne, fields, seen)):
+            now = fields[i]
+            copied = dict(now)
+            copied["equipment"] = dict(now["equipment"])
+            seen[i] = copied
+            digests[i] = _digest(_canonical(now))
+        total = hashlib.sha256(b"units %d;" % len(digests))
+        total.update(b"".join(digests))
+        parts = self._parts
+        for name in _STATE_FIELDS:
+            value = getattr(state, name)
+            if name == "rng":
+                value = value.bit_generator.state
+            elif name == "factions":  # compared as tables: a dataclass compares in Python
+                value = {k: vars(f) for k, f in value.items()}
+            hit = parts.get(name)
+            kind = type(value)
+            if kind is list:
+                hit = _list_digest(value, hit)
+            elif kind is dict:
+                hit = _dict_digest(value, hit)
+            elif hit is None or hit[1] != value:
+                hit = ("value", _snapshot(value), _digest(_canonical(value)))
+            parts[name] = hit
+            total.update(name.encode())
+            total.update(hit[2])
+        return total.hexdigest()[:32]
+
+
+# The fields of a state besides its units, in the order the checksum reads them.
+_STATE_FIELDS = tuple(f.name for f in dataclasses.fields(GameState) if f.name != "units")
+
+
+def _canonical(value):
+    """A value of the state as JSON data in which values equal by ``==`` are written alike:
+    a whole float or true/false as a whole number, a tuple as a list, a set as a sorted list,
+    a date as ISO text, a hex or a faction as the table of its fields. A copy: none of its lists
+    or tables are the value's."""
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is bool:
+        return int(value)
+    if kind is dict:
+        return {k: _canonical(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_canonical(v) for v in value]
+    if kind is set or kind is frozenset:
+        return sorted((_canonical(v) for v in value), key=_encoded)
+    if kind is dt.date:
+        return value.isoformat()
+    if dataclasses.is_dataclass(value):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    raise TypeError(f"a {kind.__name__} in the game state has no checksum")
+
+
+def _snapshot(value):
+    """A copy of a value of the state that later changes to the value leave alone: tables,
+    lists and sets copied, what cannot change (text, numbers, frozen sets, hexes) shared."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _snapshot(v) for k, v in value.items()}
+    if kind is list:
+        return [_snapshot(v) for v in value]
+    if kind is set:
+        return set(value)  # its members are hashable: frozen sets, text, numbers
+    if (dataclasses.is_dataclass(value) and not isinstance(value, type)
+            and not type(value).__dataclass_params__.frozen):  # type: ignore[attr-defined]  # set by @dataclass
+        other = copy.copy(value)
+        for f in dataclasses.fields(value):
+            setattr(other, f.name, _snapshot(getattr(value, f.name)))
+        return other
+    return value
+
+
+def _encoded(value) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _digest(value) -> bytes:
+    return hashlib.sha256(_encoded(value)).digest()
+
+
+def _dict_digest(table: dict, hit: tuple | None) -> tuple:
+    """("dict", the table as seen, its digest, its entries' digests) for ``RunningChecksum``:
+    the digest of a table is that of its keys, sorted, each with its value's digest, so an
+    entry that changed (a faction's losses) is all that is written out again."""
+    if hit is not None and hit[0] == "dict":
+        if table == hit[1]:
+            return hit
+        seen, entries = dict(hit[1]), dict(hit[3])
+    else:
+        seen, entries = {}, {}
+    for k in [k for k in entries if k not in table]:
+        del seen[k], entries[k]
+    for k, v in table.items():
+        if k not in seen or seen[k] != v:
+            seen[k] = _snapshot(v)
+            entries[k] = _digest(_canonical(v))
+    total = hashlib.sha256(b"table;")
+    for k in sorted(entries):
+        total.update(_encoded(k) + entries[k])
+    return "dict", seen, total.digest(), entries
+
+
+def _list_digest(items: list, hit: tuple | None) -> tuple:
+    """("list", the list as seen, its digest, the hash so far) for ``RunningChecksum``: the
+    digest of a list is that of its entries one after the other, so entries added at the end
+    (as the log grows) are all that is written out again while the earlier ones are as they
+    were."""
+    if hit is not None and hit[0] == "list":
+        done, running = hit[1], hit[3]
+        n = len(done)
+        if len(items) == n and items == done:
+            return hit
+        if len(items) > n and items[:n] == done:
+            return _extend(done, items[n:], running.copy())
+    return _extend([], items, hashlib.sha256(b"list;"))
+
+
+def _extend(done: list, items: list, running) -> tuple:
+    for v in items:
+        running.update(_encoded(_canonical(v)) + b"\n")
+    return "list", done + _snapshot(items), running.digest(), running
 
 
 def _rng_to_dict(rng: np.random.Generator) -> dict:
