@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
 from game import __version__
+from game.ai import DIFFICULTIES
+from game.bench import print_table, run_bench
+from game.hexmap import MapError, default_map
+from game.rules import default_rules
+from game.saves import SaveError, describe_save, load_game, read_save, verify_save
+from game.scenario import ScenarioError, bundled_paths, check_file, find_scenario, load_scenario, player_paths
+from game.simulate import simulate_many, summarise
 
 
 class CommandError(Exception):
@@ -32,8 +42,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _load_map():
-    from game.hexmap import MapError, default_map
-
     try:
         return default_map()
     except MapError as exc:
@@ -48,8 +56,6 @@ def _print_json(obj) -> None:
 # -- map --------------------------------------------------------------------------------------
 
 def cmd_map(args) -> int:
-    from game.hexmap import MapError
-
     modes = [m for m in (args.png, args.at, args.info, args.view) if m]
     if len(modes) != 1:
         raise CommandError("map: give exactly one of --png FILE, --at PLACE, --info or --view",
@@ -58,7 +64,7 @@ def cmd_map(args) -> int:
         raise CommandError("map: --width goes with --png", status=2)
     hexmap = _load_map()
     if args.view:
-        from game.ui.app import run_map_viewer
+        from game.ui.app import run_map_viewer  # the window: pygame, loaded only by the commands that draw
 
         return run_map_viewer(hexmap)
 
@@ -71,6 +77,7 @@ def cmd_map(args) -> int:
             raise CommandError(f"map: {out}: the file name must end in .png", status=2)
         if not out.parent.exists():
             raise CommandError(f"map: {out.parent}: no such directory")
+        # the window: pygame, loaded only by the commands that draw
         from game.ui.mapdraw import render_map_png
 
         try:
@@ -128,18 +135,16 @@ def _print_info(info: dict) -> None:
 # -- play -------------------------------------------------------------------------------------
 
 def cmd_play(args) -> int:
-    from game.ui.main import run_game
+    from game.ui.main import run_game  # the window: pygame, loaded only by the commands that draw
 
     return run_game(args.scenario, args.side, args.load)
 
 
 def cmd_edit(args) -> int:
-    from game.ui.editor import run_editor
+    from game.ui.editor import run_editor  # the window: pygame, loaded only by the commands that draw
 
     path = args.file
     if path is not None and not path.endswith(".toml") and not Path(path).exists():
-        from game.scenario import find_scenario
-
         found = find_scenario(path)  # a bundled scenario by its id
         if found is None:
             raise CommandError(f"edit: {path}: no such file or scenario "
@@ -151,8 +156,6 @@ def cmd_edit(args) -> int:
 # -- replay and bench -------------------------------------------------------------------------
 
 def cmd_replay(args) -> int:
-    from game.rules import default_rules
-    from game.saves import SaveError, describe_save, load_game, read_save, verify_save
 
     hexmap = _load_map()
     if args.verify:
@@ -173,8 +176,6 @@ def cmd_replay(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from game.bench import print_table, run_bench
-
     figures = run_bench(quick=args.quick)
     if args.json:
         _print_json(figures)
@@ -186,8 +187,6 @@ def cmd_bench(args) -> int:
 # -- scenarios --------------------------------------------------------------------------------
 
 def cmd_validate(args) -> int:
-    from game.scenario import check_file
-
     hexmap = _load_map()
     bad = 0
     for path in args.files:
@@ -222,8 +221,6 @@ def _strengths(units: list[dict]) -> dict[str, dict[str, int]]:
 
 
 def cmd_scenarios(args) -> int:
-    from game.scenario import ScenarioError, bundled_paths, find_scenario, load_scenario, player_paths
-
     hexmap = _load_map()
     if args.id is None:
         rows = []
@@ -283,9 +280,6 @@ def cmd_scenarios(args) -> int:
 # -- simulate ---------------------------------------------------------------------------------
 
 def cmd_simulate(args) -> int:
-    from game.ai import DIFFICULTIES
-    from game.scenario import ScenarioError, find_scenario, load_scenario
-    from game.simulate import simulate_many, summarise
 
     path = find_scenario(args.scenario)
     if path is None:
@@ -304,8 +298,6 @@ def cmd_simulate(args) -> int:
     turns = sc.turns if args.turns is None else min(args.turns, sc.turns)
     bar = None
     if not args.json and sys.stderr.isatty():
-        from tqdm import tqdm
-
         # Over turns when the games run here, one after another; over games with --jobs.
         by_turn = args.jobs == 1 or args.runs == 1
         bar = tqdm(total=args.runs * (turns if by_turn else 1), unit="turn" if by_turn else "game",
@@ -333,7 +325,7 @@ def cmd_simulate(args) -> int:
         if args.save:
             print(f"saved to {args.save}" if len(results) == 1 else f"saved each run beside {args.save}")
     if args.plot:
-        from game.ui.charts import casualty_chart
+        from game.ui.charts import casualty_chart  # the window: pygame, loaded only by the commands that draw
 
         casualty_chart(results, sc, args.plot)
         if not args.json:
@@ -424,8 +416,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader of our output went away (| head): not our error
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
