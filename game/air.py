@@ -64,6 +64,7 @@ DISSOLVED_CAUSE = "dissolved"
 
 # -- wings, bases and range -------------------------------------------------------------------
 
+
 def is_air_wing(rules: Rules, unit: Unit) -> bool:
     return rules.unit_type(unit.type).category == "air"
 
@@ -97,18 +98,22 @@ def is_air_base(state: GameState, hexmap: HexMap, rules: Rules, faction: str, h:
     if hexmap.country_at(h) in state.factions[faction].bases:
         return True
     return hexmap.terrain_at(h) == "sea" and any(
-        is_naval(rules, u) and state.side_of(u.faction) == side for u in state.units_at(h))
+        is_naval(rules, u) and state.side_of(u.faction) == side for u in state.units_at(h)
+    )
 
 
 def base_problem(state: GameState, hexmap: HexMap, rules: Rules, unit: Unit) -> str | None:
     """Why the wing's hex is not an air base, or None if it is one."""
     if is_air_base(state, hexmap, rules, unit.faction, unit.hex):
         return None
-    return (f"{unit_name(unit, state)} is not at an air base: rebase it to a town your side holds, "
-            f"a country {state.factions[unit.faction].name} has bases in, or a carrier of your side")
+    return (
+        f"{unit_name(unit, state)} is not at an air base: rebase it to a town your side holds, "
+        f"a country {state.factions[unit.faction].name} has bases in, or a carrier of your side"
+    )
 
 
 # -- no-fly zones -----------------------------------------------------------------------------
+
 
 def zones_at(state: GameState, h: Hex) -> list[dict]:
     """The no-fly zones in force over a hex, in the order they were declared."""
@@ -129,6 +134,7 @@ def lift_zone(state: GameState, zone_id: str) -> bool:
 
 # -- tasks ------------------------------------------------------------------------------------
 
+
 def expire_air_tasks(state: GameState, side: str) -> None:
     """At the start of a side's turn its close air support and patrols of last turn end."""
     for wid in [w for w, t in state.air_tasks.items() if t.get("side") == side]:
@@ -136,6 +142,7 @@ def expire_air_tasks(state: GameState, side: str) -> None:
 
 
 # -- who fights the aircraft ------------------------------------------------------------------
+
 
 def hostile_to_side(state: GameState, faction: str, side: str) -> bool:
     """Whether a faction is at war with any faction of the side (the side defends its sky)."""
@@ -158,14 +165,14 @@ def air_defence_of(rules: Rules, units, h: Hex, quality=None) -> tuple[float, li
             continue
         if u.hex.distance(h) > ut.air_defence_range:
             continue
-        strength += (ut.air_defence * u.personnel / 1000.0
-                     * (quality(u.faction) if quality is not None else 1.0))
+        strength += (
+            ut.air_defence * u.personnel / 1000.0 * (quality(u.faction) if quality is not None else 1.0)
+        )
         who.append(u.id)
     return strength, who
 
 
-def air_defence_in_reach(state: GameState, rules: Rules, faction: str, h: Hex
-                         ) -> tuple[float, list[str]]:
+def air_defence_in_reach(state: GameState, rules: Rules, faction: str, h: Hex) -> tuple[float, list[str]]:
     """Strength of the air defence that fires at the faction's aircraft over a hex, and who:
     every ground unit and naval group at war with the faction that reaches it (``air_defence_of``)."""
     enemies = [u for u in state.units.values() if state.at_war_with(u.faction, faction)]
@@ -192,8 +199,7 @@ class Interceptor:
     zone: str | None = None
 
 
-def interceptors(state: GameState, hexmap: HexMap, rules: Rules, faction: str, h: Hex
-                 ) -> list[Interceptor]:
+def interceptors(state: GameState, hexmap: HexMap, rules: Rules, faction: str, h: Hex) -> list[Interceptor]:
     """The fighters that meet a mission of the faction flying to a hex, each wing once.
 
     - a patrol of a side at war with the faction whose radius covers the hex;
@@ -221,15 +227,23 @@ def interceptors(state: GameState, hexmap: HexMap, rules: Rules, faction: str, h
             continue
         inside = {tuple(p) for p in zone["hexes"]}
         for wid, task in sorted(state.air_tasks.items()):
-            if (wid in out or task["kind"] != "patrol" or task["side"] != side
-                    or tuple(task["hex"]) not in inside):
+            if (
+                wid in out
+                or task["kind"] != "patrol"
+                or task["side"] != side
+                or tuple(task["hex"]) not in inside
+            ):
                 continue
             n = patrol_aircraft(wid, task)
             if n > 0:
                 out[wid] = Interceptor(wid, n, "zone patrol", zone["id"])
         for wing in state.units.values():
-            if (wing.id in out or not is_air_wing(rules, wing)
-                    or state.side_of(wing.faction) != side or wing.moves_left <= 0):
+            if (
+                wing.id in out
+                or not is_air_wing(rules, wing)
+                or state.side_of(wing.faction) != side
+                or wing.moves_left <= 0
+            ):
                 continue
             n = int(combat_aircraft(wing) * fig.alert_share)
             if n <= 0 or base_problem(state, hexmap, rules, wing) is not None:
@@ -241,6 +255,7 @@ def interceptors(state: GameState, hexmap: HexMap, rules: Rules, faction: str, h
 
 # -- losses -----------------------------------------------------------------------------------
 
+
 def _lose_aircraft(state: GameState, rules: Rules, wing: Unit, n: int) -> int:
     """Take n combat aircraft from a wing and count them and their crews; crew killed."""
     n = min(int(n), combat_aircraft(wing))
@@ -250,8 +265,7 @@ def _lose_aircraft(state: GameState, rules: Rules, wing: Unit, n: int) -> int:
     wing.equipment[COMBAT] = combat_aircraft(wing) - n
     state.record_equipment_loss(wing.faction, COMBAT, n)
     aboard = int(math.floor(n * fig.crew_per_aircraft + 0.5))
-    killed = min(int(state.rng.binomial(aboard, fig.crew_killed)) if aboard else 0,
-                 wing.personnel)
+    killed = min(int(state.rng.binomial(aboard, fig.crew_killed)) if aboard else 0, wing.personnel)
     wing.personnel -= killed
     wing.killed += killed
     state.record_loss(wing.faction, CREW_CAUSE, killed)
@@ -272,9 +286,17 @@ def _withdraw_spent_wings(state: GameState, ctx: Context, wing_ids) -> list[Even
         state.air_tasks.pop(wid, None)
         name = state.factions[wing.faction].name
         state.log.append(f"Turn {state.turn}: {name} lost the last aircraft of {wid}")
-        events.append(Event("wing_lost", f"{unit_name(wing, state)} ({name}) has no combat aircraft "
-                            f"left and is withdrawn", {"wing": wid, "faction": wing.faction}, reveals=True,
-                            units=(wid,), hexes=(wing.hex,), side=state.side_of(wing.faction)))
+        events.append(
+            Event(
+                "wing_lost",
+                f"{unit_name(wing, state)} ({name}) has no combat aircraft left and is withdrawn",
+                {"wing": wid, "faction": wing.faction},
+                reveals=True,
+                units=(wid,),
+                hexes=(wing.hex,),
+                side=state.side_of(wing.faction),
+            )
+        )
     return events
 
 
@@ -309,14 +331,27 @@ class StrikeResult:
         return self.total_killed + self.total_wounded + self.total_shaken
 
     def to_dict(self) -> dict:
-        return {"killed": self.total_killed, "wounded": self.total_wounded,
-                "shaken": self.total_shaken, "out_of_fight": self.out_of_fight,
-                "units": dict(self.killed), "equipment": dict(sorted(self.equipment.items())),
-                "civilians": self.civilians, "dissolved": list(self.dissolved)}
+        return {
+            "killed": self.total_killed,
+            "wounded": self.total_wounded,
+            "shaken": self.total_shaken,
+            "out_of_fight": self.out_of_fight,
+            "units": dict(self.killed),
+            "equipment": dict(sorted(self.equipment.items())),
+            "civilians": self.civilians,
+            "dissolved": list(self.dissolved),
+        }
 
 
-def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties: float,
-           h: Hex, cause: str = STRIKE_CAUSE) -> StrikeResult:
+def strike(
+    state: GameState,
+    hexmap: HexMap,
+    rules: Rules,
+    faction: str,
+    sorties: float,
+    h: Hex,
+    cause: str = STRIKE_CAUSE,
+) -> StrikeResult:
     """Bombs (or naval missiles) of a faction on the enemy ground units in a hex.
 
     Pins and disorganises more than it kills: soldiers shaken (back with rest and supply),
@@ -327,8 +362,11 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
     """
     s, cover_tab = rules.air.strike, rules.air.cover
     res = StrikeResult()
-    victims = [u for u in state.units_at(h)
-               if rules.unit_type(u.type).is_ground and state.at_war_with(u.faction, faction)]
+    victims = [
+        u
+        for u in state.units_at(h)
+        if rules.unit_type(u.type).is_ground and state.at_war_with(u.faction, faction)
+    ]
     if sorties <= 0 or not victims:
         return res
     quality = state.factions[faction].quality
@@ -348,8 +386,7 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
         k = min(int(math.floor(want + 0.5)), cap, u.personnel)
         w = min(int(math.floor(k * per_killed + 0.5)), u.personnel - k)
         left = u.personnel - k - w
-        sh = min(int(math.floor(pinned * share / dug + 0.5)),
-                 int(math.floor(left * s.max_shaken_share)))
+        sh = min(int(math.floor(pinned * share / dug + 0.5)), int(math.floor(left * s.max_shaken_share)))
         k, w, sh = state.hurt(u, k, w, sh, cause)
         for book, n in ((res.killed, k), (res.wounded, w), (res.shaken, sh)):
             if n > 0:
@@ -360,10 +397,16 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
     total_e = sum(holdings.values())
     if total_e > 0:
         e_noise = _noise(state, s.noise_sigma)
-        want_e = (sorties * s.equipment_per_sortie * quality * cover
-                  * total_e / (total_e + s.equipment_half) * e_noise)
-        weights = [holdings[u.id] / (1.0 + s.entrenchment_cover * u.entrenchment)
-                   for u in victims]
+        want_e = (
+            sorties
+            * s.equipment_per_sortie
+            * quality
+            * cover
+            * total_e
+            / (total_e + s.equipment_half)
+            * e_noise
+        )
+        weights = [holdings[u.id] / (1.0 + s.entrenchment_cover * u.entrenchment) for u in victims]
         wanted = min(int(math.floor(want_e + 0.5)), total_e)
         for u, n in zip(victims, largest_remainders(wanted, weights)):
             n = min(n, holdings[u.id])
@@ -378,8 +421,11 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
                     state.record_equipment_loss(u.faction, item, int(k))
                     res.equipment[item] = res.equipment.get(item, 0) + int(k)
     if terrain == "urban":
-        res.civilians = int(math.floor(bombed_civilians(hexmap, rules, quality, sorties, h)
-                                       * _noise(state, s.noise_sigma) + 0.5))
+        res.civilians = int(
+            math.floor(
+                bombed_civilians(hexmap, rules, quality, sorties, h) * _noise(state, s.noise_sigma) + 0.5
+            )
+        )
         state.record_civilians(cause, res.civilians)
     for u in victims:
         ut = rules.unit_type(u.type)
@@ -390,8 +436,7 @@ def strike(state: GameState, hexmap: HexMap, rules: Rules, faction: str, sorties
     return res
 
 
-def bombed_civilians(hexmap: HexMap, rules: Rules, quality: float, sorties: float,
-                     h: Hex) -> float:
+def bombed_civilians(hexmap: HexMap, rules: Rules, quality: float, sorties: float, h: Hex) -> float:
     """The civilians expected to die where ``sorties`` of an air force of that quality bomb an
     urban hex: by the town's population, fewer for precise weapons (0 outside towns)."""
     if hexmap.terrain_at(h) != "urban" or sorties <= 0:
@@ -399,15 +444,16 @@ def bombed_civilians(hexmap: HexMap, rules: Rules, quality: float, sorties: floa
     s = rules.air.strike
     city = hexmap.city_at(h)
     pop = city.population if city is not None else 0
-    factor = min(s.population_max,
-                 max(s.population_min, math.sqrt(pop / s.civilians_population)))
+    factor = min(s.population_max, max(s.population_min, math.sqrt(pop / s.civilians_population)))
     return sorties * s.civilians_per_sortie * factor / max(quality, 0.1)
 
 
 def _strike_text(res: StrikeResult, names: dict[str, str]) -> str:
     """What a strike did; ``names`` are the units' names from before it (some are gone)."""
-    parts = [f"{res.out_of_fight:,} out of the fight ({res.total_killed:,} killed, "
-             f"{res.total_wounded:,} wounded, {res.total_shaken:,} shaken)"]
+    parts = [
+        f"{res.out_of_fight:,} out of the fight ({res.total_killed:,} killed, "
+        f"{res.total_wounded:,} wounded, {res.total_shaken:,} shaken)"
+    ]
     parts += [f"{n} {item} destroyed" for item, n in sorted(res.equipment.items())]
     if res.civilians:
         parts.append(f"{res.civilians:,} civilians killed")
@@ -416,16 +462,16 @@ def _strike_text(res: StrikeResult, names: dict[str, str]) -> str:
     return ", ".join(parts)
 
 
-def air_combat(state: GameState, rules: Rules, wing: Unit, mission: str,
-               fighters: list[Interceptor]) -> tuple[int, dict[str, int]]:
+def air_combat(
+    state: GameState, rules: Rules, wing: Unit, mission: str, fighters: list[Interceptor]
+) -> tuple[int, dict[str, int]]:
     """Fighters meet a mission: (attackers lost, interceptor wing id -> aircraft lost)."""
     fig = rules.air.air_combat
     a = combat_aircraft(wing)
     d = sum(f.aircraft for f in fighters)
     if a <= 0 or d <= 0:
         return 0, {}
-    q_d = sum(f.aircraft * state.factions[state.units[f.wing].faction].quality
-              for f in fighters) / d
+    q_d = sum(f.aircraft * state.factions[state.units[f.wing].faction].quality for f in fighters) / d
     q_a = state.factions[wing.faction].quality
     fight = fig.sweep if mission == "patrol" else fig.bomb_load
     relative = (q_d * fig.defender_advantage) / max(q_a * fight, 1e-6)
@@ -440,10 +486,12 @@ def air_combat(state: GameState, rules: Rules, wing: Unit, mission: str,
 
 # -- commands ---------------------------------------------------------------------------------
 
+
 def _visible_enemy_ground(state: GameState, ctx: Context, side: str, faction: str, h: Hex) -> bool:
-    return any(u.hex == h and ctx.rules.unit_type(u.type).is_ground
-               and state.at_war_with(u.faction, faction)
-               for u in visible_units(state, ctx.hexmap, ctx.rules, side))
+    return any(
+        u.hex == h and ctx.rules.unit_type(u.type).is_ground and state.at_war_with(u.faction, faction)
+        for u in visible_units(state, ctx.hexmap, ctx.rules, side)
+    )
 
 
 @dataclass
@@ -456,22 +504,25 @@ class AirMission(Command):
     target: Hex = field(default_factory=lambda: Hex(0, 0))
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "side": self.side, "wing": self.wing, "mission": self.mission,
-                "target": [self.target.q, self.target.r]}
+        return {
+            "kind": self.kind,
+            "side": self.side,
+            "wing": self.wing,
+            "mission": self.mission,
+            "target": [self.target.q, self.target.r],
+        }
 
     @classmethod
     def _from_body(cls, body: dict) -> AirMission:
         q, r = body["target"]
-        return cls(side=body["side"], wing=body["wing"], mission=body["mission"],
-                   target=Hex(int(q), int(r)))
+        return cls(side=body["side"], wing=body["wing"], mission=body["mission"], target=Hex(int(q), int(r)))
 
     def validate(self, state: GameState, ctx: Context) -> list[str]:
         problems = super().validate(state, ctx)
         if problems:
             return problems
         if self.mission not in MISSIONS:
-            return [f"unknown mission {self.mission!r}: choose strike, cas (close air support) "
-                    f"or patrol"]
+            return [f"unknown mission {self.mission!r}: choose strike, cas (close air support) or patrol"]
         wing = own_unit(state, self.side, self.wing, problems)
         if wing is None:
             return problems
@@ -480,8 +531,10 @@ class AirMission(Command):
             what = rules.unit_type(wing.type).name.lower()
             return [f"{unit_name(wing, state)} is not an air wing but a {what} unit"]
         if wing.moves_left <= 0:
-            return [f"{unit_name(wing, state)} has already flown this turn: a wing flies one mission "
-                    f"(or one rebase) a turn"]
+            return [
+                f"{unit_name(wing, state)} has already flown this turn: a wing flies one mission "
+                f"(or one rebase) a turn"
+            ]
         if combat_aircraft(wing) <= 0:
             return [f"{unit_name(wing, state)} has no combat aircraft left"]
         base = base_problem(state, hexmap, rules, wing)
@@ -493,11 +546,14 @@ class AirMission(Command):
         reach = air_range(rules, wing)
         dist = wing.hex.distance(t)
         if dist > reach:
-            return [f"{place_name(hexmap, t)} is out of range: {dist} hexes from the base of "
-                    f"{unit_name(wing, state)} at {place_name(hexmap, wing.hex)}; its range is "
-                    f"{reach} hexes"]
+            return [
+                f"{place_name(hexmap, t)} is out of range: {dist} hexes from the base of "
+                f"{unit_name(wing, state)} at {place_name(hexmap, wing.hex)}; its range is "
+                f"{reach} hexes"
+            ]
         if self.mission in ("strike", "cas") and not _visible_enemy_ground(
-                state, ctx, self.side, wing.faction, t):
+            state, ctx, self.side, wing.faction, t
+        ):
             what = "a strike" if self.mission == "strike" else "close air support"
             return [f"no enemy you can see {place(hexmap, t)}: {what} needs a target"]
         return []
@@ -518,22 +574,33 @@ class AirMission(Command):
             for wid, n in sorted(lost_d.items()):
                 _lose_aircraft(state, rules, state.units[wid], n)
             touched += [f.wing for f in fighters]
-            hostile = [z for z in zones_at(state, t)
-                       if hostile_to_side(state, wing.faction, z["side"])]
+            hostile = [z for z in zones_at(state, t) if hostile_to_side(state, wing.faction, z["side"])]
             zones = [z["id"] for z in hostile]
             over = f" in the no-fly zone {', '.join(z['name'] for z in hostile)}" if zones else ""
-            events.append(Event(
-                "interception",
-                f"{sum(f.aircraft for f in fighters)} fighters of "
-                f"{', '.join(unit_name(state.units[f.wing], state) for f in fighters)} met "
-                f"the {flown} aircraft of {unit_name(wing, state)} {place(hexmap, t, 'over')}{over}: "
-                f"{lost_a} shot down, {sum(lost_d.values())} of theirs lost",
-                {"wing": wing.id, "hex": [t.q, t.r], "attackers": flown,
-                 "defenders": sum(f.aircraft for f in fighters),
-                 "interceptors": {f.wing: f.aircraft for f in fighters},
-                 "why": {f.wing: f.why for f in fighters}, "zones": zones,
-                 "attackers_lost": lost_a, "defenders_lost": dict(lost_d), "crew_killed": crew},
-                reveals=True, units=(wing.id, *(f.wing for f in fighters)), hexes=(t,)))
+            events.append(
+                Event(
+                    "interception",
+                    f"{sum(f.aircraft for f in fighters)} fighters of "
+                    f"{', '.join(unit_name(state.units[f.wing], state) for f in fighters)} met "
+                    f"the {flown} aircraft of {unit_name(wing, state)} {place(hexmap, t, 'over')}{over}: "
+                    f"{lost_a} shot down, {sum(lost_d.values())} of theirs lost",
+                    {
+                        "wing": wing.id,
+                        "hex": [t.q, t.r],
+                        "attackers": flown,
+                        "defenders": sum(f.aircraft for f in fighters),
+                        "interceptors": {f.wing: f.aircraft for f in fighters},
+                        "why": {f.wing: f.why for f in fighters},
+                        "zones": zones,
+                        "attackers_lost": lost_a,
+                        "defenders_lost": dict(lost_d),
+                        "crew_killed": crew,
+                    },
+                    reveals=True,
+                    units=(wing.id, *(f.wing for f in fighters)),
+                    hexes=(t,),
+                )
+            )
         # 2. air defence over the target
         arriving = combat_aircraft(wing)
         strength, firing = air_defence_in_reach(state, rules, wing.faction, t)
@@ -542,43 +609,85 @@ class AirMission(Command):
             down = int(state.rng.binomial(arriving, p))
             crew = _lose_aircraft(state, rules, wing, down)
             # The odds go into the log: a player learns where the guns are thick from it.
-            events.append(Event(
-                "shot_down",
-                f"air defence {place(hexmap, t, 'over')} shot down {down} of the {arriving} "
-                f"aircraft of {unit_name(wing, state)}"
-                + (f" ({crew} aircrew killed)" if crew else "")
-                + f"; each ran a risk of {chance_words(p)}",
-                {"wing": wing.id, "hex": [t.q, t.r], "aircraft": arriving, "lost": down,
-                 "crew_killed": crew, "strength": round(strength, 3), "chance": round(p, 5),
-                 "units": firing},
-                reveals=True, units=(wing.id, *firing), hexes=(t,)))
+            events.append(
+                Event(
+                    "shot_down",
+                    f"air defence {place(hexmap, t, 'over')} shot down {down} of the {arriving} "
+                    f"aircraft of {unit_name(wing, state)}"
+                    + (f" ({crew} aircrew killed)" if crew else "")
+                    + f"; each ran a risk of {chance_words(p)}",
+                    {
+                        "wing": wing.id,
+                        "hex": [t.q, t.r],
+                        "aircraft": arriving,
+                        "lost": down,
+                        "crew_killed": crew,
+                        "strength": round(strength, 3),
+                        "chance": round(p, 5),
+                        "units": firing,
+                    },
+                    reveals=True,
+                    units=(wing.id, *firing),
+                    hexes=(t,),
+                )
+            )
         # 3. the mission itself
         reached = combat_aircraft(wing)
-        data = {"wing": wing.id, "mission": self.mission, "hex": [t.q, t.r], "flown": flown,
-                "aircraft": reached}
+        data = {
+            "wing": wing.id,
+            "mission": self.mission,
+            "hex": [t.q, t.r],
+            "flown": flown,
+            "aircraft": reached,
+        }
         name = MISSION_NAMES[self.mission]
         if reached <= 0:
-            events.append(Event("air_mission", f"The {name} of {unit_name(wing, state)} "
-                                f"{place(hexmap, t, 'over')} failed: none of its {flown} "
-                                f"aircraft got through", data, reveals=True, units=(wing.id,),
-                                hexes=(t,)))
+            events.append(
+                Event(
+                    "air_mission",
+                    f"The {name} of {unit_name(wing, state)} "
+                    f"{place(hexmap, t, 'over')} failed: none of its {flown} "
+                    f"aircraft got through",
+                    data,
+                    reveals=True,
+                    units=(wing.id,),
+                    hexes=(t,),
+                )
+            )
         elif self.mission == "strike":
             names = {u.id: unit_name(u, state) for u in state.units_at(t)}
             res = strike(state, hexmap, rules, wing.faction, reached, t, STRIKE_CAUSE)
             data.update(res.to_dict())
-            events.append(Event("air_mission", f"{unit_name(wing, state)} struck {place(hexmap, t, '')} "
-                                f"with {reached} aircraft: {_strike_text(res, names)}", data,
-                                reveals=True, units=(wing.id, *names), hexes=(t,)))
+            events.append(
+                Event(
+                    "air_mission",
+                    f"{unit_name(wing, state)} struck {place(hexmap, t, '')} "
+                    f"with {reached} aircraft: {_strike_text(res, names)}",
+                    data,
+                    reveals=True,
+                    units=(wing.id, *names),
+                    hexes=(t,),
+                )
+            )
         else:
-            task = {"kind": self.mission, "hex": [t.q, t.r], "turn": state.turn,
-                    "side": self.side, "aircraft": reached}
+            task = {
+                "kind": self.mission,
+                "hex": [t.q, t.r],
+                "turn": state.turn,
+                "side": self.side,
+                "aircraft": reached,
+            }
             if self.mission == "patrol":
                 task["radius"] = rules.air.range.patrol_radius
-                text = (f"{unit_name(wing, state)} patrols {place(hexmap, t, 'over')} with {reached} "
-                        f"aircraft, {task['radius']} hexes around, until your next turn")
+                text = (
+                    f"{unit_name(wing, state)} patrols {place(hexmap, t, 'over')} with {reached} "
+                    f"aircraft, {task['radius']} hexes around, until your next turn"
+                )
             else:
-                text = (f"{unit_name(wing, state)} flies close air support {place(hexmap, t, 'over')} "
-                        f"with {reached} aircraft")
+                text = (
+                    f"{unit_name(wing, state)} flies close air support {place(hexmap, t, 'over')} "
+                    f"with {reached} aircraft"
+                )
             state.air_tasks[wing.id] = task
             data.update(task)
             # Even a quiet patrol tells the player where the enemy's fighters and guns are not.
@@ -596,8 +705,12 @@ class NavalStrike(Command):
     target: Hex = field(default_factory=lambda: Hex(0, 0))
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "side": self.side, "group": self.group,
-                "target": [self.target.q, self.target.r]}
+        return {
+            "kind": self.kind,
+            "side": self.side,
+            "group": self.group,
+            "target": [self.target.q, self.target.r],
+        }
 
     @classmethod
     def _from_body(cls, body: dict) -> NavalStrike:
@@ -620,13 +733,14 @@ class NavalStrike(Command):
         if not hexmap.in_bounds(t):
             return ["the target is off the map"]
         if hexmap.terrain_at(t) in ("sea", "lake"):
-            return [f"{place_name(hexmap, t)} is {hexmap.terrain_at(t)}: naval strikes hit targets "
-                    f"on land"]
+            return [f"{place_name(hexmap, t)} is {hexmap.terrain_at(t)}: naval strikes hit targets on land"]
         reach = rules.air.range.naval_strike
         dist = group.hex.distance(t)
         if dist > reach:
-            return [f"{place_name(hexmap, t)} is out of range: {dist} hexes from "
-                    f"{unit_name(group, state)}; its missiles and guns reach {reach} hexes"]
+            return [
+                f"{place_name(hexmap, t)} is out of range: {dist} hexes from "
+                f"{unit_name(group, state)}; its missiles and guns reach {reach} hexes"
+            ]
         if not _visible_enemy_ground(state, ctx, self.side, group.faction, t):
             return [f"no enemy you can see {place(hexmap, t)}: a naval strike needs a target"]
         return []
@@ -641,9 +755,17 @@ class NavalStrike(Command):
         names = {u.id: unit_name(u, state) for u in state.units_at(t)}
         res = strike(state, ctx.hexmap, rules, group.faction, sorties, t, NAVAL_CAUSE)
         data = {"group": group.id, "hex": [t.q, t.r], "warships": ships, **res.to_dict()}
-        return [Event("naval_strike", f"{ships} warships of {unit_name(group, state)} struck "
-                      f"{place(ctx.hexmap, t, '')}: {_strike_text(res, names)}", data,
-                      reveals=True, units=(group.id, *names), hexes=(t,))]
+        return [
+            Event(
+                "naval_strike",
+                f"{ships} warships of {unit_name(group, state)} struck "
+                f"{place(ctx.hexmap, t, '')}: {_strike_text(res, names)}",
+                data,
+                reveals=True,
+                units=(group.id, *names),
+                hexes=(t,),
+            )
+        ]
 
 
 def _slug(text: str) -> str:
@@ -661,15 +783,24 @@ class DeclareNoFlyZone(Command):
     radius: int = 0
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "side": self.side, "name": self.name,
-                "hexes": [[h.q, h.r] for h in self.hexes], "centre": self.centre,
-                "radius": self.radius}
+        return {
+            "kind": self.kind,
+            "side": self.side,
+            "name": self.name,
+            "hexes": [[h.q, h.r] for h in self.hexes],
+            "centre": self.centre,
+            "radius": self.radius,
+        }
 
     @classmethod
     def _from_body(cls, body: dict) -> DeclareNoFlyZone:
-        return cls(side=body["side"], name=body.get("name", ""),
-                   hexes=[Hex(int(q), int(r)) for q, r in body.get("hexes", [])],
-                   centre=str(body.get("centre", "")), radius=int(body.get("radius", 0)))
+        return cls(
+            side=body["side"],
+            name=body.get("name", ""),
+            hexes=[Hex(int(q), int(r)) for q, r in body.get("hexes", [])],
+            centre=str(body.get("centre", "")),
+            radius=int(body.get("radius", 0)),
+        )
 
     def zone_hexes(self, ctx: Context) -> list[tuple[int, int]] | list[list[int]]:
         if self.hexes:
@@ -699,8 +830,9 @@ class DeclareNoFlyZone(Command):
         else:
             radius = NO_FLY_ZONE.bounds("radius")  # the bounds of a scenario's zones
             if not radius.in_range(self.radius):
-                problems.append(f"a radius of {self.radius} hexes is out of range: "
-                                f"{radius.low} to {radius.high}")
+                problems.append(
+                    f"a radius of {self.radius} hexes is out of range: {radius.low} to {radius.high}"
+                )
             try:
                 ctx.hexmap.resolve_place(self.centre)
             except MapError as exc:
@@ -713,15 +845,23 @@ class DeclareNoFlyZone(Command):
         return problems
 
     def apply(self, state: GameState, ctx: Context) -> list[Event]:
-        zone = {"id": self.zone_id(state), "name": self.name, "side": self.side,
-                "hexes": [list(p) for p in self.zone_hexes(ctx)]}
+        zone = {
+            "id": self.zone_id(state),
+            "name": self.name,
+            "side": self.side,
+            "hexes": [list(p) for p in self.zone_hexes(ctx)],
+        }
         declare_zone(state, zone)
         who = state.side_names.get(self.side, self.side)
         state.log.append(f"Turn {state.turn}: {who} declared the no-fly zone {self.name}")
-        return [Event("no_fly_zone", f"{who} declared a no-fly zone: {self.name} "
-                      f"({len(zone['hexes'])} hexes)",
-                      {"zone": zone["id"], "side": self.side, "hexes": len(zone["hexes"])},
-                      news=PUBLIC)]
+        return [
+            Event(
+                "no_fly_zone",
+                f"{who} declared a no-fly zone: {self.name} ({len(zone['hexes'])} hexes)",
+                {"zone": zone["id"], "side": self.side, "hexes": len(zone["hexes"])},
+                news=PUBLIC,
+            )
+        ]
 
 
 @dataclass
@@ -749,13 +889,41 @@ class LiftNoFlyZone(Command):
         lift_zone(state, self.zone)
         who = state.side_names.get(self.side, self.side)
         state.log.append(f"Turn {state.turn}: {who} lifted the no-fly zone {zone['name']}")
-        return [Event("no_fly_zone_lifted", f"{who} lifted the no-fly zone {zone['name']}",
-                      {"zone": self.zone, "side": self.side}, news=PUBLIC)]
+        return [
+            Event(
+                "no_fly_zone_lifted",
+                f"{who} lifted the no-fly zone {zone['name']}",
+                {"zone": self.zone, "side": self.side},
+                news=PUBLIC,
+            )
+        ]
 
 
-__all__ = ["AirMission", "DeclareNoFlyZone", "Interceptor", "LiftNoFlyZone", "MISSIONS",
-           "NavalStrike", "StrikeResult", "air_combat", "air_defence_in_reach", "air_defence_of",
-           "air_range", "base_problem", "chance_words",
-           "declare_zone", "expand_zone", "expire_air_tasks", "hostile_to_side", "interceptors",
-           "is_air_base", "is_air_wing", "is_naval", "lift_zone", "shot_down_chance", "strike",
-           "zone_from_setup", "zones_at"]
+__all__ = [
+    "AirMission",
+    "DeclareNoFlyZone",
+    "Interceptor",
+    "LiftNoFlyZone",
+    "MISSIONS",
+    "NavalStrike",
+    "StrikeResult",
+    "air_combat",
+    "air_defence_in_reach",
+    "air_defence_of",
+    "air_range",
+    "base_problem",
+    "chance_words",
+    "declare_zone",
+    "expand_zone",
+    "expire_air_tasks",
+    "hostile_to_side",
+    "interceptors",
+    "is_air_base",
+    "is_air_wing",
+    "is_naval",
+    "lift_zone",
+    "shot_down_chance",
+    "strike",
+    "zone_from_setup",
+    "zones_at",
+]

@@ -44,46 +44,138 @@ BENCH_SEED = 2014
 
 # faction id -> (side, bases, number of units, unit type mix, anchor towns)
 _FACTIONS = {
-    "isis": ("jihadist", [], 60,
-             ["militia", "militia", "militia", "infantry", "mechanized", "artillery",
-              "headquarters"],
-             ["raqqa", "deir-ez-zor", "mosul", "fallujah", "ramadi", "al-qaim", "tabqa", "mayadin",
-              "abu-kamal", "hit", "palmyra", "tal-afar"]),
-    "hts": ("jihadist", [], 15, ["militia", "militia", "infantry", "mechanized"],
-            ["idlib", "jisr-al-shughur"]),
+    "isis": (
+        "jihadist",
+        [],
+        60,
+        ["militia", "militia", "militia", "infantry", "mechanized", "artillery", "headquarters"],
+        [
+            "raqqa",
+            "deir-ez-zor",
+            "mosul",
+            "fallujah",
+            "ramadi",
+            "al-qaim",
+            "tabqa",
+            "mayadin",
+            "abu-kamal",
+            "hit",
+            "palmyra",
+            "tal-afar",
+        ],
+    ),
+    "hts": (
+        "jihadist",
+        [],
+        15,
+        ["militia", "militia", "infantry", "mechanized"],
+        ["idlib", "jisr-al-shughur"],
+    ),
     "hurras": ("jihadist", [], 8, ["militia"], ["jisr-al-shughur", "idlib"]),
-    "iraq": ("baathist", [], 40,
-             ["infantry", "infantry", "mechanized", "armour", "artillery", "headquarters",
-              "special_forces", "air_wing"],
-             ["baghdad", "samarra", "tikrit", "baiji", "kut", "basra", "najaf", "haditha"]),
-    "pmf": ("baathist", [], 25, ["militia", "militia", "infantry", "mechanized"],
-            ["karbala", "hillah", "baqubah", "tuz-khurmatu", "diwaniyah"]),
-    "assad": ("baathist", [], 45,
-              ["infantry", "infantry", "mechanized", "armour", "artillery", "air_defence",
-               "headquarters", "air_wing"],
-              ["damascus", "homs", "hama", "latakia", "aleppo", "daraa", "suwayda", "salamiyah"]),
-    "hezbollah": ("baathist", ["LBN"], 10, ["infantry", "militia", "special_forces"],
-                  ["qusayr", "quneitra", "douma"]),
-    "iran": ("baathist", ["IRN"], 8, ["special_forces", "militia", "artillery"],
-             ["khanaqin", "amarah", "salamiyah"]),
-    "russia": ("baathist", [], 8, ["air_wing", "special_forces", "artillery", "air_defence"],
-               ["latakia", "tartus", "palmyra"]),
-    "kurds": ("coalition", [], 30, ["infantry", "infantry", "militia", "artillery", "headquarters"],
-              ["erbil", "duhok", "sulaymaniyah", "kirkuk", "zakho", "halabja", "sinjar"]),
-    "sdf": ("coalition", [], 25, ["infantry", "militia", "militia", "mechanized"],
-            ["hasakah", "qamishli", "kobani", "manbij", "tal-abyad", "ras-al-ain"]),
-    "us": ("coalition", ["TUR", "KWT", "JOR"], 10,
-           ["special_forces", "air_wing", "artillery", "mechanized"],
-           ["erbil", "hasakah", "rutba", "kuwait-city"]),
+    "iraq": (
+        "baathist",
+        [],
+        40,
+        [
+            "infantry",
+            "infantry",
+            "mechanized",
+            "armour",
+            "artillery",
+            "headquarters",
+            "special_forces",
+            "air_wing",
+        ],
+        ["baghdad", "samarra", "tikrit", "baiji", "kut", "basra", "najaf", "haditha"],
+    ),
+    "pmf": (
+        "baathist",
+        [],
+        25,
+        ["militia", "militia", "infantry", "mechanized"],
+        ["karbala", "hillah", "baqubah", "tuz-khurmatu", "diwaniyah"],
+    ),
+    "assad": (
+        "baathist",
+        [],
+        45,
+        [
+            "infantry",
+            "infantry",
+            "mechanized",
+            "armour",
+            "artillery",
+            "air_defence",
+            "headquarters",
+            "air_wing",
+        ],
+        ["damascus", "homs", "hama", "latakia", "aleppo", "daraa", "suwayda", "salamiyah"],
+    ),
+    "hezbollah": (
+        "baathist",
+        ["LBN"],
+        10,
+        ["infantry", "militia", "special_forces"],
+        ["qusayr", "quneitra", "douma"],
+    ),
+    "iran": (
+        "baathist",
+        ["IRN"],
+        8,
+        ["special_forces", "militia", "artillery"],
+        ["khanaqin", "amarah", "salamiyah"],
+    ),
+    "russia": (
+        "baathist",
+        [],
+        8,
+        ["air_wing", "special_forces", "artillery", "air_defence"],
+        ["latakia", "tartus", "palmyra"],
+    ),
+    "kurds": (
+        "coalition",
+        [],
+        30,
+        ["infantry", "infantry", "militia", "artillery", "headquarters"],
+        ["erbil", "duhok", "sulaymaniyah", "kirkuk", "zakho", "halabja", "sinjar"],
+    ),
+    "sdf": (
+        "coalition",
+        [],
+        25,
+        ["infantry", "militia", "militia", "mechanized"],
+        ["hasakah", "qamishli", "kobani", "manbij", "tal-abyad", "ras-al-ain"],
+    ),
+    "us": (
+        "coalition",
+        ["TUR", "KWT", "JOR"],
+        10,
+        ["special_forces", "air_wing", "artillery", "mechanized"],
+        ["erbil", "hasakah", "rutba", "kuwait-city"],
+    ),
     "france": ("coalition", ["JOR"], 4, ["special_forces", "air_wing"], ["erbil", "amman"]),
-    "turkey": ("coalition", ["TUR"], 8, ["armour", "mechanized", "infantry", "artillery"],
-               ["azaz", "jarabulus", "al-bab", "gaziantep"]),
+    "turkey": (
+        "coalition",
+        ["TUR"],
+        8,
+        ["armour", "mechanized", "infantry", "artillery"],
+        ["azaz", "jarabulus", "al-bab", "gaziantep"],
+    ),
     "fsa": ("coalition", [], 4, ["militia"], ["azaz", "al-bab"]),
 }
 _SIDES = [("jihadist", "Jihadists"), ("baathist", "Ba'athists"), ("coalition", "Coalition")]
-_PERSONNEL = {"militia": 1500, "infantry": 4000, "mechanized": 2500, "armour": 2000,
-              "artillery": 800, "headquarters": 300, "special_forces": 300, "air_defence": 500,
-              "air_wing": 1500, "naval_group": 2000}
+_PERSONNEL = {
+    "militia": 1500,
+    "infantry": 4000,
+    "mechanized": 2500,
+    "armour": 2000,
+    "artillery": 800,
+    "headquarters": 300,
+    "special_forces": 300,
+    "air_defence": 500,
+    "air_wing": 1500,
+    "naval_group": 2000,
+}
 # What an air wing or a naval group cannot do without.
 _EQUIPMENT = {"air_wing": {"combat aircraft": 20}, "naval_group": {"warships": 4}}
 
@@ -124,18 +216,30 @@ def bench_setup(hexmap: HexMap, rules: Rules | None = None, seed: int = BENCH_SE
             else:
                 h = _free_hex(hexmap, centres[k % len(centres)], ut, allowed, taken | flying, rng)
                 taken.add(h)
-            unit = {"id": f"{fid}-{k + 1:03d}", "type": type_id, "faction": fid,
-                    "hex": [h.q, h.r], "personnel": _PERSONNEL.get(type_id, 1000)}
+            unit = {
+                "id": f"{fid}-{k + 1:03d}",
+                "type": type_id,
+                "faction": fid,
+                "hex": [h.q, h.r],
+                "personnel": _PERSONNEL.get(type_id, 1000),
+            }
             if type_id in _EQUIPMENT:
                 unit["equipment"] = dict(_EQUIPMENT[type_id])
             units.append(unit)
     return {
-        "id": "bench-300", "title": "Benchmark: 300 units across Iraq and Syria",
-        "start_date": "2016-01-01", "turn_days": 7, "turns": 50,
+        "id": "bench-300",
+        "title": "Benchmark: 300 units across Iraq and Syria",
+        "start_date": "2016-01-01",
+        "turn_days": 7,
+        "turns": 50,
         "sides": [{"id": s, "name": n} for s, n in _SIDES],
-        "factions": [{"id": f, "name": f, "side": spec[0], "bases": list(spec[1]),
-                      "supply_crossings": list(spec[1])} for f, spec in _FACTIONS.items()],
-        "at_war": at_war, "cities": cities, "units": units,
+        "factions": [
+            {"id": f, "name": f, "side": spec[0], "bases": list(spec[1]), "supply_crossings": list(spec[1])}
+            for f, spec in _FACTIONS.items()
+        ],
+        "at_war": at_war,
+        "cities": cities,
+        "units": units,
     }
 
 
@@ -188,6 +292,7 @@ def open_country_hex(hexmap: HexMap, radius: int = 10) -> Hex:
 
 # -- timing ------------------------------------------------------------------------------------
 
+
 def _time(fn: Callable[[], object], runs: int, warm: bool = True) -> dict:
     t0 = time.perf_counter()
     fn()
@@ -197,8 +302,12 @@ def _time(fn: Callable[[], object], runs: int, warm: bool = True) -> dict:
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1000)
-    return {"median": round(statistics.median(times), 4), "max": round(max(times), 4),
-            "first": round(first, 4), "runs": len(times)}
+    return {
+        "median": round(statistics.median(times), 4),
+        "max": round(max(times), 4),
+        "first": round(first, 4),
+        "runs": len(times),
+    }
 
 
 def _figure(timing: dict | None, target: float | None, what: str, **extra) -> dict:
@@ -206,7 +315,7 @@ def _figure(timing: dict | None, target: float | None, what: str, **extra) -> di
     if timing:
         out.update(timing)
     out["target"] = target
-    out["ok"] = (None if target is None or out["median"] is None else out["median"] < target)
+    out["ok"] = None if target is None or out["median"] is None else out["median"] < target
     out["what"] = what
     out.update(extra)
     return out
@@ -232,21 +341,23 @@ def _figure_movement_range(ctx: _Context, quick: bool) -> dict:
     ut = ctx.rules.unit_type("mechanized")
     h = open_country_hex(ctx.hexmap)
     faction = "iraq"
-    probe = Unit(id="probe", type=ut.id, faction=faction, hex=h, personnel=2500,
-                 moves_left=ut.movement)
+    probe = Unit(id="probe", type=ut.id, faction=faction, hex=h, personnel=2500, moves_left=ut.movement)
     others = [u for u in state.units.values() if u.hex != h]
     obs = obstacles_for(graph, ctx.rules, probe, others, state.at_war_with, state.side_of)
     bases = state.factions[faction].bases
     reach = movement_range(graph, ctx.rules, probe, obs, bases)
     t = _time(lambda: movement_range(graph, ctx.rules, probe, obs, bases), 40 if quick else 400)
-    return _figure(t, 0.3, f"one mechanized unit's range, {ut.movement:g} MP in open country "
-                   f"at {h.q},{h.r}", hexes=len(reach))
+    return _figure(
+        t,
+        0.3,
+        f"one mechanized unit's range, {ut.movement:g} MP in open country at {h.q},{h.r}",
+        hexes=len(reach),
+    )
 
 
 def _figure_supply(ctx: _Context, quick: bool) -> dict:
     state = ctx.game.state
-    what = (f"supply_maps for all {len(state.factions)} factions of a "
-            f"{len(state.units)}-unit game")
+    what = f"supply_maps for all {len(state.factions)} factions of a {len(state.units)}-unit game"
     t = _time(lambda: supply_maps(state, ctx.hexmap, ctx.rules), 3 if quick else 20)
     return _figure(t, 20.0, what)
 
@@ -259,9 +370,10 @@ def _figure_save_load(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
         size = path.stat().st_size
         load = _time(lambda: load_game(path, ctx.hexmap, ctx.rules), runs)
     n = len(ctx.game.state.units)
-    return [("save_ms", _figure(save, 100.0, f"save a {n}-unit game (atomic, gzip JSON)",
-                                bytes=size)),
-            ("load_ms", _figure(load, 100.0, f"load and check a {n}-unit game", bytes=size))]
+    return [
+        ("save_ms", _figure(save, 100.0, f"save a {n}-unit game (atomic, gzip JSON)", bytes=size)),
+        ("load_ms", _figure(load, 100.0, f"load and check a {n}-unit game", bytes=size)),
+    ]
 
 
 def _figure_air_strike(ctx: _Context, quick: bool) -> dict:
@@ -277,9 +389,13 @@ def _figure_air_strike(ctx: _Context, quick: bool) -> dict:
     fleet = {"combat aircraft": 40, "other aircraft": 10}
     wing.equipment = dict(fleet)
     reach = air_range(ctx.rules, wing)
-    seen = [u for u in visible_units(state, ctx.hexmap, ctx.rules, "coalition")
-            if state.at_war_with(u.faction, wing.faction) and ctx.rules.unit_type(u.type).is_ground
-            and wing.hex.distance(u.hex) <= reach]
+    seen = [
+        u
+        for u in visible_units(state, ctx.hexmap, ctx.rules, "coalition")
+        if state.at_war_with(u.faction, wing.faction)
+        and ctx.rules.unit_type(u.type).is_ground
+        and wing.hex.distance(u.hex) <= reach
+    ]
     target = min(seen, key=lambda u: (wing.hex.distance(u.hex), u.id)).hex
     cmd = AirMission("coalition", wing.id, "strike", target)
 
@@ -291,8 +407,9 @@ def _figure_air_strike(ctx: _Context, quick: bool) -> dict:
         cmd.apply(state, cctx)
 
     t = _time(fly, 5 if quick else 50)
-    return _figure(t, 20.0, what.format(n=len(state.units)) + f", {wing.id} from Erbil on "
-                   f"{target.q},{target.r}")
+    return _figure(
+        t, 20.0, what.format(n=len(state.units)) + f", {wing.id} from Erbil on {target.q},{target.r}"
+    )
 
 
 def _attack_setup(ctx: _Context):
@@ -302,14 +419,20 @@ def _attack_setup(ctx: _Context):
     m, rules = ctx.hexmap, ctx.rules
     state.active = state.sides.index("coalition")
     taken = {u.hex for u in state.units.values()}
-    attackers = [u for u in state.units.values() if u.faction in ("sdf", "kurds")
-                 and u.type == "infantry"][:2]
+    attackers = [u for u in state.units.values() if u.faction in ("sdf", "kurds") and u.type == "infantry"][
+        :2
+    ]
     for target in (u for u in state.units.values() if u.faction == "isis" and u.type == "militia"):
         if m.terrain_at(target.hex) not in ("desert", "steppe"):
             continue
-        free = [n for n in target.hex.neighbors() if m.in_bounds(n) and n not in taken
-                and m.terrain_at(n) in ("desert", "steppe")
-                and m.country_at(n) in allowed_countries(())]
+        free = [
+            n
+            for n in target.hex.neighbors()
+            if m.in_bounds(n)
+            and n not in taken
+            and m.terrain_at(n) in ("desert", "steppe")
+            and m.country_at(n) in allowed_countries(())
+        ]
         if len(free) >= 2:
             for u, h in zip(attackers, free):
                 u.hex = h
@@ -325,10 +448,10 @@ def _figure_attack(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
     # Each attack on the same state, put back between runs (outside the timing) as it was
     # before, all but its generator: like the other figures, a warm loop over one state.
     import copy
+
     units = dict(state.units)
     saved = {k: dataclasses.replace(u, equipment=dict(u.equipment)) for k, u in units.items()}
-    books = copy.deepcopy((state.losses, state.equipment_lost, state.civilians, state.city_owner,
-                           state.log))
+    books = copy.deepcopy((state.losses, state.equipment_lost, state.civilians, state.city_owner, state.log))
     touched = attackers + [u.id for u in units.values() if u.hex == target]
 
     def put_back():
@@ -336,8 +459,9 @@ def _figure_attack(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
             saved_u = saved[k]
             units[k] = dataclasses.replace(saved_u, equipment=dict(saved_u.equipment))
         state.units = dict(units)
-        (state.losses, state.equipment_lost, state.civilians, state.city_owner,
-         state.log) = copy.deepcopy(books)
+        (state.losses, state.equipment_lost, state.civilians, state.city_owner, state.log) = copy.deepcopy(
+            books
+        )
 
     times = []
     for _ in range(31 if quick else 301):
@@ -346,19 +470,33 @@ def _figure_attack(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
         resolve_attack(state, cctx, attackers, target)
         times.append((time.perf_counter() - t0) * 1000)
     put_back()
-    resolve = {"median": round(statistics.median(times[1:]), 4), "max": round(max(times[1:]), 4),
-               "first": round(times[0], 4), "runs": len(times) - 1}
+    resolve = {
+        "median": round(statistics.median(times[1:]), 4),
+        "max": round(max(times[1:]), 4),
+        "first": round(times[0], 4),
+        "runs": len(times) - 1,
+    }
     runs = 20 if quick else 200
-    preview = _time(lambda: preview_attack(state, ctx.hexmap, ctx.rules, "coalition", attackers,
-                                           target), runs)
+    preview = _time(
+        lambda: preview_attack(state, ctx.hexmap, ctx.rules, "coalition", attackers, target), runs
+    )
     view = side_view(state, ctx.hexmap, ctx.rules, "coalition")
-    given = _time(lambda: preview_attack(state, ctx.hexmap, ctx.rules, "coalition", attackers,
-                                         target, view=view), runs)
+    given = _time(
+        lambda: preview_attack(state, ctx.hexmap, ctx.rules, "coalition", attackers, target, view=view), runs
+    )
     where = f"2 infantry units on a militia unit at {target.q},{target.r}, {len(state.units)} units"
-    return [("attack_resolve_ms", _figure(resolve, 0.2, f"resolve one attack and apply it: {where}")),
-            ("attack_preview_ms", _figure(preview, 2.0, f"preview one attack, 1,000 battles drawn, "
-                                          f"from what the side sees: {where}",
-                                          with_view_ms=given["median"]))]
+    return [
+        ("attack_resolve_ms", _figure(resolve, 0.2, f"resolve one attack and apply it: {where}")),
+        (
+            "attack_preview_ms",
+            _figure(
+                preview,
+                2.0,
+                f"preview one attack, 1,000 battles drawn, from what the side sees: {where}",
+                with_view_ms=given["median"],
+            ),
+        ),
+    ]
 
 
 def _figure_ai_turn(ctx: _Context, quick: bool) -> dict:
@@ -369,8 +507,10 @@ def _figure_ai_turn(ctx: _Context, quick: bool) -> dict:
         return _figure(None, 1000.0, "no bundled scenario")
     sc = max(scenarios, key=lambda s: len(s.setup["units"]))
     game = Game(sc.setup, ctx.hexmap, ctx.rules, 1)
-    players = {s["id"]: AIPlayer(s["id"], ctx.hexmap, ctx.rules, sc.setup["victory"],
-                                 plans=sc.setup.get("plans")) for s in sc.sides}
+    players = {
+        s["id"]: AIPlayer(s["id"], ctx.hexmap, ctx.rules, sc.setup["victory"], plans=sc.setup.get("plans"))
+        for s in sc.sides
+    }
     per_turn = []
     for _ in range(1 if quick else 4):
         total = 0.0
@@ -379,10 +519,18 @@ def _figure_ai_turn(ctx: _Context, quick: bool) -> dict:
                 break
             total += play_turn(game, players[game.state.active_side]).seconds
         per_turn.append(total * 1000)
-    timing = {"median": round(statistics.median(per_turn), 1), "max": round(max(per_turn), 1),
-              "first": round(per_turn[0], 1), "runs": len(per_turn)}
-    fig = _figure(timing, 1000.0, f"all {len(sc.sides)} AI sides' thinking in a turn of {sc.id} "
-                  f"({len(sc.setup['units'])} units at the start)")
+    timing = {
+        "median": round(statistics.median(per_turn), 1),
+        "max": round(max(per_turn), 1),
+        "first": round(per_turn[0], 1),
+        "runs": len(per_turn),
+    }
+    fig = _figure(
+        timing,
+        1000.0,
+        f"all {len(sc.sides)} AI sides' thinking in a turn of {sc.id} "
+        f"({len(sc.setup['units'])} units at the start)",
+    )
     fig["ok"] = fig["ok"] and timing["max"] < 3000.0
     return fig
 
@@ -392,19 +540,30 @@ def _figure_window(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
     (``game.ui.battle_bench``) under SDL's dummy video driver, which must be chosen before
     pygame starts, with a home folder of its own so no settings or saves are touched."""
 
-    frame_what = ("a steady frame of the battle screen at 1600 x 900, every unit of the "
-                  "biggest bundled scenario on screen and an animation running (SDL dummy "
-                  "driver)")
+    frame_what = (
+        "a steady frame of the battle screen at 1600 x 900, every unit of the "
+        "biggest bundled scenario on screen and an animation running (SDL dummy "
+        "driver)"
+    )
 
     def watch_what(speed: str) -> str:
-        return (f"a round of a game of computers watched in the window at the {speed} speed: "
-                "each side's turn once, its moves and fights played out, the camera following")
+        return (
+            f"a round of a game of computers watched in the window at the {speed} speed: "
+            "each side's turn once, its moves and fights played out, the camera following"
+        )
 
-    first_what = ("from nothing to the battle screen's first frame: map, rules, scenario, "
-                  "scene, draw (what `mesopotamia play SCENARIO` costs)")
+    first_what = (
+        "from nothing to the battle screen's first frame: map, rules, scenario, "
+        "scene, draw (what `mesopotamia play SCENARIO` costs)"
+    )
     with tempfile.TemporaryDirectory(prefix="mesopotamia-bench-") as home:
-        env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy",
-                   PYGAME_HIDE_SUPPORT_PROMPT="1", MESOPOTAMIA_HOME=home)
+        env = dict(
+            os.environ,
+            SDL_VIDEODRIVER="dummy",
+            SDL_AUDIODRIVER="dummy",
+            PYGAME_HIDE_SUPPORT_PROMPT="1",
+            MESOPOTAMIA_HOME=home,
+        )
         cmd = [sys.executable, "-m", "game.ui.battle_bench"] + (["--quick"] if quick else [])
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
@@ -416,24 +575,43 @@ def _figure_window(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
             got = json.loads(proc.stdout.strip().splitlines()[-1])
         except (OSError, subprocess.SubprocessError, ValueError, RuntimeError) as exc:
             note = f"the window could not be measured ({exc})"
-            return [("battle_frame_ms", _figure(None, 8.0, frame_what, note=note)),
-                    ("first_frame_ms", _figure(None, 2000.0, first_what, note=note))] + [
+            return [
+                ("battle_frame_ms", _figure(None, 8.0, frame_what, note=note)),
+                ("first_frame_ms", _figure(None, 2000.0, first_what, note=note)),
+            ] + [
                 (f"watch_round_{speed}_ms", _figure(None, target, watch_what(speed), note=note))
-                for speed, target in WATCH_TARGETS.items()]
+                for speed, target in WATCH_TARGETS.items()
+            ]
     frame, first = got["battle_frame_ms"], got["first_frame_ms"]
     keys = ("median", "max", "first", "runs")
-    return [("battle_frame_ms", _figure({k: frame[k] for k in keys}, 8.0, frame_what
-                                        + f": {frame['scenario']}, {frame['units']} units, "
-                                        f"zoom {frame['zoom']}", drawn=frame["drawn"])),
-            ("first_frame_ms", _figure({k: first[k] for k in keys}, 2000.0, first_what
-                                       + f": {first['scenario']}"))] + [
-        (f"watch_round_{speed}_ms",
-         _figure({k: got[f"watch_round_{speed}_ms"][k] for k in keys}, target,
-                 watch_what(speed) + f": {got[f'watch_round_{speed}_ms']['scenario']}, "
-                 f"{got[f'watch_round_{speed}_ms']['sides']} sides",
-                 frames=got[f"watch_round_{speed}_ms"]["frames"],
-                 commands=got[f"watch_round_{speed}_ms"]["commands"]))
-        for speed, target in WATCH_TARGETS.items()]
+    return [
+        (
+            "battle_frame_ms",
+            _figure(
+                {k: frame[k] for k in keys},
+                8.0,
+                frame_what + f": {frame['scenario']}, {frame['units']} units, zoom {frame['zoom']}",
+                drawn=frame["drawn"],
+            ),
+        ),
+        (
+            "first_frame_ms",
+            _figure({k: first[k] for k in keys}, 2000.0, first_what + f": {first['scenario']}"),
+        ),
+    ] + [
+        (
+            f"watch_round_{speed}_ms",
+            _figure(
+                {k: got[f"watch_round_{speed}_ms"][k] for k in keys},
+                target,
+                watch_what(speed) + f": {got[f'watch_round_{speed}_ms']['scenario']}, "
+                f"{got[f'watch_round_{speed}_ms']['sides']} sides",
+                frames=got[f"watch_round_{speed}_ms"]["frames"],
+                commands=got[f"watch_round_{speed}_ms"]["commands"],
+            ),
+        )
+        for speed, target in WATCH_TARGETS.items()
+    ]
 
 
 WATCH_TARGETS = {"normal": 20000.0, "fast": 6000.0}
@@ -474,13 +652,22 @@ def print_table(figures: dict[str, dict]) -> None:
         verdict = {True: "ok", False: "OVER TARGET", None: ""}[f["ok"]]
         if f.get("note"):
             verdict = f["note"]
-        print(f"{name:<24}{num(f['median']):>9}{num(f['max']):>9}{num(f['first']):>9}"
-              f"{target:>9}{f['runs']:>6}  {verdict}")
+        print(
+            f"{name:<24}{num(f['median']):>9}{num(f['max']):>9}{num(f['first']):>9}"
+            f"{target:>9}{f['runs']:>6}  {verdict}"
+        )
     print("times in milliseconds; first: the first run, with cold caches")
     for name, f in figures.items():
         extra = "".join(f", {k} {f[k]}" for k in ("hexes", "bytes") if k in f)
         print(f"  {name}: {f['what']}{extra}")
 
 
-__all__ = ["BENCH_SEED", "FIGURES", "bench_game", "bench_setup", "open_country_hex",
-           "print_table", "run_bench"]
+__all__ = [
+    "BENCH_SEED",
+    "FIGURES",
+    "bench_game",
+    "bench_setup",
+    "open_country_hex",
+    "print_table",
+    "run_bench",
+]

@@ -55,11 +55,11 @@ def _print_json(obj) -> None:
 
 # -- map --------------------------------------------------------------------------------------
 
+
 def cmd_map(args) -> int:
     modes = [m for m in (args.png, args.at, args.info, args.view) if m]
     if len(modes) != 1:
-        raise CommandError("map: give exactly one of --png FILE, --at PLACE, --info or --view",
-                           status=2)
+        raise CommandError("map: give exactly one of --png FILE, --at PLACE, --info or --view", status=2)
     if args.width is not None and not args.png:
         raise CommandError("map: --width goes with --png", status=2)
     hexmap = _load_map()
@@ -110,8 +110,10 @@ def cmd_map(args) -> int:
 def _print_hex(info: dict) -> None:
     h, o, c = info["hex"], info["offset"], info["centre"]
     print(f"hex q={h['q']} r={h['r']} (col {o['col']}, row {o['row']}), centre {c['lat']}, {c['lon']}")
-    print(f"  terrain {info['terrain']}, elevation {info['elevation_m']} m, "
-          f"country {info['country'] or 'none (sea)'}")
+    print(
+        f"  terrain {info['terrain']}, elevation {info['elevation_m']} m, "
+        f"country {info['country'] or 'none (sea)'}"
+    )
     if info["towns"]:
         print(f"  towns: {', '.join(info['towns'])}")
     for r in info["rivers"]:
@@ -123,16 +125,21 @@ def _print_hex(info: dict) -> None:
 
 
 def _print_info(info: dict) -> None:
-    print(f"{info['title']}: {info['cols']} x {info['rows']} hexes of {info['hex_km']} km "
-          f"({info['hexes']} in all), {info['projection']['name']}")
+    print(
+        f"{info['title']}: {info['cols']} x {info['rows']} hexes of {info['hex_km']} km "
+        f"({info['hexes']} in all), {info['projection']['name']}"
+    )
     print("terrain: " + ", ".join(f"{k} {v}" for k, v in info["terrain_counts"].items()))
     print("countries: " + ", ".join(f"{k} {v}" for k, v in info["country_counts"].items()))
-    print(f"{len(info['cities'])} cities, {len(info['rivers'])} rivers, "
-          f"{len(info['lakes'])} lakes, {len(info['roads'])} roads, "
-          f"{len(info['crossings'])} border crossings")
+    print(
+        f"{len(info['cities'])} cities, {len(info['rivers'])} rivers, "
+        f"{len(info['lakes'])} lakes, {len(info['roads'])} roads, "
+        f"{len(info['crossings'])} border crossings"
+    )
 
 
 # -- play -------------------------------------------------------------------------------------
+
 
 def cmd_play(args) -> int:
     from game.ui.main import run_game  # the window: pygame, loaded only by the commands that draw
@@ -147,13 +154,13 @@ def cmd_edit(args) -> int:
     if path is not None and not path.endswith(".toml") and not Path(path).exists():
         found = find_scenario(path)  # a bundled scenario by its id
         if found is None:
-            raise CommandError(f"edit: {path}: no such file or scenario "
-                               "(see: mesopotamia scenarios)")
+            raise CommandError(f"edit: {path}: no such file or scenario (see: mesopotamia scenarios)")
         path = str(found)
     return run_editor(path)
 
 
 # -- replay and bench -------------------------------------------------------------------------
+
 
 def cmd_replay(args) -> int:
 
@@ -186,6 +193,7 @@ def cmd_bench(args) -> int:
 
 # -- scenarios --------------------------------------------------------------------------------
 
+
 def cmd_validate(args) -> int:
     hexmap = _load_map()
     bad = 0
@@ -201,18 +209,26 @@ def cmd_validate(args) -> int:
 
 
 def _scenario_summary(sc) -> dict:
-    return {"id": sc.id, "title": sc.title, "start": sc.start.isoformat(),
-            "end": sc.end.isoformat(), "turn_days": sc.turn_days, "turns": sc.turns,
-            "sides": [s["id"] for s in sc.sides],
-            "factions": [{"id": f["id"], "name": f["name"], "side": f["side"]} for f in sc.factions],
-            "description": sc.description.strip()}
+    return {
+        "id": sc.id,
+        "title": sc.title,
+        "start": sc.start.isoformat(),
+        "end": sc.end.isoformat(),
+        "turn_days": sc.turn_days,
+        "turns": sc.turns,
+        "sides": [s["id"] for s in sc.sides],
+        "factions": [{"id": f["id"], "name": f["name"], "side": f["side"]} for f in sc.factions],
+        "description": sc.description.strip(),
+    }
 
 
 def _strengths(units: list[dict]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for u in units:
-        book = out.setdefault(u["faction"], {"personnel": 0, "combat aircraft": 0,
-                                             "other aircraft": 0, "warships": 0, "units": 0})
+        book = out.setdefault(
+            u["faction"],
+            {"personnel": 0, "combat aircraft": 0, "other aircraft": 0, "warships": 0, "units": 0},
+        )
         book["personnel"] += u["personnel"]
         book["units"] += 1
         for item in ("combat aircraft", "other aircraft", "warships"):
@@ -236,8 +252,11 @@ def cmd_scenarios(args) -> int:
                 rows.append(_scenario_summary(load_scenario(path, hexmap)) | {"where": "player"})
             except ScenarioError as exc:
                 more = len(exc.problems) - 1
-                print(f"mesopotamia: scenarios: {exc.problems[0]}"
-                      + (f" (and {more} more)" if more > 0 else ""), file=sys.stderr)
+                print(
+                    f"mesopotamia: scenarios: {exc.problems[0]}"
+                    + (f" (and {more} more)" if more > 0 else ""),
+                    file=sys.stderr,
+                )
         if args.json:
             _print_json(rows)
         else:
@@ -253,18 +272,28 @@ def cmd_scenarios(args) -> int:
     except ScenarioError as exc:
         raise CommandError(f"scenarios: {exc.problems[0]}") from None
     start = _strengths(sc.setup["units"])
-    later = [u for e in sc.setup["events"] for a in e["actions"] if a["do"] == "add_units"
-             for u in a["units"]]
+    later = [
+        u for e in sc.setup["events"] for a in e["actions"] if a["do"] == "add_units" for u in a["units"]
+    ]
     whole = _strengths(sc.setup["units"] + later)
     info = _scenario_summary(sc)
-    info["sides"] = [{"id": s["id"], "name": s["name"],
-                      "factions": [f["id"] for f in sc.factions if f["side"] == s["id"]]}
-                     for s in sc.sides]
-    info["factions"] = [{"id": f["id"], "name": f["name"], "side": f["side"],
-                         "leaders": f["leaders"], "nation": f["nation"], "category": f["category"],
-                         "at_start": start.get(f["id"], _strengths([]).get(f["id"], {})),
-                         "whole_scenario": whole.get(f["id"], {})}
-                        for f in sc.factions]
+    info["sides"] = [
+        {"id": s["id"], "name": s["name"], "factions": [f["id"] for f in sc.factions if f["side"] == s["id"]]}
+        for s in sc.sides
+    ]
+    info["factions"] = [
+        {
+            "id": f["id"],
+            "name": f["name"],
+            "side": f["side"],
+            "leaders": f["leaders"],
+            "nation": f["nation"],
+            "category": f["category"],
+            "at_start": start.get(f["id"], _strengths([]).get(f["id"], {})),
+            "whole_scenario": whole.get(f["id"], {}),
+        }
+        for f in sc.factions
+    ]
     info["history"] = sc.history
     if args.json:
         _print_json(info)
@@ -272,12 +301,15 @@ def cmd_scenarios(args) -> int:
         print(f"{sc.title} ({sc.id}), {info['start']} to {info['end']}, {sc.turns} turns")
         for f in info["factions"]:
             s0, s1 = f["at_start"], f["whole_scenario"]
-            print(f"  {f['name']:32s} {f['side']:10s} {s0.get('personnel', 0):>9,} people"
-                  f" -> {s1.get('personnel', 0):>9,} with reinforcements")
+            print(
+                f"  {f['name']:32s} {f['side']:10s} {s0.get('personnel', 0):>9,} people"
+                f" -> {s1.get('personnel', 0):>9,} with reinforcements"
+            )
     return 0
 
 
 # -- simulate ---------------------------------------------------------------------------------
+
 
 def cmd_simulate(args) -> int:
 
@@ -300,8 +332,12 @@ def cmd_simulate(args) -> int:
     if not args.json and sys.stderr.isatty():
         # Over turns when the games run here, one after another; over games with --jobs.
         by_turn = args.jobs == 1 or args.runs == 1
-        bar = tqdm(total=args.runs * (turns if by_turn else 1), unit="turn" if by_turn else "game",
-                   desc=sc.id, file=sys.stderr)
+        bar = tqdm(
+            total=args.runs * (turns if by_turn else 1),
+            unit="turn" if by_turn else "game",
+            desc=sc.id,
+            file=sys.stderr,
+        )
 
     def done(res):
         if args.json:
@@ -313,8 +349,7 @@ def cmd_simulate(args) -> int:
         if bar is not None and bar.unit == "turn":
             bar.update(1)
 
-    results = simulate_many(path, seeds, args.difficulty, args.turns, args.jobs, args.save, done,
-                            turned)
+    results = simulate_many(path, seeds, args.difficulty, args.turns, args.jobs, args.save, done, turned)
     if bar is not None:
         bar.close()
     if not args.json:
@@ -335,32 +370,46 @@ def cmd_simulate(args) -> int:
 
 # -- entry point ------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mesopotamia",
-                     description="Mesopotamia 2014-2021: a hex wargame of the war in Iraq and Syria.")
+    parser = _Parser(
+        prog="mesopotamia", description="Mesopotamia 2014-2021: a hex wargame of the war in Iraq and Syria."
+    )
     parser.add_argument("--version", action="version", version=f"mesopotamia {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("play", help="open the game window: the main menu, a new game or a save")
-    p.add_argument("scenario", nargs="?", metavar="SCENARIO",
-                   help="start this scenario (an id or a .toml file) at once")
-    p.add_argument("--side", action="append", metavar="SIDE=PLAYER",
-                   help="who plays a side or faction: human, ai, ai:easy, ai:normal or ai:hard "
-                        "(repeatable; of the sides not given, the first is a person unless one "
-                        "is given, the rest the AI)")
+    p.add_argument(
+        "scenario", nargs="?", metavar="SCENARIO", help="start this scenario (an id or a .toml file) at once"
+    )
+    p.add_argument(
+        "--side",
+        action="append",
+        metavar="SIDE=PLAYER",
+        help="who plays a side or faction: human, ai, ai:easy, ai:normal or ai:hard "
+        "(repeatable; of the sides not given, the first is a person unless one "
+        "is given, the rest the AI)",
+    )
     p.add_argument("--load", metavar="SAVE", help="open a saved game")
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("edit", help="open the scenario editor on a file, or on a new scenario")
-    p.add_argument("file", nargs="?", metavar="FILE",
-                   help="a scenario file or a bundled scenario's id (none: a new scenario)")
+    p.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="a scenario file or a bundled scenario's id (none: a new scenario)",
+    )
     p.set_defaults(func=cmd_edit)
 
     p = sub.add_parser("map", help="draw the map, or look up a hex or the whole map")
     p.add_argument("--png", metavar="FILE", help="draw the whole map to a PNG file")
     p.add_argument("--width", type=int, metavar="PX", help="width of the PNG in pixels (2400)")
-    p.add_argument("--at", metavar="PLACE",
-                   help="the hex at a named city, at LAT,LON or at [Q, R] as a scenario writes it")
+    p.add_argument(
+        "--at",
+        metavar="PLACE",
+        help="the hex at a named city, at LAT,LON or at [Q, R] as a scenario writes it",
+    )
     p.add_argument("--info", action="store_true", help="scale, size, terrain, cities, rivers, roads")
     p.add_argument("--view", action="store_true", help="open the map alone in a window to explore")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -383,15 +432,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--difficulty", default="normal", help="easy, normal or hard (normal)")
     p.add_argument("--turns", type=int, help="stop after this many turns")
     p.add_argument("--save", metavar="FILE", help="save the finished game (one file per run)")
-    p.add_argument("--plot", metavar="PNG",
-                   help="draw the casualties and the dated events beside the source's to a PNG")
+    p.add_argument(
+        "--plot", metavar="PNG", help="draw the casualties and the dated events beside the source's to a PNG"
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per run, a line each")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("replay", help="describe a save file, or replay it to verify it")
     p.add_argument("save", metavar="SAVE", help="a save file")
-    p.add_argument("--verify", action="store_true",
-                   help="replay the commands from the start and compare the checksum")
+    p.add_argument(
+        "--verify", action="store_true", help="replay the commands from the start and compare the checksum"
+    )
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("bench", help="time the engine's hot paths against their targets")
@@ -410,8 +461,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return args.func(args)
     except CommandError as exc:
-        print(f"mesopotamia: {exc}" if not str(exc).startswith("mesopotamia") else str(exc),
-              file=sys.stderr)
+        print(f"mesopotamia: {exc}" if not str(exc).startswith("mesopotamia") else str(exc), file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
         return 130

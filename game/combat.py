@@ -46,12 +46,20 @@ OUTCOMES = ("repulsed", "held", "retreat", "rout")
 REPULSED, HELD, RETREAT, ROUT = range(4)
 _LN3 = math.log(3.0)
 
-_TERRAIN_LABELS = {"urban": "Urban terrain", "mountains": "Mountains", "hills": "Hills",
-                   "marsh": "Marsh", "steppe": "Steppe and farmland", "desert": "Desert",
-                   "sea": "Sea", "lake": "Lake"}
+_TERRAIN_LABELS = {
+    "urban": "Urban terrain",
+    "mountains": "Mountains",
+    "hills": "Hills",
+    "marsh": "Marsh",
+    "steppe": "Steppe and farmland",
+    "desert": "Desert",
+    "sea": "Sea",
+    "lake": "Lake",
+}
 
 
 # -- parameters ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CombatParams:
@@ -165,17 +173,17 @@ class CombatParams:
 
     @property
     def noise_shift(self) -> float:
-        return -0.5 * self.loss_noise ** 2
+        return -0.5 * self.loss_noise**2
 
     def __post_init__(self):
-        arrays = (np.array([self.repulsed_below, self.retreat_from, self.rout_from]),
-                  np.array([[self.repulsed_attacker, 1.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0]]),
-                  np.array([0.0, 0.0, self.retreat_extra, self.rout_extra]),
-                  np.array([self.outcome_noise, self.loss_noise, self.loss_noise]),
-                  np.array([[self.dis_repulsed, 0.0], [0.0, 0.0], [0.0, self.dis_retreat],
-                            [0.0, self.dis_rout]]),
-                  np.array([-self.att_ratio_exp, self.def_ratio_exp, -self.dis_att_exp,
-                            self.dis_def_exp]))
+        arrays = (
+            np.array([self.repulsed_below, self.retreat_from, self.rout_from]),
+            np.array([[self.repulsed_attacker, 1.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0]]),
+            np.array([0.0, 0.0, self.retreat_extra, self.rout_extra]),
+            np.array([self.outcome_noise, self.loss_noise, self.loss_noise]),
+            np.array([[self.dis_repulsed, 0.0], [0.0, 0.0], [0.0, self.dis_retreat], [0.0, self.dis_rout]]),
+            np.array([-self.att_ratio_exp, self.def_ratio_exp, -self.dis_att_exp, self.dis_def_exp]),
+        )
         object.__setattr__(self, "_arrays", arrays)
 
 
@@ -193,44 +201,75 @@ def combat_params(rules: Rules) -> CombatParams:
     ds, sg, cp, rc = c.disruption, c.siege, c.capture, c.recovery
     params = CombatParams(
         battle_days=c.battle_days,
-        morale_ref=pw.morale_reference, morale_weight=pw.morale_weight,
-        morale_low=pw.morale_low, broken_morale=pw.broken_morale,
-        exp_ref=pw.experience_reference, exp_weight=pw.experience_weight,
-        veteran=pw.veteran, green=pw.green, river=pw.river,
+        morale_ref=pw.morale_reference,
+        morale_weight=pw.morale_weight,
+        morale_low=pw.morale_low,
+        broken_morale=pw.broken_morale,
+        exp_ref=pw.experience_reference,
+        exp_weight=pw.experience_weight,
+        veteran=pw.veteran,
+        green=pw.green,
+        river=pw.river,
         river_bridge=pw.river_bridge,
-        equipment=dict(c.equipment), equipment_typical=dict(c.equipment_typical),
-        support_range=sp.range, support_attack=sp.attack_share,
-        support_defence=sp.defence_share, support_types=dict(sp.types),
-        air_per_aircraft=sp.air_per_aircraft, air_max=sp.air_max,
-        outcome_noise=oc.noise, repulsed_below=oc.repulsed_below,
-        retreat_from=oc.retreat_from, rout_from=oc.rout_from,
-        att_daily=ls.attacker_daily, def_daily=ls.defender_daily,
-        att_ratio_exp=ls.attacker_ratio_exponent, def_ratio_exp=ls.defender_ratio_exponent,
-        ratio_min=ls.ratio_min, ratio_max=ls.ratio_max,
-        loss_noise=ls.noise, max_share=ls.max_share,
-        entrenched_defender=ls.entrenched_defender, repulsed_attacker=ls.repulsed_attacker,
-        retreat_extra=ls.retreat_extra, rout_extra=ls.rout_extra,
+        equipment=dict(c.equipment),
+        equipment_typical=dict(c.equipment_typical),
+        support_range=sp.range,
+        support_attack=sp.attack_share,
+        support_defence=sp.defence_share,
+        support_types=dict(sp.types),
+        air_per_aircraft=sp.air_per_aircraft,
+        air_max=sp.air_max,
+        outcome_noise=oc.noise,
+        repulsed_below=oc.repulsed_below,
+        retreat_from=oc.retreat_from,
+        rout_from=oc.rout_from,
+        att_daily=ls.attacker_daily,
+        def_daily=ls.defender_daily,
+        att_ratio_exp=ls.attacker_ratio_exponent,
+        def_ratio_exp=ls.defender_ratio_exponent,
+        ratio_min=ls.ratio_min,
+        ratio_max=ls.ratio_max,
+        loss_noise=ls.noise,
+        max_share=ls.max_share,
+        entrenched_defender=ls.entrenched_defender,
+        repulsed_attacker=ls.repulsed_attacker,
+        retreat_extra=ls.retreat_extra,
+        rout_extra=ls.rout_extra,
         terrain_loss=dict(ls.terrain),
-        morale_winner=mo.winner, morale_held_attacker=mo.held_attacker,
+        morale_winner=mo.winner,
+        morale_held_attacker=mo.held_attacker,
         morale_held_defender=mo.held_defender,
         morale_repulsed_attacker=mo.repulsed_attacker,
-        morale_retreat_defender=mo.retreat_defender, morale_rout_defender=mo.rout_defender,
+        morale_retreat_defender=mo.retreat_defender,
+        morale_rout_defender=mo.rout_defender,
         morale_trapped=mo.trapped_defender,
-        exp_winner=ex.winner, exp_loser=ex.loser,
-        civ_per_casualty=cv.per_casualty, civ_reference=cv.population_reference,
-        civ_exponent=cv.population_exponent, civ_max=cv.max_per_casualty,
+        exp_winner=ex.winner,
+        exp_loser=ex.loser,
+        civ_per_casualty=cv.per_casualty,
+        civ_reference=cv.population_reference,
+        civ_exponent=cv.population_exponent,
+        civ_max=cv.max_per_casualty,
         preview_draws=c.preview.draws,
         defence_per_level=rules.entrenchment["defence_per_level"],
         weakness=rules.supply["weakness"],
         wounded_per_killed=ls.wounded_per_killed,
-        dis_att=ds.attacker, dis_att_exp=ds.attacker_ratio_exponent,
-        dis_def=ds.defender, dis_def_exp=ds.defender_ratio_exponent,
-        dis_repulsed=ds.repulsed, dis_retreat=ds.retreat, dis_rout=ds.rout,
-        dis_entrenched=ds.entrenched, dis_max=ds.max_share,
-        siege_entrenchment=sg.entrenchment_lost, siege_morale=sg.morale,
-        capture_retreat=cp.retreat, capture_rout=cp.rout,
-        rally=rc.rally, rally_contact=rc.rally_contact,
-        rally_unsupplied=rc.rally_unsupplied, wounded_return_week=rc.wounded_return_week,
+        dis_att=ds.attacker,
+        dis_att_exp=ds.attacker_ratio_exponent,
+        dis_def=ds.defender,
+        dis_def_exp=ds.defender_ratio_exponent,
+        dis_repulsed=ds.repulsed,
+        dis_retreat=ds.retreat,
+        dis_rout=ds.rout,
+        dis_entrenched=ds.entrenched,
+        dis_max=ds.max_share,
+        siege_entrenchment=sg.entrenchment_lost,
+        siege_morale=sg.morale,
+        capture_retreat=cp.retreat,
+        capture_rout=cp.rout,
+        rally=rc.rally,
+        rally_contact=rc.rally_contact,
+        rally_unsupplied=rc.rally_unsupplied,
+        wounded_return_week=rc.wounded_return_week,
         wounded_lost_week=rc.wounded_lost_week,
     )
     _PARAMS[id(rules)] = (rules, params)
@@ -238,6 +277,7 @@ def combat_params(rules: Rules) -> CombatParams:
 
 
 # -- power and odds --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -249,8 +289,12 @@ class Factor:
     shift: float  # the same in columns of odds; positive helps the attacker
 
     def to_dict(self) -> dict:
-        return {"label": self.label, "side": self.side, "multiplier": round(self.multiplier, 4),
-                "shift": round(self.shift, 2)}
+        return {
+            "label": self.label,
+            "side": self.side,
+            "multiplier": round(self.multiplier, 4),
+            "shift": round(self.shift, 2),
+        }
 
 
 def odds_label(ratio: float) -> str:
@@ -289,8 +333,16 @@ class _Force:
     aircraft: int = 0
 
 
-def _unit_steps(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap, unit,
-                attacking: bool, target: Hex, terrain) -> tuple[float, dict]:
+def _unit_steps(
+    p: CombatParams,
+    rules: Rules,
+    state: GameState,
+    hexmap: HexMap,
+    unit,
+    attacking: bool,
+    target: Hex,
+    terrain,
+) -> tuple[float, dict]:
     """A unit's base power and its factors: {(order, label): (add or mul, value, count)}.
 
     ``unit`` is a ``Unit`` or a ``UnitView``: what the viewer cannot read (an enemy's morale,
@@ -323,15 +375,28 @@ def _unit_steps(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap,
     exp = unit.experience if unit.experience is not None else p.exp_ref
     if exp != p.exp_ref:
         f = max(0.1, 1.0 + p.exp_weight * (exp - p.exp_ref) / 100.0)
-        label = ("Veteran" if exp >= p.veteran else "Experienced" if exp > p.exp_ref
-                 else "Green troops" if exp < p.green else "Inexperienced")
+        label = (
+            "Veteran"
+            if exp >= p.veteran
+            else "Experienced"
+            if exp > p.exp_ref
+            else "Green troops"
+            if exp < p.green
+            else "Inexperienced"
+        )
         steps[(3, label)] = ("mul", f, 0)
     morale = unit.morale if unit.morale is not None else p.morale_ref
     if morale != p.morale_ref:
         f = max(0.1, 1.0 + p.morale_weight * (morale - p.morale_ref) / 100.0)
-        label = ("Broken morale" if morale < p.broken_morale else "Low morale"
-                 if morale < p.morale_low else "Wavering" if morale < p.morale_ref
-                 else "High morale")
+        label = (
+            "Broken morale"
+            if morale < p.broken_morale
+            else "Low morale"
+            if morale < p.morale_low
+            else "Wavering"
+            if morale < p.morale_ref
+            else "High morale"
+        )
         steps[(4, label)] = ("mul", f, 0)
     if unit.supplied is False:
         steps[(5, "Out of supply")] = ("mul", p.weakness, 0)
@@ -353,7 +418,10 @@ def _unit_steps(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap,
             steps[(6, label)] = ("mul", terrain.defence, 0)
         if unit.entrenchment > 0:
             steps[(7, f"Entrenched (level {unit.entrenchment})")] = (
-                "mul", 1.0 + unit.entrenchment * p.defence_per_level, 0)
+                "mul",
+                1.0 + unit.entrenchment * p.defence_per_level,
+                0,
+            )
     return base, steps
 
 
@@ -365,8 +433,18 @@ def _apply_steps(base: float, steps: dict) -> float:
     return v
 
 
-def _force(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap, units: list,
-           attacking: bool, target: Hex, terrain, support: list, aircraft: int) -> _Force:
+def _force(
+    p: CombatParams,
+    rules: Rules,
+    state: GameState,
+    hexmap: HexMap,
+    units: list,
+    attacking: bool,
+    target: Hex,
+    terrain,
+    support: list,
+    aircraft: int,
+) -> _Force:
     """Add the units' power up factor by factor, so that each factor's effect can be shown."""
     side = "attacker" if attacking else "defender"
     per_unit = [_unit_steps(p, rules, state, hexmap, u, attacking, target, terrain) for u in units]
@@ -408,8 +486,16 @@ def _force(p: CombatParams, rules: Rules, state: GameState, hexmap: HexMap, unit
         f = min(p.air_max, 1.0 + p.air_per_aircraft * aircraft)
         factors.append(Factor(f"Air support ({aircraft} aircraft)", side, f, _shift(f, side)))
         total *= f
-    return _Force(units=units, personnel=sum(u.personnel for u in units), base=base, power=total,
-                  unit_power=unit_power, factors=factors, support=fired, aircraft=aircraft)
+    return _Force(
+        units=units,
+        personnel=sum(u.personnel for u in units),
+        base=base,
+        power=total,
+        unit_power=unit_power,
+        factors=factors,
+        support=fired,
+        aircraft=aircraft,
+    )
 
 
 def cas_aircraft(state: GameState, side: str, target: Hex) -> int:
@@ -418,13 +504,13 @@ def cas_aircraft(state: GameState, side: str, target: Hex) -> int:
     return sum(_cas_wings(state, side, target).values())
 
 
-def _air_civilians(state: GameState, hexmap: HexMap, rules: Rules, side: str,
-                   target: Hex) -> float:
+def _air_civilians(state: GameState, hexmap: HexMap, rules: Rules, side: str, target: Hex) -> float:
     """Civilians the side's close air support over an urban target is expected to kill: the
     bombs that back an assault on a town fall among its people as a strike's do."""
-    return sum(bombed_civilians(hexmap, rules, state.factions[f].quality if f else 1.0, n,
-                                target)
-               for f, n in _cas_wings(state, side, target).items())
+    return sum(
+        bombed_civilians(hexmap, rules, state.factions[f].quality if f else 1.0, n, target)
+        for f, n in _cas_wings(state, side, target).items()
+    )
 
 
 def _cas_wings(state: GameState, side: str, target: Hex) -> dict[str, int]:
@@ -465,6 +551,7 @@ def _near(units, target: Hex, radius: int) -> tuple[list, list[int]]:
 
 # -- the model -------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Setting:
     """What the model needs besides the two powers: where and how long they fight."""
@@ -478,8 +565,9 @@ class _Setting:
     stands: bool = False  # dug in in a town: they fight on where they stand instead of falling back
 
 
-def _battle(p: CombatParams, ratio: float, att_personnel: float, def_personnel: float,
-            s: _Setting, z: np.ndarray) -> dict[str, np.ndarray]:
+def _battle(
+    p: CombatParams, ratio: float, att_personnel: float, def_personnel: float, s: _Setting, z: np.ndarray
+) -> dict[str, np.ndarray]:
     """The battle for each row of standard normals ``z`` (n, 3); vectorised over the rows.
 
     Column 0 rolls the outcome (and moves the losses with it), 1 and 2 the two sides' losses.
@@ -524,44 +612,56 @@ def _battle(p: CombatParams, ratio: float, att_personnel: float, def_personnel: 
         # Losses as the roll had them; the garrison stays and the street fighting goes on.
         stood = outcome == RETREAT
         outcome = _STAND[outcome]
-    return {"outcome": outcome, "roll": eff, "stood": stood,
-            "attacker": out[:, 0], "defender": out[:, 1],
-            "attacker_killed": killed[:, 0], "attacker_wounded": wounded[:, 0],
-            "attacker_shaken": shaken[:, 0], "defender_killed": killed[:, 1],
-            "defender_wounded": wounded[:, 1], "defender_shaken": shaken[:, 1],
-            "civilians": killed.sum(axis=1) * s.civ_factor}
+    return {
+        "outcome": outcome,
+        "roll": eff,
+        "stood": stood,
+        "attacker": out[:, 0],
+        "defender": out[:, 1],
+        "attacker_killed": killed[:, 0],
+        "attacker_wounded": wounded[:, 0],
+        "attacker_shaken": shaken[:, 0],
+        "defender_killed": killed[:, 1],
+        "defender_wounded": wounded[:, 1],
+        "defender_shaken": shaken[:, 1],
+        "civilians": killed.sum(axis=1) * s.civ_factor,
+    }
 
 
 _BROKEN = np.array([REPULSED, HELD, ROUT, ROUT])  # broken defenders run instead of falling back
 _STAND = np.array([REPULSED, HELD, HELD, ROUT])  # a dug-in garrison of a town holds on at a retreat
 
 
-def _setting(p: CombatParams, state: GameState, hexmap: HexMap, terrain, target: Hex,
-             defenders: list) -> _Setting:
+def _setting(
+    p: CombatParams, state: GameState, hexmap: HexMap, terrain, target: Hex, defenders: list
+) -> _Setting:
     """The setting of a battle. ``stands`` says only whether the defenders could stand (a town,
     dug in, morale whole); the caller clears it if they have no way back."""
     people = sum(u.personnel for u in defenders) or 1
     level = sum(u.entrenchment * u.personnel for u in defenders) / people
-    morale = sum((u.morale if u.morale is not None else p.morale_ref) * u.personnel
-                 for u in defenders) / people
+    morale = (
+        sum((u.morale if u.morale is not None else p.morale_ref) * u.personnel for u in defenders) / people
+    )
     civ = 0.0
     if terrain.id == "urban":
         city = hexmap.city_at(target)
         if city is not None and city.population > 0:
-            civ = min(p.civ_max, p.civ_per_casualty
-                      * (city.population / p.civ_reference) ** p.civ_exponent)
-    return _Setting(days=min(p.battle_days, float(state.turn_days)),
-                    terrain_loss=p.terrain_loss.get(terrain.id, 1.0),
-                    posture=p.entrenched_defender ** level,
-                    shaken_posture=p.dis_entrenched ** level, civ_factor=civ,
-                    broken=morale < p.broken_morale,
-                    stands=terrain.id == "urban" and level >= 1.0 and morale >= p.broken_morale)
+            civ = min(p.civ_max, p.civ_per_casualty * (city.population / p.civ_reference) ** p.civ_exponent)
+    return _Setting(
+        days=min(p.battle_days, float(state.turn_days)),
+        terrain_loss=p.terrain_loss.get(terrain.id, 1.0),
+        posture=p.entrenched_defender**level,
+        shaken_posture=p.dis_entrenched**level,
+        civ_factor=civ,
+        broken=morale < p.broken_morale,
+        stands=terrain.id == "urban" and level >= 1.0 and morale >= p.broken_morale,
+    )
 
 
 # -- who fights ------------------------------------------------------------------------------------
 
-def _sides_in_battle(p: CombatParams, state: GameState, rules: Rules, units, attackers: list,
-                     target: Hex):
+
+def _sides_in_battle(p: CombatParams, state: GameState, rules: Rules, units, attackers: list, target: Hex):
     """From the units known near the target: the defenders and both sides' supporting artillery.
 
     The defenders are the ground units in the target hex of a side other than the attackers'
@@ -581,8 +681,12 @@ def _sides_in_battle(p: CombatParams, state: GameState, rules: Rules, units, att
 
     defenders = []
     for u, d in zip(near, dist):
-        if d == 0 and types[u.type].is_ground and factions[u.faction].side != side \
-                and hostile(u.faction, att_factions):
+        if (
+            d == 0
+            and types[u.type].is_ground
+            and factions[u.faction].side != side
+            and hostile(u.faction, att_factions)
+        ):
             defenders.append(u)
     def_factions = {u.faction for u in defenders}
     def_side = factions[defenders[0].faction].side if defenders else None
@@ -590,8 +694,13 @@ def _sides_in_battle(p: CombatParams, state: GameState, rules: Rules, units, att
     reach = p.support_range
     support_types = p.support_types
     for u, d in zip(near, dist):
-        if d == 0 or d > reach or u.type not in support_types or u.id in att_ids \
-                or not types[u.type].is_ground:
+        if (
+            d == 0
+            or d > reach
+            or u.type not in support_types
+            or u.id in att_ids
+            or not types[u.type].is_ground
+        ):
             continue
         usid = factions[u.faction].side
         if usid == side and hostile(u.faction, def_factions):
@@ -603,6 +712,7 @@ def _sides_in_battle(p: CombatParams, state: GameState, rules: Rules, units, att
 
 
 # -- retreats --------------------------------------------------------------------------------------
+
 
 class _Grid:
     """The map's arrays as plain lists, for the few hexes a retreat looks at."""
@@ -629,9 +739,17 @@ def _grid(hexmap: HexMap) -> _Grid:
     return hit[1]
 
 
-def retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: int,
-                  attacker_hexes: list[Hex], near: list, moved: dict,
-                  through_zoc: bool = False) -> list[Hex] | None:
+def retreat_path(
+    state: GameState,
+    hexmap: HexMap,
+    rules: Rules,
+    unit,
+    steps: int,
+    attacker_hexes: list[Hex],
+    near: list,
+    moved: dict,
+    through_zoc: bool = False,
+) -> list[Hex] | None:
     """Where a defender falls back: up to ``steps`` hexes, each further from every attacker.
 
     ``through_zoc``: a rout, whose men stream away through any gap, ignores zones of control
@@ -707,6 +825,7 @@ def retreat_path(state: GameState, hexmap: HexMap, rules: Rules, unit, steps: in
 
 # -- the result of a real attack -------------------------------------------------------------------
 
+
 @dataclass
 class AttackResult:
     """Everything a real attack did, for the event, the log and the window."""
@@ -759,22 +878,35 @@ class AttackResult:
     def to_dict(self) -> dict:
         att_out, def_out = self.side_out(self.attackers), self.side_out(self.defenders)
         return {
-            "target": [self.target.q, self.target.r], "attackers": list(self.attackers),
-            "defenders": list(self.defenders), "odds": self.odds, "column": self.column,
-            "ratio": round(self.ratio, 4), "attacker_power": round(self.attacker_power, 3),
+            "target": [self.target.q, self.target.r],
+            "attackers": list(self.attackers),
+            "defenders": list(self.defenders),
+            "odds": self.odds,
+            "column": self.column,
+            "ratio": round(self.ratio, 4),
+            "attacker_power": round(self.attacker_power, 3),
             "defender_power": round(self.defender_power, 3),
-            "factors": [f.to_dict() for f in self.factors], "roll": round(self.roll, 4),
-            "outcome": self.outcome, "attacker_loss": self.attacker_loss,
-            "defender_loss": self.defender_loss, "attacker_losses": dict(self.attacker_losses),
+            "factors": [f.to_dict() for f in self.factors],
+            "roll": round(self.roll, 4),
+            "outcome": self.outcome,
+            "attacker_loss": self.attacker_loss,
+            "defender_loss": self.defender_loss,
+            "attacker_losses": dict(self.attacker_losses),
             "defender_losses": dict(self.defender_losses),
             "equipment_losses": {k: dict(v) for k, v in self.equipment_losses.items()},
             "out_of_fight": {k: list(v) for k, v in self.out_of_fight.items()},
-            "attacker_out": att_out, "defender_out": def_out, "stood": self.stood,
+            "attacker_out": att_out,
+            "defender_out": def_out,
+            "stood": self.stood,
             "retreats": {k: [[h.q, h.r] for h in v] for k, v in self.retreats.items()},
-            "captured": dict(self.captured), "dissolved": dict(self.dissolved),
-            "advanced": self.advanced, "civilians": self.civilians,
-            "support": list(self.support), "aircraft": self.aircraft,
-            "enemy_support": list(self.enemy_support), "enemy_aircraft": self.enemy_aircraft,
+            "captured": dict(self.captured),
+            "dissolved": dict(self.dissolved),
+            "advanced": self.advanced,
+            "civilians": self.civilians,
+            "support": list(self.support),
+            "aircraft": self.aircraft,
+            "enemy_support": list(self.enemy_support),
+            "enemy_aircraft": self.enemy_aircraft,
         }
 
 
@@ -797,8 +929,9 @@ def _split_hurt(b: dict, who: str, units: list) -> dict[str, tuple[int, int, int
     return out
 
 
-def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
-                   target: Hex) -> tuple[AttackResult, list[Event]]:
+def resolve_attack(
+    state: GameState, ctx: Context, attacker_ids: list[str], target: Hex
+) -> tuple[AttackResult, list[Event]]:
     """Fight one attack for real and change the state; the command checked it first.
 
     One draw of three standard normals from ``state.rng``.
@@ -808,22 +941,36 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     attackers = [state.units[uid] for uid in attacker_ids]
     side = state.side_of(attackers[0].faction)
     defenders, support, their_support, near = _sides_in_battle(
-        p, state, rules, state.units.values(), attackers, target)
+        p, state, rules, state.units.values(), attackers, target
+    )
     if not defenders:
-        raise ValueError(f"no enemy at {target} for {', '.join(attacker_ids)} to attack: "
-                         f"Attack.validate refuses this")
+        raise ValueError(
+            f"no enemy at {target} for {', '.join(attacker_ids)} to attack: Attack.validate refuses this"
+        )
     terrain = rules.terrain_named(hexmap.terrain_at(target))
     def_side = state.side_of(defenders[0].faction)
-    att = _force(p, rules, state, hexmap, attackers, True, target, terrain, support,
-                 cas_aircraft(state, side, target))
-    dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
-                 cas_aircraft(state, def_side, target))
+    att = _force(
+        p, rules, state, hexmap, attackers, True, target, terrain, support, cas_aircraft(state, side, target)
+    )
+    dfn = _force(
+        p,
+        rules,
+        state,
+        hexmap,
+        defenders,
+        False,
+        target,
+        terrain,
+        their_support,
+        cas_aircraft(state, def_side, target),
+    )
     ratio = att.power / max(dfn.power, 1e-3)
     setting = _setting(p, state, hexmap, terrain, target, defenders)
     if setting.stands:  # only a garrison that could stand needs its way back looked for
         attacker_hexes = [u.hex for u in attackers]
-        setting.stands = any(retreat_path(state, hexmap, rules, u, 1, attacker_hexes, near, {})
-                             is not None for u in defenders)
+        setting.stands = any(
+            retreat_path(state, hexmap, rules, u, 1, attacker_hexes, near, {}) is not None for u in defenders
+        )
     z = state.rng.standard_normal((1, 3))
     b = _battle(p, ratio, att.personnel, dfn.personnel, setting, z)
     outcome = int(b["outcome"][0])
@@ -846,16 +993,29 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
     attackers_won = outcome >= RETREAT
     for u in attackers:
         u.experience = min(100.0, u.experience + (p.exp_winner if attackers_won else p.exp_loser))
-        dm = (p.morale_winner if attackers_won else p.morale_repulsed_attacker
-              if outcome == REPULSED else p.morale_held_attacker)
+        dm = (
+            p.morale_winner
+            if attackers_won
+            else p.morale_repulsed_attacker
+            if outcome == REPULSED
+            else p.morale_held_attacker
+        )
         u.morale = min(100.0, max(0.0, u.morale + dm))
         u.moves_left = 0.0
         u.attacked = True
     for u in defenders:
         u.experience = min(100.0, u.experience + (p.exp_loser if attackers_won else p.exp_winner))
-        dm = (p.morale_rout_defender if outcome == ROUT else p.morale_retreat_defender
-              if outcome == RETREAT else p.siege_morale if stood
-              else p.morale_held_defender if outcome == HELD else p.morale_winner)
+        dm = (
+            p.morale_rout_defender
+            if outcome == ROUT
+            else p.morale_retreat_defender
+            if outcome == RETREAT
+            else p.siege_morale
+            if stood
+            else p.morale_held_defender
+            if outcome == HELD
+            else p.morale_winner
+        )
         u.morale = min(100.0, max(0.0, u.morale + dm))
         if stood:  # the siege goes on: the garrison held, and its works are battered
             u.entrenchment = max(0, u.entrenchment - p.siege_entrenchment)
@@ -879,8 +1039,9 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
         for u in defenders:
             if u.id in dissolved:
                 continue
-            path = retreat_path(state, hexmap, rules, u, steps, attacker_hexes, near, {},
-                                 through_zoc=outcome == ROUT)
+            path = retreat_path(
+                state, hexmap, rules, u, steps, attacker_hexes, near, {}, through_zoc=outcome == ROUT
+            )
             if path is None:
                 u.morale = max(0.0, u.morale + p.morale_trapped)
                 min_people = rules.unit_types[u.type].min_personnel
@@ -942,17 +1103,45 @@ def resolve_attack(state: GameState, ctx: Context, attacker_ids: list[str],
         state.record_civilians(STRIKE_CAUSE, bombed)
         civilians += bombed
     result = AttackResult(
-        target=target, attackers=list(attacker_ids), defenders=def_ids, odds=odds_label(ratio),
-        column=column_of(ratio), ratio=ratio, attacker_power=att.power, defender_power=dfn.power,
-        factors=att.factors + dfn.factors, roll=float(b["roll"][0]), outcome=OUTCOMES[outcome],
-        attacker_losses=att_losses, defender_losses=def_losses, equipment_losses=equipment,
-        out_of_fight=out_of_fight, stood=stood, retreats=retreats, captured=captured, dissolved=dissolved, advanced=advanced,
-        civilians=civilians, support=att.support, aircraft=att.aircraft,
-        enemy_support=dfn.support, enemy_aircraft=dfn.aircraft)
+        target=target,
+        attackers=list(attacker_ids),
+        defenders=def_ids,
+        odds=odds_label(ratio),
+        column=column_of(ratio),
+        ratio=ratio,
+        attacker_power=att.power,
+        defender_power=dfn.power,
+        factors=att.factors + dfn.factors,
+        roll=float(b["roll"][0]),
+        outcome=OUTCOMES[outcome],
+        attacker_losses=att_losses,
+        defender_losses=def_losses,
+        equipment_losses=equipment,
+        out_of_fight=out_of_fight,
+        stood=stood,
+        retreats=retreats,
+        captured=captured,
+        dissolved=dissolved,
+        advanced=advanced,
+        civilians=civilians,
+        support=att.support,
+        aircraft=att.aircraft,
+        enemy_support=dfn.support,
+        enemy_aircraft=dfn.aircraft,
+    )
     names = {u.id: unit_name(u, state) for u in attackers + defenders}
     where = (target, *(h for path in retreats.values() for h in path))
-    events.insert(0, Event("attack", _describe(result, ctx, names), result.to_dict(), reveals=True,
-                           units=(*attacker_ids, *def_ids), hexes=where))
+    events.insert(
+        0,
+        Event(
+            "attack",
+            _describe(result, ctx, names),
+            result.to_dict(),
+            reveals=True,
+            units=(*attacker_ids, *def_ids),
+            hexes=where,
+        ),
+    )
     return result, events
 
 
@@ -961,17 +1150,22 @@ def _out_text(out: list[int]) -> str:
     return f"{k + w + sh:,} ({k:,} killed, {w:,} wounded, {sh:,} shaken)"
 
 
-_OUTCOME_TEXT = {"repulsed": "the attack was thrown back", "held": "the defenders held",
-                 "retreat": "the defenders fell back", "rout": "the defenders broke and ran"}
+_OUTCOME_TEXT = {
+    "repulsed": "the attack was thrown back",
+    "held": "the defenders held",
+    "retreat": "the defenders fell back",
+    "rout": "the defenders broke and ran",
+}
 
 
 def _describe(r: AttackResult, ctx: Context, names: dict[str, str]) -> str:
     """The attack in the log's words; ``names`` of the units in it, some now gone."""
-    outcome = ("the garrison held on, its works battered" if r.stood
-               else _OUTCOME_TEXT[r.outcome])
-    text = (f"Attack {place(ctx.hexmap, r.target, 'on')} at {r.odds}: {outcome}. "
-            f"Out of the fight: attackers {_out_text(r.side_out(r.attackers))}; "
-            f"defenders {_out_text(r.side_out(r.defenders))}")
+    outcome = "the garrison held on, its works battered" if r.stood else _OUTCOME_TEXT[r.outcome]
+    text = (
+        f"Attack {place(ctx.hexmap, r.target, 'on')} at {r.odds}: {outcome}. "
+        f"Out of the fight: attackers {_out_text(r.side_out(r.attackers))}; "
+        f"defenders {_out_text(r.side_out(r.defenders))}"
+    )
     if r.captured:
         text += f"; {sum(r.captured.values()):,} surrounded and taken prisoner"
     if r.dissolved:
@@ -984,6 +1178,7 @@ def _describe(r: AttackResult, ctx: Context, names: dict[str, str]) -> str:
 
 
 # -- the preview -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Spread:
@@ -1029,9 +1224,13 @@ class Preview:
 
     def to_dict(self) -> dict:
         return {
-            "target": [self.target.q, self.target.r], "attackers": list(self.attackers),
-            "defenders": list(self.defenders), "problems": list(self.problems),
-            "odds": self.odds, "column": self.column, "ratio": round(self.ratio, 4),
+            "target": [self.target.q, self.target.r],
+            "attackers": list(self.attackers),
+            "defenders": list(self.defenders),
+            "problems": list(self.problems),
+            "odds": self.odds,
+            "column": self.column,
+            "ratio": round(self.ratio, 4),
             "attacker_power": round(self.attacker_power, 3),
             "defender_power": round(self.defender_power, 3),
             "factors": [f.to_dict() for f in self.factors],
@@ -1041,9 +1240,12 @@ class Preview:
             "defender_loss": self.defender_loss.to_dict(),
             "attacker_killed": self.attacker_killed.to_dict(),
             "defender_killed": self.defender_killed.to_dict(),
-            "civilians": self.civilians.to_dict(), "captured": round(self.captured, 1),
-            "outcomes": {k: round(v, 4) for k, v in self.outcomes.items()}, "draws": self.draws,
-            "stands": self.stands, "stood": round(self.stood, 4),
+            "civilians": self.civilians.to_dict(),
+            "captured": round(self.captured, 1),
+            "outcomes": {k: round(v, 4) for k, v in self.outcomes.items()},
+            "draws": self.draws,
+            "stands": self.stands,
+            "stood": round(self.stood, 4),
         }
 
 
@@ -1071,9 +1273,16 @@ def _preview_normals(key: str, n: int) -> np.ndarray:
     return q[rng.permuted(np.tile(np.arange(n), (3, 1)), axis=1)].T
 
 
-def preview_attack(state: GameState, hexmap: HexMap, rules: Rules, side: str,
-                   attackers: list[str], target: Hex, view=None,
-                   draws: int | None = None) -> Preview:
+def preview_attack(
+    state: GameState,
+    hexmap: HexMap,
+    rules: Rules,
+    side: str,
+    attackers: list[str],
+    target: Hex,
+    view=None,
+    draws: int | None = None,
+) -> Preview:
     """The odds, factors, expected losses with their spread and the chance of each outcome.
 
     Only what ``side`` can see is used: its ``SideView`` if given, else the same knowledge
@@ -1091,8 +1300,7 @@ def preview_attack(state: GameState, hexmap: HexMap, rules: Rules, side: str,
     return _forecast(state, hexmap, rules, side, known, attackers, target, draws, False)
 
 
-def _seen_near(state: GameState, hexmap: HexMap, rules: Rules, side: str, target: Hex,
-               radius: int) -> list:
+def _seen_near(state: GameState, hexmap: HexMap, rules: Rules, side: str, target: Hex, radius: int) -> list:
     """The units within ``radius`` of the target as ``side`` knows them: its own as they are,
     others it can see as ``side_view`` shows them (rounded strength, nothing else), others not
     at all. The same answer as ``game.visibility`` gives, worked out for a few hexes only: a
@@ -1104,10 +1312,10 @@ def _seen_near(state: GameState, hexmap: HexMap, rules: Rules, side: str, target
     if not others:
         return near
     # Who could see them: own units no further off than the longest sight there is.
-    longest = (max(ut.vision for ut in rules.unit_types.values())
-               + max(t.vision for t in rules.terrain) + 1)
-    watchers, _ = _near((u for u in state.units.values() if factions[u.faction].side == side),
-                        target, longest + radius)
+    longest = max(ut.vision for ut in rules.unit_types.values()) + max(t.vision for t in rules.terrain) + 1
+    watchers, _ = _near(
+        (u for u in state.units.values() if factions[u.faction].side == side), target, longest + radius
+    )
     eyes = [(w.hex, vision_radius(graph, rules, w)) for w in watchers]
     out = []
     for u in near:
@@ -1124,19 +1332,36 @@ def _seen_near(state: GameState, hexmap: HexMap, rules: Rules, side: str, target
     return out
 
 
-def forecast_attack(state: GameState, hexmap: HexMap, rules: Rules, attackers: list[str],
-                    target: Hex, draws: int | None = None) -> Preview:
+def forecast_attack(
+    state: GameState,
+    hexmap: HexMap,
+    rules: Rules,
+    attackers: list[str],
+    target: Hex,
+    draws: int | None = None,
+) -> Preview:
     """The preview as an all-seeing umpire would make it: every unit as it truly is, the
     defenders' air support included. For tests, balance studies and reports after the game;
     never for a player or the AI, who get ``preview_attack``."""
-    side = state.side_of(state.units[attackers[0]].faction) if attackers and \
-        attackers[0] in state.units else state.active_side
-    return _forecast(state, hexmap, rules, side, list(state.units.values()), attackers, target,
-                     draws, True)
+    side = (
+        state.side_of(state.units[attackers[0]].faction)
+        if attackers and attackers[0] in state.units
+        else state.active_side
+    )
+    return _forecast(state, hexmap, rules, side, list(state.units.values()), attackers, target, draws, True)
 
 
-def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, attackers,
-              target: Hex, draws: int | None, enemy_air: bool) -> Preview:
+def _forecast(
+    state: GameState,
+    hexmap: HexMap,
+    rules: Rules,
+    side: str,
+    known,
+    attackers,
+    target: Hex,
+    draws: int | None,
+    enemy_air: bool,
+) -> Preview:
     p = combat_params(rules)
     ctx = Context(hexmap, rules)
     problems = attack_problems(state, ctx, side, attackers, target, known)
@@ -1144,21 +1369,23 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
     if not hexmap.in_bounds(target):
         return empty
     own = {u.id: u for u in known if state.factions[u.faction].side == side}
-    units = [own[uid] for uid in dict.fromkeys(attackers) if uid in own
-             and rules.unit_types[own[uid].type].is_ground and own[uid].hex.distance(target) == 1]
+    units = [
+        own[uid]
+        for uid in dict.fromkeys(attackers)
+        if uid in own and rules.unit_types[own[uid].type].is_ground and own[uid].hex.distance(target) == 1
+    ]
     if not units:
         return empty
-    defenders, support, their_support, near = _sides_in_battle(p, state, rules, known, units,
-                                                               target)
+    defenders, support, their_support, near = _sides_in_battle(p, state, rules, known, units, target)
     if not defenders:
         return empty
     terrain = rules.terrain_named(hexmap.terrain_at(target))
-    att = _force(p, rules, state, hexmap, units, True, target, terrain, support,
-                 cas_aircraft(state, side, target))
+    att = _force(
+        p, rules, state, hexmap, units, True, target, terrain, support, cas_aircraft(state, side, target)
+    )
     their_side = state.side_of(defenders[0].faction)
     their_air = cas_aircraft(state, their_side, target) if enemy_air else 0
-    dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support,
-                 their_air)
+    dfn = _force(p, rules, state, hexmap, defenders, False, target, terrain, their_support, their_air)
     ratio = att.power / max(dfn.power, 1e-3)
     # Which defenders could not fall back, as far as the side can tell.
     attacker_hexes = [u.hex for u in units]
@@ -1177,8 +1404,18 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
     setting = _setting(p, state, hexmap, terrain, target, defenders)
     setting.stands = setting.stands and trapped < dfn.personnel
     n = int(draws or p.preview_draws)
-    key = repr((state.scenario_id, state.turn, side, sorted(u.id for u in units), target.q,
-                target.r, [(u.id, u.personnel, u.entrenchment) for u in defenders], n))
+    key = repr(
+        (
+            state.scenario_id,
+            state.turn,
+            side,
+            sorted(u.id for u in units),
+            target.q,
+            target.r,
+            [(u.id, u.personnel, u.entrenchment) for u in defenders],
+            n,
+        )
+    )
     b = _battle(p, ratio, att.personnel, dfn.personnel, setting, _preview_normals(key, n))
     outcome = b["outcome"]
     counts = np.bincount(outcome, minlength=4) / n
@@ -1191,32 +1428,57 @@ def _forecast(state: GameState, hexmap: HexMap, rules: Rules, side: str, known, 
         people = max(dfn.personnel, 1)
         left = dfn.personnel - b["defender_killed"] - b["defender_wounded"]
         # A broken garrison ringed in on a rout gives up whole, its wounded with it.
-        routed = trapped / people * (left + b["defender_wounded"] if setting.broken
-                                     else p.capture_rout * b["defender_shaken"])
-        taken = np.where(outcome == ROUT, routed,
-                         np.where(outcome == RETREAT, cut / people * p.capture_retreat * left, 0.0))
+        routed = (
+            trapped
+            / people
+            * (left + b["defender_wounded"] if setting.broken else p.capture_rout * b["defender_shaken"])
+        )
+        taken = np.where(
+            outcome == ROUT,
+            routed,
+            np.where(outcome == RETREAT, cut / people * p.capture_retreat * left, 0.0),
+        )
         captured = float(taken.mean())
     if trapped:
         if trapped >= dfn.personnel:  # no way out: a retreat becomes a partial surrender
             probs["trapped"] = probs["retreat"] + probs["rout"]
             probs["retreat"] = probs["rout"] = 0.0
     bombed = _air_civilians(state, hexmap, rules, side, target) if att.aircraft else 0.0
-    spreads = _spreads(b["attacker"], b["defender"], b["attacker_killed"], b["defender_killed"],
-                       b["civilians"] + bombed)
+    spreads = _spreads(
+        b["attacker"], b["defender"], b["attacker_killed"], b["defender_killed"], b["civilians"] + bombed
+    )
     return Preview(
-        target=target, attackers=[u.id for u in units], defenders=[u.id for u in defenders],
-        problems=problems, odds=odds_label(ratio), column=column_of(ratio), ratio=ratio,
-        attacker_power=att.power, defender_power=dfn.power, factors=att.factors + dfn.factors,
-        attacker_personnel=att.personnel, defender_personnel=dfn.personnel,
-        attacker_loss=spreads[0], defender_loss=spreads[1], attacker_killed=spreads[2],
-        defender_killed=spreads[3], civilians=spreads[4], captured=captured, outcomes=probs, draws=n,
-        stands=setting.stands, stood=float(b["stood"].mean()))
+        target=target,
+        attackers=[u.id for u in units],
+        defenders=[u.id for u in defenders],
+        problems=problems,
+        odds=odds_label(ratio),
+        column=column_of(ratio),
+        ratio=ratio,
+        attacker_power=att.power,
+        defender_power=dfn.power,
+        factors=att.factors + dfn.factors,
+        attacker_personnel=att.personnel,
+        defender_personnel=dfn.personnel,
+        attacker_loss=spreads[0],
+        defender_loss=spreads[1],
+        attacker_killed=spreads[2],
+        defender_killed=spreads[3],
+        civilians=spreads[4],
+        captured=captured,
+        outcomes=probs,
+        draws=n,
+        stands=setting.stands,
+        stood=float(b["stood"].mean()),
+    )
 
 
 # -- the command -----------------------------------------------------------------------------------
 
-def attack_problems(state: GameState, ctx: Context, side: str, attackers: list[str], target: Hex,
-                    known) -> list[str]:
+
+def attack_problems(
+    state: GameState, ctx: Context, side: str, attackers: list[str], target: Hex, known
+) -> list[str]:
     """Why these units cannot attack that hex, judged from the units the side knows of."""
     rules, hexmap = ctx.rules, ctx.hexmap
     if not attackers:
@@ -1226,8 +1488,7 @@ def attack_problems(state: GameState, ctx: Context, side: str, attackers: list[s
     for uid in attackers:
         if uid in seen:
             unit = state.units.get(uid)
-            problems.append(f"{unit_name(unit, state) if unit is not None else repr(uid)} is listed "
-                            f"twice")
+            problems.append(f"{unit_name(unit, state) if unit is not None else repr(uid)} is listed twice")
         seen.add(uid)
     if not hexmap.in_bounds(target):
         return problems + ["the target is off the map"]
@@ -1238,28 +1499,34 @@ def attack_problems(state: GameState, ctx: Context, side: str, attackers: list[s
             continue
         ut = rules.unit_types[unit.type]
         if not ut.is_ground:
-            problems.append(f"{unit_name(unit, state)} is a {ut.name.lower()}: air and naval units "
-                            f"cannot attack on the ground")
+            problems.append(
+                f"{unit_name(unit, state)} is a {ut.name.lower()}: air and naval units "
+                f"cannot attack on the ground"
+            )
             continue
         if unit.attacked:
-            problems.append(f"{unit_name(unit, state)} has already attacked this turn (a unit attacks "
-                            f"once a turn)")
+            problems.append(
+                f"{unit_name(unit, state)} has already attacked this turn (a unit attacks once a turn)"
+            )
         elif unit.personnel <= 0:
-            problems.append(f"{unit_name(unit, state)} has no one fit to fight: its people are "
-                            f"shaken or wounded")
+            problems.append(
+                f"{unit_name(unit, state)} has no one fit to fight: its people are shaken or wounded"
+            )
         if unit.hex.distance(target) != 1:
             problems.append(f"{unit_name(unit, state)} is not adjacent to {place_name(hexmap, target)}")
         units.append(unit)
-    there = [u for u in known if u.hex == target and rules.unit_types[u.type].is_ground
-             and state.side_of(u.faction) != side]
+    there = [
+        u
+        for u in known
+        if u.hex == target and rules.unit_types[u.type].is_ground and state.side_of(u.faction) != side
+    ]
     if not there:
         problems.append(f"no enemy you can see {place(hexmap, target)}")
         return problems
     for f in sorted({u.faction for u in units}):
         for g in sorted({u.faction for u in there}):
             if not state.at_war_with(f, g):
-                problems.append(f"{state.factions[f].name} is not at war with "
-                                f"{state.factions[g].name}")
+                problems.append(f"{state.factions[f].name} is not at war with {state.factions[g].name}")
     return problems
 
 
@@ -1272,14 +1539,19 @@ class Attack(Command):
     target: Hex = Hex(0, 0)
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "side": self.side, "attackers": list(self.attackers),
-                "target": [self.target.q, self.target.r]}
+        return {
+            "kind": self.kind,
+            "side": self.side,
+            "attackers": list(self.attackers),
+            "target": [self.target.q, self.target.r],
+        }
 
     @classmethod
     def _from_body(cls, body: dict) -> Attack:
         q, r = body["target"]
-        return cls(side=body["side"], attackers=[str(a) for a in body["attackers"]],
-                   target=Hex(int(q), int(r)))
+        return cls(
+            side=body["side"], attackers=[str(a) for a in body["attackers"]], target=Hex(int(q), int(r))
+        )
 
     def validate(self, state: GameState, ctx: Context) -> list[str]:
         problems = super().validate(state, ctx)
@@ -1293,6 +1565,20 @@ class Attack(Command):
         return events
 
 
-__all__ = ["Attack", "AttackResult", "CombatParams", "Factor", "OUTCOMES", "Preview", "Spread",
-           "attack_problems", "cas_aircraft", "column_of", "combat_params", "forecast_attack",
-           "odds_label", "preview_attack", "resolve_attack"]
+__all__ = [
+    "Attack",
+    "AttackResult",
+    "CombatParams",
+    "Factor",
+    "OUTCOMES",
+    "Preview",
+    "Spread",
+    "attack_problems",
+    "cas_aircraft",
+    "column_of",
+    "combat_params",
+    "forecast_attack",
+    "odds_label",
+    "preview_attack",
+    "resolve_attack",
+]

@@ -31,6 +31,7 @@ from game.visibility import visible_units
 
 # -- Move --------------------------------------------------------------------------------------
 
+
 @dataclass
 class Move(Command):
     """Move a unit along a path of adjacent hexes, the unit's own hex first."""
@@ -40,13 +41,16 @@ class Move(Command):
     path: list[Hex] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "side": self.side, "unit": self.unit,
-                "path": [[h.q, h.r] for h in self.path]}
+        return {
+            "kind": self.kind,
+            "side": self.side,
+            "unit": self.unit,
+            "path": [[h.q, h.r] for h in self.path],
+        }
 
     @classmethod
     def _from_body(cls, body: dict) -> Move:
-        return cls(side=body["side"], unit=body["unit"],
-                   path=[Hex(int(q), int(r)) for q, r in body["path"]])
+        return cls(side=body["side"], unit=body["unit"], path=[Hex(int(q), int(r)) for q, r in body["path"]])
 
     def validate(self, state: GameState, ctx: Context) -> list[str]:
         problems, unit = self._acting_unit(state, ctx, self.unit)
@@ -67,8 +71,10 @@ class Move(Command):
             if not hexmap.in_bounds(b):
                 return ["the path runs off the map"]
             if a.distance(b) != 1:
-                return [f"the path jumps from {place_name(hexmap, a)} to {place_name(hexmap, b)}: hexes "
-                        f"must be adjacent"]
+                return [
+                    f"the path jumps from {place_name(hexmap, a)} to {place_name(hexmap, b)}: hexes "
+                    f"must be adjacent"
+                ]
             terrain = hexmap.terrain_at(b)
             if terrain not in ut.enters:
                 return [f"impassable: {ut.a_name} cannot enter {terrain} {place(hexmap, b)}"]
@@ -91,19 +97,28 @@ class Move(Command):
             landing = copy.copy(unit)
             landing.hex = self.path[-1]
             if air.base_problem(state, hexmap, rules, landing) is not None:
-                return [f"an air wing must land at a base: {place_name(hexmap, self.path[-1])} is not a town "
-                        f"your side holds, a country {faction.name} has bases in, or a carrier"]
+                return [
+                    f"an air wing must land at a base: {place_name(hexmap, self.path[-1])} is not a town "
+                    f"your side holds, a country {faction.name} has bases in, or a carrier"
+                ]
         costs = path_cost(graph, rules, ut, self.path, obs.zoc, faction.bases)
         total = sum(costs)
         if total > unit.moves_left + 1e-9:
             return [f"not enough moves: the path costs {total:g}, {name} has {unit.moves_left:g} left"]
         end = graph.index(self.path[-1])
         if end in obs.blocked_end:
-            mine = [u for u in known if u.hex == self.path[-1] and state.side_of(u.faction) == self.side
-                    and rules.unit_type(u.type).is_ground]
+            mine = [
+                u
+                for u in known
+                if u.hex == self.path[-1]
+                and state.side_of(u.faction) == self.side
+                and rules.unit_type(u.type).is_ground
+            ]
             if len(mine) >= rules.movement["stack_limit"]:
-                return [f"hex full: {len(mine)} units of your side already {place(hexmap, self.path[-1])} "
-                        f"(the limit is {rules.movement['stack_limit']})"]
+                return [
+                    f"hex full: {len(mine)} units of your side already {place(hexmap, self.path[-1])} "
+                    f"(the limit is {rules.movement['stack_limit']})"
+                ]
             return [f"{place_name(hexmap, self.path[-1])} is held by another side's units"]
         return []
 
@@ -122,19 +137,33 @@ class Move(Command):
         for k, h in enumerate(self.path[1:]):
             i = graph.index(h)
             if i in truth.enemy:
-                events.append(Event("contact", f"{unit_name(unit, state)} ran into the enemy "
-                                    f"{place(hexmap, h)} and stopped",
-                                    {"unit": unit.id, "hex": [h.q, h.r]}, reveals=True,
-                                    units=(unit.id,), hexes=(h,)))
+                events.append(
+                    Event(
+                        "contact",
+                        f"{unit_name(unit, state)} ran into the enemy {place(hexmap, h)} and stopped",
+                        {"unit": unit.id, "hex": [h.q, h.r]},
+                        reveals=True,
+                        units=(unit.id,),
+                        hexes=(h,),
+                    )
+                )
                 break
             if i in truth.blocked_end and h == self.path[-1]:
                 break
             walked.append(h)
             spent += costs[k]
             if i in truth.zoc and h != self.path[-1]:
-                events.append(Event("zoc", f"{unit_name(unit, state)} was stopped by an enemy zone of "
-                                    f"control {place(hexmap, h)}", {"unit": unit.id, "hex": [h.q, h.r]},
-                                    reveals=True, units=(unit.id,), hexes=(h,)))
+                events.append(
+                    Event(
+                        "zoc",
+                        f"{unit_name(unit, state)} was stopped by an enemy zone of "
+                        f"control {place(hexmap, h)}",
+                        {"unit": unit.id, "hex": [h.q, h.r]},
+                        reveals=True,
+                        units=(unit.id,),
+                        hexes=(h,),
+                    )
+                )
                 break
         # A unit cannot end in a hex it may only pass through; step back to the last one it may.
         while len(walked) > 1 and graph.index(walked[-1]) in truth.blocked_end:
@@ -145,25 +174,48 @@ class Move(Command):
             unit.moves_left = max(0.0, unit.moves_left - spent)
             if graph.index(unit.hex) in truth.zoc:
                 unit.moves_left = 0.0
-            events.insert(0, Event("moved", f"{unit_name(unit, state)} moved "
-                                   f"{place(hexmap, unit.hex, 'to')}",
-                                   {"unit": unit.id, "path": [[h.q, h.r] for h in walked]},
-                                   units=(unit.id,), hexes=tuple(walked)))
+            events.insert(
+                0,
+                Event(
+                    "moved",
+                    f"{unit_name(unit, state)} moved {place(hexmap, unit.hex, 'to')}",
+                    {"unit": unit.id, "path": [[h.q, h.r] for h in walked]},
+                    units=(unit.id,),
+                    hexes=tuple(walked),
+                ),
+            )
             if ut.is_ground:
                 for h in walked[1:]:
                     events += capture(state, ctx, unit, h)
         elif not events:
-            events.append(Event("blocked", f"{unit_name(unit, state)} could not move", {"unit": unit.id},
-                                reveals=True, units=(unit.id,), hexes=(unit.hex,)))
+            events.append(
+                Event(
+                    "blocked",
+                    f"{unit_name(unit, state)} could not move",
+                    {"unit": unit.id},
+                    reveals=True,
+                    units=(unit.id,),
+                    hexes=(unit.hex,),
+                )
+            )
         seen_after = {u.id for u in visible_units(state, hexmap, rules, self.side)}
         new = sorted(seen_after - seen_before)
         if new:
-            events.append(Event("spotted", f"{len(new)} enemy unit{'s' if len(new) > 1 else ''} sighted",
-                                {"units": new}, reveals=True, units=tuple(new), news=OWN))
+            events.append(
+                Event(
+                    "spotted",
+                    f"{len(new)} enemy unit{'s' if len(new) > 1 else ''} sighted",
+                    {"units": new},
+                    reveals=True,
+                    units=tuple(new),
+                    news=OWN,
+                )
+            )
         return events
 
 
 # -- Entrench ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Entrench(Command):
@@ -184,20 +236,28 @@ class Entrench(Command):
         terrain = ctx.rules.terrain[ctx.hexmap.terrain[ctx.hexmap.index(unit.hex)]]
         if unit.entrenchment >= terrain.entrench_max:
             ground = GROUND_NAMES.get(terrain.id, terrain.id)
-            return [f"{unit_name(unit, state)} cannot dig deeper than level {terrain.entrench_max} "
-                    f"in {ground}"]
+            return [
+                f"{unit_name(unit, state)} cannot dig deeper than level {terrain.entrench_max} in {ground}"
+            ]
         return []
 
     def apply(self, state: GameState, ctx: Context) -> list[Event]:
         unit = state.units[self.unit]
         unit.entrenchment += 1
         unit.moves_left = 0.0
-        return [Event("entrenched", f"{unit_name(unit, state)} dug in to level {unit.entrenchment}",
-                      {"unit": unit.id, "level": unit.entrenchment}, units=(unit.id,),
-                      hexes=(unit.hex,))]
+        return [
+            Event(
+                "entrenched",
+                f"{unit_name(unit, state)} dug in to level {unit.entrenchment}",
+                {"unit": unit.id, "level": unit.entrenchment},
+                units=(unit.id,),
+                hexes=(unit.hex,),
+            )
+        ]
 
 
 # -- EndTurn -----------------------------------------------------------------------------------
+
 
 @dataclass
 class EndTurn(Command):
@@ -215,18 +275,31 @@ class EndTurn(Command):
                 state.over = True
                 state.turn = state.end_turn
                 state.active = len(state.sides) - 1
-                return [Event("game_over", "The last turn has been played", {}, reveals=True,
-                              news=PUBLIC)]
-            events.append(Event("new_turn", f"Turn {state.turn}: {state.date.isoformat()}",
-                                {"turn": state.turn, "date": state.date.isoformat()}, reveals=True,
-                                news=PUBLIC))
+                return [Event("game_over", "The last turn has been played", {}, reveals=True, news=PUBLIC)]
+            events.append(
+                Event(
+                    "new_turn",
+                    f"Turn {state.turn}: {state.date.isoformat()}",
+                    {"turn": state.turn, "date": state.date.isoformat()},
+                    reveals=True,
+                    news=PUBLIC,
+                )
+            )
         events += begin_side_turn(state, ctx.hexmap, ctx.rules, state.active_side)
-        events.append(Event("side_to_move", f"{state.side_names.get(state.active_side)} to move",
-                            {"side": state.active_side}, reveals=True, news=PUBLIC))
+        events.append(
+            Event(
+                "side_to_move",
+                f"{state.side_names.get(state.active_side)} to move",
+                {"side": state.active_side},
+                reveals=True,
+                news=PUBLIC,
+            )
+        )
         return events
 
 
 # -- the game: journal and undo --------------------------------------------------------------
+
 
 class Game:
     """A game in play: its state, the commands that made it, and what can be undone.
@@ -236,9 +309,16 @@ class Game:
     command from a save made before saves kept them), so that a replay can tell where it
     first differs."""
 
-    def __init__(self, setup: dict, hexmap: HexMap, rules: Rules, seed: int,
-                 state: GameState | None = None, journal: list[dict] | None = None,
-                 checksums: list[str | None] | None = None):
+    def __init__(
+        self,
+        setup: dict,
+        hexmap: HexMap,
+        rules: Rules,
+        seed: int,
+        state: GameState | None = None,
+        journal: list[dict] | None = None,
+        checksums: list[str | None] | None = None,
+    ):
         self.setup = setup
         self.seed = int(seed)
         # The scenario's terrain changes make a map of this game's own (game.hexmap.game_map).
@@ -253,8 +333,9 @@ class Game:
         self.journal: list[dict] = list(journal or [])
         if checksums is not None and len(checksums) != len(self.journal):
             raise ValueError(f"{len(checksums)} checksums for {len(self.journal)} commands")
-        self.checksums: list[str | None] = (list(checksums) if checksums is not None
-                                            else [None] * len(self.journal))
+        self.checksums: list[str | None] = (
+            list(checksums) if checksums is not None else [None] * len(self.journal)
+        )
         self._running = RunningChecksum()
         self._undo: list[tuple[GameState, int]] = []
 
@@ -316,13 +397,25 @@ class Diverged(Exception):
     (``command_words``) saying what it was, and the checksums after it, ``recorded`` and
     ``replayed``."""
 
-    def __init__(self, number: int, total: int, turn: int, date: str, side: str, kind: str,
-                 words: str, recorded: str, replayed: str):
+    def __init__(
+        self,
+        number: int,
+        total: int,
+        turn: int,
+        date: str,
+        side: str,
+        kind: str,
+        words: str,
+        recorded: str,
+        replayed: str,
+    ):
         self.number, self.total, self.turn, self.date, self.side = number, total, turn, date, side
         self.kind, self.words, self.recorded, self.replayed = kind, words, recorded, replayed
         what = f"{kind}, {words}" if words else kind
-        super().__init__(f"command {number} of {total}: the checksum after it is {replayed}, "
-                         f"the journal says {recorded} (turn {turn}, {date}, {side}: {what})")
+        super().__init__(
+            f"command {number} of {total}: the checksum after it is {replayed}, "
+            f"the journal says {recorded} (turn {turn}, {date}, {side}: {what})"
+        )
 
 
 def command_words(cmd: Command, state: GameState, hexmap: HexMap) -> str:
@@ -354,8 +447,14 @@ def _named(state: GameState, value) -> str:
     return unit_name(unit, state) if unit is not None else short(value).strip("'")
 
 
-def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal: list[dict],
-                   checksums: list[str | None] | None = None) -> Game:
+def replay_journal(
+    setup: dict,
+    hexmap: HexMap,
+    rules: Rules,
+    seed: int,
+    journal: list[dict],
+    checksums: list[str | None] | None = None,
+) -> Game:
     """Play a journal again from the start; raises CommandError if a command no longer fits.
 
     With ``checksums`` (those the journal recorded after each command, None where it recorded
@@ -367,8 +466,12 @@ def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal
         recorded = checksums[n - 1] if checksums is not None else None
         if recorded is not None:
             st = game.state
-            before = (st.turn, st.date.isoformat(), st.side_names.get(cmd.side, cmd.side),
-                      command_words(cmd, st, game.hexmap))
+            before = (
+                st.turn,
+                st.date.isoformat(),
+                st.side_names.get(cmd.side, cmd.side),
+                command_words(cmd, st, game.hexmap),
+            )
         res = game.execute(cmd)
         if not res.ok:
             raise CommandError(f"command {n} ({entry.get('kind')}) was refused: {res.reason}")
@@ -379,5 +482,20 @@ def replay_journal(setup: dict, hexmap: HexMap, rules: Rules, seed: int, journal
     return game
 
 
-__all__ = ["Command", "CommandError", "Context", "Diverged", "EndTurn", "Entrench", "Event", "Game",
-           "Move", "Result", "command_words", "place", "place_name", "replay_journal", "unit_name"]
+__all__ = [
+    "Command",
+    "CommandError",
+    "Context",
+    "Diverged",
+    "EndTurn",
+    "Entrench",
+    "Event",
+    "Game",
+    "Move",
+    "Result",
+    "command_words",
+    "place",
+    "place_name",
+    "replay_journal",
+    "unit_name",
+]

@@ -62,8 +62,9 @@ def trigger_holds(state, setup: dict, trig: dict, phase: str) -> bool:
         return f in had or any(i.startswith(f"{f}-") for i in _spawned(state, setup))
     if "losses" in trig:
         who = trig["losses"]
-        total = sum(sum(c.values()) for f, c in state.losses.items()
-                    if f == who or state.factions[f].side == who)
+        total = sum(
+            sum(c.values()) for f, c in state.losses.items() if f == who or state.factions[f].side == who
+        )
         return total > trig["above"]
     if "chance" in trig:
         if phase != "turn" or state.turn < trig.get("from_turn", 1):
@@ -113,14 +114,17 @@ def _place_free(state, ctx, unit_def: dict) -> Hex | None:
     start = Hex(*unit_def["hex"])
     limit = rules.movement["stack_limit"]
     for radius in range(0, 12):
-        for h in ([start] if radius == 0 else hex_ring(start, radius)):
+        for h in [start] if radius == 0 else hex_ring(start, radius):
             if not hexmap.in_bounds(h) or hexmap.terrain_at(h) not in ut.enters:
                 continue
             if ut.is_ground and hexmap.country_at(h) not in allowed:
                 continue
             here = state.units_at(h)
-            if any(state.at_war_with(u.faction, faction.id) or state.side_of(u.faction) != faction.side
-                   for u in here if rules.unit_type(u.type).category == ut.category):
+            if any(
+                state.at_war_with(u.faction, faction.id) or state.side_of(u.faction) != faction.side
+                for u in here
+                if rules.unit_type(u.type).category == ut.category
+            ):
                 continue
             if ut.is_ground and sum(rules.unit_type(u.type).is_ground for u in here) >= limit:
                 continue
@@ -161,8 +165,9 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         text = a.get("message") or f"{n} unit{'s arrive' if n != 1 else ' arrives'}"
         # The arrival is the news of the side whose units they are, and of those who see them.
         whose = state.side_of(state.units[placed[0]].faction) if placed else None
-        return [Event("reinforcements", text, {"units": placed}, reveals=True, units=tuple(placed),
-                      side=whose)]
+        return [
+            Event("reinforcements", text, {"units": placed}, reveals=True, units=tuple(placed), side=whose)
+        ]
     if kind == "withdraw":
         share = a.get("share", 1.0)
         types = set(a.get("types") or [])
@@ -191,8 +196,15 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         return [Event("faction", f"{old} is now {fac.name}", {"faction": fac.id}, reveals=True, news=PUBLIC)]
     if kind == "change_side":
         fac.side = a["side"]
-        return [Event("faction", f"{fac.name} joins the {state.side_names.get(a['side'], a['side'])}",
-                      {"faction": fac.id, "side": a["side"]}, reveals=True, news=PUBLIC)]
+        return [
+            Event(
+                "faction",
+                f"{fac.name} joins the {state.side_names.get(a['side'], a['side'])}",
+                {"faction": fac.id, "side": a["side"]},
+                reveals=True,
+                news=PUBLIC,
+            )
+        ]
     if kind == "transfer_units":
         src, dst = a["from"], a["to"]
         n = 0
@@ -212,8 +224,15 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         if not parts:
             return []  # nothing left to hand over: no news of it
         verb = "passes" if n + towns == 1 else "pass"
-        return [Event("faction", f"{' and '.join(parts)} of {state.factions[src].name} {verb} to "
-                      f"{state.factions[dst].name}", {"from": src, "to": dst}, reveals=True, news=PUBLIC)]
+        return [
+            Event(
+                "faction",
+                f"{' and '.join(parts)} of {state.factions[src].name} {verb} to {state.factions[dst].name}",
+                {"from": src, "to": dst},
+                reveals=True,
+                news=PUBLIC,
+            )
+        ]
     if kind == "set_leaders":
         fac.leaders = list(a["leaders"])
         if "leader_bonus" in a:
@@ -222,8 +241,15 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
             fac.quality = float(a["quality"])
         if "resolve" in a:
             fac.resolve = float(a["resolve"])
-        return [Event("leaders", f"{fac.name}: {', '.join(fac.leaders)}", {"faction": fac.id},
-                      reveals=True, news=PUBLIC)]
+        return [
+            Event(
+                "leaders",
+                f"{fac.name}: {', '.join(fac.leaders)}",
+                {"faction": fac.id},
+                reveals=True,
+                news=PUBLIC,
+            )
+        ]
     if kind == "set_morale":
         ceiling = float(a["morale"])
         shaken = 0
@@ -233,9 +259,15 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
                 shaken += 1
         if "resolve" in a:
             fac.resolve = float(a["resolve"])
-        return [Event("morale", f"{fac.name}: {shaken} unit{'s' if shaken != 1 else ''} shaken, "
-                      f"morale {ceiling:.0f} at most", {"faction": fac.id, "units": shaken},
-                      reveals=True, news=PUBLIC)]
+        return [
+            Event(
+                "morale",
+                f"{fac.name}: {shaken} unit{'s' if shaken != 1 else ''} shaken, morale {ceiling:.0f} at most",
+                {"faction": fac.id, "units": shaken},
+                reveals=True,
+                news=PUBLIC,
+            )
+        ]
     if kind == "set_category":
         fac.category = a["category"]
         return []
@@ -243,15 +275,26 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         zone = next(z for z in setup.get("zones", []) if z["id"] == a["zone"])
         if not any(z["id"] == zone["id"] for z in state.no_fly_zones):
             state.no_fly_zones.append({k: zone[k] for k in ("id", "name", "side", "hexes")})
-        return [Event("no_fly_zone", f"No-fly zone declared: {zone['name']}", {"zone": zone["id"]},
-                      reveals=True, news=PUBLIC)]
+        return [
+            Event(
+                "no_fly_zone",
+                f"No-fly zone declared: {zone['name']}",
+                {"zone": zone["id"]},
+                reveals=True,
+                news=PUBLIC,
+            )
+        ]
     if kind == "lift_no_fly_zone":
-        lifted = next((z for z in state.no_fly_zones if z["id"] == a["zone"]), None) \
-            or next((z for z in setup.get("zones", []) if z["id"] == a["zone"]), None)
+        lifted = next((z for z in state.no_fly_zones if z["id"] == a["zone"]), None) or next(
+            (z for z in setup.get("zones", []) if z["id"] == a["zone"]), None
+        )
         state.no_fly_zones = [z for z in state.no_fly_zones if z["id"] != a["zone"]]
         name = lifted["name"] if lifted else "a no-fly zone"
-        return [Event("no_fly_zone", f"No-fly zone lifted: {name}", {"zone": a["zone"]},
-                      reveals=True, news=PUBLIC)]
+        return [
+            Event(
+                "no_fly_zone", f"No-fly zone lifted: {name}", {"zone": a["zone"]}, reveals=True, news=PUBLIC
+            )
+        ]
     if kind == "set_supply":
         if "bases" in a:
             fac.bases = list(a["bases"])
@@ -262,9 +305,15 @@ def apply_action(state, ctx, setup: dict, a: dict) -> list:
         if state.city_owner.get(a["city"]) != a["faction"]:
             state.record_taken(a["city"], a["faction"], state.city_owner.get(a["city"]))
         state.city_owner[a["city"]] = a["faction"]
-        return [Event("city_taken", f"{state.factions[a['faction']].name} takes over "
-                      f"{ctx.hexmap.city_by_id(a['city']).name}", {"city": a["city"],
-                      "faction": a["faction"]}, reveals=True, news=PUBLIC)]
+        return [
+            Event(
+                "city_taken",
+                f"{state.factions[a['faction']].name} takes over {ctx.hexmap.city_by_id(a['city']).name}",
+                {"city": a["city"], "faction": a["faction"]},
+                reveals=True,
+                news=PUBLIC,
+            )
+        ]
     if kind == "victory":
         state.over = True
         state.winner = a["side"]

@@ -136,8 +136,15 @@ class HexMap:
         self.road: np.ndarray = layers["road"]
 
         self.cities: tuple[City, ...] = tuple(
-            City(c["id"], c["name"], c["lat"], c["lon"], c["population"], c["country"],
-                 oddr_to_axial(c["col"], c["row"]))
+            City(
+                c["id"],
+                c["name"],
+                c["lat"],
+                c["lon"],
+                c["population"],
+                c["country"],
+                oddr_to_axial(c["col"], c["row"]),
+            )
             for c in meta["cities"]
         )
         self.city: np.ndarray = np.full((self.rows, self.cols), -1, dtype=np.int16)
@@ -151,8 +158,7 @@ class HexMap:
             for r in meta["roads"]
         )
         self.crossings: tuple[Crossing, ...] = tuple(
-            Crossing(x["name"], tuple(x["countries"]), oddr_to_axial(*x["hex"]),
-                     oddr_to_axial(*x["outside"]))
+            Crossing(x["name"], tuple(x["countries"]), oddr_to_axial(*x["hex"]), oddr_to_axial(*x["outside"]))
             for x in meta["crossings"]
         )
 
@@ -166,8 +172,7 @@ class HexMap:
                 self._set_side(self.river, h, d, r["id"])
         self.rivers: tuple[River, ...] = tuple(rivers)
         self.lakes: tuple[Lake, ...] = tuple(
-            Lake(lk["name"], tuple(oddr_to_axial(c, rr) for c, rr in lk["hexes"]))
-            for lk in hydro["lakes"]
+            Lake(lk["name"], tuple(oddr_to_axial(c, rr) for c, rr in lk["hexes"])) for lk in hydro["lakes"]
         )
         for lake in self.lakes:
             for h in lake.hexes:
@@ -337,8 +342,11 @@ class HexMap:
     def _towns_by_rank(self) -> tuple[tuple[City, ...], np.ndarray, np.ndarray]:
         """The towns, larger first (then by name), with their q and r as arrays."""
         towns = tuple(sorted(self.cities, key=lambda c: (-c.population, c.name)))
-        return (towns, np.array([c.hex.q for c in towns], dtype=np.int64),
-                np.array([c.hex.r for c in towns], dtype=np.int64))
+        return (
+            towns,
+            np.array([c.hex.q for c in towns], dtype=np.int64),
+            np.array([c.hex.r for c in towns], dtype=np.int64),
+        )
 
     @cached_property
     def _nearest_cache(self) -> dict[Hex, tuple[City, int, str] | None]:
@@ -373,8 +381,9 @@ class HexMap:
             try:
                 q, r = (int(p) for p in parts)
             except ValueError:
-                raise MapError(f"{place!r} is not a hex [Q, R] of two whole numbers "
-                               "(for example [40, 35])") from None
+                raise MapError(
+                    f"{place!r} is not a hex [Q, R] of two whole numbers (for example [40, 35])"
+                ) from None
             h = Hex(q, r)
             if not self.in_bounds(h):
                 raise MapError(f"hex {[q, r]} is off the map")
@@ -471,19 +480,40 @@ class HexMap:
                 for i, c in enumerate(self.countries)
             },
             "cities": [
-                {"id": c.id, "name": c.name, "country": c.country, "population": c.population,
-                 "lat": c.lat, "lon": c.lon, "hex": {"q": c.hex.q, "r": c.hex.r}}
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "country": c.country,
+                    "population": c.population,
+                    "lat": c.lat,
+                    "lon": c.lon,
+                    "hex": {"q": c.hex.q, "r": c.hex.r},
+                }
                 for c in self.cities
             ],
-            "rivers": [{"name": r.name, "hexsides": len(r.sides),
-                        "length_km": round(len(r.sides) * self.hex_km / math.sqrt(3))}
-                       for r in self.rivers],
+            "rivers": [
+                {
+                    "name": r.name,
+                    "hexsides": len(r.sides),
+                    "length_km": round(len(r.sides) * self.hex_km / math.sqrt(3)),
+                }
+                for r in self.rivers
+            ],
             "lakes": [{"name": lk.name, "hexes": len(lk.hexes)} for lk in self.lakes],
-            "roads": [{"name": r.name, "label": r.label, "hexes": len(r.hexes),
-                       "from": self._place_name(r.hexes[0]), "to": self._place_name(r.hexes[-1])}
-                      for r in self.roads],
-            "crossings": [{"name": x.name, "countries": list(x.countries),
-                           "hex": {"q": x.hex.q, "r": x.hex.r}} for x in self.crossings],
+            "roads": [
+                {
+                    "name": r.name,
+                    "label": r.label,
+                    "hexes": len(r.hexes),
+                    "from": self._place_name(r.hexes[0]),
+                    "to": self._place_name(r.hexes[-1]),
+                }
+                for r in self.roads
+            ],
+            "crossings": [
+                {"name": x.name, "countries": list(x.countries), "hex": {"q": x.hex.q, "r": x.hex.r}}
+                for x in self.crossings
+            ],
             "sources": self.meta.get("sources", []),
         }
 
@@ -496,9 +526,16 @@ class HexMap:
 
 
 # How a player reads a hex: the ground by its terrain, the way from a town by the compass.
-GROUND_NAMES = {"sea": "the sea", "lake": "the lake", "marsh": "the marshes", "desert": "the desert",
-                "steppe": "the steppe", "hills": "the hills", "mountains": "the mountains",
-                "urban": "the built-up area"}
+GROUND_NAMES = {
+    "sea": "the sea",
+    "lake": "the lake",
+    "marsh": "the marshes",
+    "desert": "the desert",
+    "steppe": "the steppe",
+    "hills": "the hills",
+    "mountains": "the mountains",
+    "urban": "the built-up area",
+}
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")
 FAR_HEXES = 15  # beyond this from every town, a place is also named by its country
 
@@ -573,6 +610,18 @@ def game_map(hexmap: HexMap, changes) -> HexMap:
 
 
 __all__ = [
-    "City", "Crossing", "HexMap", "Lake", "MapError", "River", "Road", "TERRAINS", "game_map",
-    "TERRAIN_LABELS", "default_map", "DIRECTIONS", "place", "place_name",
+    "City",
+    "Crossing",
+    "HexMap",
+    "Lake",
+    "MapError",
+    "River",
+    "Road",
+    "TERRAINS",
+    "game_map",
+    "TERRAIN_LABELS",
+    "default_map",
+    "DIRECTIONS",
+    "place",
+    "place_name",
 ]

@@ -45,9 +45,18 @@ def judge(setup: dict, state) -> list[dict]:
         turn = None if at is None else int(timeline[at][0])
         game = None if turn is None else turn_date(state, turn).isoformat()
         window = list(e["window"])
-        rows.append({"id": e.get("id"), "what": e["what"], "source": e["date"], "game": game,
-                     "turn": turn, "on_time": game is not None and window[0] <= game <= window[1],
-                     "defining": bool(e.get("defining", True)), "window": window})
+        rows.append(
+            {
+                "id": e.get("id"),
+                "what": e["what"],
+                "source": e["date"],
+                "game": game,
+                "turn": turn,
+                "on_time": game is not None and window[0] <= game <= window[1],
+                "defining": bool(e.get("defining", True)),
+                "window": window,
+            }
+        )
     return rows
 
 
@@ -70,7 +79,7 @@ def turn_date(state, turn: int) -> dt.date:
 
 
 def timing(row: dict) -> str:
-    """"on time", "early", "late" or "never" for a judged event."""
+    """ "on time", "early", "late" or "never" for a judged event."""
     if row["game"] is None:
         return "never"
     if row["game"] < row["window"][0]:
@@ -81,7 +90,7 @@ def timing(row: dict) -> str:
 
 
 def date_words(iso: str, days: bool = True) -> str:
-    """"15 April 2017", or "April 2017" without the day."""
+    """ "15 April 2017", or "April 2017" without the day."""
     d = dt.date.fromisoformat(iso)
     return f"{d.day} {d:%B %Y}" if days else f"{d:%B %Y}"
 
@@ -97,13 +106,15 @@ def event_line(row: dict, days: bool = True) -> str:
 
 # -- reading the timeline ----------------------------------------------------------------------
 
+
 def _holders_by_side(setup: dict, timeline: list) -> list[tuple[str | None, str | None]]:
     """For each timeline entry, the sides of a town's new and old holders at that moment
     (None for other entries): a faction may change sides when an event fires."""
     sides = {f["id"]: f.get("side") for f in setup.get("factions", [])}
-    changes = {e["id"]: [(a["faction"], a["side"]) for a in e.get("actions", [])
-                         if a.get("do") == "change_side"]
-               for e in setup.get("events", [])}
+    changes = {
+        e["id"]: [(a["faction"], a["side"]) for a in e.get("actions", []) if a.get("do") == "change_side"]
+        for e in setup.get("events", [])
+    }
     out: list[tuple[str | None, str | None]] = []
     for entry in timeline:
         if entry[1] == "event":

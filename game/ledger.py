@@ -68,6 +68,7 @@ class HistoryError(RulesError):
 
 # -- the source's figures ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Category:
     id: str
@@ -129,9 +130,11 @@ class Source:
         return _nation_names(self).get(name.strip().casefold(), OTHER_NATION)
 
     def figures(self) -> Figures:
-        return Figures(title=f"{self.title}, whole war ({_day(self.start)} - {_day(self.end)})",
-                       categories=MappingProxyType({c.id: c.losses for c in self.categories}),
-                       nations=MappingProxyType({n.id: n.losses for n in self.nations}))
+        return Figures(
+            title=f"{self.title}, whole war ({_day(self.start)} - {_day(self.end)})",
+            categories=MappingProxyType({c.id: c.losses for c in self.categories}),
+            nations=MappingProxyType({n.id: n.losses for n in self.nations}),
+        )
 
 
 def _names(items) -> dict[str, str]:
@@ -198,21 +201,22 @@ def load_history(path: Path | None = None) -> Source:
         if CIVILIANS not in ids:
             c.problem("categories", f"no category with id {CIVILIANS!r}")
         elif next(x for x in categories if x.id == CIVILIANS).military:
-            c.problem(f"categories.{CIVILIANS}.military", "civilians are not military: "
-                      "set military = false")
+            c.problem(f"categories.{CIVILIANS}.military", "civilians are not military: set military = false")
         for x in categories:
             if not x.military and x.id != CIVILIANS:
-                c.problem(f"categories.{x.id}.military", f"only {CIVILIANS!r} may be "
-                          "non-military (a faction's losses are military)")
+                c.problem(
+                    f"categories.{x.id}.military",
+                    f"only {CIVILIANS!r} may be non-military (a faction's losses are military)",
+                )
     if nations:
         if OTHER_NATION not in {n.id for n in nations}:
-            c.problem("nations", f"no nation with id {OTHER_NATION!r} for the rest of the "
-                      "coalition")
+            c.problem("nations", f"no nation with id {OTHER_NATION!r} for the rest of the coalition")
         coalition = next((x for x in categories if x.id == COALITION), None)
         total = sum(n.losses for n in nations)
         if coalition is not None and total != coalition.losses:
-            c.problem("nations", f"the nations add up to {total:,}, the coalition's figure "
-                      f"is {coalition.losses:,}")
+            c.problem(
+                "nations", f"the nations add up to {total:,}, the coalition's figure is {coalition.losses:,}"
+            )
     if c.problems:
         raise HistoryError(c.problems)
     return Source(title=title, start=start, end=end, categories=categories, nations=nations)
@@ -314,8 +318,9 @@ def phase_table(state, setup: Mapping) -> LedgerTable:
     return ledger_table(state, figures, scale)
 
 
-def read_figures(data: Mapping, where: str = "historical_casualties",
-                 src: Source | None = None) -> tuple[Figures | None, list[str]]:
+def read_figures(
+    data: Mapping, where: str = "historical_casualties", src: Source | None = None
+) -> tuple[Figures | None, list[str]]:
     """A scenario's historical figures for its phase, and the problems with them.
 
     ``data`` is a table: an optional ``title``, category names (id, label or alias) with
@@ -353,30 +358,33 @@ def read_figures(data: Mapping, where: str = "historical_casualties",
     for key, value in raw.items():
         nid = names.get(str(key).strip().casefold())
         if nid is None:
-            problems.append(f"[{where}.nations.{key}]: unknown nation; expected one of "
-                            f"{', '.join(n.id for n in src.nations)}")
+            problems.append(
+                f"[{where}.nations.{key}]: unknown nation; expected one of "
+                f"{', '.join(n.id for n in src.nations)}"
+            )
         elif nid in nations:
             problems.append(f"[{where}.nations.{key}]: {nid!r} is given twice")
         elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            problems.append(f"[{where}.nations.{key}]: expected a whole number of people, "
-                            f"got {value!r}")
+            problems.append(f"[{where}.nations.{key}]: expected a whole number of people, got {value!r}")
         else:
             nations[nid] = value
     if nations:
         if COALITION not in categories:
             categories[COALITION] = sum(nations.values())
         elif sum(nations.values()) > categories[COALITION]:
-            problems.append(f"[{where}.nations]: the nations add up to {sum(nations.values()):,}, "
-                            f"more than the coalition's {categories[COALITION]:,}")
+            problems.append(
+                f"[{where}.nations]: the nations add up to {sum(nations.values()):,}, "
+                f"more than the coalition's {categories[COALITION]:,}"
+            )
     if problems:
         return None, problems
     order = [c.id for c in src.categories]
     norder = [n.id for n in src.nations]
-    return Figures(title=title,
-                   categories=MappingProxyType(dict(sorted(categories.items(),
-                                                           key=lambda kv: order.index(kv[0])))),
-                   nations=MappingProxyType(dict(sorted(nations.items(),
-                                                        key=lambda kv: norder.index(kv[0]))))), []
+    return Figures(
+        title=title,
+        categories=MappingProxyType(dict(sorted(categories.items(), key=lambda kv: order.index(kv[0])))),
+        nations=MappingProxyType(dict(sorted(nations.items(), key=lambda kv: norder.index(kv[0])))),
+    ), []
 
 
 def historical_figures(data: Mapping, where: str = "historical_casualties") -> Figures:
@@ -395,14 +403,17 @@ def check_category(name: str, where: str = "category") -> list[str]:
     src = source()
     cid = src.category_id(name)
     if cid is None:
-        return [f"[{where}]: {name!r} is not one of the source's casualty categories "
-                f"({', '.join(c.id for c in src.military)})"]
+        return [
+            f"[{where}]: {name!r} is not one of the source's casualty categories "
+            f"({', '.join(c.id for c in src.military)})"
+        ]
     if not src.category(cid).military:
         return [f"[{where}]: {name!r} is for civilians, not a faction's losses"]
     return []
 
 
 # -- the ledger of a game ----------------------------------------------------------------------
+
 
 @dataclass
 class FactionLosses:
@@ -482,20 +493,24 @@ class Ledger:
             cid = src.category_id(current)
             coalition_nation = src.nation_id(fac.nation if fac is not None else "")
             row = FactionLosses(
-                id=fid, name=name, side=fac.side if fac is not None else "",
-                category=cid, nation=coalition_nation if cid == COALITION else None,
+                id=fid,
+                name=name,
+                side=fac.side if fac is not None else "",
+                category=cid,
+                nation=coalition_nation if cid == COALITION else None,
                 by_cause=dict(sorted(state.losses.get(fid, {}).items())),
                 equipment=dict(sorted(state.equipment_lost.get(fid, {}).items())),
-                manpower=dict(sorted((getattr(state, "manpower", None) or {}).get(fid, {})
-                                     .items())),
+                manpower=dict(sorted((getattr(state, "manpower", None) or {}).get(fid, {}).items())),
                 now=now.get(fid, {"fit": 0, "wounded": 0, "shaken": 0}),
             )
             factions[fid] = row
             parts = _split_by_category(row.total, current, tallies.get(fid, {}))
             weights = [n for _, n in parts]
             for (text, _), dead, alive in zip(
-                    parts, largest_remainders(row.killed, weights, exact=True),
-                    largest_remainders(row.missing, weights, exact=True)):
+                parts,
+                largest_remainders(row.killed, weights, exact=True),
+                largest_remainders(row.missing, weights, exact=True),
+            ):
                 cat = src.category_id(text)
                 if cat is None or not src.category(cat).military:
                     other[fid] = other.get(fid, 0) + dead
@@ -504,8 +519,7 @@ class Ledger:
                     if not text:
                         other_labels.setdefault(fid, name)
                     else:  # a category the source lacks, or the civilians'
-                        other_labels[fid] = f"{name} (category {text!r}: not a faction's " \
-                                            "in the source)"
+                        other_labels[fid] = f"{name} (category {text!r}: not a faction's in the source)"
                     continue
                 book = by_category[cat]
                 book[fid] = book.get(fid, 0) + dead
@@ -515,11 +529,16 @@ class Ledger:
                 if cat == COALITION:
                     book = by_nation[coalition_nation]
                     book[fid] = book.get(fid, 0) + dead
-        return cls(factions=factions, by_category=by_category,
-                   missing_by_category=missing_by_category, other=other,
-                   other_labels=other_labels, by_nation=by_nation,
-                   civilians_by_cause=dict(sorted(state.civilians.items())),
-                   other_missing=other_missing)
+        return cls(
+            factions=factions,
+            by_category=by_category,
+            missing_by_category=missing_by_category,
+            other=other,
+            other_labels=other_labels,
+            by_nation=by_nation,
+            civilians_by_cause=dict(sorted(state.civilians.items())),
+            other_missing=other_missing,
+        )
 
     # -- totals -------------------------------------------------------------------------------
 
@@ -615,6 +634,7 @@ def _split_by_category(total: int, current: str, tally: Mapping[str, int]) -> li
 
 # -- the table: the game against history -------------------------------------------------------
 
+
 @dataclass
 class Row:
     id: str
@@ -634,10 +654,16 @@ class Row:
 
     def to_json(self) -> dict:
         share = self.share
-        return {"id": self.id, "label": self.label, "game": self.game, "source": self.source,
-                "expected": None if self.expected is None else round(self.expected, 1),
-                "share": None if share is None else round(share, 4),
-                "approximate": self.approximate, "prisoners_and_deserters": self.missing}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "game": self.game,
+            "source": self.source,
+            "expected": None if self.expected is None else round(self.expected, 1),
+            "share": None if share is None else round(share, 4),
+            "approximate": self.approximate,
+            "prisoners_and_deserters": self.missing,
+        }
 
 
 @dataclass
@@ -656,8 +682,9 @@ class LedgerTable:
     ledger: Ledger
 
 
-def ledger_table(state, historical: Figures | Mapping | None = None,
-                 scale: float | None = None) -> LedgerTable:
+def ledger_table(
+    state, historical: Figures | Mapping | None = None, scale: float | None = None
+) -> LedgerTable:
     """The game's losses beside historical figures, category by category.
 
     ``historical``: a ``Figures`` set, or a scenario's table of them (see ``read_figures``);
@@ -684,28 +711,54 @@ def ledger_table(state, historical: Figures | Mapping | None = None,
     def row(rid, label, game, fig, approx=False, missing=0) -> Row:
         return Row(rid, label, game, fig, None if fig is None else fig * scale, approx, missing)
 
-    categories = [row(c.id, c.label, ledger.category_total(c.id), figures.categories.get(c.id),
-                      c.approximate, ledger.category_missing(c.id)) for c in src.military]
-    other = [Row(fid, ledger.other_labels[fid], n, missing=ledger.other_missing.get(fid, 0))
-             for fid, n in ledger.other.items()]
-    nations = [row(n.id, n.label, ledger.nation_total(n.id), figures.nations.get(n.id))
-               for n in src.nations]
+    categories = [
+        row(
+            c.id,
+            c.label,
+            ledger.category_total(c.id),
+            figures.categories.get(c.id),
+            c.approximate,
+            ledger.category_missing(c.id),
+        )
+        for c in src.military
+    ]
+    other = [
+        Row(fid, ledger.other_labels[fid], n, missing=ledger.other_missing.get(fid, 0))
+        for fid, n in ledger.other.items()
+    ]
+    nations = [row(n.id, n.label, ledger.nation_total(n.id), figures.nations.get(n.id)) for n in src.nations]
     civ = src.category(CIVILIANS)
-    civilians = row(civ.id, civ.label, ledger.civilians_total, figures.categories.get(civ.id),
-                    civ.approximate)
+    civilians = row(
+        civ.id, civ.label, ledger.civilians_total, figures.categories.get(civ.id), civ.approximate
+    )
     given = [figures.categories[c.id] for c in src.military if c.id in figures.categories]
     mil_fig = sum(given) if given else None
-    military = row("military", "Military total", ledger.military_killed, mil_fig,
-                   any(c.approximate for c in src.military if c.id in figures.categories),
-                   ledger.military_missing)
-    all_fig = None if mil_fig is None and civilians.source is None else (
-        (mil_fig or 0) + (civilians.source or 0))
-    total = row("total", "All killed", ledger.total, all_fig,
-                military.approximate or civilians.approximate)
+    military = row(
+        "military",
+        "Military total",
+        ledger.military_killed,
+        mil_fig,
+        any(c.approximate for c in src.military if c.id in figures.categories),
+        ledger.military_missing,
+    )
+    all_fig = (
+        None if mil_fig is None and civilians.source is None else ((mil_fig or 0) + (civilians.source or 0))
+    )
+    total = row("total", "All killed", ledger.total, all_fig, military.approximate or civilians.approximate)
     return LedgerTable(
-        scenario=state.scenario_id, turn=state.turn, date=state.date.isoformat(),
-        historical=figures.title, scale=scale, categories=categories, other=other,
-        nations=nations, civilians=civilians, military=military, total=total, ledger=ledger)
+        scenario=state.scenario_id,
+        turn=state.turn,
+        date=state.date.isoformat(),
+        historical=figures.title,
+        scale=scale,
+        categories=categories,
+        other=other,
+        nations=nations,
+        civilians=civilians,
+        military=military,
+        total=total,
+        ledger=ledger,
+    )
 
 
 def _people(n: float | None, approximate: bool = False) -> str:
@@ -740,54 +793,73 @@ def format_ledger(table: LedgerTable) -> str:
         return out + f"{_share(r):>8}" + (f"{r.missing:>13,}" if r.missing else "")
 
     rule = "-" * len(head)
-    lines = [f"Casualties: {table.scenario}, turn {table.turn} ({table.date})",
-             f"against: {table.historical}" + (f", scaled by {table.scale:.3g}" if scaled else ""),
-             "the dead are set against the source; prisoners and deserters (taken, fled) are "
-             "lost to their army but alive", "", head, rule]
+    lines = [
+        f"Casualties: {table.scenario}, turn {table.turn} ({table.date})",
+        f"against: {table.historical}" + (f", scaled by {table.scale:.3g}" if scaled else ""),
+        "the dead are set against the source; prisoners and deserters (taken, fled) are "
+        "lost to their army but alive",
+        "",
+        head,
+        rule,
+    ]
     lines += [line(r) for r in table.categories]
     if table.other:
         lines.append("Other (no source category)")
         lines += [line(r, 2) for r in table.other]
-    lines += [rule, line(table.military), line(table.civilians), line(table.total), "",
-              "Coalition forces by nation", rule]
+    lines += [
+        rule,
+        line(table.military),
+        line(table.civilians),
+        line(table.total),
+        "",
+        "Coalition forces by nation",
+        rule,
+    ]
     lines += [line(r, 2) for r in table.nations]
     led = table.ledger
     causes = led.by_cause
     if causes:
-        lines += ["", "Military losses by cause: "
-                  + ", ".join(f"{c} {n:,}" for c, n in causes.items())]
+        lines += ["", "Military losses by cause: " + ", ".join(f"{c} {n:,}" for c, n in causes.items())]
     flows = led.manpower
     if flows.get("wounded") or flows.get("shaken"):
         now = led.out_of_fight_now
-        lines.append(f"Out of the fight and back: {flows.get('wounded', 0):,} wounded "
-                     f"({flows.get('returned', 0):,} back in the line, "
-                     f"{causes.get('wounded', 0):,} lost to the war, {now['wounded']:,} "
-                     f"still out); {flows.get('shaken', 0):,} shaken "
-                     f"({flows.get('rallied', 0):,} rallied, {now['shaken']:,} still out)")
-    rows = [f for f in led.factions.values() if f.total or f.manpower.get("shaken")
-            or f.manpower.get("wounded")]
+        lines.append(
+            f"Out of the fight and back: {flows.get('wounded', 0):,} wounded "
+            f"({flows.get('returned', 0):,} back in the line, "
+            f"{causes.get('wounded', 0):,} lost to the war, {now['wounded']:,} "
+            f"still out); {flows.get('shaken', 0):,} shaken "
+            f"({flows.get('rallied', 0):,} rallied, {now['shaken']:,} still out)"
+        )
+    rows = [
+        f for f in led.factions.values() if f.total or f.manpower.get("shaken") or f.manpower.get("wounded")
+    ]
     if rows:
-        lines += ["", "By faction: killed; wounded (back in the line); shaken (rallied); "
-                  "taken prisoner; deserted"]
+        lines += [
+            "",
+            "By faction: killed; wounded (back in the line); shaken (rallied); taken prisoner; deserted",
+        ]
         for f in rows:
             m = f.manpower
-            lines.append(f"  {f.name}: {f.killed:,} killed; {m.get('wounded', 0):,} wounded "
-                         f"({m.get('returned', 0):,}); {m.get('shaken', 0):,} shaken "
-                         f"({m.get('rallied', 0):,}); {f.by_cause.get('captured', 0):,} "
-                         f"taken; {f.by_cause.get('deserted', 0):,} deserted")
+            lines.append(
+                f"  {f.name}: {f.killed:,} killed; {m.get('wounded', 0):,} wounded "
+                f"({m.get('returned', 0):,}); {m.get('shaken', 0):,} shaken "
+                f"({m.get('rallied', 0):,}); {f.by_cause.get('captured', 0):,} "
+                f"taken; {f.by_cause.get('deserted', 0):,} deserted"
+            )
     if led.civilians_by_cause:
-        lines.append("Civilians killed by cause: "
-                     + ", ".join(f"{c} {n:,}" for c, n in led.civilians_by_cause.items()))
+        lines.append(
+            "Civilians killed by cause: " + ", ".join(f"{c} {n:,}" for c, n in led.civilians_by_cause.items())
+        )
     air, ships = led.aircraft_lost, led.ships_lost
-    lines += ["", f"Aircraft lost: {air['combat']:,} combat, {air['other']:,} other; "
-              f"ships lost: {ships:,}"]
+    lines += ["", f"Aircraft lost: {air['combat']:,} combat, {air['other']:,} other; ships lost: {ships:,}"]
     for f in led.factions.values():
         a = f.aircraft
         if a["combat"] or a["other"] or f.ships:
-            lines.append(f"  {f.name}: {a['combat']:,} combat aircraft, {a['other']:,} other "
-                         f"aircraft, {f.ships:,} ships")
-    rest = {k: v for k, v in led.equipment.items()
-            if k not in AIRCRAFT.values() and k not in SHIPS}
+            lines.append(
+                f"  {f.name}: {a['combat']:,} combat aircraft, {a['other']:,} other "
+                f"aircraft, {f.ships:,} ships"
+            )
+    rest = {k: v for k, v in led.equipment.items() if k not in AIRCRAFT.values() and k not in SHIPS}
     if rest:
         lines.append("Other equipment lost: " + ", ".join(f"{k} {v:,}" for k, v in rest.items()))
     return "\n".join(lines)
@@ -812,22 +884,32 @@ def ledger_json(table: LedgerTable) -> dict:
         "manpower": led.manpower,
         "now": led.out_of_fight_now,
         "factions": {
-            f.id: {"name": f.name, "side": f.side, "category": f.category, "nation": f.nation,
-                   "total": f.total, "killed": f.killed,
-                   "prisoners_and_deserters": f.missing, "invalided": f.invalided,
-                   "by_cause": dict(f.by_cause), "manpower": dict(f.manpower),
-                   "now": dict(f.now),
-                   "by_category": {cid: book[f.id] for cid, book in led.by_category.items()
-                                   if f.id in book},
-                   "equipment": dict(f.equipment)}
+            f.id: {
+                "name": f.name,
+                "side": f.side,
+                "category": f.category,
+                "nation": f.nation,
+                "total": f.total,
+                "killed": f.killed,
+                "prisoners_and_deserters": f.missing,
+                "invalided": f.invalided,
+                "by_cause": dict(f.by_cause),
+                "manpower": dict(f.manpower),
+                "now": dict(f.now),
+                "by_category": {cid: book[f.id] for cid, book in led.by_category.items() if f.id in book},
+                "equipment": dict(f.equipment),
+            }
             for f in led.factions.values()
         },
-        "aircraft_lost": {**led.aircraft_lost,
-                          "total": sum(led.aircraft_lost.values()),
-                          "by_faction": {f.id: f.aircraft for f in led.factions.values()
-                                         if any(f.aircraft.values())}},
-        "ships_lost": {"total": led.ships_lost,
-                       "by_faction": {f.id: f.ships for f in led.factions.values() if f.ships}},
+        "aircraft_lost": {
+            **led.aircraft_lost,
+            "total": sum(led.aircraft_lost.values()),
+            "by_faction": {f.id: f.aircraft for f in led.factions.values() if any(f.aircraft.values())},
+        },
+        "ships_lost": {
+            "total": led.ships_lost,
+            "by_faction": {f.id: f.ships for f in led.factions.values() if f.ships},
+        },
         "equipment_lost": led.equipment,
     }
 
@@ -843,15 +925,43 @@ def unbalanced_books(state) -> dict[str, tuple[int, int]]:
     for f in sorted(set(state.factions) | set(state.manpower) | set(state.losses)):
         book = state.manpower.get(f, {})
         came = book.get("start", 0) + book.get("arrived", 0) + book.get("transferred_in", 0)
-        went = (held.get(f, 0) + sum(state.losses.get(f, {}).values())
-                + book.get("withdrawn", 0) + book.get("transferred_out", 0))
+        went = (
+            held.get(f, 0)
+            + sum(state.losses.get(f, {}).values())
+            + book.get("withdrawn", 0)
+            + book.get("transferred_out", 0)
+        )
         if came != went:
             out[f] = (came, went)
     return out
 
 
-__all__ = ["AIRCRAFT", "ALIVE_CAUSES", "MISSING_CAUSES", "CIVILIANS", "COALITION", "Category", "FactionLosses", "Figures",
-           "HISTORY_FILE", "HistoryError", "Ledger", "LedgerTable", "Nation", "Row", "SHIPS",
-           "Source", "check_category", "format_ledger", "historical_figures", "ledger_json",
-           "ledger_table", "load_history", "read_figures", "source", "unbalanced_books", "war_share",
-           "whole_war"]
+__all__ = [
+    "AIRCRAFT",
+    "ALIVE_CAUSES",
+    "MISSING_CAUSES",
+    "CIVILIANS",
+    "COALITION",
+    "Category",
+    "FactionLosses",
+    "Figures",
+    "HISTORY_FILE",
+    "HistoryError",
+    "Ledger",
+    "LedgerTable",
+    "Nation",
+    "Row",
+    "SHIPS",
+    "Source",
+    "check_category",
+    "format_ledger",
+    "historical_figures",
+    "ledger_json",
+    "ledger_table",
+    "load_history",
+    "read_figures",
+    "source",
+    "unbalanced_books",
+    "war_share",
+    "whole_war",
+]

@@ -130,8 +130,10 @@ def _edges(graph: MapGraph, rules: Rules, ut: UnitType, bases):
         cost = np.where(allowed[target], cost, math.inf)
     cost = np.where(valid, cost, math.inf)
     lists = cost.tolist()
-    adj = [[(j, c) for j, c in zip(nbrs, row) if j >= 0 and c != math.inf]
-           for nbrs, row in zip(graph.nbr_list, lists)]
+    adj = [
+        [(j, c) for j, c in zip(nbrs, row) if j >= 0 and c != math.inf]
+        for nbrs, row in zip(graph.nbr_list, lists)
+    ]
     mine[key] = (lists, adj)
     return lists, adj
 
@@ -183,8 +185,9 @@ _BITS = 16
 _MASK = (1 << _BITS) - 1
 
 
-def reachable(graph: MapGraph, rules: Rules, ut: UnitType, start: int, moves: float,
-              obstacles: Obstacles, bases=()) -> tuple[dict[int, float], dict[int, int]]:
+def reachable(
+    graph: MapGraph, rules: Rules, ut: UnitType, start: int, moves: float, obstacles: Obstacles, bases=()
+) -> tuple[dict[int, float], dict[int, int]]:
     """Dijkstra from ``start`` within ``moves`` points: (cost to each hex reached, previous hex)."""
     adj = _int_adjacency(graph, rules, ut, bases)
     enemy, zoc = obstacles.enemy, obstacles.zoc
@@ -231,14 +234,12 @@ def _int_adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases):
     key = _edge_key(graph, rules, ut, bases)
     hit = _INT_ADJ.get(key)
     if hit is None:
-        hit = [[(j, int(round(c * _SCALE))) for j, c in row]
-               for row in adjacency(graph, rules, ut, bases)]
+        hit = [[(j, int(round(c * _SCALE))) for j, c in row] for row in adjacency(graph, rules, ut, bases)]
         _INT_ADJ[key] = hit
     return hit
 
 
-def movement_range(graph: MapGraph, rules: Rules, unit, obstacles: Obstacles,
-                   bases=()) -> dict[Hex, float]:
+def movement_range(graph: MapGraph, rules: Rules, unit, obstacles: Obstacles, bases=()) -> dict[Hex, float]:
     """Hexes where the unit may end its move this turn, with the cost of getting there."""
     ut = rules.unit_type(unit.type)
     start = graph.index(unit.hex)
@@ -248,8 +249,15 @@ def movement_range(graph: MapGraph, rules: Rules, unit, obstacles: Obstacles,
     return {hexes[i]: c for i, c in cost.items() if i != start and i not in blocked}
 
 
-def find_path(graph: MapGraph, rules: Rules, unit, target: Hex, obstacles: Obstacles,
-              bases=(), moves: float | None = None) -> tuple[list[Hex], float] | None:
+def find_path(
+    graph: MapGraph,
+    rules: Rules,
+    unit,
+    target: Hex,
+    obstacles: Obstacles,
+    bases=(),
+    moves: float | None = None,
+) -> tuple[list[Hex], float] | None:
     """The cheapest path (start first) to a hex the unit may end on, with its cost; else None."""
     if not graph.in_bounds(target):
         return None
@@ -268,8 +276,9 @@ def find_path(graph: MapGraph, rules: Rules, unit, target: Hex, obstacles: Obsta
     return [graph.hex(i) for i in reversed(path)], cost[goal]
 
 
-def path_cost(graph: MapGraph, rules: Rules, ut: UnitType, path: list[Hex], zoc: set[int],
-              bases=()) -> list[float]:
+def path_cost(
+    graph: MapGraph, rules: Rules, ut: UnitType, path: list[Hex], zoc: set[int], bases=()
+) -> list[float]:
     """Cost of each step of a path (len(path) - 1 numbers); inf for a step that cannot be made."""
     edges = edge_costs(graph, rules, ut, bases)
     zoc_exit = rules.movement["zoc_exit_cost"] if ut.is_ground else 0.0

@@ -58,9 +58,17 @@ class Event:
     lines: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "text": self.text, "data": self.data, "reveals": self.reveals,
-                "units": list(self.units), "hexes": [[h.q, h.r] for h in self.hexes],
-                "side": self.side, "news": self.news, "lines": list(self.lines)}
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "data": self.data,
+            "reveals": self.reveals,
+            "units": list(self.units),
+            "hexes": [[h.q, h.r] for h in self.hexes],
+            "side": self.side,
+            "news": self.news,
+            "lines": list(self.lines),
+        }
 
 
 @dataclass
@@ -104,8 +112,9 @@ class Command:
         if state.over:
             problems.append("the game is over")
         elif self.side != state.active_side:
-            problems.append(f"not your turn: {state.side_names.get(state.active_side, state.active_side)} "
-                            f"is to move")
+            problems.append(
+                f"not your turn: {state.side_names.get(state.active_side, state.active_side)} is to move"
+            )
         return problems
 
     def apply(self, state: GameState, ctx: Context) -> list[Event]:
@@ -154,8 +163,11 @@ _MAX_TEXT = 1_000
 
 def short(value) -> str:
     """A value for a one-line message, cut short (it may come from a damaged file)."""
-    text = value if isinstance(value, str) else (
-        f"a {type(value).__name__}" if isinstance(value, (list, dict)) else str(value))
+    text = (
+        value
+        if isinstance(value, str)
+        else (f"a {type(value).__name__}" if isinstance(value, (list, dict)) else str(value))
+    )
     text = " ".join(repr(text).split()) if isinstance(value, str) else " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -165,18 +177,29 @@ def _is_int(v) -> bool:
 
 
 def _is_hex(v) -> bool:
-    return (isinstance(v, (list, tuple)) and len(v) == 2
-            and all(_is_int(x) and -_MAX_COORD <= x <= _MAX_COORD for x in v))
+    return (
+        isinstance(v, (list, tuple))
+        and len(v) == 2
+        and all(_is_int(x) and -_MAX_COORD <= x <= _MAX_COORD for x in v)
+    )
 
 
 _FIELD_CHECKS = {
     "str": (lambda v: isinstance(v, str) and len(v) <= _MAX_TEXT, "text"),
     "int": (lambda v: _is_int(v) and -_MAX_COORD <= v <= _MAX_COORD, "a whole number"),
     "Hex": (_is_hex, "a hex [q, r]"),
-    "list[Hex]": (lambda v: isinstance(v, list) and len(v) <= _MAX_ITEMS and all(map(_is_hex, v)),
-                  "a list of hexes [q, r]"),
-    "list[str]": (lambda v: isinstance(v, list) and len(v) <= _MAX_ITEMS
-                  and all(isinstance(x, str) and len(x) <= _MAX_TEXT for x in v), "a list of ids"),
+    "list[Hex]": (
+        lambda v: isinstance(v, list) and len(v) <= _MAX_ITEMS and all(map(_is_hex, v)),
+        "a list of hexes [q, r]",
+    ),
+    "list[str]": (
+        lambda v: (
+            isinstance(v, list)
+            and len(v) <= _MAX_ITEMS
+            and all(isinstance(x, str) and len(x) <= _MAX_TEXT for x in v)
+        ),
+        "a list of ids",
+    ),
 }
 
 
@@ -206,7 +229,7 @@ def unit_name(unit, state: GameState | None = None, rules: Rules | None = None) 
     kind = ut.name.lower() if ut is not None else unit.type.replace("_", " ")
     faction = state.factions.get(unit.faction) if state is not None else None
     base = f"{faction.name} {kind}" if faction is not None else kind[:1].upper() + kind[1:]
-    tail = unit.id[len(unit.faction) + 1:] if unit.id.startswith(f"{unit.faction}-") else unit.id
+    tail = unit.id[len(unit.faction) + 1 :] if unit.id.startswith(f"{unit.faction}-") else unit.id
     if tail.isdigit():
         return f"{base} no. {int(tail)}"
     words = " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_\s]+", tail) if w)
@@ -219,8 +242,9 @@ def own_unit(state: GameState, side: str, uid: str, problems: list[str]):
         problems.append(f"no unit {uid!r}")
         return None
     if state.side_of(unit.faction) != side:
-        problems.append(f"not your unit: {unit_name(unit, state)} belongs to "
-                        f"{state.factions[unit.faction].name}")
+        problems.append(
+            f"not your unit: {unit_name(unit, state)} belongs to {state.factions[unit.faction].name}"
+        )
         return None
     return unit
 
@@ -241,10 +265,30 @@ def capture(state: GameState, ctx: Context, unit, h: Hex) -> list[Event]:
     who = state.factions[unit.faction].name
     was = f" from {state.factions[owner].name}" if owner else ""
     state.log.append(f"Turn {state.turn}: {who} took {city.name}{was}")
-    return [Event("city_taken", f"{who} took {city.name}{was}",
-                  {"city": city.id, "faction": unit.faction, "from": owner}, reveals=True,
-                  units=(unit.id,), hexes=(h,), news=PUBLIC)]
+    return [
+        Event(
+            "city_taken",
+            f"{who} took {city.name}{was}",
+            {"city": city.id, "faction": unit.faction, "from": owner},
+            reveals=True,
+            units=(unit.id,),
+            hexes=(h,),
+            news=PUBLIC,
+        )
+    ]
 
 
-__all__ = ["LOCAL", "OWN", "PUBLIC", "Command", "CommandError", "Context", "Event", "Result", "capture",
-           "own_unit", "short", "unit_name"]
+__all__ = [
+    "LOCAL",
+    "OWN",
+    "PUBLIC",
+    "Command",
+    "CommandError",
+    "Context",
+    "Event",
+    "Result",
+    "capture",
+    "own_unit",
+    "short",
+    "unit_name",
+]

@@ -69,6 +69,7 @@ class SaveError(Exception):
 
 # -- writing -----------------------------------------------------------------------------------
 
+
 def save_document(game: Game, extra: dict | None = None) -> dict:
     """The save of a game as plain JSON data; ``extra`` (JSON data, such as who plays each
     side) is kept under the key "extra" and plays no part in loading or replaying the game."""
@@ -103,15 +104,13 @@ def save_digest(doc: dict) -> str:
     ASCII), every field but "digest" itself. Raises ValueError for what JSON cannot hold and
     RecursionError for data nested too deep."""
     body = {k: v for k, v in doc.items() if k != "digest"}
-    blob = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False)
+    blob = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
     return hashlib.sha256(blob.encode("ascii")).hexdigest()
 
 
 def encode_save(doc: dict) -> bytes:
     """Deterministic bytes of a save document: sorted keys, gzip without name or time."""
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
 
 
@@ -121,8 +120,9 @@ def save_game(game: Game, path, extra: dict | None = None) -> Path:
     try:
         blob = encode_save(save_document(game, extra))
     except (TypeError, ValueError, RecursionError) as exc:
-        raise SaveError(f"{path}: cannot save: the game holds a value a save file cannot "
-                        f"store ({_one_line(exc)})") from None
+        raise SaveError(
+            f"{path}: cannot save: the game holds a value a save file cannot store ({_one_line(exc)})"
+        ) from None
     _write_atomic(path, blob)
     return path
 
@@ -138,8 +138,9 @@ def _temp_pattern(name: str | None = None) -> re.Pattern:
     return re.compile(rf"\.{stem}\.[A-Za-z0-9_]+\.tmp")
 
 
-def remove_stale_temp_files(directory, name: str | None = None,
-                            older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+def remove_stale_temp_files(
+    directory, name: str | None = None, older_than: float = STALE_TEMP_SECONDS
+) -> list[Path]:
     """Remove the temporary files interrupted saves left in ``directory``: those of the save
     file ``name``, or of any ``*.save`` without it, last changed more than ``older_than``
     seconds ago (a younger one may be another game's save at work). Returns what was removed;
@@ -155,8 +156,10 @@ def remove_stale_temp_files(directory, name: str | None = None,
         if not pattern.fullmatch(entry.name):
             continue
         try:
-            if not entry.is_file(follow_symlinks=False) \
-                    or now - entry.stat(follow_symlinks=False).st_mtime <= older_than:
+            if (
+                not entry.is_file(follow_symlinks=False)
+                or now - entry.stat(follow_symlinks=False).st_mtime <= older_than
+            ):
                 continue
             os.unlink(entry.path)
         except OSError:
@@ -269,8 +272,14 @@ def _parse_constant(name: str):
 def _type_name(value) -> str:
     if value is None:
         return "null"
-    return {bool: "true/false", int: "a whole number", float: "a number", str: "a string",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "a whole number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 def _shown(value) -> str:
@@ -314,29 +323,35 @@ def read_save(path) -> dict:
     except PermissionError:
         raise SaveError(f"{path}: cannot read the save file: permission denied") from None
     except EOFError:
-        raise SaveError(f"{path}: the save file is truncated (it ends before the "
-                        f"compressed data does)") from None
+        raise SaveError(
+            f"{path}: the save file is truncated (it ends before the compressed data does)"
+        ) from None
     except gzip.BadGzipFile as exc:
         if "CRC" in str(exc) or "length" in str(exc):
-            raise SaveError(f"{path}: the save file is damaged or truncated (its gzip check "
-                            f"sum does not match: {exc})") from None
+            raise SaveError(
+                f"{path}: the save file is damaged or truncated (its gzip check sum does not match: {exc})"
+            ) from None
         raise SaveError(f"{path}: not a save file (bad gzip data: {exc})") from None
     except zlib.error as exc:
-        raise SaveError(f"{path}: the save file is damaged (the compressed data is "
-                        f"corrupt: {exc})") from None
+        raise SaveError(f"{path}: the save file is damaged (the compressed data is corrupt: {exc})") from None
     except OSError as exc:
         raise SaveError(f"{path}: cannot read the save file: {exc.strerror or exc}") from None
     if len(raw) > MAX_SAVE_BYTES:
-        raise SaveError(f"{path}: not a save file (it unpacks to more than "
-                        f"{MAX_SAVE_BYTES // 2**20} MB)")
+        raise SaveError(f"{path}: not a save file (it unpacks to more than {MAX_SAVE_BYTES // 2**20} MB)")
     try:
-        doc = json.loads(raw.decode("utf-8"), parse_int=_parse_int, parse_float=_parse_float,
-                         parse_constant=_parse_constant)
+        doc = json.loads(
+            raw.decode("utf-8"),
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
+        )
     except UnicodeDecodeError:
         raise SaveError(f"{path}: not a save file (the contents are not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
-        raise SaveError(f"{path}: not a save file (the contents are not JSON: {exc.msg} at "
-                        f"line {exc.lineno} column {exc.colno})") from None
+        raise SaveError(
+            f"{path}: not a save file (the contents are not JSON: {exc.msg} at "
+            f"line {exc.lineno} column {exc.colno})"
+        ) from None
     except _Refused as exc:
         raise SaveError(f"{path}: the save was edited or damaged: it holds {exc}") from None
     except RecursionError:
@@ -352,17 +367,20 @@ def _check_document(path: Path, doc) -> None:
         raise SaveError(f"{path}: not a save file (JSON {_type_name(doc)}, not a save table)")
     fmt = doc.get("format")
     if fmt != SAVE_FORMAT:
-        said = "no \"format\" field" if fmt is None else f"format is {_shown(fmt)}"
+        said = 'no "format" field' if fmt is None else f"format is {_shown(fmt)}"
         raise SaveError(f"{path}: not a save file ({said}, expected {SAVE_FORMAT!r})")
     version = doc.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise SaveError(f"{path}: the save's \"version\" field should be a whole number, "
-                        f"not {_type_name(version)}")
+        raise SaveError(
+            f'{path}: the save\'s "version" field should be a whole number, not {_type_name(version)}'
+        )
     if version > SAVE_VERSION:
         made_by = doc.get("game_version")
         by = f" ({_shown(made_by)})" if isinstance(made_by, str) and made_by != __version__ else ""
-        raise SaveError(f"{path}: made by a newer version of the game{by}: save format "
-                        f"version {version}, this game ({__version__}) reads up to {SAVE_VERSION}")
+        raise SaveError(
+            f"{path}: made by a newer version of the game{by}: save format "
+            f"version {version}, this game ({__version__}) reads up to {SAVE_VERSION}"
+        )
     if version < 1:
         raise SaveError(f"{path}: unknown save format version {version}")
     fields = dict(_FIELDS)
@@ -372,41 +390,48 @@ def _check_document(path: Path, doc) -> None:
         fields["journal_checksums"] = (list, "a list of checksums")
     for name, (kind, words) in fields.items():
         if name not in doc:
-            raise SaveError(f"{path}: the save is missing the field \"{name}\"")
+            raise SaveError(f'{path}: the save is missing the field "{name}"')
         value = doc[name]
         if isinstance(value, bool) or not isinstance(value, kind):
-            raise SaveError(f"{path}: the save's field \"{name}\" should be {words}, "
-                            f"not {_type_name(value)}")
+            raise SaveError(f'{path}: the save\'s field "{name}" should be {words}, not {_type_name(value)}')
     for name in _OPTIONAL_TEXT:
         if name in doc and not (isinstance(doc[name], str) and len(doc[name]) <= MAX_NAME):
-            raise SaveError(f"{path}: the save's field \"{name}\" should be a line of text, "
-                            f"not {_type_name(doc[name])}")
+            raise SaveError(
+                f'{path}: the save\'s field "{name}" should be a line of text, not {_type_name(doc[name])}'
+            )
     if not 0 <= doc["seed"] <= MAX_SEED:
-        raise SaveError(f"{path}: the save's seed {_shown(doc['seed'])} is not a seed this game "
-                        f"makes (0 or more, under 2**128)")
+        raise SaveError(
+            f"{path}: the save's seed {_shown(doc['seed'])} is not a seed this game "
+            f"makes (0 or more, under 2**128)"
+        )
     if not 0 <= doc["saved_at_turn"] <= MAX_TURNS:
-        raise SaveError(f"{path}: the save's field \"saved_at_turn\" is "
-                        f"{doc['saved_at_turn']}, not a turn (0 to {MAX_TURNS})")
+        raise SaveError(
+            f'{path}: the save\'s field "saved_at_turn" is '
+            f"{doc['saved_at_turn']}, not a turn (0 to {MAX_TURNS})"
+        )
     if "extra" in doc:
         problem = _extra_problem(doc["extra"])
         if problem:
-            raise SaveError(f"{path}: the players' part of the save (\"extra\") {problem}")
+            raise SaveError(f'{path}: the players\' part of the save ("extra") {problem}')
     if version >= 2:
         try:
             actual = save_digest(doc)
         except RecursionError:
-            raise SaveError(f"{path}: the save was edited or damaged: its data is nested too "
-                            f"deeply") from None
+            raise SaveError(
+                f"{path}: the save was edited or damaged: its data is nested too deeply"
+            ) from None
         except (TypeError, ValueError) as exc:
             raise SaveError(f"{path}: the save was edited or damaged ({_one_line(exc)})") from None
         if actual != doc["digest"]:
             said = re.sub(r"[^0-9a-f]", "?", doc["digest"][:12])
-            raise SaveError(f"{path}: the save was edited or damaged: its digest is "
-                            f"{actual[:12]}..., the save says {said}...")
+            raise SaveError(
+                f"{path}: the save was edited or damaged: its digest is "
+                f"{actual[:12]}..., the save says {said}..."
+            )
         if version >= 3:
             problem = _checksums_problem(doc["journal_checksums"], len(doc["journal"]))
             if problem:
-                raise SaveError(f"{path}: the save's field \"journal_checksums\" {problem}")
+                raise SaveError(f'{path}: the save\'s field "journal_checksums" {problem}')
         return
     # Version 1 saves had no digest: their state's checksum is all there is to compare.
     stored = doc["checksum"]
@@ -417,8 +442,10 @@ def _check_document(path: Path, doc) -> None:
     except (TypeError, ValueError) as exc:
         raise SaveError(f"{path}: the game state is damaged ({_one_line(exc)})") from None
     if actual != stored:
-        raise SaveError(f"{path}: the save was edited or damaged: the game state's checksum is "
-                        f"{actual[:12]}..., the save says {re.sub(r'[^0-9a-f]', '?', stored[:12])}...")
+        raise SaveError(
+            f"{path}: the save was edited or damaged: the game state's checksum is "
+            f"{actual[:12]}..., the save says {re.sub(r'[^0-9a-f]', '?', stored[:12])}..."
+        )
 
 
 _CHECKSUM = re.compile(r"[0-9a-f]{32}")
@@ -428,12 +455,16 @@ def _checksums_problem(checksums: list, commands: int) -> str:
     """What is wrong with the checksums kept after the journal's commands (one a command, each
     32 hex digits or null), in words, or ""."""
     if len(checksums) != commands:
-        return (f"has {len(checksums):,} checksum{'s' if len(checksums) != 1 else ''} for "
-                f"{commands:,} command{'s' if commands != 1 else ''} of the journal (one each)")
+        return (
+            f"has {len(checksums):,} checksum{'s' if len(checksums) != 1 else ''} for "
+            f"{commands:,} command{'s' if commands != 1 else ''} of the journal (one each)"
+        )
     for n, value in enumerate(checksums, start=1):
         if value is not None and not (isinstance(value, str) and _CHECKSUM.fullmatch(value)):
-            return (f"entry {n} should be a checksum of 32 hex digits or null, "
-                    f"not {_shown(value) if isinstance(value, str) else _type_name(value)}")
+            return (
+                f"entry {n} should be a checksum of 32 hex digits or null, "
+                f"not {_shown(value) if isinstance(value, str) else _type_name(value)}"
+            )
     return ""
 
 
@@ -460,6 +491,7 @@ def _extra_problem(extra) -> str:
 
 
 # -- checking the game in a save: setup, state, journal ------------------------------------------
+
 
 class _Bad(Exception):
     """One problem of a field of the state: where it is and what is wrong."""
@@ -509,7 +541,7 @@ def _table(v, where: str, required=(), optional=()) -> dict:
     if required or optional:
         for key in required:
             if key not in v:
-                raise _Bad(f"{where} is missing \"{key}\"")
+                raise _Bad(f'{where} is missing "{key}"')
         for key in v:
             if key not in required and key not in optional:
                 raise _Bad(f"{where} has an unknown field {_shown(key)}")
@@ -523,8 +555,9 @@ def _one_of(v, choices, where: str, what: str):
 
 
 def _hex(v, where: str, hexmap: HexMap) -> Hex:
-    if not (isinstance(v, list) and len(v) == 2
-            and all(isinstance(x, int) and not isinstance(x, bool) for x in v)):
+    if not (
+        isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in v)
+    ):
         raise _Bad(f"{where} should be a hex [q, r], not {_shown(v)}")
     h = Hex(v[0], v[1])
     if not hexmap.in_bounds(h):
@@ -554,16 +587,61 @@ def _counts(v, where: str, keys=None, limit: int = MAX_TALLY) -> None:
 
 
 _UNIT_REQUIRED = ("id", "type", "faction", "hex", "personnel")
-_UNIT_OPTIONAL = ("name", "equipment", "morale", "experience", "supplied", "turns_unsupplied",
-                  "entrenchment", "moves_left", "attacked", "wounded", "shaken", "killed")
+_UNIT_OPTIONAL = (
+    "name",
+    "equipment",
+    "morale",
+    "experience",
+    "supplied",
+    "turns_unsupplied",
+    "entrenchment",
+    "moves_left",
+    "attacked",
+    "wounded",
+    "shaken",
+    "killed",
+)
 _FACTION_REQUIRED = ("id", "name", "side")
-_FACTION_OPTIONAL = ("bases", "supply_crossings", "nation", "leaders", "active", "quality",
-                     "category", "leader_bonus", "resolve")
-_STATE_REQUIRED = ("version", "scenario_id", "title", "start_date", "turn_days", "end_turn",
-                   "sides", "side_names", "factions", "at_war", "units", "city_owner", "rng",
-                   "turn", "active", "losses", "equipment_lost", "civilians", "category_losses",
-                   "no_fly_zones", "air_tasks", "next_unit", "over", "winner", "result", "fired",
-                   "log")
+_FACTION_OPTIONAL = (
+    "bases",
+    "supply_crossings",
+    "nation",
+    "leaders",
+    "active",
+    "quality",
+    "category",
+    "leader_bonus",
+    "resolve",
+)
+_STATE_REQUIRED = (
+    "version",
+    "scenario_id",
+    "title",
+    "start_date",
+    "turn_days",
+    "end_turn",
+    "sides",
+    "side_names",
+    "factions",
+    "at_war",
+    "units",
+    "city_owner",
+    "rng",
+    "turn",
+    "active",
+    "losses",
+    "equipment_lost",
+    "civilians",
+    "category_losses",
+    "no_fly_zones",
+    "air_tasks",
+    "next_unit",
+    "over",
+    "winner",
+    "result",
+    "fired",
+    "log",
+)
 _STATE_OPTIONAL = ("supply_sources", "manpower", "timeline")
 
 
@@ -652,8 +730,7 @@ def _check_state(d, setup: dict, hexmap: HexMap, rules: Rules) -> None:
             _one_of(fid, factions, f"city_owner.{cid}", "faction")
     if len(d["city_owner"]) != len(cities):
         missing = sorted(cities - set(d["city_owner"]))
-        raise _Bad(f"city_owner should say who holds each town, held or not ({missing[0]} "
-                   f"is missing)")
+        raise _Bad(f"city_owner should say who holds each town, held or not ({missing[0]} is missing)")
     rng = _table(d["rng"], "rng", ("bit_generator", "state", "has_uint32", "uinteger"))
     if rng["bit_generator"] != "PCG64":
         raise _Bad(f"rng: unknown random generator {_shown(rng['bit_generator'])}")
@@ -707,17 +784,28 @@ def _check_state(d, setup: dict, hexmap: HexMap, rules: Rules) -> None:
             _text(x, f"{key}[{i}]", MAX_TEXT)
     for i, e in enumerate(_list(d.get("timeline", []), "timeline")):
         w = f"timeline[{i}]"
-        ok = isinstance(e, list) and len(e) in (3, 5) and isinstance(e[0], int) \
-            and not isinstance(e[0], bool) and 1 <= e[0] <= MAX_TURNS
+        ok = (
+            isinstance(e, list)
+            and len(e) in (3, 5)
+            and isinstance(e[0], int)
+            and not isinstance(e[0], bool)
+            and 1 <= e[0] <= MAX_TURNS
+        )
         if ok and len(e) == 5:
-            ok = e[1] == "taken" and isinstance(e[2], str) and e[2] in cities \
-                and isinstance(e[3], str) and e[3] in factions \
+            ok = (
+                e[1] == "taken"
+                and isinstance(e[2], str)
+                and e[2] in cities
+                and isinstance(e[3], str)
+                and e[3] in factions
                 and (e[4] is None or (isinstance(e[4], str) and e[4] in factions))
+            )
         elif ok:
             ok = e[1] == "event" and isinstance(e[2], str) and len(e[2]) <= MAX_NAME
         if not ok:
-            raise _Bad(f"{w} should be [turn, \"taken\", town, faction, faction or null] or "
-                       f"[turn, \"event\", id]")
+            raise _Bad(
+                f'{w} should be [turn, "taken", town, faction, faction or null] or [turn, "event", id]'
+            )
     # The game its setup starts: the same sides, factions and calendar.
     sides_then = [s.get("id") for s in setup.get("sides", [])]
     if sides != sides_then:
@@ -726,16 +814,38 @@ def _check_state(d, setup: dict, hexmap: HexMap, rules: Rules) -> None:
     if set(factions) != factions_then:
         extra = sorted(set(factions) - factions_then) or sorted(factions_then - set(factions))
         raise _Bad(f"faction {_shown(extra[0])} is in one of the state and the setup only")
-    if start != dt.date.fromisoformat(setup.get("start_date", "2014-06-16")) \
-            or days != setup.get("turn_days", 7) or end_turn != setup.get("turns", 20):
+    if (
+        start != dt.date.fromisoformat(setup.get("start_date", "2014-06-16"))
+        or days != setup.get("turn_days", 7)
+        or end_turn != setup.get("turns", 20)
+    ):
         raise _Bad("the start date, turn length or number of turns is not the setup's")
 
 
 # -- the setup: read back through the scenario checker ------------------------------------------
 
-_SETUP_KEYS = {"id", "title", "description", "start_date", "end_date", "turn_days", "turns",
-               "sides", "factions", "at_war", "cities", "units", "events", "victory", "plans",
-               "no_fly_zones", "zones", "terrain", "supply_sources", "history"}
+_SETUP_KEYS = {
+    "id",
+    "title",
+    "description",
+    "start_date",
+    "end_date",
+    "turn_days",
+    "turns",
+    "sides",
+    "factions",
+    "at_war",
+    "cities",
+    "units",
+    "events",
+    "victory",
+    "plans",
+    "no_fly_zones",
+    "zones",
+    "terrain",
+    "supply_sources",
+    "history",
+}
 
 
 def _as_date(v):
@@ -753,8 +863,11 @@ def _unit_data(u, where: str):
     """A unit (or a depot) of a setup as a file gives it: its hex, already found on the map,
     as its place. A setup made by hand may give a place itself (a town, LAT,LON), but what
     the engine reads as a hex must be one."""
-    if isinstance(u, dict) and "name" in u and not (isinstance(u["name"], str)
-                                                    and len(u["name"]) <= MAX_NAME):
+    if (
+        isinstance(u, dict)
+        and "name" in u
+        and not (isinstance(u["name"], str) and len(u["name"]) <= MAX_NAME)
+    ):
         raise _Bad(f"{where}.name should be a line of text, not {_shown(u['name'])}")
     if not isinstance(u, dict) or "hex" not in u or "place" in u:
         return u
@@ -796,8 +909,7 @@ def _event_data(e, where: str):
     if "trigger" in e:
         e["trigger"] = _trigger_data(e["trigger"])
     if isinstance(e.get("actions"), list):
-        e["actions"] = [_action_data(a, f"{where}.actions[{i}]")
-                        for i, a in enumerate(e["actions"])]
+        e["actions"] = [_action_data(a, f"{where}.actions[{i}]") for i, a in enumerate(e["actions"])]
     return e
 
 
@@ -849,24 +961,33 @@ def _scenario_data(setup: dict, map_name: str) -> dict:
         end = start + dt.timedelta(days=(turns - 1) * days)
     else:
         end = None
-    head = {"id": setup.get("id", "custom"), "title": setup.get("title", "Custom game"),
-            "start": start, "end": end, "turn_days": days, "map": map_name}
+    head = {
+        "id": setup.get("id", "custom"),
+        "title": setup.get("title", "Custom game"),
+        "start": start,
+        "end": end,
+        "turn_days": days,
+        "map": map_name,
+    }
     if "description" in setup:
         head["description"] = setup["description"]
-    data = {"scenario": head, "sides": setup.get("sides", []),
-            "factions": [_faction_data(f) for f in _seq(setup, "factions")],
-            "war": {"at_war": setup.get("at_war", [])},
-            "control": setup.get("cities", {}),
-            "units": [_unit_data(u, f"units[{i}]") for i, u in enumerate(_seq(setup, "units"))],
-            "events": [_event_data(e, f"events[{i}]") for i, e in enumerate(_seq(setup, "events"))],
-            "victory": setup.get("victory", []),
-            "plans": [_plan_data(p) for p in _seq(setup, "plans")],
-            "terrain": [_terrain_data(t, f"terrain[{i}]")
-                        for i, t in enumerate(_seq(setup, "terrain"))],
-            "supply_sources": [_unit_data(_with_hex(x, f"supply_sources[{i}]"),
-                                          f"supply_sources[{i}]")
-                               for i, x in enumerate(_seq(setup, "supply_sources"))],
-            "no_fly_zones": setup.get("zones", setup.get("no_fly_zones", []))}
+    data = {
+        "scenario": head,
+        "sides": setup.get("sides", []),
+        "factions": [_faction_data(f) for f in _seq(setup, "factions")],
+        "war": {"at_war": setup.get("at_war", [])},
+        "control": setup.get("cities", {}),
+        "units": [_unit_data(u, f"units[{i}]") for i, u in enumerate(_seq(setup, "units"))],
+        "events": [_event_data(e, f"events[{i}]") for i, e in enumerate(_seq(setup, "events"))],
+        "victory": setup.get("victory", []),
+        "plans": [_plan_data(p) for p in _seq(setup, "plans")],
+        "terrain": [_terrain_data(t, f"terrain[{i}]") for i, t in enumerate(_seq(setup, "terrain"))],
+        "supply_sources": [
+            _unit_data(_with_hex(x, f"supply_sources[{i}]"), f"supply_sources[{i}]")
+            for i, x in enumerate(_seq(setup, "supply_sources"))
+        ],
+        "no_fly_zones": setup.get("zones", setup.get("no_fly_zones", [])),
+    }
     if "history" in setup:
         data["history"] = _history_data(setup["history"])
     return data
@@ -876,8 +997,12 @@ def _faction_data(f):
     """A faction may name its casualty category as the source does ("Iraqi forces"), which
     the ledger reads as well as the id a scenario file gives ("iraq")."""
     category = f.get("category") if isinstance(f, dict) else None
-    if isinstance(category, str) and category and category not in scenario_schema.CATEGORIES \
-            and not check_category(category):
+    if (
+        isinstance(category, str)
+        and category
+        and category not in scenario_schema.CATEGORIES
+        and not check_category(category)
+    ):
         f = {**f, "category": casualty_source().category_id(category)}
     return f
 
@@ -904,8 +1029,7 @@ def _seq(setup: dict, key: str) -> list:
 # Parts of a setup the engine reads only in the shape the scenario checker makes them: towns by
 # id, hexes as [q, r], every field there. (Sides, factions, units and towns held may be given
 # more loosely, as a setup made by hand does: the engine fills in what they leave out.)
-_AS_BUILT = ("events", "victory", "plans", "terrain", "supply_sources", "zones", "no_fly_zones",
-             "history")
+_AS_BUILT = ("events", "victory", "plans", "terrain", "supply_sources", "zones", "no_fly_zones", "history")
 
 
 def _as_built(part):
@@ -940,27 +1064,38 @@ def _check_setup(path: Path, setup: dict, hexmap: HexMap, rules: Rules) -> None:
     except RecursionError:
         raise SaveError(f"{path}: the game's setup is damaged: nested too deeply") from None
     except _DAMAGE as exc:
-        raise SaveError(f"{path}: the game's setup is damaged ({type(exc).__name__}: "
-                        f"{_one_line(exc)})") from None
+        raise SaveError(
+            f"{path}: the game's setup is damaged ({type(exc).__name__}: {_one_line(exc)})"
+        ) from None
     problems = [p for p in problems if not (p.path == "victory" and p.text.endswith(_PLAYABLE))]
     if problems:
         p = problems[0]
         hint = f" ({p.hint})" if p.hint else ""
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise SaveError(_one_line(f"{path}: the game's setup is not a scenario this game can "
-                                  f"play: [setup: {p.path}] {p.text}{hint}{more}"))
+        raise SaveError(
+            _one_line(
+                f"{path}: the game's setup is not a scenario this game can "
+                f"play: [setup: {p.path}] {p.text}{hint}{more}"
+            )
+        )
     if scenario is not None:
         built = scenario.setup
         for key in _AS_BUILT:
             if key in setup and _as_built(setup[key]) != _as_built(built[key]):
-                raise SaveError(f"{path}: the game's setup is damaged: its {key.replace('_', ' ')} "
-                                f"are not as the scenario checker makes them")
+                raise SaveError(
+                    f"{path}: the game's setup is damaged: its {key.replace('_', ' ')} "
+                    f"are not as the scenario checker makes them"
+                )
         if "end_date" in setup and built["turns"] != setup.get("turns", 20):
-            raise SaveError(f"{path}: the game's setup is damaged: {setup.get('turns')} turns "
-                            f"do not fit its dates ({built['turns']} do)")
+            raise SaveError(
+                f"{path}: the game's setup is damaged: {setup.get('turns')} turns "
+                f"do not fit its dates ({built['turns']} do)"
+            )
         if "zones" in setup and built["no_fly_zones"] != setup.get("no_fly_zones", []):
-            raise SaveError(f"{path}: the game's setup is damaged: its no-fly zones in force at "
-                            f"the start are not the declared ones of its zones")
+            raise SaveError(
+                f"{path}: the game's setup is damaged: its no-fly zones in force at "
+                f"the start are not the declared ones of its zones"
+            )
 
 
 # What reading a hand-made state or setup may raise, once checked (a last line of defence).
@@ -969,22 +1104,24 @@ _DAMAGE = (KeyError, TypeError, ValueError, AttributeError, IndexError, Overflow
 
 def _restore_state(path: Path, doc: dict, hexmap: HexMap, rules: Rules) -> GameState:
     if doc["map"] != hexmap.name:
-        raise SaveError(f"{path}: the save is for the map {_shown(doc['map'])}, "
-                        f"this game has {hexmap.name!r}")
+        raise SaveError(
+            f"{path}: the save is for the map {_shown(doc['map'])}, this game has {hexmap.name!r}"
+        )
     _check_setup(path, doc["setup"], hexmap, rules)
     try:
         # Units stand on the map as the scenario's terrain changes left it.
         played_on = game_map(hexmap, doc["setup"].get("terrain"))
         _check_state(doc["state"], doc["setup"], played_on, rules)
     except _Bad as exc:
-        raise SaveError(_one_line(f"{path}: the game state does not fit this game: {exc}")) \
-            from None
+        raise SaveError(_one_line(f"{path}: the game state does not fit this game: {exc}")) from None
     try:
         state = GameState.from_dict(doc["state"])
         if state.checksum() != doc["checksum"]:
-            raise SaveError(f"{path}: the game state does not read back as it was saved "
-                            f"(checksum {state.checksum()[:12]}..., the save says "
-                            f"{re.sub(r'[^0-9a-f]', '?', doc['checksum'][:12])}...)")
+            raise SaveError(
+                f"{path}: the game state does not read back as it was saved "
+                f"(checksum {state.checksum()[:12]}..., the save says "
+                f"{re.sub(r'[^0-9a-f]', '?', doc['checksum'][:12])}...)"
+            )
     except _DAMAGE as exc:
         what = f"missing {exc}" if isinstance(exc, KeyError) else _one_line(exc)
         raise SaveError(f"{path}: the game state is damaged ({what})") from None
@@ -1002,8 +1139,10 @@ def _books_problem(state: GameState, kept: bool = True) -> str:
     if not state.manpower and not kept:
         return ""
     for f, (came, went) in unbalanced_books(state).items():
-        return (f"the casualty books of {_shown(f)} do not balance: {came:,} people came, "
-                f"{went:,} are accounted for")
+        return (
+            f"the casualty books of {_shown(f)} do not balance: {came:,} people came, "
+            f"{went:,} are accounted for"
+        )
     return ""
 
 
@@ -1012,8 +1151,9 @@ def _check_journal(path: Path, journal: list[dict]) -> None:
         try:
             Command.from_dict(entry)
         except CommandError as exc:
-            raise SaveError(_one_line(f"{path}: journal entry {n} is not a command this game "
-                                      f"knows ({exc})")) from None
+            raise SaveError(
+                _one_line(f"{path}: journal entry {n} is not a command this game knows ({exc})")
+            ) from None
 
 
 def _journal_checksums(doc: dict) -> list[str | None] | None:
@@ -1030,8 +1170,15 @@ def load_game(path, hexmap: HexMap, rules: Rules, extra: dict | None = None) -> 
     state = _restore_state(path, doc, hexmap, rules)
     _check_journal(path, doc["journal"])
     try:
-        game = Game(doc["setup"], hexmap, rules, doc["seed"], state=state,
-                    journal=doc["journal"], checksums=_journal_checksums(doc))
+        game = Game(
+            doc["setup"],
+            hexmap,
+            rules,
+            doc["seed"],
+            state=state,
+            journal=doc["journal"],
+            checksums=_journal_checksums(doc),
+        )
     except _DAMAGE as exc:
         raise SaveError(f"{path}: the game's setup is damaged ({_one_line(exc)})") from None
     if extra is not None:
@@ -1059,8 +1206,10 @@ def verify_save(path, hexmap: HexMap, rules: Rules) -> tuple[bool, str]:
     n = len(journal)
     rules_note = ""
     if doc["rules_version"] != str(rules.version):
-        rules_note = (f" (the save was made under rules version {_shown(doc['rules_version'])}, "
-                      f"these are version {rules.version})")
+        rules_note = (
+            f" (the save was made under rules version {_shown(doc['rules_version'])}, "
+            f"these are version {rules.version})"
+        )
     try:
         game = replay_journal(doc["setup"], hexmap, rules, doc["seed"], journal, checksums)
     except Diverged as exc:
@@ -1070,19 +1219,24 @@ def verify_save(path, hexmap: HexMap, rules: Rules) -> tuple[bool, str]:
     except SetupError as exc:
         return False, f"{path}: replay failed: the setup cannot start a game: {_one_line(exc)}"
     except (*_DAMAGE, ArithmeticError, RecursionError) as exc:
-        return False, (f"{path}: replay failed: the setup or journal is damaged "
-                       f"({type(exc).__name__}: {_one_line(exc)})")
+        return False, (
+            f"{path}: replay failed: the setup or journal is damaged ({type(exc).__name__}: {_one_line(exc)})"
+        )
     got = game.checksum()
     if got != doc["checksum"]:
         kept = sum(c is not None for c in checksums or ())
         if not kept and n:
-            why = (" (the save keeps no checksum per command, being from before save format "
-                   "version 3: only the end can be told to differ)")
+            why = (
+                " (the save keeps no checksum per command, being from before save format "
+                "version 3: only the end can be told to differ)"
+            )
         else:
             why = ""
-        return False, (f"{path}: replay does not match: after {n} command{'s' if n != 1 else ''} "
-                       f"the checksum is {got[:12]}..., the save says {doc['checksum'][:12]}..."
-                       f"{why}{rules_note}")
+        return False, (
+            f"{path}: replay does not match: after {n} command{'s' if n != 1 else ''} "
+            f"the checksum is {got[:12]}..., the save says {doc['checksum'][:12]}..."
+            f"{why}{rules_note}"
+        )
     return True, f"replay verified: {n} command{'s' if n != 1 else ''}, checksum {got}"
 
 
@@ -1092,29 +1246,47 @@ def describe_save(game: Game, doc: dict | None = None) -> list[str]:
     lines = [f"scenario: {s.title} ({s.scenario_id})"]
     if s.over:
         winner = s.side_names.get(s.winner, s.winner) if s.winner else "none"
-        lines.append(f"turn {s.turn} of {s.end_turn}, {s.date.isoformat()}: the game is over "
-                     f"(winner: {winner})")
+        lines.append(
+            f"turn {s.turn} of {s.end_turn}, {s.date.isoformat()}: the game is over (winner: {winner})"
+        )
     else:
-        lines.append(f"turn {s.turn} of {s.end_turn}, {s.date.isoformat()}: "
-                     f"{s.side_names.get(s.active_side, s.active_side)} to move")
-    sides = ", ".join(f"{s.side_names.get(side, side)} {len(s.units_of_side(side))}"
-                      for side in s.sides)
+        lines.append(
+            f"turn {s.turn} of {s.end_turn}, {s.date.isoformat()}: "
+            f"{s.side_names.get(s.active_side, s.active_side)} to move"
+        )
+    sides = ", ".join(f"{s.side_names.get(side, side)} {len(s.units_of_side(side))}" for side in s.sides)
     lines.append(f"units: {len(s.units)} ({sides})")
     lines.append(f"commands: {len(game.journal)}")
     lines.append(f"seed: {game.seed}")
     lines.append(f"checksum: {game.checksum()}")
     if doc is not None:
-        lines.append(f"made by: mesopotamia {_shown(doc['game_version']).strip(chr(39))}, "
-                     f"rules version {_shown(doc['rules_version']).strip(chr(39))}, map "
-                     f"{_shown(doc['map']).strip(chr(39))}")
+        lines.append(
+            f"made by: mesopotamia {_shown(doc['game_version']).strip(chr(39))}, "
+            f"rules version {_shown(doc['rules_version']).strip(chr(39))}, map "
+            f"{_shown(doc['map']).strip(chr(39))}"
+        )
         version = doc.get("version", SAVE_VERSION)
         if version < SAVE_VERSION:
             before = "saves had a digest" if version < 2 else "saves kept a checksum per command"
-            lines.append(f"save format: version {version}, from before {before} (saving the "
-                         f"game again writes version {SAVE_VERSION})")
+            lines.append(
+                f"save format: version {version}, from before {before} (saving the "
+                f"game again writes version {SAVE_VERSION})"
+            )
     return lines
 
 
-__all__ = ["SAVE_FORMAT", "SAVE_SUFFIX", "SAVE_VERSION", "SaveError", "describe_save",
-           "encode_save", "load_game", "read_save", "remove_stale_temp_files", "save_digest",
-           "save_document", "save_game", "verify_save"]
+__all__ = [
+    "SAVE_FORMAT",
+    "SAVE_SUFFIX",
+    "SAVE_VERSION",
+    "SaveError",
+    "describe_save",
+    "encode_save",
+    "load_game",
+    "read_save",
+    "remove_stale_temp_files",
+    "save_digest",
+    "save_document",
+    "save_game",
+    "verify_save",
+]

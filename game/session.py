@@ -66,8 +66,9 @@ LOG_LIMIT = 400  # events kept in each side's log
 VIEWS_KEPT = 6  # side views kept at once (the window's viewer, the AI's side, the all-seeing)
 
 # Scenario events a player is shown in a message box, not only in the log.
-NEWS_EVENTS = frozenset({"message", "war", "peace", "withdrawal", "faction", "no_fly_zone",
-                         "no_fly_zone_lifted"})
+NEWS_EVENTS = frozenset(
+    {"message", "war", "peace", "withdrawal", "faction", "no_fly_zone", "no_fly_zone_lifted"}
+)
 
 
 def fresh_seed() -> int:
@@ -107,8 +108,7 @@ class SeenEvent:
     actor: str  # the side whose command it was
 
     def to_dict(self) -> dict:
-        return {"at": self.at, "turn": self.turn, "kind": self.kind, "text": self.text,
-                "actor": self.actor}
+        return {"at": self.at, "turn": self.turn, "kind": self.kind, "text": self.text, "actor": self.actor}
 
     @classmethod
     def from_dict(cls, d: dict) -> SeenEvent:
@@ -117,12 +117,14 @@ class SeenEvent:
 
 # -- the map and rules, loaded once ------------------------------------------------------------
 
+
 def shared_context():
     """The map and the rules, read once per process (``default_map`` and ``default_rules``)."""
     return default_map(), default_rules()
 
 
 # -- seats from the command line ---------------------------------------------------------------
+
 
 def _sides_and_factions(source) -> tuple[list[str], dict[str, str]]:
     """(side ids in order, faction id -> side id) of a GameState, a Scenario or a setup dict."""
@@ -148,8 +150,10 @@ def parse_side_args(args: list[str], state_or_scenario) -> dict[str, Seat]:
     out: dict[str, Seat] = {}
     for arg in args:
         if "=" not in arg:
-            raise ValueError(f"{arg!r}: write SIDE=human or SIDE=ai (or ai:easy, ai:hard), "
-                             f"for example {sides[0] if sides else 'coalition'}=human")
+            raise ValueError(
+                f"{arg!r}: write SIDE=human or SIDE=ai (or ai:easy, ai:hard), "
+                f"for example {sides[0] if sides else 'coalition'}=human"
+            )
         who, _, what = (part.strip() for part in arg.partition("="))
         key = who.lower()
         if key in sides:
@@ -157,21 +161,22 @@ def parse_side_args(args: list[str], state_or_scenario) -> dict[str, Seat]:
         elif key in factions:
             side = factions[key]
         else:
-            raise ValueError(f"{arg!r}: no side or faction {who!r} in this scenario; sides: "
-                             f"{', '.join(sides)}; factions: {', '.join(sorted(factions))}")
+            raise ValueError(
+                f"{arg!r}: no side or faction {who!r} in this scenario; sides: "
+                f"{', '.join(sides)}; factions: {', '.join(sorted(factions))}"
+            )
         kind, _, level = what.lower().partition(":")
         if kind not in (HUMAN, AI):
-            raise ValueError(f"{arg!r}: unknown player {what!r}: use human, ai, ai:easy, "
-                             f"ai:normal or ai:hard")
+            raise ValueError(
+                f"{arg!r}: unknown player {what!r}: use human, ai, ai:easy, ai:normal or ai:hard"
+            )
         if kind == HUMAN and level:
             raise ValueError(f"{arg!r}: a human player has no difficulty; write {who}=human")
         if kind == AI and level and level not in DIFFICULTY_NAMES:
-            raise ValueError(f"{arg!r}: unknown difficulty {level!r}: choose "
-                             f"{', '.join(DIFFICULTY_NAMES)}")
+            raise ValueError(f"{arg!r}: unknown difficulty {level!r}: choose {', '.join(DIFFICULTY_NAMES)}")
         seat = Seat(kind, level or "normal")
         if side in out and out[side] != seat:
-            raise ValueError(f"{arg!r}: the side {side} was already given as "
-                             f"{out[side].label()}")
+            raise ValueError(f"{arg!r}: the side {side} was already given as {out[side].label()}")
         out[side] = seat
     return out
 
@@ -201,6 +206,7 @@ _TURN_PREFIX = re.compile(r"^Turn \d+: ")
 
 # -- the session ---------------------------------------------------------------------------------
 
+
 class _OwnLosses:
     """A game's state as the ledger reads it, with only ``side``'s own factions: their losses,
     their wounded and shaken (the flows and what their units hold now), and no other faction."""
@@ -222,19 +228,24 @@ class _OwnLosses:
 class Session:
     """A game at the table: the game, its scenario, the seats, and what each side has seen."""
 
-    def __init__(self, game: Game, scenario, scenario_path: Path | None, seats: dict[str, Seat],
-                 name: str = "", logs: dict[str, list[SeenEvent]] | None = None,
-                 inbox: dict[str, list[SeenEvent]] | None = None):
+    def __init__(
+        self,
+        game: Game,
+        scenario,
+        scenario_path: Path | None,
+        seats: dict[str, Seat],
+        name: str = "",
+        logs: dict[str, list[SeenEvent]] | None = None,
+        inbox: dict[str, list[SeenEvent]] | None = None,
+    ):
         self.game = game
         self.scenario = scenario
         self.scenario_path = Path(scenario_path) if scenario_path else None
         self.seats = default_seats(list(game.state.sides), seats)
         self.name = name or game.state.title
-        self.logs: dict[str, list[SeenEvent]] = {s: list((logs or {}).get(s, []))
-                                                 for s in game.state.sides}
+        self.logs: dict[str, list[SeenEvent]] = {s: list((logs or {}).get(s, [])) for s in game.state.sides}
         # What happened since each person last moved, for the hot-seat handover.
-        self.inbox: dict[str, list[SeenEvent]] = {s: list((inbox or {}).get(s, []))
-                                                  for s in game.state.sides}
+        self.inbox: dict[str, list[SeenEvent]] = {s: list((inbox or {}).get(s, [])) for s in game.state.sides}
         self.watchers: set[str] = set(self.humans())  # sides whose logs are kept
         # The events of the last command each watching side saw, as they came.
         self.last_seen: dict[str, list[Event]] = {}
@@ -251,21 +262,22 @@ class Session:
     # -- making one ---------------------------------------------------------------------------
 
     @classmethod
-    def new(cls, scenario: str | Path, seats: dict[str, Seat] | None = None,
-            seed: int = 1) -> Session:
+    def new(cls, scenario: str | Path, seats: dict[str, Seat] | None = None, seed: int = 1) -> Session:
         """A new game of a bundled scenario (by id) or a scenario file."""
         hexmap, rules = shared_context()
         path = find_scenario(str(scenario))
         if path is None:
-            raise ScenarioError([f"{scenario}: no such scenario (give a bundled scenario's id "
-                                 f"or a .toml file)"])
+            raise ScenarioError(
+                [f"{scenario}: no such scenario (give a bundled scenario's id or a .toml file)"]
+            )
         sc = load_scenario(path, hexmap, rules)
         game = Game(sc.setup, hexmap, rules, seed)
         session = cls(game, sc, path, seats or {})
         session.opening = [_TURN_PREFIX.sub("", line) for line in game.state.log]
         for side in game.state.sides:
-            session.logs[side] += [SeenEvent(0, game.state.turn, "message", text, "")
-                                   for text in session.opening]
+            session.logs[side] += [
+                SeenEvent(0, game.state.turn, "message", text, "") for text in session.opening
+            ]
         return session
 
     @classmethod
@@ -277,12 +289,19 @@ class Session:
         game = load_game(path, hexmap, rules, extra=extra)
         meta = extra["session"] if isinstance(extra.get("session"), dict) else {}
         try:
-            seats = {side: Seat.from_dict(d) for side, d in (meta.get("seats") or {}).items()
-                     if side in game.state.sides}
-            logs = {s: [SeenEvent.from_dict(e) for e in v if not _id_line(e)]
-                    for s, v in (meta.get("logs") or {}).items()}
-            inbox = {s: [SeenEvent.from_dict(e) for e in v if not _id_line(e)]
-                     for s, v in (meta.get("inbox") or {}).items()}
+            seats = {
+                side: Seat.from_dict(d)
+                for side, d in (meta.get("seats") or {}).items()
+                if side in game.state.sides
+            }
+            logs = {
+                s: [SeenEvent.from_dict(e) for e in v if not _id_line(e)]
+                for s, v in (meta.get("logs") or {}).items()
+            }
+            inbox = {
+                s: [SeenEvent.from_dict(e) for e in v if not _id_line(e)]
+                for s, v in (meta.get("inbox") or {}).items()
+            }
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise SaveError(f"{path}: the players' part of the save is damaged ({exc})") from None
         # The scenario's file, for its titles and history (the game itself is in the save):
@@ -384,15 +403,20 @@ class Session:
         for side in sorted(self.watchers | set(self.humans())):
             # What a side learns, and in which words, is game.visibility's to say; its fog is
             # worked out only when one of the events depends on it.
-            mask = visible_mask(game.state, game.hexmap, game.rules, side) \
-                if any(needs_sight(e, actor, side) for e in events) else None
+            mask = (
+                visible_mask(game.state, game.hexmap, game.rules, side)
+                if any(needs_sight(e, actor, side) for e in events)
+                else None
+            )
             # An event with no words (a scenario event without a title) is no line of a log.
-            visible = [e for e in events if e.text
-                       and event_seen_by(e, actor, side, game.state, game.hexmap, mask)]
+            visible = [
+                e for e in events if e.text and event_seen_by(e, actor, side, game.state, game.hexmap, mask)
+            ]
             self.last_seen[side] = visible
-            seen = [SeenEvent(at, turn, e.kind,
-                              seen_text(e, actor, side, game.hexmap, mask, game.state), actor)
-                    for e in visible]
+            seen = [
+                SeenEvent(at, turn, e.kind, seen_text(e, actor, side, game.hexmap, mask, game.state), actor)
+                for e in visible
+            ]
             if not seen:
                 continue
             log = self.logs[side]
@@ -418,8 +442,9 @@ class Session:
 
     def take_summary(self, side: str) -> list[str]:
         """What ``side`` saw happen since it last moved, as lines; the inbox is emptied."""
-        lines = [f"Turn {e.turn}: {e.text}" for e in self.inbox.get(side, [])
-                 if e.kind != "new_turn"]  # the turn's date is said by the hand-over itself
+        lines = [
+            f"Turn {e.turn}: {e.text}" for e in self.inbox.get(side, []) if e.kind != "new_turn"
+        ]  # the turn's date is said by the hand-over itself
         self.inbox[side] = []
         return lines
 
@@ -470,19 +495,17 @@ class Session:
         rng: dict[Hex, float] = {}
         if u.moves_left is not None and u.moves_left > 0:
             bases = view.own_factions[u.faction]["bases"]
-            obstacles = obstacles_for(graph, g.rules, u, view.units, view.at_war_with,
-                                      view.side_of)
+            obstacles = obstacles_for(graph, g.rules, u, view.units, view.at_war_with, view.side_of)
             start = graph.index(u.hex)
-            cost, prev = reachable(graph, g.rules, g.rules.unit_type(u.type), start,
-                                   u.moves_left, obstacles, bases)
+            cost, prev = reachable(
+                graph, g.rules, g.rules.unit_type(u.type), start, u.moves_left, obstacles, bases
+            )
             hexes = graph.hexes
-            rng = {hexes[i]: c for i, c in cost.items()
-                   if i != start and i not in obstacles.blocked_end}
+            rng = {hexes[i]: c for i, c in cost.items() if i != start and i not in obstacles.blocked_end}
             if g.rules.unit_type(u.type).category == "air":
                 # A wing moves only to rebase: it lands where the engine's Move lets it
                 # (its side's towns, its bases, its side's carriers, all known to the side).
-                rng = {h: c for h, c in rng.items()
-                       if is_air_base(st, g.hexmap, g.rules, u.faction, h)}
+                rng = {h: c for h, c in rng.items() if is_air_base(st, g.hexmap, g.rules, u.faction, h)}
         self._moves = (key, cost, prev, rng)
         return cost, prev, rng
 
@@ -525,8 +548,9 @@ class Session:
         own = view.side_of(facs[0])
         now = supply_maps(_traced(view, view.units), g.hexmap, g.rules, facs)
         # The same, traced as if no enemy stood anywhere: what the enemy cuts.
-        free = supply_maps(_traced(view, [u for u in view.units if view.side_of(u.faction) == own]),
-                           g.hexmap, g.rules, facs)
+        free = supply_maps(
+            _traced(view, [u for u in view.units if view.side_of(u.faction) == own]), g.hexmap, g.rules, facs
+        )
         inn = np.zeros(map_graph(g.hexmap).n, dtype=bool)
         reach = np.zeros_like(inn)
         for f in facs:
@@ -581,8 +605,14 @@ class Session:
         player = self._players.get(side)
         if player is None or getattr(player, "difficulty", None) != seat.difficulty:
             hexmap, rules = self.game.hexmap, self.game.rules
-            player = AIPlayer(side, hexmap, rules, self.game.setup.get("victory", []),
-                              seat.difficulty, plans=self.game.setup.get("plans"))
+            player = AIPlayer(
+                side,
+                hexmap,
+                rules,
+                self.game.setup.get("victory", []),
+                seat.difficulty,
+                plans=self.game.setup.get("plans"),
+            )
             self._players[side] = player
         return player
 
@@ -607,17 +637,27 @@ def _traced(view: SideView, units) -> SimpleNamespace:
     factions = {}
     for f, fac in view.factions.items():
         own = view.own_factions.get(f)
-        factions[f] = SimpleNamespace(side=fac.side, bases=list(own["bases"]) if own else [],
-                                      supply_crossings=list(own["supply_crossings"]) if own else [])
-    return SimpleNamespace(factions=factions, units={u.id: u for u in units},
-                           city_owner=dict(view.city_owner), at_war_with=view.at_war_with,
-                           supply_sources=[dict(d) for d in view.supply_sources])
+        factions[f] = SimpleNamespace(
+            side=fac.side,
+            bases=list(own["bases"]) if own else [],
+            supply_crossings=list(own["supply_crossings"]) if own else [],
+        )
+    return SimpleNamespace(
+        factions=factions,
+        units={u.id: u for u in units},
+        city_owner=dict(view.city_owner),
+        at_war_with=view.at_war_with,
+        supply_sources=[dict(d) for d in view.supply_sources],
+    )
 
 
 def _id_line(entry) -> bool:
     """A scenario event's line as older saves kept it, "Event: " and its id: no player's words."""
-    return isinstance(entry, dict) and entry.get("kind") == "event" \
+    return (
+        isinstance(entry, dict)
+        and entry.get("kind") == "event"
         and str(entry.get("text", "")).startswith("Event: ")
+    )
 
 
 _DONE = object()
@@ -645,13 +685,16 @@ class AITurn:
         self._results: queue.Queue = queue.Queue()
         self._cancelled = False
         self._driver = TurnDriver(
-            session.game, session.ai_player(side),
+            session.game,
+            session.ai_player(side),
             view_fn=lambda: session.view(side),
             preview_fn=lambda attackers, target: session.preview(side, attackers, target),
-            execute=session.execute)
+            execute=session.execute,
+        )
         self._started = False
-        self._thread = threading.Thread(target=self._work, name=f"ai-{side}", daemon=True) \
-            if threaded else None
+        self._thread = (
+            threading.Thread(target=self._work, name=f"ai-{side}", daemon=True) if threaded else None
+        )
 
     @property
     def count(self) -> int:
@@ -685,8 +728,7 @@ class AITurn:
             assert self._thread is not None  # threaded
             self._thread.start()
         try:
-            return self._commands.get(timeout=timeout) if timeout > 0 else \
-                self._commands.get_nowait()
+            return self._commands.get(timeout=timeout) if timeout > 0 else self._commands.get_nowait()
         except queue.Empty:
             return None
 
@@ -728,6 +770,15 @@ class AITurn:
         return self.threaded and self._started and not self.finished and self._commands.empty()
 
 
-__all__ = ["AI", "AITurn", "HUMAN", "NEWS_EVENTS", "Seat", "SeenEvent",
-           "Session", "default_seats", "parse_side_args",
-           "shared_context"]
+__all__ = [
+    "AI",
+    "AITurn",
+    "HUMAN",
+    "NEWS_EVENTS",
+    "Seat",
+    "SeenEvent",
+    "Session",
+    "default_seats",
+    "parse_side_args",
+    "shared_context",
+]

@@ -35,17 +35,32 @@ def objectives(setup: dict) -> list[str]:
     return out
 
 
-def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: int | None = None,
-                 save: str | Path | None = None, progress=None) -> dict:
+def simulate_one(
+    scenario_path,
+    seed: int,
+    difficulty: str = "normal",
+    turns: int | None = None,
+    save: str | Path | None = None,
+    progress=None,
+) -> dict:
     hexmap, rules = default_map(), default_rules()
     sc = load_scenario(scenario_path, hexmap, rules)
     game = Game(sc.setup, hexmap, rules, seed)
     # The game's own map: the scenario's terrain changes are painted on it. Headless, the AI
     # thinks each turn through with no clock: a time limit would make the game depend on how
     # fast and how busy the machine is, and the same seed must give the same game anywhere.
-    players = {s["id"]: AIPlayer(s["id"], game.hexmap, rules, sc.setup["victory"], difficulty,
-                                 budget_s=None, plans=sc.setup.get("plans"))
-               for s in sc.sides}
+    players = {
+        s["id"]: AIPlayer(
+            s["id"],
+            game.hexmap,
+            rules,
+            sc.setup["victory"],
+            difficulty,
+            budget_s=None,
+            plans=sc.setup.get("plans"),
+        )
+        for s in sc.sides
+    }
     last_turn = sc.turns if turns is None else min(turns, sc.turns)
     per_turn: dict[int, float] = {}
     refused: list[str] = []
@@ -79,11 +94,9 @@ def simulate_one(scenario_path, seed: int, difficulty: str = "normal", turns: in
         "objectives": {c: st.city_owner.get(c) for c in objectives(sc.setup)},
         "casualties": led,
         "civilians": sum(st.civilians.values()),
-        "aircraft_lost": sum(v for f in st.equipment_lost.values() for k, v in f.items()
-                             if "aircraft" in k),
+        "aircraft_lost": sum(v for f in st.equipment_lost.values() for k, v in f.items() if "aircraft" in k),
         "ships_lost": sum(f.get("warships", 0) for f in st.equipment_lost.values()),
-        "ai_seconds_per_turn": {"median": round(statistics.median(times), 4),
-                                "max": round(max(times), 4)},
+        "ai_seconds_per_turn": {"median": round(statistics.median(times), 4), "max": round(max(times), 4)},
         "seconds": round(wall, 2),
         "refused": len(refused),
         "events": list(st.fired),
@@ -98,17 +111,27 @@ def _run(args, progress=None):
     return simulate_one(path, seed, difficulty, turns, save, progress)
 
 
-def simulate_many(scenario_path, seeds: list[int], difficulty: str = "normal",
-                  turns: int | None = None, jobs: int = 1, save=None, on_result=None,
-                  on_turn=None) -> list[dict]:
+def simulate_many(
+    scenario_path,
+    seeds: list[int],
+    difficulty: str = "normal",
+    turns: int | None = None,
+    jobs: int = 1,
+    save=None,
+    on_result=None,
+    on_turn=None,
+) -> list[dict]:
     """Play the seeds; ``on_result`` hears of each finished game, ``on_turn`` of each turn
     played (in this process only: with several jobs, games report when they end)."""
     tasks = []
     for seed in seeds:
         target = None
         if save is not None:
-            target = Path(save) if len(seeds) == 1 else Path(save).with_name(
-                f"{Path(save).stem}-{seed}{Path(save).suffix}")
+            target = (
+                Path(save)
+                if len(seeds) == 1
+                else Path(save).with_name(f"{Path(save).stem}-{seed}{Path(save).suffix}")
+            )
         tasks.append((str(scenario_path), seed, difficulty, turns, target))
     results = []
     if jobs > 1 and len(tasks) > 1:
@@ -134,8 +157,11 @@ def summarise(results: list[dict], history: dict) -> str:
     for r in results:
         winners[str(r["winner"])] = winners.get(str(r["winner"]), 0) + 1
     lines.append(f"{n} run{'s' if n != 1 else ''} of {results[0]['scenario']}")
-    lines.append("winners: " + ", ".join(f"{w} {c}/{n}" for w, c in sorted(winners.items(), key=lambda x: -x[1]))
-                 + f"   (history: {history.get('winner') or 'no winner'})")
+    lines.append(
+        "winners: "
+        + ", ".join(f"{w} {c}/{n}" for w, c in sorted(winners.items(), key=lambda x: -x[1]))
+        + f"   (history: {history.get('winner') or 'no winner'})"
+    )
     if "historical" in results[0] and (history.get("winner") or history.get("events")):
         lines += history_lines(results)
     if history.get("outcome"):
@@ -151,9 +177,16 @@ def summarise(results: list[dict], history: dict) -> str:
             lines.append(f"  {c:16s} " + ", ".join(f"{o} {k}/{n}" for o, k in owners.items()))
     hist = results[0]["casualties"].get("historical") or {}
     scale = hist.get("scale") or 1.0
-    lines.append("casualties (median, 10th-90th percentile over runs, beside the source"
-                 + (f": {hist.get('title', 'its figures')} x{scale:.3g}, the share of the war's "
-                    "days the scenario covers" if scale != 1.0 else "") + "):")
+    lines.append(
+        "casualties (median, 10th-90th percentile over runs, beside the source"
+        + (
+            f": {hist.get('title', 'its figures')} x{scale:.3g}, the share of the war's "
+            "days the scenario covers"
+            if scale != 1.0
+            else ""
+        )
+        + "):"
+    )
     rows = results[0]["casualties"]["categories"]
     for i, cat in enumerate(rows):
         vals = sorted(r["casualties"]["categories"][i]["game"] for r in results)
@@ -162,14 +195,19 @@ def summarise(results: list[dict], history: dict) -> str:
         hi = vals[int(0.9 * (n - 1))]
         fig = cat.get("expected")
         fig = None if fig is None else round(fig)
-        lines.append(f"  {cat['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})   "
-                     f"source {fig:,}" if fig is not None else
-                     f"  {cat['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})")
+        lines.append(
+            f"  {cat['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})   source {fig:,}"
+            if fig is not None
+            else f"  {cat['label'][:44]:44s} {med:>9,.0f}  ({lo:,}-{hi:,})"
+        )
     mil = sorted(r["casualties"]["military"]["game"] for r in results)
     fig = results[0]["casualties"]["military"].get("expected")
     fig = None if fig is None else round(fig)
-    lines.append(f"  {'Military dead':44s} {statistics.median(mil):>9,.0f}  ({mil[0]:,}-{mil[-1]:,})"
-                 + (f"   source {fig:,}" if fig is not None else ""))
+    lines.append(
+        f"  {'Military dead':44s} {statistics.median(mil):>9,.0f}  ({mil[0]:,}-{mil[-1]:,})"
+        + (f"   source {fig:,}" if fig is not None else "")
+    )
+
     def row(label: str, values) -> None:
         vals = sorted(values)
         lines.append(f"  {label:44s} {statistics.median(vals):>9,.0f}  ({vals[0]:,}-{vals[-1]:,})")
@@ -182,10 +220,14 @@ def summarise(results: list[dict], history: dict) -> str:
     row("  back in the line", (f.get("returned", 0) for f in flows))
     row("  lost to the war (alive, not above)", (c.get("wounded", 0) for c in causes))
     row("Shaken (out of the fight for a turn or two)", (f.get("shaken", 0) for f in flows))
-    row("Killed by air and naval strikes", (c.get("air strikes", 0) + c.get("naval strikes", 0)
-                                            for c in causes))
-    lines.append("by faction (median over runs): killed; wounded (back in the line); shaken "
-                 "(rallied); taken prisoner; deserted")
+    row(
+        "Killed by air and naval strikes",
+        (c.get("air strikes", 0) + c.get("naval strikes", 0) for c in causes),
+    )
+    lines.append(
+        "by faction (median over runs): killed; wounded (back in the line); shaken "
+        "(rallied); taken prisoner; deserted"
+    )
     names: dict[str, str] = {}
     for r in results:
         for fid, f in r["casualties"]["factions"].items():
@@ -204,14 +246,17 @@ def summarise(results: list[dict], history: dict) -> str:
         taken = med(lambda b: b.get("by_cause", {}).get("captured", 0))
         fled = med(lambda b: b.get("by_cause", {}).get("deserted", 0))
         if k or w or sh or taken or fled:
-            lines.append(f"  {name[:30]:30s} {k:>8,}; {w:>8,} ({back:,}); {sh:>9,} ({rallied:,}); "
-                         f"{taken:,}; {fled:,}")
+            lines.append(
+                f"  {name[:30]:30s} {k:>8,}; {w:>8,} ({back:,}); {sh:>9,} ({rallied:,}); {taken:,}; {fled:,}"
+            )
     civ = sorted(r["civilians"] for r in results)
     lines.append(f"  {'Civilians':44s} {statistics.median(civ):>9,.0f}  ({civ[0]:,}-{civ[-1]:,})")
     secs = [r["ai_seconds_per_turn"]["median"] for r in results]
     worst = max(r["ai_seconds_per_turn"]["max"] for r in results)
-    lines.append(f"AI thinking per turn: median {statistics.median(secs):.3f} s, worst {worst:.3f} s; "
-                 f"a game took {statistics.median([r['seconds'] for r in results]):.1f} s")
+    lines.append(
+        f"AI thinking per turn: median {statistics.median(secs):.3f} s, worst {worst:.3f} s; "
+        f"a game took {statistics.median([r['seconds'] for r in results]):.1f} s"
+    )
     return "\n".join(lines)
 
 
@@ -233,11 +278,14 @@ def history_lines(results: list[dict]) -> list[str]:
             day = lambda o: date_words(dt.date.fromordinal(int(o)).isoformat())  # noqa: E731
             lo, hi = seen[int(0.1 * (m - 1))], seen[int(0.9 * (m - 1))]
             when = f"game {day(statistics.median_low(seen))}" + (
-                f" ({day(lo)} - {day(hi)})" if hi > lo else "")
+                f" ({day(lo)} - {day(hi)})" if hi > lo else ""
+            )
             if never:
                 when += f", never in {never}/{n}"
         else:
             when = "never in the game"
-        lines.append(f"  {row['what'][:width]:{width}s}  on time {on_time}/{n}; {when}; source "
-                     f"{date_words(row['source'])}" + ("" if row["defining"] else " (not defining)"))
+        lines.append(
+            f"  {row['what'][:width]:{width}s}  on time {on_time}/{n}; {when}; source "
+            f"{date_words(row['source'])}" + ("" if row["defining"] else " (not defining)")
+        )
     return lines

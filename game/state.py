@@ -30,8 +30,17 @@ from game.zones import zone_from_setup
 
 STATE_VERSION = 1
 # The flows of ``GameState.manpower``.
-MANPOWER = ("start", "arrived", "withdrawn", "transferred_in", "transferred_out",
-            "wounded", "returned", "shaken", "rallied")
+MANPOWER = (
+    "start",
+    "arrived",
+    "withdrawn",
+    "transferred_in",
+    "transferred_out",
+    "wounded",
+    "returned",
+    "shaken",
+    "rallied",
+)
 
 
 class SetupError(Exception):
@@ -116,8 +125,12 @@ class Faction:
         return d
 
     def copy(self) -> Faction:
-        return replace(self, bases=list(self.bases), supply_crossings=list(self.supply_crossings),
-                       leaders=list(self.leaders))
+        return replace(
+            self,
+            bases=list(self.bases),
+            supply_crossings=list(self.supply_crossings),
+            leaders=list(self.leaders),
+        )
 
     @classmethod
     def from_dict(cls, d: dict) -> Faction:
@@ -179,10 +192,15 @@ class GameState:
         factions = {}
         for f in setup.get("factions", []):
             factions[f["id"]] = Faction(
-                id=f["id"], name=f.get("name", f["id"]), side=f["side"],
-                bases=list(f.get("bases", [])), supply_crossings=list(f.get("supply_crossings", [])),
-                nation=f.get("nation", ""), leaders=list(f.get("leaders", [])),
-                quality=float(f.get("quality", 1.0)), category=f.get("category", ""),
+                id=f["id"],
+                name=f.get("name", f["id"]),
+                side=f["side"],
+                bases=list(f.get("bases", [])),
+                supply_crossings=list(f.get("supply_crossings", [])),
+                nation=f.get("nation", ""),
+                leaders=list(f.get("leaders", [])),
+                quality=float(f.get("quality", 1.0)),
+                category=f.get("category", ""),
                 leader_bonus=float(f.get("leader_bonus", 0.0)),
                 resolve=float(f.get("resolve", 100.0)),
             )
@@ -206,11 +224,17 @@ class GameState:
             else:
                 city_owner[city.id] = fid
         state = cls(
-            scenario_id=setup.get("id", "custom"), title=setup.get("title", "Custom game"),
+            scenario_id=setup.get("id", "custom"),
+            title=setup.get("title", "Custom game"),
             start_date=_date(setup.get("start_date", "2014-06-16")),
-            turn_days=int(setup.get("turn_days", 7)), end_turn=int(setup.get("turns", 20)),
-            sides=sides, side_names={s["id"]: s.get("name", s["id"]) for s in setup.get("sides", [])},
-            factions=factions, at_war=at_war, units={}, city_owner=city_owner,
+            turn_days=int(setup.get("turn_days", 7)),
+            end_turn=int(setup.get("turns", 20)),
+            sides=sides,
+            side_names={s["id"]: s.get("name", s["id"]) for s in setup.get("sides", [])},
+            factions=factions,
+            at_war=at_war,
+            units={},
+            city_owner=city_owner,
             rng=np.random.default_rng(seed),
         )
         for i, u in enumerate(setup.get("units", [])):
@@ -247,8 +271,11 @@ class GameState:
                 problems.append(f"supply_sources[{i}].hex: {list(src['hex'])} is off the map")
             else:
                 state.supply_sources.append(
-                    {"hex": [int(src["hex"][0]), int(src["hex"][1])],
-                     **({"faction": owner[0]} if owner[0] is not None else {"side": owner[1]})})
+                    {
+                        "hex": [int(src["hex"][0]), int(src["hex"][1])],
+                        **({"faction": owner[0]} if owner[0] is not None else {"side": owner[1]}),
+                    }
+                )
         if problems:
             raise SetupError(problems)
         state.units = dict(sorted(state.units.items()))
@@ -261,8 +288,9 @@ class GameState:
         """A unit from its setup entry; the place may be a hex, a town or LAT,LON."""
         problems = []
         if u.get("type") not in rules.unit_types:
-            problems.append(f"type: unknown unit type {u.get('type')!r}; expected one of "
-                            f"{', '.join(rules.unit_types)}")
+            problems.append(
+                f"type: unknown unit type {u.get('type')!r}; expected one of {', '.join(rules.unit_types)}"
+            )
         if u.get("faction") not in self.factions:
             problems.append(f"faction: unknown faction {u.get('faction')!r}")
         place = u.get("hex", u.get("place"))
@@ -287,13 +315,18 @@ class GameState:
         ut = rules.unit_type(u["type"])
         terrain = hexmap.terrain_at(h)
         if terrain not in ut.enters:
-            raise SetupError([f"place: {ut.a_name} cannot stand on {terrain} "
-                              f"at {h.q},{h.r}"])
+            raise SetupError([f"place: {ut.a_name} cannot stand on {terrain} at {h.q},{h.r}"])
         uid = u.get("id") or self.new_unit_id(u["faction"])
         return Unit(
-            id=uid, type=u["type"], faction=u["faction"], hex=h, personnel=personnel,
-            name=u.get("name", ""), equipment={k: int(v) for k, v in u.get("equipment", {}).items()},
-            morale=float(u.get("morale", 70.0)), experience=float(u.get("experience", 30.0)),
+            id=uid,
+            type=u["type"],
+            faction=u["faction"],
+            hex=h,
+            personnel=personnel,
+            name=u.get("name", ""),
+            equipment={k: int(v) for k, v in u.get("equipment", {}).items()},
+            morale=float(u.get("morale", 70.0)),
+            experience=float(u.get("experience", 30.0)),
             entrenchment=int(u.get("entrenchment", 0)),
         )
 
@@ -385,8 +418,9 @@ class GameState:
                     mine[item] = mine.get(item, 0) + k
         return n
 
-    def hurt(self, unit: Unit, killed: int, wounded: int, shaken: int, cause: str,
-             equipment: dict | None = None) -> tuple[int, int, int]:
+    def hurt(
+        self, unit: Unit, killed: int, wounded: int, shaken: int, cause: str, equipment: dict | None = None
+    ) -> tuple[int, int, int]:
         """Put people of a unit out of the fight: ``killed`` dead (counted in the ledger under
         ``cause``), ``wounded`` and ``shaken`` (counted as such in ``manpower`` and kept with
         the unit till they come back). Equipment is lost in proportion to the killed and
@@ -444,25 +478,28 @@ class GameState:
             "turn": self.turn,
             "active": self.active,
             "losses": {f: dict(sorted(c.items())) for f, c in sorted(self.losses.items())},
-            "equipment_lost": {f: dict(sorted(c.items()))
-                               for f, c in sorted(self.equipment_lost.items())},
+            "equipment_lost": {f: dict(sorted(c.items())) for f, c in sorted(self.equipment_lost.items())},
             "civilians": dict(sorted(self.civilians.items())),
-            "category_losses": {f: dict(sorted(c.items()))
-                                for f, c in sorted(self.category_losses.items())},
+            "category_losses": {f: dict(sorted(c.items())) for f, c in sorted(self.category_losses.items())},
             "no_fly_zones": [dict(z) for z in self.no_fly_zones],
             "air_tasks": {k: dict(v) for k, v in sorted(self.air_tasks.items())},
-            **({"supply_sources": [dict(s) for s in self.supply_sources]}
-               if self.supply_sources else {}),  # absent when none: older saves stay valid
-            **({"manpower": {f: dict(sorted(c.items())) for f, c in sorted(self.manpower.items())}}
-               if self.manpower else {}),
+            **(
+                {"supply_sources": [dict(s) for s in self.supply_sources]} if self.supply_sources else {}
+            ),  # absent when none: older saves stay valid
+            **(
+                {"manpower": {f: dict(sorted(c.items())) for f, c in sorted(self.manpower.items())}}
+                if self.manpower
+                else {}
+            ),
             "next_unit": self.next_unit,
             "over": self.over,
             "winner": self.winner,
             "result": self.result,
             "fired": list(self.fired),
             "log": list(self.log),
-            **({"timeline": [list(e) for e in self.timeline]}
-               if self.timeline else {}),  # absent when empty: older saves stay valid
+            **(
+                {"timeline": [list(e) for e in self.timeline]} if self.timeline else {}
+            ),  # absent when empty: older saves stay valid
         }
 
     @classmethod
@@ -471,27 +508,34 @@ class GameState:
             raise ValueError(f"state version {d.get('version')!r}, this game reads {STATE_VERSION}")
         units = [Unit.from_dict(u) for u in d["units"]]
         return cls(
-            scenario_id=d["scenario_id"], title=d["title"], start_date=_date(d["start_date"]),
-            turn_days=int(d["turn_days"]), end_turn=int(d["end_turn"]), sides=list(d["sides"]),
+            scenario_id=d["scenario_id"],
+            title=d["title"],
+            start_date=_date(d["start_date"]),
+            turn_days=int(d["turn_days"]),
+            end_turn=int(d["end_turn"]),
+            sides=list(d["sides"]),
             side_names=dict(d["side_names"]),
             factions={k: Faction.from_dict(f) for k, f in d["factions"].items()},
             at_war={frozenset(p) for p in d["at_war"]},
             units={u.id: u for u in units},
-            city_owner=dict(d["city_owner"]), rng=_rng_from_dict(d["rng"]),
-            turn=int(d["turn"]), active=int(d["active"]),
+            city_owner=dict(d["city_owner"]),
+            rng=_rng_from_dict(d["rng"]),
+            turn=int(d["turn"]),
+            active=int(d["active"]),
             losses={f: {k: int(v) for k, v in c.items()} for f, c in d["losses"].items()},
-            equipment_lost={f: {k: int(v) for k, v in c.items()}
-                            for f, c in d["equipment_lost"].items()},
+            equipment_lost={f: {k: int(v) for k, v in c.items()} for f, c in d["equipment_lost"].items()},
             civilians={k: int(v) for k, v in d["civilians"].items()},
-            category_losses={f: {k: int(v) for k, v in c.items()}
-                             for f, c in d["category_losses"].items()},
+            category_losses={f: {k: int(v) for k, v in c.items()} for f, c in d["category_losses"].items()},
             no_fly_zones=[dict(z) for z in d["no_fly_zones"]],
             air_tasks={k: dict(v) for k, v in d["air_tasks"].items()},
             supply_sources=[dict(s) for s in d.get("supply_sources", [])],
-            manpower={f: {k: int(v) for k, v in c.items()}
-                      for f, c in d.get("manpower", {}).items()},
-            next_unit=int(d["next_unit"]), over=bool(d["over"]), winner=d["winner"],
-            result=str(d["result"]), fired=list(d["fired"]), log=list(d["log"]),
+            manpower={f: {k: int(v) for k, v in c.items()} for f, c in d.get("manpower", {}).items()},
+            next_unit=int(d["next_unit"]),
+            over=bool(d["over"]),
+            winner=d["winner"],
+            result=str(d["result"]),
+            fired=list(d["fired"]),
+            log=list(d["log"]),
             timeline=[list(e) for e in d.get("timeline", [])],
         )
 
@@ -502,16 +546,23 @@ class GameState:
         nested = lambda d: {k: dict(v) for k, v in d.items()}  # noqa: E731
         return replace(
             self,
-            sides=list(self.sides), side_names=dict(self.side_names),
+            sides=list(self.sides),
+            side_names=dict(self.side_names),
             factions={k: f.copy() for k, f in self.factions.items()},
             at_war=set(self.at_war),
             units={k: u.copy() for k, u in self.units.items()},
-            city_owner=dict(self.city_owner), rng=rng,
-            losses=nested(self.losses), equipment_lost=nested(self.equipment_lost),
-            civilians=dict(self.civilians), category_losses=nested(self.category_losses),
-            no_fly_zones=copy.deepcopy(self.no_fly_zones), air_tasks=copy.deepcopy(self.air_tasks),
-            supply_sources=copy.deepcopy(self.supply_sources), manpower=nested(self.manpower),
-            fired=list(self.fired), log=list(self.log),
+            city_owner=dict(self.city_owner),
+            rng=rng,
+            losses=nested(self.losses),
+            equipment_lost=nested(self.equipment_lost),
+            civilians=dict(self.civilians),
+            category_losses=nested(self.category_losses),
+            no_fly_zones=copy.deepcopy(self.no_fly_zones),
+            air_tasks=copy.deepcopy(self.air_tasks),
+            supply_sources=copy.deepcopy(self.supply_sources),
+            manpower=nested(self.manpower),
+            fired=list(self.fired),
+            log=list(self.log),
             timeline=list(self.timeline),  # its entries are never changed once written
         )
 
@@ -628,8 +679,9 @@ def _snapshot(value):
         return [_snapshot(v) for v in value]
     if kind is set:
         return set(value)  # its members are hashable: frozen sets, text, numbers
-    if (dataclasses.is_dataclass(value) and not isinstance(value, type)
-            and not type(value).__dataclass_params__.frozen):  # type: ignore[attr-defined]  # set by @dataclass
+    # ``__dataclass_params__`` is set by @dataclass on the class; the stubs do not declare it.
+    params = getattr(type(value), "__dataclass_params__", None)
+    if params is not None and not params.frozen:
         other = copy.copy(value)
         for f in dataclasses.fields(value):
             setattr(other, f.name, _snapshot(getattr(value, f.name)))
@@ -690,8 +742,12 @@ def _extend(done: list, items: list, running) -> tuple:
 
 def _rng_to_dict(rng: np.random.Generator) -> dict:
     st = rng.bit_generator.state
-    return {"bit_generator": st["bit_generator"], "state": {k: int(v) for k, v in st["state"].items()},
-            "has_uint32": int(st["has_uint32"]), "uinteger": int(st["uinteger"])}
+    return {
+        "bit_generator": st["bit_generator"],
+        "state": {k: int(v) for k, v in st["state"].items()},
+        "has_uint32": int(st["has_uint32"]),
+        "uinteger": int(st["uinteger"]),
+    }
 
 
 def _rng_from_dict(d: dict) -> np.random.Generator:
@@ -699,6 +755,10 @@ def _rng_from_dict(d: dict) -> np.random.Generator:
         raise ValueError(f"unknown random generator {d.get('bit_generator')!r}")
     bg = np.random.PCG64()
     # numpy checks the inner state's keys when it is set; the stubs want them spelled out.
-    bg.state = {"bit_generator": "PCG64", "state": dict(d["state"]),  # type: ignore[typeddict-item]
-                "has_uint32": d["has_uint32"], "uinteger": d["uinteger"]}
+    bg.state = {
+        "bit_generator": "PCG64",
+        "state": dict(d["state"]),  # type: ignore[typeddict-item]
+        "has_uint32": d["has_uint32"],
+        "uinteger": d["uinteger"],
+    }
     return np.random.Generator(bg)

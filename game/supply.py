@@ -137,9 +137,9 @@ def _build(hexmap: HexMap, rules: Rules) -> SupplyGraph:
     passable = valid & np.isfinite(enter) & land[:, None]
     mv = rules.movement
     cost = np.where(graph.road, float(rules.supply["road_cost"]), enter)
-    cost = cost + np.where(graph.river,
-                           np.where(graph.road, float(mv["bridge_cost"]), float(mv["river_cost"])),
-                           0.0)
+    cost = cost + np.where(
+        graph.river, np.where(graph.road, float(mv["bridge_cost"]), float(mv["river_cost"])), 0.0
+    )
     # The war zone's border with other countries is closed but at the crossings' hexsides.
     war = graph.country_mask(WAR_ZONE)
     tail = np.broadcast_to(np.arange(n)[:, None], (n, 6))
@@ -161,8 +161,14 @@ def _build(hexmap: HexMap, rules: Rules) -> SupplyGraph:
     into = np.full((n, 6), nnz, dtype=np.int64)
     into[ends, slot] = order
     return SupplyGraph(
-        graph=graph, range=float(rules.supply["range"]), indptr=indptr, indices=indices,
-        weights=cost[keep].astype(np.float64), into=into, war_zone=war, passable=land,
+        graph=graph,
+        range=float(rules.supply["range"]),
+        indptr=indptr,
+        indices=indices,
+        weights=cost[keep].astype(np.float64),
+        into=into,
+        war_zone=war,
+        passable=land,
         city_hex={c.id: graph.index(c.hex) for c in hexmap.cities},
         crossings=tuple((x.countries[1], graph.index(x.hex)) for x in hexmap.crossings),
     )
@@ -182,8 +188,9 @@ def supply_graph(hexmap: HexMap, rules: Rules) -> SupplyGraph:
     return g
 
 
-def supply_maps(state: GameState | SimpleNamespace, hexmap: HexMap, rules: Rules,
-                factions=None) -> dict[str, np.ndarray]:
+def supply_maps(
+    state: GameState | SimpleNamespace, hexmap: HexMap, rules: Rules, factions=None
+) -> dict[str, np.ndarray]:
     """For each faction (all if None), where its ground units are in supply: bool of shape (n,).
 
     Keys come in the order asked for (the state's order when ``factions`` is None). ``state``
@@ -263,8 +270,7 @@ def supply_maps(state: GameState | SimpleNamespace, hexmap: HexMap, rules: Rules
             weights = view.weights.copy()
             weights[sg.into[closed].ravel()] = np.inf
             matrix.data = weights[:-1]
-            dist = dijkstra(matrix, directed=True, indices=sources, min_only=True,
-                            limit=sg.range + _EPS)
+            dist = dijkstra(matrix, directed=True, indices=sources, min_only=True, limit=sg.range + _EPS)
             hit |= dist <= sg.range + _EPS
         done[key] = hit
         out[fid] = hit.copy()

@@ -63,8 +63,7 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
             continue
         unit.supplied = bool(supplied[unit.faction][graph.index(unit.hex)])
         if unit.shaken or unit.wounded:
-            _recover(state, unit, p, unit.hex in contact, unit.id in panicked, back_share,
-                     lost_share)
+            _recover(state, unit, p, unit.hex in contact, unit.id in panicked, back_share, lost_share)
         if unit.supplied:
             unit.turns_unsupplied = 0
             if unit.id not in panicked:
@@ -85,31 +84,53 @@ def begin_side_turn(state: GameState, hexmap: HexMap, rules: Rules, side: str) -
             state.record_loss(unit.faction, "attrition", lost)
             if unit.personnel + unit.shaken < ut.min_personnel:
                 state.remove_unit(unit, "dissolved")
-                events.append(Event("dissolved", f"{unit_name(unit, state)}, cut off, has melted away",
-                                    {"unit": unit.id}, reveals=True, units=(unit.id,),
-                                    hexes=(unit.hex,), side=side))
+                events.append(
+                    Event(
+                        "dissolved",
+                        f"{unit_name(unit, state)}, cut off, has melted away",
+                        {"unit": unit.id},
+                        reveals=True,
+                        units=(unit.id,),
+                        hexes=(unit.hex,),
+                        side=side,
+                    )
+                )
     if cut_off:
-        events.append(Event("out_of_supply", f"{len(cut_off)} unit{'s' if len(cut_off) > 1 else ''} "
-                            f"out of supply", {"units": cut_off}, units=tuple(cut_off), side=side,
-                            news=OWN))
+        events.append(
+            Event(
+                "out_of_supply",
+                f"{len(cut_off)} unit{'s' if len(cut_off) > 1 else ''} out of supply",
+                {"units": cut_off},
+                units=tuple(cut_off),
+                side=side,
+                news=OWN,
+            )
+        )
     return events
 
 
-def _recover(state: GameState, unit, p, contact: bool, panicked: bool, back_share: float,
-             lost_share: float) -> None:
+def _recover(
+    state: GameState, unit, p, contact: bool, panicked: bool, back_share: float, lost_share: float
+) -> None:
     """The shaken rally and the wounded come back (or are lost to the war) at the start of the
     unit's turn; ``unit.supplied`` is already traced."""
     if unit.shaken:
-        rate = (0.0 if panicked else p.rally_unsupplied if not unit.supplied
-                else p.rally_contact if contact else p.rally)
+        rate = (
+            0.0
+            if panicked
+            else p.rally_unsupplied
+            if not unit.supplied
+            else p.rally_contact
+            if contact
+            else p.rally
+        )
         back = min(unit.shaken, math.ceil(unit.shaken * rate - 1e-9))
         unit.shaken -= back
         unit.personnel += back
         state.record_manpower(unit.faction, "rallied", back)
     if unit.wounded:
         lost = int(unit.wounded * lost_share)
-        back = min(unit.wounded - lost, math.ceil(unit.wounded * back_share - 1e-9)) \
-            if unit.supplied else 0
+        back = min(unit.wounded - lost, math.ceil(unit.wounded * back_share - 1e-9)) if unit.supplied else 0
         unit.wounded -= lost + back
         unit.personnel += back
         state.record_loss(unit.faction, "wounded", lost)
@@ -123,15 +144,21 @@ def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
         return []
     broken = combat_params(rules).broken_morale
     units = rules.unit_types
-    mine = [u for u in state.units.values() if state.side_of(u.faction) == side
-            and units[u.type].is_ground and u.morale < broken]
+    mine = [
+        u
+        for u in state.units.values()
+        if state.side_of(u.faction) == side and units[u.type].is_ground and u.morale < broken
+    ]
     if not mine:
         return []
     ground = [u for u in state.units.values() if units[u.type].is_ground]
     panicked, lines = [], []
     for unit in sorted(mine, key=lambda u: u.id):
-        foes = [u.hex for u in ground if u.hex.distance(unit.hex) == 1
-                and state.at_war_with(unit.faction, u.faction)]
+        foes = [
+            u.hex
+            for u in ground
+            if u.hex.distance(unit.hex) == 1 and state.at_war_with(unit.faction, u.faction)
+        ]
         if not foes:
             continue
         rate = share if not unit.supplied else rules.supply["panic_desertion_supplied"]
@@ -156,5 +183,14 @@ def _panic(state: GameState, hexmap: HexMap, rules: Rules, side: str) -> list:
     if not panicked:
         return []
     # The side's own news; another side is told of the units it sees (``lines``, one a unit).
-    return [Event("panic", "; ".join(lines), {"units": panicked, "lines": lines}, reveals=True,
-                  units=tuple(panicked), side=side, lines=tuple(lines))]
+    return [
+        Event(
+            "panic",
+            "; ".join(lines),
+            {"units": panicked, "lines": lines},
+            reveals=True,
+            units=tuple(panicked),
+            side=side,
+            lines=tuple(lines),
+        )
+    ]

@@ -40,9 +40,18 @@ def _met(state, cond: dict, final: bool) -> bool:
 def standing(state, setup: dict, side: str) -> int:
     """How a side stands, for breaking ties: how many of the towns named by other sides' victory
     conditions (and not by its own) it holds."""
-    own_towns = {c for cond in setup.get("victory", []) if cond["side"] == side for c in cond.get("cities", [])}
-    towns = list(dict.fromkeys(c for cond in setup.get("victory", []) if cond["side"] != side
-                               for c in cond.get("cities", []) if c not in own_towns))
+    own_towns = {
+        c for cond in setup.get("victory", []) if cond["side"] == side for c in cond.get("cities", [])
+    }
+    towns = list(
+        dict.fromkeys(
+            c
+            for cond in setup.get("victory", [])
+            if cond["side"] != side
+            for c in cond.get("cities", [])
+            if c not in own_towns
+        )
+    )
     return _held(state, side, towns)
 
 
@@ -58,8 +67,11 @@ def condition_text(cond: dict) -> str:
         return ""
     count = cond.get("count")
     some = f"{count} of " if isinstance(count, int) and 0 < count < len(towns) else ""
-    return f"Take {some}{_listed(towns)}" if cond["kind"] == "take" \
+    return (
+        f"Take {some}{_listed(towns)}"
+        if cond["kind"] == "take"
         else f"Hold {some}{_listed(towns)} to the end"
+    )
 
 
 def describe(state, cond: dict, names) -> str:
@@ -67,8 +79,12 @@ def describe(state, cond: dict, names) -> str:
     if cond.get("text"):
         head = cond["text"]
     else:
-        head = {"take": "Take", "hold": "Hold at the end", "destroy": "Destroy",
-                "survive": "Survive to the end"}[cond["kind"]]
+        head = {
+            "take": "Take",
+            "hold": "Hold at the end",
+            "destroy": "Destroy",
+            "survive": "Survive to the end",
+        }[cond["kind"]]
     if cond["kind"] in ("take", "hold"):
         held, count, named = _held(state, cond["side"], cond["cities"]), cond["count"], len(cond["cities"])
         if count < named:
@@ -82,8 +98,11 @@ def _achieved(state, cond: dict) -> str:
     if cond["kind"] == "destroy":
         names = [state.factions[f].name for f in cond["factions"]]
         return f"{_listed(names)} destroyed"
-    return {"take": "they took the towns they fought for", "hold": "they held their towns to the end",
-            "survive": "they survived to the end"}.get(cond["kind"], "their conditions met")
+    return {
+        "take": "they took the towns they fought for",
+        "hold": "they held their towns to the end",
+        "survive": "they survived to the end",
+    }.get(cond["kind"], "their conditions met")
 
 
 def check_victory(state, setup: dict, final: bool = False) -> list:
@@ -101,11 +120,15 @@ def check_victory(state, setup: dict, final: bool = False) -> list:
         name = state.side_names.get(cond["side"], cond["side"])
         state.result = f"{name} win: {cond.get('text') or _achieved(state, cond)}"
         if len({c["side"] for c in met}) > 1:
-            others = ", ".join(state.side_names.get(s, s) for s in dict.fromkeys(c["side"] for c in met)
-                               if s != cond["side"])
+            others = ", ".join(
+                state.side_names.get(s, s) for s in dict.fromkeys(c["side"] for c in met) if s != cond["side"]
+            )
             held = standing(state, setup, cond["side"])
-            state.result += (f" (also met by {others}; {name} hold {held} of the towns the others"
-                             " want)" if held else f" (also met by {others}; the condition written first wins)")
+            state.result += (
+                f" (also met by {others}; {name} hold {held} of the towns the others want)"
+                if held
+                else f" (also met by {others}; the condition written first wins)"
+            )
         state.log.append(f"Turn {state.turn}: {state.result}")
         return [Event("game_over", state.result, {"winner": cond["side"]}, reveals=True, news=PUBLIC)]
     if final:

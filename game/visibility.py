@@ -139,9 +139,17 @@ def seen_from_outside(u, at: Hex | None = None) -> UnitView:
     """A unit of another side as it is seen: type, flag, place (``at``, else where it stands),
     works, and its fit and whole strength to the nearest hundred; no morale or orders."""
     fit = int(round(u.personnel, -2))
-    return UnitView(id=u.id, type=u.type, faction=u.faction, hex=at or u.hex, personnel=fit,
-                    own=False, name=u.name, entrenchment=u.entrenchment,
-                    strength=max(fit, int(round(u.strength, -2))))
+    return UnitView(
+        id=u.id,
+        type=u.type,
+        faction=u.faction,
+        hex=at or u.hex,
+        personnel=fit,
+        own=False,
+        name=u.name,
+        entrenchment=u.entrenchment,
+        strength=max(fit, int(round(u.strength, -2))),
+    )
 
 
 class FactionView(NamedTuple):
@@ -226,8 +234,7 @@ def _frozen(value):
     return value
 
 
-def side_view(state, hexmap: HexMap, rules: Rules, side: str | None,
-              victory=()) -> SideView:
+def side_view(state, hexmap: HexMap, rules: Rules, side: str | None, victory=()) -> SideView:
     """Build the view of one side. Hidden units are absent altogether, not even counted.
 
     ``side`` None builds the all-seeing view. ``victory`` is the scenario's victory conditions
@@ -244,45 +251,88 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str | None,
     units = []
     for u in seen_units:
         if every or state.factions[u.faction].side == side:
-            units.append(UnitView(
-                id=u.id, type=u.type, faction=u.faction, hex=u.hex, personnel=u.personnel,
-                own=True, name=u.name, equipment=MappingProxyType(dict(u.equipment)),
-                morale=u.morale, experience=u.experience, supplied=u.supplied,
-                entrenchment=u.entrenchment, moves_left=u.moves_left, attacked=u.attacked,
-                turns_unsupplied=u.turns_unsupplied, strength=u.strength, wounded=u.wounded,
-                shaken=u.shaken, killed=u.killed))
+            units.append(
+                UnitView(
+                    id=u.id,
+                    type=u.type,
+                    faction=u.faction,
+                    hex=u.hex,
+                    personnel=u.personnel,
+                    own=True,
+                    name=u.name,
+                    equipment=MappingProxyType(dict(u.equipment)),
+                    morale=u.morale,
+                    experience=u.experience,
+                    supplied=u.supplied,
+                    entrenchment=u.entrenchment,
+                    moves_left=u.moves_left,
+                    attacked=u.attacked,
+                    turns_unsupplied=u.turns_unsupplied,
+                    strength=u.strength,
+                    wounded=u.wounded,
+                    shaken=u.shaken,
+                    killed=u.killed,
+                )
+            )
         else:
             units.append(seen_from_outside(u))
     mine = {f for f, fac in state.factions.items() if every or fac.side == side}
     vis = (sight >= 0).reshape(graph.rows, graph.cols)
     vis.setflags(write=False)
     return SideView(
-        side=side, turn=state.turn, date=state.date, active_side=state.active_side,
-        sides=tuple(state.sides), side_names=MappingProxyType(dict(state.side_names)),
-        factions=MappingProxyType({k: FactionView(f.name, f.side)
-                                   for k, f in state.factions.items()}),
-        at_war=frozenset(state.at_war), units=tuple(units), visible=vis,
+        side=side,
+        turn=state.turn,
+        date=state.date,
+        active_side=state.active_side,
+        sides=tuple(state.sides),
+        side_names=MappingProxyType(dict(state.side_names)),
+        factions=MappingProxyType({k: FactionView(f.name, f.side) for k, f in state.factions.items()}),
+        at_war=frozenset(state.at_war),
+        units=tuple(units),
+        visible=vis,
         city_owner=MappingProxyType(dict(state.city_owner)),
-        own_factions=MappingProxyType({
-            f: MappingProxyType({"bases": tuple(fac.bases), "supply_crossings": tuple(fac.supply_crossings),
-                                 "leaders": tuple(fac.leaders), "quality": fac.quality})
-            for f, fac in state.factions.items() if f in mine}),
+        own_factions=MappingProxyType(
+            {
+                f: MappingProxyType(
+                    {
+                        "bases": tuple(fac.bases),
+                        "supply_crossings": tuple(fac.supply_crossings),
+                        "leaders": tuple(fac.leaders),
+                        "quality": fac.quality,
+                    }
+                )
+                for f, fac in state.factions.items()
+                if f in mine
+            }
+        ),
         no_fly_zones=tuple(MappingProxyType(dict(z)) for z in state.no_fly_zones),
-        air_tasks=MappingProxyType({w: MappingProxyType(dict(t)) for w, t in state.air_tasks.items()
-                                    if every or t.get("side") == side}),
-        losses=MappingProxyType({f: MappingProxyType(dict(c)) for f, c in state.losses.items()
-                                 if f in mine}),
-        over=state.over, winner=state.winner,
-        supply_sources=tuple(MappingProxyType(dict(d)) for d in state.supply_sources
-                             if every or d.get("side") == side or d.get("faction") in mine),
-        title=state.title, start_date=state.start_date, turn_days=state.turn_days,
-        end_turn=state.end_turn, result=state.result,
+        air_tasks=MappingProxyType(
+            {
+                w: MappingProxyType(dict(t))
+                for w, t in state.air_tasks.items()
+                if every or t.get("side") == side
+            }
+        ),
+        losses=MappingProxyType({f: MappingProxyType(dict(c)) for f, c in state.losses.items() if f in mine}),
+        over=state.over,
+        winner=state.winner,
+        supply_sources=tuple(
+            MappingProxyType(dict(d))
+            for d in state.supply_sources
+            if every or d.get("side") == side or d.get("faction") in mine
+        ),
+        title=state.title,
+        start_date=state.start_date,
+        turn_days=state.turn_days,
+        end_turn=state.end_turn,
+        result=state.result,
         victory=tuple(_frozen(dict(c)) for c in victory),
         sight=sight,
     )
 
 
 # -- what a side learns of an event --------------------------------------------------------------
+
 
 def _whose(event: Event, actor: str) -> str:
     return event.side if event.side is not None else actor
@@ -297,8 +347,9 @@ def needs_sight(event: Event, actor: str, side: str) -> bool:
     return event.news != PUBLIC and side != _whose(event, actor)
 
 
-def event_seen_by(event: Event, actor: str, side: str, state, hexmap: HexMap,
-                  mask: np.ndarray | None) -> bool:
+def event_seen_by(
+    event: Event, actor: str, side: str, state, hexmap: HexMap, mask: np.ndarray | None
+) -> bool:
     """Whether ``side`` learns of an event of ``actor``'s order, ``mask`` being what the side
     sees (rows, cols) after it: public news always; the side's own doings and news (which the
     turn's start brings it, whoever ended the turn before); another side's where they name one
@@ -314,12 +365,14 @@ def event_seen_by(event: Event, actor: str, side: str, state, hexmap: HexMap,
         return True
     if mask is None:
         return False
-    return (any(_in_sight(hexmap, mask, h) for h in event.hexes)
-            or any(_in_sight(hexmap, mask, u.hex) for u in named))
+    return any(_in_sight(hexmap, mask, h) for h in event.hexes) or any(
+        _in_sight(hexmap, mask, u.hex) for u in named
+    )
 
 
-def seen_text(event: Event, actor: str, side: str, hexmap: HexMap, mask: np.ndarray | None,
-              state=None) -> str:
+def seen_text(
+    event: Event, actor: str, side: str, hexmap: HexMap, mask: np.ndarray | None, state=None
+) -> str:
     """The event's words as ``side`` may read them: another side's unit that moves out of
     sight is seen going, not arriving; of another side's units named line by line (a panic),
     only those in sight are told of. ``state`` gives the units' factions for names of units
@@ -340,8 +393,9 @@ def seen_text(event: Event, actor: str, side: str, hexmap: HexMap, mask: np.ndar
     return event.text
 
 
-def events_seen(events: list[Event], actor: str, side: str, state, hexmap: HexMap,
-                rules: Rules) -> list[Event]:
+def events_seen(
+    events: list[Event], actor: str, side: str, state, hexmap: HexMap, rules: Rules
+) -> list[Event]:
     """Of the events of ``actor``'s order, those ``side`` learns of, its fog worked out only
     when one of them depends on it."""
     mask = None

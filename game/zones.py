@@ -55,8 +55,12 @@ def zone_from_setup(z: dict, hexmap: HexMap, sides, where: str) -> tuple[dict | 
         problems.append(f"{where}: needs hexes, or a centre and a radius")
     if problems:
         return None, problems
-    return {"id": zid, "name": str(z.get("name") or zid), "side": z["side"],
-            "hexes": [list(p) for p in sorted({(q, r) for q, r in hexes})]}, []
+    return {
+        "id": zid,
+        "name": str(z.get("name") or zid),
+        "side": z["side"],
+        "hexes": [list(p) for p in sorted({(q, r) for q, r in hexes})],
+    }, []
 
 
 __all__ = ["expand_zone", "zone_from_setup"]

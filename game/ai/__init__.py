@@ -34,5 +34,4 @@ def play_turn(game, player, max_commands: int = MAX_COMMANDS) -> TurnStats:
     return TurnStats(seconds=driver.thinking, commands=driver.commands, refused=driver.refused)
 
 
-__all__ = ["DIFFICULTIES", "MAX_COMMANDS", "AIPlayer", "RandomPlayer", "TurnDriver", "TurnStats",
-           "play_turn"]
+__all__ = ["DIFFICULTIES", "MAX_COMMANDS", "AIPlayer", "RandomPlayer", "TurnDriver", "TurnStats", "play_turn"]

@@ -36,8 +36,7 @@ class Aims:
 
     def avoids(self, faction: str, h) -> bool:
         """Whether a unit of ``faction`` should keep out of hex ``h`` (and not attack it)."""
-        return h in self.hold_off or h in self.avoid.get(ALL, ()) \
-            or h in self.avoid.get(faction, ())
+        return h in self.hold_off or h in self.avoid.get(ALL, ()) or h in self.avoid.get(faction, ())
 
 
 def _owner_side(plan: dict, factions) -> str | None:
@@ -49,8 +48,9 @@ def _owner_side(plan: dict, factions) -> str | None:
 
 def _in_force(plan: dict, date: dt.date) -> bool:
     start, until = plan.get("from"), plan.get("until")
-    return (start is None or dt.date.fromisoformat(start) <= date) and \
-        (until is None or date <= dt.date.fromisoformat(until))
+    return (start is None or dt.date.fromisoformat(start) <= date) and (
+        until is None or date <= dt.date.fromisoformat(until)
+    )
 
 
 def aims_for(side: str, victory: list[dict], plans: list[dict], view, hexmap) -> Aims:
@@ -58,15 +58,24 @@ def aims_for(side: str, victory: list[dict], plans: list[dict], view, hexmap) ->
     now (factions change sides during a war)."""
     mine = [p for p in plans if _owner_side(p, view.factions) == side]
     now = [p for p in mine if _in_force(p, view.date)]
-    later = frozenset(c for p in mine if p["kind"] == "take" and p.get("from")
-                      and dt.date.fromisoformat(p["from"]) > view.date for c in p["cities"])
+    later = frozenset(
+        c
+        for p in mine
+        if p["kind"] == "take" and p.get("from") and dt.date.fromisoformat(p["from"]) > view.date
+        for c in p["cities"]
+    )
     # A town to take only later keeps its pull (the side closes on it) but is not assaulted.
     goals = list(victory)
     pulls: dict[str, list] = {}
     for p in now:
         if p["kind"] in ("take", "hold") and p["weight"] > 0:
-            goal = {"side": side, "kind": p["kind"], "cities": list(p["cities"]),
-                    "weight": p["weight"], "plan": True}
+            goal = {
+                "side": side,
+                "kind": p["kind"],
+                "cities": list(p["cities"]),
+                "weight": p["weight"],
+                "plan": True,
+            }
             if p.get("faction") is not None:
                 pulls.setdefault(p["faction"], []).append(goal)  # that faction's units only
             else:
@@ -81,8 +90,16 @@ def aims_for(side: str, victory: list[dict], plans: list[dict], view, hexmap) ->
             hexes.update(hex_range(hexmap.city_by_id(cid).hex, p.get("radius", 0)))
     # A town to take later is not assaulted or entered yet by anyone of the side (one it holds
     # already it keeps and garrisons as any other).
-    hold_off = frozenset(hexmap.city_by_id(c).hex for c in later
-                         if view.city_owner.get(c) is None
-                         or view.side_of(view.city_owner[c]) != side)
-    return Aims(goals=goals, avoid={k: frozenset(v) for k, v in avoid.items()}, later=later,
-                hold_off=hold_off, plans=now, pulls=pulls)
+    hold_off = frozenset(
+        hexmap.city_by_id(c).hex
+        for c in later
+        if view.city_owner.get(c) is None or view.side_of(view.city_owner[c]) != side
+    )
+    return Aims(
+        goals=goals,
+        avoid={k: frozenset(v) for k, v in avoid.items()},
+        later=later,
+        hold_off=hold_off,
+        plans=now,
+        pulls=pulls,
+    )

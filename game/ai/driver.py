@@ -35,8 +35,9 @@ class TurnDriver:
     had to end the turn (the player stopped without ending it, or passed the cap).
     """
 
-    def __init__(self, game, player, view_fn=None, preview_fn=None, execute=None,
-                 max_commands: int = MAX_COMMANDS):
+    def __init__(
+        self, game, player, view_fn=None, preview_fn=None, execute=None, max_commands: int = MAX_COMMANDS
+    ):
         side = player.side
         if game.state.active_side != side:
             raise ValueError(f"{side} is not to move ({game.state.active_side} is)")
@@ -45,12 +46,15 @@ class TurnDriver:
         self.max_commands = max_commands
         self._execute = execute or game.execute
         if view_fn is None:
+
             def view_fn():
                 return side_view(game.state, game.hexmap, game.rules, side)
+
         if preview_fn is None:
+
             def preview_fn(attackers, target):
-                return preview_attack(game.state, game.hexmap, game.rules, side, attackers,
-                                      target)
+                return preview_attack(game.state, game.hexmap, game.rules, side, attackers, target)
+
         self._gen = player.turn(view_fn, preview_fn)
         self._started = False
         self._last: Result | None = None  # the result to send the player next

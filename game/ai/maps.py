@@ -114,12 +114,14 @@ def _exits(graph, rules, enemy_hexes: dict, own_hexes: dict) -> tuple[np.ndarray
 
 def update_forces(maps: Maps, view, hexmap, rules) -> None:
     """Refresh the parts that change within a turn (units seen, moved, lost); keep the goals."""
-    (maps.threat, maps.strength, maps.enemy_hexes, maps.own_hexes,
-     maps.exits, maps.zoc) = _forces(view, map_graph(hexmap), rules)
+    (maps.threat, maps.strength, maps.enemy_hexes, maps.own_hexes, maps.exits, maps.zoc) = _forces(
+        view, map_graph(hexmap), rules
+    )
 
 
-def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict,
-               avoid: frozenset = frozenset()) -> Maps:
+def build_maps(
+    view, hexmap, rules, goals: list[dict], doctrines: dict, avoid: frozenset = frozenset()
+) -> Maps:
     """The side's maps. ``goals`` are victory conditions and plans in force (a plan's
     ``weight`` scales its towns' pull); towns in ``avoid`` hexes are no target at all."""
     graph = map_graph(hexmap)
@@ -136,8 +138,9 @@ def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict,
     for g in goals:
         if g["side"] == side and g["kind"] in ("take", "hold"):
             for c in g["cities"]:
-                goal_value[c] = goal_value.get(c, 0.0) + (12.0 if g["kind"] == "take" else 9.0) \
-                    * g.get("weight", 1.0)
+                goal_value[c] = goal_value.get(c, 0.0) + (12.0 if g["kind"] == "take" else 9.0) * g.get(
+                    "weight", 1.0
+                )
     home = set()
     for f in own_factions:
         for name in doctrines[f].home:
@@ -180,9 +183,18 @@ def build_maps(view, hexmap, rules, goals: list[dict], doctrines: dict,
             np.maximum(objective, 0.8 * value / (1.0 + dist[k] / 4.0), out=objective)
 
     supply = _side_supply(view, hexmap, rules)
-    return Maps(threat=threat, strength=strength, objective=objective, supply=supply,
-                enemy_hexes=enemy_hexes, own_hexes=own_hexes, targets=targets, holds=holds,
-                exits=exits, zoc=zoc)
+    return Maps(
+        threat=threat,
+        strength=strength,
+        objective=objective,
+        supply=supply,
+        enemy_hexes=enemy_hexes,
+        own_hexes=own_hexes,
+        targets=targets,
+        holds=holds,
+        exits=exits,
+        zoc=zoc,
+    )
 
 
 def _side_supply(view, hexmap, rules) -> np.ndarray:
@@ -191,11 +203,18 @@ def _side_supply(view, hexmap, rules) -> np.ndarray:
     factions = {}
     for f, (_, side) in view.factions.items():
         own = view.own_factions.get(f)
-        factions[f] = SimpleNamespace(side=side, bases=list(own["bases"]) if own else [],
-                                      supply_crossings=list(own["supply_crossings"]) if own else [])
-    proxy = SimpleNamespace(factions=factions, units={u.id: u for u in view.units},
-                            city_owner=dict(view.city_owner), at_war_with=view.at_war_with,
-                            supply_sources=[dict(d) for d in view.supply_sources])
+        factions[f] = SimpleNamespace(
+            side=side,
+            bases=list(own["bases"]) if own else [],
+            supply_crossings=list(own["supply_crossings"]) if own else [],
+        )
+    proxy = SimpleNamespace(
+        factions=factions,
+        units={u.id: u for u in view.units},
+        city_owner=dict(view.city_owner),
+        at_war_with=view.at_war_with,
+        supply_sources=[dict(d) for d in view.supply_sources],
+    )
     maps = supply_maps(proxy, hexmap, rules, list(view.own_factions))
     out = np.zeros(map_graph(hexmap).n, dtype=bool)
     for m in maps.values():

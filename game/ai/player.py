@@ -74,15 +74,42 @@ class Level:
 
 
 LEVELS = {
-    "easy": Level("easy", noise=0.6, gather=False, close_in=False, threat_aware=False,
-                  supply_aware=False, cas=False, odds_shift=-0.4, retreat=False,
-                  weighs_losses=False),
-    "normal": Level("normal", noise=0.1, gather=True, close_in=True, threat_aware=True,
-                    supply_aware=True, cas=True, odds_shift=0.0, retreat=True,
-                    weighs_losses=True),
-    "hard": Level("hard", noise=0.0, gather=True, close_in=True, threat_aware=True,
-                  supply_aware=True, cas=True, odds_shift=0.2, retreat=True,
-                  weighs_losses=True),
+    "easy": Level(
+        "easy",
+        noise=0.6,
+        gather=False,
+        close_in=False,
+        threat_aware=False,
+        supply_aware=False,
+        cas=False,
+        odds_shift=-0.4,
+        retreat=False,
+        weighs_losses=False,
+    ),
+    "normal": Level(
+        "normal",
+        noise=0.1,
+        gather=True,
+        close_in=True,
+        threat_aware=True,
+        supply_aware=True,
+        cas=True,
+        odds_shift=0.0,
+        retreat=True,
+        weighs_losses=True,
+    ),
+    "hard": Level(
+        "hard",
+        noise=0.0,
+        gather=True,
+        close_in=True,
+        threat_aware=True,
+        supply_aware=True,
+        cas=True,
+        odds_shift=0.2,
+        retreat=True,
+        weighs_losses=True,
+    ),
 }
 DIFFICULTIES = tuple(LEVELS)
 
@@ -121,8 +148,16 @@ def _rng_for(view, side: str) -> np.random.Generator:
 
 
 class AIPlayer:
-    def __init__(self, side: str, hexmap, rules, goals: list[dict], difficulty: str = "normal",
-                 budget_s: float | None = 2.5, plans: list[dict] | None = None):
+    def __init__(
+        self,
+        side: str,
+        hexmap,
+        rules,
+        goals: list[dict],
+        difficulty: str = "normal",
+        budget_s: float | None = 2.5,
+        plans: list[dict] | None = None,
+    ):
         if difficulty not in LEVELS:
             raise ValueError(f"unknown difficulty {difficulty!r}; choose {', '.join(LEVELS)}")
         self.side = side
@@ -134,8 +169,9 @@ class AIPlayer:
         self.goals = self.victory
         # The towns the side's own take and hold conditions name (and its plans, once the turn
         # says which are in force: ``_take_aims``).
-        self.own_goals = frozenset(c for g in goals if g["side"] == side
-                                   and g["kind"] in ("take", "hold") for c in g["cities"])
+        self.own_goals = frozenset(
+            c for g in goals if g["side"] == side and g["kind"] in ("take", "hold") for c in g["cities"]
+        )
         self.aims = Aims(goals=self.goals)
         self._pulls: dict[str, np.ndarray] = {}
         self.difficulty = difficulty
@@ -189,8 +225,14 @@ class AIPlayer:
                 continue
             best = None
             for u in s.ground:
-                if u.done or u.id in s.acted or u.id in s.garrison or u.moves_left <= 0 \
-                        or u.id not in s.own or not self.rules.unit_type(u.type).zoc:
+                if (
+                    u.done
+                    or u.id in s.acted
+                    or u.id in s.garrison
+                    or u.moves_left <= 0
+                    or u.id not in s.own
+                    or not self.rules.unit_type(u.type).zoc
+                ):
                     continue
                 if theirs and not self._at_war(u.faction, owner):
                     continue
@@ -200,8 +242,9 @@ class AIPlayer:
                     continue  # a broken unit would only panic again: it falls back instead
                 if u.hex.distance(town) > self.rules.unit_type(u.type).movement:
                     continue
-                found = find_path(self.graph, self.rules, u, town, self._obstacles(u, s.known()),
-                                  self._bases(u.faction))
+                found = find_path(
+                    self.graph, self.rules, u, town, self._obstacles(u, s.known()), self._bases(u.faction)
+                )
                 if found and (best is None or found[1] < best[1][1]):
                     best = (u, found)
             if best is None:
@@ -234,15 +277,23 @@ class AIPlayer:
             self.aims = aims_for(self.side, self.victory, self.plans, view, self.map)
             self._pulls = {}
         goals = list(self.aims.goals)
-        theirs = [c for g in self.victory if g["side"] != self.side and g["kind"] == "take"
-                  for c in g["cities"]]
-        mine = [c for c in dict.fromkeys(theirs) if view.city_owner.get(c) is not None
-                and view.side_of(view.city_owner[c]) == self.side]
+        theirs = [
+            c for g in self.victory if g["side"] != self.side and g["kind"] == "take" for c in g["cities"]
+        ]
+        mine = [
+            c
+            for c in dict.fromkeys(theirs)
+            if view.city_owner.get(c) is not None and view.side_of(view.city_owner[c]) == self.side
+        ]
         if mine:
             goals.append({"side": self.side, "kind": "hold", "cities": mine, "implied": True})
         self.goals = goals
-        self.own_goals = frozenset(c for g in self.goals if g["side"] == self.side
-                                   and g["kind"] in ("take", "hold") for c in g["cities"])
+        self.own_goals = frozenset(
+            c
+            for g in self.goals
+            if g["side"] == self.side and g["kind"] in ("take", "hold")
+            for c in g["cities"]
+        )
 
     def _pull(self, faction: str, maps) -> np.ndarray:
         """The draw of a faction's own plans' towns (the side's objective map for it alone):
@@ -272,10 +323,12 @@ class AIPlayer:
 
     def _avoided(self, faction: str) -> np.ndarray:
         """Flat indices of the hexes a faction's units keep out of."""
-        hexes = self.aims.hold_off | self.aims.avoid.get(ALL, frozenset()) \
+        hexes = (
+            self.aims.hold_off
+            | self.aims.avoid.get(ALL, frozenset())
             | self.aims.avoid.get(faction, frozenset())
-        return np.fromiter((self.graph.index(h) for h in hexes if self.map.in_bounds(h)),
-                           dtype=np.int64)
+        )
+        return np.fromiter((self.graph.index(h) for h in hexes if self.map.in_bounds(h)), dtype=np.int64)
 
     def _target_value(self, hex_i: int, defenders, maps) -> float:
         city = self.map.city_at(self.graph.hex(hex_i))
@@ -290,8 +343,7 @@ class AIPlayer:
         advance after a won assault takes the strongest attacker into the town taken)."""
         by_hex: dict[Hex, list] = {}
         for u in ground:
-            if u.id in garrison and u.hex.distance(target) == 1 \
-                    and self.rules.unit_type(u.type).zoc:
+            if u.id in garrison and u.hex.distance(target) == 1 and self.rules.unit_type(u.type).zoc:
                 by_hex.setdefault(u.hex, []).append(u)
         out: set[str] = set()
         for units in by_hex.values():
@@ -327,19 +379,22 @@ class AIPlayer:
         ground = self.rules.unit_type
         beside = [n for n in town.neighbors() if self.map.in_bounds(n)]
         units = s.known()
-        if any(x.hex in beside and self._side_of(x.faction) == self.side
-               and ground(x.type).is_ground for x in units):
+        if any(
+            x.hex in beside and self._side_of(x.faction) == self.side and ground(x.type).is_ground
+            for x in units
+        ):
             return
-        foes = {x.hex for x in units if self._side_of(x.faction) != self.side
-                and ground(x.type).is_ground}
-        doors = sorted((n for n in beside if n not in foes),
-                       key=lambda n: (s.maps.threat[self.graph.index(n)], n.q, n.r))
+        foes = {x.hex for x in units if self._side_of(x.faction) != self.side and ground(x.type).is_ground}
+        doors = sorted(
+            (n for n in beside if n not in foes), key=lambda n: (s.maps.threat[self.graph.index(n)], n.q, n.r)
+        )
         for u in near:
             if u.done or u.hex in beside:
                 continue
             for n in doors[:2]:
-                found = find_path(self.graph, self.rules, u, n, self._obstacles(u, s.known()),
-                                  self._bases(u.faction))
+                found = find_path(
+                    self.graph, self.rules, u, n, self._obstacles(u, s.known()), self._bases(u.faction)
+                )
                 if not found or found[0][-1] != n:
                     continue
                 res = yield Move(self.side, u.id, found[0])
@@ -373,10 +428,10 @@ class AIPlayer:
         power = max(unit_power(self.rules, u), 0.5)
         score = maps.objective[cand] * doctrine.aggression
         if u.faction in self.aims.pulls:
-            score = np.maximum(score, self._pull(u.faction, maps)[cand]
-                               * doctrine.aggression)
-        broken = force_back or (u.morale is not None and u.morale < doctrine.retreat_morale) \
-            or u.supplied is False
+            score = np.maximum(score, self._pull(u.faction, maps)[cand] * doctrine.aggression)
+        broken = (
+            force_back or (u.morale is not None and u.morale < doctrine.retreat_morale) or u.supplied is False
+        )
         if self.level.threat_aware:
             danger = np.maximum(0.0, maps.threat[cand] - maps.strength[cand] * 0.5) / power
             score = score - doctrine.caution * (3.0 if broken else 1.0) * np.minimum(danger, 10.0)
@@ -388,8 +443,7 @@ class AIPlayer:
                 # The unit alone holds open the enemy zone it stands in: gone, it closes.
                 exits = exits - np.isin(cand, self.graph.nbr[start])
             pocket = np.where(exits <= 0, 6.0, np.where(exits == 1, 2.0, 0.0))
-            score = score - doctrine.caution * (3.0 if broken else 1.0) * pocket \
-                * np.minimum(danger, 1.0)
+            score = score - doctrine.caution * (3.0 if broken else 1.0) * pocket * np.minimum(danger, 1.0)
             terrain_def = np.array([self.rules.terrain[t].defence for t in self.graph.terrain[cand]])
             score = score + (maps.threat[cand] > 0) * (terrain_def - 1.0)
         if self.level.supply_aware:
@@ -398,8 +452,13 @@ class AIPlayer:
             score = score + doctrine.desert * (self.graph.terrain[cand] == 3) * 0.5
         if broken and self.level.retreat:
             # Out of contact first: a broken unit next to the enemy panics and loses men.
-            foes = [x.hex for x in known if self._at_war(u.faction, x.faction)
-                    and self.rules.unit_type(x.type).is_ground and x.hex.distance(u.hex) <= 6]
+            foes = [
+                x.hex
+                for x in known
+                if self._at_war(u.faction, x.faction)
+                and self.rules.unit_type(x.type).is_ground
+                and x.hex.distance(u.hex) <= 6
+            ]
             if foes:
                 fq = np.array([h.q for h in foes])[:, None]
                 fr = np.array([h.r for h in foes])[:, None]
@@ -408,21 +467,22 @@ class AIPlayer:
                 score = score - 8.0 * near - maps.objective[cand] * doctrine.aggression
             hold_value = np.zeros_like(score)
             for i, _, _ in maps.holds[:10]:
-                d = np.maximum(np.abs(self.graph.q[cand] - self.graph.q[i]),
-                               np.abs(self.graph.r[cand] - self.graph.r[i]))
+                d = np.maximum(
+                    np.abs(self.graph.q[cand] - self.graph.q[i]), np.abs(self.graph.r[cand] - self.graph.r[i])
+                )
                 hold_value = np.maximum(hold_value, 3.0 / (1.0 + d))
             score = score + hold_value
         if self.level.noise:
             score = score + rng.normal(0.0, self.level.noise, size=score.size) * (np.abs(score) + 1.0)
         if self.aims.avoid or self.aims.hold_off:
             # Where a plan keeps the faction out, it does not go (it may leave, if it is there).
-            score = np.where(np.isin(cand, self._avoided(u.faction)) & (cand != start),
-                             -np.inf, score)
+            score = np.where(np.isin(cand, self._avoided(u.faction)) & (cand != start), -np.inf, score)
         best = int(np.argmax(score))
         if cand[best] == start or score[best] <= score[-1] + 0.05:
             return None
-        found = find_path(self.graph, self.rules, u, self.graph.hex(int(cand[best])), obs,
-                          self._bases(u.faction))
+        found = find_path(
+            self.graph, self.rules, u, self.graph.hex(int(cand[best])), obs, self._bases(u.faction)
+        )
         return found[0] if found else None
 
     def _garrisons(self, view, maps, own, doctrines) -> set[str]:
@@ -445,17 +505,17 @@ class AIPlayer:
             if not here:
                 continue
             threatened = maps.threat[i] > 0.5 * maps.strength[i]
-            fighters = sorted((u for u in here if self.rules.unit_type(u.type).zoc),
-                              key=lambda x: -x.personnel)
+            fighters = sorted(
+                (u for u in here if self.rules.unit_type(u.type).zoc), key=lambda x: -x.personnel
+            )
             support = [u for u in here if not self.rules.unit_type(u.type).zoc]
             if cid in self.own_goals:
                 chosen = fighters if threatened else fighters[:2]
             else:
-                chosen = [u for u in fighters if budget[u.faction] > 0][:1 + int(threatened)]
+                chosen = [u for u in fighters if budget[u.faction] > 0][: 1 + int(threatened)]
             # Guns stay to stiffen a threatened garrison; otherwise they go with the army,
             # whose attacks they support from two hexes away.
-            keep.update(u.id for u in chosen + (support if threatened or cid in self.own_goals
-                                                else []))
+            keep.update(u.id for u in chosen + (support if threatened or cid in self.own_goals else []))
             if cid not in self.own_goals:
                 for u in chosen:
                     budget[u.faction] -= 1
@@ -470,11 +530,18 @@ class AIPlayer:
         the relief."""
         wear = 20.0
         # The towns' owners as the relief began; the rest as the side sees it at each order.
-        view, own, ground, garrison, acted, doctrines = s.view, s.own, s.ground, s.garrison, \
-            s.acted, s.doctrines
+        view, own, ground, garrison, acted, doctrines = (
+            s.view,
+            s.own,
+            s.ground,
+            s.garrison,
+            s.acted,
+            s.doctrines,
+        )
         spare = self._spare_garrisons(own, garrison)
-        for cid in dict.fromkeys(c for g in self.goals if g["side"] == self.side
-                                 and g["kind"] == "hold" for c in g["cities"]):
+        for cid in dict.fromkeys(
+            c for g in self.goals if g["side"] == self.side and g["kind"] == "hold" for c in g["cities"]
+        ):
             if s.out_of_time():
                 return
             town = self.map.city_by_id(cid).hex
@@ -482,30 +549,45 @@ class AIPlayer:
             if owner is None or view.side_of(owner) != self.side:  # a town no one holds too
                 continue
             here = [u for u in ground if u.hex == town and u.id in own]
-            worn = sorted((u for u in here if u.morale is not None and self.rules.unit_type(u.type).zoc
-                           and u.morale < doctrines[u.faction].retreat_morale + wear),
-                          key=lambda u: (u.morale, u.id))
+            worn = sorted(
+                (
+                    u
+                    for u in here
+                    if u.morale is not None
+                    and self.rules.unit_type(u.type).zoc
+                    and u.morale < doctrines[u.faction].retreat_morale + wear
+                ),
+                key=lambda u: (u.morale, u.id),
+            )
             for old in worn:
                 if old.moves_left <= 0:
                     continue
                 fresh = None
                 others = [x for x in s.known() if x.id != old.id]  # its place is free
                 for u in ground:
-                    if u.hex == town or u.done or u.id in acted \
-                            or (u.id in garrison and u.id not in spare) \
-                            or u.moves_left <= 0 or u.id not in own \
-                            or not self.rules.unit_type(u.type).zoc or u.morale is None \
-                            or u.morale < max(60.0, old.morale + 30.0) \
-                            or u.hex.distance(town) > self.rules.unit_type(u.type).movement:
+                    if (
+                        u.hex == town
+                        or u.done
+                        or u.id in acted
+                        or (u.id in garrison and u.id not in spare)
+                        or u.moves_left <= 0
+                        or u.id not in own
+                        or not self.rules.unit_type(u.type).zoc
+                        or u.morale is None
+                        or u.morale < max(60.0, old.morale + 30.0)
+                        or u.hex.distance(town) > self.rules.unit_type(u.type).movement
+                    ):
                         continue
-                    found = find_path(self.graph, self.rules, u, town, self._obstacles(u, others),
-                                      self._bases(u.faction))
+                    found = find_path(
+                        self.graph, self.rules, u, town, self._obstacles(u, others), self._bases(u.faction)
+                    )
                     if found and (fresh is None or (found[1], -u.morale) < (fresh[1][1], -fresh[0].morale)):
                         fresh = (u, found)
                 if fresh is None:
                     continue
-                back = self._choose_hex(old, s.maps, doctrines[old.faction], s.known(), s.rng,
-                                        force_back=True)
+                back = self._choose_hex(
+                    old, s.maps, doctrines[old.faction], s.known(), s.rng, force_back=True
+                )
                 if back is None:
                     continue
                 res = yield Move(self.side, old.id, back)
@@ -571,12 +653,21 @@ class AIPlayer:
         to fill, and those of an enemy, to walk into. With ``enemies``, instead the towns it
         asks an enemy side to hold that the enemy holds and has left empty: an objective
         left empty is a victory given away."""
-        goals = [c for g in self.goals if g["side"] == self.side and g["kind"] in ("hold", "take")
-                 for c in g["cities"]]
+        goals = [
+            c
+            for g in self.goals
+            if g["side"] == self.side and g["kind"] in ("hold", "take")
+            for c in g["cities"]
+        ]
         theirs = {}
         if enemies:
-            theirs = {c: g["side"] for g in self.goals if g["side"] != self.side
-                      and g["kind"] == "hold" for c in g["cities"] if c not in goals}
+            theirs = {
+                c: g["side"]
+                for g in self.goals
+                if g["side"] != self.side and g["kind"] == "hold"
+                for c in g["cities"]
+                if c not in goals
+            }
             goals = list(theirs)
         occupied = {u.hex for u in own.values() if self.rules.unit_type(u.type).is_ground}
         occupied |= {u.hex for u in view.units if not u.own and self.rules.unit_type(u.type).is_ground}
@@ -635,8 +726,11 @@ class AIPlayer:
         aversion = (1.0 + doctrine.spare_troops) / AIR_RISK_LIMIT
         # The guns seen that reach beyond their own hex (air defence units, warships); the
         # others fire only over the hex they stand on.
-        guns = [u for u in view.other_units() if self._at_war(wing.faction, u.faction)
-                and self.rules.unit_type(u.type).air_defence_range > 0]
+        guns = [
+            u
+            for u in view.other_units()
+            if self._at_war(wing.faction, u.faction) and self.rules.unit_type(u.type).air_defence_range > 0
+        ]
         best, best_value = None, 0.0
         for i, units in maps.enemy_hexes.items():
             h = self.graph.hex(i)
@@ -645,24 +739,35 @@ class AIPlayer:
             d = h.distance(wing.hex)
             if d > reach:
                 continue
-            units = [u for u in units if self._at_war(wing.faction, u.faction)
-                     and self.rules.unit_type(u.type).is_ground]
+            units = [
+                u
+                for u in units
+                if self._at_war(wing.faction, u.faction) and self.rules.unit_type(u.type).is_ground
+            ]
             if not units:
                 continue
             strength, _ = air_defence_of(
-                self.rules, guns + [u for u in units
-                                    if self.rules.unit_type(u.type).air_defence_range == 0], h)
+                self.rules,
+                guns + [u for u in units if self.rules.unit_type(u.type).air_defence_range == 0],
+                h,
+            )
             keep = 1.0 - shot_down_chance(self.rules, strength, quality) * aversion
             if keep <= 0:
                 continue
             # What the bombs would do: the power they find, less where it is under cover or
             # dug in (troops in the open are the ones a strike hurts most).
             cover = air.cover.get(self.map.terrain_at(h), 1.0)
-            value = sum(unit_power(self.rules, u)
-                        * (doctrine.strike_first_weight if u.faction in doctrine.strike_first
-                           else 1.0)
-                        / (1.0 + air.strike.entrenchment_cover * (u.entrenchment or 0))
-                        for u in units) * cover * doctrine.air_use * keep
+            value = (
+                sum(
+                    unit_power(self.rules, u)
+                    * (doctrine.strike_first_weight if u.faction in doctrine.strike_first else 1.0)
+                    / (1.0 + air.strike.entrenchment_cover * (u.entrenchment or 0))
+                    for u in units
+                )
+                * cover
+                * doctrine.air_use
+                * keep
+            )
             value -= 0.02 * d
             if value > best_value:
                 best, best_value = h, value
@@ -674,17 +779,23 @@ class AIPlayer:
         """For each of the side's own no-fly zones, the hostile wings it can see that could fly
         into it: ``{zone id: [wings still to match with a patrol]}``. A patrol is flown for
         each of them; the wings left on the ground stand on alert over the zone anyway."""
-        hostile = [u for u in view.other_units() if self.rules.unit_type(u.type).category == "air"
-                   and any(self._at_war(f, u.faction) for f in view.own_factions)]
+        hostile = [
+            u
+            for u in view.other_units()
+            if self.rules.unit_type(u.type).category == "air"
+            and any(self._at_war(f, u.faction) for f in view.own_factions)
+        ]
         out = {}
         for zone in view.no_fly_zones:
             if zone["side"] != self.side or not hostile:
                 continue
             hexes = [Hex(*h) for h in zone["hexes"]]
             # a wing's tankers stretch its reach by up to 60% (rules: air.toml [range])
-            out[zone["id"]] = [u.id for u in hostile
-                               if min(h.distance(u.hex) for h in hexes)
-                               <= self.rules.unit_type(u.type).movement * 1.6]
+            out[zone["id"]] = [
+                u.id
+                for u in hostile
+                if min(h.distance(u.hex) for h in hexes) <= self.rules.unit_type(u.type).movement * 1.6
+            ]
         return out
 
     def _patrol(self, view, wing, patrols: dict):
@@ -711,8 +822,9 @@ class AIPlayer:
                     banned |= {tuple(h) for h in z["hexes"]}
         return banned
 
-    def _call_support(self, view, on_call, target: Hex, ratio: float, need: float, want: float,
-                      doctrines, defenders) -> list:
+    def _call_support(
+        self, view, on_call, target: Hex, ratio: float, need: float, want: float, doctrines, defenders
+    ) -> list:
         """The wings to send as close air support over ``target`` for an attack at ``ratio``:
         the nearest wings in range that are at war with its ``defenders``, as many as lift it to
         the odds ``want`` (with a margin for aircraft lost on the way), and none at all if every
@@ -727,17 +839,22 @@ class AIPlayer:
         def too_costly(w) -> bool:
             enemies = [u for u in view.other_units() if self._at_war(w.faction, u.faction)]
             strength, _ = air_defence_of(self.rules, enemies, target)
-            risk = shot_down_chance(self.rules, strength,
-                                    view.own_factions[w.faction]["quality"])
+            risk = shot_down_chance(self.rules, strength, view.own_factions[w.faction]["quality"])
             return risk * (1.0 + doctrines[w.faction].spare_troops) >= AIR_RISK_LIMIT
 
-        able = sorted((w for w in on_call
-                       if w.moves_left > 0 and combat_aircraft(w) > 0
-                       and any(self._at_war(w.faction, d.faction) for d in defenders)
-                       and target.distance(w.hex) <= air_range(self.rules, w)
-                       and (target.q, target.r) not in self._banned_sky(view, doctrines[w.faction])
-                       and not too_costly(w)),
-                      key=lambda w: (target.distance(w.hex), w.id))
+        able = sorted(
+            (
+                w
+                for w in on_call
+                if w.moves_left > 0
+                and combat_aircraft(w) > 0
+                and any(self._at_war(w.faction, d.faction) for d in defenders)
+                and target.distance(w.hex) <= air_range(self.rules, w)
+                and (target.q, target.r) not in self._banned_sky(view, doctrines[w.faction])
+                and not too_costly(w)
+            ),
+            key=lambda w: (target.distance(w.hex), w.id),
+        )
         chosen, n = [], 0
         for w in able:
             if n >= aircraft_needed:
@@ -758,9 +875,11 @@ class AIPlayer:
             units = [u for u in units if self._at_war(group.faction, u.faction)]
             if not units:
                 continue
-            value = sum(unit_power(self.rules, u)
-                        * (doctrine.strike_first_weight if u.faction in doctrine.strike_first
-                           else 1.0) for u in units)
+            value = sum(
+                unit_power(self.rules, u)
+                * (doctrine.strike_first_weight if u.faction in doctrine.strike_first else 1.0)
+                for u in units
+            )
             if value > best_value:
                 best, best_value = h, value
         if best is None:
@@ -818,15 +937,25 @@ class Situation:
         ai._take_aims(view)
         self.view = view
         self.doctrines = {f: doctrine_for(f) for f in view.factions}
-        self.maps = build_maps(view, ai.map, ai.rules, ai.goals, self.doctrines,
-                               avoid=ai._side_avoids(view))
+        self.maps = build_maps(view, ai.map, ai.rules, ai.goals, self.doctrines, avoid=ai._side_avoids(view))
         self.rng = _rng_for(view, ai.side)
-        self.own = {u.id: SimpleNamespace(id=u.id, type=u.type, faction=u.faction, hex=u.hex,
-                                          personnel=u.personnel, moves_left=u.moves_left,
-                                          equipment=dict(u.equipment),
-                                          morale=u.morale, supplied=u.supplied,
-                                          entrenchment=u.entrenchment, done=False)
-                    for u in view.units if u.own}
+        self.own = {
+            u.id: SimpleNamespace(
+                id=u.id,
+                type=u.type,
+                faction=u.faction,
+                hex=u.hex,
+                personnel=u.personnel,
+                moves_left=u.moves_left,
+                equipment=dict(u.equipment),
+                morale=u.morale,
+                supplied=u.supplied,
+                entrenchment=u.entrenchment,
+                done=False,
+            )
+            for u in view.units
+            if u.own
+        }
         self.others = [u for u in view.units if not u.own]
         self.ground: list = []
         self.acted: set[str] = set()
@@ -838,8 +967,9 @@ class Situation:
         self.urgency = ai._urgency(view)
         # The towns some side's victory turns on (its own plans' among them): worth a costlier
         # assault, and no garrison of one breaks out.
-        self.goal_towns = ai.own_goals | {c for g in ai.goals if g["kind"] == "hold"
-                                          and g["side"] != ai.side for c in g["cities"]}
+        self.goal_towns = ai.own_goals | {
+            c for g in ai.goals if g["kind"] == "hold" and g["side"] != ai.side for c in g["cities"]
+        }
         self.goal_towns |= {c for gs in ai.aims.pulls.values() for g in gs for c in g["cities"]}
 
     def known(self) -> list:
@@ -902,8 +1032,12 @@ class AirMissions(CandidateAction):
             if s.out_of_time() or w.moves_left <= 0:
                 continue
             doctrine = s.doctrines[w.faction]
-            if ai.level.cas and doctrine.air_use > 0 and ai._is_base(s.view, w, w.hex) \
-                    and ai._patrol(s.view, w, s.patrols) is None:
+            if (
+                ai.level.cas
+                and doctrine.air_use > 0
+                and ai._is_base(s.view, w, w.hex)
+                and ai._patrol(s.view, w, s.patrols) is None
+            ):
                 s.on_call.append(w)
                 continue
             cmd = ai._air_mission(s.view, s.maps, w, doctrine, s.patrols)
@@ -965,8 +1099,12 @@ class ReinforceBesieged(CandidateAction):
         ai = self.ai
         spare = ai._spare_garrisons(s.own, s.garrison)
         implied = {c for g in ai.goals if g.get("implied") for c in g["cities"]}
-        explicit = {c for g in ai.goals if g["side"] == ai.side and not g.get("implied")
-                    and g["kind"] in ("take", "hold") for c in g["cities"]}
+        explicit = {
+            c
+            for g in ai.goals
+            if g["side"] == ai.side and not g.get("implied") and g["kind"] in ("take", "hold")
+            for c in g["cities"]
+        }
         for cid in ai._threatened_holds(s.view, s.maps, s.own):
             if cid in implied and cid not in explicit:
                 continue
@@ -974,20 +1112,29 @@ class ReinforceBesieged(CandidateAction):
                 break
             town = ai.map.city_by_id(cid).hex
             room = int(ai.rules.movement["stack_limit"]) - sum(
-                1 for x in s.known() if x.hex == town and ai.rules.unit_type(x.type).is_ground)
-            near = sorted((u for u in s.ground if u.hex != town
-                           and not u.done and u.id not in s.acted
-                           and (u.id not in s.garrison or u.id in spare)
-                           and u.moves_left > 0 and ai.rules.unit_type(u.type).zoc
-                           and not (u.morale is not None
-                                    and u.morale < s.doctrines[u.faction].retreat_morale)
-                           and u.hex.distance(town) <= ai.rules.unit_type(u.type).movement),
-                          key=lambda u: (u.hex.distance(town), -u.personnel, u.id))
+                1 for x in s.known() if x.hex == town and ai.rules.unit_type(x.type).is_ground
+            )
+            near = sorted(
+                (
+                    u
+                    for u in s.ground
+                    if u.hex != town
+                    and not u.done
+                    and u.id not in s.acted
+                    and (u.id not in s.garrison or u.id in spare)
+                    and u.moves_left > 0
+                    and ai.rules.unit_type(u.type).zoc
+                    and not (u.morale is not None and u.morale < s.doctrines[u.faction].retreat_morale)
+                    and u.hex.distance(town) <= ai.rules.unit_type(u.type).movement
+                ),
+                key=lambda u: (u.hex.distance(town), -u.personnel, u.id),
+            )
             for u in near:
                 if room <= 0 or s.out_of_time():
                     break
-                found = find_path(ai.graph, ai.rules, u, town, ai._obstacles(u, s.known()),
-                                  ai._bases(u.faction))
+                found = find_path(
+                    ai.graph, ai.rules, u, town, ai._obstacles(u, s.known()), ai._bases(u.faction)
+                )
                 if not found:
                     continue
                 res = yield Move(ai.side, u.id, found[0])
@@ -1039,10 +1186,8 @@ class Attacks(CandidateAction):
 
     def execute(self, s):
         ai = self.ai
-        to_take = {c for g in ai.goals if g["side"] == ai.side and g["kind"] == "take"
-                   for c in g["cities"]}
-        targets = sorted(s.maps.enemy_hexes.items(),
-                         key=lambda kv: -ai._target_value(kv[0], kv[1], s.maps))
+        to_take = {c for g in ai.goals if g["side"] == ai.side and g["kind"] == "take" for c in g["cities"]}
+        targets = sorted(s.maps.enemy_hexes.items(), key=lambda kv: -ai._target_value(kv[0], kv[1], s.maps))
         for hex_i, defenders in targets:
             if s.out_of_time():
                 break
@@ -1054,13 +1199,18 @@ class Attacks(CandidateAction):
             city = ai.map.city_at(target)
             # A town the side must take is stormed by the garrisons beside it too: they fight
             # from their own town, and all but one stay there whatever the outcome.
-            sally = ai._sally(s.ground, s.garrison, target) \
-                if city is not None and city.id in to_take else set()
-            attackers = [u for u in s.ground if u.hex.distance(target) == 1
-                         and u.id not in s.acted
-                         and (u.id not in s.garrison or u.id in sally)
-                         and ai.rules.unit_type(u.type).zoc
-                         and not ai.aims.avoids(u.faction, target)]
+            sally = (
+                ai._sally(s.ground, s.garrison, target) if city is not None and city.id in to_take else set()
+            )
+            attackers = [
+                u
+                for u in s.ground
+                if u.hex.distance(target) == 1
+                and u.id not in s.acted
+                and (u.id not in s.garrison or u.id in sally)
+                and ai.rules.unit_type(u.type).zoc
+                and not ai.aims.avoids(u.faction, target)
+            ]
             if ai.level.close_in:
                 for u in ai._movers_for(target, s.ground, s.acted | s.garrison, s.known()):
                     if ai.aims.avoids(u.faction, target):
@@ -1075,8 +1225,9 @@ class Attacks(CandidateAction):
                         s.refresh()
                         break
             ground_defenders = [d for d in defenders if ai.rules.unit_type(d.type).is_ground]
-            attackers = [u for u in attackers
-                         if all(ai._at_war(u.faction, d.faction) for d in ground_defenders)]
+            attackers = [
+                u for u in attackers if all(ai._at_war(u.faction, d.faction) for d in ground_defenders)
+            ]
             if not ai.level.gather:
                 attackers = attackers[:1]
             if not attackers:
@@ -1100,8 +1251,9 @@ class Attacks(CandidateAction):
             # aim at half as good again, or at the doctrine's own odds for a town's assault.
             want = max(need * 1.5, doctrine.attack_odds)
             if preview.ratio < want and s.on_call:
-                called = ai._call_support(s.view, s.on_call, target, preview.ratio, need, want,
-                                          s.doctrines, ground_defenders)
+                called = ai._call_support(
+                    s.view, s.on_call, target, preview.ratio, need, want, s.doctrines, ground_defenders
+                )
                 for w in called:
                     res = yield AirMission(ai.side, wing=w.id, mission="cas", target=target)
                     s.on_call.remove(w)
@@ -1113,8 +1265,12 @@ class Attacks(CandidateAction):
                         continue
             if preview.ratio < need:
                 continue
-            if preview.ratio < costly and ai.level.weighs_losses and s.urgency < 0.5 \
-                    and not _assault_pays(preview):
+            if (
+                preview.ratio < costly
+                and ai.level.weighs_losses
+                and s.urgency < 0.5
+                and not _assault_pays(preview)
+            ):
                 continue  # a costly assault that neither takes the town nor bleeds it more
             res = yield Attack(ai.side, attackers=ids, target=target)
             for u in attackers:
@@ -1201,8 +1357,9 @@ class Advance(CandidateAction):
                 continue
             if u.id in s.garrison:
                 continue
-            dest = ai._choose_hex(u, s.maps, s.doctrines[u.faction], s.known(), s.rng,
-                                  force_back=u.id in s.breakout)
+            dest = ai._choose_hex(
+                u, s.maps, s.doctrines[u.faction], s.known(), s.rng, force_back=u.id in s.breakout
+            )
             if dest is None:
                 continue
             res = yield Move(ai.side, u.id, dest)
@@ -1227,15 +1384,31 @@ class DigIn(CandidateAction):
             ut = ai.rules.unit_type(u.type)
             i = ai.graph.index(u.hex)
             deepest = ai.rules.terrain[ai.graph.terrain[i]].entrench_max
-            if u.moves_left >= ut.movement - 1e-9 and u.entrenchment < deepest \
-                    and (u.id in s.garrison or s.maps.threat[i] > 0):
+            if (
+                u.moves_left >= ut.movement - 1e-9
+                and u.entrenchment < deepest
+                and (u.id in s.garrison or s.maps.threat[i] > 0)
+            ):
                 yield Entrench(ai.side, u.id)
 
 
 # What an AIPlayer may do in its turn; each scores its weight until it is done.
-CANDIDATE_ACTIONS = (AirMissions, NavalStrikes, Garrisons, WalkIntoTowns, ReinforceBesieged,
-                     RelieveGarrisons, KeepWayBack, Attacks, WingsOnCall, Breakouts,
-                     HoldEmptyTowns, TakeAbandonedObjectives, Advance, DigIn)
+CANDIDATE_ACTIONS = (
+    AirMissions,
+    NavalStrikes,
+    Garrisons,
+    WalkIntoTowns,
+    ReinforceBesieged,
+    RelieveGarrisons,
+    KeepWayBack,
+    Attacks,
+    WingsOnCall,
+    Breakouts,
+    HoldEmptyTowns,
+    TakeAbandonedObjectives,
+    Advance,
+    DigIn,
+)
 
 
 def _assault_pays(preview) -> bool:
@@ -1284,8 +1457,11 @@ class RandomPlayer:
         view = view_fn()
         rng = np.random.default_rng([self.seed, view.turn, len(view.units)])
         own = [u for u in view.units if u.own and self.rules.unit_type(u.type).is_ground]
-        enemy_hexes = {u.hex for u in view.units if not u.own
-                       and any(view.at_war_with(f, u.faction) for f in view.own_factions)}
+        enemy_hexes = {
+            u.hex
+            for u in view.units
+            if not u.own and any(view.at_war_with(f, u.faction) for f in view.own_factions)
+        }
         known = list(view.units)
         for u in own:
             near = [h for h in u.hex.neighbors() if h in enemy_hexes]
@@ -1303,7 +1479,8 @@ class RandomPlayer:
             if found:
                 res = yield Move(self.side, u.id, found[0])
                 if res.ok:
-                    moved = SimpleNamespace(id=u.id, type=u.type, faction=u.faction,
-                                            hex=res_last_hex(res, u.hex))
+                    moved = SimpleNamespace(
+                        id=u.id, type=u.type, faction=u.faction, hex=res_last_hex(res, u.hex)
+                    )
                     known = [moved if k.id == u.id else k for k in known]
         yield EndTurn(self.side)

@@ -52,8 +52,7 @@ def _context():
 class Editor:
     """One scenario being edited: the document, its undo and redo history, where it is saved."""
 
-    def __init__(self, doc: dict, ctx=None, path: str | Path | None = None,
-                 base_text: str | None = None):
+    def __init__(self, doc: dict, ctx=None, path: str | Path | None = None, base_text: str | None = None):
         self.ctx = ctx if ctx is not None else _context()
         self.doc = doc
         self.path = Path(path) if path is not None else None
@@ -263,5 +262,17 @@ def load_document(path: str | Path) -> dict:
     return data
 
 
-__all__ = ["EditResult", "Editor", "Issue", "OPS", "Refused", "check", "choices", "load_document",
-           "new_document", "render", "save", "schema"]
+__all__ = [
+    "EditResult",
+    "Editor",
+    "Issue",
+    "OPS",
+    "Refused",
+    "check",
+    "choices",
+    "load_document",
+    "new_document",
+    "render",
+    "save",
+    "schema",
+]

@@ -19,10 +19,22 @@ from game.scenario.locate import Locator
 from game.scenario.validate import build
 
 # The kind of thing each part of a file holds, for targets.
-_KINDS = {"scenario": "scenario", "sides": "side", "factions": "faction", "war": "war",
-          "control": "city", "terrain": "terrain", "supply_sources": "supply_source",
-          "units": "unit", "reinforcements": "reinforcement", "no_fly_zones": "no_fly_zone",
-          "events": "event", "victory": "victory", "plans": "plan", "history": "history"}
+_KINDS = {
+    "scenario": "scenario",
+    "sides": "side",
+    "factions": "faction",
+    "war": "war",
+    "control": "city",
+    "terrain": "terrain",
+    "supply_sources": "supply_source",
+    "units": "unit",
+    "reinforcements": "reinforcement",
+    "no_fly_zones": "no_fly_zone",
+    "events": "event",
+    "victory": "victory",
+    "plans": "plan",
+    "history": "history",
+}
 
 
 @dataclass
@@ -102,8 +114,11 @@ def target(doc, ctx, path: str) -> dict:
             if isinstance(t.get("id"), str):
                 out["id"] = t["id"]
             place = None
-            if len(steps) > 3 and steps[2] in ("hexes", "cities", "take", "hold", "avoid") \
-                    and isinstance(steps[3], int):
+            if (
+                len(steps) > 3
+                and steps[2] in ("hexes", "cities", "take", "hold", "avoid")
+                and isinstance(steps[3], int)
+            ):
                 place = get(t, steps[2:4])
             elif "place" in t:
                 place = t["place"]
@@ -133,6 +148,13 @@ def check(doc, ctx, base_text: str | None = None, text: str | None = None) -> li
         except WriteError:
             text = ""
     locator = Locator(text)
-    return [Issue(p.path, p.text, p.hint, locator.line(p.path) if p.path else None,
-                  target(doc, ctx, p.path) if p.path else {})
-            for p in problems]
+    return [
+        Issue(
+            p.path,
+            p.text,
+            p.hint,
+            locator.line(p.path) if p.path else None,
+            target(doc, ctx, p.path) if p.path else {},
+        )
+        for p in problems
+    ]

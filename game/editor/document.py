@@ -64,8 +64,11 @@ def put(doc, path, value):
         items[head] = put(items[head], rest, value)
         return items
     out = dict(doc) if isinstance(doc, dict) else {}
-    out[head] = put(out.get(head, {} if rest and not isinstance(rest[0], int) else []), rest, value) \
-        if rest else value
+    out[head] = (
+        put(out.get(head, {} if rest and not isinstance(rest[0], int) else []), rest, value)
+        if rest
+        else value
+    )
     return out
 
 

@@ -57,6 +57,7 @@ def _unknown(what: str, value, choices) -> Refused:
 
 # -- what a document holds -------------------------------------------------------------------
 
+
 def side_ids(doc) -> list[str]:
     return [s["id"] for s in tables(doc, "sides") if isinstance(s, dict) and isinstance(s.get("id"), str)]
 
@@ -70,7 +71,9 @@ def event_ids(doc) -> list[str]:
 
 
 def zone_ids(doc) -> list[str]:
-    return [z["id"] for z in tables(doc, "no_fly_zones") if isinstance(z, dict) and isinstance(z.get("id"), str)]
+    return [
+        z["id"] for z in tables(doc, "no_fly_zones") if isinstance(z, dict) and isinstance(z.get("id"), str)
+    ]
 
 
 def unit_paths(doc) -> list[tuple]:
@@ -78,13 +81,19 @@ def unit_paths(doc) -> list[tuple]:
     out: list[tuple] = [("units", i) for i, u in enumerate(tables(doc, "units")) if isinstance(u, dict)]
     for i, r in enumerate(tables(doc, "reinforcements")):
         if isinstance(r, dict):
-            out += [("reinforcements", i, "units", j) for j, u in enumerate(tables(r, "units"))
-                    if isinstance(u, dict)]
+            out += [
+                ("reinforcements", i, "units", j)
+                for j, u in enumerate(tables(r, "units"))
+                if isinstance(u, dict)
+            ]
     for i, e in enumerate(tables(doc, "events")):
         for j, a in enumerate(tables(e, "actions") if isinstance(e, dict) else []):
             if isinstance(a, dict) and a.get("do") == "add_units":
-                out += [("events", i, "actions", j, "units", k) for k, u in enumerate(tables(a, "units"))
-                        if isinstance(u, dict)]
+                out += [
+                    ("events", i, "actions", j, "units", k)
+                    for k, u in enumerate(tables(a, "units"))
+                    if isinstance(u, dict)
+                ]
     return out
 
 
@@ -110,7 +119,9 @@ def find_unit(doc, unit) -> tuple:
 def _index(doc, part: str, index, what: str) -> int:
     items = tables(doc, part)
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(items):
-        raise Refused(f"there is no {what} {index!r}" + (f" (0 to {len(items) - 1})" if items else " (none yet)"))
+        raise Refused(
+            f"there is no {what} {index!r}" + (f" (0 to {len(items) - 1})" if items else " (none yet)")
+        )
     if not isinstance(items[index], dict):
         raise Refused(f"{part}[{index}] is not a table: fix it in the file first")
     return index
@@ -148,6 +159,7 @@ def _new_id(ident, taken, what: str) -> str:
 
 # -- the validator, primed with the document, for checking one part --------------------------
 
+
 def builder(doc, ctx) -> Builder:
     """A validator that knows the document's dates, map changes, sides, factions, zones and
     events, with no problems recorded: its part checks then speak of one part alone."""
@@ -179,17 +191,22 @@ def place_value(ctx, place):
             parts = place.split(",")
             if len(parts) == 2 and all(p.strip().lstrip("-").isdigit() for p in parts):
                 q, r = (int(p) for p in parts)
-                raise Refused(f"{place!r} is read as latitude {q} and longitude {r}, as in a file, "
-                              f"and is off the map; a hex is written [{q}, {r}]") from None
+                raise Refused(
+                    f"{place!r} is read as latitude {q} and longitude {r}, as in a file, "
+                    f"and is off the map; a hex is written [{q}, {r}]"
+                ) from None
             raise Refused(str(exc)) from None
         return place
     if isinstance(place, Hex):
         q, r = place.q, place.r
-    elif isinstance(place, (list, tuple)) and len(place) == 2 and all(
-            isinstance(x, int) and not isinstance(x, bool) for x in place):
+    elif (
+        isinstance(place, (list, tuple))
+        and len(place) == 2
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in place)
+    ):
         q, r = place
     else:
-        raise Refused(f"{place!r} is not a place: give a town, \"LAT,LON\" or a hex [q, r]")
+        raise Refused(f'{place!r} is not a place: give a town, "LAT,LON" or a hex [q, r]')
     h = Hex(q, r)
     if not ctx.hexmap.in_bounds(h):
         raise Refused(f"hex {q},{r} is off the map")
@@ -228,8 +245,11 @@ def _typed(kind: schema.Kind, name: str, value, ctx=None):
     """A field's value checked against its type in the schema (None: remove the field)."""
     f = kind.field(name)
     if f is None:
-        raise Refused(f"{kind.name} has no field {name!r}" + _suggest(name, kind.names)
-                      + f" (its fields: {', '.join(sorted(kind.names))})")
+        raise Refused(
+            f"{kind.name} has no field {name!r}"
+            + _suggest(name, kind.names)
+            + f" (its fields: {', '.join(sorted(kind.names))})"
+        )
     if value is None:
         if f.required:
             raise Refused(f"{name} is needed: {f.doc}")
@@ -240,7 +260,9 @@ def _typed(kind: schema.Kind, name: str, value, ctx=None):
     if t in ("integer", "number"):
         ok = isinstance(value, int) if t == "integer" else isinstance(value, (int, float))
         if not ok or isinstance(value, bool):
-            raise Refused(f"{name}: expected {'a whole number' if t == 'integer' else 'a number'}, got {value!r}")
+            raise Refused(
+                f"{name}: expected {'a whole number' if t == 'integer' else 'a number'}, got {value!r}"
+            )
         if not f.in_range(value):
             raise Refused(f"{name}: {value} is out of range ({f.range_text})")
         return value
@@ -248,8 +270,20 @@ def _typed(kind: schema.Kind, name: str, value, ctx=None):
         if not isinstance(value, bool):
             raise Refused(f"{name}: expected true or false, got {value!r}")
         return value
-    if t in ("text", "side", "faction", "faction_or_side", "unit", "event", "zone", "unit_type",
-             "terrain", "city", "category", "nation"):
+    if t in (
+        "text",
+        "side",
+        "faction",
+        "faction_or_side",
+        "unit",
+        "event",
+        "zone",
+        "unit_type",
+        "terrain",
+        "city",
+        "category",
+        "nation",
+    ):
         if not isinstance(value, str):
             raise Refused(f"{name}: expected text, got {value!r}")
         if f.choices and value not in f.choices:
@@ -263,8 +297,21 @@ def _typed(kind: schema.Kind, name: str, value, ctx=None):
         if ctx is None:
             return value
         return place_value(ctx, value)
-    if t in ("places", "cities", "factions", "sides", "unit_types", "countries", "names",
-             "faction_pair", "faction_pairs", "units", "triggers", "actions", "history_events"):
+    if t in (
+        "places",
+        "cities",
+        "factions",
+        "sides",
+        "unit_types",
+        "countries",
+        "names",
+        "faction_pair",
+        "faction_pairs",
+        "units",
+        "triggers",
+        "actions",
+        "history_events",
+    ):
         if not isinstance(value, (list, tuple)):
             raise Refused(f"{name}: expected a list, got {value!r}")
         if t == "places" and ctx is not None:
@@ -300,6 +347,7 @@ def _set_fields(doc, path, kind: schema.Kind, fields: dict, ctx=None, skip=()):
 
 # -- references between parts: renames and what a deletion leaves behind ----------------------
 
+
 def _field_refs(kind: schema.Kind, t: dict, path: tuple):
     """(path, type, value) for every field of a table that names something else."""
     for f in kind.fields:
@@ -309,7 +357,9 @@ def _field_refs(kind: schema.Kind, t: dict, path: tuple):
         if f.type in ("side", "faction", "faction_or_side", "event", "zone", "unit", "city"):
             yield p, f.type, v
         elif f.type in ("factions", "sides", "faction_pair", "cities") and isinstance(v, list):
-            one = {"factions": "faction", "sides": "side", "faction_pair": "faction", "cities": "city"}[f.type]
+            one = {"factions": "faction", "sides": "side", "faction_pair": "faction", "cities": "city"}[
+                f.type
+            ]
             for i, x in enumerate(v):
                 yield p + (i,), one, x
         elif f.type == "faction_pairs" and isinstance(v, list):
@@ -329,8 +379,15 @@ def _field_refs(kind: schema.Kind, t: dict, path: tuple):
                 if isinstance(e, dict):
                     yield from _field_refs(schema.HISTORY_EVENT, e, p + (i,))
         elif f.type == "triggers":
-            yield from _trigger_refs(v, p) if isinstance(v, dict) else \
-                (r for i, x in enumerate(v if isinstance(v, list) else []) for r in _trigger_refs(x, p + (i,)))
+            yield from (
+                _trigger_refs(v, p)
+                if isinstance(v, dict)
+                else (
+                    r
+                    for i, x in enumerate(v if isinstance(v, list) else [])
+                    for r in _trigger_refs(x, p + (i,))
+                )
+            )
 
 
 def _trigger_refs(t, path: tuple):
@@ -373,6 +430,7 @@ def _rename(doc, what: str, old: str, new: str):
 
 # -- the scenario ----------------------------------------------------------------------------
 
+
 @op
 def set_scenario(doc, ctx, **fields):
     """Title, id, description, start and end dates, turn length, side order."""
@@ -390,6 +448,7 @@ def set_scenario(doc, ctx, **fields):
 
 
 # -- sides and factions ----------------------------------------------------------------------
+
 
 @op
 def add_side(doc, ctx, id, name=None):
@@ -419,7 +478,9 @@ def set_side(doc, ctx, side, id=None, name=None):
 def delete_side(doc, ctx, side):
     """Delete a side with no factions; its victory conditions, plans, zones and depots go with it."""
     i = _by_id(doc, "sides", side, "side")
-    left = [str(f.get("id")) for f in tables(doc, "factions") if isinstance(f, dict) and f.get("side") == side]
+    left = [
+        str(f.get("id")) for f in tables(doc, "factions") if isinstance(f, dict) and f.get("side") == side
+    ]
     if left:
         raise Refused(f"side {side!r} still has factions ({', '.join(left)}): move or delete them first")
     doc = _drop_item(doc, ("sides", i))
@@ -439,8 +500,11 @@ def add_faction(doc, ctx, id, side, name=None, **fields):
     if side not in side_ids(doc):
         raise _unknown("side", side, side_ids(doc))
     doc = append(doc, "factions", {"id": id, "name": name or id, "side": side})
-    return _check_faction(_set_fields(doc, ("factions", len(doc["factions"]) - 1), schema.FACTION,
-                                      fields, ctx), ctx, len(doc["factions"]) - 1)
+    return _check_faction(
+        _set_fields(doc, ("factions", len(doc["factions"]) - 1), schema.FACTION, fields, ctx),
+        ctx,
+        len(doc["factions"]) - 1,
+    )
 
 
 def _check_faction(doc, ctx, i):
@@ -503,7 +567,9 @@ def set_war(doc, ctx, a, b, at_war=True):
             raise _unknown("faction", x, known)
     if a == b:
         raise Refused("a faction cannot be at war with itself")
-    pairs = [p for p in (get(doc, "war.at_war") or []) if not (isinstance(p, list) and sorted(p) == sorted([a, b]))]
+    pairs = [
+        p for p in (get(doc, "war.at_war") or []) if not (isinstance(p, list) and sorted(p) == sorted([a, b]))
+    ]
     if at_war:
         pairs.append([a, b])
     return put(doc, "war.at_war", pairs)
@@ -534,6 +600,7 @@ def set_control(doc, ctx, city, faction=None):
 
 # -- units -----------------------------------------------------------------------------------
 
+
 def _check_unit(doc, ctx, path):
     b = builder(doc, ctx)
     b.unit(get(doc, path), path_text(path), set())
@@ -548,7 +615,9 @@ def unit_lists(doc) -> list[str]:
     """Where ``add_unit`` may put a unit: ``"units"`` (on the map at the start), each
     reinforcement and each add_units action, as the ``into`` argument names them."""
     out = ["units"]
-    out += [f"reinforcements[{i}]" for i, r in enumerate(tables(doc, "reinforcements")) if isinstance(r, dict)]
+    out += [
+        f"reinforcements[{i}]" for i, r in enumerate(tables(doc, "reinforcements")) if isinstance(r, dict)
+    ]
     for i, e in enumerate(tables(doc, "events")):
         for j, a in enumerate(tables(e, "actions") if isinstance(e, dict) else []):
             if isinstance(a, dict) and a.get("do") == "add_units":
@@ -605,8 +674,13 @@ def add_unit(doc, ctx, faction, type, place, personnel=None, into="units", **fie
         personnel = usual_personnel(ctx, type)
     if "equipment" not in fields and usual_equipment(ctx, type):
         fields["equipment"] = usual_equipment(ctx, type)
-    unit = {"id": fields.pop("id"), "type": type, "faction": faction, "place": place_value(ctx, place),
-            "personnel": personnel}
+    unit = {
+        "id": fields.pop("id"),
+        "type": type,
+        "faction": faction,
+        "place": place_value(ctx, place),
+        "personnel": personnel,
+    }
     doc = append(doc, where, unit)
     path = where + (len(get(doc, where)) - 1,)
     doc = _set_fields(doc, path, schema.UNIT, fields, ctx)
@@ -628,8 +702,11 @@ def set_unit(doc, ctx, unit, **fields):
     doc = _set_fields(doc, path, schema.UNIT, fields, ctx)
     if "type" in fields and "equipment" not in fields:
         # Equipment the new type does not have would only be refused: keep what it shares.
-        kept = {k: v for k, v in (get(doc, path + ("equipment",)) or {}).items()
-                if k in ctx.rules.unit_types.get(fields["type"], ctx.rules.unit_type("infantry")).equipment}
+        kept = {
+            k: v
+            for k, v in (get(doc, path + ("equipment",)) or {}).items()
+            if k in ctx.rules.unit_types.get(fields["type"], ctx.rules.unit_type("infantry")).equipment
+        }
         if fields["type"] in ctx.rules.unit_types:
             kept = {**usual_equipment(ctx, fields["type"]), **kept}
         doc = put(doc, path + ("equipment",), kept) if kept else drop(doc, path + ("equipment",))
@@ -648,9 +725,11 @@ def delete_unit(doc, ctx, unit):
 
 # -- the map: terrain, depots, no-fly zones --------------------------------------------------
 
+
 def _hexes(ctx, hexes) -> list[Hex]:
-    if isinstance(hexes, (Hex, str)) or (isinstance(hexes, (list, tuple)) and len(hexes) == 2
-                                         and all(isinstance(x, int) for x in hexes)):
+    if isinstance(hexes, (Hex, str)) or (
+        isinstance(hexes, (list, tuple)) and len(hexes) == 2 and all(isinstance(x, int) for x in hexes)
+    ):
         hexes = [hexes]
     out = []
     for h in hexes:
@@ -713,8 +792,12 @@ def delete_terrain(doc, ctx, index):
 
 def _add_to_group(doc, name, cells):
     groups = tables(doc, "terrain")
-    if groups and isinstance(groups[-1], dict) and groups[-1].get("terrain") == name \
-            and isinstance(groups[-1].get("hexes"), list):
+    if (
+        groups
+        and isinstance(groups[-1], dict)
+        and groups[-1].get("terrain") == name
+        and isinstance(groups[-1].get("hexes"), list)
+    ):
         return put(doc, ("terrain", len(groups) - 1, "hexes"), groups[-1]["hexes"] + cells)
     return append(doc, "terrain", {"terrain": name, "hexes": cells})
 
@@ -837,12 +920,17 @@ def delete_no_fly_zone(doc, ctx, zone):
 
 # -- reinforcements --------------------------------------------------------------------------
 
+
 @op
 def add_reinforcement(doc, ctx, date=None, turn=None, message=None):
     """Units that arrive on a date or at a turn; add its units with ``add_unit(into=...)``."""
     if (date is None) == (turn is None):
         raise Refused("a reinforcement arrives on a date or at a turn: give one of them")
-    r: dict = {"date": _date(date, "date")} if date is not None else {"turn": _typed(schema.REINFORCEMENT, "turn", turn)}
+    r: dict = (
+        {"date": _date(date, "date")}
+        if date is not None
+        else {"turn": _typed(schema.REINFORCEMENT, "turn", turn)}
+    )
     if message:
         r["message"] = _typed(schema.REINFORCEMENT, "message", message)
     r["units"] = []
@@ -865,6 +953,7 @@ def delete_reinforcement(doc, ctx, index):
 
 
 # -- events ----------------------------------------------------------------------------------
+
 
 def check_trigger(doc, ctx, trigger):
     """Refused unless the trigger is one the validator accepts in this document."""
@@ -892,8 +981,9 @@ def check_action(doc, ctx, action, replacing=None):
         raise Refused(f"{action['do']} needs {', '.join(missing)}")
     b = builder(doc, ctx)
     keep = tuple(parse_path(replacing)) if replacing is not None else None
-    b.unit_ids = {get(doc, p + ("id",)) for p in unit_paths(doc)
-                  if keep is None or p[:len(keep)] != keep} - {None}
+    b.unit_ids = {
+        get(doc, p + ("id",)) for p in unit_paths(doc) if keep is None or p[: len(keep)] != keep
+    } - {None}
     if b.action(action, "action") is None and not b.problems:
         raise Refused("the action cannot be used")
     _refuse_problems(b)
@@ -912,7 +1002,9 @@ def _fresh(value):
 def _dates_in(value):
     """Dates given as ISO text in a trigger become TOML dates."""
     if isinstance(value, dict):
-        return {k: (_date(v, k) if k == "date" and isinstance(v, str) else _dates_in(v)) for k, v in value.items()}
+        return {
+            k: (_date(v, k) if k == "date" and isinstance(v, str) else _dates_in(v)) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_dates_in(v) for v in value]
     return value
@@ -957,8 +1049,7 @@ def add_action(doc, ctx, event, action, at=None):
     action = _dates_in(_fresh(action))
     check_action(doc, ctx, action)
     acts = list(tables(doc, ("events", i, "actions")))
-    if at is not None and (not isinstance(at, int) or isinstance(at, bool)
-                           or not 0 <= at <= len(acts)):
+    if at is not None and (not isinstance(at, int) or isinstance(at, bool) or not 0 <= at <= len(acts)):
         raise Refused(f"an action can go at a position from 0 to {len(acts)}, not {at!r}")
     acts.insert(len(acts) if at is None else at, action)
     return put(doc, ("events", i, "actions"), acts)
@@ -982,6 +1073,7 @@ def delete_action(doc, ctx, event, index):
 
 
 # -- victory and history ---------------------------------------------------------------------
+
 
 def _check_victory(doc, ctx, i):
     v = doc["victory"][i]
@@ -1070,6 +1162,7 @@ def toggle_objective(doc, ctx, index, city):
 
 
 # -- plans -----------------------------------------------------------------------------------
+
 
 def _check_plan(doc, ctx, i):
     p = doc["plans"][i]
@@ -1186,8 +1279,9 @@ _HISTORY_EVENTS = ("history", "events")
 def _history_index(doc, index) -> int:
     items = tables(doc, _HISTORY_EVENTS)
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(items):
-        raise Refused(f"there is no history event {index!r}"
-                      + (f" (0 to {len(items) - 1})" if items else " (none yet)"))
+        raise Refused(
+            f"there is no history event {index!r}" + (f" (0 to {len(items) - 1})" if items else " (none yet)")
+        )
     if not isinstance(items[index], dict):
         raise Refused(f"history.events[{index}] is not a table: fix it in the file first")
     return index
@@ -1198,8 +1292,9 @@ def _check_history_event(doc, ctx, i):
     for name in schema.HISTORY_EVENT.names & set(e):
         _typed(schema.HISTORY_EVENT, name, e[name])
     hid = e.get("id")
-    if hid is not None and any(isinstance(x, dict) and x.get("id") == hid
-                               for j, x in enumerate(doc["history"]["events"]) if j != i):
+    if hid is not None and any(
+        isinstance(x, dict) and x.get("id") == hid for j, x in enumerate(doc["history"]["events"]) if j != i
+    ):
         raise Refused(f"there is already a history event {hid!r}")
     b = builder(doc, ctx)
     b.read_history()
@@ -1263,13 +1358,24 @@ def delete_history_event(doc, ctx, index):
 
 # -- a new scenario --------------------------------------------------------------------------
 
-def new_document(title: str = "New scenario", start: dt.date = dt.date(2014, 6, 16),
-                 end: dt.date = dt.date(2014, 8, 11), turn_days: int = 7) -> dict:
+
+def new_document(
+    title: str = "New scenario",
+    start: dt.date = dt.date(2014, 6, 16),
+    end: dt.date = dt.date(2014, 8, 11),
+    turn_days: int = 7,
+) -> dict:
     """The smallest scenario that plays on the real map: two sides of one faction each, at war;
     Iraq holds Baghdad and must keep it, the Islamic State holds Raqqa and must take Baghdad."""
     return {
-        "scenario": {"id": "new-scenario", "title": title, "start": start, "end": end,
-                     "turn_days": turn_days, "side_order": ["jihadist", "baathist"]},
+        "scenario": {
+            "id": "new-scenario",
+            "title": title,
+            "start": start,
+            "end": end,
+            "turn_days": turn_days,
+            "side_order": ["jihadist", "baathist"],
+        },
         "sides": [{"id": "jihadist", "name": "Jihadists"}, {"id": "baathist", "name": "Iraq"}],
         "factions": [
             {"id": "isis", "name": "Islamic State", "side": "jihadist", "category": "isis"},
@@ -1284,4 +1390,6 @@ def new_document(title: str = "New scenario", start: dt.date = dt.date(2014, 6, 
     }
 
 
-__all__ = ["OPS", "Refused", "new_document", "references", "find_unit", "unit_lists", "unit_paths"] + list(OPS)
+__all__ = ["OPS", "Refused", "new_document", "references", "find_unit", "unit_lists", "unit_paths"] + list(
+    OPS
+)

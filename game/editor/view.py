@@ -24,7 +24,9 @@ class MapView:
     units: list[dict] = field(default_factory=list)  # {path, id, name, faction, type, personnel, hex, when}
     zones: list[dict] = field(default_factory=list)  # {id, name, side, hexes, declared}
     supply_sources: list[dict] = field(default_factory=list)  # {index, hex, faction or side, name}
-    objectives: list[dict] = field(default_factory=list)  # {index, kind, side, text, towns: [{id, name, hex}]}
+    objectives: list[dict] = field(
+        default_factory=list
+    )  # {index, kind, side, text, towns: [{id, name, hex}]}
 
     def units_at(self, q: int, r: int) -> list[dict]:
         return [u for u in self.units if u["hex"] == [q, r]]
@@ -40,12 +42,18 @@ def map_view(doc: dict, ctx) -> MapView:
     view = MapView(hexmap=b.map, control=control)
     for p in unit_paths(doc):
         u = get(doc, p)
-        view.units.append({
-            "path": path_text(p), "id": u.get("id"), "name": u.get("name", ""),
-            "faction": u.get("faction"), "type": u.get("type"), "personnel": u.get("personnel"),
-            "hex": hex_of(ctx, u.get("place")),
-            "when": {"units": "start", "reinforcements": "reinforcement", "events": "event"}[p[0]],
-        })
+        view.units.append(
+            {
+                "path": path_text(p),
+                "id": u.get("id"),
+                "name": u.get("name", ""),
+                "faction": u.get("faction"),
+                "type": u.get("type"),
+                "personnel": u.get("personnel"),
+                "hex": hex_of(ctx, u.get("place")),
+                "when": {"units": "start", "reinforcements": "reinforcement", "events": "event"}[p[0]],
+            }
+        )
     view.zones = [{k: z[k] for k in ("id", "name", "side", "hexes", "declared")} for z in b.zones.values()]
     for i, s in enumerate(tables(doc, "supply_sources")):
         if isinstance(s, dict):
@@ -60,6 +68,13 @@ def map_view(doc: dict, ctx) -> MapView:
             city = ctx.hexmap.find_city(c) if isinstance(c, str) else None
             if city is not None:
                 towns.append({"id": city.id, "name": city.name, "hex": [city.hex.q, city.hex.r]})
-        view.objectives.append({"index": i, "kind": v.get("kind"), "side": v.get("side"),
-                                "text": v.get("text", ""), "towns": towns})
+        view.objectives.append(
+            {
+                "index": i,
+                "kind": v.get("kind"),
+                "side": v.get("side"),
+                "text": v.get("text", ""),
+                "towns": towns,
+            }
+        )
     return view

@@ -33,6 +33,7 @@ class WriteError(Exception):
 
 # -- values as TOML text ---------------------------------------------------------------------
 
+
 def _key(k: str) -> str:
     return k if k and all(c.isalnum() or c in "-_" for c in k) else json.dumps(k, ensure_ascii=False)
 
@@ -127,6 +128,7 @@ def fresh_text(doc: dict) -> str:
 
 # -- changing an existing file ---------------------------------------------------------------
 
+
 def _parse_item(text: str):
     return tomlkit.parse(f"x = {text}\n")["x"]
 
@@ -156,7 +158,7 @@ def _insert_part(tk, key: str, item) -> None:
     """Add a part of a file where the format's order puts it: before the first part of the
     file that comes after it in ``TOP``, or else at the end. The comments over that part's
     header (tomlkit keeps them at the end of the part above) stay over it."""
-    later = TOP[TOP.index(key) + 1:] if key in TOP else ()
+    later = TOP[TOP.index(key) + 1 :] if key in TOP else ()
     keys = [k.key if k is not None else None for k, _ in tk.body]
     at = next((keys.index(k) for k in keys if k in later), None)
     if at is None or at == 0:
@@ -201,8 +203,13 @@ def _repair(item) -> None:
         body = item.value.body
         for n in range(len(body) - 1, -1, -1):
             k, v = body[n]
-            if k is not None and getattr(v, "trivia", None) is not None and v.trivia.comment_ws \
-                    and not v.trivia.comment and (n + 1 == len(body) or body[n + 1][0] is not None):
+            if (
+                k is not None
+                and getattr(v, "trivia", None) is not None
+                and v.trivia.comment_ws
+                and not v.trivia.comment
+                and (n + 1 == len(body) or body[n + 1][0] is not None)
+            ):
                 body.insert(n + 1, (None, Whitespace(v.trivia.comment_ws)))
                 v.trivia.comment_ws = ""
     if isinstance(item, (Container, Table, InlineTable)):
@@ -242,8 +249,13 @@ def _merge_value(item, old, new, part: str | None, single: bool = False):
     if isinstance(old, dict) and isinstance(new, dict) and isinstance(item, (Table, InlineTable)):
         _merge_table(item, old, new, name=part if single and isinstance(item, Table) else None)
         return item
-    if isinstance(old, list) and isinstance(new, list) and isinstance(item, (AoT, Array)) \
-            and (_is_tables(old) or _is_tables(new)) and not (isinstance(item, Array) and not old):
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and isinstance(item, (AoT, Array))
+        and (_is_tables(old) or _is_tables(new))
+        and not (isinstance(item, Array) and not old)
+    ):
         _merge_list(item, old, new, part)
         return item
     if isinstance(item, AoT):
@@ -257,8 +269,9 @@ def _merge_value(item, old, new, part: str | None, single: bool = False):
 
 def _merge_list(item, old: list, new: list, part: str | None) -> None:
     """Change a list of tables in place: tables that stay keep their text and comments."""
-    matcher = difflib.SequenceMatcher(None, [_fingerprint(x) for x in old],
-                                      [_fingerprint(x) for x in new], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [_fingerprint(x) for x in old], [_fingerprint(x) for x in new], autojunk=False
+    )
     is_aot = isinstance(item, AoT)
 
     def make(v):
@@ -278,7 +291,7 @@ def _merge_list(item, old: list, new: list, part: str | None) -> None:
                 item[i1 + n] = make(v)
         for n in range(i2 - 1, i1 + pairs - 1, -1):
             del item[n]
-        for n, v in enumerate(new[j1 + pairs:j2]):
+        for n, v in enumerate(new[j1 + pairs : j2]):
             at = i1 + pairs + n
             made = make(v)
             if is_aot and at == len(item) and at > 0:

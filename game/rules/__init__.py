@@ -58,7 +58,7 @@ class UnitType:
 
     @property
     def a_name(self) -> str:
-        """"an infantry unit", "a mechanized infantry unit": the name as a sentence uses it."""
+        """ "an infantry unit", "a mechanized infantry unit": the name as a sentence uses it."""
         name = self.name.lower()
         return f"{'an' if name[0] in 'aeiou' else 'a'} {name} unit"
 
@@ -79,6 +79,7 @@ class TerrainEffect:
 # a table of named numbers, or a table of its own. The loader checks the files against these
 # fields, so a figure and its bounds are written once, here; the files say what each one does.
 
+
 def _number(low: float | None = None, high: float | None = None) -> dict:
     """A number, at least ``low`` and at most ``high`` when given."""
     return {"kind": _NUMBER, "low": low, "high": high}
@@ -89,8 +90,9 @@ def _whole(low: int | None = None, high: int | None = None) -> dict:
     return {"kind": int, "low": low, "high": high}
 
 
-def _figures(low: float | None = None, high: float | None = None, *, terrains: bool = False,
-             every: bool = False) -> dict:
+def _figures(
+    low: float | None = None, high: float | None = None, *, terrains: bool = False, every: bool = False
+) -> dict:
     """A table of named numbers (equipment items, unit types or, with ``terrains``, the map's
     terrains: all of them when ``every``)."""
     return {"kind": dict, "low": low, "high": high, "terrains": terrains, "every": every}
@@ -363,8 +365,19 @@ class Checker:
     def problem(self, where: str, text: str) -> None:
         self.problems.append(f"{self.path.name}: [{where}]: {text}")
 
-    def get(self, table: dict, key: str, where: str, kind, *, default=None, required=True,
-            minimum=None, maximum=None, choices=None):
+    def get(
+        self,
+        table: dict,
+        key: str,
+        where: str,
+        kind,
+        *,
+        default=None,
+        required=True,
+        minimum=None,
+        maximum=None,
+        choices=None,
+    ):
         at = _at(where, key)
         if key not in table:
             if required:
@@ -391,8 +404,7 @@ class Checker:
 
     def unknown(self, table: dict, known: set[str], where: str) -> None:
         for key in sorted(set(table) - known):
-            self.problem(_at(where, key),
-                         f"unknown field; expected one of {', '.join(sorted(known))}")
+            self.problem(_at(where, key), f"unknown field; expected one of {', '.join(sorted(known))}")
 
 
 def _at(where: str, key: str) -> str:
@@ -404,8 +416,14 @@ def _kind_name(kind) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if set(kinds) == {int, float}:
         return "number"
-    names = {int: "whole number", float: "number", bool: "true/false", str: "string",
-             list: "list", dict: "table"}
+    names = {
+        int: "whole number",
+        float: "number",
+        bool: "true/false",
+        str: "string",
+        list: "list",
+        dict: "table",
+    }
     return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
 
 
@@ -421,9 +439,22 @@ def read_toml(path: Path, problems: list[str]) -> dict:
     return {}
 
 
-_UNIT_FIELDS = {"name", "category", "symbol", "movement", "move_class", "attack", "defence",
-                "vision", "zoc", "air_defence", "air_defence_range", "min_personnel",
-                "equipment", "enters"}
+_UNIT_FIELDS = {
+    "name",
+    "category",
+    "symbol",
+    "movement",
+    "move_class",
+    "attack",
+    "defence",
+    "vision",
+    "zoc",
+    "air_defence",
+    "air_defence_range",
+    "min_personnel",
+    "equipment",
+    "enters",
+}
 _TERRAIN_FIELDS = {"cost", "defence", "vision", "concealment", "entrench_max"}
 
 
@@ -481,13 +512,17 @@ def _terrain(data: dict, c: Checker) -> tuple[TerrainEffect, ...]:
                 c.problem(f"{name}.cost.{mc}", f"expected a positive number, got {v!r}")
             else:
                 clean[mc] = float(v)
-        out.append(TerrainEffect(
-            id=name, code=code, cost=MappingProxyType(clean),
-            defence=float(c.get(t, "defence", name, _NUMBER, minimum=0.1, default=1.0)),
-            vision=c.get(t, "vision", name, int, default=0),
-            concealment=c.get(t, "concealment", name, int, minimum=0, default=0),
-            entrench_max=c.get(t, "entrench_max", name, int, minimum=0, default=0),
-        ))
+        out.append(
+            TerrainEffect(
+                id=name,
+                code=code,
+                cost=MappingProxyType(clean),
+                defence=float(c.get(t, "defence", name, _NUMBER, minimum=0.1, default=1.0)),
+                vision=c.get(t, "vision", name, int, default=0),
+                concealment=c.get(t, "concealment", name, int, minimum=0, default=0),
+                entrench_max=c.get(t, "entrench_max", name, int, minimum=0, default=0),
+            )
+        )
     for extra in sorted(set(data) - set(TERRAINS)):
         c.problem(extra, f"unknown terrain; the map's terrains are {', '.join(TERRAINS)}")
     return tuple(out)
@@ -495,15 +530,26 @@ def _terrain(data: dict, c: Checker) -> tuple[TerrainEffect, ...]:
 
 # section -> field -> (kind, smallest value allowed)
 _SECTIONS: dict[str, dict[str, tuple[Any, int]]] = {
-    "movement": {"road_cost": (_NUMBER, 0), "river_cost": (_NUMBER, 0),
-                 "bridge_cost": (_NUMBER, 0), "zoc_exit_cost": (_NUMBER, 0),
-                 "stack_limit": (int, 1)},
+    "movement": {
+        "road_cost": (_NUMBER, 0),
+        "river_cost": (_NUMBER, 0),
+        "bridge_cost": (_NUMBER, 0),
+        "zoc_exit_cost": (_NUMBER, 0),
+        "stack_limit": (int, 1),
+    },
     "entrenchment": {"defence_per_level": (_NUMBER, 0)},
-    "supply": {"range": (_NUMBER, 1), "road_cost": (_NUMBER, 0), "weakness": (_NUMBER, 0),
-               "attrition_after": (int, 0), "attrition_rate": (_NUMBER, 0),
-               "recovery_morale": (_NUMBER, 0), "morale_loss": (_NUMBER, 0),
-               "recovery_contact": (_NUMBER, 0), "panic_desertion": (_NUMBER, 0),
-               "panic_desertion_supplied": (_NUMBER, 0)},
+    "supply": {
+        "range": (_NUMBER, 1),
+        "road_cost": (_NUMBER, 0),
+        "weakness": (_NUMBER, 0),
+        "attrition_after": (int, 0),
+        "attrition_rate": (_NUMBER, 0),
+        "recovery_morale": (_NUMBER, 0),
+        "morale_loss": (_NUMBER, 0),
+        "recovery_contact": (_NUMBER, 0),
+        "panic_desertion": (_NUMBER, 0),
+        "panic_desertion_supplied": (_NUMBER, 0),
+    },
     "vision": {"hill_bonus_elevation": (int, 0)},
 }
 
@@ -516,10 +562,12 @@ def _sections(data: dict, c: Checker) -> dict[str, Any]:  # keyword arguments of
             c.problem(section, "missing table")
             table = {}
         c.unknown(table, set(fields), section)
-        out[section] = MappingProxyType({
-            key: c.get(table, key, section, kind, minimum=minimum, default=minimum)
-            for key, (kind, minimum) in fields.items()
-        })
+        out[section] = MappingProxyType(
+            {
+                key: c.get(table, key, section, kind, minimum=minimum, default=minimum)
+                for key, (kind, minimum) in fields.items()
+            }
+        )
     for extra in sorted(set(data) - set(_SECTIONS)):
         c.problem(extra, f"unknown table; expected {', '.join(_SECTIONS)}")
     return out
@@ -541,24 +589,25 @@ def load_rules(directory: Path | None = None) -> Rules:
     air = _warfare(AirRules, air_c, problems)
     for tid in combat.support.types:
         if tid not in unit_types:
-            combat_c.problem(f"support.types.{tid}",
-                             f"unknown unit type; the types are {', '.join(unit_types)}")
+            combat_c.problem(
+                f"support.types.{tid}", f"unknown unit type; the types are {', '.join(unit_types)}"
+            )
     _ascending(combat_c, "outcome", combat.outcome, ("repulsed_below", "retreat_from", "rout_from"))
     _ascending(combat_c, "losses", combat.losses, ("ratio_min", "ratio_max"))
     _ascending(air_c, "strike", air.strike, ("population_min", "population_max"))
-    problems += (units_c.problems + terrain_c.problems + rules_c.problems + combat_c.problems
-                 + air_c.problems)
+    problems += units_c.problems + terrain_c.problems + rules_c.problems + combat_c.problems + air_c.problems
     # Cross-checks: every ground type can move over some terrain it may enter.
     for ut in unit_types.values():
         if ut.is_ground:
             for t in ut.enters:
                 if ut.move_class not in terrain[TERRAINS.index(t)].cost:
-                    problems.append(f"units.toml: [{ut.id}.enters]: {t} has no cost for "
-                                    f"{ut.move_class} movement in terrain.toml")
+                    problems.append(
+                        f"units.toml: [{ut.id}.enters]: {t} has no cost for "
+                        f"{ut.move_class} movement in terrain.toml"
+                    )
     if problems:
         raise RulesError(problems)
-    return Rules(unit_types=MappingProxyType(unit_types), terrain=terrain, **sections,
-                 combat=combat, air=air)
+    return Rules(unit_types=MappingProxyType(unit_types), terrain=terrain, **sections, combat=combat, air=air)
 
 
 def _ascending(c: Checker, where: str, table, names: tuple[str, ...]) -> None:
@@ -567,8 +616,10 @@ def _ascending(c: Checker, where: str, table, names: tuple[str, ...]) -> None:
         return  # a figure already refused would be named again
     for low, high in itertools.pairwise(names):
         if getattr(table, high) < getattr(table, low):
-            c.problem(_at(where, high), f"must be at least {low} ({getattr(table, low)!r}), "
-                                        f"got {getattr(table, high)!r}")
+            c.problem(
+                _at(where, high),
+                f"must be at least {low} ({getattr(table, low)!r}), got {getattr(table, high)!r}",
+            )
 
 
 def _warfare(cls, c: Checker, problems: list[str]):
@@ -589,11 +640,15 @@ def _typed(cls, table: dict, c: Checker, where: str):
             sub = c.get(table, f.name, where, dict)
             # a table missing or of the wrong type is named once, not with each of its fields
             sub_c = c if sub is not None else Checker(c.path)
-            values[f.name] = (_named_figures(sub or {}, sub_c, at, f.metadata) if kind is dict
-                              else _typed(kind, sub or {}, sub_c, at))
+            values[f.name] = (
+                _named_figures(sub or {}, sub_c, at, f.metadata)
+                if kind is dict
+                else _typed(kind, sub or {}, sub_c, at)
+            )
         else:
-            value = c.get(table, f.name, where, kind, minimum=f.metadata["low"],
-                          maximum=f.metadata["high"], default=0)
+            value = c.get(
+                table, f.name, where, kind, minimum=f.metadata["low"], maximum=f.metadata["high"], default=0
+            )
             values[f.name] = float(value) if kind is _NUMBER else value
     return cls(**values)
 
@@ -603,8 +658,7 @@ def _named_figures(table: dict, c: Checker, where: str, spec) -> MappingProxyTyp
     out = {}
     if spec["terrains"]:
         for name in sorted(set(table) - set(TERRAINS)):
-            c.problem(_at(where, name),
-                      f"unknown terrain; the map's terrains are {', '.join(TERRAINS)}")
+            c.problem(_at(where, name), f"unknown terrain; the map's terrains are {', '.join(TERRAINS)}")
         if spec["every"]:
             for name in TERRAINS:
                 if name not in table:
@@ -654,6 +708,6 @@ def largest_remainders(total: int, weights, exact: bool = False) -> list[int]:
         share = [total * w / s for w in weights]
         out = [int(math.floor(x)) for x in share]
         order = sorted(range(len(weights)), key=lambda i: (-(share[i] - out[i]), i))
-    for i in order[:total - sum(out)]:
+    for i in order[: total - sum(out)]:
         out[i] += 1
     return out

@@ -43,8 +43,9 @@ MAX_FILE_BYTES = 200_000
 
 
 def _too_big(path, size: int) -> list[str]:
-    return [f"{path}: {size:,} bytes is more than a scenario file may hold "
-            f"(at most {MAX_FILE_BYTES:,} bytes)"]
+    return [
+        f"{path}: {size:,} bytes is more than a scenario file may hold (at most {MAX_FILE_BYTES:,} bytes)"
+    ]
 
 
 def read_text(path: Path) -> tuple[str | None, list[str]]:
@@ -101,7 +102,7 @@ def _too_deep(text: str) -> int | None:
             i = n if j < 0 else j
             continue
         elif c in "\"'":
-            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else c
             j = i + len(quote)
             while j < n:
                 if c == '"' and text[j] == "\\":
@@ -131,14 +132,26 @@ def _parse(path: Path | str, text: str) -> tuple[dict | None, list[str], list]:
     long = next((k for k in keys if len(k.parts) > MAX_KEY_PARTS), None)
     if long is not None:
         shown = ".".join(long.parts[:3])
-        return None, [f"{path}:{long.line}: a key of {len(long.parts):,} parts ({shown}...) "
-                      f"(no key of a scenario has more than {MAX_KEY_PARTS})"], keys
+        return (
+            None,
+            [
+                f"{path}:{long.line}: a key of {len(long.parts):,} parts ({shown}...) "
+                f"(no key of a scenario has more than {MAX_KEY_PARTS})"
+            ],
+            keys,
+        )
     dotted = [k for k in keys if len(k.parts) > 1 and k.kind in ("key", "inline")]
     if len(dotted) > MAX_DOTTED_KEYS:
         k = dotted[MAX_DOTTED_KEYS]
-        return None, [f"{path}:{k.line}: more than {MAX_DOTTED_KEYS:,} dotted keys like "
-                      f"{'.'.join(k.parts)} = ... (write tables: [{k.parts[0]}] and "
-                      f"{'.'.join(k.parts[1:])} = ...)"], keys
+        return (
+            None,
+            [
+                f"{path}:{k.line}: more than {MAX_DOTTED_KEYS:,} dotted keys like "
+                f"{'.'.join(k.parts)} = ... (write tables: [{k.parts[0]}] and "
+                f"{'.'.join(k.parts[1:])} = ...)"
+            ],
+            keys,
+        )
     return (*_read_toml(path, text), keys)
 
 
@@ -156,26 +169,34 @@ def _read_toml(path: Path | str, text: str) -> tuple[dict | None, list[str]]:
         elif "(at end of document)" in msg:
             # Something left open (a string, a list, a table) runs to the end: the last line.
             line = max(1, len(text.splitlines()))
-            msg = msg.replace("(at end of document)", "(at the end of the file: something opened "
-                              "earlier, a string, list or table, is never closed)")
+            msg = msg.replace(
+                "(at end of document)",
+                "(at the end of the file: something opened "
+                "earlier, a string, list or table, is never closed)",
+            )
         where = f"{path}:{line}" if line else f"{path}"
         return None, [f"{where}: TOML syntax: {msg}"]
     except RecursionError:  # arrays or inline tables nested hundreds deep
         deep = _too_deep(text)
         where = f"{path}:{_line_at(text, deep)}" if deep is not None else f"{path}"
-        return None, [f"{where}: arrays or tables nested more than {MAX_NESTING} deep "
-                      f"(nothing in a scenario nests deeper than 6)"]
+        return None, [
+            f"{where}: arrays or tables nested more than {MAX_NESTING} deep "
+            f"(nothing in a scenario nests deeper than 6)"
+        ]
     except ValueError as exc:  # Python reads no integer of more than 4,300 digits
         long = _LONG_NUMBER.search(text)
         if long is None:
             return None, [f"{path}: cannot be read as TOML ({exc})"]
-        return None, [f"{path}:{_line_at(text, long.start())}: a number of "
-                      f"{len(long.group()):,} digits (no figure of a scenario has more than "
-                      f"a dozen)"]
+        return None, [
+            f"{path}:{_line_at(text, long.start())}: a number of "
+            f"{len(long.group()):,} digits (no figure of a scenario has more than "
+            f"a dozen)"
+        ]
 
 
-def check_text(text: str, path: Path | str = "<scenario>", hexmap=None, rules=None
-               ) -> tuple[Scenario | None, list[str]]:
+def check_text(
+    text: str, path: Path | str = "<scenario>", hexmap=None, rules=None
+) -> tuple[Scenario | None, list[str]]:
     data, problems, keys = _parse(path, text)
     if data is None:
         return None, problems
@@ -275,6 +296,18 @@ def example_paths() -> list[Path]:
     return sorted((SCENARIOS_DIR / "examples").glob("*.toml"))
 
 
-__all__ = ["MAX_FILE_BYTES", "Problem", "Scenario", "ScenarioError", "bundled_paths", "check_file",
-           "check_text", "example_paths", "find_scenario", "load_scenario", "parse",
-           "player_paths", "read_text"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "bundled_paths",
+    "check_file",
+    "check_text",
+    "example_paths",
+    "find_scenario",
+    "load_scenario",
+    "parse",
+    "player_paths",
+    "read_text",
+]

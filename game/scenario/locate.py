@@ -54,7 +54,7 @@ def scan(text: str) -> list[Key]:
             if c == '"' or c == "'":
                 j = _end_of_line_string(text, i, c)
                 closed = j - 1 > i and text[j - 1] == c
-                parts.append(text[i + 1:j - 1] if closed else text[i + 1:j])
+                parts.append(text[i + 1 : j - 1] if closed else text[i + 1 : j])
                 i = j
             else:
                 m = _BARE.match(text, i)

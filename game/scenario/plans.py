@@ -27,8 +27,11 @@ def read_plans(b) -> list[dict]:
         plan: dict = {}
         owner = [k for k in ("faction", "side") if k in t]
         if len(owner) != 1:
-            b.bad(p, "give a faction or a side, not both" if owner else "whose plan is it?",
-                  'faction = "assad" or side = "baathist"')
+            b.bad(
+                p,
+                "give a faction or a side, not both" if owner else "whose plan is it?",
+                'faction = "assad" or side = "baathist"',
+            )
             continue
         key = owner[0]
         if not b.ref(t[key], b.factions if key == "faction" else b.sides, f"{p}.{key}", key):
@@ -36,9 +39,13 @@ def read_plans(b) -> list[dict]:
         plan[key] = t[key]
         kinds = [k for k in KINDS if k in t]
         if len(kinds) != 1:
-            b.bad(p, "give one of take, hold and avoid" if not kinds
-                  else f"give one of take, hold and avoid, not {' and '.join(kinds)}",
-                  'take = ["Douma"] (a second aim is a second [[plans]] table)')
+            b.bad(
+                p,
+                "give one of take, hold and avoid"
+                if not kinds
+                else f"give one of take, hold and avoid, not {' and '.join(kinds)}",
+                'take = ["Douma"] (a second aim is a second [[plans]] table)',
+            )
             continue
         kind = kinds[0]
         towns = b.get(t, kind, p, list, default=None)
@@ -56,15 +63,22 @@ def read_plans(b) -> list[dict]:
         until = b.get(t, "until", p, dt.date, required=False)
         for name, d in (("from", start), ("until", until)):
             if d is not None and not b.start <= d <= b.end:
-                b.bad(f"{p}.{name}", f"{d} is outside the scenario ({b.start} to {b.end})",
-                      "a date the game reaches")
+                b.bad(
+                    f"{p}.{name}",
+                    f"{d} is outside the scenario ({b.start} to {b.end})",
+                    "a date the game reaches",
+                )
         if start is not None and until is not None and until < start:
             b.bad(f"{p}.until", f"ends {until} before it begins {start}", "until must be after from")
         weight = b.number(t, schema.PLAN, "weight", p, default=1.0)
         text = b.get(t, "text", p, str, required=False, default="")
-        plan.update(kind=kind, cities=cities, radius=int(radius or 0),
-                    **{"from": start.isoformat() if start else None,
-                       "until": until.isoformat() if until else None},
-                    weight=float(1.0 if weight is None else weight), text=text or "")
+        plan.update(
+            kind=kind,
+            cities=cities,
+            radius=int(radius or 0),
+            **{"from": start.isoformat() if start else None, "until": until.isoformat() if until else None},
+            weight=float(1.0 if weight is None else weight),
+            text=text or "",
+        )
         out.append(plan)
     return out

@@ -33,8 +33,12 @@ MAX_PROBLEMS = 100
 
 class _TooMany(Exception):
     """Raised by Builder.bad past MAX_PROBLEMS, to stop reading the file."""
-_AIR_BASE = ("an air wing stands at an air base: a town its side holds, a country in its "
-             "faction's bases, or the sea with a naval group of its side")
+
+
+_AIR_BASE = (
+    "an air wing stands at an air base: a town its side holds, a country in its "
+    "faction's bases, or the sea with a naval group of its side"
+)
 
 # The format's parts, fields, triggers, actions and victory conditions: game.scenario.schema.
 TOP = set(schema.TOP)
@@ -82,8 +86,9 @@ class Builder:
         if any(p.path == path and p.text == text for p in self.problems):
             return  # a field's type is checked by its table and by its reader: said once
         if self.limit is not None and len(self.problems) >= self.limit:
-            self.problems.append(Problem("", f"more than {self.limit} problems: the rest are not "
-                                         "listed", "mend these first"))
+            self.problems.append(
+                Problem("", f"more than {self.limit} problems: the rest are not listed", "mend these first")
+            )
             raise _TooMany
         self.problems.append(Problem(path, text, hint))
 
@@ -126,8 +131,11 @@ class Builder:
                 continue
             v = t[f.name]
             if f.type == "text" and not isinstance(v, str):
-                self.bad(f"{path}.{f.name}", f"expected text, got {_kind(v)}",
-                         f'write it in quotes: {f.name} = "..."')
+                self.bad(
+                    f"{path}.{f.name}",
+                    f"expected text, got {_kind(v)}",
+                    f'write it in quotes: {f.name} = "..."',
+                )
             elif f.type == "bool" and not isinstance(v, bool):
                 self.bad(f"{path}.{f.name}", f"expected true or false, got {_kind(v)}")
 
@@ -157,20 +165,30 @@ class Builder:
         else:
             ok = isinstance(v, kind) and not (kind is not bool and isinstance(v, bool))
         if not ok:
-            self.bad(f"{path}.{key}", f"expected {_kind_name(kind)}, got {_kind(v)}",
-                     "write dates without quotes, like 2014-06-16" if kind is dt.date else "")
+            self.bad(
+                f"{path}.{key}",
+                f"expected {_kind_name(kind)}, got {_kind(v)}",
+                "write dates without quotes, like 2014-06-16" if kind is dt.date else "",
+            )
             return default
         return v
 
-    def number(self, t: dict, kind: schema.Kind, key: str, path: str, required: bool | None = None,
-               default=None):
+    def number(
+        self, t: dict, kind: schema.Kind, key: str, path: str, required: bool | None = None, default=None
+    ):
         """A number field of the schema, its type and range checked (the range is the schema's
         field's): the value, or ``default`` when it is absent or wrong."""
         f = kind.field(key)
         assert f is not None, key  # callers name fields of the kind
         before = len(self.problems)
-        v = self.get(t, key, path, int if f.type == "integer" else float,
-                     required=f.required if required is None else required, default=default)
+        v = self.get(
+            t,
+            key,
+            path,
+            int if f.type == "integer" else float,
+            required=f.required if required is None else required,
+            default=default,
+        )
         if key in t and len(self.problems) == before and not f.in_range(v):
             self.bad(f"{path}.{key}", _out_of_range(key, v), f.range_text)
             return default
@@ -186,7 +204,11 @@ class Builder:
         return True
 
     def place(self, value, path: str) -> Hex | None:
-        if isinstance(value, list) and len(value) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in value):
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in value)
+        ):
             h = Hex(value[0], value[1])
             if not self.map.in_bounds(h):
                 self.bad(path, f"hex {value} is off the map", "see mesopotamia map --at PLACE")
@@ -196,9 +218,9 @@ class Builder:
             try:
                 return self.map.resolve_place(value)
             except MapError as exc:
-                self.bad(path, str(exc), "a town, \"LAT,LON\" or [q, r]")
+                self.bad(path, str(exc), 'a town, "LAT,LON" or [q, r]')
                 return None
-        self.bad(path, f"expected a place, got {_kind(value)}", "a town, \"LAT,LON\" or [q, r]")
+        self.bad(path, f"expected a place, got {_kind(value)}", 'a town, "LAT,LON" or [q, r]')
         return None
 
     def city(self, value, path: str) -> str | None:
@@ -208,8 +230,11 @@ class Builder:
         c = self.map.find_city(value)
         if c is None:
             hint = self.map.suggest_cities(value)
-            self.bad(path, f"unknown town {value!r}",
-                     f"did you mean {hint[0]}?" if hint else "mesopotamia map --info lists the towns")
+            self.bad(
+                path,
+                f"unknown town {value!r}",
+                f"did you mean {hint[0]}?" if hint else "mesopotamia map --info lists the towns",
+            )
             return None
         return c.id
 
@@ -233,9 +258,11 @@ class Builder:
         elif start and end and days:
             turns = (end - start).days // days + 1
             if turns > schema.MAX_TURNS:
-                self.bad("scenario.end", f"{start} to {end} in turns of {days} days makes "
-                         f"{turns:,} turns", f"at most {schema.MAX_TURNS}: an earlier end or "
-                         "longer turns")
+                self.bad(
+                    "scenario.end",
+                    f"{start} to {end} in turns of {days} days makes {turns:,} turns",
+                    f"at most {schema.MAX_TURNS}: an earlier end or longer turns",
+                )
             else:
                 self.turns = turns
         days = days or 7
@@ -248,8 +275,7 @@ class Builder:
         if m != self.map.name:
             self.bad("scenario.map", f"unknown map {m!r}", f"the map is {self.map.name!r}")
         order = self.get(t, "side_order", "scenario", list, required=False, default=None)
-        return {"id": sid, "title": title, "description": desc, "turn_days": days or 7,
-                "side_order": order}
+        return {"id": sid, "title": title, "description": desc, "turn_days": days or 7, "side_order": order}
 
     def read_sides(self, order) -> list[dict]:
         sides = []
@@ -271,8 +297,9 @@ class Builder:
             for j, sid in enumerate(order):
                 self.ref(sid, self.sides, f"scenario.side_order[{j}]", "side")
             if sorted(map(str, order)) != sorted(self.sides):
-                self.bad("scenario.side_order", "must list every side once",
-                         f"sides: {', '.join(self.sides)}")
+                self.bad(
+                    "scenario.side_order", "must list every side once", f"sides: {', '.join(self.sides)}"
+                )
             else:
                 sides = [self.sides[s] for s in order]
         return sides
@@ -295,8 +322,11 @@ class Builder:
                 self.bad(f"{p}.nation", f"unknown nation {nation!r}", _one_of(NATIONS))
             category = self.get(f, "category", p, str, required=False, default="")
             if category and category not in CATEGORIES:
-                self.bad(f"{p}.category", f"unknown casualty category {category!r}",
-                         _suggest(category, CATEGORIES) or _one_of(CATEGORIES))
+                self.bad(
+                    f"{p}.category",
+                    f"unknown casualty category {category!r}",
+                    _suggest(category, CATEGORIES) or _one_of(CATEGORIES),
+                )
             quality = self.number(f, schema.FACTION, "quality", p, default=1.0)
             bonus = self.number(f, schema.FACTION, "leader_bonus", p, default=0.0)
             resolve = self.number(f, schema.FACTION, "resolve", p, default=100.0)
@@ -310,8 +340,13 @@ class Builder:
             if not all(isinstance(x, str) for x in leaders):
                 self.bad(f"{p}.leaders", "expected a list of names")
                 leaders = []
-            entry.update(nation=nation or "", category=category or "", quality=quality or 1.0,
-                         leader_bonus=bonus or 0.0, leaders=leaders)
+            entry.update(
+                nation=nation or "",
+                category=category or "",
+                quality=quality or 1.0,
+                leader_bonus=bonus or 0.0,
+                leaders=leaders,
+            )
             if resolve is not None and resolve != 100.0:
                 entry["resolve"] = resolve
             if fid in self.factions:
@@ -323,8 +358,11 @@ class Builder:
             self.bad("factions", "a scenario needs factions", "add [[factions]] tables")
         for sid in self.sides:
             if not any(f["side"] == sid for f in self.factions.values()):
-                self.bad(self.side_paths[sid], f"side {sid!r} has no faction",
-                         "every side starts with a faction: give it a [[factions]] table")
+                self.bad(
+                    self.side_paths[sid],
+                    f"side {sid!r} has no faction",
+                    "every side starts with a faction: give it a [[factions]] table",
+                )
         return out
 
     def pair(self, value, path: str) -> list[str] | None:
@@ -389,50 +427,76 @@ class Builder:
             assert counts is not None
             for item, n in equipment.items():
                 if item not in ut.equipment:
-                    self.bad(f"{path}.equipment.{item}", f"{ut.a_name} has no {item!r}",
-                             f"its equipment: {', '.join(ut.equipment) or 'none'}")
+                    self.bad(
+                        f"{path}.equipment.{item}",
+                        f"{ut.a_name} has no {item!r}",
+                        f"its equipment: {', '.join(ut.equipment) or 'none'}",
+                    )
                 elif not isinstance(n, int) or isinstance(n, bool):
                     self.bad(f"{path}.equipment.{item}", f"expected a count, got {_kind(n)}")
                 elif not counts.in_range(n):
                     self.bad(f"{path}.equipment.{item}", _out_of_range(item, n), counts.range_text)
             need = NEEDS.get(ut.category)
             if need and not (isinstance(equipment.get(need), int) and equipment[need] > 0):
-                self.bad(f"{path}.equipment", f"{ut.a_name} without {need} can do nothing",
-                         f'give it some: equipment = {{ "{need}" = 10 }}')
+                self.bad(
+                    f"{path}.equipment",
+                    f"{ut.a_name} without {need} can do nothing",
+                    f'give it some: equipment = {{ "{need}" = 10 }}',
+                )
                 ok = False
             if personnel is not None and personnel < ut.min_personnel:
-                self.bad(f"{path}.personnel", f"{personnel} people: {ut.a_name} of fewer than "
-                         f"{ut.min_personnel} melts away", f"at least {ut.min_personnel}")
+                self.bad(
+                    f"{path}.personnel",
+                    f"{personnel} people: {ut.a_name} of fewer than {ut.min_personnel} melts away",
+                    f"at least {ut.min_personnel}",
+                )
                 ok = False
         if t is None or f is None or personnel is None or h is None or not ok:
             return None
         ut = self.rules.unit_type(t)
         terrain = self.map.terrain_at(h)
         if terrain not in ut.enters:
-            self.bad(f"{path}.place", f"{ut.a_name} cannot stand on {terrain} at {h.q},{h.r}",
-                     "choose a hex it may enter")
+            self.bad(
+                f"{path}.place",
+                f"{ut.a_name} cannot stand on {terrain} at {h.q},{h.r}",
+                "choose a hex it may enter",
+            )
             return None
         country = self.map.country_at(h)
         fac = self.factions[f]
         if ut.is_ground and country not in WAR_ZONE and country not in fac.get("bases", []):
             name = self.map.country_names.get(country, "the sea") if country else "the sea"
-            self.bad(f"{path}.place", f"{fac['name']} may not stand in {name}",
-                     f"add {country!r} to the faction's bases, or place it in Iraq or Syria")
+            self.bad(
+                f"{path}.place",
+                f"{fac['name']} may not stand in {name}",
+                f"add {country!r} to the faction's bases, or place it in Iraq or Syria",
+            )
             return None
-        if ut.category == "air" and not path.startswith("units[") and terrain != "sea" \
-                and country not in self.later_bases(f) \
-                and (self.map.city_at(h) is None or country not in WAR_ZONE):
+        if (
+            ut.category == "air"
+            and not path.startswith("units[")
+            and terrain != "sea"
+            and country not in self.later_bases(f)
+            and (self.map.city_at(h) is None or country not in WAR_ZONE)
+        ):
             # Who holds a town when the wing arrives is the game's to say: any town of Iraq or
             # Syria may be a base then, a hex abroad only in a country of the faction's bases.
             name = self.map.country_names.get(country, "the sea") if country else "the sea"
-            self.bad(f"{path}.place", f"hex {h.q},{h.r} in {name} is no air base of {fac['name']}",
-                     _AIR_BASE)
+            self.bad(f"{path}.place", f"hex {h.q},{h.r} in {name} is no air base of {fac['name']}", _AIR_BASE)
             return None
         if ent and ent > self.rules.terrain_named(terrain).entrench_max:
-            self.bad(f"{path}.entrenchment", f"level {ent} is deeper than {terrain} allows",
-                     f"at most {self.rules.terrain_named(terrain).entrench_max}")
-        out = {"type": t, "faction": f, "hex": [h.q, h.r], "personnel": personnel,
-               "equipment": dict(equipment)}
+            self.bad(
+                f"{path}.entrenchment",
+                f"level {ent} is deeper than {terrain} allows",
+                f"at most {self.rules.terrain_named(terrain).entrench_max}",
+            )
+        out = {
+            "type": t,
+            "faction": f,
+            "hex": [h.q, h.r],
+            "personnel": personnel,
+            "equipment": dict(equipment),
+        }
         for key in ("id", "name", "morale", "experience", "entrenchment"):
             if key in u:
                 out[key] = u[key]
@@ -455,8 +519,11 @@ class Builder:
                 n += 1
                 made = f"{x['faction']}-{n:03d}"
                 if made in explicit:
-                    self.bad(f"{explicit[made]}.id", f"unit id {made!r} is the one {p}, which has none, "
-                             "is given at the start", "choose another id, or give that unit one")
+                    self.bad(
+                        f"{explicit[made]}.id",
+                        f"unit id {made!r} is the one {p}, which has none, is given at the start",
+                        "choose another id, or give that unit one",
+                    )
         self.start_paths = paths
         return units
 
@@ -469,32 +536,43 @@ class Builder:
         side_of: dict[str | None, str] = {fid: f["side"] for fid, f in self.factions.items()}
         ground: dict[tuple, int] = {}
         first: dict[tuple, tuple[str, str]] = {}  # hex -> (side, path) of its first unit
-        carriers = {(tuple(u["hex"]), side_of[u["faction"]]) for u in units
-                    if self.rules.unit_type(u["type"]).category == "naval"}
+        carriers = {
+            (tuple(u["hex"]), side_of[u["faction"]])
+            for u in units
+            if self.rules.unit_type(u["type"]).category == "naval"
+        }
         for u, p in zip(units, self.start_paths):
             ut = self.rules.unit_type(u["type"])
             h, side = tuple(u["hex"]), side_of[u["faction"]]
             where = f"{h[0]},{h[1]}"
             there = first.setdefault(h, (side, p))
             if there[0] != side:
-                self.bad(f"{p}.place", f"{self.factions[u['faction']]['name']} stands in hex {where} "
-                         f"with {there[0]}'s {there[1]}: two sides never share a hex",
-                         "place it in another hex")
+                self.bad(
+                    f"{p}.place",
+                    f"{self.factions[u['faction']]['name']} stands in hex {where} "
+                    f"with {there[0]}'s {there[1]}: two sides never share a hex",
+                    "place it in another hex",
+                )
                 continue
             if ut.is_ground:
                 ground[h] = ground.get(h, 0) + 1
                 if ground[h] > limit:
-                    self.bad(f"{p}.place", f"{side} stacks {ground[h]} ground units in hex {where}",
-                             f"at most {limit} of a side share a hex (the rules' stack_limit): "
-                             "place it in another hex")
+                    self.bad(
+                        f"{p}.place",
+                        f"{side} stacks {ground[h]} ground units in hex {where}",
+                        f"at most {limit} of a side share a hex (the rules' stack_limit): "
+                        "place it in another hex",
+                    )
             if ut.category == "air":
                 fac = self.factions[u["faction"]]
                 city = self.map.city_at(Hex(*h))
                 held = city is not None and side_of.get(control.get(city.id)) == side
-                if not (held or self.map.country_at(Hex(*h)) in fac.get("bases", [])
-                        or (self.map.terrain_at(Hex(*h)) == "sea" and (h, side) in carriers)):
-                    self.bad(f"{p}.place", f"hex {where} is no air base of {fac['name']}",
-                             _AIR_BASE)
+                if not (
+                    held
+                    or self.map.country_at(Hex(*h)) in fac.get("bases", [])
+                    or (self.map.terrain_at(Hex(*h)) == "sea" and (h, side) in carriers)
+                ):
+                    self.bad(f"{p}.place", f"hex {where} is no air base of {fac['name']}", _AIR_BASE)
 
     def check_sides_have_units(self) -> None:
         """A side with nothing to play with, at the start or later, is a problem: every unit
@@ -522,8 +600,11 @@ class Builder:
                     armed.add(self.factions[a["to"]]["side"])
         for sid, p in self.side_paths.items():
             if sid not in armed and any(f["side"] == sid for f in self.factions.values()):
-                self.bad(p, f"side {sid!r} has no units, at the start or later: there is "
-                         "nothing to play", "give its factions [[units]] or [[reinforcements]]")
+                self.bad(
+                    p,
+                    f"side {sid!r} has no units, at the start or later: there is nothing to play",
+                    "give its factions [[units]] or [[reinforcements]]",
+                )
 
     def later_bases(self, faction: str) -> set[str]:
         """The countries a faction has bases in at the start or gets by a set_supply action."""
@@ -532,8 +613,11 @@ class Builder:
         out = self._later_bases[faction] = set(self.factions[faction].get("bases", []))
         for e in _tables(self.data.get("events")):
             for a in _tables(e.get("actions")):
-                if a.get("do") == "set_supply" and a.get("faction") == faction \
-                        and isinstance(a.get("bases"), list):
+                if (
+                    a.get("do") == "set_supply"
+                    and a.get("faction") == faction
+                    and isinstance(a.get("bases"), list)
+                ):
                     out |= {c for c in a["bases"] if isinstance(c, str)}
         return out
 
@@ -542,8 +626,11 @@ class Builder:
         n = self.number(t, kind, key, path, default=default)
         if key in t and n is not None and self.turns is not None and n > self.turns:
             first = kind.bounds(key).low
-            self.bad(f"{path}.{key}", f"turn {n} is after the last turn ({self.turns})",
-                     f"between {first} and {self.turns}: it would never come")
+            self.bad(
+                f"{path}.{key}",
+                f"turn {n} is after the last turn ({self.turns})",
+                f"between {first} and {self.turns}: it would never come",
+            )
             return None
         return n
 
@@ -554,8 +641,11 @@ class Builder:
             if d is None:
                 return None
             if not self.start <= d <= self.end:
-                self.bad(f"{path}.date", f"{d} is outside the scenario ({self.start} to {self.end})",
-                         "it would never happen")
+                self.bad(
+                    f"{path}.date",
+                    f"{d} is outside the scenario ({self.start} to {self.end})",
+                    "it would never happen",
+                )
             return {"date": d.isoformat()}
         if "turn" in t:
             n = self.turn(t, schema.REINFORCEMENT, "turn", path)
@@ -607,8 +697,9 @@ class Builder:
             self.fields(t, schema.TERRAIN.names, p, schema.TERRAIN)
             name = self.get(t, "terrain", p, str)
             if name is not None and name not in TERRAINS:
-                self.bad(f"{p}.terrain", f"unknown terrain {name!r}",
-                         _suggest(name, TERRAINS) or _one_of(TERRAINS))
+                self.bad(
+                    f"{p}.terrain", f"unknown terrain {name!r}", _suggest(name, TERRAINS) or _one_of(TERRAINS)
+                )
                 name = None
             hexes = self.area(t, p, 'hexes = [[60, 40], "Fallujah"] or centre = "Fallujah", radius = 2')
             if name is None:
@@ -617,12 +708,18 @@ class Builder:
                 city = self.map.city_at(h)
                 if city is not None and name in ("sea", "lake"):
                     where = "hexes" if "hexes" in t else "centre"
-                    self.bad(f"{p}.{where}", f"{city.name} stands at {h.q},{h.r}: a town cannot be under water",
-                             "leave the towns' hexes out")
+                    self.bad(
+                        f"{p}.{where}",
+                        f"{city.name} stands at {h.q},{h.r}: a town cannot be under water",
+                        "leave the towns' hexes out",
+                    )
                     continue
                 changed[h] = name
-        return [{"hex": [h.q, h.r], "terrain": changed[h]} for h in sorted(changed, key=lambda h: (h.q, h.r))
-                if changed[h] != self.map.terrain_at(h)]
+        return [
+            {"hex": [h.q, h.r], "terrain": changed[h]}
+            for h in sorted(changed, key=lambda h: (h.q, h.r))
+            if changed[h] != self.map.terrain_at(h)
+        ]
 
     def read_supply_sources(self) -> list[dict]:
         out = []
@@ -634,8 +731,11 @@ class Builder:
                 continue
             h = self.place(t["place"], f"{p}.place")
             if ("faction" in t) == ("side" in t):
-                self.bad(p, "give a faction or a side, not both" if "faction" in t else "supplies nobody",
-                         'faction = "iraq" or side = "baathist"')
+                self.bad(
+                    p,
+                    "give a faction or a side, not both" if "faction" in t else "supplies nobody",
+                    'faction = "iraq" or side = "baathist"',
+                )
                 continue
             if "faction" in t:
                 if not self.ref(t["faction"], self.factions, f"{p}.faction", "faction"):
@@ -652,15 +752,22 @@ class Builder:
                 continue
             terrain = self.map.terrain_at(h)
             if "foot" not in self.rules.terrain_named(terrain).cost:
-                self.bad(f"{p}.place", f"{h.q},{h.r} is {terrain}: a supply line cannot start there",
-                         "choose a hex of land")
+                self.bad(
+                    f"{p}.place",
+                    f"{h.q},{h.r} is {terrain}: a supply line cannot start there",
+                    "choose a hex of land",
+                )
                 continue
             country = self.map.country_at(h)
             bases = {c for f in self.factions.values() if f["side"] == side for c in f.get("bases", [])}
             if country not in WAR_ZONE and country not in bases:
                 name = self.map.country_names.get(country, "the sea") if country else "the sea"
-                self.bad(f"{p}.place", f"{h.q},{h.r} lies in {name}, outside the war zone and the bases "
-                         f"of {side}: it would supply nobody", "place it in Iraq or Syria")
+                self.bad(
+                    f"{p}.place",
+                    f"{h.q},{h.r} lies in {name}, outside the war zone and the bases "
+                    f"of {side}: it would supply nobody",
+                    "place it in Iraq or Syria",
+                )
                 continue
             out.append({"hex": [h.q, h.r], **owner})
         return out
@@ -680,8 +787,13 @@ class Builder:
                 self.bad(f"{p}.id", f"zone {zid!r} is defined twice")
             elif zid:
                 declared = self.get(z, "declared", p, bool, required=False, default=True)
-                zone = {"id": zid, "name": self.get(z, "name", p, str, default=zid), "side": side,
-                        "hexes": sorted([h.q, h.r] for h in hexes), "declared": bool(declared)}
+                zone = {
+                    "id": zid,
+                    "name": self.get(z, "name", p, str, default=zid),
+                    "side": side,
+                    "hexes": sorted([h.q, h.r] for h in hexes),
+                    "declared": bool(declared),
+                }
                 self.zones[zid] = zone
                 zones.append(zone)
         return zones
@@ -705,7 +817,9 @@ class Builder:
             if d is None:
                 return None
             if d > self.end:
-                self.bad(f"{path}.date", f"{d} is after the scenario ends ({self.end})", "it would never fire")
+                self.bad(
+                    f"{path}.date", f"{d} is after the scenario ends ({self.end})", "it would never fire"
+                )
             return {"date": d.isoformat()}
         if k == "turn":
             n = self.turn(t, schema.TRIGGERS["turn"], "turn", path)
@@ -714,8 +828,11 @@ class Builder:
             cid = self.city(v, f"{path}.city_taken")
             by = t.get("by")
             if by is not None and not _in(by, self.factions) and not _in(by, self.sides):
-                self.bad(f"{path}.by", f"unknown faction or side {by!r}",
-                         _suggest(by, list(self.factions) + list(self.sides)))
+                self.bad(
+                    f"{path}.by",
+                    f"unknown faction or side {by!r}",
+                    _suggest(by, list(self.factions) + list(self.sides)),
+                )
                 return None
             return {"city_taken": cid, "by": by} if cid else None
         if k == "unit_destroyed":
@@ -724,7 +841,11 @@ class Builder:
                 return None
             return {"unit_destroyed": v}
         if k == "faction_destroyed":
-            return {"faction_destroyed": v} if self.ref(v, self.factions, f"{path}.faction_destroyed", "faction") else None
+            return (
+                {"faction_destroyed": v}
+                if self.ref(v, self.factions, f"{path}.faction_destroyed", "faction")
+                else None
+            )
         if k == "losses":
             if not _in(v, self.factions) and not _in(v, self.sides):
                 self.bad(f"{path}.losses", f"unknown faction or side {v!r}")
@@ -756,8 +877,9 @@ class Builder:
             return None
         kind = a.get("do")
         if not _in(kind, ACTIONS):
-            self.bad(f"{path}.do", f"unknown action {kind!r}",
-                     _suggest(kind, ACTIONS) or _one_of(sorted(ACTIONS)))
+            self.bad(
+                f"{path}.do", f"unknown action {kind!r}", _suggest(kind, ACTIONS) or _one_of(sorted(ACTIONS))
+            )
             return None
         self.fields(a, ACTIONS[kind] | {"do"}, path, schema.ACTIONS[kind])
         out = {"do": kind}
@@ -782,8 +904,13 @@ class Builder:
             types = self.get(a, "types", path, list, required=False, default=[]) or []
             for j, t in enumerate(types):
                 self.ref(t, self.rules.unit_types, f"{path}.types[{j}]", "unit type")
-            return {**out, "faction": a["faction"], "share": share or 1.0, "types": types,
-                    "message": a.get("message", "")}
+            return {
+                **out,
+                "faction": a["faction"],
+                "share": share or 1.0,
+                "types": types,
+                "message": a.get("message", ""),
+            }
         if kind == "rename_faction":
             name = self.get(a, "name", path, str)
             return {**out, "faction": a["faction"], "name": name} if fac("faction") and name else None
@@ -819,7 +946,11 @@ class Builder:
                 return None
             return {**out, "faction": a["faction"], "category": cat} if fac("faction") else None
         if kind in ("declare_no_fly_zone", "lift_no_fly_zone"):
-            return {**out, "zone": a["zone"]} if self.ref(a.get("zone"), self.zones, f"{path}.zone", "no-fly zone") else None
+            return (
+                {**out, "zone": a["zone"]}
+                if self.ref(a.get("zone"), self.zones, f"{path}.zone", "no-fly zone")
+                else None
+            )
         if kind == "set_supply":
             if not fac("faction"):
                 return None
@@ -869,12 +1000,12 @@ class Builder:
                 if x:
                     actions.append(x)
             title = self.get(e, "title", p, str, required=False)
-            if title is not None and (not title.strip() or "\n" in title
-                                      or len(title) > schema.TITLE_MAX):
-                self.bad(f"{p}.title",
-                         f"a title is one line of text, at most {schema.TITLE_MAX} characters",
-                         'title = "Iran opens a supply line through Lebanon" (longer news: a '
-                         'message action)')
+            if title is not None and (not title.strip() or "\n" in title or len(title) > schema.TITLE_MAX):
+                self.bad(
+                    f"{p}.title",
+                    f"a title is one line of text, at most {schema.TITLE_MAX} characters",
+                    'title = "Iran opens a supply line through Lebanon" (longer news: a message action)',
+                )
                 title = None
             if eid and trig:
                 event = {"id": eid, "trigger": trig, "actions": actions}
@@ -924,12 +1055,18 @@ class Builder:
             if eid in can:
                 continue
             if eid in waits[eid]:
-                self.bad(f"{paths[eid]}.trigger", f"event {eid!r} waits for its own firing: it "
-                         "can never fire", "name an event that fires before it, or another trigger")
+                self.bad(
+                    f"{paths[eid]}.trigger",
+                    f"event {eid!r} waits for its own firing: it can never fire",
+                    "name an event that fires before it, or another trigger",
+                )
             else:
                 never = ", ".join(sorted(repr(x) for x in waits[eid] if x not in can))
-                self.bad(f"{paths[eid]}.trigger", f"event {eid!r} waits for {never}, which can "
-                         "never fire first", "break the circle: one of them needs another trigger")
+                self.bad(
+                    f"{paths[eid]}.trigger",
+                    f"event {eid!r} waits for {never}, which can never fire first",
+                    "break the circle: one of them needs another trigger",
+                )
 
     def read_victory(self, control: dict[str, str]) -> list[dict]:
         out = []
@@ -959,8 +1096,12 @@ class Builder:
                             if f["side"] == side:
                                 allowed |= set(f.get("bases", []))
                         if country not in allowed:
-                            self.bad(f"{p}.cities[{j}]", f"{c} lies in {self.map.country_names[country]}, "
-                                     f"where no faction of {side} may go", "this condition cannot be met")
+                            self.bad(
+                                f"{p}.cities[{j}]",
+                                f"{c} lies in {self.map.country_names[country]}, "
+                                f"where no faction of {side} may go",
+                                "this condition cannot be met",
+                            )
                 if listed == []:
                     self.bad(f"{p}.cities", "lists no towns", 'cities = ["Mosul", "Tikrit"]')
                 if not cities:
@@ -968,37 +1109,57 @@ class Builder:
                 count = self.get(v, "count", p, int, required=False, default=len(cities))
                 least = schema.VICTORY[kind].bounds("count").low
                 if count is not None and not least <= count <= len(cities):
-                    self.bad(f"{p}.count", f"{count} of {len(cities)} towns cannot be met",
-                             f"between {least} and {len(cities)}")
+                    self.bad(
+                        f"{p}.count",
+                        f"{count} of {len(cities)} towns cannot be met",
+                        f"between {least} and {len(cities)}",
+                    )
                     continue
                 cond.update(cities=cities, count=count or len(cities))
                 if kind == "take":
-                    held = sum(1 for c in cities if control.get(c) in self.factions
-                               and self.factions[control[c]]["side"] == side)
+                    held = sum(
+                        1
+                        for c in cities
+                        if control.get(c) in self.factions and self.factions[control[c]]["side"] == side
+                    )
                     if held >= cond["count"]:
-                        self.bad(f"{p}.cities", f"{side} holds these towns at the start: the "
-                                 "condition is met on the first turn", "use kind = \"hold\" to keep them")
+                        self.bad(
+                            f"{p}.cities",
+                            f"{side} holds these towns at the start: the condition is met on the first turn",
+                            'use kind = "hold" to keep them',
+                        )
                         continue
             elif kind == "destroy":
                 facs = self.get(v, "factions", p, list, default=[]) or []
-                good = [f for j, f in enumerate(facs) if self.ref(f, self.factions, f"{p}.factions[{j}]", "faction")]
+                good = [
+                    f
+                    for j, f in enumerate(facs)
+                    if self.ref(f, self.factions, f"{p}.factions[{j}]", "faction")
+                ]
                 for fid in good:
                     if self.factions[fid]["side"] == side:
-                        self.bad(f"{p}.factions", f"{fid} is on side {side} itself", "this condition cannot be met")
+                        self.bad(
+                            f"{p}.factions", f"{fid} is on side {side} itself", "this condition cannot be met"
+                        )
                 if not good:
                     continue
                 cond["factions"] = good
             out.append(cond)
         for sid in self.sides:
             if sid not in named:
-                self.bad("victory", f"side {sid!r} has no victory condition", "add a [[victory]] table for it")
+                self.bad(
+                    "victory", f"side {sid!r} has no victory condition", "add a [[victory]] table for it"
+                )
         return out
 
     def read_history(self) -> dict:
         t = self.table(self.data, "history", "history", required=False) or {}
         self.fields(t, schema.HISTORY.names, "history", schema.HISTORY)
-        out = {"outcome": self.get(t, "outcome", "history", str, required=False, default=""),
-               "winner": t.get("winner"), "casualties": {}}
+        out = {
+            "outcome": self.get(t, "outcome", "history", str, required=False, default=""),
+            "winner": t.get("winner"),
+            "casualties": {},
+        }
         if out["winner"] is not None and not _in(out["winner"], self.sides):
             self.bad("history.winner", f"unknown side {out['winner']!r}", _one_of(self.sides))
         cas = self.get(t, "casualties", "history", dict, required=False, default={}) or {}
@@ -1006,8 +1167,11 @@ class Builder:
         assert people is not None
         for k, n in cas.items():
             if k not in CATEGORIES and k != "civilians":
-                self.bad(f"history.casualties.{k}", f"unknown casualty category {k!r}",
-                         _suggest(k, CATEGORIES) or _one_of(CATEGORIES + ("civilians",)))
+                self.bad(
+                    f"history.casualties.{k}",
+                    f"unknown casualty category {k!r}",
+                    _suggest(k, CATEGORIES) or _one_of(CATEGORIES + ("civilians",)),
+                )
             elif not isinstance(n, int) or isinstance(n, bool):
                 self.bad(f"history.casualties.{k}", f"expected a number of people, got {_kind(n)}")
             elif not people.in_range(n):
@@ -1045,22 +1209,33 @@ class Builder:
                 self.bad(f"{p}.what", "is empty", 'what = "Raqqa taken from the Islamic State"')
                 what = None
             date = self.get(e, "date", p, dt.date)
-            entry = {"id": hid, "what": " ".join((what or "").split()),
-                     "date": date.isoformat() if date else None}
+            entry = {
+                "id": hid,
+                "what": " ".join((what or "").split()),
+                "date": date.isoformat() if date else None,
+            }
             if "taken" in e and "event" in e:
-                self.bad(p, "give taken (with by) or event, not both",
-                         'taken = "Raqqa", by = "coalition" or event = "assad-falls"')
+                self.bad(
+                    p,
+                    "give taken (with by) or event, not both",
+                    'taken = "Raqqa", by = "coalition" or event = "assad-falls"',
+                )
                 ok = False
             elif "taken" in e:
                 cid = self.city(e["taken"], f"{p}.taken")
                 by = e.get("by")
                 if "by" not in e:
-                    self.bad(f"{p}.by", "missing: who takes the town", 'by = "coalition" (a faction or a side)')
+                    self.bad(
+                        f"{p}.by", "missing: who takes the town", 'by = "coalition" (a faction or a side)'
+                    )
                     ok = False
                 elif not _in(by, self.factions) and not _in(by, self.sides):
-                    self.bad(f"{p}.by", f"unknown faction or side {by!r}",
-                             _suggest(by, list(self.factions) + list(self.sides))
-                             or _one_of(list(self.sides) + list(self.factions)))
+                    self.bad(
+                        f"{p}.by",
+                        f"unknown faction or side {by!r}",
+                        _suggest(by, list(self.factions) + list(self.sides))
+                        or _one_of(list(self.sides) + list(self.factions)),
+                    )
                     ok = False
                 ok = ok and cid is not None
                 entry.update(taken=cid, by=by)
@@ -1071,8 +1246,11 @@ class Builder:
                 ok = self.ref(e["event"], self.event_ids, f"{p}.event", "event") and ok
                 entry["event"] = e["event"]
             else:
-                self.bad(p, "says neither what town is taken nor what event fires",
-                         'taken = "Raqqa", by = "coalition" or event = "assad-falls"')
+                self.bad(
+                    p,
+                    "says neither what town is taken nor what event fires",
+                    'taken = "Raqqa", by = "coalition" or event = "assad-falls"',
+                )
                 ok = False
             entry["window"] = self.window(e, p)
             entry["after"] = self.get(e, "after", p, str, required=False)
@@ -1084,20 +1262,28 @@ class Builder:
         waits = {hid: after for hid, after, _ in afters if hid is not None}
         for hid, after, p in afters:
             if after == hid:
-                self.bad(f"{p}.after", f"the event {hid!r} cannot come after itself",
-                         "name another history event's id")
+                self.bad(
+                    f"{p}.after",
+                    f"the event {hid!r} cannot come after itself",
+                    "name another history event's id",
+                )
             elif after not in paths:
-                self.bad(f"{p}.after", f"unknown history event {after!r}",
-                         _suggest(after, paths) or (_one_of(sorted(paths)) if paths else
-                                                    "give that event an id"))
+                self.bad(
+                    f"{p}.after",
+                    f"unknown history event {after!r}",
+                    _suggest(after, paths) or (_one_of(sorted(paths)) if paths else "give that event an id"),
+                )
             else:
                 seen, step = {hid}, after
                 while step in waits and step not in seen:
                     seen.add(step)
                     step = waits[step]
                 if hid is not None and step == hid:
-                    self.bad(f"{p}.after", f"{hid!r} comes after {after!r}, which waits for "
-                             f"{hid!r} in its turn", "none of them could ever happen")
+                    self.bad(
+                        f"{p}.after",
+                        f"{hid!r} comes after {after!r}, which waits for {hid!r} in its turn",
+                        "none of them could ever happen",
+                    )
         return out
 
     def window(self, e: dict, p: str) -> list[str] | None:
@@ -1106,17 +1292,28 @@ class Builder:
             return [self.start.isoformat(), self.end.isoformat()]
         w = e["window"]
         example = "window = [2017-01-01, 2017-07-31]"
-        if not (isinstance(w, list) and len(w) == 2
-                and all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in w)):
-            self.bad(f"{p}.window", f"expected two dates, from and to, got {_kind(w)}",
-                     f"like {example}, dates without quotes")
+        if not (
+            isinstance(w, list)
+            and len(w) == 2
+            and all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in w)
+        ):
+            self.bad(
+                f"{p}.window",
+                f"expected two dates, from and to, got {_kind(w)}",
+                f"like {example}, dates without quotes",
+            )
             return None
         if w[1] < w[0]:
-            self.bad(f"{p}.window", f"ends {w[1]} before it starts {w[0]}", "from the earlier date to the later")
+            self.bad(
+                f"{p}.window", f"ends {w[1]} before it starts {w[0]}", "from the earlier date to the later"
+            )
             return None
         if w[1] < self.start or w[0] > self.end:
-            self.bad(f"{p}.window", f"{w[0]} to {w[1]} lies outside the game ({self.start} to "
-                     f"{self.end})", "it could never be on time")
+            self.bad(
+                f"{p}.window",
+                f"{w[0]} to {w[1]} lies outside the game ({self.start} to {self.end})",
+                "it could never be on time",
+            )
             return None
         return [w[0].isoformat(), w[1].isoformat()]
 
@@ -1163,21 +1360,41 @@ class Builder:
             return None
         turns = max(1, (self.end - self.start).days // head["turn_days"] + 1)
         setup = {
-            "id": head["id"], "title": head["title"], "description": head["description"],
-            "start_date": self.start.isoformat(), "end_date": self.end.isoformat(),
-            "turn_days": head["turn_days"], "turns": turns,
-            "sides": sides, "factions": factions, "at_war": at_war, "cities": control,
-            "units": units, "events": events, "victory": victory, "plans": plans,
-            "no_fly_zones": [{k: z[k] for k in ("id", "name", "side", "hexes")}
-                             for z in zones if z["declared"]],
+            "id": head["id"],
+            "title": head["title"],
+            "description": head["description"],
+            "start_date": self.start.isoformat(),
+            "end_date": self.end.isoformat(),
+            "turn_days": head["turn_days"],
+            "turns": turns,
+            "sides": sides,
+            "factions": factions,
+            "at_war": at_war,
+            "cities": control,
+            "units": units,
+            "events": events,
+            "victory": victory,
+            "plans": plans,
+            "no_fly_zones": [
+                {k: z[k] for k in ("id", "name", "side", "hexes")} for z in zones if z["declared"]
+            ],
             "zones": zones,
             "terrain": terrain,
             "supply_sources": sources,
             "history": history,
         }
-        return Scenario(id=head["id"], title=head["title"], description=head["description"],
-                        start=self.start, end=self.end, turn_days=head["turn_days"], sides=sides,
-                        factions=factions, setup=setup, history=history)
+        return Scenario(
+            id=head["id"],
+            title=head["title"],
+            description=head["description"],
+            start=self.start,
+            end=self.end,
+            turn_days=head["turn_days"],
+            sides=sides,
+            factions=factions,
+            setup=setup,
+            history=history,
+        )
 
 
 _T = TypeVar("_T")
@@ -1218,15 +1435,22 @@ def _kind(v) -> str:
 
 
 def _out_of_range(what: str, v) -> str:
-    """"personnel 0 is out of range"; a figure of a hundred digits is not written out."""
+    """ "personnel 0 is out of range"; a figure of a hundred digits is not written out."""
     if isinstance(v, int) and abs(v) >= 10**15:
         return f"{what} is a number of {len(str(abs(v))):,} digits, out of range"
     return f"{what} {v:,} is out of range" if isinstance(v, int) else f"{what} {v} is out of range"
 
 
 def _kind_name(kind) -> str:
-    return {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-            list: "a list", dict: "a table", dt.date: "a date"}.get(kind, kind.__name__)
+    return {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+        dt.date: "a date",
+    }.get(kind, kind.__name__)
 
 
 def build(data: dict, hexmap: HexMap | None = None, rules: Rules | None = None):
