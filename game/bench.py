@@ -13,6 +13,7 @@ the same game: add a function ``_figure_xxx(ctx, quick) -> dict`` and list it in
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import os
@@ -447,7 +448,6 @@ def _figure_attack(ctx: _Context, quick: bool) -> list[tuple[str, dict]]:
     cctx = Context(ctx.hexmap, ctx.rules)
     # Each attack on the same state, put back between runs (outside the timing) as it was
     # before, all but its generator: like the other figures, a warm loop over one state.
-    import copy
 
     units = dict(state.units)
     saved = {k: dataclasses.replace(u, equipment=dict(u.equipment)) for k, u in units.items()}
