@@ -32,12 +32,11 @@ from game.hexgrid import Hex
 from game.movement import map_graph
 from game.session import NEWS_EVENTS, Session
 from game.visibility import would_see
-from game.ui.app import ZOOM_LEVELS, MapView, _Minimap, describe_line
+from game.ui.app import ZOOM_LEVELS, MapView, describe_line, map_tools
 from game.ui.battle_ai import AI_DELAY, FIGHTS, GLIDE_TIME, AIPlayback, Effects
 from game.ui.battle_layers import MapLayers
 from game.ui.battle_panels import INK, MUTED, Button, Panels, log_lines
 from game.ui.counters import CounterArt, Palette, abbreviation, whole_strength
-from game.ui.mapdraw import MapRenderer
 from game.ui.orders import Orders
 from game.ui.scene import Scene
 from game.ui.style import TONES, Fonts, sz
@@ -81,18 +80,6 @@ SHORTCUTS = [
     ("Esc", "pause menu"),
 ]
 
-_TOOLS: dict[int, tuple] = {}
-
-
-def _map_tools(hexmap):
-    """The renderer and minimap of a map, made once per map (their tiles are the costly part)."""
-    got = _TOOLS.get(id(hexmap))
-    if got is None or got[0] is not hexmap:
-        renderer = MapRenderer(hexmap)
-        got = _TOOLS[id(hexmap)] = (hexmap, renderer, _Minimap(renderer))
-    return got[1], got[2]
-
-
 class BattleScene(Scene):
     def __init__(self, app, session: Session):
         super().__init__(app)
@@ -101,7 +88,7 @@ class BattleScene(Scene):
         self.hexmap = game.hexmap  # the map and the rules are static data, read directly
         self.rules = game.rules
         self.graph = map_graph(self.hexmap)
-        self.renderer, self.minimap = _map_tools(self.hexmap)
+        self.renderer, self.minimap = map_tools(self.hexmap)
         self.view = MapView(self.renderer, pygame.Rect(0, 0, 800, 600), ZOOM_LEVELS)
         self.symbols = {t.id: t.symbol for t in self.rules.unit_types.values()}
         self.cities = {c.id: c for c in self.hexmap.cities}
