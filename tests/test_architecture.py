@@ -5,6 +5,12 @@ format, the state, the orders' vocabulary, the rules, the commands, the computer
 session, and the clients last. These tests read every module's imports (without running them)
 and fail on an import cycle, on a module importing a floor above its own, and on an import
 hidden inside a function without a comment saying which optional dependency it keeps out.
+
+The window's modules (``game.ui``, the clients' floor) are read too. Their one navigator makes
+every scene, so the scenes that ask it for others are imported by it inside its functions,
+each saying so: those imports close circles on purpose, and the window's modules must have
+no cycle among their top-level imports, nor an import of each other inside a function that
+closes none.
 """
 
 from __future__ import annotations
@@ -42,6 +48,10 @@ def engine_modules() -> dict[str, Path]:
             if "ui" not in p.relative_to(PACKAGE).parts}
 
 
+def ui_modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted((PACKAGE / "ui").glob("*.py"))}
+
+
 def floor_of(module: str) -> int:
     best, level = -1, None
     for i, (_, prefixes) in enumerate(FLOORS):
@@ -76,11 +86,15 @@ def _targets(module: str, node: ast.Import | ast.ImportFrom, is_package: bool,
     return out
 
 
-def read_imports() -> tuple[dict[str, set[str]], list[str]]:
-    """Each engine module's imports of other engine modules, and the imports inside functions
-    that carry no comment (as "FILE:LINE: import")."""
-    mods = engine_modules()
-    known = set(mods) | {"game.ui"}
+def read_imports(mods: dict[str, Path] | None = None, *,
+                 top_level_only: bool = False) -> tuple[dict[str, set[str]], list[str]]:
+    """Each module's imports of other game modules (the engine's modules by default, where
+    ``game.ui`` counts as one; with ``top_level_only`` the imports inside functions are left
+    out of the graph), and the imports inside functions that carry no comment (as
+    "FILE:LINE: import")."""
+    engine = engine_modules()
+    mods = engine if mods is None else mods
+    known = set(engine) | set(mods) | {"game.ui"}
     graph: dict[str, set[str]] = {m: set() for m in mods}
     hidden = []
     for name, path in mods.items():
@@ -96,7 +110,8 @@ def read_imports() -> tuple[dict[str, set[str]], list[str]]:
                 continue
             if isinstance(node, ast.ImportFrom) and node.module == "__future__":
                 continue
-            graph[name] |= set(_targets(name, node, path.name == "__init__.py", known))
+            if not (top_level_only and id(node) in inside):
+                graph[name] |= set(_targets(name, node, path.name == "__init__.py", known))
             if id(node) in inside:
                 said = "#" in lines[node.lineno - 1] or lines[node.lineno - 2].strip().startswith("#")
                 if not said:
@@ -149,8 +164,35 @@ def test_a_cycle_is_found_when_there_is_one():
     assert cycles(graph) == [["a", "b", "c"]]
 
 
+def test_no_import_cycle_among_the_window_modules_top_level_imports():
+    graph, _ = read_imports(ui_modules(), top_level_only=True)
+    assert cycles(graph) == []
+
+
+def test_the_window_modules_import_each_other_inside_a_function_only_to_close_a_circle():
+    ui = ui_modules()
+    top, _ = read_imports(ui, top_level_only=True)
+    every, _ = read_imports(ui)
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            m = todo.pop()
+            if m == goal:
+                return True
+            if m not in seen:
+                seen.add(m)
+                todo += top.get(m, ())
+        return False
+
+    needless = [f"{m} -> {t}" for m in sorted(ui) for t in sorted(every[m] - top[m])
+                if t in ui and not reaches(t, m)]
+    assert needless == []
+
+
 def test_no_module_imports_a_floor_above_its_own():
     graph, _ = read_imports()
+    graph.update(read_imports(ui_modules())[0])
     upward = [f"{m} ({FLOORS[floor_of(m)][0]}) imports {t} ({FLOORS[floor_of(t)][0]})"
               for m, targets in sorted(graph.items()) for t in sorted(targets)
               if floor_of(t) > floor_of(m)]
@@ -159,5 +201,6 @@ def test_no_module_imports_a_floor_above_its_own():
 
 def test_imports_inside_functions_say_why():
     _, hidden = read_imports()
-    assert hidden == []
+    _, hidden_in_ui = read_imports(ui_modules())
+    assert hidden + hidden_in_ui == []
 

@@ -1,9 +1,10 @@
 """The map viewer: a window that pans, zooms and tells what lies under the mouse.
 
-UI layer (pygame). ``MapView`` and ``_Minimap`` are shared with the battle screen
-(``game.ui.battle``). ``MapView`` owns the camera (zoom level and the world point at the centre
-of the view) and turns screen positions into hexes and back; it draws by blitting the
-renderer's cached tiles, so a frame costs a few blits. ``run_map_viewer`` is the frame loop
+UI layer (pygame). ``MapView``, ``Minimap`` and ``map_tools`` (a map's renderer and minimap,
+made once) are shared with the battle screen (``game.ui.battle``) and the editor. ``MapView``
+owns the camera (zoom level and the world point at the centre of the view) and turns screen
+positions into hexes and back; it draws by blitting the renderer's cached tiles, so a frame
+costs a few blits. ``run_map_viewer`` is the frame loop
 behind ``mesopotamia play``; it redraws only when something changed and spends idle frames
 drawing tiles the player is likely to look at next.
 """
@@ -20,6 +21,7 @@ import pygame
 from game.hexgrid import Hex
 from game.hexmap import TERRAIN_LABELS, HexMap
 from game.ui.mapdraw import TILE, MapRenderer, font
+from game.ui.settings import env_int
 
 WINDOW_TITLE = "Mesopotamia 2014-2021"
 # Pixels per km, steps of about 1.27: the first fits the whole map in a small window, the
@@ -211,14 +213,6 @@ def describe_line(hexmap: HexMap, h: Hex) -> tuple[str, str]:
     return "  \u00b7  ".join(parts), right
 
 
-def _env_int(name: str) -> int | None:
-    v = os.environ.get(name)
-    try:
-        return int(v) if v else None
-    except ValueError:
-        return None
-
-
 def run_map_viewer(hexmap: HexMap, max_frames: int | None = None, screenshot=None, *,
                    size: tuple[int, int] | None = None, zoom: int | None = None,
                    centre: Hex | None = None) -> int:
@@ -232,7 +226,7 @@ def run_map_viewer(hexmap: HexMap, max_frames: int | None = None, screenshot=Non
     at most 1600 x 1000).
     """
     if max_frames is None:
-        max_frames = _env_int("MESOPOTAMIA_MAX_FRAMES")
+        max_frames = env_int("MESOPOTAMIA_MAX_FRAMES")
     if screenshot is None:
         screenshot = os.environ.get("MESOPOTAMIA_SCREENSHOT") or None
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -268,7 +262,7 @@ def _loop(hexmap, screen, max_frames, screenshot, zoom, centre) -> int:
 
     f_bar = font(15)
     f_small = font(13)
-    minimap = _Minimap(renderer)
+    minimap = Minimap(renderer)
     clock = pygame.time.Clock()
     hover: Hex | None = None
     hover_text: tuple[pygame.Surface, pygame.Surface] | None = None
@@ -389,7 +383,7 @@ def _draw_bar(screen, hover_text, help_text, zoom_text) -> None:
     screen.set_clip(clip)
 
 
-class _Minimap:
+class Minimap:
     """The whole map in a corner with the view's outline; click or drag it to jump."""
 
     def __init__(self, renderer: MapRenderer):
@@ -436,3 +430,16 @@ class _Minimap:
         pygame.draw.rect(screen, (20, 20, 20), vr.inflate(4, 4), 1)
         screen.set_clip(clip)
         pygame.draw.rect(screen, (20, 20, 24), self.rect.inflate(4, 4), 2)
+
+
+MAP_TOOLS: dict[int, tuple] = {}  # id of a map -> (the map, its renderer, its minimap)
+
+
+def map_tools(hexmap: HexMap) -> tuple[MapRenderer, Minimap]:
+    """The renderer and minimap of a map, made once per map (their tiles are the costly part):
+    the battle screen and the editor share them."""
+    got = MAP_TOOLS.get(id(hexmap))
+    if got is None or got[0] is not hexmap:
+        renderer = MapRenderer(hexmap)
+        got = MAP_TOOLS[id(hexmap)] = (hexmap, renderer, Minimap(renderer))
+    return got[1], got[2]

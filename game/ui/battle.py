@@ -30,17 +30,20 @@ import pygame
 from game.commands import EndTurn, Entrench, unit_name
 from game.hexgrid import Hex
 from game.movement import map_graph
+from game.saves import SAVE_SUFFIX, SaveError
 from game.session import NEWS_EVENTS, Session
 from game.visibility import would_see
-from game.ui.app import ZOOM_LEVELS, MapView, _Minimap, describe_line
+from game.ui.app import ZOOM_LEVELS, MapView, describe_line, map_tools
 from game.ui.battle_ai import AI_DELAY, FIGHTS, GLIDE_TIME, AIPlayback, Effects
 from game.ui.battle_layers import MapLayers
-from game.ui.battle_panels import INK, MUTED, Button, Panels, log_lines
+from game.ui.battle_panels import INK, MUTED, OVERLAY_NAMES, Button, Panels, log_lines
+from game.ui.battle_text import info_rows, tooltip_rows
 from game.ui.counters import CounterArt, Palette, abbreviation, whole_strength
-from game.ui.mapdraw import MapRenderer
+from game.ui.navigator import Navigator
 from game.ui.orders import Orders
 from game.ui.scene import Scene
-from game.ui.style import TONES, Fonts, sz
+from game.ui.settings import saves_dir
+from game.ui.style import BG as CURTAIN, TONES, Fonts, sz
 
 PAN_SHARE = 0.6  # of the view's width (or height) the arrow keys pan a second
 EDGE_ZONE = 6  # pixels at the window's edge that pan the map
@@ -81,18 +84,6 @@ SHORTCUTS = [
     ("Esc", "pause menu"),
 ]
 
-_TOOLS: dict[int, tuple] = {}
-
-
-def _map_tools(hexmap):
-    """The renderer and minimap of a map, made once per map (their tiles are the costly part)."""
-    got = _TOOLS.get(id(hexmap))
-    if got is None or got[0] is not hexmap:
-        renderer = MapRenderer(hexmap)
-        got = _TOOLS[id(hexmap)] = (hexmap, renderer, _Minimap(renderer))
-    return got[1], got[2]
-
-
 class BattleScene(Scene):
     def __init__(self, app, session: Session):
         super().__init__(app)
@@ -101,7 +92,7 @@ class BattleScene(Scene):
         self.hexmap = game.hexmap  # the map and the rules are static data, read directly
         self.rules = game.rules
         self.graph = map_graph(self.hexmap)
-        self.renderer, self.minimap = _map_tools(self.hexmap)
+        self.renderer, self.minimap = map_tools(self.hexmap)
         self.view = MapView(self.renderer, pygame.Rect(0, 0, 800, 600), ZOOM_LEVELS)
         self.symbols = {t.id: t.symbol for t in self.rules.unit_types.values()}
         self.cities = {c.id: c for c in self.hexmap.cities}
@@ -170,8 +161,6 @@ class BattleScene(Scene):
 
     @property
     def nav(self):
-        from game.ui.navigator import Navigator
-
         return Navigator(self.app)
 
     # -- names kept for the scenes built on this one (the editor's playtest, the tutorial) ------
@@ -637,9 +626,6 @@ class BattleScene(Scene):
                    "save_go": lambda: self._save_then(action)})
 
     def _save_then(self, action: str) -> None:
-        from game.saves import SaveError
-        from game.ui.settings import saves_dir
-
         try:
             d = saves_dir()
             d.mkdir(parents=True, exist_ok=True)
@@ -667,8 +653,6 @@ class BattleScene(Scene):
     def _autosave(self) -> None:
         if not self.app.settings.autosave:
             return
-        from game.saves import SaveError
-        from game.ui.settings import saves_dir
 
         try:
             d = saves_dir()
@@ -678,14 +662,9 @@ class BattleScene(Scene):
             self.say(f"Autosave failed: {exc}", "bad")
 
     def _quick_path(self):
-        from game.saves import SAVE_SUFFIX
-        from game.ui.settings import saves_dir
-
         return saves_dir() / f"quicksave{SAVE_SUFFIX}"
 
     def quick_save(self) -> None:
-        from game.saves import SaveError
-
         if self.ai.running:
             self.say("Wait for the computer to finish its turn", "muted")
             return
@@ -705,8 +684,6 @@ class BattleScene(Scene):
         self._quick_load_now()
 
     def _quick_load_now(self) -> None:
-        from game.saves import SaveError
-
         path = self._quick_path()
         try:
             session = Session.load(path)
@@ -937,8 +914,6 @@ class BattleScene(Scene):
             self.view.fit()
 
     def toggle_overlay(self, name: str) -> None:
-        from game.ui.battle_panels import OVERLAY_NAMES
-
         if name in self.overlays:
             self.overlays.discard(name)
             self.say(f"Overlay off: {OVERLAY_NAMES[name]}", "muted")
@@ -1051,13 +1026,9 @@ class BattleScene(Scene):
         return log_lines(entries, self.known)
 
     def info_rows(self) -> list[tuple[str, object, tuple]]:
-        from game.ui.battle_text import info_rows
-
         return info_rows(self)
 
     def tooltip_rows(self, h: Hex) -> list[tuple[str, object, tuple]]:
-        from game.ui.battle_text import tooltip_rows
-
         return tooltip_rows(self, h)
 
     # -- drawing ---------------------------------------------------------------------------------
@@ -1104,8 +1075,6 @@ class BattleScene(Scene):
 
     def _draw_curtain(self, screen) -> None:
         """Hot seat, the computer moving: nothing of the map, only who moves."""
-        from game.ui.style import BG as CURTAIN
-
         screen.fill(CURTAIN)
         s = self.known
         f = self.fonts

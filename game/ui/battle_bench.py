@@ -16,6 +16,18 @@ import os
 import statistics
 import sys
 import time
+import tomllib
+from dataclasses import replace
+
+from game.hexmap import default_map
+from game.movement import map_graph
+from game.scenario import bundled_paths
+from game.session import Seat, Session
+from game.ui.app import MAP_TOOLS
+from game.ui.battle import BattleScene
+from game.ui.battle_ai import Effect
+from game.ui.scene import FPS, App
+from game.ui.settings import Settings
 
 SIZE = (1600, 900)
 
@@ -26,10 +38,6 @@ def _timing(times: list[float], first: float) -> dict:
 
 
 def _largest_scenario() -> str:
-    import tomllib
-
-    from game.scenario import bundled_paths
-
     def units(p):
         data = tomllib.loads(p.read_text(encoding="utf-8"))
         return len(data.get("units", []))
@@ -39,19 +47,13 @@ def _largest_scenario() -> str:
 
 def _first_frame(scenario: str, settings) -> float:
     """Milliseconds from nothing (no map, rules or renderer in memory) to a drawn frame."""
-    import game.session as session_mod
-    import game.ui.battle as battle_mod
-    from game.hexmap import default_map
-    from game.movement import map_graph
-    from game.ui.scene import App
-
     default_map.cache_clear()
-    battle_mod._TOOLS.clear()
+    MAP_TOOLS.clear()
     map_graph.cache_clear()
     t0 = time.perf_counter()
     app = App(size=SIZE, settings=settings)
-    session = session_mod.Session.new(scenario)
-    scene = battle_mod.BattleScene(app, session)
+    session = Session.new(scenario)
+    scene = BattleScene(app, session)
     app.push(scene)
     app.step([], dt=0.016)
     ms = (time.perf_counter() - t0) * 1000
@@ -61,11 +63,6 @@ def _first_frame(scenario: str, settings) -> float:
 
 
 def measure(quick: bool = False) -> dict:
-    from game.session import Seat, Session
-    from game.ui.battle import BattleScene
-    from game.ui.scene import App
-    from game.ui.settings import Settings
-
     settings = Settings()
     settings.edge_pan = False
     scenario = _largest_scenario()
@@ -116,8 +113,6 @@ def measure(quick: bool = False) -> dict:
 def _keep_animating(scene, units) -> None:
     """An animation running in every measured frame: a counter gliding along six hexes and a
     fight shown on its hex (a flash, the losses rising, the marker of what came of it)."""
-    from game.ui.battle_ai import Effect
-
     if scene.effects.items:
         return
     u = units[len(units) // 2]
@@ -137,12 +132,6 @@ def _watch_round(settings, speed: str, seed: int = 1) -> dict:
     """A round of the computer sides watched in the window, as a player watches it: every
     side's turn once, each command's moves and fights played out at ``speed`` and the camera
     following them, news as it comes; frames stepped with the time that really passed."""
-    from dataclasses import replace
-
-    from game.session import Seat, Session
-    from game.ui.battle import BattleScene
-    from game.ui.scene import FPS, App
-
     settings = replace(settings, ai_speed=speed, follow_ai=True)
     app = App(size=SIZE, settings=settings)
     sides = list(Session.new(WATCH_SCENARIO).seats)
@@ -175,6 +164,7 @@ def _watch_round(settings, speed: str, seed: int = 1) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # SDL reads its drivers when the window opens (``App``), not when pygame is imported.
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     json.dump(measure(quick="--quick" in argv), sys.stdout)

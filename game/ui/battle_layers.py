@@ -25,6 +25,7 @@ import math
 import numpy as np
 import pygame
 
+from game.air import air_range
 from game.hexgrid import DIRECTIONS, Hex
 from game.hexmap import TERRAINS
 from game.ui.counters import CounterStatus, fit_share, whole_strength
@@ -433,8 +434,6 @@ class MapLayers:
         sc = self.sc
         kind = sc.orders.kind(u)
         if kind == "air":
-            from game.air import air_range
-
             reach, what = air_range(sc.rules, u), "mission range"
         elif kind == "naval":
             reach, what = sc.rules.air.range.naval_strike, "strike range"

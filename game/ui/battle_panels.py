@@ -17,6 +17,8 @@ import re
 
 import pygame
 
+from game.ui.results import (casualty_rows, draw_chart, draw_people_table, ledger_arrangement,
+                             ledger_rects, people_rows)
 from game.ui.style import BAD, BG, BRASS, EDGE, GOOD, INK, MUTED, PANEL, Fonts, sz
 from game.ui.widgets import wrap
 
@@ -449,9 +451,6 @@ class Panels:
         f = self.fonts
 
         def render():
-            from game.ui.results import (casualty_rows, draw_chart, draw_people_table,
-                                         ledger_arrangement, ledger_rects, people_rows)
-
             pad = sz(14, self.scale)
             own_only = sc.viewer is not None and not sc.known.over
             rows, figures = casualty_rows(sc.session, sc.viewer)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import math
 
+from game.air import (MISSION_NAMES, AirMission, air_defence_of, air_range, chance_words,
+                     combat_aircraft, shot_down_chance, zones_at)
 from game.commands import Command, unit_name
 from game.hexmap import TERRAIN_LABELS, TERRAINS, place_name
+from game.ui.battle_ai import RESULT_WORDS
 from game.ui.counters import whole_strength
 from game.ui.style import BAD, BRASS, GOOD, INK, MUTED
+from game.victory import describe
 
 Row = tuple  # (text, font, colour); ("", None, None) is a gap
 
@@ -43,8 +47,6 @@ def info_rows(sc) -> list[Row]:
                      + (" \u00b7 has attacked" if u.attacked else "")
                      + (" \u00b7 holds this turn" if u.id in sc.holding else ""), f.body, INK))
         if ut.category == "air":
-            from game.air import MISSION_NAMES, air_range
-
             rows.append((f"Range {air_range(rules, u)} hexes \u00b7 mission: "
                          f"{MISSION_NAMES[o.mission]} (1 strike, 2 support, 3 patrol)",
                          f.small, MUTED))
@@ -95,8 +97,6 @@ def people_words(u, enemy: bool) -> str:
 
 def overview_rows(sc) -> list[Row]:
     """With nothing selected or pointed at: the side's forces and the aims of the game."""
-    from game.victory import describe
-
     f = sc.fonts
     known = sc.known
     rows: list[Row] = []
@@ -152,8 +152,6 @@ def preview_rows(sc) -> list[Row]:
     if p.civilians.mean >= 1:
         rows.append((f"Civilians: ~{_round(p.civilians.mean)}", f.body, INK))
     if p.outcomes:
-        from game.ui.battle_ai import RESULT_WORDS
-
         rows.append((", ".join(f"{RESULT_WORDS.get(k, k).lower()} {_chance(v)}"
                                for k, v in p.outcomes.items() if v > 0), f.small, MUTED))
     if p.stood > 0:  # the siege goes on: where they would fall back they stand, battered
@@ -193,9 +191,6 @@ def _chance(x: float) -> str:
 def mission_rows(sc, cmd) -> list[Row]:
     """An air or naval mission before it flies: who, how many aircraft or ships, what is seen
     on the target, and the air defence and no-fly zones the side knows of there."""
-    from game.air import (MISSION_NAMES, AirMission, air_defence_of, chance_words,
-                          combat_aircraft, shot_down_chance, zones_at)
-
     f, st, h = sc.fonts, sc.known, sc.orders.target
     problems = sc.session.check(cmd)
     unit = st.unit(cmd.wing if isinstance(cmd, AirMission) else cmd.group)

@@ -17,6 +17,8 @@ import statistics
 
 import pygame
 
+from game.ui.mapdraw import font
+
 GAME_COLOUR = (196, 86, 52)
 SOURCE_COLOUR = (70, 110, 160)
 INK = (34, 34, 38)
@@ -27,8 +29,6 @@ OUTSIDE_COLOUR = (236, 231, 219)  # the axis beyond the game's own dates
 
 
 def _font(size: int, bold: bool = False) -> pygame.font.Font:
-    from game.ui.mapdraw import font
-
     return font(size, bold=bold)
 
 

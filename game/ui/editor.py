@@ -20,19 +20,24 @@ opening, the playtest and help.
 from __future__ import annotations
 
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine
 
-from game.editor import Editor
+from game import player_scenarios_dir
+from game.commands import Context
+from game.editor import Editor, save as write
 from game.editor.check import Issue
 from game.editor.document import get, path_text, tables
 from game.editor.ops import unit_paths
-from game.hexgrid import Hex
-from game.scenario import SCENARIOS_DIR, ScenarioError
+from game.hexgrid import Hex, hex_range
+from game.scenario import SCENARIOS_DIR, ScenarioError, find_scenario
+from game.session import Seat, Session, fresh_seed, shared_context
 from game.ui import widgets as W
 from game.ui.app import describe_line
 from game.ui.battle import BattleScene
@@ -41,7 +46,8 @@ from game.ui.editor_forms import PICK, Form
 from game.ui.editor_map import EditorMap
 from game.ui.editor_pages import TOOL_HELP, TOOLS, EditorPages
 from game.ui.results import ResultsScene
-from game.ui.settings import home
+from game.ui.scene import App
+from game.ui.settings import env_int, home
 
 DRAG_START = 6  # pixels the mouse moves with a button down before it drags
 PAN_SPEED = 900
@@ -87,8 +93,6 @@ class Pick:
 
 
 def custom_dir() -> Path:
-    from game import player_scenarios_dir
-
     return player_scenarios_dir()
 
 
@@ -104,7 +108,6 @@ def find_file(path):
     command finds it: bundled (examples too), then the player's own folder."""
     if path is None:
         return None
-    from game.scenario import find_scenario
 
     found = find_scenario(str(path))
     return found if found is not None else path
@@ -112,8 +115,6 @@ def find_file(path):
 
 def scenario_title(path: Path) -> str:
     """A scenario file's title, read without checking the rest (its name if it has none)."""
-    import tomllib
-
     try:
         title = tomllib.loads(path.read_text(encoding="utf-8")).get("scenario", {}).get("title")
     except (OSError, ValueError, AttributeError, RecursionError):
@@ -148,9 +149,6 @@ def op_words(label: str) -> str:
 
 
 def _editor_context():
-    from game.commands import Context
-    from game.session import shared_context
-
     return Context(*shared_context())
 
 
@@ -282,8 +280,6 @@ class EditorScene(EditorPages, W.GuiScene):
         hexes = [Hex(*u["hex"]) for u in mv.units if u.get("hex")]
         hexes += [Hex(*t["hex"]) for ob in mv.objectives for t in ob["towns"]]
         if hexes:
-            import numpy as np
-
             xs, ys = zip(*(self.map.renderer.hex_center_km(h) for h in hexes))
             self.map.view.level = min(len(self.map.view.levels) - 1, 8)
             self.map.view.centre_on(float(np.median(xs)), float(np.median(ys)))
@@ -632,8 +628,6 @@ class EditorScene(EditorPages, W.GuiScene):
 
     def _brush_at(self, h: Hex) -> None:
         """Add the hexes under the brush at ``h`` to the stroke being painted."""
-        from game.hexgrid import hex_range
-
         for x in [h] + [x for x in hex_range(h, self.brush) if x != h]:
             if x not in self.stroke and self.ctx.hexmap.in_bounds(x):
                 self.stroke.append(x)
@@ -928,8 +922,6 @@ class EditorScene(EditorPages, W.GuiScene):
                                  + "\n".join(str(i) for i in issues[:12]) + more,
                                  [("Back to the editor", lambda: self.app.pop(), "#primary")]))
             return
-        from game.editor import save as write
-        from game.session import Seat, Session, fresh_seed
 
         path = self.ed.path
         if path is None or self.ed.dirty or not Path(path).exists():
@@ -1359,8 +1351,6 @@ def run_editor(path: str | None = None, *, size=None, max_frames=None, screensho
     """Open the editor window on ``path`` (a file, a bundled scenario's id, or None for a new
     scenario) and run it until it is left; returns the exit status: 0, 1 if no window can be
     opened or the file cannot be opened at all (the problem is printed on stderr)."""
-    from game.ui.scene import App, _env_int
-
     app = App.open(size)
     if app is None:
         return 1
@@ -1373,7 +1363,7 @@ def run_editor(path: str | None = None, *, size=None, max_frames=None, screensho
             return 1
         app.push(scene)
         if max_frames is None:
-            max_frames = _env_int("MESOPOTAMIA_MAX_FRAMES")
+            max_frames = env_int("MESOPOTAMIA_MAX_FRAMES")
         return run_until_left(app, scene, max_frames, screenshot)
     finally:
         app.close()

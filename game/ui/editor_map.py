@@ -17,7 +17,7 @@ import pygame
 
 from game.hexgrid import Hex
 from game.ui import widgets as W
-from game.ui.app import ZOOM_LEVELS, MapView
+from game.ui.app import ZOOM_LEVELS, MapView, map_tools
 from game.ui.counters import CounterArt, Palette, abbreviation
 from game.ui.mapdraw import TERRAIN_COLOURS
 
@@ -30,10 +30,8 @@ class EditorMap:
     """The map part of the editor window: camera, composed map, counters, marks."""
 
     def __init__(self, ctx, rect: pygame.Rect):
-        from game.ui.battle import _map_tools
-
         self.ctx = ctx
-        self.renderer, self.minimap = _map_tools(ctx.hexmap)
+        self.renderer, self.minimap = map_tools(ctx.hexmap)
         self.view = MapView(self.renderer, pygame.Rect(rect), ZOOM_LEVELS)
         self.rect = pygame.Rect(rect)
         self.symbols = {t.id: t.symbol for t in ctx.rules.unit_types.values()}

@@ -18,6 +18,7 @@ import datetime as dt
 import pygame
 from pygame_gui.elements import UIButton, UILabel
 
+from game.editor.check import hex_of
 from game.editor.document import get, parse_path, tables
 from game.hexgrid import Hex
 from game.hexmap import MapError
@@ -378,8 +379,6 @@ class EditorPages:
             f.note(f"latitude {lat}, longitude {lon}: hex [{h.q}, {h.r}]")
 
     def _show_place(self, place) -> None:
-        from game.editor.check import hex_of
-
         h = hex_of(self.ctx, place)
         if h:
             self.map.centre_on(Hex(*h))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pygame
 
 from game.ui import widgets as W
+from game.ui.legend import legend_surface
 from game.ui.scene import Scene
 
 
@@ -61,8 +62,6 @@ class HelpOverlay(Scene):
             self.app.pop()
 
     def legend_surface(self, width: int) -> pygame.Surface:
-        from game.ui.legend import legend_surface
-
         key = (width, self.scale)
         if self._legend is None or self._legend[0] != key:
             self._legend = (key, legend_surface(self.scale, self.art, self.faction,

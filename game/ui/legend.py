@@ -8,10 +8,13 @@ drift from the map.
 
 from __future__ import annotations
 
+import math
+
 import pygame
 
 from game.hexmap import TERRAIN_LABELS, TERRAINS
 from game.ui.battle_layers import SUPPLY_COLOURS
+from game.ui.counters import CounterStatus
 from game.ui.mapdraw import (BORDER_COLOUR, CITY_FILL, CITY_RING, CROSSING_EDGE, CROSSING_FILL,
                              RIVER_COLOUR, ROAD_COLOUR, TERRAIN_COLOURS)
 from game.ui.style import BRASS, EDGE, INK, PANEL, Fonts, sz
@@ -23,8 +26,6 @@ TYPE_NAMES = {"armour": "armour", "mechanized": "mechanised infantry", "infantry
 
 
 def _hexagon(surf, centre, r, colour, width=0):
-    import math
-
     pts = [(centre[0] + r * math.cos(math.radians(60 * i + 30)),
             centre[1] + r * math.sin(math.radians(60 * i + 30))) for i in range(6)]
     pygame.draw.polygon(surf, colour, pts, width)
@@ -58,8 +59,6 @@ def legend_surface(scale: float, art=None, faction: str | None = None,
         sections.append(("Units", units))
     markers = []
     if art is not None and faction is not None and unit_types:
-        from game.ui.counters import CounterStatus
-
         big = sz(34, scale)
         t0 = "infantry" if "infantry" in unit_types else unit_types[0]
         for status, text in (

@@ -9,6 +9,15 @@ scenario or a save was given.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+from game import saves_dir
+from game.saves import SAVE_SUFFIX, SaveError
+from game.scenario import ScenarioError, find_scenario, load_scenario
+from game.session import Session, parse_side_args, shared_context
+from game.state import SetupError
+from game.ui.navigator import Navigator
+from game.ui.scene import App
 
 
 def _error(message: str, status: int = 1) -> int:
@@ -24,10 +33,6 @@ def _one_line(exc) -> str:
 
 def _find_save(name: str):
     """A save by its path, or by its name in the saves folder (with or without the suffix)."""
-    from pathlib import Path
-
-    from game import saves_dir
-    from game.saves import SAVE_SUFFIX
 
     path = Path(name)
     if path.exists() or path.parent != Path("."):
@@ -43,11 +48,6 @@ def run_game(scenario: str | None = None, sides: list[str] | None = None, load: 
     """Run the game window; returns the exit status (0, 1 if no window opens, 2 for a bad
     request). ``max_frames`` and ``screenshot`` are for tests and scripted shots (see
     ``App.run``)."""
-    from game.saves import SaveError
-    from game.scenario import ScenarioError, find_scenario
-    from game.session import Session, parse_side_args, shared_context
-    from game.state import SetupError
-
     if scenario and load:
         return _error("give a scenario or --load SAVE, not both", 2)
     if sides and not scenario:
@@ -60,7 +60,6 @@ def run_game(scenario: str | None = None, sides: list[str] | None = None, load: 
             path = find_scenario(scenario)
             if path is None:
                 return _error(f"no scenario {scenario!r}; `mesopotamia scenarios` lists them")
-            from game.scenario import load_scenario
 
             hexmap, rules = shared_context()
             sc = load_scenario(path, hexmap, rules)
@@ -76,8 +75,6 @@ def run_game(scenario: str | None = None, sides: list[str] | None = None, load: 
     except SetupError as exc:
         return _error(f"{scenario}: the scenario cannot start: {_one_line(exc)}")
 
-    from game.ui.navigator import Navigator
-    from game.ui.scene import App
 
     app = App.open(size)
     if app is None:

@@ -19,11 +19,18 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UIImage, UILabel, UITextBox, UITextEntryLine
 
-from game import __version__
+from game import __version__, player_scenarios_dir
 from game.ai import DIFFICULTIES
+from game.hexgrid import Hex
+from game.saves import SAVE_SUFFIX, SaveError, read_save, remove_stale_temp_files
+from game.scenario import ScenarioError, bundled_paths, example_paths as bundled_examples, load_scenario
+from game.session import Seat, Session, fresh_seed, shared_context
+from game.state import GameState, SetupError
 from game.ui import widgets as W
 from game.ui.counters import swatch_edge
+from game.ui.mapdraw import MapRenderer
 from game.ui.navigator import Navigator
+from game.ui.results import aim_text
 from game.ui.settings import AI_SPEEDS, PALETTES, UI_SCALES, saves_dir
 
 
@@ -123,8 +130,6 @@ class MainMenuScene(W.GuiScene):
     def on_button(self, button):
         key = next((k for k, b in self.buttons.items() if b is button), None)
         if key == "continue":
-            from game.session import Session
-
             try:
                 session = Session.load(self.latest)
             except Exception as exc:  # SaveError names the file; reported, never fatal
@@ -233,10 +238,6 @@ def _short_title(title: str) -> str:
 def scenario_aims(scenario) -> dict[str, list[str]]:
     """The scenario's victory conditions in words, by side id, each with how far its side is
     on the first day ("Take Mosul (0 of 1 towns)"), towns and forces named by their names."""
-    from game.session import shared_context
-    from game.state import GameState, SetupError
-    from game.ui.results import aim_text
-
     hexmap, rules = shared_context()
     out: dict[str, list[str]] = {s["id"]: [] for s in scenario.sides}
     try:
@@ -257,24 +258,17 @@ _entries: dict[tuple[str, float], ScenarioEntry] = {}
 
 def custom_scenarios_dir() -> Path:
     """Where the player's own scenario files are looked for (beside the saves folder)."""
-    from game import player_scenarios_dir
-
     return player_scenarios_dir()
 
 
 def example_paths() -> list[Path]:
     """The small scenarios shipped as examples for authors, which make good first games."""
-    from game.scenario import example_paths as examples
-
-    return examples()
+    return bundled_examples()
 
 
 def scenario_entries() -> list[ScenarioEntry]:
     """The bundled examples (small first games, smallest first), the bundled scenarios in
     the order of the war, then the player's own; each read and checked once."""
-    from game.scenario import ScenarioError, bundled_paths, load_scenario
-    from game.session import shared_context
-
     paths = [(p, "example") for p in example_paths()] + [(p, "") for p in bundled_paths()]
     custom = custom_scenarios_dir()
     if custom.is_dir():
@@ -310,9 +304,6 @@ _previews: dict[tuple, pygame.Surface] = {}
 
 
 def _renderer():
-    from game.session import shared_context
-    from game.ui.mapdraw import MapRenderer
-
     if "renderer" not in _preview_base:
         _preview_base["renderer"] = MapRenderer(shared_context()[0], crop=True)
     return _preview_base["renderer"]
@@ -321,8 +312,6 @@ def _renderer():
 def map_preview(scenario, palette: str) -> pygame.Surface:
     """A small picture of the whole map with who holds each town and where the units stand,
     coloured by side (cached per scenario and palette)."""
-    from game.hexgrid import Hex
-
     key = (scenario.id, str(scenario.path), palette)
     surf = _previews.get(key)
     if surf is not None:
@@ -395,7 +384,6 @@ class NewGameScene(W.GuiScene):
         self.entries = scenario_entries()
         self.index = 0 if self.entries else -1
         self.seats: dict[str, dict[str, tuple[str, str]]] = {}  # path -> side -> (kind, level)
-        from game.session import fresh_seed
 
         self.seed_text = str(fresh_seed())
         self.error = ""
@@ -693,7 +681,6 @@ class NewGameScene(W.GuiScene):
         if seed is None:
             self.show_error("The seed must be a whole number.")
             return
-        from game.session import Seat, Session
 
         seats = {side: Seat(kind, level) for side, (kind, level) in self.seats_for(entry).items()}
         try:
@@ -736,11 +723,7 @@ def _one_line(exc) -> str:
 # -- saves -------------------------------------------------------------------------------------
 
 def save_suffix() -> str:
-    try:
-        from game.saves import SAVE_SUFFIX
-    except ImportError:
-        return ".msave"
-    return SAVE_SUFFIX or ".msave"
+    return SAVE_SUFFIX
 
 
 @dataclass
@@ -825,8 +808,6 @@ def list_saves(directory: Path | None = None) -> list[SaveEntry]:
     """The save files in ``directory`` (the saves folder), newest first; a file that cannot
     be read is listed with the reason. Temporary files that interrupted saves left behind
     are removed on the way."""
-    from game.saves import SaveError, read_save, remove_stale_temp_files
-
     directory = saves_dir() if directory is None else Path(directory)
     if not directory.is_dir():
         return []
@@ -982,7 +963,6 @@ class LoadDialog(W.GuiScene):
     def confirm(self):
         if self.index < 0:
             return
-        from game.session import Session
 
         e = self.saves[self.index]
         try:
@@ -1091,8 +1071,6 @@ class SaveDialog(W.GuiScene):
         self.message_label.set_text(text or self.HINT)
 
     def confirm(self):
-        from game.saves import SaveError
-
         path = self.target()
         if path is None:
             self.say("Give the save a name (letters, digits, spaces, - and _).", True)

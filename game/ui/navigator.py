@@ -2,12 +2,16 @@
 
 UI layer (pygame). A scene that leads to another asks the navigator (``Navigator(app)``)
 rather than importing that scene: the battle asks for the results, the results for the main
-menu, the main menu for a battle. The scene modules then import none of each other, and
-this module imports each one only when it is first asked for it (so that opening the map
-viewer does not load the editor).
+menu, the main menu for a battle. The scene modules then import none of each other. Those
+that ask the navigator (menus, battle, results, tutorial, editor) it imports only when it is
+first asked for one of their scenes, each import saying so: that is where the circle between
+them is broken (and opening the map viewer does not load the editor).
 """
 
 from __future__ import annotations
+
+from game.ui.handover import HandoverScene
+from game.ui.help import HelpOverlay
 
 
 class Navigator:
@@ -18,7 +22,7 @@ class Navigator:
 
     def main_menu(self, reset: bool = False) -> None:
         """The main menu: the one already at the bottom of the stack if there is one."""
-        from game.ui.menus import MainMenuScene
+        from game.ui.menus import MainMenuScene  # menus imports the navigator: a circle
 
         if reset:
             menu = next((s for s in self.app.stack if isinstance(s, MainMenuScene)), None)
@@ -27,31 +31,29 @@ class Navigator:
             self.app.push(MainMenuScene(self.app))
 
     def load_dialog(self) -> None:
-        from game.ui.menus import LoadDialog
+        from game.ui.menus import LoadDialog  # menus imports the navigator: a circle
 
         self.app.push(LoadDialog(self.app))
 
     def save_dialog(self, session) -> None:
-        from game.ui.menus import SaveDialog
+        from game.ui.menus import SaveDialog  # menus imports the navigator: a circle
 
         self.app.push(SaveDialog(self.app, session))
 
     def settings(self) -> None:
-        from game.ui.menus import SettingsScene
+        from game.ui.menus import SettingsScene  # menus imports the navigator: a circle
 
         self.app.push(SettingsScene(self.app))
 
     def help(self, title: str, shortcuts, **legend) -> None:
-        from game.ui.help import HelpOverlay
-
         self.app.push(HelpOverlay(self.app, title, shortcuts, **legend))
 
     # -- the game ------------------------------------------------------------------------------
 
     def play(self, session):
         """Show ``session`` on the battle screen, with the main menu (only) beneath it."""
-        from game.ui.battle import BattleScene
-        from game.ui.menus import MainMenuScene
+        from game.ui.battle import BattleScene  # battle imports the navigator: a circle
+        from game.ui.menus import MainMenuScene  # menus imports the navigator: a circle
 
         menu = next((s for s in self.app.stack if isinstance(s, MainMenuScene)), None)
         self.app.reset(menu or MainMenuScene(self.app))
@@ -60,22 +62,22 @@ class Navigator:
         return scene
 
     def new_game(self) -> None:
-        from game.ui.menus import NewGameScene
+        from game.ui.menus import NewGameScene  # menus imports the navigator: a circle
 
         self.app.push(NewGameScene(self.app))
 
     def tutorial(self):
-        from game.ui.tutorial import start_tutorial
+        from game.ui.tutorial import start_tutorial  # tutorial imports the navigator: a circle
 
         return start_tutorial(self.app)
 
     def editor(self, path=None) -> None:
-        from game.ui.editor import EditorScene
+        from game.ui.editor import EditorScene  # editor imports the navigator: a circle
 
         self.app.push(EditorScene(self.app, path))
 
     def battle(self, session, replace: bool = False):
-        from game.ui.battle import BattleScene
+        from game.ui.battle import BattleScene  # battle imports the navigator: a circle
 
         scene = BattleScene(self.app, session)
         if replace:
@@ -85,14 +87,12 @@ class Navigator:
         return scene
 
     def handover(self, session, side: str, summary: list[str]) -> None:
-        from game.ui.handover import HandoverScene
-
         self.app.push(HandoverScene(self.app, session, side, summary))
 
     def results(self, session) -> None:
         """The results of a finished game, over its battle (which "View final map" uncovers
         again, and from which the results can be opened again)."""
-        from game.ui.results import ResultsScene
+        from game.ui.results import ResultsScene  # results imports the navigator: a circle
 
         self.app.push(ResultsScene(self.app, session))
 

@@ -29,16 +29,17 @@ import pygame
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.history import event_line, timing
+from game.ledger import HistoryError
 from game.ui import widgets as W
+from game.ui.charts import GAME_COLOUR, INK as CHART_INK, PAPER, SOURCE_COLOUR, draw_casualties
 from game.ui.navigator import Navigator
 from game.ui.style import BAD, BG, BRASS, EDGE, INK, MUTED, Fonts, sz
+from game.victory import condition_text, describe
 
 
 def aim_text(state, cond: dict, hexmap=None) -> str:
     """A victory condition in words, with how far its side has got (``game.victory.describe``):
     the scenario's own words, or words made from the names of the towns or forces it names."""
-    from game.victory import describe
-
     if not cond.get("text"):
         cond = dict(cond, text=_own_words(state, cond, hexmap))
     try:
@@ -48,8 +49,6 @@ def aim_text(state, cond: dict, hexmap=None) -> str:
 
 
 def _own_words(state, cond: dict, hexmap) -> str:
-    from game.victory import condition_text
-
     if cond.get("kind") == "destroy":
         names = [state.factions[f].name if f in state.factions else f
                  for f in cond.get("factions", [])]
@@ -313,8 +312,6 @@ def casualty_rows(session, side: str | None = None) -> tuple[list[tuple], str]:
     phase's own historical figures if the scenario gives them, else the whole war's scaled
     to the phase's share of its days. With ``side``, while the game is on, only that side's
     own categories and the civilians: it does not know the enemy's losses."""
-    from game.ledger import HistoryError
-
     st = session.view(None)
     figures = (session.game.setup.get("history") or {}).get("casualties") or None
     try:
@@ -342,8 +339,6 @@ def casualty_rows(session, side: str | None = None) -> tuple[list[tuple], str]:
 
 
 def draw_chart(size, rows, figures_title: str, game_title: str) -> pygame.Surface:
-    from game.ui.charts import GAME_COLOUR, INK, PAPER, SOURCE_COLOUR, draw_casualties
-
     surf = pygame.Surface(size)
     surf.fill(PAPER)
     rect = pygame.Rect(0, 0, size[0], size[1])  # draw_casualties leaves room for its figures
@@ -351,7 +346,7 @@ def draw_chart(size, rows, figures_title: str, game_title: str) -> pygame.Surfac
         surf.fill(PAPER)
         f = W.font(16)
         W.blit_text(surf, "No one was killed in this game, and the source gives no figures.",
-                    f, INK, rect.center, "center")
+                    f, CHART_INK, rect.center, "center")
         return surf
     # A height at which the axis's figures end above the chart's legend (its rows are
     # (height - 88) // n pixels, its legend the last 24), so that the legend can be replaced.
@@ -366,7 +361,7 @@ def draw_chart(size, rows, figures_title: str, game_title: str) -> pygame.Surfac
     x = rect.x + 16
     for name, colour in ((f"this game ({game_title})", GAME_COLOUR), ("the source", SOURCE_COLOUR)):
         pygame.draw.rect(surf, colour, (x, strip.y + 2, 14, 14))
-        r = W.blit_text(surf, name, f, INK, (x + 20, strip.y))
+        r = W.blit_text(surf, name, f, CHART_INK, (x + 20, strip.y))
         x = r.right + 32
     return surf
 
@@ -408,8 +403,6 @@ def people_rows(session, side: str | None = None) -> list[FactionFigures]:
     hardest hit first. With ``side``, while the game is on, only that side's own factions
     (those with units or with anyone out of the fight): it does not know the enemy's. Else,
     and at the end, every faction that has had anyone out of the fight."""
-    from game.ledger import HistoryError
-
     st = session.view(None)
     try:
         ledger = session.ledger(side).ledger

@@ -20,6 +20,7 @@ import warnings
 
 import pygame
 
+from game.ui.settings import Settings, env_int
 from game.ui.sound import Sounds
 
 WINDOW_TITLE = "Mesopotamia 2014-2021"
@@ -64,8 +65,6 @@ class App:
     """The window, the settings, the sound effects and the scene stack."""
 
     def __init__(self, size: tuple[int, int] | None = None, settings=None):
-        from game.ui.settings import Settings
-
         self.settings = settings if settings is not None else Settings.load()
         os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
         pygame.display.init()  # no mixer yet: the sounds open it on the first one played,
@@ -186,7 +185,7 @@ class App:
         many frames, saving the window to ``screenshot`` (or ``MESOPOTAMIA_SCREENSHOT``).
         """
         if max_frames is None:
-            max_frames = _env_int("MESOPOTAMIA_MAX_FRAMES")
+            max_frames = env_int("MESOPOTAMIA_MAX_FRAMES")
         if screenshot is None:
             screenshot = os.environ.get("MESOPOTAMIA_SCREENSHOT") or None
         while self.running and self.stack:
@@ -208,14 +207,6 @@ class App:
             self.stack.pop().leave()
         self.sounds.close()
         pygame.quit()
-
-
-def _env_int(name: str) -> int | None:
-    v = os.environ.get(name)
-    try:
-        return int(v) if v else None
-    except ValueError:
-        return None
 
 
 def _default_size() -> tuple[int, int]:

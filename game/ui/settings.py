@@ -23,6 +23,16 @@ UI_SCALES = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5)
 from game import home, saves_dir  # noqa: F401  (where the game keeps its files)
 
 
+def env_int(name: str) -> int | None:
+    """A whole number from the environment (``MESOPOTAMIA_MAX_FRAMES`` and the like), or
+    None when it is unset or not a number."""
+    v = os.environ.get(name)
+    try:
+        return int(v) if v else None
+    except ValueError:
+        return None
+
+
 @dataclass
 class Settings:
     ui_scale: float = 1.0
