@@ -86,9 +86,18 @@ def allowed_countries(bases) -> tuple[str, ...]:
     return tuple(sorted(set(WAR_ZONE) | set(bases)))
 
 
-# graph -> key -> tables. Keyed on the graph itself, weakly: a game's own map (with a scenario's
-# terrain changes) has its own graph, and its tables go when it does.
+# graph -> key -> tables, both the float tables and the search's integer ones. Keyed on the
+# graph itself, weakly: a game's own map (with a scenario's terrain changes) has its own graph,
+# and its tables go when it does. Within a graph the key holds the rules by identity; each entry
+# keeps its rules object alive with it, so that an identity is never reused for other rules.
 _EDGE_CACHE: weakref.WeakKeyDictionary[MapGraph, dict] = weakref.WeakKeyDictionary()
+
+
+def _tables(graph: MapGraph) -> dict:
+    mine = _EDGE_CACHE.get(graph)
+    if mine is None:
+        mine = _EDGE_CACHE[graph] = {}
+    return mine
 
 
 def edge_costs(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[list[float]]:
@@ -109,12 +118,10 @@ def _edge_key(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple:
 
 def _edges(graph: MapGraph, rules: Rules, ut: UnitType, bases):
     key = _edge_key(graph, rules, ut, bases)
-    mine = _EDGE_CACHE.get(graph)
-    if mine is None:
-        mine = _EDGE_CACHE[graph] = {}
+    mine = _tables(graph)
     hit = mine.get(key)
     if hit is not None:
-        return hit
+        return hit[1], hit[2]
     terrain_cost = np.array(move_cost_table(rules, ut))
     nbr = graph.nbr
     valid = nbr >= 0
@@ -134,7 +141,7 @@ def _edges(graph: MapGraph, rules: Rules, ut: UnitType, bases):
         [(j, c) for j, c in zip(nbrs, row) if j >= 0 and c != math.inf]
         for nbrs, row in zip(graph.nbr_list, lists)
     ]
-    mine[key] = (lists, adj)
+    mine[key] = (rules, lists, adj)
     return lists, adj
 
 
@@ -227,16 +234,15 @@ def reachable(
     return {i: cost[i] / _SCALE for i in touched}, prev
 
 
-_INT_ADJ: dict[tuple, list[list[tuple[int, int]]]] = {}
-
-
 def _int_adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases):
-    key = _edge_key(graph, rules, ut, bases)
-    hit = _INT_ADJ.get(key)
+    """The adjacency in hundredths of a point, for the search: kept with the graph's tables."""
+    key = ("int", *_edge_key(graph, rules, ut, bases))
+    mine = _tables(graph)
+    hit = mine.get(key)
     if hit is None:
-        hit = [[(j, int(round(c * _SCALE))) for j, c in row] for row in adjacency(graph, rules, ut, bases)]
-        _INT_ADJ[key] = hit
-    return hit
+        adj = [[(j, int(round(c * _SCALE))) for j, c in row] for row in adjacency(graph, rules, ut, bases)]
+        hit = mine[key] = (rules, adj)
+    return hit[1]
 
 
 def movement_range(graph: MapGraph, rules: Rules, unit, obstacles: Obstacles, bases=()) -> dict[Hex, float]:

@@ -170,3 +170,20 @@ def test_air_wing_flies_anywhere_in_range(m, g):
     assert any(m.terrain_at(h) == "sea" for h in reach)
     assert max(kuwait.distance(h) for h in reach) == RULES.unit_type("air_wing").movement
     assert all(math.isfinite(c) for c in reach.values())
+
+
+def test_a_map_with_changed_terrain_moves_over_its_own_ground_after_the_plain_map(m, g):
+    """A scenario's [[terrain]] changes make a map of the game's own: a unit on it moves over
+    that ground, even when the same process has moved units over the plain map first."""
+    from game.hexgrid import hex_range
+    from game.hexmap import game_map
+
+    centre = Hex(46, 55)  # open desert west of the Tigris, no road
+    mech = unit("mechanized", at=centre)
+    plain = movement_range(g, RULES, mech, NONE)  # fills the tables of the plain map
+    assert len(plain) > 100
+    # The game's map rings the unit with marsh, which no mechanized unit enters.
+    marsh = [{"hex": [h.q, h.r], "terrain": "marsh"} for h in hex_range(centre, 3) if h != centre]
+    changed = map_graph(game_map(m, marsh))
+    assert movement_range(changed, RULES, mech, NONE) == {}
+    assert movement_range(g, RULES, mech, NONE) == plain  # and the plain map is as it was
