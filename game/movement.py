@@ -102,12 +102,28 @@ def _tables(graph: MapGraph) -> dict:
 
 def edge_costs(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[list[float]]:
     """Cost of stepping from each hex through each of its sides, as nested lists; inf: no way."""
-    return _edges(graph, rules, ut, bases)[0]
+    return _cached(graph, rules, ut, bases, "lists", lambda cost: cost.tolist())
 
 
 def adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[list[tuple[int, float]]]:
-    """For each hex, the (neighbour, cost) pairs the unit type can step to: Dijkstra's input."""
-    return _edges(graph, rules, ut, bases)[1]
+    """For each hex, the (neighbour, cost) pairs the unit type can step to."""
+
+    def build(cost: np.ndarray) -> list[list[tuple]]:
+        steps = np.isfinite(cost)
+        return _rows(graph.nbr, steps, cost[steps].tolist())
+
+    return _cached(graph, rules, ut, bases, "adjacency", build)
+
+
+def _int_adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> list[list[tuple[int, int]]]:
+    """The adjacency in whole hundredths of a point: the search's input."""
+
+    def build(cost: np.ndarray) -> list[list[tuple]]:
+        steps = np.isfinite(cost)
+        # np.rint rounds halves to even, as Python's round does: the same whole hundredths.
+        return _rows(graph.nbr, steps, np.rint(cost[steps] * _SCALE).astype(np.int64).tolist())
+
+    return _cached(graph, rules, ut, bases, "hundredths", build)
 
 
 def _edge_key(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple:
@@ -116,12 +132,21 @@ def _edge_key(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple:
     return (id(rules), ut.category, ut.move_class, ut.enters, countries)
 
 
-def _edges(graph: MapGraph, rules: Rules, ut: UnitType, bases):
+def _cached(graph: MapGraph, rules: Rules, ut: UnitType, bases, form: str, build):
+    """One form of the movement table of a kind of mover (``form``: "lists", "adjacency",
+    "hundredths"), made from its cost array on first use; each form is made only when asked for."""
     key = _edge_key(graph, rules, ut, bases)
     mine = _tables(graph)
-    hit = mine.get(key)
-    if hit is not None:
-        return hit[1], hit[2]
+    entry = mine.get(key)
+    if entry is None:
+        entry = mine[key] = {"rules": rules, "cost": _cost_array(graph, rules, ut, bases)}
+    if form not in entry:
+        entry[form] = build(entry["cost"])
+    return entry[form]
+
+
+def _cost_array(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> np.ndarray:
+    """(hexes, 6): the cost of stepping from each hex through each side; inf where it cannot."""
     terrain_cost = np.array(move_cost_table(rules, ut))
     nbr = graph.nbr
     valid = nbr >= 0
@@ -135,14 +160,17 @@ def _edges(graph: MapGraph, rules: Rules, ut: UnitType, bases):
         cost = cost + np.where(river, np.where(road, mv["bridge_cost"], mv["river_cost"]), 0.0)
         allowed = graph.country_mask(allowed_countries(bases))
         cost = np.where(allowed[target], cost, math.inf)
-    cost = np.where(valid, cost, math.inf)
-    lists = cost.tolist()
-    adj = [
-        [(j, c) for j, c in zip(nbrs, row) if j >= 0 and c != math.inf]
-        for nbrs, row in zip(graph.nbr_list, lists)
-    ]
-    mine[key] = (rules, lists, adj)
-    return lists, adj
+    return np.where(valid, cost, math.inf)
+
+
+def _rows(nbr: np.ndarray, steps: np.ndarray, values: list) -> list[list[tuple]]:
+    """For each hex, the (neighbour, value) pairs of the steps it may take, in the order of its
+    sides: built from whole arrays at once, then cut into rows (a Python loop over every side of
+    every hex costs several times as much)."""
+    pairs = list(zip(nbr[steps].tolist(), values))
+    ends = np.cumsum(steps.sum(axis=1)).tolist()
+    starts = [0, *ends[:-1]]
+    return [pairs[a:b] for a, b in zip(starts, ends)]
 
 
 @dataclass
@@ -232,17 +260,6 @@ def reachable(
                 prev[j] = i
                 push(heap, nc << bits | j)
     return {i: cost[i] / _SCALE for i in touched}, prev
-
-
-def _int_adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases):
-    """The adjacency in hundredths of a point, for the search: kept with the graph's tables."""
-    key = ("int", *_edge_key(graph, rules, ut, bases))
-    mine = _tables(graph)
-    hit = mine.get(key)
-    if hit is None:
-        adj = [[(j, int(round(c * _SCALE))) for j, c in row] for row in adjacency(graph, rules, ut, bases)]
-        hit = mine[key] = (rules, adj)
-    return hit[1]
 
 
 def movement_range(graph: MapGraph, rules: Rules, unit, obstacles: Obstacles, bases=()) -> dict[Hex, float]:
