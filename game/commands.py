@@ -350,16 +350,18 @@ class Game:
     def validate(self, cmd: Command) -> list[str]:
         return cmd.validate(self.state, self.ctx)
 
-    def execute(self, cmd: Command) -> Result:
+    def execute(self, cmd: Command, undoable: bool = True) -> Result:
+        """Validate and apply ``cmd``. ``undoable=False`` (a computer player's command, which no
+        one takes back) keeps no copy of the state before it, and clears the undo stack."""
         problems = cmd.validate(self.state, self.ctx)
         if problems:
             return Result(False, problems)
-        before = self.state.copy()
+        before = self.state.copy() if undoable else None
         events = cmd.apply(self.state, self.ctx)
         events += self._after(any(e.kind == "new_turn" for e in events))
         self.journal.append(cmd.to_dict())
         self.checksums.append(self._running(self.state))
-        if any(e.reveals for e in events) or isinstance(cmd, EndTurn):
+        if before is None or any(e.reveals for e in events) or isinstance(cmd, EndTurn):
             self._undo.clear()
         else:
             self._undo.append((before, len(self.journal) - 1))

@@ -371,10 +371,11 @@ class Session:
 
     # -- commands ------------------------------------------------------------------------------
 
-    def execute(self, cmd: Command) -> Result:
-        """Send a command through the game's one door, and file its events by who saw them."""
+    def execute(self, cmd: Command, undoable: bool = True) -> Result:
+        """Send a command through the game's one door, and file its events by who saw them
+        (``undoable``: as ``Game.execute``)."""
         state_before_turn = self.game.state.turn
-        res = self.game.execute(cmd)
+        res = self.game.execute(cmd, undoable)
         if res.ok:
             self._changes += 1
             self.last_seen = {}  # a command that says nothing leaves nothing to be seen

@@ -10,6 +10,7 @@ Computed for the whole map with numpy: each unit stamps a disc into one boolean 
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NamedTuple
@@ -22,10 +23,30 @@ from game.movement import MapGraph, map_graph
 from game.orders import OWN, PUBLIC, Event, unit_name
 from game.rules import Rules
 
+# graph -> id(rules) -> (rules, {(unit type, hex index): radius}). How far a type sees from a
+# hex depends on the map and the rules alone; a unit's sight is asked for thousands of times a
+# turn. Kept with the graph (weakly) and with the rules object, whose identity it is keyed by.
+_RADII: weakref.WeakKeyDictionary[MapGraph, dict] = weakref.WeakKeyDictionary()
+
 
 def vision_radius(graph: MapGraph, rules: Rules, unit) -> int:
-    ut = rules.unit_type(unit.type)
+    """Hexes a unit sees from where it stands: its type's vision and the ground's, one more
+    for a ground unit standing well above the land around it; at least one."""
     i = graph.index(unit.hex)
+    per_map = _RADII.get(graph)
+    if per_map is None:
+        per_map = _RADII[graph] = {}
+    known = per_map.get(id(rules))
+    if known is None:
+        known = per_map[id(rules)] = (rules, {})
+    radius = known[1].get((unit.type, i))
+    if radius is None:
+        radius = known[1][(unit.type, i)] = _radius(graph, rules, unit.type, i)
+    return radius
+
+
+def _radius(graph: MapGraph, rules: Rules, type_id: str, i: int) -> int:
+    ut = rules.unit_type(type_id)
     t = rules.terrain[graph.terrain[i]]
     radius = ut.vision + t.vision
     if ut.is_ground:

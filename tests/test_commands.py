@@ -286,6 +286,21 @@ def test_undo_restores_exactly(game):
     assert not game.undo()
 
 
+def test_an_order_given_as_not_undoable_cannot_be_taken_back(game):
+    """A computer player's orders keep no copy of the state to go back to: the same game,
+    and nothing to undo after them (a person's earlier order neither)."""
+    st = game.state
+    first = path_for(game, "isis-1", st.units["isis-1"].hex + Hex(0, 1))
+    assert game.execute(Move("jihadist", "isis-1", first)).ok and game.can_undo
+    other = mosul_game()
+    assert other.execute(Move("jihadist", "isis-1", first)).ok
+    second = path_for(game, "isis-1", st.units["isis-1"].hex + Hex(0, 1))
+    assert game.execute(Move("jihadist", "isis-1", second), undoable=False).ok
+    assert other.execute(Move("jihadist", "isis-1", second)).ok
+    assert not game.can_undo and not game.undo()
+    assert game.checksum() == other.checksum() and game.checksums == other.checksums
+
+
 def test_undo_stops_at_end_turn(game):
     end_turns(game, 1)
     assert not game.can_undo

@@ -102,7 +102,7 @@ class TurnDriver:
         if state.over or state.active_side != self.side:
             self.finished = True
             return None
-        res = self._execute(cmd)
+        res = self._execute(cmd, undoable=False)  # no one takes back a computer's order
         self.commands += 1
         if not res.ok:
             self.refused.append(f"{cmd.kind}: {res.reason}")
@@ -119,7 +119,7 @@ class TurnDriver:
         if state.over or state.active_side != self.side:
             return None
         cmd = EndTurn(self.side)
-        res = self._execute(cmd)
+        res = self._execute(cmd, undoable=False)
         self.ended_for_it = True
         return cmd, res
 
