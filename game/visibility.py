@@ -33,7 +33,7 @@ def vision_radius(graph: MapGraph, rules: Rules, unit) -> int:
     """Hexes a unit sees from where it stands: its type's vision and the ground's, one more
     for a ground unit standing well above the land around it; at least one."""
     i = graph.index(unit.hex)
-    per_map = _RADII.get(graph)
+    per_map: dict[int, tuple[Rules, dict[tuple[str, int], int]]] | None = _RADII.get(graph)
     if per_map is None:
         per_map = _RADII[graph] = {}
     known = per_map.get(id(rules))
