@@ -51,6 +51,7 @@ class MapGraph:
         self.river = hexmap.river.reshape(self.n, 6) > 0
         self.country_codes = hexmap.countries
         self._hexes: list[Hex] | None = None
+        self._discs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
     def index(self, h: Hex) -> int:
         row, col = self.map.index(h)
@@ -58,6 +59,23 @@ class MapGraph:
 
     def hex(self, i: int) -> Hex:
         return self.hexes[i]
+
+    def disc(self, i: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
+        """The hexes within ``radius`` of hex ``i``: their indices and distances (int64), in
+        index order; made once for each hex and radius asked for (sight, the AI's maps)."""
+        hit = self._discs.get((i, radius))
+        if hit is None:
+            rows, cols = self.rows, self.cols
+            row, col = divmod(i, cols)
+            r0, r1 = max(0, row - radius), min(rows, row + radius + 1)
+            c0, c1 = max(0, col - radius - 1), min(cols, col + radius + 2)
+            dq = self.q.reshape(rows, cols)[r0:r1, c0:c1] - int(self.q[i])
+            dr = self.r.reshape(rows, cols)[r0:r1, c0:c1] - int(self.r[i])
+            dist = np.maximum(np.maximum(np.abs(dq), np.abs(dr)), np.abs(dq + dr))
+            inside = np.nonzero(dist <= radius)
+            flat = (inside[0] + r0) * cols + (inside[1] + c0)
+            hit = self._discs[(i, radius)] = (flat.astype(np.int64), dist[inside].astype(np.int64))
+        return hit
 
     @property
     def hexes(self) -> list[Hex]:

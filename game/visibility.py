@@ -64,7 +64,7 @@ def side_sight(state, hexmap: HexMap, rules: Rules, side: str) -> np.ndarray:
     """For each hex, the distance to the nearest unit of the side that sees it; -1 if unseen.
 
     Each place a unit of the side sees from (its hex and how far it sees) has its disc of
-    hexes made once per map (``_disc``); the discs of all the side's places are laid over one
+    hexes made once per map (``MapGraph.disc``); the discs of all the side's places are laid over one
     another at once, the nearest distance kept: a unit sees a few hexes, the map has fifteen
     thousand, and a side stands on the same hexes from one order to the next."""
     graph = map_graph(hexmap)
@@ -76,35 +76,10 @@ def side_sight(state, hexmap: HexMap, rules: Rules, side: str) -> np.ndarray:
     }
     best = np.full(graph.n, _FAR, dtype=np.int64)
     if places:
-        discs = [_disc(graph, i, radius) for i, radius in places]
+        discs = [graph.disc(i, radius) for i, radius in places]
         np.minimum.at(best, np.concatenate([d[0] for d in discs]), np.concatenate([d[1] for d in discs]))
     best[best == _FAR] = -1
     return best
-
-
-# graph -> (hex index, radius) -> (flat indices, distances) of the hexes within the radius.
-_DISCS: weakref.WeakKeyDictionary[MapGraph, dict] = weakref.WeakKeyDictionary()
-
-
-def _disc(graph: MapGraph, i: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
-    per_map: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] | None = _DISCS.get(graph)
-    if per_map is None:
-        per_map = _DISCS[graph] = {}
-    hit = per_map.get((i, radius))
-    if hit is None:
-        rows, cols = graph.rows, graph.cols
-        row, col = divmod(i, cols)
-        r0, r1 = max(0, row - radius), min(rows, row + radius + 1)
-        c0, c1 = max(0, col - radius - 1), min(cols, col + radius + 2)
-        q = int(graph.q[i])
-        r = int(graph.r[i])
-        dq = graph.q.reshape(rows, cols)[r0:r1, c0:c1] - q
-        dr = graph.r.reshape(rows, cols)[r0:r1, c0:c1] - r
-        dist = np.maximum(np.maximum(np.abs(dq), np.abs(dr)), np.abs(dq + dr))
-        inside = np.nonzero(dist <= radius)
-        flat = (inside[0] + r0) * cols + (inside[1] + c0)
-        hit = per_map[(i, radius)] = (flat.astype(np.int64), dist[inside].astype(np.int64))
-    return hit
 
 
 def visible_mask(state, hexmap: HexMap, rules: Rules, side: str) -> np.ndarray:

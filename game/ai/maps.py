@@ -42,18 +42,15 @@ class Maps:
 
 
 def _spread(graph, where: np.ndarray, power: np.ndarray, radius: float) -> np.ndarray:
-    """Sum of power * (1 - d/radius) over units within ``radius`` hexes (hex distance)."""
+    """Sum of power * (1 - d/radius) over units within ``radius`` hexes (hex distance): each
+    unit's disc of hexes laid over the map at once, the sums made unit by unit in order."""
     out = np.zeros(graph.n)
     if where.size == 0:
         return out
-    q, r = graph.q, graph.r
-    uq, ur = q[where], r[where]
-    for k in range(where.size):
-        dq = q - uq[k]
-        dr = r - ur[k]
-        d = np.maximum(np.maximum(np.abs(dq), np.abs(dr)), np.abs(dq + dr))
-        near = d < radius
-        out[near] += power[k] * (1.0 - d[near] / radius)
+    reach = math.ceil(radius) - 1  # the whole hexes nearer than ``radius``
+    discs = [graph.disc(int(i), reach) for i in where.tolist()]
+    share = [p * (1.0 - d / radius) for p, (_, d) in zip(power.tolist(), discs)]
+    np.add.at(out, np.concatenate([d[0] for d in discs]), np.concatenate(share))
     return out
 
 
