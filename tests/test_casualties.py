@@ -82,8 +82,8 @@ def check_every_command(game, where: str) -> list[str]:
     execute = game.execute
     ran: list[str] = []
 
-    def checked(cmd):
-        res = execute(cmd)
+    def checked(cmd, undoable=True):
+        res = execute(cmd, undoable)
         ran.append(cmd.kind)
         bad = balance(game.state)
         assert not bad, (f"{where}, turn {game.state.turn}, command {len(ran)} ({cmd.kind}): "

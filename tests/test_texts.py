@@ -322,8 +322,8 @@ def _play(path: Path, turns: int):
     note_names(s.state)
     execute = s.game.execute
 
-    def watched(cmd):
-        res = execute(cmd)
+    def watched(cmd, undoable=True):
+        res = execute(cmd, undoable)
         read.extend((f"refusal of {cmd.kind}", p) for p in res.problems)
         read.extend((f"{e.kind} event", e.text) for e in res.events)
         note_names(s.game.state)
