@@ -74,8 +74,8 @@ def play_game(task, report) -> dict:
                                      plans=sc.setup.get("plans")) for s in sc.sides}
         execute = game.execute
 
-        def checked(cmd):
-            out = execute(cmd)
+        def checked(cmd, undoable=True):
+            out = execute(cmd, undoable)
             res["commands"] += 1
             where.update(turn=game.state.turn, command=res["commands"], kind=cmd.kind)
             if res["books"] is None:
