@@ -54,8 +54,10 @@ class MapGraph:
         self._discs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
     def index(self, h: Hex) -> int:
-        row, col = self.map.index(h)
-        return row * self.cols + col
+        # The odd-r offset of ``hexgrid.axial_to_oddr``, inline: this is asked for every unit
+        # in every search, and a call less is a third of its cost.
+        r = h.r
+        return r * self.cols + h.q + (r - (r & 1)) // 2
 
     def hex(self, i: int) -> Hex:
         return self.hexes[i]
@@ -123,23 +125,18 @@ def edge_costs(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[li
     return _cached(graph, rules, ut, bases, "lists", lambda cost: cost.tolist())
 
 
-def adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[list[tuple[int, float]]]:
-    """For each hex, the (neighbour, cost) pairs the unit type can step to."""
+def _step_rows(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> list[tuple[int, ...]]:
+    """For each hex, the cost of stepping through each of its six sides (in the order of
+    ``graph.nbr``) in whole hundredths of a point, ``_NO_STEP`` where there is no way: the
+    search's input, read beside ``graph.nbr_list``. Hexes whose six costs are the same share
+    one row, so a table is a list of a few hundred distinct rows."""
 
-    def build(cost: np.ndarray) -> list[list[tuple]]:
-        steps = np.isfinite(cost)
-        return _rows(graph.nbr, steps, cost[steps].tolist())
-
-    return _cached(graph, rules, ut, bases, "adjacency", build)
-
-
-def _int_adjacency(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> list[list[tuple[int, int]]]:
-    """The adjacency in whole hundredths of a point: the search's input."""
-
-    def build(cost: np.ndarray) -> list[list[tuple]]:
+    def build(cost: np.ndarray) -> list[tuple[int, ...]]:
         steps = np.isfinite(cost)
         # np.rint rounds halves to even, as Python's round does: the same whole hundredths.
-        return _rows(graph.nbr, steps, np.rint(cost[steps] * _SCALE).astype(np.int64).tolist())
+        whole = np.where(steps, np.rint(np.where(steps, cost, 0.0) * _SCALE), _NO_STEP).astype(np.int64)
+        shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+        return [shared.setdefault(row, row) for row in map(tuple, whole.tolist())]
 
     return _cached(graph, rules, ut, bases, "hundredths", build)
 
@@ -151,8 +148,8 @@ def _edge_key(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple:
 
 
 def _cached(graph: MapGraph, rules: Rules, ut: UnitType, bases, form: str, build):
-    """One form of the movement table of a kind of mover (``form``: "lists", "adjacency",
-    "hundredths"), made from its cost array on first use; each form is made only when asked for."""
+    """One form of the movement table of a kind of mover (``form``: "cost", the array itself;
+    "lists", "hundredths"), made from its cost array on first use; each form only when asked for."""
     key = _edge_key(graph, rules, ut, bases)
     mine = _tables(graph)
     entry = mine.get(key)
@@ -161,6 +158,12 @@ def _cached(graph: MapGraph, rules: Rules, ut: UnitType, bases, form: str, build
     if form not in entry:
         entry[form] = build(entry["cost"])
     return entry[form]
+
+
+def cost_array(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> np.ndarray:
+    """(hexes, 6): the cost of stepping from each hex through each side; inf where it cannot.
+    Made once per kind of mover and map; not to be written to."""
+    return _cached(graph, rules, ut, bases, "cost", lambda cost: cost)
 
 
 def _cost_array(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> np.ndarray:
@@ -178,17 +181,9 @@ def _cost_array(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> np.ndarra
         cost = cost + np.where(river, np.where(road, mv["bridge_cost"], mv["river_cost"]), 0.0)
         allowed = graph.country_mask(allowed_countries(bases))
         cost = np.where(allowed[target], cost, math.inf)
-    return np.where(valid, cost, math.inf)
-
-
-def _rows(nbr: np.ndarray, steps: np.ndarray, values: list) -> list[list[tuple]]:
-    """For each hex, the (neighbour, value) pairs of the steps it may take, in the order of its
-    sides: built from whole arrays at once, then cut into rows (a Python loop over every side of
-    every hex costs several times as much)."""
-    pairs = list(zip(nbr[steps].tolist(), values))
-    ends = np.cumsum(steps.sum(axis=1)).tolist()
-    starts = [0, *ends[:-1]]
-    return [pairs[a:b] for a, b in zip(starts, ends)]
+    cost = np.where(valid, cost, math.inf)
+    cost.flags.writeable = False
+    return cost
 
 
 @dataclass
@@ -236,13 +231,28 @@ def obstacles_for(graph: MapGraph, rules: Rules, unit, units, at_war, side_of) -
 _SCALE = 100
 _BITS = 16
 _MASK = (1 << _BITS) - 1
+# The cost of a step that cannot be made: beyond any unit's points, so the search's first test
+# refuses it (off the map too, where the neighbour is -1).
+_NO_STEP = 1 << 40
 
 
 def reachable(
-    graph: MapGraph, rules: Rules, ut: UnitType, start: int, moves: float, obstacles: Obstacles, bases=()
+    graph: MapGraph,
+    rules: Rules,
+    ut: UnitType,
+    start: int,
+    moves: float,
+    obstacles: Obstacles,
+    bases=(),
+    goal: int = -1,
 ) -> tuple[dict[int, float], dict[int, int]]:
-    """Dijkstra from ``start`` within ``moves`` points: (cost to each hex reached, previous hex)."""
-    adj = _int_adjacency(graph, rules, ut, bases)
+    """Dijkstra from ``start`` within ``moves`` points: (cost to each hex reached, previous hex).
+
+    With a ``goal``, the search stops when the goal's cost is settled: its cost and the chain of
+    previous hexes back to the start are then final (the same as a full search's), the costs of
+    other hexes may not be."""
+    rows = _step_rows(graph, rules, ut, bases)
+    nbrs = graph.nbr_list
     enemy, zoc = obstacles.enemy, obstacles.zoc
     limit = int(round(moves * _SCALE))
     big = 1 << 62
@@ -255,7 +265,7 @@ def reachable(
     # Leaving a hex in an enemy zone of control costs extra; the first step pays it.
     extra = int(round(rules.movement["zoc_exit_cost"] * _SCALE)) if (ut.is_ground and start in zoc) else 0
     heap = []
-    for j, w in adj[start]:
+    for j, w in zip(nbrs[start], rows[start]):
         nc = w + extra
         if nc <= limit and nc < cost[j] and j not in enemy:
             cost[j] = nc
@@ -267,9 +277,13 @@ def reachable(
         key = pop(heap)
         c = key >> bits
         i = key & mask
-        if c > cost[i] or i in zoc:
-            continue  # stale, or entering an enemy zone of control ended the move here
-        for j, w in adj[i]:
+        if c > cost[i]:
+            continue  # stale
+        if i == goal:
+            break
+        if i in zoc:
+            continue  # entering an enemy zone of control ended the move here
+        for j, w in zip(nbrs[i], rows[i]):
             nc = c + w
             if nc <= limit and nc < cost[j] and j not in enemy:
                 if cost[j] == big:
@@ -280,14 +294,63 @@ def reachable(
     return {i: cost[i] / _SCALE for i in touched}, prev
 
 
-def movement_range(graph: MapGraph, rules: Rules, unit, obstacles: Obstacles, bases=()) -> dict[Hex, float]:
-    """Hexes where the unit may end its move this turn, with the cost of getting there."""
+@dataclass
+class Reach:
+    """One search from a unit's hex: where it may end its move and the cheapest way to each,
+    so that a range and any number of paths cost a single search."""
+
+    graph: MapGraph
+    start: int
+    cost: dict[int, float]  # hex index -> cost, the start included (0)
+    prev: dict[int, int]
+    blocked_end: set[int]
+
+    def ends(self) -> list[int]:
+        """Indices of the hexes the unit may end on, in the order the search reached them."""
+        start, blocked = self.start, self.blocked_end
+        return [i for i in self.cost if i != start and i not in blocked]
+
+    def hexes(self) -> dict[Hex, float]:
+        """``movement_range``'s answer: the hexes it may end on, with their cost."""
+        hexes, cost = self.graph.hexes, self.cost
+        return {hexes[i]: cost[i] for i in self.ends()}
+
+    def path(self, target: Hex) -> tuple[list[Hex], float] | None:
+        """``find_path``'s answer: the path (start first) to ``target`` and its cost, or None."""
+        graph = self.graph
+        if not graph.in_bounds(target):
+            return None
+        goal = graph.index(target)
+        if goal in self.blocked_end or goal == self.start or goal not in self.cost:
+            return None
+        line = [goal]
+        prev, start = self.prev, self.start
+        while line[-1] != start:
+            line.append(prev[line[-1]])
+        hexes = graph.hexes
+        return [hexes[i] for i in reversed(line)], self.cost[goal]
+
+
+def reach(
+    graph: MapGraph,
+    rules: Rules,
+    unit,
+    obstacles: Obstacles,
+    bases=(),
+    moves: float | None = None,
+    goal: int = -1,
+) -> Reach:
+    """The search behind ``movement_range`` and ``find_path``, kept for both."""
     ut = rules.unit_type(unit.type)
     start = graph.index(unit.hex)
-    cost, _ = reachable(graph, rules, ut, start, unit.moves_left, obstacles, bases)
-    hexes = graph.hexes
-    blocked = obstacles.blocked_end
-    return {hexes[i]: c for i, c in cost.items() if i != start and i not in blocked}
+    budget = unit.moves_left if moves is None else moves
+    cost, prev = reachable(graph, rules, ut, start, budget, obstacles, bases, goal)
+    return Reach(graph, start, cost, prev, obstacles.blocked_end)
+
+
+def movement_range(graph: MapGraph, rules: Rules, unit, obstacles: Obstacles, bases=()) -> dict[Hex, float]:
+    """Hexes where the unit may end its move this turn, with the cost of getting there."""
+    return reach(graph, rules, unit, obstacles, bases).hexes()
 
 
 def find_path(
@@ -302,26 +365,17 @@ def find_path(
     """The cheapest path (start first) to a hex the unit may end on, with its cost; else None."""
     if not graph.in_bounds(target):
         return None
-    ut = rules.unit_type(unit.type)
-    start = graph.index(unit.hex)
     goal = graph.index(target)
-    if goal in obstacles.blocked_end or goal == start:
+    if goal in obstacles.blocked_end or goal == graph.index(unit.hex):
         return None
-    budget = unit.moves_left if moves is None else moves
-    cost, prev = reachable(graph, rules, ut, start, budget, obstacles, bases)
-    if goal not in cost:
-        return None
-    path = [goal]
-    while path[-1] != start:
-        path.append(prev[path[-1]])
-    return [graph.hex(i) for i in reversed(path)], cost[goal]
+    return reach(graph, rules, unit, obstacles, bases, moves, goal).path(target)
 
 
 def path_cost(
     graph: MapGraph, rules: Rules, ut: UnitType, path: list[Hex], zoc: set[int], bases=()
 ) -> list[float]:
     """Cost of each step of a path (len(path) - 1 numbers); inf for a step that cannot be made."""
-    edges = edge_costs(graph, rules, ut, bases)
+    edges = cost_array(graph, rules, ut, bases)
     zoc_exit = rules.movement["zoc_exit_cost"] if ut.is_ground else 0.0
     out = []
     for k, (a, b) in enumerate(zip(path, path[1:])):
@@ -330,7 +384,7 @@ def path_cost(
             out.append(math.inf)
             continue
         i = graph.index(a)
-        c = edges[i][d]
+        c = float(edges[i, d])
         if k == 0 and i in zoc:
             c += zoc_exit
         out.append(c)

@@ -56,7 +56,7 @@ from game.air import (
 from game.combat import Attack, combat_params
 from game.commands import EndTurn, Entrench, Move
 from game.hexgrid import Hex
-from game.movement import find_path, map_graph, movement_range, obstacles_for
+from game.movement import find_path, map_graph, obstacles_for, reach
 
 
 @dataclass(frozen=True)
@@ -407,23 +407,23 @@ class AIPlayer:
                 break  # it went where it could: the next unit tries
 
     def _free_neighbour(self, target: Hex, u, known) -> list[Hex] | None:
-        obs = self._obstacles(u, known)
+        ways = reach(self.graph, self.rules, u, self._obstacles(u, known), self._bases(u.faction))
         best = None
         for n in target.neighbors():
             if not self.map.in_bounds(n):
                 continue
-            found = find_path(self.graph, self.rules, u, n, obs, self._bases(u.faction))
+            found = ways.path(n)
             if found and (best is None or found[1] < best[1]):
                 best = found
         return best[0] if best else None
 
     def _choose_hex(self, u, maps, doctrine, known, rng, force_back: bool = False) -> list[Hex] | None:
-        obs = self._obstacles(u, known)
-        reach = movement_range(self.graph, self.rules, u, obs, self._bases(u.faction))
-        if not reach:
+        ways = reach(self.graph, self.rules, u, self._obstacles(u, known), self._bases(u.faction))
+        ends = ways.ends()
+        if not ends:
             return None
-        idx = np.fromiter((self.graph.index(h) for h in reach), dtype=np.int64, count=len(reach))
-        start = self.graph.index(u.hex)
+        idx = np.array(ends, dtype=np.int64)
+        start = ways.start
         cand = np.append(idx, start)
         power = max(unit_power(self.rules, u), 0.5)
         score = maps.objective[cand] * doctrine.aggression
@@ -480,9 +480,7 @@ class AIPlayer:
         best = int(np.argmax(score))
         if cand[best] == start or score[best] <= score[-1] + 0.05:
             return None
-        found = find_path(
-            self.graph, self.rules, u, self.graph.hex(int(cand[best])), obs, self._bases(u.faction)
-        )
+        found = ways.path(self.graph.hex(int(cand[best])))
         return found[0] if found else None
 
     def _garrisons(self, view, maps, own, doctrines) -> set[str]:
@@ -1471,11 +1469,12 @@ class RandomPlayer:
                 continue
             obs = obstacles_for(self.graph, self.rules, u, known, view.at_war_with, view.side_of)
             bases = tuple(view.own_factions[u.faction]["bases"])
-            reach = sorted(movement_range(self.graph, self.rules, u, obs, bases))
-            if not reach:
+            ways = reach(self.graph, self.rules, u, obs, bases)
+            ends = sorted(ways.hexes())
+            if not ends:
                 continue
-            dest = reach[int(rng.integers(len(reach)))]
-            found = find_path(self.graph, self.rules, u, dest, obs, bases)
+            dest = ends[int(rng.integers(len(ends)))]
+            found = ways.path(dest)
             if found:
                 res = yield Move(self.side, u.id, found[0])
                 if res.ok:
