@@ -135,8 +135,16 @@ def _step_rows(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> list[tuple
         steps = np.isfinite(cost)
         # np.rint rounds halves to even, as Python's round does: the same whole hundredths.
         whole = np.where(steps, np.rint(np.where(steps, cost, 0.0) * _SCALE), _NO_STEP).astype(np.int64)
-        shared: dict[tuple[int, ...], tuple[int, ...]] = {}
-        return [shared.setdefault(row, row) for row in map(tuple, whole.tolist())]
+        # Each row as one number (its six costs as digits in the base of the distinct costs),
+        # so that finding the distinct rows is a sort of numbers, not of rows.
+        values, codes = np.unique(whole, return_inverse=True)
+        if len(values) ** 6 >= 1 << 62:
+            shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+            return [shared.setdefault(row, row) for row in map(tuple, whole.tolist())]
+        digits = codes.reshape(whole.shape).astype(np.int64) @ (len(values) ** np.arange(6, dtype=np.int64))
+        _, first, which = np.unique(digits, return_index=True, return_inverse=True)
+        distinct = [tuple(row) for row in whole[first].tolist()]
+        return list(map(distinct.__getitem__, which.ravel().tolist()))
 
     return _cached(graph, rules, ut, bases, "hundredths", build)
 

@@ -623,3 +623,49 @@ def test_the_computer_learns_of_its_commands_only_what_its_side_saw():
     assert told is not None and told.events == [own, news]
     quiet = Result(True, [], [own])
     assert driver.told(quiet) is quiet
+
+
+def test_the_ai_road_distances_kept_between_turns_are_those_of_a_fresh_search_on_the_games_map():
+    """The computer's distances from a town are searched once and kept; what it is given must
+    be what a search would give now: the same figures for a nearer limit, and on a map whose
+    terrain a scenario changed, that map's own, even after the plain map's were kept."""
+    from scipy.sparse.csgraph import dijkstra
+
+    from game.ai import maps as ai_maps
+    from game.hexmap import game_map
+    from game.movement import map_graph
+    from game.supply import supply_graph
+
+    m = hexmap()
+    g = map_graph(m)
+    centre = Hex(46, 55)  # open desert west of the Tigris
+    source = [g.index(centre)]
+
+    def searched(on, limit):
+        matrix = ai_maps._road_matrix(supply_graph(on, RULES))
+        return np.atleast_2d(dijkstra(matrix, directed=False, indices=source, limit=limit))
+
+    for limit in (ai_maps.ROAD_LIMIT, 80.0, 40.0, 6.5):
+        got = ai_maps.road_distances(m, RULES, source, limit)
+        assert np.array_equal(got.view(np.int64), searched(m, limit).view(np.int64))
+    # Ringed by sea, nothing beyond the ring can be reached on foot.
+    sea = [{"hex": [h.q, h.r], "terrain": "sea"} for h in hex_ring(centre, 2)]
+    ringed = game_map(m, sea)
+    inside = ai_maps.road_distances(ringed, RULES, source, 40.0)
+    assert np.isfinite(inside).sum() == 7  # the hex and its six neighbours
+    assert np.array_equal(inside, searched(ringed, 40.0))
+    assert np.isfinite(ai_maps.road_distances(m, RULES, source, 40.0)).sum() > 7  # the plain map's kept
+
+
+def test_the_ai_keeps_a_bounded_number_of_towns_distances():
+    from game.ai import maps as ai_maps
+    from game.movement import map_graph
+    from game.supply import supply_graph
+
+    m = hexmap()
+    g = map_graph(m)
+    towns = list(range(0, g.n, g.n // 150))  # more places than are kept
+    assert len(towns) > ai_maps._ROAD_ROWS
+    for k in range(0, len(towns), 10):
+        ai_maps.road_distances(m, RULES, towns[k : k + 10], 80.0)
+    assert len(ai_maps._road_rows(supply_graph(m, RULES))) == ai_maps._ROAD_ROWS

@@ -8,6 +8,7 @@ index of ``game.movement.MapGraph``.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -54,13 +55,49 @@ def _spread(graph, where: np.ndarray, power: np.ndarray, radius: float) -> np.nd
     return out
 
 
+# The longest distance the AI asks for; a town's distances are searched once to it and kept
+# (a row of the map's size each, the most recently used ones), nearer limits cut from them:
+# a search with a limit gives, within it, exactly the distances of a longer one.
+ROAD_LIMIT = 240.0
+_ROAD_ROWS = 96
+_ROADS: list[tuple[object, OrderedDict]] = []  # (supply graph, its rows), the last four graphs
+
+
 def road_distances(hexmap, rules, sources: list[int], limit: float) -> np.ndarray:
     """Foot-and-road distance from each source (rows) to every hex, inf beyond ``limit``."""
     sg = supply_graph(hexmap, rules)
     if not sources:
         return np.full((0, sg.n), np.inf)
-    mat = csr_matrix((sg.weights, sg.indices, sg.indptr), shape=(sg.n, sg.n))
-    return np.atleast_2d(dijkstra(mat, directed=False, indices=sources, limit=limit))
+    if limit > ROAD_LIMIT:
+        return np.atleast_2d(dijkstra(_road_matrix(sg), directed=False, indices=sources, limit=limit))
+    rows = _road_rows(sg)
+    missing = [i for i in dict.fromkeys(sources) if i not in rows]
+    if missing:
+        found = np.atleast_2d(dijkstra(_road_matrix(sg), directed=False, indices=missing, limit=ROAD_LIMIT))
+        for i, row in zip(missing, found):
+            row.flags.writeable = False
+            rows[i] = row
+    out = np.empty((len(sources), sg.n))
+    for k, i in enumerate(sources):
+        rows.move_to_end(i)
+        row = rows[i]
+        out[k] = row if limit == ROAD_LIMIT else np.where(row <= limit, row, np.inf)
+    while len(rows) > _ROAD_ROWS:
+        rows.popitem(last=False)
+    return out
+
+
+def _road_rows(sg) -> OrderedDict[int, np.ndarray]:
+    for known, rows in _ROADS:
+        if known is sg:
+            return rows
+    _ROADS.append((sg, OrderedDict()))
+    del _ROADS[:-4]
+    return _ROADS[-1][1]
+
+
+def _road_matrix(sg) -> csr_matrix:
+    return csr_matrix((sg.weights, sg.indices, sg.indptr), shape=(sg.n, sg.n))
 
 
 def _forces(view, graph, rules):
