@@ -40,7 +40,7 @@ from game.movement import allowed_countries, map_graph
 from game.orders import Command, Context, Event, capture, own_unit, unit_name
 from game.rules import Rules, largest_remainders
 from game.state import GameState
-from game.visibility import seen_from_outside, visible_units, vision_radius
+from game.visibility import seen_from_outside, side_sight, visible_units
 
 OUTCOMES = ("repulsed", "held", "retreat", "rout")
 REPULSED, HELD, RETREAT, ROUT = range(4)
@@ -1303,30 +1303,26 @@ def preview_attack(
 def _seen_near(state: GameState, hexmap: HexMap, rules: Rules, side: str, target: Hex, radius: int) -> list:
     """The units within ``radius`` of the target as ``side`` knows them: its own as they are,
     others it can see as ``side_view`` shows them (rounded strength, nothing else), others not
-    at all. The same answer as ``game.visibility`` gives, worked out for a few hexes only: a
-    SideView of a big game costs milliseconds, this a fraction of one."""
+    at all. The same answer as ``game.visibility`` gives, for a few hexes only: the side's
+    sight is worked out once for the units as they stand (``side_sight``), a SideView costs
+    milliseconds in a big game."""
     graph = map_graph(hexmap)
     factions = state.factions
     near, _ = _near(state.units.values(), target, radius)
-    others = [u for u in near if factions[u.faction].side != side]
-    if not others:
+    if all(factions[u.faction].side == side for u in near):
         return near
-    # Who could see them: own units no further off than the longest sight there is.
-    longest = max(ut.vision for ut in rules.unit_types.values()) + max(t.vision for t in rules.terrain) + 1
-    watchers, _ = _near(
-        (u for u in state.units.values() if factions[u.faction].side == side), target, longest + radius
-    )
-    eyes = [(w.hex, vision_radius(graph, rules, w)) for w in watchers]
+    sight = side_sight(state, hexmap, rules, side)
     out = []
     for u in near:
         if factions[u.faction].side == side:
             out.append(u)
             continue
-        seen = [w.distance(u.hex) for w, reach in eyes if w.distance(u.hex) <= reach]
-        if not seen:
+        i = graph.index(u.hex)
+        d = int(sight[i])
+        if d < 0:
             continue
-        concealment = rules.terrain[graph.terrain[graph.index(u.hex)]].concealment
-        if concealment and min(seen) > concealment:
+        concealment = rules.terrain[graph.terrain[i]].concealment
+        if concealment and d > concealment:
             continue
         out.append(seen_from_outside(u))
     return out

@@ -14,7 +14,9 @@ through more). Ground units enter only the war zone (Iraq and Syria) and their f
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
+import operator
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
@@ -203,34 +205,97 @@ class Obstacles:
     blocked_end: set[int]  # hexes the unit may pass but not stop in (stack full, other sides)
 
 
+class _Board:
+    """A list of units as arrays for ``obstacles_for``: where each stands, and its faction and
+    type as codes. Kept for the last few lists asked about; when the same units (ids, factions,
+    types) come again, only the hexes of those that moved are looked up again."""
+
+    __slots__ = ("graph", "keys", "hexes", "where", "factions", "fcode", "types", "tcode", "at")
+
+    def __init__(self, graph: MapGraph, keys: list, units: list, hexes: list):
+        self.graph = graph
+        self.keys = keys
+        self.hexes = hexes
+        index = graph.index
+        self.where = np.array([index(h) for h in hexes], dtype=np.int64)
+        factions = {f: k for k, f in enumerate(dict.fromkeys(key[1] for key in keys))}
+        types = {t: k for k, t in enumerate(dict.fromkeys(key[2] for key in keys))}
+        self.factions, self.types = list(factions), list(types)
+        self.fcode = np.array([factions[key[1]] for key in keys], dtype=np.int64)
+        self.tcode = np.array([types[key[2]] for key in keys], dtype=np.int64)
+        self.at: dict[str, list[int]] = {}
+        for k, key in enumerate(keys):
+            self.at.setdefault(key[0], []).append(k)
+
+    def moved(self, hexes: list) -> None:
+        index, where = self.graph.index, self.where
+        for k in itertools.compress(itertools.count(), map(operator.is_not, hexes, self.hexes)):
+            where[k] = index(hexes[k])
+        self.hexes = hexes
+
+
+_ID_KIND = operator.attrgetter("id", "faction", "type")
+_HEX = operator.attrgetter("hex")
+_BOARDS: list[_Board] = []
+_BOARDS_KEPT = 4
+
+
+def _board(graph: MapGraph, units) -> _Board:
+    units = units if isinstance(units, list) else list(units)
+    keys = list(map(_ID_KIND, units))
+    hexes = list(map(_HEX, units))
+    for k, board in enumerate(_BOARDS):
+        if board.graph is graph and board.keys == keys:
+            board.moved(hexes)
+            if k != len(_BOARDS) - 1:
+                _BOARDS.append(_BOARDS.pop(k))
+            return board
+    board = _Board(graph, keys, units, hexes)
+    _BOARDS.append(board)
+    del _BOARDS[:-_BOARDS_KEPT]
+    return board
+
+
 def obstacles_for(graph: MapGraph, rules: Rules, unit, units, at_war, side_of) -> Obstacles:
     """Obstacles for ``unit`` from an iterable of the units the mover knows of.
 
-    ``at_war(f1, f2)`` and ``side_of(faction)`` answer for the factions concerned.
-    """
-    my_side = side_of(unit.faction)
-    enemy: set[int] = set()
-    zoc: set[int] = set()
-    stacks: dict[int, int] = {}
-    other_side: set[int] = set()
+    ``at_war(f1, f2)`` and ``side_of(faction)`` answer for the factions concerned. What a unit
+    is to the mover depends only on its faction and type: each faction and type present is
+    judged once, and the units sorted into the sets with arrays (``_Board``). Asked for every
+    unit the computer moves, against every unit its side knows of, this is the search's
+    constant companion."""
+    board = _board(graph, units)
     ut = rules.unit_type(unit.type)
-    for u in units:
-        if u.id == unit.id:
-            continue
-        uut = rules.unit_type(u.type)
-        i = graph.index(u.hex)
-        if at_war(unit.faction, u.faction):
-            if uut.is_ground and ut.is_ground or uut.category == ut.category:
-                enemy.add(i)
-            if uut.zoc and ut.is_ground and uut.is_ground:
-                zoc.update(j for j in graph.nbr_list[i] if j >= 0)
-        elif side_of(u.faction) == my_side:
-            if uut.is_ground:
-                stacks[i] = stacks.get(i, 0) + 1
-        elif uut.is_ground and ut.is_ground:
-            other_side.add(i)
-    limit = rules.movement["stack_limit"] if ut.is_ground else 10**9
-    blocked_end = {i for i, n in stacks.items() if n >= limit} | other_side
+    ground = ut.is_ground
+    my_side = side_of(unit.faction)
+    hostile_f = np.array([bool(at_war(unit.faction, f)) for f in board.factions], dtype=bool)
+    friend_f = np.array([side_of(f) == my_side for f in board.factions], dtype=bool)
+    kinds = [rules.unit_type(t) for t in board.types]
+    ground_t = np.array([k.is_ground for k in kinds], dtype=bool)
+    zoc_t = np.array([bool(k.zoc) for k in kinds], dtype=bool)
+    same_t = np.array([k.category == ut.category for k in kinds], dtype=bool)
+    hostile = hostile_f[board.fcode]
+    friend = ~hostile & friend_f[board.fcode]
+    other = ~hostile & ~friend
+    on_ground = ground_t[board.tcode]
+    mine = board.at.get(unit.id)
+    if mine:  # the mover itself is no obstacle
+        for k in mine:
+            hostile[k] = friend[k] = other[k] = False
+    where = board.where
+    if ground:
+        blocks = hostile & (on_ground | same_t[board.tcode])
+        zoned = hostile & on_ground & zoc_t[board.tcode]
+    else:
+        blocks = hostile & same_t[board.tcode]
+        zoned = np.zeros_like(hostile)
+    enemy = set(where[blocks].tolist())
+    around = graph.nbr[where[zoned]].ravel()
+    zoc = set(around[around >= 0].tolist())
+    blocked_end = set(where[other & on_ground].tolist()) if ground else set()
+    if ground:
+        count = np.bincount(where[friend & on_ground], minlength=graph.n)
+        blocked_end.update(np.flatnonzero(count >= rules.movement["stack_limit"]).tolist())
     return Obstacles(enemy=enemy, zoc=zoc - enemy, blocked_end=blocked_end)
 
 

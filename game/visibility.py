@@ -60,25 +60,108 @@ def _radius(graph: MapGraph, rules: Rules, type_id: str, i: int) -> int:
 _FAR = 1 << 20
 
 
+def _radius_map(graph: MapGraph, rules: Rules, type_id: str) -> np.ndarray:
+    """``vision_radius`` of a unit type from every hex of the map at once (int64, read-only)."""
+    per_map = _RADII.get(graph)
+    if per_map is None:
+        per_map = _RADII[graph] = {}
+    key = ("map", id(rules), type_id)
+    got = per_map.get(key)
+    if got is None:
+        ut = rules.unit_type(type_id)
+        ground_vision = np.array([t.vision for t in rules.terrain], dtype=np.int64)
+        radius = ut.vision + ground_vision[graph.terrain]
+        if ut.is_ground:
+            elevation = graph.map.elevation.ravel().astype(np.int64)
+            nbr = graph.nbr
+            lowest = np.where(nbr >= 0, elevation[np.where(nbr >= 0, nbr, 0)], np.iinfo(np.int64).max).min(
+                axis=1
+            )
+            above = (nbr >= 0).any(axis=1) & (elevation - lowest >= rules.vision["hill_bonus_elevation"])
+            radius = radius + above
+        radius = np.maximum(1, radius)
+        radius.flags.writeable = False
+        got = per_map[key] = (rules, radius)  # the rules kept alive with the key on their identity
+    return got[1]
+
+
+class _Sighting:
+    """The state's units as arrays, for sight: where each stands, its side, how far it sees,
+    the cover of its hex; and each side's sight once worked out. Made again only when a unit
+    has moved, changed type or faction, come or gone, or a faction changed side."""
+
+    __slots__ = ("key", "where", "sides", "side_of", "radius", "cover", "sight")
+
+    def __init__(self, key, units: list, state, graph: MapGraph, rules: Rules):
+        self.key = key
+        index = graph.index
+        self.where = np.array([index(u.hex) for u in units], dtype=np.int64)
+        sides = list(dict.fromkeys(fac.side for fac in state.factions.values()))
+        code = {f: sides.index(fac.side) for f, fac in state.factions.items()}
+        self.sides = sides
+        self.side_of = np.array([code[u.faction] for u in units], dtype=np.int64)
+        self.radius = np.zeros(len(units), dtype=np.int64)
+        types = [u.type for u in units]
+        for t in dict.fromkeys(types):
+            mine = np.array([x == t for x in types], dtype=bool)
+            self.radius[mine] = _radius_map(graph, rules, t)[self.where[mine]]
+        cover = np.array([t.concealment for t in rules.terrain], dtype=np.int64)
+        self.cover = cover[graph.terrain[self.where]]
+        self.sight: dict[str, np.ndarray] = {}
+
+
+# The last few states' sightings, newest last: a command's check, its carrying out and the
+# computer's look after it see the same units, and the sight is worked out once for them.
+_SIGHTINGS: list[_Sighting] = []
+_SIGHTINGS_KEPT = 4
+
+
+def _sighting(state, graph: MapGraph, rules: Rules) -> tuple[_Sighting, list]:
+    units = list(state.units.values())
+    key = (
+        graph,
+        rules,
+        tuple((u.hex, u.type, u.faction) for u in units),
+        tuple((f, fac.side) for f, fac in state.factions.items()),
+    )
+    for k, known in enumerate(_SIGHTINGS):
+        if known.key[0] is graph and known.key[1] is rules and known.key == key:
+            if k != len(_SIGHTINGS) - 1:
+                _SIGHTINGS.append(_SIGHTINGS.pop(k))
+            return known, units
+    made = _Sighting(key, units, state, graph, rules)
+    _SIGHTINGS.append(made)
+    del _SIGHTINGS[:-_SIGHTINGS_KEPT]
+    return made, units
+
+
 def side_sight(state, hexmap: HexMap, rules: Rules, side: str) -> np.ndarray:
     """For each hex, the distance to the nearest unit of the side that sees it; -1 if unseen.
+    Read-only: the same array is given to every caller until the units change.
 
     Each place a unit of the side sees from (its hex and how far it sees) has its disc of
     hexes made once per map (``MapGraph.disc``); the discs of all the side's places are laid over one
     another at once, the nearest distance kept: a unit sees a few hexes, the map has fifteen
     thousand, and a side stands on the same hexes from one order to the next."""
     graph = map_graph(hexmap)
-    factions = state.factions
-    places = {
-        (graph.index(u.hex), vision_radius(graph, rules, u))
-        for u in state.units.values()
-        if factions[u.faction].side == side
-    }
+    known, _ = _sighting(state, graph, rules)
+    return _side_sight(known, graph, side)
+
+
+def _side_sight(known: _Sighting, graph: MapGraph, side: str) -> np.ndarray:
+    best = known.sight.get(side)
+    if best is not None:
+        return best
     best = np.full(graph.n, _FAR, dtype=np.int64)
-    if places:
-        discs = [graph.disc(i, radius) for i, radius in places]
-        np.minimum.at(best, np.concatenate([d[0] for d in discs]), np.concatenate([d[1] for d in discs]))
+    if side in known.sides:
+        mine = known.side_of == known.sides.index(side)
+        places = set(zip(known.where[mine].tolist(), known.radius[mine].tolist()))
+        if places:
+            discs = [graph.disc(i, radius) for i, radius in places]
+            np.minimum.at(best, np.concatenate([d[0] for d in discs]), np.concatenate([d[1] for d in discs]))
     best[best == _FAR] = -1
+    best.flags.writeable = False
+    known.sight[side] = best
     return best
 
 
@@ -90,24 +173,17 @@ def visible_mask(state, hexmap: HexMap, rules: Rules, side: str) -> np.ndarray:
 
 def visible_units(state, hexmap: HexMap, rules: Rules, side: str) -> list:
     """The side's own units and every other unit it can see, in id order."""
-    return _seen(state, map_graph(hexmap), rules, side, side_sight(state, hexmap, rules, side))
+    graph = map_graph(hexmap)
+    known, units = _sighting(state, graph, rules)
+    return _seen_units(known, units, side, _side_sight(known, graph, side))
 
 
-def _seen(state, graph: MapGraph, rules: Rules, side: str, sight: np.ndarray) -> list:
-    out = []
-    for unit in state.units.values():
-        if state.factions[unit.faction].side == side:
-            out.append(unit)
-            continue
-        i = graph.index(unit.hex)
-        d = sight[i]
-        if d < 0:
-            continue
-        concealment = rules.terrain[graph.terrain[i]].concealment
-        if concealment and d > concealment:
-            continue
-        out.append(unit)
-    return out
+def _seen_units(known: _Sighting, units: list, side: str, sight: np.ndarray) -> list:
+    d = sight[known.where]
+    seen = (d >= 0) & ((known.cover == 0) | (d <= known.cover))
+    if side in known.sides:
+        seen |= known.side_of == known.sides.index(side)
+    return [u for u, keep in zip(units, seen.tolist()) if keep]
 
 
 def would_see(view: SideView, graph: MapGraph, rules: Rules, h: Hex) -> bool:
@@ -258,11 +334,12 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str | None, victory=())
     every = side is None
     if side is None:
         sight = np.zeros(graph.n, dtype=np.int64)
+        sight.setflags(write=False)
         seen_units = list(state.units.values())
     else:
-        sight = side_sight(state, hexmap, rules, side)
-        seen_units = _seen(state, graph, rules, side, sight)
-    sight.setflags(write=False)
+        known, every_unit = _sighting(state, graph, rules)
+        sight = _side_sight(known, graph, side)
+        seen_units = _seen_units(known, every_unit, side, sight)
     units = []
     for u in seen_units:
         if every or state.factions[u.faction].side == side:

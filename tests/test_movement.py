@@ -187,3 +187,63 @@ def test_a_map_with_changed_terrain_moves_over_its_own_ground_after_the_plain_ma
     changed = map_graph(game_map(m, marsh))
     assert movement_range(changed, RULES, mech, NONE) == {}
     assert movement_range(g, RULES, mech, NONE) == plain  # and the plain map is as it was
+
+
+def _obstacles_by_hand(g, mover, units, at_war, side_of):
+    """The rule of ``obstacles_for`` written out unit by unit: what the arrays must agree with."""
+    mut = RULES.unit_type(mover.type)
+    enemy, zoc, stacks, other = set(), set(), {}, set()
+    for u in units:
+        if u.id == mover.id:
+            continue
+        ut = RULES.unit_type(u.type)
+        i = g.index(u.hex)
+        if at_war(mover.faction, u.faction):
+            if (ut.is_ground and mut.is_ground) or ut.category == mut.category:
+                enemy.add(i)
+            if ut.zoc and ut.is_ground and mut.is_ground:
+                zoc.update(j for j in g.nbr[i].tolist() if j >= 0)
+        elif side_of(u.faction) == side_of(mover.faction):
+            if ut.is_ground:
+                stacks[i] = stacks.get(i, 0) + 1
+        elif ut.is_ground and mut.is_ground:
+            other.add(i)
+    limit = RULES.movement["stack_limit"] if mut.is_ground else 10**9
+    return enemy, zoc - enemy, {i for i, n in stacks.items() if n >= limit} | other
+
+
+def test_obstacles_follow_units_that_moved_or_changed_side_since_they_were_last_asked(m, g):
+    """The units a mover knows of are kept as arrays between calls; a unit that moved, a
+    faction that changed side, a unit gone are seen at once, for every mover."""
+    state = GameState.new(mosul_setup(), m, RULES, 1)
+    units = list(state.units.values())
+
+    def check():
+        for mover in units:
+            got = obstacles_for(g, RULES, mover, units, state.at_war_with, state.side_of)
+            assert (got.enemy, got.zoc, got.blocked_end) == _obstacles_by_hand(
+                g, mover, units, state.at_war_with, state.side_of
+            ), mover.id
+
+    check()
+    isis = state.units["isis-2"]
+    before = g.index(isis.hex)
+    isis.hex = isis.hex + Hex(2, -1)  # the same list, a unit moved
+    check()
+    mover = state.units["iraq-2"]
+    obs = obstacles_for(g, RULES, mover, units, state.at_war_with, state.side_of)
+    assert g.index(isis.hex) in obs.enemy and before not in obs.enemy
+    # Three Iraqi units in Baghdad fill it; one leaves and it is open again.
+    baghdad = g.index(m.find_city("Baghdad").hex)
+    assert baghdad in obs.blocked_end
+    leaving = next(u for u in units if u.faction == "iraq" and g.index(u.hex) == baghdad and u is not mover)
+    leaving.hex = leaving.hex + Hex(1, 0)
+    check()
+    assert baghdad not in obstacles_for(g, RULES, mover, units, state.at_war_with, state.side_of).blocked_end
+    units.remove(isis)  # gone
+    check()
+    state.factions["assad"].side = "coalition"  # a faction changes side
+    state.at_war.add(frozenset({"assad", "iraq"}))
+    check()
+    assad = state.units["assad-1"]
+    assert g.index(assad.hex) in obstacles_for(g, RULES, mover, units, state.at_war_with, state.side_of).enemy

@@ -122,3 +122,60 @@ def test_a_side_knows_its_own_depots_and_not_the_enemys(game):
                                        {"hex": [12, 40], "side": "baathist"}]
     theirs = side_view(st, game.hexmap, game.rules, "jihadist").supply_sources
     assert [dict(d) for d in theirs] == [{"hex": [20, 30], "faction": "isis"}]
+
+
+def _seen_by_hand(st, m, rules, side):
+    """The rule of sight written out unit by unit: what the cached arrays must agree with."""
+    g = map_graph(m)
+    eyes = [(u.hex, vision_radius(g, rules, u)) for u in st.units.values()
+            if st.factions[u.faction].side == side]
+    out = []
+    for u in st.units.values():
+        if st.factions[u.faction].side == side:
+            out.append(u.id)
+            continue
+        seen = [h.distance(u.hex) for h, r in eyes if h.distance(u.hex) <= r]
+        cover = rules.terrain[m.terrain.ravel()[g.index(u.hex)]].concealment
+        if seen and not (cover and min(seen) > cover):
+            out.append(u.id)
+    return out
+
+
+def test_what_a_side_sees_is_never_an_old_answer(game):
+    """Sight is worked out once for the units as they stand and kept; a unit moved, one gone,
+    a faction changed side or a map of the game's own make it new."""
+    from game.hexmap import game_map
+
+    st, m, rules = game.state, game.hexmap, game.rules
+
+    def check(on=m):
+        for side in st.sides:
+            assert [u.id for u in visible_units(st, on, rules, side)] == _seen_by_hand(st, on, rules, side)
+
+    check()
+    desert = next(Hex(q, 45) for q in range(50, 70)
+                  if all(m.terrain_at(Hex(q + k, 45)) == "desert" for k in range(5)))
+    st.units["iraq-2"].hex = desert
+    st.units["isis-2"].hex = desert + Hex(4, 0)
+    check()
+    assert "iraq-2" in {u.id for u in visible_units(st, m, rules, "jihadist")}
+    st.units["isis-2"].hex = desert + Hex(6, 0)  # the same unit object, moved away
+    check()
+    assert "iraq-2" not in {u.id for u in visible_units(st, m, rules, "jihadist")}
+    st.units["isis-2"].hex = desert + Hex(4, 0)
+    st.factions["isis"].side = "coalition"  # its eyes now serve another side
+    check()
+    assert "iraq-2" not in {u.id for u in visible_units(st, m, rules, "jihadist")}
+    st.factions["isis"].side = "jihadist"
+    del st.units["isis-2"]
+    check()
+    # A map whose terrain the scenario changed: a town around the watched unit hides it.
+    st.units["isis-3"].hex = desert + Hex(3, 0)
+    check()
+    assert "iraq-2" in {u.id for u in visible_units(st, m, rules, "jihadist")}
+    hidden = game_map(m, [{"hex": [desert.q, desert.r], "terrain": "urban"}])
+    check(hidden)
+    assert "iraq-2" not in {u.id for u in visible_units(st, hidden, rules, "jihadist")}
+    sight = side_view(st, m, rules, "jihadist").sight
+    with pytest.raises(ValueError):
+        sight[0] = 5  # shared between callers: nobody may write to it
