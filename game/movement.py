@@ -17,11 +17,15 @@ import heapq
 import itertools
 import math
 import operator
+import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
 from game.hexgrid import DIRECTIONS, Hex, oddr_axial_arrays
 from game.hexmap import HexMap
@@ -29,6 +33,11 @@ from game.rules import Rules, UnitType, move_cost_table
 
 # Countries the war is fought in. Other countries are the bases of the factions that list them.
 WAR_ZONE = ("IRQ", "SYR")
+
+
+# The most hexes the discs kept by a map graph hold in all (16 bytes each): a few thousand
+# places' sight and the computer's reach, not the whole map at every radius.
+_DISC_HEXES = 1_000_000
 
 
 class MapGraph:
@@ -53,7 +62,10 @@ class MapGraph:
         self.river = hexmap.river.reshape(self.n, 6) > 0
         self.country_codes = hexmap.countries
         self._hexes: list[Hex] | None = None
-        self._discs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        # Discs by (hex, radius), the most recently used last, at most _DISC_HEXES hexes in all.
+        self._discs: OrderedDict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._disc_hexes = 0
+        self._shapes: dict[tuple[int, int], DiscShape] = {}
 
     def index(self, h: Hex) -> int:
         # The odd-r offset of ``hexgrid.axial_to_oddr``, inline: this is asked for every unit
@@ -66,9 +78,13 @@ class MapGraph:
 
     def disc(self, i: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
         """The hexes within ``radius`` of hex ``i``: their indices and distances (int64), in
-        index order; made once for each hex and radius asked for (sight, the AI's maps)."""
-        hit = self._discs.get((i, radius))
-        if hit is None:
+        index order; made once for each hex and radius asked for (sight, the AI's maps) and kept
+        while it is among the most recently used."""
+        discs = self._discs
+        hit = discs.get((i, radius))
+        if hit is not None:
+            discs.move_to_end((i, radius))
+        else:
             rows, cols = self.rows, self.cols
             row, col = divmod(i, cols)
             r0, r1 = max(0, row - radius), min(rows, row + radius + 1)
@@ -78,8 +94,31 @@ class MapGraph:
             dist = np.maximum(np.maximum(np.abs(dq), np.abs(dr)), np.abs(dq + dr))
             inside = np.nonzero(dist <= radius)
             flat = (inside[0] + r0) * cols + (inside[1] + c0)
-            hit = self._discs[(i, radius)] = (flat.astype(np.int64), dist[inside].astype(np.int64))
+            hit = discs[(i, radius)] = (flat.astype(np.int64), dist[inside].astype(np.int64))
+            self._disc_hexes += len(flat)
+            while self._disc_hexes > _DISC_HEXES:
+                _, (gone, _) = discs.popitem(last=False)
+                self._disc_hexes -= len(gone)
         return hit
+
+    def local_disc(self, i: int, radius: int) -> tuple[np.ndarray, DiscShape]:
+        """The hexes within ``radius`` of hex ``i`` (in index order) and the disc's shape: for
+        each of them and each of its six sides, the place in that list of the neighbour there,
+        as a little map of its own. Away from the map's edges a disc is the same shape for
+        every hex of a row's parity: made once per radius and parity, and moved to ``i``."""
+        rows, cols = self.rows, self.cols
+        row, col = divmod(i, cols)
+        roomy = rows > 2 * radius + 4 and cols > 2 * radius + 6  # a disc fits inside the map
+        if roomy and radius < row < rows - radius - 1 and radius + 1 < col < cols - radius - 2:
+            key = (radius, row & 1)
+            shape = self._shapes.get(key)
+            if shape is None:
+                centre = (radius + 1 + (row & 1 != (radius + 1) & 1)) * cols + radius + 2
+                disc, _ = self.disc(centre, radius)
+                shape = self._shapes[key] = DiscShape(self, disc, centre)
+            return shape.offsets + i, shape
+        disc, _ = self.disc(i, radius)
+        return disc, DiscShape(self, disc, i)
 
     @property
     def hexes(self) -> list[Hex]:
@@ -94,6 +133,37 @@ class MapGraph:
     def country_mask(self, codes) -> np.ndarray:
         wanted = [i for i, c in enumerate(self.country_codes) if c in codes]
         return np.isin(self.country, wanted)
+
+
+class DiscShape:
+    """A disc of hexes as a graph of its own, for a search within it: ``at`` (hexes, 6), the
+    place in the disc of each hex's neighbour on each side (-1: outside the disc or the map);
+    the steps inside it (``inside``, a (hexes, 6) mask) as the rows of a sparse matrix
+    (``targets``, ``indptr``, and ``rows``: the hex each step leaves from)."""
+
+    def __init__(self, graph: MapGraph, disc: np.ndarray, centre: int):
+        self.offsets = disc - centre
+        to = graph.nbr[disc]
+        at = np.searchsorted(disc, to)
+        at[at >= len(disc)] = 0
+        self.inside = (to >= 0) & (disc[at] == to)
+        self.at = np.where(self.inside, at, -1)
+        self.targets = self.at[self.inside].astype(np.int32)
+        count = self.inside.sum(axis=1)
+        self.indptr = np.concatenate(([0], np.cumsum(count))).astype(np.int32)
+        self.rows = np.repeat(np.arange(len(disc)), count)
+        self._mine = threading.local()
+
+    def matrix(self, weights: np.ndarray) -> csr_matrix:
+        """The disc's steps with these weights (one per step, inf: none), as a sparse matrix;
+        one matrix per thread, its weights written over, for a shape that is kept."""
+        k = len(self.offsets)
+        held = getattr(self._mine, "matrix", None)
+        if held is None:
+            held = self._mine.matrix = csr_matrix((weights, self.targets, self.indptr), shape=(k, k))
+        else:
+            held.data[:] = weights
+        return held
 
 
 @lru_cache(maxsize=4)
@@ -149,6 +219,19 @@ def _step_rows(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> list[tuple
         return list(map(distinct.__getitem__, which.ravel().tolist()))
 
     return _cached(graph, rules, ut, bases, "hundredths", build)
+
+
+def _step_array(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple[np.ndarray, int]:
+    """The step costs in whole hundredths as one (hexes, 6) array, ``_NO_STEP`` where there is
+    no way, and the cheapest step there is (hundredths): the range search's input."""
+
+    def build(cost: np.ndarray) -> tuple[np.ndarray, int]:
+        steps = np.isfinite(cost)
+        whole = np.where(steps, np.rint(np.where(steps, cost, 0.0) * _SCALE), _NO_STEP).astype(np.int64)
+        whole.flags.writeable = False
+        return whole, int(whole[steps].min()) if steps.any() else _NO_STEP
+
+    return _cached(graph, rules, ut, bases, "hundredths array", build)
 
 
 def _edge_key(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple:
@@ -422,8 +505,60 @@ def reach(
 
 
 def movement_range(graph: MapGraph, rules: Rules, unit, obstacles: Obstacles, bases=()) -> dict[Hex, float]:
-    """Hexes where the unit may end its move this turn, with the cost of getting there."""
-    return reach(graph, rules, unit, obstacles, bases).hexes()
+    """Hexes where the unit may end its move this turn, with the cost of getting there.
+
+    The same hexes and costs as ``reach(...).hexes()`` (the costs are whole hundredths, summed
+    exactly either way), found by scipy's Dijkstra over the hexes the unit's points could
+    cover at the cheapest step: what a player's selected unit shows. The computer, which also
+    needs the paths and their order, uses ``reach``."""
+    ut = rules.unit_type(unit.type)
+    start = graph.index(unit.hex)
+    where, cost = _local_range(graph, rules, ut, start, unit.moves_left, obstacles, bases)
+    hexes, blocked = graph.hexes, obstacles.blocked_end
+    return {hexes[i]: c for i, c in zip(where, cost) if i != start and i not in blocked}
+
+
+def _local_range(
+    graph: MapGraph, rules: Rules, ut: UnitType, start: int, moves: float, obstacles: Obstacles, bases
+) -> tuple[list[int], list[float]]:
+    """The hexes ``reachable`` reaches and their costs, as lists, found with scipy.
+
+    Only the disc of hexes the points could cover at the cheapest step is searched: its hexes
+    (``MapGraph.disc``, in index order) are numbered locally, the steps out of enemy zones of
+    control (but the start's) and into enemy hexes are left out, the start's steps carry the
+    cost of leaving a zone, and the step costs are whole hundredths, so the sums are exact."""
+    steps, cheapest = _step_array(graph, rules, ut, bases)
+    limit = int(round(moves * _SCALE))
+    if limit <= 0 or cheapest >= _NO_STEP:
+        return [start], [0.0]
+    radius = min(limit // cheapest, graph.rows + graph.cols)
+    disc, shape = graph.local_disc(start, radius)
+    k = len(disc)
+    here = int(np.searchsorted(disc, start))
+    step = steps[disc][shape.inside]
+    weight = np.where(step < _NO_STEP, step, np.inf)
+
+    def inside(ids: set[int]) -> np.ndarray:  # where in the disc those of ``ids`` in it are
+        wanted = np.fromiter(ids, dtype=np.int64, count=len(ids))
+        spot = np.minimum(np.searchsorted(disc, wanted), k - 1)
+        return spot[disc[spot] == wanted]
+
+    if obstacles.enemy:
+        blocked = np.zeros(k, dtype=bool)
+        blocked[inside(obstacles.enemy)] = True
+        weight[blocked[shape.targets]] = np.inf  # no step into an enemy's hex
+    if obstacles.zoc:
+        stuck = np.zeros(k, dtype=bool)
+        stuck[inside(obstacles.zoc)] = True
+        if ut.is_ground and stuck[here]:
+            weight[shape.indptr[here] : shape.indptr[here + 1]] += round(
+                rules.movement["zoc_exit_cost"] * _SCALE
+            )
+        stuck[here] = False
+        weight[stuck[shape.rows]] = np.inf  # entering a zone of control ends the move there
+    dist = dijkstra(shape.matrix(weight), indices=here, limit=limit)
+    reached = np.flatnonzero(np.isfinite(dist))
+    return disc[reached].tolist(), (dist[reached] / _SCALE).tolist()
 
 
 def find_path(

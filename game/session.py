@@ -42,7 +42,7 @@ from game.hexgrid import Hex
 from game.hexmap import default_map
 from game.history import historical, judge
 from game.ledger import phase_table
-from game.movement import map_graph, obstacles_for, reachable
+from game.movement import map_graph, movement_range, obstacles_for, reach
 from game.rules import default_rules
 from game.saves import SAVE_SUFFIX, SaveError, load_game, save_game
 from game.scenario import ScenarioError, find_scenario, load_scenario
@@ -474,10 +474,11 @@ class Session:
                 self._views.pop(next(iter(self._views)))
         return got
 
-    def _unit_moves(self, unit_id: str) -> tuple | None:
-        """(cost by hex index, previous hex index, range) of a unit's move this turn, worked out
-        from what its side sees (an unseen enemy does not bar the way: the move is stopped
-        when it runs into one). Kept for the last unit asked about."""
+    def _unit_moves(self, unit_id: str) -> list | None:
+        """[range, the search behind paths (made when first asked for), what it needs] of a
+        unit's move this turn, worked out from what its side sees (an unseen enemy does not bar
+        the way: the move is stopped when it runs into one). Kept for the last unit asked
+        about."""
         st = self.game.state
         unit = st.units.get(unit_id)
         if unit is None:
@@ -485,50 +486,43 @@ class Session:
         side = st.side_of(unit.faction)
         key = (self._now(side), unit_id)
         if self._moves is not None and self._moves[0] == key:
-            return self._moves[1:]
+            return self._moves[1]
         view = self.view(side)
         u = view.unit(unit_id)
         assert u is not None  # a side sees its own units
         g = self.game
         graph = map_graph(g.hexmap)
-        cost: dict[int, float] = {}
-        prev: dict[int, int] = {}
         rng: dict[Hex, float] = {}
+        need = None
         if u.moves_left is not None and u.moves_left > 0:
             bases = view.own_factions[u.faction]["bases"]
             obstacles = obstacles_for(graph, g.rules, u, view.units, view.at_war_with, view.side_of)
-            start = graph.index(u.hex)
-            cost, prev = reachable(
-                graph, g.rules, g.rules.unit_type(u.type), start, u.moves_left, obstacles, bases
-            )
-            hexes = graph.hexes
-            rng = {hexes[i]: c for i, c in cost.items() if i != start and i not in obstacles.blocked_end}
+            rng = movement_range(graph, g.rules, u, obstacles, bases)
+            need = (graph, u, obstacles, bases)
             if g.rules.unit_type(u.type).category == "air":
                 # A wing moves only to rebase: it lands where the engine's Move lets it
                 # (its side's towns, its bases, its side's carriers, all known to the side).
                 rng = {h: c for h, c in rng.items() if is_air_base(st, g.hexmap, g.rules, u.faction, h)}
-        self._moves = (key, cost, prev, rng)
-        return cost, prev, rng
+        got = [rng, None, need]
+        self._moves = (key, got)
+        return got
 
     def reachable(self, unit_id: str) -> dict[Hex, float]:
         """Where a unit may end its move this turn, with the cost of getting there, as its own
         side sees the map (``game.movement.movement_range``); {} for a unit that cannot move."""
         got = self._unit_moves(unit_id)
-        return dict(got[2]) if got is not None else {}
+        return dict(got[0]) if got is not None else {}
 
     def path(self, unit_id: str, target: Hex) -> tuple[list[Hex], float] | None:
         """The cheapest path (start first) and its cost for a unit to a hex it may end its move
         on, as its side sees the map (``game.movement.find_path``); None if there is none."""
         got = self._unit_moves(unit_id)
-        if got is None or target not in got[2]:
+        if got is None or target not in got[0]:
             return None
-        cost, prev, _ = got
-        graph = map_graph(self.game.hexmap)
-        goal = graph.index(target)
-        line = [goal]
-        while line[-1] in prev:
-            line.append(prev[line[-1]])
-        return [graph.hex(i) for i in reversed(line)], cost[goal]
+        if got[1] is None:  # one search for every path the player points at
+            graph, u, obstacles, bases = got[2]
+            got[1] = reach(graph, self.game.rules, u, obstacles, bases)
+        return got[1].path(target)
 
     def preview(self, side: str, attackers: list[str], target: Hex) -> Preview:
         """The odds of an attack as ``side`` can judge them (``game.combat.preview_attack``:

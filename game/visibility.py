@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -226,11 +226,28 @@ class UnitView:
     killed: int | None = None
 
 
+# A UnitView's fields left at their defaults, for ``_unit_view``.
+_VIEW_DEFAULTS = {
+    f.name: (f.default_factory() if f.default_factory is not MISSING else f.default)
+    for f in fields(UnitView)
+    if f.default is not MISSING or f.default_factory is not MISSING
+}
+
+
+def _unit_view(**given) -> UnitView:
+    """``UnitView(**given)``, made in one step: a side's view holds hundreds of units, made
+    again each time the computer looks, and a frozen dataclass sets its fields one call at a
+    time. The same object in every way (fields, equality, still frozen)."""
+    view = object.__new__(UnitView)
+    view.__dict__.update(_VIEW_DEFAULTS, **given)
+    return view
+
+
 def seen_from_outside(u, at: Hex | None = None) -> UnitView:
     """A unit of another side as it is seen: type, flag, place (``at``, else where it stands),
     works, and its fit and whole strength to the nearest hundred; no morale or orders."""
     fit = int(round(u.personnel, -2))
-    return UnitView(
+    return _unit_view(
         id=u.id,
         type=u.type,
         faction=u.faction,
@@ -344,7 +361,7 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str | None, victory=())
     for u in seen_units:
         if every or state.factions[u.faction].side == side:
             units.append(
-                UnitView(
+                _unit_view(
                     id=u.id,
                     type=u.type,
                     faction=u.faction,

@@ -247,3 +247,32 @@ def test_obstacles_follow_units_that_moved_or_changed_side_since_they_were_last_
     check()
     assad = state.units["assad-1"]
     assert g.index(assad.hex) in obstacles_for(g, RULES, mover, units, state.at_war_with, state.side_of).enemy
+
+
+def test_a_range_found_with_scipy_is_the_searchs_own_hex_for_hex_and_cost_for_cost(m, g):
+    """``movement_range`` (what a selected unit shows) searches the disc its points could
+    cover with scipy; the computer's ``reach`` searches hex by hex in Python. They must agree
+    exactly: in the open and at the map's edges, through zones of control and beside enemies,
+    from a hex in an enemy's zone, with no points, few or many."""
+    from game.bench import bench_game
+    from game.movement import reach
+
+    game = bench_game(m, RULES)
+    state = game.state
+    units = list(state.units.values())
+    corners = [g.hex(0), g.hex(g.n - 1), g.hex(g.cols * 5 + 2), g.hex(g.cols * 50 + g.cols - 3)]
+    movers = units[::4] + [
+        Unit(id=f"edge-{k}", type=t, faction="us", hex=h, personnel=2000, moves_left=12.0)
+        for k, h in enumerate(corners)
+        for t in ("infantry", "mechanized", "air_wing")
+    ]
+    in_zone = 0
+    for u in movers:
+        for moves in (None, 0.0, 0.5, 3.0, 25.0):
+            if moves is not None:
+                u.moves_left = moves
+            obs = obstacles_for(g, RULES, u, units, state.at_war_with, state.side_of)
+            in_zone += g.index(u.hex) in obs.zoc
+            bases = state.factions[u.faction].bases
+            assert movement_range(g, RULES, u, obs, bases) == reach(g, RULES, u, obs, bases).hexes(), u.id
+    assert in_zone  # some started in an enemy's zone of control

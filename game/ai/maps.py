@@ -49,9 +49,12 @@ def _spread(graph, where: np.ndarray, power: np.ndarray, radius: float) -> np.nd
     if where.size == 0:
         return out
     reach = math.ceil(radius) - 1  # the whole hexes nearer than ``radius``
-    discs = [graph.disc(int(i), reach) for i in where.tolist()]
-    share = [p * (1.0 - d / radius) for p, (_, d) in zip(power.tolist(), discs)]
-    np.add.at(out, np.concatenate([d[0] for d in discs]), np.concatenate(share))
+    discs = [graph.disc(i, reach) for i in where.tolist()]
+    hexes = np.concatenate([d[0] for d in discs])
+    dist = np.concatenate([d[1] for d in discs])
+    # Each unit's power beside each hex of its disc: the same products as unit by unit.
+    power = np.repeat(power, [len(d[0]) for d in discs])
+    np.add.at(out, hexes, power * (1.0 - dist / radius))
     return out
 
 

@@ -55,7 +55,7 @@ from game.air import (
 )
 from game.combat import Attack, combat_params
 from game.commands import EndTurn, Entrench, Move
-from game.hexgrid import Hex
+from game.hexgrid import DIRECTIONS, Hex
 from game.movement import find_path, map_graph, obstacles_for, reach
 
 
@@ -353,17 +353,22 @@ class AIPlayer:
 
     def _movers_for(self, target: Hex, ground, acted, known) -> list:
         out = []
+        tq, tr = target.q, target.r
         for u in ground:
-            if u.id in acted or u.done or u.moves_left <= 0 or u.hex.distance(target) <= 1:
+            if u.id in acted or u.done or u.moves_left <= 0:
+                continue
+            dq, dr = u.hex.q - tq, u.hex.r - tr
+            d = max(abs(dq), abs(dr), abs(dq + dr))  # hex distance, asked of every unit
+            if d <= 1:
                 continue
             ut = self.rules.unit_type(u.type)
-            if not ut.zoc or u.hex.distance(target) > ut.movement + 1:
+            if not ut.zoc or d > ut.movement + 1:
                 continue
             if (u.morale or 70) < 35:
                 continue
-            out.append(u)
-        out.sort(key=lambda u: u.hex.distance(target))
-        return out[:3]
+            out.append((d, u))
+        out.sort(key=lambda du: du[0])
+        return [u for _, u in out[:3]]
 
     def _obstacles(self, u, known):
         obs = obstacles_for(self.graph, self.rules, u, known, self._at_war, self._side_of)
@@ -1200,10 +1205,11 @@ class Attacks(CandidateAction):
             sally = (
                 ai._sally(s.ground, s.garrison, target) if city is not None and city.id in to_take else set()
             )
+            beside = {(target.q + d.q, target.r + d.r) for d in DIRECTIONS}
             attackers = [
                 u
                 for u in s.ground
-                if u.hex.distance(target) == 1
+                if (u.hex.q, u.hex.r) in beside
                 and u.id not in s.acted
                 and (u.id not in s.garrison or u.id in sally)
                 and ai.rules.unit_type(u.type).zoc
