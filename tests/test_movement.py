@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from game.hexgrid import Hex
@@ -276,3 +277,16 @@ def test_a_range_found_with_scipy_is_the_searchs_own_hex_for_hex_and_cost_for_co
             bases = state.factions[u.faction].bases
             assert movement_range(g, RULES, u, obs, bases) == reach(g, RULES, u, obs, bases).hexes(), u.id
     assert in_zone  # some started in an enemy's zone of control
+
+
+def test_the_discs_a_map_keeps_are_bounded_and_the_same_when_made_again(m, monkeypatch):
+    import game.movement as movement
+
+    graph = movement.MapGraph(m)  # a graph of its own, not the shared one
+    first = graph.disc(5000, 6)
+    monkeypatch.setattr(movement, "_DISC_HEXES", 2000)
+    for i in range(0, graph.n, 50):
+        graph.disc(i, 6)
+        assert sum(len(d[0]) for d in graph._discs.values()) <= 2000
+    again = graph.disc(5000, 6)  # gone from the store long since: made again, alike
+    assert np.array_equal(first[0], again[0]) and np.array_equal(first[1], again[1])
