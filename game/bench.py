@@ -2,8 +2,11 @@
 
 Engine layer (no pygame); run by ``mesopotamia bench``. Each figure is timed several times and
 reported as median and max in milliseconds, with the first (cold) run apart, the number of
-runs and the target, so a reader can compare at a glance. Figures whose code is not written yet
-are reported with ``median: null`` and a note instead of failing.
+runs and the target, so a reader can compare at a glance (``target_max``, where there is one,
+holds the worst run). Figures whose code is not written yet are reported with ``median: null``
+and a note instead of failing. A figure measured against a floor, the least the same work costs
+(scipy's own search on the same graph, a bare blit), carries ``floor_ms``, ``floor_what`` and
+``ratio``. ``peak_rss_mb`` is memory, in megabytes, of a campaign played in a child process.
 
 The figures run on a big game built here, on the real map: about 300 units of 15 factions on
 three sides, spread over Iraq and Syria around the towns each faction held, each on a land hex
