@@ -49,8 +49,9 @@ from game.movement import (
 )
 from game.rules import Rules, default_rules
 from game.saves import load_game, save_game
-from game.scenario import bundled_paths, load_scenario
+from game.scenario import bundled_paths, find_scenario, load_scenario
 from game.scenario.validate import build
+from game.simulate import simulate_one
 from game.state import Unit
 from game.supply import supply_maps
 from game.visibility import side_view, visible_units
@@ -671,25 +672,30 @@ def _figure_ai_turn_4x(ctx: _Context, sc, turns: int, base_median: float) -> dic
     """The same turns with every ground unit of the scenario given three copies around it;
     near-linear growth is under 4.5 times the scenario's own figure (``base_median``)."""
     ground = sum(1 for u in sc.setup["units"] if ctx.rules.unit_type(u["type"]).is_ground)
-    what = (
-        f"all {len(sc.sides)} AI sides' thinking in a turn of {sc.id} with its {ground} ground units "
-        f"quadrupled (3 copies of each on free hexes near it), no time limit, per turn over the same "
-        f"{turns} turn(s) as ai_turn_ms; target 4.5 x ai_turn_ms's median, ratio this / ai_turn_ms"
-    )
-    if turns == 1:
-        what += " (one turn each: ai_turn_ms's is the first, with the movement tables still to make)"
     target = round(4.5 * base_median, 1)
+
+    def what(units: str) -> str:
+        out = (
+            f"all {len(sc.sides)} AI sides' thinking in a turn of {sc.id} with its {ground} ground units "
+            f"quadrupled (3 copies of each on free hexes near it{units}), no time limit, per turn over "
+            f"the same {turns} turn(s) as ai_turn_ms; target 4.5 x ai_turn_ms's median"
+        )
+        if turns == 1:
+            out += " (one turn each: ai_turn_ms's is the first, with the movement tables still to make)"
+        return out
+
     try:
         big, problems = build(crowded(sc.source, ctx.hexmap, ctx.rules), ctx.hexmap, ctx.rules)
+        why = problems[0].text if problems else ""
     except ValueError as exc:
-        big, problems = None, [exc]
-    if big is None or problems:
-        return _figure(None, target, what, note=f"the quadrupled scenario could not be made ({problems[0]})")
+        big, why = None, str(exc)
+    if big is None or why:
+        return _figure(None, target, what(""), note=f"the quadrupled scenario could not be made ({why})")
     timing = _ai_timing(ctx, big.setup, turns)
     return _figure(
         timing,
         target,
-        what + f" ({len(big.setup['units'])} units at the start)",
+        what(f": {len(big.setup['units'])} units at the start"),
         ratio=round(timing["median"] / base_median, 2) if base_median else None,
     )
 
@@ -810,53 +816,61 @@ QUICK_CAMPAIGN_TURNS = 3
 
 
 def _figure_peak_rss(ctx: _Context, quick: bool) -> dict:
-    """The most memory a campaign played through headless, AI against AI, holds at once: the
-    peak resident set of a child process running ``mesopotamia simulate``, read from the
-    system when it ends (its own rusage, apart from any other child), and its wall time."""
-    turns = ["--turns", str(QUICK_CAMPAIGN_TURNS)] if quick else []
+    """The most memory a campaign played through headless, AI against AI, holds at once, and
+    the wall time of the process. Played in a child process (``python -m game.bench
+    campaign-memory``) that reports its own peak: a child's ``ru_maxrss`` counts the memory of
+    the process it was forked from, so on Linux it reads ``VmHWM``, its own since it started."""
+    turns = QUICK_CAMPAIGN_TURNS if quick else None
     what = (
-        f"peak resident memory of `mesopotamia simulate {CAMPAIGN} --seed 1"
-        + (
-            f" --turns {QUICK_CAMPAIGN_TURNS}`, the campaign's first {QUICK_CAMPAIGN_TURNS} turns"
-            if quick
-            else "`, the whole campaign"
-        )
-        + " played AI against AI in a process of its own"
+        f"peak resident memory of the {CAMPAIGN} played AI against AI as `mesopotamia simulate "
+        f"{CAMPAIGN} --seed 1` plays it, in a process of its own"
+        + (f", its first {turns} turns only" if turns else ", the whole campaign")
+        + "; seconds: the process's wall time"
     )
-    if not hasattr(os, "wait4"):
-        return _figure(None, 200.0, what, note="the peak memory of a process cannot be read on this system")
-    cmd = [sys.executable, "-m", "game", "simulate", CAMPAIGN, "--runs", "1", "--seed", "1", "--json", *turns]
+    cmd = [sys.executable, "-m", "game.bench", "campaign-memory"] + ([str(turns)] if turns else [])
     with tempfile.TemporaryDirectory(prefix="mesopotamia-bench-") as home:
         env = dict(os.environ, MESOPOTAMIA_HOME=home)
-        # What it prints goes to files: the child is waited for by its id, to read its rusage.
-        with open(Path(home) / "out", "w+") as out_f, open(Path(home) / "err", "w+") as err_f:
-            t0 = time.perf_counter()
-            try:
-                proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env)
-            except OSError as exc:
-                return _figure(None, 200.0, what, note=f"the campaign could not be played ({exc})")
-            _, status, usage = os.wait4(proc.pid, 0)
+        t0 = time.perf_counter()
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3600)
             seconds = time.perf_counter() - t0
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            out_f.seek(0)
-            err_f.seek(0)
-            out, err = out_f.read(), err_f.read()
-    if proc.returncode != 0 or not out.strip():
-        said = err.strip().splitlines()
-        note = said[-1] if said else f"exit status {proc.returncode}"
-        return _figure(None, 200.0, what, note=f"the campaign could not be played ({note})")
-    result = json.loads(out.strip().splitlines()[-1])
-    # ru_maxrss is in kibibytes on Linux, in bytes on macOS.
-    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    timing = {"median": round(peak, 1), "max": round(peak, 1), "first": round(peak, 1), "runs": 1}
+            if proc.returncode != 0 or not proc.stdout.strip():
+                said = proc.stderr.strip().splitlines()
+                raise RuntimeError(said[-1] if said else f"exit status {proc.returncode}")
+            got = json.loads(proc.stdout.strip().splitlines()[-1])
+        except (OSError, subprocess.SubprocessError, ValueError, RuntimeError) as exc:
+            return _figure(None, 200.0, what, note=f"the campaign could not be played ({exc})")
+    if got["peak_mb"] is None:
+        return _figure(None, 200.0, what, note="the peak memory of a process cannot be read on this system")
+    peak = got["peak_mb"]
+    timing = {"median": peak, "max": peak, "first": peak, "runs": 1}
     return _figure(
-        timing,
-        200.0,
-        what,
-        seconds=round(seconds, 1),
-        play_seconds=result.get("seconds"),
-        turns=result.get("turns"),
+        timing, 200.0, what, seconds=round(seconds, 1), play_seconds=got["seconds"], turns=got["turns"]
     )
+
+
+def campaign_memory(turns: int | None = None) -> dict:
+    """Play the campaign (seed 1, as ``simulate`` does) in this process, and report the most
+    memory it has held: {"peak_mb", "seconds" (the play), "turns"}. Run in a process of its own."""
+    result = simulate_one(find_scenario(CAMPAIGN), 1, turns=turns)
+    return {"peak_mb": _own_peak_mb(), "seconds": result["seconds"], "turns": result["turns"]}
+
+
+def _own_peak_mb() -> float | None:
+    """This process's peak resident memory in MB since it started (not the one it came from)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)  # kB
+    except OSError:
+        pass
+    try:
+        import resource  # Unix only: not on Windows
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB, bytes on macOS
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
 WATCH_TARGETS = {"normal": 20000.0, "fast": 6000.0}
@@ -932,3 +946,10 @@ __all__ = [
     "print_table",
     "run_bench",
 ]
+
+
+if __name__ == "__main__":
+    # The child of ``peak_rss_mb``: python -m game.bench campaign-memory [TURNS]
+    if sys.argv[1:2] != ["campaign-memory"]:
+        raise SystemExit("usage: python -m game.bench campaign-memory [TURNS]")
+    print(json.dumps(campaign_memory(int(sys.argv[2]) if len(sys.argv) > 2 else None)))
