@@ -3,7 +3,8 @@
 UI layer (pygame). Run as ``python -m game.ui.battle_bench [--quick]`` with SDL's dummy video
 driver (``game.bench`` starts it so); prints one JSON object: ``battle_frame_ms`` (a steady
 frame at 1600 x 900 of the bundled scenario with the most units, zoomed in as far as the view
-holds every unit, everything shown, an animation running), ``first_frame_ms`` (from nothing
+holds every unit, everything shown, an animation running; with ``floor_ms``, a bare blit of
+the composed map and the counters), ``first_frame_ms`` (from nothing
 to the first drawn frame: map, rules, scenario, scene, draw), and ``watch_round_normal_ms``
 and ``watch_round_fast_ms`` (a round of 2021-fall-of-damascus's computer sides watched in the
 window at the normal and the fast speed, its moves and fights played out).
@@ -100,14 +101,49 @@ def measure(quick: bool = False) -> dict:
         app.step([], dt=0.016)
         times.append((time.perf_counter() - t0) * 1000)
     first = times.pop(0)
+    floor, counters = _bare_blit(app, scene, 60 if quick else 400)
     app.close()
     watch = {speed: _watch_round(settings, speed) for speed in ("normal", "fast")}
     return {
         "battle_frame_ms": dict(_timing(times, first), units=len(units), drawn=drawn,
-                                scenario=scenario, zoom=level + 1),
+                                scenario=scenario, zoom=level + 1,
+                                floor_ms=round(statistics.median(floor), 4), counters=counters),
         "first_frame_ms": dict(_timing(firsts, firsts[0]), scenario=scenario),
         **{f"watch_round_{speed}_ms": w for speed, w in watch.items()},
     }
+
+
+def _bare_blit(app, scene, runs: int) -> tuple[list[float], int]:
+    """The floor of a frame: the map as last composed and the surface of every counter on
+    screen, each blitted once where the frame puts it, and nothing else (the surfaces are
+    made before the clock starts). Milliseconds per frame, and how many counters."""
+    layers = scene.layers
+    base = layers._base
+    size = layers.counter_size()
+    left, top = scene.view._left_top()
+    r = scene.map_rect
+    ox, oy = r.x - left, r.y - top
+    s = scene.view.scale
+    known = scene.known
+    my_turn = scene.orders.my_turn()
+    blits = []
+    for hx, stack in scene.stacks.items():
+        x, y = layers.renderer.hex_center(hx, s)
+        x, y = x + ox, y + oy
+        if not (r.left - size < x < r.right + size and r.top - size < y < r.bottom + size):
+            continue
+        surf = scene.art.stack(stack, size, statuses=[layers.status(u, my_turn, known) for u in stack],
+                               sides=[known.side_of(u.faction) for u in stack])
+        blits.append((surf, (x - size / 2, y - surf.get_height() + size / 2)))
+    screen = app.screen
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        screen.blit(base, r)
+        for surf, at in blits:
+            screen.blit(surf, at)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times, len(blits)
 
 
 def _keep_animating(scene, units) -> None:
