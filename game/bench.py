@@ -41,8 +41,8 @@ from game.hexgrid import Hex, hex_range
 from game.hexmap import DESERT, STEPPE, HexMap, default_map
 from game.movement import (
     WAR_ZONE,
-    _cost_array,
     allowed_countries,
+    cost_array,
     map_graph,
     movement_range,
     obstacles_for,
@@ -461,7 +461,7 @@ def _figure_movement_range(ctx: _Context, quick: bool) -> dict:
     t = _time(lambda: movement_range(graph, ctx.rules, probe, obs, bases), runs)
     # The floor: scipy's C Dijkstra from the same hex within the same points, over a graph
     # of the same costs (the movement code's own table for the kind of mover), no obstacles.
-    cost = _cost_array(graph, ctx.rules, ut, bases)
+    cost = cost_array(graph, ctx.rules, ut, bases)
     step = np.isfinite(cost)
     matrix = csr_matrix((cost[step], (np.nonzero(step)[0], graph.nbr[step])), shape=(graph.n, graph.n))
     start = graph.index(h)

@@ -342,6 +342,35 @@ def _frozen(value):
     return value
 
 
+def _own_view(u) -> UnitView:
+    return _unit_view(
+        id=u.id,
+        type=u.type,
+        faction=u.faction,
+        hex=u.hex,
+        personnel=u.personnel,
+        own=True,
+        name=u.name,
+        equipment=MappingProxyType(dict(u.equipment)),
+        morale=u.morale,
+        experience=u.experience,
+        supplied=u.supplied,
+        entrenchment=u.entrenchment,
+        moves_left=u.moves_left,
+        attacked=u.attacked,
+        turns_unsupplied=u.turns_unsupplied,
+        strength=u.strength,
+        wounded=u.wounded,
+        shaken=u.shaken,
+        killed=u.killed,
+    )
+
+
+# side -> unit id -> (its fields when its view was made, whether it was the side's own, the
+# view): what the side saw of each unit it saw the last time it looked.
+_VIEWS_MADE: dict[str | None, dict[str, tuple[dict, bool, UnitView]]] = {}
+
+
 def side_view(state, hexmap: HexMap, rules: Rules, side: str | None, victory=()) -> SideView:
     """Build the view of one side. Hidden units are absent altogether, not even counted.
 
@@ -357,34 +386,26 @@ def side_view(state, hexmap: HexMap, rules: Rules, side: str | None, victory=())
         known, every_unit = _sighting(state, graph, rules)
         sight = _side_sight(known, graph, side)
         seen_units = _seen_units(known, every_unit, side, sight)
+    # A unit whose fields are all as they were when this side last looked, and still its own
+    # or not, is shown by the view made of it then: most units have not changed since.
+    before = _VIEWS_MADE.get(side, {})
+    made: dict[str, tuple[dict, bool, UnitView]] = {}
     units = []
     for u in seen_units:
-        if every or state.factions[u.faction].side == side:
-            units.append(
-                _unit_view(
-                    id=u.id,
-                    type=u.type,
-                    faction=u.faction,
-                    hex=u.hex,
-                    personnel=u.personnel,
-                    own=True,
-                    name=u.name,
-                    equipment=MappingProxyType(dict(u.equipment)),
-                    morale=u.morale,
-                    experience=u.experience,
-                    supplied=u.supplied,
-                    entrenchment=u.entrenchment,
-                    moves_left=u.moves_left,
-                    attacked=u.attacked,
-                    turns_unsupplied=u.turns_unsupplied,
-                    strength=u.strength,
-                    wounded=u.wounded,
-                    shaken=u.shaken,
-                    killed=u.killed,
-                )
-            )
+        own = every or state.factions[u.faction].side == side
+        fields_now = vars(u)
+        hit = before.get(u.id)
+        if hit is not None and hit[1] is own and hit[0] == fields_now:
+            view = hit[2]
         else:
-            units.append(seen_from_outside(u))
+            view = _own_view(u) if own else seen_from_outside(u)
+            seen = dict(fields_now)
+            if "equipment" in seen:
+                seen["equipment"] = dict(seen["equipment"])
+            hit = (seen, own, view)
+        made[u.id] = hit
+        units.append(view)
+    _VIEWS_MADE[side] = made
     mine = {f for f, fac in state.factions.items() if every or fac.side == side}
     vis = (sight >= 0).reshape(graph.rows, graph.cols)
     vis.setflags(write=False)

@@ -179,3 +179,25 @@ def test_what_a_side_sees_is_never_an_old_answer(game):
     sight = side_view(st, m, rules, "jihadist").sight
     with pytest.raises(ValueError):
         sight[0] = 5  # shared between callers: nobody may write to it
+
+
+def test_a_side_view_shows_each_unit_as_it_is_now(game):
+    """Views of units that have not changed are kept from one look to the next; a unit
+    whose strength, place, equipment or side changed is shown as it is now."""
+    st, m, rules = game.state, game.hexmap, game.rules
+    first = side_view(st, m, rules, "baathist")
+    iraqi = st.units["iraq-2"]
+    iraqi.personnel -= 700
+    iraqi.equipment["armoured vehicles"] = iraqi.equipment.get("armoured vehicles", 0) + 3
+    iraqi.morale = 12.0
+    again = side_view(st, m, rules, "baathist")
+    now = again.unit("iraq-2")
+    assert now.personnel == iraqi.personnel and now.morale == 12.0
+    assert now.equipment["armoured vehicles"] == iraqi.equipment["armoured vehicles"]
+    assert first.unit("iraq-2").personnel == iraqi.personnel + 700  # the old view is as it was
+    assert again.unit("iraq-1") == first.unit("iraq-1")
+    st.factions["assad"].side = "coalition"  # its units are no longer the side's own
+    assert not side_view(st, m, rules, "baathist").unit("assad-1") or not side_view(
+        st, m, rules, "baathist"
+    ).unit("assad-1").own
+    assert side_view(st, m, rules, "coalition").unit("assad-1").own

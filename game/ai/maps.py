@@ -108,17 +108,32 @@ def _forces(view, graph, rules):
     own_factions = set(view.own_factions)
     enemy_hexes: dict[int, list] = {}
     own_hexes: dict[int, list] = {}
-    e_where, e_pow, o_where, o_pow = [], [], [], []
+    e_where: list[int] = []
+    o_where: list[int] = []
+    e_pow: list[float] = []
+    o_pow: list[float] = []
+    # ``unit_power`` and whether a faction is an enemy, worked out once per type and faction.
+    weight: dict[str, float] = {}
+    hostile: dict[str, bool] = {}
+    index = graph.index
     for u in view.units:
-        i = graph.index(u.hex)
+        i = index(u.hex)
         if u.own:
-            own_hexes.setdefault(i, []).append(u)
-            o_where.append(i)
-            o_pow.append(unit_power(rules, u))
-        elif any(view.at_war_with(f, u.faction) for f in own_factions):
-            enemy_hexes.setdefault(i, []).append(u)
-            e_where.append(i)
-            e_pow.append(unit_power(rules, u))
+            mine, where, power = True, o_where, o_pow
+        else:
+            enemy = hostile.get(u.faction)
+            if enemy is None:
+                enemy = hostile[u.faction] = any(view.at_war_with(f, u.faction) for f in own_factions)
+            if not enemy:
+                continue
+            mine, where, power = False, e_where, e_pow
+        (own_hexes if mine else enemy_hexes).setdefault(i, []).append(u)
+        where.append(i)
+        w = weight.get(u.type)
+        if w is None:
+            ut = rules.unit_type(u.type)
+            w = weight[u.type] = ut.attack + ut.defence if ut.is_ground else -1.0
+        power.append(u.personnel / 1000.0 * w / 2 if w >= 0 else 0.0)
     threat = _spread(graph, np.array(e_where, dtype=np.int64), np.array(e_pow), 4.0)
     strength = _spread(graph, np.array(o_where, dtype=np.int64), np.array(o_pow), 3.0)
     exits, zoc = _exits(graph, rules, enemy_hexes, own_hexes)
