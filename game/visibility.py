@@ -10,6 +10,7 @@ Computed for the whole map with numpy: each unit stamps a disc into one boolean 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import weakref
 from dataclasses import MISSING, dataclass, field, fields
 from types import MappingProxyType
@@ -110,6 +111,7 @@ class _Sighting:
         self.sight: dict[str, np.ndarray] = {}
 
 
+_PLACE_KIND = operator.attrgetter("hex", "type", "faction")
 # The last few states' sightings, newest last: a command's check, its carrying out and the
 # computer's look after it see the same units, and the sight is worked out once for them.
 _SIGHTINGS: list[_Sighting] = []
@@ -121,7 +123,7 @@ def _sighting(state, graph: MapGraph, rules: Rules) -> tuple[_Sighting, list]:
     key = (
         graph,
         rules,
-        tuple((u.hex, u.type, u.faction) for u in units),
+        tuple(map(_PLACE_KIND, units)),
         tuple((f, fac.side) for f, fac in state.factions.items()),
     )
     for k, known in enumerate(_SIGHTINGS):

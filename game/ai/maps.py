@@ -147,8 +147,7 @@ def _exits(graph, rules, enemy_hexes: dict, own_hexes: dict) -> tuple[np.ndarray
     engine's retreat rule has it). A unit caught where this is 0 is taken prisoner when it
     is beaten, not thrown back. Returns the counts and where the enemies' zones of control
     lie."""
-    passable = np.array([bool(t.cost) for t in rules.terrain])[graph.terrain]
-    closed = ~passable
+    closed = _impassable(graph, rules).copy()
     enemy = np.fromiter(enemy_hexes, dtype=np.int64, count=len(enemy_hexes))
     closed[enemy] = True
     zoc = np.zeros(graph.n, dtype=bool)
@@ -159,9 +158,38 @@ def _exits(graph, rules, enemy_hexes: dict, own_hexes: dict) -> tuple[np.ndarray
         friends = np.zeros(graph.n, dtype=bool)
         friends[np.fromiter(own_hexes, dtype=np.int64, count=len(own_hexes))] = True
         closed |= zoc & ~friends
-    nbr = graph.nbr
-    open_ = (nbr >= 0) & ~closed[np.where(nbr >= 0, nbr, 0)]
+    on_map, nbr = _neighbours(graph)
+    open_ = on_map & ~closed[nbr]
     return open_.sum(axis=1), zoc
+
+
+_GROUND: list[tuple] = []  # (graph, rules, hexes no one can stand on), the last four
+
+
+def _impassable(graph, rules) -> np.ndarray:
+    for g, r, closed in _GROUND:
+        if g is graph and r is rules:
+            return closed
+    closed = ~np.array([bool(t.cost) for t in rules.terrain])[graph.terrain]
+    closed.flags.writeable = False
+    _GROUND.append((graph, rules, closed))
+    del _GROUND[:-4]
+    return closed
+
+
+_NEIGHBOURS: list[tuple] = []  # (graph, on the map, neighbour or 0), the last four
+
+
+def _neighbours(graph) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each side of each hex leads onto the map, and the neighbour there (0 if not)."""
+    for g, on_map, nbr in _NEIGHBOURS:
+        if g is graph:
+            return on_map, nbr
+    on_map = graph.nbr >= 0
+    nbr = np.where(on_map, graph.nbr, 0)
+    _NEIGHBOURS.append((graph, on_map, nbr))
+    del _NEIGHBOURS[:-4]
+    return on_map, nbr
 
 
 def update_forces(maps: Maps, view, hexmap, rules) -> None:
