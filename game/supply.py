@@ -60,7 +60,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from game.hexgrid import Hex
+from game.hexgrid import Hex, axial_oddr_arrays
 from game.hexmap import HexMap
 from game.movement import WAR_ZONE, MapGraph, map_graph
 from game.rules import Rules
@@ -77,6 +77,7 @@ class SupplyGraph:
     range: float
     indptr: np.ndarray  # CSR row pointers: the edges out of hex i are indptr[i]:indptr[i+1]
     indices: np.ndarray  # the hex each edge enters
+    tail: np.ndarray  # the hex each edge leaves
     weights: np.ndarray  # the cost of entering it
     into: np.ndarray  # (n, 6): positions of the edges entering each hex, padded with nnz
     war_zone: np.ndarray  # bool (n,): Iraq and Syria
@@ -109,20 +110,24 @@ class BaseView:
     outside: np.ndarray  # bool (n,): hexes closed whatever the units (water; not war zone or bases)
     frontier: np.ndarray  # hex indices of base hexes with an edge into the open war zone
     weights: np.ndarray  # edge weights, nnz + 1 (a spare slot for padding), inf into closed hexes
+    shut: bytes  # the hexes ``weights`` closes, packed: bases closing the same hexes search alike
+    inside_at: np.ndarray  # hex indices of the base countries' land, sources unless units close them
 
 
 def _base_view(sg: SupplyGraph, bases: tuple[str, ...]) -> BaseView:
     inside = sg.graph.country_mask(bases)
     outside = ~(sg.war_zone | inside) | ~sg.passable
-    tail = np.repeat(np.arange(sg.n), np.diff(sg.indptr))
+    tail = sg.tail
     open_ = ~(inside | outside)
     frontier = np.unique(tail[inside[tail] & open_[sg.indices]])
     weights = np.empty(sg.nnz + 1)
     weights[:-1] = np.where(outside[sg.indices] | inside[sg.indices], np.inf, sg.weights)
     weights[-1] = np.inf
-    for a in (inside, outside, frontier, weights):
+    shut = np.packbits(outside | inside).tobytes()
+    inside_at = np.flatnonzero(inside & ~outside)
+    for a in (inside, outside, frontier, weights, inside_at):
         a.flags.writeable = False
-    return BaseView(inside, outside, frontier, weights)
+    return BaseView(inside, outside, frontier, weights, shut, inside_at)
 
 
 def _build(hexmap: HexMap, rules: Rules) -> SupplyGraph:
@@ -165,6 +170,7 @@ def _build(hexmap: HexMap, rules: Rules) -> SupplyGraph:
         range=float(rules.supply["range"]),
         indptr=indptr,
         indices=indices,
+        tail=np.repeat(np.arange(n), np.diff(indptr)),
         weights=cost[keep].astype(np.float64),
         into=into,
         war_zone=war,
@@ -202,79 +208,160 @@ def supply_maps(
     order = list(state.factions) if factions is None else list(factions)
     ids = list(state.factions)
     code = {f: k for k, f in enumerate(ids)}
+    sides = list(dict.fromkeys(state.factions[f].side for f in ids))
+    side_code = np.array([sides.index(state.factions[f].side) for f in ids], dtype=np.int64)
 
     # The ground units once, as arrays: where they stand, whose they are, whether they have a ZOC.
-    unit_at, unit_code, unit_zoc = [], [], []
+    kinds: dict[str, tuple[bool, bool]] = {}
+    qs, rs, who, zocs = [], [], [], []
     for u in state.units.values():
-        ut = rules.unit_type(u.type)
-        if ut.is_ground:
-            unit_at.append(graph.index(u.hex))
-            unit_code.append(code[u.faction])
-            unit_zoc.append(ut.zoc)
-    where = np.array(unit_at, dtype=np.int64)
-    whose = np.array(unit_code, dtype=np.int64)
-    zoc = np.array(unit_zoc, dtype=bool)
+        kind = kinds.get(u.type)
+        if kind is None:
+            ut = rules.unit_type(u.type)
+            kind = kinds[u.type] = (ut.is_ground, bool(ut.zoc))
+        if kind[0]:
+            h = u.hex
+            qs.append(h.q)
+            rs.append(h.r)
+            who.append(code[u.faction])
+            zocs.append(kind[1])
+    col, row = axial_oddr_arrays(np.array(qs, dtype=np.int64), np.array(rs, dtype=np.int64))
+    where = row * graph.cols + col
+    whose = np.array(who, dtype=np.int64)
+    zoc = np.array(zocs, dtype=bool)
     zoc_hexes = graph.nbr[where]  # (units, 6), -1 off the map
-    side_ids = [state.factions[f].side for f in ids]
-    unit_side = [side_ids[k] for k in whose.tolist()]
-    side_held: dict[str, np.ndarray] = {}  # side -> bool (n,): a ground unit of it stands there
-    for side in dict.fromkeys(side_ids):
-        mask = np.zeros(n, dtype=bool)
-        mask[where[[s == side for s in unit_side]]] = True
-        side_held[side] = mask
+    unit_side = side_code[whose]
     # Depots by the side they serve, as the factions' sides stand now (a faction may change side).
     depots: dict[str, list[int]] = {}
     for d in getattr(state, "supply_sources", ()):  # a side's view may not carry them
         side = state.factions[d["faction"]].side if "faction" in d else d["side"]
         depots.setdefault(side, []).append(graph.index(Hex(*d["hex"])))
-    held: dict[str, list[int]] = {}
+    # Towns by the side holding them: allies share their depots.
+    towns: dict[str, list[int]] = {}
     for cid, owner in state.city_owner.items():
         if owner is not None and cid in sg.city_hex:
-            held.setdefault(owner, []).append(sg.city_hex[cid])
+            towns.setdefault(state.factions[owner].side, []).append(sg.city_hex[cid])
 
-    matrix = csr_matrix((np.empty(sg.nnz), sg.indices, sg.indptr), shape=(n, n))
-    out: dict[str, np.ndarray] = {}
-    done: dict[tuple, np.ndarray] = {}
+    # Each faction's closed hexes and sources; factions whose searches run over the same
+    # weights (the same closed hexes) are gathered to search together.
+    crossing_country = [country for country, _ in sg.crossings]
+    crossing_hex = np.array([i for _, i in sg.crossings], dtype=np.int64)
+    closed_by: dict[tuple[bytes, int], tuple[np.ndarray, np.ndarray, bytes]] = {}
+    groups: dict[tuple[bytes, bytes], list[tuple[str, BaseView, np.ndarray, np.ndarray]]] = {}
     for fid in order:
         fac = state.factions[fid]
-        bases = tuple(sorted(set(fac.bases)))
-        view = sg.base_view(bases)
-        enemy = np.array([state.at_war_with(fid, o) for o in ids], dtype=bool)[whose]
-        zone = zoc_hexes[enemy & zoc].ravel()
-        zone = zone[zone >= 0]
-        zone = zone[~side_held[fac.side][zone]]
-        closed = np.concatenate([where[enemy], zone])
-        blocked = view.outside.copy()
-        blocked[closed] = True
+        view = sg.base_view(tuple(sorted(set(fac.bases))))
+        side = sides.index(fac.side)
+        war = np.array([state.at_war_with(fid, o) for o in ids], dtype=bool)
+        ckey = (war.tobytes(), side)
+        hit = closed_by.get(ckey)
+        if hit is None:
+            enemy = war[whose]
+            zone = zoc_hexes[enemy & zoc].ravel()
+            zone = zone[zone >= 0]
+            mask = np.zeros(n, dtype=bool)
+            mask[where[unit_side == side]] = True  # own side's ground units hold a zone open
+            zone = zone[~mask[zone]]
+            closed = np.concatenate([where[enemy], zone])
+            mask[:] = False
+            mask[closed] = True
+            hit = closed_by[ckey] = (closed, mask, np.packbits(mask).tobytes())
+        closed, closed_mask, closed_key = hit
 
-        src = np.zeros(n, dtype=bool)
-        # Towns held by any faction of the same side supply it: allies share their depots.
-        for other, hexes in held.items():
-            if other == fid or state.factions[other].side == fac.side:
-                src[hexes] = True
         wanted = set(fac.supply_crossings)
-        src[[i for country, i in sg.crossings if country in wanted]] = True
-        src[view.frontier] = True
-        if fac.side in depots:
-            src[depots[fac.side]] = True
-        src &= ~blocked
-        sources = np.flatnonzero(src)
+        src = np.unique(np.concatenate([
+            np.array(towns.get(fac.side, []), dtype=np.int64),
+            crossing_hex[[country in wanted for country in crossing_country]],
+            view.frontier,
+            np.array(depots.get(fac.side, []), dtype=np.int64),
+        ]))
+        src = src[~(view.outside[src] | closed_mask[src])]  # no source in a blocked hex
+        groups.setdefault((view.shut, closed_key), []).append((fid, view, src, closed))
 
-        key = (bases, np.packbits(blocked).tobytes(), sources.tobytes())
-        hit = done.get(key)
-        if hit is not None:
-            out[fid] = hit.copy()
-            continue
-        hit = view.inside & ~blocked  # every open hex of a base country is a source
-        if sources.size:
-            weights = view.weights.copy()
-            weights[sg.into[closed].ravel()] = np.inf
-            matrix.data = weights[:-1]
-            dist = dijkstra(matrix, directed=True, indices=sources, min_only=True, limit=sg.range + _EPS)
-            hit |= dist <= sg.range + _EPS
-        done[key] = hit
-        out[fid] = hit.copy()
-    return out
+    search = _Search(sg)
+    out: dict[str, np.ndarray] = {}
+    # Groups closing the same hexes outside the war zone one after another: between them only
+    # the edges into hexes closed by units change.
+    for _, members in sorted(groups.items(), key=lambda kv: kv[0][0]):
+        view, closed = members[0][1], members[0][3]
+        reach = search.reaches(view, closed, [src for _, _, src, _ in members])
+        for (fid, fview, _, _), got in zip(members, reach):
+            got = got.copy()  # callers may scribble on their arrays
+            inside = fview.inside_at
+            if inside.size:  # every open hex of a base country is a source
+                got[inside[~search.closed[inside]]] = True
+            out[fid] = got
+    return {fid: out[fid] for fid in order}
+
+
+class _Search:
+    """The searches of one ``supply_maps`` call over the CSR structure of a supply graph, with
+    one array of weights set per set of closed hexes: only the edges into closed hexes change
+    from one set to the next."""
+
+    def __init__(self, sg: SupplyGraph):
+        self.sg = sg
+        self.matrix = csr_matrix((np.empty(sg.nnz), sg.indices, sg.indptr), shape=(sg.n, sg.n))
+        self.limit = sg.range + _EPS
+        self.base: bytes | None = None  # the ``shut`` of the base view ``data`` was copied from
+        self.data = np.empty(0)
+        self.shut = np.zeros(0, dtype=np.int64)  # the edges set to inf in ``data``
+        self.closed = np.zeros(sg.n, dtype=bool)  # the hexes closed now
+        self.ready = False
+        self.pending: tuple[BaseView, np.ndarray] | None = None
+
+    def _weigh(self, view: BaseView, closed: np.ndarray) -> None:
+        self.closed[:] = False
+        self.closed[closed] = True
+        self.ready = False
+        self.pending = (view, closed)
+
+    def _search(self, idx: np.ndarray) -> np.ndarray:
+        if not idx.size:
+            return np.zeros(self.sg.n, dtype=bool)
+        if not self.ready:
+            assert self.pending is not None
+            view, closed = self.pending
+            base = view.weights  # the same for every view closing the same hexes
+            if self.base != view.shut:
+                self.base, self.data = view.shut, base.copy()
+            else:
+                self.data[self.shut] = base[self.shut]
+            self.shut = self.sg.into[closed].ravel()
+            self.data[self.shut] = np.inf
+            self.matrix.data = self.data[:-1]
+            self.ready = True
+        dist = dijkstra(self.matrix, directed=True, indices=idx, min_only=True, limit=self.limit)
+        return dist <= self.limit
+
+    def reaches(self, view: BaseView, closed: np.ndarray, sources: list[np.ndarray]) -> list[np.ndarray]:
+        """Where lines from each of ``sources`` (sorted hex indices) reach, ``closed`` closed.
+
+        A line's reach from a set of sources is the union of the reaches from the parts of the
+        set, so sources shared by several factions are searched from once: the union of the
+        sets is cut into parts by which sets hold each source, when that makes no more
+        searches than the sets.
+        """
+        self._weigh(view, closed)
+        keys = [s.tobytes() for s in sources]
+        first = {k: sources[keys.index(k)] for k in dict.fromkeys(keys)}
+        distinct = list(first)
+        if 1 < len(distinct) <= 62:  # parts are told apart by the bits of an int64
+            union = np.unique(np.concatenate(list(first.values())))
+            sig = np.zeros(union.size, dtype=np.int64)
+            for bit, k in enumerate(distinct):
+                sig[np.searchsorted(union, first[k])] |= 1 << bit
+            parts = np.unique(sig)
+            if parts.size <= len(distinct):
+                reach = {k: np.zeros(self.sg.n, dtype=bool) for k in distinct}
+                for part in parts.tolist():
+                    got = self._search(union[sig == part])
+                    for bit, k in enumerate(distinct):
+                        if part >> bit & 1:
+                            reach[k] |= got
+                return [reach[k] for k in keys]
+        reach = {k: self._search(first[k]) for k in distinct}
+        return [reach[k] for k in keys]
 
 
 def supply_map(state: GameState, hexmap: HexMap, rules: Rules, faction: str) -> np.ndarray:
