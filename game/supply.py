@@ -77,7 +77,7 @@ class SupplyGraph:
     range: float
     indptr: np.ndarray  # CSR row pointers: the edges out of hex i are indptr[i]:indptr[i+1]
     indices: np.ndarray  # the hex each edge enters
-    tail: np.ndarray  # the hex each edge leaves
+    tail: np.ndarray  # the hex each edge leaves, nnz + 1: the padding slot leaves hex n (none)
     weights: np.ndarray  # the cost of entering it
     into: np.ndarray  # (n, 6): positions of the edges entering each hex, padded with nnz
     war_zone: np.ndarray  # bool (n,): Iraq and Syria
@@ -117,7 +117,7 @@ class BaseView:
 def _base_view(sg: SupplyGraph, bases: tuple[str, ...]) -> BaseView:
     inside = sg.graph.country_mask(bases)
     outside = ~(sg.war_zone | inside) | ~sg.passable
-    tail = sg.tail
+    tail = sg.tail[:-1]
     open_ = ~(inside | outside)
     frontier = np.unique(tail[inside[tail] & open_[sg.indices]])
     weights = np.empty(sg.nnz + 1)
@@ -170,7 +170,7 @@ def _build(hexmap: HexMap, rules: Rules) -> SupplyGraph:
         range=float(rules.supply["range"]),
         indptr=indptr,
         indices=indices,
-        tail=np.repeat(np.arange(n), np.diff(indptr)),
+        tail=np.append(np.repeat(np.arange(n), np.diff(indptr)), n),
         weights=cost[keep].astype(np.float64),
         into=into,
         war_zone=war,
@@ -242,126 +242,204 @@ def supply_maps(
         if owner is not None and cid in sg.city_hex:
             towns.setdefault(state.factions[owner].side, []).append(sg.city_hex[cid])
 
-    # Each faction's closed hexes and sources; factions whose searches run over the same
-    # weights (the same closed hexes) are gathered to search together.
-    crossing_country = [country for country, _ in sg.crossings]
-    crossing_hex = np.array([i for _, i in sg.crossings], dtype=np.int64)
-    closed_by: dict[tuple[bytes, int], tuple[np.ndarray, np.ndarray, bytes]] = {}
-    groups: dict[tuple[bytes, bytes], list[tuple[str, BaseView, np.ndarray, np.ndarray]]] = {}
+    # Each faction's closed hexes and sources.
+    held: dict[int, np.ndarray] = {}  # side -> bool (n,): a ground unit of it stands there
+    closed_by: dict[tuple[bytes, int], _Closed] = {}
+    sources_by: dict[tuple, np.ndarray] = {}
+    wants: list[tuple[str, BaseView, np.ndarray, _Closed]] = []
     for fid in order:
         fac = state.factions[fid]
-        view = sg.base_view(tuple(sorted(set(fac.bases))))
+        bases = tuple(sorted(set(fac.bases)))
+        view = sg.base_view(bases)
         side = sides.index(fac.side)
         war = np.array([state.at_war_with(fid, o) for o in ids], dtype=bool)
         ckey = (war.tobytes(), side)
-        hit = closed_by.get(ckey)
-        if hit is None:
+        shut = closed_by.get(ckey)
+        if shut is None:
+            if side not in held:
+                held[side] = np.zeros(n, dtype=bool)
+                held[side][where[unit_side == side]] = True
             enemy = war[whose]
             zone = zoc_hexes[enemy & zoc].ravel()
             zone = zone[zone >= 0]
+            zone = zone[~held[side][zone]]  # own side's ground units hold a zone open
             mask = np.zeros(n, dtype=bool)
-            mask[where[unit_side == side]] = True  # own side's ground units hold a zone open
-            zone = zone[~mask[zone]]
-            closed = np.concatenate([where[enemy], zone])
-            mask[:] = False
-            mask[closed] = True
-            hit = closed_by[ckey] = (closed, mask, np.packbits(mask).tobytes())
-        closed, closed_mask, closed_key = hit
-
-        wanted = set(fac.supply_crossings)
-        src = np.unique(np.concatenate([
-            np.array(towns.get(fac.side, []), dtype=np.int64),
-            crossing_hex[[country in wanted for country in crossing_country]],
-            view.frontier,
-            np.array(depots.get(fac.side, []), dtype=np.int64),
-        ]))
-        src = src[~(view.outside[src] | closed_mask[src])]  # no source in a blocked hex
-        groups.setdefault((view.shut, closed_key), []).append((fid, view, src, closed))
+            mask[where[enemy]] = True
+            mask[zone] = True
+            shut = closed_by[ckey] = _Closed(mask)
+        wanted = frozenset(fac.supply_crossings)
+        skey = (fac.side, wanted, bases)
+        src = sources_by.get(skey)
+        if src is None:
+            src = sources_by[skey] = np.unique(np.concatenate([
+                np.array(towns.get(fac.side, []) + depots.get(fac.side, []), dtype=np.int64),
+                np.array([i for country, i in sg.crossings if country in wanted], dtype=np.int64),
+                view.frontier,
+            ]))
+        src = src[~(view.outside[src] | shut.mask[src])]  # no source in a blocked hex
+        wants.append((fid, view, src, shut))
 
     search = _Search(sg)
     out: dict[str, np.ndarray] = {}
-    # Groups closing the same hexes outside the war zone one after another: between them only
-    # the edges into hexes closed by units change.
-    for _, members in sorted(groups.items(), key=lambda kv: kv[0][0]):
-        view, closed = members[0][1], members[0][3]
-        reach = search.reaches(view, closed, [src for _, _, src, _ in members])
-        for (fid, fview, _, _), got in zip(members, reach):
+    # Bases closing the same hexes outside the war zone give the same weights but for the
+    # hexes units close: their factions are searched for together.
+    families: dict[bytes, list[tuple[str, BaseView, np.ndarray, _Closed]]] = {}
+    for want in wants:
+        families.setdefault(want[1].shut, []).append(want)
+    for family in families.values():
+        reach = search.family(family[0][1], [(src, shut) for _, _, src, shut in family])
+        for (fid, view, _, shut), got in zip(family, reach):
             got = got.copy()  # callers may scribble on their arrays
-            inside = fview.inside_at
+            inside = view.inside_at
             if inside.size:  # every open hex of a base country is a source
-                got[inside[~search.closed[inside]]] = True
+                got[inside[~shut.mask[inside]]] = True
             out[fid] = got
     return {fid: out[fid] for fid in order}
 
 
+class _Closed:
+    """Hexes closed by enemy units and their zones of control, as a mask, its indices and a key."""
+
+    def __init__(self, mask: np.ndarray):
+        self.mask = mask
+        self.at = np.flatnonzero(mask)
+        self.key = np.packbits(mask).tobytes()
+
+
 class _Search:
-    """The searches of one ``supply_maps`` call over the CSR structure of a supply graph, with
-    one array of weights set per set of closed hexes: only the edges into closed hexes change
-    from one set to the next."""
+    """The searches of one ``supply_maps`` call over the CSR structure of a supply graph.
+
+    One array of weights is set per set of closed hexes: from one set to the next only the
+    edges into hexes closed by units change. Past the graph's edges the arrays hold a virtual
+    hex's edges for a seeded search (``_seeded``).
+    """
 
     def __init__(self, sg: SupplyGraph):
         self.sg = sg
-        self.matrix = csr_matrix((np.empty(sg.nnz), sg.indices, sg.indptr), shape=(sg.n, sg.n))
+        n, nnz = sg.n, sg.nnz
         self.limit = sg.range + _EPS
-        self.base: bytes | None = None  # the ``shut`` of the base view ``data`` was copied from
-        self.data = np.empty(0)
-        self.shut = np.zeros(0, dtype=np.int64)  # the edges set to inf in ``data``
-        self.closed = np.zeros(sg.n, dtype=bool)  # the hexes closed now
-        self.ready = False
-        self.pending: tuple[BaseView, np.ndarray] | None = None
+        self.data = np.ones(nnz + n)
+        self.indices = np.zeros(nnz + n, dtype=sg.indices.dtype)
+        self.indices[:nnz] = sg.indices
+        indptr = np.append(sg.indptr, nnz).astype(sg.indptr.dtype)
+        self.matrix = csr_matrix((self.data[:nnz], sg.indices, sg.indptr), shape=(n, n))
+        # The same edges and a virtual hex n, whose edges are set per seeded search.
+        self.seeding = csr_matrix((self.data, self.indices, indptr), shape=(n + 1, n + 1))
+        self.base: bytes | None = None  # the ``shut`` of the base view the weights come from
+        self.edges = np.zeros(0, dtype=np.int64)  # the edges set to inf for closed hexes
+        self.closed: bytes | None = None
 
-    def _weigh(self, view: BaseView, closed: np.ndarray) -> None:
-        self.closed[:] = False
-        self.closed[closed] = True
-        self.ready = False
-        self.pending = (view, closed)
+    def _weigh(self, view: BaseView, closed: np.ndarray, key: bytes) -> None:
+        if self.base == view.shut and self.closed == key:
+            return
+        nnz = self.sg.nnz
+        base = view.weights  # the same for every view closing the same hexes
+        if self.base != view.shut:
+            self.data[:nnz] = base[:-1]
+            self.base = view.shut
+        else:
+            self.data[self.edges] = base[self.edges]
+        self.edges = self.sg.into[closed].ravel()
+        self.edges = self.edges[self.edges < nnz]
+        self.data[self.edges] = np.inf
+        self.closed = key
 
-    def _search(self, idx: np.ndarray) -> np.ndarray:
-        if not idx.size:
-            return np.zeros(self.sg.n, dtype=bool)
-        if not self.ready:
-            assert self.pending is not None
-            view, closed = self.pending
-            base = view.weights  # the same for every view closing the same hexes
-            if self.base != view.shut:
-                self.base, self.data = view.shut, base.copy()
-            else:
-                self.data[self.shut] = base[self.shut]
-            self.shut = self.sg.into[closed].ravel()
-            self.data[self.shut] = np.inf
-            self.matrix.data = self.data[:-1]
-            self.ready = True
-        dist = dijkstra(self.matrix, directed=True, indices=idx, min_only=True, limit=self.limit)
-        return dist <= self.limit
+    def _run(self, idx: np.ndarray) -> np.ndarray:
+        return dijkstra(self.matrix, directed=True, indices=idx, min_only=True, limit=self.limit)
 
-    def reaches(self, view: BaseView, closed: np.ndarray, sources: list[np.ndarray]) -> list[np.ndarray]:
-        """Where lines from each of ``sources`` (sorted hex indices) reach, ``closed`` closed.
+    def _seeded(self, seeds: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Distances from a virtual hex with an edge to each of ``seeds`` costing its label."""
+        sg, k = self.sg, seeds.size
+        n, nnz = sg.n, sg.nnz
+        self.indices[nnz : nnz + k] = seeds
+        self.data[nnz : nnz + k] = labels
+        m = self.seeding
+        m.indptr[n + 1] = nnz + k
+        m.indices, m.data = self.indices[: nnz + k], self.data[: nnz + k]
+        return dijkstra(m, directed=True, indices=n, limit=self.limit)[:n]
+
+    def family(self, view: BaseView, wants: list[tuple[np.ndarray, _Closed]]) -> list[np.ndarray]:
+        """Where lines reach for each (sources, closed hexes) of factions whose bases close the
+        same hexes: bool (n,) each, to be copied before they are changed.
 
         A line's reach from a set of sources is the union of the reaches from the parts of the
         set, so sources shared by several factions are searched from once: the union of the
         sets is cut into parts by which sets hold each source, when that makes no more
-        searches than the sets.
+        searches than the sets. A part needed under several sets of closed hexes is searched
+        once with all of them closed, then from where each set reopens (``_reopened``).
         """
-        self._weigh(view, closed)
-        keys = [s.tobytes() for s in sources]
-        first = {k: sources[keys.index(k)] for k in dict.fromkeys(keys)}
-        distinct = list(first)
-        if 1 < len(distinct) <= 62:  # parts are told apart by the bits of an int64
-            union = np.unique(np.concatenate(list(first.values())))
+        keys = [src.tobytes() for src, _ in wants]
+        sets = {k: src for k, (src, _) in zip(keys, wants)}
+        under: dict[bytes, dict[bytes, _Closed]] = {k: {} for k in sets}
+        for k, (_, shut) in zip(keys, wants):
+            under[k].setdefault(shut.key, shut)
+        parts: list[tuple[np.ndarray, list[bytes]]] = [(src, [k]) for k, src in sets.items()]
+        if 1 < len(sets) <= 62:  # parts are told apart by the bits of an int64
+            distinct = list(sets)
+            union = np.unique(np.concatenate(list(sets.values())))
             sig = np.zeros(union.size, dtype=np.int64)
             for bit, k in enumerate(distinct):
-                sig[np.searchsorted(union, first[k])] |= 1 << bit
-            parts = np.unique(sig)
-            if parts.size <= len(distinct):
-                reach = {k: np.zeros(self.sg.n, dtype=bool) for k in distinct}
-                for part in parts.tolist():
-                    got = self._search(union[sig == part])
-                    for bit, k in enumerate(distinct):
-                        if part >> bit & 1:
-                            reach[k] |= got
-                return [reach[k] for k in keys]
-        reach = {k: self._search(first[k]) for k in distinct}
-        return [reach[k] for k in keys]
+                sig[np.searchsorted(union, sets[k])] |= 1 << bit
+            bits = np.unique(sig)
+            if bits.size <= len(distinct):
+                parts = [
+                    (union[sig == b], [k for bit, k in enumerate(distinct) if b >> bit & 1])
+                    for b in bits.tolist()
+                ]
+        n = self.sg.n
+        reach = {(k, c): np.zeros(n, dtype=bool) for k in sets for c in under[k]}
+        for idx, holders in parts:
+            if not idx.size:
+                continue
+            shuts: dict[bytes, _Closed] = {}
+            for k in holders:
+                shuts.update(under[k])
+            got = self._reaches(view, idx, list(shuts.values()))
+            for k in holders:
+                for c in under[k]:
+                    reach[(k, c)] |= got[c]
+        return [reach[(k, shut.key)] for k, (_, shut) in zip(keys, wants)]
+
+    def _reaches(self, view: BaseView, idx: np.ndarray, shuts: list[_Closed]) -> dict[bytes, np.ndarray]:
+        """Where lines from the hexes ``idx`` reach under each of ``shuts``, by its key."""
+        limit = self.limit
+        if len(shuts) == 1:
+            shut = shuts[0]
+            self._weigh(view, shut.at, shut.key)
+            return {shut.key: self._run(idx) <= limit}
+        every = np.zeros(self.sg.n, dtype=bool)
+        for shut in shuts:
+            every |= shut.mask
+        everywhere = np.flatnonzero(every)
+        self._weigh(view, everywhere, np.packbits(every).tobytes())
+        dist = self._run(idx)
+        least = dist <= limit
+        return {shut.key: self._reopened(view, idx, dist, least, every, shut) for shut in shuts}
+
+    def _reopened(
+        self, view: BaseView, idx: np.ndarray, dist: np.ndarray, least: np.ndarray,
+        every: np.ndarray, shut: _Closed,
+    ) -> np.ndarray:
+        """The reach under ``shut`` from the distances ``dist`` found with ``every`` closed.
+
+        Those distances are reached under ``shut`` too (``shut`` closes no more). A shorter
+        line runs through a hex ``shut`` reopens: the first such hex on it is entered from a
+        hex at its distance found, so a search seeded at each reopened hex with the cheapest
+        such entry, under ``shut``, finds every shorter line, each summed in the same order.
+        """
+        sg = self.sg
+        reopened = np.flatnonzero(every & ~shut.mask)
+        if not reopened.size:
+            return least
+        edges = sg.into[reopened]  # (k, 6), padded with nnz: tail n, weight inf
+        label = (np.append(dist, np.inf)[sg.tail[edges]] + view.weights[edges]).min(axis=1)
+        near = label <= self.limit
+        if not near.any():
+            return least
+        self._weigh(view, shut.at, shut.key)
+        if (label[near] <= 0).any():  # a free step: no virtual edge (a zero is no edge)
+            return self._run(idx) <= self.limit
+        return least | (self._seeded(reopened[near], label[near]) <= self.limit)
 
 
 def supply_map(state: GameState, hexmap: HexMap, rules: Rules, faction: str) -> np.ndarray:
