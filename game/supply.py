@@ -53,6 +53,7 @@ one search.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -67,6 +68,7 @@ from game.rules import Rules
 from game.state import GameState
 
 _EPS = 1e-9
+_BASE_VIEWS = 32  # base views kept per supply graph: one per set of bases a faction has
 
 
 @dataclass
@@ -85,6 +87,7 @@ class SupplyGraph:
     city_hex: dict[str, int]  # city id -> hex index
     crossings: tuple[tuple[str, int], ...]  # (neighbour country, inside hex index), map order
     _bases: dict[tuple[str, ...], BaseView] = field(default_factory=dict)
+    _scratch: threading.local = field(default_factory=threading.local, repr=False)
 
     @property
     def n(self) -> int:
@@ -99,7 +102,16 @@ class SupplyGraph:
         hit = self._bases.get(bases)
         if hit is None:
             hit = self._bases[bases] = _base_view(self, bases)
+            while len(self._bases) > _BASE_VIEWS:
+                del self._bases[next(iter(self._bases))]
         return hit
+
+    def search(self) -> _Search:
+        """This thread's search arrays over the graph, made once per thread and reused."""
+        mine = getattr(self._scratch, "search", None)
+        if mine is None:
+            mine = self._scratch.search = _Search(self)
+        return mine
 
 
 @dataclass(frozen=True)
@@ -279,7 +291,7 @@ def supply_maps(
         src = src[~(view.outside[src] | shut.mask[src])]  # no source in a blocked hex
         wants.append((fid, view, src, shut))
 
-    search = _Search(sg)
+    search = sg.search()
     out: dict[str, np.ndarray] = {}
     # Bases closing the same hexes outside the war zone give the same weights but for the
     # hexes units close: their factions are searched for together.
@@ -298,20 +310,20 @@ def supply_maps(
 
 
 class _Closed:
-    """Hexes closed by enemy units and their zones of control, as a mask, its indices and a key."""
+    """Hexes closed by enemy units and their zones of control, as a mask and its key."""
 
     def __init__(self, mask: np.ndarray):
         self.mask = mask
-        self.at = np.flatnonzero(mask)
         self.key = np.packbits(mask).tobytes()
 
 
 class _Search:
-    """The searches of one ``supply_maps`` call over the CSR structure of a supply graph.
+    """Searches over the CSR structure of a supply graph, one thread's (``SupplyGraph.search``).
 
     One array of weights is set per set of closed hexes: from one set to the next only the
-    edges into hexes closed by units change. Past the graph's edges the arrays hold a virtual
-    hex's edges for a seeded search (``_seeded``).
+    edges into hexes closed by units change, and the weights set are known by the base view's
+    ``shut`` and the closed hexes' key, from one call to the next. Past the graph's edges the
+    arrays hold a virtual hex's edges for a seeded search (``_seeded``).
     """
 
     def __init__(self, sg: SupplyGraph):
@@ -326,23 +338,26 @@ class _Search:
         # The same edges and a virtual hex n, whose edges are set per seeded search.
         self.seeding = csr_matrix((self.data, self.indices, indptr), shape=(n + 1, n + 1))
         self.base: bytes | None = None  # the ``shut`` of the base view the weights come from
-        self.edges = np.zeros(0, dtype=np.int64)  # the edges set to inf for closed hexes
+        self.mask = np.zeros(sg.n, dtype=bool)  # the hexes closed in the weights set
         self.closed: bytes | None = None
 
     def _weigh(self, view: BaseView, closed: np.ndarray, key: bytes) -> None:
+        """Set the weights of ``view`` with the hexes of the mask ``closed`` closed."""
         if self.base == view.shut and self.closed == key:
             return
-        nnz = self.sg.nnz
+        sg = self.sg
         base = view.weights  # the same for every view closing the same hexes
-        if self.base != view.shut:
-            self.data[:nnz] = base[:-1]
-            self.base = view.shut
-        else:
-            self.data[self.edges] = base[self.edges]
-        self.edges = self.sg.into[closed].ravel()
-        self.edges = self.edges[self.edges < nnz]
-        self.data[self.edges] = np.inf
-        self.closed = key
+        # Unknown until they are set: an error midway leaves them to be set afresh.
+        shut, self.base, self.closed = self.base, None, None
+        if shut != view.shut:
+            self.data[: sg.nnz] = base[:-1]
+            self.mask[:] = False
+        # Only the edges into hexes closed or opened since the last set change.
+        edges = sg.into[np.flatnonzero(closed != self.mask)].ravel()
+        edges = edges[edges < sg.nnz]
+        self.data[edges] = np.where(closed[sg.indices[edges]], np.inf, base[edges])
+        self.mask[:] = closed
+        self.base, self.closed = view.shut, key
 
     def _run(self, idx: np.ndarray) -> np.ndarray:
         return dijkstra(self.matrix, directed=True, indices=idx, min_only=True, limit=self.limit)
@@ -405,13 +420,12 @@ class _Search:
         limit = self.limit
         if len(shuts) == 1:
             shut = shuts[0]
-            self._weigh(view, shut.at, shut.key)
+            self._weigh(view, shut.mask, shut.key)
             return {shut.key: self._run(idx) <= limit}
         every = np.zeros(self.sg.n, dtype=bool)
         for shut in shuts:
             every |= shut.mask
-        everywhere = np.flatnonzero(every)
-        self._weigh(view, everywhere, np.packbits(every).tobytes())
+        self._weigh(view, every, np.packbits(every).tobytes())
         dist = self._run(idx)
         least = dist <= limit
         return {shut.key: self._reopened(view, idx, dist, least, every, shut) for shut in shuts}
@@ -436,7 +450,7 @@ class _Search:
         near = label <= self.limit
         if not near.any():
             return least
-        self._weigh(view, shut.at, shut.key)
+        self._weigh(view, shut.mask, shut.key)
         if (label[near] <= 0).any():  # a free step: no virtual edge (a zero is no edge)
             return self._run(idx) <= self.limit
         return least | (self._seeded(reopened[near], label[near]) <= self.limit)
