@@ -44,10 +44,24 @@ changes; per faction only the weights do. An edge into a blocked hex gets an inf
 which is as good as dropping it: the weights closed by the faction's bases (countries it may
 not enter) are cached per set of bases, and those closed by units are set through a table of
 the (at most six) edges entering each hex. ``scipy.sparse.csgraph.dijkstra`` then runs from
-all sources at once (``min_only``, in effect one virtual super-source) with ``limit = range``.
-A base country's hexes are all in supply, so the search starts only from its frontier hexes
-and never walks back into it. Factions with the same bases, blocked hexes and sources share
-one search.
+many sources at once (``min_only``, in effect one virtual super-source) with
+``limit = range``. A base country's hexes are all in supply, so the search starts only from
+its frontier hexes and never walks back into it.
+
+Searches are shared where the answer is sure to be the same, bit for bit:
+
+* the reach of a set of sources is the union of the reaches of its parts, so the sources of
+  factions whose bases close the same hexes are cut into parts by which factions hold them
+  (a side's towns, one faction's crossings...), and each part is searched from once;
+* a part needed by factions at war with different enemies is searched once with the hexes
+  closed for any of them closed, which gives distances every one of them reaches too; a line
+  shorter for one faction passes a hex its own enemies leave open, the first such hex entered
+  from a hex at a distance already found, so a search seeded at those hexes (from a virtual
+  hex with an edge to each, weighted by the cheapest entry) finds the rest. Its sums are made
+  in the same order as a search from the sources, so the floats are the same.
+
+Each thread keeps its search arrays (``SupplyGraph.search``) and, from one set of closed hexes
+to the next, changes only the weights into the hexes that differ.
 """
 
 from __future__ import annotations
