@@ -117,7 +117,7 @@ class SupplyGraph:
         if hit is None:
             hit = self._bases[bases] = _base_view(self, bases)
             while len(self._bases) > _BASE_VIEWS:
-                del self._bases[next(iter(self._bases))]
+                self._bases.pop(next(iter(self._bases)), None)  # the oldest
         return hit
 
     def search(self) -> _Search:
