@@ -55,10 +55,13 @@ Searches are shared where the answer is sure to be the same, bit for bit:
   (a side's towns, one faction's crossings...), and each part is searched from once;
 * a part needed by factions at war with different enemies is searched once with the hexes
   closed for any of them closed, which gives distances every one of them reaches too; a line
-  shorter for one faction passes a hex its own enemies leave open, the first such hex entered
-  from a hex at a distance already found, so a search seeded at those hexes (from a virtual
-  hex with an edge to each, weighted by the cheapest entry) finds the rest. Its sums are made
-  in the same order as a search from the sources, so the floats are the same.
+  shorter for one faction passes a hex its own enemies leave open, the first such hex a source
+  or entered from a hex at a distance already found, so a search seeded at those hexes (from a
+  virtual hex with an edge to each, weighted by nothing or the cheapest entry) finds the rest.
+  Its sums are made in the same order as a search from the sources, so the floats are the
+  same. Sources are therefore parted before units close any (a town in an enemy's zone of
+  control is a source of the part all the same, only not under the closed hexes of the
+  factions at war with that enemy).
 
 Each thread keeps its search arrays (``SupplyGraph.search``) and, from one set of closed hexes
 to the next, changes only the weights into the hexes that differ.
@@ -302,7 +305,8 @@ def supply_maps(
                 np.array([i for country, i in sg.crossings if country in wanted], dtype=np.int64),
                 view.frontier,
             ]))
-        src = src[~(view.outside[src] | shut.mask[src])]  # no source in a blocked hex
+        # No source lies in a blocked hex: those outside here, those closed by units below.
+        src = src[~view.outside[src]]
         wants.append((fid, view, src, shut))
 
     search = sg.search()
@@ -430,30 +434,41 @@ class _Search:
         return [reach[(k, shut.key)] for k, (_, shut) in zip(keys, wants)]
 
     def _reaches(self, view: BaseView, idx: np.ndarray, shuts: list[_Closed]) -> dict[bytes, np.ndarray]:
-        """Where lines from the hexes ``idx`` reach under each of ``shuts``, by its key."""
+        """Where lines from the hexes ``idx`` reach under each of ``shuts``, by its key; a hex
+        of ``idx`` a set closes is no source under it."""
         limit = self.limit
         if len(shuts) == 1:
             shut = shuts[0]
+            idx = idx[~shut.mask[idx]]
+            if not idx.size:
+                return {shut.key: np.zeros(self.sg.n, dtype=bool)}
             self._weigh(view, shut.mask, shut.key)
             return {shut.key: self._run(idx) <= limit}
         every = np.zeros(self.sg.n, dtype=bool)
         for shut in shuts:
             every |= shut.mask
-        self._weigh(view, every, np.packbits(every).tobytes())
-        dist = self._run(idx)
+        open_ = idx[~every[idx]]
+        if open_.size:
+            self._weigh(view, every, np.packbits(every).tobytes())
+            dist = self._run(open_)
+        else:
+            dist = np.full(self.sg.n, np.inf)
         least = dist <= limit
-        return {shut.key: self._reopened(view, idx, dist, least, every, shut) for shut in shuts}
+        source = np.zeros(self.sg.n, dtype=bool)
+        source[idx] = True
+        return {shut.key: self._reopened(view, source, dist, least, every, shut) for shut in shuts}
 
     def _reopened(
-        self, view: BaseView, idx: np.ndarray, dist: np.ndarray, least: np.ndarray,
+        self, view: BaseView, source: np.ndarray, dist: np.ndarray, least: np.ndarray,
         every: np.ndarray, shut: _Closed,
     ) -> np.ndarray:
         """The reach under ``shut`` from the distances ``dist`` found with ``every`` closed.
 
         Those distances are reached under ``shut`` too (``shut`` closes no more). A shorter
-        line runs through a hex ``shut`` reopens: the first such hex on it is entered from a
-        hex at its distance found, so a search seeded at each reopened hex with the cheapest
-        such entry, under ``shut``, finds every shorter line, each summed in the same order.
+        line runs through a hex ``shut`` reopens: the first such hex on it is a source (the
+        mask ``source``) or is entered from a hex at its distance found, so a search seeded at
+        each reopened hex with nothing or the cheapest such entry, under ``shut``, finds every
+        shorter line, each summed in the same order.
         """
         sg = self.sg
         reopened = np.flatnonzero(every & ~shut.mask)
@@ -461,12 +476,11 @@ class _Search:
             return least
         edges = sg.into[reopened]  # (k, 6), padded with nnz: tail n, weight inf
         label = (np.append(dist, np.inf)[sg.tail[edges]] + view.weights[edges]).min(axis=1)
+        label[source[reopened]] = 0.0  # a virtual edge costing nothing: csgraph keeps it
         near = label <= self.limit
         if not near.any():
             return least
         self._weigh(view, shut.mask, shut.key)
-        if (label[near] <= 0).any():  # a free step: no virtual edge (a zero is no edge)
-            return self._run(idx) <= self.limit
         return least | (self._seeded(reopened[near], label[near]) <= self.limit)
 
 
