@@ -13,6 +13,7 @@ import math
 from types import MappingProxyType
 
 import numpy as np
+import pytest
 
 from game.commands import EndTurn, Game
 from game.hexgrid import DIRECTIONS, Hex
@@ -406,17 +407,19 @@ def test_twins_share_a_search_but_not_an_array(monkeypatch):
     assert maps["b"][_index(BAB_AL_HAWA)]
 
 
-def test_an_enemy_of_one_ally_closes_the_way_for_that_one_only():
-    # Two factions of one side draw on the same crossing; a third is at war with one of them.
+@pytest.mark.parametrize("away", [1, 3])
+def test_an_enemy_of_one_ally_closes_the_way_for_that_one_only(away):
+    # Two factions of one side draw on the same crossings; a third is at war with one of them,
+    # next to a crossing (its zone of control closes it) or a little way off.
     twins = [{"id": t, "side": "rebel", "supply_crossings": ["TUR"]} for t in ("a", "b")]
     graph = map_graph(_map())
     spot = next(graph.hex(i) for i in np.flatnonzero(graph.country_mask(["SYR"]) & (graph.terrain >= 2))
-                if graph.hex(i).distance(BAB_AL_HAWA) == 3)
+                if graph.hex(i).distance(BAB_AL_HAWA) == away)
     state = new_state([unit("foe-1", "foe", spot, "militia")],
                       factions=twins + [{"id": "foe", "side": "hostile"}], sides=["rebel", "hostile"],
                       at_war=[["foe", "a"]], keep_units=False)
     maps = supply_maps(state, _map(), RULES, ["a", "b"])
-    assert maps["a"][_index(BAB_AL_HAWA)] and maps["b"][_index(BAB_AL_HAWA)]
+    assert maps["b"][_index(BAB_AL_HAWA)] and maps["a"][_index(BAB_AL_HAWA)] is np.bool_(away > 1)
     assert maps["b"][_index(spot)] and not maps["a"][_index(spot)]
     for fid in ("a", "b"):
         assert np.array_equal(maps[fid], reference_supply(state, _map(), RULES, fid)), fid
