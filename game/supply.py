@@ -421,16 +421,26 @@ class _Search:
                 ]
         n = self.sg.n
         reach = {(k, c): np.zeros(n, dtype=bool) for k in sets for c in under[k]}
+        work: list[tuple[np.ndarray, list[bytes], list[_Closed]]] = []
         for idx, holders in parts:
+            needed: dict[bytes, _Closed] = {}
+            for k in holders:
+                needed.update(under[k])
+            work.append((idx, holders, list(needed.values())))
+        # Each search costs a fixed toll besides the hexes it reaches: when sharing would take
+        # more than twice the searches of one for each set under each of its closed sets (many
+        # small parts, each needed under many sets), those are run instead.
+        shared = sum(1 if len(shuts) == 1 else 1 + len(shuts) for idx, _, shuts in work if idx.size)
+        if shared > 2 * len(reach):
+            work = [(src, [k], [shut]) for k, src in sets.items() for shut in under[k].values()]
+        for idx, holders, shuts in work:
             if not idx.size:
                 continue
-            shuts: dict[bytes, _Closed] = {}
-            for k in holders:
-                shuts.update(under[k])
-            got = self._reaches(view, idx, list(shuts.values()))
+            got = self._reaches(view, idx, shuts)
             for k in holders:
                 for c in under[k]:
-                    reach[(k, c)] |= got[c]
+                    if c in got:
+                        reach[(k, c)] |= got[c]
         return [reach[(k, shut.key)] for k, (_, shut) in zip(keys, wants)]
 
     def _reaches(self, view: BaseView, idx: np.ndarray, shuts: list[_Closed]) -> dict[bytes, np.ndarray]:
