@@ -13,6 +13,7 @@ import math
 from types import MappingProxyType
 
 import numpy as np
+import pytest
 
 from game.commands import EndTurn, Game
 from game.hexgrid import DIRECTIONS, Hex
@@ -20,7 +21,7 @@ from game.hexmap import HexMap
 from game.movement import WAR_ZONE, map_graph
 from game.rules import Rules, default_rules
 from game.state import GameState
-from game.supply import supply_map, supply_maps
+from game.supply import supply_graph, supply_map, supply_maps
 from games import hexmap, mosul_game, mosul_setup
 
 RULES = default_rules()
@@ -404,6 +405,66 @@ def test_twins_share_a_search_but_not_an_array(monkeypatch):
     assert np.array_equal(maps["a"], maps["b"]) and maps["a"][_index(BAB_AL_HAWA)]
     maps["a"][:] = False
     assert maps["b"][_index(BAB_AL_HAWA)]
+
+
+@pytest.mark.parametrize("away", [1, 3])
+def test_an_enemy_of_one_ally_closes_the_way_for_that_one_only(away):
+    # Two factions of one side draw on the same crossings; a third is at war with one of them,
+    # next to a crossing (its zone of control closes it) or a little way off.
+    twins = [{"id": t, "side": "rebel", "supply_crossings": ["TUR"]} for t in ("a", "b")]
+    graph = map_graph(_map())
+    spot = next(graph.hex(i) for i in np.flatnonzero(graph.country_mask(["SYR"]) & (graph.terrain >= 2))
+                if graph.hex(i).distance(BAB_AL_HAWA) == away)
+    state = new_state([unit("foe-1", "foe", spot, "militia")],
+                      factions=twins + [{"id": "foe", "side": "hostile"}], sides=["rebel", "hostile"],
+                      at_war=[["foe", "a"]], keep_units=False)
+    maps = supply_maps(state, _map(), RULES, ["a", "b"])
+    assert maps["b"][_index(BAB_AL_HAWA)] and maps["a"][_index(BAB_AL_HAWA)] is np.bool_(away > 1)
+    assert maps["b"][_index(spot)] and not maps["a"][_index(spot)]
+    for fid in ("a", "b"):
+        assert np.array_equal(maps[fid], reference_supply(state, _map(), RULES, fid)), fid
+
+
+# -- what is kept between calls ------------------------------------------------------------------
+
+def test_a_map_with_changed_terrain_gets_its_own_network():
+    state = tribes_state(keep_units=False)
+    east = RUTBA + Hex(3, 0)  # open desert three hexes from the town
+    flooded = _map().with_terrain([{"hex": [east.q, east.r], "terrain": "lake"}])
+    assert supply_graph(flooded, RULES) is not supply_graph(_map(), RULES)
+    for m, wet in ((_map(), False), (flooded, True), (_map(), False)):
+        assert bool(supply_map(state, m, RULES, "tribes")[_index(east)]) is not wet
+
+
+def test_factions_with_other_bases_get_their_own_view():
+    import game.supply
+
+    sg = supply_graph(_map(), RULES)
+    turkey = map_graph(_map()).country_mask(["TUR"]) & (map_graph(_map()).terrain >= 2)
+    for k in range(40):  # more sets of bases than a graph keeps views for
+        sg.base_view(("TUR", f"X{k:02d}"))
+    assert len(sg._bases) <= game.supply._BASE_VIEWS < 40
+    twins = [_rebels(bases=["TUR"]), dict(_rebels(), id="others")]
+    state = new_state(factions=twins, sides=["rebel"], keep_units=False)
+    for _ in range(2):
+        maps = supply_maps(state, _map(), RULES, ["rebels", "others"])
+        assert maps["rebels"][turkey].all() and not maps["others"][turkey].any()
+
+
+def test_searches_kept_between_calls_and_threads_follow_the_state():
+    import threading
+
+    states = [crowded_state(units=150, seed=11), crowded_state(units=150, seed=12)]
+    first = [supply_maps(s, _map(), RULES) for s in states]
+    elsewhere: list[dict] = []
+    worker = threading.Thread(
+        target=lambda: elsewhere.extend(supply_maps(s, _map(), RULES) for s in states))
+    worker.start()
+    worker.join()
+    here = [supply_maps(s, _map(), RULES) for s in states + states[::-1]]
+    for k, maps in zip([0, 1, 0, 1, 1, 0], elsewhere + here):
+        for fid, arr in maps.items():
+            assert np.array_equal(arr, first[k][fid]), (k, fid)
 
 
 # -- supply in the turn sequence: attrition ------------------------------------------------------
