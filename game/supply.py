@@ -300,11 +300,15 @@ def supply_maps(
         skey = (fac.side, wanted, bases)
         src = sources_by.get(skey)
         if src is None:
-            src = sources_by[skey] = np.unique(np.concatenate([
-                np.array(towns.get(fac.side, []) + depots.get(fac.side, []), dtype=np.int64),
-                np.array([i for country, i in sg.crossings if country in wanted], dtype=np.int64),
-                view.frontier,
-            ]))
+            src = sources_by[skey] = np.unique(
+                np.concatenate(
+                    [
+                        np.array(towns.get(fac.side, []) + depots.get(fac.side, []), dtype=np.int64),
+                        np.array([i for country, i in sg.crossings if country in wanted], dtype=np.int64),
+                        view.frontier,
+                    ]
+                )
+            )
         # No source lies in a blocked hex: those outside here, those closed by units below.
         src = src[~view.outside[src]]
         wants.append((fid, view, src, shut))
@@ -469,8 +473,13 @@ class _Search:
         return {shut.key: self._reopened(view, source, dist, least, every, shut) for shut in shuts}
 
     def _reopened(
-        self, view: BaseView, source: np.ndarray, dist: np.ndarray, least: np.ndarray,
-        every: np.ndarray, shut: _Closed,
+        self,
+        view: BaseView,
+        source: np.ndarray,
+        dist: np.ndarray,
+        least: np.ndarray,
+        every: np.ndarray,
+        shut: _Closed,
     ) -> np.ndarray:
         """The reach under ``shut`` from the distances ``dist`` found with ``every`` closed.
 
