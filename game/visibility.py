@@ -10,6 +10,7 @@ Computed for the whole map with numpy: each unit stamps a disc into one boolean 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
 import weakref
 from dataclasses import MISSING, dataclass, field, fields
@@ -110,12 +111,33 @@ class _Sighting:
         self.cover = cover[graph.terrain[self.where]]
         self.sight: dict[str, np.ndarray] = {}
 
+    def changed(self, key, units: list, changed: list[int], graph: MapGraph, rules: Rules) -> _Sighting:
+        """A sighting of the same units after those at ``changed`` (places in the list) moved,
+        or changed type or faction: this one's arrays, those units' entries made again."""
+        made = object.__new__(_Sighting)
+        made.key = key
+        made.sides = self.sides
+        made.where, made.side_of = self.where.copy(), self.side_of.copy()
+        made.radius, made.cover = self.radius.copy(), self.cover.copy()
+        made.sight = {}
+        code = {side: k for k, side in enumerate(self.sides)}
+        sides = dict(key[3])
+        cover = [t.concealment for t in rules.terrain]
+        for k in changed:
+            u = units[k]
+            i = made.where[k] = graph.index(u.hex)
+            made.side_of[k] = code[sides[u.faction]]
+            made.radius[k] = _radius_map(graph, rules, u.type)[i]
+            made.cover[k] = cover[graph.terrain[i]]
+        return made
+
 
 _PLACE_KIND = operator.attrgetter("hex", "type", "faction")
 # The last few states' sightings, newest last: a command's check, its carrying out and the
 # computer's look after it see the same units, and the sight is worked out once for them.
 _SIGHTINGS: list[_Sighting] = []
 _SIGHTINGS_KEPT = 4
+_CHANGED_AT_MOST = 64  # units changed since the last sighting, past which it is made afresh
 
 
 def _sighting(state, graph: MapGraph, rules: Rules) -> tuple[_Sighting, list]:
@@ -131,7 +153,17 @@ def _sighting(state, graph: MapGraph, rules: Rules) -> tuple[_Sighting, list]:
             if k != len(_SIGHTINGS) - 1:
                 _SIGHTINGS.append(_SIGHTINGS.pop(k))
             return known, units
-    made = _Sighting(key, units, state, graph, rules)
+    made = None
+    if _SIGHTINGS:  # most often a unit or two moved since the last look: change only those
+        last = _SIGHTINGS[-1]
+        if last.key[0] is graph and last.key[1] is rules and last.key[3] == key[3]:
+            was, now = last.key[2], key[2]
+            if len(was) == len(now):
+                changed = list(itertools.compress(itertools.count(), map(operator.ne, was, now)))
+                if len(changed) <= _CHANGED_AT_MOST:
+                    made = last.changed(key, units, changed, graph, rules)
+    if made is None:
+        made = _Sighting(key, units, state, graph, rules)
     _SIGHTINGS.append(made)
     del _SIGHTINGS[:-_SIGHTINGS_KEPT]
     return made, units
