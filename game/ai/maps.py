@@ -147,9 +147,9 @@ def _exits(graph, rules, enemy_hexes: dict, own_hexes: dict) -> tuple[np.ndarray
     engine's retreat rule has it). A unit caught where this is 0 is taken prisoner when it
     is beaten, not thrown back. Returns the counts and where the enemies' zones of control
     lie."""
-    closed = _impassable(graph, rules).copy()
-    enemy = np.fromiter(enemy_hexes, dtype=np.int64, count=len(enemy_hexes))
-    closed[enemy] = True
+    impassable, ways = _ground_ways(graph, rules)
+    closed = np.zeros(graph.n, dtype=bool)  # by the enemy, on ground one could stand on
+    closed[np.fromiter(enemy_hexes, dtype=np.int64, count=len(enemy_hexes))] = True
     zoc = np.zeros(graph.n, dtype=bool)
     holders = [i for i, us in enemy_hexes.items() if any(rules.unit_type(u.type).zoc for u in us)]
     if holders:
@@ -158,38 +158,31 @@ def _exits(graph, rules, enemy_hexes: dict, own_hexes: dict) -> tuple[np.ndarray
         friends = np.zeros(graph.n, dtype=bool)
         friends[np.fromiter(own_hexes, dtype=np.int64, count=len(own_hexes))] = True
         closed |= zoc & ~friends
-    on_map, nbr = _neighbours(graph)
-    open_ = on_map & ~closed[nbr]
-    return open_.sum(axis=1), zoc
+    # The ways out of each hex over open ground, less one for each neighbour the enemy closes:
+    # the enemy's few hundred hexes are counted, not the whole map's sides again.
+    shut = np.flatnonzero(closed & ~impassable)
+    out = ways.copy()
+    beside = graph.nbr[shut].ravel()
+    np.subtract.at(out, beside[beside >= 0], 1)
+    return out, zoc
 
 
-_GROUND: list[tuple] = []  # (graph, rules, hexes no one can stand on), the last four
+_GROUND: list[tuple] = []  # (graph, rules, hexes no one can stand on, ways out), the last four
 
 
-def _impassable(graph, rules) -> np.ndarray:
-    for g, r, closed in _GROUND:
+def _ground_ways(graph, rules) -> tuple[np.ndarray, np.ndarray]:
+    """Hexes no one can stand on, and for each hex how many of its neighbours one can."""
+    for g, r, impassable, ways in _GROUND:
         if g is graph and r is rules:
-            return closed
-    closed = ~np.array([bool(t.cost) for t in rules.terrain])[graph.terrain]
-    closed.flags.writeable = False
-    _GROUND.append((graph, rules, closed))
-    del _GROUND[:-4]
-    return closed
-
-
-_NEIGHBOURS: list[tuple] = []  # (graph, on the map, neighbour or 0), the last four
-
-
-def _neighbours(graph) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each side of each hex leads onto the map, and the neighbour there (0 if not)."""
-    for g, on_map, nbr in _NEIGHBOURS:
-        if g is graph:
-            return on_map, nbr
+            return impassable, ways
+    impassable = ~np.array([bool(t.cost) for t in rules.terrain])[graph.terrain]
     on_map = graph.nbr >= 0
-    nbr = np.where(on_map, graph.nbr, 0)
-    _NEIGHBOURS.append((graph, on_map, nbr))
-    del _NEIGHBOURS[:-4]
-    return on_map, nbr
+    ways = (on_map & ~impassable[np.where(on_map, graph.nbr, 0)]).sum(axis=1)
+    impassable.flags.writeable = False
+    ways.flags.writeable = False
+    _GROUND.append((graph, rules, impassable, ways))
+    del _GROUND[:-4]
+    return impassable, ways
 
 
 def update_forces(maps: Maps, view, hexmap, rules) -> None:
