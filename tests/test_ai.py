@@ -669,3 +669,35 @@ def test_the_ai_keeps_a_bounded_number_of_towns_distances():
     for k in range(0, len(towns), 10):
         ai_maps.road_distances(m, RULES, towns[k : k + 10], 80.0)
     assert len(ai_maps._road_rows(supply_graph(m, RULES))) == ai_maps._ROAD_ROWS
+
+
+def test_the_ways_out_the_ai_counts_are_those_of_the_games_own_map():
+    """The ways out of each hex over open ground are kept per map and rules; a map whose
+    terrain a scenario changed has its own, even after the plain map's were kept."""
+    from game.ai.maps import _exits
+    from game.hexmap import game_map
+    from game.movement import map_graph
+
+    m = hexmap()
+    centre = Hex(46, 55)  # open desert west of the Tigris
+    plain = map_graph(m)
+    i = plain.index(centre)
+    ways, _ = _exits(plain, RULES, {}, {})
+    assert ways[i] == 6
+    sea = [{"hex": [h.q, h.r], "terrain": "sea"} for h in hex_ring(centre, 1)]
+    ringed = map_graph(game_map(m, sea))
+    assert _exits(ringed, RULES, {}, {})[0][i] == 0
+    assert _exits(plain, RULES, {}, {})[0][i] == 6  # the plain map's are as they were
+    # An enemy beside it closes its own hex and, by its zone of control, the two hexes beside
+    # both; a unit of the side standing in one of those holds it open.
+    beside = centre.neighbors()
+    foe = plain.index(beside[0])
+    ways, zoc = _exits(plain, RULES, {foe: [Unit_like("militia")]}, {})
+    assert ways[i] == 3 and zoc[i]
+    held = _exits(plain, RULES, {foe: [Unit_like("militia")]}, {plain.index(beside[1]): [Unit_like("infantry")]})
+    assert held[0][i] == 4
+
+
+class Unit_like:
+    def __init__(self, type_):
+        self.type = type_
