@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from tqdm import tqdm
@@ -144,7 +145,10 @@ def _print_info(info: dict) -> None:
 def cmd_play(args) -> int:
     from game.ui.main import run_game  # the window: pygame, loaded only by the commands that draw
 
-    return run_game(args.scenario, args.side, args.load)
+    options = parse_options(args.option, "play")
+    if options and not args.scenario:
+        raise CommandError("play: --option goes with a scenario: mesopotamia play SCENARIO --option ID=on", 2)
+    return run_game(args.scenario, args.side, args.load, options=options)
 
 
 def cmd_edit(args) -> int:
@@ -219,6 +223,8 @@ def _scenario_summary(sc) -> dict:
         "sides": [s["id"] for s in sc.sides],
         "factions": [{"id": f["id"], "name": f["name"], "side": f["side"]} for f in sc.factions],
         "description": sc.description.strip(),
+        # The scenario's what-if switches: id, title, what each changes, its default (history).
+        "options": [o.to_dict() for o in sc.options],
     }
 
 
@@ -305,10 +311,29 @@ def cmd_scenarios(args) -> int:
                 f"  {f['name']:32s} {f['side']:10s} {s0.get('personnel', 0):>9,} people"
                 f" -> {s1.get('personnel', 0):>9,} with reinforcements"
             )
+        if sc.options:
+            print("What-if switches (--option ID=on|off; off is history unless said):")
+            for o in sc.options:
+                history = "on" if o.default else "off"
+                print(f"  {o.id:28s} {o.title} (history: {history})")
+                for line in textwrap.wrap(" ".join(o.text.split()), 88):
+                    print(f"      {line}")
     return 0
 
 
 # -- simulate ---------------------------------------------------------------------------------
+
+
+def parse_options(values: list[str] | None, command: str) -> dict[str, bool]:
+    """``--option ID=on|off`` (repeatable) as a table of switch settings."""
+    out: dict[str, bool] = {}
+    for value in values or []:
+        oid, sep, setting = value.partition("=")
+        setting = setting.strip().lower()
+        if not sep or not oid.strip() or setting not in ("on", "off"):
+            raise CommandError(f"{command}: --option {value!r}: give ID=on or ID=off", 2)
+        out[oid.strip()] = setting == "on"
+    return out
 
 
 def cmd_simulate(args) -> int:
@@ -322,8 +347,9 @@ def cmd_simulate(args) -> int:
         raise CommandError("simulate: --runs, --jobs and --turns must be at least 1", 2)
     if args.save and not Path(args.save).parent.exists():
         raise CommandError(f"simulate: {Path(args.save).parent}: no such directory")
+    options = parse_options(args.option, "simulate")
     try:
-        sc = load_scenario(path, _load_map())
+        sc = load_scenario(path, _load_map(), options=options)
     except ScenarioError as exc:
         raise CommandError(f"simulate: {exc.problems[0]}") from None
     seeds = [args.seed + k for k in range(args.runs)]
@@ -349,7 +375,9 @@ def cmd_simulate(args) -> int:
         if bar is not None and bar.unit == "turn":
             bar.update(1)
 
-    results = simulate_many(path, seeds, args.difficulty, args.turns, args.jobs, args.save, done, turned)
+    results = simulate_many(
+        path, seeds, args.difficulty, args.turns, args.jobs, args.save, done, turned, options=options
+    )
     if bar is not None:
         bar.close()
     if not args.json:
@@ -391,6 +419,12 @@ def build_parser() -> argparse.ArgumentParser:
         "is given, the rest the AI)",
     )
     p.add_argument("--load", metavar="SAVE", help="open a saved game")
+    p.add_argument(
+        "--option",
+        action="append",
+        metavar="ID=on|off",
+        help="set one of the scenario's what-if switches (repeatable; `mesopotamia scenarios ID` lists them)",
+    )
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("edit", help="open the scenario editor on a file, or on a new scenario")
@@ -436,6 +470,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--plot", metavar="PNG", help="draw the casualties and the dated events beside the source's to a PNG"
     )
     p.add_argument("--json", action="store_true", help="one JSON object per run, a line each")
+    p.add_argument(
+        "--option",
+        action="append",
+        metavar="ID=on|off",
+        help="set one of the scenario's what-if switches (repeatable; `mesopotamia scenarios ID` lists them)",
+    )
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("replay", help="describe a save file, or replay it to verify it")

@@ -262,15 +262,22 @@ class Session:
     # -- making one ---------------------------------------------------------------------------
 
     @classmethod
-    def new(cls, scenario: str | Path, seats: dict[str, Seat] | None = None, seed: int = 1) -> Session:
-        """A new game of a bundled scenario (by id) or a scenario file."""
+    def new(
+        cls,
+        scenario: str | Path,
+        seats: dict[str, Seat] | None = None,
+        seed: int = 1,
+        options: dict[str, bool] | None = None,
+    ) -> Session:
+        """A new game of a bundled scenario (by id) or a scenario file, its what-if switches set
+        as ``options`` says (id -> on; the others as history has them)."""
         hexmap, rules = shared_context()
         path = find_scenario(str(scenario))
         if path is None:
             raise ScenarioError(
                 [f"{scenario}: no such scenario (give a bundled scenario's id or a .toml file)"]
             )
-        sc = load_scenario(path, hexmap, rules)
+        sc = load_scenario(path, hexmap, rules, options)
         game = Game(sc.setup, hexmap, rules, seed)
         session = cls(game, sc, path, seats or {})
         session.opening = [_TURN_PREFIX.sub("", line) for line in game.state.log]

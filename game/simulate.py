@@ -42,9 +42,10 @@ def simulate_one(
     turns: int | None = None,
     save: str | Path | None = None,
     progress=None,
+    options: dict[str, bool] | None = None,
 ) -> dict:
     hexmap, rules = default_map(), default_rules()
-    sc = load_scenario(scenario_path, hexmap, rules)
+    sc = load_scenario(scenario_path, hexmap, rules, options)
     game = Game(sc.setup, hexmap, rules, seed)
     # The game's own map: the scenario's terrain changes are painted on it. Headless, the AI
     # thinks each turn through with no clock: a time limit would make the game depend on how
@@ -86,6 +87,9 @@ def simulate_one(
         "scenario": sc.id,
         "seed": seed,
         "difficulty": difficulty,
+        # Every switch's setting, and those turned from the source's history.
+        "options": dict(sc.settings),
+        "departs_from_history": [o.id for o in sc.options if sc.settings[o.id] != o.default],
         "winner": st.winner,
         "result": st.result or ("unfinished" if not st.over else ""),
         # Turns played: a game stopped by --turns stands at the start of the next one.
@@ -107,8 +111,8 @@ def simulate_one(
 
 
 def _run(args, progress=None):
-    path, seed, difficulty, turns, save = args
-    return simulate_one(path, seed, difficulty, turns, save, progress)
+    path, seed, difficulty, turns, save, options = args
+    return simulate_one(path, seed, difficulty, turns, save, progress, options)
 
 
 def simulate_many(
@@ -120,6 +124,7 @@ def simulate_many(
     save=None,
     on_result=None,
     on_turn=None,
+    options: dict[str, bool] | None = None,
 ) -> list[dict]:
     """Play the seeds; ``on_result`` hears of each finished game, ``on_turn`` of each turn
     played (in this process only: with several jobs, games report when they end)."""
@@ -132,7 +137,7 @@ def simulate_many(
                 if len(seeds) == 1
                 else Path(save).with_name(f"{Path(save).stem}-{seed}{Path(save).suffix}")
             )
-        tasks.append((str(scenario_path), seed, difficulty, turns, target))
+        tasks.append((str(scenario_path), seed, difficulty, turns, target, options))
     results = []
     if jobs > 1 and len(tasks) > 1:
         with mp.get_context("fork").Pool(jobs) as pool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from game import SCENARIOS_DIR, player_scenarios_dir
 from game.scenario.locate import Locator, scan
 from game.scenario.model import Problem, Scenario, ScenarioError
+from game.scenario.options import apply_options, read_options, settings_for
 from game.scenario.validate import build
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -195,32 +196,69 @@ def _read_toml(path: Path | str, text: str) -> tuple[dict | None, list[str]]:
 
 
 def check_text(
-    text: str, path: Path | str = "<scenario>", hexmap=None, rules=None
+    text: str,
+    path: Path | str = "<scenario>",
+    hexmap=None,
+    rules=None,
+    options: dict[str, bool] | None = None,
+    every_switch: bool = False,
 ) -> tuple[Scenario | None, list[str]]:
+    """The scenario a file's text makes, with its switches set as ``options`` says (the others
+    at their defaults, history), or None and every problem, a line each. ``every_switch``: also
+    check each switch turned from its default on its own, as a player could set it."""
     data, problems, keys = _parse(path, text)
     if data is None:
         return None, problems
     locator = Locator(text, keys)
-    scenario, found = build(data, hexmap, rules)
-    lines = [_format(path, locator, p) for p in found]
+    switches, found_here = read_options(data)
+    lines = [_format(path, locator, p) for p in found_here]
+    try:
+        settings = settings_for(switches, options)
+    except ValueError as exc:
+        return None, lines + [f"{path}: {exc}"]
+    scenario, found = build(apply_options(data, settings), hexmap, rules)
+    lines += [_format(path, locator, p) for p in found]
+    if every_switch and not lines:
+        history = {o.id: o.default for o in switches}
+        for k, o in enumerate(switches):
+            flipped = dict(history, **{o.id: not o.default})
+            _, more = build(apply_options(data, flipped), hexmap, rules)
+            setting = "on" if flipped[o.id] else "off"
+            for p in more:
+                lines.append(
+                    _format(
+                        path,
+                        locator,
+                        Problem(
+                            f"options[{k}]", f"with switch {o.id!r} {setting}: [{p.path}] {p.text}", p.hint
+                        ),
+                    )
+                )
     if scenario is not None and not lines:
         scenario.path = Path(path) if not isinstance(path, Path) else path
         scenario.source = data
+        scenario.options = switches
+        scenario.settings = settings
     return (scenario if not lines else None), lines
 
 
 def check_file(path: Path | str, hexmap=None, rules=None) -> list[str]:
+    """Every problem of a scenario file, its switches each turned from history included."""
     text, problems = read_text(Path(path))
     if text is None:
         return problems
-    return check_text(text, path, hexmap, rules)[1]
+    return check_text(text, path, hexmap, rules, every_switch=True)[1]
 
 
-def load_scenario(path: Path | str, hexmap=None, rules=None) -> Scenario:
+def load_scenario(
+    path: Path | str, hexmap=None, rules=None, options: dict[str, bool] | None = None
+) -> Scenario:
+    """The scenario of a file, its switches as ``options`` sets them (id -> on), the others at
+    their defaults; ScenarioError with every problem, or naming a switch it does not have."""
     text, problems = read_text(Path(path))
     if text is None:
         raise ScenarioError(problems)
-    scenario, problems = check_text(text, path, hexmap, rules)
+    scenario, problems = check_text(text, path, hexmap, rules, options)
     if problems:
         raise ScenarioError(problems)
     assert scenario is not None  # no scenario comes with a problem saying why

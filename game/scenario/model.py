@@ -42,6 +42,8 @@ class Scenario:
     history: dict
     path: Path | None = None
     source: dict = field(default_factory=dict)  # the file's data as read, for the editor
+    options: list = field(default_factory=list)  # its switches (``options.Option``)
+    settings: dict = field(default_factory=dict)  # switch id -> on, as this game was set up
 
     @property
     def turns(self) -> int:

@@ -44,7 +44,7 @@ def _find_save(name: str):
 
 
 def run_game(scenario: str | None = None, sides: list[str] | None = None, load: str | None = None,
-             *, size=None, max_frames=None, screenshot=None) -> int:
+             *, size=None, max_frames=None, screenshot=None, options: dict | None = None) -> int:
     """Run the game window; returns the exit status (0, 1 if no window opens, 2 for a bad
     request). ``max_frames`` and ``screenshot`` are for tests and scripted shots (see
     ``App.run``)."""
@@ -62,12 +62,12 @@ def run_game(scenario: str | None = None, sides: list[str] | None = None, load: 
                 return _error(f"no scenario {scenario!r}; `mesopotamia scenarios` lists them")
 
             hexmap, rules = shared_context()
-            sc = load_scenario(path, hexmap, rules)
+            sc = load_scenario(path, hexmap, rules, options)
             try:
                 seats = parse_side_args(sides or [], sc)
             except ValueError as exc:
                 return _error(f"--side {_one_line(exc)}", 2)
-            session = Session.new(path, seats)
+            session = Session.new(path, seats, options=options)
     except SaveError as exc:
         return _error(_one_line(exc))
     except ScenarioError as exc:

@@ -1,0 +1,146 @@
+"""What-if switches: a scenario's turning points, each of which a player may turn the other way."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+from game.scenario import bundled_paths, check_file, check_text, find_scenario, load_scenario
+from game.scenario.model import ScenarioError
+from game.simulate import simulate_one
+
+from games import hexmap
+
+# Each bundled switch, the scenario that has it, turns enough to reach its turning point, and
+# the seeds it is played on (the campaign's 24 turns on one: a minute of the suite otherwise).
+BUNDLED = [
+    ("2014-new-role", "iraq-stays", 4, (11, 12)),
+    ("2014-no-fly-zone", "turkey-no-zone", 6, (11, 12)),
+    ("campaign", "iraq-stays", 24, (11,)),
+]
+
+
+def _switches() -> list[tuple[str, str]]:
+    out = []
+    for path in bundled_paths():
+        sc = load_scenario(path, hexmap())
+        out += [(sc.id, o.id) for o in sc.options]
+    return out
+
+
+def test_the_bundled_switches_are_the_ones_tested_and_each_has_its_words():
+    assert sorted(_switches()) == sorted((s, o) for s, o, _, _ in BUNDLED)
+    for scenario, option, _, _ in BUNDLED:
+        sc = load_scenario(find_scenario(scenario), hexmap())
+        o = next(o for o in sc.options if o.id == option)
+        assert o.title and len(o.text.split()) > 30 and o.default is False
+
+
+@pytest.mark.parametrize("scenario,option,turns,seeds", BUNDLED)
+def test_every_bundled_switch_validates_plays_and_changes_the_war(scenario, option, turns, seeds):
+    """Turned on, the switch's scenario is checked as a player would meet it, plays through
+    headless and comes out otherwise than history on the same seeds: the turning point it
+    names does not happen, its own event does."""
+    path = find_scenario(scenario)
+    assert check_file(path, hexmap()) == []
+    changed = 0
+    for seed in seeds:
+        history = simulate_one(path, seed, turns=turns)
+        switched = simulate_one(path, seed, turns=turns, options={option: True})
+        assert history["options"] == {option: False} and history["departs_from_history"] == []
+        assert switched["options"] == {option: True} and switched["departs_from_history"] == [option]
+        sc = load_scenario(path, hexmap())
+        dropped = next(t for t in sc.source["options"] if t["id"] == option)["drop_events"]
+        assert not set(dropped) & set(switched["events"])
+        assert set(dropped) & set(history["events"])
+        changed += switched["checksum"] != history["checksum"]
+    assert changed == len(seeds)
+
+
+def test_the_same_seed_and_switches_give_the_same_game():
+    path = find_scenario("2014-new-role")
+    one = simulate_one(path, 31, turns=3, options={"iraq-stays": True})
+    two = simulate_one(path, 31, turns=3, options={"iraq-stays": True})
+    assert one["checksum"] == two["checksum"]
+
+
+def test_history_is_the_default_setting():
+    path = find_scenario("2014-new-role")
+    default = simulate_one(path, 32, turns=2)
+    history = simulate_one(path, 32, turns=2, options={"iraq-stays": False})
+    assert default["checksum"] == history["checksum"]
+
+
+BASE = Path(find_scenario("fall-of-mosul")).read_text(encoding="utf-8")
+
+
+def _with(option: str) -> tuple[object, list[str]]:
+    return check_text(BASE + "\n" + option, "my.toml", hexmap(), every_switch=True)
+
+
+def test_a_switch_that_names_an_unknown_event_unit_or_faction_gets_one_clear_line():
+    for field, value, said in [
+        ("drop_events", '["no-such-event"]', "no event 'no-such-event'"),
+        ("drop_units", '["no-such-unit"]', "no unit 'no-such-unit'"),
+        ("factions", '[{ id = "no-such-faction", side = "coalition" }]', "no faction 'no-such-faction'"),
+    ]:
+        text = f'[[options]]\nid = "what-if"\ntitle = "What if"\ntext = "A change."\n{field} = {value}\n'
+        _, problems = _with(text)
+        assert len(problems) == 1, problems
+        line = BASE.count("\n") + 2 + 4  # the switch's table starts after the file's last line
+        assert problems[0].startswith(f"my.toml:{line}:") and said in problems[0], problems
+
+
+def test_a_switch_whose_change_breaks_the_scenario_is_named_with_its_setting():
+    text = (
+        '[[options]]\nid = "lost-army"\ntitle = "No Iraqi army"\ntext = "A change."\n'
+        'units = [{ id = "iq-new", type = "infantry", faction = "iraq", hex = [0, 0], personnel = 5000 }]\n'
+    )
+    _, problems = _with(text)
+    assert problems and all("with switch 'lost-army' on" in p for p in problems)
+
+
+def test_a_switch_needs_an_id_a_title_and_a_change():
+    _, problems = _with('[[options]]\ntitle = "What if"\n')
+    assert any("a switch needs an id" in p for p in problems)
+    _, problems = _with('[[options]]\nid = "x"\ndrop_events = []\n')
+    assert any("needs a title" in p for p in problems)
+    _, problems = _with('[[options]]\nid = "x"\ntitle = "Nothing"\n')
+    assert any("changes nothing" in p for p in problems)
+
+
+def test_asking_for_a_switch_a_scenario_does_not_have_says_which_it_has():
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(find_scenario("2014-new-role"), hexmap(), options={"iraq-leaves": True})
+    assert "no switch 'iraq-leaves'" in str(err.value) and "iraq-stays" in str(err.value)
+
+
+def test_the_command_line_lists_and_sets_the_switches(capsys):
+    assert main(["scenarios", "2014-new-role", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert [(o["id"], o["default"]) for o in info["options"]] == [("iraq-stays", False)]
+    assert info["options"][0]["title"] == "Iraq stays with the coalition"
+    assert main(["scenarios", "2014-new-role"]) == 0
+    assert "iraq-stays" in capsys.readouterr().out
+    assert main(["simulate", "2014-new-role", "--turns", "1", "--json", "--option", "iraq-stays=on"]) == 0
+    run = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert run["options"] == {"iraq-stays": True}
+    assert main(["simulate", "2014-new-role", "--turns", "1", "--option", "iraq-stays=yes"]) == 2
+    assert "give ID=on or ID=off" in capsys.readouterr().err
+    assert main(["simulate", "2014-new-role", "--turns", "1", "--option", "nosuch=on"]) != 0
+    assert "no switch 'nosuch'" in capsys.readouterr().err
+
+
+def test_a_saved_game_keeps_its_switches(tmp_path):
+    from game.session import Session
+
+    session = Session.new("2014-new-role", options={"iraq-stays": True}, seed=3)
+    assert not any(e["id"] == "iraq-turns" for e in session.game.setup["events"])
+    saved = tmp_path / "what-if.save"
+    session.save(saved)
+    again = Session.load(saved)
+    assert [e["id"] for e in again.game.setup["events"]] == [e["id"] for e in session.game.setup["events"]]
+    assert any(e["id"] == "iraq-stays" for e in again.game.setup["events"])
