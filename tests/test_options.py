@@ -144,3 +144,18 @@ def test_a_saved_game_keeps_its_switches(tmp_path):
     again = Session.load(saved)
     assert [e["id"] for e in again.game.setup["events"]] == [e["id"] for e in session.game.setup["events"]]
     assert any(e["id"] == "iraq-stays" for e in again.game.setup["events"])
+
+
+def test_the_editor_keeps_a_scenarios_switches_when_it_saves(tmp_path):
+    """An author who opens a scenario with switches in the editor finds it valid, and the file
+    the editor saves still has them, word for word."""
+    from game.editor import Editor
+
+    ed = Editor.open(find_scenario("2014-new-role"))
+    assert ed.check() == []
+    assert [o.id for o in ed.scenario().options] == ["iraq-stays"]
+    saved = ed.save(tmp_path / "mine.toml")
+    assert check_file(saved, hexmap()) == []
+    again = load_scenario(saved, hexmap(), options={"iraq-stays": True})
+    assert not any(e["id"] == "iraq-turns" for e in again.setup["events"])
+    assert again.options == load_scenario(find_scenario("2014-new-role"), hexmap()).options

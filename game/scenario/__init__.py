@@ -15,7 +15,7 @@ from pathlib import Path
 from game import SCENARIOS_DIR, player_scenarios_dir
 from game.scenario.locate import Locator, scan
 from game.scenario.model import Problem, Scenario, ScenarioError
-from game.scenario.options import apply_options, read_options, settings_for
+from game.scenario.options import read_options
 from game.scenario.validate import build
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -210,19 +210,17 @@ def check_text(
     if data is None:
         return None, problems
     locator = Locator(text, keys)
-    switches, found_here = read_options(data)
-    lines = [_format(path, locator, p) for p in found_here]
     try:
-        settings = settings_for(switches, options)
+        scenario, found = build(data, hexmap, rules, options)
     except ValueError as exc:
-        return None, lines + [f"{path}: {exc}"]
-    scenario, found = build(apply_options(data, settings), hexmap, rules)
-    lines += [_format(path, locator, p) for p in found]
+        return None, [f"{path}: {exc}"]
+    lines = [_format(path, locator, p) for p in found]
+    switches = scenario.options if scenario is not None else read_options(data)[0]
     if every_switch and not lines:
         history = {o.id: o.default for o in switches}
         for k, o in enumerate(switches):
             flipped = dict(history, **{o.id: not o.default})
-            _, more = build(apply_options(data, flipped), hexmap, rules)
+            _, more = build(data, hexmap, rules, flipped)
             setting = "on" if flipped[o.id] else "off"
             for p in more:
                 lines.append(
@@ -237,8 +235,6 @@ def check_text(
     if scenario is not None and not lines:
         scenario.path = Path(path) if not isinstance(path, Path) else path
         scenario.source = data
-        scenario.options = switches
-        scenario.settings = settings
     return (scenario if not lines else None), lines
 
 

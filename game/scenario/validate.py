@@ -19,6 +19,7 @@ from game.movement import WAR_ZONE
 from game.rules import Rules, default_rules
 from game.scenario import schema
 from game.scenario.model import Problem, Scenario
+from game.scenario.options import apply_options, read_options, settings_for
 from game.scenario.plans import read_plans
 from game.scenario.schema import CATEGORIES, NATIONS
 
@@ -1453,15 +1454,22 @@ def _kind_name(kind) -> str:
     }.get(kind, kind.__name__)
 
 
-def build(data: dict, hexmap: HexMap | None = None, rules: Rules | None = None):
+def build(data: dict, hexmap: HexMap | None = None, rules: Rules | None = None, options: dict | None = None):
+    """The scenario a file's data makes, with its what-if switches set as ``options`` says
+    (the others at their defaults, history), and every problem found. A switch the file does
+    not have raises ValueError naming those it has."""
     if hexmap is None:
         hexmap = default_map()
     if rules is None:
         rules = default_rules()
-    b = Builder(data, hexmap, rules)
+    switches, problems = read_options(data) if "options" in data else ([], [])
+    settings = settings_for(switches, options)
+    b = Builder(apply_options(data, settings) if "options" in data else data, hexmap, rules)
     b.limit = MAX_PROBLEMS
     try:
         scenario = b.build()
     except _TooMany:
-        return None, b.problems
-    return scenario, b.problems
+        return None, problems + b.problems
+    if scenario is not None:
+        scenario.options, scenario.settings = switches, settings
+    return (None if problems else scenario), problems + b.problems
