@@ -95,6 +95,8 @@ EDITS = [
                            "by": "isis", "window": ["2014-06-04", "2014-06-25"]}),
     ("add_history_event", {"what": "The news of Mosul", "date": "2014-06-10", "event": "mosul-falls",
                            "defining": False}),
+    ("add_option", {"id": "mosul-holds", "title": "Mosul holds", "text": "Its garrison stands.",
+                    "drop_events": ["mosul-falls"]}),
 ]
 
 
@@ -102,7 +104,8 @@ def test_every_operation_is_exercised():
     assert {name for name, _ in EDITS} | {"toggle_no_fly_hex", "set_no_fly_zone", "delete_no_fly_zone",
                                           "set_supply_source", "delete_supply_source",
                                           "delete_side", "delete_terrain", "set_plan", "delete_plan",
-                                          "set_history_event", "delete_history_event"} == set(OPS)
+                                          "set_history_event", "delete_history_event",
+                                          "set_option", "delete_option"} == set(OPS)
 
 
 @pytest.mark.parametrize("name,args", EDITS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(EDITS)])

@@ -909,3 +909,36 @@ def test_every_drop_down_shows_its_texts_whole(app):
         key(app, tool)
         check_page()
     assert seen > 20
+
+
+def test_a_switch_added_changed_and_saved_on_the_switches_page(app, tmp_path):
+    """The Switches page: a switch added, titled, given the event it drops, saved; the file
+    validates with the switch turned on, and the game with it on lacks the event."""
+    from game.scenario import load_scenario
+    from game.ui.editor_pages import option_words
+
+    path, scene = _example_open(app, tmp_path)
+    ed = scene.ed
+    click(app, scene.page_buttons["options"])
+    assert "None yet" in labels(scene)
+    click(app, button(scene, "Add a switch"))
+    assert ed.doc["options"] == [{"id": "what-if-1", "title": "What if 1", "default": False}]
+    assert scene.option_index == 0
+    type_into(app, find(app, scene, "on_text", lambda w: w.get_text() == "What if 1"), "Mosul holds")
+    pick(app, dropdown(scene, "(none)"), "mosul-falls")  # "add an event"
+    assert ed.doc["options"][0]["drop_events"] == ["mosul-falls"]
+    assert option_words(ed.doc["options"][0]) == "Mosul holds (history: off)"
+    # an event the scenario does not have is refused with the checker's words
+    doc = ed.doc
+    refused = ed.apply("set_option", index=0, drop_events=["no-such-event"])
+    assert not refused.ok and "no event 'no-such-event'" in refused.reason
+    assert ed.doc is doc
+    key(app, pygame.K_s, pygame.KMOD_CTRL)
+    assert not ed.dirty and check_file(path) == []
+    on = load_scenario(path, options={"what-if-1": True})
+    assert [o.title for o in on.options] == ["Mosul holds"]
+    assert not any(e["id"] == "mosul-falls" for e in on.setup["events"])
+    click(app, button(scene, "mosul-falls \u00d7"))
+    assert "drop_events" not in ed.doc["options"][0]
+    click(app, find(app, scene, "on_click", lambda w: w.text == "Delete switch"))
+    assert "options" not in ed.doc and scene.option_index is None

@@ -25,8 +25,9 @@ from game.editor.document import append, drop, get, parse_path, path_text, put, 
 from game.hexgrid import Hex, hex_range
 from game.hexmap import TERRAINS, MapError
 from game.scenario import schema
+from game.scenario.options import read_options
 from game.scenario.plans import KINDS as PLAN_KINDS, read_plans
-from game.scenario.validate import ID, NEEDS, Builder
+from game.scenario.validate import ID, NEEDS, Builder, build
 from game.victory import condition_text
 
 OPS: dict[str, Callable] = {}
@@ -305,6 +306,8 @@ def _typed(kind: schema.Kind, name: str, value, ctx=None):
         "unit_types",
         "countries",
         "names",
+        "events",
+        "unit_ids",
         "faction_pair",
         "faction_pairs",
         "units",
@@ -362,6 +365,9 @@ def _field_refs(kind: schema.Kind, t: dict, path: tuple):
             ]
             for i, x in enumerate(v):
                 yield p + (i,), one, x
+        elif f.type in ("events", "unit_ids") and isinstance(v, list):
+            for i, x in enumerate(v):
+                yield p + (i,), "event" if f.type == "events" else "unit", x
         elif f.type == "faction_pairs" and isinstance(v, list):
             for i, pair in enumerate(v):
                 for j, x in enumerate(pair if isinstance(pair, list) else []):
@@ -1251,6 +1257,57 @@ def set_plan(doc, ctx, index, **fields):
 @op
 def delete_plan(doc, ctx, index):
     return _drop_item(doc, ("plans", _index(doc, "plans", index, "plan")))
+
+
+# -- what-if switches ---------------------------------------------------------------------
+
+
+def _check_option(doc, ctx, i):
+    """A switch's own fields, the events and units it names, and the scenario with it turned
+    from history: refused with what is wrong (that it changes nothing yet is left for the
+    check, while the author is choosing what it drops)."""
+    t = doc["options"][i]
+    for name in schema.OPTION.names & set(t):
+        _typed(schema.OPTION, name, t[name])
+    oid = t.get("id")
+    if any(isinstance(x, dict) and x.get("id") == oid for j, x in enumerate(doc["options"]) if j != i):
+        raise Refused(f"there is already a switch {oid!r}")
+    switches, problems = read_options(doc)
+    mine = [p for p in problems if p.path.startswith(f"options[{i}]") and "changes nothing" not in p.text]
+    if mine:
+        raise Refused(f"{mine[0].path}: {mine[0].text}")
+    o = next((o for o in switches if o.id == oid), None)
+    if o is not None:
+        _, more = build(doc, ctx.hexmap, ctx.rules, {o.id: not o.default})
+        more = [p for p in more if not p.path.startswith("options")]  # its own fields: above
+        if more:
+            raise Refused(
+                f"with switch {oid!r} {'off' if o.default else 'on'}: [{more[0].path}] {more[0].text}"
+            )
+    return doc
+
+
+@op
+def add_option(doc, ctx, id, title, **fields):
+    """A what-if switch: its ``id`` and ``title``, and ``text``, ``default``, ``drop_events``,
+    ``drop_units`` as ``[[options]]`` writes them (its other changes are written in the file)."""
+    if not isinstance(id, str) or not ID.match(id):
+        raise Refused(f"a switch's id is a short name (lower case letters, digits, dashes), not {id!r}")
+    doc = append(doc, "options", _typed_into({}, schema.OPTION, {"id": id, "title": title, **fields}, ctx))
+    return _check_option(doc, ctx, len(doc["options"]) - 1)
+
+
+@op
+def set_option(doc, ctx, index, **fields):
+    """Any of a switch's fields the editor shows: ``id``, ``title``, ``text``, ``default``,
+    ``drop_events``, ``drop_units``; None removes one."""
+    i = _index(doc, "options", index, "switch")
+    return _check_option(_set_fields(doc, ("options", i), schema.OPTION, fields, ctx), ctx, i)
+
+
+@op
+def delete_option(doc, ctx, index):
+    return _drop_item(doc, ("options", _index(doc, "options", index, "switch")))
 
 
 @op

@@ -108,6 +108,8 @@ TYPES = (
     "nation",
     "countries",
     "names",
+    "events",
+    "unit_ids",
     "equipment",
     "units",
     "triggers",
@@ -734,6 +736,19 @@ VICTORY = _kinds(
     Kind("survive", "at the end the side still has units", (_SIDE, _TEXT)),
 )
 
+OPTION = Kind(
+    "options",
+    "a what-if switch: a turning point of the war a player may turn the other way",
+    (
+        F("id", "text", True, "short name, for --option ID=on|off"),
+        F("title", "text", True, "one line players read"),
+        F("text", "text", False, "what it changes, and why it could have been", default="none"),
+        F("default", "bool", False, "the setting that is history", default="false"),
+        F("drop_events", "events", False, "events that do not happen with it on", default="none"),
+        F("drop_units", "unit_ids", False, "units not in the game with it on", default="none"),
+    ),
+)
+
 TABLES = _kinds(
     SCENARIO,
     SIDE,
@@ -747,6 +762,7 @@ TABLES = _kinds(
     EVENT,
     PLAN,
     HISTORY,
+    OPTION,
 )
 
 

@@ -55,7 +55,7 @@ STATUS_MS = 4000  # how long what an edit says stays in the status bar over the 
 
 PAGES = [("map", "Map"), ("scenario", "Scenario"), ("forces", "Sides"), ("war", "War"),
          ("victory", "Victory"), ("plans", "Plans"), ("events", "Events"), ("reinf", "Reinforcements"),
-         ("history", "History")]
+         ("history", "History"), ("options", "Switches")]
 
 SHORTCUTS = [
     ("V U X T O Z D C", "tools: select, unit, erase, terrain, objective, no-fly, depot, towns"),
@@ -181,6 +181,7 @@ class EditorScene(EditorPages, W.GuiScene):
         self.event_id: str | None = None  # the event shown on the Events page
         self.plan_index: int | None = None  # the plan whose form the Plans page shows
         self.history_index: int | None = None  # the dated event whose form the History page shows
+        self.option_index: int | None = None  # the switch whose form the Switches page shows
         self.scroll: dict[str, int] = {}
         # what the widgets do
         self.on_click: dict = {}
@@ -265,7 +266,8 @@ class EditorScene(EditorPages, W.GuiScene):
             self.obj_index = conds[0] if conds else None
         if self.place_into not in self.ed.choices("into"):
             self.place_into = "units"
-        for name, part in (("plan_index", "plans"), ("history_index", ("history", "events"))):
+        for name, part in (("plan_index", "plans"), ("history_index", ("history", "events")),
+                           ("option_index", "options")):
             n, i = len(tables(doc, part)), getattr(self, name)
             if i is None or not 0 <= i < n:  # the first, or the last after a deletion
                 setattr(self, name, min(i or 0, n - 1) if n else None)
@@ -853,7 +855,7 @@ class EditorScene(EditorPages, W.GuiScene):
         self.selected = self.sel_town = self.sel_depot = None
         self.scroll = {}
         self.event_id = self.faction_id = None
-        self.plan_index = self.history_index = None
+        self.plan_index = self.history_index = self.option_index = None
         self._checked_doc = None
         self.changed()
         self._start_view()
@@ -975,6 +977,10 @@ class EditorScene(EditorPages, W.GuiScene):
             if kind == "history_event":
                 self.history_index = tg.get("index")
             self.set_page("history")
+        elif kind == "options":
+            if isinstance(tg.get("index"), int):
+                self.option_index = tg["index"]
+            self.set_page("options")
         elif kind == "reinforcement":
             self.set_page("reinf")
         elif kind == "no_fly_zone":

@@ -53,6 +53,7 @@ class _Schema:
         self.REINFORCEMENT, self.HISTORY = tables["reinforcements"], tables["history"]
         self.NO_FLY_ZONE, self.SUPPLY_SOURCE = tables["no_fly_zones"], tables["supply_sources"]
         self.PLAN, self.HISTORY_EVENT = tables["plans"], self._kind(d["history_events"])
+        self.OPTION = tables["options"]
         self.TRIGGERS = {k: self._kind(v) for k, v in d["triggers"].items()}
         self.ACTIONS = {k: self._kind(v) for k, v in d["actions"].items()}
         self.VICTORY = {k: self._kind(v) for k, v in d["victory"].items()}

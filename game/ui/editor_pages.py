@@ -113,6 +113,20 @@ class EditorPages:
             pair = list(value) if isinstance(value, list) and len(value) == 2 else [None, None]
             f.choice(f"{label} (1)", self._options("faction"), pair[0], lambda v: setter([v, pair[1]]))
             f.choice(f"{label} (2)", self._options("faction"), pair[1], lambda v: setter([pair[0], v]))
+        elif t in ("events", "unit_ids"):
+            # Lists that can be long (a scenario's units): what is in it, each with a cross to
+            # take it out, and a drop-down of the rest to add one.
+            have = list(value) if isinstance(value, list) else []
+            one = "event" if t == "events" else "unit"
+
+            def take_out(x, have=have):
+                setter([y for y in have if y != x] or None)
+
+            f.buttons([(f"{x} \u00d7", (lambda x=x: take_out(x))) for x in have] or [("(none)", lambda: None)],
+                      label)
+            f.choice(f"add {'an event' if one == 'event' else 'a unit'}",
+                     [(tx, v) for tx, v in self._options(one) if v not in have], None,
+                     lambda v, have=have: setter(have + [v]))
         elif t in ("factions", "unit_types", "countries", "sides"):
             have = list(value) if isinstance(value, list) else []
             opts = self._options("countries" if t == "countries" else t)
@@ -609,6 +623,47 @@ class EditorPages:
             items.insert(0, ("Show on the map", lambda: self._show_place(towns[0])))
         f.buttons(items)
 
+    # -- What-if switches ------------------------------------------------------------------
+
+    def page_options(self, f: Form) -> None:
+        f.heading("Switches: what-ifs")
+        f.note("A switch is a decision of the war a player may turn away from history before a "
+               "game: events that then do not happen, units that are not there. Players see its "
+               "title and text on the new-game screen and set it with --option ID=on|off. Its "
+               "number chooses it, to change it below.")
+        switches = tables(self.doc, "options")
+        if not switches:
+            f.note("None yet: the scenario plays as history has it.", "#info")
+        for i, o in enumerate(switches):
+            if isinstance(o, dict):
+                f.item(str(i + 1), option_words(o), lambda i=i: self._set("option_index", i),
+                       i == self.option_index, f"Change switch {i + 1} below")
+        f.buttons([("Add a switch", self.add_option)])
+        i = self.option_index
+        if i is None or not 0 <= i < len(switches) or not isinstance(switches[i], dict):
+            return
+        o = switches[i]
+        f.space()
+        f.heading(f"Switch {i + 1}")
+
+        def setter(name):
+            return lambda v: self.apply("set_option", index=i, **{name: v})
+
+        for fld in S.OPTION.fields:
+            self.field_row(f, fld, o.get(fld.name), setter(fld.name))
+        more = [k for k in ("events", "units", "move_units", "factions", "victory") if k in o]
+        if more:
+            f.note("Its other changes (" + ", ".join(k.replace("_", " ") for k in more) +
+                   ") are written in the file.")
+        f.buttons([("Delete switch", lambda: self.apply("delete_option", index=i))])
+
+    def add_option(self) -> None:
+        """A new switch, off in history, that drops nothing yet: the author chooses below."""
+        have = {o.get("id") for o in tables(self.doc, "options") if isinstance(o, dict)}
+        n = next(k for k in range(1, len(have) + 2) if f"what-if-{k}" not in have)
+        if self.apply("add_option", id=f"what-if-{n}", title=f"What if {n}", default=False):
+            self.option_index = len(tables(self.doc, "options")) - 1
+
     def add_plan(self, side: str) -> None:
         """A new plan for the side: to take the first town its victory conditions name (or
         any town), from the start to the end."""
@@ -852,6 +907,12 @@ def short_name(doc: dict, part: str, ident) -> str:
     name = next((x.get("name") for x in tables(doc, part)
                  if isinstance(x, dict) and x.get("id") == ident), None)
     return str(name).split(" (")[0] if isinstance(name, str) and name.strip() else str(ident)
+
+
+def option_words(option: dict) -> str:
+    """A switch in words: "Iraq stays with the coalition (history: off)"."""
+    history = "on" if option.get("default") is True else "off"
+    return f"{option.get('title') or option.get('id')} (history: {history})"
 
 
 def plan_words(doc: dict, plan: dict) -> str:
