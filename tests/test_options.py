@@ -159,3 +159,12 @@ def test_the_editor_keeps_a_scenarios_switches_when_it_saves(tmp_path):
     again = load_scenario(saved, hexmap(), options={"iraq-stays": True})
     assert not any(e["id"] == "iraq-turns" for e in again.setup["events"])
     assert again.options == load_scenario(find_scenario("2014-new-role"), hexmap()).options
+
+
+def test_renaming_an_event_in_the_editor_carries_over_to_the_switches_that_drop_it():
+    from game.editor import Editor
+
+    ed = Editor.open(find_scenario("2014-new-role"))
+    assert ed.apply("set_event", event="iraq-turns", id="baghdad-turns").ok
+    assert ed.doc["options"][0]["drop_events"] == ["baghdad-turns", "air-combat"]
+    assert ed.check() == []
