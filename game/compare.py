@@ -186,7 +186,7 @@ def compare(history: list[dict], switched: list[dict], sides: list[dict], option
     }
 
     def share(k: int, n: int) -> dict:
-        out = {"count": k, "runs": n, "share": k / n}
+        out: dict = {"count": k, "runs": n, "share": k / n}
         if intervals:
             out["low"], out["high"] = wilson(k, n)
         return out
@@ -194,11 +194,16 @@ def compare(history: list[dict], switched: list[dict], sides: list[dict], option
     def shares(label: str, key: str | None, test) -> dict:
         ka = sum(bool(test(r)) for r in history)
         kb = sum(bool(test(r)) for r in switched)
-        row = {"label": label, "side": key, "history": share(ka, n_a), "switched": share(kb, n_b)}
-        row["difference"] = {"share": kb / n_b - ka / n_a}
+        difference: dict = {"share": kb / n_b - ka / n_a}
         if intervals:
-            row["difference"]["low"], row["difference"]["high"] = newcombe(ka, n_a, kb, n_b)
-        return row
+            difference["low"], difference["high"] = newcombe(ka, n_a, kb, n_b)
+        return {
+            "label": label,
+            "side": key,
+            "history": share(ka, n_a),
+            "switched": share(kb, n_b),
+            "difference": difference,
+        }
 
     wins = [shares(s.get("name") or s["id"], s["id"], lambda r, s=s: r["winner"] == s["id"]) for s in sides]
     wins.append(shares("No winner (a draw, or not over)", None, lambda r: r["winner"] is None))
