@@ -320,7 +320,7 @@ def compare_lines(comparison: dict, title: str = "") -> str:
     seeds = c["seeds"]
     n = c["runs"]
     seed_words = f"seed {seeds[0]}" if n == 1 else f"seeds {seeds[0]}-{seeds[-1]}"
-    label_w, col_w = 46, 24
+    label_w, col_w = 48, 24
     lines = [
         f'{title or c["scenario"]}: history beside "{c["switch"]["title"]}"',
         f"{n} run{'s' if n != 1 else ''} of each setting on the same {seed_words}, difficulty "
@@ -364,21 +364,28 @@ def compare_lines(comparison: dict, title: str = "") -> str:
         if any(not e["defining"] for e in c["events"]):
             lines.append("  * not defining: it comes on the scenario's fixed date, shown beside the game")
     head("Losses (mean per run)", "difference (95% interval)")
+    said_killed = False
     for x in c["losses"]:
-        if not (x["history"] or x["switched"]) and x["id"].startswith("killed:"):
-            continue
+        label = x["label"]
+        if x["id"].startswith("killed:"):
+            if not (x["history"] or x["switched"]):
+                continue
+            if not said_killed:
+                lines.append("  Killed, by the source's categories:")
+                said_killed = True
+            label = "  " + label.removeprefix("Killed: ")
         d = x["difference"]
         diff = _signed(d["difference"])
         if d["low"] is not None:
             diff += (
                 f" ({_signed(d['low'])} to {_signed(d['high'])})" if d["high"] > d["low"] else " (no spread)"
             )
-        row(x["label"], _number(x["history"]), _number(x["switched"]), diff)
+        row(label, _number(x["history"]), _number(x["switched"]), diff)
     lines.append("")
     if c["intervals"]:
         lines.append(
-            "Intervals: shares by Wilson's score interval; their differences by Newcombe's hybrid "
-            "score method; losses by Welch's t interval."
+            "Intervals, 95%: shares by Wilson's score interval, their differences by Newcombe's hybrid\n"
+            "score method (as for independent samples); the losses' differences by Welch's t interval."
         )
     return "\n".join(lines)
 
