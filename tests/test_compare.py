@@ -134,3 +134,5 @@ def test_the_comparison_refuses_what_it_cannot_do(capsys):
     ]
     assert main(args) == 2
     assert "leave out --option iraq-stays" in capsys.readouterr().err
+    assert main(["simulate", "2014-new-role", "--compare", "iraq-stays", "--save", "x.save"]) == 2
+    assert "--save goes without --compare" in capsys.readouterr().err
