@@ -20,6 +20,7 @@ from tqdm import tqdm
 from game import __version__
 from game.ai import DIFFICULTIES
 from game.bench import print_table, run_bench
+from game.compare import compare, compare_lines
 from game.hexmap import MapError, default_map
 from game.rules import default_rules
 from game.saves import SaveError, describe_save, load_game, read_save, verify_save
@@ -348,6 +349,8 @@ def cmd_simulate(args) -> int:
     if args.save and not Path(args.save).parent.exists():
         raise CommandError(f"simulate: {Path(args.save).parent}: no such directory")
     options = parse_options(args.option, "simulate")
+    if args.compare:
+        return simulate_compare(args, path, options)
     try:
         sc = load_scenario(path, _load_map(), options=options)
     except ScenarioError as exc:
@@ -391,6 +394,67 @@ def cmd_simulate(args) -> int:
         from game.ui.charts import casualty_chart  # the window: pygame, loaded only by the commands that draw
 
         casualty_chart(results, sc, args.plot)
+        if not args.json:
+            print(f"plot written to {args.plot}")
+    return 0
+
+
+def simulate_compare(args, path, options: dict[str, bool]) -> int:
+    """``simulate --compare ID``: history and the switch turned from it, on the same seeds."""
+    oid = args.compare
+    if oid in options:
+        raise CommandError(
+            f"simulate: --compare {oid} plays the switch both ways; leave out --option {oid}=...", 2
+        )
+    if args.save:
+        raise CommandError("simulate: --save goes without --compare (it would save two games a seed)", 2)
+    hexmap = _load_map()
+    try:
+        sc = load_scenario(path, hexmap, options={**options, oid: False})
+    except ScenarioError as exc:
+        raise CommandError(f"simulate: {exc.problems[0]}") from None
+    option = next(o for o in sc.options if o.id == oid)
+    arms = {**options, oid: option.default}, {**options, oid: not option.default}
+    try:
+        for setting in arms:
+            load_scenario(path, hexmap, options=setting)
+    except ScenarioError as exc:
+        raise CommandError(f"simulate: {exc.problems[0]}") from None
+    seeds = [args.seed + k for k in range(args.runs)]
+    turns = sc.turns if args.turns is None else min(args.turns, sc.turns)
+    bar = None
+    if not args.json and sys.stderr.isatty():
+        by_turn = args.jobs == 1 or args.runs == 1
+        bar = tqdm(
+            total=2 * args.runs * (turns if by_turn else 1),
+            unit="turn" if by_turn else "game",
+            desc=f"{sc.id} --compare {oid}",
+            file=sys.stderr,
+        )
+
+    def done(_res):
+        if bar is not None and bar.unit == "game":
+            bar.update(1)
+
+    def turned(_turn):
+        if bar is not None and bar.unit == "turn":
+            bar.update(1)
+
+    history, switched = [
+        simulate_many(path, seeds, args.difficulty, args.turns, args.jobs, None, done, turned, options=arm)
+        for arm in arms
+    ]
+    if bar is not None:
+        bar.close()
+    result = compare(history, switched, sc.sides, option)
+    if args.json:
+        _print_json(result)
+    else:
+        print(compare_lines(result, sc.title))
+    if args.plot:
+        from game.ui.charts import compare_chart  # the window: pygame, loaded only by the commands that draw
+
+        compare_chart(result, sc.title, args.plot)
         if not args.json:
             print(f"plot written to {args.plot}")
     return 0
@@ -475,6 +539,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="ID=on|off",
         help="set one of the scenario's what-if switches (repeatable; `mesopotamia scenarios ID` lists them)",
+    )
+    p.add_argument(
+        "--compare",
+        metavar="ID",
+        help="play history and this switch turned from it on the same seeds, and set them side by side",
     )
     p.set_defaults(func=cmd_simulate)
 

@@ -17,6 +17,7 @@ import statistics
 
 import pygame
 
+from game.compare import arm_names
 from game.ui.mapdraw import font
 
 GAME_COLOUR = (196, 86, 52)
@@ -242,4 +243,149 @@ def casualty_chart(results: list[dict], scenario, path) -> None:
         draw_events(surf, pygame.Rect(0, high, 1200, events_height(events)), events, scenario.start,
                     scenario.end, f"The source's dated events beside the games' (historical: "
                     f"{on_time} of {n})")
+    pygame.image.save(surf, str(path))
+
+
+# -- two settings side by side (simulate --compare) ---------------------------------------------
+
+HISTORY_COLOUR = SOURCE_COLOUR
+SWITCH_COLOUR = GAME_COLOUR
+
+
+def _signed(x: float) -> str:
+    text = f"{abs(x):,.0f}" if abs(x) >= 10 or x == int(x) else f"{abs(x):,.1f}"
+    return ("+" if x > 0 else "-" if x < 0 else "\u00b1") + text
+
+
+def draw_compare_wins(surface: pygame.Surface, rect: pygame.Rect, comparison: dict, title: str) -> None:
+    """Each outcome a pair of bars, history's and the switch's share of the runs, on a 0-100%
+    axis with each share's 95% interval as a line, and the difference written at the right."""
+    pygame.draw.rect(surface, PAPER, rect)
+    f_title, f_label, f_small = _font(20, True), _font(14), _font(12)
+    surface.blit(f_title.render(title, True, INK), (rect.x + 16, rect.y + 12))
+    rows = comparison["wins"] + [comparison["historical"]]
+    label_w, diff_w = 340, 230
+    x0 = rect.x + 16 + label_w
+    width = rect.right - 16 - diff_w - x0
+    top, row_h = rect.y + 72, 40
+    surface.blit(f_small.render("difference, share points (95%)", True, INK), (rect.right - diff_w, top - 22))
+
+    def xpos(p: float) -> int:
+        return x0 + round(width * p)
+
+    bottom = top + row_h * len(rows)
+    for k in range(5):
+        x = xpos(k / 4)
+        pygame.draw.line(surface, GRID, (x, top - 4), (x, bottom))
+        txt = f_small.render(f"{25 * k}%", True, INK)
+        surface.blit(txt, (x - txt.get_width() // 2, bottom + 4))
+    for k, row in enumerate(rows):
+        y = top + k * row_h
+        surface.blit(f_label.render(_fit(row["label"], f_label, label_w - 8), True, INK), (rect.x + 16, y + 10))
+        for j, (arm, colour) in enumerate((("history", HISTORY_COLOUR), ("switched", SWITCH_COLOUR))):
+            s = row[arm]
+            yy = y + 3 + j * 16
+            pygame.draw.rect(surface, colour, (x0, yy, max(2, xpos(s["share"]) - x0), 13))
+            if "low" in s:
+                a, b, mid = xpos(s["low"]), xpos(s["high"]), yy + 6
+                pygame.draw.line(surface, INK, (a, mid), (b, mid), 2)
+                pygame.draw.line(surface, INK, (a, mid - 4), (a, mid + 4), 2)
+                pygame.draw.line(surface, INK, (b, mid - 4), (b, mid + 4), 2)
+            count = f_small.render(f"{s['count']}/{s['runs']}", True, INK)
+            surface.blit(count, (x0 - count.get_width() - 6, yy))
+        d = row["difference"]
+        text = f"{100 * d['share']:+.0f}" + (
+            f"  ({100 * d['low']:+.0f} to {100 * d['high']:+.0f})" if "low" in d else ""
+        )
+        surface.blit(f_label.render(text, True, INK), (rect.right - diff_w, y + 10))
+
+
+def draw_compare_losses(surface: pygame.Surface, rect: pygame.Rect, comparison: dict, title: str) -> None:
+    """Each category of losses a pair of bars, history's and the switch's mean per run, on a
+    log scale (the figures run from a few aircraft to thousands of dead), with the difference
+    of the means and its 95% interval written at the right."""
+    pygame.draw.rect(surface, PAPER, rect)
+    f_title, f_label, f_small = _font(20, True), _font(14), _font(12)
+    surface.blit(f_title.render(title, True, INK), (rect.x + 16, rect.y + 12))
+    rows = compare_loss_rows(comparison)
+    label_w, diff_w = 340, 230
+    x0 = rect.x + 16 + label_w
+    top, row_h = rect.y + 72, 36
+    surface.blit(f_small.render("difference of the means (95%)", True, INK), (rect.right - diff_w, top - 22))
+    room = 70  # for the figure written after the longest bar
+    width = rect.right - 16 - diff_w - room - x0
+    hi = max([max(r["history"], r["switched"]) for r in rows] + [10])
+    decades = max(1, math.ceil(math.log10(hi)))
+
+    def xpos(v: float) -> int:
+        return x0 + int(width * (math.log10(max(v, 1)) / decades))
+
+    bottom = top + row_h * len(rows)
+    for d in range(decades + 1):
+        x = x0 + int(width * d / decades)
+        pygame.draw.line(surface, GRID, (x, top - 4), (x, bottom))
+        txt = f_small.render(f"{10 ** d:,}", True, INK)
+        surface.blit(txt, (x - txt.get_width() // 2, bottom + 4))
+    for k, row in enumerate(rows):
+        y = top + k * row_h
+        surface.blit(f_label.render(_fit(row["label"], f_label, label_w - 8), True, INK), (rect.x + 16, y + 8))
+        for j, (arm, colour) in enumerate((("history", HISTORY_COLOUR), ("switched", SWITCH_COLOUR))):
+            v = row[arm]
+            yy = y + 2 + j * 15
+            pygame.draw.rect(surface, colour, (x0, yy, max(2, xpos(v) - x0), 12))
+            text = f"{v:,.0f}" if v >= 10 or v == int(v) else f"{v:,.1f}"
+            surface.blit(f_small.render(text, True, INK), (max(xpos(v), x0 + 2) + 6, yy - 1))
+        d = row["difference"]
+        text = _signed(d["difference"])
+        if d["low"] is not None:
+            text += f"  ({_signed(d['low'])} to {_signed(d['high'])})" if d["high"] > d["low"] else "  (no spread)"
+        surface.blit(f_label.render(_fit(text, f_label, diff_w - 4), True, INK), (rect.right - diff_w, y + 8))
+
+
+def compare_loss_rows(comparison: dict) -> list[dict]:
+    """The loss rows worth a bar: the totals, and the categories with losses in either arm."""
+    return [r for r in comparison["losses"] if not r["id"].startswith("killed:") or r["history"] or r["switched"]]
+
+
+def _legend(surface: pygame.Surface, x: int, y: int, comparison: dict, names: tuple[str, str]) -> None:
+    f_small = _font(12)
+    for name, colour in ((names[0], HISTORY_COLOUR), (names[1], SWITCH_COLOUR)):
+        pygame.draw.rect(surface, colour, (x, y, 14, 14))
+        txt = f_small.render(name, True, INK)
+        surface.blit(txt, (x + 20, y))
+        x += 20 + txt.get_width() + 28
+    if comparison["intervals"]:
+        pygame.draw.line(surface, INK, (x, y + 7), (x + 22, y + 7), 2)
+        pygame.draw.line(surface, INK, (x, y + 3), (x, y + 11), 2)
+        pygame.draw.line(surface, INK, (x + 22, y + 3), (x + 22, y + 11), 2)
+        surface.blit(f_small.render("95% interval (Wilson)", True, INK), (x + 30, y))
+
+
+def compare_chart(comparison: dict, title: str, path) -> None:
+    """The comparison of ``game.compare.compare`` to a PNG: who wins in each arm, with intervals, and
+    the losses by category, with no display."""
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    if not pygame.display.get_init():
+        pygame.display.init()
+    if not pygame.font.get_init():
+        pygame.font.init()
+    n = comparison["runs"]
+    seeds = comparison["seeds"]
+    head_h = 92
+    wins_h = 72 + 40 * (len(comparison["wins"]) + 1) + 30
+    losses_h = 72 + 36 * len(compare_loss_rows(comparison)) + 30
+    surf = pygame.Surface((1200, head_h + wins_h + losses_h))
+    surf.fill(PAPER)
+    f_title, f_small = _font(22, True), _font(13)
+    surf.blit(f_title.render(_fit(f"{title}: history beside \"{comparison['switch']['title']}\"", f_title, 1168),
+                             True, INK), (16, 12))
+    seed_words = f"seed {seeds[0]}" if n == 1 else f"seeds {seeds[0]}-{seeds[-1]}"
+    words = (f"{n} game{'s' if n != 1 else ''} of each setting on the same {seed_words}; differences are the "
+             f"switch's arm less history's" + ("" if comparison["intervals"] else "; one game each: no intervals"))
+    surf.blit(f_small.render(words, True, INK), (16, 44))
+    _legend(surf, 16, 66, comparison, arm_names(comparison))
+    draw_compare_wins(surf, pygame.Rect(0, head_h, 1200, wins_h), comparison, "Who wins (share of the games)")
+    draw_compare_losses(surf, pygame.Rect(0, head_h + wins_h, 1200, losses_h), comparison,
+                        "Losses (mean per game, log scale)")
     pygame.image.save(surf, str(path))
