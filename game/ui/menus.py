@@ -572,17 +572,23 @@ class NewGameScene(W.GuiScene):
             return out
 
         switch_h = px(self.SWITCH_ROW)
-        switches_height = px(34) + len(switches) * (switch_h + px(2)) + px(8) if switches else 0
 
-        def sides_height(lines) -> int:
-            return (switches_height + px(36)
+        def switches_height(compact: bool) -> int:
+            if not switches:
+                return 0
+            return (0 if compact else px(34)) + len(switches) * (switch_h + px(2)) + px(8)
+
+        def sides_height(lines, compact: bool = False) -> int:
+            return (switches_height(compact) + px(36)
                     + sum(row_h + len(v) * line_h + px(8) for v in lines.values()) + px(34))
 
         block_min = px(110)
         lines = aim_lines(True)
         if r.bottom - y - sides_height(lines) - px(10) < block_min:
             lines = aim_lines(False)  # too little room: one line for each aim
-        block_h = max(block_min, r.bottom - y - sides_height(lines) - px(10))
+        # Still too little: the switches' heading goes beside the first of them.
+        compact = bool(switches) and r.bottom - y - sides_height(lines) - px(10) < block_min
+        block_h = max(block_min, r.bottom - y - sides_height(lines, compact) - px(10))
         preview_w = min(int(r.w * 0.52), int(block_h * 1.38))
         img = fit_image(map_preview(sc, self.app.settings.palette), (preview_w, block_h))
         self.preview_rect = pygame.Rect(r.right - img.get_width(), y, *img.get_size())
@@ -591,7 +597,7 @@ class NewGameScene(W.GuiScene):
         keep(UITextBox(W.escape(paragraphs(sc.description)), pygame.Rect(r.x, y, text_w, block_h), m))
         y += block_h + px(14)
         if switches:
-            y = self.build_switches(switches, y)
+            y = self.build_switches(switches, y, compact)
         keep(_label(m, (r.x, y, px(300), px(30)), "Who plays each side", "#heading"))
         y += px(36)
         seats = self.seats_for(entry)
@@ -636,37 +642,55 @@ class NewGameScene(W.GuiScene):
 
     SWITCH_ROW = 34  # a what-if switch's row, at UI scale 1
 
-    def build_switches(self, switches, y: int) -> int:
+    def build_switches(self, switches, y: int, compact: bool = False) -> int:
         """The what-if switches under the story: a toggle each, its title, and whether it
-        keeps to history; the focused one's words take the story's place. Returns the y
-        under them."""
+        keeps to history (``compact``: the heading beside the first, not above). Returns the
+        y under them."""
         px, m, r = self.px, self.manager, self.detail
         keep = self._detail_elements.append
         body = W.font(W.scaled(W.BODY, self.scale))
         small = W.font(W.scaled(W.SMALL, self.scale), bold=True)
+        aim_font = W.font(W.scaled(W.SMALL, self.scale))
         heading = W.font(W.scaled(W.HEADING, self.scale), bold=True)
         settings = self.switches_for(self.entry)
         head_w = heading.size("What if")[0] + px(16)
-        keep(_label(m, (r.x, y, head_w, px(30)), "What if", "#heading"))
-        hint = W.fit_text("point at a switch, or Tab to it, to read what it changes",
-                          W.font(W.scaled(W.SMALL, self.scale)),
-                          r.w - head_w - px(20))
-        keep(_label(m, (r.x + head_w, y + px(4), r.w - head_w, px(26)), hint, "#muted"))
-        y += px(34)
         row_h = px(self.SWITCH_ROW)
+        keep(_label(m, (r.x, y + (row_h - px(30)) // 2 if compact else y, head_w, px(30)),
+                    "What if", "#heading"))
+        left = r.x
+        if compact:
+            left += head_w
+        else:
+            hint = W.fit_text("point at a switch, or Tab to it, to read what it changes",
+                              W.font(W.scaled(W.SMALL, self.scale)), r.w - head_w - px(20))
+            keep(_label(m, (r.x + head_w, y + px(4), r.w - head_w, px(26)), hint, "#muted"))
+            y += px(34)
         toggle_w = px(96)
+        title_x = left + toggle_w + px(10)
+
+        def room(mark: str) -> int:  # for the title, beside this mark
+            return r.right - (small.size(mark)[0] + px(16)) - title_x - px(6)
+
         for option in switches:
             on = settings.get(option.id, option.default)
             turned = on != option.default
-            toggle = UIButton(pygame.Rect(r.x, y, toggle_w, row_h), "On" if on else "Off", m)
+            toggle = UIButton(pygame.Rect(left, y, toggle_w, row_h), "On" if on else "Off", m)
             keep(toggle)
             self.switch_buttons.append((option, toggle))
-            mark = (f"what-if \u00b7 history: {'on' if option.default else 'off'}" if turned
-                    else f"history: {'on' if option.default else 'off'}")
+            history = f"history: {'on' if option.default else 'off'}"
+            # The title whole if it can be: the mark of a switch turned from history made
+            # shorter first, then the title smaller; cut short only as a last resort (the
+            # panel of its words gives it whole).
+            tries = [(f"what-if \u00b7 {history}" if turned else history, body, None)]
+            if turned:
+                tries.append(("what-if", body, None))
+            tries.append((tries[-1][0], aim_font, "#aim"))
+            mark, fnt, style = next((t for t in tries if t[1].size(option.title)[0] <= room(t[0]) - px(14)),
+                                    tries[-1])
             mark_w = small.size(mark)[0] + px(16)
-            title_x = r.x + toggle_w + px(10)
-            title_w = r.right - mark_w - title_x - px(6)
-            keep(_label(m, (title_x, y, title_w, row_h), W.fit_text(option.title, body, title_w - px(14))))
+            title_w = room(mark)
+            keep(_label(m, (title_x, y, title_w, row_h),
+                        W.fit_text(option.title, fnt, title_w - px(14)), style))
             keep(_label(m, (r.right - mark_w, y, mark_w, row_h), mark,
                         "#what_if" if turned else "#muted"))
             y += row_h + px(2)
