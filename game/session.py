@@ -46,6 +46,7 @@ from game.movement import map_graph, movement_range, obstacles_for, reach
 from game.rules import default_rules
 from game.saves import SAVE_SUFFIX, SaveError, load_game, save_game
 from game.scenario import ScenarioError, find_scenario, load_scenario
+from game.scenario.options import Option
 from game.supply import supply_maps
 from game.visibility import (
     SideView,
@@ -237,9 +238,15 @@ class Session:
         name: str = "",
         logs: dict[str, list[SeenEvent]] | None = None,
         inbox: dict[str, list[SeenEvent]] | None = None,
+        options: dict[str, bool] | None = None,
     ):
         self.game = game
         self.scenario = scenario
+        # The scenario's what-if switches as this game set them (id -> on): the scenario's
+        # settings for a new game, the save's for a loaded one.
+        self.options: dict[str, bool] = dict(
+            options if options is not None else getattr(scenario, "settings", None) or {}
+        )
         self.scenario_path = Path(scenario_path) if scenario_path else None
         self.seats = default_seats(list(game.state.sides), seats)
         self.name = name or game.state.title
@@ -295,6 +302,10 @@ class Session:
         extra: dict = {}
         game = load_game(path, hexmap, rules, extra=extra)
         meta = extra["session"] if isinstance(extra.get("session"), dict) else {}
+        saved = meta.get("options")  # older saves have none: their games are history's
+        options = (
+            {str(k): v for k, v in saved.items() if isinstance(v, bool)} if isinstance(saved, dict) else {}
+        )
         try:
             seats = {
                 side: Seat.from_dict(d)
@@ -321,13 +332,20 @@ class Session:
             found = find_scenario(cand, paths=False)
             if found is None:
                 continue
-            try:
-                sc = load_scenario(found, hexmap, rules)
-            except ScenarioError:
-                continue
-            if sc.id == game.state.scenario_id:
+            sc = None
+            # With the switches as the game set them, for their titles; if the file no longer
+            # has one of them, as history has them (the game itself is the save's either way).
+            for setting in (options, None) if options else (None,):
+                try:
+                    sc = load_scenario(found, hexmap, rules, setting)
+                    break
+                except ScenarioError:
+                    continue
+            if sc is not None and sc.id == game.state.scenario_id:
                 sc_path, scenario = found, sc
-        return cls(game, scenario, sc_path, seats, str(meta.get("name") or ""), logs, inbox)
+        return cls(
+            game, scenario, sc_path, seats, str(meta.get("name") or ""), logs, inbox, options
+        )
 
     def save(self, path) -> Path:
         """Write the game and the seats to ``path`` atomically; raises SaveError."""
@@ -337,10 +355,19 @@ class Session:
             "scenario_path": self._scenario_ref(),
             "logs": {s: [e.to_dict() for e in v[-LOG_LIMIT:]] for s, v in self.logs.items() if v},
             "inbox": {s: [e.to_dict() for e in v] for s, v in self.inbox.items() if v},
+            "options": dict(self.options),
         }
         out = save_game(self.game, path, extra={"session": meta})
         self.saved_moves = len(self.game.journal)
         return out
+
+    def what_ifs(self) -> list[Option]:
+        """The switches this game turned from history, in the scenario's order (a switch the
+        scenario file no longer has, named by its id, counts as turned from history if on)."""
+        known = list(getattr(self.scenario, "options", None) or [])
+        ids = {o.id for o in known}
+        known += [Option(oid, oid, "", False) for oid in self.options if oid not in ids]
+        return [o for o in known if o.id in self.options and self.options[o.id] != o.default]
 
     @property
     def unsaved(self) -> bool:

@@ -580,3 +580,31 @@ def test_a_save_names_its_scenario_without_a_path_and_opens_none_a_save_names(tm
     raqqa = Session.new(SCENARIO, seed=2).save(tmp_path / "b.save")
     assert json.loads(gzip.decompress(raqqa.read_bytes()))["extra"]["session"]["scenario_path"] == SCENARIO
     assert Session.load(raqqa).scenario.id == SCENARIO
+
+
+def test_a_game_keeps_its_what_if_switches_through_a_save_and_older_saves_are_history(tmp_path):
+    from game.saves import encode_save, save_digest
+
+    s = Session.new("2014-new-role", seed=4, options={"iraq-stays": True})
+    assert s.options == {"iraq-stays": True}
+    assert [o.title for o in s.what_ifs()] == ["Iraq stays with the coalition"]
+    out = s.save(tmp_path / "what-if.save")
+    doc = read_save(out)
+    assert doc["extra"]["session"]["options"] == {"iraq-stays": True}
+    again = Session.load(out)
+    assert again.options == {"iraq-stays": True}
+    assert again.scenario.settings == {"iraq-stays": True}
+    assert [o.id for o in again.what_ifs()] == ["iraq-stays"]
+    assert again.game.checksum() == s.game.checksum()
+    # A game as history has it departs from nothing, new or loaded.
+    plain = Session.new("2014-new-role", seed=4)
+    assert plain.options == {"iraq-stays": False} and plain.what_ifs() == []
+    assert Session.load(plain.save(tmp_path / "plain.save")).what_ifs() == []
+    # A save made before games kept their switches is read as history's game.
+    del doc["extra"]["session"]["options"]
+    doc["digest"] = save_digest(doc)
+    older = tmp_path / "older.save"
+    older.write_bytes(encode_save(doc))
+    old = Session.load(older)
+    assert old.options == {} and old.what_ifs() == []
+    assert old.scenario.settings == {"iraq-stays": False}

@@ -172,6 +172,60 @@ def test_menu_keyboard_and_escape(app, monkeypatch):
     assert not app.running
 
 
+def test_a_what_if_switch_is_turned_on_the_new_game_screen_and_the_game_starts_with_it(app, recorded):
+    """A scenario's switches are toggles on the new-game screen, reached with Tab and turned
+    with Enter; the one turned from history is marked, its words are shown while it is chosen,
+    and the game starts without the turning point the switch takes away."""
+    new = app.push(menus.NewGameScene(app))
+    frame(app)
+    index = next(i for i, e in enumerate(new.entries) if e.path.stem == "2014-new-role")
+    click(app, row_button(new.list, index))
+    assert [(o.id, t.text) for o, t in new.switch_buttons] == [("iraq-stays", "Off")]
+    labels = [e.text for e in new.manager.get_sprite_group().sprites()
+              if isinstance(e, pygame_gui.elements.UILabel)]
+    assert "Iraq stays with the coalition" in labels and "history: off" in labels
+    assert new.explained() is None
+    key(app, pygame.K_TAB)  # the switch comes first, above the sides
+    option, toggle = new.switch_buttons[0]
+    assert new.focusable[new.focus] is toggle and new.explained() == (option, toggle)
+    key(app, pygame.K_RETURN)
+    assert new.switches_for(new.entry) == {"iraq-stays": True}
+    option, toggle = new.switch_buttons[0]  # made again, turned
+    assert toggle.text == "On" and new.focusable[new.focus] is toggle
+    marks = [e for e in new.manager.get_sprite_group().sprites()
+             if isinstance(e, pygame_gui.elements.UILabel) and e.text.startswith("what-if")]
+    assert [m.object_ids[-1] for m in marks] == ["#what_if"]
+    # Its words are painted in a panel under it while it is chosen, and only then.
+    recorded.clear()
+    frame(app)
+    assert "Iraq stays with the coalition" in recorded and "In history this switch is off." in recorded
+    key(app, pygame.K_TAB)
+    assert new.explained() is None
+    recorded.clear()
+    frame(app)
+    assert "In history this switch is off." not in recorded
+    click(app, new.start_button)
+    from game.ui.battle import BattleScene
+
+    battle = next(s for s in app.stack if isinstance(s, BattleScene))
+    game = battle.session
+    events = [e["id"] for e in game.game.setup["events"]]
+    assert "iraq-turns" not in events and "iraq-stays" in events
+    assert [o.id for o in game.what_ifs()] == ["iraq-stays"]
+    # The battle's top bar and its overview say so, and so do the results.
+    resize(app, (1400, 900))
+    battle.messages.clear()
+    frame(app)
+    top = pygame.surfarray.array3d(app.screen.subsurface(battle.panels.rects["top"]))
+    assert (top.reshape(-1, 3) == W.BRASS).all(axis=1).any()  # the words in brass
+    assert "what-if: Iraq stays with the coalition" in recorded
+    assert any(text == "\u2022 Iraq stays with the coalition" for text, _, _ in battle.info_rows())
+    said = [t for t, _ in ResultsScene(app, finished(game)).lines()]
+    assert "A what-if: this game departed from history. Iraq stays with the coalition." in said
+    plain = Session.new("2014-new-role", seed=1)
+    assert not [t for t, _ in ResultsScene(app, finished(plain)).lines() if "what-if" in t]
+
+
 def test_new_game_keys_move_in_the_list(app):
     new = app.push(menus.NewGameScene(app))
     frame(app)
@@ -809,7 +863,7 @@ def test_widgets_stay_on_screen_and_apart(app, home, size, ui_scale):
     resize(app, size)
     screen = app.screen.get_rect()
     for make in (menus.MainMenuScene, menus.NewGameScene, new_game(SCENARIO),
-                 new_game("2017-pro-assad-offensive"), menus.LoadDialog,
+                 new_game("2017-pro-assad-offensive"), new_game("2014-new-role"), menus.LoadDialog,
                  lambda a: menus.SaveDialog(a, game), menus.SettingsScene,
                  lambda a: ResultsScene(a, over)):
         app.reset(Stand(app, over))

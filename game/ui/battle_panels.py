@@ -241,6 +241,7 @@ class Panels:
         key = (s.turn, s.date, mover, sc.viewer, thinking, w, self.scale, s.over, limit,
                tuple((b.enabled, b.label) for b in self.buttons), sc.style_key)
         f = self.fonts
+        what_ifs = sc.session.what_ifs()  # the switches this game turned from history
 
         def render():
             surf = pygame.Surface((w, top_h))
@@ -261,6 +262,9 @@ class Panels:
                      ("viewing: everything, the game is over" if s.over else
                       "viewing: everything (V: one side's view)" if sc.viewer is None else
                       f"viewing: {sc.session.side_name(sc.viewer)}", f.body, MUTED)]
+            # The switches this game turned from history, where there is room (the overview
+            # in the side panel names them too).
+            parts += [(f"what-if: {o.title}", f.body, BRASS) for o in what_ifs]
             for text, fnt, colour in parts:
                 t = fnt.render(text, True, colour)
                 if x + t.get_width() > limit:

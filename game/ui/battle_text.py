@@ -121,6 +121,11 @@ def overview_rows(sc) -> list[Row]:
         for cond in known.victory:
             if cond.get("side") == side:
                 rows.append((f"Aim: {describe(known, cond, known.side_names)}", f.small, MUTED))
+    turned = sc.session.what_ifs()
+    if turned:
+        rows.append(("", None, None))
+        rows.append(("A what-if, not history", f.head, BRASS))
+        rows += [(f"\u2022 {o.title}", f.body, INK) for o in turned]
     return rows
 
 

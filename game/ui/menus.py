@@ -166,6 +166,7 @@ class ScenarioEntry:
     custom: bool = False
     example: bool = False  # one of the small scenarios shipped as examples: a first game
     _aims: dict | None = field(default=None, repr=False, compare=False)
+    _variants: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -225,6 +226,23 @@ class ScenarioEntry:
         if self._aims is None:
             self._aims = scenario_aims(self.scenario) if self.scenario is not None else {}
         return self._aims
+
+    def variant(self, settings: dict[str, bool]) -> ScenarioEntry:
+        """The scenario as a game with its what-if switches set so starts (its units, aims
+        and map): the entry itself at their defaults, and if those settings cannot be read."""
+        sc = self.scenario
+        if sc is None or not settings or settings == sc.settings:
+            return self
+        key = tuple(sorted(settings.items()))
+        if key not in self._variants:
+            hexmap, rules = shared_context()
+            try:
+                made = load_scenario(self.path, hexmap, rules, settings)
+            except ScenarioError:
+                made = None  # Start says why
+            self._variants[key] = self if made is None else ScenarioEntry(
+                self.path, made, custom=self.custom, example=self.example)
+        return self._variants[key]
 
 
 SMALL_SIDE = 20  # a scenario whose every side has at most this many units is small
@@ -312,7 +330,8 @@ def _renderer():
 def map_preview(scenario, palette: str) -> pygame.Surface:
     """A small picture of the whole map with who holds each town and where the units stand,
     coloured by side (cached per scenario and palette)."""
-    key = (scenario.id, str(scenario.path), palette)
+    key = (scenario.id, str(scenario.path), palette,
+           tuple(sorted((getattr(scenario, "settings", None) or {}).items())))
     surf = _previews.get(key)
     if surf is not None:
         return surf
@@ -375,7 +394,8 @@ def _day(d) -> str:
 # -- new game ----------------------------------------------------------------------------------
 
 class NewGameScene(W.GuiScene):
-    """Choose a scenario, who plays each side (a person, or the AI and how well), and a seed."""
+    """Choose a scenario, its what-if switches, who plays each side (a person, or the AI and
+    how well), and a seed."""
 
     DESIGN = (1000, 680)
 
@@ -384,6 +404,10 @@ class NewGameScene(W.GuiScene):
         self.entries = scenario_entries()
         self.index = 0 if self.entries else -1
         self.seats: dict[str, dict[str, tuple[str, str]]] = {}  # path -> side -> (kind, level)
+        self.switches: dict[str, dict[str, bool]] = {}  # path -> switch id -> on
+        self.switch_buttons: list[tuple[object, UIButton]] = []  # (Option, its toggle)
+        self._pointer = (-1, -1)  # where the mouse was last
+        self._keyed = False  # the keyboard moved last (not the mouse)
 
         self.seed_text = str(fresh_seed())
         self.error = ""
@@ -400,6 +424,13 @@ class NewGameScene(W.GuiScene):
             self.seats[key] = {s: ("human" if i == 0 else "ai", "normal")
                                for i, s in enumerate(sides)}
         return self.seats[key]
+
+    def switches_for(self, entry: ScenarioEntry) -> dict[str, bool]:
+        """The entry's what-if switches as set on this screen: history's until turned."""
+        key = str(entry.path)
+        if key not in self.switches:
+            self.switches[key] = dict(entry.scenario.settings) if entry.scenario else {}
+        return self.switches[key]
 
     def mode(self, short: bool = False) -> str:
         """Who plays: solo, hot-seat or watching (``short``: sides by their short names)."""
@@ -471,6 +502,7 @@ class NewGameScene(W.GuiScene):
             el.kill()
         self._detail_elements = []
         self.side_buttons = []
+        self.switch_buttons = []
         self.aim_labels: dict[str, list[UILabel]] = {}
         self.focusable = [self.start_button, self.back_button]
         px, m, r = self.px, self.manager, self.detail
@@ -487,7 +519,9 @@ class NewGameScene(W.GuiScene):
             self.start_button.disable()
             return
         self.start_button.enable()
-        sc = entry.scenario
+        switches = entry.scenario.options
+        shown = entry.variant(self.switches_for(entry))  # the game as the switches make it
+        sc = shown.scenario
         scale = self.scale
         big = W.font(W.scaled(W.BIG, scale), bold=True)
         heading = W.font(W.scaled(W.HEADING, scale), bold=True)
@@ -516,8 +550,8 @@ class NewGameScene(W.GuiScene):
         y += px(36)
 
         # Who plays each side: a row of buttons, then the side's aims under it.
-        aims = entry.aims()
-        units = entry.units()
+        aims = shown.aims()
+        units = shown.units()
         aim_w = r.w - px(24)
         line_h = small.get_linesize()
         row_h = px(38)
@@ -537,14 +571,24 @@ class NewGameScene(W.GuiScene):
                 out[side["id"]] = lines
             return out
 
-        def sides_height(lines) -> int:
-            return px(36) + sum(row_h + len(v) * line_h + px(8) for v in lines.values()) + px(34)
+        switch_h = px(self.SWITCH_ROW)
+
+        def switches_height(compact: bool) -> int:
+            if not switches:
+                return 0
+            return (0 if compact else px(34)) + len(switches) * (switch_h + px(2)) + px(8)
+
+        def sides_height(lines, compact: bool = False) -> int:
+            return (switches_height(compact) + px(36)
+                    + sum(row_h + len(v) * line_h + px(8) for v in lines.values()) + px(34))
 
         block_min = px(110)
         lines = aim_lines(True)
         if r.bottom - y - sides_height(lines) - px(10) < block_min:
             lines = aim_lines(False)  # too little room: one line for each aim
-        block_h = max(block_min, r.bottom - y - sides_height(lines) - px(10))
+        # Still too little: the switches' heading goes beside the first of them.
+        compact = bool(switches) and r.bottom - y - sides_height(lines) - px(10) < block_min
+        block_h = max(block_min, r.bottom - y - sides_height(lines, compact) - px(10))
         preview_w = min(int(r.w * 0.52), int(block_h * 1.38))
         img = fit_image(map_preview(sc, self.app.settings.palette), (preview_w, block_h))
         self.preview_rect = pygame.Rect(r.right - img.get_width(), y, *img.get_size())
@@ -552,6 +596,8 @@ class NewGameScene(W.GuiScene):
         text_w = r.w - img.get_width() - px(16)
         keep(UITextBox(W.escape(paragraphs(sc.description)), pygame.Rect(r.x, y, text_w, block_h), m))
         y += block_h + px(14)
+        if switches:
+            y = self.build_switches(switches, y, compact)
         keep(_label(m, (r.x, y, px(300), px(30)), "Who plays each side", "#heading"))
         y += px(36)
         seats = self.seats_for(entry)
@@ -591,7 +637,134 @@ class NewGameScene(W.GuiScene):
         self.mode_label = _label(m, (r.x, y + px(2), r.w, px(30)), self.mode_text(), "#note")
         keep(self.mode_label)
         buttons = [b for _, who, lvl in self.side_buttons for b in (who, lvl)]
-        self.focusable = buttons + [self.start_button, self.back_button]
+        toggles = [b for _, b in self.switch_buttons]
+        self.focusable = toggles + buttons + [self.start_button, self.back_button]
+
+    SWITCH_ROW = 34  # a what-if switch's row, at UI scale 1
+
+    def build_switches(self, switches, y: int, compact: bool = False) -> int:
+        """The what-if switches under the story: a toggle each, its title, and whether it
+        keeps to history (``compact``: the heading beside the first, not above). Returns the
+        y under them."""
+        px, m, r = self.px, self.manager, self.detail
+        keep = self._detail_elements.append
+        body = W.font(W.scaled(W.BODY, self.scale))
+        small = W.font(W.scaled(W.SMALL, self.scale), bold=True)
+        aim_font = W.font(W.scaled(W.SMALL, self.scale))
+        heading = W.font(W.scaled(W.HEADING, self.scale), bold=True)
+        settings = self.switches_for(self.entry)
+        head_w = heading.size("What if")[0] + px(16)
+        row_h = px(self.SWITCH_ROW)
+        keep(_label(m, (r.x, y + (row_h - px(30)) // 2 if compact else y, head_w, px(30)),
+                    "What if", "#heading"))
+        left = r.x
+        if compact:
+            left += head_w
+        else:
+            hint = W.fit_text("point at a switch, or Tab to it, to read what it changes",
+                              W.font(W.scaled(W.SMALL, self.scale)), r.w - head_w - px(20))
+            keep(_label(m, (r.x + head_w, y + px(4), r.w - head_w, px(26)), hint, "#muted"))
+            y += px(34)
+        toggle_w = px(96)
+        title_x = left + toggle_w + px(10)
+
+        def room(mark: str) -> int:  # for the title, beside this mark
+            return r.right - (small.size(mark)[0] + px(16)) - title_x - px(6)
+
+        for option in switches:
+            on = settings.get(option.id, option.default)
+            turned = on != option.default
+            toggle = UIButton(pygame.Rect(left, y, toggle_w, row_h), "On" if on else "Off", m)
+            keep(toggle)
+            self.switch_buttons.append((option, toggle))
+            history = f"history: {'on' if option.default else 'off'}"
+            # The title whole if it can be: the mark of a switch turned from history made
+            # shorter first, then the title smaller; cut short only as a last resort (the
+            # panel of its words gives it whole).
+            tries = [(f"what-if \u00b7 {history}" if turned else history, body, None)]
+            if turned:
+                tries.append(("what-if", body, None))
+            tries.append((tries[-1][0], aim_font, "#aim"))
+            mark, fnt, style = next((t for t in tries if t[1].size(option.title)[0] <= room(t[0]) - px(14)),
+                                    tries[-1])
+            mark_w = small.size(mark)[0] + px(16)
+            title_w = room(mark)
+            keep(_label(m, (title_x, y, title_w, row_h),
+                        W.fit_text(option.title, fnt, title_w - px(14)), style))
+            keep(_label(m, (r.right - mark_w, y, mark_w, row_h), mark,
+                        "#what_if" if turned else "#muted"))
+            y += row_h + px(2)
+        return y + px(8)
+
+    def toggle_switch(self, option) -> None:
+        """Turn a what-if switch; the scenario's sides, aims and map follow."""
+        settings = self.switches_for(self.entry)
+        settings[option.id] = not settings.get(option.id, option.default)
+        self.build_detail()
+        self.focus = next(i for i, b in enumerate(self.focusable)
+                          if any(o is option and t is b for o, t in self.switch_buttons))
+
+    def explained(self):
+        """The switch whose words are shown, (Option, toggle), or None: the one under the
+        pointer, or the one the keyboard moved to."""
+        focused = self.focusable[self.focus] if 0 <= self.focus < len(self.focusable) else None
+        for option, toggle in self.switch_buttons:
+            if toggle.alive() and (toggle.rect.collidepoint(self._pointer)
+                                   or (self._keyed and toggle is focused)):
+                return option, toggle
+        return None
+
+    def handle_event(self, event):
+        if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN):
+            self._pointer, self._keyed = event.pos, False
+        elif event.type == pygame.KEYDOWN:
+            self._keyed = True
+        super().handle_event(event)
+
+    def draw(self, screen):
+        super().draw(screen)
+        # Each toggle's box, ticked when its switch is on.
+        px = self.px
+        for _, b in self.switch_buttons:
+            if not b.alive():
+                continue
+            box = pygame.Rect(0, 0, px(14), px(14))
+            box.midleft = (b.rect.x + px(12), b.rect.centery)
+            pygame.draw.rect(screen, W.INK, box, max(1, px(1.5)), border_radius=px(2))
+            if b.text == "On":
+                inner = box.inflate(-px(6), -px(6))
+                pygame.draw.rect(screen, W.BRASS, inner)
+        shown = self.explained()
+        if shown is not None:
+            self.draw_switch_words(screen, *shown)
+
+    def draw_switch_words(self, screen, option, toggle) -> None:
+        """A switch's words in a panel under its row (over the sides, while it is pointed at
+        or chosen with the keyboard): its title, what it changes and why it could have been."""
+        px, r = self.px, self.detail
+        pad = px(12)
+        head = W.font(W.scaled(W.BODY, self.scale), bold=True)
+        small = W.font(W.scaled(W.SMALL + 1, self.scale))
+        width = r.w
+        text = W.wrap(paragraphs(option.text), small, width - 2 * pad)
+        history = f"In history this switch is {'on' if option.default else 'off'}."
+        title = W.wrap(option.title, head, width - 2 * pad)
+        h = (2 * pad + len(title) * head.get_linesize() + px(4)
+             + (len(text) + 1) * small.get_linesize() + px(6))
+        box = pygame.Rect(r.x, toggle.rect.bottom + px(6), width, h)
+        if box.bottom > self.app.screen.get_height() - px(8):
+            box.bottom = toggle.rect.top - px(6)
+        W.draw_panel(screen, box, self.scale)
+        pygame.draw.rect(screen, W.BRASS, box, 1, border_radius=px(6))
+        y = box.y + pad
+        for line in title:
+            W.blit_text(screen, line, head, W.BRASS, (box.x + pad, y))
+            y += head.get_linesize()
+        y += px(4)
+        for line in text:
+            W.blit_text(screen, line, small, W.INK, (box.x + pad, y))
+            y += small.get_linesize()
+        W.blit_text(screen, history, small, W.MUTED, (box.x + pad, y + px(6)))
 
     def select(self, index: int) -> None:
         if not self.entries:
@@ -636,6 +809,10 @@ class NewGameScene(W.GuiScene):
         elif button is self.start_button:
             self.confirm()
         else:
+            for option, toggle in self.switch_buttons:
+                if button is toggle:
+                    self.toggle_switch(option)
+                    return
             for side, who, lvl in self.side_buttons:
                 if button is who:
                     self.toggle_seat(side)
@@ -684,7 +861,7 @@ class NewGameScene(W.GuiScene):
 
         seats = {side: Seat(kind, level) for side, (kind, level) in self.seats_for(entry).items()}
         try:
-            session = Session.new(entry.path, seats, seed)
+            session = Session.new(entry.path, seats, seed, options=dict(self.switches_for(entry)))
         except Exception as exc:  # a scenario that passed its checks but will not start
             self.show_error(f"Cannot start: {_one_line(exc)}")
             return

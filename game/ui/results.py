@@ -111,6 +111,10 @@ class ResultsScene(W.GuiScene):
         out.append((f"The game ended on turn {st.turn} of {st.end_turn}, {st.date.day} "
                     f"{st.date:%B %Y}." if st.over else
                     f"Turn {st.turn} of {st.end_turn}, {st.date.day} {st.date:%B %Y}.", W.MUTED))
+        turned = self.session.what_ifs()
+        if turned:
+            names = "; ".join(o.title for o in turned)
+            out.append((f"A what-if: this game departed from history. {names}.", W.BRASS))
         # History and its dated events before the aims: the result's line names the aim that
         # decided the game already, and a small window shows the first lines without scrolling.
         history = setup.get("history") or {}

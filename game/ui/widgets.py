@@ -160,6 +160,7 @@ def theme(scale: float = 1.0) -> dict:
         "#muted": {"font": fnt(SMALL), "colours": {"normal_text": hex_colour(MUTED)}},
         "#aim": {"font": fnt(SMALL), "colours": {"normal_text": hex_colour(AIM)}},
         "#note": {"font": fnt(BODY), "colours": {"normal_text": hex_colour(GOOD)}},
+        "#what_if": {"font": fnt(SMALL, True), "colours": {"normal_text": hex_colour(BRASS)}},
         "#error_centre": {"font": fnt(BODY), "colours": {"normal_text": hex_colour(ERROR)},
                           "misc": {"text_horiz_alignment": "center"}},
         "#error": {"font": fnt(BODY), "colours": {"normal_text": hex_colour(ERROR)}},
