@@ -343,9 +343,7 @@ class Session:
                     continue
             if sc is not None and sc.id == game.state.scenario_id:
                 sc_path, scenario = found, sc
-        return cls(
-            game, scenario, sc_path, seats, str(meta.get("name") or ""), logs, inbox, options
-        )
+        return cls(game, scenario, sc_path, seats, str(meta.get("name") or ""), logs, inbox, options)
 
     def save(self, path) -> Path:
         """Write the game and the seats to ``path`` atomically; raises SaveError."""
