@@ -168,3 +168,24 @@ def test_renaming_an_event_in_the_editor_carries_over_to_the_switches_that_drop_
     assert ed.apply("set_event", event="iraq-turns", id="baghdad-turns").ok
     assert ed.doc["options"][0]["drop_events"] == ["baghdad-turns", "air-combat"]
     assert ed.check() == []
+
+
+def test_a_game_played_with_a_switch_on_replays_and_verifies_from_its_save(tmp_path, capsys):
+    """The save holds the game's own setup, its switch's changes made: replayed from the start,
+    every command gives the checksum recorded; history's setup would not (Iraq turns)."""
+    from game.ai import AIPlayer, play_turn
+    from game.commands import Game
+    from game.rules import default_rules
+    from game.saves import save_game
+
+    sc = load_scenario(find_scenario("2014-new-role"), hexmap(), options={"iraq-stays": True})
+    game = Game(sc.setup, hexmap(), default_rules(), 21)
+    players = {s["id"]: AIPlayer(s["id"], game.hexmap, game.rules, sc.setup["victory"]) for s in sc.sides}
+    for _ in range(3 * len(sc.sides)):  # past 4 December, when history's Iraq turns
+        play_turn(game, players[game.state.active_side])
+    assert "iraq-stays" in game.state.fired and "iraq-turns" not in game.state.fired
+    saved = tmp_path / "what-if.save"
+    save_game(game, saved)
+    assert main(["replay", str(saved), "--verify"]) == 0
+    assert "verified" in capsys.readouterr().out.lower()
+
