@@ -115,6 +115,12 @@ TYPES = (
     "casualties",
     "dates",
     "history_events",
+    "event_ids",
+    "unit_ids",
+    "event_tables",
+    "unit_moves",
+    "faction_changes",
+    "victory_tables",
 )
 
 
@@ -455,6 +461,45 @@ HISTORY_EVENT = Kind(
         F("window", "dates", False, "the game's dates counted as on time", default="the whole game"),
         F("after", "text", False, "the id of a history event that must happen first", default="none"),
         F("defining", "bool", False, "a run is historical only if it happens on time", default="true"),
+    ),
+)
+
+# One of ``[[options]]``, a what-if switch: its words, its default (history) and the changes it
+# makes when it is on, in the terms of the tables above (``game.scenario.options`` applies and
+# checks them; it is not one of TABLES, whose parts the editor's forms are made from).
+OPTION = Kind(
+    "options",
+    "a what-if switch: a turning point a player may turn the other way",
+    (
+        F("id", "text", True, "short name, as in --option ID=on"),
+        F("title", "text", True, "one line players read (at most 100 characters)"),
+        F("text", "text", False, "what it changes, and why it could have been", default="none"),
+        F("default", "bool", False, "its setting in the source's history", default="false"),
+        F("drop_events", "event_ids", False, "events that do not happen", default="none"),
+        F("events", "event_tables", False, "events that do, as [[events]]", default="none"),
+        F(
+            "drop_units",
+            "unit_ids",
+            False,
+            "units, at the start or arriving, not in the game",
+            default="none",
+        ),
+        F("units", "units", False, "more units at the start, as [[units]]", default="none"),
+        F("move_units", "unit_moves", False, "units that start elsewhere: { unit, hex }", default="none"),
+        F(
+            "factions",
+            "faction_changes",
+            False,
+            "fields of factions changed: { id, side, ... }",
+            default="none",
+        ),
+        F(
+            "victory",
+            "victory_tables",
+            False,
+            "the victory conditions, all, in place of the file's",
+            default="the file's",
+        ),
     ),
 )
 
@@ -800,6 +845,12 @@ TYPE_WORDS = {
     "casualties": "table of people",
     "dates": "two dates",
     "history_events": "tables",
+    "event_ids": "list of event ids",
+    "unit_ids": "list of unit ids",
+    "event_tables": "list of event tables",
+    "unit_moves": "list of tables",
+    "faction_changes": "list of tables",
+    "victory_tables": "list of victory tables",
 }
 
 
@@ -841,6 +892,7 @@ def reference(rules) -> str:
         kind = TABLES[name]
         out += [f"#### `{header}`", "", *_table(head, [_cells(f) for f in kind.fields]), ""]
     out += ["#### `[[history.events]]`", "", *_table(head, [_cells(f) for f in HISTORY_EVENT.fields]), ""]
+    out += ["#### `[[options]]`", "", *_table(head, [_cells(f) for f in OPTION.fields]), ""]
     for title, kinds, key in (
         ("Triggers", TRIGGERS, "trigger"),
         ("Actions (`do = ...`)", ACTIONS, "do"),
