@@ -322,6 +322,8 @@ def tutorial_files(tmp_path: Path, expected: list[str]) -> None:
     (tmp_path / "ramadi.toml").write_text(tutorial)
     mosul = TEXT.replace('type = "mechanized"', 'type = "tank"').replace("quality = 0.7", 'quality = "low"')
     (tmp_path / "my-mosul.toml").write_text(mosul)
+    switch = guide.split("### `[[options]]`", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "golden-division.toml").write_text(TEXT + "\n" + switch)
     y2017 = (ROOT / "scenarios/2017-pro-assad-offensive.toml").read_text()
     (tmp_path / "my-2017.toml").write_text(y2017.replace('after = "suburbs"', 'after = "suburb"'))
     if not (tmp_path / "scenarios").exists():

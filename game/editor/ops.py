@@ -306,7 +306,7 @@ def _typed(kind: schema.Kind, name: str, value, ctx=None):
         "unit_types",
         "countries",
         "names",
-        "events",
+        "event_ids",
         "unit_ids",
         "faction_pair",
         "faction_pairs",
@@ -365,9 +365,9 @@ def _field_refs(kind: schema.Kind, t: dict, path: tuple):
             ]
             for i, x in enumerate(v):
                 yield p + (i,), one, x
-        elif f.type in ("events", "unit_ids") and isinstance(v, list):
+        elif f.type in ("event_ids", "unit_ids") and isinstance(v, list):
             for i, x in enumerate(v):
-                yield p + (i,), "event" if f.type == "events" else "unit", x
+                yield p + (i,), "event" if f.type == "event_ids" else "unit", x
         elif f.type == "faction_pairs" and isinstance(v, list):
             for i, pair in enumerate(v):
                 for j, x in enumerate(pair if isinstance(pair, list) else []):
@@ -1267,8 +1267,8 @@ def _check_option(doc, ctx, i):
     from history: refused with what is wrong (that it changes nothing yet is left for the
     check, while the author is choosing what it drops)."""
     t = doc["options"][i]
-    for name in schema.OPTION.names & set(t):
-        _typed(schema.OPTION, name, t[name])
+    for name in schema.OPTION_EDITED.names & set(t):
+        _typed(schema.OPTION_EDITED, name, t[name])
     oid = t.get("id")
     if any(isinstance(x, dict) and x.get("id") == oid for j, x in enumerate(doc["options"]) if j != i):
         raise Refused(f"there is already a switch {oid!r}")
@@ -1293,7 +1293,9 @@ def add_option(doc, ctx, id, title, **fields):
     ``drop_units`` as ``[[options]]`` writes them (its other changes are written in the file)."""
     if not isinstance(id, str) or not ID.match(id):
         raise Refused(f"a switch's id is a short name (lower case letters, digits, dashes), not {id!r}")
-    doc = append(doc, "options", _typed_into({}, schema.OPTION, {"id": id, "title": title, **fields}, ctx))
+    doc = append(
+        doc, "options", _typed_into({}, schema.OPTION_EDITED, {"id": id, "title": title, **fields}, ctx)
+    )
     return _check_option(doc, ctx, len(doc["options"]) - 1)
 
 
@@ -1302,7 +1304,7 @@ def set_option(doc, ctx, index, **fields):
     """Any of a switch's fields the editor shows: ``id``, ``title``, ``text``, ``default``,
     ``drop_events``, ``drop_units``; None removes one."""
     i = _index(doc, "options", index, "switch")
-    return _check_option(_set_fields(doc, ("options", i), schema.OPTION, fields, ctx), ctx, i)
+    return _check_option(_set_fields(doc, ("options", i), schema.OPTION_EDITED, fields, ctx), ctx, i)
 
 
 @op

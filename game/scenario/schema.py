@@ -108,8 +108,6 @@ TYPES = (
     "nation",
     "countries",
     "names",
-    "events",
-    "unit_ids",
     "equipment",
     "units",
     "triggers",
@@ -117,6 +115,12 @@ TYPES = (
     "casualties",
     "dates",
     "history_events",
+    "event_ids",
+    "unit_ids",
+    "event_tables",
+    "unit_moves",
+    "faction_changes",
+    "victory_tables",
 )
 
 
@@ -460,6 +464,46 @@ HISTORY_EVENT = Kind(
     ),
 )
 
+# One of ``[[options]]``, a what-if switch: its words, its default (history) and the changes it
+# makes when it is on, in the terms of the tables above (``game.scenario.options`` applies and
+# checks them). TABLES, whose parts the editor's forms are made from, has the part of it the
+# editor changes (OPTION_EDITED).
+OPTION = Kind(
+    "options",
+    "a what-if switch: a turning point a player may turn the other way",
+    (
+        F("id", "text", True, "short name, as in --option ID=on"),
+        F("title", "text", True, "one line players read (at most 100 characters)"),
+        F("text", "text", False, "what it changes, and why it could have been", default="none"),
+        F("default", "bool", False, "its setting in the source's history", default="false"),
+        F("drop_events", "event_ids", False, "events that do not happen", default="none"),
+        F("events", "event_tables", False, "events that do, as [[events]]", default="none"),
+        F(
+            "drop_units",
+            "unit_ids",
+            False,
+            "units, at the start or arriving, not in the game",
+            default="none",
+        ),
+        F("units", "units", False, "more units at the start, as [[units]]", default="none"),
+        F("move_units", "unit_moves", False, "units that start elsewhere: { unit, hex }", default="none"),
+        F(
+            "factions",
+            "faction_changes",
+            False,
+            "fields of factions changed: { id, side, ... }",
+            default="none",
+        ),
+        F(
+            "victory",
+            "victory_tables",
+            False,
+            "the victory conditions, all, in place of the file's",
+            default="the file's",
+        ),
+    ),
+)
+
 # One of ``[[plans]]``: an aim the computer player pursues over some dates, beside the victory
 # conditions (``game.ai.aims``). Exactly one of take, hold and avoid.
 PLAN = Kind(
@@ -736,16 +780,13 @@ VICTORY = _kinds(
     Kind("survive", "at the end the side still has units", (_SIDE, _TEXT)),
 )
 
-OPTION = Kind(
+# The fields of a switch the editor's Switches page changes (its other changes are written in
+# the file): the part of OPTION that TABLES, and so the editor's forms and renames, know.
+OPTION_EDITED = Kind(
     "options",
-    "a what-if switch: a turning point of the war a player may turn the other way",
-    (
-        F("id", "text", True, "short name, for --option ID=on|off"),
-        F("title", "text", True, "one line players read"),
-        F("text", "text", False, "what it changes, and why it could have been", default="none"),
-        F("default", "bool", False, "the setting that is history", default="false"),
-        F("drop_events", "events", False, "events that do not happen with it on", default="none"),
-        F("drop_units", "unit_ids", False, "units not in the game with it on", default="none"),
+    OPTION.doc,
+    tuple(
+        f for f in OPTION.fields if f.name in ("id", "title", "text", "default", "drop_events", "drop_units")
     ),
 )
 
@@ -762,7 +803,7 @@ TABLES = _kinds(
     EVENT,
     PLAN,
     HISTORY,
-    OPTION,
+    OPTION_EDITED,
 )
 
 
@@ -816,6 +857,12 @@ TYPE_WORDS = {
     "casualties": "table of people",
     "dates": "two dates",
     "history_events": "tables",
+    "event_ids": "list of event ids",
+    "unit_ids": "list of unit ids",
+    "event_tables": "list of event tables",
+    "unit_moves": "list of tables",
+    "faction_changes": "list of tables",
+    "victory_tables": "list of victory tables",
 }
 
 
@@ -857,6 +904,7 @@ def reference(rules) -> str:
         kind = TABLES[name]
         out += [f"#### `{header}`", "", *_table(head, [_cells(f) for f in kind.fields]), ""]
     out += ["#### `[[history.events]]`", "", *_table(head, [_cells(f) for f in HISTORY_EVENT.fields]), ""]
+    out += ["#### `[[options]]`", "", *_table(head, [_cells(f) for f in OPTION.fields]), ""]
     for title, kinds, key in (
         ("Triggers", TRIGGERS, "trigger"),
         ("Actions (`do = ...`)", ACTIONS, "do"),

@@ -113,11 +113,11 @@ class EditorPages:
             pair = list(value) if isinstance(value, list) and len(value) == 2 else [None, None]
             f.choice(f"{label} (1)", self._options("faction"), pair[0], lambda v: setter([v, pair[1]]))
             f.choice(f"{label} (2)", self._options("faction"), pair[1], lambda v: setter([pair[0], v]))
-        elif t in ("events", "unit_ids"):
+        elif t in ("event_ids", "unit_ids"):
             # Lists that can be long (a scenario's units): what is in it, each with a cross to
             # take it out, and a drop-down of the rest to add one.
             have = list(value) if isinstance(value, list) else []
-            one = "event" if t == "events" else "unit"
+            one = "event" if t == "event_ids" else "unit"
 
             def take_out(x, have=have):
                 setter([y for y in have if y != x] or None)
