@@ -184,3 +184,22 @@ def test_at_the_smallest_window_chart_and_table_take_a_page_each(fought, home):
     finally:
         st.over, st.winner, st.result = was
         app.close()
+
+
+def test_the_ledger_of_a_what_if_says_it_is_not_history(home, recorded):
+    """Beside the source's figures, which are history's, a game with a switch turned from
+    history says so, and names the switch."""
+    from game.session import Session
+
+    app = _window((1400, 900), home)
+    try:
+        scene = _battle(app, Session.new("2014-new-role", options={"iraq-stays": True}, seed=3))
+        app.step([_key(pygame.K_l)], dt=0.016)
+        _redraw_ledger(scene, recorded)
+        assert any(t.startswith("what-if: Iraq stays with the coalition, not history") for t in recorded)
+        history = _battle(app, Session.new("2014-new-role", seed=3))
+        app.step([_key(pygame.K_l)], dt=0.016)
+        _redraw_ledger(history, recorded)
+        assert not any("what-if" in t for t in recorded)
+    finally:
+        pygame.quit()

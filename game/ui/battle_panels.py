@@ -474,6 +474,14 @@ class Panels:
             hint = f.small.render(turn + ("the enemy's are counted at the end \u00b7 "
                                           if own_only else "") + "L or click to close",
                                   True, BRASS if turn else MUTED)
+            turned = sc.session.what_ifs()  # a game turned from history: the source is history's
+            if turned:
+                said = "what-if: " + ", ".join(o.title for o in turned) + ", not history \u00b7 "
+                if f.small.size(said)[0] + hint.get_width() > area.w - 2 * pad:
+                    said = "a what-if, not history \u00b7 "
+                hint = f.small.render(said + turn + ("the enemy's are counted at the end \u00b7 "
+                                                     if own_only else "") + "L or click to close",
+                                      True, BRASS)
             chart_rect, table_rect = ledger_rects(content, arrangement, len(rows), people,
                                                   self.scale)
             # As tall as what it shows: the map stays in sight under a short ledger.
