@@ -65,6 +65,7 @@ class MapGraph:
         # Discs by (hex, radius), the most recently used last, at most _DISC_HEXES hexes in all.
         self._discs: OrderedDict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._disc_hexes = 0
+        self._discs_lock = threading.Lock()
         self._shapes: dict[tuple[int, int], DiscShape] = {}
 
     def index(self, h: Hex) -> int:
@@ -80,6 +81,10 @@ class MapGraph:
         """The hexes within ``radius`` of hex ``i``: their indices and distances (int64), in
         index order; made once for each hex and radius asked for (sight, the AI's maps) and kept
         while it is among the most recently used."""
+        with self._discs_lock:  # the window's computer player thinks beside the window
+            return self._disc(i, radius)
+
+    def _disc(self, i: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
         discs = self._discs
         hit = discs.get((i, radius))
         if hit is not None:
@@ -321,6 +326,7 @@ _ID_KIND = operator.attrgetter("id", "faction", "type")
 _HEX = operator.attrgetter("hex")
 _BOARDS: list[_Board] = []
 _BOARDS_KEPT = 4
+_BOARDS_LOCK = threading.Lock()
 
 
 def _board(graph: MapGraph, units) -> _Board:
@@ -347,7 +353,9 @@ def obstacles_for(graph: MapGraph, rules: Rules, unit, units, at_war, side_of) -
     judged once, and the units sorted into the sets with arrays (``_Board``). Asked for every
     unit the computer moves, against every unit its side knows of, this is the search's
     constant companion."""
-    board = _board(graph, units)
+    with _BOARDS_LOCK:  # a kept board is shared: its places are read while no one moves them
+        board = _board(graph, units)
+        where = board.where.copy()
     ut = rules.unit_type(unit.type)
     ground = ut.is_ground
     my_side = side_of(unit.faction)
@@ -365,7 +373,6 @@ def obstacles_for(graph: MapGraph, rules: Rules, unit, units, at_war, side_of) -
     if mine:  # the mover itself is no obstacle
         for k in mine:
             hostile[k] = friend[k] = other[k] = False
-    where = board.where
     if ground:
         blocks = hostile & (on_ground | same_t[board.tcode])
         zoned = hostile & on_ground & zoc_t[board.tcode]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
+import threading
 import weakref
 from dataclasses import MISSING, dataclass, field, fields
 from types import MappingProxyType
@@ -137,10 +138,16 @@ _PLACE_KIND = operator.attrgetter("hex", "type", "faction")
 # computer's look after it see the same units, and the sight is worked out once for them.
 _SIGHTINGS: list[_Sighting] = []
 _SIGHTINGS_KEPT = 4
+_SIGHTINGS_LOCK = threading.Lock()
 _CHANGED_AT_MOST = 64  # units changed since the last sighting, past which it is made afresh
 
 
 def _sighting(state, graph: MapGraph, rules: Rules) -> tuple[_Sighting, list]:
+    with _SIGHTINGS_LOCK:  # the window's computer player looks beside the window
+        return _sighting_now(state, graph, rules)
+
+
+def _sighting_now(state, graph: MapGraph, rules: Rules) -> tuple[_Sighting, list]:
     units = list(state.units.values())
     key = (
         graph,
