@@ -356,27 +356,12 @@ def cmd_simulate(args) -> int:
     except ScenarioError as exc:
         raise CommandError(f"simulate: {exc.problems[0]}") from None
     seeds = [args.seed + k for k in range(args.runs)]
-    turns = sc.turns if args.turns is None else min(args.turns, sc.turns)
-    bar = None
-    if not args.json and sys.stderr.isatty():
-        # Over turns when the games run here, one after another; over games with --jobs.
-        by_turn = args.jobs == 1 or args.runs == 1
-        bar = tqdm(
-            total=args.runs * (turns if by_turn else 1),
-            unit="turn" if by_turn else "game",
-            desc=sc.id,
-            file=sys.stderr,
-        )
+    bar, game_done, turned = _progress(args, sc, sc.id)
 
     def done(res):
         if args.json:
             print(json.dumps(res, ensure_ascii=False), flush=True)
-        if bar is not None and bar.unit == "game":
-            bar.update(1)
-
-    def turned(_turn):
-        if bar is not None and bar.unit == "turn":
-            bar.update(1)
+        game_done(res)
 
     results = simulate_many(
         path, seeds, args.difficulty, args.turns, args.jobs, args.save, done, turned, options=options
@@ -399,6 +384,32 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def _progress(args, sc, desc: str, arms: int = 1):
+    """A bar on stderr for ``simulate`` (none with --json or off a terminal), over turns when
+    the games run here one after another, over games with --jobs; with the two callbacks that
+    move it, for a game finished and a turn played."""
+    bar = None
+    if not args.json and sys.stderr.isatty():
+        by_turn = args.jobs == 1 or args.runs == 1
+        turns = sc.turns if args.turns is None else min(args.turns, sc.turns)
+        bar = tqdm(
+            total=arms * args.runs * (turns if by_turn else 1),
+            unit="turn" if by_turn else "game",
+            desc=desc,
+            file=sys.stderr,
+        )
+
+    def game_done(_res):
+        if bar is not None and bar.unit == "game":
+            bar.update(1)
+
+    def turned(_turn):
+        if bar is not None and bar.unit == "turn":
+            bar.update(1)
+
+    return bar, game_done, turned
+
+
 def simulate_compare(args, path, options: dict[str, bool]) -> int:
     """``simulate --compare ID``: history and the switch turned from it, on the same seeds."""
     oid = args.compare
@@ -410,35 +421,16 @@ def simulate_compare(args, path, options: dict[str, bool]) -> int:
         raise CommandError("simulate: --save goes without --compare (it would save two games a seed)", 2)
     hexmap = _load_map()
     try:
-        sc = load_scenario(path, hexmap, options={**options, oid: False})
-    except ScenarioError as exc:
-        raise CommandError(f"simulate: {exc.problems[0]}") from None
-    option = next(o for o in sc.options if o.id == oid)
-    arms = {**options, oid: option.default}, {**options, oid: not option.default}
-    try:
-        for setting in arms:
-            load_scenario(path, hexmap, options=setting)
+        # History's setting of the switch (an id the scenario lacks is named here), then the
+        # switch turned: each arm must make a scenario before any game is played.
+        sc = load_scenario(path, hexmap, options=options | {oid: False})
+        option = next(o for o in sc.options if o.id == oid)
+        arms = options | {oid: option.default}, options | {oid: not option.default}
+        load_scenario(path, hexmap, options=options | {oid: True})
     except ScenarioError as exc:
         raise CommandError(f"simulate: {exc.problems[0]}") from None
     seeds = [args.seed + k for k in range(args.runs)]
-    turns = sc.turns if args.turns is None else min(args.turns, sc.turns)
-    bar = None
-    if not args.json and sys.stderr.isatty():
-        by_turn = args.jobs == 1 or args.runs == 1
-        bar = tqdm(
-            total=2 * args.runs * (turns if by_turn else 1),
-            unit="turn" if by_turn else "game",
-            desc=f"{sc.id} --compare {oid}",
-            file=sys.stderr,
-        )
-
-    def done(_res):
-        if bar is not None and bar.unit == "game":
-            bar.update(1)
-
-    def turned(_turn):
-        if bar is not None and bar.unit == "turn":
-            bar.update(1)
+    bar, done, turned = _progress(args, sc, f"{sc.id} --compare {oid}", arms=2)
 
     history, switched = [
         simulate_many(path, seeds, args.difficulty, args.turns, args.jobs, None, done, turned, options=arm)

@@ -197,21 +197,14 @@ def _tables(graph: MapGraph) -> dict:
     return mine
 
 
-def edge_costs(graph: MapGraph, rules: Rules, ut: UnitType, bases=()) -> list[list[float]]:
-    """Cost of stepping from each hex through each of its sides, as nested lists; inf: no way."""
-    return _cached(graph, rules, ut, bases, "lists", lambda cost: cost.tolist())
-
-
 def _step_rows(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> list[tuple[int, ...]]:
-    """For each hex, the cost of stepping through each of its six sides (in the order of
-    ``graph.nbr``) in whole hundredths of a point, ``_NO_STEP`` where there is no way: the
-    search's input, read beside ``graph.nbr_list``. Hexes whose six costs are the same share
-    one row, so a table is a list of a few hundred distinct rows."""
+    """For each hex, its row of ``_step_array``: the cost of stepping through each of its six
+    sides (in the order of ``graph.nbr``) in whole hundredths, ``_NO_STEP`` where there is no
+    way; the Python search's input, read beside ``graph.nbr_list``. Hexes whose six costs are
+    the same share one row, so a table is a list of a few hundred distinct rows."""
 
-    def build(cost: np.ndarray) -> list[tuple[int, ...]]:
-        steps = np.isfinite(cost)
-        # np.rint rounds halves to even, as Python's round does: the same whole hundredths.
-        whole = np.where(steps, np.rint(np.where(steps, cost, 0.0) * _SCALE), _NO_STEP).astype(np.int64)
+    def build(_cost: np.ndarray) -> list[tuple[int, ...]]:
+        whole, _ = _step_array(graph, rules, ut, bases)
         # Each row as one number (its six costs as digits in the base of the distinct costs),
         # so that finding the distinct rows is a sort of numbers, not of rows.
         values, codes = np.unique(whole, return_inverse=True)
@@ -228,10 +221,11 @@ def _step_rows(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> list[tuple
 
 def _step_array(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple[np.ndarray, int]:
     """The step costs in whole hundredths as one (hexes, 6) array, ``_NO_STEP`` where there is
-    no way, and the cheapest step there is (hundredths): the range search's input."""
+    no way, and the cheapest step there is (hundredths): both searches' input."""
 
     def build(cost: np.ndarray) -> tuple[np.ndarray, int]:
         steps = np.isfinite(cost)
+        # np.rint rounds halves to even, as Python's round does: the same whole hundredths.
         whole = np.where(steps, np.rint(np.where(steps, cost, 0.0) * _SCALE), _NO_STEP).astype(np.int64)
         whole.flags.writeable = False
         return whole, int(whole[steps].min()) if steps.any() else _NO_STEP
@@ -247,7 +241,8 @@ def _edge_key(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple:
 
 def _cached(graph: MapGraph, rules: Rules, ut: UnitType, bases, form: str, build):
     """One form of the movement table of a kind of mover (``form``: "cost", the array itself;
-    "lists", "hundredths"), made from its cost array on first use; each form only when asked for."""
+    "hundredths array", "hundredths" rows), made from its cost array on first use; each form
+    only when asked for."""
     key = _edge_key(graph, rules, ut, bases)
     mine = _tables(graph)
     entry = mine.get(key)
@@ -300,7 +295,7 @@ class _Board:
 
     __slots__ = ("graph", "keys", "hexes", "where", "factions", "fcode", "types", "tcode", "at")
 
-    def __init__(self, graph: MapGraph, keys: list, units: list, hexes: list):
+    def __init__(self, graph: MapGraph, keys: list, hexes: list):
         self.graph = graph
         self.keys = keys
         self.hexes = hexes
@@ -339,7 +334,7 @@ def _board(graph: MapGraph, units) -> _Board:
             if k != len(_BOARDS) - 1:
                 _BOARDS.append(_BOARDS.pop(k))
             return board
-    board = _Board(graph, keys, units, hexes)
+    board = _Board(graph, keys, hexes)
     _BOARDS.append(board)
     del _BOARDS[:-_BOARDS_KEPT]
     return board

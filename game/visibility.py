@@ -26,38 +26,16 @@ from game.movement import MapGraph, map_graph
 from game.orders import OWN, PUBLIC, Event, unit_name
 from game.rules import Rules
 
-# graph -> id(rules) -> (rules, {(unit type, hex index): radius}). How far a type sees from a
-# hex depends on the map and the rules alone; a unit's sight is asked for thousands of times a
-# turn. Kept with the graph (weakly) and with the rules object, whose identity it is keyed by.
+# graph -> (id(rules), unit type) -> (rules, radius from every hex). How far a type sees from a
+# hex depends on the map and the rules alone, and is asked for thousands of times a turn. Kept
+# with the graph (weakly) and with the rules object, whose identity it is keyed by.
 _RADII: weakref.WeakKeyDictionary[MapGraph, dict] = weakref.WeakKeyDictionary()
 
 
 def vision_radius(graph: MapGraph, rules: Rules, unit) -> int:
     """Hexes a unit sees from where it stands: its type's vision and the ground's, one more
     for a ground unit standing well above the land around it; at least one."""
-    i = graph.index(unit.hex)
-    per_map: dict[int, tuple[Rules, dict[tuple[str, int], int]]] | None = _RADII.get(graph)
-    if per_map is None:
-        per_map = _RADII[graph] = {}
-    known = per_map.get(id(rules))
-    if known is None:
-        known = per_map[id(rules)] = (rules, {})
-    radius = known[1].get((unit.type, i))
-    if radius is None:
-        radius = known[1][(unit.type, i)] = _radius(graph, rules, unit.type, i)
-    return radius
-
-
-def _radius(graph: MapGraph, rules: Rules, type_id: str, i: int) -> int:
-    ut = rules.unit_type(type_id)
-    t = rules.terrain[graph.terrain[i]]
-    radius = ut.vision + t.vision
-    if ut.is_ground:
-        here = graph.map.elevation.ravel()[i]
-        around = [graph.map.elevation.ravel()[j] for j in graph.nbr_list[i] if j >= 0]
-        if around and here - min(around) >= rules.vision["hill_bonus_elevation"]:
-            radius += 1
-    return max(1, radius)
+    return int(_radius_map(graph, rules, unit.type)[graph.index(unit.hex)])
 
 
 _FAR = 1 << 20
@@ -68,7 +46,7 @@ def _radius_map(graph: MapGraph, rules: Rules, type_id: str) -> np.ndarray:
     per_map = _RADII.get(graph)
     if per_map is None:
         per_map = _RADII[graph] = {}
-    key = ("map", id(rules), type_id)
+    key = (id(rules), type_id)
     got = per_map.get(key)
     if got is None:
         ut = rules.unit_type(type_id)
@@ -97,39 +75,36 @@ class _Sighting:
 
     def __init__(self, key, units: list, state, graph: MapGraph, rules: Rules):
         self.key = key
-        index = graph.index
-        self.where = np.array([index(u.hex) for u in units], dtype=np.int64)
-        sides = list(dict.fromkeys(fac.side for fac in state.factions.values()))
-        code = {f: sides.index(fac.side) for f, fac in state.factions.items()}
-        self.sides = sides
-        self.side_of = np.array([code[u.faction] for u in units], dtype=np.int64)
-        self.radius = np.zeros(len(units), dtype=np.int64)
+        self.sides = list(dict.fromkeys(fac.side for fac in state.factions.values()))
+        self.where, self.side_of, self.radius, self.cover = self._entries(units, key, graph, rules)
+        self.sight: dict[str, np.ndarray] = {}
+
+    def _entries(self, units: list, key, graph: MapGraph, rules: Rules) -> tuple[np.ndarray, ...]:
+        """For these units: where each stands, its side (a place in ``sides``), how far it
+        sees and the cover of its hex."""
+        where = np.array([graph.index(u.hex) for u in units], dtype=np.int64)
+        code = {side: k for k, side in enumerate(self.sides)}
+        sides = dict(key[3])  # faction -> side, as the key has them
+        side_of = np.array([code[sides[u.faction]] for u in units], dtype=np.int64)
+        radius = np.zeros(len(units), dtype=np.int64)
         types = [u.type for u in units]
         for t in dict.fromkeys(types):
             mine = np.array([x == t for x in types], dtype=bool)
-            self.radius[mine] = _radius_map(graph, rules, t)[self.where[mine]]
-        cover = np.array([t.concealment for t in rules.terrain], dtype=np.int64)
-        self.cover = cover[graph.terrain[self.where]]
-        self.sight: dict[str, np.ndarray] = {}
+            radius[mine] = _radius_map(graph, rules, t)[where[mine]]
+        cover = np.array([t.concealment for t in rules.terrain], dtype=np.int64)[graph.terrain[where]]
+        return where, side_of, radius, cover
 
     def changed(self, key, units: list, changed: list[int], graph: MapGraph, rules: Rules) -> _Sighting:
         """A sighting of the same units after those at ``changed`` (places in the list) moved,
         or changed type or faction: this one's arrays, those units' entries made again."""
         made = object.__new__(_Sighting)
-        made.key = key
-        made.sides = self.sides
+        made.key, made.sides, made.sight = key, self.sides, {}
         made.where, made.side_of = self.where.copy(), self.side_of.copy()
         made.radius, made.cover = self.radius.copy(), self.cover.copy()
-        made.sight = {}
-        code = {side: k for k, side in enumerate(self.sides)}
-        sides = dict(key[3])
-        cover = [t.concealment for t in rules.terrain]
-        for k in changed:
-            u = units[k]
-            i = made.where[k] = graph.index(u.hex)
-            made.side_of[k] = code[sides[u.faction]]
-            made.radius[k] = _radius_map(graph, rules, u.type)[i]
-            made.cover[k] = cover[graph.terrain[i]]
+        at = np.array(changed, dtype=np.int64)
+        (made.where[at], made.side_of[at], made.radius[at], made.cover[at]) = self._entries(
+            [units[k] for k in changed], key, graph, rules
+        )
         return made
 
 

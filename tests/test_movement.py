@@ -10,7 +10,7 @@ import pytest
 from game.hexgrid import Hex
 from game.movement import (
     Obstacles,
-    edge_costs,
+    cost_array,
     find_path,
     map_graph,
     movement_range,
@@ -70,7 +70,7 @@ def test_roads_are_faster(m, g):
 
 def test_river_costs_more_and_bridges_less(m, g):
     ut = RULES.unit_type("infantry")
-    costs = edge_costs(g, RULES, ut)
+    costs = cost_array(g, RULES, ut)
     river_no_road = road_bridge = None
     for i in range(g.n):
         for d in range(6):

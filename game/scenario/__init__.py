@@ -15,7 +15,6 @@ from pathlib import Path
 from game import SCENARIOS_DIR, player_scenarios_dir
 from game.scenario.locate import Locator, scan
 from game.scenario.model import Problem, Scenario, ScenarioError
-from game.scenario.options import read_options
 from game.scenario.validate import build
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -215,10 +214,9 @@ def check_text(
     except ValueError as exc:
         return None, [f"{path}: {exc}"]
     lines = [_format(path, locator, p) for p in found]
-    switches = scenario.options if scenario is not None else read_options(data)[0]
-    if every_switch and not lines:
-        history = {o.id: o.default for o in switches}
-        for k, o in enumerate(switches):
+    if every_switch and scenario is not None and not lines:
+        history = {o.id: o.default for o in scenario.options}
+        for k, o in enumerate(scenario.options):
             flipped = dict(history, **{o.id: not o.default})
             _, more = build(data, hexmap, rules, flipped)
             setting = "on" if flipped[o.id] else "off"

@@ -23,10 +23,11 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from game.scenario import schema
 from game.scenario.model import Problem
 
-EFFECTS = ("drop_events", "events", "drop_units", "units", "move_units", "factions", "victory")
-FIELDS = ("id", "title", "text", "default", *EFFECTS)
+FIELDS = tuple(f.name for f in schema.OPTION.fields)  # the format's table of a switch
+EFFECTS = tuple(name for name in FIELDS if name not in ("id", "title", "text", "default"))
 MAX_TITLE = 100
 
 
