@@ -132,25 +132,27 @@ def _betainc(a: float, b: float, x: float) -> float:
 # -- the two arms -------------------------------------------------------------------------------
 
 
-def loss_rows(run: dict) -> list[tuple[str, str, int]]:
-    """(key, label, value) of a run's losses: the totals, then the killed of each of the source's
-    categories (from the run's ``casualties``, ``game.ledger.ledger_json``)."""
+def loss_rows(run: dict) -> list[tuple[str, str, int, float | None]]:
+    """(key, label, value, source) of a run's losses: the totals, then the killed of each of the
+    source's categories (from the run's ``casualties``, ``game.ledger.ledger_json``); ``source``
+    is the source's figure for the scenario's phase where it gives one (the killed), else None."""
     c = run["casualties"]
     causes = c.get("by_cause", {})
-    rows = [
-        ("military_killed", "Military killed", c["military"]["game"]),
-        ("wounded", "Wounded", c.get("manpower", {}).get("wounded", 0)),
+    rows: list[tuple[str, str, int, float | None]] = [
+        ("military_killed", "Military killed", c["military"]["game"], c["military"].get("expected")),
+        ("wounded", "Wounded", c.get("manpower", {}).get("wounded", 0), None),
         (
             "captured_or_deserted",
             "Captured or deserted",
             causes.get("captured", 0) + causes.get("deserted", 0),
+            None,
         ),
-        ("civilians", "Civilians killed", run["civilians"]),
-        ("aircraft_lost", "Aircraft lost", run["aircraft_lost"]),
-        ("ships_lost", "Ships lost", run["ships_lost"]),
+        ("civilians", "Civilians killed", run["civilians"], c.get("civilians", {}).get("expected")),
+        ("aircraft_lost", "Aircraft lost", run["aircraft_lost"], None),
+        ("ships_lost", "Ships lost", run["ships_lost"], None),
     ]
     for row in c.get("categories", []) + c.get("other", []):
-        rows.append((f"killed:{row['id']}", f"Killed: {row['label']}", row["game"]))
+        rows.append((f"killed:{row['id']}", f"Killed: {row['label']}", row["game"], row.get("expected")))
     return rows
 
 
@@ -165,7 +167,7 @@ def run_summary(run: dict) -> dict:
         "date": run["date"],
         "historical": run["historical"],
         "events": {_event_key(e): e["game"] for e in run["history"]},
-        "losses": {key: value for key, _, value in loss_rows(run)},
+        "losses": {key: value for key, _, value, _ in loss_rows(run)},
         "checksum": run["checksum"],
     }
 
@@ -235,9 +237,12 @@ def compare(history: list[dict], switched: list[dict], sides: list[dict], option
 
     losses = []
     labels: dict[str, str] = {}
+    sources: dict[str, float | None] = {}
     for r in history + switched:
-        for key, label, _ in loss_rows(r):
+        for key, label, _, src in loss_rows(r):
             labels.setdefault(key, label)
+            if sources.get(key) is None:
+                sources[key] = src
     books_a = [arms["history"]["runs"][i]["losses"] for i in range(n_a)]
     books_b = [arms["switched"]["runs"][i]["losses"] for i in range(n_b)]
     for key, label in labels.items():
@@ -247,6 +252,8 @@ def compare(history: list[dict], switched: list[dict], sides: list[dict], option
             {
                 "id": key,
                 "label": label,
+                # The source's figure for the phase (the dead only), to set both arms against.
+                "source": sources.get(key),
                 "history": statistics.fmean(a),
                 "switched": statistics.fmean(b),
                 "difference": welch(a, b),
@@ -320,7 +327,7 @@ def compare_lines(comparison: dict, title: str = "") -> str:
     seeds = c["seeds"]
     n = c["runs"]
     seed_words = f"seed {seeds[0]}" if n == 1 else f"seeds {seeds[0]}-{seeds[-1]}"
-    label_w, col_w = 48, 24
+    label_w, col_w, src_w = 48, 24, 10
     lines = [
         f'{title or c["scenario"]}: history beside "{c["switch"]["title"]}"',
         f"{n} run{'s' if n != 1 else ''} of each setting on the same {seed_words}, difficulty "
@@ -337,8 +344,9 @@ def compare_lines(comparison: dict, title: str = "") -> str:
             f"{section[:label_w]:{label_w}s} {a_name[:col_w]:>{col_w}s} {b_name[:col_w]:>{col_w}s}  {diff}"
         )
 
-    def row(label: str, a: str, b: str, d: str) -> None:
-        lines.append(f"  {_cut(label, label_w - 2):{label_w - 2}s} {a:>{col_w}s} {b:>{col_w}s}  {d}")
+    def row(label: str, a: str, b: str, d: str, src: str | None = None) -> None:
+        middle = "" if src is None else f" {src:>{src_w}s}"
+        lines.append(f"  {_cut(label, label_w - 2):{label_w - 2}s} {a:>{col_w}s} {b:>{col_w}s}{middle}  {d}")
 
     head("Wins (share, 95% interval)", "difference, share points")
     for w in c["wins"] + [c["historical"]]:
@@ -363,7 +371,11 @@ def compare_lines(comparison: dict, title: str = "") -> str:
             row(e["what"] + ("" if e["defining"] else " *"), cells[0], cells[1], _day(e["source"]))
         if any(not e["defining"] for e in c["events"]):
             lines.append("  * not defining: it comes on the scenario's fixed date, shown beside the game")
-    head("Losses (mean per run)", "difference (95% interval)")
+    lines.append("")
+    lines.append(
+        f"{'Losses (mean per run)'[:label_w]:{label_w}s} {a_name[:col_w]:>{col_w}s} "
+        f"{b_name[:col_w]:>{col_w}s} {'source':>{src_w}s}  difference (95% interval)"
+    )
     said_killed = False
     for x in c["losses"]:
         label = x["label"]
@@ -380,7 +392,12 @@ def compare_lines(comparison: dict, title: str = "") -> str:
             diff += (
                 f" ({_signed(d['low'])} to {_signed(d['high'])})" if d["high"] > d["low"] else " (no spread)"
             )
-        row(label, _number(x["history"]), _number(x["switched"]), diff)
+        src = x.get("source")
+        row(label, _number(x["history"]), _number(x["switched"]), diff, "-" if src is None else _number(src))
+    lines.append(
+        "  source: the source's dead for this phase, as the ledger sets every game against them; "
+        "- where it gives none"
+    )
     lines.append("")
     if c["intervals"]:
         lines.append(

@@ -43,6 +43,7 @@ from game.hexmap import default_map
 from game.history import historical, judge
 from game.ledger import phase_table
 from game.movement import map_graph, movement_range, obstacles_for, reach
+from game.reference import ReferenceJob
 from game.rules import default_rules
 from game.saves import SAVE_SUFFIX, SaveError, load_game, save_game
 from game.scenario import ScenarioError, find_scenario, load_scenario
@@ -265,6 +266,7 @@ class Session:
         self._views: dict[tuple, SideView] = {}
         self._views_lock = threading.Lock()
         self._moves: tuple | None = None  # (key, cost by hex index, previous hex, range)
+        self._reference: ReferenceJob | None = None  # history's setting, for a what-if game
 
     # -- making one ---------------------------------------------------------------------------
 
@@ -366,6 +368,25 @@ class Session:
         ids = {o.id for o in known}
         known += [Option(oid, oid, "", False) for oid in self.options if oid not in ids]
         return [o for o in known if o.id in self.options and self.options[o.id] != o.default]
+
+    def history_reference(self, background: bool = True) -> ReferenceJob | None:
+        """History's setting on this game's seed (``game.reference``), to set a what-if game's
+        losses beside: begun on the first call, in a process of its own unless ``background``
+        is false, and kept for the game. None for a game that keeps to history, or whose
+        scenario file is not at hand."""
+        if not self.what_ifs() or self.scenario_path is None:
+            return None
+        if self._reference is None:
+            levels = {
+                side: seat.difficulty if seat.kind == AI else "normal" for side, seat in self.seats.items()
+            }
+            self._reference = ReferenceJob(self.scenario_path, self.game.seed, levels, background=background)
+        return self._reference
+
+    def close(self) -> None:
+        """The game is left: stop what it set going in the background."""
+        if self._reference is not None:
+            self._reference.cancel()
 
     @property
     def unsaved(self) -> bool:

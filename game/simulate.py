@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from game.ai import AIPlayer, play_turn
+from game.ai import ai_players, play_turn
 from game.commands import Game
 from game.hexmap import default_map
 from game.history import date_words, historical, judge
@@ -47,21 +47,8 @@ def simulate_one(
     hexmap, rules = default_map(), default_rules()
     sc = load_scenario(scenario_path, hexmap, rules, options)
     game = Game(sc.setup, hexmap, rules, seed)
-    # The game's own map: the scenario's terrain changes are painted on it. Headless, the AI
-    # thinks each turn through with no clock: a time limit would make the game depend on how
-    # fast and how busy the machine is, and the same seed must give the same game anywhere.
-    players = {
-        s["id"]: AIPlayer(
-            s["id"],
-            game.hexmap,
-            rules,
-            sc.setup["victory"],
-            difficulty,
-            budget_s=None,
-            plans=sc.setup.get("plans"),
-        )
-        for s in sc.sides
-    }
+    # The game's own map: the scenario's terrain changes are painted on it.
+    players = ai_players(sc, game, rules, difficulty)
     last_turn = sc.turns if turns is None else min(turns, sc.turns)
     per_turn: dict[int, float] = {}
     refused: list[str] = []

@@ -100,6 +100,24 @@ def test_the_comparison_plays_both_settings_on_the_same_seeds(compared):
         assert x["history"] == sum(a) / 2 and x["switched"] == sum(b) / 2
         assert x["difference"]["difference"] == pytest.approx(x["switched"] - x["history"])
     assert "killed:isis" in losses
+    # The source's dead for the phase, as the ledger sets any game of it against them.
+    table = _phase_figures("2014-new-role")
+    assert losses["military_killed"]["source"] == pytest.approx(table.military.expected, abs=0.1)
+    assert losses["civilians"]["source"] == pytest.approx(table.civilians.expected, abs=0.1)
+    isis = next(r for r in table.categories if r.id == "isis")
+    assert losses["killed:isis"]["source"] == pytest.approx(isis.expected, abs=0.1)
+    assert losses["wounded"]["source"] is None and losses["aircraft_lost"]["source"] is None
+
+
+def _phase_figures(scenario: str):
+    from game.commands import Game
+    from game.hexmap import default_map
+    from game.ledger import phase_table
+    from game.rules import default_rules
+    from game.scenario import find_scenario, load_scenario
+
+    sc = load_scenario(find_scenario(scenario), default_map(), default_rules())
+    return phase_table(Game(sc.setup, default_map(), default_rules(), 1).state, sc.setup)
 
 
 def test_the_comparison_in_words_and_as_a_chart(compared, tmp_path):
@@ -107,6 +125,14 @@ def test_the_comparison_in_words_and_as_a_chart(compared, tmp_path):
     assert "iraq-stays off (history)" in text and "iraq-stays on" in text
     assert "Iraq turns on the coalition" in text and "dropped by the switch" in text
     assert "Military killed" in text and "Wilson" in text and "Welch" in text
+    # The losses have the source's figure beside the two arms ("-" where it gives none).
+    head = next(line for line in text.splitlines() if line.startswith("Losses (mean per run)"))
+    assert "source" in head
+    military = next(line for line in text.splitlines() if line.strip().startswith("Military killed"))
+    expected = f"{next(x for x in compared['losses'] if x['id'] == 'military_killed')['source']:,.0f}"
+    assert expected in military
+    wounded = next(line for line in text.splitlines() if line.strip().startswith("Wounded"))
+    assert " - " in wounded
     path = tmp_path / "compare.png"
     compare_chart(compared, "The coalition's new role", path)
     assert pygame.image.load(str(path)).get_width() == 1200

@@ -217,3 +217,56 @@ def test_a_game_played_with_a_switch_on_replays_and_verifies_from_its_save(tmp_p
     assert main(["replay", str(saved), "--verify"]) == 0
     assert "verified" in capsys.readouterr().out.lower()
 
+
+
+def test_switches_that_break_the_scenario_only_together_are_named_with_all_of_them():
+    """Each switch is checked turned on its own and all of them at once, as a player may set
+    them: two that each add an event of the same id are fine alone, not together."""
+
+    def switch(sid: str) -> str:
+        return (
+            f'[[options]]\nid = "{sid}"\ntitle = "{sid}"\ntext = "A change."\n'
+            'events = [{ id = "news", trigger = { turn = 2 }, actions = '
+            '[{ do = "message", text = "News." }] }]\n'
+        )
+
+    _, alone = _with(switch("first"))
+    assert alone == []
+    _, problems = _with(switch("first") + "\n" + switch("second"))
+    assert problems and all("with every switch turned from history (first, second)" in p for p in problems)
+    assert any("news" in p for p in problems)
+
+
+def test_the_later_switches_played_together_keep_both_turning_points_away():
+    """2018's two switches on at once: neither the British and Canadian nor the American
+    withdrawal happens, where history has them."""
+    path = find_scenario("2018-withdrawal")
+    both = {"britain-canada-stay": True, "us-stays": True}
+    sc = load_scenario(path, hexmap(), options=both)
+    history = load_scenario(path, hexmap())
+    dropped = set()
+    for table in sc.source["options"]:
+        dropped |= set(table["drop_events"]) - {e["id"] for e in table.get("events", [])}
+    ids = {e["id"] for e in sc.setup["events"]}
+    assert dropped and not dropped & ids and dropped <= {e["id"] for e in history.setup["events"]}
+    one = simulate_one(path, 13, turns=12, options=both)
+    assert sorted(one["departs_from_history"]) == sorted(both)
+    assert not dropped & set(one["events"])
+    # The switches' own events came in their place (history's were played on these turns in
+    # the test of each switch above).
+    given = {e["id"] for t in sc.source["options"] for e in t.get("events", [])}
+    assert given & set(one["events"])
+
+
+def test_the_campaign_with_every_switch_on_validates_and_plays():
+    path = find_scenario("campaign")
+    sc = load_scenario(path, hexmap())
+    every = {o.id: True for o in sc.options}
+    assert len(every) == 6
+    on = load_scenario(path, hexmap(), options=every)
+    ids = {e["id"] for e in on.setup["events"]}
+    for table in sc.source["options"]:
+        given = {e["id"] for e in table.get("events", [])}
+        assert given <= ids and not (set(table["drop_events"]) - given) & ids
+    played = simulate_one(path, 13, turns=2, options=every)
+    assert sorted(played["departs_from_history"]) == sorted(every) and played["turns"] == 2

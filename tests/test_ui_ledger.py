@@ -197,9 +197,50 @@ def test_the_ledger_of_a_what_if_says_it_is_not_history(home, recorded):
         app.step([_key(pygame.K_l)], dt=0.016)
         _redraw_ledger(scene, recorded)
         assert any(t.startswith("what-if: Iraq stays with the coalition, not history") for t in recorded)
+        # History's setting on the game's seed is being played beside it, and the ledger says so.
+        job = scene.session.history_reference()
+        assert job is not None and job.running
+        assert any("history's setting being played" in t for t in recorded)
+        job.cancel()
         history = _battle(app, Session.new("2014-new-role", seed=3))
         app.step([_key(pygame.K_l)], dt=0.016)
         _redraw_ledger(history, recorded)
         assert not any("what-if" in t for t in recorded)
+    finally:
+        pygame.quit()
+
+
+def test_a_what_if_sets_its_losses_beside_history_on_the_same_seed(home, recorded):
+    """Once history's setting has been played on the game's seed, the ledger draws its killed as
+    a third bar beside the game's and the source's, and the results say the two in words."""
+    from game.commands import EndTurn
+    from game.reference import keep, play_reference, reference_key
+    from game.scenario import find_scenario
+    from game.session import Session
+    from game.ui.results import ResultsScene, casualty_rows
+
+    path = find_scenario("2014-new-role")
+    session = Session.new("2014-new-role", options={"iraq-stays": True}, seed=9207)
+    levels = {side: seat.difficulty for side, seat in session.seats.items()}
+    ref = play_reference(path, 9207, turns=2)
+    keep(reference_key(path, 9207, levels), ref, home / "history-runs")
+    while session.state.turn < 3:  # two turns of nothing but the war's own events
+        session.execute(EndTurn(session.state.active_side))
+    rows, _ = casualty_rows(session)
+    snap = ref.at(session.state.turn)
+    assert snap.turn == 3 and all(len(r) == 6 for r in rows)
+    civilians = next(r for r in rows if r[0] == "Civilians")
+    assert civilians[5] == snap.civilians
+    app = _window((1400, 900), home)
+    try:
+        scene = _battle(app, session)
+        app.step([_key(pygame.K_l)], dt=0.016)
+        _redraw_ledger(scene, recorded)
+        assert "history's setting, same seed" in recorded
+        assert not any("history's setting being played" in t for t in recorded)
+        said = [t for t, _ in ResultsScene(app, session).lines()]
+        beside = next(t for t in said if t.startswith("Beside history's setting"))
+        assert f"by turn 3: {session.ledger().military.game:,} military killed here against " \
+            f"{snap.military:,}" in beside
     finally:
         pygame.quit()

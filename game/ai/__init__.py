@@ -34,4 +34,37 @@ def play_turn(game, player, max_commands: int = MAX_COMMANDS) -> TurnStats:
     return TurnStats(seconds=driver.thinking, commands=driver.commands, refused=driver.refused)
 
 
-__all__ = ["DIFFICULTIES", "MAX_COMMANDS", "AIPlayer", "RandomPlayer", "TurnDriver", "TurnStats", "play_turn"]
+def ai_players(sc, game, rules, difficulty: str | dict[str, str] = "normal") -> dict[str, AIPlayer]:
+    """The computer at every side of the scenario ``sc`` (``difficulty``: one for all, or side ->
+    difficulty with normal for a side not named). Headless, the AI thinks each turn through
+    with no clock: a time limit would make the game depend on how fast and how busy the
+    machine is, and the same seed must give the same game anywhere."""
+    level = (
+        (lambda side: difficulty)
+        if isinstance(difficulty, str)
+        else (lambda side: difficulty.get(side, "normal"))
+    )
+    return {
+        s["id"]: AIPlayer(
+            s["id"],
+            game.hexmap,
+            rules,
+            sc.setup["victory"],
+            level(s["id"]),
+            budget_s=None,
+            plans=sc.setup.get("plans"),
+        )
+        for s in sc.sides
+    }
+
+
+__all__ = [
+    "DIFFICULTIES",
+    "MAX_COMMANDS",
+    "AIPlayer",
+    "RandomPlayer",
+    "TurnDriver",
+    "TurnStats",
+    "ai_players",
+    "play_turn",
+]

@@ -230,6 +230,23 @@ def check_text(
                         ),
                     )
                 )
+        if len(scenario.options) > 1 and not lines:
+            # And all of them turned at once, as a player could also set them.
+            turned = {o.id: not o.default for o in scenario.options}
+            _, more = build(data, hexmap, rules, turned)
+            names = ", ".join(o.id for o in scenario.options)
+            for p in more:
+                lines.append(
+                    _format(
+                        path,
+                        locator,
+                        Problem(
+                            "options",
+                            f"with every switch turned from history ({names}): [{p.path}] {p.text}",
+                            p.hint,
+                        ),
+                    )
+                )
     if scenario is not None and not lines:
         scenario.path = Path(path) if not isinstance(path, Path) else path
         scenario.source = data

@@ -451,7 +451,13 @@ class Panels:
         area = sc.map_rect.inflate(-40, -40)
         if area.w < 240 or area.h < 160:  # a small window: the chart takes the whole map
             area = pygame.Rect(sc.map_rect)
-        key = (sc.world_key, area.size, self.scale, self.ledger_page)
+        # A what-if game sets its losses beside history's setting, played in the background:
+        # the ledger is drawn again as that game goes on and when it is there.
+        job = sc.session.history_reference()
+        if job is not None:
+            job.poll()
+        ref_key = None if job is None else (job.running, job.progress, job.error)
+        key = (sc.world_key, area.size, self.scale, self.ledger_page, ref_key)
         f = self.fonts
 
         def render():
@@ -477,6 +483,10 @@ class Panels:
             turned = sc.session.what_ifs()  # a game turned from history: the source is history's
             if turned:
                 said = "what-if: " + ", ".join(o.title for o in turned) + ", not history \u00b7 "
+                if job is not None and job.running:
+                    turn_of = job.progress
+                    said += ("history's setting being played" +
+                             (f" ({turn_of[0]}/{turn_of[1]})" if turn_of[1] else "") + " \u00b7 ")
                 if f.small.size(said)[0] + hint.get_width() > area.w - 2 * pad:
                     said = "a what-if, not history \u00b7 "
                 hint = f.small.render(said + turn + ("the enemy's are counted at the end \u00b7 "

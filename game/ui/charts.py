@@ -49,22 +49,32 @@ def rows_from_results(results: list[dict]) -> list[tuple[str, float, float | Non
     return out
 
 
+REFERENCE_COLOUR = (120, 132, 70)  # history's setting beside a what-if game
+SOURCE_MARK = (176, 124, 20)  # the source's figure across the two arms of a comparison
+
+
 def draw_casualties(surface: pygame.Surface, rect: pygame.Rect, rows, title: str) -> None:
-    """Paired horizontal bars per category on a log scale, with the game's spread as whiskers."""
+    """Paired horizontal bars per category on a log scale, with the game's spread as whiskers.
+    A row is (label, game, source, low, high), or with a sixth figure, history's setting on
+    the same seed beside a what-if game, drawn as a third bar."""
     pygame.draw.rect(surface, PAPER, rect)
     f_title, f_label, f_small = _font(20, True), _font(14), _font(12)
     surface.blit(f_title.render(title, True, INK), (rect.x + 16, rect.y + 12))
     top = rect.y + 48
     label_w = 340
     x0 = rect.x + 16 + label_w
+    refs = [r[5] if len(r) > 5 else None for r in rows]
+    third = any(v is not None for v in refs)
 
-    def value_text(game: float, src) -> str:
-        return f"{game:,.0f}" + (f" / {src:,}" if src else "")
+    def value_text(game: float, src, ref=None) -> str:
+        return (f"{game:,.0f}" + (f" / {src:,}" if src else "")
+                + (f" / {ref:,} in history's setting" if ref is not None else ""))
 
     # Room on the right for the figures written after the longest bar, and for the last tick.
-    room = max([f_small.size(value_text(g, s))[0] for _, g, s, _, _ in rows] + [40]) + 8
+    room = max([f_small.size(value_text(r[1], r[2], refs[k]))[0] for k, r in enumerate(rows)]
+               + [40]) + 8
     width = max(40, rect.right - 16 - room - x0)
-    hi = max([max(g, s or 0, h) for _, g, s, _, h in rows] + [10])
+    hi = max([max(r[1], r[2] or 0, r[4], refs[k] or 0) for k, r in enumerate(rows)] + [10])
     decades = max(1, math.ceil(math.log10(hi)))
 
     def xpos(v: float) -> int:
@@ -76,24 +86,33 @@ def draw_casualties(surface: pygame.Surface, rect: pygame.Rect, rows, title: str
         pygame.draw.line(surface, GRID, (x, top - 4), (x, top + row_h * len(rows)))
         txt = f_small.render(f"{10 ** d:,}", True, INK)
         surface.blit(txt, (x - txt.get_width() // 2, top + row_h * len(rows) + 4))
-    for k, (label, game, src, lo, hi_) in enumerate(rows):
+    for k, row in enumerate(rows):
+        label, game, src, lo, hi_ = row[:5]
+        ref = refs[k]
         y = top + k * row_h
         surface.blit(f_label.render(label[:46], True, INK), (rect.x + 16, y + 2))
-        bar = max(4, row_h // 2 - 3)
+        bar = max(3, (row_h - 4) // 3 - 1) if third else max(4, row_h // 2 - 3)
         pygame.draw.rect(surface, GAME_COLOUR, (x0, y + 1, max(1, xpos(game) - x0), bar))
         if hi_ > lo:
             yy = y + 1 + bar // 2
             pygame.draw.line(surface, INK, (xpos(lo), yy), (xpos(hi_), yy))
         if src:
             pygame.draw.rect(surface, SOURCE_COLOUR, (x0, y + bar + 2, max(1, xpos(src) - x0), bar))
-        surface.blit(f_small.render(value_text(game, src), True, INK),
-                     (max(xpos(game), xpos(src or 1)) + 6, y + 2))
+        if ref:
+            pygame.draw.rect(surface, REFERENCE_COLOUR,
+                             (x0, y + 2 * bar + 3, max(1, xpos(ref) - x0), bar))
+        surface.blit(f_small.render(value_text(game, src, ref), True, INK),
+                     (max(xpos(game), xpos(src or 1), xpos(ref or 1)) + 6, y + 2))
     ly = rect.bottom - 24
-    for i, (name, colour) in enumerate((("this game (median; line: 10th-90th percentile)", GAME_COLOUR),
-                                         ("the source", SOURCE_COLOUR))):
-        x = rect.x + 16 + i * 380
+    keys = [("this game (median; line: 10th-90th percentile)", GAME_COLOUR),
+            ("the source", SOURCE_COLOUR)]
+    if third:
+        keys.append(("history's setting", REFERENCE_COLOUR))
+    x = rect.x + 16
+    for name, colour in keys:
         pygame.draw.rect(surface, colour, (x, ly, 14, 14))
-        surface.blit(f_small.render(name, True, INK), (x + 20, ly))
+        r = surface.blit(f_small.render(name, True, INK), (x + 20, ly))
+        x = max(r.right + 32, x + 380 if not third else 0)
 
 
 def event_rows_from_results(results: list[dict]) -> list[tuple[str, str, list[str], list, bool]]:
@@ -314,7 +333,7 @@ def draw_compare_losses(surface: pygame.Surface, rect: pygame.Rect, comparison: 
     surface.blit(f_small.render("difference of the means (95%)", True, INK), (rect.right - diff_w, top - 22))
     room = 70  # for the figure written after the longest bar
     width = rect.right - 16 - diff_w - room - x0
-    hi = max([max(r["history"], r["switched"]) for r in rows] + [10])
+    hi = max([max(r["history"], r["switched"], r.get("source") or 0) for r in rows] + [10])
     decades = max(1, math.ceil(math.log10(hi)))
 
     def xpos(v: float) -> int:
@@ -335,6 +354,10 @@ def draw_compare_losses(surface: pygame.Surface, rect: pygame.Rect, comparison: 
             pygame.draw.rect(surface, colour, (x0, yy, max(2, xpos(v) - x0), 12))
             text = f"{v:,.0f}" if v >= 10 or v == int(v) else f"{v:,.1f}"
             surface.blit(f_small.render(text, True, INK), (max(xpos(v), x0 + 2) + 6, yy - 1))
+        src = row.get("source")
+        if src:  # the source's dead for the phase: a mark across both bars
+            x = xpos(src)
+            pygame.draw.line(surface, SOURCE_MARK, (x, y), (x, y + 31), 3)
         d = row["difference"]
         text = _signed(d["difference"])
         if d["low"] is not None:
@@ -354,6 +377,11 @@ def _legend(surface: pygame.Surface, x: int, y: int, comparison: dict, names: tu
         txt = f_small.render(name, True, INK)
         surface.blit(txt, (x + 20, y))
         x += 20 + txt.get_width() + 28
+    if any(r.get("source") for r in comparison["losses"]):
+        pygame.draw.line(surface, SOURCE_MARK, (x + 6, y), (x + 6, y + 14), 3)
+        txt = f_small.render("the source's dead", True, INK)
+        surface.blit(txt, (x + 16, y))
+        x += 16 + txt.get_width() + 28
     if comparison["intervals"]:
         pygame.draw.line(surface, INK, (x, y + 7), (x + 22, y + 7), 2)
         pygame.draw.line(surface, INK, (x, y + 3), (x, y + 11), 2)

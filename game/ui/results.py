@@ -31,7 +31,8 @@ from pygame_gui.elements import UIButton, UILabel, UITextBox
 from game.history import event_line, timing
 from game.ledger import HistoryError
 from game.ui import widgets as W
-from game.ui.charts import GAME_COLOUR, INK as CHART_INK, PAPER, SOURCE_COLOUR, draw_casualties
+from game.ui.charts import (GAME_COLOUR, INK as CHART_INK, PAPER, REFERENCE_COLOUR, SOURCE_COLOUR,
+                            draw_casualties)
 from game.ui.navigator import Navigator
 from game.ui.style import BAD, BG, BRASS, EDGE, INK, MUTED, Fonts, sz
 from game.victory import condition_text, describe
@@ -81,6 +82,23 @@ class ResultsScene(W.GuiScene):
         self.map_button = None
         self.page_button = None
 
+    def update(self, dt: float) -> None:
+        super().update(dt)
+        # A what-if game's results wait for history's setting, played in the background: when
+        # it comes (or cannot), the words and the chart take it in.
+        job = self.session.history_reference()
+        if job is None or not job.running:
+            return
+        self._polled = getattr(self, "_polled", 0.0) + dt
+        if self._polled < 0.5:
+            return
+        self._polled = 0.0
+        job.poll()
+        if not job.running:
+            self.rows, self.figures_title = casualty_rows(self.session)
+            if self.manager is not None:
+                self.rebuild()
+
     def over_the_battle(self) -> bool:
         """True when the battle of this game lies just beneath: "View final map" uncovers it."""
         below = self.app.below(self)
@@ -115,6 +133,9 @@ class ResultsScene(W.GuiScene):
         if turned:
             names = "; ".join(o.title for o in turned)
             out.append((f"A what-if: this game departed from history. {names}.", W.BRASS))
+            beside = reference_words(self.session)
+            if beside is not None:
+                out.append(beside)
         # History and its dated events before the aims: the result's line names the aim that
         # decided the game already, and a small window shows the first lines without scrolling.
         history = setup.get("history") or {}
@@ -329,17 +350,59 @@ def casualty_rows(session, side: str | None = None) -> tuple[list[tuple], str]:
     if side is not None and not st.over:
         own = {f.category for f in table.ledger.factions.values()
                if f.id in st.factions and st.factions[f.id][1] == side}
+    snap = reference_snapshot(session)
     rows = []
     for r in table.categories + [table.civilians]:
         src = None if r.expected is None else int(round(r.expected))
         wanted = r is table.civilians or figures is not None or r.id in in_play
         if own is not None and r is not table.civilians and r.id not in own:
             continue  # the enemy's losses are known at the end
-        if r.game or (src and wanted):
-            rows.append((r.label, r.game, src, r.game, r.game))
+        if snap is None:
+            if r.game or (src and wanted):
+                rows.append((r.label, r.game, src, r.game, r.game))
+            continue
+        ref = snap.civilians if r is table.civilians else snap.categories.get(r.id, 0)
+        if r.game or ref or (src and wanted):
+            rows.append((r.label, r.game, src, r.game, r.game, ref))
     title = "the phase in history" if figures else (
         f"the whole war, scaled to this phase ({table.scale:.0%} of its days)")
     return rows, title
+
+
+def reference_snapshot(session):
+    """History's setting by this game's turn (``game.reference.Snapshot``), for a what-if game
+    once the computer has played it; else None."""
+    job = session.history_reference()
+    ref = job.poll() if job is not None else None
+    return None if ref is None else ref.at(session.state.turn)
+
+
+def reference_words(session) -> tuple[str, tuple] | None:
+    """A what-if game's losses beside history's setting on the same seed, in a line (or what
+    keeps them from being there yet); None for a game that keeps to history."""
+    job = session.history_reference()
+    if job is None:
+        return None
+    ref = job.poll()
+    if ref is None:
+        if job.error:
+            return (f"History's setting could not be played beside this game: {job.error}.",
+                    W.MUTED)
+        turn, of = job.progress
+        where = f" (turn {turn} of {of})" if of else ""
+        return (f"History's setting is being played by the computer on this game's seed{where}, "
+                "to set beside this game's losses.", W.MUTED)
+    st = session.state
+    snap = ref.at(st.turn)
+    if snap is None:
+        return None
+    led = session.ledger()
+    here = (led.military.game, led.civilians.game)
+    when = "at its end" if snap.over else f"by turn {snap.turn}"
+    return (f"Beside history's setting, the computer's game without the switch on the same seed "
+            f"{when}: {here[0]:,} military killed here against {snap.military:,}, "
+            f"{here[1]:,} civilians against {snap.civilians:,}. One pair of games, not a "
+            "measured effect: 'mesopotamia simulate --compare' measures it over many.", BRASS)
 
 
 def draw_chart(size, rows, figures_title: str, game_title: str) -> pygame.Surface:
@@ -363,7 +426,10 @@ def draw_chart(size, rows, figures_title: str, game_title: str) -> pygame.Surfac
     surf.fill(PAPER, strip)
     f = W.font(13)
     x = rect.x + 16
-    for name, colour in ((f"this game ({game_title})", GAME_COLOUR), ("the source", SOURCE_COLOUR)):
+    keys = [(f"this game ({game_title})", GAME_COLOUR), ("the source", SOURCE_COLOUR)]
+    if any(len(r) > 5 for r in rows):
+        keys.append(("history's setting, same seed", REFERENCE_COLOUR))
+    for name, colour in keys:
         pygame.draw.rect(surf, colour, (x, strip.y + 2, 14, 14))
         r = W.blit_text(surf, name, f, CHART_INK, (x + 20, strip.y))
         x = r.right + 32
