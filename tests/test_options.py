@@ -270,3 +270,35 @@ def test_the_campaign_with_every_switch_on_validates_and_plays():
         assert given <= ids and not (set(table["drop_events"]) - given) & ids
     played = simulate_one(path, 13, turns=2, options=every)
     assert sorted(played["departs_from_history"]) == sorted(every) and played["turns"] == 2
+
+
+def test_a_switch_moves_units_and_changes_sides_and_renames_carry_over():
+    """A switch's moved units and factions on another side, as the editor sets them: a unit
+    moves where the switch says (a town becomes its hex), and renaming the unit or the faction
+    carries over to the switch."""
+    from game.editor import Editor
+
+    ed = Editor.open(find_scenario("fall-of-mosul"))
+    assert ed.apply("add_option", id="baiji", title="ISIS at Baiji", drop_events=["mosul-falls"]).ok
+    assert ed.apply("set_option", index=0, move_units=[{"unit": "isis-mosul", "hex": "Baiji"}]).ok
+    baiji = hexmap().resolve_place("Baiji")
+    assert ed.doc["options"][0]["move_units"] == [{"unit": "isis-mosul", "hex": [baiji.q, baiji.r]}]
+    assert ed.apply("set_unit", unit="isis-mosul", id="isis-north").ok
+    assert ed.doc["options"][0]["move_units"][0]["unit"] == "isis-north"
+    sc, problems = check_text(_document_text(ed), "baiji.toml", hexmap(), options={"baiji": True}, every_switch=True)
+    assert problems == [] and next(u for u in sc.setup["units"] if u["id"] == "isis-north")["hex"] == [
+        baiji.q,
+        baiji.r,
+    ]
+    refused = ed.apply("set_option", index=0, factions=[{"id": "iraq", "side": "jihadist"}])
+    assert not refused.ok and "side 'baathist' has no faction" in refused.reason
+    assert ed.apply("set_option", index=0, factions=[{"id": "iraq", "side": "baathist"}]).ok
+    assert ed.apply("set_faction", faction="iraq", id="iraqi-state").ok
+    assert ed.doc["options"][0]["factions"] == [{"id": "iraqi-state", "side": "baathist"}]
+    assert ed.check() == []
+
+
+def _document_text(ed) -> str:
+    import tomlkit
+
+    return tomlkit.dumps(ed.doc)

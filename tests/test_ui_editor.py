@@ -63,6 +63,16 @@ def dropdown(scene, label_value):
                          f"{[d.selected_option[0] for d in scene.on_pick]}")
 
 
+def labelled_dropdown(app, scene, label):
+    """The page's drop-down beside (or under) the label ``label``, scrolled into view."""
+    def beside(d):
+        for w in scene.form.widgets:
+            if isinstance(w, UILabel) and w.alive() and w.text == label:
+                return abs(d.rect.centery - w.rect.centery) < 4 or 0 < d.rect.top - w.rect.bottom < 8
+        return False
+    return find(app, scene, "on_pick", beside)
+
+
 def pick(app, drop, option):
     """Open a drop-down by clicking it and click one of its options."""
     click(app, drop)
@@ -938,6 +948,29 @@ def test_a_switch_added_changed_and_saved_on_the_switches_page(app, tmp_path):
     on = load_scenario(path, options={"what-if-1": True})
     assert [o.title for o in on.options] == ["Mosul holds"]
     assert not any(e["id"] == "mosul-falls" for e in on.setup["events"])
+    # A unit that starts elsewhere: chosen, then its new place typed; a faction on another side.
+    # (The page's widgets are made as they scroll into view: each is found by scrolling to it.)
+    pick(app, labelled_dropdown(app, scene, "move a unit"), "isis-mosul")
+    moved = ed.doc["options"][0]["move_units"]
+    assert moved[0]["unit"] == "isis-mosul" and len(moved[0]["hex"]) == 2  # where it stood, for now
+    type_into(app, find(app, scene, "on_text", lambda w: w.get_text() == f"[{moved[0]['hex'][0]}, "
+                                                                      f"{moved[0]['hex'][1]}]"), "Baiji")
+    baiji = ed.ctx.hexmap.resolve_place("Baiji")
+    assert ed.doc["options"][0]["move_units"] == [{"unit": "isis-mosul", "hex": [baiji.q, baiji.r]}]
+    pick(app, labelled_dropdown(app, scene, "change side"), "Iraq")
+    assert ed.doc["options"][0]["factions"] == [{"id": "iraq", "side": "baathist"}]
+    # Both sides' factions on one side leave the other with none: refused, with the checker's words.
+    doc = ed.doc
+    pick(app, labelled_dropdown(app, scene, "iraq"), "Jihadists")
+    assert ed.doc is doc and ed.doc["options"][0]["factions"] == [{"id": "iraq", "side": "baathist"}]
+    click(app, find(app, scene, "on_click", lambda b: b.text == "iraq as in history \u00d7"))
+    assert "factions" not in ed.doc["options"][0]
+    key(app, pygame.K_s, pygame.KMOD_CTRL)
+    assert check_file(path) == []
+    on = load_scenario(path, options={"what-if-1": True})
+    assert next(u for u in on.setup["units"] if u["id"] == "isis-mosul")["hex"] == [baiji.q, baiji.r]
+    click(app, find(app, scene, "on_click", lambda b: b.text == "isis-mosul stays \u00d7"))
+    assert "move_units" not in ed.doc["options"][0]
     click(app, button(scene, "mosul-falls \u00d7"))
     assert "drop_events" not in ed.doc["options"][0]
     click(app, find(app, scene, "on_click", lambda w: w.text == "Delete switch"))

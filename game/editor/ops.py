@@ -242,6 +242,17 @@ def _date(value, what: str) -> dt.date:
     raise Refused(f"{what}: {value!r} is not a date (like 2014-06-16)")
 
 
+def _hex_value(ctx, place, name: str) -> list[int]:
+    """A hex ``[q, r]`` on the map, from a hex or any place a file may write (a town, LAT,LON)."""
+    if isinstance(place, (list, tuple)) and len(place) == 2:
+        place = f"[{place[0]}, {place[1]}]"
+    try:
+        h = ctx.hexmap.resolve_place(place)
+    except (MapError, AttributeError, TypeError, ValueError) as exc:
+        raise Refused(f"{name}: {place!r} is not a hex on the map ({exc})") from None
+    return [h.q, h.r]
+
+
 def _typed(kind: schema.Kind, name: str, value, ctx=None):
     """A field's value checked against its type in the schema (None: remove the field)."""
     f = kind.field(name)
@@ -322,6 +333,17 @@ def _typed(kind: schema.Kind, name: str, value, ctx=None):
         if t in ("units", "triggers", "actions", "history_events"):
             return [dict(x) if isinstance(x, dict) else x for x in value]
         return [list(x) if isinstance(x, (list, tuple)) else x for x in value]
+    if t in ("unit_moves", "faction_changes"):
+        # A switch's units moved ({unit, hex}) and factions changed ({id, side, ...}): tables.
+        key = "unit" if t == "unit_moves" else "id"
+        if not isinstance(value, (list, tuple)) or not all(isinstance(x, dict) and key in x for x in value):
+            shape = "{ unit = ID, hex = [q, r] }" if t == "unit_moves" else "{ id = FACTION, side = SIDE }"
+            raise Refused(f"{name}: expected a list of {shape}, got {value!r}")
+        out = [dict(x) for x in value]
+        if t == "unit_moves" and ctx is not None:
+            for x in out:
+                x["hex"] = _hex_value(ctx, x.get("hex"), name)
+        return out
     if t in ("equipment", "casualties"):
         if not isinstance(value, dict):
             raise Refused(f"{name}: expected a table of counts, got {value!r}")
@@ -368,6 +390,17 @@ def _field_refs(kind: schema.Kind, t: dict, path: tuple):
         elif f.type in ("event_ids", "unit_ids") and isinstance(v, list):
             for i, x in enumerate(v):
                 yield p + (i,), "event" if f.type == "event_ids" else "unit", x
+        elif f.type == "unit_moves" and isinstance(v, list):
+            for i, x in enumerate(v):
+                if isinstance(x, dict) and "unit" in x:
+                    yield p + (i, "unit"), "unit", x["unit"]
+        elif f.type == "faction_changes" and isinstance(v, list):
+            for i, x in enumerate(v):
+                if isinstance(x, dict):
+                    if "id" in x:
+                        yield p + (i, "id"), "faction", x["id"]
+                    if "side" in x:
+                        yield p + (i, "side"), "side", x["side"]
         elif f.type == "faction_pairs" and isinstance(v, list):
             for i, pair in enumerate(v):
                 for j, x in enumerate(pair if isinstance(pair, list) else []):
@@ -1290,7 +1323,8 @@ def _check_option(doc, ctx, i):
 @op
 def add_option(doc, ctx, id, title, **fields):
     """A what-if switch: its ``id`` and ``title``, and ``text``, ``default``, ``drop_events``,
-    ``drop_units`` as ``[[options]]`` writes them (its other changes are written in the file)."""
+    ``drop_units``, ``move_units`` and ``factions`` as ``[[options]]`` writes them (its added
+    events, units and victory conditions are written in the file)."""
     if not isinstance(id, str) or not ID.match(id):
         raise Refused(f"a switch's id is a short name (lower case letters, digits, dashes), not {id!r}")
     doc = append(
@@ -1302,7 +1336,8 @@ def add_option(doc, ctx, id, title, **fields):
 @op
 def set_option(doc, ctx, index, **fields):
     """Any of a switch's fields the editor shows: ``id``, ``title``, ``text``, ``default``,
-    ``drop_events``, ``drop_units``; None removes one."""
+    ``drop_events``, ``drop_units``, ``move_units`` (``{unit, hex}``, a hex or any place) and
+    ``factions`` (``{id, side}``); None removes one."""
     i = _index(doc, "options", index, "switch")
     return _check_option(_set_fields(doc, ("options", i), schema.OPTION_EDITED, fields, ctx), ctx, i)
 

@@ -190,7 +190,7 @@ def _apply(data: dict, table: dict) -> None:
     where = {m["unit"]: m["hex"] for m in table.get("move_units", [])}
     for u in data.get("units", []):
         if u.get("id") in where:
-            u["hex"] = where[u["id"]]
+            u["place"] = where[u["id"]]  # a hex [q, r], as a unit's place is written
     for change in table.get("factions", []):
         for f in data.get("factions", []):
             if f.get("id") == change["id"]:

@@ -786,7 +786,9 @@ OPTION_EDITED = Kind(
     "options",
     OPTION.doc,
     tuple(
-        f for f in OPTION.fields if f.name in ("id", "title", "text", "default", "drop_events", "drop_units")
+        f
+        for f in OPTION.fields
+        if f.name in ("id", "title", "text", "default", "drop_events", "drop_units", "move_units", "factions")
     ),
 )
 

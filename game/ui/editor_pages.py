@@ -101,8 +101,10 @@ class EditorPages:
         elif t == "date":
             f.entry(label, value, lambda s: setter(parse_date(s)), fld.doc + " (like 2014-06-16)")
         elif t == "bool":
+            # A field the file leaves out has the format's default (true unless it says false).
+            on = value if isinstance(value, bool) else str(getattr(fld, "default", "")) != "false"
             f.buttons([("yes", lambda: setter(True)), ("no", lambda: setter(False))], label,
-                      selected=("yes",) if value is not False else ("no",))
+                      selected=("yes",) if on else ("no",))
         elif t == "city":
             f.choice(label, self._options(t, optional=not fld.required), value, setter,
                      on_map=("town", setter))
@@ -173,6 +175,49 @@ class EditorPages:
             for n, end in enumerate(("from", "to")):
                 f.entry(f"{label} {end}", pair[n] if pair else None, lambda s, n=n: set_end(s, n),
                         (fld.doc if n == 0 else "the last of the dates") + " (like 2014-06-16)")
+        elif t == "unit_moves":
+            # A switch's units that start elsewhere: each unit's new place, with Pick, and a
+            # cross to leave it where it was; a drop-down of the others to move one.
+            have = [dict(m) for m in value if isinstance(m, dict)] if isinstance(value, list) else []
+            if have:
+                f.note("Units that start elsewhere, and where:")
+            for k, m in enumerate(have):
+                def move_to(place, k=k, have=have):
+                    new = [dict(x) for x in have]
+                    new[k]["hex"] = place
+                    setter(new)
+
+                uid = m.get("unit")
+                f.entry(str(uid), place_text(m.get("hex")),
+                        lambda s, move_to=move_to: move_to(_needed(parse_place(s))), PLACE_HINT,
+                        on_map=("place", move_to))
+                f.buttons([(f"{uid} stays ×",
+                            lambda k=k, have=have: setter([x for j, x in enumerate(have) if j != k] or None))])
+            moved = {m.get("unit") for m in have}
+            places = {u.get("id"): u.get("place") for u in tables(self.doc, "units") if isinstance(u, dict)}
+            f.choice("move a unit", [(tx, v) for tx, v in self._options("unit") if v not in moved
+                                     and v in places], None,
+                     lambda v, have=have: setter(have + [{"unit": v, "hex": places[v]}]))
+        elif t == "faction_changes":
+            # A switch's factions on another side: each one's side, and a cross to leave it be.
+            have = [dict(c) for c in value if isinstance(c, dict)] if isinstance(value, list) else []
+            if have:
+                f.note("Factions on another side, and which:")
+            for k, c in enumerate(have):
+                def to_side(v, k=k, have=have):
+                    new = [dict(x) for x in have]
+                    new[k]["side"] = v
+                    setter(new)
+
+                fid = c.get("id")
+                f.choice(str(fid), self._options("side"), c.get("side"), to_side)
+                f.buttons([(f"{fid} as in history ×",
+                            lambda k=k, have=have: setter([x for j, x in enumerate(have) if j != k] or None))])
+            changed = {c.get("id") for c in have}
+            sides = {x.get("id"): x.get("side") for x in tables(self.doc, "factions") if isinstance(x, dict)}
+            f.choice("change side", [(tx, v) for tx, v in self._options("faction")
+                                                      if v not in changed], None,
+                     lambda v, have=have: setter(have + [{"id": v, "side": sides.get(v)}]))
         elif t == "history_events":
             n = len(value) if isinstance(value, list) else 0
             f.note(f"{label}: {n} dated event{'' if n == 1 else 's'} (the History page)")
@@ -628,7 +673,8 @@ class EditorPages:
     def page_options(self, f: Form) -> None:
         f.heading("Switches: what-ifs")
         f.note("A switch is a decision of the war a player may turn away from history before a "
-               "game: events that then do not happen, units that are not there. Players see its "
+               "game: events that then do not happen, units that are not there or start elsewhere, "
+               "factions on another side. Players see its "
                "title and text on the new-game screen and set it with --option ID=on|off. Its "
                "number chooses it, to change it below.")
         switches = tables(self.doc, "options")
@@ -651,7 +697,7 @@ class EditorPages:
 
         for fld in S.OPTION.fields:
             self.field_row(f, fld, o.get(fld.name), setter(fld.name))
-        more = [k for k in ("events", "units", "move_units", "factions", "victory") if k in o]
+        more = [k for k in ("events", "units", "victory") if k in o]
         if more:
             f.note("Its other changes (" + ", ".join(k.replace("_", " ") for k in more) +
                    ") are written in the file.")
