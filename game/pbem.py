@@ -521,6 +521,11 @@ class PbemGame:
         return tf
 
 
+def _whose(name: str) -> str:
+    """ "Alice's", "the Jihadists'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def _record_label(rec: dict, side_names) -> str:
     side = rec.get("side")
     try:
@@ -718,7 +723,7 @@ def _check_chain(tf: TurnFile, doc: dict, meta: dict) -> tuple[list[str], dict[s
             )
         except (InvalidSignature, ValueError, TypeError):
             raise PbemError(
-                f"{where}: the signature does not match the player's key ({meta['players'][side]}'s): "
+                f"{where}: the signature does not match the player's key ({_whose(meta['players'][side])}): "
                 f"the turn was changed after it was signed"
             ) from None
         if not isinstance(rec.get("opened"), int) or rec["opened"] < 0:
@@ -899,7 +904,7 @@ def open_turn(path, passphrase: str | None, side: str | None = None) -> PbemGame
         key = signing_key(passphrase, tf.game_id, tf.side)
         if tf.side in keys and public_hex(key) != keys[tf.side]:
             raise PbemError(
-                f"{where}: the passphrase is not {tf.side_names[tf.side]}'s ({tf.players[tf.side]}'s)"
+                f"{where}: the passphrase is not {_whose(tf.side_names[tf.side])} ({_whose(tf.players[tf.side])})"
             )
     elif side is not None and side not in tf.side_names:
         raise PbemError(f"{where}: no side {side!r} in this game (sides: {', '.join(tf.side_names)})")
