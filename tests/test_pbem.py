@@ -298,3 +298,14 @@ def test_the_record_is_sealed_with_the_games_derivable_key(played):
 
     blob = ChaCha20Poly1305(record_key(tf.game_id)).decrypt(raw[:12], raw[12:], pbem._aad(tf.envelope))
     assert json.loads(gzip.decompress(blob))["extra"]["pbem"]["game"] == tf.game_id
+
+
+def test_the_folder_mode_finds_the_newest_turn_that_is_this_players(played, monkeypatch):
+    tmp, files = played["tmp"], played["files"]
+    as_player(monkeypatch, tmp, "Carol")
+    got = pbem.find_turn(tmp, player="Carol")
+    assert got is not None and got.path == files[6] and got.side == "coalition"
+    assert pbem.find_turn(tmp, game_id=got.game_id, side="coalition").path == files[6]
+    as_player(monkeypatch, tmp, "Bob")  # Bob sent turn 6: nothing is his to open
+    assert pbem.find_turn(tmp, player="Bob") is None
+    assert pbem.find_turn(tmp / "nowhere", player="Bob") is None
