@@ -59,6 +59,7 @@ from game import home
 from game.commands import Command, CommandError, EndTurn, Game, command_words
 from game.saves import SaveError, check_document, save_document, write_atomic
 from game.session import AI, HUMAN, Seat, Session, parse_side_args, scenario_of, shared_context
+from game.state import SetupError
 
 TURN_FORMAT = "mesopotamia-turn"
 TURN_VERSION = 1
@@ -910,7 +911,11 @@ def open_turn(path, passphrase: str | None, side: str | None = None) -> PbemGame
         raise PbemError(f"{where}: no side {side!r} in this game (sides: {', '.join(tf.side_names)})")
     else:
         viewer = side
-    session = _replay(tf, doc, meta)
+    try:
+        session = _replay(tf, doc, meta)
+    except (SetupError, KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as exc:
+        # The record passed the save's checks; what is left is damage no game of ours makes.
+        raise PbemError(f"{where}: the game record inside is damaged ({type(exc).__name__}: {exc})") from None
     game = PbemGame(session, meta, tf.number, tf.side)
     game._key = key
     # The turns played since the viewer's last, with how often their players opened them.
