@@ -22,9 +22,11 @@ from game.ai import DIFFICULTIES
 from game.bench import print_table, run_bench
 from game.compare import compare, compare_lines
 from game.hexmap import MapError, default_map
+from game.pbem import PbemError, open_turn, parse_players, read_turn, start_game
 from game.rules import default_rules
 from game.saves import SaveError, describe_save, load_game, read_save, verify_save
 from game.scenario import ScenarioError, bundled_paths, check_file, find_scenario, load_scenario, player_paths
+from game.session import AITurn, Seat, fresh_seed
 from game.simulate import simulate_many, summarise
 
 
@@ -149,6 +151,14 @@ def cmd_play(args) -> int:
     options = parse_options(args.option, "play")
     if options and not args.scenario:
         raise CommandError("play: --option goes with a scenario: mesopotamia play SCENARIO --option ID=on", 2)
+    if args.pbem is not None:
+        if args.scenario or args.load or args.side:
+            raise CommandError("play: --pbem FILE opens a turn file alone: no scenario, --side or --load", 2)
+        try:
+            read_turn(args.pbem)  # a file that is not a turn file is named before a window opens
+        except PbemError as exc:
+            raise CommandError(f"play: {exc}") from None
+        return run_game(None, None, None, pbem=args.pbem)
     return run_game(args.scenario, args.side, args.load, options=options)
 
 
@@ -162,6 +172,108 @@ def cmd_edit(args) -> int:
             raise CommandError(f"edit: {path}: no such file or scenario (see: mesopotamia scenarios)")
         path = str(found)
     return run_editor(path)
+
+
+# -- play by e-mail ---------------------------------------------------------------------------
+
+
+def cmd_pbem(args) -> int:
+    if args.pbem_command is None:
+        raise CommandError("pbem: give new, show or play (mesopotamia pbem --help)", 2)
+    return args.pbem_func(args)
+
+
+def cmd_pbem_new(args) -> int:
+    options = parse_options(args.option, "pbem new")
+    level = args.difficulty.lower()
+    if level not in DIFFICULTIES:
+        raise CommandError(f"pbem new: --difficulty must be one of {', '.join(DIFFICULTIES)}", 2)
+    if args.seed is not None and not 1 <= args.seed <= 2**63:
+        raise CommandError("pbem new: --seed must be a whole number of 1 or more", 2)
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise CommandError(f"pbem new: {out.parent}: no such directory")
+    path = find_scenario(args.scenario)
+    if path is None:
+        raise CommandError(f"pbem new: no scenario {args.scenario!r}; `mesopotamia scenarios` lists them")
+    try:
+        sc = load_scenario(path, _load_map(), options=options)
+    except ScenarioError as exc:
+        raise CommandError(f"pbem new: {exc.problems[0]}") from None
+    try:
+        seats, players = parse_players(args.side or [], sc)
+    except ValueError as exc:
+        raise CommandError(f"pbem new: --side {exc}", 2) from None
+    if not players:
+        raise CommandError("pbem new: name at least one player: --side SIDE=NAME", 2)
+    seats = {s["id"]: seats.get(s["id"], Seat("ai", level)) for s in sc.sides}
+    seed = args.seed if args.seed is not None else fresh_seed()
+    try:
+        tf = start_game(path, seats, players, out, seed, options)
+    except (PbemError, ScenarioError, ValueError) as exc:
+        said = exc.problems[0] if isinstance(exc, ScenarioError) else str(exc)
+        raise CommandError(f"pbem new: {said}") from None
+    print(f"wrote {tf.path}: a game of {tf.title} (seed {seed})")
+    for line in tf.lines()[1:]:
+        print(f"  {line}")
+    if tf.side is not None:
+        print(f"Send {tf.path.name} to {tf.player}, who plays {tf.side_name(tf.side)}.")
+    return 0
+
+
+def cmd_pbem_show(args) -> int:
+    try:
+        tf = read_turn(args.file)
+    except PbemError as exc:
+        raise CommandError(f"pbem show: {exc}") from None
+    print(f"turn file: {tf.path}")
+    for line in tf.lines():
+        print(f"  {line}")
+    return 0
+
+
+def _passphrase(args, tf) -> str:
+    if args.passphrase_file:
+        try:
+            text = Path(args.passphrase_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(
+                f"pbem play: {args.passphrase_file}: cannot read the passphrase ({exc})"
+            ) from None
+        return text.rstrip("\r\n")
+    import getpass  # only when a person is asked
+
+    return getpass.getpass(f"Passphrase of {tf.who(tf.side)}: ")
+
+
+def cmd_pbem_play(args) -> int:
+    try:
+        tf = read_turn(args.file)
+    except PbemError as exc:
+        raise CommandError(f"pbem play: {exc}") from None
+    if tf.over:
+        raise CommandError(f"pbem play: {tf.path}: the game is over: open it in the window to see its end")
+    out = Path(args.out) if args.out else tf.path.parent / "next.pbem"
+    if not out.parent.exists():
+        raise CommandError(f"pbem play: {out.parent}: no such directory")
+    try:
+        game = open_turn(tf.path, _passphrase(args, tf))
+    except PbemError as exc:
+        raise CommandError(f"pbem play: {exc}") from None
+    for line in game.summary:
+        print(line)
+    assert game.side is not None
+    turn = AITurn(game.session, game.side, threaded=False)
+    while not turn.finished:
+        turn.step()
+    if not args.out:
+        out = tf.path.parent / game.next_file_name()
+    try:
+        sent = game.end_turn(out)
+    except PbemError as exc:
+        raise CommandError(f"pbem play: {exc}") from None
+    print(f"wrote {sent.path}: {sent.lines()[1]}")
+    return 0
 
 
 # -- replay and bench -------------------------------------------------------------------------
@@ -481,7 +593,52 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID=on|off",
         help="set one of the scenario's what-if switches (repeatable; `mesopotamia scenarios ID` lists them)",
     )
+    p.add_argument(
+        "--pbem",
+        metavar="FILE",
+        help="open a play-by-e-mail turn file (asks for the passphrase of the side to move)",
+    )
     p.set_defaults(func=cmd_play)
+
+    p = sub.add_parser("pbem", help="play by e-mail: start a game between machines, read a turn file")
+    p.set_defaults(func=cmd_pbem, pbem_command=None)
+    pbem = p.add_subparsers(dest="pbem_command", metavar="ACTION", parser_class=_Parser)
+    q = pbem.add_parser("new", help="start a game for named players and write the first turn file")
+    q.add_argument("scenario", metavar="SCENARIO", help="a scenario id or file")
+    q.add_argument(
+        "--side",
+        action="append",
+        metavar="SIDE=NAME",
+        help="a side or faction and its player's name, or ai, ai:easy, ai:hard (repeatable; "
+        "the sides not named are the computer's)",
+    )
+    q.add_argument("--out", required=True, metavar="FILE", help="where to write the first turn file")
+    q.add_argument("--seed", type=int, help="the game's seed (a random one if not given)")
+    q.add_argument(
+        "--difficulty", default="normal", help="the computer's sides not named: easy, normal or hard"
+    )
+    q.add_argument(
+        "--option",
+        action="append",
+        metavar="ID=on|off",
+        help="set one of the scenario's what-if switches (repeatable)",
+    )
+    q.set_defaults(pbem_func=cmd_pbem_new)
+    q = pbem.add_parser("show", help="what a turn file says in clear: the game, the turn, who is to move")
+    q.add_argument("file", metavar="FILE", help="a turn file")
+    q.set_defaults(pbem_func=cmd_pbem_show)
+    q = pbem.add_parser(
+        "play", help="open a turn file, let the computer play the turn for its player, and write the next"
+    )
+    q.add_argument("file", metavar="FILE", help="a turn file")
+    q.add_argument("--ai", action="store_true", required=True, help="the computer plays the turn (required)")
+    q.add_argument(
+        "--passphrase-file", metavar="F", help="read the passphrase from this file (else it is asked)"
+    )
+    q.add_argument(
+        "--out", metavar="FILE", help="where to write the next turn file (beside FILE, named for it)"
+    )
+    q.set_defaults(pbem_func=cmd_pbem_play)
 
     p = sub.add_parser("edit", help="open the scenario editor on a file, or on a new scenario")
     p.add_argument(

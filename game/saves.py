@@ -168,6 +168,14 @@ def remove_stale_temp_files(
     return removed
 
 
+def write_atomic(path, blob: bytes) -> Path:
+    """Write ``blob`` to ``path`` as saves are written (a temporary file beside it, flushed,
+    then renamed over it); raises SaveError naming the file."""
+    path = Path(path)
+    _write_atomic(path, blob)
+    return path
+
+
 def _write_atomic(path: Path, blob: bytes) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
@@ -1161,6 +1169,17 @@ def _journal_checksums(doc: dict) -> list[str | None] | None:
     return doc["journal_checksums"] if doc["version"] >= 3 else None
 
 
+def check_document(path, doc, hexmap: HexMap, rules: Rules) -> GameState:
+    """Check a save document that came from elsewhere than a save file (a turn file's record)
+    as ``load_game`` checks a save's: its fields and digest, its setup as a scenario, its state,
+    its journal's commands. Returns the state; raises SaveError naming ``path``."""
+    path = Path(path)
+    _check_document(path, doc)
+    state = _restore_state(path, doc, hexmap, rules)
+    _check_journal(path, doc["journal"])
+    return state
+
+
 def load_game(path, hexmap: HexMap, rules: Rules, extra: dict | None = None) -> Game:
     """The game saved in ``path``: its state, journal, setup and seed; nothing to undo.
 
@@ -1280,6 +1299,7 @@ __all__ = [
     "SAVE_SUFFIX",
     "SAVE_VERSION",
     "SaveError",
+    "check_document",
     "describe_save",
     "encode_save",
     "load_game",
@@ -1289,4 +1309,5 @@ __all__ = [
     "save_document",
     "save_game",
     "verify_save",
+    "write_atomic",
 ]

@@ -183,6 +183,33 @@ def parse_side_args(args: list[str], state_or_scenario) -> dict[str, Seat]:
     return out
 
 
+def scenario_of(game: Game, options: dict[str, bool], ref=None) -> tuple[Path | None, object]:
+    """(file, Scenario) of the scenario a game was started from, for its titles and history
+    (the game itself is the save's or the turn file's), or (None, None). Looked up by name
+    (``ref``, then the game's scenario id) among the bundled scenarios and the player's own,
+    never at a path a file names, and used only if it is the scenario the game was started
+    from."""
+    hexmap, rules = shared_context()
+    for cand in (ref, game.state.scenario_id):
+        if not (isinstance(cand, str) and cand):
+            continue
+        found = find_scenario(cand, paths=False)
+        if found is None:
+            continue
+        sc = None
+        # With the switches as the game set them, for their titles; if the file no longer
+        # has one of them, as history has them (the game itself is the file's either way).
+        for setting in (options, None) if options else (None,):
+            try:
+                sc = load_scenario(found, hexmap, rules, setting)
+                break
+            except ScenarioError:
+                continue
+        if sc is not None and sc.id == game.state.scenario_id:
+            return found, sc
+    return None, None
+
+
 def default_seats(side_ids: list[str], seats: dict[str, Seat] | None = None) -> dict[str, Seat]:
     """The seats asked for; of the others, the first is a person unless a person already sits
     at a side that was asked for, and the rest are the normal AI."""
@@ -287,8 +314,20 @@ class Session:
                 [f"{scenario}: no such scenario (give a bundled scenario's id or a .toml file)"]
             )
         sc = load_scenario(path, hexmap, rules, options)
-        game = Game(sc.setup, hexmap, rules, seed)
-        session = cls(game, sc, path, seats or {})
+        return cls.begin(Game(sc.setup, hexmap, rules, seed), sc, path, seats)
+
+    @classmethod
+    def begin(
+        cls,
+        game: Game,
+        scenario,
+        scenario_path: Path | None,
+        seats: dict[str, Seat] | None = None,
+        options: dict[str, bool] | None = None,
+    ) -> Session:
+        """The session of a game just begun (no command given yet): every side's log starts
+        with the scenario's news of the first day, as ``new`` gives it."""
+        session = cls(game, scenario, scenario_path, seats or {}, options=options)
         session.opening = [_TURN_PREFIX.sub("", line) for line in game.state.log]
         for side in game.state.sides:
             session.logs[side] += [
@@ -324,27 +363,7 @@ class Session:
             }
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise SaveError(f"{path}: the players' part of the save is damaged ({exc})") from None
-        # The scenario's file, for its titles and history (the game itself is in the save):
-        # looked up by name among the bundled scenarios and the player's own, never at a path
-        # a save names, and used only if it is the scenario the game was started from.
-        sc_path, scenario = None, None
-        for cand in (meta.get("scenario_path"), game.state.scenario_id):
-            if not (isinstance(cand, str) and cand) or scenario is not None:
-                continue
-            found = find_scenario(cand, paths=False)
-            if found is None:
-                continue
-            sc = None
-            # With the switches as the game set them, for their titles; if the file no longer
-            # has one of them, as history has them (the game itself is the save's either way).
-            for setting in (options, None) if options else (None,):
-                try:
-                    sc = load_scenario(found, hexmap, rules, setting)
-                    break
-                except ScenarioError:
-                    continue
-            if sc is not None and sc.id == game.state.scenario_id:
-                sc_path, scenario = found, sc
+        sc_path, scenario = scenario_of(game, options, meta.get("scenario_path"))
         return cls(game, scenario, sc_path, seats, str(meta.get("name") or ""), logs, inbox, options)
 
     def save(self, path) -> Path:
@@ -828,5 +847,6 @@ __all__ = [
     "Session",
     "default_seats",
     "parse_side_args",
+    "scenario_of",
     "shared_context",
 ]

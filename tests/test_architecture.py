@@ -31,7 +31,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
                "game.events", "game.victory", "game.history")),
     ("commands", ("game.commands", "game.saves")),
     ("players", ("game.ai",)),
-    ("session", ("game.session", "game.reference", "game.editor")),
+    ("session", ("game.session", "game.reference", "game.pbem", "game.editor")),
     ("clients", ("game.simulate", "game.bench", "game.cli", "game.__main__", "game.ui")),
 ]
 
