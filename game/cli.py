@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -28,6 +29,16 @@ from game.saves import SaveError, describe_save, load_game, read_save, verify_sa
 from game.scenario import ScenarioError, bundled_paths, check_file, find_scenario, load_scenario, player_paths
 from game.session import AITurn, Seat, fresh_seed
 from game.simulate import simulate_many, summarise
+from game.study import (
+    StudyError,
+    bench as study_bench,
+    bench_lines,
+    connect,
+    open_study,
+    plan as study_plan,
+    run_study,
+)
+from game.study_report import write_report
 
 
 class CommandError(Exception):
@@ -496,6 +507,104 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def cmd_study(args) -> int:
+    """``study``: many games on a Dask cluster, streamed to a folder; or its report again."""
+    if args.bench:
+        if args.scenario or args.out or args.report:
+            raise CommandError("study: --bench measures alone: no scenario, --out or --report", 2)
+        try:
+            b = study_bench(
+                runs=8 if args.runs == 100 else args.runs, say=lambda t: print(t, file=sys.stderr)
+            )
+        except StudyError as exc:
+            raise CommandError(f"study: {exc}") from None
+        if args.json:
+            _print_json(b)
+        else:
+            print("\n".join(bench_lines(b)))
+        return 0
+    if args.report is not None:
+        if args.scenario or args.out:
+            raise CommandError("study: --report DIR makes a study's report again: no scenario or --out", 2)
+        try:
+            path = write_report(Path(args.report))
+        except StudyError as exc:
+            raise CommandError(f"study: {exc}") from None
+        print(f"report written to {path}")
+        return 0
+    if not args.scenario:
+        raise CommandError("study: give a scenario (or --report DIR)", 2)
+    if not args.out:
+        raise CommandError("study: --out DIR is needed: the folder the results stream to", 2)
+    if args.runs < 1 or (args.turns is not None and args.turns < 1) or args.seed < 1:
+        raise CommandError("study: --runs, --turns and --seed must be at least 1", 2)
+    if args.local_workers is not None and args.local_workers < 1:
+        raise CommandError("study: --local-workers must be at least 1", 2)
+    if args.scheduler and args.local_workers is not None:
+        raise CommandError("study: --scheduler ADDRESS or --local-workers K, not both", 2)
+    if args.scheduler and not re.match(r"^(tcp|tls|inproc|ucx)://\S+$", args.scheduler):
+        raise CommandError(
+            f"study: --scheduler wants an address like tcp://HOST:8786, not {args.scheduler!r}", 2
+        )
+    if args.difficulty not in DIFFICULTIES:
+        raise CommandError(f"study: --difficulty must be one of {', '.join(DIFFICULTIES)}", 2)
+    options = parse_options(args.option, "study")
+    try:
+        p = study_plan(args.scenario, args.runs, args.seed, options, args.difficulty, args.turns)
+    except ScenarioError as exc:
+        raise CommandError(f"study: {exc.problems[0]}") from None
+    except (StudyError, ValueError) as exc:
+        raise CommandError(f"study: {exc}") from None
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise CommandError(f"study: {out.parent}: no such directory")
+    try:
+        finished = len(open_study(p, out))  # a folder of another study is refused before any work
+        client = connect(args.scheduler, args.local_workers or 2)
+    except StudyError as exc:
+        raise CommandError(f"study: {exc}") from None
+    where = args.scheduler or f"a local cluster of {args.local_workers or 2} workers"
+    bar = tqdm(
+        total=len(p.seeds),
+        unit="game",
+        desc=Path(p.path).stem,
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+    )
+    bar.write(
+        f"playing {len(p.seeds) - finished} games on {where}"
+        + (f" ({finished} of {len(p.seeds)} already played)" if finished else "")
+        + f"; results stream to {out / 'results.jsonl'}"
+    )
+    bar.n = finished
+
+    def done(rec, n, of):
+        bar.n = n
+        bar.set_postfix_str(f"seed {rec['seed']}: {rec['winner'] or 'no winner'}")
+        bar.refresh()
+
+    try:
+        records = run_study(p, out, client, done)
+    except StudyError as exc:
+        raise CommandError(f"study: {exc} (the finished games are kept in {out})") from None
+    finally:
+        bar.close()
+        _close_client(client)
+    print(f"{len(records)} games in {out / 'results.jsonl'}")
+    try:
+        print(f"report written to {write_report(out)}")
+    except StudyError as exc:
+        raise CommandError(f"study: {exc}") from None
+    return 0
+
+
+def _close_client(client) -> None:
+    cluster = getattr(client, "cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
 def _progress(args, sc, desc: str, arms: int = 1):
     """A bar on stderr for ``simulate`` (none with --json or off a terminal), over turns when
     the games run here one after another, over games with --jobs; with the two callbacks that
@@ -695,6 +804,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="play history and this switch turned from it on the same seeds, and set them side by side",
     )
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser(
+        "study",
+        help="play many games of a scenario on a Dask cluster, streamed to a folder, with a report",
+        description="Needs the study extra: pip install -e '.[study]'.",
+    )
+    p.add_argument(
+        "scenario", nargs="?", metavar="SCENARIO", help="a bundled scenario's id or a scenario file"
+    )
+    p.add_argument("--runs", type=int, default=100, help="games to play (default 100)")
+    p.add_argument("--seed", type=int, default=1, help="the first game's seed; the others follow (default 1)")
+    p.add_argument("--difficulty", default="normal", help="easy, normal or hard (default normal)")
+    p.add_argument("--turns", type=int, help="play each game only this many turns")
+    p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="ID=on|off",
+        help="set one of the scenario's what-if switches (repeatable)",
+    )
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler's address, tcp://HOST:PORT")
+    p.add_argument(
+        "--local-workers",
+        type=int,
+        metavar="K",
+        help="play on a cluster of K worker processes on this machine (the default, with 2)",
+    )
+    p.add_argument("--out", metavar="DIR", help="the folder the results stream to; the same DIR goes on")
+    p.add_argument("--report", metavar="DIR", help="make DIR/report.md again from its streamed results")
+    p.add_argument(
+        "--bench",
+        action="store_true",
+        help="measure runs a minute on 1 and 2 local workers (8 games, or --runs) and one campaign",
+    )
+    p.add_argument("--json", action="store_true", help="with --bench: print JSON")
+    p.set_defaults(func=cmd_study)
 
     p = sub.add_parser("replay", help="describe a save file, or replay it to verify it")
     p.add_argument("save", metavar="SAVE", help="a save file")

@@ -32,7 +32,8 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("commands", ("game.commands", "game.saves")),
     ("players", ("game.ai",)),
     ("session", ("game.session", "game.reference", "game.pbem", "game.editor")),
-    ("clients", ("game.simulate", "game.bench", "game.cli", "game.__main__", "game.ui")),
+    ("clients", ("game.simulate", "game.study", "game.study_report", "game.bench", "game.cli",
+                 "game.__main__", "game.ui")),
 ]
 
 
