@@ -378,7 +378,7 @@ def bench(runs: int = 8, scenario: str = "2014-new-role", campaign: bool = True,
     if "campaign_seconds" in out:
         efficiency = min(1.0, out["scaling_2w"] / 2)
         out["campaign_1000_hours"] = {
-            str(n): round(1000 * out["campaign_seconds"] / (n * efficiency) / 3600, 2)
+            str(n): round(1000 * out["campaign_seconds"] / (n * (efficiency if n > 1 else 1.0)) / 3600, 2)
             for n in (1, 2, 8, 32, 128)
         }
     return out
