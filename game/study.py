@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import socket
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -38,7 +39,7 @@ from pathlib import Path
 
 from game import __version__
 from game.compare import loss_rows
-from game.scenario import find_scenario, load_scenario
+from game.scenario import bundled_paths, example_paths, find_scenario, load_scenario
 from game.simulate import simulate_one
 
 PLAN_FILE = "study.json"
@@ -68,6 +69,10 @@ class Plan:
     difficulty: str = "normal"
     turns: int | None = None
     sides: tuple[tuple[str, str], ...] = ()  # (id, name), for the report
+    # How a worker finds the scenario, on whatever machine it runs: a bundled one by its file's
+    # name (every copy of the game has it), any other as its text, sent with each game.
+    bundled: str | None = None
+    text: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -127,6 +132,8 @@ def plan(
         difficulty=difficulty,
         turns=turns,
         sides=tuple((side["id"], side.get("name") or side["id"]) for side in sc.sides),
+        bundled=path.stem if path in bundled_paths() + example_paths() else None,
+        text=None if path in bundled_paths() + example_paths() else path.read_text(encoding="utf-8"),
     )
 
 
@@ -179,9 +186,27 @@ def record(run: dict) -> dict:
     }
 
 
-def run_one(path: str, seed: int, difficulty: str, turns: int | None, options: dict[str, bool]) -> dict:
-    """One game of the study, on whichever worker runs it."""
-    out = record(simulate_one(path, seed, difficulty, turns, options=options))
+def run_one(
+    scenario: str | None,
+    text: str | None,
+    seed: int,
+    difficulty: str,
+    turns: int | None,
+    options: dict[str, bool],
+) -> dict:
+    """One game of the study, on whichever worker runs it: a bundled ``scenario`` by its file's
+    name, or a scenario's ``text`` (written to a file of the worker's own while it plays)."""
+    if text is None:
+        path = find_scenario(str(scenario), paths=False)
+        if path is None:
+            raise StudyError(f"this worker has no scenario {scenario!r}: is the same game installed?")
+        run = simulate_one(path, seed, difficulty, turns, options=options)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "scenario.toml"
+            path.write_text(text, encoding="utf-8")
+            run = simulate_one(path, seed, difficulty, turns, options=options)
+    out = record(run)
     out["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     return out
 
@@ -308,7 +333,8 @@ def run_study(
     futures = [
         client.submit(
             run_one,
-            p.path,
+            p.bundled,
+            p.text,
             seed,
             p.difficulty,
             p.turns,
@@ -356,7 +382,8 @@ def bench(runs: int = 8, scenario: str = "2014-new-role", campaign: bool = True,
         try:
             p = plan(scenario, runs, seed=1)
             futures = [
-                client.submit(run_one, p.path, s, p.difficulty, None, p.options, pure=False) for s in p.seeds
+                client.submit(run_one, p.bundled, p.text, s, p.difficulty, None, p.options, pure=False)
+                for s in p.seeds
             ]
             t0 = time.perf_counter()
             client.gather(futures)
@@ -366,7 +393,9 @@ def bench(runs: int = 8, scenario: str = "2014-new-role", campaign: bool = True,
             if campaign and workers == 1:
                 c = plan("campaign", 1, seed=1)
                 t0 = time.perf_counter()
-                client.submit(run_one, c.path, 1, c.difficulty, None, c.options, pure=False).result()
+                client.submit(
+                    run_one, c.bundled, c.text, 1, c.difficulty, None, c.options, pure=False
+                ).result()
                 out["campaign_seconds"] = round(time.perf_counter() - t0, 1)
                 say(f"one campaign on a worker: {out['campaign_seconds']} s")
         finally:

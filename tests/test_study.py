@@ -128,3 +128,17 @@ def test_the_command_line_of_a_study(tmp_path, capsys):
         assert err.startswith("mesopotamia: study:") and "\n" not in err, err
     assert main(["study", "nosuch", "--out", str(tmp_path / "s")]) == 1
     assert "no scenario 'nosuch'" in capsys.readouterr().err
+
+
+def test_a_scenario_of_ones_own_is_sent_to_the_workers_with_its_games(client, tmp_path):
+    """A file only this machine has: the workers play its text, and get the games simulate
+    plays from the file."""
+    mine = tmp_path / "my-mosul.toml"
+    mine.write_text(find_scenario("fall-of-mosul").read_text(encoding="utf-8"), encoding="utf-8")
+    p = plan(str(mine), 2, seed=9331, turns=3)
+    assert p.bundled is None and p.text
+    records = run_study(p, tmp_path / "out", client)
+    assert {r["seed"]: r["checksum"] for r in records} == {
+        s: simulate_one(mine, s, turns=3)["checksum"] for s in p.seeds
+    }
+    assert plan(SCENARIO, 1).bundled == SCENARIO and plan(SCENARIO, 1).text is None
