@@ -261,6 +261,9 @@ class BattleScene(Scene):
     def enter(self) -> None:
         self._apply_settings()
         self.resize(self.app.screen.get_size())
+        # A what-if game: history's setting on its seed is played in the background from the
+        # start, to be set beside its losses in the ledger and the results.
+        self.session.history_reference()
 
     def leave(self) -> None:
         if self not in self.app.stack:  # popped or replaced, not covered: the AI stops
