@@ -53,6 +53,14 @@ def _box(manager, rect, lines: list[tuple[str, str]]) -> UITextBox:
     return UITextBox(html, pygame.Rect(rect), manager, object_id="#plain")
 
 
+def _big_line(manager, rect, text: str, scale: float) -> UILabel:
+    """A line in the big type if it fits, else in the body's (a side with a long name)."""
+    width = rect[2] - W.scaled(12, scale)
+    if W.font(W.scaled(W.BIG, scale), bold=True).size(text)[0] <= width:
+        return _label(manager, rect, text, "#big")
+    return _label(manager, rect, W.fit_text(text, W.font(W.scaled(W.BODY, scale)), width), None)
+
+
 def turn_row(tf) -> W.ListRow:
     """A turn file as a row of the list: the game and turn, who is to move, the file."""
     if tf.over:
@@ -262,8 +270,8 @@ class PbemPassphraseScene(W.GuiScene):
         _label(m, (x, y, width, px(30)), f"Turn {tf.number}  \u00b7  week {tf.game_turn}  \u00b7  "
                f"{tf.date.day} {tf.date:%B %Y}", "#subtitle")
         y += px(32)
-        _label(m, (x, y, width, px(34)), f"{side} to move, played by {player}", "#big")
-        y += px(40)
+        _big_line(m, (x, y, width, px(42)), f"{side} to move, played by {player}", self.scale)
+        y += px(44)
         if tf.first_turn:
             words = [(f"{player}: this is your first turn in this game. Choose a passphrase of at "
                       f"least {MIN_PASSPHRASE} characters and type it twice. It signs your turns "
@@ -542,7 +550,7 @@ class PbemSentScene(W.GuiScene):
         by = p.bottom - pad - bottom_h
         big = [t for t, c in lines if c == "big"]
         if big:
-            _label(m, (x, y, width, px(40)), big[0], "#big")
+            _big_line(m, (x, y, width, px(42)), big[0], self.scale)
             y += px(48)
         _box(m, (x - px(8), y, width + px(16), by - px(10) - y), [(t, c) for t, c in lines if c != "big"])
         self.buttons: dict[str, UIButton] = {}
