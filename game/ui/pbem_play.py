@@ -279,7 +279,8 @@ class PbemPassphraseScene(W.GuiScene):
         else:
             words = [(f"{player}: type your passphrase.", "ink")]
         words.append(("Each opening of a turn is counted, and the other players are told.", "muted"))
-        info_h = px(96) if tf.first_turn else px(64)
+        body = W.font(W.scaled(W.BODY, self.scale))
+        info_h = sum(len(W.wrap(t, body, width - px(48))) for t, _ in words) * px(30) + px(22)
         _box(m, (x - px(8), y, width + px(16), info_h), words)
         y += info_h + px(8)
         field_w = min(width - px(160), px(420))
@@ -408,6 +409,10 @@ class PbemBattleScene(BattleScene):
         self._apply_settings()
         self._centre_on_own()
         self._sending = False
+
+    def played_by(self, side: str) -> str:
+        name = self.pbem.players.get(side)
+        return name if name else super().played_by(side)
 
     @property
     def out_path(self) -> Path:
@@ -573,6 +578,10 @@ class PbemSentScene(W.GuiScene):
             self.focusable.append(b)
         self.focus = 0
 
+    def draw_background(self, screen):
+        W.draw_backdrop(screen)
+        W.draw_panel(screen, self.panel, self.scale)
+
     def update(self, dt):
         if self._thread is not None and not self._thread.is_alive():
             self._thread = None
@@ -646,11 +655,13 @@ class PbemWaitScene(W.GuiScene):
         x, width = p.x + pad, pw - 2 * pad
         _label(m, (x, p.y + pad, width, px(44)), "Waiting for your turn", "#heading")
         y = p.y + pad + px(52)
-        _box(m, (x - px(8), y, width + px(16), px(66)),
-             [(f"Watching {self.folder}", "ink"),
-              (f"for a turn file of yours: the folder is looked at every {POLL_SECONDS:g} seconds.",
-               "muted")])
-        y += px(74)
+        words = [(f"Watching {self.folder}", "ink"),
+                 (f"for a turn file of yours: the folder is looked at every {POLL_SECONDS:g} seconds.",
+                  "muted")]
+        body = W.font(W.scaled(W.BODY, self.scale))
+        box_h = sum(len(W.wrap(t, body, width - px(48))) for t, _ in words) * px(30) + px(22)
+        _box(m, (x - px(8), y, width + px(16), box_h), words)
+        y += box_h + px(8)
         _label(m, (x, y, px(150), px(36)), "Your name", None)
         self.entry = UITextEntryLine(pygame.Rect(x + px(160), y, min(width - px(160), px(360)), px(36)), m)
         self.entry.set_text_length_limit(40)
