@@ -152,7 +152,9 @@ def cmd_play(args) -> int:
     if options and not args.scenario:
         raise CommandError("play: --option goes with a scenario: mesopotamia play SCENARIO --option ID=on", 2)
     if args.player is not None and args.pbem_dir is None:
-        raise CommandError("play: --player goes with --pbem-dir DIR: the folder to watch for the player's turns", 2)
+        raise CommandError(
+            "play: --player goes with --pbem-dir DIR: the folder to watch for the player's turns", 2
+        )
     if args.pbem is not None or args.pbem_dir is not None:
         if args.scenario or args.load or args.side:
             raise CommandError(

@@ -83,7 +83,7 @@ class MainMenuScene(W.GuiScene):
 
     # Heights at UI scale 1: title, subtitle and gap, one button and the gap under it, the
     # Continue line, the error line, and the foot of the window.
-    TITLE_H, SUB_H, BUTTON_H, GAP, LINE_H, FOOT_H = 64, 70, 50, 12, 30, 40
+    TITLE_H, SUB_H, BUTTON_H, GAP, LINE_H, FOOT_H = 64, 70, 46, 10, 30, 40
 
     def design_size(self):
         n = len(self.items)
