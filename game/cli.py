@@ -162,14 +162,23 @@ def cmd_play(args) -> int:
     options = parse_options(args.option, "play")
     if options and not args.scenario:
         raise CommandError("play: --option goes with a scenario: mesopotamia play SCENARIO --option ID=on", 2)
-    if args.pbem is not None:
+    if args.player is not None and args.pbem_dir is None:
+        raise CommandError(
+            "play: --player goes with --pbem-dir DIR: the folder to watch for the player's turns", 2
+        )
+    if args.pbem is not None or args.pbem_dir is not None:
         if args.scenario or args.load or args.side:
-            raise CommandError("play: --pbem FILE opens a turn file alone: no scenario, --side or --load", 2)
-        try:
-            read_turn(args.pbem)  # a file that is not a turn file is named before a window opens
-        except PbemError as exc:
-            raise CommandError(f"play: {exc}") from None
-        return run_game(None, None, None, pbem=args.pbem)
+            raise CommandError(
+                "play: --pbem FILE and --pbem-dir DIR play by e-mail alone: no scenario, --side or --load", 2
+            )
+        if args.pbem is not None:
+            try:
+                read_turn(args.pbem)  # a file that is not a turn file is named before a window opens
+            except PbemError as exc:
+                raise CommandError(f"play: {exc}") from None
+        if args.pbem_dir is not None and not Path(args.pbem_dir).is_dir():
+            raise CommandError(f"play: --pbem-dir {args.pbem_dir}: no such folder")
+        return run_game(None, None, None, pbem=args.pbem, pbem_dir=args.pbem_dir, player=args.player)
     return run_game(args.scenario, args.side, args.load, options=options)
 
 
@@ -707,6 +716,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="open a play-by-e-mail turn file (asks for the passphrase of the side to move)",
     )
+    p.add_argument(
+        "--pbem-dir",
+        metavar="DIR",
+        help="play by e-mail through a shared folder: watch it for your turn, open it when it comes, "
+        "and write the next turn file there (with --pbem FILE: where the next file goes)",
+    )
+    p.add_argument("--player", metavar="NAME", help="with --pbem-dir: your name, whose turns to watch for")
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("pbem", help="play by e-mail: start a game between machines, read a turn file")

@@ -450,6 +450,7 @@ class PbemGame:
         st = session.game.state
         self._turn_at_start, self._date_at_start = st.turn, st.date
         self.sent: TurnFile | None = None
+        self._ends: int | None = None  # the journal's length at the end of the side's turn
 
     @property
     def player(self) -> str:
@@ -483,17 +484,22 @@ class PbemGame:
         if self.side is None or self._key is None:
             raise PbemError(f"{out}: the game is over: there is no turn to send")
         session, side = self.session, self.side
-        st = session.game.state
-        if not st.over and st.active_side == side:
-            res = session.execute(EndTurn(side), undoable=False)
-            if not res.ok:
-                raise PbemError(f"{out}: {self.side_name(side)} cannot end the turn: {res.reason}")
-        ends = len(session.game.journal)
-        theirs = session.game.journal[self._start : ends]
-        if not theirs or any(c.get("side") != side for c in theirs):
-            raise PbemError(f"{out}: the turn holds commands that are not {self.side_name(side)}'s")
-        while session.ai_to_move():
-            session.play_ai_side()
+        if self._ends is None:
+            st = session.game.state
+            if not st.over and st.active_side == side:
+                res = session.execute(EndTurn(side), undoable=False)
+                if not res.ok:
+                    raise PbemError(f"{out}: {self.side_name(side)} cannot end the turn: {res.reason}")
+            ends = len(session.game.journal)
+            theirs = session.game.journal[self._start : ends]
+            if not theirs or any(c.get("side") != side for c in theirs):
+                raise PbemError(f"{out}: the turn holds commands that are not {self.side_name(side)}'s")
+            while session.ai_to_move():
+                session.play_ai_side()
+            # A file that could not be written may be written again, elsewhere: the turn and
+            # the computer's moves after it are played once.
+            self._ends = ends
+        ends = self._ends
         doc = save_document(session.game)
         body = {
             "number": self.number,

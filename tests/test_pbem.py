@@ -309,3 +309,14 @@ def test_the_folder_mode_finds_the_newest_turn_that_is_this_players(played, monk
     as_player(monkeypatch, tmp, "Bob")  # Bob sent turn 6: nothing is his to open
     assert pbem.find_turn(tmp, player="Bob") is None
     assert pbem.find_turn(tmp / "nowhere", player="Bob") is None
+
+
+def test_a_turn_whose_file_cannot_be_written_is_written_again_elsewhere(tmp_path, monkeypatch):
+    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path / "home"))
+    first = start_game(SCENARIO, {"jihadist": Seat("ai")}, PLAYERS, tmp_path / "turn-001.pbem", seed=SEED)
+    game = open_turn(first.path, PASSPHRASES["baathist"])
+    with pytest.raises(PbemError, match="no-such-folder"):
+        game.end_turn(tmp_path / "no-such-folder" / "turn-002.pbem")
+    sent = game.end_turn(tmp_path / "turn-002.pbem")  # the turn and the computer's moves played once
+    assert sent.number == 2 and sent.side == "coalition"
+    assert open_turn(sent.path, PASSPHRASES["coalition"]).summary

@@ -152,14 +152,15 @@ def test_menu_keyboard_and_escape(app, monkeypatch):
         EditorScene=lambda app_, scenario: opened.append(scenario) or Stand(app_)))
     menu = app.push(menus.MainMenuScene(app))
     frame(app)
-    assert list(menu.buttons) == ["new", "tutorial", "load", "editor", "settings", "quit"]
+    assert list(menu.buttons) == ["new", "tutorial", "load", "pbem", "editor", "settings", "quit"]
     key(app, pygame.K_DOWN)  # past the tutorial
     key(app, pygame.K_DOWN)
     key(app, pygame.K_RETURN)
     assert isinstance(app.top, menus.LoadDialog)
     key(app, pygame.K_ESCAPE)
     assert app.top is menu
-    key(app, pygame.K_TAB)  # from Load game, past the editor
+    key(app, pygame.K_TAB)  # from Load game, past play by e-mail and the editor
+    key(app, pygame.K_TAB)
     key(app, pygame.K_TAB)
     key(app, pygame.K_RETURN)
     assert isinstance(app.top, menus.SettingsScene)

@@ -344,6 +344,12 @@ class BattleScene(Scene):
             return False
         return bool(self.mask.flat[self.graph.index(h)])
 
+    def played_by(self, side: str) -> str:
+        """Who plays ``side``, as the top bar says it: "a player", "the computer, hard"."""
+        seat = self.session.seats.get(side)
+        return "" if seat is None else "a player" if seat.kind == "human" else \
+            f"the computer, {seat.difficulty}"
+
     def side_colour(self, side: str):
         """The side's colour for its name on the dark bars and panel (game.ui.counters)."""
         return self.palette.side_text(side) if side in self.known.sides else INK

@@ -233,9 +233,7 @@ class Panels:
             b.rect = pygame.Rect(x - bw, (top_h - bh) // 2, bw, bh)
             x -= bw + pad
         mover = s.active_side
-        seat = sc.session.seats.get(mover)
-        who = "" if seat is None else "a player" if seat.kind == "human" else \
-            f"the computer, {seat.difficulty}"
+        who = sc.played_by(mover)
         thinking = sc.ai.running
         limit = self.buttons[0].rect.x - pad
         key = (s.turn, s.date, mover, sc.viewer, thinking, w, self.scale, s.over, limit,

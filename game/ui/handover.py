@@ -5,7 +5,8 @@ map or the units, so the player passing the device gives nothing away. First it 
 device to be passed to the side to move; on a click or Enter it shows what that side saw
 happen since its last turn; on the next click or Enter it pops itself and uncovers the battle.
 Only a click (released) or a fresh press of Enter turns a page, so a key held or mashed at the
-moment the device changes hands gives nothing away.
+moment the device changes hands gives nothing away. A turn opened from a play-by-e-mail file
+(``game.ui.pbem_play``) starts at the second page: the device is the player's own.
 """
 
 from __future__ import annotations
@@ -44,13 +45,15 @@ _DELIBERATE = (pygame.K_RETURN, pygame.K_KP_ENTER)
 class HandoverScene(Scene):
     """"<Side> to move: pass the device, then click", then the side's news, then the battle."""
 
-    def __init__(self, app, session, side: str, summary_lines: list[str]):
+    def __init__(self, app, session, side: str, summary_lines: list[str], pass_device: bool = True):
         super().__init__(app)
         self.session = session
         self.side = side
         self.side_name = session.view(side).side_names.get(side, side)
         self.lines = list(summary_lines)
-        self.page = 0  # 0: pass the device; 1: what happened
+        # 0: pass the device; 1: what happened (a turn opened from a file starts there: the
+        # device is the player's own)
+        self.page = 0 if pass_device else 1
         self._held = _keys_down()
 
     def enter(self):

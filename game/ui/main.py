@@ -3,7 +3,8 @@
 UI layer (pygame). ``run_game`` checks what it was asked for before it opens a window (an
 unknown scenario, a bad ``--side``, a save that cannot be read are each one line on stderr and
 exit status 1; a malformed request, 2), then runs the scene stack: the main menu, with the battle on top of it when a
-scenario or a save was given.
+scenario or a save was given; or, for play by e-mail, the passphrase of a turn file or the
+shared folder watched (``game.ui.pbem_play``).
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import sys
 from pathlib import Path
 
 from game import saves_dir
+from game.pbem import PbemError, open_turn, read_turn
 from game.saves import SAVE_SUFFIX, SaveError
 from game.scenario import ScenarioError, find_scenario, load_scenario
 from game.session import Session, parse_side_args, shared_context
 from game.state import SetupError
 from game.ui.navigator import Navigator
+from game.ui.pbem_play import PbemPassphraseScene, PbemWaitScene
 from game.ui.scene import App
 
 
@@ -45,14 +48,14 @@ def _find_save(name: str):
 
 def run_game(scenario: str | None = None, sides: list[str] | None = None, load: str | None = None,
              *, size=None, max_frames=None, screenshot=None, options: dict | None = None,
-             pbem: str | None = None) -> int:
+             pbem: str | None = None, pbem_dir: str | None = None, player: str | None = None) -> int:
     """Run the game window; returns the exit status (0, 1 if no window opens, 2 for a bad
     request). ``max_frames`` and ``screenshot`` are for tests and scripted shots (see
-    ``App.run``). ``pbem``: a play-by-e-mail turn file to open (``game.pbem.open_turn``)."""
-    if pbem:
-        # The window's part of play by e-mail (asking the passphrase, the hand-over, sending
-        # the turn) is not built yet; the engine's is (``game.pbem``).
-        return _error(f"{pbem}: turn files are not yet opened in the window", 1)
+    ``App.run``). ``pbem``: a play-by-e-mail turn file to open (its passphrase is asked in the
+    window); ``pbem_dir``: a shared folder to watch for ``player``'s turns (and where the
+    next turn file is written)."""
+    if pbem or pbem_dir:
+        return _run_pbem(pbem, pbem_dir, player, size, max_frames, screenshot)
     if scenario and load:
         return _error("give a scenario or --load SAVE, not both", 2)
     if sides and not scenario:
@@ -89,6 +92,39 @@ def run_game(scenario: str | None = None, sides: list[str] | None = None, load: 
         nav.main_menu()
         if session is not None:
             nav.play(session)
+        return app.run(max_frames, screenshot)
+    finally:
+        app.close()
+
+
+def _run_pbem(pbem, pbem_dir, player, size, max_frames, screenshot) -> int:
+    """Play by e-mail: the turn file's passphrase asked (a finished game's opened on its
+    results), or the shared folder watched; a file or folder that cannot be used is one line
+    before a window opens."""
+    tf = game = None
+    if pbem_dir and not Path(pbem_dir).is_dir():
+        return _error(f"--pbem-dir {pbem_dir}: no such folder")
+    if pbem:
+        try:
+            tf = read_turn(pbem)
+            if tf.over:
+                game = open_turn(tf.path, None)
+        except PbemError as exc:
+            return _error(_one_line(exc))
+    app = App.open(size)
+    if app is None:
+        return 1
+    try:
+        nav = Navigator(app)
+        nav.main_menu()
+        waiting = None
+        if pbem_dir:
+            name = player if player is not None else app.settings.pbem_player
+            waiting = app.push(PbemWaitScene(app, Path(pbem_dir), name))
+        if game is not None:
+            nav.pbem_turn(game, tf.path, pbem_dir, waiting)
+        elif tf is not None:
+            app.push(PbemPassphraseScene(app, tf, pbem_dir, waiting))
         return app.run(max_frames, screenshot)
     finally:
         app.close()

@@ -53,7 +53,8 @@ def _label(manager, rect, text, object_id=None, container=None) -> UILabel:
 # -- main menu ---------------------------------------------------------------------------------
 
 class MainMenuScene(W.GuiScene):
-    """The first screen: continue, new game, load game, the scenario editor, settings, quit.
+    """The first screen: continue, new game, load game, play by e-mail, the scenario editor,
+    settings, quit.
 
     "Continue" opens the newest save of a game still in play; a finished game is never
     continued (it is in the load list), and with no game in play the button is not shown.
@@ -74,14 +75,15 @@ class MainMenuScene(W.GuiScene):
         self.latest = latest.path if latest else None
         self.continue_text = f"Continue: {latest.short()}" if latest else ""
         items = [("continue", "Continue")] if latest else []
-        items += [("new", "New game"), ("tutorial", "Tutorial"), ("load", "Load game")]
+        items += [("new", "New game"), ("tutorial", "Tutorial"), ("load", "Load game"),
+                  ("pbem", "Play by e-mail")]
         if editor_available():
             items.append(("editor", "Scenario editor"))
         self.items = items + [("settings", "Settings"), ("quit", "Quit")]
 
     # Heights at UI scale 1: title, subtitle and gap, one button and the gap under it, the
     # Continue line, the error line, and the foot of the window.
-    TITLE_H, SUB_H, BUTTON_H, GAP, LINE_H, FOOT_H = 64, 70, 50, 12, 30, 40
+    TITLE_H, SUB_H, BUTTON_H, GAP, LINE_H, FOOT_H = 64, 70, 46, 10, 30, 40
 
     def design_size(self):
         n = len(self.items)
@@ -145,6 +147,8 @@ class MainMenuScene(W.GuiScene):
                 self.error_label.set_text(_one_line(exc))
         elif key == "load":
             self.app.push(LoadDialog(self.app))
+        elif key == "pbem":
+            Navigator(self.app).pbem_open()
         elif key == "editor":
             Navigator(self.app).editor(None)
         elif key == "settings":

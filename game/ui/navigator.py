@@ -89,6 +89,31 @@ class Navigator:
     def handover(self, session, side: str, summary: list[str]) -> None:
         self.app.push(HandoverScene(self.app, session, side, summary))
 
+    # -- play by e-mail --------------------------------------------------------------------------
+
+    def pbem_open(self) -> None:
+        """The screen that chooses a turn file to open (or a folder to watch)."""
+        from game.ui.pbem_play import PbemOpenScene  # pbem_play imports the navigator: a circle
+
+        self.app.push(PbemOpenScene(self.app))
+
+    def pbem_turn(self, game, source, out_dir=None, waiting=None):
+        """A turn opened from ``source`` on the battle screen, with what its side saw since its
+        last turn over it; the main menu (and, in folder mode, the waiting screen) beneath."""
+        from game.ui.menus import MainMenuScene  # menus imports the navigator: a circle
+        from game.ui.pbem_play import PbemBattleScene  # pbem_play imports the navigator: a circle
+
+        menu = next((s for s in self.app.stack if isinstance(s, MainMenuScene)), None)
+        self.app.reset(menu or MainMenuScene(self.app))
+        if waiting is not None:
+            self.app.push(waiting)
+        scene = PbemBattleScene(self.app, game, source, out_dir, waiting)
+        self.app.push(scene)
+        if scene.viewer is not None and game.side is not None:
+            self.app.push(HandoverScene(self.app, game.session, scene.viewer, scene.summary,
+                                        pass_device=False))
+        return scene
+
     def results(self, session) -> None:
         """The results of a finished game, over its battle (which "View final map" uncovers
         again, and from which the results can be opened again)."""

@@ -45,6 +45,8 @@ class Settings:
     mute: bool = False
     confirm_end_turn: bool = True  # ask before ending a turn with units that can still act
     window_size: list = field(default_factory=list)
+    pbem_folder: str = ""  # play by e-mail: the folder of turn files last used
+    pbem_player: str = ""  # and the name the player last watched a shared folder for
 
     @classmethod
     def path(cls) -> Path:
@@ -91,6 +93,9 @@ class Settings:
             self.volume = d.volume
         if not isinstance(self.mute, bool):
             self.mute = d.mute
+        for name in ("pbem_folder", "pbem_player"):
+            if not isinstance(getattr(self, name), str):
+                setattr(self, name, "")
         ws = self.window_size
         if not (isinstance(ws, list) and len(ws) == 2 and all(isinstance(x, int) and 200 <= x <= 10000 for x in ws)):
             self.window_size = []
