@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -48,9 +49,13 @@ __all__ = [
 Point = tuple[float, float]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Hex:
-    """One hex in axial coordinates; immutable and hashable so it can key dicts and sets."""
+class Hex(NamedTuple):
+    """One hex in axial coordinates; immutable and hashable so it can key dicts and sets.
+
+    A named tuple: made, hashed and compared in C, which the engine does millions of times a
+    turn (its hash is the tuple ``(q, r)``'s, as it always was, so sets and dicts of hexes keep
+    their order and a game its checksums). Being a tuple, it equals ``(q, r)`` and orders as
+    one: row by row within a column, as before."""
 
     q: int
     r: int
@@ -59,7 +64,7 @@ class Hex:
     def s(self) -> int:
         return -self.q - self.r
 
-    def __add__(self, o: Hex) -> Hex:
+    def __add__(self, o: Hex) -> Hex:  # type: ignore[override]  # a hex's sum, not a tuple's
         return Hex(self.q + o.q, self.r + o.r)
 
     def __sub__(self, o: Hex) -> Hex:

@@ -658,6 +658,8 @@ def _canonical(value):
         return int(value)
     if kind is dict:
         return {k: _canonical(v) for k, v in value.items()}
+    if kind is Hex:  # a named tuple, written as the table of its fields
+        return {"q": value.q, "r": value.r}
     if kind is list or kind is tuple:
         return [_canonical(v) for v in value]
     if kind is set or kind is frozenset:
