@@ -157,6 +157,10 @@ class DiscShape:
         count = self.inside.sum(axis=1)
         self.indptr = np.concatenate(([0], np.cumsum(count))).astype(np.int32)
         self.rows = np.repeat(np.arange(len(disc)), count)
+        # Where each step's cost is in a (hexes, 6) table, less six times the centre's index:
+        # the disc of hex i is ``offsets + i``, so its steps' costs are at ``edge_base + 6 i``.
+        self.edge_base = (self.offsets[self.rows] * 6 + np.nonzero(self.inside)[1]).astype(np.int64)
+        self.centre_at = int(np.searchsorted(self.offsets, 0))  # the centre's place in the disc
         self._mine = threading.local()
 
     def matrix(self, weights: np.ndarray) -> csr_matrix:
@@ -231,6 +235,19 @@ def _step_array(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple[np.
         return whole, int(whole[steps].min()) if steps.any() else _NO_STEP
 
     return _cached(graph, rules, ut, bases, "hundredths array", build)
+
+
+def _step_weights(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> np.ndarray:
+    """``_step_array`` as floats, flat (hex * 6 + side), inf where there is no way: a disc's
+    step weights are gathered from it at once."""
+
+    def build(cost: np.ndarray) -> np.ndarray:
+        whole, _ = _step_array(graph, rules, ut, bases)
+        flat = np.where(whole < _NO_STEP, whole.astype(np.float64), np.inf).ravel()
+        flat.flags.writeable = False
+        return flat
+
+    return _cached(graph, rules, ut, bases, "hundredths flat", build)
 
 
 def _edge_key(graph: MapGraph, rules: Rules, ut: UnitType, bases) -> tuple:
@@ -529,16 +546,15 @@ def _local_range(
     (``MapGraph.disc``, in index order) are numbered locally, the steps out of enemy zones of
     control (but the start's) and into enemy hexes are left out, the start's steps carry the
     cost of leaving a zone, and the step costs are whole hundredths, so the sums are exact."""
-    steps, cheapest = _step_array(graph, rules, ut, bases)
+    _, cheapest = _step_array(graph, rules, ut, bases)
     limit = int(round(moves * _SCALE))
     if limit <= 0 or cheapest >= _NO_STEP:
         return [start], [0.0]
     radius = min(limit // cheapest, graph.rows + graph.cols)
     disc, shape = graph.local_disc(start, radius)
     k = len(disc)
-    here = int(np.searchsorted(disc, start))
-    step = steps[disc][shape.inside]
-    weight = np.where(step < _NO_STEP, step, np.inf)
+    here = shape.centre_at
+    weight = _step_weights(graph, rules, ut, bases)[shape.edge_base + 6 * start]  # a copy
 
     def inside(ids: set[int]) -> np.ndarray:  # where in the disc those of ``ids`` in it are
         wanted = np.fromiter(ids, dtype=np.int64, count=len(ids))

@@ -50,6 +50,10 @@ def _ordinal_day(d: float) -> str:
     return _day(dt.date.fromordinal(round(d)).isoformat())
 
 
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
+
+
 def _number(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 10 or x == int(x) else f"{x:,.1f}"
 
@@ -252,10 +256,11 @@ def draw_charts(s: dict, out: Path) -> list[str]:
                 [dt.date.fromisoformat(e["source"])], [i], marker="|", s=300, color="#466ea0", zorder=3
             )
         ax.set_yticks(range(len(events)))
-        ax.set_yticklabels([f"{e['what'][:48]} ({e['happened']}/{e['runs']})" for e in events])
+        ax.set_yticklabels([f"{_short(e['what'], 48)} ({e['happened']}/{e['runs']})" for e in events])
         ax.invert_yaxis()
         ax.set_title(
-            "The source's dated events\neach run's date (dots), the source's (blue), the scenario's window (green)"
+            "The source's dated events\neach run's date (dots), the source's (blue), the scenario's window (green)",
+            fontsize=10,
         )
         fig.autofmt_xdate()
         fig.tight_layout()
@@ -275,11 +280,12 @@ def draw_charts(s: dict, out: Path) -> list[str]:
                 ax.scatter([x["source"]], [i], marker="|", s=300, color="#466ea0")
         ax.set_xscale("log")
         ax.set_yticks(range(len(losses)))
-        ax.set_yticklabels([x["label"].removeprefix("Killed: ")[:44] for x in losses])
+        ax.set_yticklabels([_short(x["label"].removeprefix("Killed: "), 44) for x in losses])
         ax.invert_yaxis()
         ax.set_xlabel("per run, log scale")
         ax.set_title(
-            "Losses by category\neach run (dots), median (diamond), 10th-90th percentile (bar), the source (blue)"
+            "Losses by category\neach run (dots), median (diamond), 10th-90th percentile (bar), the source (blue)",
+            fontsize=10,
         )
         fig.tight_layout()
         fig.savefig(out / "losses.png", dpi=100)
