@@ -102,9 +102,16 @@ class _Sighting:
         made.where, made.side_of = self.where.copy(), self.side_of.copy()
         made.radius, made.cover = self.radius.copy(), self.cover.copy()
         at = np.array(changed, dtype=np.int64)
+        before = set(self.side_of[at].tolist())
         (made.where[at], made.side_of[at], made.radius[at], made.cover[at]) = self._entries(
             [units[k] for k in changed], key, graph, rules
         )
+        # A side's sight is its own units' alone: the sides none of whose units changed (most
+        # often every side but the one that moved) see as they did.
+        touched = before | set(made.side_of[at].tolist())
+        for side, sight in self.sight.items():
+            if self.sides.index(side) not in touched:
+                made.sight[side] = sight
         return made
 
 

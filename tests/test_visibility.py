@@ -159,6 +159,16 @@ def test_what_a_side_sees_is_never_an_old_answer(game):
     st.units["isis-2"].hex = desert + Hex(4, 0)
     check()
     assert "iraq-2" in {u.id for u in visible_units(st, m, rules, "jihadist")}
+    # A side's sight is its own units': when only another side's unit moves, it is kept.
+    from game.visibility import side_sight
+
+    theirs, ours = side_sight(st, m, rules, "jihadist"), side_sight(st, m, rules, "baathist")
+    st.units["iraq-2"].hex = desert + Hex(-1, 0)
+    assert side_sight(st, m, rules, "jihadist") is theirs
+    assert side_sight(st, m, rules, "baathist") is not ours
+    check()
+    st.units["iraq-2"].hex = desert
+    check()
     st.units["isis-2"].hex = desert + Hex(6, 0)  # the same unit object, moved away
     check()
     assert "iraq-2" not in {u.id for u in visible_units(st, m, rules, "jihadist")}
