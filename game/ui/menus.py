@@ -584,7 +584,8 @@ class NewGameScene(W.GuiScene):
 
         def sides_height(lines, compact: bool = False) -> int:
             return (switches_height(compact) + px(36)
-                    + sum(row_h + len(v) * line_h + px(8) for v in lines.values()) + px(34))
+                    + sum(row_h + len(v) * line_h + px(8) for v in lines.values()) + px(34)
+                    + self.below_seats_height())
 
         block_min = px(110)
         lines = aim_lines(True)
@@ -604,13 +605,11 @@ class NewGameScene(W.GuiScene):
             y = self.build_switches(switches, y, compact)
         keep(_label(m, (r.x, y, px(300), px(30)), "Who plays each side", "#heading"))
         y += px(36)
-        seats = self.seats_for(entry)
         button_w = px(150)
         name_w = r.w - px(22) - 2 * button_w - px(20)
         sides = [s["id"] for s in sc.sides]
         for side in sc.sides:
             sid = side["id"]
-            kind, level = seats[sid]
             keep(UIImage(pygame.Rect(r.x, y + px(12), px(14), px(14)),
                          _swatch(W.side_colour(self.app.settings.palette, sid, sides)), m))
             count = f"{units.get(sid, 0)} units"
@@ -621,15 +620,8 @@ class NewGameScene(W.GuiScene):
             keep(_label(m, (r.x + px(22), y, name_px, row_h), name))
             keep(_label(m, (r.x + px(22) + name_px, y + px(2), name_w - name_px, row_h),
                         count, "#muted"))
-            who = UIButton(pygame.Rect(r.right - 2 * button_w - px(10), y, button_w, row_h),
-                           "Human" if kind == "human" else "Computer", m)
-            lvl = UIButton(pygame.Rect(r.right - button_w, y, button_w, row_h),
-                           f"AI: {level}" if kind == "ai" else "-", m)
-            if kind != "ai":
-                lvl.disable()
-            keep(who)
-            keep(lvl)
-            self.side_buttons.append((sid, who, lvl))
+            self.build_seat(sid, pygame.Rect(r.right - 2 * button_w - px(10), y,
+                                             2 * button_w + px(10), row_h))
             y += row_h + px(2)
             self.aim_labels[sid] = []
             for dx, line in lines[sid]:
@@ -638,11 +630,37 @@ class NewGameScene(W.GuiScene):
                 self.aim_labels[sid].append(label)
                 y += line_h
             y += px(6)
+        y = self.build_below_seats(y)
         self.mode_label = _label(m, (r.x, y + px(2), r.w, px(30)), self.mode_text(), "#note")
         keep(self.mode_label)
-        buttons = [b for _, who, lvl in self.side_buttons for b in (who, lvl)]
         toggles = [b for _, b in self.switch_buttons]
-        self.focusable = toggles + buttons + [self.start_button, self.back_button]
+        self.focusable = toggles + self.seat_buttons() + [self.start_button, self.back_button]
+
+    def build_seat(self, side: str, rect: pygame.Rect) -> None:
+        """Who plays ``side``, in ``rect`` right of its name: a person or the computer, and the
+        computer's level."""
+        kind, level = self.seats_for(self.entry)[side]
+        button_w = (rect.w - self.px(10)) // 2
+        who = UIButton(pygame.Rect(rect.x, rect.y, button_w, rect.h),
+                       "Human" if kind == "human" else "Computer", self.manager)
+        lvl = UIButton(pygame.Rect(rect.right - button_w, rect.y, button_w, rect.h),
+                       f"AI: {level}" if kind == "ai" else "-", self.manager)
+        if kind != "ai":
+            lvl.disable()
+        self._detail_elements += [who, lvl]
+        self.side_buttons.append((side, who, lvl))
+
+    def seat_buttons(self) -> list:
+        """The seats' buttons, in the order Tab goes through them."""
+        return [b for _, who, lvl in self.side_buttons for b in (who, lvl)]
+
+    def below_seats_height(self) -> int:
+        """The height of what ``build_below_seats`` puts under the seats."""
+        return 0
+
+    def build_below_seats(self, y: int) -> int:
+        """Anything more under the seats, from ``y``; returns the y under it."""
+        return y
 
     SWITCH_ROW = 34  # a what-if switch's row, at UI scale 1
 
