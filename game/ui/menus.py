@@ -402,6 +402,8 @@ class NewGameScene(W.GuiScene):
     how well), and a seed."""
 
     DESIGN = (1000, 680)
+    TITLE = "New game"
+    SEATS_HINT = ""  # words beside "Who plays each side"
 
     def __init__(self, app):
         super().__init__(app)
@@ -465,7 +467,7 @@ class NewGameScene(W.GuiScene):
         w, h = size
         px, m = self.px, self.manager
         margin = px(24)
-        _label(m, (margin, px(14), px(400), px(40)), "New game", "#heading")
+        _label(m, (margin, px(14), px(400), px(40)), self.TITLE, "#heading")
         bottom_h = px(46)
         by = h - margin - bottom_h
         self.back_button = UIButton(pygame.Rect(margin, by, px(130), bottom_h), "Back", m)
@@ -584,8 +586,7 @@ class NewGameScene(W.GuiScene):
 
         def sides_height(lines, compact: bool = False) -> int:
             return (switches_height(compact) + px(36)
-                    + sum(row_h + len(v) * line_h + px(8) for v in lines.values()) + px(34)
-                    + self.below_seats_height())
+                    + sum(row_h + len(v) * line_h + px(8) for v in lines.values()) + px(34))
 
         block_min = px(110)
         lines = aim_lines(True)
@@ -603,7 +604,12 @@ class NewGameScene(W.GuiScene):
         y += block_h + px(14)
         if switches:
             y = self.build_switches(switches, y, compact)
-        keep(_label(m, (r.x, y, px(300), px(30)), "Who plays each side", "#heading"))
+        seats_head = "Who plays each side"
+        head_w = heading.size(seats_head)[0] + px(16)
+        keep(_label(m, (r.x, y, head_w, px(30)), seats_head, "#heading"))
+        if self.SEATS_HINT:
+            keep(_label(m, (r.x + head_w, y + px(4), r.w - head_w, px(26)),
+                        W.fit_text(self.SEATS_HINT, small, r.w - head_w - px(12)), "#muted"))
         y += px(36)
         button_w = px(150)
         name_w = r.w - px(22) - 2 * button_w - px(20)
@@ -630,7 +636,6 @@ class NewGameScene(W.GuiScene):
                 self.aim_labels[sid].append(label)
                 y += line_h
             y += px(6)
-        y = self.build_below_seats(y)
         self.mode_label = _label(m, (r.x, y + px(2), r.w, px(30)), self.mode_text(), "#note")
         keep(self.mode_label)
         toggles = [b for _, b in self.switch_buttons]
@@ -653,14 +658,6 @@ class NewGameScene(W.GuiScene):
     def seat_buttons(self) -> list:
         """The seats' buttons, in the order Tab goes through them."""
         return [b for _, who, lvl in self.side_buttons for b in (who, lvl)]
-
-    def below_seats_height(self) -> int:
-        """The height of what ``build_below_seats`` puts under the seats."""
-        return 0
-
-    def build_below_seats(self, y: int) -> int:
-        """Anything more under the seats, from ``y``; returns the y under it."""
-        return y
 
     SWITCH_ROW = 34  # a what-if switch's row, at UI scale 1
 
