@@ -124,6 +124,10 @@ class PbemNewScene(NewGameScene):
             rest = f"; the computer plays the {_and(computer)}."
         return f"By e-mail: {_and(people)}{rest}"
 
+    def fits(self, text: str) -> bool:
+        """Whether ``text`` fits the line under the sides."""
+        return W.font(W.scaled(W.BODY, self.scale)).size(text)[0] <= self.detail.w - self.px(8)
+
     def show_error(self, text: str) -> None:
         self.error = text
         if text:
@@ -182,15 +186,16 @@ class PbemNewScene(NewGameScene):
         entry = self.entry
         names = {s: n for s, n in self.names_for(entry).items() if n}
         if not names:
-            return "Type the name of at least one player: an empty name is the computer."
+            return "Name at least one player: an empty name is the computer."
         seen: dict[str, str] = {}
         for name in names.values():
             if name.lower() == COMPUTER:
                 return f"\u201c{name}\u201d is the computer's name: leave the field empty for it."
             if not name.isprintable():
-                return f"\u201c{name}\u201d cannot be a player's name."
+                return "A player's name is one line of letters, figures and signs."
             if name.lower() in seen:
-                return f"{seen[name.lower()]} plays two sides: each player needs a name of their own."
+                said = f"{seen[name.lower()]} plays two sides: each player needs a name of their own."
+                return said if self.fits(said) else "Two sides have one player: give each a name of their own."
             seen[name.lower()] = name
         seed = self.seed()
         if seed is None or seed < 1:
