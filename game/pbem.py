@@ -602,8 +602,10 @@ def start_game(
         raise PbemError(f"{out}: name at least one player (--side SIDE=NAME)")
     for side, name in players.items():
         if not name or len(name) > MAX_NAME or not name.isprintable() or name.lower() == COMPUTER:
-            raise PbemError(f"{out}: {name!r} cannot name the player of {side}: a player's name is "
-                            f"a line of at most {MAX_NAME} characters, and not {COMPUTER!r}")
+            raise PbemError(
+                f"{out}: {name!r} cannot name the player of {side}: a player's name is "
+                f"a line of at most {MAX_NAME} characters, and not {COMPUTER!r}"
+            )
     if len(set(players.values())) < len(players):
         raise PbemError(f"{out}: each side's player needs a name of their own")
     seats = {
