@@ -471,8 +471,7 @@ class PbemGame:
 
     def next_file_name(self) -> str:
         """A name for the next turn file: the scenario, the game, the turn and who plays it."""
-        sid = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.session.game.state.scenario_id or "game")
-        return f"{sid}-{self.game_id[:8]}-turn-{self.number + 1:03d}{TURN_SUFFIX}"
+        return turn_file_name(self.session.game.state.scenario_id, self.game_id, self.number + 1)
 
     def end_turn(self, out) -> TurnFile:
         """End the side's turn (if it has not ended it), play the computer's sides that follow,
@@ -526,6 +525,13 @@ class PbemGame:
         self.records.append(record)
         self.sent = tf
         return tf
+
+
+def turn_file_name(scenario_id: str | None, game_id: str, number: int) -> str:
+    """A turn file's name: the scenario, the game and the turn
+    (``2014-isis-offensive-8772a676-turn-004.pbem``), so that one folder holds several games."""
+    sid = re.sub(r"[^A-Za-z0-9_.-]+", "-", scenario_id or "game")
+    return f"{sid}-{game_id[:8]}-turn-{number:03d}{TURN_SUFFIX}"
 
 
 def _whose(name: str) -> str:
@@ -588,11 +594,20 @@ def start_game(
 ) -> TurnFile:
     """Begin a game for the named ``players`` (side -> name; every other side the computer's,
     at its ``seats`` difficulty or normal), play the computer's sides that move before the
-    first person, and write turn 1's file to ``out``. Raises PbemError, ScenarioError or
-    ValueError (a side the scenario lacks)."""
+    first person, and write turn 1's file to ``out`` (a folder: into it, named for the
+    scenario, the game and the turn). Raises PbemError, ScenarioError or ValueError (a side
+    the scenario lacks)."""
     out = Path(out)
     if not players:
         raise PbemError(f"{out}: name at least one player (--side SIDE=NAME)")
+    for side, name in players.items():
+        if not name or len(name) > MAX_NAME or not name.isprintable() or name.lower() == COMPUTER:
+            raise PbemError(
+                f"{out}: {name!r} cannot name the player of {side}: a player's name is "
+                f"a line of at most {MAX_NAME} characters, and not {COMPUTER!r}"
+            )
+    if len(set(players.values())) < len(players):
+        raise PbemError(f"{out}: each side's player needs a name of their own")
     seats = {
         s: Seat(HUMAN) if s in players else seats.get(s, Seat(AI)) for s in seats.keys() | players.keys()
     }
@@ -627,6 +642,8 @@ def start_game(
         "checksum": doc["checksum"],
     }
     meta["turns"] = [start]
+    if out.is_dir():
+        out = out / turn_file_name(st.scenario_id, meta["game"], 1)
     return _write_turn(out, session, meta, 1)
 
 
@@ -1001,6 +1018,7 @@ def find_turn(
 
 __all__ = [
     "COMPUTER",
+    "MAX_NAME",
     "MIN_PASSPHRASE",
     "OpenCount",
     "PbemError",
@@ -1017,4 +1035,5 @@ __all__ = [
     "signing_key",
     "start_game",
     "store_path",
+    "turn_file_name",
 ]

@@ -320,3 +320,24 @@ def test_a_turn_whose_file_cannot_be_written_is_written_again_elsewhere(tmp_path
     sent = game.end_turn(tmp_path / "turn-002.pbem")  # the turn and the computer's moves played once
     assert sent.number == 2 and sent.side == "coalition"
     assert open_turn(sent.path, PASSPHRASES["coalition"]).summary
+
+
+def test_a_first_turn_written_into_a_folder_is_named_for_its_game(tmp_path, monkeypatch):
+    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path / "home"))
+    first = start_game(SCENARIO, {"jihadist": Seat("ai")}, PLAYERS, tmp_path, seed=SEED)
+    game = open_turn(first.path, PASSPHRASES["baathist"])
+    assert first.path.parent == tmp_path
+    assert first.path.name == f"{SCENARIO}-{game.game_id[:8]}-turn-001.pbem"
+    assert game.next_file_name() == f"{SCENARIO}-{game.game_id[:8]}-turn-002.pbem"
+
+
+@pytest.mark.parametrize("players, said", [
+    ({"baathist": "Bob", "coalition": "Bob"}, "a name of their own"),
+    ({"baathist": "computer"}, "cannot name the player of baathist"),
+    ({"baathist": "x" * 41}, "at most 40 characters"),
+])
+def test_a_game_is_not_started_for_players_it_could_not_tell_apart(players, said, tmp_path, monkeypatch):
+    monkeypatch.setenv("MESOPOTAMIA_HOME", str(tmp_path / "home"))
+    with pytest.raises(PbemError, match=said):
+        start_game(SCENARIO, {}, players, tmp_path / "turn-001.pbem", seed=SEED)
+    assert not (tmp_path / "turn-001.pbem").exists()

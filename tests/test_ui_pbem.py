@@ -6,11 +6,13 @@ from __future__ import annotations
 import pygame
 import pytest
 
+from game.ai import DIFFICULTIES
 from game.commands import Entrench
-from game.pbem import read_turn, start_game
+from game.pbem import open_turn, read_turn, start_game
 from game.session import Seat
 from game.ui import menus
 from game.ui.handover import HandoverScene
+from game.ui.pbem_new import PbemNewScene, PbemStartedScene
 from game.ui.pbem_play import (PbemBattleScene, PbemOpenScene, PbemPassphraseScene, PbemSentScene,
                                PbemWaitScene)
 
@@ -181,6 +183,101 @@ def test_a_changed_file_is_refused_on_the_screen(app, tmp_path, monkeypatch):
     chooser.entry.set_text(str(other))
     frame(app, [key(pygame.K_RETURN)])
     assert app.top is chooser and "not a turn file" in chooser.error
+
+
+def test_a_game_by_e_mail_is_started_in_the_window(app, tmp_path, monkeypatch):
+    """From the Play by e-mail screen: the scenario, a what-if switch, two players named and
+    the third side the computer's at a level chosen; the first turn file is written into the
+    chooser's folder, for the first person to move, who may play it at once."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    as_player(monkeypatch, tmp_path, "Bob")
+    app.settings.pbem_folder = str(folder)
+    app.reset(menus.MainMenuScene(app))
+    frame(app, click(app.top.buttons["pbem"].rect.center))
+    frame(app, click(app.top.new_button.rect.center))
+    new = app.top
+    assert isinstance(new, PbemNewScene) and new.folder_entry.get_text() == str(folder)
+    assert new.seed() is not None and new.seed() >= 1, "a fresh seed, shown"
+    new.select(next(i for i, e in enumerate(new.entries) if e.path.stem == "2014-new-role"))
+    frame(app)
+    assert list(new.name_entries) == ["jihadist", "baathist", "coalition"]
+    assert all(f.get_text() == "" for f in new.name_entries.values()), "every side the computer's at first"
+
+    # No person: refused, and said under the sides.
+    frame(app, click(new.start_button.rect.center))
+    assert app.top is new and "at least one player" in new.error
+    assert new.error in shown_text(new)
+    # The same player twice (as the folder mode finds players by name): refused.
+    type_into(app, new.name_entries["baathist"], "Bob")
+    assert not new.error and new.level_buttons["baathist"].text == "-"
+    type_into(app, new.name_entries["coalition"], "bob")
+    frame(app, click(new.start_button.rect.center))
+    assert app.top is new and "each player needs a name of their own" in new.error
+    assert new.error in shown_text(new)
+    assert list(folder.iterdir()) == [], "nothing is written"
+
+    new.name_entries["coalition"].set_text("")
+    type_into(app, new.name_entries["coalition"], "Carol")
+    frame(app, click(new.level_buttons["jihadist"].rect.center))
+    hard = DIFFICULTIES[(DIFFICULTIES.index("normal") + 1) % len(DIFFICULTIES)]
+    assert new.level_buttons["jihadist"].text == f"AI: {hard}"
+    (option, toggle), = new.switch_buttons
+    frame(app, click(toggle.rect.center))
+    assert new.switches_for(new.entry)[option.id] is not option.default
+    seed = new.seed()
+    frame(app, click(new.start_button.rect.center))
+    started = app.top
+    assert isinstance(started, PbemStartedScene)
+    wait_until(app, lambda: not started.working and "play" in started.buttons)
+    assert not started.error
+    (path,) = folder.iterdir()
+    assert path.name.startswith("2014-new-role-") and path.name.endswith("-turn-001.pbem")
+    tf = started.tf
+    assert tf.path == path and tf.side == "baathist" and tf.player == "Bob" and tf.first_turn
+    assert tf.players == {"jihadist": "computer", "baathist": "Bob", "coalition": "Carol"}
+    text = shown_text(started)
+    assert str(path) in text and "Send it to Bob (Ba'athists)" in text and f"Seed {seed}." in text
+    assert started.buttons["play"].text == "Play it now (I am Bob)"
+    assert app.settings.pbem_folder == str(folder), "the Play by e-mail screen lists it next time"
+    frame(app, click(started.buttons["play"].rect.center))
+    ask = app.top
+    assert isinstance(ask, PbemPassphraseScene) and ask.tf.path == path and ask.again is not None
+
+    game = open_turn(path, SECRET["Bob"])
+    assert game.side == "baathist" and game.players == {"baathist": "Bob", "coalition": "Carol"}
+    assert game.session.seats["jihadist"].difficulty == hard
+    assert game.session.options[option.id] is not option.default
+    assert game.session.game.seed == seed
+
+
+def test_what_stops_a_game_by_e_mail_is_said_on_its_screen(app, tmp_path, monkeypatch):
+    as_player(monkeypatch, tmp_path, "Bob")
+    new = app.push(PbemNewScene(app, tmp_path))
+    frame(app)
+    first, second = list(new.name_entries)[:2]
+
+    def refused(said):
+        frame(app, click(new.start_button.rect.center))
+        assert app.top is new and said in new.error, new.error
+        assert new.error in shown_text(new), "said whole, on the screen"
+
+    type_into(app, new.name_entries[first], "Computer")
+    refused("the computer's name")
+    long = "Bartholomew Maximilian Featherstonehaugh"  # as long as a name may be
+    new.name_entries[first].set_text("")
+    type_into(app, new.name_entries[first], long)
+    type_into(app, new.name_entries[second], long)
+    refused("give each a name of their own")
+    new.name_entries[second].set_text("")
+    type_into(app, new.name_entries[second], "Carol")
+    new.seed_entry.set_text("0")
+    refused("seed must be a whole number of 1 or more")
+    new.seed_entry.set_text("17")
+    new.folder_entry.set_text("")
+    type_into(app, new.folder_entry, str(tmp_path / "no-such-folder"))
+    refused("No such folder")
+    assert not list(tmp_path.glob("**/*.pbem")), "nothing is written"
 
 
 @pytest.mark.parametrize("argv, status, said", [

@@ -402,6 +402,8 @@ class NewGameScene(W.GuiScene):
     how well), and a seed."""
 
     DESIGN = (1000, 680)
+    TITLE = "New game"
+    SEATS_HINT = ""  # words beside "Who plays each side"
 
     def __init__(self, app):
         super().__init__(app)
@@ -465,7 +467,7 @@ class NewGameScene(W.GuiScene):
         w, h = size
         px, m = self.px, self.manager
         margin = px(24)
-        _label(m, (margin, px(14), px(400), px(40)), "New game", "#heading")
+        _label(m, (margin, px(14), px(400), px(40)), self.TITLE, "#heading")
         bottom_h = px(46)
         by = h - margin - bottom_h
         self.back_button = UIButton(pygame.Rect(margin, by, px(130), bottom_h), "Back", m)
@@ -602,15 +604,18 @@ class NewGameScene(W.GuiScene):
         y += block_h + px(14)
         if switches:
             y = self.build_switches(switches, y, compact)
-        keep(_label(m, (r.x, y, px(300), px(30)), "Who plays each side", "#heading"))
+        seats_head = "Who plays each side"
+        head_w = heading.size(seats_head)[0] + px(16)
+        keep(_label(m, (r.x, y, head_w, px(30)), seats_head, "#heading"))
+        if self.SEATS_HINT:
+            keep(_label(m, (r.x + head_w, y + px(4), r.w - head_w, px(26)),
+                        W.fit_text(self.SEATS_HINT, small, r.w - head_w - px(12)), "#muted"))
         y += px(36)
-        seats = self.seats_for(entry)
         button_w = px(150)
         name_w = r.w - px(22) - 2 * button_w - px(20)
         sides = [s["id"] for s in sc.sides]
         for side in sc.sides:
             sid = side["id"]
-            kind, level = seats[sid]
             keep(UIImage(pygame.Rect(r.x, y + px(12), px(14), px(14)),
                          _swatch(W.side_colour(self.app.settings.palette, sid, sides)), m))
             count = f"{units.get(sid, 0)} units"
@@ -621,15 +626,8 @@ class NewGameScene(W.GuiScene):
             keep(_label(m, (r.x + px(22), y, name_px, row_h), name))
             keep(_label(m, (r.x + px(22) + name_px, y + px(2), name_w - name_px, row_h),
                         count, "#muted"))
-            who = UIButton(pygame.Rect(r.right - 2 * button_w - px(10), y, button_w, row_h),
-                           "Human" if kind == "human" else "Computer", m)
-            lvl = UIButton(pygame.Rect(r.right - button_w, y, button_w, row_h),
-                           f"AI: {level}" if kind == "ai" else "-", m)
-            if kind != "ai":
-                lvl.disable()
-            keep(who)
-            keep(lvl)
-            self.side_buttons.append((sid, who, lvl))
+            self.build_seat(sid, pygame.Rect(r.right - 2 * button_w - px(10), y,
+                                             2 * button_w + px(10), row_h))
             y += row_h + px(2)
             self.aim_labels[sid] = []
             for dx, line in lines[sid]:
@@ -640,9 +638,26 @@ class NewGameScene(W.GuiScene):
             y += px(6)
         self.mode_label = _label(m, (r.x, y + px(2), r.w, px(30)), self.mode_text(), "#note")
         keep(self.mode_label)
-        buttons = [b for _, who, lvl in self.side_buttons for b in (who, lvl)]
         toggles = [b for _, b in self.switch_buttons]
-        self.focusable = toggles + buttons + [self.start_button, self.back_button]
+        self.focusable = toggles + self.seat_buttons() + [self.start_button, self.back_button]
+
+    def build_seat(self, side: str, rect: pygame.Rect) -> None:
+        """Who plays ``side``, in ``rect`` right of its name: a person or the computer, and the
+        computer's level."""
+        kind, level = self.seats_for(self.entry)[side]
+        button_w = (rect.w - self.px(10)) // 2
+        who = UIButton(pygame.Rect(rect.x, rect.y, button_w, rect.h),
+                       "Human" if kind == "human" else "Computer", self.manager)
+        lvl = UIButton(pygame.Rect(rect.right - button_w, rect.y, button_w, rect.h),
+                       f"AI: {level}" if kind == "ai" else "-", self.manager)
+        if kind != "ai":
+            lvl.disable()
+        self._detail_elements += [who, lvl]
+        self.side_buttons.append((side, who, lvl))
+
+    def seat_buttons(self) -> list:
+        """The seats' buttons, in the order Tab goes through them."""
+        return [b for _, who, lvl in self.side_buttons for b in (who, lvl)]
 
     SWITCH_ROW = 34  # a what-if switch's row, at UI scale 1
 

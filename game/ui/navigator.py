@@ -97,6 +97,13 @@ class Navigator:
 
         self.app.push(PbemOpenScene(self.app))
 
+    def pbem_new(self, folder=None) -> None:
+        """The screen that starts a game by e-mail and writes its first turn file (into
+        ``folder``, unless the player chooses another)."""
+        from game.ui.pbem_new import PbemNewScene  # pbem_new imports the navigator: a circle
+
+        self.app.push(PbemNewScene(self.app, folder))
+
     def pbem_turn(self, game, source, out_dir=None, waiting=None):
         """A turn opened from ``source`` on the battle screen, with what its side saw since its
         last turn over it; the main menu (and, in folder mode, the waiting screen) beneath."""

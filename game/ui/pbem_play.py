@@ -4,7 +4,7 @@ UI layer (pygame, pygame_gui). The engine's half is ``game.pbem``; this is the t
 
 - ``PbemOpenScene`` (the main menu's "Play by e-mail"): a path typed, or a turn file picked
   from those in the folder last used (at first the game's own ``pbem/`` folder); or the folder
-  watched.
+  watched; or a new game (``game.ui.pbem_new``).
 - ``PbemPassphraseScene``: names the game, the turn, the side to move and its player, and asks
   for the passphrase in a masked field (twice at the side's first turn, when it is chosen).
   A refusal (a wrong passphrase, a changed file) is the engine's one line, on the screen; the
@@ -155,8 +155,9 @@ class PbemOpenScene(W.GuiScene):
         self.row_lists.append((self.list, rows))
         if not self.files:
             _label(m, (margin + px(10), y + px(10), w - 2 * margin - px(20), px(28)),
-                   "No turn files here: type a file's path (or a folder's) above. A game is "
-                   "started with: mesopotamia pbem new", "#muted")
+                   W.fit_text("No turn files here: type a file's path (or a folder's) above, or "
+                              "start a New game by e-mail.", W.font(W.scaled(W.SMALL, self.scale)),
+                              w - 2 * margin - px(20)), "#muted")
         self.message = _box(m, (margin, by - px(6) - err_h, w - 2 * margin, err_h),
                             [(self.error, "error")] if self.error else [])
         self.back_button = UIButton(pygame.Rect(margin, by, px(130), bottom_h), "Back", m)
@@ -164,7 +165,9 @@ class PbemOpenScene(W.GuiScene):
                                     "Open", m, object_id="#primary")
         self.watch_button = UIButton(pygame.Rect(w - margin - px(180) - px(12) - px(220), by,
                                                  px(220), bottom_h), "Watch this folder", m)
-        self.focusable = [self.open_button, self.watch_button, self.back_button]
+        self.new_button = UIButton(pygame.Rect(margin + px(130) + px(12), by, px(220), bottom_h),
+                                   "New game by e-mail", m)
+        self.focusable = [self.open_button, self.watch_button, self.new_button, self.back_button]
         for i, tf in enumerate(self.files):
             if str(tf.path) == self.path_text:
                 W.select_row(self.list, i)
@@ -209,6 +212,8 @@ class PbemOpenScene(W.GuiScene):
             self.back()
         elif button is self.open_button:
             self.confirm()
+        elif button is self.new_button:
+            Navigator(self.app).pbem_new(self.folder)
         elif button is self.watch_button:
             _remember(self.app, pbem_folder=str(self.folder))
             self.app.push(PbemWaitScene(self.app, self.folder, self.app.settings.pbem_player))
