@@ -65,6 +65,7 @@ TURN_FORMAT = "mesopotamia-turn"
 TURN_VERSION = 1
 TURN_SUFFIX = ".pbem"
 MAX_TURN_BYTES = 64 * 1024 * 1024  # a long campaign's record is a few MB
+MAX_RECORD_BYTES = 128 * 1024 * 1024  # the record once opened: many times a campaign's
 MAX_NAME = 40  # a player's name
 MIN_PASSPHRASE = 6
 COMPUTER = "computer"
@@ -324,7 +325,16 @@ def _unseal(tf: TurnFile) -> dict:
             f"it or of its envelope is not as it was written)"
         ) from None
     try:
-        doc = json.loads(gzip.decompress(blob).decode("utf-8"))
+        # A record made to swell (sealed again with the key every copy of the program can
+        # derive) is refused before it fills the memory.
+        inflate = zlib.decompressobj(wbits=31)  # the gzip format
+        text = inflate.decompress(blob, MAX_RECORD_BYTES + 1)
+        if len(text) > MAX_RECORD_BYTES or inflate.unconsumed_tail:
+            raise PbemError(
+                f"{where}: the game record inside is too large to be a game's "
+                f"(over {MAX_RECORD_BYTES // 2**20} MB once opened)"
+            )
+        doc = json.loads(text.decode("utf-8"))
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError):
         raise PbemError(
             f"{where}: the game record inside is damaged (not the data a turn file holds)"

@@ -152,6 +152,32 @@ def test_a_flipped_byte_is_refused_naming_the_turn(played, tmp_path, monkeypatch
         open_turn(bad, PASSPHRASES["coalition"])
 
 
+def test_a_record_made_to_swell_is_refused_before_it_fills_the_memory(played, tmp_path, monkeypatch):
+    """A record of a few hundred kilobytes that would open to more than any save holds, sealed
+    with the key every copy can derive: refused in one line, not read into memory."""
+    import base64
+    import os
+    import zlib
+
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+    as_player(monkeypatch, tmp_path, "Carol")
+    tf = read_turn(played["files"][4])
+    env = {k: v for k, v in tf.envelope.items() if k != "record"}
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip, made a megabyte at a time
+    chunk = b" " * 2**20
+    swollen = b"".join(squeeze.compress(chunk) for _ in range(pbem.MAX_RECORD_BYTES // 2**20 + 1))
+    swollen += squeeze.flush()
+    assert len(swollen) < 1_000_000
+    nonce = os.urandom(12)
+    sealed = ChaCha20Poly1305(record_key(tf.game_id)).encrypt(nonce, swollen, pbem._aad(env))
+    env["record"] = base64.b64encode(nonce + sealed).decode("ascii")
+    bad = tmp_path / "swollen.pbem"
+    bad.write_text(json.dumps(env, indent=1) + "\n")
+    with pytest.raises(PbemError, match=r"swollen\.pbem: turn 4 .*too large to be a game's"):
+        open_turn(bad, PASSPHRASES["coalition"])
+
+
 def test_a_swapped_command_or_a_changed_count_is_refused_naming_the_turn(played, tmp_path, monkeypatch):
     as_player(monkeypatch, tmp_path, "Carol")
 
