@@ -521,9 +521,11 @@ def cmd_study(args) -> int:
     if args.bench:
         if args.scenario or args.out or args.report:
             raise CommandError("study: --bench measures alone: no scenario, --out or --report", 2)
+        if args.runs is not None and args.runs < 2:
+            raise CommandError("study: --bench needs --runs 2 or more", 2)
         try:
             b = study_bench(
-                runs=8 if args.runs == 100 else args.runs, say=lambda t: print(t, file=sys.stderr)
+                runs=8 if args.runs is None else args.runs, say=lambda t: print(t, file=sys.stderr)
             )
         except StudyError as exc:
             raise CommandError(f"study: {exc}") from None
@@ -545,6 +547,8 @@ def cmd_study(args) -> int:
         raise CommandError("study: give a scenario (or --report DIR)", 2)
     if not args.out:
         raise CommandError("study: --out DIR is needed: the folder the results stream to", 2)
+    if args.runs is None:
+        args.runs = 100
     if args.runs < 1 or (args.turns is not None and args.turns < 1) or args.seed < 1:
         raise CommandError("study: --runs, --turns and --seed must be at least 1", 2)
     if args.local_workers is not None and args.local_workers < 1:
@@ -829,7 +833,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "scenario", nargs="?", metavar="SCENARIO", help="a bundled scenario's id or a scenario file"
     )
-    p.add_argument("--runs", type=int, default=100, help="games to play (default 100)")
+    p.add_argument("--runs", type=int, help="games to play (default 100; with --bench, 8)")
     p.add_argument("--seed", type=int, default=1, help="the first game's seed; the others follow (default 1)")
     p.add_argument("--difficulty", default="normal", help="easy, normal or hard (default normal)")
     p.add_argument("--turns", type=int, help="play each game only this many turns")

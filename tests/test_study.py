@@ -121,6 +121,8 @@ def test_the_command_line_of_a_study(tmp_path, capsys):
         ["study", SCENARIO, "--out", str(tmp_path / "s"), "--option", "iraq-stays=maybe"],
         ["study", SCENARIO, "--out", str(tmp_path / "s"), "--difficulty", "brutal"],
         ["study"],
+        ["study", "--bench", "--runs", "0"],
+        ["study", "--bench", SCENARIO],
     ]
     for args in bad:
         assert main(args) == 2, args
