@@ -689,6 +689,17 @@ def simulate_compare(args, path, options: dict[str, bool]) -> int:
 # -- entry point ------------------------------------------------------------------------------
 
 
+def _add_option_argument(p: argparse.ArgumentParser) -> None:
+    """``--option ID=on|off``, as every command that starts games takes it (``parse_options``)."""
+    p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="ID=on|off",
+        help="set one of the scenario's what-if switches (repeatable; `mesopotamia scenarios ID` lists them)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="mesopotamia", description="Mesopotamia 2014-2021: a hex wargame of the war in Iraq and Syria."
@@ -709,12 +720,7 @@ def build_parser() -> argparse.ArgumentParser:
         "is given, the rest the AI)",
     )
     p.add_argument("--load", metavar="SAVE", help="open a saved game")
-    p.add_argument(
-        "--option",
-        action="append",
-        metavar="ID=on|off",
-        help="set one of the scenario's what-if switches (repeatable; `mesopotamia scenarios ID` lists them)",
-    )
+    _add_option_argument(p)
     p.add_argument(
         "--pbem",
         metavar="FILE",
@@ -746,12 +752,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--difficulty", default="normal", help="the computer's sides not named: easy, normal or hard"
     )
-    q.add_argument(
-        "--option",
-        action="append",
-        metavar="ID=on|off",
-        help="set one of the scenario's what-if switches (repeatable)",
-    )
+    _add_option_argument(q)
     q.set_defaults(pbem_func=cmd_pbem_new)
     q = pbem.add_parser("show", help="what a turn file says in clear: the game, the turn, who is to move")
     q.add_argument("file", metavar="FILE", help="a turn file")
@@ -812,12 +813,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--plot", metavar="PNG", help="draw the casualties and the dated events beside the source's to a PNG"
     )
     p.add_argument("--json", action="store_true", help="one JSON object per run, a line each")
-    p.add_argument(
-        "--option",
-        action="append",
-        metavar="ID=on|off",
-        help="set one of the scenario's what-if switches (repeatable; `mesopotamia scenarios ID` lists them)",
-    )
+    _add_option_argument(p)
     p.add_argument(
         "--compare",
         metavar="ID",
@@ -837,13 +833,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="the first game's seed; the others follow (default 1)")
     p.add_argument("--difficulty", default="normal", help="easy, normal or hard (default normal)")
     p.add_argument("--turns", type=int, help="play each game only this many turns")
-    p.add_argument(
-        "--option",
-        action="append",
-        default=[],
-        metavar="ID=on|off",
-        help="set one of the scenario's what-if switches (repeatable)",
-    )
+    _add_option_argument(p)
     p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler's address, tcp://HOST:PORT")
     p.add_argument(
         "--local-workers",

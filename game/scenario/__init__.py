@@ -215,38 +215,28 @@ def check_text(
         return None, [f"{path}: {exc}"]
     lines = [_format(path, locator, p) for p in found]
     if every_switch and scenario is not None and not lines:
+        # Each switch turned from history on its own, then all of them at once, as a player
+        # may set them: (where the problem is told, how the setting is said, the settings).
         history = {o.id: o.default for o in scenario.options}
-        for k, o in enumerate(scenario.options):
-            flipped = dict(history, **{o.id: not o.default})
-            _, more = build(data, hexmap, rules, flipped)
-            setting = "on" if flipped[o.id] else "off"
-            for p in more:
-                lines.append(
-                    _format(
-                        path,
-                        locator,
-                        Problem(
-                            f"options[{k}]", f"with switch {o.id!r} {setting}: [{p.path}] {p.text}", p.hint
-                        ),
-                    )
-                )
-        if len(scenario.options) > 1 and not lines:
-            # And all of them turned at once, as a player could also set them.
-            turned = {o.id: not o.default for o in scenario.options}
-            _, more = build(data, hexmap, rules, turned)
+        settings = [
+            (
+                f"options[{k}]",
+                f"with switch {o.id!r} {'off' if o.default else 'on'}",
+                {**history, o.id: not o.default},
+            )
+            for k, o in enumerate(scenario.options)
+        ]
+        if len(scenario.options) > 1:
             names = ", ".join(o.id for o in scenario.options)
-            for p in more:
-                lines.append(
-                    _format(
-                        path,
-                        locator,
-                        Problem(
-                            "options",
-                            f"with every switch turned from history ({names}): [{p.path}] {p.text}",
-                            p.hint,
-                        ),
-                    )
-                )
+            turned = {o.id: not o.default for o in scenario.options}
+            settings.append(("options", f"with every switch turned from history ({names})", turned))
+        for k, (where, said, setting) in enumerate(settings):
+            if k == len(scenario.options) and lines:
+                break  # the combination is tried only when each switch stands alone
+            _, more = build(data, hexmap, rules, setting)
+            lines += [
+                _format(path, locator, Problem(where, f"{said}: [{p.path}] {p.text}", p.hint)) for p in more
+            ]
     if scenario is not None and not lines:
         scenario.path = Path(path) if not isinstance(path, Path) else path
         scenario.source = data

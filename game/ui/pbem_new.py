@@ -14,7 +14,6 @@ UI layer (pygame, pygame_gui). The engine's half is ``game.pbem.start_game``, th
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pygame
@@ -27,7 +26,7 @@ from game.session import Seat
 from game.ui import widgets as W
 from game.ui.menus import NewGameScene, _label, _short_name
 from game.ui.navigator import Navigator
-from game.ui.pbem_play import PbemPassphraseScene, _and, _big_line, _box, _remember, default_folder
+from game.ui.pbem_play import PbemPassphraseScene, TurnFileScene, _and, _remember, default_folder
 
 
 class PbemNewScene(NewGameScene):
@@ -230,11 +229,9 @@ class PbemNewScene(NewGameScene):
                                        dict(self.switches_for(entry))))
 
 
-class PbemStartedScene(W.GuiScene):
+class PbemStartedScene(TurnFileScene):
     """The game being started in the background, then its first turn file: where it is, who is
     to move and whom to send it to; that player may play it at once."""
-
-    DESIGN = (820, 560)
 
     def __init__(self, app, scenario, seats, players, folder, seed, options):
         super().__init__(app)
@@ -242,11 +239,9 @@ class PbemStartedScene(W.GuiScene):
         self.players = dict(players)
         self.seed = seed
         self.tf = None
-        self.error = ""
-        self._thread: threading.Thread | None = threading.Thread(target=self._work, daemon=True)
-        self._thread.start()
+        self.start()
 
-    def _work(self) -> None:
+    def work(self) -> None:
         scenario, seats, players, folder, seed, options = self.args
         try:
             self.tf = start_game(scenario, seats, players, folder, seed, options)
@@ -256,10 +251,6 @@ class PbemStartedScene(W.GuiScene):
             self.error = str(exc)
         except OSError as exc:  # a folder that vanished: said, never fatal
             self.error = f"{folder}: cannot write the turn file: {exc.strerror or exc}"
-
-    @property
-    def working(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     def lines(self) -> tuple[str, list[tuple[str, str]]]:
         """The heading, and the lines under it ("big": the line in large type)."""
@@ -291,60 +282,23 @@ class PbemStartedScene(W.GuiScene):
         out.append((f"Seed {self.seed}.", "muted"))
         return (f"{tf.title}: turn 1", out)
 
-    def build(self, size):
-        w, h = size
-        px, m = self.px, self.manager
-        pw, ph = min(w - px(40), px(760)), min(h - px(40), px(480))
-        p = self.panel = pygame.Rect((w - pw) // 2, (h - ph) // 2, pw, ph)
-        pad = px(24)
-        x, width = p.x + pad, pw - 2 * pad
-        heading, lines = self.lines()
-        style, heading = W.title_style(heading, width, self.scale) if self.tf else ("#heading", heading)
-        _label(m, (x, p.y + pad, width, px(44)), heading, style)
-        y = p.y + pad + px(54)
-        bottom_h = px(44)
-        by = p.bottom - pad - bottom_h
-        big = [t for t, c in lines if c == "big"]
-        if big:
-            _big_line(m, (x, y, width, px(42)), big[0], self.scale)
-            y += px(48)
-        _box(m, (x - px(8), y, width + px(16), by - px(10) - y), [(t, c) for t, c in lines if c != "big"])
-        self.buttons: dict[str, UIButton] = {}
-        if self.working:
-            return
+    def heading_style(self, heading: str, width: int) -> tuple[str, str]:
+        return W.title_style(heading, width, self.scale) if self.tf else ("#heading", heading)
+
+    def keys(self, width: int) -> list[tuple[str, str]]:
         if self.error:
-            keys = [("back", "Back"), ("menu", "Main menu")]
-        elif self.tf.over:
-            keys = [("menu", "Main menu")]
-        else:
-            keys = [("play", W.fit_text(f"Play it now (I am {self.tf.player})",
-                                        W.font(W.scaled(W.BODY, self.scale)), width // 2)),
-                    ("menu", "Main menu")]
-        bw = (width - px(12) * (len(keys) - 1)) // len(keys)
-        for i, (key, text) in enumerate(keys):
-            b = UIButton(pygame.Rect(x + i * (bw + px(12)), by, bw, bottom_h), text, m,
-                         object_id="#primary" if i == 0 else None)
-            self.buttons[key] = b
-            self.focusable.append(b)
-        self.focus = 0
+            return [("back", "Back"), ("menu", "Main menu")]
+        if self.tf.over:
+            return [("menu", "Main menu")]
+        play = W.fit_text(f"Play it now (I am {self.tf.player})", W.font(W.scaled(W.BODY, self.scale)), width // 2)
+        return [("play", play), ("menu", "Main menu")]
 
-    def draw_background(self, screen):
-        W.draw_backdrop(screen)
-        W.draw_panel(screen, self.panel, self.scale)
-
-    def update(self, dt):
-        if self._thread is not None and not self._thread.is_alive():
-            self._thread = None
-            if self.tf is not None:  # the Play by e-mail screen lists the folder's files
-                _remember(self.app, pbem_folder=str(self.tf.path.parent))
-            self.rebuild()
-        super().update(dt)
-
-    def close_requested(self) -> bool:
-        return not self.working  # the file is being written: the window waits for it
+    def written(self) -> None:
+        if self.tf is not None:  # the Play by e-mail screen lists the folder's files
+            _remember(self.app, pbem_folder=str(self.tf.path.parent))
 
     def on_button(self, button):
-        key = next((k for k, b in self.buttons.items() if b is button), None)
+        key = self.pressed(button)
         if key == "back":
             self.app.pop()
         elif key == "menu":

@@ -489,11 +489,99 @@ class PbemBattleScene(BattleScene):
 
 # -- sending it ----------------------------------------------------------------------------------
 
-class PbemSentScene(W.GuiScene):
-    """The turn ended: the computer's sides that follow move and the next file is written, in
-    the background; then where it is and whom to send it to. It covers the map."""
+class TurnFileScene(W.GuiScene):
+    """A turn file written in the background (``work``, on a thread of its own), then a panel
+    that says what came of it: a heading, a line in large type, the lines under it
+    (``lines``), and a row of buttons (``keys``: key and words, the first the main one). The
+    window waits for the file before it closes."""
 
     DESIGN = (820, 560)
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.error = ""
+        self.buttons: dict[str, UIButton] = {}
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.error = ""
+        self._thread = threading.Thread(target=self.work, daemon=True)
+        self._thread.start()
+
+    def work(self) -> None:
+        """Write the file (on the thread); set ``error`` to say why it could not be."""
+
+    @property
+    def working(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def lines(self) -> tuple[str, list[tuple[str, str]]]:
+        """The heading, and the lines under it, each with its colour ("big": large type)."""
+        raise NotImplementedError
+
+    def heading_style(self, heading: str, width: int) -> tuple[str, str]:
+        return "#heading", heading
+
+    def keys(self, width: int) -> list[tuple[str, str]]:
+        """The buttons once the work is done."""
+        raise NotImplementedError
+
+    def written(self) -> None:
+        """The work is done (well or not): called once, before the panel is made again."""
+
+    def build(self, size):
+        w, h = size
+        px, m = self.px, self.manager
+        pw, ph = min(w - px(40), px(760)), min(h - px(40), px(480))
+        p = self.panel = pygame.Rect((w - pw) // 2, (h - ph) // 2, pw, ph)
+        pad = px(24)
+        x, width = p.x + pad, pw - 2 * pad
+        heading, lines = self.lines()
+        style, heading = self.heading_style(heading, width)
+        _label(m, (x, p.y + pad, width, px(44)), heading, style)
+        y = p.y + pad + px(54)
+        bottom_h = px(44)
+        by = p.bottom - pad - bottom_h
+        big = [t for t, c in lines if c == "big"]
+        if big:
+            _big_line(m, (x, y, width, px(42)), big[0], self.scale)
+            y += px(48)
+        _box(m, (x - px(8), y, width + px(16), by - px(10) - y), [(t, c) for t, c in lines if c != "big"])
+        self.buttons = {}
+        if self.working:
+            self.focusable = []
+            return
+        keys = self.keys(width)
+        bw = (width - px(12) * (len(keys) - 1)) // len(keys)
+        for i, (key, text) in enumerate(keys):
+            b = UIButton(pygame.Rect(x + i * (bw + px(12)), by, bw, bottom_h), text, m,
+                         object_id="#primary" if i == 0 else None)
+            self.buttons[key] = b
+            self.focusable.append(b)
+        self.focus = 0
+
+    def draw_background(self, screen):
+        W.draw_backdrop(screen)
+        W.draw_panel(screen, self.panel, self.scale)
+
+    def update(self, dt):
+        if self._thread is not None and not self._thread.is_alive():
+            self._thread = None
+            self.written()
+            self.rebuild()
+        super().update(dt)
+
+    def close_requested(self) -> bool:
+        return not self.working  # the file is being written: the window waits for it
+
+    def pressed(self, button) -> str | None:
+        """The key of a button of the row."""
+        return next((k for k, b in self.buttons.items() if b is button), None)
+
+
+class PbemSentScene(TurnFileScene):
+    """The turn ended: the computer's sides that follow move and the next file is written, in
+    the background; then where it is and whom to send it to. It covers the map."""
 
     def __init__(self, app, battle: PbemBattleScene):
         super().__init__(app)
@@ -501,26 +589,15 @@ class PbemSentScene(W.GuiScene):
         self.game = battle.pbem
         self.out = battle.out_path
         self.sent = None
-        self.error = ""
-        self._thread: threading.Thread | None = None
         self.start()
 
-    def start(self) -> None:
-        self.error = ""
-        self._thread = threading.Thread(target=self._work, daemon=True)
-        self._thread.start()
-
-    def _work(self) -> None:
+    def work(self) -> None:
         try:
             self.sent = self.game.end_turn(self.out)
         except PbemError as exc:
             self.error = str(exc)
         except OSError as exc:  # a folder that vanished under the game: said, never fatal
             self.error = f"{self.out}: cannot write the turn file: {exc.strerror or exc}"
-
-    @property
-    def working(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     def lines(self) -> tuple[str, list[tuple[str, str]]]:
         """The heading, and the lines under it."""
@@ -546,58 +623,18 @@ class PbemSentScene(W.GuiScene):
             out.insert(0, (f"Send it to {who}.", "big"))
         return (f"Turn {game.number} sent" if not sent.over else "The last turn is written", out)
 
-    def build(self, size):
-        w, h = size
-        px, m = self.px, self.manager
-        pw, ph = min(w - px(40), px(760)), min(h - px(40), px(480))
-        p = self.panel = pygame.Rect((w - pw) // 2, (h - ph) // 2, pw, ph)
-        pad = px(24)
-        x, width = p.x + pad, pw - 2 * pad
-        heading, lines = self.lines()
-        _label(m, (x, p.y + pad, width, px(44)), heading, "#heading")
-        y = p.y + pad + px(54)
-        bottom_h = px(44)
-        by = p.bottom - pad - bottom_h
-        big = [t for t, c in lines if c == "big"]
-        if big:
-            _big_line(m, (x, y, width, px(42)), big[0], self.scale)
-            y += px(48)
-        _box(m, (x - px(8), y, width + px(16), by - px(10) - y), [(t, c) for t, c in lines if c != "big"])
-        self.buttons: dict[str, UIButton] = {}
-        if self.working:
-            self.focusable = []
-            return
+    def keys(self, width: int) -> list[tuple[str, str]]:
         if self.error:
-            keys = [("retry", "Try again"), ("menu", "Main menu")]
-        else:
-            keys = [("menu", "Main menu"), ("quit", "Quit")]
-            if self.sent.over:
-                keys.insert(0, ("results", "See the results"))
-            elif self.battle.waiting is not None:
-                keys.insert(0, ("wait", "Wait for my next turn"))
-        bw = (width - px(12) * (len(keys) - 1)) // len(keys)
-        for i, (key, text) in enumerate(keys):
-            b = UIButton(pygame.Rect(x + i * (bw + px(12)), by, bw, bottom_h), text, m,
-                         object_id="#primary" if i == 0 else None)
-            self.buttons[key] = b
-            self.focusable.append(b)
-        self.focus = 0
-
-    def draw_background(self, screen):
-        W.draw_backdrop(screen)
-        W.draw_panel(screen, self.panel, self.scale)
-
-    def update(self, dt):
-        if self._thread is not None and not self._thread.is_alive():
-            self._thread = None
-            self.rebuild()
-        super().update(dt)
-
-    def close_requested(self) -> bool:
-        return not self.working  # the file is being written: the window waits for it
+            return [("retry", "Try again"), ("menu", "Main menu")]
+        keys = [("menu", "Main menu"), ("quit", "Quit")]
+        if self.sent.over:
+            keys.insert(0, ("results", "See the results"))
+        elif self.battle.waiting is not None:
+            keys.insert(0, ("wait", "Wait for my next turn"))
+        return keys
 
     def on_button(self, button):
-        key = next((k for k, b in self.buttons.items() if b is button), None)
+        key = self.pressed(button)
         if key == "retry":
             self.start()
             self.rebuild()
@@ -619,7 +656,6 @@ class PbemSentScene(W.GuiScene):
             self.show_results()
             return
         Navigator(self.app).main_menu(reset=True)
-
 
     def show_results(self) -> None:
         """The game's end: its results, over the battle (which shows the final map)."""
