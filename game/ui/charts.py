@@ -53,6 +53,15 @@ REFERENCE_COLOUR = (120, 132, 70)  # history's setting beside a what-if game
 SOURCE_MARK = (176, 124, 20)  # the source's figure across the two arms of a comparison
 
 
+def _grid(surface: pygame.Surface, ticks, top: int, bottom: int, f_small) -> None:
+    """The chart's vertical grid lines from ``top`` to ``bottom``, each (x, label) with its
+    label centred under it."""
+    for x, label in ticks:
+        pygame.draw.line(surface, GRID, (x, top - 4), (x, bottom))
+        txt = f_small.render(label, True, INK)
+        surface.blit(txt, (x - txt.get_width() // 2, bottom + 4))
+
+
 def draw_casualties(surface: pygame.Surface, rect: pygame.Rect, rows, title: str) -> None:
     """Paired horizontal bars per category on a log scale, with the game's spread as whiskers.
     A row is (label, game, source, low, high), or with a sixth figure, history's setting on
@@ -81,11 +90,8 @@ def draw_casualties(surface: pygame.Surface, rect: pygame.Rect, rows, title: str
         return x0 + int(width * (math.log10(max(v, 1)) / decades))
 
     row_h = max(22, (rect.bottom - top - 40) // max(1, len(rows)))
-    for d in range(decades + 1):
-        x = x0 + int(width * d / decades)
-        pygame.draw.line(surface, GRID, (x, top - 4), (x, top + row_h * len(rows)))
-        txt = f_small.render(f"{10 ** d:,}", True, INK)
-        surface.blit(txt, (x - txt.get_width() // 2, top + row_h * len(rows) + 4))
+    _grid(surface, [(x0 + int(width * d / decades), f"{10 ** d:,}") for d in range(decades + 1)],
+          top, top + row_h * len(rows), f_small)
     for k, row in enumerate(rows):
         label, game, src, lo, hi_ = row[:5]
         ref = refs[k]
@@ -157,12 +163,8 @@ def draw_events(surface: pygame.Surface, rect: pygame.Rect, rows, start: dt.date
     for a, b in ((lo, start), (end, hi)):
         if b > a:
             pygame.draw.rect(surface, OUTSIDE_COLOUR, (xpos(a), top - 4, xpos(b) - xpos(a), bottom - top + 4))
-    for d in _ticks(lo, hi):
-        x = xpos(d)
-        pygame.draw.line(surface, GRID, (x, top - 4), (x, bottom))
-        text = f"{d.year}" if (hi - lo).days > 3 * 365 else f"{d:%b %Y}"
-        txt = f_small.render(text, True, INK)
-        surface.blit(txt, (x - txt.get_width() // 2, bottom + 4))
+    _grid(surface, [(xpos(d), f"{d.year}" if (hi - lo).days > 3 * 365 else f"{d:%b %Y}")
+                    for d in _ticks(lo, hi)], top, bottom, f_small)
     for d, name, side in ((start, "start", 0), (end, "end", 1)):
         x = xpos(d)
         pygame.draw.line(surface, INK, (x, top - 4), (x, bottom))
@@ -293,11 +295,7 @@ def draw_compare_wins(surface: pygame.Surface, rect: pygame.Rect, comparison: di
         return x0 + round(width * p)
 
     bottom = top + row_h * len(rows)
-    for k in range(5):
-        x = xpos(k / 4)
-        pygame.draw.line(surface, GRID, (x, top - 4), (x, bottom))
-        txt = f_small.render(f"{25 * k}%", True, INK)
-        surface.blit(txt, (x - txt.get_width() // 2, bottom + 4))
+    _grid(surface, [(xpos(k / 4), f"{25 * k}%") for k in range(5)], top, bottom, f_small)
     for k, row in enumerate(rows):
         y = top + k * row_h
         surface.blit(f_label.render(_fit(row["label"], f_label, label_w - 8), True, INK), (rect.x + 16, y + 10))
@@ -340,11 +338,8 @@ def draw_compare_losses(surface: pygame.Surface, rect: pygame.Rect, comparison: 
         return x0 + int(width * (math.log10(max(v, 1)) / decades))
 
     bottom = top + row_h * len(rows)
-    for d in range(decades + 1):
-        x = x0 + int(width * d / decades)
-        pygame.draw.line(surface, GRID, (x, top - 4), (x, bottom))
-        txt = f_small.render(f"{10 ** d:,}", True, INK)
-        surface.blit(txt, (x - txt.get_width() // 2, bottom + 4))
+    _grid(surface, [(x0 + int(width * d / decades), f"{10 ** d:,}") for d in range(decades + 1)],
+          top, bottom, f_small)
     for k, row in enumerate(rows):
         y = top + k * row_h
         surface.blit(f_label.render(_fit(row["label"], f_label, label_w - 8), True, INK), (rect.x + 16, y + 8))
