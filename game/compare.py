@@ -307,15 +307,17 @@ def _share_difference(d: dict) -> str:
     return text
 
 
-def _number(x: float) -> str:
+def plain_number(x: float) -> str:
+    """A figure as people read it: whole with thousands marked, one decimal under ten."""
     return f"{x:,.0f}" if abs(x) >= 10 or x == int(x) else f"{x:,.1f}"
 
 
 def _signed(x: float) -> str:
-    return ("+" if x > 0 else "-" if x < 0 else "\u00b1") + _number(abs(x))
+    return ("+" if x > 0 else "-" if x < 0 else "\u00b1") + plain_number(abs(x))
 
 
-def _day(iso: str) -> str:
+def short_day(iso: str) -> str:
+    """An ISO date as "21 Sep 2015"."""
     d = dt.date.fromisoformat(iso)
     return f"{d.day} {d:%b %Y}"
 
@@ -346,7 +348,9 @@ def compare_lines(comparison: dict, title: str = "") -> str:
 
     def row(label: str, a: str, b: str, d: str, src: str | None = None) -> None:
         middle = "" if src is None else f" {src:>{src_w}s}"
-        lines.append(f"  {_cut(label, label_w - 2):{label_w - 2}s} {a:>{col_w}s} {b:>{col_w}s}{middle}  {d}")
+        lines.append(
+            f"  {shortened(label, label_w - 2):{label_w - 2}s} {a:>{col_w}s} {b:>{col_w}s}{middle}  {d}"
+        )
 
     head("Wins (share, 95% interval)", "difference, share points")
     for w in c["wins"] + [c["historical"]]:
@@ -367,8 +371,8 @@ def compare_lines(comparison: dict, title: str = "") -> str:
                 elif x["median"] is None:
                     cells.append(f"0/{x['runs']}; never")
                 else:
-                    cells.append(f"{x['happened']}/{x['runs']}; {_day(x['median'])}")
-            row(e["what"] + ("" if e["defining"] else " *"), cells[0], cells[1], _day(e["source"]))
+                    cells.append(f"{x['happened']}/{x['runs']}; {short_day(x['median'])}")
+            row(e["what"] + ("" if e["defining"] else " *"), cells[0], cells[1], short_day(e["source"]))
         if any(not e["defining"] for e in c["events"]):
             lines.append("  * not defining: it comes on the scenario's fixed date, shown beside the game")
     lines.append("")
@@ -393,7 +397,13 @@ def compare_lines(comparison: dict, title: str = "") -> str:
                 f" ({_signed(d['low'])} to {_signed(d['high'])})" if d["high"] > d["low"] else " (no spread)"
             )
         src = x.get("source")
-        row(label, _number(x["history"]), _number(x["switched"]), diff, "-" if src is None else _number(src))
+        row(
+            label,
+            plain_number(x["history"]),
+            plain_number(x["switched"]),
+            diff,
+            "-" if src is None else plain_number(src),
+        )
     lines.append(
         "  source: the source's dead for this phase, as the ledger sets every game against them; "
         "- where it gives none"
@@ -407,7 +417,8 @@ def compare_lines(comparison: dict, title: str = "") -> str:
     return "\n".join(lines)
 
 
-def _cut(text: str, width: int) -> str:
+def shortened(text: str, width: int) -> str:
+    """``text``, cut to ``width`` characters with an ellipsis where it is longer."""
     return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
 
 
@@ -418,6 +429,9 @@ __all__ = [
     "compare_lines",
     "loss_rows",
     "newcombe",
+    "plain_number",
+    "short_day",
+    "shortened",
     "run_summary",
     "t_cdf",
     "t_quantile",

@@ -41,6 +41,7 @@ from game.commands import Game
 from game.hexmap import default_map
 from game.ledger import phase_table
 from game.rules import default_rules
+from game.saves import SaveError, write_atomic
 from game.scenario import load_scenario
 
 REFERENCE_VERSION = 1  # of the snapshots' form and of how the reference is played
@@ -218,10 +219,8 @@ def keep(key: str, ref: Reference, folder: Path | None = None) -> None:
     path = kept_path(key, folder)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(ref.to_dict()), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
+        write_atomic(path, json.dumps(ref.to_dict()).encode("utf-8"))
+    except (OSError, SaveError):
         pass
 
 

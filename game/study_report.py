@@ -24,38 +24,17 @@ import statistics
 from collections.abc import Sequence
 from pathlib import Path
 
-from game.compare import wilson
+import numpy as np
+
+from game.compare import plain_number, short_day, shortened, wilson
 from game.study import PLAN_FILE, REPORT_FILE, StudyError, need_study_extra, read_results
 
 CHARTS = ("wins.png", "events.png", "losses.png")
 
 
 def _quantile(values: Sequence[float], q: float) -> float:
-    """The ``q`` quantile of ``values`` (linear between order statistics)."""
-    xs = sorted(values)
-    if not xs:
-        return 0.0
-    pos = q * (len(xs) - 1)
-    lo = int(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
-
-
-def _day(iso: str) -> str:
-    d = dt.date.fromisoformat(iso)
-    return f"{d.day} {d:%b %Y}"
-
-
-def _ordinal_day(d: float) -> str:
-    return _day(dt.date.fromordinal(round(d)).isoformat())
-
-
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
-
-
-def _number(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 10 or x == int(x) else f"{x:,.1f}"
+    """The ``q`` quantile of ``values``, linear between order statistics; 0 for none."""
+    return float(np.percentile(values, 100 * q)) if len(values) else 0.0
 
 
 # -- the figures -----------------------------------------------------------------------------------
@@ -196,14 +175,14 @@ def _disagreements(
             last = max(e["dates"].items(), key=lambda kv: kv[1])
             out.append(
                 f"**{e['what']}**: its dates spread over {e['spread_days'] / 30.4:.0f} months (10th-90th "
-                f"percentile), from {_day(first[1])} (seed {first[0]}) to {_day(last[1])} (seed {last[0]})."
+                f"percentile), from {short_day(first[1])} (seed {first[0]}) to {short_day(last[1])} (seed {last[0]})."
             )
     varied = sorted((x for x in losses if x["median"] >= 10), key=lambda x: -x["spread"])
     for x in varied[:4]:
         if x["spread"] >= 0.5:
             out.append(
-                f"**{x['label']}**: from {_number(x['min']['value'])} (seed {x['min']['seed']}) "
-                f"to {_number(x['max']['value'])} (seed {x['max']['seed']}), median {_number(x['median'])}."
+                f"**{x['label']}**: from {plain_number(x['min']['value'])} (seed {x['min']['seed']}) "
+                f"to {plain_number(x['max']['value'])} (seed {x['max']['seed']}), median {plain_number(x['median'])}."
             )
     return out
 
@@ -256,7 +235,7 @@ def draw_charts(s: dict, out: Path) -> list[str]:
                 [dt.date.fromisoformat(e["source"])], [i], marker="|", s=300, color="#466ea0", zorder=3
             )
         ax.set_yticks(range(len(events)))
-        ax.set_yticklabels([f"{_short(e['what'], 48)} ({e['happened']}/{e['runs']})" for e in events])
+        ax.set_yticklabels([f"{shortened(e['what'], 48)} ({e['happened']}/{e['runs']})" for e in events])
         ax.invert_yaxis()
         ax.set_title(
             "The source's dated events\neach run's date (dots), the source's (blue), the scenario's window (green)",
@@ -280,7 +259,7 @@ def draw_charts(s: dict, out: Path) -> list[str]:
                 ax.scatter([x["source"]], [i], marker="|", s=300, color="#466ea0")
         ax.set_xscale("log")
         ax.set_yticks(range(len(losses)))
-        ax.set_yticklabels([_short(x["label"].removeprefix("Killed: "), 44) for x in losses])
+        ax.set_yticklabels([shortened(x["label"].removeprefix("Killed: "), 44) for x in losses])
         ax.invert_yaxis()
         ax.set_xlabel("per run, log scale")
         ax.set_title(
@@ -337,12 +316,12 @@ def report_text(s: dict, charts: list[str]) -> str:
         for e in s["events"]:
             mark = "" if e["defining"] else " (fixed date)"
             if e["median"]:
-                med, rng = _day(e["median"]), f"{_day(e['p10'])} - {_day(e['p90'])}"
+                med, rng = short_day(e["median"]), f"{short_day(e['p10'])} - {short_day(e['p90'])}"
             else:
                 med, rng = "never", "-"
             lines.append(
                 f"| {e['what']}{mark} | {e['happened']}/{e['runs']} | {e['on_time']}/{e['runs']} | {med} "
-                f"| {rng} | {_day(e['source'])} |"
+                f"| {rng} | {short_day(e['source'])} |"
             )
         lines.append("")
         if "events.png" in charts:
@@ -356,11 +335,11 @@ def report_text(s: dict, charts: list[str]) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for x in s["losses"]:
-        src = _number(x["source"]) if x["source"] else "-"
+        src = plain_number(x["source"]) if x["source"] else "-"
         ratio = f"{x['ratio']:.2f}" if x["ratio"] is not None else "-"
         lines.append(
-            f"| {x['label']} | {_number(x['median'])} | {_number(x['p10'])} - {_number(x['p90'])} "
-            f"| {_number(x['mean'])} | {src} | {ratio} |"
+            f"| {x['label']} | {plain_number(x['median'])} | {plain_number(x['p10'])} - {plain_number(x['p90'])} "
+            f"| {plain_number(x['mean'])} | {src} | {ratio} |"
         )
     lines.append("")
     if "losses.png" in charts:

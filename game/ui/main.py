@@ -83,7 +83,6 @@ def run_game(scenario: str | None = None, sides: list[str] | None = None, load: 
     except SetupError as exc:
         return _error(f"{scenario}: the scenario cannot start: {_one_line(exc)}")
 
-
     app = App.open(size)
     if app is None:
         return 1
