@@ -330,11 +330,13 @@ def run_study(
     todo = [s for s in p.seeds if s not in have]
     done = len(p.seeds) - len(todo)
     token = uuid.uuid4().hex[:8]
+    # A scenario of one's own goes to the workers once, not with each of its games.
+    text = client.scatter(p.text, broadcast=True) if p.text is not None and todo else p.text
     futures = [
         client.submit(
             run_one,
             p.bundled,
-            p.text,
+            text,
             seed,
             p.difficulty,
             p.turns,
